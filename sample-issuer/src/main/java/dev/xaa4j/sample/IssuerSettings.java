@@ -1,0 +1,79 @@
+package dev.xaa4j.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the sample issuer needs to start: where it listens, whose policy it enforces and how long
+ * each token it mints lives. Lifetimes are settings so tests can make tokens expire within seconds.
+ *
+ * @param portBase            IdP listens on {@code portBase}, AS on {@code +1}, MCP servers on {@code +2};
+ *                            {@code 0} picks three free ports
+ * @param policyFile          a JSON policy replacing the built-in demo policy, if present
+ * @param stateDir            where the audit file and the admin token file are written
+ * @param idTokenTtl          lifetime of IdP ID tokens (and the IdP access token)
+ * @param refreshTokenTtl     lifetime of an IdP refresh token (each rotation starts a new lifetime)
+ * @param idJagTtl            lifetime of an ID-JAG (PROTOCOL.md §2: short, 300 s by default)
+ * @param accessTokenTtl      lifetime of an MCP access token issued by the AS
+ * @param authorizationCodeTtl lifetime of an authorization code (short, one-time)
+ */
+public record IssuerSettings(
+        int portBase,
+        Optional<Path> policyFile,
+        Path stateDir,
+        Duration idTokenTtl,
+        Duration refreshTokenTtl,
+        Duration idJagTtl,
+        Duration accessTokenTtl,
+        Duration authorizationCodeTtl) {
+
+    public static final int DEFAULT_PORT_BASE = 9400;
+
+    public IssuerSettings {
+        Objects.requireNonNull(policyFile, "policyFile");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (portBase < 0 || portBase > 65533) {
+            throw new IllegalArgumentException("port base must be 0 or a port from 1 to 65533, got " + portBase);
+        }
+        requirePositive(idTokenTtl, "ID token lifetime");
+        requirePositive(refreshTokenTtl, "refresh token lifetime");
+        requirePositive(idJagTtl, "ID-JAG lifetime");
+        requirePositive(accessTokenTtl, "access token lifetime");
+        requirePositive(authorizationCodeTtl, "authorization code lifetime");
+    }
+
+    /** Demo defaults: fixed ports 9400–9402, built-in policy, realistic lifetimes. */
+    public static IssuerSettings defaults(Path stateDir) {
+        return new IssuerSettings(DEFAULT_PORT_BASE, Optional.empty(), stateDir,
+                Duration.ofMinutes(10), Duration.ofHours(8), Duration.ofMinutes(5), Duration.ofMinutes(15),
+                Duration.ofSeconds(60));
+    }
+
+    public IssuerSettings withPortBase(int newPortBase) {
+        return new IssuerSettings(newPortBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
+                accessTokenTtl, authorizationCodeTtl);
+    }
+
+    public IssuerSettings withPolicyFile(Path file) {
+        return new IssuerSettings(portBase, Optional.of(file), stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
+                accessTokenTtl, authorizationCodeTtl);
+    }
+
+    public IssuerSettings withLifetimes(Duration idToken, Duration refreshToken, Duration idJag, Duration accessToken) {
+        return new IssuerSettings(portBase, policyFile, stateDir, idToken, refreshToken, idJag, accessToken,
+                authorizationCodeTtl);
+    }
+
+    public IssuerSettings withAuthorizationCodeTtl(Duration codeTtl) {
+        return new IssuerSettings(portBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
+                accessTokenTtl, codeTtl);
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+    }
+}

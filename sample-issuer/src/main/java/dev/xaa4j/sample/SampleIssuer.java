@@ -1,0 +1,227 @@
+package dev.xaa4j.sample;
+
+import dev.xaa4j.sample.as.AuthorizationServer;
+import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.idp.IdentityProvider;
+import dev.xaa4j.sample.keys.SigningKeys;
+import dev.xaa4j.sample.mcp.McpServers;
+import dev.xaa4j.sample.policy.Policy;
+import dev.xaa4j.sample.policy.PolicyEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The sample issuer: an enterprise IdP, an MCP authorization server and the MCP servers {@code notes} and
+ * {@code tickets}, in one process, on 127.0.0.1 only. One Jetty server with three connectors (IdP, AS, MCP)
+ * and one servlet context per connector.
+ *
+ * <p>Start with {@link #start(IssuerSettings)}; {@link #close()} stops everything.
+ */
+public final class SampleIssuer implements AutoCloseable {
+
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final Server server;
+    private final URI idpIssuer;
+    private final URI asIssuer;
+    private final Map<String, URI> servers;
+    private final PolicyEngine policy;
+    private final AuditLog audit;
+    private final SigningKeys idpKeys;
+    private final Path adminTokenFile;
+    private final String adminToken;
+
+    private SampleIssuer(Server server, URI idpIssuer, URI asIssuer, Map<String, URI> servers,
+                         PolicyEngine policy, AuditLog audit, SigningKeys idpKeys, Path adminTokenFile,
+                         String adminToken) {
+        this.server = server;
+        this.idpIssuer = idpIssuer;
+        this.asIssuer = asIssuer;
+        this.servers = servers;
+        this.policy = policy;
+        this.audit = audit;
+        this.idpKeys = idpKeys;
+        this.adminTokenFile = adminTokenFile;
+        this.adminToken = adminToken;
+    }
+
+    /** Binds the three ports, wires IdP, AS and MCP servers, and starts serving. */
+    public static SampleIssuer start(IssuerSettings settings) throws Exception {
+        Policy policyDoc = settings.policyFile().isPresent()
+                ? Policy.load(settings.policyFile().get())
+                : Policy.demo();
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(settings.stateDir());
+
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("sample-issuer");
+        Server server = new Server(threads);
+        int base = settings.portBase();
+        ServerConnector idpConnector = connector(server, "idp", base == 0 ? 0 : base);
+        ServerConnector asConnector = connector(server, "as", base == 0 ? 0 : base + 1);
+        ServerConnector mcpConnector = connector(server, "mcp", base == 0 ? 0 : base + 2);
+        try {
+            // Bind first so that with --port-base 0 the issuer URLs carry the real ports.
+            idpConnector.open();
+            asConnector.open();
+            mcpConnector.open();
+        } catch (IOException e) {
+            server.stop();
+            throw new IOException("cannot bind the sample issuer's ports (" + (base == 0 ? "free ports" : base + "-" + (base + 2))
+                    + "): " + e.getMessage() + ". Is another instance running? Try --port-base 0.", e);
+        }
+        URI idpIssuer = URI.create("http://" + LOOPBACK + ":" + idpConnector.getLocalPort());
+        URI asIssuer = URI.create("http://" + LOOPBACK + ":" + asConnector.getLocalPort());
+        URI mcpBase = URI.create("http://" + LOOPBACK + ":" + mcpConnector.getLocalPort());
+
+        Map<String, URI> servers = new LinkedHashMap<>();
+        for (Policy.Resource r : policyDoc.resources()) {
+            servers.put(r.name(), McpServers.resourceUri(mcpBase, r.name()));
+        }
+
+        PolicyEngine engine = new PolicyEngine(policyDoc);
+        AuditLog audit = new AuditLog(settings.stateDir().resolve("audit.jsonl"), clock);
+        String adminToken = randomToken();
+        Path adminTokenFile = writePrivate(settings.stateDir().resolve("admin-token"), adminToken);
+        SigningKeys idpKeys = new SigningKeys("idp");
+        SigningKeys asKeys = new SigningKeys("as");
+
+        IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
+                adminToken, asIssuer, servers);
+        AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
+                idpIssuer, idp.jwksUri(), servers);
+        McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock);
+
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        contexts.addHandler(context("idp", idp::install));
+        contexts.addHandler(context("as", as::install));
+        contexts.addHandler(context("mcp", mcp::install));
+        server.setHandler(contexts);
+        server.setStopAtShutdown(true);
+        server.start();
+        return new SampleIssuer(server, idpIssuer, asIssuer, java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys,
+                adminTokenFile, adminToken);
+    }
+
+    private static ServerConnector connector(Server server, String name, int port) {
+        ServerConnector c = new ServerConnector(server, 1, 1);
+        c.setName(name);
+        c.setHost(LOOPBACK);
+        c.setPort(port);
+        server.addConnector(c);
+        return c;
+    }
+
+    private static ServletContextHandler context(String connectorName,
+                                                 java.util.function.Consumer<ServletContextHandler> installer) {
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        ctx.setContextPath("/");
+        ctx.setVirtualHosts(List.of("@" + connectorName));
+        installer.accept(ctx);
+        return ctx;
+    }
+
+    private static String randomToken() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static Path writePrivate(Path file, String content) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin token file " + file, e);
+        }
+    }
+
+    public URI idpIssuer() {
+        return idpIssuer;
+    }
+
+    public URI asIssuer() {
+        return asIssuer;
+    }
+
+    /** MCP server URLs by name ({@code notes}, {@code tickets}); each is also the server's resource id. */
+    public Map<String, URI> servers() {
+        return servers;
+    }
+
+    public URI server(String name) {
+        URI u = servers.get(name);
+        if (u == null) {
+            throw new IllegalArgumentException("no MCP server named '" + name + "'; known: " + servers.keySet());
+        }
+        return u;
+    }
+
+    public PolicyEngine policy() {
+        return policy;
+    }
+
+    public Path auditFile() {
+        return audit.file();
+    }
+
+    public SigningKeys idpKeys() {
+        return idpKeys;
+    }
+
+    /** The file (mode 0600) holding the admin token for {@code /admin/*} on the IdP port. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    /** For in-process callers (tests); out-of-process operators read {@link #adminTokenFile()}. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The single JSON line printed on stdout when ready. Contains no secret. */
+    public Map<String, Object> readyDocument() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("idp", idpIssuer.toString());
+        doc.put("as", asIssuer.toString());
+        Map<String, String> s = new LinkedHashMap<>();
+        servers.forEach((k, v) -> s.put(k, v.toString()));
+        doc.put("servers", s);
+        doc.put("admin", idpIssuer + "/admin");
+        doc.put("adminTokenFile", adminTokenFile.toString());
+        doc.put("audit", audit.file().toString());
+        return doc;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            audit.close();
+        }
+    }
+}

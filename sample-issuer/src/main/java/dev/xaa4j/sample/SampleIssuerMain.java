@@ -1,0 +1,119 @@
+package dev.xaa4j.sample;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar sample-issuer.jar}: starts the sample IdP, AS and MCP servers and prints one JSON line
+ * to stdout when ready. Logs go to stderr.
+ */
+@Command(name = "sample-issuer", mixinStandardHelpOptions = true, version = "xaa4j sample issuer 0.1",
+        description = {
+                "Sample enterprise IdP + MCP authorization server + MCP servers (notes, tickets), on 127.0.0.1.",
+                "When ready, prints one JSON line to stdout: {\"idp\":URL,\"as\":URL,\"servers\":{...},...}"})
+public final class SampleIssuerMain implements Callable<Integer> {
+
+    @Option(names = "--port-base", paramLabel = "N", defaultValue = "9400",
+            description = "IdP on N, AS on N+1, MCP servers on N+2; 0 picks free ports (default: ${DEFAULT-VALUE})")
+    int portBase;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "JSON policy replacing the built-in demo policy")
+    Path policy;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where audit.jsonl and admin-token are written (default: a new temporary directory)")
+    Path stateDir;
+
+    @Option(names = "--id-token-ttl", paramLabel = "DURATION", defaultValue = "PT10M",
+            converter = DurationConverter.class, description = "ID token lifetime, e.g. 10m, 30s, PT1H (default: 10m)")
+    Duration idTokenTtl;
+
+    @Option(names = "--refresh-token-ttl", paramLabel = "DURATION", defaultValue = "PT8H",
+            converter = DurationConverter.class, description = "IdP refresh token lifetime (default: 8h)")
+    Duration refreshTokenTtl;
+
+    @Option(names = "--id-jag-ttl", paramLabel = "DURATION", defaultValue = "PT5M",
+            converter = DurationConverter.class, description = "ID-JAG lifetime (default: 5m)")
+    Duration idJagTtl;
+
+    @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "PT15M",
+            converter = DurationConverter.class, description = "MCP access token lifetime (default: 15m)")
+    Duration accessTokenTtl;
+
+    @Option(names = "--code-ttl", paramLabel = "DURATION", defaultValue = "PT60S",
+            converter = DurationConverter.class, description = "authorization code lifetime (default: 60s)")
+    Duration codeTtl;
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        int code = new CommandLine(new SampleIssuerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Path dir = stateDir != null ? stateDir : Files.createTempDirectory("xaa4j-sample-");
+        IssuerSettings settings = new IssuerSettings(portBase, Optional.ofNullable(policy), dir, idTokenTtl,
+                refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl);
+        SampleIssuer issuer;
+        try {
+            issuer = SampleIssuer.start(settings);
+        } catch (Exception e) {
+            System.err.println("sample-issuer: " + e.getMessage());
+            return 1;
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(issuer.readyDocument()));
+        System.out.flush();
+        System.err.printf("sample-issuer: ready in %d ms (JVM up %d ms); IdP %s, AS %s, MCP %s%n",
+                (System.nanoTime() - t0) / 1_000_000,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+                issuer.idpIssuer(), issuer.asIssuer(), issuer.servers().values());
+        System.err.println("sample-issuer: admin token in " + issuer.adminTokenFile() + ", audit in "
+                + issuer.auditFile());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                issuer.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+            stopped.countDown();
+        }, "sample-issuer-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Accepts ISO-8601 ({@code PT30S}) and short forms ({@code 30s}, {@code 5m}, {@code 2h}, {@code 1500ms}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.startsWith("p")) {
+                return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            long n = Long.parseLong(v.substring(0, v.length() - 1));
+            return switch (v.charAt(v.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration; use e.g. 30s, 5m, 2h or PT30S");
+            };
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.xaa4j.sample.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Appends one JSON line per decision (sign-in, refresh, token exchange, jwt-bearer) to the audit file.
+ * Only identifiers and decisions are written, never token bytes, codes or secrets.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    /** One audited decision. {@code null} fields are omitted from the line. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String time, String event, String user, String client, String audience, String resource,
+                        List<String> scopesRequested, List<String> scopesGranted, String decision,
+                        String reason) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final Clock clock;
+    private final Writer out;
+
+    public AuditLog(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit file " + file, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Records one decision.
+     *
+     * @param event    {@code sign-in}, {@code refresh}, {@code token-exchange} or {@code jwt-bearer}
+     * @param decision {@code allow} or {@code deny}
+     */
+    public void record(String event, String user, String client, String audience, String resource,
+                       List<String> scopesRequested, List<String> scopesGranted, String decision,
+                       String reason) {
+        Entry e = new Entry(clock.instant().toString(), event, user, client, audience, resource,
+                scopesRequested, scopesGranted, decision, reason);
+        try {
+            String line = JSON.writeValueAsString(e);
+            synchronized (this) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot append to the audit file " + file, ex);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.xaa4j.sample.policy;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The enterprise's access policy, as a JSON document (the built-in demo is {@code demo-policy.json}):
+ * users, MCP resources with their scopes (each scope an entitlement), access profiles bundling scopes,
+ * grants of profiles and scopes to users, and the registered clients at the IdP and at the AS.
+ *
+ * <p>Immutable; runtime changes (revocations) live in {@link PolicyEngine}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record Policy(
+        List<User> users,
+        List<Resource> resources,
+        List<Profile> profiles,
+        List<Grant> grants,
+        List<IdpClient> idpClients,
+        List<AsClient> asClients) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    public Policy {
+        users = List.copyOf(Objects.requireNonNull(users, "users"));
+        resources = List.copyOf(Objects.requireNonNull(resources, "resources"));
+        profiles = profiles == null ? List.of() : List.copyOf(profiles);
+        grants = grants == null ? List.of() : List.copyOf(grants);
+        idpClients = List.copyOf(Objects.requireNonNull(idpClients, "idpClients"));
+        asClients = List.copyOf(Objects.requireNonNull(asClients, "asClients"));
+    }
+
+    /** A person who can sign in at the IdP. Demo passwords equal the user name. */
+    public record User(String username, String password, String name, String email) {
+        public User {
+            Objects.requireNonNull(username, "user.username");
+            Objects.requireNonNull(password, "user.password");
+        }
+    }
+
+    /** An MCP server known to the enterprise: its short name (path on the MCP port) and its scopes. */
+    public record Resource(String name, String title, List<String> scopes) {
+        public Resource {
+            Objects.requireNonNull(name, "resource.name");
+            scopes = List.copyOf(Objects.requireNonNull(scopes, "resource.scopes"));
+        }
+    }
+
+    /** A named bundle of scopes, e.g. "notes-editor". */
+    public record Profile(String name, List<String> scopes) {
+        public Profile {
+            Objects.requireNonNull(name, "profile.name");
+            scopes = List.copyOf(Objects.requireNonNull(scopes, "profile.scopes"));
+        }
+    }
+
+    /** What one user is entitled to: profiles and individual scopes. */
+    public record Grant(String user, List<String> profiles, List<String> scopes) {
+        public Grant {
+            Objects.requireNonNull(user, "grant.user");
+            profiles = profiles == null ? List.of() : List.copyOf(profiles);
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
+    }
+
+    /**
+     * A client registered at the IdP. It authenticates with {@code clientSecret} (client_secret_basic or
+     * client_secret_post) or with a key from {@code jwks} (private_key_jwt). {@code asClientId} is the id the
+     * same client is registered under at the MCP authorization server; it becomes the ID-JAG's
+     * {@code client_id} claim (PROTOCOL.md §2).
+     */
+    public record IdpClient(String clientId, String clientSecret, Map<String, Object> jwks,
+                            List<String> redirectUris, String asClientId) {
+        public IdpClient {
+            Objects.requireNonNull(clientId, "idpClient.clientId");
+            redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
+            Objects.requireNonNull(asClientId, "idpClient.asClientId");
+        }
+    }
+
+    /** A client registered at the MCP authorization server (secret and/or public keys). */
+    public record AsClient(String clientId, String clientSecret, Map<String, Object> jwks) {
+        public AsClient {
+            Objects.requireNonNull(clientId, "asClient.clientId");
+        }
+    }
+
+    public static Policy load(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in).validated();
+        }
+    }
+
+    public static Policy demo() {
+        try (InputStream in = Policy.class.getResourceAsStream("/demo-policy.json")) {
+            if (in == null) {
+                throw new IllegalStateException("demo-policy.json is missing from the sample issuer jar");
+            }
+            return parse(in).validated();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in demo policy", e);
+        }
+    }
+
+    static Policy parse(InputStream in) throws IOException {
+        return JSON.readValue(in, Policy.class);
+    }
+
+    public Optional<User> user(String username) {
+        return users.stream().filter(u -> u.username().equals(username)).findFirst();
+    }
+
+    public Optional<Resource> resource(String name) {
+        return resources.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public Optional<IdpClient> idpClient(String clientId) {
+        return idpClients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+    }
+
+    public Optional<AsClient> asClient(String clientId) {
+        return asClients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+    }
+
+    /** Fails with a message naming the first inconsistency (unknown profile, scope, user...). */
+    Policy validated() {
+        Set<String> allScopes = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (Resource r : resources) {
+            if (!names.add(r.name())) {
+                throw new IllegalArgumentException("policy: resource '" + r.name() + "' is declared twice");
+            }
+            for (String s : r.scopes()) {
+                if (!allScopes.add(s)) {
+                    throw new IllegalArgumentException("policy: scope '" + s
+                            + "' belongs to more than one resource; use server-specific scope names");
+                }
+            }
+        }
+        for (Profile p : profiles) {
+            for (String s : p.scopes()) {
+                requireScope(allScopes, s, "profile '" + p.name() + "'");
+            }
+        }
+        for (Grant g : grants) {
+            if (user(g.user()).isEmpty()) {
+                throw new IllegalArgumentException("policy: grant for unknown user '" + g.user() + "'");
+            }
+            for (String p : g.profiles()) {
+                if (profiles.stream().noneMatch(x -> x.name().equals(p))) {
+                    throw new IllegalArgumentException("policy: grant for '" + g.user() + "' names unknown profile '" + p + "'");
+                }
+            }
+            for (String s : g.scopes()) {
+                requireScope(allScopes, s, "grant for '" + g.user() + "'");
+            }
+        }
+        for (IdpClient c : idpClients) {
+            if (c.clientSecret() == null && c.jwks() == null) {
+                throw new IllegalArgumentException("policy: IdP client '" + c.clientId() + "' has neither a secret nor keys");
+            }
+        }
+        for (AsClient c : asClients) {
+            if (c.clientSecret() == null && c.jwks() == null) {
+                throw new IllegalArgumentException("policy: AS client '" + c.clientId() + "' has neither a secret nor keys");
+            }
+        }
+        return this;
+    }
+
+    private static void requireScope(Set<String> known, String scope, String where) {
+        if (!known.contains(scope)) {
+            throw new IllegalArgumentException("policy: " + where + " names unknown scope '" + scope + "'");
+        }
+    }
+}
