@@ -1,0 +1,15 @@
+package dev.xaa4j.connector;
+
+/**
+ * No usable IdP session: never signed in, signed out, or the refresh token is dead (PROTOCOL.md §4: the
+ * renewal chain ends in interactive sign-in). Background renewal never opens a browser; it raises this.
+ */
+public class SignInRequiredException extends ConnectorException {
+    public SignInRequiredException(String message) {
+        super(message);
+    }
+
+    public SignInRequiredException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.xaa4j.connector.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The only state persisted (in the credential store): the IdP session of one user with one IdP client.
+ * Per-server access tokens stay in memory. {@link #toString()} never prints tokens.
+ *
+ * @param issuer           IdP issuer identifier
+ * @param clientId         client id at the IdP
+ * @param subject          {@code sub} of the ID token
+ * @param idToken          the raw, validated ID token
+ * @param idTokenExpiresAt {@code exp} of the ID token
+ * @param refreshToken     IdP refresh token, if one was issued
+ * @param authTime         original sign-in time ({@code auth_time} or the time the code was redeemed)
+ */
+public record IdpSession(String issuer, String clientId, String subject, String idToken, Instant idTokenExpiresAt,
+                         Optional<String> refreshToken, Instant authTime) {
+
+    public IdpSession {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(idToken, "idToken");
+        Objects.requireNonNull(idTokenExpiresAt, "idTokenExpiresAt");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(authTime, "authTime");
+    }
+
+    @Override
+    public String toString() {
+        return "IdpSession[issuer=" + issuer + ", clientId=" + clientId + ", subject=" + subject
+                + ", idTokenExpiresAt=" + idTokenExpiresAt + ", refreshToken=" + (refreshToken.isPresent() ? "present" : "none")
+                + ", authTime=" + authTime + "]";
+    }
+}
