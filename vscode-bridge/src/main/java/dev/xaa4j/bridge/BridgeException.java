@@ -1,0 +1,73 @@
+package dev.xaa4j.bridge;
+
+/**
+ * A failure the person at the keyboard (or the AI client showing our error) can act on. The {@link Reason}
+ * picks both the JSON-RPC error code the bridge answers with and the exit code of the {@code xaa} command.
+ * Messages say what to do next and never contain a token.
+ */
+public final class BridgeException extends RuntimeException {
+
+    /**
+     * What went wrong, from the user's point of view. JSON-RPC codes are in the implementation-defined
+     * server-error range (-32000..-32099) and avoid the codes the MCP SDKs use for themselves
+     * (-32000 connection closed, -32001 request timeout, -32002 resource not found, -32042 URL elicitation).
+     */
+    public enum Reason {
+        /** No usable IdP session: sign in with the tray app or {@code xaa login}. */
+        SIGN_IN_REQUIRED(-32010, 3, "sign_in_required"),
+        /** The IdP or the MCP server refused this user (revoked, never granted, missing scope). */
+        ACCESS_DENIED(-32011, 4, "access_denied"),
+        /** The administrator has not enabled this MCP server for enterprise-managed access. */
+        SERVER_NOT_ENABLED(-32013, 4, "server_not_enabled"),
+        /** The MCP server, the IdP or the AS cannot be reached or failed (5xx, timeout, non-JSON body). */
+        UPSTREAM_UNAVAILABLE(-32012, 5, "upstream_unavailable"),
+        /** The upstream broke the MCP/HTTP contract, or the bridge itself failed. */
+        INTERNAL(-32603, 1, "internal_error");
+
+        private final int jsonRpcCode;
+        private final int exitCode;
+        private final String wireName;
+
+        Reason(int jsonRpcCode, int exitCode, String wireName) {
+            this.jsonRpcCode = jsonRpcCode;
+            this.exitCode = exitCode;
+            this.wireName = wireName;
+        }
+
+        public int jsonRpcCode() {
+            return jsonRpcCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        /** The value of {@code error.data.reason} in the bridge's JSON-RPC errors. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The message a client shows when no IdP session exists. */
+    public static final String SIGN_IN_MESSAGE = "Not signed in: sign in with the tray app or run `xaa login`";
+
+    private final Reason reason;
+
+    public BridgeException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public BridgeException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public static BridgeException signInRequired() {
+        return new BridgeException(Reason.SIGN_IN_REQUIRED, SIGN_IN_MESSAGE);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.bridge.config.IdpSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xaa idp ISSUER --client-id ID}: which enterprise IdP to sign in to. No secrets here. */
+@Command(name = "idp", mixinStandardHelpOptions = true,
+        description = {"Set the enterprise IdP (OIDC issuer and client id).",
+                "A client secret, if any, goes to the OS keyring: `xaa secret set idp-client-secret` (reads stdin)."})
+final class IdpCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ISSUER", description = "the IdP's OIDC issuer URL")
+    String issuer;
+
+    @Option(names = "--client-id", required = true, paramLabel = "ID") String clientId;
+
+    @Option(names = "--auth-method", defaultValue = "none", paramLabel = "METHOD",
+            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE})")
+    String authMethod;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!java.util.Set.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt").contains(authMethod)) {
+            throw new IllegalArgumentException("unknown --auth-method '" + authMethod + "'");
+        }
+        ConfigStore store = ConfigStore.forCurrentUser();
+        store.putIdp(new IdpSettings(issuer, clientId, authMethod));
+        spec.commandLine().getOut().println("IdP set to " + issuer + " (" + store.file() + ")");
+        return XaaCommand.OK;
+    }
+}

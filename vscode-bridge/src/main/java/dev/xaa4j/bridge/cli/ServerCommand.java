@@ -1,0 +1,84 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.bridge.config.ServerEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xaa server add|remove|list}: the named MCP servers of the per-user config. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Manage the named MCP servers.",
+        subcommands = {ServerCommand.Add.class, ServerCommand.Remove.class, ServerCommand.ListServers.class})
+final class ServerCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "add, remove or list?");
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add (or update) an MCP server by URL.")
+    static final class Add implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "URL", description = "its Streamable HTTP endpoint") String url;
+        @Option(names = "--pinned-as-issuer", paramLabel = "URL", description = "accept only this authorization server")
+        String pinnedAsIssuer;
+        @Option(names = "--scope", paramLabel = "SCOPE", description = "a scope to request (repeatable)")
+        List<String> scopes = new ArrayList<>();
+        @Option(names = "--as-client-id", paramLabel = "ID", description = "our client id at its authorization server")
+        String asClientId;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ConfigStore store = ConfigStore.forCurrentUser();
+            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId));
+            spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")");
+            return XaaCommand.OK;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a named MCP server.")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME") String name;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!ConfigStore.forCurrentUser().removeServer(name)) {
+                throw new IllegalArgumentException("no server named '" + name + "' in the config file");
+            }
+            spec.commandLine().getOut().println("removed '" + name + "'");
+            return XaaCommand.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the named MCP servers.")
+    static final class ListServers implements Callable<Integer> {
+        @Option(names = "--json", description = "print JSON") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<String, ServerEntry> servers = ConfigStore.forCurrentUser().load().servers();
+            var out = spec.commandLine().getOut();
+            if (json) {
+                out.println(ConfigStore.toJson(new LinkedHashMap<>(servers)));
+            } else if (servers.isEmpty()) {
+                out.println("no servers; add one with `xaa server add NAME URL`");
+            } else {
+                servers.forEach((n, s) -> out.println(n + "\t" + s.url()
+                        + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))));
+            }
+            return XaaCommand.OK;
+        }
+    }
+}

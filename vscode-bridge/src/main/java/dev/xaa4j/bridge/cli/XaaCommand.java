@@ -1,0 +1,80 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.Main;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code xaa}: the command tree and its exit-code contract. */
+@Command(name = "xaa",
+        mixinStandardHelpOptions = true,
+        versionProvider = XaaCommand.Version.class,
+        description = "Enterprise-managed authorization (Cross-App Access) for MCP clients: sign in once, "
+                + "then every AI client reaches your MCP servers through `xaa bridge`.",
+        subcommands = {
+                BridgeCommand.class,
+                EngineCommands.Login.class,
+                EngineCommands.Logout.class,
+                EngineCommands.Status.class,
+                EngineCommands.Token.class,
+                EngineCommands.Doctor.class,
+                InstallCommand.class,
+                ServerCommand.class,
+                IdpCommand.class,
+                EngineCommands.Secret.class,
+                EngineCommands.Agent.class,
+                CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok",
+                "1:other failure",
+                "2:usage error (unknown option, unknown server, bad URL)",
+                "3:sign-in required: run `xaa login` or sign in with the tray app",
+                "4:access denied or revoked by the IdP or the MCP server",
+                "5:IdP, authorization server or MCP server unavailable"})
+public final class XaaCommand implements Runnable {
+
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+
+    @CommandLine.Option(names = {"-v", "--verbose"}, description = "debug logging on stderr", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Parses, runs and maps failures to the documented exit codes; never throws. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new XaaCommand());
+        cli.setExitCodeExceptionMapper(XaaCommand::exitCode);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("xaa: " + e.getMessage());
+            return exitCode(e);
+        });
+        return cli.execute(args);
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof BridgeException b) {
+            return b.reason().exitCode();
+        }
+        if (t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        return FAILURE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"xaa " + Main.version()};
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.xaa4j.bridge.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.BridgeException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what the server sent back for one POST: a JSON body or an SSE stream (Streamable HTTP §Sending
+ * Messages to the Server). Every message that is not the awaited response (server-to-client requests such
+ * as sampling, elicitation, roots; progress and log notifications) goes to {@code others} as it arrives, so
+ * the client can answer a server request while the original request is still open.
+ */
+final class ResponseRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
+
+    private final ObjectMapper mapper;
+    private final StreamableHttpUpstream upstream;
+
+    ResponseRelay(ObjectMapper mapper, StreamableHttpUpstream upstream) {
+        this.mapper = mapper;
+        this.upstream = upstream;
+    }
+
+    /**
+     * Returns the response to {@code id}, or null if the server accepted without answering (202) or closed the
+     * stream before answering. HTTP errors become a JSON-RPC error from the body when the server sent one,
+     * else a {@link BridgeException}.
+     */
+    JsonNode awaitResponse(HttpResponse<InputStream> r, JsonNode id, Consumer<JsonNode> others) {
+        int status = r.statusCode();
+        String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (status == 202 || status == 204) {
+            StreamableHttpUpstream.discard(r);
+            return null;
+        }
+        if (status / 100 == 2 && type.startsWith("text/event-stream")) {
+            return readEventStream(r.body(), id, others);
+        }
+        if (type.contains("json")) {
+            JsonNode body = readJson(r);
+            if (status / 100 == 2 || isErrorFor(body, id)) {
+                return pick(body, id, others);
+            }
+            throw httpError(status, errorMessageOf(body));
+        }
+        String hint = type.startsWith("text/html") ? "an HTML page (a proxy or captive portal?)"
+                : type.isEmpty() ? "no content type" : "content type " + type;
+        StreamableHttpUpstream.discard(r);
+        throw httpError(status, hint);
+    }
+
+    /** Reads a whole event stream (the GET stream) and hands every message to {@code sink}. */
+    String pump(InputStream body, String lastEventId, Consumer<JsonNode> sink) throws IOException {
+        try (SseReader sse = new SseReader(body)) {
+            SseReader.Event e;
+            while ((e = sse.next()) != null) {
+                if (e.id() != null) {
+                    lastEventId = e.id();
+                }
+                forEachMessage(e.data(), sink);
+            }
+        }
+        return lastEventId;
+    }
+
+    private JsonNode readEventStream(InputStream body, JsonNode id, Consumer<JsonNode> others) {
+        JsonNode[] found = new JsonNode[1];
+        try (SseReader sse = new SseReader(body)) {
+            SseReader.Event e;
+            while (found[0] == null && (e = sse.next()) != null) {
+                forEachMessage(e.data(), m -> {
+                    if (JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
+                        found[0] = m;
+                    } else {
+                        others.accept(m);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            if (found[0] == null) {
+                throw upstream.unavailable("the event stream broke before the answer (" + e.getMessage() + ")", e);
+            }
+        }
+        return found[0];
+    }
+
+    private void forEachMessage(String data, Consumer<JsonNode> sink) {
+        if (data == null || data.isBlank()) {
+            return; // priming events (id only) and keep-alives
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(data);
+        } catch (JsonProcessingException e) {
+            LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(sink);
+        } else {
+            sink.accept(node);
+        }
+    }
+
+    private JsonNode pick(JsonNode body, JsonNode id, Consumer<JsonNode> others) {
+        JsonNode found = null;
+        for (JsonNode m : body.isArray() ? body : java.util.List.of(body)) {
+            if (found == null && JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
+                found = m;
+            } else {
+                others.accept(m);
+            }
+        }
+        return found;
+    }
+
+    private JsonNode readJson(HttpResponse<InputStream> r) {
+        try (InputStream in = r.body()) {
+            return mapper.readTree(in);
+        } catch (IOException e) {
+            throw new BridgeException(r.statusCode() / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
+                    "MCP server answered HTTP " + r.statusCode() + " with a body that is not valid JSON", e);
+        }
+    }
+
+    private static boolean isErrorFor(JsonNode body, JsonNode id) {
+        return body != null && body.has("error") && JsonRpc.sameId(body.get("id"), id);
+    }
+
+    private static String errorMessageOf(JsonNode body) {
+        String message = body == null ? "" : body.path("error").path("message").asText("");
+        return message.isEmpty() ? "a JSON body" : "\"" + truncate(message) + "\"";
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    private BridgeException httpError(int status, String what) {
+        Reason reason = status / 100 == 5 || status == 429 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL;
+        return new BridgeException(reason, "MCP server at " + upstream.endpoint() + " answered HTTP " + status
+                + " with " + what);
+    }
+}

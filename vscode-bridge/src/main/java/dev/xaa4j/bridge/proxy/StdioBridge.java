@@ -1,0 +1,599 @@
+package dev.xaa4j.bridge.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.BridgeException.Reason;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code xaa bridge SERVER}: a transparent JSON-RPC proxy between an AI client on stdio (newline-delimited
+ * JSON-RPC, MCP "Transports" §stdio) and one MCP server's Streamable HTTP endpoint. Messages pass through
+ * unchanged in both directions (requests, responses, notifications, server-to-client requests such as
+ * sampling, elicitation and roots, progress, cancellation); the bridge only adds the HTTP concerns
+ * ({@link StreamableHttpUpstream}) and answers locally while the upstream is not usable.
+ *
+ * <h2>State machine of the upstream session</h2>
+ * <pre>
+ *  AWAITING_INITIALIZE --client initialize--> CONNECTING (upstream initialize, bridge-owned id)
+ *  CONNECTING --ok within the initialize budget--> CONNECTED   (the upstream's answer is relayed)
+ *  CONNECTING --budget spent / no token / down--> client gets a LOCAL answer (tools, listChanged: true);
+ *                 the attempt goes on: ok --> CONNECTED + notifications/tools/list_changed
+ *                                      failed --> OFFLINE(reason)
+ *  OFFLINE --retry timer (1 s .. 30 s backoff) | UpstreamAuth.onChange | a client request--> CONNECTING
+ *  CONNECTED --HTTP 404 on a request carrying the session id--> CONNECTING (replay the client's initialize
+ *                 and notifications/initialized, then replay the request once)
+ *  any --stdin EOF--> drain in-flight requests (bounded), DELETE the session, CLOSED (exit 0)
+ * </pre>
+ * While not CONNECTED a request waits at most {@code connectWait} for a connection in progress, then is
+ * answered locally: {@code ping} → {}, {@code tools/list} (and the other list methods) → empty list, anything
+ * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message.
+ * Notifications and responses from the client are dropped while offline (the server that would read them
+ * does not know this client yet). A 401/403 on one request fails only that request; the session stays.
+ *
+ * <h2>Threads</h2>
+ * The stdin reader parses lines and answers {@code initialize} itself (so it is never queued behind other
+ * work); everything else goes to one ordered dispatcher, which POSTs notifications and responses in order and
+ * hands each request to a pool thread (a tool call that waits for the client's sampling answer must not block
+ * that answer). One thread reads the GET stream per session. stdout has one synchronized writer.
+ */
+public final class StdioBridge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Set<String> KNOWN_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+    private static final String LATEST_VERSION = "2025-11-25";
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+
+    enum State { AWAITING_INITIALIZE, CONNECTING, CONNECTED, OFFLINE, CLOSED }
+
+    private final BridgeSettings settings;
+    private final ObjectMapper mapper;
+    private final StreamableHttpUpstream upstream;
+    private final ResponseRelay relay;
+    private final JsonRpcWriter out;
+    private final String version;
+
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(daemon("xaa-dispatch"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("xaa-request"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("xaa-retry"));
+    private final Phaser inFlight = new Phaser(1);
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger bridgeIds = new AtomicInteger();
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private State state = State.AWAITING_INITIALIZE;
+    private BridgeException offlineReason;
+    private JsonNode clientInitialize;
+    private boolean clientInitialized;
+    private boolean clientSawLocalAnswer;
+    private CompletableFuture<JsonNode> connecting;
+    private int generation;
+    private Duration backoff = Duration.ofSeconds(1);
+    private boolean retryPending;
+    private volatile InputStream eventStream;
+
+    public StdioBridge(BridgeSettings settings, UpstreamAuth auth, OutputStream stdout, String version) {
+        this.settings = settings;
+        this.version = version;
+        this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.upstream = new StreamableHttpUpstream(settings.server(), settings.endpoint(), auth,
+                settings.connectTimeout(), mapper);
+        this.relay = new ResponseRelay(mapper, upstream);
+        this.out = new JsonRpcWriter(stdout, mapper);
+        auth.onChange(this::reconnectIfOffline);
+    }
+
+    /** Runs until stdin ends; returns the process exit code (0: the client closed stdin). */
+    public int run(InputStream stdin) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    accept(line);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("stdin failed: {}", e.toString());
+        }
+        shutdown();
+        return 0;
+    }
+
+    State state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    private void accept(String line) {
+        JsonNode parsed;
+        try {
+            parsed = mapper.readTree(line);
+        } catch (JsonProcessingException e) {
+            out.write(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: stdin line is not JSON", null));
+            return;
+        }
+        // JSON-RPC batches (allowed by MCP 2025-03-26 only) are split; each message is answered on its own.
+        for (JsonNode m : parsed.isArray() ? parsed : java.util.List.of(parsed)) {
+            if (!JsonRpc.isMessage(m)) {
+                JsonNode id = m.isObject() && (m.path("id").isTextual() || m.path("id").isNumber()) ? m.get("id") : null;
+                out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message", null));
+            } else if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
+                initialize(m);
+            } else {
+                dispatcher.execute(() -> route(m));
+            }
+        }
+    }
+
+    // ---- initialize -----------------------------------------------------------------------------------
+
+    private void initialize(JsonNode request) {
+        CompletableFuture<JsonNode> attempt;
+        synchronized (lock) {
+            if (clientInitialize != null) {
+                out.write(JsonRpc.error(request.get("id"), JsonRpc.INVALID_REQUEST,
+                        "initialize was already sent; start a new bridge for a new session", null));
+                return;
+            }
+            clientInitialize = request;
+            attempt = connect();
+        }
+        JsonNode answer = null;
+        try {
+            answer = attempt.get(settings.initializeBudget().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // answered locally below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            if (answer == null && attempt.isDone() && !attempt.isCompletedExceptionally()) {
+                answer = attempt.join(); // finished between the timeout and the lock
+            }
+            if (answer != null) {
+                out.write(JsonRpc.withId(answer, request.get("id")));
+            } else {
+                LOG.info("answering initialize locally: {}", state == State.CONNECTING
+                        ? "MCP server '" + settings.server() + "' is still connecting" : describe(offlineReason));
+                clientSawLocalAnswer = true;
+                out.write(JsonRpc.result(request.get("id"), localInitializeResult(request)));
+            }
+        }
+    }
+
+    private ObjectNode localInitializeResult(JsonNode request) {
+        String requested = request.path("params").path("protocolVersion").asText("");
+        ObjectNode result = NODES.objectNode();
+        result.put("protocolVersion", KNOWN_VERSIONS.contains(requested) ? requested : LATEST_VERSION);
+        result.putObject("capabilities").putObject("tools").put("listChanged", true);
+        ObjectNode info = result.putObject("serverInfo");
+        info.put("name", "xaa-bridge");
+        info.put("title", "xaa bridge to " + settings.server());
+        info.put("version", version);
+        result.put("instructions", "Connecting to the MCP server '" + settings.server() + "' through xaa. "
+                + "Its tools appear (notifications/tools/list_changed) once the connection is ready.");
+        return result;
+    }
+
+    /** Starts an upstream (re)initialize unless one is in flight. Caller holds the lock. */
+    private CompletableFuture<JsonNode> connect() {
+        if (connecting != null && !connecting.isDone()) {
+            return connecting;
+        }
+        state = State.CONNECTING;
+        CompletableFuture<JsonNode> attempt = CompletableFuture.supplyAsync(this::initializeUpstream, workers);
+        connecting = attempt;
+        attempt.whenComplete(this::connected);
+        return attempt;
+    }
+
+    /** POSTs the client's initialize under a bridge-owned id; returns the server's response. */
+    private JsonNode initializeUpstream() {
+        JsonNode original;
+        synchronized (lock) {
+            original = clientInitialize;
+        }
+        ObjectNode init = original.deepCopy();
+        init.put("id", "xaa-bridge-initialize-" + bridgeIds.incrementAndGet());
+        upstream.resetSession();
+        HttpResponse<InputStream> r;
+        try {
+            r = upstream.post(init, settings.requestTimeout().compareTo(Duration.ofSeconds(30)) < 0
+                    ? settings.requestTimeout() : Duration.ofSeconds(30));
+        } catch (SessionLostException e) {
+            throw new IllegalStateException(e); // no session id was sent
+        }
+        if (r.statusCode() == 404 || r.statusCode() == 405) {
+            StreamableHttpUpstream.discard(r);
+            throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "no MCP Streamable HTTP endpoint at "
+                    + upstream.endpoint() + " (HTTP " + r.statusCode() + "); check the server URL");
+        }
+        JsonNode response = relay.awaitResponse(r, init.get("id"), out::write);
+        if (response == null) {
+            throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + settings.server()
+                    + "' did not answer initialize");
+        }
+        if (response.has("result")) {
+            upstream.sessionEstablished(r, response.path("result").path("protocolVersion").asText(null));
+        }
+        return response;
+    }
+
+    /** Completion of a connect attempt: CONNECTED or OFFLINE, with the follow-ups the state machine names. */
+    private void connected(JsonNode response, Throwable failure) {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (failure == null && response.has("result")) {
+                state = State.CONNECTED;
+                offlineReason = null;
+                backoff = Duration.ofSeconds(1);
+                int gen = ++generation;
+                LOG.info("connected to MCP server '{}' ({}){}", settings.server(), upstream.endpoint(),
+                        upstream.sessionId().isPresent() ? ", session established" : "");
+                if (clientInitialized) {
+                    postQuietly(JsonRpc.notification("notifications/initialized"));
+                }
+                workers.execute(() -> readEventStream(gen));
+                if (clientSawLocalAnswer) {
+                    clientSawLocalAnswer = false;
+                    out.write(JsonRpc.notification("notifications/tools/list_changed"));
+                }
+                return;
+            }
+            state = State.OFFLINE;
+            offlineReason = failure != null ? asBridgeException(failure) : new BridgeException(Reason.INTERNAL,
+                    "MCP server '" + settings.server() + "' refused initialize: "
+                            + response.path("error").path("message").asText("no reason given"));
+            if (retryPending) {
+                return;
+            }
+            retryPending = true;
+            Duration delay = backoff;
+            backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+            LOG.info("offline: {}; retrying in {} s", describe(offlineReason), delay.toSeconds());
+            timer.schedule(this::retry, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retry() {
+        synchronized (lock) {
+            retryPending = false;
+            if (state == State.OFFLINE) {
+                connect();
+            }
+        }
+    }
+
+    private void reconnectIfOffline() {
+        synchronized (lock) {
+            if (state == State.OFFLINE) {
+                connect();
+            }
+        }
+    }
+
+    // ---- everything but initialize --------------------------------------------------------------------
+
+    private void route(JsonNode m) {
+        if (JsonRpc.isRequest(m)) {
+            inFlight.register();
+            workers.execute(() -> {
+                try {
+                    request(m);
+                } finally {
+                    inFlight.arriveAndDeregister();
+                }
+            });
+            return;
+        }
+        String method = JsonRpc.method(m);
+        synchronized (lock) {
+            if ("notifications/initialized".equals(method)) {
+                clientInitialized = true;
+            }
+            if ("notifications/cancelled".equals(method) && m.path("params").has("requestId")) {
+                cancelled.add(JsonRpc.idKey(m.path("params").get("requestId")));
+            }
+            if (state != State.CONNECTED) {
+                LOG.debug("offline: dropping {}", method.isEmpty() ? "a response" : method);
+                return;
+            }
+        }
+        postWithSessionRecovery(m);
+    }
+
+    /** Posts a notification or a response (the server answers 202). */
+    private void postWithSessionRecovery(JsonNode m) {
+        int gen = generation();
+        try {
+            try {
+                postQuietly(upstream.post(m, settings.connectTimeout().plusSeconds(5)));
+            } catch (SessionLostException e) {
+                recoverSession(gen);
+                postQuietly(upstream.post(m, settings.connectTimeout().plusSeconds(5)));
+            }
+        } catch (BridgeException | SessionLostException e) {
+            LOG.warn("could not forward {} to '{}': {}", JsonRpc.isResponse(m) ? "a response" : JsonRpc.method(m),
+                    settings.server(), e.getMessage());
+        }
+    }
+
+    private void postQuietly(HttpResponse<InputStream> r) {
+        int status = r.statusCode();
+        StreamableHttpUpstream.discard(r);
+        if (status / 100 != 2) {
+            LOG.warn("MCP server '{}' answered HTTP {} to a notification or response", settings.server(), status);
+        }
+    }
+
+    private void postQuietly(JsonNode m) {
+        try {
+            postQuietly(upstream.post(m, settings.connectTimeout().plusSeconds(5)));
+        } catch (BridgeException | SessionLostException e) {
+            LOG.warn("could not send {} to '{}': {}", JsonRpc.method(m), settings.server(), e.getMessage());
+        }
+    }
+
+    private void request(JsonNode m) {
+        JsonNode id = m.get("id");
+        try {
+            if (!awaitConnected()) {
+                answerOffline(m);
+                return;
+            }
+            JsonNode response = forward(m);
+            if (response != null) {
+                out.write(response);
+            } else if (!cancelled.remove(JsonRpc.idKey(id))) {
+                out.write(error(id, new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '"
+                        + settings.server() + "' closed the response stream without answering")));
+            }
+        } catch (BridgeException e) {
+            if (!cancelled.remove(JsonRpc.idKey(id))) {
+                LOG.info("{} failed: {}", JsonRpc.method(m), e.getMessage());
+                out.write(error(id, e));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("bridge failure on {}", JsonRpc.method(m), e);
+            out.write(error(id, new BridgeException(Reason.INTERNAL, "xaa bridge internal error: " + e)));
+        }
+    }
+
+    /** POSTs a request and relays everything the server streams back; one replay after a lost session. */
+    private JsonNode forward(JsonNode m) {
+        int gen = generation();
+        try {
+            return relay.awaitResponse(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write);
+        } catch (SessionLostException first) {
+            LOG.info("MCP session on '{}' is gone (HTTP 404): starting a new one and replaying the request", settings.server());
+            recoverSession(gen);
+            try {
+                return relay.awaitResponse(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write);
+            } catch (SessionLostException again) {
+                throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + settings.server()
+                        + "' dropped the new session at once (HTTP 404 twice)");
+            }
+        }
+    }
+
+    /** Re-initializes after a 404 seen in generation {@code staleGeneration}, unless someone already did. */
+    private void recoverSession(int staleGeneration) {
+        CompletableFuture<JsonNode> attempt;
+        synchronized (lock) {
+            if (state == State.CONNECTED && generation != staleGeneration) {
+                return;
+            }
+            attempt = connect();
+        }
+        await(attempt, Duration.ofSeconds(30));
+        synchronized (lock) {
+            if (state != State.CONNECTED) {
+                throw offlineReason != null ? offlineReason : upstream.unavailable("reconnection failed", null);
+            }
+        }
+    }
+
+    /** True once CONNECTED; triggers a connection attempt and waits up to {@code connectWait}. */
+    private boolean awaitConnected() {
+        CompletableFuture<JsonNode> attempt;
+        synchronized (lock) {
+            switch (state) {
+                case CONNECTED:
+                    return true;
+                case AWAITING_INITIALIZE:
+                case CLOSED:
+                    return false;
+                default:
+                    attempt = connect();
+            }
+        }
+        await(attempt, settings.connectWait());
+        synchronized (lock) {
+            return state == State.CONNECTED;
+        }
+    }
+
+    private void answerOffline(JsonNode m) {
+        JsonNode id = m.get("id");
+        String method = JsonRpc.method(m);
+        BridgeException reason;
+        synchronized (lock) {
+            if (state == State.AWAITING_INITIALIZE) {
+                if ("ping".equals(method)) {
+                    out.write(JsonRpc.result(id, NODES.objectNode()));
+                } else {
+                    out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Send initialize first", null));
+                }
+                return;
+            }
+            clientSawLocalAnswer = true;
+            reason = offlineReason != null ? offlineReason : new BridgeException(Reason.UPSTREAM_UNAVAILABLE,
+                    "MCP server '" + settings.server() + "' is still connecting; try again in a moment");
+        }
+        switch (method) {
+            case "ping" -> out.write(JsonRpc.result(id, NODES.objectNode()));
+            case "tools/list" -> out.write(JsonRpc.result(id, emptyList("tools")));
+            case "prompts/list" -> out.write(JsonRpc.result(id, emptyList("prompts")));
+            case "resources/list" -> out.write(JsonRpc.result(id, emptyList("resources")));
+            case "resources/templates/list" -> out.write(JsonRpc.result(id, emptyList("resourceTemplates")));
+            default -> out.write(error(id, reason));
+        }
+    }
+
+    private static ObjectNode emptyList(String field) {
+        ObjectNode result = NODES.objectNode();
+        result.putArray(field);
+        return result;
+    }
+
+    // ---- server-initiated messages (GET stream) ---------------------------------------------------------
+
+    private void readEventStream(int gen) {
+        String lastEventId = null;
+        Duration delay = Duration.ofSeconds(1);
+        while (generation() == gen && state() == State.CONNECTED) {
+            try {
+                HttpResponse<InputStream> r = upstream.openEventStream(lastEventId);
+                String type = r.headers().firstValue("Content-Type").orElse("");
+                if (r.statusCode() == 405) {
+                    StreamableHttpUpstream.discard(r);
+                    LOG.debug("MCP server '{}' offers no GET stream (405)", settings.server());
+                    return;
+                }
+                if (r.statusCode() != 200 || !type.startsWith("text/event-stream")) {
+                    StreamableHttpUpstream.discard(r);
+                    LOG.debug("GET stream: HTTP {} {}", r.statusCode(), type);
+                } else {
+                    delay = Duration.ofSeconds(1);
+                    eventStream = r.body();
+                    lastEventId = relay.pump(r.body(), lastEventId, out::write);
+                }
+            } catch (SessionLostException e) {
+                LOG.info("MCP session on '{}' is gone (GET stream 404): starting a new one", settings.server());
+                try {
+                    recoverSession(gen);
+                } catch (BridgeException failed) {
+                    LOG.warn("cannot restore the session: {}", failed.getMessage());
+                }
+                return; // the new session has its own stream reader
+            } catch (BridgeException | IOException e) {
+                LOG.debug("GET stream: {}", e.getMessage());
+            }
+            sleep(delay);
+            delay = delay.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay.multipliedBy(2);
+        }
+    }
+
+    // ---- shutdown -----------------------------------------------------------------------------------------
+
+    private void shutdown() {
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        dispatcher.shutdown();
+        try {
+            dispatcher.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            int phase = inFlight.arrive();
+            inFlight.awaitAdvanceInterruptibly(phase, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("stdin closed with requests still running; abandoning them");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            state = State.CLOSED;
+        }
+        InputStream stream = eventStream;
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        upstream.deleteSession(Duration.ofSeconds(2));
+        timer.shutdownNow();
+        workers.shutdownNow();
+        LOG.debug("bridge closed");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private int generation() {
+        synchronized (lock) {
+            return generation;
+        }
+    }
+
+    private ObjectNode error(JsonNode id, BridgeException e) {
+        ObjectNode data = NODES.objectNode();
+        data.put("reason", e.reason().wireName());
+        data.put("server", settings.server());
+        return JsonRpc.error(id, e.reason().jsonRpcCode(), e.getMessage(), data);
+    }
+
+    private static BridgeException asBridgeException(Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return cause instanceof BridgeException b ? b
+                : new BridgeException(Reason.INTERNAL, "xaa bridge internal error: " + cause, cause);
+    }
+
+    private static String describe(BridgeException e) {
+        return e == null ? "not connected" : e.getMessage();
+    }
+
+    private static void await(CompletableFuture<?> f, Duration max) {
+        try {
+            f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the caller reads the state
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package dev.xaa4j.bridge.proxy;
+
+import java.util.Optional;
+
+/**
+ * Where the bridge gets the {@code Authorization} header for the MCP server it fronts. Called for every HTTP
+ * request (POST, GET stream, DELETE): implementations keep their own cache and renew ahead of expiry, so a
+ * call is cheap on the hot path. Implementations never open a browser on their own.
+ *
+ * <p>Failures the user can act on are thrown as {@link dev.xaa4j.bridge.BridgeException} (access denied,
+ * server not enabled, IdP unreachable); "nobody is signed in" is simply an empty result.
+ */
+public interface UpstreamAuth {
+
+    /** A fresh header value such as {@code Bearer eyJ…} for {@code server}; empty = not signed in yet. */
+    Optional<String> authorization(String server);
+
+    /** The server answered 401: forget the token so the next {@link #authorization} renews it. */
+    void unauthorized(String server);
+
+    /**
+     * The server answered 403 {@code insufficient_scope} asking for {@code scope}: obtain a token that also
+     * carries it. Returns whether the next {@link #authorization} is worth a replay.
+     */
+    boolean stepUp(String server, String scope);
+
+    /**
+     * Registers a callback for "the sign-in state may have changed" (a session arrived, the user signed out),
+     * so an offline bridge reconnects at once instead of at its next retry. Default: no events.
+     */
+    default void onChange(Runnable listener) {
+    }
+
+    /** For servers that need no authorization at all (local development, tests). */
+    static UpstreamAuth none() {
+        return new UpstreamAuth() {
+            @Override
+            public Optional<String> authorization(String server) {
+                return Optional.of("");
+            }
+
+            @Override
+            public void unauthorized(String server) {
+            }
+
+            @Override
+            public boolean stepUp(String server, String scope) {
+                return false;
+            }
+        };
+    }
+}
