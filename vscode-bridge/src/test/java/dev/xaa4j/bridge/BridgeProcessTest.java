@@ -1,0 +1,173 @@
+package dev.xaa4j.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code xaa} as a real process, as AI clients launch it: the MCP Java SDK client over stdio, raw pipes, exit codes. */
+class BridgeProcessTest {
+
+    @TempDir
+    Path home;
+
+    private TestMcpServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = TestMcpServer.start();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    private List<String> xaa(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private Map<String, String> env() {
+        return Map.of("XAA_CONFIG", home.resolve("config.json").toString(), "HOME", home.toString(),
+                "XDG_CONFIG_HOME", home.resolve(".config").toString());
+    }
+
+    @Test
+    void anMcpSdkClientOverStdioInitializesListsAndCallsToolsIncludingSampling() {
+        List<String> cmd = xaa("bridge", server.endpoint().toString(), "--no-auth");
+        ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
+        McpSyncClient client = McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
+                .clientInfo(new McpSchema.Implementation("it", "1"))
+                .capabilities(McpSchema.ClientCapabilities.builder().sampling().build())
+                .sampling(req -> new McpSchema.CreateMessageResult(McpSchema.Role.ASSISTANT,
+                        new McpSchema.TextContent("hello from the client's model"), "m", McpSchema.CreateMessageResult.StopReason.END_TURN))
+                .requestTimeout(Duration.ofSeconds(20))
+                .initializationTimeout(Duration.ofSeconds(20))
+                .build();
+        try {
+            McpSchema.InitializeResult init = client.initialize();
+            assertThat(init.serverInfo().name()).isEqualTo("test-notes");
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("echo", "sample");
+            McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "via stdio")));
+            assertThat(((McpSchema.TextContent) echo.content().get(0)).text()).isEqualTo("echo: via stdio");
+            McpSchema.CallToolResult sampled = client.callTool(new McpSchema.CallToolRequest("sample", Map.of("prompt", "hi")));
+            assertThat(((McpSchema.TextContent) sampled.content().get(0)).text()).isEqualTo("model said: hello from the client's model");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void signedOutBridgeAnswersInitializeFastReportsToolCallsAndExitsZeroOnEof() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(xaa("bridge", server.endpoint().toString())).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream in = p.getOutputStream();
+        List<String> lines = new ArrayList<>();
+
+        send(in, "not json at all");
+        lines.add(out.readLine());
+        assertThat(BridgeHarness.JSON.readTree(lines.get(0)).path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(p.isAlive()).isTrue();
+
+        long start = System.nanoTime();
+        send(in, BridgeHarness.initialize(1));
+        lines.add(out.readLine());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        JsonNode init = BridgeHarness.JSON.readTree(lines.get(1));
+        assertThat(init.path("result").path("capabilities").path("tools").path("listChanged").asBoolean()).isTrue();
+
+        send(in, BridgeHarness.initialized());
+        send(in, BridgeHarness.call(2, "echo", "{}"));
+        lines.add(out.readLine());
+        JsonNode e = BridgeHarness.JSON.readTree(lines.get(2));
+        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32010);
+        assertThat(e.path("error").path("message").asText()).contains("xaa login");
+
+        in.close();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        rest.lines().forEach(lines::add);
+        assertThat(lines).allSatisfy(l -> assertThat(BridgeHarness.JSON.readTree(l).path("jsonrpc").asText()).isEqualTo("2.0"));
+        assertThat(server.seen).as("never signed in: nothing went upstream").isEmpty();
+    }
+
+    @Test
+    void namedServersComeFromTheConfigFileAndUnknownOnesAreUsageErrors() throws Exception {
+        assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
+        Result list = run("server", "list", "--json");
+        assertThat(BridgeHarness.JSON.readTree(list.out).path("notes").path("url").asText()).isEqualTo(server.endpoint().toString());
+        assertThat(Files.readString(home.resolve("config.json"))).contains("\"notes\"").doesNotContainIgnoringCase("secret");
+
+        Result bridged = runWithStdin("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n", "bridge", "notes", "--no-auth");
+        assertThat(bridged.exit).isZero();
+        assertThat(bridged.out.strip()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+
+        assertThat(run("bridge", "nope").exit).isEqualTo(2);
+        assertThat(run("server", "add", "bad", "ftp://x").exit).isEqualTo(2);
+        assertThat(run().exit).isEqualTo(2);
+        assertThat(run("no-such-command").exit).isEqualTo(2);
+        assertThat(run("server", "remove", "notes").exit).isZero();
+        assertThat(run("bridge", "notes").exit).isEqualTo(2);
+    }
+
+    @Test
+    void helpWorksOnEveryCommand() throws Exception {
+        for (String[] c : List.of(new String[] {"--help"}, new String[] {"bridge", "--help"}, new String[] {"install", "--help"},
+                new String[] {"server", "add", "--help"}, new String[] {"token", "--help"}, new String[] {"doctor", "--help"})) {
+            Result r = run(c);
+            assertThat(r.exit).as(String.join(" ", c)).isZero();
+            assertThat(r.out).contains("Usage: xaa");
+        }
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private Result run(String... args) throws Exception {
+        return runWithStdin("", args);
+    }
+
+    private Result runWithStdin(String stdin, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(xaa(args)).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    private static void send(OutputStream in, String line) throws Exception {
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.xaa4j.bridge;
+
+import static dev.xaa4j.bridge.BridgeHarness.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xaa4j.bridge.proxy.BridgeSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream faults a real server rarely produces on demand: 5xx, an HTML page, a slow answer, a 404 for a
+ * forgotten session. The wire is scripted per JSON-RPC method; GET (the event stream) answers 405.
+ */
+class FaultInjectionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @StartStop
+    private final MockWebServer server = new MockWebServer();
+
+    private final List<RecordedRequest> posts = new CopyOnWriteArrayList<>();
+
+    private void script(Function<String, MockResponse> byMethod) {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!"POST".equals(request.getMethod())) {
+                    return new MockResponse.Builder().code("DELETE".equals(request.getMethod()) ? 200 : 405).build();
+                }
+                posts.add(request);
+                JsonNode body;
+                try {
+                    body = BridgeHarness.JSON.readTree(request.getBody().utf8());
+                } catch (Exception e) {
+                    return new MockResponse.Builder().code(400).build();
+                }
+                String method = body.path("method").asText();
+                if (method.startsWith("notifications/")) {
+                    return new MockResponse.Builder().code(202).build();
+                }
+                MockResponse scripted = byMethod.apply(method);
+                if (scripted != null) {
+                    return scripted;
+                }
+                return json(200, "{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":"
+                        + ("initialize".equals(method)
+                        ? "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"mock\",\"version\":\"1\"}}"
+                        : "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}") + "}")
+                        .newBuilder().addHeader("Mcp-Session-Id", "s-" + sessions).build();
+            }
+        });
+    }
+
+    private volatile int sessions = 1;
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    private BridgeHarness bridge(Duration requestTimeout) throws Exception {
+        URI endpoint = server.url("/mcp").uri();
+        BridgeSettings settings = BridgeSettings.defaults("mock", endpoint).withRequestTimeout(requestTimeout);
+        return new BridgeHarness(settings, new TestAuth("t"));
+    }
+
+    @Test
+    void turnsA500IntoAJsonRpcErrorForThatRequestOnly() throws Exception {
+        script(m -> m.equals("tools/call") ? new MockResponse.Builder().code(500).body("boom").build() : null);
+        try (BridgeHarness b = bridge(WAIT)) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32012);
+            assertThat(e.path("error").path("message").asText()).contains("HTTP 500");
+            b.send(BridgeHarness.request(3, "tools/list"));
+            assertThat(b.awaitResponse(3, WAIT).has("result")).isTrue();
+        }
+    }
+
+    @Test
+    void explainsAnHtmlPageInsteadOfJson() throws Exception {
+        script(m -> m.equals("tools/call") ? new MockResponse.Builder().code(200)
+                .addHeader("Content-Type", "text/html; charset=utf-8").body("<html>Sign in to the Wi-Fi</html>").build() : null);
+        try (BridgeHarness b = bridge(WAIT)) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("message").asText()).contains("HTML page").doesNotContain("Wi-Fi");
+        }
+    }
+
+    @Test
+    void givesUpOnASlowAnswerWithAnErrorAndKeepsServing() throws Exception {
+        script(m -> m.equals("tools/call") ? json(200, "{}").newBuilder().headersDelay(3, TimeUnit.SECONDS).build() : null);
+        try (BridgeHarness b = bridge(Duration.ofMillis(500))) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32012);
+            assertThat(e.path("error").path("message").asText()).contains("no answer in time");
+            b.send(BridgeHarness.request(3, "ping"));
+            assertThat(b.awaitResponse(3, WAIT).has("result")).isTrue();
+        }
+    }
+
+    @Test
+    void reinitializesAndReplaysAfterA404ForTheSession() throws Exception {
+        boolean[] lost = {false};
+        script(m -> {
+            if (m.equals("tools/call") && !lost[0]) {
+                lost[0] = true;
+                sessions = 2;
+                return new MockResponse.Builder().code(404).build();
+            }
+            return null;
+        });
+        try (BridgeHarness b = bridge(WAIT)) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            assertThat(StdioBridgeTest.text(b.awaitResponse(2, WAIT))).isEqualTo("ok");
+        }
+        List<String> wire = posts.stream().map(r -> {
+            try {
+                return BridgeHarness.JSON.readTree(r.getBody().utf8()).path("method").asText()
+                        + "@" + r.getHeaders().get("Mcp-Session-Id");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(wire).containsExactly(
+                "initialize@null", "notifications/initialized@s-1", "ping@s-1",
+                "tools/call@s-1",
+                "initialize@null", "notifications/initialized@s-2", "tools/call@s-2");
+    }
+
+    @Test
+    void relaysAJsonRpcErrorBodyOfAnHttpErrorAsIs() throws Exception {
+        script(m -> m.equals("tools/call")
+                ? json(400, "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32602,\"message\":\"Unknown tool: x\"}}") : null);
+        try (BridgeHarness b = bridge(WAIT)) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32602);
+            assertThat(e.path("error").path("message").asText()).isEqualTo("Unknown tool: x");
+        }
+    }
+}
