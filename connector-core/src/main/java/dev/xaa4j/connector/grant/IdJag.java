@@ -26,7 +26,7 @@ public record IdJag(String value, Instant expiresAt, Set<String> scopes) {
     public IdJag {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        scopes = Set.copyOf(scopes);
+        scopes = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(scopes)); // keeps the order for the wire
     }
 
     private static TokenTypeURI tokenType(String uri) {
