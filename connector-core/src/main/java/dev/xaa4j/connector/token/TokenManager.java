@@ -363,9 +363,10 @@ public final class TokenManager implements AutoCloseable {
             state = ServerState.READY;
             nextAttemptAt = fresh.renewAt;
             renewals.increment();
+            // Listeners see the event before waiting callers resume (a journal line exists when token() returns).
+            emit(new ConnectorEvent.TokenIssued(clock.instant(), server, fresh.token.scopes(), fresh.token.expiresAt()));
             inflight.set(null);
             mine.complete(fresh);
-            emit(new ConnectorEvent.TokenIssued(clock.instant(), server, fresh.token.scopes(), fresh.token.expiresAt()));
             schedule(fresh.renewAt - clock.millis());
         }
 
@@ -390,37 +391,39 @@ public final class TokenManager implements AutoCloseable {
                 failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.DENIED;
-                finish(mine, error);
                 emit(new ConnectorEvent.AccessRevoked(at, server, error.getMessage()));
+                finish(mine, error);
             } else if (error instanceof SignInRequiredException) {
                 failure = new Failure(error, Long.MAX_VALUE);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.SIGN_IN_REQUIRED;
-                finish(mine, error);
                 emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
+                finish(mine, error);
             } else if (error instanceof UpstreamUnavailableException) {
                 long backoff = policy.backoffMillis(++transientFailures);
+                long retryIn = 0;
                 if (stillValid) {
-                    long retryIn = Math.max(1, Math.min(backoff, (current.usableUntil - now) / 2));
+                    retryIn = Math.max(1, Math.min(backoff, (current.usableUntil - now) / 2));
                     nextAttemptAt = now + retryIn;
                     state = ServerState.DEGRADED;
-                    finish(mine, error);
-                    schedule(retryIn);
                 } else {
                     // Nothing valid left: fail callers for a short while, then let the next caller retry.
                     long hold = Math.min(backoff, policy.backoffMin().toMillis());
                     failure = new Failure(error, now + hold);
                     nextAttemptAt = now + hold;
                     state = ServerState.FAILED;
-                    finish(mine, error);
                 }
                 emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
+                if (stillValid) {
+                    schedule(retryIn);
+                }
             } else {
                 failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
                 nextAttemptAt = now + policy.deniedRetryAfter().toMillis();
                 state = stillValid ? ServerState.DEGRADED : ServerState.FAILED;
-                finish(mine, error);
                 emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
             }
         }
 
