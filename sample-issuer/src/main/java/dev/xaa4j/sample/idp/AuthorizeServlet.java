@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The authorization endpoint, code flow only (OIDC Core §3.1.2, RFC 6749 §4.1, PROTOCOL.md §1 step 1).
@@ -47,6 +48,9 @@ import java.util.Set;
 final class AuthorizeServlet extends HttpServlet {
 
     static final String PENDING_PARAM = "request_id";
+
+    /** base64url without padding of 32 bytes (RFC 7636 §4.2). */
+    private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     /** The scopes this IdP issues; others in a request are ignored (OIDC Core §3.1.2.1). */
     private static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "offline_access", "email", "profile");
@@ -95,30 +99,32 @@ final class AuthorizeServlet extends HttpServlet {
             redirectError(resp, redirect, err, err.getDescription(), state);
             return;
         }
-        Optional<String> problem = problem(request);
+        Optional<ErrorObject> problem = problem(request);
         if (problem.isPresent()) {
-            ErrorObject err = !ResponseType.CODE.equals(request.getResponseType()) ? OAuth2Error.UNSUPPORTED_RESPONSE_TYPE
-                    : !request.getScope().contains(OIDCScopeValue.OPENID) ? OAuth2Error.INVALID_SCOPE
-                    : OAuth2Error.INVALID_REQUEST;
-            redirectError(resp, redirect, err, problem.get(), state);
+            redirectError(resp, redirect, problem.get(), problem.get().getDescription(), state);
             return;
         }
         page(resp, 200, LoginPage.form(clientId, pending.add(request), null, null));
     }
 
-    /** What is wrong with an otherwise well-formed request, checked in the order of the error codes above. */
-    private static Optional<String> problem(AuthorizationRequest r) {
+    /** What is wrong with a well-formed request from a trusted client and redirect URI, if anything. */
+    private static Optional<ErrorObject> problem(AuthorizationRequest r) {
         if (!ResponseType.CODE.equals(r.getResponseType())) {
-            return Optional.of("only response_type=code is supported");
+            return Optional.of(OAuth2Error.UNSUPPORTED_RESPONSE_TYPE.setDescription("only response_type=code is supported"));
         }
         if (r.getScope() == null || !r.getScope().contains(OIDCScopeValue.OPENID)) {
-            return Optional.of("the openid scope is required");
+            return Optional.of(OAuth2Error.INVALID_SCOPE.setDescription("the openid scope is required"));
         }
         if (r.getCodeChallenge() == null) {
-            return Optional.of("PKCE is required: send code_challenge with code_challenge_method=S256");
+            return Optional.of(OAuth2Error.INVALID_REQUEST.setDescription(
+                    "PKCE is required: send code_challenge with code_challenge_method=S256"));
         }
         if (!CodeChallengeMethod.S256.equals(r.getCodeChallengeMethod())) {
-            return Optional.of("code_challenge_method must be S256");
+            return Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method must be S256"));
+        }
+        if (!S256_CHALLENGE.matcher(r.getCodeChallenge().getValue()).matches()) {
+            return Optional.of(OAuth2Error.INVALID_REQUEST.setDescription(
+                    "code_challenge must be the base64url SHA-256 of the code_verifier (43 characters)"));
         }
         return Optional.empty();
     }
@@ -135,12 +141,14 @@ final class AuthorizeServlet extends HttpServlet {
         AuthorizationRequest request = found.get();
         String clientId = request.getClientID().getValue();
         String username = req.getParameter("username");
-        Optional<Policy.User> user = policy.policy().user(username == null ? "" : username)
+        Optional<Policy.User> known = policy.policy().user(username == null ? "" : username);
+        Optional<Policy.User> user = known
                 .filter(u -> Secrets.constantTimeEquals(u.password(), req.getParameter("password")));
         List<String> requested = request.getScope().toStringList();
         if (user.isEmpty()) {
-            audit.record("sign-in", username, clientId, null, null, requested, List.of(), "deny",
-                    "wrong user name or password");
+            // An unknown "user name" is not recorded: people sometimes type their password into that field.
+            audit.record("sign-in", known.map(Policy.User::username).orElse(null), clientId, null, null, requested,
+                    List.of(), "deny", known.isPresent() ? "wrong password" : "unknown user name");
             page(resp, 200, LoginPage.form(clientId, pendingId, username,
                     "The user name or password is incorrect. Please try again."));
             return;
@@ -163,7 +171,7 @@ final class AuthorizeServlet extends HttpServlet {
     }
 
     private void redirectError(HttpServletResponse resp, URI redirect, ErrorObject error, String description,
-                               State state) throws IOException {
+                               State state) {
         ErrorObject withDescription = error.setDescription(description);
         redirect(resp, new AuthorizationErrorResponse(redirect, withDescription, state, issuer, ResponseMode.QUERY)
                 .toURI());

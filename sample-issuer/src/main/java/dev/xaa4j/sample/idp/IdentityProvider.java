@@ -5,14 +5,9 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
-import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -78,12 +73,7 @@ public final class IdentityProvider {
     }
 
     public void install(ServletContextHandler context) {
-        context.addServlet(new ServletHolder(new HttpServlet() {
-            @Override
-            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                Http.json(resp, 200, keys.publicJwks().toJSONObject(true));
-            }
-        }), JWKS_PATH);
+        context.addServlet(new ServletHolder(new JwksServlet(keys)), JWKS_PATH);
         context.addServlet(new ServletHolder(discovery), DISCOVERY_PATH);
         context.addServlet(new ServletHolder(authorize), AUTHORIZE_PATH);
         context.addServlet(new ServletHolder(token), TOKEN_PATH);

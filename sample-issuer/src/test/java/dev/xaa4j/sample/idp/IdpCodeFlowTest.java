@@ -127,6 +127,13 @@ class IdpCodeFlowTest {
     }
 
     @Test
+    void malformedCodeChallengeIsRejected() {
+        Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
+        params.put("code_challenge", "short");
+        assertThat(redirectedError(params)).containsEntry("error", "invalid_request");
+    }
+
+    @Test
     void responseTypeOtherThanCodeIsUnsupported() {
         Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
         params.put("response_type", "token");

@@ -11,8 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An expired subject ID token cannot be exchanged (PROTOCOL.md §3.2 step 3, RFC 8693 §2.2.2). */
-class IdpExpiredIdTokenTest {
+/** Short-lived IdP artifacts really expire: subject ID tokens (PROTOCOL.md §3.2 step 3) and codes. */
+class IdpExpiryTest {
 
     @Test
     void expiredIdTokenIsInvalidRequest(@TempDir Path state) throws Exception {
@@ -27,6 +27,22 @@ class IdpExpiredIdTokenTest {
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_request")
                     .containsEntry("error_description", "subject_token has expired; refresh the ID token and retry");
+        }
+    }
+
+    @Test
+    void expiredAuthorizationCodeIsInvalidGrant(@TempDir Path state) throws Exception {
+        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
+                .withAuthorizationCodeTtl(Duration.ofSeconds(1)))) {
+            IdpTestClient client = new IdpTestClient(issuer.idpIssuer());
+            IdpTestClient.Pkce pkce = IdpTestClient.Pkce.s256();
+            java.util.Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
+            Thread.sleep(1_100);
+            HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, pkce.verifier(),
+                    demoBasic());
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
+                    .containsEntry("error_description", "authorization code expired");
         }
     }
 }
