@@ -12,8 +12,17 @@ final class GrantRejected extends Exception {
     private final ErrorObject error;
 
     GrantRejected(ErrorObject error, String description) {
-        super(description, null, false, false);
+        super(rfc6749Safe(description), null, false, false);
         this.error = Objects.requireNonNull(error, "error");
+    }
+
+    /** RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in {@code error_description}. */
+    private static String rfc6749Safe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            b.append(c == '"' ? '\'' : c == '\\' ? '/' : (c < 0x20 || c > 0x7e) ? '?' : c);
+        }
+        return b.toString();
     }
 
     ErrorObject error() {

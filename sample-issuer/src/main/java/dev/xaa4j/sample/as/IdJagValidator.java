@@ -89,8 +89,8 @@ final class IdJagValidator {
         SignedJWT jwt = requireSigned(assertion);
         JWSHeader header = jwt.getHeader();
         if (!ID_JAG_TYPE.equals(header.getType())) {
-            throw invalid("ID-JAG header typ must be \"" + ID_JAG_TYPE + "\", got "
-                    + (header.getType() == null ? "none" : "\"" + header.getType() + "\""));
+            throw invalid("ID-JAG header typ must be '" + ID_JAG_TYPE + "', got "
+                    + (header.getType() == null ? "none" : "'" + header.getType() + "'"));
         }
         if (!ALLOWED_ALGS.contains(header.getAlgorithm())) {
             throw invalid("ID-JAG alg " + header.getAlgorithm() + " is not accepted; use one of RS256, PS256, ES256");
@@ -99,19 +99,19 @@ final class IdJagValidator {
         String iss = claims.getIssuer();
         DefaultJWTProcessor<SecurityContext> processor = iss == null ? null : trustedIssuers.get(iss);
         if (processor == null) {
-            throw invalid("ID-JAG issuer " + (iss == null ? "(missing)" : "\"" + iss + "\"") + " is not a trusted IdP");
+            throw invalid("ID-JAG issuer " + (iss == null ? "(missing)" : "'" + iss + "'") + " is not a trusted IdP");
         }
         verifySignature(processor, jwt, iss);
 
         List<String> aud = claims.getAudience();
         if (aud.size() != 1 || !ownIssuer.equals(aud.get(0))) {
-            throw invalid("ID-JAG aud must be exactly this authorization server's issuer \"" + ownIssuer
-                    + "\", got " + aud);
+            throw invalid("ID-JAG aud must be exactly this authorization server's issuer '" + ownIssuer
+                    + "', got " + aud);
         }
         String clientId = stringClaim(claims, "client_id");
         if (!clientId.equals(authenticatedClient)) {
-            throw invalid("ID-JAG client_id \"" + clientId + "\" is not the authenticated client \""
-                    + authenticatedClient + "\"");
+            throw invalid("ID-JAG client_id '" + clientId + "' is not the authenticated client '"
+                    + authenticatedClient + "'");
         }
         String sub = stringClaim(claims, "sub");
         Instant exp = checkTimes(claims);
@@ -154,10 +154,10 @@ final class IdJagValidator {
         try {
             processor.process(jwt, null);
         } catch (BadJOSEException e) {
-            throw invalid("ID-JAG signature does not verify with the published keys of IdP \"" + iss + "\"");
+            throw invalid("ID-JAG signature does not verify with the published keys of IdP '" + iss + "'");
         } catch (com.nimbusds.jose.KeySourceException e) {
             throw new GrantRejected(OAuth2Error.SERVER_ERROR,
-                    "cannot fetch the JWKS of IdP \"" + iss + "\"; try again later");
+                    "cannot fetch the JWKS of IdP '" + iss + "'; try again later");
         } catch (JOSEException e) {
             throw invalid("ID-JAG signature cannot be verified: " + e.getMessage());
         }
@@ -203,7 +203,7 @@ final class IdJagValidator {
             throw invalid("ID-JAG resource is not a URI");
         }
         if (!resources.containsKey(uri)) {
-            throw invalid("ID-JAG resource \"" + value + "\" is not an MCP server of this authorization server");
+            throw invalid("ID-JAG resource '" + value + "' is not an MCP server of this authorization server");
         }
         return uri;
     }
@@ -220,7 +220,7 @@ final class IdJagValidator {
         List<String> scopes = Arrays.stream(s.trim().split(" +")).filter(x -> !x.isEmpty()).distinct().toList();
         for (String scope : scopes) {
             if (!spec.scopes().contains(scope)) {
-                throw invalid("ID-JAG scope \"" + scope + "\" is not registered for " + resource
+                throw invalid("ID-JAG scope '" + scope + "' is not registered for " + resource
                         + " (registered: " + String.join(" ", spec.scopes()) + ")");
             }
         }

@@ -105,8 +105,8 @@ final class TokenServlet extends HttpServlet {
             throw new GrantRejected(OAuth2Error.INVALID_REQUEST, "grant_type is repeated");
         }
         if (!GrantType.JWT_BEARER.getValue().equals(grantType.get(0))) {
-            throw new GrantRejected(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "grant_type \"" + grantType.get(0)
-                    + "\" is not supported; this authorization server accepts only " + GrantType.JWT_BEARER);
+            throw new GrantRejected(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "grant_type '" + grantType.get(0)
+                    + "' is not supported; this authorization server accepts only " + GrantType.JWT_BEARER);
         }
         List<String> assertion = params.getOrDefault("assertion", List.of());
         if (assertion.size() != 1 || assertion.get(0).isBlank()) {
