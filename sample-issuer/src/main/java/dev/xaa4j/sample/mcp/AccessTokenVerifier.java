@@ -27,11 +27,14 @@ import java.util.Set;
  * Verifies an MCP access token issued by our authorization server (RFC 9068 JWT, PROTOCOL.md §3.4):
  * {@code typ} {@code at+jwt}, signature with the AS's JWKS (cached, refetched on an unknown {@code kid}),
  * {@code iss} == the AS issuer, {@code aud} contains this server's resource (no passthrough of tokens minted
- * for another server), {@code exp} with a small clock skew.
+ * for another server), {@code exp}.
+ *
+ * <p>No clock skew: the AS that mints the token and this server run in one process on one clock, and the
+ * issuer's access-token lifetime is a setting precisely so tests can watch a token expire within seconds.
  */
 final class AccessTokenVerifier {
 
-    static final Duration SKEW = Duration.ofSeconds(60);
+    static final Duration SKEW = Duration.ZERO;
     private static final Set<JWSAlgorithm> ALGS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
 
     private final String asIssuer;

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +127,28 @@ class McpProtectionTest {
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("Bearer error=\"insufficient_scope\", "
                 + "scope=\"notes.write\", resource_metadata=\"" + prm("notes") + "\"");
+    }
+
+    @Test
+    void anExpiredAccessTokenGets401InvalidToken(@TempDir Path otherState) throws Exception {
+        Duration ttl = Duration.ofSeconds(1);
+        try (SampleIssuer shortLived = SampleIssuer.start(IssuerSettings.defaults(otherState).withPortBase(0)
+                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), ttl))) {
+            String at = TokenEndpoint.accessToken(shortLived, "alice", "notes", "notes.read");
+            HttpRequest.Builder call = HttpRequest.newBuilder(shortLived.server("notes"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .header("Authorization", "Bearer " + at)
+                    .POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST));
+
+            Thread.sleep(ttl.plusMillis(1100).toMillis()); // exp has whole-second precision
+            HttpResponse<String> r = HTTP.send(call.build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
+            assertThat(r.body()).contains("expired");
+        }
     }
 
     static HttpResponse<String> post(String server, String authorization, String body) throws Exception {
