@@ -1,0 +1,103 @@
+package dev.xaa4j.connector;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.grant.Redaction;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * Appends every {@link ConnectorEvent} as one JSON line to {@code activity.jsonl} in the state directory, so
+ * a person (or {@code xaa doctor}) can see what happened: sign-ins, tokens issued (server, scopes, expiry),
+ * renewal failures, revocations. Events carry no token values; free text is additionally passed through
+ * {@link Redaction#scrub}. The file is created {@code 0600} where POSIX permissions exist. Writes are
+ * serialised; an I/O failure is logged and does not affect the connector.
+ */
+public final class ActivityJournal implements ConnectorListener {
+
+    /** The file name inside the state directory. */
+    public static final String FILE_NAME = "activity.jsonl";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActivityJournal.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+
+    public ActivityJournal(Path stateDir) {
+        this.file = stateDir.resolve(FILE_NAME);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The per-user state directory: {@code $XDG_STATE_HOME/xaa4j} (else {@code ~/.local/state/xaa4j}) on
+     * Linux, {@code ~/Library/Application Support/xaa4j} on macOS, {@code %LOCALAPPDATA%\xaa4j} on Windows.
+     */
+    public static Path defaultStateDir() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String home = System.getProperty("user.home");
+        if (os.contains("win")) {
+            String local = System.getenv("LOCALAPPDATA");
+            return Path.of(local != null ? local : home, "xaa4j");
+        }
+        if (os.contains("mac")) {
+            return Path.of(home, "Library", "Application Support", "xaa4j");
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".local", "state")).resolve("xaa4j");
+    }
+
+    @Override
+    public synchronized void onEvent(ConnectorEvent event) {
+        try {
+            String line = JSON.writeValueAsString(toJson(event)) + "\n";
+            if (Files.notExists(file)) {
+                Files.createDirectories(file.getParent());
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createFile(file);
+                }
+            }
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not append to the activity journal {}: {}", file, e.toString());
+        }
+    }
+
+    static ObjectNode toJson(ConnectorEvent event) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("ts", event.at().toString());
+        o.put("event", event.type());
+        if (event instanceof ConnectorEvent.SignedIn e) {
+            o.put("user", e.user());
+            o.put("sessionExpiresAt", e.sessionExpiresAt().toString());
+        } else if (event instanceof ConnectorEvent.SignedOut e) {
+            e.user().ifPresent(u -> o.put("user", u));
+        } else if (event instanceof ConnectorEvent.TokenIssued e) {
+            o.put("server", e.server());
+            var scopes = o.putArray("scopes");
+            new TreeSet<>(e.scopes()).forEach(scopes::add);
+            o.put("expiresAt", e.expiresAt().toString());
+        } else if (event instanceof ConnectorEvent.RenewalFailed e) {
+            o.put("server", e.server());
+            o.put("reason", Redaction.scrub(e.reason()));
+            o.put("tokenStillValid", e.tokenStillValid());
+        } else if (event instanceof ConnectorEvent.AccessRevoked e) {
+            o.put("server", e.server());
+            o.put("reason", Redaction.scrub(e.reason()));
+        } else if (event instanceof ConnectorEvent.SignInRequired e) {
+            e.server().ifPresent(s -> o.put("server", s));
+            o.put("reason", Redaction.scrub(e.reason()));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,402 @@
+package dev.xaa4j.connector;
+
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.connector.discovery.Discovery;
+import dev.xaa4j.connector.grant.ClientAuth;
+import dev.xaa4j.connector.grant.ClientAuthFactory;
+import dev.xaa4j.connector.grant.IdJagExchange;
+import dev.xaa4j.connector.grant.IdpRefresh;
+import dev.xaa4j.connector.grant.JwtBearerGrant;
+import dev.xaa4j.connector.signin.BrowserSignIn;
+import dev.xaa4j.connector.signin.IdTokenVerifier;
+import dev.xaa4j.connector.signin.SignInOptions;
+import dev.xaa4j.connector.signin.SignInResult;
+import dev.xaa4j.connector.store.CredentialStore;
+import dev.xaa4j.connector.store.IdpSession;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.token.IdTokenProvider;
+import dev.xaa4j.connector.token.RenewalPolicy;
+import dev.xaa4j.connector.token.SessionAccess;
+import dev.xaa4j.connector.token.SessionIdTokenProvider;
+import dev.xaa4j.connector.token.SuppliedIdTokenProvider;
+import dev.xaa4j.connector.token.TokenFetcher;
+import dev.xaa4j.connector.token.TokenManager;
+import dev.xaa4j.connector.token.XaaTokenFetcher;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Enterprise-managed authorization for MCP clients: sign in once at the enterprise IdP, then get a fresh,
+ * short-lived access token per MCP server (PROTOCOL.md §1: token exchange for an ID-JAG at the IdP, then the
+ * jwt-bearer grant at the server's authorization server).
+ *
+ * <pre>{@code
+ * Connector connector = Connector.builder()
+ *         .idp(new IdpConfig(URI.create("https://idp.example"), "xaa4j-desktop", ClientAuthMethod.CLIENT_SECRET_BASIC))
+ *         .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa4j", ClientAuthMethod.CLIENT_SECRET_BASIC))
+ *         .build();
+ * connector.signIn().join();                       // interactive, once
+ * AccessToken token = connector.token("notes");    // cached, renewed in the background
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #token(String)} on a warm server is lock-free and never waits; renewal happens in
+ * the background before expiry, one at a time per server (see {@link TokenManager} for the contract).
+ * Background renewal never opens a browser: when the IdP session is gone it emits
+ * {@link ConnectorEvent.SignInRequired} and {@link #token} throws {@link SignInRequiredException}. Errors are
+ * the typed exceptions of PROTOCOL.md §5 ({@link AccessDeniedException}, {@link ServerNotEnabledException},
+ * {@link UpstreamUnavailableException}, {@link ConfigurationException}, {@link DiscoveryException}).
+ *
+ * <p>Only the IdP session is persisted (in the {@link CredentialStore}, the OS keyring by default); access
+ * tokens stay in memory. Secrets come from a {@link ClientCredentialsSource}, never from configuration.
+ */
+public final class Connector implements AutoCloseable {
+
+    private final IdpConfig idp;
+    private final Map<String, ServerConfig> servers;
+    private final Clock clock;
+    private final Discovery discovery;
+    private final ClientCredentialsSource credentials;
+    private final SessionStore sessionStore; // null with a caller-supplied IdTokenSource
+    private final SessionAccess session;     // null with a caller-supplied IdTokenSource
+    private final IdTokenProvider idTokens;
+    private final TokenManager tokens;
+    private final BrowserSignIn browserSignIn;
+    private final SignInOptions signInOptions;
+    private final Duration clockSkew;
+    private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
+
+    private Connector(Builder b) {
+        this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
+        if (b.servers.isEmpty()) {
+            throw new IllegalArgumentException("configure at least one server(...)");
+        }
+        this.servers = Map.copyOf(b.servers);
+        this.clock = b.clock;
+        this.discovery = b.discovery != null ? b.discovery : new Discovery();
+        this.clockSkew = b.clockSkew;
+        this.browserSignIn = b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn();
+        this.signInOptions = b.signInOptions;
+        listeners.addAll(b.listeners);
+        if (b.journal) {
+            listeners.add(new ActivityJournal(b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir()));
+        }
+        CredentialStore store = b.store;
+        if (store == null && (b.idTokenSource == null || b.credentials == null)) {
+            store = new KeyringCredentialStore("xaa4j");
+        }
+        this.credentials = b.credentials != null ? b.credentials : ClientCredentialsSource.keyring(store);
+
+        String issuer = idp.issuer().toString();
+        ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
+        IdJagExchange exchange = new IdJagExchange(clock, b.httpTimeout);
+        JwtBearerGrant jwtBearer = new JwtBearerGrant(clock, b.httpTimeout);
+        if (b.idTokenSource != null) {
+            this.sessionStore = null;
+            this.session = null;
+            this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
+        } else {
+            Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
+            this.sessionStore = new SessionStore(store, stateDir.resolve("locks"));
+            this.session = SessionAccess.of(sessionStore, issuer, idp.clientId());
+            IdpRefresh refresh = new IdpRefresh(clock, b.httpTimeout);
+            this.idTokens = new SessionIdTokenProvider(session, current -> refresh.refresh(current,
+                    idpMetadata().getTokenEndpointURI(), idpAuth,
+                    idToken -> new IdTokenVerifier(idpMetadata(), idp.clientId(), clock, clockSkew).verify(idToken, null),
+                    session::save, session::delete), clock, b.idTokenMargin);
+        }
+        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
+                () -> idpMetadata().getTokenEndpointURI(), idpAuth, servers,
+                cfg -> discovery.server(cfg.url(), cfg.pinnedAsIssuer()), credentials, idTokens, exchange, jwtBearer);
+        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A valid access token for the named server (PROTOCOL.md §1 steps 2–3, §4). Returns the cached token
+     * without waiting while it is valid; otherwise waits for the (single) renewal in flight.
+     *
+     * @throws SignInRequiredException      no IdP session, or it ended (call {@link #signIn()})
+     * @throws AccessDeniedException        the IdP or AS refused (revoked or never granted)
+     * @throws ServerNotEnabledException    the administrator has not enabled this server for the user
+     * @throws UpstreamUnavailableException IdP or AS unreachable and no valid token left
+     * @throws ConfigurationException       unknown server name, bad client credentials
+     */
+    public AccessToken token(String server) {
+        return tokens.token(server);
+    }
+
+    /** Like {@link #token(String)} without blocking the calling thread. */
+    public CompletableFuture<AccessToken> tokenAsync(String server) {
+        return tokens.tokenAsync(server);
+    }
+
+    /** The cached usable token, if any; never starts a renewal, never blocks. */
+    public Optional<AccessToken> cachedToken(String server) {
+        return tokens.peek(server);
+    }
+
+    /**
+     * The MCP server answered 401 to {@code rejectedValue} (PROTOCOL.md §5 "RS 401"): forget it so the next
+     * {@link #token} renews. Used by the MCP adapter before replaying the request once.
+     */
+    public boolean invalidate(String server, String rejectedValue) {
+        return tokens.invalidate(server, rejectedValue);
+    }
+
+    /**
+     * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (PROTOCOL.md §5): request the
+     * union of these and the current scopes from now on. Bounded; returns {@code false} when no further
+     * step-up is allowed or nothing new is asked.
+     */
+    public boolean requestScopes(String server, Collection<String> scopes) {
+        return tokens.stepUp(server, scopes);
+    }
+
+    /**
+     * Interactive sign-in in the system browser (PROTOCOL.md §1 step 1). Stores the session, clears any
+     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}.
+     *
+     * @throws UnsupportedOperationException when the connector was built with an {@link IdTokenSource}
+     */
+    public CompletableFuture<ConnectorStatus> signIn() {
+        if (sessionStore == null) {
+            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it cannot sign in");
+        }
+        OIDCProviderMetadata meta = idpMetadata();
+        ClientAuthentication auth = signInClientAuth();
+        return browserSignIn.start(meta, idp.clientId(), auth, signInOptions).thenApply(this::acceptSignIn);
+    }
+
+    /**
+     * Stores the result of a sign-in obtained elsewhere (e.g. by a broker) as the session, as {@link #signIn()}
+     * does after the browser returns.
+     */
+    public ConnectorStatus acceptSignIn(SignInResult result) {
+        if (session == null) {
+            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
+        }
+        var claims = result.idTokenClaims();
+        Instant authTime = claims.getClaim("auth_time") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : clock.instant();
+        IdpSession s = new IdpSession(idp.issuer().toString(), idp.clientId(), claims.getSubject(), result.idToken(),
+                claims.getExpirationTime().toInstant(), result.refreshToken(), authTime);
+        session.save(s);
+        idTokens.reset();
+        tokens.clearFailures();
+        publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt()));
+        return status();
+    }
+
+    /** Deletes the IdP session from the store, drops every cached token and emits {@link ConnectorEvent.SignedOut}. */
+    public void signOut() {
+        Optional<String> user = Optional.empty();
+        if (session != null) {
+            user = session.load().map(IdpSession::subject);
+            session.delete();
+        }
+        idTokens.reset();
+        tokens.clear();
+        publish(new ConnectorEvent.SignedOut(clock.instant(), user));
+    }
+
+    /** Who is signed in, until when, and each server's token state. Never contains a token value. */
+    public ConnectorStatus status() {
+        Optional<IdpSession> s = session == null ? Optional.empty() : session.load();
+        Map<String, ServerStatus> perServer = new LinkedHashMap<>();
+        for (String name : servers.keySet().stream().sorted().toList()) {
+            perServer.put(name, tokens.status(name));
+        }
+        return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::idTokenExpiresAt),
+                s.map(x -> x.refreshToken().isPresent()).orElse(false), perServer);
+    }
+
+    public void addListener(ConnectorListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(ConnectorListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The configured servers, by name. */
+    public Map<String, ServerConfig> servers() {
+        return servers;
+    }
+
+    public IdpConfig idp() {
+        return idp;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ConnectorMetrics metrics() {
+        TokenManager.Stats s = tokens.stats();
+        return new ConnectorMetrics(s.renewals(), s.blockedCalls(), s.failures());
+    }
+
+    /** Stops background renewal. Cached tokens are discarded with the instance. */
+    @Override
+    public void close() {
+        tokens.close();
+    }
+
+    private OIDCProviderMetadata idpMetadata() {
+        return discovery.idp(idp.issuer());
+    }
+
+    private ClientAuthentication signInClientAuth() {
+        return ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(), idp.clientId(), credentials,
+                idpMetadata().getTokenEndpointURI());
+    }
+
+    private void publish(ConnectorEvent event) {
+        for (ConnectorListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Connector.class).warn("listener failed on {}: {}", event.type(), e.toString());
+            }
+        }
+    }
+
+    /** Builds a {@link Connector}. Only {@link #idp} and at least one {@link #server} are required. */
+    public static final class Builder {
+        private IdpConfig idp;
+        private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private CredentialStore store;
+        private ClientCredentialsSource credentials;
+        private IdTokenSource idTokenSource;
+        private Path stateDir;
+        private boolean journal = true;
+        private RenewalPolicy policy = RenewalPolicy.defaults();
+        private Duration httpTimeout = Duration.ofSeconds(10);
+        private Duration clockSkew = Duration.ofSeconds(60);
+        private Duration idTokenMargin = Duration.ofSeconds(60);
+        private Discovery discovery;
+        private BrowserSignIn browserSignIn;
+        private SignInOptions signInOptions = SignInOptions.defaults();
+        private TokenFetcher fetcher;
+        private final List<ConnectorListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder idp(IdpConfig idp) {
+            this.idp = idp;
+            return this;
+        }
+
+        public Builder server(ServerConfig server) {
+            if (servers.putIfAbsent(server.name(), server) != null) {
+                throw new IllegalArgumentException("server '" + server.name() + "' configured twice");
+            }
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Where the IdP session is kept (default: the OS keyring, service {@code xaa4j}). */
+        public Builder credentialStore(CredentialStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Client secrets and keys (default: the credential store, see {@link ClientCredentialsSource#keyring}). */
+        public Builder clientCredentials(ClientCredentialsSource credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /**
+         * The caller supplies ID tokens (conformance suite, host applications): no session is stored, no
+         * browser is ever opened, {@link Connector#signIn()} is refused.
+         */
+        public Builder idTokenSource(IdTokenSource source) {
+            this.idTokenSource = source;
+            return this;
+        }
+
+        /** The per-user state directory (activity journal, lock files). Default: {@link ActivityJournal#defaultStateDir()}. */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        /** Whether to append events to {@code <state dir>/activity.jsonl} (default true). */
+        public Builder journal(boolean enabled) {
+            this.journal = enabled;
+            return this;
+        }
+
+        public Builder renewalPolicy(RenewalPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Connect and read timeout of each token request (default 10 s). */
+        public Builder httpTimeout(Duration timeout) {
+            this.httpTimeout = timeout;
+            return this;
+        }
+
+        /** Clock skew tolerated when validating ID tokens (default 60 s). */
+        public Builder clockSkew(Duration skew) {
+            this.clockSkew = skew;
+            return this;
+        }
+
+        /** An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s). */
+        public Builder idTokenMargin(Duration margin) {
+            this.idTokenMargin = margin;
+            return this;
+        }
+
+        public Builder discovery(Discovery discovery) {
+            this.discovery = discovery;
+            return this;
+        }
+
+        public Builder browserSignIn(BrowserSignIn signIn, SignInOptions options) {
+            this.browserSignIn = signIn;
+            this.signInOptions = options;
+            return this;
+        }
+
+        public Builder listener(ConnectorListener listener) {
+            this.listeners.add(listener);
+            return this;
+        }
+
+        /** Replaces the whole renewal chain (tests and benchmarks with a fake token source). */
+        public Builder tokenFetcher(TokenFetcher fetcher) {
+            this.fetcher = fetcher;
+            return this;
+        }
+
+        public Connector build() {
+            return new Connector(this);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.xaa4j.connector;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot for UIs ({@code xaa status}, the tray app): who is signed in, until when, and each configured
+ * server's token state.
+ *
+ * @param user             {@code sub} of the IdP session, if signed in
+ * @param sessionExpiresAt expiry of the current ID token (the session lives on while a refresh token works)
+ * @param canRefresh       whether the session holds an IdP refresh token (unattended renewal possible)
+ * @param servers          by configured server name, in configuration order
+ */
+public record ConnectorStatus(Optional<String> user, Optional<Instant> sessionExpiresAt, boolean canRefresh,
+                              Map<String, ServerStatus> servers) {
+    public boolean signedIn() {
+        return user.isPresent();
+    }
+}

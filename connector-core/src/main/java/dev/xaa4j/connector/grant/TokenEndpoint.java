@@ -1,0 +1,92 @@
+package dev.xaa4j.connector.grant;
+
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.io.IOException;
+import java.time.Duration;
+import net.minidev.json.JSONObject;
+
+/**
+ * Sends one token request and sorts the answer into success JSON, an OAuth error (RFC 6749 §5.2), or a
+ * transient failure ({@link UpstreamUnavailableException}: I/O error, timeout, 5xx, 429,
+ * {@code temporarily_unavailable}, {@code server_error}, or a body that is not JSON — PROTOCOL.md §5 last row).
+ */
+final class TokenEndpoint {
+
+    /** Either {@code json} (HTTP 200) or {@code error}. */
+    record Outcome(JSONObject json, ErrorObject error) {
+        boolean ok() {
+            return json != null;
+        }
+    }
+
+    private TokenEndpoint() {
+    }
+
+    static Outcome post(TokenRequest request, Duration timeout, String party) {
+        HTTPRequest http = request.toHTTPRequest();
+        http.setAccept("application/json");
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        http.setConnectTimeout(ms);
+        http.setReadTimeout(ms);
+        HTTPResponse response;
+        try {
+            response = http.send();
+        } catch (IOException e) {
+            throw new UpstreamUnavailableException(party + " could not be reached (" + e.getClass().getSimpleName()
+                    + "); try again later", e);
+        }
+        int status = response.getStatusCode();
+        if (status >= 500 || status == 429) {
+            throw new UpstreamUnavailableException(party + " is unavailable (HTTP " + status + "); try again later");
+        }
+        JSONObject json;
+        try {
+            json = response.getBodyAsJSONObject();
+        } catch (ParseException e) {
+            throw new UpstreamUnavailableException(party + " answered HTTP " + status
+                    + " without a JSON body (a proxy or captive portal?); try again later");
+        }
+        if (status == 200) {
+            return new Outcome(json, null);
+        }
+        Object code = json.get("error");
+        if (!(code instanceof String s) || s.isBlank()) {
+            throw new UpstreamUnavailableException(party + " answered HTTP " + status + " without an OAuth error");
+        }
+        if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
+            throw new UpstreamUnavailableException(party + " is temporarily unavailable (" + s + "); try again later");
+        }
+        Object description = json.get("error_description");
+        return new Outcome(null, new ErrorObject(s,
+                description instanceof String d ? Redaction.scrub(d) : null, status));
+    }
+
+    static String describe(ErrorObject error) {
+        return error.getDescription() == null ? error.getCode() : error.getCode() + ": " + error.getDescription();
+    }
+
+    static String string(JSONObject json, String name) {
+        Object v = json.get(name);
+        return v instanceof String s ? s : null;
+    }
+
+    static Long number(JSONObject json, String name) {
+        Object v = json.get(name);
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.xaa4j.connector.mcp;
+
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ServerConfig;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import java.net.URI;
+
+/**
+ * Authorized MCP Java SDK transports in one line (PROTOCOL.md §1 step 4):
+ *
+ * <pre>{@code
+ * McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes")).build();
+ * client.initialize();
+ * client.callTool(new McpSchema.CallToolRequest("list_notes", Map.of()));
+ * }</pre>
+ *
+ * The transport carries a {@link BearerTokenCustomizer} (a fresh token on every request) and an
+ * {@link AuthorizationErrorHandler} (401 → renew and replay once; 403 insufficient_scope → step-up once).
+ */
+public final class McpTransports {
+
+    private McpTransports() {
+    }
+
+    /** A Streamable HTTP transport to the configured server {@code server}. */
+    public static HttpClientStreamableHttpTransport streamableHttp(Connector connector, String server) {
+        return streamableHttpBuilder(connector, server).build();
+    }
+
+    /** The same, as a builder for further SDK options (timeouts, JSON mapper, client builder). */
+    public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server) {
+        ServerConfig config = connector.servers().get(server);
+        if (config == null) {
+            throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
+        }
+        URI url = config.url();
+        String base = url.getScheme() + "://" + url.getRawAuthority();
+        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) {
+            endpoint += "?" + url.getRawQuery();
+        }
+        return HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(endpoint)
+                .asyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
+                .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
+    }
+}

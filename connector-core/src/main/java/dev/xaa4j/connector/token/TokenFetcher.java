@@ -1,0 +1,22 @@
+package dev.xaa4j.connector.token;
+
+import dev.xaa4j.connector.AccessToken;
+import java.util.Set;
+
+/**
+ * Obtains a brand-new access token for one server: the renewal chain of PROTOCOL.md §4 (ID token →
+ * exchange → jwt-bearer). Called by {@link TokenManager} at most once at a time per server; may block on
+ * HTTP. Throws the typed {@link dev.xaa4j.connector.ConnectorException}s of PROTOCOL.md §5.
+ */
+@FunctionalInterface
+public interface TokenFetcher {
+
+    /** A fetched token and the key it is valid for. */
+    record Fetched(AccessToken token, TokenKey key) {
+    }
+
+    /**
+     * @param extraScopes scopes added by step-up ({@code 403 insufficient_scope}) on top of the configured ones
+     */
+    Fetched fetch(String server, Set<String> extraScopes);
+}

@@ -1,0 +1,505 @@
+package dev.xaa4j.connector.token;
+
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The token cache and its proactive renewal (PROTOCOL.md §4–§5): the heart of the connector.
+ *
+ * <h2>Concurrency contract</h2>
+ * <ul>
+ *   <li><b>Cached hit is lock-free.</b> {@link #token} on a warm server is a {@code ConcurrentHashMap.get}, a
+ *       volatile read of an immutable entry, one {@link Clock#millis()} and two volatile reads of the slot;
+ *       no lock, no CAS, no allocation.</li>
+ *   <li><b>At most one renewal per server in flight</b> (single flight): every caller and the background
+ *       timer that needs a new token joins the same future.</li>
+ *   <li><b>Callers do not wait once warm.</b> Renewal starts in the background at
+ *       {@code expiry − margin − jitter} ({@link RenewalPolicy}) for servers used within
+ *       {@link RenewalPolicy#idleAfter()}, both from a timer and from the first hit past that point; callers
+ *       keep getting the current token meanwhile. Only a caller with no usable token blocks (at most
+ *       {@link RenewalPolicy#callerWait()}).</li>
+ *   <li><b>Never hands out an expired token</b>: a token is served only while it has more than
+ *       {@link RenewalPolicy#minRemainingMillis} left, by the injected {@link Clock}.</li>
+ *   <li><b>Failures</b>: transient ones ({@link UpstreamUnavailableException}) keep the still-valid token and
+ *       retry with jittered exponential back-off; callers fail only when nothing valid is left. Denials
+ *       ({@link AccessDeniedException}, {@link ServerNotEnabledException}) drop the token, emit
+ *       {@link ConnectorEvent.AccessRevoked} and are answered from memory for
+ *       {@link RenewalPolicy#deniedRetryAfter()} (no retry storm). {@link SignInRequiredException} emits
+ *       {@link ConnectorEvent.SignInRequired} and stops renewal until {@link #clearFailures()} (after a
+ *       sign-in); nothing here ever opens a browser.</li>
+ * </ul>
+ * Entries are tagged with their {@link TokenKey} (IdP issuer, AS issuer, resource, scopes); a step-up
+ * changes the scopes and hence the key, so a new token is fetched.
+ */
+public final class TokenManager implements AutoCloseable {
+
+    /** Counters for tests, benchmarks and {@code xaa doctor}. */
+    public record Stats(long renewals, long blockedCalls, long failures) {
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenManager.class);
+    private static final long TOUCH_GRANULARITY_MS = 1_000;
+    private static final int MAX_STEP_UPS = 2;
+
+    private final TokenFetcher fetcher;
+    private final Clock clock;
+    private final RenewalPolicy policy;
+    private final Consumer<ConnectorEvent> events;
+    private final Predicate<String> knownServer;
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final ExecutorService workers;
+    private final LongAdder renewals = new LongAdder();
+    private final LongAdder blocked = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
+                        Predicate<String> knownServer) {
+        this.fetcher = fetcher;
+        this.clock = clock;
+        this.policy = policy;
+        this.events = events;
+        this.knownServer = knownServer;
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("xaa4j-renewal-timer"));
+        this.workers = Executors.newCachedThreadPool(daemon("xaa4j-renewal"));
+    }
+
+    /** A valid token for {@code server}; blocks only when none is cached. */
+    public AccessToken token(String server) {
+        Slot s = slots.get(server);
+        if (s != null) {
+            Entry e = s.entry;
+            if (e != null) {
+                long now = clock.millis();
+                if (now < e.usableUntil) {
+                    if (now >= s.nextAttemptAt) {
+                        s.renew();
+                    }
+                    if (now - s.lastUsed >= TOUCH_GRANULARITY_MS) {
+                        s.lastUsed = now;
+                    }
+                    return e.token;
+                }
+            }
+        }
+        return slowPath(server);
+    }
+
+    /** Like {@link #token} but never blocks: completes when a renewal does. */
+    public CompletableFuture<AccessToken> tokenAsync(String server) {
+        Optional<AccessToken> cached = peek(server);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(token(server));
+        }
+        Slot s;
+        try {
+            s = slot(server);
+        } catch (ConnectorException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long now = clock.millis();
+        s.lastUsed = now;
+        Failure f = s.failure;
+        if (f != null && now < f.until) {
+            return CompletableFuture.failedFuture(copy(f.error));
+        }
+        blocked.increment();
+        return s.renew().thenApply(e -> e.token);
+    }
+
+    /** The cached, usable token, if any; never starts a renewal. */
+    public Optional<AccessToken> peek(String server) {
+        Slot s = slots.get(server);
+        Entry e = s == null ? null : s.entry;
+        return e != null && clock.millis() < e.usableUntil ? Optional.of(e.token) : Optional.empty();
+    }
+
+    /**
+     * The MCP server rejected {@code rejectedValue} (401): drop it if it is still the cached token, so the next
+     * {@link #token} renews. Returns whether it was dropped.
+     */
+    public boolean invalidate(String server, String rejectedValue) {
+        Slot s = slots.get(server);
+        if (s == null) {
+            return false;
+        }
+        Entry e = s.entry;
+        if (e != null && e.token.value().equals(rejectedValue)) {
+            if (ENTRY.compareAndSet(s, e, null)) {
+                s.state = ServerState.IDLE;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code 403 insufficient_scope}: add {@code scopes} to what is requested for {@code server} and drop the
+     * cached token. Bounded: returns {@code false} (nothing changed) after {@value #MAX_STEP_UPS} step-ups or
+     * when the scopes are already requested.
+     */
+    public boolean stepUp(String server, Collection<String> scopes) {
+        Slot s = slot(server);
+        synchronized (s) {
+            Set<String> union = new TreeSet<>(s.extraScopes);
+            if (!union.addAll(scopes) || s.stepUps >= MAX_STEP_UPS) {
+                return false;
+            }
+            s.stepUps++;
+            s.extraScopes = Collections.unmodifiableSet(union);
+            s.entry = null;
+            s.nextAttemptAt = 0;
+            return true;
+        }
+    }
+
+    /** After a sign-in: forget sign-in-required and denial states so the next call tries again. */
+    public void clearFailures() {
+        for (Slot s : slots.values()) {
+            s.failure = null;
+            s.nextAttemptAt = 0;
+            s.transientFailures = 0;
+        }
+    }
+
+    /** After a sign-out: drop every token and state. */
+    public void clear() {
+        for (Slot s : slots.values()) {
+            ScheduledFuture<?> t = s.timer;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+        slots.clear();
+    }
+
+    public ServerStatus status(String server) {
+        Slot s = slots.get(server);
+        if (s == null) {
+            return new ServerStatus(server, ServerState.IDLE, Optional.empty(), Set.of(), Optional.empty());
+        }
+        Entry e = s.entry;
+        boolean valid = e != null && clock.millis() < e.usableUntil;
+        ServerState state = s.state;
+        if (state == ServerState.READY && !valid) {
+            state = ServerState.IDLE;
+        }
+        return new ServerStatus(server, state, valid ? Optional.of(e.token.expiresAt()) : Optional.empty(),
+                valid ? e.token.scopes() : Set.of(), Optional.ofNullable(s.lastError));
+    }
+
+    public Stats stats() {
+        return new Stats(renewals.sum(), blocked.sum(), failures.sum());
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    private AccessToken slowPath(String server) {
+        Slot s = slot(server);
+        for (int attempt = 0; ; attempt++) {
+            long now = clock.millis();
+            s.lastUsed = now;
+            Entry e = s.entry;
+            if (e != null && now < e.usableUntil) {
+                return e.token;
+            }
+            Failure f = s.failure;
+            if (f != null && now < f.until) {
+                throw copy(f.error);
+            }
+            blocked.increment();
+            CompletableFuture<Entry> renewal = s.renew();
+            Entry fresh;
+            try {
+                fresh = renewal.get(policy.callerWait().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException ex) {
+                throw copy(asConnectorException(ex.getCause()));
+            } catch (TimeoutException ex) {
+                throw new UpstreamUnavailableException("Timed out waiting for a token for '" + server + "'; try again later");
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ConnectorException("Interrupted while waiting for a token for '" + server + "'");
+            }
+            if (clock.millis() < fresh.expiresAt) {
+                return fresh.token;
+            }
+            if (attempt >= 1) {
+                throw new UpstreamUnavailableException("The authorization server of '" + server
+                        + "' issued a token that was already expired; check the clocks");
+            }
+        }
+    }
+
+    private Slot slot(String server) {
+        Slot s = slots.get(server);
+        if (s != null) {
+            return s;
+        }
+        if (!knownServer.test(server)) {
+            throw new ConfigurationException("No MCP server named '" + server + "' is configured");
+        }
+        return slots.computeIfAbsent(server, Slot::new);
+    }
+
+    private void emit(ConnectorEvent event) {
+        try {
+            events.accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("event listener failed on {}: {}", event.type(), e.toString());
+        }
+    }
+
+    private static final AtomicReferenceFieldUpdater<Slot, Entry> ENTRY =
+            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Entry.class, "entry");
+
+    /** Immutable cache entry; times are epoch millis of the injected clock. */
+    private static final class Entry {
+        final AccessToken token;
+        final TokenKey key;
+        final long expiresAt;
+        final long usableUntil;
+        final long renewAt;
+
+        Entry(AccessToken token, TokenKey key, long expiresAt, long usableUntil, long renewAt) {
+            this.token = token;
+            this.key = key;
+            this.expiresAt = expiresAt;
+            this.usableUntil = usableUntil;
+            this.renewAt = renewAt;
+        }
+    }
+
+    private record Failure(ConnectorException error, long until) {
+    }
+
+    /** Per-server state. Written by the renewal in flight (one at a time) and by the admin methods above. */
+    private final class Slot {
+        final String server;
+        volatile Entry entry;
+        volatile long nextAttemptAt;
+        volatile long lastUsed;
+        volatile Failure failure;
+        volatile Set<String> extraScopes = Set.of();
+        volatile ServerState state = ServerState.IDLE;
+        volatile String lastError;
+        volatile ScheduledFuture<?> timer;
+        int stepUps; // guarded by this
+        int transientFailures; // written only by the renewal in flight
+        final AtomicReference<CompletableFuture<Entry>> inflight = new AtomicReference<>();
+
+        Slot(String server) {
+            this.server = server;
+        }
+
+        CompletableFuture<Entry> renew() {
+            for (;;) {
+                CompletableFuture<Entry> current = inflight.get();
+                if (current != null) {
+                    return current;
+                }
+                CompletableFuture<Entry> mine = new CompletableFuture<>();
+                if (inflight.compareAndSet(null, mine)) {
+                    try {
+                        workers.execute(() -> run(mine));
+                    } catch (RejectedExecutionException e) {
+                        inflight.set(null);
+                        mine.completeExceptionally(new ConnectorException("The connector is closed"));
+                    }
+                    return mine;
+                }
+            }
+        }
+
+        private void run(CompletableFuture<Entry> mine) {
+            Entry fresh;
+            try {
+                TokenFetcher.Fetched f = fetcher.fetch(server, extraScopes);
+                fresh = entryFor(f);
+            } catch (Throwable t) {
+                onFailure(mine, asConnectorException(t));
+                return;
+            }
+            entry = fresh;
+            failure = null;
+            transientFailures = 0;
+            lastError = null;
+            state = ServerState.READY;
+            nextAttemptAt = fresh.renewAt;
+            renewals.increment();
+            // Listeners see the event before waiting callers resume (a journal line exists when token() returns).
+            emit(new ConnectorEvent.TokenIssued(clock.instant(), server, fresh.token.scopes(), fresh.token.expiresAt()));
+            inflight.set(null);
+            mine.complete(fresh);
+            schedule(fresh.renewAt - clock.millis());
+        }
+
+        private Entry entryFor(TokenFetcher.Fetched f) {
+            long now = clock.millis();
+            long expiresAt = f.token().expiresAt().toEpochMilli();
+            long lifetime = Math.max(1, expiresAt - now);
+            long margin = policy.marginMillis(lifetime);
+            long renewAt = expiresAt - margin - policy.jitterMillis(margin);
+            return new Entry(f.token(), f.key(), expiresAt, expiresAt - policy.minRemainingMillis(lifetime), renewAt);
+        }
+
+        private void onFailure(CompletableFuture<Entry> mine, ConnectorException error) {
+            long now = clock.millis();
+            Entry current = entry;
+            boolean stillValid = current != null && now < current.usableUntil;
+            failures.increment();
+            lastError = error.getMessage();
+            Instant at = clock.instant();
+            if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+                entry = null;
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                nextAttemptAt = Long.MAX_VALUE;
+                state = ServerState.DENIED;
+                emit(new ConnectorEvent.AccessRevoked(at, server, error.getMessage()));
+                finish(mine, error);
+            } else if (error instanceof SignInRequiredException) {
+                failure = new Failure(error, Long.MAX_VALUE);
+                nextAttemptAt = Long.MAX_VALUE;
+                state = ServerState.SIGN_IN_REQUIRED;
+                emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
+                finish(mine, error);
+            } else if (error instanceof UpstreamUnavailableException) {
+                long backoff = policy.backoffMillis(++transientFailures);
+                long retryIn = 0;
+                if (stillValid) {
+                    retryIn = Math.max(1, Math.min(backoff, (current.usableUntil - now) / 2));
+                    nextAttemptAt = now + retryIn;
+                    state = ServerState.DEGRADED;
+                } else {
+                    // Nothing valid left: fail callers for a short while, then let the next caller retry.
+                    long hold = Math.min(backoff, policy.backoffMin().toMillis());
+                    failure = new Failure(error, now + hold);
+                    nextAttemptAt = now + hold;
+                    state = ServerState.FAILED;
+                }
+                emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
+                if (stillValid) {
+                    schedule(retryIn);
+                }
+            } else {
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                nextAttemptAt = now + policy.deniedRetryAfter().toMillis();
+                state = stillValid ? ServerState.DEGRADED : ServerState.FAILED;
+                emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
+            }
+        }
+
+        private void finish(CompletableFuture<Entry> mine, ConnectorException error) {
+            inflight.set(null);
+            mine.completeExceptionally(error);
+        }
+
+        private void schedule(long delayMillis) {
+            ScheduledFuture<?> old = timer;
+            if (old != null) {
+                old.cancel(false);
+            }
+            try {
+                timer = timers.schedule(this::onTimer, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed
+            }
+        }
+
+        private void onTimer() {
+            long now = clock.millis();
+            if (slots.get(server) != this || now - lastUsed > policy.idleAfter().toMillis()) {
+                return; // signed out, or not used recently: let the token lapse
+            }
+            if (now < nextAttemptAt) {
+                if (nextAttemptAt != Long.MAX_VALUE) {
+                    schedule(nextAttemptAt - now);
+                }
+                return;
+            }
+            renew();
+        }
+    }
+
+    static ConnectorException asConnectorException(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof ConnectorException ce) {
+            return ce;
+        }
+        return new ConnectorException("Token renewal failed unexpectedly: " + t, t);
+    }
+
+    /** A fresh exception of the same kind for this caller's stack, with the shared one as cause. */
+    static ConnectorException copy(ConnectorException e) {
+        String m = e.getMessage();
+        if (e instanceof AccessDeniedException a) {
+            AccessDeniedException c = new AccessDeniedException(a.server(), m);
+            c.initCause(e);
+            return c;
+        }
+        if (e instanceof ServerNotEnabledException n) {
+            ServerNotEnabledException c = new ServerNotEnabledException(n.server(), m);
+            c.initCause(e);
+            return c;
+        }
+        if (e instanceof SignInRequiredException) {
+            return new SignInRequiredException(m, e);
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return new UpstreamUnavailableException(m, e);
+        }
+        if (e instanceof ConfigurationException) {
+            return new ConfigurationException(m, e);
+        }
+        return new ConnectorException(m, e);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
