@@ -1,42 +1,82 @@
 package dev.xaa4j.sample.idp;
 
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.id.Audience;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
-import dev.xaa4j.sample.http.Http;
+import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.keys.SigningKeys;
+import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
-/** The sample enterprise IdP (PARTIAL: only JWKS so far). */
+/**
+ * The sample enterprise IdP (OpenID Provider) of issue 2 item 5: OIDC discovery, JWKS, the authorization
+ * endpoint with a login form (code flow + PKCE S256), and the token endpoint for authorization codes,
+ * rotating refresh tokens and token exchange to ID-JAGs (PROTOCOL.md §1 steps 1–2, §3.2), plus the loopback
+ * admin API. This class only wires the parts; each endpoint and grant is its own class.
+ */
 public final class IdentityProvider {
+
+    static final String AUTHORIZE_PATH = "/authorize";
+    static final String TOKEN_PATH = "/token";
+    static final String JWKS_PATH = "/jwks";
+    static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+
     private final URI issuer;
     private final SigningKeys keys;
+    private final DiscoveryServlet discovery;
+    private final AuthorizeServlet authorize;
+    private final TokenServlet token;
+    private final AdminServlet admin;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
                             Map<String, URI> resourcesByName) {
         this.issuer = issuer;
         this.keys = keys;
+        AuthorizationCodes codes = new AuthorizationCodes(clock, settings.authorizationCodeTtl());
+        RefreshTokenFamilies refreshTokens = new RefreshTokenFamilies(clock, settings.refreshTokenTtl());
+        IdTokenMinter idTokens = new IdTokenMinter(issuer, keys, clock, settings.idTokenTtl());
+        IdJagMinter idJags = new IdJagMinter(issuer, keys, clock, settings.idJagTtl());
+
+        this.discovery = new DiscoveryServlet(issuer, jwksUri());
+        this.authorize = new AuthorizeServlet(issuer, policy, new PendingAuthorizations(clock), codes, audit, clock);
+        Map<GrantType, GrantHandler> handlers = Map.of(
+                GrantType.AUTHORIZATION_CODE,
+                new AuthorizationCodeGrantHandler(codes, refreshTokens, idTokens, policy, audit),
+                GrantType.REFRESH_TOKEN, new RefreshTokenGrantHandler(refreshTokens, idTokens, policy, audit),
+                GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
+                        new AudienceResourcePairs(asIssuer, resourcesByName),
+                        new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
+        this.token = new TokenServlet(clientAuthenticator(issuer, policy.policy()), policy.policy(), handlers, audit);
+        this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit);
+    }
+
+    /** private_key_jwt assertions must name the token endpoint or the issuer as audience (RFC 7523 §3). */
+    private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {
+        List<ClientAuthenticator.Registration> registrations = policy.idpClients().stream()
+                .map(c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()))
+                .toList();
+        return new ClientAuthenticator(registrations,
+                Set.of(new Audience(issuer + TOKEN_PATH), new Audience(issuer.toString())));
     }
 
     public URI jwksUri() {
-        return URI.create(issuer + "/jwks");
+        return URI.create(issuer + JWKS_PATH);
     }
 
     public void install(ServletContextHandler context) {
-        context.addServlet(new ServletHolder(new HttpServlet() {
-            @Override
-            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                Http.json(resp, 200, keys.publicJwks().toJSONObject(true));
-            }
-        }), "/jwks");
+        context.addServlet(new ServletHolder(new JwksServlet(keys)), JWKS_PATH);
+        context.addServlet(new ServletHolder(discovery), DISCOVERY_PATH);
+        context.addServlet(new ServletHolder(authorize), AUTHORIZE_PATH);
+        context.addServlet(new ServletHolder(token), TOKEN_PATH);
+        context.addServlet(new ServletHolder(admin), "/admin/*");
     }
 }

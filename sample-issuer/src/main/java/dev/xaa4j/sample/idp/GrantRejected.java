@@ -1,0 +1,25 @@
+package dev.xaa4j.sample.idp;
+
+import com.nimbusds.oauth2.sdk.ErrorObject;
+
+/**
+ * A token request the IdP refuses: an RFC 6749 §5.2 error code and a description a person can act on. The
+ * description never contains token bytes, codes or secrets.
+ */
+final class GrantRejected extends Exception {
+
+    private final transient ErrorObject error;
+
+    GrantRejected(ErrorObject error, String description) {
+        super(description, null, false, false);
+        this.error = error;
+    }
+
+    ErrorObject error() {
+        return error;
+    }
+
+    String description() {
+        return getMessage();
+    }
+}

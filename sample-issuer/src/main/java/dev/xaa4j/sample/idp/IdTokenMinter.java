@@ -1,0 +1,82 @@
+package dev.xaa4j.sample.idp;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCScopeValue;
+import dev.xaa4j.sample.keys.SigningKeys;
+import dev.xaa4j.sample.policy.Policy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * Mints ID tokens (OIDC Core §2, §3.1.3.6): RS256 with {@code kid}, {@code iss}, {@code sub} = user name,
+ * {@code aud} = {@code azp} = the client, {@code iat}, {@code exp}, {@code auth_time}, {@code nonce} when the
+ * authorization request had one, and {@code email}/{@code name} when the {@code email}/{@code profile}
+ * scopes were granted (OIDC Core §5.4).
+ */
+final class IdTokenMinter {
+
+    private final URI issuer;
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final Duration ttl;
+
+    IdTokenMinter(URI issuer, SigningKeys keys, Clock clock, Duration ttl) {
+        this.issuer = issuer;
+        this.keys = keys;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    Duration lifetime() {
+        return ttl;
+    }
+
+    /**
+     * @param nonce {@code null} after a refresh (OIDC Core §12.2: a refreshed ID token need not carry it)
+     */
+    SignedJWT mint(Policy.User user, String clientId, Scope scope, Instant authTime, Nonce nonce) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer.toString())
+                .subject(user.username())
+                .audience(clientId)
+                .claim("azp", clientId)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .claim("auth_time", authTime.getEpochSecond());
+        if (nonce != null) {
+            claims.claim("nonce", nonce.getValue());
+        }
+        if (scope.contains(OIDCScopeValue.EMAIL) && user.email() != null) {
+            claims.claim("email", user.email()).claim("email_verified", true);
+        }
+        if (scope.contains(OIDCScopeValue.PROFILE) && user.name() != null) {
+            claims.claim("name", user.name()).claim("preferred_username", user.username());
+        }
+        return sign(JOSEObjectType.JWT, claims.build(), keys);
+    }
+
+    /** Signs {@code claims} with the current key, naming it in {@code kid}. */
+    static SignedJWT sign(JOSEObjectType type, JWTClaimsSet claims, SigningKeys keys) {
+        RSAKey key = keys.current();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(type).keyID(key.getKeyID()).build(),
+                claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign with the IdP key " + key.getKeyID(), e);
+        }
+        return jwt;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.xaa4j.sample.idp;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
+import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
+import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.Http;
+import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /token} (RFC 6749 §3.2): parses the request with Nimbus, requires client authentication for
+ * every grant (all clients of the sample IdP are confidential; PROTOCOL.md §3.2 step 1), and dispatches to
+ * the handler for the grant type. Unauthenticated → {@code invalid_client} (401); unknown grant type →
+ * {@code unsupported_grant_type}.
+ */
+final class TokenServlet extends HttpServlet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenServlet.class);
+
+    private final ClientAuthenticator authenticator;
+    private final Policy policy;
+    private final Map<GrantType, GrantHandler> handlers;
+    private final AuditLog audit;
+
+    TokenServlet(ClientAuthenticator authenticator, Policy policy, Map<GrantType, GrantHandler> handlers,
+                 AuditLog audit) {
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.handlers = Map.copyOf(handlers);
+        this.audit = audit;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        TokenRequest request;
+        try {
+            request = TokenRequest.parse(JakartaServletUtils.createHTTPRequest(req));
+        } catch (ParseException e) {
+            var error = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
+            Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
+            return;
+        }
+        GrantType grantType = request.getAuthorizationGrant().getType();
+        Policy.IdpClient client;
+        try {
+            client = authenticate(request.getClientAuthentication());
+        } catch (InvalidClientException e) {
+            String claimed = request.getClientAuthentication() != null
+                    ? request.getClientAuthentication().getClientID().getValue()
+                    : request.getClientID() == null ? null : request.getClientID().getValue();
+            audit.record(event(grantType), null, claimed, null, null, null, null, "deny",
+                    "client authentication failed: " + e.getMessage());
+            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            return;
+        }
+        GrantHandler handler = handlers.get(grantType);
+        if (handler == null) {
+            Http.tokenError(resp, OAuth2Error.UNSUPPORTED_GRANT_TYPE,
+                    "grant_type " + grantType + " is not supported by this IdP");
+            return;
+        }
+        try {
+            Http.nimbus(resp, handler.handle(request, client));
+        } catch (GrantRejected e) {
+            LOG.info("token request ({}) from client {} rejected: {} ({})", grantType, client.clientId(),
+                    e.error().getCode(), e.description());
+            Http.tokenError(resp, e.error(), e.description());
+        }
+    }
+
+    private Policy.IdpClient authenticate(ClientAuthentication auth) throws InvalidClientException {
+        if (auth == null) {
+            throw new InvalidClientException("client authentication is required (client_secret_basic, "
+                    + "client_secret_post or private_key_jwt)");
+        }
+        String clientId = authenticator.authenticate(auth);
+        return policy.idpClient(clientId).orElseThrow(() -> new InvalidClientException("unknown client"));
+    }
+
+    private static String event(GrantType type) {
+        if (GrantType.REFRESH_TOKEN.equals(type)) {
+            return "refresh";
+        }
+        if (GrantType.TOKEN_EXCHANGE.equals(type)) {
+            return "token-exchange";
+        }
+        return GrantType.AUTHORIZATION_CODE.equals(type) ? "authorization-code" : type.getValue();
+    }
+}
