@@ -1,22 +1,60 @@
 package dev.xaa4j.sample.as;
 
+import com.nimbusds.oauth2.sdk.id.Audience;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
-/** STUB — to be implemented: the MCP authorization server redeeming ID-JAGs. */
+/**
+ * The MCP servers' authorization server ("Resource Authorization Server"): redeems ID-JAGs from the trusted
+ * enterprise IdP for JWT access tokens audience-restricted to one MCP server (PROTOCOL.md §1 step 3, §3.3).
+ *
+ * <p>Endpoints: {@code /.well-known/oauth-authorization-server} (RFC 8414), {@code /jwks}, {@code /token}.
+ */
 public final class AuthorizationServer {
+
     private final URI issuer;
+    private final SigningKeys keys;
+    private final AsMetadataServlet metadata;
+    private final TokenServlet token;
 
     public AuthorizationServer(URI issuer, IssuerSettings settings, Policy policy, AuditLog audit,
                                SigningKeys keys, Clock clock, URI trustedIdpIssuer, URI trustedIdpJwksUri,
                                Map<String, URI> resourcesByName) {
         this.issuer = issuer;
+        this.keys = keys;
+        Map<URI, Policy.Resource> resources = new LinkedHashMap<>();
+        resourcesByName.forEach((name, uri) -> resources.put(uri, policy.resource(name).orElseThrow(
+                () -> new IllegalArgumentException("no policy resource named '" + name + "'"))));
+        List<String> allScopes = resources.values().stream().flatMap(r -> r.scopes().stream()).toList();
+
+        URI tokenEndpoint = URI.create(issuer + "/token");
+        this.metadata = new AsMetadataServlet(issuer, tokenEndpoint, jwksUri(), allScopes);
+        List<ClientAuthenticator.Registration> registrations = policy.asClients().stream()
+                .map(c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()))
+                .toList();
+        // private_key_jwt assertions may name the token endpoint or the issuer as audience (RFC 7523 §3).
+        ClientAuthenticator clients = new ClientAuthenticator(registrations,
+                Set.of(new Audience(tokenEndpoint.toString()), new Audience(issuer.toString())));
+        IdJagValidator validator = new IdJagValidator(issuer, Map.of(trustedIdpIssuer, trustedIdpJwksUri),
+                resources, clock);
+        AccessTokenMinter minter = new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock);
+        this.token = new TokenServlet(issuer, clients, validator, minter, audit);
     }
 
     public URI jwksUri() {
@@ -24,5 +62,13 @@ public final class AuthorizationServer {
     }
 
     public void install(ServletContextHandler context) {
+        context.addServlet(new ServletHolder("as-metadata", metadata), "/.well-known/oauth-authorization-server");
+        context.addServlet(new ServletHolder("as-token", token), "/token");
+        context.addServlet(new ServletHolder("as-jwks", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                Http.json(resp, 200, keys.publicJwks().toJSONObject(true));
+            }
+        }), "/jwks");
     }
 }

@@ -1,14 +1,40 @@
 package dev.xaa4j.sample.mcp;
 
 import dev.xaa4j.sample.policy.Policy;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
-/** STUB — to be implemented: the MCP servers (notes, tickets) with bearer-token protection. */
+/**
+ * The sample MCP servers, one per policy resource ({@code notes}, {@code tickets}), each a streamable-HTTP
+ * MCP server (MCP Java SDK servlet transport) at {@code {base}/{name}/mcp}, guarded by a
+ * {@link BearerTokenFilter} that accepts only access tokens our authorization server issued for it, and
+ * described by its RFC 9728 metadata (PROTOCOL.md §3.4).
+ */
 public final class McpServers {
 
+    private final URI asIssuer;
+    private final AccessTokenVerifier verifier;
+    private final List<McpResource> resources = new ArrayList<>();
+
     public McpServers(URI base, URI asIssuer, URI asJwksUri, Policy policy, Clock clock) {
+        this.asIssuer = asIssuer;
+        this.verifier = new AccessTokenVerifier(asIssuer, asJwksUri, clock);
+        for (Policy.Resource r : policy.resources()) {
+            resources.add(McpResource.of(base, r, Tools.forResource(r, resourceUri(base, r.name()), clock)));
+        }
     }
 
     /** The URL (and RFC 9728 resource identifier) of the MCP server {@code name}. */
@@ -17,5 +43,34 @@ public final class McpServers {
     }
 
     public void install(ServletContextHandler context) {
+        for (McpResource r : resources) {
+            String path = r.endpointPath();
+            context.addServlet(new ServletHolder(r.name() + "-prm", new ProtectedResourceMetadataServlet(r, asIssuer)),
+                    r.metadataUrl().getRawPath());
+
+            HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider
+                    .builder()
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .mcpEndpoint(path)
+                    .contextExtractor(req -> req.getAttribute(Principal.KEY) instanceof Principal p
+                            ? McpTransportContext.create(Map.of(Principal.KEY, p))
+                            : McpTransportContext.EMPTY)
+                    .build();
+            // The server lives as long as its transport servlet; nothing else needs a handle to it.
+            McpServer.sync(transport)
+                    .serverInfo("xaa4j-sample-" + r.name(), "0.1.0")
+                    .instructions(r.title() + " (sample MCP server protected by enterprise-managed authorization)")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .tools(r.tools().values().stream().map(ScopedTool::spec).toList())
+                    .build();
+
+            ServletHolder mcp = new ServletHolder(r.name() + "-mcp", transport);
+            mcp.setAsyncSupported(true);
+            context.addServlet(mcp, path);
+            FilterHolder guard = new FilterHolder(new BearerTokenFilter(r, verifier));
+            guard.setName(r.name() + "-bearer");
+            guard.setAsyncSupported(true);
+            context.addFilter(guard, path, EnumSet.of(DispatcherType.REQUEST));
+        }
     }
 }

@@ -1,0 +1,101 @@
+package dev.xaa4j.sample.mcp;
+
+import dev.xaa4j.sample.policy.Policy;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The tools of each sample MCP server, doing real work in memory, per user ({@code sub}): {@code notes}
+ * (whoami, list_notes, add_note), {@code tickets} (whoami, list_tickets, create_ticket); any other policy
+ * resource gets {@code whoami} only.
+ */
+final class Tools {
+
+    private Tools() {
+    }
+
+    static List<ScopedTool> forResource(Policy.Resource resource, URI resourceUri, Clock clock) {
+        List<ScopedTool> tools = new ArrayList<>();
+        tools.add(whoami(resource, resourceUri));
+        switch (resource.name()) {
+            case "notes" -> tools.addAll(notes(resource, clock));
+            case "tickets" -> tools.addAll(tickets(resource, clock));
+            default -> { }
+        }
+        return tools;
+    }
+
+    /** The resource's read scope: the one named {@code *.read}, else its first scope. */
+    static String readScope(Policy.Resource r) {
+        return r.scopes().stream().filter(s -> s.endsWith(".read")).findFirst().orElse(r.scopes().get(0));
+    }
+
+    static String writeScope(Policy.Resource r) {
+        return r.scopes().stream().filter(s -> s.endsWith(".write")).findFirst()
+                .orElse(r.scopes().get(r.scopes().size() - 1));
+    }
+
+    private static ScopedTool whoami(Policy.Resource r, URI resourceUri) {
+        return ScopedTool.of("whoami",
+                "Who the server sees calling: user (sub), client_id, granted scopes and this server's resource id.",
+                ScopedTool.objectSchema(Map.of(), List.of()), Optional.empty(), r.scopes(),
+                (caller, args) -> caller.describe(resourceUri.toString()));
+    }
+
+    record Note(long id, String text, String created) {
+    }
+
+    record Ticket(String id, String title, String description, String status, String created) {
+    }
+
+    private static List<ScopedTool> notes(Policy.Resource r, Clock clock) {
+        Map<String, List<Note>> byUser = new ConcurrentHashMap<>();
+        AtomicLong ids = new AtomicLong();
+        ScopedTool list = ScopedTool.of("list_notes", "List your notes, oldest first.",
+                ScopedTool.objectSchema(Map.of(), List.of()), Optional.of(readScope(r)), r.scopes(),
+                (caller, args) -> Map.of("notes", List.copyOf(byUser.getOrDefault(caller.subject(), List.of()))));
+        ScopedTool add = ScopedTool.of("add_note", "Add a note for yourself.",
+                ScopedTool.objectSchema(Map.of("text", "The note's text"), List.of("text")),
+                Optional.of(writeScope(r)), r.scopes(),
+                (caller, args) -> {
+                    Note note = new Note(ids.incrementAndGet(), ScopedTool.requiredString(args, "text", 10_000),
+                            clock.instant().toString());
+                    byUser.computeIfAbsent(caller.subject(), u -> new CopyOnWriteArrayList<>()).add(note);
+                    return Map.of("note", note);
+                });
+        return List.of(list, add);
+    }
+
+    private static List<ScopedTool> tickets(Policy.Resource r, Clock clock) {
+        Map<String, List<Ticket>> byUser = new ConcurrentHashMap<>();
+        AtomicLong ids = new AtomicLong();
+        ScopedTool list = ScopedTool.of("list_tickets", "List the tickets you opened, oldest first.",
+                ScopedTool.objectSchema(Map.of(), List.of()), Optional.of(readScope(r)), r.scopes(),
+                (caller, args) -> Map.of("tickets", List.copyOf(byUser.getOrDefault(caller.subject(), List.of()))));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("title", "A one-line summary");
+        props.put("description", "Details (optional)");
+        ScopedTool create = ScopedTool.of("create_ticket", "Open a ticket.",
+                ScopedTool.objectSchema(props, List.of("title")), Optional.of(writeScope(r)), r.scopes(),
+                (caller, args) -> {
+                    String title = ScopedTool.requiredString(args, "title", 200);
+                    Object d = args.get("description");
+                    if (d != null && !(d instanceof String)) {
+                        throw new ScopedTool.ToolInputException("'description' must be a string");
+                    }
+                    Ticket t = new Ticket("T-" + ids.incrementAndGet(), title, d == null ? "" : (String) d, "open",
+                            clock.instant().toString());
+                    byUser.computeIfAbsent(caller.subject(), u -> new CopyOnWriteArrayList<>()).add(t);
+                    return Map.of("ticket", t);
+                });
+        return List.of(list, create);
+    }
+}
