@@ -2,6 +2,9 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.Main;
 import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.StdioBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
@@ -11,6 +14,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +53,8 @@ final class BridgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI endpoint = ConfigStore.forCurrentUser().load().resolve(server).orElseThrow(() ->
+        XaaConfig config = ConfigStore.forCurrentUser().load();
+        URI endpoint = config.resolve(server).orElseThrow(() ->
                 new CommandLine.ParameterException(spec.commandLine(), "unknown server '" + server
                         + "': add it with `xaa server add " + server + " URL`, or pass the URL"));
         BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
@@ -58,7 +63,8 @@ final class BridgeCommand implements Callable<Integer> {
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(System.err);
-        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : EngineAuth.create(interactive);
+        UpstreamAuth auth = noAuth ? UpstreamAuth.none()
+                : new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive);
         return new StdioBridge(settings, auth, stdout, Main.version()).run(System.in);
     }
 }

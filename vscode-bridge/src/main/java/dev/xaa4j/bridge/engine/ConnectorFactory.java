@@ -1,0 +1,57 @@
+package dev.xaa4j.bridge.engine;
+
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.bridge.config.IdpSettings;
+import dev.xaa4j.bridge.config.ServerEntry;
+import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.ClientAuthMethod;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.IdpConfig;
+import dev.xaa4j.connector.ServerConfig;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Builds the embedded connector engine from the per-user configuration. A server's AS client id and method
+ * default to the IdP's (one registration for both legs is the common enterprise set-up). SERVER given as a
+ * URL that is not configured becomes an ad-hoc server named by its URL.
+ */
+public final class ConnectorFactory {
+
+    private ConnectorFactory() {
+    }
+
+    /** @throws BridgeException (sign-in required) when no IdP is configured: there is nobody to sign in to */
+    public static Connector create(XaaConfig config, Optional<String> adHocServer) {
+        IdpSettings idp = config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null)
+                .orElseThrow(() -> new BridgeException(Reason.SIGN_IN_REQUIRED,
+                        "xaa is not set up yet: run `xaa idp ISSUER --client-id ID` (your administrator has the values), then `xaa login`"));
+        ClientAuthMethod idpMethod = method(idp.authMethod());
+        Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
+        config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
+        adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
+                .ifPresent(u -> b.server(ServerConfig.of(u, URI.create(u), idp.clientId(), idpMethod)));
+        return b.build();
+    }
+
+    static ServerConfig server(String name, ServerEntry s, String idpClientId, ClientAuthMethod idpMethod) {
+        return new ServerConfig(name, URI.create(s.url()), Optional.ofNullable(s.pinnedAsIssuer()),
+                s.scopes() == null ? List.of() : s.scopes(),
+                s.asClientId() != null ? s.asClientId() : idpClientId, idpMethod);
+    }
+
+    static ClientAuthMethod method(String name) {
+        if (name == null || name.isBlank()) {
+            return ClientAuthMethod.NONE;
+        }
+        try {
+            return ClientAuthMethod.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown IdP authMethod '" + name
+                    + "' in the config: none, client_secret_basic, client_secret_post or private_key_jwt");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.xaa4j.bridge.engine;
+
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.bridge.proxy.UpstreamAuth;
+import dev.xaa4j.connector.Connector;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * {@link ConnectorAuth} created on first use, on the bridge's connect thread: building the engine reads the
+ * OS keyring, which can take a while (or fail) and must never delay the answer to {@code initialize}. A
+ * failure to build (no IdP configured, no keyring) is remembered and reported on every call.
+ */
+public final class EngineAuth implements UpstreamAuth {
+
+    private final Supplier<Connector> factory;
+    private final boolean interactive;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile ConnectorAuth delegate;
+    private volatile BridgeException broken;
+
+    public EngineAuth(Supplier<Connector> factory, boolean interactive) {
+        this.factory = factory;
+        this.interactive = interactive;
+    }
+
+    private ConnectorAuth delegate() {
+        ConnectorAuth d = delegate;
+        if (d != null) {
+            return d;
+        }
+        synchronized (this) {
+            if (delegate == null) {
+                if (broken != null) {
+                    throw broken;
+                }
+                try {
+                    ConnectorAuth created = new ConnectorAuth(factory.get(), interactive);
+                    listeners.forEach(created::onChange);
+                    delegate = created;
+                } catch (BridgeException e) {
+                    broken = e;
+                    throw e;
+                } catch (RuntimeException e) {
+                    broken = new BridgeException(Reason.INTERNAL, "cannot start the xaa engine: " + e.getMessage(), e);
+                    throw broken;
+                }
+            }
+            return delegate;
+        }
+    }
+
+    @Override
+    public Optional<String> authorization(String server) {
+        return delegate().authorization(server);
+    }
+
+    @Override
+    public void unauthorized(String server) {
+        delegate().unauthorized(server);
+    }
+
+    @Override
+    public boolean stepUp(String server, String scope) {
+        return delegate().stepUp(server, scope);
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        synchronized (this) {
+            if (delegate == null) {
+                listeners.add(listener);
+                return;
+            }
+        }
+        delegate.onChange(listener);
+    }
+}
