@@ -1,0 +1,169 @@
+package dev.xaa4j.bridge;
+
+import static dev.xaa4j.bridge.BridgeHarness.call;
+import static dev.xaa4j.bridge.BridgeHarness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.bridge.engine.ConnectorAuth;
+import dev.xaa4j.bridge.proxy.BridgeSettings;
+import dev.xaa4j.connector.ClientAuthMethod;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.IdpConfig;
+import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain through {@code xaa bridge}: the connector engine exchanges the user's ID token at the sample
+ * IdP for an ID-JAG, redeems it at the sample AS, and the bridge calls the sample {@code notes} server. The
+ * user's ID token is minted with the IdP's own key (what a browser sign-in would have produced), so the test
+ * needs neither a browser nor a keyring.
+ */
+class SampleIssuerBridgeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path state;
+    static SampleIssuer issuer;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Short access tokens so that a revocation is seen at the next renewal within the test.
+        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
+                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(6)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        issuer.close();
+    }
+
+    private Connector connector(String user) {
+        return Connector.builder()
+                .idp(new IdpConfig(issuer.idpIssuer(), "xaa-desktop", ClientAuthMethod.CLIENT_SECRET_BASIC))
+                .server(ServerConfig.of("notes", issuer.server("notes"), "xaa-desktop-mcp", ClientAuthMethod.CLIENT_SECRET_BASIC))
+                .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of(
+                        "xaa-desktop", "xaa-desktop-demo-secret", "xaa-desktop-mcp", "xaa-desktop-mcp-demo-secret")))
+                .idTokenSource(() -> idToken(user))
+                .stateDir(stateDir)
+                .build();
+    }
+
+    private BridgeHarness bridge(Connector connector) throws Exception {
+        BridgeSettings settings = BridgeSettings.defaults("notes", issuer.server("notes"))
+                .withInitializeBudget(Duration.ofSeconds(5)).withRequestTimeout(WAIT);
+        return new BridgeHarness(settings, new ConnectorAuth(connector, false));
+    }
+
+    @Test
+    void aliceListsAndWritesNotesThroughTheBridge() throws Exception {
+        try (Connector c = connector("alice"); BridgeHarness b = bridge(c)) {
+            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isNotEqualTo("xaa-bridge");
+            b.send(request(2, "tools/list"));
+            assertThat(b.awaitResponse(2, WAIT).path("result").path("tools").findValuesAsText("name"))
+                    .contains("whoami", "list_notes", "add_note");
+            b.send(call(3, "add_note", "{\"text\":\"from the bridge\"}"));
+            JsonNode added = b.awaitResponse(3, WAIT);
+            assertThat(added.path("result").path("isError").asBoolean()).as(added.toString()).isFalse();
+            b.send(call(4, "whoami", "{}"));
+            assertThat(b.awaitResponse(4, WAIT).toString()).contains("alice");
+        }
+        assertThat(Files.readString(issuer.auditFile())).contains("alice");
+    }
+
+    @Test
+    void bobMayReadButHisWriteIsRefusedWithAClearError() throws Exception {
+        try (Connector c = connector("bob"); BridgeHarness b = bridge(c)) {
+            b.handshake();
+            b.send(call(2, "list_notes", "{}"));
+            JsonNode read = b.awaitResponse(2, WAIT);
+            assertThat(read.has("result")).as(read.toString()).isTrue();
+            assertThat(read.path("result").path("isError").asBoolean()).isFalse();
+
+            b.send(call(3, "add_note", "{\"text\":\"bob was here\"}"));
+            JsonNode refused = b.awaitResponse(3, WAIT);
+            String shown = refused.has("error") ? refused.path("error").path("message").asText()
+                    : refused.path("result").toString();
+            assertThat(refused.has("error") || refused.path("result").path("isError").asBoolean()).as(refused.toString()).isTrue();
+            assertThat(shown).containsAnyOf("notes.write", "denied", "refused", "scope");
+            assertThat(shown).doesNotContain("eyJ");
+        }
+    }
+
+    @Test
+    void aRevocationMidSessionSurfacesAsAccessDeniedAtTheNextRenewal() throws Exception {
+        try (Connector c = connector("alice"); BridgeHarness b = bridge(c)) {
+            b.handshake();
+            b.send(call(2, "list_notes", "{}"));
+            assertThat(b.awaitResponse(2, WAIT).has("result")).isTrue();
+
+            issuer.policy().revoke("alice", "notes");
+            try {
+                JsonNode denied = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                for (int id = 3; System.nanoTime() < deadline; id++) {
+                    b.send(call(id, "list_notes", "{}"));
+                    JsonNode r = b.awaitResponse(id, WAIT);
+                    if (r.has("error")) {
+                        denied = r;
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                assertThat(denied).as("an error once the 6 s access token is renewed").isNotNull();
+                assertThat(denied.path("error").path("code").asInt()).isEqualTo(-32011);
+                assertThat(denied.path("error").path("data").path("reason").asText()).isEqualTo("access_denied");
+                assertThat(b.running()).isTrue();
+            } finally {
+                issuer.policy().restore("alice", "notes");
+            }
+        }
+    }
+
+    /** An ID token as the sample IdP issues it after a browser sign-in (OIDC Core §2), for {@code user}. */
+    static String idToken(String user) {
+        try {
+            RSAKey key = issuer.idpKeys().current();
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                    .issuer(issuer.idpIssuer().toString())
+                    .subject(user)
+                    .audience(List.of("xaa-desktop"))
+                    .claim("azp", "xaa-desktop")
+                    .issueTime(Date.from(now))
+                    .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
+                    .claim("auth_time", now.getEpochSecond())
+                    .build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
