@@ -2,41 +2,92 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.bridge.config.IdpSettings;
+import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The commands that drive the connector engine (sign-in, tokens, diagnosis, the broker). Their options are
- * final; their bodies call connector-core once it is part of the build.
+ * The commands that drive the embedded connector engine: sign-in, sign-out, status, tokens, secrets. Each
+ * builds the engine from the per-user config, does one thing and closes it. Failures are the engine's typed
+ * exceptions, mapped to exit codes by {@link XaaCommand}.
  */
 final class EngineCommands {
+
+    /** The keyring service the engine reads its session and client secrets from (Connector's default). */
+    static final String KEYRING_SERVICE = "xaa4j";
 
     private EngineCommands() {
     }
 
+    static Connector engine(Optional<String> adHocServer) {
+        XaaConfig config = ConfigStore.forCurrentUser().load();
+        if (config.servers().isEmpty() && adHocServer.filter(XaaConfig::isUrl).isEmpty()) {
+            throw new IllegalArgumentException("no MCP servers configured: add one with `xaa server add NAME URL`");
+        }
+        return ConnectorFactory.create(config, adHocServer);
+    }
+
     static Integer notInThisBuild(String command) {
         throw new BridgeException(Reason.INTERNAL, "`xaa " + command
-                + "` needs the connector engine, which this build does not include yet");
+                + "` needs the local broker, which this build does not include yet");
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true,
             description = "Sign in to the enterprise IdP in the browser ($BROWSER honoured; the URL is printed when no browser can be opened).")
     static final class Login implements Callable<Integer> {
-        @Option(names = "--no-browser", description = "only print the sign-in URL") boolean noBrowser;
+        @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+                description = "give up after SECONDS (default: ${DEFAULT-VALUE})") long timeoutSeconds;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            return notInThisBuild("login");
+        public Integer call() throws Exception {
+            try (Connector c = engine(Optional.empty())) {
+                ConnectorStatus s = c.signIn().get(timeoutSeconds, TimeUnit.SECONDS);
+                spec.commandLine().getOut().println("signed in as " + s.user().orElse("?")
+                        + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+                return XaaCommand.OK;
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            } catch (TimeoutException e) {
+                throw new BridgeException(Reason.SIGN_IN_REQUIRED, "sign-in did not finish within " + timeoutSeconds + " s");
+            }
         }
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true, description = "Sign out: forget the IdP session and every token.")
     static final class Logout implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            return notInThisBuild("logout");
+            try (Connector c = engine(Optional.empty())) {
+                c.signOut();
+            }
+            spec.commandLine().getOut().println("signed out");
+            return XaaCommand.OK;
         }
     }
 
@@ -44,47 +95,139 @@ final class EngineCommands {
             description = "Who is signed in, until when, and per server: token state, expiry, scopes, last error.")
     static final class Status implements Callable<Integer> {
         @Option(names = "--json", description = "print JSON") boolean json;
+        @Option(names = "--check", description = "also fetch a token for every server (status then shows live states)") boolean check;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            return notInThisBuild("status");
+            try (Connector c = engine(Optional.empty())) {
+                if (check) {
+                    c.servers().keySet().forEach(name -> {
+                        try {
+                            c.token(name);
+                        } catch (RuntimeException e) {
+                            // recorded in the status as the server's last error
+                        }
+                    });
+                }
+                print(c.status(), spec.commandLine().getOut());
+                return XaaCommand.OK;
+            }
+        }
+
+        private void print(ConnectorStatus s, PrintWriter out) {
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("signedIn", s.signedIn());
+                s.user().ifPresent(u -> doc.put("user", u));
+                s.sessionExpiresAt().ifPresent(t -> doc.put("sessionExpiresAt", t.toString()));
+                doc.put("canRefresh", s.canRefresh());
+                Map<String, Object> servers = new LinkedHashMap<>();
+                s.servers().forEach((name, st) -> servers.put(name, server(st)));
+                doc.put("servers", servers);
+                out.println(ConfigStore.toJson(doc));
+                return;
+            }
+            out.println(s.signedIn() ? "signed in as " + s.user().get()
+                    + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
+                    + (s.canRefresh() ? " (renewable)" : "") : "not signed in: run `xaa login`");
+            s.servers().forEach((name, st) -> out.println("  " + name + ": " + st.state().name().toLowerCase()
+                    + st.expiresAt().map(t -> ", token until " + t).orElse("")
+                    + (st.scopes().isEmpty() ? "" : ", scopes " + String.join(" ", st.scopes()))
+                    + st.lastError().map(e -> ", last error: " + e).orElse("")));
+        }
+
+        private static Map<String, Object> server(ServerStatus st) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("state", st.state().name().toLowerCase());
+            st.expiresAt().ifPresent(t -> m.put("expiresAt", t.toString()));
+            m.put("scopes", st.scopes().stream().sorted().toList());
+            st.lastError().ifPresent(e -> m.put("lastError", e));
+            return m;
         }
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true,
             description = "Print a fresh access token for SERVER (for Claude Code's headersHelper, curl).")
     static final class Token implements Callable<Integer> {
-        @Parameters(paramLabel = "SERVER") String server;
+        @Parameters(paramLabel = "SERVER", description = "a configured server name or its URL") String server;
         @Option(names = "--format", defaultValue = "header", paramLabel = "FORMAT",
-                description = "header (Authorization: Bearer …) or json (default: ${DEFAULT-VALUE})") String format;
+                description = "header (Authorization: Bearer …), json ({\"Authorization\": …} plus expiry and scopes) "
+                        + "(default: ${DEFAULT-VALUE})") String format;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            return notInThisBuild("token");
+            if (!format.equals("header") && !format.equals("json")) {
+                throw new IllegalArgumentException("--format must be header or json");
+            }
+            try (Connector c = engine(Optional.of(server))) {
+                AccessToken t = c.token(server);
+                PrintWriter out = spec.commandLine().getOut();
+                if (format.equals("header")) {
+                    out.println("Authorization: " + t.authorizationHeader());
+                } else {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("Authorization", t.authorizationHeader());
+                    doc.put("expiresAt", t.expiresAt().toString());
+                    doc.put("scopes", t.scopes().stream().sorted().toList());
+                    out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));
+                }
+                return XaaCommand.OK;
+            }
         }
     }
 
     @Command(name = "doctor", mixinStandardHelpOptions = true,
-            description = "Check discovery and dry-run the whole token chain, with decoded, redacted claims and a plain-language diagnosis.")
+            description = "Check the configuration, discovery and the whole token chain, with a plain-language diagnosis.")
     static final class Doctor implements Callable<Integer> {
         @Parameters(paramLabel = "SERVER", arity = "0..1") String server;
-        @Option(names = "--json", description = "print JSON") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            return notInThisBuild("doctor");
+            return new DoctorReport(spec.commandLine().getOut()).run(Optional.ofNullable(server));
         }
     }
 
     @Command(name = "secret", mixinStandardHelpOptions = true,
-            description = "Store a secret in the OS keyring, read from stdin: `xaa secret set idp-client-secret`.")
+            description = {"Store a client secret in the OS keyring, read from stdin (never from the command line).",
+                    "  xaa secret set idp-client-secret          the IdP client's secret",
+                    "  xaa secret set as-client-secret SERVER    the secret at SERVER's authorization server (pinned or discovered)"})
     static final class Secret implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "set") String verb;
-        @Parameters(index = "1", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "NAME", description = "idp-client-secret or as-client-secret") String name;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "SERVER") String server;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            return notInThisBuild("secret");
+        public Integer call() throws IOException {
+            if (!"set".equals(verb)) {
+                throw new IllegalArgumentException("only `xaa secret set NAME` exists");
+            }
+            XaaConfig config = ConfigStore.forCurrentUser().load();
+            IdpSettings idp = config.idpSettings().orElseThrow(() ->
+                    new IllegalArgumentException("set the IdP first: `xaa idp ISSUER --client-id ID`"));
+            String key;
+            if ("idp-client-secret".equals(name)) {
+                key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
+            } else if ("as-client-secret".equals(name) && server != null) {
+                var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException("unknown server '" + server + "'"));
+                // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
+                String asIssuer = entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
+                        : new dev.xaa4j.connector.discovery.Discovery().server(java.net.URI.create(entry.url())).asIssuer();
+                key = ClientCredentialsSource.secretKey(asIssuer,
+                        entry.asClientId() != null ? entry.asClientId() : idp.clientId());
+            } else {
+                throw new IllegalArgumentException("NAME is idp-client-secret or as-client-secret SERVER");
+            }
+            String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (secret == null || secret.isBlank()) {
+                throw new IllegalArgumentException("no secret on stdin");
+            }
+            new KeyringCredentialStore(KEYRING_SERVICE).write(key, secret.strip());
+            spec.commandLine().getOut().println("stored " + name + " in the OS keyring");
+            return XaaCommand.OK;
         }
     }
 

@@ -65,6 +65,15 @@ public final class XaaCommand implements Runnable {
         if (t instanceof BridgeException b) {
             return b.reason().exitCode();
         }
+        if (t instanceof dev.xaa4j.connector.SignInRequiredException) {
+            return 3;
+        }
+        if (t instanceof dev.xaa4j.connector.AccessDeniedException || t instanceof dev.xaa4j.connector.ServerNotEnabledException) {
+            return 4;
+        }
+        if (t instanceof dev.xaa4j.connector.UpstreamUnavailableException) {
+            return 5;
+        }
         if (t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException) {
             return USAGE;
         }

@@ -1,0 +1,135 @@
+package dev.xaa4j.bridge.cli;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.bridge.config.IdpSettings;
+import dev.xaa4j.bridge.config.ServerEntry;
+import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.discovery.Discovery;
+import dev.xaa4j.connector.discovery.ServerMetadata;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code xaa doctor [SERVER]}: walks the chain step by step (config → IdP discovery → server discovery
+ * (RFC 9728 → RFC 8414) → session → token exchange + jwt-bearer) and says in plain words what is wrong and
+ * what to do. Token claims are shown decoded and redacted; a token value is never printed.
+ */
+final class DoctorReport {
+
+    private final PrintWriter out;
+    private int exit = XaaCommand.OK;
+
+    DoctorReport(PrintWriter out) {
+        this.out = out;
+    }
+
+    int run(Optional<String> only) {
+        ConfigStore store = ConfigStore.forCurrentUser();
+        XaaConfig config = store.load();
+        ok("config file " + store.file());
+        Optional<IdpSettings> idp = config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null);
+        if (idp.isEmpty()) {
+            return fail(3, "no IdP configured", "run `xaa idp ISSUER --client-id ID` with the values from your administrator");
+        }
+        Map<String, ServerEntry> servers = new LinkedHashMap<>(config.servers());
+        only.ifPresent(s -> servers.keySet().retainAll(java.util.Set.of(s)));
+        if (only.isPresent() && servers.isEmpty() && !XaaConfig.isUrl(only.get())) {
+            return fail(2, "no server named '" + only.get() + "'", "`xaa server list` shows the configured ones");
+        }
+        only.filter(XaaConfig::isUrl).ifPresent(u -> servers.put(u, new ServerEntry(u, null, java.util.List.of(), null)));
+        if (servers.isEmpty()) {
+            return fail(2, "no MCP servers configured", "add one with `xaa server add NAME URL`");
+        }
+        Discovery discovery = new Discovery();
+        try {
+            discovery.idp(URI.create(idp.get().issuer()));
+            ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
+                    + " (" + (idp.get().authMethod() == null ? "none" : idp.get().authMethod()) + ")");
+        } catch (RuntimeException e) {
+            return fail(5, "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(),
+                    "check the issuer URL and your network (VPN, proxy)");
+        }
+        try (Connector c = ConnectorFactory.create(config, only)) {
+            var status = c.status();
+            if (status.signedIn()) {
+                ok("signed in as " + status.user().get() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
+                        + (status.canRefresh() ? " (renewable)" : " (no refresh token: sign in again when it ends)"));
+            } else {
+                fail(3, "not signed in", "run `xaa login` or sign in with the tray app");
+            }
+            servers.forEach((name, entry) -> checkServer(c, discovery, name, entry));
+        }
+        return exit;
+    }
+
+    private void checkServer(Connector c, Discovery discovery, String name, ServerEntry entry) {
+        out.println();
+        out.println(name + " — " + entry.url());
+        try {
+            ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
+            ok("protected resource metadata: resource " + m.resource() + ", authorization server " + m.asIssuer());
+        } catch (RuntimeException e) {
+            fail(5, "discovery failed: " + e.getMessage(),
+                    "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata");
+            return;
+        }
+        try {
+            AccessToken t = c.token(name);
+            ok("token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes "
+                    + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
+            claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));
+        } catch (SignInRequiredException e) {
+            fail(3, "no token: " + e.getMessage(), "run `xaa login`");
+        } catch (AccessDeniedException e) {
+            fail(4, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
+        } catch (ServerNotEnabledException e) {
+            fail(4, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
+        } catch (UpstreamUnavailableException e) {
+            fail(5, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
+        } catch (RuntimeException e) {
+            fail(1, e.getMessage(), "check the server's entry in " + ConfigStore.forCurrentUser().file());
+        }
+    }
+
+    /** iss, sub, aud, client_id, scope, exp of a JWT access token; nothing else, never the signature. */
+    static Optional<String> claims(String token) {
+        try {
+            JWTClaimsSet cs = SignedJWT.parse(token).getJWTClaimsSet();
+            Map<String, Object> shown = new LinkedHashMap<>();
+            for (String k : new String[] {"iss", "sub", "aud", "client_id", "scope", "exp"}) {
+                Object v = cs.getClaim(k);
+                if (v != null) {
+                    shown.put(k, v instanceof java.util.Date d ? d.toInstant().toString() : v);
+                }
+            }
+            return Optional.of(shown.toString());
+        } catch (java.text.ParseException e) {
+            return Optional.empty(); // an opaque token: nothing to show
+        }
+    }
+
+    private void ok(String what) {
+        out.println("  ok    " + what);
+    }
+
+    private int fail(int code, String what, String todo) {
+        out.println("  FAIL  " + what);
+        out.println("        → " + todo);
+        if (exit == XaaCommand.OK) {
+            exit = code;
+        }
+        return exit;
+    }
+}
