@@ -1,0 +1,75 @@
+package dev.xaa4j.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MCP Inspector CLI (npm {@code @modelcontextprotocol/inspector}) as a second, independent MCP client
+ * launching {@code xaa bridge} over stdio. Runs when the Inspector is installed: {@code $XAA_INSPECTOR}, else
+ * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code .ci/run}); skipped otherwise.
+ */
+class InspectorCliTest {
+
+    private TestMcpServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = TestMcpServer.start();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    static Path inspector() {
+        String env = System.getenv("XAA_INSPECTOR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Path candidate = p.resolve(".ci/node/node_modules/.bin/mcp-inspector");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return dir.resolve("no-inspector");
+    }
+
+    private JsonNode inspect(String... methodArgs) throws Exception {
+        Path inspector = inspector();
+        assumeTrue(Files.isExecutable(inspector), "MCP Inspector CLI not installed (set XAA_INSPECTOR or run .ci/run)");
+        List<String> cmd = new ArrayList<>(List.of(inspector.toString(), "--cli",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "bridge", server.endpoint().toString(), "--no-auth"));
+        cmd.addAll(List.of(methodArgs));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return BridgeHarness.JSON.readTree(out);
+    }
+
+    @Test
+    void listsAndCallsToolsThroughTheBridge() throws Exception {
+        JsonNode tools = inspect("--method", "tools/list");
+        assertThat(tools.path("tools").findValuesAsText("name")).contains("echo", "sample");
+
+        JsonNode echo = inspect("--method", "tools/call", "--tool-name", "echo", "--tool-arg", "text=from the inspector");
+        assertThat(echo.path("content").get(0).path("text").asText()).isEqualTo("echo: from the inspector");
+    }
+}
