@@ -56,16 +56,32 @@ final class TestMcpServer implements AutoCloseable {
 
     /** Starts on {@code port} (0 = any); a restart on the same port loses every session, like a real redeploy. */
     static TestMcpServer start(int port) throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper())
-                .mcpEndpoint("/mcp")
-                .build();
-        McpSyncServer mcp = McpServer.sync(transport)
-                .serverInfo("test-notes", "1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-                .requestTimeout(Duration.ofSeconds(30))
-                .tools(tools())
-                .build();
+        return start(port, false);
+    }
+
+    /** An old server: the HTTP+SSE transport of MCP 2024-11-05 (GET /sse, POST /message?sessionId=…). */
+    static TestMcpServer startLegacy() throws Exception {
+        return start(0, true);
+    }
+
+    private static TestMcpServer start(int port, boolean legacy) throws Exception {
+        jakarta.servlet.http.HttpServlet transport;
+        McpSyncServer mcp;
+        if (legacy) {
+            var sse = io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper()).sseEndpoint("/sse").messageEndpoint("/message").build();
+            transport = sse;
+            mcp = McpServer.sync(sse).serverInfo("test-legacy", "1.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .requestTimeout(Duration.ofSeconds(30)).tools(tools()).build();
+        } else {
+            var streamable = HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
+            transport = streamable;
+            mcp = McpServer.sync(streamable).serverInfo("test-notes", "1.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                    .requestTimeout(Duration.ofSeconds(30)).tools(tools()).build();
+        }
         TestMcpServer server = new TestMcpServer();
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -76,7 +92,7 @@ final class TestMcpServer implements AutoCloseable {
         ctx.setContextPath("/");
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
-        ctx.addServlet(holder, "/mcp");
+        ctx.addServlet(holder, legacy ? "/*" : "/mcp");
         FilterHolder filter = new FilterHolder((Filter) (req, res, chain) -> {
             if (server.admit((HttpServletRequest) req, (HttpServletResponse) res)) {
                 chain.doFilter(req, res);
@@ -88,7 +104,7 @@ final class TestMcpServer implements AutoCloseable {
         jetty.start();
         server.jetty = jetty;
         server.mcp = mcp;
-        server.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        server.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort() + (legacy ? "/sse" : "/mcp"));
         return server;
     }
 

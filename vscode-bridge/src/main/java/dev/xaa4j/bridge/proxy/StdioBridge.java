@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * Notifications and responses from the client are dropped while offline (the server that would read them
  * does not know this client yet). A 401/403 on one request fails only that request; the session stays.
  *
+ * <p>Servers that reject the initialize POST with 404/405 are tried with the HTTP+SSE transport of MCP
+ * 2024-11-05 ({@link LegacySseChannel}); the state machine is the same, with "the SSE stream ended" in the
+ * role of the 404.
+ *
  * <h2>Threads</h2>
  * The stdin reader parses lines and answers {@code initialize} itself (so it is never queued behind other
  * work); everything else goes to one ordered dispatcher, which POSTs notifications and responses in order and
@@ -98,6 +102,8 @@ public final class StdioBridge {
     private Duration backoff = Duration.ofSeconds(1);
     private boolean retryPending;
     private volatile InputStream eventStream;
+    /** Non-null once the server turned out to speak only the HTTP+SSE transport (2024-11-05). */
+    private volatile LegacySseChannel legacy;
 
     public StdioBridge(BridgeSettings settings, UpstreamAuth auth, OutputStream stdout, String version) {
         this.settings = settings;
@@ -224,17 +230,21 @@ public final class StdioBridge {
         ObjectNode init = original.deepCopy();
         init.put("id", "xaa-bridge-initialize-" + bridgeIds.incrementAndGet());
         upstream.resetSession();
+        Duration timeout = settings.requestTimeout().compareTo(Duration.ofSeconds(30)) < 0
+                ? settings.requestTimeout() : Duration.ofSeconds(30);
+        if (legacy != null) {
+            return initializeLegacy(init, timeout);
+        }
         HttpResponse<InputStream> r;
         try {
-            r = upstream.post(init, settings.requestTimeout().compareTo(Duration.ofSeconds(30)) < 0
-                    ? settings.requestTimeout() : Duration.ofSeconds(30));
+            r = upstream.post(init, timeout);
         } catch (SessionLostException e) {
             throw new IllegalStateException(e); // no session id was sent
         }
         if (r.statusCode() == 404 || r.statusCode() == 405) {
+            // MCP 2025-03-26 backwards compatibility: an HTTP+SSE (2024-11-05) server rejects the POST.
             StreamableHttpUpstream.discard(r);
-            throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "no MCP Streamable HTTP endpoint at "
-                    + upstream.endpoint() + " (HTTP " + r.statusCode() + "); check the server URL");
+            return initializeLegacy(init, timeout);
         }
         JsonNode response = relay.awaitResponse(r, init.get("id"), out::write);
         if (response == null) {
@@ -245,6 +255,16 @@ public final class StdioBridge {
             upstream.sessionEstablished(r, response.path("result").path("protocolVersion").asText(null));
         }
         return response;
+    }
+
+    private JsonNode initializeLegacy(ObjectNode init, Duration timeout) {
+        LegacySseChannel old = legacy;
+        if (old != null) {
+            old.close();
+        }
+        LegacySseChannel channel = LegacySseChannel.open(upstream, mapper, out::write, timeout);
+        legacy = channel;
+        return channel.request(init, timeout);
     }
 
     /** Completion of a connect attempt: CONNECTED or OFFLINE, with the follow-ups the state machine names. */
@@ -263,7 +283,9 @@ public final class StdioBridge {
                 if (clientInitialized) {
                     postQuietly(JsonRpc.notification("notifications/initialized"));
                 }
-                workers.execute(() -> readEventStream(gen));
+                if (legacy == null) {
+                    workers.execute(() -> readEventStream(gen));
+                }
                 if (clientSawLocalAnswer) {
                     clientSawLocalAnswer = false;
                     out.write(JsonRpc.notification("notifications/tools/list_changed"));
@@ -335,6 +357,16 @@ public final class StdioBridge {
     /** Posts a notification or a response (the server answers 202). */
     private void postWithSessionRecovery(JsonNode m) {
         int gen = generation();
+        LegacySseChannel channel = legacy;
+        if (channel != null) {
+            try {
+                channel.send(m);
+            } catch (BridgeException e) {
+                LOG.warn("could not forward {} to '{}': {}", JsonRpc.isResponse(m) ? "a response" : JsonRpc.method(m),
+                        settings.server(), e.getMessage());
+            }
+            return;
+        }
         try {
             try {
                 postQuietly(upstream.post(m, settings.connectTimeout().plusSeconds(5)));
@@ -357,7 +389,12 @@ public final class StdioBridge {
     }
 
     private void postQuietly(JsonNode m) {
+        LegacySseChannel channel = legacy;
         try {
+            if (channel != null) {
+                channel.send(m);
+                return;
+            }
             postQuietly(upstream.post(m, settings.connectTimeout().plusSeconds(5)));
         } catch (BridgeException | SessionLostException e) {
             LOG.warn("could not send {} to '{}': {}", JsonRpc.method(m), settings.server(), e.getMessage());
@@ -392,6 +429,15 @@ public final class StdioBridge {
     /** POSTs a request and relays everything the server streams back; one replay after a lost session. */
     private JsonNode forward(JsonNode m) {
         int gen = generation();
+        LegacySseChannel channel = legacy;
+        if (channel != null) {
+            if (!channel.isOpen()) {
+                LOG.info("the SSE stream of '{}' ended: reconnecting and replaying the request", settings.server());
+                recoverSession(gen);
+                channel = legacy;
+            }
+            return channel.request(m, settings.requestTimeout());
+        }
         try {
             return relay.awaitResponse(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write);
         } catch (SessionLostException first) {
@@ -538,6 +584,10 @@ public final class StdioBridge {
             } catch (IOException ignored) {
                 // closing anyway
             }
+        }
+        LegacySseChannel channel = legacy;
+        if (channel != null) {
+            channel.close();
         }
         upstream.deleteSession(Duration.ofSeconds(2));
         timer.shutdownNow();

@@ -82,13 +82,18 @@ final class StreamableHttpUpstream {
      * caller reads the body (JSON or SSE) or the status (202, errors).
      */
     HttpResponse<InputStream> post(JsonNode message, Duration timeout) throws SessionLostException {
+        return post(endpoint, message, timeout);
+    }
+
+    /** POSTs to {@code target} (the HTTP+SSE transport's message endpoint) with the same rules. */
+    HttpResponse<InputStream> post(URI target, JsonNode message, Duration timeout) throws SessionLostException {
         String body;
         try {
             body = mapper.writeValueAsString(message);
         } catch (JsonProcessingException e) {
             throw new BridgeException(Reason.INTERNAL, "cannot serialize a JSON-RPC message", e);
         }
-        return exchange(() -> HttpRequest.newBuilder(endpoint)
+        return exchange(() -> HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
@@ -98,7 +103,8 @@ final class StreamableHttpUpstream {
     /** Opens the GET stream for server-initiated messages (405 = the server offers none). */
     HttpResponse<InputStream> openEventStream(String lastEventId) throws SessionLostException {
         return exchange(() -> {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).header("Accept", "text/event-stream").GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+                    .header("Accept", "text/event-stream").GET();
             if (lastEventId != null) {
                 b.header("Last-Event-ID", lastEventId);
             }
