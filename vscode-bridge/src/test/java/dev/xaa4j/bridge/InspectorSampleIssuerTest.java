@@ -1,0 +1,120 @@
+package dev.xaa4j.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue acceptance 7: the MCP Inspector CLI launches {@code xaa bridge notes} against the sample issuer and
+ * lists and calls tools as alice and as bob (bob's write is refused with a clear error). Uses the real
+ * {@code xaa login} (with a scripted browser) and the real OS keyring, so it runs only inside
+ * {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}) with the Inspector installed.
+ */
+class InspectorSampleIssuerTest {
+
+    @TempDir
+    static Path dir;
+    static SampleIssuer issuer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
+        assumeTrue(Files.isExecutable(InspectorCliTest.inspector()), "MCP Inspector CLI not installed");
+        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (issuer != null) {
+            xaa("", "logout");
+            issuer.close();
+        }
+    }
+
+    @Test
+    void aliceWritesAndBobsWriteIsRefusedThroughTheInspector() throws Exception {
+        assertThat(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop",
+                "--auth-method", "client_secret_basic").exit()).isZero();
+        assertThat(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp").exit()).isZero();
+        assertThat(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret").exit()).isZero();
+        assertThat(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes").exit()).isZero();
+
+        login("alice");
+        Run list = inspector("--method", "tools/list");
+        assertThat(list.out()).contains("add_note", "list_notes");
+        Run write = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=alice via inspector");
+        assertThat(write.out()).contains("alice via inspector").contains("\"isError\": false");
+
+        login("bob");
+        Run read = inspector("--method", "tools/call", "--tool-name", "list_notes");
+        assertThat(read.out()).contains("notes").doesNotContain("alice via inspector");
+        Run refused = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=bob");
+        assertThat(refused.out()).contains("denied").doesNotContain("eyJ");
+    }
+
+    private static void login(String user) throws Exception {
+        Path browser = dir.resolve("browser-" + user + ".sh");
+        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + FormBrowser.class.getName() + " " + user + " \"$@\" >/dev/null 2>&1\n");
+        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Run r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("signed in as " + user);
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run inspector(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(InspectorCliTest.inspector().toString(), "--cli",
+                "-e", "XAA_CONFIG=" + config(), "-e", "DBUS_SESSION_BUS_ADDRESS=" + System.getenv("DBUS_SESSION_BUS_ADDRESS")));
+        cmd.addAll(xaaCommand("bridge", "notes"));
+        cmd.addAll(List.of(args));
+        return run(cmd, "", Map.of());
+    }
+
+    private static Run xaa(String stdin, String... args) throws Exception {
+        return run(xaaCommand(args), stdin, Map.of());
+    }
+
+    private static List<String> xaaCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Run run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("XAA_CONFIG", config());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private static String config() {
+        return dir.resolve("config.json").toString();
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
