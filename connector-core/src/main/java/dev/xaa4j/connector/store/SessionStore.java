@@ -1,32 +1,91 @@
 package dev.xaa4j.connector.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.CredentialStoreException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * CONTRACT (implemented by the store work): persists the {@link IdpSession} of one (IdP issuer, client id)
- * in a {@link CredentialStore} and serializes IdP refreshes across processes with a file lock in
- * {@code lockDir} (a 0700 per-user directory).
+ * Persists the {@link IdpSession} of one (IdP issuer, client id) in a {@link CredentialStore} as one JSON
+ * value, and serializes IdP refreshes across threads and processes (PROTOCOL.md §4: a rotated refresh token
+ * must be persisted before the old one is dropped, and two processes must not redeem the same one).
+ *
+ * <p>The session is the only thing persisted; per-server access tokens stay in memory. {@link #load} always
+ * re-reads the store, so a process that waited for {@link #withLock} sees what the previous holder wrote.
+ *
+ * <p>Lock contract: {@link #withLock} holds a JVM-wide {@link ReentrantLock} per lock file and, while the
+ * outermost holder runs, an exclusive {@link FileChannel#lock()} on {@code <lockDir>/<hash>.lock}. The lock
+ * is re-entrant within one thread. {@code lockDir} is created with mode 0700 when absent.
  */
 public final class SessionStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One in-process lock per lock file, shared by every SessionStore of this JVM (FileChannel locks are per JVM). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final CredentialStore store;
+    private final Path lockDir;
+
     public SessionStore(CredentialStore store, Path lockDir) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.store = Objects.requireNonNull(store, "store");
+        this.lockDir = Objects.requireNonNull(lockDir, "lockDir").toAbsolutePath().normalize();
+    }
+
+    /** The credential-store key of the session of (issuer, clientId). */
+    public static String key(String issuer, String clientId) {
+        return "idp-session|" + issuer + "|" + clientId;
     }
 
     /** Reads the session fresh from the store (never a stale in-memory copy). */
     public Optional<IdpSession> load(String issuer, String clientId) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Optional<String> json = store.read(key(issuer, clientId));
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            IdpSession s = fromJson(json.get());
+            if (!s.issuer().equals(issuer) || !s.clientId().equals(clientId)) {
+                LOG.warn("The stored IdP session for {} belongs to another issuer or client; ignoring it (sign in again).", issuer);
+                return Optional.empty();
+            }
+            return Optional.of(s);
+        } catch (IOException | RuntimeException unreadable) {
+            LOG.warn("The stored IdP session for {} cannot be read ({}); sign in again to replace it.", issuer,
+                    unreadable.getClass().getSimpleName());
+            return Optional.empty();
+        }
     }
 
     /** Writes the whole session; on refresh-token rotation the new token is persisted by this call. */
     public void save(IdpSession session) {
-        throw new UnsupportedOperationException("not implemented yet");
+        store.write(key(session.issuer(), session.clientId()), toJson(session));
     }
 
     public void delete(String issuer, String clientId) {
-        throw new UnsupportedOperationException("not implemented yet");
+        store.delete(key(issuer, clientId));
     }
 
     /**
@@ -34,6 +93,88 @@ public final class SessionStore {
      * in-process lock, so that one refresh at a time happens per machine. Callers re-read the session inside.
      */
     public <T> T withLock(String issuer, String clientId, Callable<T> action) throws Exception {
-        throw new UnsupportedOperationException("not implemented yet");
+        Path lockFile = lockFile(issuer, clientId);
+        ReentrantLock lock = LOCKS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        lock.lockInterruptibly();
+        try {
+            if (lock.getHoldCount() > 1) {
+                return action.call(); // re-entered: this thread already holds the file lock
+            }
+            createLockDir();
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                return action.call();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lock file of (issuer, clientId); visible for tests that take the lock from another process. */
+    public Path lockFile(String issuer, String clientId) {
+        return lockDir.resolve("idp-session-" + sha256Hex(issuer + "\n" + clientId).substring(0, 32) + ".lock");
+    }
+
+    private void createLockDir() {
+        if (Files.isDirectory(lockDir)) {
+            return;
+        }
+        try {
+            try {
+                Files.createDirectories(lockDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(lockDir);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // created concurrently
+        } catch (IOException e) {
+            throw new CredentialStoreException("Cannot create the lock directory " + lockDir + ": " + e.getMessage()
+                    + ". Check that it is writable by you.", e);
+        }
+    }
+
+    static String toJson(IdpSession s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("v", 1);
+        n.put("issuer", s.issuer());
+        n.put("clientId", s.clientId());
+        n.put("subject", s.subject());
+        n.put("idToken", s.idToken());
+        n.put("idTokenExpiresAt", s.idTokenExpiresAt().toString());
+        s.refreshToken().ifPresent(rt -> n.put("refreshToken", rt));
+        n.put("authTime", s.authTime().toString());
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the IdP session", e);
+        }
+    }
+
+    static IdpSession fromJson(String json) throws IOException {
+        JsonNode n = JSON.readTree(json);
+        try {
+            return new IdpSession(text(n, "issuer"), text(n, "clientId"), text(n, "subject"), text(n, "idToken"),
+                    Instant.parse(text(n, "idTokenExpiresAt")),
+                    Optional.ofNullable(n.get("refreshToken")).filter(JsonNode::isTextual).map(JsonNode::asText),
+                    Instant.parse(text(n, "authTime")));
+        } catch (DateTimeParseException e) {
+            throw new IOException("bad time in the stored session", e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) throws IOException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IOException("stored session lacks " + field);
+        }
+        return v.asText();
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

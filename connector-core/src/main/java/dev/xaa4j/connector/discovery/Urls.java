@@ -1,0 +1,131 @@
+package dev.xaa4j.connector.discovery;
+
+import dev.xaa4j.connector.DiscoveryException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+
+/** URL rules of PROTOCOL.md §6: canonical server URLs, well-known locations, https except on loopback. */
+final class Urls {
+    private Urls() {
+    }
+
+    /**
+     * §6 step 1: lower-case scheme and host, no fragment, no user info, default port dropped, path kept (a
+     * lone {@code /} is dropped; any other trailing slash is significant and kept), query kept.
+     */
+    static URI canonical(URI url) {
+        if (url == null || url.getScheme() == null || url.getHost() == null) {
+            throw new DiscoveryException("'" + url + "' is not an absolute http(s) URL of an MCP server.");
+        }
+        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new DiscoveryException("'" + url + "' is not an http(s) URL; MCP servers are reached over https.");
+        }
+        int port = url.getPort();
+        if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {
+            port = -1;
+        }
+        String path = url.getRawPath() == null || url.getRawPath().equals("/") ? "" : url.getRawPath();
+        String host = url.getHost().toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(scheme).append("://").append(host);
+        if (port != -1) {
+            b.append(':').append(port);
+        }
+        b.append(path);
+        if (url.getRawQuery() != null) {
+            b.append('?').append(url.getRawQuery());
+        }
+        return URI.create(b.toString());
+    }
+
+    static String origin(URI url) {
+        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority().toLowerCase(Locale.ROOT);
+    }
+
+    /** The path without a trailing slash ({@code ""} for the root). */
+    static String pathOf(URI url) {
+        String p = url.getRawPath() == null ? "" : url.getRawPath();
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /** RFC 9728 §3.1: path-aware location first, then the root location (§6 step 3). */
+    static List<URI> protectedResourceMetadata(URI server) {
+        String path = pathOf(server);
+        String root = origin(server) + "/.well-known/oauth-protected-resource";
+        return path.isEmpty() ? List.of(URI.create(root)) : List.of(URI.create(root + path), URI.create(root));
+    }
+
+    /** §6 step 6: RFC 8414 then OIDC, path-aware for issuers with a path. */
+    static List<URI> authorizationServerMetadata(URI issuer) {
+        String origin = origin(issuer);
+        String path = pathOf(issuer);
+        if (path.isEmpty()) {
+            return List.of(URI.create(origin + "/.well-known/oauth-authorization-server"),
+                    URI.create(origin + "/.well-known/openid-configuration"));
+        }
+        return List.of(URI.create(origin + "/.well-known/oauth-authorization-server" + path),
+                URI.create(origin + "/.well-known/openid-configuration" + path),
+                URI.create(origin + path + "/.well-known/openid-configuration"));
+    }
+
+    /** OIDC Discovery §4: the issuer with {@code /.well-known/openid-configuration} appended. */
+    static URI openIdConfiguration(URI issuer) {
+        String s = issuer.toString();
+        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/.well-known/openid-configuration");
+    }
+
+    static boolean isLoopback(URI url) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    /** PROTOCOL.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
+    static URI requireSecure(URI url, String what) {
+        if (url == null) {
+            throw new DiscoveryException(what + " is missing.");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url))) {
+            return url;
+        }
+        throw new DiscoveryException(what + " '" + url + "' does not use https; only https is accepted (plain http "
+                + "only on 127.0.0.1, localhost or ::1). Ask the server's administrator to fix its metadata.");
+    }
+
+    static URI parse(String value, String what) {
+        try {
+            URI u = new URI(value);
+            if (!u.isAbsolute() || u.getHost() == null) {
+                throw new URISyntaxException(value, "not an absolute URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new DiscoveryException(what + " '" + value + "' is not an absolute URL.");
+        }
+    }
+
+    /**
+     * §6 step 4: the PRM {@code resource} must identify the server URL we used. RFC 9728 §3.3 asks for an exact
+     * match; like the MCP SDKs we also accept a resource on the same origin whose path is a prefix (on a
+     * segment boundary) of the server's path, e.g. resource {@code https://h/} for server {@code https://h/mcp}.
+     */
+    static boolean resourceMatches(String resource, URI server) {
+        if (resource.equals(server.toString())) {
+            return true;
+        }
+        URI r;
+        try {
+            r = canonical(URI.create(resource));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!origin(r).equals(origin(server)) || r.getRawQuery() != null) {
+            return false;
+        }
+        String rp = pathOf(r);
+        String sp = pathOf(server);
+        return sp.equals(rp) || sp.startsWith(rp + "/");
+    }
+}

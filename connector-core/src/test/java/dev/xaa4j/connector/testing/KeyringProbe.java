@@ -1,0 +1,20 @@
+package dev.xaa4j.connector.testing;
+
+import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
+
+/** Child-JVM main: writes one value to the keyring and prints OK or the CredentialStoreException message. */
+public final class KeyringProbe {
+    private KeyringProbe() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            new KeyringCredentialStore("xaa4j-probe").write("probe", "value");
+            System.out.println("OK");
+        } catch (CredentialStoreException e) {
+            System.out.println("CredentialStoreException: " + e.getMessage());
+            System.exit(3);
+        }
+    }
+}
