@@ -77,7 +77,9 @@ public final class Connector implements AutoCloseable {
     private final BrowserSignIn browserSignIn;
     private final SignInOptions signInOptions;
     private final Duration clockSkew;
+    private final Duration httpTimeout;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile IdTokenVerifier verifier;
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
@@ -86,8 +88,9 @@ public final class Connector implements AutoCloseable {
         }
         this.servers = Map.copyOf(b.servers);
         this.clock = b.clock;
-        this.discovery = b.discovery != null ? b.discovery : new Discovery();
+        this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
         this.clockSkew = b.clockSkew;
+        this.httpTimeout = b.httpTimeout;
         this.browserSignIn = b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn();
         this.signInOptions = b.signInOptions;
         listeners.addAll(b.listeners);
@@ -115,7 +118,7 @@ public final class Connector implements AutoCloseable {
             IdpRefresh refresh = new IdpRefresh(clock, b.httpTimeout);
             this.idTokens = new SessionIdTokenProvider(session, current -> refresh.refresh(current,
                     idpMetadata().getTokenEndpointURI(), idpAuth,
-                    idToken -> new IdTokenVerifier(idpMetadata(), idp.clientId(), clock, clockSkew).verify(idToken, null),
+                    idToken -> verifier().verify(idToken, null),
                     session::save, session::delete), clock, b.idTokenMargin);
         }
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
@@ -256,6 +259,20 @@ public final class Connector implements AutoCloseable {
     @Override
     public void close() {
         tokens.close();
+    }
+
+    /** One verifier (and so one cached JWKS) for all refreshed ID tokens. */
+    private IdTokenVerifier verifier() {
+        IdTokenVerifier v = verifier;
+        if (v == null) {
+            synchronized (this) {
+                if (verifier == null) {
+                    verifier = new IdTokenVerifier(idpMetadata(), idp.clientId(), clock, clockSkew, httpTimeout);
+                }
+                v = verifier;
+            }
+        }
+        return v;
     }
 
     private OIDCProviderMetadata idpMetadata() {

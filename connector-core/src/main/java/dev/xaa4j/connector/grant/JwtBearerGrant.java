@@ -86,10 +86,27 @@ public final class JwtBearerGrant {
         }
         Long expiresIn = TokenEndpoint.number(json, "expires_in");
         Instant expiresAt = sentAt.plus(expiresIn != null && expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_LIFETIME);
+        Instant jwtExp = jwtExpiry(value);
+        if (jwtExp != null && jwtExp.isBefore(expiresAt)) {
+            expiresAt = jwtExp; // a JWT's exp is whole seconds: never believe we have longer than the RS will allow
+        }
         String scope = TokenEndpoint.string(json, "scope");
         Set<String> granted = scope == null ? requested
                 : scope.isBlank() ? Set.of() : new LinkedHashSet<>(List.of(scope.trim().split("\\s+")));
         return new AccessToken(server, value, tokenType, expiresAt, granted);
+    }
+
+    /** The {@code exp} of a JWT access token (RFC 9068), if it is one; access tokens are otherwise opaque. */
+    private static Instant jwtExpiry(String value) {
+        if (!value.startsWith("eyJ")) {
+            return null;
+        }
+        try {
+            java.util.Date exp = JWTParser.parse(value).getJWTClaimsSet().getExpirationTime();
+            return exp == null ? null : exp.toInstant();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
     }
 
     static ConnectorException map(String server, ErrorObject error) {

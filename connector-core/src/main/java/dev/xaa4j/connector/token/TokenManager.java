@@ -5,6 +5,8 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
@@ -53,7 +55,8 @@ import java.util.function.Predicate;
  *       {@link RenewalPolicy#callerWait()}).</li>
  *   <li><b>Never hands out an expired token</b>: a token is served only while it has more than
  *       {@link RenewalPolicy#minRemainingMillis} left, by the injected {@link Clock}.</li>
- *   <li><b>Failures</b>: transient ones ({@link UpstreamUnavailableException}) keep the still-valid token and
+ *   <li><b>Failures</b>: transient ones ({@link UpstreamUnavailableException}, {@link CredentialStoreException})
+ *       keep the still-valid token and
  *       retry with jittered exponential back-off; callers fail only when nothing valid is left. Denials
  *       ({@link AccessDeniedException}, {@link ServerNotEnabledException}) drop the token, emit
  *       {@link ConnectorEvent.AccessRevoked} and are answered from memory for
@@ -399,7 +402,8 @@ public final class TokenManager implements AutoCloseable {
                 state = ServerState.SIGN_IN_REQUIRED;
                 emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
                 finish(mine, error);
-            } else if (error instanceof UpstreamUnavailableException) {
+            } else if (error instanceof UpstreamUnavailableException || error instanceof CredentialStoreException) {
+                // a keyring hiccup (locked, D-Bus busy) is as transient as a network one: back off, keep the token
                 long backoff = policy.backoffMillis(++transientFailures);
                 long retryIn = 0;
                 if (stillValid) {
@@ -490,6 +494,12 @@ public final class TokenManager implements AutoCloseable {
         }
         if (e instanceof ConfigurationException) {
             return new ConfigurationException(m, e);
+        }
+        if (e instanceof CredentialStoreException) {
+            return new CredentialStoreException(m, e);
+        }
+        if (e instanceof DiscoveryException) {
+            return new DiscoveryException(m, e);
         }
         return new ConnectorException(m, e);
     }

@@ -1,0 +1,132 @@
+package dev.xaa4j.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.xaa4j.connector.mcp.McpTransports;
+import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end over real HTTP against the sample issuer (IdP + AS + MCP servers): a real sign-in with the
+ * scripted browser, then discovery, token exchange, jwt-bearer and MCP tool calls through the SDK adapter.
+ */
+class SampleIssuerEndToEndTest {
+
+    @TempDir
+    static Path state;
+    static SampleIssuer issuer;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
+                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(5)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        issuer.close();
+    }
+
+    Connector signedInConnector(List<ConnectorEvent> events) throws Exception {
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
+                tmp.resolve("state")).listener(events::add);
+        Connector c = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build();
+        ConnectorStatus status = c.signIn().get(90, TimeUnit.SECONDS);
+        assertThat(status.user()).contains("alice");
+        assertThat(status.canRefresh()).isTrue();
+        return c;
+    }
+
+    @Test
+    void anMcpClientThroughTheAdapterCallsToolsAsAlice() throws Exception {
+        List<ConnectorEvent> events = new CopyOnWriteArrayList<>();
+        try (Connector connector = signedInConnector(events);
+             McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
+                     .requestTimeout(Duration.ofSeconds(20)).build()) {
+            client.initialize();
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("whoami", "list_notes", "add_note");
+            client.callTool(new McpSchema.CallToolRequest("add_note", Map.of("text", "written through xaa4j")));
+            String whoami = ((McpSchema.TextContent) client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()))
+                    .content().get(0)).text();
+            assertThat(whoami).contains("\"sub\":\"alice\"").contains("notes.read").contains("notes.write");
+            String notes = ((McpSchema.TextContent) client.callTool(new McpSchema.CallToolRequest("list_notes", Map.of()))
+                    .content().get(0)).text();
+            assertThat(notes).contains("written through xaa4j");
+
+            assertThat(events).anyMatch(e -> e instanceof ConnectorEvent.SignedIn s && s.user().equals("alice"));
+            assertThat(events).anyMatch(e -> e instanceof ConnectorEvent.TokenIssued t && t.server().equals("notes"));
+            assertThat(connector.status().servers().get("notes").state()).isEqualTo(ServerState.READY);
+            String journal = Files.readString(tmp.resolve("state").resolve("activity.jsonl"));
+            assertThat(journal).contains("\"event\":\"signed_in\"").contains("\"event\":\"token_issued\"").doesNotContain("eyJ");
+        }
+    }
+
+    @Test
+    void adminRevocationTurnsTheNextRenewalIntoAccessDeniedAndAnEvent() throws Exception {
+        List<ConnectorEvent> events = new CopyOnWriteArrayList<>();
+        try (Connector connector = signedInConnector(events)) {
+            AccessToken before = connector.token("tickets");
+            assertThat(before.scopes()).contains("tickets.read");
+            assertThat(SampleIssuerFixture.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
+            try {
+                // the 5 s token is renewed in the background ~1 s before expiry: that renewal is refused
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (events.stream().noneMatch(e -> e instanceof ConnectorEvent.AccessRevoked)) {
+                    assertThat(System.nanoTime()).as("AccessRevoked event").isLessThan(deadline);
+                    try {
+                        connector.token("tickets");
+                    } catch (AccessDeniedException expected) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertThatThrownBy(() -> connector.token("tickets")).isInstanceOf(AccessDeniedException.class)
+                        .hasMessageContaining("tickets");
+                assertThat(events).filteredOn(e -> e instanceof ConnectorEvent.AccessRevoked).hasSize(1);
+                assertThat(connector.status().servers().get("tickets").state()).isEqualTo(ServerState.DENIED);
+                assertThat(connector.token("notes").value()).isNotBlank(); // other servers are unaffected
+            } finally {
+                SampleIssuerFixture.admin(issuer, "restore", "alice", "tickets");
+            }
+        }
+    }
+
+    @Test
+    void aCallerSuppliedIdTokenIsEnoughForTheWholeChain() throws Exception {
+        MemoryCredentialStore store = new MemoryCredentialStore();
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), store, tmp.resolve("state"));
+        try (Connector signedIn = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
+            signedIn.signIn().get(90, TimeUnit.SECONDS);
+        }
+        String idToken = new SessionStore(store, tmp.resolve("locks"))
+                .load(issuer.idpIssuer().toString(), SampleIssuerFixture.IDP_CLIENT).orElseThrow().idToken();
+
+        try (Connector seam = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
+                tmp.resolve("seam")).idTokenSource(() -> idToken).build()) {
+            AccessToken token = seam.token("notes");
+            assertThat(token.scopes()).contains("notes.read");
+            assertThat(seam.status().user()).isEmpty(); // no session of its own
+            assertThatThrownBy(seam::signIn).isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+}
