@@ -86,6 +86,7 @@ public final class StdioBridge {
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(daemon("xaa-dispatch"));
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("xaa-request"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("xaa-retry"));
+    private final UpstreamAuth auth;
     private final Phaser inFlight = new Phaser(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bridgeIds = new AtomicInteger();
@@ -113,11 +114,21 @@ public final class StdioBridge {
                 settings.connectTimeout(), mapper);
         this.relay = new ResponseRelay(mapper, upstream);
         this.out = new JsonRpcWriter(stdout, mapper);
+        this.auth = auth;
         auth.onChange(this::reconnectIfOffline);
     }
 
     /** Runs until stdin ends; returns the process exit code (0: the client closed stdin). */
     public int run(InputStream stdin) {
+        // Fetch the first token while the client is still starting up: it is most of the time to the upstream
+        // answer to initialize (keyring, token exchange, jwt-bearer), and the engine caches it.
+        workers.execute(() -> {
+            try {
+                auth.authorization(settings.server());
+            } catch (RuntimeException e) {
+                LOG.debug("token prefetch: {}", e.getMessage());
+            }
+        });
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
