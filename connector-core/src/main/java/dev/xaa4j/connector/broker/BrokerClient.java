@@ -90,10 +90,13 @@ public final class BrokerClient implements AutoCloseable {
 
     public static BrokerClient connect(Path socket, Duration timeout, Duration requestTimeout) {
         Path dir = BrokerSocket.directoryOf(socket);
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new BrokerNotRunningException("no broker is running (no socket at " + socket + ")");
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BrokerNotRunningException("no broker is running (no " + dir + ")");
         }
         BrokerSocket.checkDirectory(socket);
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BrokerNotRunningException("no broker is running (no socket at " + socket + ")");
+        }
         SocketChannel ch;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
