@@ -169,8 +169,24 @@ public final class BrokerClient implements AutoCloseable {
         call(request("signInNeeded").put("server", server), requestTimeout);
     }
 
+    /** Signs the broker's session out ({@code xaa logout} while a broker runs): every client sees it. */
+    public void signOut() {
+        call(request("signOut"), requestTimeout);
+    }
+
+    /**
+     * Another process changed the stored session ({@code xaa login}): the broker re-reads it, drops its tokens
+     * and pushes {@code signed_in} to subscribers, so waiting bridges reconnect.
+     */
+    public BrokerStatus sessionChanged() {
+        return status(call(request("sessionChanged"), requestTimeout));
+    }
+
     public BrokerStatus status() {
-        JsonNode n = call(request("status"), requestTimeout);
+        return status(call(request("status"), requestTimeout));
+    }
+
+    private static BrokerStatus status(JsonNode n) {
         Map<String, ServerStatus> servers = new LinkedHashMap<>();
         n.path("servers").fields().forEachRemaining(e -> {
             JsonNode s = e.getValue();

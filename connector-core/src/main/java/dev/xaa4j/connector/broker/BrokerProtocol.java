@@ -30,13 +30,16 @@ import java.util.Optional;
  * <p>Operations: {@code hello} → {@code {versions, pid}}; {@code token {server, scopes?}}; {@code invalidate
  * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
  * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
- * broker never opens a browser for a client); {@code subscribe} (events {@code signed_in}, {@code signed_out},
+ * broker never opens a browser for a client); {@code signOut} (deletes the session, as {@code xaa logout});
+ * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
+ * like {@code status}); {@code subscribe} (events {@code signed_in}, {@code signed_out},
  * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
  * connection may be answered out of order; match them by {@code id}.
  *
  * <p>Error codes: {@code sign_in_required}, {@code access_denied}, {@code server_not_enabled},
  * {@code upstream_unavailable}, {@code config} (the connector's typed exceptions, rebuilt as the same types by
- * {@link BrokerClient}), and {@code bad_request}, {@code unsupported_version}, {@code busy}, {@code internal}.
+ * {@link BrokerClient}), {@code unknown_server} (the broker's configuration has no such server: serve it
+ * yourself), and {@code bad_request}, {@code unsupported_version}, {@code busy}, {@code internal}.
  * A token value crosses the socket only in a {@code token} result and an {@code invalidate} request; neither
  * side logs either.
  */
@@ -81,6 +84,7 @@ public final class BrokerProtocol {
             case "server_not_enabled" -> new ServerNotEnabledException(server, message);
             case "upstream_unavailable" -> new UpstreamUnavailableException(message);
             case "config" -> new ConfigurationException(message);
+            case "unknown_server" -> new UnknownServerException(message);
             default -> new BrokerException("the broker refused the request (" + code + "): " + message);
         };
     }

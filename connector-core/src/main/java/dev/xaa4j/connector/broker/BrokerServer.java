@@ -238,6 +238,11 @@ public final class BrokerServer implements AutoCloseable {
             }
             String op = req.path("op").asText();
             String server = req.path("server").asText(null);
+            if (server != null && !op.equals("signInNeeded") && !connector.servers().containsKey(server)) {
+                send(error(id, "unknown_server", "the broker has no server named '" + server
+                        + "'; add it to the configuration and restart the broker"));
+                return;
+            }
             try {
                 switch (op) {
                     case "hello" -> send(result(id, BrokerProtocol.JSON.createObjectNode()
@@ -248,12 +253,17 @@ public final class BrokerServer implements AutoCloseable {
                             connector.invalidate(required(server, "server"), required(req.path("rejectedValue").asText(null), "rejectedValue")))));
                     case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
                             connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
-                    case "status" -> send(result(id, status()));
+                    case "status" -> send(result(id, status(connector.status())));
                     case "signInNeeded" -> {
                         SignInNeeded n = new SignInNeeded(required(server, "server"), connector.clock().instant());
                         events.execute(() -> notifyHost(n));
                         send(result(id, BrokerProtocol.JSON.createObjectNode()));
                     }
+                    case "signOut" -> {
+                        connector.signOut(); // `xaa logout` while a broker runs: everyone is signed out at once
+                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
+                    }
+                    case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
                     case "subscribe" -> {
                         subscribed = true;
                         send(result(id, BrokerProtocol.JSON.createObjectNode()));
@@ -268,10 +278,6 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         private void token(JsonNode id, String server, JsonNode scopes) {
-            if (!connector.servers().containsKey(server)) {
-                send(error(id, "config", "the broker has no server named '" + server + "'; add it to the configuration and restart the broker"));
-                return;
-            }
             if (scopes != null && scopes.isArray() && scopes.size() > 0) {
                 var wanted = BrokerProtocol.strings(scopes);
                 boolean covered = connector.cachedToken(server).map(t -> t.scopes().containsAll(wanted)).orElse(false);
@@ -316,8 +322,7 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode status() {
-        ConnectorStatus s = connector.status();
+    private ObjectNode status(ConnectorStatus s) {
         ConnectorMetrics m = connector.metrics();
         ObjectNode n = BrokerProtocol.JSON.createObjectNode()
                 .put("pid", ProcessHandle.current().pid())

@@ -97,7 +97,7 @@ class BrokerTest {
              BrokerServer server = BrokerServer.builder(signedOut).socket(socket()).start();
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
             assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
-            assertThatThrownBy(() -> client.token("nope")).isInstanceOf(ConfigurationException.class).hasMessageContaining("nope");
+            assertThatThrownBy(() -> client.token("nope")).isInstanceOf(UnknownServerException.class).hasMessageContaining("nope");
         }
         try (Connector alice = connector("alice");
              BrokerServer server = BrokerServer.builder(alice).socket(socket()).start();
