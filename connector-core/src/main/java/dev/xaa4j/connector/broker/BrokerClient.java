@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class BrokerClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerClient.class);
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Covers a renewal in the broker (token exchange + jwt-bearer, each bounded by the engine's HTTP timeout). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 

@@ -238,6 +238,7 @@ public final class BrokerServer implements AutoCloseable {
             }
             String op = req.path("op").asText();
             String server = req.path("server").asText(null);
+            LOG.debug("broker request {} {}", op, server == null ? "" : server); // never the values
             if (server != null && !op.equals("signInNeeded") && !connector.servers().containsKey(server)) {
                 send(error(id, "unknown_server", "the broker has no server named '" + server
                         + "'; add it to the configuration and restart the broker"));

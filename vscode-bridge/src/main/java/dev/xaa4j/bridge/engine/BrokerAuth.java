@@ -80,6 +80,7 @@ public final class BrokerAuth implements UpstreamAuth {
     public void unauthorized(String server) {
         AccessToken rejected = cache.remove(server);
         if (rejected != null) {
+            LOG.info("MCP server '{}' rejected the broker's token: asking for a new one", server);
             broker.invalidate(server, rejected.value());
         }
     }
@@ -100,6 +101,7 @@ public final class BrokerAuth implements UpstreamAuth {
 
     private void onEvent(ConnectorEvent e) {
         if (e instanceof ConnectorEvent.SignedIn) {
+            cache.clear(); // possibly another user now
             noticeSent.clear();
             listeners.forEach(Runnable::run);
         } else if (e instanceof ConnectorEvent.SignedOut) {

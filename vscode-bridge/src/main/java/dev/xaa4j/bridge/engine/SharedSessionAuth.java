@@ -121,6 +121,8 @@ public final class SharedSessionAuth implements UpstreamAuth {
         if (System.nanoTime() - nextProbeNanos < 0) {
             return null;
         }
+        // Callers arriving while a probe runs wait for its outcome (bounded by the connect timeout) rather than
+        // racing ahead to the engine: the next probe time moves only once this one is done.
         synchronized (this) {
             b = broker;
             if (b != null && b.isOpen()) {
@@ -129,7 +131,6 @@ public final class SharedSessionAuth implements UpstreamAuth {
             if (System.nanoTime() - nextProbeNanos < 0) {
                 return null;
             }
-            nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
             try {
                 BrokerClient client = connect.get();
                 BrokerAuth created = new BrokerAuth(client, clock);
@@ -145,6 +146,8 @@ public final class SharedSessionAuth implements UpstreamAuth {
                 LOG.debug("no broker: {}", e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("cannot use the xaa broker ({}): using the embedded engine", e.getMessage());
+            } finally {
+                nextProbeNanos = System.nanoTime() + PROBE_INTERVAL.toNanos();
             }
             broker = null;
             return null;
