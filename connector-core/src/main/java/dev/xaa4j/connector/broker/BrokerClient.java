@@ -63,6 +63,12 @@ public final class BrokerClient implements AutoCloseable {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
+    /** Listeners run here, not on the reader thread: one calling back into this client must not block reading. */
+    private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "xaa4j-broker-client-events");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
     private volatile long brokerPid;
 
@@ -203,7 +209,8 @@ public final class BrokerClient implements AutoCloseable {
 
     /**
      * Receives the broker's session events from now on ({@code SignedIn}, {@code SignedOut},
-     * {@code AccessRevoked}, {@code SignInRequired}), on this client's reader thread: keep it short.
+     * {@code AccessRevoked}, {@code SignInRequired}), in order, on one event thread of this client (so a
+     * listener may call this client again).
      */
     public void subscribe(ConnectorListener listener) {
         boolean first = listeners.isEmpty();
@@ -310,13 +317,13 @@ public final class BrokerClient implements AutoCloseable {
         } catch (RuntimeException malformed) {
             return;
         }
-        e.ifPresent(ev -> listeners.forEach(l -> {
+        e.ifPresent(ev -> events.execute(() -> listeners.forEach(l -> {
             try {
                 l.onEvent(ev);
             } catch (RuntimeException failed) {
                 LOG.warn("broker event listener failed on {}: {}", ev.type(), failed.toString());
             }
-        }));
+        })));
     }
 
     private void shutdown(BrokerNotRunningException reason) {
@@ -327,6 +334,7 @@ public final class BrokerClient implements AutoCloseable {
             closed = true;
         }
         line.close();
+        events.shutdown();
         pending.values().forEach(f -> f.completeExceptionally(reason));
         closeHandlers.forEach(h -> {
             try {
