@@ -3,6 +3,7 @@ package dev.xaa4j.connector;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.discovery.Discovery;
+import dev.xaa4j.connector.discovery.ServerMetadata;
 import dev.xaa4j.connector.grant.ClientAuth;
 import dev.xaa4j.connector.grant.ClientAuthFactory;
 import dev.xaa4j.connector.grant.IdJagExchange;
@@ -80,13 +81,14 @@ public final class Connector implements AutoCloseable {
     private final Duration httpTimeout;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private volatile IdTokenVerifier verifier;
+    private final Map<String, URI> resourceMetadataUsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
         if (b.servers.isEmpty()) {
             throw new IllegalArgumentException("configure at least one server(...)");
         }
-        this.servers = Map.copyOf(b.servers);
+        this.servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.servers));
         this.clock = b.clock;
         this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
         this.clockSkew = b.clockSkew;
@@ -123,7 +125,11 @@ public final class Connector implements AutoCloseable {
         }
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
                 () -> idpMetadata().getTokenEndpointURI(), idpAuth, servers,
-                cfg -> discovery.server(cfg.url(), cfg.pinnedAsIssuer()), credentials, idTokens, exchange, jwtBearer);
+                cfg -> {
+                    ServerMetadata meta = discovery.server(cfg.url(), cfg.pinnedAsIssuer());
+                    resourceMetadataUsed.put(cfg.name(), meta.resourceMetadataUrl());
+                    return meta;
+                }, credentials, idTokens, exchange, jwtBearer);
         this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey);
     }
 
@@ -161,6 +167,21 @@ public final class Connector implements AutoCloseable {
      */
     public boolean invalidate(String server, String rejectedValue) {
         return tokens.invalidate(server, rejectedValue);
+    }
+
+    /**
+     * As {@link #invalidate(String, String)}, and re-runs discovery before the next renewal when the 401
+     * challenge names a different {@code resource_metadata} than the one discovery used (PROTOCOL.md §6
+     * item 10).
+     */
+    public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
+        ServerConfig config = servers.get(server);
+        URI known = resourceMetadataUsed.get(server);
+        if (config != null && known != null && challengedResourceMetadata.isPresent()
+                && !challengedResourceMetadata.get().equals(known)) {
+            discovery.invalidate(config.url());
+        }
+        return invalidate(server, rejectedValue);
     }
 
     /**
@@ -222,7 +243,7 @@ public final class Connector implements AutoCloseable {
     public ConnectorStatus status() {
         Optional<IdpSession> s = session == null ? Optional.empty() : session.load();
         Map<String, ServerStatus> perServer = new LinkedHashMap<>();
-        for (String name : servers.keySet().stream().sorted().toList()) {
+        for (String name : servers.keySet()) {
             perServer.put(name, tokens.status(name));
         }
         return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::idTokenExpiresAt),
