@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -64,6 +65,9 @@ public final class SampleIssuer implements AutoCloseable {
 
     /** Binds the three ports, wires IdP, AS and MCP servers, and starts serving. */
     public static SampleIssuer start(IssuerSettings settings) throws Exception {
+        // RSA key generation dominates start-up; do both keys in parallel with the rest of the wiring.
+        CompletableFuture<SigningKeys> idpKeysFuture = CompletableFuture.supplyAsync(() -> new SigningKeys("idp"));
+        CompletableFuture<SigningKeys> asKeysFuture = CompletableFuture.supplyAsync(() -> new SigningKeys("as"));
         Policy policyDoc = settings.policyFile().isPresent()
                 ? Policy.load(settings.policyFile().get())
                 : Policy.demo();
@@ -100,8 +104,8 @@ public final class SampleIssuer implements AutoCloseable {
         AuditLog audit = new AuditLog(settings.stateDir().resolve("audit.jsonl"), clock);
         String adminToken = randomToken();
         Path adminTokenFile = writePrivate(settings.stateDir().resolve("admin-token"), adminToken);
-        SigningKeys idpKeys = new SigningKeys("idp");
-        SigningKeys asKeys = new SigningKeys("as");
+        SigningKeys idpKeys = idpKeysFuture.join();
+        SigningKeys asKeys = asKeysFuture.join();
 
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
                 adminToken, asIssuer, servers);

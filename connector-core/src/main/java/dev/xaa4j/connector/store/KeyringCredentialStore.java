@@ -4,8 +4,11 @@ import com.github.javakeyring.BackendNotSupportedException;
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
 import dev.xaa4j.connector.CredentialStoreException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +17,10 @@ import java.util.Optional;
  * Service (gnome-keyring, KWallet) over D-Bus on Linux. Items use the keyring service {@code service} and the
  * key as account name.
  *
- * <p><b>Values of any size.</b> Windows caps one credential at 2,560 bytes, so every value is wrapped:
- * a value of up to {@value #CHUNK_CHARS} characters is stored inline in one item; a longer one is split into
- * numbered chunk items {@code key#g<generation>.<n>} plus a small manifest under {@code key}. A write stores
+ * <p><b>Values of any size.</b> Windows caps one credential at 2,560 bytes, so no item exceeds
+ * {@value #ITEM_BYTES} bytes, whether the backend encodes it as UTF-8 or UTF-16: a small value is stored inline
+ * in one item; a larger one is split (never inside a surrogate pair) into numbered chunk items
+ * {@code key#g<generation>.<n>} plus a small manifest under {@code key}. A write stores
  * the new generation's chunks first, then the manifest, then deletes the previous generation's chunks, so a
  * reader in another process sees either the old or the new value, never a mix (a reader that loses the race
  * re-reads the manifest once).
@@ -30,8 +34,8 @@ import java.util.Optional;
  */
 public final class KeyringCredentialStore implements CredentialStore {
 
-    /** Chunk and inline size in characters: 1,024 UTF-16 characters are 2,048 bytes, below Windows' cap. */
-    static final int CHUNK_CHARS = 1024;
+    /** Largest item, in UTF-8 and in UTF-16 bytes: below Windows' 2,560-byte credential blob cap. */
+    static final int ITEM_BYTES = 2048;
     static final String INLINE_PREFIX = "xaa4j:v1:";
     static final String MANIFEST_PREFIX = "xaa4j:chunks:v1:";
 
@@ -91,16 +95,16 @@ public final class KeyringCredentialStore implements CredentialStore {
         requireKey(key);
         Objects.requireNonNull(value, "value");
         Optional<Manifest> previous = get(key).flatMap(Manifest::tryParse);
-        if (value.length() <= CHUNK_CHARS) {
-            set(key, INLINE_PREFIX + value);
+        String inline = INLINE_PREFIX + value;
+        if (fits(inline)) {
+            set(key, inline);
         } else {
             String generation = newGeneration();
-            int count = (value.length() + CHUNK_CHARS - 1) / CHUNK_CHARS;
-            for (int i = 0; i < count; i++) {
-                set(chunkAccount(key, generation, i),
-                        value.substring(i * CHUNK_CHARS, Math.min(value.length(), (i + 1) * CHUNK_CHARS)));
+            List<String> chunks = chunks(value);
+            for (int i = 0; i < chunks.size(); i++) {
+                set(chunkAccount(key, generation, i), chunks.get(i));
             }
-            set(key, new Manifest(generation, count, value.length()).format());
+            set(key, new Manifest(generation, chunks.size(), value.length()).format());
         }
         previous.ifPresent(m -> deleteChunks(key, m));
     }
@@ -117,6 +121,34 @@ public final class KeyringCredentialStore implements CredentialStore {
         for (int i = 0; i < m.count(); i++) {
             remove(chunkAccount(key, m.generation(), i));
         }
+    }
+
+    /** Splits {@code value} into pieces of at most {@link #ITEM_BYTES} in both UTF-8 and UTF-16. */
+    static List<String> chunks(String value) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        int utf8 = 0;
+        int i = 0;
+        while (i < value.length()) {
+            int cp = value.codePointAt(i);
+            int chars = Character.charCount(cp);
+            int bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (utf8 + bytes > ITEM_BYTES || (i + chars - start) * 2 > ITEM_BYTES) {
+                out.add(value.substring(start, i));
+                start = i;
+                utf8 = 0;
+            }
+            utf8 += bytes;
+            i += chars;
+        }
+        if (start < value.length()) {
+            out.add(value.substring(start));
+        }
+        return out;
+    }
+
+    static boolean fits(String item) {
+        return item.length() * 2 <= ITEM_BYTES && item.getBytes(StandardCharsets.UTF_8).length <= ITEM_BYTES;
     }
 
     static String chunkAccount(String key, String generation, int index) {

@@ -57,6 +57,20 @@ class KeyringCredentialStoreTest {
     }
 
     @Test
+    void splitsNonAsciiValuesWithinTheByteBudgetWithoutBreakingSurrogatePairs() throws Exception {
+        String value = "é€😀x".repeat(1500); // 1-, 2-, 3- and 4-byte UTF-8 sequences, 7,500 chars
+        for (String chunk : KeyringCredentialStore.chunks(value)) {
+            assertThat(KeyringCredentialStore.fits(chunk)).isTrue();
+            assertThat(Character.isHighSurrogate(chunk.charAt(chunk.length() - 1))).isFalse();
+        }
+        assertThat(String.join("", KeyringCredentialStore.chunks(value))).isEqualTo(value);
+
+        store.write("k", value);
+        assertThat(store.read("k")).contains(value);
+        assertThat(manifest().count()).isEqualTo(KeyringCredentialStore.chunks(value).size());
+    }
+
+    @Test
     void overwritingWithASmallerValueDeletesTheStaleChunks() throws Exception {
         store.write("k", randomText(16 * 1024));
         KeyringCredentialStore.Manifest first = manifest();

@@ -9,6 +9,8 @@ import java.util.Objects;
  */
 final class GrantRejected extends Exception {
 
+    private static final int MAX_DESCRIPTION = 400;
+
     private final ErrorObject error;
 
     GrantRejected(ErrorObject error, String description) {
@@ -16,10 +18,14 @@ final class GrantRejected extends Exception {
         this.error = Objects.requireNonNull(error, "error");
     }
 
-    /** RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in {@code error_description}. */
+    /**
+     * RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in {@code error_description}. Descriptions echo
+     * client-supplied values (issuer, resource, scope), so they are also cut short.
+     */
     private static String rfc6749Safe(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        String cut = s.length() > MAX_DESCRIPTION ? s.substring(0, MAX_DESCRIPTION) + "..." : s;
+        StringBuilder b = new StringBuilder(cut.length());
+        for (char c : cut.toCharArray()) {
             b.append(c == '"' ? '\'' : c == '\\' ? '/' : (c < 0x20 || c > 0x7e) ? '?' : c);
         }
         return b.toString();

@@ -93,7 +93,11 @@ final class AuthorizationCodeGrantHandler implements GrantHandler {
         if (code.scope().contains(OIDCScopeValue.OFFLINE_ACCESS)) {
             RefreshTokenFamilies.Issued issued = refreshTokens.start(new RefreshTokenFamilies.Session(
                     user.username(), client.clientId(), code.scope(), code.authTime()));
-            codes.linkFamily(codeId, issued.familyId());
+            if (!codes.linkFamily(codeId, issued.familyId())) {
+                refreshTokens.revokeFamily(issued.familyId());
+                throw deny(user.username(), client.clientId(),
+                        "authorization code was used twice at the same time; tokens issued from it have been revoked");
+            }
             refreshToken = new RefreshToken(issued.token());
         }
         audit.record(EVENT, user.username(), client.clientId(), null, null, code.scope().toStringList(),

@@ -50,6 +50,7 @@ final class AuthorizationCodes {
         final CodeGrant grant;
         final Instant expiresAt;
         boolean used;
+        boolean reused;
         String familyId;
 
         Entry(CodeGrant grant, Instant expiresAt) {
@@ -88,6 +89,7 @@ final class AuthorizationCodes {
         }
         synchronized (e) {
             if (e.used) {
+                e.reused = true;
                 return new Redemption.Reused(Optional.ofNullable(e.familyId), e.grant);
             }
             e.used = true;
@@ -98,13 +100,20 @@ final class AuthorizationCodes {
         return new Redemption.Valid(digest, e.grant);
     }
 
-    /** Records the refresh-token family issued from a redeemed code, for revocation on reuse. */
-    void linkFamily(String codeId, String familyId) {
+    /**
+     * Records the refresh-token family issued from a redeemed code, for revocation on reuse.
+     *
+     * @return {@code false} when the code was presented again while its first redemption was in progress;
+     *         the caller must then revoke the family itself
+     */
+    boolean linkFamily(String codeId, String familyId) {
         Entry e = byDigest.get(codeId);
-        if (e != null) {
-            synchronized (e) {
-                e.familyId = familyId;
-            }
+        if (e == null) {
+            return true;
+        }
+        synchronized (e) {
+            e.familyId = familyId;
+            return !e.reused;
         }
     }
 }

@@ -95,13 +95,14 @@ final class AuthorizeServlet extends HttpServlet {
         try {
             request = AuthorizationRequest.parse(params);
         } catch (ParseException e) {
-            ErrorObject err = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
-            redirectError(resp, redirect, err, err.getDescription(), state);
+            redirectError(resp, redirect,
+                    e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage()) : e.getErrorObject(),
+                    state);
             return;
         }
         Optional<ErrorObject> problem = problem(request);
         if (problem.isPresent()) {
-            redirectError(resp, redirect, problem.get(), problem.get().getDescription(), state);
+            redirectError(resp, redirect, problem.get(), state);
             return;
         }
         page(resp, 200, LoginPage.form(clientId, pending.add(request), null, null));
@@ -170,11 +171,9 @@ final class AuthorizeServlet extends HttpServlet {
         redirect(resp, location);
     }
 
-    private void redirectError(HttpServletResponse resp, URI redirect, ErrorObject error, String description,
-                               State state) {
-        ErrorObject withDescription = error.setDescription(description);
-        redirect(resp, new AuthorizationErrorResponse(redirect, withDescription, state, issuer, ResponseMode.QUERY)
-                .toURI());
+    /** RFC 6749 §4.1.2.1 error response with the RFC 9207 {@code iss}. */
+    private void redirectError(HttpServletResponse resp, URI redirect, ErrorObject error, State state) {
+        redirect(resp, new AuthorizationErrorResponse(redirect, error, state, issuer, ResponseMode.QUERY).toURI());
     }
 
     private static void redirect(HttpServletResponse resp, URI location) {

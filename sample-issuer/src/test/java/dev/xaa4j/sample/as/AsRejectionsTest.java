@@ -9,8 +9,13 @@ import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +112,24 @@ class AsRejectionsTest {
         assertThat(replay.status()).isEqualTo(400);
         assertThat(replay.error()).isEqualTo("invalid_grant");
         assertThat(replay.description()).contains("jti has already been used");
+    }
+
+    @Test
+    void concurrentRedemptionsOfOneIdJagYieldExactlyOneAccessToken() throws Exception {
+        String idJag = alice().sign();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<TokenEndpoint.Reply>> replies = pool.invokeAll(
+                    Collections.nCopies(6, () -> TokenEndpoint.redeem(issuer, idJag)));
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<TokenEndpoint.Reply> f : replies) {
+                statuses.add(f.get().status());
+            }
+
+            assertThat(statuses).containsOnlyOnce(200).containsOnly(200, 400);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
