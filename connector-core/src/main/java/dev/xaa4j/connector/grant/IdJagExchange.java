@@ -135,7 +135,7 @@ public final class IdJagExchange {
                     + " credentials (" + detail + "); ask your administrator to check the client registration");
             case "unsupported_grant_type" -> new ConfigurationException("The IdP does not support token exchange"
                     + " (" + detail + "): enterprise-managed authorization is not available with this IdP");
-            case "invalid_scope" -> new ConfigurationException("The IdP does not allow the scopes configured for '"
+            case "invalid_scope" -> new ScopeRejectedException("The IdP does not allow the scopes configured for '"
                     + server + "' (" + detail + ")");
             default -> new ConnectorException("The IdP refused the token exchange for '" + server + "' (" + detail + ")");
         };

@@ -155,6 +155,22 @@ class XaaTokenFetcherTest {
         assertThat(exchanges.get(0)).containsEntry("scope", "notes.read notes.write");
     }
 
+    @Test
+    void invalidScopeIsRetriedOnceWithoutScopeAtEitherParty() {
+        exchangeErrors.add("invalid_scope");
+        fetcher.fetch("notes", Set.of());
+        assertThat(exchanges).hasSize(2);
+        assertThat(exchanges.get(0)).containsKey("scope");
+        assertThat(exchanges.get(1)).doesNotContainKey("scope");
+
+        bearerErrors.add("invalid_scope");
+        fetcher.fetch("notes", Set.of());
+        assertThat(bearers).hasSize(3);
+        assertThat(bearers.get(1)).containsKey("scope");
+        assertThat(bearers.get(2)).doesNotContainKey("scope");
+        assertThat(bearers.get(2).get("assertion")).isNotEqualTo(bearers.get(1).get("assertion"));
+    }
+
     static MockResponse json(int code, String body) {
         return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
     }
