@@ -123,8 +123,9 @@ public final class Connector implements AutoCloseable {
                     idToken -> verifier().verify(idToken, null),
                     session::save, session::delete), clock, b.idTokenMargin);
         }
+        URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
-                () -> idpMetadata().getTokenEndpointURI(), idpAuth, servers,
+                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : idpMetadata().getTokenEndpointURI(), idpAuth, servers,
                 cfg -> {
                     ServerMetadata meta = discovery.server(cfg.url(), cfg.pinnedAsIssuer());
                     resourceMetadataUsed.put(cfg.name(), meta.resourceMetadataUrl());
@@ -333,6 +334,7 @@ public final class Connector implements AutoCloseable {
         private BrowserSignIn browserSignIn;
         private SignInOptions signInOptions = SignInOptions.defaults();
         private TokenFetcher fetcher;
+        private URI idpTokenEndpoint;
         private final List<ConnectorListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -424,6 +426,16 @@ public final class Connector implements AutoCloseable {
 
         public Builder listener(ConnectorListener listener) {
             this.listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * The IdP token endpoint for the token exchange, when it is known from elsewhere (the MCP conformance
+         * suite hands it out with the ID token): the exchange then needs no IdP discovery. Meant for use with
+         * {@link #idTokenSource}; sign-in and refresh still discover the IdP.
+         */
+        public Builder idpTokenEndpoint(URI tokenEndpoint) {
+            this.idpTokenEndpoint = tokenEndpoint;
             return this;
         }
 
