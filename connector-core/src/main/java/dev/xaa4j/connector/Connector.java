@@ -82,6 +82,8 @@ public final class Connector implements AutoCloseable {
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private volatile IdTokenVerifier verifier;
     private final Map<String, URI> resourceMetadataUsed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ConnectorStatus>> signInInFlight =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
@@ -196,7 +198,8 @@ public final class Connector implements AutoCloseable {
 
     /**
      * Interactive sign-in in the system browser (PROTOCOL.md §1 step 1). Stores the session, clears any
-     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}.
+     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}. Calls made while a sign-in
+     * is in progress get the same future (one browser window); cancelling it cancels the sign-in.
      *
      * @throws UnsupportedOperationException when the connector was built with an {@link IdTokenSource}
      */
@@ -204,9 +207,36 @@ public final class Connector implements AutoCloseable {
         if (sessionStore == null) {
             throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it cannot sign in");
         }
-        OIDCProviderMetadata meta = idpMetadata();
-        ClientAuthentication auth = signInClientAuth();
-        return browserSignIn.start(meta, idp.clientId(), auth, signInOptions).thenApply(this::acceptSignIn);
+        // One browser at a time: concurrent calls share the sign-in in progress (no popup storms).
+        CompletableFuture<ConnectorStatus> mine = new CompletableFuture<>();
+        CompletableFuture<ConnectorStatus> running = signInInFlight.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            OIDCProviderMetadata meta = idpMetadata();
+            ClientAuthentication auth = signInClientAuth();
+            CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
+            mine.whenComplete((status, error) -> {
+                if (mine.isCancelled()) {
+                    signInInFlight.compareAndSet(mine, null);
+                    browser.cancel(true); // closes the loopback listener
+                }
+            });
+            browser.thenApply(this::acceptSignIn)
+                    .whenComplete((status, error) -> {
+                        signInInFlight.compareAndSet(mine, null);
+                        if (error != null) {
+                            mine.completeExceptionally(error);
+                        } else {
+                            mine.complete(status);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            signInInFlight.set(null);
+            mine.completeExceptionally(e);
+        }
+        return mine;
     }
 
     /**
