@@ -67,7 +67,8 @@ class XaaTokenFetcherTest {
                     if (error != null) {
                         return json(400, "{\"error\":\"" + error + "\"}");
                     }
-                    String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300));
+                    String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
+                            "https://as.test/", "https://mcp.test/notes/mcp");
                     return json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"" + jag
                             + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"notes.read\"}");
                 }
