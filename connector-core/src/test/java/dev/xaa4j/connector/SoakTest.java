@@ -44,8 +44,8 @@ class SoakTest {
      * {@link #PACE_NANOS}. Without any pause, 32 spinning threads on a 2-core machine starve the in-process
      * IdP and AS (and the renewal thread) for over a second; {@code -Dxaa4j.soak.paceEvery=0} disables it.
      */
-    static final int PACE_EVERY = Integer.getInteger("xaa4j.soak.paceEvery", 1000) <= 0 ? Integer.MAX_VALUE
-            : Integer.getInteger("xaa4j.soak.paceEvery", 1000);
+    static final int PACE_EVERY = Integer.getInteger("xaa4j.soak.paceEvery", 200) <= 0 ? Integer.MAX_VALUE
+            : Integer.getInteger("xaa4j.soak.paceEvery", 200);
     static final long PACE_NANOS = 1_000_000;
 
     @TempDir
