@@ -71,6 +71,7 @@ public final class BrokerClient implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile long brokerPid;
+    private volatile RuntimeException refusal;
 
     private BrokerClient(LineChannel line, Path socket, Duration requestTimeout) {
         this.line = line;
@@ -262,6 +263,16 @@ public final class BrokerClient implements AutoCloseable {
             }
             return res.path("result");
         } catch (IOException e) {
+            // The broker closed the connection; its reader may still hold the reason (a refusal such as busy).
+            try {
+                answer.get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException closed) {
+                if (closed.getCause() instanceof ConnectorException c) {
+                    throw rethrown(c);
+                }
+            } catch (TimeoutException | InterruptedException notYet) {
+                // fall through: plainly gone
+            }
             shutdown(new BrokerNotRunningException("the broker went away", e));
             throw new BrokerNotRunningException("the broker went away: " + e.getMessage(), e);
         } catch (ExecutionException e) {
@@ -301,7 +312,9 @@ public final class BrokerClient implements AutoCloseable {
                 if (f != null) {
                     f.complete(msg);
                 } else if (msg.has("error")) {
-                    LOG.debug("broker error without a request: {}", msg.path("error").path("code").asText());
+                    // Not an answer: the broker refuses the connection itself (busy) and is about to close it.
+                    JsonNode err = msg.path("error");
+                    refusal = BrokerProtocol.exception(err.path("code").asText(), err.path("message").asText(), "");
                 }
             }
             shutdown(new BrokerNotRunningException("the broker went away"));
@@ -335,7 +348,8 @@ public final class BrokerClient implements AutoCloseable {
         }
         line.close();
         events.shutdown();
-        pending.values().forEach(f -> f.completeExceptionally(reason));
+        RuntimeException failure = refusal != null ? refusal : reason;
+        pending.values().forEach(f -> f.completeExceptionally(failure));
         closeHandlers.forEach(h -> {
             try {
                 h.run();
