@@ -155,6 +155,17 @@ class SharedSessionTest {
         assertThat(toolsChanged.await(20, TimeUnit.SECONDS)).as("list_changed after the agent pushed signed_in").isTrue();
         assertThat(whoami(client)).contains("\"sub\":\"alice\"");
         assertThat(delta(before, audit()).get("token-exchange")).as("by the agent").isEqualTo(1);
+
+        ok(xaa("", "logout"));
+        assertThat(xaa("", "agent", "--status").out()).as("logout reached the agent").contains("not signed in");
+        await(() -> {
+            try {
+                client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+                return false;
+            } catch (RuntimeException e) {
+                return e.getMessage().contains("xaa login");
+            }
+        }, "the bridge dropped its token when the agent signed out");
     }
 
     // ---- processes ---------------------------------------------------------------------------------------
