@@ -21,7 +21,7 @@ final class AuditReport {
 
     static void print(SampleIssuerProcess.Endpoints issuer, PrintStream out) throws IOException {
         List<String> lines = Files.readAllLines(issuer.audit());
-        out.printf("    %-8s  %-14s  %-6s  %-8s  %-8s  %s%n", "time", "event", "user", "decision", "server", "scopes / reason");
+        out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", "time", "event", "user", "decision", "server", "scopes / reason");
         for (String line : lines) {
             if (line.isBlank()) {
                 continue;
@@ -32,16 +32,16 @@ final class AuditReport {
             List<String> detail = new ArrayList<>();
             if (e.has("scopesGranted") && !e.path("scopesGranted").isEmpty()) {
                 detail.add("granted " + join(e.path("scopesGranted")));
-            } else if (e.has("scopesRequested")) {
+            } else if (e.has("scopesRequested") && !e.path("scopesRequested").isEmpty()) {
                 detail.add("asked " + join(e.path("scopesRequested")));
             }
             if (e.hasNonNull("reason")) {
                 detail.add(e.path("reason").asText());
             }
-            out.printf("    %-8s  %-14s  %-6s  %-8s  %-8s  %s%n", time, e.path("event").asText(), e.path("user").asText("-"),
+            out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", time, e.path("event").asText(), e.path("user").asText("-"),
                     e.path("decision").asText(), server(issuer, e), String.join("; ", detail));
         }
-        out.println("    (" + lines.size() + " decisions; raw JSON lines in " + issuer.audit() + " while the issuer runs)");
+        out.println("    (" + lines.size() + " JSON lines in audit.jsonl, shown as a table; no token bytes are ever written there)");
     }
 
     private static String server(SampleIssuerProcess.Endpoints issuer, JsonNode e) {

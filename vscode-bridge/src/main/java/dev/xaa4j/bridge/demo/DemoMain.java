@@ -162,7 +162,9 @@ public final class DemoMain implements Callable<Integer> {
             openClients.add(client);
         }
         try {
-            row("initialize", "ok", client.initialize());
+            String info = client.initialize();
+            row("initialize", "ok", info.startsWith("xaa-bridge")
+                    ? "answered by the bridge at once while the token chain runs (the server's tools follow)" : info);
             List<String> tools = client.toolNames();
             row("tools/list", "ok", tools.isEmpty() ? "(none: the bridge has no upstream session)" : String.join(", ", tools));
             for (ToolCall c : calls) {
