@@ -30,8 +30,10 @@ final class AuditReport {
             String time = e.path("time").asText();
             time = time.length() >= 19 ? time.substring(11, 19) : time;
             List<String> detail = new ArrayList<>();
+            String asked = join(e.path("scopesRequested"));
             if (e.has("scopesGranted") && !e.path("scopesGranted").isEmpty()) {
-                detail.add("granted " + join(e.path("scopesGranted")));
+                String granted = join(e.path("scopesGranted"));
+                detail.add(asked.isEmpty() || asked.equals(granted) ? "granted " + granted : "asked " + asked + ", granted " + granted);
             } else if (e.has("scopesRequested") && !e.path("scopesRequested").isEmpty()) {
                 detail.add("asked " + join(e.path("scopesRequested")));
             }

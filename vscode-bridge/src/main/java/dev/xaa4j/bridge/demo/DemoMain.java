@@ -164,7 +164,7 @@ public final class DemoMain implements Callable<Integer> {
         try {
             String info = client.initialize();
             row("initialize", "ok", info.startsWith("xaa-bridge")
-                    ? "answered by the bridge at once while the token chain runs (the server's tools follow)" : info);
+                    ? "answered by xaa bridge itself within 1 s (no upstream session yet)" : info);
             List<String> tools = client.toolNames();
             row("tools/list", "ok", tools.isEmpty() ? "(none: the bridge has no upstream session)" : String.join(", ", tools));
             for (ToolCall c : calls) {
@@ -186,7 +186,8 @@ public final class DemoMain implements Callable<Integer> {
 
     private void row(String what, String result, String detail) {
         String line = String.format("      %-14s %-8s %s", what, result, detail);
-        out.println(line.length() > 240 ? line.substring(0, 239) + "…" : line);
+        // Long results are cut; refusals are shown whole, their wording is the point.
+        out.println(line.length() > 240 && "ok".equals(result) ? line.substring(0, 239) + "…" : line);
     }
 
     private boolean xaa(XaaCommandLine xaa, String stdin, String... args) throws IOException, InterruptedException {
