@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the xaa4j demo on the embedded sample issuer: sign in once, then MCP tool calls "
-                + "through `xaa bridge` with enterprise-managed tokens, then the issuer's audit log."})
+                + "through `xaa bridge` with enterprise-managed tokens, then the issuer's audit log.",
+                "The ./demo script also takes --issuer-only (just the sample issuer, in the foreground) and --headless."})
 public final class DemoMain implements Callable<Integer> {
 
     static final String IDP_CLIENT = "xaa-desktop";
