@@ -211,11 +211,11 @@ public final class DemoMain implements Callable<Integer> {
     private List<String> issuerCommand() throws URISyntaxException {
         String java = javaBinary();
         if (issuerJar != null) {
-            return List.of(java, "-jar", issuerJar.toString());
+            return List.of(java, "-jar", issuerJar.toAbsolutePath().toString());
         }
         try {
             Class.forName("dev.xaa4j.sample.SampleIssuerMain", false, DemoMain.class.getClassLoader());
-            return List.of(java, "-cp", System.getProperty("java.class.path"), "dev.xaa4j.sample.SampleIssuerMain");
+            return List.of(java, "-cp", XaaCommandLine.absoluteClassPath(), "dev.xaa4j.sample.SampleIssuerMain");
         } catch (ClassNotFoundException e) {
             Path beside = ownLocation().getParent().resolve("../../sample-issuer/target/sample-issuer.jar").normalize();
             if (!Files.isRegularFile(beside)) {
@@ -236,7 +236,7 @@ public final class DemoMain implements Callable<Integer> {
             return List.of(launcher.toString());
         }
         return List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+                "-cp", XaaCommandLine.absoluteClassPath(), Main.class.getName());
     }
 
     private static Path ownLocation() throws URISyntaxException {

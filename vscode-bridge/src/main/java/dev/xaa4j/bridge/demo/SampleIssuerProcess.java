@@ -31,12 +31,10 @@ final class SampleIssuerProcess implements AutoCloseable {
 
     private final Process process;
     private final Endpoints endpoints;
-    private final Path log;
 
-    private SampleIssuerProcess(Process process, Endpoints endpoints, Path log) {
+    private SampleIssuerProcess(Process process, Endpoints endpoints) {
         this.process = process;
         this.endpoints = endpoints;
-        this.log = log;
     }
 
     /** @param command how to run the sample issuer's main (java … SampleIssuerMain or java -jar sample-issuer.jar) */
@@ -68,15 +66,11 @@ final class SampleIssuerProcess implements AutoCloseable {
         Endpoints e = new Endpoints(doc.path("idp").asText(), doc.path("as").asText(),
                 doc.path("servers").path("notes").asText(), doc.path("servers").path("tickets").asText(),
                 Path.of(doc.path("audit").asText()));
-        return new SampleIssuerProcess(p, e, log);
+        return new SampleIssuerProcess(p, e);
     }
 
     Endpoints endpoints() {
         return endpoints;
-    }
-
-    Path log() {
-        return log;
     }
 
     @Override

@@ -90,10 +90,17 @@ final class XaaCommandLine {
         Path script = dir.resolve("demo-login-aid-" + user + ".sh");
         Files.writeString(script, "#!/bin/sh\n# DEMO AID: stands in for the person at the browser (see DemoLoginAid).\n"
                 + "exec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
-                + quote(System.getProperty("java.class.path")) + " " + DemoLoginAid.class.getName() + " "
+                + quote(absoluteClassPath()) + " " + DemoLoginAid.class.getName() + " "
                 + quote(user) + " \"$@\"\n");
         script.toFile().setExecutable(true, true);
         return script;
+    }
+
+    /** This JVM's class path with absolute entries, for children that may run elsewhere. */
+    static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private static String quote(String s) {
