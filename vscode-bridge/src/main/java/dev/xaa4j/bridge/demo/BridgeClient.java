@@ -39,7 +39,7 @@ final class BridgeClient implements AutoCloseable {
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(stderr::add);
         client = McpClient.sync(transport)
-                .clientInfo(new McpSchema.Implementation("xaa4j-demo", "1"))
+                .clientInfo(new McpSchema.Implementation("xaa4j-demo", "xaa4j demo", "1"))
                 .requestTimeout(TIMEOUT)
                 .initializationTimeout(TIMEOUT)
                 .build();
@@ -57,7 +57,7 @@ final class BridgeClient implements AutoCloseable {
 
     Outcome call(String tool, Map<String, Object> args) {
         try {
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
+            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args, null));
             String text = r.content().stream()
                     .map(c -> c instanceof McpSchema.TextContent t ? compact(t.text()) : c.type())
                     .collect(Collectors.joining(" "));

@@ -132,6 +132,8 @@ public final class DemoLoginAid {
 
     /** The aid will not touch this page: not the sample issuer on this machine. */
     static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Refused(String message) {
             super(message);
         }

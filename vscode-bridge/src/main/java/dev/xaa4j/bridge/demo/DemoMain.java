@@ -262,13 +262,9 @@ public final class DemoMain implements Callable<Integer> {
             });
         }
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroy); // bridges, xaa commands, the issuer
-        try {
-            if (issuer != null) {
-                issuer.close();
-                DemoKeyring.forget(issuer.endpoints());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (issuer != null) {
+            issuer.close();
+            DemoKeyring.forget(issuer.endpoints());
         }
         deleteTree(work);
     }
