@@ -4,6 +4,7 @@ import dev.xaa4j.bridge.Main;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +60,11 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "also show the log of every xaa command and bridge")
     boolean verbose;
 
-    private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    private final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    /** Silenced once the demo is interrupted: the cleanup speaks, the half-finished steps do not. */
+    private volatile PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    private volatile PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    /** Set on Ctrl-C: no new step starts while the cleanup runs. */
+    private volatile boolean stopping;
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
     private final List<BridgeClient> openClients = new ArrayList<>();
     private Path work;
@@ -68,6 +72,8 @@ public final class DemoMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // The keyring probe's D-Bus connection logs an error when a throwaway bus goes away at Ctrl-C.
+        System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop.dbus", "off");
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
@@ -83,7 +89,17 @@ public final class DemoMain implements Callable<Integer> {
             err.println("demo: the OS keyring is not usable here: " + keyring.get());
             return NO_KEYRING;
         }
-        Thread hook = new Thread(this::cleanUp, "demo-cleanup");
+        Thread hook = new Thread(() -> {
+            if (!cleanedUp.get()) {
+                stopping = true;
+                err.println("demo: interrupted; stopping the sample issuer and bridges, removing what the demo created");
+                PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+                out = quiet; // the steps still running fail noisily as their peers go away
+                err = quiet;
+                System.setErr(quiet);
+            }
+            cleanUp();
+        }, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run();
@@ -157,6 +173,9 @@ public final class DemoMain implements Callable<Integer> {
     }
 
     private void useServer(XaaCommandLine xaa, String user, String server, List<ToolCall> calls) {
+        if (stopping) {
+            return;
+        }
         out.println("    " + user + " -> " + server);
         BridgeClient client = new BridgeClient(xaa, server);
         synchronized (openClients) {
@@ -198,6 +217,9 @@ public final class DemoMain implements Callable<Integer> {
     /** Runs and shows one xaa command; its stdout is indented under it. */
     private boolean xaa(XaaCommandLine xaa, Map<String, String> env, String stdin, String... args)
             throws IOException, InterruptedException {
+        if (stopping) {
+            return false;
+        }
         out.println("    $ xaa " + String.join(" ", args) + (stdin.isEmpty() ? "" : "   < stdin"));
         XaaCommandLine.Run r = xaa.run(stdin, env, args);
         r.out().lines().forEach(l -> out.println("      " + l));
@@ -264,7 +286,9 @@ public final class DemoMain implements Callable<Integer> {
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroy); // bridges, xaa commands, the issuer
         if (issuer != null) {
             issuer.close();
-            DemoKeyring.forget(issuer.endpoints());
+            if (System.getenv("XAA_DEMO_THROWAWAY_KEYRING") == null) { // else the whole keyring goes, maybe already gone
+                DemoKeyring.forget(issuer.endpoints());
+            }
         }
         deleteTree(work);
     }
