@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * the demo's keyring entries. Exit codes: 0 done, 1 a step failed, 2 usage, {@value #NO_KEYRING} no usable OS
  * keyring (the {@code ./demo} script then retries inside a throwaway one).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, version = "xaa4j demo " + "(vscode-bridge)",
         description = {"Runs the xaa4j demo on the embedded sample issuer: sign in once, then MCP tool calls "
                 + "through `xaa bridge` with enterprise-managed tokens, then the issuer's audit log.",
                 "The ./demo script also takes --issuer-only (just the sample issuer, in the foreground) and --headless."})
