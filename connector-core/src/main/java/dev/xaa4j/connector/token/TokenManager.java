@@ -359,7 +359,11 @@ public final class TokenManager implements AutoCloseable {
         private void run(CompletableFuture<Entry> mine) {
             Entry fresh;
             try {
-                TokenFetcher.Fetched f = fetcher.fetch(server, extraScopes);
+                Set<String> scopes = extraScopes;
+                TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
+                if (scopes != extraScopes) {
+                    f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
+                }
                 fresh = entryFor(f);
             } catch (Throwable t) {
                 onFailure(mine, asConnectorException(t));

@@ -99,7 +99,8 @@ class TokenManagerTest {
         assertThat(p.marginMillis(300_000)).isEqualTo(60_000);
         assertThat(p.marginMillis(3_600_000)).isEqualTo(720_000);
         assertThat(p.marginMillis(100_000)).isEqualTo(20_000);
-        assertThat(p.minRemainingMillis(5_000)).isEqualTo(250);
+        assertThat(p.minRemainingMillis(5_000)).isEqualTo(100);
+        assertThat(p.minRemainingMillis(3_600_000)).isEqualTo(5_000);
     }
 
     @Test
