@@ -171,8 +171,8 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * {@code 403 insufficient_scope}: add {@code scopes} and the current token's granted scopes to what is
-     * requested for {@code server} and drop the cached token. Bounded: returns {@code false} (nothing changed) after {@value #MAX_STEP_UPS} step-ups or
-     * when the scopes are already requested.
+     * requested for {@code server} and drop the cached token. Bounded: returns {@code false} (nothing changed)
+     * after {@value #MAX_STEP_UPS} step-ups or when the scopes are already requested.
      */
     public boolean stepUp(String server, Collection<String> scopes) {
         Slot s = slot(server);
