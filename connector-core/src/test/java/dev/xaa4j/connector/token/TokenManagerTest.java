@@ -201,6 +201,16 @@ class TokenManagerTest {
     }
 
     @Test
+    void stepUpKeepsTheScopesTheCurrentTokenWasGranted() {
+        fetcher.defaultScopes = Set.of("notes.read");
+        assertThat(tokens.token("notes").scopes()).containsExactly("notes.read");
+        assertThat(tokens.stepUp("notes", List.of("notes.write"))).isTrue();
+        tokens.token("notes");
+        assertThat(fetcher.lastExtraScopes).as("a denied write must not cost the granted read")
+                .containsExactlyInAnyOrder("notes.read", "notes.write");
+    }
+
+    @Test
     void unknownServerIsAConfigurationError() {
         assertThatThrownBy(() -> tokens.token("nope")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No MCP server named 'nope'");
