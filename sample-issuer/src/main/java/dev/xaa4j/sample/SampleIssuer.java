@@ -65,9 +65,12 @@ public final class SampleIssuer implements AutoCloseable {
 
     /** Binds the three ports, wires IdP, AS and MCP servers, and starts serving. */
     public static SampleIssuer start(IssuerSettings settings) throws Exception {
-        // RSA key generation dominates start-up; do both keys in parallel with the rest of the wiring.
-        CompletableFuture<SigningKeys> idpKeysFuture = CompletableFuture.supplyAsync(() -> new SigningKeys("idp"));
-        CompletableFuture<SigningKeys> asKeysFuture = CompletableFuture.supplyAsync(() -> new SigningKeys("as"));
+        // Start-up is dominated by RSA key generation and by class loading of the MCP SDK (Jackson, Reactor,
+        // the JSON schema validator). Do those on their own threads while this one wires Jetty; the common
+        // fork-join pool has a single worker on two cores, so use plain threads.
+        CompletableFuture<SigningKeys> idpKeysFuture = onOwnThread("idp-keys", () -> new SigningKeys("idp"));
+        CompletableFuture<SigningKeys> asKeysFuture = onOwnThread("as-keys", () -> new SigningKeys("as"));
+        CompletableFuture<Boolean> mcpWarm = onOwnThread("mcp-warm-up", McpServers::warmUp);
         Policy policyDoc = settings.policyFile().isPresent()
                 ? Policy.load(settings.policyFile().get())
                 : Policy.demo();
@@ -111,6 +114,7 @@ public final class SampleIssuer implements AutoCloseable {
                 adminToken, asIssuer, servers);
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
                 idpIssuer, idp.jwksUri(), servers);
+        mcpWarm.join();
         McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
@@ -122,6 +126,20 @@ public final class SampleIssuer implements AutoCloseable {
         server.start();
         return new SampleIssuer(server, idpIssuer, asIssuer, java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys,
                 adminTokenFile, adminToken);
+    }
+
+    private static <T> CompletableFuture<T> onOwnThread(String name, java.util.function.Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "sample-issuer-" + name);
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     private static ServerConnector connector(Server server, String name, int port) {

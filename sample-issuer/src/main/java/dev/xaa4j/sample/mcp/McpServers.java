@@ -38,6 +38,17 @@ public final class McpServers {
     }
 
     /** The URL (and RFC 9728 resource identifier) of the MCP server {@code name}. */
+    /**
+     * Loads the MCP SDK's JSON mapper, schema validator and Reactor ahead of {@link #install}, so the issuer's
+     * start-up can do that class loading on another thread. Idempotent.
+     */
+    public static boolean warmUp() {
+        McpJsonDefaults.getMapper();
+        McpJsonDefaults.getSchemaValidator().validate(Map.of("type", "object"), Map.of());
+        reactor.core.publisher.Mono.just(Boolean.TRUE).map(b -> b).block();
+        return true;
+    }
+
     public static URI resourceUri(URI base, String name) {
         return URI.create(base + "/" + name + "/mcp");
     }
