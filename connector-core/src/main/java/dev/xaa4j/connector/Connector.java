@@ -174,7 +174,8 @@ public final class Connector implements AutoCloseable {
 
     /**
      * Interactive sign-in in the system browser (PROTOCOL.md §1 step 1). Stores the session, clears any
-     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}.
+     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}. Cancelling the returned
+     * future abandons the sign-in and closes its loopback listener.
      *
      * @throws UnsupportedOperationException when the connector was built with an {@link IdTokenSource}
      */
@@ -184,7 +185,15 @@ public final class Connector implements AutoCloseable {
         }
         OIDCProviderMetadata meta = idpMetadata();
         ClientAuthentication auth = signInClientAuth();
-        return browserSignIn.start(meta, idp.clientId(), auth, signInOptions).thenApply(this::acceptSignIn);
+        CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
+        CompletableFuture<ConnectorStatus> result = browser.thenApply(this::acceptSignIn);
+        // Cancelling the returned future (a "Cancel" button) stops the sign-in and closes its loopback listener.
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                browser.cancel(true);
+            }
+        });
+        return result;
     }
 
     /**

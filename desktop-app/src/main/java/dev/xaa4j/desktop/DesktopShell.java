@@ -1,0 +1,183 @@
+package dev.xaa4j.desktop;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.ConnectorEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+
+/**
+ * Wires the app together on a stage: the {@link Engine} from the shared config file, the {@link DesktopModel},
+ * the {@link MainWindow} and, where the desktop has one, the {@link TrayController}. Used by {@link DesktopApp}
+ * and directly by the TestFX tests.
+ */
+public final class DesktopShell {
+
+    /**
+     * @param configFile the shared {@code xaa} config file
+     * @param engine     where the session and secrets live, the browser command
+     * @param tray       try the system tray (false: window only)
+     * @param pollEvery  status poll period (the countdown's tick)
+     * @param keepWarm   how often each server is asked for a token
+     */
+    public record Options(Path configFile, Map<String, String> env, Engine.Options engine, boolean tray,
+                          Duration pollEvery, Duration keepWarm) {
+        public static Options forCurrentUser(Engine.Options engine, boolean tray) {
+            return new Options(dev.xaa4j.bridge.config.ConfigPaths.configFile(), System.getenv(), engine, tray,
+                    Duration.ofSeconds(1), Duration.ofSeconds(30));
+        }
+    }
+
+    private final Stage stage;
+    private final Engine engine;
+    private final DesktopModel model;
+    private final MainWindow window;
+    private final Path settingsFile;
+    private final Label notice = new Label();
+    private Settings settings;
+    private Optional<TrayController> tray = Optional.empty();
+    private volatile boolean quitting;
+
+    private DesktopShell(Stage stage, Options options) {
+        this.stage = stage;
+        this.settingsFile = Settings.fileBeside(options.configFile());
+        this.settings = Settings.load(settingsFile);
+        this.engine = new Engine(new ConfigStore(options.configFile(), options.env()), options.engine());
+        this.model = new DesktopModel(engine, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
+        this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
+        engine.addListener(this::notifyIfNeeded);
+    }
+
+    /** Builds everything on {@code stage} and starts the model. FX thread. */
+    public static DesktopShell open(Stage stage, Options options) {
+        DesktopShell shell = new DesktopShell(stage, options);
+        shell.show(options);
+        return shell;
+    }
+
+    public DesktopModel model() {
+        return model;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Optional<TrayController> tray() {
+        return tray;
+    }
+
+    /** Why there is no tray icon, or empty. */
+    public String notice() {
+        return notice.getText();
+    }
+
+    private void show(Options options) {
+        notice.setId("notice");
+        notice.setWrapText(true);
+        notice.setVisible(false);
+        notice.setManaged(false);
+        BorderPane outer = new BorderPane(window.root());
+        outer.setTop(new VBox(notice));
+        Scene scene = new Scene(outer, settings.width(), settings.height());
+        window.installShortcuts(scene);
+        stage.setScene(scene);
+        stage.setTitle("xaa4j — company sign-in for your AI tools");
+        stage.setMinWidth(420);
+        stage.setMinHeight(320);
+        if (!Double.isNaN(settings.x()) && !Double.isNaN(settings.y())) {
+            stage.setX(settings.x());
+            stage.setY(settings.y());
+        }
+        stage.setOnHiding(e -> saveBounds());
+
+        if (options.tray()) {
+            TrayController.Result r = TrayController.create(stage, model, this::openWindow, this::quit);
+            tray = r.tray();
+            if (tray.isEmpty()) {
+                showNotice(r.whyNot());
+            }
+        } else {
+            showNotice("The tray icon is turned off (--no-tray); this window is the app.");
+        }
+        if (tray.isPresent()) {
+            Platform.setImplicitExit(false);
+            stage.setOnCloseRequest(e -> {
+                saveBounds();
+                // closing the window keeps the app in the tray
+            });
+            if (!settings.startInTray()) {
+                stage.show();
+            }
+        } else {
+            stage.setOnCloseRequest(e -> quit());
+            stage.show();
+        }
+        model.start(options.pollEvery());
+    }
+
+    private void showNotice(String text) {
+        notice.setText(text);
+        notice.setStyle("-fx-padding: 0.5em 1em; -fx-background-color: #e8f0fe;");
+        notice.setVisible(true);
+        notice.setManaged(true);
+    }
+
+    private void render(DesktopModel.View v) {
+        if (quitting) {
+            return;
+        }
+        window.render(v);
+        tray.ifPresent(t -> t.render(v));
+    }
+
+    /** A bridge (or the renewal timer) found the session gone: say so in the tray instead of opening a browser. */
+    private void notifyIfNeeded(ConnectorEvent event) {
+        if (event instanceof ConnectorEvent.SignInRequired) {
+            Platform.runLater(() -> tray.ifPresent(t -> t.notify("Sign-in needed",
+                    "Your AI tools need you to sign in again. Choose Sign in from the xaa4j icon.")));
+        }
+    }
+
+    public void openWindow() {
+        Platform.runLater(() -> {
+            stage.show();
+            stage.toFront();
+            stage.requestFocus();
+        });
+    }
+
+    public void quit() {
+        quitting = true;
+        saveBounds();
+        model.close();
+        engine.close();
+        tray.ifPresent(TrayController::hide);
+        Platform.exit();
+    }
+
+    private void saveBounds() {
+        if (stage.getScene() != null && stage.getWidth() > 0) {
+            saveSettings(settings.withBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
+        }
+    }
+
+    private synchronized void saveSettings(Settings s) {
+        settings = s.withBounds(stage.getWidth() > 0 ? stage.getX() : s.x(), stage.getWidth() > 0 ? stage.getY() : s.y(),
+                stage.getWidth() > 0 ? stage.getWidth() : s.width(), stage.getHeight() > 0 ? stage.getHeight() : s.height());
+        try {
+            settings.save(settingsFile);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(DesktopShell.class).warn("cannot save {}: {}", settingsFile, e.toString());
+        }
+    }
+}
