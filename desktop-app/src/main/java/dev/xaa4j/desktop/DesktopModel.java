@@ -75,6 +75,7 @@ public final class DesktopModel implements AutoCloseable {
     private final Set<String> hadAccess = new HashSet<>();
     private SignInPhase phase = SignInPhase.IDLE;
     private CompletableFuture<?> signInFlight;
+    private boolean cancelRequested;
     private Problem actionProblem;
     private String addFeedback = "";
     private ConnectorStatus lastStatus;
@@ -129,6 +130,7 @@ public final class DesktopModel implements AutoCloseable {
                     return;
                 }
                 actionProblem = null;
+                cancelRequested = false;
                 phase = SignInPhase.WAITING_FOR_BROWSER;
             }
             refresh();
@@ -141,8 +143,13 @@ public final class DesktopModel implements AutoCloseable {
                 fail(PlainLanguage.failure(e, idpHost()));
                 return;
             }
+            boolean cancelNow;
             synchronized (this) {
                 signInFlight = flight;
+                cancelNow = cancelRequested;
+            }
+            if (cancelNow) {
+                flight.cancel(true); // Cancel was pressed while the sign-in was still starting
             }
             flight.whenCompleteAsync((ok, error) -> {
                 synchronized (this) {
@@ -163,6 +170,7 @@ public final class DesktopModel implements AutoCloseable {
         CompletableFuture<?> f;
         synchronized (this) {
             f = signInFlight;
+            cancelRequested = phase == SignInPhase.WAITING_FOR_BROWSER;
         }
         if (f != null) {
             f.cancel(true);
@@ -188,7 +196,9 @@ public final class DesktopModel implements AutoCloseable {
         refresh();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                URI.create(url.strip()).toURL();
+                if (!isWebAddress(url.strip())) {
+                    throw new NotAWebAddress();
+                }
                 Engine.Added added = engine.addServer(url);
                 synchronized (this) {
                     addFeedback = "Added \"" + added.name() + "\": signs in through " + added.metadata().asIssuer()
@@ -200,8 +210,7 @@ public final class DesktopModel implements AutoCloseable {
                 refresh();
                 return added.name();
             } catch (Exception e) {
-                Problem p = e instanceof java.net.MalformedURLException || e instanceof IllegalArgumentException
-                        && e.getMessage() != null && e.getMessage().contains("URI")
+                Problem p = e instanceof NotAWebAddress
                         ? new Problem("\"" + url.strip() + "\" is not a web address.", "Paste the full address, starting with https://.")
                         : PlainLanguage.failure(e, idpHost());
                 synchronized (this) {
@@ -211,6 +220,18 @@ public final class DesktopModel implements AutoCloseable {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, background);
+    }
+
+    private static final class NotAWebAddress extends Exception {
+    }
+
+    static boolean isWebAddress(String s) {
+        try {
+            URI u = new URI(s);
+            return ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     public CompletableFuture<Boolean> removeServer(String name) {

@@ -156,13 +156,22 @@ public final class DesktopShell {
         });
     }
 
+    /** Saves the window's bounds, stops the model and the engine, removes the tray icon, exits JavaFX. */
     public void quit() {
+        close();
+        Platform.exit();
+    }
+
+    /** Everything {@link #quit} does except ending JavaFX (tests open several shells in one toolkit). */
+    public void close() {
+        if (quitting) {
+            return;
+        }
         quitting = true;
         saveBounds();
         model.close();
         engine.close();
         tray.ifPresent(TrayController::hide);
-        Platform.exit();
     }
 
     private void saveBounds() {
@@ -174,8 +183,17 @@ public final class DesktopShell {
     private synchronized void saveSettings(Settings s) {
         settings = s.withBounds(stage.getWidth() > 0 ? stage.getX() : s.x(), stage.getWidth() > 0 ? stage.getY() : s.y(),
                 stage.getWidth() > 0 ? stage.getWidth() : s.width(), stage.getHeight() > 0 ? stage.getHeight() : s.height());
+        Settings snapshot = settings;
+        if (quitting) {
+            write(snapshot); // the model's thread is gone; the app is ending anyway
+        } else {
+            model.runInBackground(() -> write(snapshot)); // no file I/O on the FX thread
+        }
+    }
+
+    private void write(Settings s) {
         try {
-            settings.save(settingsFile);
+            s.save(settingsFile);
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(DesktopShell.class).warn("cannot save {}: {}", settingsFile, e.toString());
         }

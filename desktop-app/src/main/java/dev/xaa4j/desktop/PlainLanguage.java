@@ -7,6 +7,7 @@ import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.signin.SignInFailedException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -85,6 +86,9 @@ public final class PlainLanguage {
         if (unreachable(e)) {
             return new Problem("Cannot reach your sign-in service" + (idpHost == null ? "" : " (" + idpHost + ")") + ".",
                     "Check your network or VPN connection, then try again.");
+        }
+        if (e instanceof SignInFailedException) {
+            return new Problem(e.getMessage(), "Choose Sign in to try again.");
         }
         if (e instanceof DiscoveryException) {
             return new Problem("This address does not look like an MCP server that supports company sign-in.",
