@@ -110,15 +110,17 @@ public final class MainWindow {
         problem.setVisible(v.problem().isPresent());
         problem.setManaged(v.problem().isPresent());
 
-        String selected = table.getSelectionModel().getSelectedItem() == null ? null
-                : table.getSelectionModel().getSelectedItem().name();
-        rows.setAll(v.servers());
-        if (selected != null) {
-            for (int i = 0; i < rows.size(); i++) {
+        if (!rows.equals(v.servers())) {
+            String selected = table.getSelectionModel().getSelectedItem() == null ? null
+                    : table.getSelectionModel().getSelectedItem().name();
+            rows.setAll(v.servers());
+            for (int i = 0; selected != null && i < rows.size(); i++) {
                 if (rows.get(i).name().equals(selected)) {
                     table.getSelectionModel().select(i);
                 }
             }
+        } else {
+            table.refresh(); // the countdown column moves on with v.at()
         }
         feedback.setText(v.addFeedback());
         var lines = v.activity().stream().map(x -> TIME.format(x.at().atZone(ZoneId.systemDefault())) + "  " + x.text()).toList();
@@ -208,6 +210,13 @@ public final class MainWindow {
             }
         });
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> updateRowButtons());
+        // arriving by keyboard selects the first row, so the row actions apply at once
+        table.focusedProperty().addListener((o, was, now) -> {
+            if (now && table.getSelectionModel().isEmpty() && !rows.isEmpty()) {
+                table.getSelectionModel().select(0);
+                table.getFocusModel().focus(0);
+            }
+        });
         VBox.setVgrow(table, Priority.ALWAYS);
 
         Label serversLabel = new Label("S_ervers");
