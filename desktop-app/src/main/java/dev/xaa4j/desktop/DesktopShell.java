@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import javafx.application.Platform;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
 /**
@@ -42,7 +39,8 @@ public final class DesktopShell {
     private final DesktopModel model;
     private final MainWindow window;
     private final Path settingsFile;
-    private final Label notice = new Label();
+    private String noticeText = "";
+    private final boolean firstRun;
     private Settings settings;
     private Optional<TrayController> tray = Optional.empty();
     private volatile boolean quitting;
@@ -50,6 +48,7 @@ public final class DesktopShell {
     private DesktopShell(Stage stage, Options options) {
         this.stage = stage;
         this.settingsFile = Settings.fileBeside(options.configFile());
+        this.firstRun = !java.nio.file.Files.exists(settingsFile);
         this.settings = Settings.load(settingsFile);
         this.engine = new Engine(new ConfigStore(options.configFile(), options.env()), options.engine());
         this.model = new DesktopModel(engine, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
@@ -78,17 +77,11 @@ public final class DesktopShell {
 
     /** Why there is no tray icon, or empty. */
     public String notice() {
-        return notice.getText();
+        return noticeText;
     }
 
     private void show(Options options) {
-        notice.setId("notice");
-        notice.setWrapText(true);
-        notice.setVisible(false);
-        notice.setManaged(false);
-        BorderPane outer = new BorderPane(window.root());
-        outer.setTop(new VBox(notice));
-        Scene scene = new Scene(outer, settings.width(), settings.height());
+        Scene scene = new Scene(window.root(), settings.width(), settings.height());
         window.installShortcuts(scene);
         stage.setScene(scene);
         stage.setTitle("xaa4j — company sign-in for your AI tools");
@@ -115,8 +108,8 @@ public final class DesktopShell {
                 saveBounds();
                 // closing the window keeps the app in the tray
             });
-            if (!settings.startInTray()) {
-                stage.show();
+            if (!settings.startInTray() || firstRun) {
+                stage.show(); // the first time, show where things are; later, start quietly in the tray
             }
         } else {
             stage.setOnCloseRequest(e -> quit());
@@ -126,10 +119,8 @@ public final class DesktopShell {
     }
 
     private void showNotice(String text) {
-        notice.setText(text);
-        notice.setStyle("-fx-padding: 0.5em 1em; -fx-background-color: #e8f0fe;");
-        notice.setVisible(true);
-        notice.setManaged(true);
+        noticeText = text;
+        window.showNotice(text);
     }
 
     private void render(DesktopModel.View v) {

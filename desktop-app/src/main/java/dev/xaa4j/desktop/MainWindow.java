@@ -49,6 +49,7 @@ public final class MainWindow {
     private final DesktopModel model;
     private final AiClients aiClients;
     private final BorderPane root = new BorderPane();
+    private final Label notice = new Label();
     private final Label problem = new Label();
     private final Label user = new Label();
     private final Label idp = new Label();
@@ -77,7 +78,13 @@ public final class MainWindow {
         this.aiClients = aiClients;
         root.setId("root");
         root.setPadding(new Insets(12));
-        root.setTop(new VBox(8, problemBanner(), accountPane()));
+        notice.setId("notice");
+        notice.setWrapText(true);
+        notice.setMaxWidth(Double.MAX_VALUE);
+        notice.setStyle("-fx-padding: 0.5em 1em; -fx-background-color: #e8f0fe;");
+        notice.setVisible(false);
+        notice.setManaged(false);
+        root.setTop(new VBox(8, notice, problemBanner(), accountPane()));
         root.setCenter(serversPane());
         root.setBottom(new VBox(8, activityPane(), settingsPane(settings, onSettings)));
         BorderPane.setMargin(root.getCenter(), new Insets(8, 0, 8, 0));
@@ -86,6 +93,13 @@ public final class MainWindow {
 
     public Parent root() {
         return root;
+    }
+
+    /** A standing note about the app itself (e.g. why there is no tray icon). */
+    public void showNotice(String text) {
+        notice.setText(text);
+        notice.setVisible(true);
+        notice.setManaged(true);
     }
 
     /** Copies a view into the controls. FX thread only. */
@@ -194,10 +208,10 @@ public final class MainWindow {
         table.setPlaceholder(new Label("No servers yet: add one by its address below."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Name", 7, ServerRow::name));
-        table.getColumns().add(column("Address", 16, ServerRow::url));
+        table.getColumns().add(column("Address", 17, ServerRow::url));
         table.getColumns().add(column("State", 10, ServerRow::stateText));
         table.getColumns().add(column("Scopes", 12, r -> String.join(" ", r.scopes())));
-        table.getColumns().add(column("Token expires in", 8, r -> r.expiresAt()
+        table.getColumns().add(column("Expires", 6, r -> r.expiresAt()
                 .map(t -> PlainLanguage.countdown(Duration.between(last == null ? java.time.Instant.now() : last.at(), t)))
                 .orElse("—")));
         table.getColumns().add(column("Problem", 20, ServerRow::lastError));
@@ -345,6 +359,21 @@ public final class MainWindow {
                                                          java.util.function.Function<ServerRow, String> value) {
         TableColumn<ServerRow, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                // the full text when a narrow column cuts it
+                if (empty || item == null || item.isEmpty()) {
+                    setTooltip(null);
+                } else if (getTooltip() == null) {
+                    setTooltip(new javafx.scene.control.Tooltip(item));
+                } else {
+                    getTooltip().setText(item);
+                }
+            }
+        });
         c.setUserData(em);
         c.setPrefWidth(em * 13);
         c.setId("col-" + title.toLowerCase(Locale.ROOT).replace(' ', '-'));

@@ -132,6 +132,43 @@ class TrayScreenshotTest {
         assertThat(SHOTS.resolve("tray-menu.png")).exists();
     }
 
+    @Test
+    void withoutATrayHostTheWindowOpensAndSaysWhyAndIsReadableAt200Percent() throws Exception {
+        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
+            System.err.println("TrayScreenshotTest: skipped on request (-Dxaa4j.desktop.x11=skip)");
+            return;
+        }
+        assertThat(X11Session.missingTools()).as("X11 tools; install xvfb trayer xdotool x11-utils imagemagick").isEmpty();
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
+        // the user chose 200 % text and a large window last time; a tray is wanted but none exists
+        Files.writeString(config.getParent().resolve("desktop.json"),
+                "{\"x\":0,\"y\":0,\"width\":1560,\"height\":1000,\"textScale\":2.0,\"startInTray\":true}");
+        Path browser = TestBrowserScript.write(dir, "alice", "alice", dir.resolve("browser.log"));
+        Path stateHome = dir.resolve("state-home");
+        try (X11Session x = X11Session.start(1600, 1040)) {
+            Process app = launch(x, config, browser, stateHome);
+            try {
+                String window = awaitWindow(x, "^xaa4j — company");
+                x.key(window, "alt+s");
+                awaitJournal(stateHome, "\"signed_in\"", "\"server\":\"notes\"", "\"server\":\"tickets\"");
+                Thread.sleep(2000);
+                Path shot = SHOTS.resolve("main-window-no-tray-200.png");
+                x.screenshotWindow(window, shot);
+                BufferedImage img = ImageIO.read(shot.toFile());
+                assertThat(img.getWidth()).as("the saved window size is restored").isEqualTo(1560);
+                assertThat(distinctColours(img)).isGreaterThan(50);
+                // the "no tray" notice is a light-blue band across the top of the window
+                assertThat(contains(img.getSubimage(0, 0, img.getWidth(), 80), c -> near(c, 0xe8f0fe))).isTrue();
+                assertThat(app.isAlive()).as("no tray is not a crash").isTrue();
+            } finally {
+                app.destroy();
+                if (!app.waitFor(10, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+        }
+    }
+
     /** {@code java -cp <test classpath> dev.xaa4j.desktop.DesktopLauncher} with the display, BROWSER and secrets on stdin. */
     private Process launch(X11Session x, Path config, Path browser, Path stateHome) throws Exception {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
