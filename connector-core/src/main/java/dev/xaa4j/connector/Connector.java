@@ -215,6 +215,22 @@ public final class Connector implements AutoCloseable {
         return status();
     }
 
+    /**
+     * Re-reads the stored session after another process changed it (e.g. {@code xaa login} while a broker
+     * hosts this connector): drops cached ID and access tokens and any sign-in-required or denial state, and
+     * emits {@link ConnectorEvent.SignedIn} when a session is now present.
+     */
+    public ConnectorStatus reloadSession() {
+        if (session == null) {
+            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
+        }
+        idTokens.reset();
+        tokens.clear();
+        tokens.clearFailures();
+        session.load().ifPresent(s -> publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt())));
+        return status();
+    }
+
     /** Deletes the IdP session from the store, drops every cached token and emits {@link ConnectorEvent.SignedOut}. */
     public void signOut() {
         Optional<String> user = Optional.empty();

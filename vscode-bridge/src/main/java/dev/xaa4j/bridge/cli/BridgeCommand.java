@@ -5,6 +5,7 @@ import dev.xaa4j.bridge.config.ConfigStore;
 import dev.xaa4j.bridge.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.bridge.engine.EngineAuth;
+import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.StdioBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
@@ -64,7 +65,7 @@ final class BridgeCommand implements Callable<Integer> {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(System.err);
         UpstreamAuth auth = noAuth ? UpstreamAuth.none()
-                : new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive);
+                : SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive));
         return new StdioBridge(settings, auth, stdout, Main.version()).run(System.in);
     }
 }

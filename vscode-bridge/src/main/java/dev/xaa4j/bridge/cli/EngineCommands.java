@@ -11,6 +11,11 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.broker.BrokerClient;
+import dev.xaa4j.connector.broker.BrokerException;
+import dev.xaa4j.connector.broker.BrokerNotRunningException;
+import dev.xaa4j.connector.broker.BrokerStatus;
+import dev.xaa4j.connector.broker.UnknownServerException;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,9 +55,16 @@ final class EngineCommands {
         return ConnectorFactory.create(config, adHocServer);
     }
 
-    static Integer notInThisBuild(String command) {
-        throw new BridgeException(Reason.INTERNAL, "`xaa " + command
-                + "` needs the local broker, which this build does not include yet");
+    /** The running broker (the tray app or {@code xaa agent}), if any; problems other than "none runs" are logged. */
+    static Optional<BrokerClient> broker() {
+        try {
+            return Optional.of(BrokerClient.connect());
+        } catch (BrokerNotRunningException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            System.err.println("xaa: ignoring the broker: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true,
@@ -68,6 +80,14 @@ final class EngineCommands {
                 ConnectorStatus s = c.signIn().get(timeoutSeconds, TimeUnit.SECONDS);
                 spec.commandLine().getOut().println("signed in as " + s.user().orElse("?")
                         + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+                broker().ifPresent(b -> {
+                    try (b) {
+                        b.sessionChanged(); // the running agent or tray app picks the new session up now
+                        spec.commandLine().getOut().println("the running agent (pid " + b.brokerPid() + ") uses the new session");
+                    } catch (RuntimeException e) {
+                        System.err.println("xaa: the running agent did not take the new session: " + e.getMessage());
+                    }
+                });
                 return XaaCommand.OK;
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
@@ -83,6 +103,11 @@ final class EngineCommands {
 
         @Override
         public Integer call() {
+            broker().ifPresent(b -> {
+                try (b) {
+                    b.signOut(); // every bridge using the agent is signed out with it
+                }
+            });
             try (Connector c = engine(Optional.empty())) {
                 c.signOut();
             }
@@ -100,6 +125,23 @@ final class EngineCommands {
 
         @Override
         public Integer call() {
+            Optional<BrokerClient> broker = broker();
+            if (broker.isPresent()) {
+                try (BrokerClient b = broker.get()) {
+                    if (check) {
+                        b.status().status().servers().keySet().forEach(name -> {
+                            try {
+                                b.token(name);
+                            } catch (RuntimeException e) {
+                                // recorded in the status as the server's last error
+                            }
+                        });
+                    }
+                    BrokerStatus st = b.status();
+                    print(st.status(), Optional.of(st), spec.commandLine().getOut());
+                    return XaaCommand.OK;
+                }
+            }
             try (Connector c = engine(Optional.empty())) {
                 if (check) {
                     c.servers().keySet().forEach(name -> {
@@ -110,14 +152,23 @@ final class EngineCommands {
                         }
                     });
                 }
-                print(c.status(), spec.commandLine().getOut());
+                print(c.status(), Optional.empty(), spec.commandLine().getOut());
                 return XaaCommand.OK;
             }
         }
 
-        private void print(ConnectorStatus s, PrintWriter out) {
+        private void print(ConnectorStatus s, Optional<BrokerStatus> agent, PrintWriter out) {
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("running", agent.isPresent());
+                agent.ifPresent(st -> {
+                    a.put("pid", st.pid());
+                    a.put("startedAt", st.startedAt().toString());
+                    a.put("clients", st.clients() - 1);
+                    a.put("renewals", st.metrics().renewals());
+                });
+                doc.put("agent", a);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
                 s.sessionExpiresAt().ifPresent(t -> doc.put("sessionExpiresAt", t.toString()));
@@ -128,6 +179,9 @@ final class EngineCommands {
                 out.println(ConfigStore.toJson(doc));
                 return;
             }
+            out.println(agent.map(st -> "agent: running (pid " + st.pid() + ", since " + st.startedAt() + ", "
+                    + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
+                    .orElse("agent: not running (bridges use their own engine)"));
             out.println(s.signedIn() ? "signed in as " + s.user().get()
                     + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
                     + (s.canRefresh() ? " (renewable)" : "") : "not signed in: run `xaa login`");
@@ -161,20 +215,41 @@ final class EngineCommands {
             if (!format.equals("header") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format must be header or json");
             }
-            try (Connector c = engine(Optional.of(server))) {
-                AccessToken t = c.token(server);
-                PrintWriter out = spec.commandLine().getOut();
-                if (format.equals("header")) {
-                    out.println("Authorization: " + t.authorizationHeader());
-                } else {
-                    Map<String, Object> doc = new LinkedHashMap<>();
-                    doc.put("Authorization", t.authorizationHeader());
-                    doc.put("expiresAt", t.expiresAt().toString());
-                    doc.put("scopes", t.scopes().stream().sorted().toList());
-                    out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));
+            AccessToken t = fromBroker(server).orElseGet(() -> {
+                try (Connector c = engine(Optional.of(server))) {
+                    return c.token(server);
                 }
-                return XaaCommand.OK;
+            });
+            PrintWriter out = spec.commandLine().getOut();
+            if (format.equals("header")) {
+                out.println("Authorization: " + t.authorizationHeader());
+            } else {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("Authorization", t.authorizationHeader());
+                doc.put("expiresAt", t.expiresAt().toString());
+                doc.put("scopes", t.scopes().stream().sorted().toList());
+                out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));
             }
+            return XaaCommand.OK;
+        }
+    }
+
+    /**
+     * The running broker's token for {@code server}; empty when none runs, it does not know the server, or it
+     * failed as a broker (the embedded engine then answers). Its typed errors (sign-in required, denied) stand.
+     */
+    static Optional<AccessToken> fromBroker(String server) {
+        Optional<BrokerClient> broker = broker();
+        if (broker.isEmpty()) {
+            return Optional.empty();
+        }
+        try (BrokerClient b = broker.get()) {
+            return Optional.of(b.token(server));
+        } catch (UnknownServerException e) {
+            return Optional.empty();
+        } catch (BrokerException e) {
+            System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
+            return Optional.empty();
         }
     }
 
@@ -228,15 +303,6 @@ final class EngineCommands {
             new KeyringCredentialStore(KEYRING_SERVICE).write(key, secret.strip());
             spec.commandLine().getOut().println("stored " + name + " in the OS keyring");
             return XaaCommand.OK;
-        }
-    }
-
-    @Command(name = "agent", mixinStandardHelpOptions = true,
-            description = "Run the engine headless and serve tokens to bridges over a per-user Unix domain socket.")
-    static final class Agent implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            return notInThisBuild("agent");
         }
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
                 ServerCommand.class,
                 IdpCommand.class,
                 EngineCommands.Secret.class,
-                EngineCommands.Agent.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

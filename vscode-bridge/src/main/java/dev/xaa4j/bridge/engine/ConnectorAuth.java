@@ -60,15 +60,23 @@ public final class ConnectorAuth implements UpstreamAuth {
                 }
             }
             return Optional.empty();
-        } catch (AccessDeniedException e) {
-            throw new BridgeException(Reason.ACCESS_DENIED, e.getMessage(), e);
-        } catch (ServerNotEnabledException e) {
-            throw new BridgeException(Reason.SERVER_NOT_ENABLED, e.getMessage(), e);
-        } catch (UpstreamUnavailableException e) {
-            throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, e.getMessage(), e);
         } catch (ConnectorException e) {
-            throw new BridgeException(Reason.INTERNAL, e.getMessage(), e);
+            throw bridgeException(e);
         }
+    }
+
+    /** The engine's typed failures (other than sign-in required) as the bridge's reasons. */
+    static BridgeException bridgeException(ConnectorException e) {
+        if (e instanceof AccessDeniedException) {
+            return new BridgeException(Reason.ACCESS_DENIED, e.getMessage(), e);
+        }
+        if (e instanceof ServerNotEnabledException) {
+            return new BridgeException(Reason.SERVER_NOT_ENABLED, e.getMessage(), e);
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return new BridgeException(Reason.UPSTREAM_UNAVAILABLE, e.getMessage(), e);
+        }
+        return new BridgeException(Reason.INTERNAL, e.getMessage(), e);
     }
 
     @Override

@@ -1,0 +1,138 @@
+package dev.xaa4j.connector.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The broker's wire format, version {@value #VERSION}: one JSON object per line (UTF-8, {@code \n}), both ways.
+ *
+ * <pre>
+ * request   {"v":1,"id":7,"op":"token","server":"notes","scopes":["notes.write"]}      scopes optional
+ * response  {"v":1,"id":7,"result":{"value":"…","tokenType":"Bearer","expiresAt":"2026-…Z","scopes":["notes.read"]}}
+ * error     {"v":1,"id":7,"error":{"code":"sign_in_required","message":"…"}}
+ * event     {"v":1,"event":{"type":"signed_in","at":"…","user":"alice","sessionExpiresAt":"…"}}   after "subscribe"
+ * </pre>
+ *
+ * <p>Operations: {@code hello} → {@code {versions, pid}}; {@code token {server, scopes?}}; {@code invalidate
+ * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
+ * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
+ * broker never opens a browser for a client); {@code signOut} (deletes the session, as {@code xaa logout});
+ * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
+ * like {@code status}); {@code subscribe} (events {@code signed_in}, {@code signed_out},
+ * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
+ * connection may be answered out of order; match them by {@code id}.
+ *
+ * <p>Error codes: {@code sign_in_required}, {@code access_denied}, {@code server_not_enabled},
+ * {@code upstream_unavailable}, {@code config} (the connector's typed exceptions, rebuilt as the same types by
+ * {@link BrokerClient}), {@code unknown_server} (the broker's configuration has no such server: serve it
+ * yourself), and {@code bad_request}, {@code unsupported_version}, {@code busy}, {@code internal}.
+ * A token value crosses the socket only in a {@code token} result and an {@code invalidate} request; neither
+ * side logs either.
+ */
+public final class BrokerProtocol {
+
+    public static final int VERSION = 1;
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A line longer than this is a protocol violation (a token response is a few kilobytes). */
+    static final int MAX_LINE = 1 << 20;
+
+    private BrokerProtocol() {
+    }
+
+    static ObjectNode message() {
+        return JSON.createObjectNode().put("v", VERSION);
+    }
+
+    static String errorCode(Throwable e) {
+        if (e instanceof SignInRequiredException) {
+            return "sign_in_required";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "access_denied";
+        }
+        if (e instanceof ServerNotEnabledException) {
+            return "server_not_enabled";
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return "upstream_unavailable";
+        }
+        if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
+            return "config";
+        }
+        return "internal";
+    }
+
+    /** The same typed exception the embedded engine would have thrown. */
+    static ConnectorException exception(String code, String message, String server) {
+        return switch (code) {
+            case "sign_in_required" -> new SignInRequiredException(message);
+            case "access_denied" -> new AccessDeniedException(server, message);
+            case "server_not_enabled" -> new ServerNotEnabledException(server, message);
+            case "upstream_unavailable" -> new UpstreamUnavailableException(message);
+            case "config" -> new ConfigurationException(message);
+            case "unknown_server" -> new UnknownServerException(message);
+            default -> new BrokerException("the broker refused the request (" + code + "): " + message);
+        };
+    }
+
+    static ObjectNode event(ConnectorEvent e) {
+        ObjectNode n = JSON.createObjectNode().put("type", e.type()).put("at", e.at().toString());
+        if (e instanceof ConnectorEvent.SignedIn s) {
+            n.put("user", s.user()).put("sessionExpiresAt", s.sessionExpiresAt().toString());
+        } else if (e instanceof ConnectorEvent.SignedOut s) {
+            s.user().ifPresent(u -> n.put("user", u));
+        } else if (e instanceof ConnectorEvent.AccessRevoked r) {
+            n.put("server", r.server()).put("reason", r.reason());
+        } else if (e instanceof ConnectorEvent.SignInRequired r) {
+            r.server().ifPresent(s -> n.put("server", s));
+            n.put("reason", r.reason());
+        } else {
+            return null; // token_issued, renewal_failed: local matters of the broker
+        }
+        return n;
+    }
+
+    static Optional<ConnectorEvent> event(JsonNode n) {
+        Instant at = Instant.parse(n.path("at").asText());
+        Optional<String> server = text(n, "server");
+        ConnectorEvent e = switch (n.path("type").asText()) {
+            case "signed_in" -> new ConnectorEvent.SignedIn(at, n.path("user").asText(), Instant.parse(n.path("sessionExpiresAt").asText()));
+            case "signed_out" -> new ConnectorEvent.SignedOut(at, text(n, "user"));
+            case "access_revoked" -> new ConnectorEvent.AccessRevoked(at, server.orElse(""), n.path("reason").asText());
+            case "sign_in_required" -> new ConnectorEvent.SignInRequired(at, server, n.path("reason").asText());
+            default -> null; // newer brokers may push more; older clients ignore them
+        };
+        return Optional.ofNullable(e);
+    }
+
+    static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    static ArrayNode array(Collection<String> values) {
+        ArrayNode a = JSON.createArrayNode();
+        values.stream().sorted().forEach(a::add);
+        return a;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.xaa4j.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue acceptance 4 and 7 ("two bridges and one agent sharing one session"), all as real processes: {@code xaa
+ * login} once (scripted browser, real OS keyring), {@code xaa agent}, two {@code xaa bridge notes} driven by the
+ * MCP Java SDK over stdio. The sample issuer's audit file is the witness: one sign-in, and one token exchange
+ * for both bridges while the agent runs; when the agent is killed each bridge falls back to its own engine.
+ * Runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
+ */
+class SharedSessionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static SampleIssuer issuer;
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    /** Both bridges' stderr (their logs), for failure messages and the "no token in logs" check. */
+    private final List<String> bridgeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
+        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
+        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
+        ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
+        ok(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
+    }
+
+    private static void ok(Run r) {
+        assertThat(r.exit()).as(r.out()).isZero();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (issuer != null) {
+            xaa("", "logout");
+            issuer.close();
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    @Test
+    void twoBridgesAndOneAgentShareOneSessionAndFallBackWhenTheAgentDies() throws Exception {
+        login("alice");
+        Map<String, Long> before = audit();
+        Agent agent = startAgent();
+
+        Run second = xaa("", "agent");
+        assertThat(second.exit()).as(second.out()).isEqualTo(1);
+        assertThat(second.out()).contains("already running").contains("pid " + agent.process.pid());
+        assertThat(xaa("", "agent", "--status").out()).contains("agent running (pid " + agent.process.pid() + ")", "signed in as alice");
+
+        McpSyncClient one = bridge(null);
+        McpSyncClient two = bridge(null);
+        assertThat(whoami(one)).contains("\"sub\":\"alice\"");
+        assertThat(whoami(two)).contains("\"sub\":\"alice\"");
+        one.callTool(new McpSchema.CallToolRequest("add_note", Map.of("text", "from bridge one")));
+        assertThat(text(two.callTool(new McpSchema.CallToolRequest("list_notes", Map.of())))).contains("from bridge one");
+
+        Map<String, Long> shared = delta(before, audit());
+        assertThat(shared.getOrDefault("sign-in", 0L)).as("no second sign-in").isZero();
+        assertThat(shared.getOrDefault("refresh", 0L)).isZero();
+        assertThat(shared.get("token-exchange")).as("one exchange, by the agent, for both bridges\n" + String.join("\n", bridgeLog) + "\n" + read(agent.stderr) + xaa("", "status", "--json").out()).isEqualTo(1);
+        assertThat(bridgeLog).filteredOn(l -> l.contains("using the xaa broker")).hasSize(2);
+        assertThat(shared.get("jwt-bearer")).isEqualTo(1);
+        JsonNode status = JSON.readTree(xaa("", "status", "--json").out());
+        assertThat(status.path("agent").path("running").asBoolean()).isTrue();
+        assertThat(status.path("agent").path("clients").asInt()).as("both bridges connected").isEqualTo(2);
+        assertThat(status.path("agent").path("renewals").asLong()).isEqualTo(1);
+        assertThat(status.path("user").asText()).isEqualTo("alice");
+        assertThat(xaa("", "token", "notes").exit()).as("xaa token through the agent").isZero();
+        assertThat(delta(before, audit()).get("token-exchange")).isEqualTo(1);
+
+        agent.process.destroy(); // SIGTERM
+        assertThat(agent.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(dir.resolve("run").resolve("broker.sock")).as("the agent removed its socket").doesNotExist();
+
+        assertThat(whoami(one)).contains("\"sub\":\"alice\"");
+        assertThat(whoami(two)).contains("\"sub\":\"alice\"");
+        Map<String, Long> fallback = delta(before, audit());
+        assertThat(fallback.get("token-exchange")).as("each bridge's own engine, from the same stored session").isEqualTo(3);
+        assertThat(fallback.getOrDefault("sign-in", 0L)).isZero();
+        assertThat(xaa("", "status").out()).contains("agent: not running");
+        assertThat(bridgeLog).filteredOn(l -> l.contains("went away")).hasSize(2);
+        assertThat(String.join("\n", bridgeLog) + read(agent.stderr)).doesNotContain("eyJ");
+    }
+
+    @Test
+    void aBridgeWaitingForSignInTellsTheAgentAndRecoversWhenTheUserSignsIn() throws Exception {
+        xaa("", "logout");
+        Agent agent = startAgent();
+        CountDownLatch toolsChanged = new CountDownLatch(1);
+        McpSyncClient client = bridge(toolsChanged);
+
+        assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())))
+                .hasMessageContaining("xaa login").hasMessageNotContaining("eyJ");
+        await(() -> read(agent.stderr).contains("a bridge for 'notes' needs a sign-in"), "the agent heard the bridge");
+
+        Map<String, Long> before = audit();
+        Run login = login("alice");
+        assertThat(login.out()).contains("the running agent (pid " + agent.process.pid() + ") uses the new session");
+        assertThat(toolsChanged.await(20, TimeUnit.SECONDS)).as("list_changed after the agent pushed signed_in").isTrue();
+        assertThat(whoami(client)).contains("\"sub\":\"alice\"");
+        assertThat(delta(before, audit()).get("token-exchange")).as("by the agent").isEqualTo(1);
+    }
+
+    // ---- processes ---------------------------------------------------------------------------------------
+
+    private record Agent(Process process, Path stderr) {
+    }
+
+    private Agent startAgent() throws Exception {
+        Path stderr = Files.createTempFile(dir, "agent", ".err");
+        ProcessBuilder pb = new ProcessBuilder(xaaCommand("agent", "-v")).redirectError(stderr.toFile());
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        cleanup.add(() -> {
+            p.destroy();
+            p.waitFor(15, TimeUnit.SECONDS);
+        });
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        assertThat(ready).as(read(stderr)).startsWith("xaa agent: serving on");
+        return new Agent(p, stderr);
+    }
+
+    private McpSyncClient bridge(CountDownLatch toolsChanged) {
+        List<String> cmd = xaaCommand("bridge", "notes");
+        ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
+        StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(bridgeLog::add);
+        McpClient.SyncSpec spec = McpClient.sync(transport)
+                .clientInfo(new McpSchema.Implementation("shared-session-test", "1"))
+                .requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(30));
+        if (toolsChanged != null) {
+            spec.toolsChangeConsumer(tools -> toolsChanged.countDown());
+        }
+        McpSyncClient client = spec.build();
+        cleanup.add(client::closeGracefully);
+        client.initialize();
+        return client;
+    }
+
+    private static String whoami(McpSyncClient client) {
+        return text(client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    private static Run login(String user) throws Exception {
+        Path browser = dir.resolve("browser-" + user + ".sh");
+        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + FormBrowser.class.getName() + " " + user + " \"$@\" >/dev/null 2>&1\n");
+        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Run r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("signed in as " + user);
+        return r;
+    }
+
+    /** Audit lines per event (allowed decisions only). */
+    private static Map<String, Long> audit() throws Exception {
+        Map<String, Long> counts = new HashMap<>();
+        for (String line : Files.readAllLines(issuer.auditFile())) {
+            JsonNode n = JSON.readTree(line);
+            if (!"deny".equals(n.path("decision").asText())) {
+                counts.merge(n.path("event").asText(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run xaa(String stdin, String... args) throws Exception {
+        return run(xaaCommand(args), stdin, Map.of());
+    }
+
+    private static List<String> xaaCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("XAA_CONFIG", dir.resolve("config.json").toString());
+        env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
+        return env;
+    }
+
+    private static Run run(List<String> cmd, String stdin, Map<String, String> extra) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env());
+        pb.environment().putAll(extra);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
