@@ -2,6 +2,7 @@ package dev.xaa4j.desktop;
 
 import dev.xaa4j.bridge.config.ConfigPaths;
 import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.broker.BrokerSocket;
 import dev.xaa4j.connector.store.MemoryCredentialStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,12 +16,13 @@ import java.util.Map;
 import javafx.application.Application;
 
 /**
- * {@code xaa-desktop [--config FILE] [--no-tray] [--memory-session] [--client-secrets-stdin]}
+ * {@code xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin]}
  *
  * <ul>
  *   <li>{@code --config FILE}: the {@code xaa} config file (default: {@code $XAA_CONFIG}, else
  *       {@code <user config dir>/xaa4j/config.json}, the file {@code xaa} uses)</li>
  *   <li>{@code --no-tray}: window only</li>
+ *   <li>{@code --no-broker}: do not serve tokens to bridges on the {@code xaa agent} socket (default: serve)</li>
  *   <li>{@code --memory-session}: keep the IdP session in memory instead of the OS keyring (demos)</li>
  *   <li>{@code --client-secrets-stdin}: read {@code clientId=secret} lines from stdin and keep them in memory
  *       (demos against the sample issuer; never from argv or the environment). Default: the OS keyring.</li>
@@ -37,14 +39,16 @@ public final class DesktopLauncher {
         boolean tray = true;
         boolean memorySession = false;
         boolean secretsFromStdin = false;
+        boolean broker = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(args[++i]);
                 case "--no-tray" -> tray = false;
                 case "--memory-session" -> memorySession = true;
                 case "--client-secrets-stdin" -> secretsFromStdin = true;
+                case "--no-broker" -> broker = false;
                 case "-h", "--help" -> {
-                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--memory-session] [--client-secrets-stdin]");
+                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin]");
                     return;
                 }
                 default -> {
@@ -62,7 +66,7 @@ public final class DesktopLauncher {
         Engine.Options engine = new Engine.Options(memorySession ? new MemoryCredentialStore() : null, credentials,
                 null, null, null);
         DesktopApp.configure(new DesktopShell.Options(config, System.getenv(), engine, tray,
-                Duration.ofSeconds(1), Duration.ofSeconds(30)));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), broker ? BrokerSocket.defaultPath() : null));
         Application.launch(DesktopApp.class);
     }
 

@@ -249,6 +249,16 @@ public final class DesktopModel implements AutoCloseable {
         }, background);
     }
 
+    /** A bridge asked for a token with nobody signed in: tell the person (never a browser from a bridge). */
+    public void signInNeededBy(String server) {
+        synchronized (this) {
+            actionProblem = new Problem("An AI tool wants to use \"" + server + "\", but you are not signed in.",
+                    "Choose Sign in.");
+        }
+        note("An AI tool asked for \"" + server + "\" and needs you to sign in");
+        background.execute(this::refresh);
+    }
+
     /** Runs {@code task} on the model's background thread (for UI actions that touch files). */
     public void runInBackground(Runnable task) {
         background.execute(task);

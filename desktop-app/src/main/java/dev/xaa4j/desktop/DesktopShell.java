@@ -25,13 +25,10 @@ public final class DesktopShell {
      * @param tray       try the system tray (false: window only)
      * @param pollEvery  status poll period (the countdown's tick)
      * @param keepWarm   how often each server is asked for a token
+     * @param broker     the broker socket to serve bridges on (the one {@code xaa agent} uses), or null for none
      */
     public record Options(Path configFile, Map<String, String> env, Engine.Options engine, boolean tray,
-                          Duration pollEvery, Duration keepWarm) {
-        public static Options forCurrentUser(Engine.Options engine, boolean tray) {
-            return new Options(dev.xaa4j.bridge.config.ConfigPaths.configFile(), System.getenv(), engine, tray,
-                    Duration.ofSeconds(1), Duration.ofSeconds(30));
-        }
+                          Duration pollEvery, Duration keepWarm, Path broker) {
     }
 
     private final Stage stage;
@@ -39,11 +36,13 @@ public final class DesktopShell {
     private final DesktopModel model;
     private final MainWindow window;
     private final Path settingsFile;
+    private final BrokerHost broker;
     private String noticeText = "";
     private final boolean firstRun;
     private Settings settings;
     private Optional<TrayController> tray = Optional.empty();
     private volatile boolean quitting;
+    private long lastNotification = System.nanoTime() - Duration.ofMinutes(1).toNanos();
 
     private DesktopShell(Stage stage, Options options) {
         this.stage = stage;
@@ -54,6 +53,22 @@ public final class DesktopShell {
         this.model = new DesktopModel(engine, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
         this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
         engine.addListener(this::notifyIfNeeded);
+        this.broker = options.broker() == null ? null : BrokerHost.attach(engine, options.broker(),
+                n -> {
+                    model.signInNeededBy(n.server());
+                    Platform.runLater(() -> signInNotification(n.server()));
+                },
+                text -> Platform.runLater(() -> window.setNotice("broker", text)));
+    }
+
+    /** A bridge needs a sign-in: a tray notification, or without a tray the window comes up. */
+    private void signInNotification(String server) {
+        if (tray.isPresent()) {
+            notifyOnce("Sign-in needed", "An AI tool wants to use \"" + server
+                    + "\". Choose Sign in from the xaa4j icon.");
+        } else {
+            openWindow();
+        }
     }
 
     /** Builds everything on {@code stage} and starts the model. FX thread. */
@@ -69,6 +84,10 @@ public final class DesktopShell {
 
     public Engine engine() {
         return engine;
+    }
+
+    public Optional<BrokerHost> broker() {
+        return Optional.ofNullable(broker);
     }
 
     public Optional<TrayController> tray() {
@@ -120,7 +139,7 @@ public final class DesktopShell {
 
     private void showNotice(String text) {
         noticeText = text;
-        window.showNotice(text);
+        window.setNotice("tray", text);
     }
 
     private void render(DesktopModel.View v) {
@@ -134,8 +153,17 @@ public final class DesktopShell {
     /** A bridge (or the renewal timer) found the session gone: say so in the tray instead of opening a browser. */
     private void notifyIfNeeded(ConnectorEvent event) {
         if (event instanceof ConnectorEvent.SignInRequired) {
-            Platform.runLater(() -> tray.ifPresent(t -> t.notify("Sign-in needed",
-                    "Your AI tools need you to sign in again. Choose Sign in from the xaa4j icon.")));
+            Platform.runLater(() -> tray.ifPresent(t -> notifyOnce("Sign-in needed",
+                    "Your AI tools need you to sign in. Choose Sign in from the xaa4j icon.")));
+        }
+    }
+
+    /** At most one balloon per half minute: several bridges noticing the same thing is one message. FX thread. */
+    private void notifyOnce(String title, String text) {
+        long now = System.nanoTime();
+        if (tray.isPresent() && now - lastNotification > Duration.ofSeconds(30).toNanos()) {
+            lastNotification = now;
+            tray.get().notify(title, text);
         }
     }
 
@@ -160,6 +188,9 @@ public final class DesktopShell {
         }
         quitting = true;
         saveBounds();
+        if (broker != null) {
+            broker.close();
+        }
         model.close();
         engine.close();
         tray.ifPresent(TrayController::hide);

@@ -50,6 +50,7 @@ public final class MainWindow {
     private final AiClients aiClients;
     private final BorderPane root = new BorderPane();
     private final Label notice = new Label();
+    private final java.util.Map<String, String> notices = new java.util.LinkedHashMap<>();
     private final Label problem = new Label();
     private final Label user = new Label();
     private final Label idp = new Label();
@@ -95,11 +96,16 @@ public final class MainWindow {
         return root;
     }
 
-    /** A standing note about the app itself (e.g. why there is no tray icon). */
-    public void showNotice(String text) {
-        notice.setText(text);
-        notice.setVisible(true);
-        notice.setManaged(true);
+    /** Standing notes about the app itself (why there is no tray icon, who serves the AI tools), by topic. */
+    public void setNotice(String topic, String text) {
+        if (text == null || text.isBlank()) {
+            notices.remove(topic);
+        } else {
+            notices.put(topic, text);
+        }
+        notice.setText(String.join("\n", notices.values()));
+        notice.setVisible(!notices.isEmpty());
+        notice.setManaged(!notices.isEmpty());
     }
 
     /** Copies a view into the controls. FX thread only. */

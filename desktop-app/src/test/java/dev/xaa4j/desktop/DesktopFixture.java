@@ -51,7 +51,11 @@ final class DesktopFixture {
     }
 
     static DesktopShell.Options shellOptions(Path config, Engine.Options engine, boolean tray) {
-        return new DesktopShell.Options(config, Map.of(), engine, tray, Duration.ofMillis(250), Duration.ofSeconds(2));
+        return shellOptions(config, engine, tray, null);
+    }
+
+    static DesktopShell.Options shellOptions(Path config, Engine.Options engine, boolean tray, Path broker) {
+        return new DesktopShell.Options(config, Map.of(), engine, tray, Duration.ofMillis(250), Duration.ofSeconds(2), broker);
     }
 
     static int revoke(SampleIssuer issuer, String user, String server) throws Exception {

@@ -1,8 +1,12 @@
 package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;
 import java.awt.image.BufferedImage;
@@ -24,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The real app ({@link DesktopLauncher}, in a child JVM) on a real X server: a private Xvfb with {@code trayer}
  * as the tray host, driven with {@code xdotool} like a person would (right-click the tray icon, double-click
  * it to open the window, Alt+S to sign in), against the sample issuer. Writes PNGs to
- * {@code target/screenshots/}: the tray signed out, the main window signed in, the tray menu, and the
- * "needs attention" state after an admin revocation.
+ * {@code target/screenshots/}: the tray signed out, the notification a bridge's sign-in request raises, the
+ * main window signed in, the tray menu, and the "needs attention" state after an admin revocation. A
+ * {@link BrokerClient} plays the bridge: the app serves tokens on the {@code xaa agent} socket.
  *
  * <p>Never skipped silently: without Xvfb and friends it fails and names the Debian packages, unless
  * {@code -Dxaa4j.desktop.x11=skip} is given explicitly (e.g. on macOS, where this test does not apply).
@@ -78,12 +83,26 @@ class TrayScreenshotTest {
                 Path trayOut = SHOTS.resolve("tray-signed-out.png");
                 x.screenshotRoot(trayOut);
 
+                // 1b. the app hosts the broker on the xaa agent socket: a bridge asking now learns a sign-in is
+                //     needed (typed, no browser), and its report turns into a tray notification
+                Path socket = runtimeDir().resolve("broker.sock");
+                BrokerClient bridge = awaitBroker(socket, app);
+                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+                bridge.signInNeeded("notes");
+                Thread.sleep(1500);
+                x.screenshotRoot(SHOTS.resolve("tray-notification.png"));
+
                 // 2. double-click opens the window; Alt+S signs in through the (scripted) system browser
                 x.click(icon[0], icon[1], 1, 2);
                 String window = awaitWindow(x, "^xaa4j — company");
                 x.key(window, "alt+s");
                 awaitJournal(stateHome, "\"signed_in\"", "\"server\":\"notes\"", "\"server\":\"tickets\"");
                 awaitIcon(x, app, GREEN);
+                // the bridge now gets alice's token from the app, with no sign-in of its own
+                AccessToken fromApp = bridge.token("notes");
+                assertThat(fromApp.scopes()).contains("notes.read");
+                assertThat(fromApp.expiresAt()).isAfter(java.time.Instant.now());
+                bridge.close();
                 Thread.sleep(1500); // let the table show both servers and the countdown tick
                 Path main = SHOTS.resolve("main-window.png");
                 x.screenshotWindow(window, main);
@@ -180,12 +199,36 @@ class TrayScreenshotTest {
         pb.environment().put("BROWSER", browser.toString());
         pb.environment().put("XDG_STATE_HOME", stateHome.toString());
         pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config-home").toString());
+        pb.environment().put("XAA_RUNTIME_DIR", runtimeDir().toString()); // the broker socket, private to this test
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             in.write((SampleIssuerFixture.IDP_CLIENT + "=" + SampleIssuerFixture.IDP_SECRET + "\n"
                     + SampleIssuerFixture.AS_CLIENT + "=" + SampleIssuerFixture.AS_SECRET + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return p;
+    }
+
+    private BrokerClient awaitBroker(Path socket, Process app) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return BrokerClient.connect(socket, java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline || !app.isAlive()) {
+                    throw new AssertionError("the app does not serve the broker on " + socket + "; log: " + log(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private Path runtimeDir() throws Exception {
+        Path run = dir.resolve("run");
+        if (!Files.isDirectory(run)) {
+            Files.createDirectories(run, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
+        return run;
     }
 
     /** Waits until trayer's panel shows a pixel of the state colour; returns the icon's centre. */
