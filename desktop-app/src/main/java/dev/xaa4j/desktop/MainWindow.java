@@ -291,7 +291,7 @@ public final class MainWindow {
         activity.setId("activity");
         activity.setPrefHeight(130);
         activity.setAccessibleText("Recent activity");
-        Label l = new Label("Acti_vity");
+        Label l = new Label("Activit_y");
         l.setMnemonicParsing(true);
         l.setLabelFor(activity);
         l.setStyle("-fx-font-weight: bold;");
