@@ -72,7 +72,8 @@ public final class MainWindow {
     private final ListView<String> activity = new ListView<>();
     private final ChoiceBox<Double> textScale = new ChoiceBox<>(FXCollections.observableArrayList(1.0, 1.5, 2.0));
     private final CheckBox startInTray = new CheckBox("Start in the _tray");
-    private View last;
+    private final javafx.beans.property.ObjectProperty<java.time.Instant> now =
+            new javafx.beans.property.SimpleObjectProperty<>(java.time.Instant.now());
 
     public MainWindow(DesktopModel model, AiClients aiClients, Settings settings, Consumer<Settings> onSettings) {
         this.model = model;
@@ -110,7 +111,6 @@ public final class MainWindow {
 
     /** Copies a view into the controls. FX thread only. */
     public void render(View v) {
-        last = v;
         var a = v.account();
         user.setText(a.user().orElse(a.configured() ? "not signed in" : "not set up"));
         idp.setText(a.idp().isEmpty() ? "not configured" : a.idp());
@@ -139,9 +139,8 @@ public final class MainWindow {
                     table.getSelectionModel().select(i);
                 }
             }
-        } else {
-            table.refresh(); // the countdown column moves on with v.at()
         }
+        now.set(v.at());
         feedback.setText(v.addFeedback());
         var lines = v.activity().stream().map(x -> TIME.format(x.at().atZone(ZoneId.systemDefault())) + "  " + x.text()).toList();
         if (!lines.equals(activity.getItems())) {
@@ -217,9 +216,9 @@ public final class MainWindow {
         table.getColumns().add(column("Address", 17, ServerRow::url));
         table.getColumns().add(column("State", 10, ServerRow::stateText));
         table.getColumns().add(column("Scopes", 12, r -> String.join(" ", r.scopes())));
-        table.getColumns().add(column("Expires", 6, r -> r.expiresAt()
-                .map(t -> PlainLanguage.countdown(Duration.between(last == null ? java.time.Instant.now() : last.at(), t)))
-                .orElse("—")));
+        // the countdown follows `now` (set from each view), so rows need not be replaced every second
+        table.getColumns().add(observableColumn("Expires", 6, r -> javafx.beans.binding.Bindings.createStringBinding(() -> r.expiresAt()
+                .map(t -> PlainLanguage.countdown(Duration.between(now.get(), t))).orElse("—"), now)));
         table.getColumns().add(column("Problem", 20, ServerRow::lastError));
         table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
             @Override
@@ -363,8 +362,13 @@ public final class MainWindow {
 
     private static TableColumn<ServerRow, String> column(String title, double em,
                                                          java.util.function.Function<ServerRow, String> value) {
+        return observableColumn(title, em, r -> new ReadOnlyStringWrapper(value.apply(r)));
+    }
+
+    private static TableColumn<ServerRow, String> observableColumn(String title, double em,
+            java.util.function.Function<ServerRow, javafx.beans.value.ObservableValue<String>> value) {
         TableColumn<ServerRow, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        c.setCellValueFactory(d -> value.apply(d.getValue()));
         c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
             @Override
             protected void updateItem(String item, boolean empty) {

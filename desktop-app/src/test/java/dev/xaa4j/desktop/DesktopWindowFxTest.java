@@ -118,8 +118,10 @@ class DesktopWindowFxTest {
         await("alice signed in with both servers working", () -> text("#user").equals("alice")
                 && rows().stream().allMatch(r -> r.stateText().equals("Working")));
         assertThat(text("#session")).contains("renewed automatically");
-        assertThat(cellTexts()).contains("notes", "tickets", "Working", "notes.read notes.write", "tickets.read tickets.write",
+        List<String> expected = List.of("notes", "tickets", "Working", "notes.read notes.write", "tickets.read tickets.write",
                 issuer.server("notes").toString());
+        await("the rendered cells (next pulse)", () -> cellTexts().containsAll(expected));
+        assertThat(cellTexts()).containsAll(expected);
         assertThat(cellTexts()).anyMatch(t -> t.matches("\\d+ s"));
         assertThat(robot.lookup("#activity").<ListView<String>>query().getItems())
                 .anyMatch(l -> l.contains("Signed in as alice"))
@@ -160,7 +162,8 @@ class DesktopWindowFxTest {
         assertThat(robot.lookup("#addUrl").<TextField>query().getText()).isEmpty();
         assertThat(Files.readString(config)).contains(issuer.server("tickets").toString());
 
-        robot.clickOn("tickets");
+        robot.clickOn(robot.lookup("#servers .table-cell")
+                .match((Node n) -> n instanceof Labeled l && "tickets".equals(l.getText())).<Node>query());
         robot.clickOn("#copyVscode");
         assertThat(text("#actionResult")).startsWith("Copied the VS Code entry for \"tickets\"");
         String clip = robot.interact(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString()) == null ? null
