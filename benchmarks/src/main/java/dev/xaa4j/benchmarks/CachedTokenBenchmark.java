@@ -77,4 +77,13 @@ public class CachedTokenBenchmark {
     public AccessToken cachedToken2Threads() {
         return connector.token("notes");
     }
+
+    /** The floor: every hit reads the clock once (an expiry check cannot skip it). */
+    @Benchmark
+    @Threads(1)
+    public long clockMillisBaseline1Thread() {
+        return CLOCK.millis();
+    }
+
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
 }

@@ -3,6 +3,7 @@ package dev.xaa4j.connector;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.discovery.Discovery;
+import dev.xaa4j.connector.discovery.ServerMetadata;
 import dev.xaa4j.connector.grant.ClientAuth;
 import dev.xaa4j.connector.grant.ClientAuthFactory;
 import dev.xaa4j.connector.grant.IdJagExchange;
@@ -80,13 +81,16 @@ public final class Connector implements AutoCloseable {
     private final Duration httpTimeout;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private volatile IdTokenVerifier verifier;
+    private final Map<String, URI> resourceMetadataUsed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ConnectorStatus>> signInInFlight =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
         if (b.servers.isEmpty()) {
             throw new IllegalArgumentException("configure at least one server(...)");
         }
-        this.servers = Map.copyOf(b.servers);
+        this.servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.servers));
         this.clock = b.clock;
         this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
         this.clockSkew = b.clockSkew;
@@ -121,9 +125,14 @@ public final class Connector implements AutoCloseable {
                     idToken -> verifier().verify(idToken, null),
                     session::save, session::delete), clock, b.idTokenMargin);
         }
+        URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
-                () -> idpMetadata().getTokenEndpointURI(), idpAuth, servers,
-                cfg -> discovery.server(cfg.url(), cfg.pinnedAsIssuer()), credentials, idTokens, exchange, jwtBearer);
+                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : idpMetadata().getTokenEndpointURI(), idpAuth, servers,
+                cfg -> {
+                    ServerMetadata meta = discovery.server(cfg.url(), cfg.pinnedAsIssuer());
+                    resourceMetadataUsed.put(cfg.name(), meta.resourceMetadataUrl());
+                    return meta;
+                }, credentials, idTokens, exchange, jwtBearer);
         this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey);
     }
 
@@ -164,6 +173,21 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
+     * As {@link #invalidate(String, String)}, and re-runs discovery before the next renewal when the 401
+     * challenge names a different {@code resource_metadata} than the one discovery used (PROTOCOL.md §6
+     * item 10).
+     */
+    public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
+        ServerConfig config = servers.get(server);
+        URI known = resourceMetadataUsed.get(server);
+        if (config != null && known != null && challengedResourceMetadata.isPresent()
+                && !challengedResourceMetadata.get().equals(known)) {
+            discovery.invalidate(config.url());
+        }
+        return invalidate(server, rejectedValue);
+    }
+
+    /**
      * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (PROTOCOL.md §5): request the
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further
      * step-up is allowed or nothing new is asked.
@@ -174,8 +198,8 @@ public final class Connector implements AutoCloseable {
 
     /**
      * Interactive sign-in in the system browser (PROTOCOL.md §1 step 1). Stores the session, clears any
-     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}. Cancelling the returned
-     * future abandons the sign-in and closes its loopback listener.
+     * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}. Calls made while a sign-in
+     * is in progress get the same future (one browser window); cancelling it cancels the sign-in.
      *
      * @throws UnsupportedOperationException when the connector was built with an {@link IdTokenSource}
      */
@@ -183,17 +207,36 @@ public final class Connector implements AutoCloseable {
         if (sessionStore == null) {
             throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it cannot sign in");
         }
-        OIDCProviderMetadata meta = idpMetadata();
-        ClientAuthentication auth = signInClientAuth();
-        CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
-        CompletableFuture<ConnectorStatus> result = browser.thenApply(this::acceptSignIn);
-        // Cancelling the returned future (a "Cancel" button) stops the sign-in and closes its loopback listener.
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) {
-                browser.cancel(true);
-            }
-        });
-        return result;
+        // One browser at a time: concurrent calls share the sign-in in progress (no popup storms).
+        CompletableFuture<ConnectorStatus> mine = new CompletableFuture<>();
+        CompletableFuture<ConnectorStatus> running = signInInFlight.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            OIDCProviderMetadata meta = idpMetadata();
+            ClientAuthentication auth = signInClientAuth();
+            CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
+            mine.whenComplete((status, error) -> {
+                if (mine.isCancelled()) {
+                    signInInFlight.compareAndSet(mine, null);
+                    browser.cancel(true); // closes the loopback listener
+                }
+            });
+            browser.thenApply(this::acceptSignIn)
+                    .whenComplete((status, error) -> {
+                        signInInFlight.compareAndSet(mine, null);
+                        if (error != null) {
+                            mine.completeExceptionally(error);
+                        } else {
+                            mine.complete(status);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            signInInFlight.set(null);
+            mine.completeExceptionally(e);
+        }
+        return mine;
     }
 
     /**
@@ -247,7 +290,7 @@ public final class Connector implements AutoCloseable {
     public ConnectorStatus status() {
         Optional<IdpSession> s = session == null ? Optional.empty() : session.load();
         Map<String, ServerStatus> perServer = new LinkedHashMap<>();
-        for (String name : servers.keySet().stream().sorted().toList()) {
+        for (String name : servers.keySet()) {
             perServer.put(name, tokens.status(name));
         }
         return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::idTokenExpiresAt),
@@ -337,6 +380,7 @@ public final class Connector implements AutoCloseable {
         private BrowserSignIn browserSignIn;
         private SignInOptions signInOptions = SignInOptions.defaults();
         private TokenFetcher fetcher;
+        private URI idpTokenEndpoint;
         private final List<ConnectorListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -428,6 +472,16 @@ public final class Connector implements AutoCloseable {
 
         public Builder listener(ConnectorListener listener) {
             this.listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * The IdP token endpoint for the token exchange, when it is known from elsewhere (the MCP conformance
+         * suite hands it out with the ID token): the exchange then needs no IdP discovery. Meant for use with
+         * {@link #idTokenSource}; sign-in and refresh still discover the IdP.
+         */
+        public Builder idpTokenEndpoint(URI tokenEndpoint) {
+            this.idpTokenEndpoint = tokenEndpoint;
             return this;
         }
 

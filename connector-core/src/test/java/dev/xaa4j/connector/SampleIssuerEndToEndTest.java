@@ -112,6 +112,28 @@ class SampleIssuerEndToEndTest {
     }
 
     @Test
+    void concurrentSignInsShareOneBrowser() throws Exception {
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
+                tmp.resolve("state"));
+        try (Connector c = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
+            var first = c.signIn();
+            var second = c.signIn();
+            assertThat(second).isSameAs(first);
+            assertThat(first.get(90, TimeUnit.SECONDS).user()).contains("alice");
+            Path log = tmp.resolve("browser.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(Files.exists(log) && Files.readString(log).contains("You are signed in")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            assertThat(Files.readString(log).split("You are signed in", -1)).as("browser runs").hasSize(2);
+            var third = c.signIn(); // a new sign-in once the first is done
+            assertThat(third).isNotSameAs(first);
+            third.cancel(true);
+        }
+    }
+
+    @Test
     void aCallerSuppliedIdTokenIsEnoughForTheWholeChain() throws Exception {
         MemoryCredentialStore store = new MemoryCredentialStore();
         Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), store, tmp.resolve("state"));

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,14 @@ class SoakTest {
     static final int SECONDS = Integer.getInteger("xaa4j.soak.seconds", 60);
     static final int THREADS = Integer.getInteger("xaa4j.soak.threads", 32);
     static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(5);
+    /**
+     * Each thread calls {@code token()} back to back in bursts of this many calls, then parks for
+     * {@link #PACE_NANOS}. Without any pause, 32 spinning threads on a 2-core machine starve the in-process
+     * IdP and AS (and the renewal thread) for over a second; {@code -Dxaa4j.soak.paceEvery=0} disables it.
+     */
+    static final int PACE_EVERY = Integer.getInteger("xaa4j.soak.paceEvery", 200) <= 0 ? Integer.MAX_VALUE
+            : Integer.getInteger("xaa4j.soak.paceEvery", 200);
+    static final long PACE_NANOS = 1_000_000;
 
     @TempDir
     Path tmp;
@@ -72,7 +81,11 @@ class SoakTest {
         for (int i = 0; i < THREADS; i++) {
             Thread t = new Thread(() -> {
                 try {
+                    long n = 0;
                     while (System.nanoTime() < end) {
+                        if (++n % PACE_EVERY == 0) {
+                            LockSupport.parkNanos(PACE_NANOS);
+                        }
                         long t0 = System.nanoTime();
                         AccessToken token;
                         try {
@@ -131,10 +144,10 @@ class SoakTest {
                 .average().orElse(ACCESS_TOKEN_LIFETIME.toSeconds());
         double interval = meanLifetime * 0.8 - meanLifetime * 0.2 * 0.1 / 2; // margin 20 %, mean jitter 1 % of L
         double expected = elapsed / interval;
-        System.err.printf("SOAK threads=%d elapsed=%.1fs calls=%d (%.1f M/s) maxLatency=%.2fms renewals=%d expected≈%.1f "
+        System.err.printf("SOAK paceEvery=%d threads=%d elapsed=%.1fs calls=%d (%.1f M/s) maxLatency=%.2fms renewals=%d expected≈%.1f "
                         + "(interval %.2fs, mean lifetime %.2fs) blocked=%d expiredByClock=%d expiredByJwt=%d errors=%d "
                         + "toolCalls=%d toolFailures=%d distinctTokens=%d%n",
-                THREADS, elapsed, calls.sum(), calls.sum() / elapsed / 1e6, maxNanos.get() / 1e6, renewals, expected,
+                PACE_EVERY, THREADS, elapsed, calls.sum(), calls.sum() / elapsed / 1e6, maxNanos.get() / 1e6, renewals, expected,
                 interval, meanLifetime, blocked, expiredByClock.sum(), expiredByJwt.sum(), errors.sum(), toolCalls.get(),
                 toolFailures.get(), jwtExp.size());
 

@@ -23,9 +23,14 @@ public final class TestJwts {
     }
 
     public static String jwt(String typ, String sub, Instant iat, Instant exp) {
+        return jwt(typ, sub, iat, exp, "xaa4j-test", null);
+    }
+
+    /** An ID-JAG-shaped JWT bound to {@code aud} and (if not null) {@code resource}. */
+    public static String jwt(String typ, String sub, Instant iat, Instant exp, String aud, String resource) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(typ)).build(),
-                    new JWTClaimsSet.Builder().subject(sub).issuer("https://idp.test").audience("xaa4j-test")
+                    new JWTClaimsSet.Builder().subject(sub).issuer("https://idp.test").audience(aud).claim("resource", resource)
                             .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(iat)).expirationTime(Date.from(exp)).build());
             jwt.sign(new MACSigner(KEY));
             return jwt.serialize();

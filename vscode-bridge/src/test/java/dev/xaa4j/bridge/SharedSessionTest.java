@@ -59,8 +59,18 @@ class SharedSessionTest {
         issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
-        ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
-        ok(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
+        ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
+        ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
+    }
+
+    /** A freshly started gnome-keyring on a loaded machine may refuse the very first write for a moment. */
+    private static Run keyringWrite(String stdin, String... args) throws Exception {
+        Run r = xaa(stdin, args);
+        for (int attempt = 1; attempt < 5 && r.exit() != 0 && r.out().contains("keyring is locked"); attempt++) {
+            Thread.sleep(1000);
+            r = xaa(stdin, args);
+        }
+        return r;
     }
 
     private static void ok(Run r) {
@@ -145,6 +155,17 @@ class SharedSessionTest {
         assertThat(toolsChanged.await(20, TimeUnit.SECONDS)).as("list_changed after the agent pushed signed_in").isTrue();
         assertThat(whoami(client)).contains("\"sub\":\"alice\"");
         assertThat(delta(before, audit()).get("token-exchange")).as("by the agent").isEqualTo(1);
+
+        ok(xaa("", "logout"));
+        assertThat(xaa("", "agent", "--status").out()).as("logout reached the agent").contains("not signed in");
+        await(() -> {
+            try {
+                client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+                return false;
+            } catch (RuntimeException e) {
+                return e.getMessage().contains("xaa login");
+            }
+        }, "the bridge dropped its token when the agent signed out");
     }
 
     // ---- processes ---------------------------------------------------------------------------------------

@@ -63,8 +63,15 @@ public final class BrokerClient implements AutoCloseable {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
+    /** Listeners run here, not on the reader thread: one calling back into this client must not block reading. */
+    private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "xaa4j-broker-client-events");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
     private volatile long brokerPid;
+    private volatile RuntimeException refusal;
 
     private BrokerClient(LineChannel line, Path socket, Duration requestTimeout) {
         this.line = line;
@@ -203,7 +210,8 @@ public final class BrokerClient implements AutoCloseable {
 
     /**
      * Receives the broker's session events from now on ({@code SignedIn}, {@code SignedOut},
-     * {@code AccessRevoked}, {@code SignInRequired}), on this client's reader thread: keep it short.
+     * {@code AccessRevoked}, {@code SignInRequired}), in order, on one event thread of this client (so a
+     * listener may call this client again).
      */
     public void subscribe(ConnectorListener listener) {
         boolean first = listeners.isEmpty();
@@ -255,6 +263,16 @@ public final class BrokerClient implements AutoCloseable {
             }
             return res.path("result");
         } catch (IOException e) {
+            // The broker closed the connection; its reader may still hold the reason (a refusal such as busy).
+            try {
+                answer.get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException closed) {
+                if (closed.getCause() instanceof ConnectorException c) {
+                    throw rethrown(c);
+                }
+            } catch (TimeoutException | InterruptedException notYet) {
+                // fall through: plainly gone
+            }
             shutdown(new BrokerNotRunningException("the broker went away", e));
             throw new BrokerNotRunningException("the broker went away: " + e.getMessage(), e);
         } catch (ExecutionException e) {
@@ -294,7 +312,9 @@ public final class BrokerClient implements AutoCloseable {
                 if (f != null) {
                     f.complete(msg);
                 } else if (msg.has("error")) {
-                    LOG.debug("broker error without a request: {}", msg.path("error").path("code").asText());
+                    // Not an answer: the broker refuses the connection itself (busy) and is about to close it.
+                    JsonNode err = msg.path("error");
+                    refusal = BrokerProtocol.exception(err.path("code").asText(), err.path("message").asText(), "");
                 }
             }
             shutdown(new BrokerNotRunningException("the broker went away"));
@@ -310,13 +330,13 @@ public final class BrokerClient implements AutoCloseable {
         } catch (RuntimeException malformed) {
             return;
         }
-        e.ifPresent(ev -> listeners.forEach(l -> {
+        e.ifPresent(ev -> events.execute(() -> listeners.forEach(l -> {
             try {
                 l.onEvent(ev);
             } catch (RuntimeException failed) {
                 LOG.warn("broker event listener failed on {}: {}", ev.type(), failed.toString());
             }
-        }));
+        })));
     }
 
     private void shutdown(BrokerNotRunningException reason) {
@@ -327,7 +347,9 @@ public final class BrokerClient implements AutoCloseable {
             closed = true;
         }
         line.close();
-        pending.values().forEach(f -> f.completeExceptionally(reason));
+        events.shutdown();
+        RuntimeException failure = refusal != null ? refusal : reason;
+        pending.values().forEach(f -> f.completeExceptionally(failure));
         closeHandlers.forEach(h -> {
             try {
                 h.run();

@@ -73,10 +73,11 @@ public final class IdJagExchange {
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }
-        return parse(server, outcome.json(), scopes, sentAt);
+        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
     }
 
-    private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
+    private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt, String asIssuer,
+                        String resource) {
         String issued = TokenEndpoint.string(json, "issued_token_type");
         if (!IdJag.TOKEN_TYPE.getURI().toString().equals(issued)) {
             throw new ConnectorException("The IdP returned a token of type " + issued
@@ -90,6 +91,7 @@ public final class IdJagExchange {
         if (tokenType == null || !tokenType.equalsIgnoreCase("N_A")) {
             LOG.debug("token exchange for {} returned token_type {} (expected N_A); ignored", server, tokenType);
         }
+        checkBinding(server, value, asIssuer, resource);
         Long expiresIn = TokenEndpoint.number(json, "expires_in");
         Instant jwtExp = jwtExpiry(value);
         Instant expiresAt;
@@ -109,6 +111,32 @@ public final class IdJagExchange {
             granted = Set.of();
         }
         return new IdJag(value, expiresAt, granted);
+    }
+
+    /**
+     * PROTOCOL.md §3.1 optional sanity decode: a readable ID-JAG must be bound to the AS and resource we asked
+     * for (a mix-up here would hand our user's grant to another server). Unreadable (JWE) ID-JAGs pass.
+     */
+    private static void checkBinding(String server, String value, String asIssuer, String resource) {
+        com.nimbusds.jwt.JWTClaimsSet claims;
+        try {
+            claims = JWTParser.parse(value).getJWTClaimsSet();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return;
+        }
+        if (claims == null) {
+            return;
+        }
+        if (claims.getAudience() != null && !claims.getAudience().isEmpty() && !claims.getAudience().contains(asIssuer)) {
+            throw new ConnectorException("The IdP issued an ID-JAG for another authorization server than the one of '"
+                    + server + "' (aud " + claims.getAudience() + ", expected " + asIssuer + ")");
+        }
+        Object r = claims.getClaim("resource");
+        if (r instanceof String s && !s.equals(resource)
+                || r instanceof java.util.List<?> l && !l.contains(resource)) {
+            throw new ConnectorException("The IdP issued an ID-JAG for another resource than '" + server
+                    + "' (resource " + r + ", expected " + resource + ")");
+        }
     }
 
     private static Instant jwtExpiry(String value) {
@@ -135,7 +163,7 @@ public final class IdJagExchange {
                     + " credentials (" + detail + "); ask your administrator to check the client registration");
             case "unsupported_grant_type" -> new ConfigurationException("The IdP does not support token exchange"
                     + " (" + detail + "): enterprise-managed authorization is not available with this IdP");
-            case "invalid_scope" -> new ConfigurationException("The IdP does not allow the scopes configured for '"
+            case "invalid_scope" -> new ScopeRejectedException("The IdP does not allow the scopes configured for '"
                     + server + "' (" + detail + ")");
             default -> new ConnectorException("The IdP refused the token exchange for '" + server + "' (" + detail + ")");
         };

@@ -37,8 +37,9 @@ import net.minidev.json.JSONObject;
  * returned {@code scope} is recorded. A refresh token from the AS is ignored (§4). Errors:
  * {@code invalid_grant} → {@link AssertionRejectedException} (caller retries once with a new ID-JAG);
  * {@code access_denied} → {@link AccessDeniedException}; {@code invalid_target} →
- * {@link ServerNotEnabledException}; {@code invalid_client}, {@code unauthorized_client},
- * {@code unsupported_grant_type}, {@code invalid_scope} → {@link ConfigurationException}. Thread-safe.
+ * {@link ServerNotEnabledException}; {@code invalid_scope} → {@link ScopeRejectedException};
+ * {@code invalid_client}, {@code unauthorized_client}, {@code unsupported_grant_type} →
+ * {@link ConfigurationException}. Thread-safe.
  */
 public final class JwtBearerGrant {
 
@@ -55,9 +56,15 @@ public final class JwtBearerGrant {
 
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
                               String resource) {
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, true);
+    }
+
+    /** @param sendScope whether to send the granted scope (a retry after {@code invalid_scope} does not) */
+    public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
+                              String resource, boolean sendScope) {
         TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
                 .resources(URI.create(resource));
-        if (!idJag.scopes().isEmpty()) {
+        if (sendScope && !idJag.scopes().isEmpty()) {
             builder.scope(new Scope(idJag.scopes().toArray(String[]::new)));
         }
         Instant sentAt = clock.instant();
@@ -118,7 +125,9 @@ public final class JwtBearerGrant {
                     + "' denied access (" + detail + ")");
             case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
                     + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")");
-            case "invalid_client", "unauthorized_client", "unsupported_grant_type", "invalid_scope" ->
+            case "invalid_scope" -> new ScopeRejectedException("The authorization server of '" + server
+                    + "' does not accept the requested scopes (" + detail + ")");
+            case "invalid_client", "unauthorized_client", "unsupported_grant_type" ->
                     new ConfigurationException("The authorization server of '" + server + "' does not accept this"
                             + " client or grant (" + detail + "); ask your administrator to check the registration");
             default -> new ConnectorException("The authorization server of '" + server + "' refused the token ("

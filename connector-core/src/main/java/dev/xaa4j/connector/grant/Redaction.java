@@ -12,7 +12,8 @@ public final class Redaction {
     private static final Pattern SENSITIVE_PARAM = Pattern.compile(
             "(?i)((?:assertion|client_assertion|subject_token|actor_token|client_secret|[a-z_]*_token|code|password)"
                     + "\\s*[=:]\\s*\"?)([^&\\s\",}]+)");
-    private static final Pattern LONG_OPAQUE = Pattern.compile("[A-Za-z0-9_\\-+/=]{40,}");
+    /** 40+ token characters with at least one digit: random values, not hyphenated words or URL paths. */
+    private static final Pattern LONG_OPAQUE = Pattern.compile("(?=[A-Za-z0-9_\\-+=]*\\d)[A-Za-z0-9_\\-+=]{40,}");
 
     private Redaction() {
     }

@@ -4,6 +4,7 @@ import dev.xaa4j.connector.Connector;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.common.McpTransportContext;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Reacts to the MCP server's authorization errors (PROTOCOL.md §5, rows "RS 401" and "RS 403
@@ -37,10 +39,17 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
                                      McpTransportContext context) {
         int status = response.statusCode();
         if (status == 401) {
-            request.headers().firstValue("Authorization")
-                    .map(h -> h.substring(h.indexOf(' ') + 1))
-                    .ifPresent(sent -> connector.invalidate(server, sent));
-            return Mono.fromFuture(() -> connector.tokenAsync(server)).map(t -> true).onErrorReturn(false);
+            Optional<URI> resourceMetadata = response.headers().firstValue("WWW-Authenticate")
+                    .map(c -> param(c, "resource_metadata")).map(AuthorizationErrorHandler::uri);
+            return Mono.fromCallable(() -> {
+                        request.headers().firstValue("Authorization")
+                                .map(h -> h.substring(h.indexOf(' ') + 1))
+                                .ifPresent(sent -> connector.invalidate(server, sent, resourceMetadata));
+                        return true;
+                    })
+                    .subscribeOn(Schedulers.boundedElastic()) // may re-run discovery: keep it off the reactor thread
+                    .then(Mono.fromFuture(() -> connector.tokenAsync(server)))
+                    .map(t -> true).onErrorReturn(false);
         }
         if (status == 403) {
             Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
@@ -59,6 +68,14 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
     @Override
     public int maxRetries() {
         return 1;
+    }
+
+    private static URI uri(String value) {
+        try {
+            return value == null ? null : URI.create(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String param(String challenge, String name) {

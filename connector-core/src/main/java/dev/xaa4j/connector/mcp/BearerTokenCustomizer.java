@@ -31,7 +31,7 @@ public final class BearerTokenCustomizer implements McpAsyncHttpClientRequestCus
                                                     String body, McpTransportContext context) {
         Optional<AccessToken> cached = connector.cachedToken(server);
         if (cached.isPresent()) {
-            return Mono.just(builder.setHeader("Authorization", connector.token(server).authorizationHeader()));
+            return Mono.just(builder.setHeader("Authorization", cached.get().authorizationHeader()));
         }
         return Mono.fromFuture(() -> connector.tokenAsync(server))
                 .map(token -> builder.setHeader("Authorization", token.authorizationHeader()));

@@ -41,7 +41,7 @@ public final class McpTransports {
         }
         return HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
-                .asyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
+                .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
                 .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * more than half the lifetime (then {@code marginFraction × L}): a 1 h token renews 12 min early, a 5 min
  * token 60 s early, a 5 s token 1 s early. A random extra of up to {@code jitterFraction} of the margin
  * spreads renewals of many processes. A cached token is handed out only while it has more than
- * {@code min(minRemaining, L / 20)} left.
+ * {@code min(minRemaining, L / 50)} left (100 ms for a 5 s token).
  *
  * @param minMargin        lower bound of the margin (default 60 s)
  * @param marginFraction   fraction of the lifetime (default 0.2)
@@ -60,7 +60,7 @@ public record RenewalPolicy(Duration minMargin, double marginFraction, double ji
     }
 
     long minRemainingMillis(long lifetimeMillis) {
-        return Math.min(minRemaining.toMillis(), lifetimeMillis / 20);
+        return Math.min(minRemaining.toMillis(), lifetimeMillis / 50);
     }
 
     /** Back-off after the n-th consecutive transient failure (n ≥ 1): exponential, capped, "equal jitter". */

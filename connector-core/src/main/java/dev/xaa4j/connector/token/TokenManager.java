@@ -170,14 +170,20 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * {@code 403 insufficient_scope}: add {@code scopes} to what is requested for {@code server} and drop the
-     * cached token. Bounded: returns {@code false} (nothing changed) after {@value #MAX_STEP_UPS} step-ups or
-     * when the scopes are already requested.
+     * {@code 403 insufficient_scope}: add {@code scopes} and the current token's granted scopes to what is
+     * requested for {@code server} and drop the cached token. Bounded: returns {@code false} (nothing changed)
+     * after {@value #MAX_STEP_UPS} step-ups or when the scopes are already requested.
      */
     public boolean stepUp(String server, Collection<String> scopes) {
         Slot s = slot(server);
         synchronized (s) {
             Set<String> union = new TreeSet<>(s.extraScopes);
+            Entry current = s.entry;
+            if (current != null) {
+                // Keep what the current token was granted: with no configured scopes the IdP chose them, and
+                // asking for the challenged scope alone would lose them (all-or-nothing denial of e.g. a read).
+                union.addAll(current.token.scopes());
+            }
             if (!union.addAll(scopes) || s.stepUps >= MAX_STEP_UPS) {
                 return false;
             }
@@ -353,7 +359,11 @@ public final class TokenManager implements AutoCloseable {
         private void run(CompletableFuture<Entry> mine) {
             Entry fresh;
             try {
-                TokenFetcher.Fetched f = fetcher.fetch(server, extraScopes);
+                Set<String> scopes = extraScopes;
+                TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
+                if (scopes != extraScopes) {
+                    f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
+                }
                 fresh = entryFor(f);
             } catch (Throwable t) {
                 onFailure(mine, asConnectorException(t));

@@ -11,6 +11,7 @@ import dev.xaa4j.connector.grant.ClientAuthFactory;
 import dev.xaa4j.connector.grant.IdJag;
 import dev.xaa4j.connector.grant.IdJagExchange;
 import dev.xaa4j.connector.grant.JwtBearerGrant;
+import dev.xaa4j.connector.grant.ScopeRejectedException;
 import dev.xaa4j.connector.grant.SubjectTokenRejectedException;
 import java.net.URI;
 import java.util.Map;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>Retries of PROTOCOL.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
  * more; the AS rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more. A repeat of
- * either becomes {@link AccessDeniedException}.
+ * either becomes {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without
+ * {@code scope}.
  */
 public final class XaaTokenFetcher implements TokenFetcher {
 
@@ -70,6 +72,13 @@ public final class XaaTokenFetcher implements TokenFetcher {
         AccessToken token;
         try {
             token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
+        } catch (ScopeRejectedException scopeRejected) {
+            if (idJag.scopes().isEmpty()) {
+                throw scopeRejected;
+            }
+            // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
+            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, exchange(server, meta, scopes),
+                    meta.resource(), false);
         } catch (AssertionRejectedException first) {
             IdJag again = exchange(server, meta, scopes); // never re-present an ID-JAG
             try {
@@ -84,6 +93,17 @@ public final class XaaTokenFetcher implements TokenFetcher {
     }
 
     private IdJag exchange(String server, ServerMetadata meta, Set<String> scopes) {
+        try {
+            return exchangeOnce(server, meta, scopes);
+        } catch (ScopeRejectedException e) {
+            if (scopes.isEmpty()) {
+                throw e;
+            }
+            return exchangeOnce(server, meta, Set.of()); // §5: retry once without scope
+        }
+    }
+
+    private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
         String idToken = idTokens.idToken();
         URI endpoint = idpTokenEndpoint.get();
         try {

@@ -183,6 +183,18 @@ class BrokerTest {
     }
 
     @Test
+    void clientsBeyondTheBoundAreRefusedAsBusyNotAsNotRunning() throws Exception {
+        try (Connector connector = connector(null);
+             BrokerServer server = BrokerServer.builder(connector).socket(socket()).maxClients(1).start();
+             BrokerClient first = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+            assertThatThrownBy(() -> BrokerClient.connect(socket(), Duration.ofSeconds(2)))
+                    .isInstanceOf(BrokerException.class).isNotInstanceOf(BrokerNotRunningException.class)
+                    .hasMessageContaining("busy");
+            assertThat(first.status().clients()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void whenTheBrokerStopsClientsAreToldAndNeverHang() throws Exception {
         CountDownLatch gone = new CountDownLatch(1);
         try (Connector connector = connector("alice")) {

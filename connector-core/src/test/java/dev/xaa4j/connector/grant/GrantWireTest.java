@@ -82,7 +82,7 @@ class GrantWireTest {
 
     @Test
     void tokenExchangeSendsAudienceResourceScopeAndIdJagTypes() throws Exception {
-        String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300));
+        String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300), AS_ISSUER, RESOURCE);
         json(200, idJagJson(jag));
 
         IdJag result = exchange.exchange("notes", endpoint(), idpBasic(), "the-id-token", AS_ISSUER, RESOURCE,
@@ -130,13 +130,37 @@ class GrantWireTest {
 
     @Test
     void idJagExpiryFallsBackToJwtExpThenToFiveMinutes() {
-        String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(120));
+        String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(120), AS_ISSUER, null);
         json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"" + jag + "\",\"token_type\":\"N_A\"}");
         assertThat(exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()).expiresAt())
                 .isEqualTo(clock.instant().plusSeconds(120));
         json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"opaque\",\"token_type\":\"N_A\"}");
         assertThat(exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()).expiresAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void anIdJagBoundToAnotherServerIsRefused() {
+        String otherAud = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
+                "https://evil-as.example/", RESOURCE);
+        json(200, idJagJson(otherAud));
+        assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
+                .isExactlyInstanceOf(ConnectorException.class).hasMessageContaining("another authorization server");
+        String otherResource = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
+                AS_ISSUER, "https://mcp.example.test/tickets/mcp");
+        json(200, idJagJson(otherResource));
+        assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
+                .isExactlyInstanceOf(ConnectorException.class).hasMessageContaining("another resource");
+    }
+
+    @Test
+    void redactionKeepsUrlsAndWordsButNotTokens() {
+        assertThat(Redaction.scrub("see https://mcp.example.test/.well-known/oauth-protected-resource/notes/mcp now"))
+                .contains("/.well-known/oauth-protected-resource/notes/mcp");
+        assertThat(Redaction.scrub("bad assertion=abc.def&subject_token=xyz client_secret: s3cr3t"))
+                .doesNotContain("abc.def").doesNotContain("xyz").doesNotContain("s3cr3t");
+        assertThat(Redaction.scrub("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln here")).doesNotContain("eyJ");
+        assertThat(Redaction.scrub("opaque 8f14e45fceea167a5a36dedd4bea2543a1b2c3d4e5f6 value")).doesNotContain("8f14e45f");
     }
 
     @Test

@@ -18,6 +18,8 @@ final class FakeFetcher implements TokenFetcher {
     volatile CountDownLatch gate;
     volatile CountDownLatch entered = new CountDownLatch(1);
     volatile Set<String> lastExtraScopes = Set.of();
+    /** What the fake "IdP" grants when no scope is asked for. */
+    volatile Set<String> defaultScopes = Set.of();
 
     FakeFetcher(Clock clock, Duration lifetime) {
         this.clock = clock;
@@ -41,7 +43,8 @@ final class FakeFetcher implements TokenFetcher {
         if (failure != null) {
             throw failure.get();
         }
-        AccessToken token = new AccessToken(server, "token-" + n, "Bearer", clock.instant().plus(lifetime), extraScopes);
+        AccessToken token = new AccessToken(server, "token-" + n, "Bearer", clock.instant().plus(lifetime),
+                extraScopes.isEmpty() ? defaultScopes : extraScopes);
         return new Fetched(token, new TokenKey("https://idp.test", "https://as.test", "https://mcp.test/" + server,
                 String.join(" ", extraScopes)));
     }

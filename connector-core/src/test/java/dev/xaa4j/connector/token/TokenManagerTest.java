@@ -99,7 +99,8 @@ class TokenManagerTest {
         assertThat(p.marginMillis(300_000)).isEqualTo(60_000);
         assertThat(p.marginMillis(3_600_000)).isEqualTo(720_000);
         assertThat(p.marginMillis(100_000)).isEqualTo(20_000);
-        assertThat(p.minRemainingMillis(5_000)).isEqualTo(250);
+        assertThat(p.minRemainingMillis(5_000)).isEqualTo(100);
+        assertThat(p.minRemainingMillis(3_600_000)).isEqualTo(5_000);
     }
 
     @Test
@@ -197,6 +198,16 @@ class TokenManagerTest {
         assertThat(tokens.stepUp("notes", List.of("notes.admin"))).isTrue();
         assertThat(tokens.token("notes").scopes()).containsExactlyInAnyOrder("notes.write", "notes.admin");
         assertThat(tokens.stepUp("notes", List.of("notes.root"))).isFalse(); // bounded
+    }
+
+    @Test
+    void stepUpKeepsTheScopesTheCurrentTokenWasGranted() {
+        fetcher.defaultScopes = Set.of("notes.read");
+        assertThat(tokens.token("notes").scopes()).containsExactly("notes.read");
+        assertThat(tokens.stepUp("notes", List.of("notes.write"))).isTrue();
+        tokens.token("notes");
+        assertThat(fetcher.lastExtraScopes).as("a denied write must not cost the granted read")
+                .containsExactlyInAnyOrder("notes.read", "notes.write");
     }
 
     @Test

@@ -67,7 +67,8 @@ class XaaTokenFetcherTest {
                     if (error != null) {
                         return json(400, "{\"error\":\"" + error + "\"}");
                     }
-                    String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300));
+                    String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
+                            "https://as.test/", "https://mcp.test/notes/mcp");
                     return json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"" + jag
                             + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"notes.read\"}");
                 }
@@ -153,6 +154,22 @@ class XaaTokenFetcherTest {
     void stepUpScopesAreAddedToTheConfiguredOnes() {
         fetcher.fetch("notes", Set.of("notes.write"));
         assertThat(exchanges.get(0)).containsEntry("scope", "notes.read notes.write");
+    }
+
+    @Test
+    void invalidScopeIsRetriedOnceWithoutScopeAtEitherParty() {
+        exchangeErrors.add("invalid_scope");
+        fetcher.fetch("notes", Set.of());
+        assertThat(exchanges).hasSize(2);
+        assertThat(exchanges.get(0)).containsKey("scope");
+        assertThat(exchanges.get(1)).doesNotContainKey("scope");
+
+        bearerErrors.add("invalid_scope");
+        fetcher.fetch("notes", Set.of());
+        assertThat(bearers).hasSize(3);
+        assertThat(bearers.get(1)).containsKey("scope");
+        assertThat(bearers.get(2)).doesNotContainKey("scope");
+        assertThat(bearers.get(2).get("assertion")).isNotEqualTo(bearers.get(1).get("assertion"));
     }
 
     static MockResponse json(int code, String body) {

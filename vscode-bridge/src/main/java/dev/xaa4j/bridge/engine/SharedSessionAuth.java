@@ -133,7 +133,13 @@ public final class SharedSessionAuth implements UpstreamAuth {
             }
             try {
                 BrokerClient client = connect.get();
-                BrokerAuth created = new BrokerAuth(client, clock);
+                BrokerAuth created;
+                try {
+                    created = new BrokerAuth(client, clock);
+                } catch (RuntimeException e) {
+                    client.close();
+                    throw e;
+                }
                 listeners.forEach(created::onChange);
                 client.onClose(() -> {
                     LOG.info("the xaa broker went away: using the embedded engine");

@@ -1,0 +1,65 @@
+package dev.xaa4j.bridge.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sample issuer's {@code audit.jsonl}, one decision per line, as a table a person can read: time, event,
+ * user, decision, server, scopes, reason. Server URLs are shown by name. The file never holds token bytes.
+ */
+final class AuditReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditReport() {
+    }
+
+    static void print(SampleIssuerProcess.Endpoints issuer, PrintStream out) throws IOException {
+        List<String> lines = Files.readAllLines(issuer.audit());
+        out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", "time", "event", "user", "decision", "server", "scopes / reason");
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode e = JSON.readTree(line);
+            String time = e.path("time").asText();
+            time = time.length() >= 19 ? time.substring(11, 19) : time;
+            List<String> detail = new ArrayList<>();
+            String asked = join(e.path("scopesRequested"));
+            if (e.has("scopesGranted") && !e.path("scopesGranted").isEmpty()) {
+                String granted = join(e.path("scopesGranted"));
+                detail.add(asked.isEmpty() || asked.equals(granted) ? "granted " + granted : "asked " + asked + ", granted " + granted);
+            } else if (e.has("scopesRequested") && !e.path("scopesRequested").isEmpty()) {
+                detail.add("asked " + join(e.path("scopesRequested")));
+            }
+            if (e.hasNonNull("reason")) {
+                detail.add(e.path("reason").asText());
+            }
+            out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", time, e.path("event").asText(), e.path("user").asText("-"),
+                    e.path("decision").asText(), server(issuer, e), String.join("; ", detail));
+        }
+        out.println("    (" + lines.size() + " JSON lines in audit.jsonl, shown as a table; no token bytes are ever written there)");
+    }
+
+    private static String server(SampleIssuerProcess.Endpoints issuer, JsonNode e) {
+        String resource = e.path("resource").asText("");
+        if (resource.equals(issuer.notes())) {
+            return "notes";
+        }
+        if (resource.equals(issuer.tickets())) {
+            return "tickets";
+        }
+        return resource.isEmpty() ? "-" : resource;
+    }
+
+    private static String join(JsonNode array) {
+        List<String> s = new ArrayList<>();
+        array.forEach(n -> s.add(n.asText()));
+        return String.join(" ", s);
+    }
+}

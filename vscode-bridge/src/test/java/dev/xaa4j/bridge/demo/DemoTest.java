@@ -1,0 +1,73 @@
+package dev.xaa4j.bridge.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue acceptance 6: the README's demo, headless, end to end. Runs {@link DemoMain} in a child JVM (the
+ * sample issuer, {@code xaa} commands and bridges are its own children) with the real OS keyring, so only
+ * inside {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}), as CI runs it.
+ */
+class DemoTest {
+
+    @Test
+    void theDemoSignsInCallsToolsThroughTheBridgeShowsBobsRefusalAndTheAuditLog() throws Exception {
+        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), DemoMain.class.getName())
+                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        CompletableFuture<String> out = read(p.getInputStream());
+        CompletableFuture<String> err = read(p.getErrorStream());
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("the demo finishes").isTrue();
+        String stdout = out.get(10, TimeUnit.SECONDS);
+        String stderr = err.get(10, TimeUnit.SECONDS);
+
+        assertThat(p.exitValue()).as(stdout + stderr).isZero();
+        assertThat(stdout).contains("signed in as alice", "signed in as bob");
+        assertThat(stderr).contains("DEMO AID: filling the sample issuer's login form as alice");
+        // alice: whoami, her note, her ticket
+        assertThat(stdout).containsPattern("whoami +ok +\\{.*\"sub\":\"alice\"")
+                .containsPattern("add_note +ok +.*alice's note, written through xaa bridge")
+                .containsPattern("list_notes +ok +.*alice's note, written through xaa bridge")
+                .containsPattern("create_ticket +ok +.*VPN drops every hour");
+        // bob: reads notes, his write is refused with the bridge's error, tickets are not for him
+        assertThat(stdout).containsPattern("whoami +ok +\\{.*\"sub\":\"bob\"")
+                .containsPattern("add_note +REFUSED +JSON-RPC error -32011 access_denied: .*notes\\.write")
+                .containsPattern("list_notes +ok +\\{\"notes\":\\[\\]\\}")
+                .containsPattern("list_tickets +REFUSED +JSON-RPC error -32011 .*'tickets'");
+        // the issuer's audit lines, each decision
+        assertThat(stdout).containsPattern("token-exchange +alice +allow +notes")
+                .containsPattern("jwt-bearer +bob +allow +notes")
+                .containsPattern("token-exchange +bob +deny +tickets");
+        assertThat(stdout + stderr).as("no token bytes").doesNotContain("eyJ");
+
+        Matcher config = Pattern.compile("XAA_CONFIG=(\\S+)/config\\.json").matcher(stdout);
+        assertThat(config.find()).isTrue();
+        assertThat(Path.of(config.group(1))).as("the temporary directory is removed").doesNotExist();
+        assertThat(p.descendants().filter(ProcessHandle::isAlive)).as("no child process left").isEmpty();
+    }
+
+    private static CompletableFuture<String> read(InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (in) {
+                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        }, "demo-test-pipe");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+}
