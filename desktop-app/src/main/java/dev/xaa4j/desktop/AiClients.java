@@ -1,0 +1,95 @@
+package dev.xaa4j.desktop;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.bridge.config.ClientInstaller;
+import dev.xaa4j.bridge.config.ClientInstaller.Client;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * "Copy VS Code config" and "Add to Claude Desktop": the same entries as {@code xaa install}
+ * ({@link ClientInstaller}), running {@code xaa bridge NAME}. No secret is ever part of them.
+ *
+ * <p>The command is the {@code xaa} launcher when one is known (system property {@code xaa.launcher}, or
+ * {@code xaa} on the {@code PATH}); otherwise this app's own jar, which contains the bridge
+ * ({@code java -cp xaa-desktop.jar dev.xaa4j.bridge.Main bridge NAME}).
+ */
+public final class AiClients {
+
+    private final String command;
+    private final List<String> commandArgs;
+    private final Map<String, String> env;
+    private final Path home;
+
+    public AiClients(String command, List<String> commandArgs, Map<String, String> env, Path home) {
+        this.command = command;
+        this.commandArgs = List.copyOf(commandArgs);
+        this.env = Map.copyOf(env);
+        this.home = home;
+    }
+
+    /** Finds the {@code xaa} launcher, else runs the bridge from this process's classpath. */
+    public static AiClients forCurrentUser() {
+        Map<String, String> env = System.getenv();
+        String launcher = System.getProperty("xaa.launcher");
+        if (launcher == null) {
+            launcher = onPath("xaa", env.getOrDefault("PATH", "")).map(Path::toString).orElse(null);
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        if (launcher != null) {
+            return new AiClients(Path.of(launcher).toAbsolutePath().toString(), List.of(), env, home);
+        }
+        return new AiClients(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                List.of("-cp", classpath(), "dev.xaa4j.bridge.Main"), env, home);
+    }
+
+    /** The VS Code {@code mcp.json} snippet, ready to paste: {@code {"servers": {NAME: {...}}}}. */
+    public String vscodeSnippet(String server) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.putObject("servers").set(server, ClientInstaller.entry(Client.VSCODE, command, commandArgs, server));
+        return ClientInstaller.pretty(root);
+    }
+
+    /** Claude Desktop's config file on this platform. */
+    public Path claudeConfigFile() {
+        return ClientInstaller.configFile(Client.CLAUDE, null, env, System.getProperty("os.name", ""), home);
+    }
+
+    /** Adds (or replaces) the entry in Claude Desktop's config, keeping every other entry. */
+    public String addToClaude(String server) {
+        Path file = claudeConfigFile();
+        ClientInstaller.Outcome outcome = ClientInstaller.install(Client.CLAUDE, file, server,
+                ClientInstaller.entry(Client.CLAUDE, command, commandArgs, server), true);
+        return switch (outcome) {
+            case ADDED -> "Added \"" + server + "\" to Claude Desktop (" + file + "). Restart Claude Desktop to use it.";
+            case REPLACED -> "Updated \"" + server + "\" in Claude Desktop (" + file + "). Restart Claude Desktop to use it.";
+            case UNCHANGED -> "Claude Desktop already has \"" + server + "\".";
+        };
+    }
+
+    private static java.util.Optional<Path> onPath(String name, String path) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isBlank()) {
+                Path p = Path.of(dir, name);
+                if (Files.isExecutable(p)) {
+                    return java.util.Optional.of(p);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String classpath() {
+        String cp = System.getProperty("java.class.path");
+        StringBuilder out = new StringBuilder();
+        for (String part : cp.split(java.io.File.pathSeparator)) {
+            if (!part.isBlank()) {
+                out.append(out.length() == 0 ? "" : java.io.File.pathSeparator).append(Path.of(part).toAbsolutePath());
+            }
+        }
+        return out.toString();
+    }
+}

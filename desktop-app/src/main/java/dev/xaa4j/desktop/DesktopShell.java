@@ -1,0 +1,223 @@
+package dev.xaa4j.desktop;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.ConnectorEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * Wires the app together on a stage: the {@link Engine} from the shared config file, the {@link DesktopModel},
+ * the {@link MainWindow} and, where the desktop has one, the {@link TrayController}. Used by {@link DesktopApp}
+ * and directly by the TestFX tests.
+ */
+public final class DesktopShell {
+
+    /**
+     * @param configFile the shared {@code xaa} config file
+     * @param engine     where the session and secrets live, the browser command
+     * @param tray       try the system tray (false: window only)
+     * @param pollEvery  status poll period (the countdown's tick)
+     * @param keepWarm   how often each server is asked for a token
+     * @param broker     the broker socket to serve bridges on (the one {@code xaa agent} uses), or null for none
+     */
+    public record Options(Path configFile, Map<String, String> env, Engine.Options engine, boolean tray,
+                          Duration pollEvery, Duration keepWarm, Path broker) {
+    }
+
+    private final Stage stage;
+    private final Engine engine;
+    private final DesktopModel model;
+    private final MainWindow window;
+    private final Path settingsFile;
+    private final BrokerHost broker;
+    private String noticeText = "";
+    private final boolean firstRun;
+    private Settings settings;
+    private Optional<TrayController> tray = Optional.empty();
+    private volatile boolean quitting;
+    private long lastNotification = System.nanoTime() - Duration.ofMinutes(1).toNanos();
+
+    private DesktopShell(Stage stage, Options options) {
+        this.stage = stage;
+        this.settingsFile = Settings.fileBeside(options.configFile());
+        this.firstRun = !java.nio.file.Files.exists(settingsFile);
+        this.settings = Settings.load(settingsFile);
+        this.engine = new Engine(new ConfigStore(options.configFile(), options.env()), options.engine());
+        this.model = new DesktopModel(engine, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
+        this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
+        engine.addListener(this::notifyIfNeeded);
+        this.broker = options.broker() == null ? null : BrokerHost.attach(engine, options.broker(),
+                n -> {
+                    model.signInNeededBy(n.server());
+                    Platform.runLater(() -> signInNotification(n.server()));
+                },
+                text -> Platform.runLater(() -> window.setNotice("broker", text)));
+    }
+
+    /** A bridge needs a sign-in: a tray notification, or without a tray the window comes up. */
+    private void signInNotification(String server) {
+        if (tray.isPresent()) {
+            notifyOnce("Sign-in needed", "An AI tool wants to use \"" + server
+                    + "\". Choose Sign in from the xaa4j icon.");
+        } else {
+            openWindow();
+        }
+    }
+
+    /** Builds everything on {@code stage} and starts the model. FX thread. */
+    public static DesktopShell open(Stage stage, Options options) {
+        DesktopShell shell = new DesktopShell(stage, options);
+        shell.show(options);
+        return shell;
+    }
+
+    public DesktopModel model() {
+        return model;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Optional<BrokerHost> broker() {
+        return Optional.ofNullable(broker);
+    }
+
+    public Optional<TrayController> tray() {
+        return tray;
+    }
+
+    /** Why there is no tray icon, or empty. */
+    public String notice() {
+        return noticeText;
+    }
+
+    private void show(Options options) {
+        Scene scene = new Scene(window.root(), settings.width(), settings.height());
+        window.installShortcuts(scene);
+        stage.setScene(scene);
+        stage.setTitle("xaa4j — company sign-in for your AI tools");
+        stage.setMinWidth(420);
+        stage.setMinHeight(320);
+        if (!Double.isNaN(settings.x()) && !Double.isNaN(settings.y())) {
+            stage.setX(settings.x());
+            stage.setY(settings.y());
+        }
+        stage.setOnHiding(e -> saveBounds());
+
+        if (options.tray()) {
+            TrayController.Result r = TrayController.create(stage, model, this::openWindow, this::quit);
+            tray = r.tray();
+            if (tray.isEmpty()) {
+                showNotice(r.whyNot());
+            }
+        } else {
+            showNotice("The tray icon is turned off (--no-tray); this window is the app.");
+        }
+        if (tray.isPresent()) {
+            Platform.setImplicitExit(false);
+            stage.setOnCloseRequest(e -> {
+                saveBounds();
+                // closing the window keeps the app in the tray
+            });
+            if (!settings.startInTray() || firstRun) {
+                stage.show(); // the first time, show where things are; later, start quietly in the tray
+            }
+        } else {
+            stage.setOnCloseRequest(e -> quit());
+            stage.show();
+        }
+        model.start(options.pollEvery());
+    }
+
+    private void showNotice(String text) {
+        noticeText = text;
+        window.setNotice("tray", text);
+    }
+
+    private void render(DesktopModel.View v) {
+        if (quitting) {
+            return;
+        }
+        window.render(v);
+        tray.ifPresent(t -> t.render(v));
+    }
+
+    /** A bridge (or the renewal timer) found the session gone: say so in the tray instead of opening a browser. */
+    private void notifyIfNeeded(ConnectorEvent event) {
+        if (event instanceof ConnectorEvent.SignInRequired) {
+            Platform.runLater(() -> tray.ifPresent(t -> notifyOnce("Sign-in needed",
+                    "Your AI tools need you to sign in. Choose Sign in from the xaa4j icon.")));
+        }
+    }
+
+    /** At most one balloon per half minute: several bridges noticing the same thing is one message. FX thread. */
+    private void notifyOnce(String title, String text) {
+        long now = System.nanoTime();
+        if (tray.isPresent() && now - lastNotification > Duration.ofSeconds(30).toNanos()) {
+            lastNotification = now;
+            tray.get().notify(title, text);
+        }
+    }
+
+    public void openWindow() {
+        Platform.runLater(() -> {
+            stage.show();
+            stage.toFront();
+            stage.requestFocus();
+        });
+    }
+
+    /** Saves the window's bounds, stops the model and the engine, removes the tray icon, exits JavaFX. */
+    public void quit() {
+        close();
+        Platform.exit();
+    }
+
+    /** Everything {@link #quit} does except ending JavaFX (tests open several shells in one toolkit). */
+    public void close() {
+        if (quitting) {
+            return;
+        }
+        quitting = true;
+        saveBounds();
+        if (broker != null) {
+            broker.close();
+        }
+        model.close();
+        engine.close();
+        tray.ifPresent(TrayController::hide);
+    }
+
+    private void saveBounds() {
+        if (stage.getScene() != null && stage.getWidth() > 0) {
+            saveSettings(settings.withBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
+        }
+    }
+
+    private synchronized void saveSettings(Settings s) {
+        settings = s.withBounds(stage.getWidth() > 0 ? stage.getX() : s.x(), stage.getWidth() > 0 ? stage.getY() : s.y(),
+                stage.getWidth() > 0 ? stage.getWidth() : s.width(), stage.getHeight() > 0 ? stage.getHeight() : s.height());
+        Settings snapshot = settings;
+        if (quitting) {
+            write(snapshot); // the model's thread is gone; the app is ending anyway
+        } else {
+            model.runInBackground(() -> write(snapshot)); // no file I/O on the FX thread
+        }
+    }
+
+    private void write(Settings s) {
+        try {
+            s.save(settingsFile);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(DesktopShell.class).warn("cannot save {}: {}", settingsFile, e.toString());
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package dev.xaa4j.desktop;
+
+import dev.xaa4j.desktop.DesktopModel.ServerRow;
+import dev.xaa4j.desktop.DesktopModel.View;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.AccessibleRole;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+/**
+ * The window: the account, the servers table with per-server actions, add-by-address, the activity list. It
+ * only renders {@link View}s and forwards clicks to the {@link DesktopModel}; nothing here blocks. Every
+ * control has a mnemonic or a labelled mnemonic, an accessible text, and a size in {@code em} (the text-size
+ * choice scales the whole window).
+ */
+public final class MainWindow {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final DesktopModel model;
+    private final AiClients aiClients;
+    private final BorderPane root = new BorderPane();
+    private final Label notice = new Label();
+    private final java.util.Map<String, String> notices = new java.util.LinkedHashMap<>();
+    private final Label problem = new Label();
+    private final Label user = new Label();
+    private final Label idp = new Label();
+    private final Label session = new Label();
+    private final Button signIn = new Button("_Sign in");
+    private final Button signOut = new Button("Sign _out");
+    private final Button cancel = new Button("_Cancel sign-in");
+    private final ProgressIndicator progress = new ProgressIndicator();
+    private final Label progressText = new Label("Finish signing in in your browser window…");
+    private final TableView<ServerRow> table = new TableView<>();
+    private final ObservableList<ServerRow> rows = FXCollections.observableArrayList();
+    private final Button copyVscode = new Button("Copy _VS Code config");
+    private final Button addClaude = new Button("Add to C_laude Desktop");
+    private final Button remove = new Button("_Remove server");
+    private final TextField addUrl = new TextField();
+    private final Button add = new Button("_Add");
+    private final Label feedback = new Label();
+    private final Label actionResult = new Label();
+    private final ListView<String> activity = new ListView<>();
+    private final ChoiceBox<Double> textScale = new ChoiceBox<>(FXCollections.observableArrayList(1.0, 1.5, 2.0));
+    private final CheckBox startInTray = new CheckBox("Start in the _tray");
+    private final javafx.beans.property.ObjectProperty<java.time.Instant> now =
+            new javafx.beans.property.SimpleObjectProperty<>(java.time.Instant.now());
+
+    public MainWindow(DesktopModel model, AiClients aiClients, Settings settings, Consumer<Settings> onSettings) {
+        this.model = model;
+        this.aiClients = aiClients;
+        root.setId("root");
+        root.setPadding(new Insets(12));
+        notice.setId("notice");
+        notice.setWrapText(true);
+        notice.setMaxWidth(Double.MAX_VALUE);
+        notice.setStyle("-fx-padding: 0.5em 1em; -fx-background-color: #e8f0fe;");
+        notice.setVisible(false);
+        notice.setManaged(false);
+        root.setTop(new VBox(8, notice, problemBanner(), accountPane()));
+        root.setCenter(serversPane());
+        root.setBottom(new VBox(8, activityPane(), settingsPane(settings, onSettings)));
+        BorderPane.setMargin(root.getCenter(), new Insets(8, 0, 8, 0));
+        applyTextScale(settings.textScale());
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    /** Standing notes about the app itself (why there is no tray icon, who serves the AI tools), by topic. */
+    public void setNotice(String topic, String text) {
+        if (text == null || text.isBlank()) {
+            notices.remove(topic);
+        } else {
+            notices.put(topic, text);
+        }
+        notice.setText(String.join("\n", notices.values()));
+        notice.setVisible(!notices.isEmpty());
+        notice.setManaged(!notices.isEmpty());
+    }
+
+    /** Copies a view into the controls. FX thread only. */
+    public void render(View v) {
+        var a = v.account();
+        user.setText(a.user().orElse(a.configured() ? "not signed in" : "not set up"));
+        idp.setText(a.idp().isEmpty() ? "not configured" : a.idp());
+        session.setText(a.sessionExpiresAt().map(t -> TIME.format(t.atZone(ZoneId.systemDefault())) + " (in "
+                + PlainLanguage.countdown(Duration.between(v.at(), t)) + ", renewed automatically)").orElse("—"));
+        boolean waiting = v.phase() == DesktopModel.SignInPhase.WAITING_FOR_BROWSER;
+        signIn.setDisable(waiting);
+        signIn.setText(a.signedIn() ? "_Sign in again" : "_Sign in");
+        signOut.setDisable(!a.signedIn() || waiting);
+        cancel.setVisible(waiting);
+        cancel.setManaged(waiting);
+        progress.setVisible(waiting);
+        progress.setManaged(waiting);
+        progressText.setVisible(waiting);
+        progressText.setManaged(waiting);
+        problem.setText(v.problem().map(PlainLanguage.Problem::text).orElse(""));
+        problem.setVisible(v.problem().isPresent());
+        problem.setManaged(v.problem().isPresent());
+
+        if (!rows.equals(v.servers())) {
+            String selected = table.getSelectionModel().getSelectedItem() == null ? null
+                    : table.getSelectionModel().getSelectedItem().name();
+            rows.setAll(v.servers());
+            for (int i = 0; selected != null && i < rows.size(); i++) {
+                if (rows.get(i).name().equals(selected)) {
+                    table.getSelectionModel().select(i);
+                }
+            }
+        }
+        now.set(v.at());
+        feedback.setText(v.addFeedback());
+        var lines = v.activity().stream().map(x -> TIME.format(x.at().atZone(ZoneId.systemDefault())) + "  " + x.text()).toList();
+        if (!lines.equals(activity.getItems())) {
+            activity.getItems().setAll(lines);
+        }
+        updateRowButtons();
+    }
+
+    public void applyTextScale(double scale) {
+        root.setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", 13 * scale));
+        for (TableColumn<ServerRow, ?> c : table.getColumns()) {
+            c.setPrefWidth((Double) c.getUserData() * 13 * scale);
+        }
+    }
+
+    private Label problemBanner() {
+        problem.setId("problem");
+        problem.setWrapText(true);
+        problem.setMaxWidth(Double.MAX_VALUE);
+        problem.setStyle("-fx-background-color: #fff3cd; -fx-text-fill: #533f03; -fx-padding: 0.6em; "
+                + "-fx-border-color: #e0c36b; -fx-border-radius: 0.3em; -fx-background-radius: 0.3em;");
+        problem.setAccessibleRole(AccessibleRole.TEXT);
+        problem.setAccessibleHelp("What needs your attention, and what to do next");
+        problem.setVisible(false);
+        problem.setManaged(false);
+        return problem;
+    }
+
+    private Parent accountPane() {
+        GridPane g = new GridPane();
+        g.setHgap(12);
+        g.setVgap(4);
+        user.setId("user");
+        idp.setId("idp");
+        session.setId("session");
+        g.addRow(0, bold("Signed in as"), user);
+        g.addRow(1, bold("Sign-in service"), idp);
+        g.addRow(2, bold("Session until"), session);
+        user.setAccessibleText("Signed in as");
+        signIn.setId("signIn");
+        signOut.setId("signOut");
+        cancel.setId("cancelSignIn");
+        signIn.setAccessibleHelp("Opens your browser to sign in to your company account");
+        signOut.setAccessibleHelp("Signs out; your AI tools lose access until you sign in again");
+        signIn.setOnAction(e -> model.signIn());
+        signOut.setOnAction(e -> model.signOut());
+        cancel.setOnAction(e -> model.cancelSignIn());
+        progress.setPrefSize(20, 20);
+        progress.setMaxSize(Region.USE_PREF_SIZE_VALUE, Region.USE_PREF_SIZE_VALUE);
+        progressText.setId("signInProgress");
+        cancel.setVisible(false);
+        cancel.setManaged(false);
+        progress.setVisible(false);
+        progress.setManaged(false);
+        progressText.setVisible(false);
+        progressText.setManaged(false);
+        FlowPane buttons = new FlowPane(8, 8, signIn, signOut, progress, progressText, cancel);
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(8, g, buttons);
+        TitledPane pane = new TitledPane("Account", box);
+        pane.setCollapsible(false);
+        return pane;
+    }
+
+    private Parent serversPane() {
+        table.setId("servers");
+        table.setItems(rows);
+        table.setAccessibleText("MCP servers and their state");
+        table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        table.setPlaceholder(new Label("No servers yet: add one by its address below."));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().add(column("Name", 7, ServerRow::name));
+        table.getColumns().add(column("Address", 17, ServerRow::url));
+        table.getColumns().add(column("State", 10, ServerRow::stateText));
+        table.getColumns().add(column("Scopes", 12, r -> String.join(" ", r.scopes())));
+        // the countdown follows `now` (set from each view), so rows need not be replaced every second
+        table.getColumns().add(observableColumn("Expires", 6, r -> javafx.beans.binding.Bindings.createStringBinding(() -> r.expiresAt()
+                .map(t -> PlainLanguage.countdown(Duration.between(now.get(), t))).orElse("—"), now)));
+        table.getColumns().add(column("Problem", 20, ServerRow::lastError));
+        table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(ServerRow item, boolean empty) {
+                super.updateItem(item, empty);
+                setAccessibleText(item == null || empty ? null : item.name() + ": " + item.stateText()
+                        + (item.lastError().isEmpty() ? "" : ". " + item.lastError()));
+            }
+        });
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> updateRowButtons());
+        // arriving by keyboard selects the first row, so the row actions apply at once
+        table.focusedProperty().addListener((o, was, now) -> {
+            if (now && table.getSelectionModel().isEmpty() && !rows.isEmpty()) {
+                table.getSelectionModel().select(0);
+                table.getFocusModel().focus(0);
+            }
+        });
+        VBox.setVgrow(table, Priority.ALWAYS);
+
+        Label serversLabel = new Label("S_ervers");
+        serversLabel.setMnemonicParsing(true);
+        serversLabel.setLabelFor(table);
+        serversLabel.setStyle("-fx-font-weight: bold;");
+
+        copyVscode.setId("copyVscode");
+        addClaude.setId("addClaude");
+        remove.setId("removeServer");
+        copyVscode.setAccessibleHelp("Copies the selected server's VS Code mcp.json entry to the clipboard");
+        addClaude.setAccessibleHelp("Adds the selected server to Claude Desktop's configuration");
+        copyVscode.setOnAction(e -> selected().ifPresent(r -> {
+            ClipboardContent c = new ClipboardContent();
+            c.putString(aiClients.vscodeSnippet(r.name()));
+            Clipboard.getSystemClipboard().setContent(c);
+            actionResult.setText("Copied the VS Code entry for \"" + r.name() + "\". Paste it into your mcp.json.");
+        }));
+        addClaude.setOnAction(e -> selected().ifPresent(r -> model.runInBackground(() -> {
+            String text;
+            try {
+                text = aiClients.addToClaude(r.name());
+            } catch (RuntimeException ex) {
+                text = "Could not update Claude Desktop: " + ex.getMessage();
+            }
+            String t = text;
+            javafx.application.Platform.runLater(() -> actionResult.setText(t));
+        })));
+        remove.setOnAction(e -> selected().ifPresent(r -> model.removeServer(r.name())));
+        actionResult.setId("actionResult");
+        actionResult.setWrapText(true);
+        FlowPane rowActions = new FlowPane(8, 8, copyVscode, addClaude, remove);
+
+        Label addLabel = new Label("A_dd a server by address:");
+        addLabel.setMnemonicParsing(true);
+        addLabel.setLabelFor(addUrl);
+        addUrl.setId("addUrl");
+        addUrl.setPromptText("https://mcp.example.com/notes/mcp");
+        addUrl.setAccessibleText("Address of the MCP server to add");
+        HBox.setHgrow(addUrl, Priority.ALWAYS);
+        add.setId("addServer");
+        add.setOnAction(e -> submitAdd());
+        addUrl.setOnAction(e -> submitAdd());
+        feedback.setId("addFeedback");
+        feedback.setWrapText(true);
+        HBox addRow = new HBox(8, addLabel, addUrl, add);
+        addRow.setAlignment(Pos.CENTER_LEFT);
+        return new VBox(6, serversLabel, table, rowActions, actionResult, addRow, feedback);
+    }
+
+    private Parent activityPane() {
+        activity.setId("activity");
+        activity.setPrefHeight(130);
+        activity.setAccessibleText("Recent activity");
+        Label l = new Label("Activit_y");
+        l.setMnemonicParsing(true);
+        l.setLabelFor(activity);
+        l.setStyle("-fx-font-weight: bold;");
+        return new VBox(4, l, activity);
+    }
+
+    private Parent settingsPane(Settings settings, Consumer<Settings> onSettings) {
+        Label l = new Label("Te_xt size:");
+        l.setMnemonicParsing(true);
+        l.setLabelFor(textScale);
+        textScale.setId("textScale");
+        textScale.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return d == null ? "" : Math.round(d * 100) + " %";
+            }
+
+            @Override
+            public Double fromString(String s) {
+                return Double.parseDouble(s.replace("%", "").trim()) / 100;
+            }
+        });
+        textScale.setAccessibleText("Text size");
+        textScale.setValue(settings.textScale());
+        startInTray.setId("startInTray");
+        startInTray.setSelected(settings.startInTray());
+        Settings[] current = {settings};
+        textScale.valueProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                applyTextScale(b);
+                current[0] = current[0].withTextScale(b);
+                onSettings.accept(current[0]);
+            }
+        });
+        startInTray.selectedProperty().addListener((o, a, b) -> {
+            current[0] = current[0].withStartInTray(b);
+            onSettings.accept(current[0]);
+        });
+        HBox box = new HBox(8, l, textScale, startInTray);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+
+    private void submitAdd() {
+        String url = addUrl.getText();
+        if (url == null || url.isBlank()) {
+            feedback.setText("Type or paste the server's address first.");
+            return;
+        }
+        add.setDisable(true);
+        model.addServer(url).whenComplete((name, error) -> javafx.application.Platform.runLater(() -> {
+            add.setDisable(false);
+            if (error == null) {
+                addUrl.clear();
+            }
+        }));
+    }
+
+    private void updateRowButtons() {
+        boolean none = table.getSelectionModel().getSelectedItem() == null;
+        copyVscode.setDisable(none);
+        addClaude.setDisable(none);
+        remove.setDisable(none);
+    }
+
+    private java.util.Optional<ServerRow> selected() {
+        return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem());
+    }
+
+    private static TableColumn<ServerRow, String> column(String title, double em,
+                                                         java.util.function.Function<ServerRow, String> value) {
+        return observableColumn(title, em, r -> new ReadOnlyStringWrapper(value.apply(r)));
+    }
+
+    private static TableColumn<ServerRow, String> observableColumn(String title, double em,
+            java.util.function.Function<ServerRow, javafx.beans.value.ObservableValue<String>> value) {
+        TableColumn<ServerRow, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(d -> value.apply(d.getValue()));
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                // the full text when a narrow column cuts it
+                if (empty || item == null || item.isEmpty()) {
+                    setTooltip(null);
+                } else if (getTooltip() == null) {
+                    setTooltip(new javafx.scene.control.Tooltip(item));
+                } else {
+                    getTooltip().setText(item);
+                }
+            }
+        });
+        c.setUserData(em);
+        c.setPrefWidth(em * 13);
+        c.setId("col-" + title.toLowerCase(Locale.ROOT).replace(' ', '-'));
+        return c;
+    }
+
+    private static Label bold(String text) {
+        Label l = new Label(text);
+        l.setStyle("-fx-font-weight: bold;");
+        return l;
+    }
+
+    /** Keeps {@code Region} constants readable above. */
+    private static final class Region {
+        static final double USE_PREF_SIZE_VALUE = javafx.scene.layout.Region.USE_PREF_SIZE;
+    }
+
+    /** Keyboard: Escape cancels a running sign-in. */
+    void installShortcuts(javafx.scene.Scene scene) {
+        scene.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE && cancel.isVisible()) {
+                model.cancelSignIn();
+            }
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package dev.xaa4j.desktop;
+
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.signin.SignInFailedException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What the window says, for people who do not know OAuth: one label per server state, and for every failure
+ * what happened plus the next step. No token values reach this class (events and exceptions carry none).
+ */
+public final class PlainLanguage {
+
+    /** A failure as a person reads it: what happened, and what to do next. */
+    public record Problem(String what, String next) {
+        public String text() {
+            return what + " " + next;
+        }
+    }
+
+    private PlainLanguage() {
+    }
+
+    /** The state column. {@code lastError} decides between "revoked" and "not enabled" for a denial. */
+    public static String state(ServerState state, Optional<String> lastError, boolean hadAccess) {
+        return switch (state) {
+            case IDLE -> "Not used yet";
+            case READY -> "Working";
+            case DEGRADED -> "Working, renewal delayed";
+            case DENIED -> notEnabled(lastError) ? "Not enabled for you"
+                    : hadAccess || lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("revok")).orElse(false)
+                    ? "Access revoked" : "No access";
+            case SIGN_IN_REQUIRED -> "Sign-in needed";
+            case FAILED -> "Not reachable";
+        };
+    }
+
+    /** The next step for a server row in a state that needs one. */
+    public static Optional<Problem> serverProblem(String server, ServerState state, Optional<String> lastError,
+                                                  boolean hadAccess) {
+        return switch (state) {
+            case DENIED -> Optional.of(notEnabled(lastError)
+                    ? new Problem("Your administrator has not enabled \"" + server + "\" for you.",
+                            "Ask your IT administrator to enable it, or remove the server.")
+                    : hadAccess || lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("revok")).orElse(false)
+                    ? new Problem("Your access to \"" + server + "\" was revoked.",
+                            "Ask your IT administrator if you still need it; your AI tools cannot use it until then.")
+                    : new Problem("You do not have access to \"" + server + "\".",
+                            "Ask your IT administrator for access."));
+            case SIGN_IN_REQUIRED -> Optional.of(new Problem("Your sign-in has ended.", "Choose Sign in to continue."));
+            case FAILED -> Optional.of(new Problem("\"" + server + "\" or its sign-in service cannot be reached right now.",
+                    "Check your network or VPN; it is retried automatically."));
+            default -> Optional.empty();
+        };
+    }
+
+    /** A failed action (sign-in, add server) as a person reads it. */
+    public static Problem failure(Throwable error, String idpHost) {
+        Throwable e = unwrap(error);
+        if (e instanceof CancellationException) {
+            return new Problem("Sign-in was cancelled.", "Choose Sign in when you are ready.");
+        }
+        if (e instanceof ServerNotEnabledException s) {
+            return new Problem("Your administrator has not enabled \"" + s.server() + "\" for you.",
+                    "Ask your IT administrator to enable it.");
+        }
+        if (e instanceof AccessDeniedException a) {
+            return new Problem("Access to \"" + a.server() + "\" was refused or revoked.",
+                    "Ask your IT administrator if you need it.");
+        }
+        if (e instanceof SignInRequiredException) {
+            return new Problem("You are not signed in.", "Choose Sign in.");
+        }
+        if (unreachable(e)) {
+            return new Problem("Cannot reach your sign-in service" + (idpHost == null ? "" : " (" + idpHost + ")") + ".",
+                    "Check your network or VPN connection, then try again.");
+        }
+        if (e instanceof SignInFailedException) {
+            return new Problem(e.getMessage(), "Choose Sign in to try again.");
+        }
+        if (e instanceof DiscoveryException) {
+            return new Problem("This address does not look like an MCP server that supports company sign-in.",
+                    "Check the address with whoever gave it to you. Details: " + e.getMessage());
+        }
+        if (e instanceof ConfigurationException) {
+            return new Problem("This app is not set up correctly: " + e.getMessage(),
+                    "Ask your IT administrator to check the configuration.");
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new Problem(e.getMessage() + ".", "Check what you typed and try again.");
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new Problem("Something went wrong: " + msg, "Try again; if it keeps happening, ask your IT administrator.");
+    }
+
+    /** "4 min 05 s", "59 s", "expired". */
+    public static String countdown(Duration left) {
+        if (left.isNegative() || left.isZero()) {
+            return "expired";
+        }
+        long s = left.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+
+    static boolean notEnabled(Optional<String> lastError) {
+        return lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("not enabled")).orElse(false);
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamUnavailableException || t instanceof ConnectException
+                    || t instanceof HttpTimeoutException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.xaa4j.desktop;
+
+import com.dustinredmond.fxtrayicon.FXTrayIcon;
+import dev.xaa4j.desktop.DesktopModel.TrayState;
+import dev.xaa4j.desktop.DesktopModel.View;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Optional;
+import javafx.scene.control.MenuItem;
+import javafx.stage.Stage;
+
+/**
+ * The system-tray icon (FXTrayIcon over AWT {@code SystemTray}): its picture shows the state (grey: signed
+ * out, green: signed in, orange with "!": needs attention) and its menu has Sign in, Sign out, Open, one line
+ * per server with its state, Quit. The menu is rebuilt only when its text changes.
+ */
+public final class TrayController {
+
+    private final FXTrayIcon icon;
+    private final DesktopModel model;
+    private final Runnable open;
+    private final Runnable quit;
+    private TrayState shownState;
+    private List<String> shownMenu = List.of();
+
+    private TrayController(FXTrayIcon icon, DesktopModel model, Runnable open, Runnable quit) {
+        this.icon = icon;
+        this.model = model;
+        this.open = open;
+        this.quit = quit;
+    }
+
+    /**
+     * The tray icon, or why there is none: no AWT (headless), no desktop integration, or no tray host (the
+     * usual case on a bare X server or some Wayland desktops).
+     */
+    public static Result create(Stage stage, DesktopModel model, Runnable open, Runnable quit) {
+        String why = unsupportedReason();
+        if (why != null) {
+            return new Result(Optional.empty(), why);
+        }
+        try {
+            FXTrayIcon icon = new FXTrayIcon(stage, image(TrayState.SIGNED_OUT), 22, 22);
+            icon.setApplicationTitle("xaa4j");
+            icon.setTrayIconTooltip("xaa4j: signed out");
+            TrayController c = new TrayController(icon, model, open, quit);
+            icon.setOnAction(e -> open.run());
+            c.rebuildMenu(List.of("Signed out"), false);
+            icon.show();
+            return new Result(Optional.of(c), null);
+        } catch (RuntimeException | Error e) {
+            return new Result(Optional.empty(), "The system tray refused the icon (" + e + ").");
+        }
+    }
+
+    /** A tray controller, or the reason there is none. */
+    public record Result(Optional<TrayController> tray, String whyNot) {
+    }
+
+    static String unsupportedReason() {
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            return "This session has no graphical desktop for a tray icon (java.awt.headless).";
+        }
+        try {
+            if (!FXTrayIcon.isSupported()) {
+                return "Your desktop has no system tray (notification area), so xaa4j stays in this window. "
+                        + "Closing the window quits the app.";
+            }
+        } catch (RuntimeException | Error e) {
+            return "The system tray is not available (" + e.getMessage() + ").";
+        }
+        return null;
+    }
+
+    /** Follows a view: icon and tooltip by state, menu lines per server. FX thread. */
+    public void render(View v) {
+        if (v.tray() != shownState) {
+            shownState = v.tray();
+            icon.setGraphic(image(v.tray()));
+            icon.setTrayIconTooltip(switch (v.tray()) {
+                case SIGNED_OUT -> "xaa4j: signed out";
+                case SIGNED_IN -> "xaa4j: signed in as " + v.account().user().orElse("");
+                case ATTENTION -> "xaa4j: needs your attention";
+            });
+        }
+        List<String> lines = v.servers().isEmpty() ? List.of("No servers set up")
+                : v.servers().stream().map(r -> r.name() + ": " + r.stateText()).toList();
+        if (!lines.equals(shownMenu) || v.account().signedIn() != signedInShown) {
+            rebuildMenu(lines, v.account().signedIn());
+        }
+    }
+
+    private boolean signedInShown;
+
+    private void rebuildMenu(List<String> serverLines, boolean signedIn) {
+        shownMenu = serverLines;
+        signedInShown = signedIn;
+        icon.clear();
+        MenuItem in = new MenuItem(signedIn ? "Sign in again" : "Sign in");
+        in.setOnAction(e -> model.signIn());
+        MenuItem out = new MenuItem("Sign out");
+        out.setOnAction(e -> model.signOut());
+        out.setDisable(!signedIn);
+        MenuItem openItem = new MenuItem("Open");
+        openItem.setOnAction(e -> open.run());
+        icon.addMenuItem(openItem);
+        icon.addMenuItem(in);
+        icon.addMenuItem(out);
+        icon.addSeparator();
+        for (String line : serverLines) {
+            MenuItem m = new MenuItem(line);
+            m.setOnAction(e -> open.run());
+            icon.addMenuItem(m);
+        }
+        icon.addSeparator();
+        MenuItem quitItem = new MenuItem("Quit");
+        quitItem.setOnAction(e -> quit.run());
+        icon.addMenuItem(quitItem);
+    }
+
+    /** A balloon notification (e.g. a bridge needs a sign-in). */
+    public void notify(String title, String text) {
+        icon.showInfoMessage(title, text);
+    }
+
+    public boolean isShowing() {
+        return icon.isShowing();
+    }
+
+    public void hide() {
+        icon.hide();
+    }
+
+    /** Draws the icon: a filled circle in the state's colour with a mark, readable at 16–32 px. */
+    static BufferedImage image(TrayState state) {
+        int s = 64;
+        BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        Color fill = switch (state) {
+            case SIGNED_OUT -> new Color(0x8a8f98);
+            case SIGNED_IN -> new Color(0x1f9d55);
+            case ATTENTION -> new Color(0xe67e22);
+        };
+        g.setColor(fill);
+        g.fillOval(2, 2, s - 4, s - 4);
+        g.setColor(Color.WHITE);
+        g.setStroke(new BasicStroke(7f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        switch (state) {
+            case SIGNED_IN -> {
+                g.drawLine(18, 33, 28, 44);
+                g.drawLine(28, 44, 47, 21);
+            }
+            case ATTENTION -> {
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 44));
+                g.drawString("!", 25, 48);
+            }
+            default -> g.drawLine(20, 32, 44, 32);
+        }
+        g.dispose();
+        return img;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.xaa4j.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.broker.BrokerClient;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app's broker hosting, without a window: served, reported, rebuilt, and polite to a running agent. */
+class BrokerHostTest {
+
+    @TempDir
+    static Path issuerState;
+    static SampleIssuer issuer;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = DesktopFixture.startIssuer(issuerState);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        issuer.close();
+    }
+
+    Path socket() throws Exception {
+        Path run = dir.resolve("run");
+        if (!Files.isDirectory(run)) {
+            Files.createDirectories(run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return run.resolve("broker.sock");
+    }
+
+    @Test
+    void servesTheCurrentConnectorReportsSignInNeededAndFollowsRebuilds() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
+        List<String> needed = new CopyOnWriteArrayList<>();
+        List<String> status = new CopyOnWriteArrayList<>();
+        try (Engine engine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             BrokerHost host = BrokerHost.attach(engine, socket(), n -> needed.add(n.server()), status::add)) {
+            engine.reload();
+            assertThat(host.serving()).isTrue();
+            assertThat(status).containsExactly("");
+
+            try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+                bridge.signInNeeded("notes");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (needed.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(needed).containsExactly("notes");
+            }
+
+            engine.connector().orElseThrow().signIn().get(90, TimeUnit.SECONDS);
+            try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(bridge.token("tickets").scopes()).contains("tickets.read");
+            }
+
+            engine.removeServer("tickets"); // rebuilds the connector; the broker follows, the session survives
+            assertThat(host.serving()).isTrue();
+            try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(bridge.token("notes").scopes()).contains("notes.read");
+                assertThatThrownBy(() -> bridge.token("tickets")).isInstanceOf(RuntimeException.class);
+            }
+        }
+        assertThat(Files.exists(socket())).as("the socket is removed on close").isFalse();
+    }
+
+    @Test
+    void stepsAsideWhenAnAgentAlreadyServesTheSocket() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        List<String> status = new CopyOnWriteArrayList<>();
+        try (Engine agentEngine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             BrokerHost agent = BrokerHost.attach(agentEngine, socket(), n -> { }, s -> { });
+             Engine appEngine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             BrokerHost app = BrokerHost.attach(appEngine, socket(), n -> { }, status::add)) {
+            agentEngine.reload();
+            appEngine.reload();
+            assertThat(agent.serving()).isTrue();
+            assertThat(app.serving()).isFalse();
+            assertThat(status).singleElement().asString().startsWith("Another xaa4j agent already serves your AI tools");
+        }
+    }
+}

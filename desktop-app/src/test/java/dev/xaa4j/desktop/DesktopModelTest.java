@@ -1,0 +1,201 @@
+package dev.xaa4j.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.desktop.DesktopModel.ServerRow;
+import dev.xaa4j.desktop.DesktopModel.TrayState;
+import dev.xaa4j.desktop.DesktopModel.View;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The view-model without JavaFX, against the real sample issuer. */
+class DesktopModelTest {
+
+    @TempDir
+    static Path issuerState;
+    static SampleIssuer issuer;
+    @TempDir
+    Path dir;
+    final AtomicReference<View> last = new AtomicReference<>();
+    DesktopModel model;
+    Engine engine;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = DesktopFixture.startIssuer(issuerState);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        issuer.close();
+    }
+
+    @AfterEach
+    void close() {
+        if (model != null) {
+            model.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    void open(Path config, Engine.Options options) {
+        engine = new Engine(new ConfigStore(config, Map.of()), options);
+        model = new DesktopModel(engine, last::set, Clock.systemUTC(), Duration.ofSeconds(2));
+        model.start(Duration.ofMillis(200));
+    }
+
+    View await(String what, Predicate<View> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            View v = last.get();
+            if (v != null && condition.test(v)) {
+                return v;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last view: " + last.get());
+    }
+
+    static ServerRow row(View v, String name) {
+        return v.servers().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void signInShowsTheUserAndEveryServerWorkingWithItsScopesThenARevocationReadsAsAccessRevoked() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets")), DesktopFixture.engine(dir, "alice", null));
+        View before = await("signed-out view", v -> v.servers().size() == 2);
+        assertThat(before.tray()).isEqualTo(TrayState.SIGNED_OUT);
+        assertThat(before.account().signedIn()).isFalse();
+
+        model.signIn();
+        View in = await("both servers working", v -> v.account().signedIn()
+                && v.servers().stream().allMatch(r -> r.state() == ServerState.READY));
+        assertThat(in.account().user()).contains("alice");
+        assertThat(in.account().sessionExpiresAt()).isPresent();
+        assertThat(in.tray()).isEqualTo(TrayState.SIGNED_IN);
+        assertThat(row(in, "notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
+        assertThat(row(in, "tickets").scopes()).containsExactlyInAnyOrder("tickets.read", "tickets.write");
+        assertThat(row(in, "notes").stateText()).isEqualTo("Working");
+        assertThat(row(in, "notes").expiresAt()).isPresent();
+        assertThat(in.activity()).anyMatch(a -> a.text().startsWith("Signed in as alice"));
+        assertThat(in.activity()).anyMatch(a -> a.text().startsWith("notes: access granted (notes.read notes.write)"));
+
+        assertThat(DesktopFixture.revoke(issuer, "alice", "tickets")).isEqualTo(200);
+        try {
+            View revoked = await("tickets revoked", v -> row(v, "tickets").state() == ServerState.DENIED);
+            assertThat(row(revoked, "tickets").stateText()).isEqualTo("Access revoked");
+            assertThat(row(revoked, "tickets").lastError()).contains("Your access to \"tickets\" was revoked")
+                    .contains("Ask your IT administrator");
+            assertThat(revoked.problem()).hasValueSatisfying(p -> assertThat(p.what()).contains("tickets"));
+            assertThat(revoked.tray()).isEqualTo(TrayState.ATTENTION);
+            assertThat(row(revoked, "notes").state()).isEqualTo(ServerState.READY);
+            assertThat(revoked.activity()).anyMatch(a -> a.text().startsWith("tickets: access refused"));
+            // no token bytes anywhere in what the UI shows
+            assertThat(revoked.toString()).doesNotContain("eyJ");
+        } finally {
+            SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+        }
+
+        model.signOut();
+        View out = await("signed out", v -> !v.account().signedIn());
+        assertThat(out.tray()).isEqualTo(TrayState.SIGNED_OUT);
+        assertThat(out.servers()).allMatch(r -> r.stateText().equals("Signed out"));
+    }
+
+    @Test
+    void aServerNotEnabledForTheUserSaysSoWithTheNextStep() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets")), DesktopFixture.engine(dir, "bob", null));
+        model.signIn();
+        View v = await("tickets refused for bob", x -> x.account().signedIn() && row(x, "tickets").state() == ServerState.DENIED
+                && row(x, "notes").state() == ServerState.READY);
+        assertThat(row(v, "notes").scopes()).containsExactly("notes.read");
+        assertThat(row(v, "tickets").stateText()).isIn("No access", "Not enabled for you");
+        assertThat(row(v, "tickets").lastError()).contains("IT administrator");
+        assertThat(v.tray()).isEqualTo(TrayState.ATTENTION);
+    }
+
+    @Test
+    void addsAServerByUrlWithDiscoveryFeedbackAndRemovesIt() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        model.signIn();
+        await("notes working", v -> v.account().signedIn() && row(v, "notes").state() == ServerState.READY);
+
+        String name = model.addServer(issuer.server("tickets").toString()).get(30, TimeUnit.SECONDS);
+        assertThat(name).isEqualTo("tickets");
+        View added = await("tickets working", v -> v.servers().size() == 2 && row(v, "tickets").state() == ServerState.READY);
+        assertThat(added.addFeedback()).startsWith("Added \"tickets\": signs in through " + issuer.asIssuer());
+        assertThat(Files.readString(config)).contains("\"tickets\"").contains(issuer.server("tickets").toString())
+                .as("reuses the client id of the same authorization server").contains("xaa-desktop-mcp");
+        assertThat(row(added, "tickets").scopes()).contains("tickets.read");
+
+        assertThat(model.removeServer("tickets").get(30, TimeUnit.SECONDS)).isTrue();
+        View removed = await("tickets gone", v -> v.servers().size() == 1);
+        assertThat(removed.addFeedback()).isEqualTo("Removed \"tickets\".");
+        assertThat(Files.readString(config)).doesNotContain("tickets");
+        assertThat(removed.account().signedIn()).as("the session survives the engine rebuild").isTrue();
+    }
+
+    @Test
+    void aUrlThatIsNotAnMcpServerIsRefusedInPlainLanguage() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", null));
+        await("first view", v -> v.servers().size() == 1);
+        assertThat(model.addServer("not a url").handle((n, e) -> e).get(30, TimeUnit.SECONDS)).isNotNull();
+        View v = await("feedback", x -> x.addFeedback().startsWith("Not added."));
+        assertThat(v.addFeedback()).contains("is not a web address");
+
+        assertThat(model.addServer(issuer.idpIssuer() + "/nothing-here").handle((n, e) -> e).get(30, TimeUnit.SECONDS)).isNotNull();
+        View v2 = await("feedback", x -> x.addFeedback().startsWith("Not added.") && !x.addFeedback().contains("web address"));
+        assertThat(v2.servers()).hasSize(1);
+    }
+
+    @Test
+    void cancellingASignInStopsWaitingAndSaysSo() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", "true"));
+        await("first view", v -> v.servers().size() == 1);
+        model.signIn();
+        await("waiting for the browser", v -> v.phase() == DesktopModel.SignInPhase.WAITING_FOR_BROWSER);
+        model.cancelSignIn();
+        View v = await("cancelled", x -> x.phase() == DesktopModel.SignInPhase.IDLE && x.problem().isPresent());
+        assertThat(v.problem().get().text()).isEqualTo("Sign-in was cancelled. Choose Sign in when you are ready.");
+        assertThat(v.account().signedIn()).isFalse();
+    }
+
+    @Test
+    void anUnreachableIdpReadsAsSuchWithTheNextStep() throws Exception {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"idp\":{\"issuer\":\"http://127.0.0.1:9\",\"clientId\":\"x\",\"authMethod\":\"client_secret_basic\"},"
+                + "\"servers\":{\"notes\":{\"url\":\"http://127.0.0.1:9/notes/mcp\"}}}");
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        await("first view", v -> v.servers().size() == 1);
+        model.signIn();
+        View v = await("failure", x -> x.problem().isPresent() && x.phase() == DesktopModel.SignInPhase.IDLE);
+        assertThat(v.problem().get().what()).isEqualTo("Cannot reach your sign-in service (127.0.0.1:9).");
+        assertThat(v.problem().get().next()).contains("network or VPN");
+    }
+
+    @Test
+    void withoutAnIdpTheWindowSaysWhoToAsk() throws Exception {
+        open(dir.resolve("missing.json"), DesktopFixture.engine(dir, "alice", null));
+        View v = await("first view", x -> x.problem().isPresent());
+        assertThat(v.problem().get().what()).contains("does not know your company's sign-in service");
+        assertThat(v.tray()).isEqualTo(TrayState.SIGNED_OUT);
+    }
+}
