@@ -48,6 +48,7 @@ public final class SampleIssuer implements AutoCloseable {
     private final SigningKeys idpKeys;
     private final Path adminTokenFile;
     private final String adminToken;
+    private McpServers mcp;
 
     private SampleIssuer(Server server, URI idpIssuer, URI asIssuer, Map<String, URI> servers,
                          PolicyEngine policy, AuditLog audit, SigningKeys idpKeys, Path adminTokenFile,
@@ -124,8 +125,10 @@ public final class SampleIssuer implements AutoCloseable {
         server.setHandler(contexts);
         server.setStopAtShutdown(true);
         server.start();
-        return new SampleIssuer(server, idpIssuer, asIssuer, java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys,
-                adminTokenFile, adminToken);
+        SampleIssuer issuer = new SampleIssuer(server, idpIssuer, asIssuer,
+                java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys, adminTokenFile, adminToken);
+        issuer.mcp = mcp;
+        return issuer;
     }
 
     private static <T> CompletableFuture<T> onOwnThread(String name, java.util.function.Supplier<T> work) {
@@ -243,7 +246,11 @@ public final class SampleIssuer implements AutoCloseable {
         try {
             server.stop();
         } finally {
-            audit.close();
+            try {
+                mcp.close();
+            } finally {
+                audit.close();
+            }
         }
     }
 }

@@ -52,12 +52,15 @@ public final class SampleIssuerMain implements Callable<Integer> {
             converter = DurationConverter.class, description = "authorization code lifetime (default: 60s)")
     Duration codeTtl;
 
+    @Option(names = "--exit-when-ready",
+            description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
+                    + "used for smoke tests and to record the launcher's AppCDS archive")
+    boolean exitWhenReady;
+
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        int code = new CommandLine(new SampleIssuerMain()).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        // Exit explicitly: the MCP SDK's session sweeper threads are not daemons and outlive server.close().
+        System.exit(new CommandLine(new SampleIssuerMain()).execute(args));
     }
 
     @Override
@@ -81,6 +84,11 @@ public final class SampleIssuerMain implements Callable<Integer> {
                 issuer.idpIssuer(), issuer.asIssuer(), issuer.servers().values());
         System.err.println("sample-issuer: admin token in " + issuer.adminTokenFile() + ", audit in "
                 + issuer.auditFile());
+        if (exitWhenReady) {
+            try (issuer) {
+                return SelfCheck.run(issuer) ? 0 : 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -4,6 +4,7 @@ import dev.xaa4j.sample.policy.Policy;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
@@ -28,6 +29,7 @@ public final class McpServers {
     private final URI asIssuer;
     private final AccessTokenVerifier verifier;
     private final List<McpResource> resources = new ArrayList<>();
+    private final List<McpSyncServer> running = new ArrayList<>();
 
     public McpServers(URI base, URI asIssuer, URI asJwksUri, Policy policy, Clock clock) {
         this.asIssuer = asIssuer;
@@ -37,7 +39,6 @@ public final class McpServers {
         }
     }
 
-    /** The URL (and RFC 9728 resource identifier) of the MCP server {@code name}. */
     /**
      * Loads the MCP SDK's JSON mapper, schema validator and Reactor ahead of {@link #install}, so the issuer's
      * start-up can do that class loading on another thread. Idempotent.
@@ -49,6 +50,7 @@ public final class McpServers {
         return true;
     }
 
+    /** The URL (and RFC 9728 resource identifier) of the MCP server {@code name}. */
     public static URI resourceUri(URI base, String name) {
         return URI.create(base + "/" + name + "/mcp");
     }
@@ -67,13 +69,12 @@ public final class McpServers {
                             ? McpTransportContext.create(Map.of(Principal.KEY, p))
                             : McpTransportContext.EMPTY)
                     .build();
-            // The server lives as long as its transport servlet; nothing else needs a handle to it.
-            McpServer.sync(transport)
+            running.add(McpServer.sync(transport)
                     .serverInfo("xaa4j-sample-" + r.name(), "0.1.0")
                     .instructions(r.title() + " (sample MCP server protected by enterprise-managed authorization)")
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                     .tools(r.tools().values().stream().map(ScopedTool::spec).toList())
-                    .build();
+                    .build());
 
             ServletHolder mcp = new ServletHolder(r.name() + "-mcp", transport);
             mcp.setAsyncSupported(true);
@@ -83,5 +84,13 @@ public final class McpServers {
             guard.setAsyncSupported(true);
             context.addFilter(guard, path, EnumSet.of(DispatcherType.REQUEST));
         }
+    }
+
+    /** Closes the MCP sessions and the SDK's background threads (its session sweepers are not daemons). */
+    public void close() {
+        for (McpSyncServer server : running) {
+            server.close();
+        }
+        running.clear();
     }
 }
