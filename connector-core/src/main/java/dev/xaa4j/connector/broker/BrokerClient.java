@@ -248,7 +248,8 @@ public final class BrokerClient implements AutoCloseable {
 
     private JsonNode call(ObjectNode req, Duration timeout) {
         if (closed) {
-            throw new BrokerNotRunningException("the broker went away");
+            RuntimeException why = refusal; // e.g. busy: the broker refused this connection before we asked
+            throw why != null ? why : new BrokerNotRunningException("the broker went away");
         }
         long id = ids.incrementAndGet();
         req.put("id", id);

@@ -156,6 +156,8 @@ public final class BrowserSignIn {
             this.host = host;
         }
 
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
         void open() {
             try {
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
@@ -170,9 +172,11 @@ public final class BrowserSignIn {
             server.start();
             result.whenComplete((r, e) -> close());
             Duration timeout = options.timeout() == null ? Duration.ofMinutes(5) : options.timeout();
-            ScheduledFuture<?> timer = TIMERS.schedule(() -> result.completeExceptionally(new SignInFailedException(
-                    "Sign-in was not completed within " + human(timeout) + ". Start it again when you are ready.")),
-                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> timer = TIMERS.schedule(() -> {
+                close(); // before completing: a caller woken by the failure finds the port already free
+                result.completeExceptionally(new SignInFailedException(
+                        "Sign-in was not completed within " + human(timeout) + ". Start it again when you are ready."));
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             result.whenComplete((r, e) -> timer.cancel(false));
             try {
                 openBrowser(authorizationRequest());
@@ -183,6 +187,9 @@ public final class BrowserSignIn {
 
         /** Closes the listening socket first (the port is free when this returns), then the connections. */
         void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             server.stop(0);
             executor.shutdown();
             LOG.debug("Closed the sign-in listener on port {}", redirectUri.getPort());

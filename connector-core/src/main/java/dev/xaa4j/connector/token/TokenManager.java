@@ -12,6 +12,7 @@ import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -237,8 +238,21 @@ public final class TokenManager implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
-        workers.shutdownNow();
+        // Let a renewal in flight finish: it may be in the middle of an IdP refresh whose rotated refresh
+        // token must reach the store, or the next process would replay the old one and lose the session.
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long {@link #close()} waits for renewals in flight. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(15);
 
     private AccessToken slowPath(String server) {
         Slot s = slot(server);
