@@ -63,7 +63,9 @@ class InspectorSampleIssuerTest {
         Run read = inspector("--method", "tools/call", "--tool-name", "list_notes");
         assertThat(read.out()).contains("notes").doesNotContain("alice via inspector");
         Run refused = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=bob");
-        assertThat(refused.out()).contains("denied").doesNotContain("eyJ");
+        // bob keeps notes.read after the step-up; the write is refused with the scope it needs and who to ask
+        assertThat(refused.out()).contains("refused access").contains("notes.write").contains("administrator")
+                .doesNotContain("eyJ");
     }
 
     private static void login(String user) throws Exception {
