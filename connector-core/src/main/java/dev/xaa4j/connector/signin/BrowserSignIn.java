@@ -215,6 +215,7 @@ public final class BrowserSignIn {
         }
 
         void handle(HttpExchange ex) throws IOException {
+            Runnable finish = null;
             try (ex) {
                 if (!"GET".equals(ex.getRequestMethod()) || !"/callback".equals(ex.getRequestURI().getPath())) {
                     respond(ex, 404, "Not found", "This address only receives the sign-in result.");
@@ -228,15 +229,22 @@ public final class BrowserSignIn {
                 try {
                     SignInResult signedIn = complete(params);
                     respond(ex, 200, "You are signed in", "You are signed in — you can close this tab and return to your application.");
-                    result.complete(signedIn);
+                    finish = () -> result.complete(signedIn);
                 } catch (ConnectorException failure) {
                     respond(ex, 400, "Sign-in failed", failure.getMessage());
-                    result.completeExceptionally(failure);
+                    finish = () -> result.completeExceptionally(failure);
                 } catch (RuntimeException bug) {
                     respond(ex, 500, "Sign-in failed", "Something went wrong while finishing the sign-in. Please try again.");
-                    result.completeExceptionally(new SignInFailedException("Finishing the sign-in failed unexpectedly: "
-                            + bug.getClass().getSimpleName(), bug));
+                    SignInFailedException failure = new SignInFailedException("Finishing the sign-in failed unexpectedly: "
+                            + bug.getClass().getSimpleName(), bug);
+                    finish = () -> result.completeExceptionally(failure);
                 }
+            }
+            if (finish != null) {
+                // The page has been sent and the exchange closed: free the port before anyone waiting on the
+                // result wakes up, so "signed in" never coexists with a listening callback port.
+                close();
+                finish.run();
             }
         }
 
