@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${CALLS:-1000}
 if [ ! -x vscode-bridge/target/xaa ] || [ ! -f sample-issuer/target/sample-issuer.jar ] \
-   || [ ! -f vscode-bridge/target/test-classes/dev/xaa4j/bridge/FormBrowser.class ]; then
+   || [ ! -f connector-core/target/test-classes/dev/xaa4j/connector/testing/TestBrowser.class ]; then
   ./mvnw -B -q -DskipTests install -pl vscode-bridge -am
 fi
 remote=.ci/node/node_modules/.bin/mcp-remote
@@ -38,7 +38,7 @@ echo xaa-desktop-demo-secret | $xaa secret set idp-client-secret >/dev/null
 echo xaa-desktop-mcp-demo-secret | $xaa secret set as-client-secret notes >/dev/null
 cat >"$work/browser.sh" <<SH
 #!/bin/sh
-exec java -cp "$PWD/vscode-bridge/target/test-classes" dev.xaa4j.bridge.FormBrowser alice "\$@" >/dev/null 2>&1
+exec java -cp "$PWD/connector-core/target/test-classes" dev.xaa4j.connector.testing.TestBrowser --user alice "\$@" >/dev/null 2>&1
 SH
 chmod 700 "$work/browser.sh"
 BROWSER="$work/browser.sh" $xaa login >/dev/null

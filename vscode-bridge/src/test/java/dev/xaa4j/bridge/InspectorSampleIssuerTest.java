@@ -71,7 +71,7 @@ class InspectorSampleIssuerTest {
     private static void login(String user) throws Exception {
         Path browser = dir.resolve("browser-" + user + ".sh");
         Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + FormBrowser.class.getName() + " " + user + " \"$@\" >/dev/null 2>&1\n");
+                + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
         Run r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
