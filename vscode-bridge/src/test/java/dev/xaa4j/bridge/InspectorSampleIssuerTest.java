@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,15 +52,15 @@ class InspectorSampleIssuerTest {
         assertThat(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes").exit()).isZero();
 
         login("alice");
-        Run list = inspector("--method", "tools/list");
+        CommandRun list = inspector("--method", "tools/list");
         assertThat(list.out()).contains("add_note", "list_notes");
-        Run write = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=alice via inspector");
+        CommandRun write = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=alice via inspector");
         assertThat(write.out()).contains("alice via inspector").contains("\"isError\": false");
 
         login("bob");
-        Run read = inspector("--method", "tools/call", "--tool-name", "list_notes");
+        CommandRun read = inspector("--method", "tools/call", "--tool-name", "list_notes");
         assertThat(read.out()).contains("notes").doesNotContain("alice via inspector");
-        Run refused = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=bob");
+        CommandRun refused = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=bob");
         // bob keeps notes.read after the step-up; the write is refused with the scope it needs and who to ask
         assertThat(refused.out()).contains("refused access").contains("notes.write").contains("administrator")
                 .doesNotContain("eyJ");
@@ -73,15 +71,12 @@ class InspectorSampleIssuerTest {
         Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        Run r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("signed in as " + user);
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run inspector(String... args) throws Exception {
+    private static CommandRun inspector(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(InspectorCliTest.inspector().toString(), "--cli",
                 "-e", "XAA_CONFIG=" + config(), "-e", "DBUS_SESSION_BUS_ADDRESS=" + System.getenv("DBUS_SESSION_BUS_ADDRESS")));
         cmd.addAll(xaaCommand("bridge", "notes"));
@@ -89,7 +84,7 @@ class InspectorSampleIssuerTest {
         return run(cmd, "", Map.of());
     }
 
-    private static Run xaa(String stdin, String... args) throws Exception {
+    private static CommandRun xaa(String stdin, String... args) throws Exception {
         return run(xaaCommand(args), stdin, Map.of());
     }
 
@@ -99,17 +94,10 @@ class InspectorSampleIssuerTest {
         return cmd;
     }
 
-    private static Run run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("XAA_CONFIG", config());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+    private static CommandRun run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("XAA_CONFIG", config());
+        return CommandRun.run(cmd, stdin, all);
     }
 
     private static String config() {

@@ -64,8 +64,8 @@ class SharedSessionTest {
     }
 
     /** A freshly started gnome-keyring on a loaded machine may refuse the very first write for a moment. */
-    private static Run keyringWrite(String stdin, String... args) throws Exception {
-        Run r = xaa(stdin, args);
+    private static CommandRun keyringWrite(String stdin, String... args) throws Exception {
+        CommandRun r = xaa(stdin, args);
         for (int attempt = 1; attempt < 5 && r.exit() != 0 && r.out().contains("keyring is locked"); attempt++) {
             Thread.sleep(1000);
             r = xaa(stdin, args);
@@ -73,7 +73,7 @@ class SharedSessionTest {
         return r;
     }
 
-    private static void ok(Run r) {
+    private static void ok(CommandRun r) {
         assertThat(r.exit()).as(r.out()).isZero();
     }
 
@@ -98,7 +98,7 @@ class SharedSessionTest {
         Map<String, Long> before = audit();
         Agent agent = startAgent();
 
-        Run second = xaa("", "agent");
+        CommandRun second = xaa("", "agent");
         assertThat(second.exit()).as(second.out()).isEqualTo(1);
         assertThat(second.out()).contains("already running").contains("pid " + agent.process.pid());
         assertThat(xaa("", "agent", "--status").out()).contains("agent running (pid " + agent.process.pid() + ")", "signed in as alice");
@@ -150,7 +150,7 @@ class SharedSessionTest {
         await(() -> read(agent.stderr).contains("a bridge for 'notes' needs a sign-in"), "the agent heard the bridge");
 
         Map<String, Long> before = audit();
-        Run login = login("alice");
+        CommandRun login = login("alice");
         assertThat(login.out()).contains("the running agent (pid " + agent.process.pid() + ") uses the new session");
         assertThat(toolsChanged.await(20, TimeUnit.SECONDS)).as("list_changed after the agent pushed signed_in").isTrue();
         assertThat(whoami(client)).contains("\"sub\":\"alice\"");
@@ -214,12 +214,12 @@ class SharedSessionTest {
         return ((McpSchema.TextContent) r.content().get(0)).text();
     }
 
-    private static Run login(String user) throws Exception {
+    private static CommandRun login(String user) throws Exception {
         Path browser = dir.resolve("browser-" + user + ".sh");
         Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        Run r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("signed in as " + user);
         return r;
@@ -259,10 +259,7 @@ class SharedSessionTest {
         }
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run xaa(String stdin, String... args) throws Exception {
+    private static CommandRun xaa(String stdin, String... args) throws Exception {
         return run(xaaCommand(args), stdin, Map.of());
     }
 
@@ -280,17 +277,10 @@ class SharedSessionTest {
         return env;
     }
 
-    private static Run run(List<String> cmd, String stdin, Map<String, String> extra) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env());
-        pb.environment().putAll(extra);
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+    private static CommandRun run(List<String> cmd, String stdin, Map<String, String> extra) throws Exception {
+        Map<String, String> all = env();
+        all.putAll(extra);
+        return CommandRun.run(cmd, stdin, all);
     }
 
     private static String java() {
