@@ -74,12 +74,12 @@ class DesktopWindowFxTest {
     }
 
     String text(String id) {
-        return robot.lookup(id).<Labeled>query().getText();
+        return onFx(() -> robot.lookup(id).<Labeled>query().getText());
     }
 
     @SuppressWarnings("unchecked")
     List<ServerRow> rows() {
-        return List.copyOf(((TableView<ServerRow>) node("#servers")).getItems());
+        return onFx(() -> List.copyOf(((TableView<ServerRow>) node("#servers")).getItems()));
     }
 
     ServerRow row(String name) {
@@ -88,8 +88,20 @@ class DesktopWindowFxTest {
 
     /** Texts of the table's visible cells, as rendered. */
     List<String> cellTexts() {
-        return robot.lookup("#servers .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
-                .map(c -> c.getText() == null ? "" : c.getText()).toList();
+        // read on the FX thread: a pulse may be re-rendering the cells while the test thread looks
+        return onFx(() -> robot.lookup("#servers .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .map(c -> c.getText() == null ? "" : c.getText()).toList());
+    }
+
+    static <T> T onFx(java.util.concurrent.Callable<T> read) {
+        try {
+            if (javafx.application.Platform.isFxApplicationThread()) {
+                return read.call();
+            }
+            return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("reading the window on the FX thread failed", e);
+        }
     }
 
     static void await(String what, Supplier<Boolean> condition) throws Exception {
@@ -131,7 +143,10 @@ class DesktopWindowFxTest {
 
         assertThat(DesktopFixture.revoke(issuer, "alice", "tickets")).isEqualTo(200);
         try {
-            await("tickets shows access revoked", () -> cellTexts().contains("Access revoked"));
+            await("tickets shows access revoked with its explanation", () -> {
+                List<String> cells = cellTexts();
+                return cells.contains("Access revoked") && cells.stream().anyMatch(t -> t.startsWith("Your access to \"tickets\" was revoked."));
+            });
             assertThat(row("tickets").stateText()).isEqualTo("Access revoked");
             assertThat(cellTexts()).anyMatch(t -> t.startsWith("Your access to \"tickets\" was revoked."));
             assertThat(node("#problem").isVisible()).isTrue();

@@ -261,7 +261,7 @@ class TrayScreenshotTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the window did not open; log: " + log());
+        throw new AssertionError("the window did not open (" + x.describe() + "); log: " + log());
     }
 
     private void awaitJournal(Path stateHome, String... needles) throws Exception {

@@ -28,9 +28,12 @@ final class X11Session implements AutoCloseable {
     private final Process xvfb;
     private Process trayer;
 
-    private X11Session(String display, Process xvfb) {
+    private final Path xvfbLog;
+
+    private X11Session(String display, Process xvfb, Path xvfbLog) {
         this.display = display;
         this.xvfb = xvfb;
+        this.xvfbLog = xvfbLog;
     }
 
     /** Which of the needed programs are missing from the PATH. */
@@ -45,15 +48,47 @@ final class X11Session implements AutoCloseable {
     }
 
     static X11Session start(int width, int height) throws Exception {
-        Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-                "-nolisten", "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String number = out.readLine(); // Xvfb writes the display number once it accepts connections
-        if (number == null || number.isBlank()) {
-            p.destroyForcibly();
-            throw new IllegalStateException("Xvfb did not start");
+        IllegalStateException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Path log = Files.createTempFile("xvfb", ".log");
+            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
+                    "-nolisten", "tcp").redirectError(log.toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String number = out.readLine(); // Xvfb writes the display number once it accepts connections
+            X11Session x = number == null || number.isBlank() ? null : new X11Session(":" + number.strip(), p, log);
+            // a display number is not yet a display a client can open: prove it with a client before handing it out
+            if (x != null && x.answers(Duration.ofSeconds(10))) {
+                return x;
+            }
+            last = new IllegalStateException("Xvfb did not give a usable display (attempt " + attempt + "): "
+                    + (x == null ? "no display number" : x.describe()));
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        return new X11Session(":" + number.strip(), p);
+        throw last;
+    }
+
+    /** True once an X client can open the display and read its root window. */
+    private boolean answers(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline && xvfb.isAlive()) {
+            if (exec("xwininfo", "-root").code == 0) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** For failure messages: the display, whether its server still runs, and what the server said. */
+    String describe() {
+        String said;
+        try {
+            said = Files.readString(xvfbLog).strip();
+        } catch (IOException e) {
+            said = "(unreadable: " + e.getMessage() + ")";
+        }
+        return "display " + display + ", Xvfb " + (xvfb.isAlive() ? "running" : "exited " + xvfb.exitValue())
+                + (said.isEmpty() ? "" : ", Xvfb said: " + said);
     }
 
     /** The tray host, top right, 32 px high; its window ("panel") grows to the left with each icon. */
@@ -152,8 +187,9 @@ final class X11Session implements AutoCloseable {
         }
         xvfb.destroy();
         if (!xvfb.waitFor(5, TimeUnit.SECONDS)) {
-            xvfb.destroyForcibly();
+            xvfb.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+        Files.deleteIfExists(xvfbLog);
     }
 
     private static boolean onPath(String tool) {
