@@ -1,12 +1,15 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.Main;
+import dev.xaa4j.bridge.config.ConfigPaths;
 import dev.xaa4j.bridge.config.ConfigStore;
 import dev.xaa4j.bridge.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
+import dev.xaa4j.bridge.proxy.EarlyInitialize;
+import dev.xaa4j.bridge.proxy.InitializeCache;
 import dev.xaa4j.bridge.proxy.StdioBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import java.io.BufferedOutputStream;
@@ -31,6 +34,23 @@ import picocli.CommandLine.Parameters;
                         + "stderr, exit 0 when stdin closes."})
 final class BridgeCommand implements Callable<Integer> {
 
+    static final String INITIALIZE_BUDGET = "--initialize-budget-ms";
+    static final String REQUEST_TIMEOUT = "--request-timeout";
+    static final String NO_INITIALIZE_CACHE = "--no-initialize-cache";
+    /** The options that take a value: {@link #serverArgument} steps over their values. */
+    static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of(INITIALIZE_BUDGET, REQUEST_TIMEOUT);
+
+    /** Started before the command line is parsed (null: none). */
+    private final EarlyInitialize early;
+
+    BridgeCommand() {
+        this(null);
+    }
+
+    BridgeCommand(EarlyInitialize early) {
+        this.early = early;
+    }
+
     @Parameters(paramLabel = "SERVER", description = "a configured server name (xaa server list) or an http(s) URL")
     String server;
 
@@ -41,11 +61,16 @@ final class BridgeCommand implements Callable<Integer> {
     @Option(names = "--no-auth", description = "send no Authorization header (local development servers only)")
     boolean noAuth;
 
-    @Option(names = "--initialize-budget-ms", defaultValue = "800", paramLabel = "MS",
+    @Option(names = INITIALIZE_BUDGET, defaultValue = "800", paramLabel = "MS",
             description = "answer initialize locally if the server has not answered within MS (default: ${DEFAULT-VALUE})")
     long initializeBudgetMs;
 
-    @Option(names = "--request-timeout", defaultValue = "300", paramLabel = "SECONDS",
+    @Option(names = NO_INITIALIZE_CACHE, description = "always wait for the server's own answer to initialize "
+            + "(default: answer at once with the server's answer from last time, kept in the user's cache directory, "
+            + "and connect in the background)")
+    boolean noInitializeCache;
+
+    @Option(names = REQUEST_TIMEOUT, defaultValue = "300", paramLabel = "SECONDS",
             description = "give up on a request whose response has not started after SECONDS (default: ${DEFAULT-VALUE})")
     long requestTimeoutSeconds;
 
@@ -62,10 +87,60 @@ final class BridgeCommand implements Callable<Integer> {
                 .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
-        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
         UpstreamAuth auth = noAuth ? UpstreamAuth.none()
                 : SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive));
-        return new StdioBridge(settings, auth, stdout, Main.version()).run(System.in);
+        InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
+                : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
+        return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);
+    }
+
+    private static OutputStream standardOutput() {
+        return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    }
+
+    /**
+     * Starts the {@link EarlyInitialize} reader for {@code xaa bridge ARGS}, before picocli parses ARGS, when
+     * they plainly name one server and leave the cache on; else null (the bridge then answers by itself).
+     */
+    static EarlyInitialize startEarly(String[] args) {
+        Optional<String> server = serverArgument(args);
+        if (server.isEmpty()) {
+            return null;
+        }
+        return EarlyInitialize.start(() -> ConfigStore.forCurrentUser().load().resolve(server.get()),
+                () -> InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize")), System.in, standardOutput());
+    }
+
+    /**
+     * The SERVER among the bridge's arguments, found without picocli: empty when anything could make picocli
+     * read them differently or not run the bridge (help, version, combined short options, two positionals,
+     * the cache switched off).
+     */
+    static Optional<String> serverArgument(String[] args) {
+        String found = null;
+        boolean optionsEnded = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!optionsEnded && a.equals("--")) {
+                optionsEnded = true;
+            } else if (!optionsEnded && a.startsWith("-")) {
+                String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                if (name.equals(NO_INITIALIZE_CACHE) || name.equals("-h") || name.equals("--help")
+                        || name.equals("-V") || name.equals("--version")
+                        || (!a.startsWith("--") && a.length() > 2)) {
+                    return Optional.empty();
+                }
+                if (VALUE_OPTIONS.contains(a)) {
+                    i++; // its value is the next argument
+                }
+            } else if (found != null) {
+                return Optional.empty();
+            } else {
+                found = a;
+            }
+        }
+        return Optional.ofNullable(found);
     }
 }

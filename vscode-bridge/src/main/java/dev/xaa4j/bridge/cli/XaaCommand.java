@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.Main;
+import dev.xaa4j.bridge.proxy.EarlyInitialize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,7 +53,23 @@ public final class XaaCommand implements Runnable {
 
     /** Parses, runs and maps failures to the documented exit codes; never throws. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new XaaCommand());
+        CommandLine cli;
+        if (args.length > 0 && "bridge".equals(args[0])) {
+            // What AI clients launch, every time they start: only the bridge's own command model is built, not
+            // the whole tree (picocli inspects each command class; a third of the time to the first answer).
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+            // the first answer is given while picocli and the engine load (EarlyInitialize)
+            EarlyInitialize early = BridgeCommand.startEarly(args);
+            if (early != null) {
+                early.settle(java.time.Duration.ofMillis(300));
+            }
+            cli = new CommandLine(new BridgeCommand(early));
+            cli.setCommandName("xaa bridge");
+            cli.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").type(boolean.class).arity("0")
+                    .description("debug logging on stderr").build());
+        } else {
+            cli = new CommandLine(new XaaCommand());
+        }
         cli.setExitCodeExceptionMapper(XaaCommand::exitCode);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("xaa: " + e.getMessage());

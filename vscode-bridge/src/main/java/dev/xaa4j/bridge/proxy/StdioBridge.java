@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * <h2>State machine of the upstream session</h2>
  * <pre>
  *  AWAITING_INITIALIZE --client initialize--> CONNECTING (upstream initialize, bridge-owned id)
+ *                 the server's answer from last time is in the {@link InitializeCache} --> the client gets it
+ *                 at once; the upstream's real answer replaces the entry, and when it differs the client is
+ *                 sent list_changed for the tools, prompts and resources the server offers
  *  CONNECTING --ok within the initialize budget--> CONNECTED   (the upstream's answer is relayed)
  *  CONNECTING --budget spent / no token / down--> client gets a LOCAL answer (tools, listChanged: true);
  *                 the attempt goes on: ok --> CONNECTED + notifications/tools/list_changed
@@ -87,9 +91,12 @@ public final class StdioBridge {
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("xaa-request"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("xaa-retry"));
     private final UpstreamAuth auth;
+    private final InitializeCache initializeCache;
     private final Phaser inFlight = new Phaser(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bridgeIds = new AtomicInteger();
+    /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
+    private final AtomicInteger queued = new AtomicInteger();
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -98,6 +105,10 @@ public final class StdioBridge {
     private JsonNode clientInitialize;
     private boolean clientInitialized;
     private boolean clientSawLocalAnswer;
+    /** The cached InitializeResult the client was given, until the upstream's own answer is compared with it. */
+    private JsonNode answeredFromCache;
+    /** What the cache holds for this client's initialize (null: nothing), so unchanged answers are not rewritten. */
+    private JsonNode cachedAnswer;
     private CompletableFuture<JsonNode> connecting;
     private int generation;
     private Duration backoff = Duration.ofSeconds(1);
@@ -107,7 +118,13 @@ public final class StdioBridge {
     private volatile LegacySseChannel legacy;
 
     public StdioBridge(BridgeSettings settings, UpstreamAuth auth, OutputStream stdout, String version) {
+        this(settings, auth, InitializeCache.disabled(), stdout, version);
+    }
+
+    public StdioBridge(BridgeSettings settings, UpstreamAuth auth, InitializeCache initializeCache, OutputStream stdout,
+                       String version) {
         this.settings = settings;
+        this.initializeCache = initializeCache;
         this.version = version;
         this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.upstream = new StreamableHttpUpstream(settings.server(), settings.endpoint(), auth,
@@ -120,6 +137,14 @@ public final class StdioBridge {
 
     /** Runs until stdin ends; returns the process exit code (0: the client closed stdin). */
     public int run(InputStream stdin) {
+        return run(stdin, null);
+    }
+
+    /**
+     * Runs until stdin ends, first adopting what {@code early} did with the first stdin line (it must have
+     * been started on the same stdin and stdout).
+     */
+    public int run(InputStream stdin, EarlyInitialize early) {
         // Fetch the first token while the client is still starting up: it is most of the time to the upstream
         // answer to initialize (keyring, token exchange, jwt-bearer), and the engine caches it.
         workers.execute(() -> {
@@ -129,6 +154,18 @@ public final class StdioBridge {
                 LOG.debug("token prefetch: {}", e.getMessage());
             }
         });
+        if (early != null) {
+            EarlyInitialize.Outcome first = early.await();
+            if (first.firstLine() == null) {
+                shutdown();
+                return 0;
+            }
+            if (first.answered()) {
+                initialize(first.request(), first.answer(), first.endpoint());
+            } else if (!first.firstLine().isBlank()) {
+                accept(first.firstLine());
+            }
+        }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -163,17 +200,33 @@ public final class StdioBridge {
                 JsonNode id = m.isObject() && (m.path("id").isTextual() || m.path("id").isNumber()) ? m.get("id") : null;
                 out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message", null));
             } else if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
-                initialize(m);
+                initialize(m, null, null);
+            } else if (JsonRpc.isRequest(m) && queued.get() == 0) {
+                route(m); // nothing is ahead of it in the dispatcher: straight to a worker, one thread hop less
             } else {
-                dispatcher.execute(() -> route(m));
+                queued.incrementAndGet();
+                dispatcher.execute(() -> {
+                    try {
+                        route(m);
+                    } finally {
+                        queued.decrementAndGet();
+                    }
+                });
             }
         }
     }
 
     // ---- initialize -----------------------------------------------------------------------------------
 
-    private void initialize(JsonNode request) {
+    /**
+     * The client's initialize. {@code earlyAnswer}: what {@link EarlyInitialize} already told the client from the
+     * cache entry of {@code earlyEndpoint} (null: nothing was answered yet).
+     */
+    private void initialize(JsonNode request, JsonNode earlyAnswer, URI earlyEndpoint) {
         CompletableFuture<JsonNode> attempt;
+        String requested = requestedVersion(request);
+        JsonNode cached = earlyAnswer != null ? earlyAnswer
+                : initializeCache.lookup(settings.endpoint(), requested).orElse(null);
         synchronized (lock) {
             if (clientInitialize != null) {
                 out.write(JsonRpc.error(request.get("id"), JsonRpc.INVALID_REQUEST,
@@ -181,6 +234,18 @@ public final class StdioBridge {
                 return;
             }
             clientInitialize = request;
+            // an early answer for another endpoint (the config changed in between) is compared, never kept
+            cachedAnswer = earlyAnswer == null || settings.endpoint().equals(earlyEndpoint) ? cached : null;
+            if (cached != null) {
+                // the server's answer from last time, now; the real one follows from the upstream and is compared
+                answeredFromCache = cached;
+                if (earlyAnswer == null) {
+                    out.write(JsonRpc.result(request.get("id"), cached));
+                }
+                connect();
+                LOG.debug("answered initialize from the cache; connecting to '{}' in the background", settings.server());
+                return;
+            }
             attempt = connect();
         }
         JsonNode answer = null;
@@ -206,8 +271,12 @@ public final class StdioBridge {
         }
     }
 
+    private static String requestedVersion(JsonNode initialize) {
+        return initialize.path("params").path("protocolVersion").asText("");
+    }
+
     private ObjectNode localInitializeResult(JsonNode request) {
-        String requested = request.path("params").path("protocolVersion").asText("");
+        String requested = requestedVersion(request);
         ObjectNode result = NODES.objectNode();
         result.put("protocolVersion", KNOWN_VERSIONS.contains(requested) ? requested : LATEST_VERSION);
         result.putObject("capabilities").putObject("tools").put("listChanged", true);
@@ -280,11 +349,20 @@ public final class StdioBridge {
 
     /** Completion of a connect attempt: CONNECTED or OFFLINE, with the follow-ups the state machine names. */
     private void connected(JsonNode response, Throwable failure) {
+        JsonNode toRemember = null;
+        boolean toForget = false;
+        String requested;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
             }
+            requested = requestedVersion(clientInitialize);
             if (failure == null && response.has("result")) {
+                JsonNode result = response.get("result");
+                if (!result.equals(cachedAnswer)) {
+                    toRemember = result;
+                    cachedAnswer = result;
+                }
                 state = State.CONNECTED;
                 offlineReason = null;
                 backoff = Duration.ofSeconds(1);
@@ -297,25 +375,55 @@ public final class StdioBridge {
                 if (legacy == null) {
                     workers.execute(() -> readEventStream(gen));
                 }
+                Set<String> changed = new java.util.LinkedHashSet<>();
                 if (clientSawLocalAnswer) {
                     clientSawLocalAnswer = false;
-                    out.write(JsonRpc.notification("notifications/tools/list_changed"));
+                    changed.add("tools");
                 }
-                return;
+                if (answeredFromCache != null) {
+                    if (!answeredFromCache.equals(result)) {
+                        LOG.info("MCP server '{}' answers initialize differently than last time: telling the client "
+                                + "to list its tools, prompts and resources again", settings.server());
+                        for (String kind : java.util.List.of("tools", "prompts", "resources")) {
+                            if (result.path("capabilities").has(kind) || answeredFromCache.path("capabilities").has(kind)) {
+                                changed.add(kind);
+                            }
+                        }
+                    }
+                    answeredFromCache = null;
+                }
+                for (String kind : changed) {
+                    out.write(JsonRpc.notification("notifications/" + kind + "/list_changed"));
+                }
+            } else {
+                offline(response, failure);
+                toForget = failure == null && cachedAnswer != null; // the server refused this initialize outright
+                if (toForget) {
+                    cachedAnswer = null;
+                }
             }
-            state = State.OFFLINE;
-            offlineReason = failure != null ? asBridgeException(failure) : new BridgeException(Reason.INTERNAL,
-                    "MCP server '" + settings.server() + "' refused initialize: "
-                            + response.path("error").path("message").asText("no reason given"));
-            if (retryPending) {
-                return;
-            }
-            retryPending = true;
-            Duration delay = backoff;
-            backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
-            LOG.info("offline: {}; retrying in {} s", describe(offlineReason), delay.toSeconds());
-            timer.schedule(this::retry, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
+        if (toRemember != null) {
+            initializeCache.remember(settings.endpoint(), requested, toRemember);
+        } else if (toForget) {
+            initializeCache.forget(settings.endpoint(), requested);
+        }
+    }
+
+    /** The failure half of {@link #connected}. Caller holds the lock. */
+    private void offline(JsonNode response, Throwable failure) {
+        state = State.OFFLINE;
+        offlineReason = failure != null ? asBridgeException(failure) : new BridgeException(Reason.INTERNAL,
+                "MCP server '" + settings.server() + "' refused initialize: "
+                        + response.path("error").path("message").asText("no reason given"));
+        if (retryPending) {
+            return;
+        }
+        retryPending = true;
+        Duration delay = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+        LOG.info("offline: {}; retrying in {} s", describe(offlineReason), delay.toSeconds());
+        timer.schedule(this::retry, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void retry() {

@@ -34,6 +34,17 @@ class ConfigTest {
     }
 
     @Test
+    void findsTheCacheDirectoryInEachPlatformsCacheLocation() {
+        Path home = Path.of("/home/u");
+        assertThat(ConfigPaths.cacheDir(Map.of(), "Linux", home)).isEqualTo(Path.of("/home/u/.cache/xaa4j"));
+        assertThat(ConfigPaths.cacheDir(Map.of("XDG_CACHE_HOME", "/c"), "Linux", home)).isEqualTo(Path.of("/c/xaa4j"));
+        assertThat(ConfigPaths.cacheDir(Map.of("XDG_CACHE_HOME", "rel"), "Linux", home)).isEqualTo(Path.of("/home/u/.cache/xaa4j"));
+        assertThat(ConfigPaths.cacheDir(Map.of(), "Mac OS X", home)).isEqualTo(Path.of("/home/u/Library/Caches/xaa4j"));
+        assertThat(ConfigPaths.cacheDir(Map.of("LOCALAPPDATA", "/local"), "Windows 11", home)).isEqualTo(Path.of("/local/xaa4j"));
+        assertThat(ConfigPaths.cacheDir(Map.of("XAA_CACHE_DIR", "/tmp/xc"), "Linux", home)).isEqualTo(Path.of("/tmp/xc"));
+    }
+
+    @Test
     void addsAndRemovesServersKeepingKeysItDoesNotKnow() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"future\":{\"x\":1},\"servers\":{\"old\":{\"url\":\"https://old.example/mcp\",\"color\":\"red\"}}}");

@@ -1,0 +1,163 @@
+package dev.xaa4j.bridge.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The first answer of {@code xaa bridge}, given while the rest of the process is still starting. AI clients
+ * launch the bridge on every start and send {@code initialize} at once; the command line, the engine and the
+ * HTTP client take a JVM a few hundred milliseconds to set up, most of it class loading. This thread reads the
+ * first stdin line, and when it is an {@code initialize} for a server whose last answer is in the
+ * {@link InitializeCache}, writes that answer straight away. {@link StdioBridge} then adopts the outcome: it
+ * connects upstream with the client's request, compares the real answer, and handles the line itself when
+ * nothing was answered here (a malformed line, another method, an empty cache).
+ *
+ * <p>Only the first line is read, byte by byte, so everything after it stays in {@code stdin} for the bridge.
+ * Nothing is written unless the answer is complete; a failure here costs the fast start and nothing else.
+ */
+public final class EarlyInitialize {
+
+    /**
+     * What happened to the first line.
+     *
+     * @param firstLine the line (null: stdin ended or failed before one arrived)
+     * @param request   the parsed initialize request when it was answered here, else null
+     * @param endpoint  the endpoint whose cached answer was used, else null
+     * @param answer    the InitializeResult given to the client, else null
+     */
+    record Outcome(String firstLine, JsonNode request, URI endpoint, JsonNode answer) {
+        boolean answered() {
+            return answer != null;
+        }
+    }
+
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<InitializeCache> cache = new CompletableFuture<>();
+    private final OutputStream stdout;
+
+    private EarlyInitialize(OutputStream stdout) {
+        this.stdout = stdout;
+    }
+
+    /**
+     * Starts the reader thread.
+     *
+     * @param endpoint resolves the server the bridge is for (reads the user's config); empty or a failure means
+     *                 no early answer
+     * @param cache    builds the cache (on the new thread: its JSON mapper is a good part of the start-up time)
+     * @param stdout   the JSON-RPC channel; the bridge must write through the same stream afterwards
+     */
+    public static EarlyInitialize start(Supplier<Optional<URI>> endpoint, Supplier<InitializeCache> cache,
+                                        InputStream stdin, OutputStream stdout) {
+        EarlyInitialize early = new EarlyInitialize(stdout);
+        Thread t = new Thread(() -> {
+            try {
+                early.cache.complete(cache.get());
+            } catch (RuntimeException | Error e) {
+                early.cache.complete(InitializeCache.disabled());
+            }
+            early.run(endpoint, stdin);
+        }, "xaa-early-initialize");
+        t.setDaemon(true);
+        t.start();
+        return early;
+    }
+
+    /** The cache the early answer came from, for the bridge to keep up to date. */
+    public InitializeCache cache() {
+        return cache.join();
+    }
+
+    public OutputStream stdout() {
+        return stdout;
+    }
+
+    /**
+     * Waits up to {@code max} for the first line to be handled: on two cores, loading the rest of the bridge
+     * while the answer is being written slows the answer more than it gains.
+     */
+    public void settle(java.time.Duration max) {
+        try {
+            outcome.get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // go on; the bridge waits for the outcome itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the first line (as long as the client takes to send it). */
+    Outcome await() {
+        return outcome.join();
+    }
+
+    private void run(Supplier<Optional<URI>> endpoint, InputStream stdin) {
+        String line;
+        try {
+            line = readLine(stdin);
+        } catch (IOException | RuntimeException e) {
+            outcome.complete(new Outcome(null, null, null, null));
+            return;
+        }
+        try {
+            outcome.complete(answer(line, endpoint));
+        } catch (RuntimeException | Error e) {
+            outcome.complete(new Outcome(line, null, null, null));
+        }
+    }
+
+    private Outcome answer(String line, Supplier<Optional<URI>> endpoint) {
+        Outcome unanswered = new Outcome(line, null, null, null);
+        InitializeCache cache = this.cache.join();
+        if (line == null || !cache.enabled()) {
+            return unanswered;
+        }
+        JsonNode request;
+        try {
+            request = new ObjectMapper().readTree(line);
+        } catch (IOException e) {
+            return unanswered; // the bridge answers -32700
+        }
+        if (request == null || !request.isObject() || !JsonRpc.isRequest(request)
+                || !"initialize".equals(JsonRpc.method(request)) || !(request.get("id").isTextual() || request.get("id").isNumber())) {
+            return unanswered;
+        }
+        Optional<URI> server = endpoint.get();
+        if (server.isEmpty()) {
+            return unanswered;
+        }
+        String requested = request.path("params").path("protocolVersion").asText("");
+        Optional<com.fasterxml.jackson.databind.node.ObjectNode> cached = cache.lookup(server.get(), requested);
+        if (cached.isEmpty()) {
+            return unanswered;
+        }
+        new JsonRpcWriter(stdout, new ObjectMapper()).write(JsonRpc.result(request.get("id"), cached.get()));
+        return new Outcome(line, request, server.get(), cached.get());
+    }
+
+    /** One line without its terminator (LF or CRLF), or null at the end of the stream. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        String s = line.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+}
