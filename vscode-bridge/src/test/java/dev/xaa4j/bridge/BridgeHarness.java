@@ -38,8 +38,12 @@ final class BridgeHarness implements AutoCloseable {
     private final CompletableFuture<Integer> exit;
 
     BridgeHarness(BridgeSettings settings, UpstreamAuth auth) throws IOException {
+        this(settings, auth, dev.xaa4j.bridge.proxy.InitializeCache.disabled());
+    }
+
+    BridgeHarness(BridgeSettings settings, UpstreamAuth auth, dev.xaa4j.bridge.proxy.InitializeCache cache) throws IOException {
         stdin = Pipe.open();
-        StdioBridge bridge = new StdioBridge(settings, auth, new LineSplitter(), "test");
+        StdioBridge bridge = new StdioBridge(settings, auth, cache, new LineSplitter(), "test");
         exit = CompletableFuture.supplyAsync(() -> bridge.run(Channels.newInputStream(stdin.source())));
     }
 

@@ -53,7 +53,11 @@ class BridgeProcessTest {
 
     private Map<String, String> env() {
         return Map.of("XAA_CONFIG", home.resolve("config.json").toString(), "HOME", home.toString(),
-                "XDG_CONFIG_HOME", home.resolve(".config").toString());
+                "XDG_CONFIG_HOME", home.resolve(".config").toString(), "XAA_CACHE_DIR", cacheDir().toString());
+    }
+
+    private Path cacheDir() {
+        return home.resolve("cache");
     }
 
     @Test
@@ -121,6 +125,48 @@ class BridgeProcessTest {
     }
 
     @Test
+    void answersInitializeWithTheServersLastAnswerAtOnceAndLeavesTheNextLinesToTheBridge() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        java.net.URI down = java.net.URI.create("http://127.0.0.1:" + closed + "/mcp");
+        // what a bridge stored the last time this server answered (the cache layout is InitializeCache's)
+        dev.xaa4j.bridge.proxy.InitializeCache.in(cacheDir().resolve("initialize")).remember(down, "2025-06-18",
+                BridgeHarness.JSON.readTree("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true}},"
+                        + "\"serverInfo\":{\"name\":\"remembered-notes\",\"version\":\"7\"}}"));
+
+        for (boolean cacheOff : new boolean[] {false, true}) {
+            List<String> args = new ArrayList<>(List.of("bridge", down.toString()));
+            if (cacheOff) {
+                args.add("--no-initialize-cache");
+            }
+            ProcessBuilder pb = new ProcessBuilder(xaa(args.toArray(String[]::new))).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(env());
+            Process p = pb.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream in = p.getOutputStream();
+            // initialize and a ping in one write: the line after initialize must reach the bridge intact
+            send(in, BridgeHarness.initialize(1) + "\n" + BridgeHarness.request(2, "ping"));
+            JsonNode init = BridgeHarness.JSON.readTree(out.readLine());
+            assertThat(init.path("id").asInt()).isEqualTo(1);
+            assertThat(init.path("result").path("serverInfo").path("name").asText())
+                    .isEqualTo(cacheOff ? "xaa-bridge" : "remembered-notes");
+            JsonNode ping = BridgeHarness.JSON.readTree(out.readLine());
+            assertThat(ping.path("id").asInt()).isEqualTo(2);
+            assertThat(ping.path("result").isObject()).isTrue();
+            send(in, BridgeHarness.initialized());
+            send(in, BridgeHarness.call(3, "echo", "{}"));
+            JsonNode call = BridgeHarness.JSON.readTree(out.readLine());
+            assertThat(call.path("id").asInt()).isEqualTo(3);
+            assertThat(call.path("error").path("message").asText()).as("signed out").contains("xaa login");
+            in.close();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    @Test
     void namedServersComeFromTheConfigFileAndUnknownOnesAreUsageErrors() throws Exception {
         assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
         Result list = run("server", "list", "--json");
@@ -130,6 +176,9 @@ class BridgeProcessTest {
         Result bridged = runWithStdin("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n", "bridge", "notes", "--no-auth");
         assertThat(bridged.exit).isZero();
         assertThat(bridged.out.strip()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        Result verbose = runWithStdin("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n", "bridge", "-v", "notes", "--no-auth");
+        assertThat(verbose.exit).as("-v works on the bridge's own command line").isZero();
+        assertThat(verbose.out.strip()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
 
         assertThat(run("bridge", "nope").exit).isEqualTo(2);
         assertThat(run("server", "add", "bad", "ftp://x").exit).isEqualTo(2);

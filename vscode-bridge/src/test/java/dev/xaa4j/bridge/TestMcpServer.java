@@ -56,15 +56,20 @@ final class TestMcpServer implements AutoCloseable {
 
     /** Starts on {@code port} (0 = any); a restart on the same port loses every session, like a real redeploy. */
     static TestMcpServer start(int port) throws Exception {
-        return start(port, false);
+        return start(port, false, "1.0");
+    }
+
+    /** A new release of the server: its initialize answer names {@code version}. */
+    static TestMcpServer startVersion(int port, String version) throws Exception {
+        return start(port, false, version);
     }
 
     /** An old server: the HTTP+SSE transport of MCP 2024-11-05 (GET /sse, POST /message?sessionId=…). */
     static TestMcpServer startLegacy() throws Exception {
-        return start(0, true);
+        return start(0, true, "1.0");
     }
 
-    private static TestMcpServer start(int port, boolean legacy) throws Exception {
+    private static TestMcpServer start(int port, boolean legacy, String version) throws Exception {
         jakarta.servlet.http.HttpServlet transport;
         McpSyncServer mcp;
         if (legacy) {
@@ -78,7 +83,7 @@ final class TestMcpServer implements AutoCloseable {
             var streamable = HttpServletStreamableServerTransportProvider.builder()
                     .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
             transport = streamable;
-            mcp = McpServer.sync(streamable).serverInfo("test-notes", "1.0")
+            mcp = McpServer.sync(streamable).serverInfo("test-notes", version)
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
                     .requestTimeout(Duration.ofSeconds(30)).tools(tools()).build();
         }

@@ -8,7 +8,6 @@ import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +35,7 @@ final class LegacySseChannel implements AutoCloseable {
     private final Consumer<JsonNode> others;
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<URI> messageEndpoint = new CompletableFuture<>();
-    private volatile InputStream stream;
+    private volatile UpstreamResponse stream;
     private volatile boolean closed;
 
     private LegacySseChannel(StreamableHttpUpstream http, ObjectMapper mapper, Consumer<JsonNode> others) {
@@ -49,19 +48,18 @@ final class LegacySseChannel implements AutoCloseable {
     static LegacySseChannel open(StreamableHttpUpstream http, ObjectMapper mapper, Consumer<JsonNode> others,
                                  Duration timeout) {
         LegacySseChannel c = new LegacySseChannel(http, mapper, others);
-        HttpResponse<InputStream> r;
+        UpstreamResponse r;
         try {
             r = http.openEventStream(null);
         } catch (SessionLostException e) {
             throw new IllegalStateException(e); // no session id is sent in this transport
         }
-        String type = r.headers().firstValue("Content-Type").orElse("");
-        if (r.statusCode() != 200 || !type.startsWith("text/event-stream")) {
-            StreamableHttpUpstream.discard(r);
+        if (r.status() != 200 || !r.contentType().equals("text/event-stream")) {
+            r.abort();
             throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "no MCP endpoint at " + http.endpoint()
-                    + " (neither Streamable HTTP nor HTTP+SSE; GET answered " + r.statusCode() + "); check the server URL");
+                    + " (neither Streamable HTTP nor HTTP+SSE; GET answered " + r.status() + "); check the server URL");
         }
-        c.stream = r.body();
+        c.stream = r;
         Thread reader = new Thread(c::read, "xaa-legacy-sse");
         reader.setDaemon(true);
         reader.start();
@@ -111,9 +109,9 @@ final class LegacySseChannel implements AutoCloseable {
             throw http.unavailable("the SSE stream is closed", null);
         }
         try {
-            HttpResponse<InputStream> r = http.post(messageEndpoint.join(), message, Duration.ofSeconds(30));
-            int status = r.statusCode();
-            StreamableHttpUpstream.discard(r);
+            UpstreamResponse r = http.post(messageEndpoint.join(), message, Duration.ofSeconds(30));
+            int status = r.status();
+            r.discard();
             if (status / 100 != 2) {
                 throw new BridgeException(status / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
                         "MCP server at " + http.endpoint() + " answered HTTP " + status + " to a message");
@@ -124,7 +122,8 @@ final class LegacySseChannel implements AutoCloseable {
     }
 
     private void read() {
-        try (SseReader sse = new SseReader(stream)) {
+        try {
+            SseReader sse = new SseReader(stream.body());
             SseReader.Event e;
             while ((e = sse.next()) != null) {
                 if ("endpoint".equals(e.event())) {
@@ -164,13 +163,9 @@ final class LegacySseChannel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        InputStream s = stream;
+        UpstreamResponse s = stream;
         if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            s.abort(); // an event stream never ends by itself: drop the connection
         }
     }
 }

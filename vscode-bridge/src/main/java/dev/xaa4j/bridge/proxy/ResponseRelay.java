@@ -7,8 +7,6 @@ import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,26 +34,41 @@ final class ResponseRelay {
      * stream before answering. HTTP errors become a JSON-RPC error from the body when the server sent one,
      * else a {@link BridgeException}.
      */
-    JsonNode awaitResponse(HttpResponse<InputStream> r, JsonNode id, Consumer<JsonNode> others) {
-        int status = r.statusCode();
-        String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+    JsonNode awaitResponse(UpstreamResponse r, JsonNode id, Consumer<JsonNode> others) {
+        JsonNode[] found = new JsonNode[1];
+        relay(r, id, m -> found[0] = m, others);
+        return found[0];
+    }
+
+    /**
+     * Hands the response to {@code id} to {@code answer} the moment it arrives, then reads the rest of the
+     * exchange (further messages go to {@code others}) so its connection can carry the next request. Returns
+     * whether an answer came; see {@link #awaitResponse} for errors.
+     */
+    boolean relay(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others) {
+        int status = r.status();
+        String type = r.contentType();
         if (status == 202 || status == 204) {
-            StreamableHttpUpstream.discard(r);
-            return null;
+            r.discard();
+            return false;
         }
-        if (status / 100 == 2 && type.startsWith("text/event-stream")) {
-            return readEventStream(r.body(), id, others);
+        if (status / 100 == 2 && type.equals("text/event-stream")) {
+            return readEventStream(r, id, answer, others);
         }
         if (type.contains("json")) {
             JsonNode body = readJson(r);
             if (status / 100 == 2 || isErrorFor(body, id)) {
-                return pick(body, id, others);
+                JsonNode found = pick(body, id, others);
+                if (found != null) {
+                    answer.accept(found);
+                }
+                return found != null;
             }
             throw httpError(status, errorMessageOf(body));
         }
-        String hint = type.startsWith("text/html") ? "an HTML page (a proxy or captive portal?)"
+        String hint = type.equals("text/html") ? "an HTML page (a proxy or captive portal?)"
                 : type.isEmpty() ? "no content type" : "content type " + type;
-        StreamableHttpUpstream.discard(r);
+        r.discard();
         throw httpError(status, hint);
     }
 
@@ -73,21 +86,26 @@ final class ResponseRelay {
         return lastEventId;
     }
 
-    private JsonNode readEventStream(InputStream body, JsonNode id, Consumer<JsonNode> others) {
-        JsonNode[] found = new JsonNode[1];
-        try (SseReader sse = new SseReader(body)) {
+    private boolean readEventStream(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others) {
+        boolean[] found = new boolean[1];
+        try {
+            SseReader sse = new SseReader(r.body());
             SseReader.Event e;
-            while (found[0] == null && (e = sse.next()) != null) {
+            // after the answer the server ends the stream (Streamable HTTP: it SHOULD close it); reading on to
+            // that end returns the connection to the pool instead of dropping it
+            while ((e = sse.next()) != null) {
                 forEachMessage(e.data(), m -> {
-                    if (JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
-                        found[0] = m;
+                    if (!found[0] && JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
+                        found[0] = true;
+                        answer.accept(m);
                     } else {
                         others.accept(m);
                     }
                 });
             }
         } catch (IOException e) {
-            if (found[0] == null) {
+            r.abort();
+            if (!found[0]) {
                 throw upstream.unavailable("the event stream broke before the answer (" + e.getMessage() + ")", e);
             }
         }
@@ -124,12 +142,13 @@ final class ResponseRelay {
         return found;
     }
 
-    private JsonNode readJson(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            return mapper.readTree(in);
+    private JsonNode readJson(UpstreamResponse r) {
+        try {
+            return mapper.readTree(r.body()); // closes the body at its end: the connection goes back to the pool
         } catch (IOException e) {
-            throw new BridgeException(r.statusCode() / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
-                    "MCP server answered HTTP " + r.statusCode() + " with a body that is not valid JSON", e);
+            r.abort();
+            throw new BridgeException(r.status() / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
+                    "MCP server answered HTTP " + r.status() + " with a body that is not valid JSON", e);
         }
     }
 

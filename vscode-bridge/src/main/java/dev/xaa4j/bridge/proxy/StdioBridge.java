@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -113,7 +112,7 @@ public final class StdioBridge {
     private int generation;
     private Duration backoff = Duration.ofSeconds(1);
     private boolean retryPending;
-    private volatile InputStream eventStream;
+    private volatile UpstreamResponse eventStream;
     /** Non-null once the server turned out to speak only the HTTP+SSE transport (2024-11-05). */
     private volatile LegacySseChannel legacy;
 
@@ -315,15 +314,15 @@ public final class StdioBridge {
         if (legacy != null) {
             return initializeLegacy(init, timeout);
         }
-        HttpResponse<InputStream> r;
+        UpstreamResponse r;
         try {
             r = upstream.post(init, timeout);
         } catch (SessionLostException e) {
             throw new IllegalStateException(e); // no session id was sent
         }
-        if (r.statusCode() == 404 || r.statusCode() == 405) {
+        if (r.status() == 404 || r.status() == 405) {
             // MCP 2025-03-26 backwards compatibility: an HTTP+SSE (2024-11-05) server rejects the POST.
-            StreamableHttpUpstream.discard(r);
+            r.discard();
             return initializeLegacy(init, timeout);
         }
         JsonNode response = relay.awaitResponse(r, init.get("id"), out::write);
@@ -499,9 +498,9 @@ public final class StdioBridge {
         }
     }
 
-    private void postQuietly(HttpResponse<InputStream> r) {
-        int status = r.statusCode();
-        StreamableHttpUpstream.discard(r);
+    private void postQuietly(UpstreamResponse r) {
+        int status = r.status();
+        r.discard();
         if (status / 100 != 2) {
             LOG.warn("MCP server '{}' answered HTTP {} to a notification or response", settings.server(), status);
         }
@@ -527,10 +526,7 @@ public final class StdioBridge {
                 answerOffline(m);
                 return;
             }
-            JsonNode response = forward(m);
-            if (response != null) {
-                out.write(response);
-            } else if (!cancelled.remove(JsonRpc.idKey(id))) {
+            if (!forward(m) && !cancelled.remove(JsonRpc.idKey(id))) {
                 out.write(error(id, new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '"
                         + settings.server() + "' closed the response stream without answering")));
             }
@@ -545,8 +541,11 @@ public final class StdioBridge {
         }
     }
 
-    /** POSTs a request and relays everything the server streams back; one replay after a lost session. */
-    private JsonNode forward(JsonNode m) {
+    /**
+     * POSTs a request and relays everything the server streams back, the answer to stdout the moment it
+     * arrives; one replay after a lost session. Returns whether the server answered.
+     */
+    private boolean forward(JsonNode m) {
         int gen = generation();
         LegacySseChannel channel = legacy;
         if (channel != null) {
@@ -555,15 +554,19 @@ public final class StdioBridge {
                 recoverSession(gen);
                 channel = legacy;
             }
-            return channel.request(m, settings.requestTimeout());
+            JsonNode answer = channel.request(m, settings.requestTimeout());
+            if (answer != null) {
+                out.write(answer);
+            }
+            return answer != null;
         }
         try {
-            return relay.awaitResponse(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write);
+            return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
         } catch (SessionLostException first) {
             LOG.info("MCP session on '{}' is gone (HTTP 404): starting a new one and replaying the request", settings.server());
             recoverSession(gen);
             try {
-                return relay.awaitResponse(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write);
+                return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
             } catch (SessionLostException again) {
                 throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + settings.server()
                         + "' dropped the new session at once (HTTP 404 twice)");
@@ -648,19 +651,22 @@ public final class StdioBridge {
         Duration delay = Duration.ofSeconds(1);
         while (generation() == gen && state() == State.CONNECTED) {
             try {
-                HttpResponse<InputStream> r = upstream.openEventStream(lastEventId);
-                String type = r.headers().firstValue("Content-Type").orElse("");
-                if (r.statusCode() == 405) {
-                    StreamableHttpUpstream.discard(r);
+                UpstreamResponse r = upstream.openEventStream(lastEventId);
+                String type = r.contentType();
+                if (r.status() == 405) {
+                    r.discard();
                     LOG.debug("MCP server '{}' offers no GET stream (405)", settings.server());
                     return;
                 }
-                if (r.statusCode() != 200 || !type.startsWith("text/event-stream")) {
-                    StreamableHttpUpstream.discard(r);
-                    LOG.debug("GET stream: HTTP {} {}", r.statusCode(), type);
+                if (r.status() != 200 || !type.equals("text/event-stream")) {
+                    r.abort();
+                    LOG.debug("GET stream: HTTP {} {}", r.status(), type);
                 } else {
                     delay = Duration.ofSeconds(1);
-                    eventStream = r.body();
+                    eventStream = r;
+                    if (state() == State.CLOSED) {
+                        r.abort(); // shutdown began while the stream was opening
+                    }
                     lastEventId = relay.pump(r.body(), lastEventId, out::write);
                 }
             } catch (SessionLostException e) {
@@ -696,19 +702,16 @@ public final class StdioBridge {
         synchronized (lock) {
             state = State.CLOSED;
         }
-        InputStream stream = eventStream;
+        UpstreamResponse stream = eventStream;
         if (stream != null) {
-            try {
-                stream.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            stream.abort(); // the GET stream never ends by itself: drop its connection
         }
         LegacySseChannel channel = legacy;
         if (channel != null) {
             channel.close();
         }
         upstream.deleteSession(Duration.ofSeconds(2));
+        upstream.close();
         timer.shutdownNow();
         workers.shutdownNow();
         LOG.debug("bridge closed");

@@ -6,16 +6,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpDelete;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +48,26 @@ import org.slf4j.LoggerFactory;
  *   <li>404 while a session id was sent → {@link SessionLostException} (the caller re-initializes).</li>
  * </ul>
  * Transport failures become {@link BridgeException}s; tokens never appear in messages or logs.
+ *
+ * <p>HTTP/1.1 through Apache HttpClient's classic (blocking) API: each request is written and its answer read
+ * on the calling thread, so a {@code tools/call} costs no hand-offs between threads inside the bridge (the
+ * JDK client's selector and executor threads cost ~0.2 ms per call here; vscode-bridge/bench/compare.sh).
+ * Connections are pooled; a response is read to its end to return its connection, and event streams that
+ * may never end are aborted instead ({@link UpstreamResponse}).
  */
-final class StreamableHttpUpstream {
+final class StreamableHttpUpstream implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpUpstream.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String PROTOCOL_HEADER = "MCP-Protocol-Version";
+    /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
+    private static final int MAX_CONNECTIONS = 64;
 
     private final String server;
     private final URI endpoint;
     private final UpstreamAuth auth;
-    /** Built on a thread of its own: the JDK client sets up TLS eagerly (~0.1 s), off the path to the first answer. */
-    private final java.util.concurrent.CompletableFuture<HttpClient> http;
+    /** Built on a thread of its own: TLS set-up takes ~0.1 s, off the path to the first answer. */
+    private final CompletableFuture<CloseableHttpClient> http = new CompletableFuture<>();
     private final ObjectMapper mapper;
     private volatile String sessionId;
     private volatile String protocolVersion;
@@ -51,17 +77,22 @@ final class StreamableHttpUpstream {
         this.endpoint = endpoint;
         this.auth = auth;
         this.mapper = mapper;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (Boolean.getBoolean("xaa.directExecutor")) {
-            builder.executor(Runnable::run);
-        }
-        this.http = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                http.complete(builder.build());
+                PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                .build())
+                        .build();
+                http.complete(HttpClients.custom()
+                        .setConnectionManager(pool)
+                        .setRetryStrategy(new StaleConnectionRetry(pool))
+                        .disableRedirectHandling()
+                        .disableCookieManagement()
+                        .disableContentCompression()
+                        .build());
             } catch (RuntimeException | Error e) {
                 http.completeExceptionally(e);
             }
@@ -85,43 +116,47 @@ final class StreamableHttpUpstream {
     }
 
     /** Record what the server's initialize response established. */
-    void sessionEstablished(HttpResponse<?> initializeResponse, String negotiatedVersion) {
-        sessionId = initializeResponse.headers().firstValue(SESSION_HEADER).orElse(null);
+    void sessionEstablished(UpstreamResponse initializeResponse, String negotiatedVersion) {
+        sessionId = initializeResponse.header(SESSION_HEADER).orElse(null);
         protocolVersion = negotiatedVersion;
     }
 
     /**
      * POSTs one JSON-RPC message and returns the response once its status is final for auth purposes: the
-     * caller reads the body (JSON or SSE) or the status (202, errors).
+     * caller reads the body (JSON or SSE) or the status (202, errors). {@code timeout}: how long the server
+     * may stay silent while answering.
      */
-    HttpResponse<InputStream> post(JsonNode message, Duration timeout) throws SessionLostException {
+    UpstreamResponse post(JsonNode message, Duration timeout) throws SessionLostException {
         return post(endpoint, message, timeout);
     }
 
     /** POSTs to {@code target} (the HTTP+SSE transport's message endpoint) with the same rules. */
-    HttpResponse<InputStream> post(URI target, JsonNode message, Duration timeout) throws SessionLostException {
-        String body;
+    UpstreamResponse post(URI target, JsonNode message, Duration timeout) throws SessionLostException {
+        byte[] body;
         try {
-            body = mapper.writeValueAsString(message);
+            body = mapper.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new BridgeException(Reason.INTERNAL, "cannot serialize a JSON-RPC message", e);
         }
-        return exchange(() -> HttpRequest.newBuilder(target)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "POST");
+        return exchange(() -> {
+            HttpPost post = new HttpPost(target);
+            post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+            post.setHeader("Accept", "application/json, text/event-stream");
+            post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+            return post;
+        }, "POST");
     }
 
-    /** Opens the GET stream for server-initiated messages (405 = the server offers none). */
-    HttpResponse<InputStream> openEventStream(String lastEventId) throws SessionLostException {
+    /** Opens the GET stream for server-initiated messages (405 = the server offers none); no read timeout. */
+    UpstreamResponse openEventStream(String lastEventId) throws SessionLostException {
         return exchange(() -> {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-                    .header("Accept", "text/event-stream").GET();
+            HttpGet get = new HttpGet(endpoint);
+            get.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
+            get.setHeader("Accept", "text/event-stream");
             if (lastEventId != null) {
-                b.header("Last-Event-ID", lastEventId);
+                get.setHeader("Last-Event-ID", lastEventId);
             }
-            return b;
+            return get;
         }, "GET");
     }
 
@@ -132,31 +167,33 @@ final class StreamableHttpUpstream {
             return;
         }
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout).DELETE();
-            decorate(b);
-            HttpResponse<Void> r = http.join().send(b.build(), HttpResponse.BodyHandlers.discarding());
-            LOG.debug("DELETE session: HTTP {}", r.statusCode());
-        } catch (IOException | RuntimeException e) {
+            HttpDelete delete = new HttpDelete(endpoint);
+            delete.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+            decorate(delete);
+            UpstreamResponse r = send(delete);
+            LOG.debug("DELETE session: HTTP {}", r.status());
+            r.discard();
+        } catch (RuntimeException e) {
             LOG.debug("DELETE session failed: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private interface RequestFactory {
-        HttpRequest.Builder create();
+    /** Drops every connection at once. */
+    @Override
+    public void close() {
+        http.thenAccept(c -> c.close(CloseMode.IMMEDIATE));
     }
 
-    private HttpResponse<InputStream> exchange(RequestFactory factory, String verb) throws SessionLostException {
+    private UpstreamResponse exchange(Supplier<HttpUriRequestBase> factory, String verb) throws SessionLostException {
         boolean renewed = false;
         boolean steppedUp = false;
         while (true) {
-            HttpRequest.Builder b = factory.create();
-            boolean hadSession = decorate(b);
-            HttpResponse<InputStream> r = send(b.build());
-            int status = r.statusCode();
+            HttpUriRequestBase request = factory.get();
+            boolean hadSession = decorate(request);
+            UpstreamResponse r = send(request);
+            int status = r.status();
             if (status == 401) {
-                discard(r);
+                r.discard();
                 if (renewed) {
                     throw new BridgeException(Reason.ACCESS_DENIED, "MCP server '" + server
                             + "' rejected a freshly renewed access token (HTTP 401). Your access may have been revoked;"
@@ -168,9 +205,8 @@ final class StreamableHttpUpstream {
                 continue;
             }
             if (status == 403) {
-                Optional<BearerChallenge> challenge = BearerChallenge.parse(
-                        r.headers().firstValue("WWW-Authenticate").orElse(null));
-                discard(r);
+                Optional<BearerChallenge> challenge = BearerChallenge.parse(r.header("WWW-Authenticate").orElse(null));
+                r.discard();
                 Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
                         .flatMap(BearerChallenge::scope);
                 if (scope.isPresent() && !steppedUp) {
@@ -185,7 +221,7 @@ final class StreamableHttpUpstream {
                         + "). Ask your administrator for access");
             }
             if (status == 404 && hadSession) {
-                discard(r);
+                r.discard();
                 throw new SessionLostException();
             }
             return r;
@@ -193,49 +229,77 @@ final class StreamableHttpUpstream {
     }
 
     /** Adds authorization and session headers; returns whether a session id was sent. */
-    private boolean decorate(HttpRequest.Builder b) {
+    private boolean decorate(HttpUriRequestBase request) {
         String authorization = auth.authorization(server).orElseThrow(BridgeException::signInRequired);
         if (!authorization.isEmpty()) {
-            b.header("Authorization", authorization);
+            request.setHeader("Authorization", authorization);
         }
         String id = sessionId;
         if (id != null) {
-            b.header(SESSION_HEADER, id);
+            request.setHeader(SESSION_HEADER, id);
         }
         String version = protocolVersion;
         if (version != null) {
-            b.header(PROTOCOL_HEADER, version);
+            request.setHeader(PROTOCOL_HEADER, version);
         }
         return id != null;
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) {
+    private UpstreamResponse send(HttpUriRequestBase request) {
         try {
-            return http.join().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
+            return new UpstreamResponse(request, http.join().executeOpen(null, request, null));
+        } catch (ConnectTimeoutException e) {
             throw unavailable("connection timed out", e);
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw unavailable("no answer in time", e);
         } catch (ConnectException e) {
             throw unavailable("connection refused", e);
         } catch (IOException e) {
             throw unavailable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted", e);
+        }
+    }
+
+    /**
+     * Resends a request once when the server closed a pooled keep-alive connection before answering anything
+     * (its idle timeout, a redeploy: {@link NoHttpResponseException}): the request never reached a server that
+     * could act on it. Nothing else is retried: a {@code tools/call} is not idempotent.
+     */
+    static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
+        private final PoolingHttpClientConnectionManager pool;
+
+        StaleConnectionRetry(PoolingHttpClientConnectionManager pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            if (execCount <= 1 && exception instanceof NoHttpResponseException) {
+                LOG.debug("{} {}: the pooled connection was closed by the server; resending on a new one",
+                        request.getMethod(), request.getPath());
+                pool.closeIdle(TimeValue.ZERO_MILLISECONDS); // its idle siblings are as stale
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+            return false;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
         }
     }
 
     BridgeException unavailable(String what, Throwable cause) {
         return new BridgeException(Reason.UPSTREAM_UNAVAILABLE,
                 "MCP server '" + server + "' is unreachable (" + endpoint + "): " + what, cause);
-    }
-
-    static void discard(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (IOException ignored) {
-            // the connection is dropped instead of reused
-        }
     }
 }
