@@ -56,6 +56,7 @@ class InspectorSampleIssuerTest {
         assertThat(list.out()).contains("add_note", "list_notes");
         CommandRun write = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=alice via inspector");
         assertThat(write.out()).contains("alice via inspector").contains("\"isError\": false");
+        bridgeLogsEverythingButTokens();
 
         login("bob");
         CommandRun read = inspector("--method", "tools/call", "--tool-name", "list_notes");
@@ -64,6 +65,31 @@ class InspectorSampleIssuerTest {
         // bob keeps notes.read after the step-up; the write is refused with the scope it needs and who to ask
         assertThat(refused.out()).contains("refused access").contains("notes.write").contains("administrator")
                 .doesNotContain("eyJ");
+    }
+
+    /** Every logger at debug (-v and the SLF4J default level), a real token on every request: none on stderr. */
+    private static void bridgeLogsEverythingButTokens() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bridge", "-v", "notes"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("bridge-stderr.txt").toFile());
+        pb.environment().put("XAA_CONFIG", config());
+        pb.environment().put("XAA_CACHE_DIR", dir.resolve("cache").toString());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
+                    + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            in.flush();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("\"id\":2")) {
+                // the initialize answer and notifications
+            }
+            assertThat(line).as("whoami answered").contains("alice");
+        }
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String stderr = Files.readString(dir.resolve("bridge-stderr.txt"));
+        assertThat(stderr).as("debug logging was on").contains("DEBUG");
+        assertThat(stderr).doesNotContain("eyJ").doesNotContainIgnoringCase("bearer ").doesNotContain("demo-secret");
     }
 
     private static void login(String user) throws Exception {
