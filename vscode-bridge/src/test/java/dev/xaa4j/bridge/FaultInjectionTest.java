@@ -156,4 +156,42 @@ class FaultInjectionTest {
             assertThat(e.path("error").path("message").asText()).isEqualTo("Unknown tool: x");
         }
     }
+
+    @Test
+    void aServerThatNowRefusesInitializeLosesItsCachedAnswer() throws Exception {
+        URI endpoint = server.url("/mcp").uri();
+        dev.xaa4j.bridge.proxy.InitializeCache cache = dev.xaa4j.bridge.proxy.InitializeCache.in(cacheDir);
+        cache.remember(endpoint, "2025-06-18", BridgeHarness.JSON.readTree("{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"mock\",\"version\":\"0\"}}"));
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!"POST".equals(request.getMethod())) {
+                    return new MockResponse.Builder().code(405).build();
+                }
+                try {
+                    JsonNode body = BridgeHarness.JSON.readTree(request.getBody().utf8());
+                    return json(200, "{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"error\":{\"code\":-32602,"
+                            + "\"message\":\"Unsupported protocol version\"}}");
+                } catch (Exception e) {
+                    return new MockResponse.Builder().code(400).build();
+                }
+            }
+        });
+        try (BridgeHarness b = new BridgeHarness(BridgeSettings.defaults("mock", endpoint).withRequestTimeout(WAIT),
+                new TestAuth("t"), cache)) {
+            b.send(BridgeHarness.initialize(1));
+            assertThat(b.awaitResponse(1, WAIT).path("result").path("serverInfo").path("version").asText()).isEqualTo("0");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (cache.lookup(endpoint, "2025-06-18").isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(cache.lookup(endpoint, "2025-06-18")).as("the refusal drops the entry").isEmpty();
+            b.send(call(2, "echo", "{}"));
+            assertThat(b.awaitResponse(2, WAIT).path("error").path("message").asText()).contains("refused initialize");
+        }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path cacheDir;
 }

@@ -106,4 +106,21 @@ class InitializeCacheBridgeTest {
             assertThat(b.rawLines).noneMatch(l -> l.contains("list_changed"));
         }
     }
+
+    @Test
+    void theFirstCallAfterACachedAnswerWaitsForTheConnectionUnderWayInsteadOfFailing() throws Exception {
+        InitializeCache cache = InitializeCache.in(dir);
+        try (BridgeHarness b = bridge(cache)) {
+            b.handshake();
+        }
+        TestAuth slow = new TestAuth("t");
+        slow.tokensAfter(Duration.ofSeconds(4)); // longer than the 3 s an offline bridge gives a reconnection
+        try (BridgeHarness b = new BridgeHarness(BridgeHarness.fast("notes", server.endpoint()), slow, cache)) {
+            b.send(BridgeHarness.initialize(1));
+            assertThat(b.awaitResponse(1, WAIT).path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
+            b.send(BridgeHarness.initialized());
+            b.send(BridgeHarness.call(2, "echo", "{\"text\":\"patient\"}"));
+            assertThat(StdioBridgeTest.text(b.awaitResponse(2, WAIT))).isEqualTo("echo: patient");
+        }
+    }
 }

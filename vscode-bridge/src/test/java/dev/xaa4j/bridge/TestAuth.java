@@ -30,8 +30,23 @@ final class TestAuth implements UpstreamAuth {
         listeners.forEach(Runnable::run);
     }
 
+    /** Until this System.nanoTime(), authorization() blocks (a slow token chain: keyring, token exchange, jwt-bearer). */
+    volatile long tokensFromNanos = Long.MIN_VALUE;
+
+    void tokensAfter(java.time.Duration delay) {
+        tokensFromNanos = System.nanoTime() + delay.toNanos();
+    }
+
     @Override
     public Optional<String> authorization(String server) {
+        long wait = tokensFromNanos - System.nanoTime();
+        if (tokensFromNanos != Long.MIN_VALUE && wait > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String t = token;
         return t == null ? Optional.empty() : Optional.of("Bearer " + t);
     }

@@ -106,11 +106,12 @@ final class BridgeCommand implements Callable<Integer> {
      */
     static EarlyInitialize startEarly(String[] args) {
         Optional<String> server = serverArgument(args);
-        if (server.isEmpty()) {
-            return null;
+        java.nio.file.Path cacheDir = ConfigPaths.cacheDir().resolve("initialize");
+        if (server.isEmpty() || !java.nio.file.Files.isDirectory(cacheDir)) {
+            return null; // nothing to answer from (a first start): picocli need not wait for the reader
         }
         return EarlyInitialize.start(() -> ConfigStore.forCurrentUser().load().resolve(server.get()),
-                () -> InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize")), System.in, standardOutput());
+                () -> InitializeCache.in(cacheDir), System.in, standardOutput());
     }
 
     /**

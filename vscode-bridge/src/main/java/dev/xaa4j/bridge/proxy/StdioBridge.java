@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *                 and notifications/initialized, then replay the request once)
  *  any --stdin EOF--> drain in-flight requests (bounded), DELETE the session, CLOSED (exit 0)
  * </pre>
- * While not CONNECTED a request waits at most {@code connectWait} for a connection in progress, then is
+ * While not CONNECTED a request waits for a connection attempt already under way (bounded by its own timeouts),
+ * or starts one and waits at most {@code connectWait}, then is
  * answered locally: {@code ping} → {}, {@code tools/list} (and the other list methods) → empty list, anything
  * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message.
  * Notifications and responses from the client are dropped while offline (the server that would read them
@@ -76,6 +77,8 @@ public final class StdioBridge {
     private static final Set<String> KNOWN_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
     private static final String LATEST_VERSION = "2025-11-25";
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** The longest a request waits for a connection attempt that was under way when it came. */
+    static final Duration ATTEMPT_WAIT = Duration.ofSeconds(30);
 
     enum State { AWAITING_INITIALIZE, CONNECTING, CONNECTED, OFFLINE, CLOSED }
 
@@ -294,10 +297,11 @@ public final class StdioBridge {
             return connecting;
         }
         state = State.CONNECTING;
-        CompletableFuture<JsonNode> attempt = CompletableFuture.supplyAsync(this::initializeUpstream, workers);
-        connecting = attempt;
-        attempt.whenComplete(this::connected);
-        return attempt;
+        // waiters get the future that completes after connected() has moved the state on, never before
+        CompletableFuture<JsonNode> settled = CompletableFuture.supplyAsync(this::initializeUpstream, workers)
+                .whenComplete(this::connected);
+        connecting = settled;
+        return settled;
     }
 
     /** POSTs the client's initialize under a bridge-owned id; returns the server's response. */
@@ -591,9 +595,15 @@ public final class StdioBridge {
         }
     }
 
-    /** True once CONNECTED; triggers a connection attempt and waits up to {@code connectWait}. */
+    /**
+     * True once CONNECTED. A request that finds a connection attempt under way waits for its outcome (up to
+     * {@link #ATTEMPT_WAIT}: the attempt's own timeouts end it sooner) — after a cached initialize answer the
+     * client's first call usually arrives while the bridge is still connecting, and should run, not fail. An
+     * offline bridge starts an attempt and waits up to {@code connectWait}.
+     */
     private boolean awaitConnected() {
         CompletableFuture<JsonNode> attempt;
+        Duration wait;
         synchronized (lock) {
             switch (state) {
                 case CONNECTED:
@@ -601,11 +611,16 @@ public final class StdioBridge {
                 case AWAITING_INITIALIZE:
                 case CLOSED:
                     return false;
+                case CONNECTING:
+                    attempt = connect(); // the one in flight
+                    wait = ATTEMPT_WAIT;
+                    break;
                 default:
                     attempt = connect();
+                    wait = settings.connectWait();
             }
         }
-        await(attempt, settings.connectWait());
+        await(attempt, wait);
         synchronized (lock) {
             return state == State.CONNECTED;
         }
