@@ -2,8 +2,8 @@ package dev.xaa4j.desktop;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.bridge.config.ClientInstaller;
-import dev.xaa4j.bridge.config.ClientInstaller.Client;
+import dev.xaa4j.connector.config.ClientInstaller;
+import dev.xaa4j.connector.config.ClientInstaller.Client;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.bridge.config.ConfigPaths;
+import dev.xaa4j.connector.config.ConfigPaths;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.broker.BrokerSocket;
 import dev.xaa4j.connector.store.MemoryCredentialStore;

@@ -1,9 +1,9 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.IdpSettings;
-import dev.xaa4j.bridge.config.ServerEntry;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;

@@ -3,7 +3,7 @@ package dev.xaa4j.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.sample.SampleIssuer;

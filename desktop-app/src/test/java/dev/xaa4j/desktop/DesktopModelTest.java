@@ -2,7 +2,7 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.bridge.config.ConfigStore;
+import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;

@@ -1,9 +1,9 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.Main;
-import dev.xaa4j.bridge.config.ConfigPaths;
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.ConfigPaths;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.bridge.engine.SharedSessionAuth;

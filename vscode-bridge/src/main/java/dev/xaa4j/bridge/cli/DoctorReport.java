@@ -2,10 +2,10 @@ package dev.xaa4j.bridge.cli;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.IdpSettings;
-import dev.xaa4j.bridge.config.ServerEntry;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;

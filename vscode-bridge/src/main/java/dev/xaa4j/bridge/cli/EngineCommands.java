@@ -2,9 +2,9 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.IdpSettings;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;

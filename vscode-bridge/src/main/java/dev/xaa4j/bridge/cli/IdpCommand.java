@@ -1,7 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.IdpSettings;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

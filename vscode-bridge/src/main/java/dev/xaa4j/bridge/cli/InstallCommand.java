@@ -1,10 +1,10 @@
 package dev.xaa4j.bridge.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.bridge.config.ClientInstaller;
-import dev.xaa4j.bridge.config.ClientInstaller.Client;
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.ClientInstaller;
+import dev.xaa4j.connector.config.ClientInstaller.Client;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.XaaConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

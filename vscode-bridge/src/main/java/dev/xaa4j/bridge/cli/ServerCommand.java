@@ -1,7 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.bridge.config.ConfigStore;
-import dev.xaa4j.bridge.config.ServerEntry;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.ServerEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

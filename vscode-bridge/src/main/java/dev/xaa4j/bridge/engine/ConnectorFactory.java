@@ -2,9 +2,9 @@ package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import dev.xaa4j.bridge.config.IdpSettings;
-import dev.xaa4j.bridge.config.ServerEntry;
-import dev.xaa4j.bridge.config.XaaConfig;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.config;
+package dev.xaa4j.connector.config;
 
 /**
  * The enterprise IdP the user signs in to. No secret here: a confidential client's secret is kept in the OS

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.config;
+package dev.xaa4j.connector.config;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.config;
+package dev.xaa4j.connector.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,11 +1,11 @@
-package dev.xaa4j.bridge.config;
+package dev.xaa4j.connector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.bridge.config.ClientInstaller.Client;
-import dev.xaa4j.bridge.config.ClientInstaller.Outcome;
+import dev.xaa4j.connector.config.ClientInstaller.Client;
+import dev.xaa4j.connector.config.ClientInstaller.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
