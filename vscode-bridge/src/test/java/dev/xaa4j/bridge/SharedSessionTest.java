@@ -139,6 +139,26 @@ class SharedSessionTest {
     }
 
     @Test
+    void theAgentFollowsServersAddedAndRemovedWhileItRuns() throws Exception {
+        login("alice");
+        Agent agent = startAgent();
+        try {
+            ok(xaa("", "server", "add", "tickets", issuer.server("tickets").toString(), "--as-client-id", "xaa-desktop-mcp"));
+            ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets"));
+            await(() -> read(agent.stderr).contains("configuration changed; serving notes, tickets"), "the agent took the new server");
+            assertThat(xaa("", "agent", "--status").out()).as("same process, same session")
+                    .contains("agent running (pid " + agent.process.pid() + ")", "signed in as alice");
+            CommandRun token = xaa("", "token", "tickets", "--format", "json");
+            ok(token);
+            assertThat(JSON.readTree(token.out()).path("scopes").toString()).contains("tickets.read");
+        } finally {
+            ok(xaa("", "server", "remove", "tickets"));
+        }
+        await(() -> read(agent.stderr).contains("configuration changed; serving notes\n"), "the agent dropped the server");
+        assertThat(agent.process.isAlive()).isTrue();
+    }
+
+    @Test
     void aBridgeWaitingForSignInTellsTheAgentAndRecoversWhenTheUserSignsIn() throws Exception {
         xaa("", "logout");
         Agent agent = startAgent();

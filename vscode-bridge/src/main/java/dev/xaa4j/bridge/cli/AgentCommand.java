@@ -9,10 +9,14 @@ import dev.xaa4j.connector.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.broker.BrokerServer;
 import dev.xaa4j.connector.broker.BrokerSocket;
 import dev.xaa4j.connector.broker.BrokerStatus;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.XaaConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Option;
                 "",
                 "One IdP session for every bridge on this machine: bridges use the agent while it runs and fall back "
                         + "to their own engine when it stops. Sign in first with `xaa login` (a login while the agent runs "
-                        + "is picked up at once). Stops on SIGTERM/SIGINT. Socket: $XAA_RUNTIME_DIR, else "
+                        + "is picked up at once; so is `xaa server add/remove`). Stops on SIGTERM/SIGINT. Socket: $XAA_RUNTIME_DIR, else "
                         + "$XDG_RUNTIME_DIR/xaa4j, else <state dir>/run (a 0700 directory)."})
 final class AgentCommand implements Callable<Integer> {
 
@@ -55,30 +59,29 @@ final class AgentCommand implements Callable<Integer> {
             out.flush();
             return running.isPresent() ? XaaCommand.OK : XaaCommand.FAILURE;
         }
-        Connector connector = EngineCommands.engine(Optional.empty());
-        BrokerServer broker;
+        Served served;
         try {
-            broker = BrokerServer.builder(connector).socket(socket)
-                    .onSignInNeeded(n -> System.err.println("xaa agent: a bridge for '" + n.server()
-                            + "' needs a sign-in: run `xaa login`"))
-                    .start();
+            served = Served.start(socket);
         } catch (BrokerAlreadyRunningException e) {
-            connector.close();
             String who = runningAgent(socket).map(s -> " (pid " + s.pid() + ")").orElse("");
             throw new BridgeException(Reason.INTERNAL, "an agent or the xaa4j tray app is already running" + who
                     + " on " + socket + ": bridges already share its session");
         }
+        Served[] current = {served};
+        Object lifecycle = new Object();
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            broker.close();
-            connector.close();
+            synchronized (lifecycle) {
+                current[0].close();
+            }
             stop.countDown();
         }, "xaa-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        // Warm the cache so the first bridge answers at once; failures show up in `xaa status`.
-        connector.servers().keySet().forEach(name -> connector.tokenAsync(name).exceptionally(e -> null));
         out.println("xaa agent: serving on " + socket + " (pid " + ProcessHandle.current().pid() + ")");
         out.flush();
+        Thread reload = new Thread(() -> followConfig(socket, current, lifecycle, stop), "xaa-agent-config");
+        reload.setDaemon(true);
+        reload.start();
         if (untilStdinCloses) {
             Thread watcher = new Thread(() -> {
                 drain(System.in);
@@ -95,6 +98,95 @@ final class AgentCommand implements Callable<Integer> {
             // the hook is running already
         }
         return XaaCommand.OK;
+    }
+
+    /** How often the agent looks at the config file for `xaa server add/remove` and `xaa idp`. */
+    static final Duration CONFIG_POLL = Duration.ofSeconds(2);
+
+    /** The engine and the broker serving it; rebuilt together when the configuration changes. */
+    private record Served(Connector connector, BrokerServer broker, XaaConfig config) {
+        static Served start(Path socket) {
+            XaaConfig config = ConfigStore.forCurrentUser().load();
+            Connector connector = EngineCommands.engine(Optional.empty());
+            try {
+                BrokerServer broker = BrokerServer.builder(connector).socket(socket)
+                        .onSignInNeeded(n -> System.err.println("xaa agent: a bridge for '" + n.server()
+                                + "' needs a sign-in: run `xaa login`"))
+                        .start();
+                // Warm the cache so the first bridge answers at once; failures show up in `xaa status`.
+                connector.servers().keySet().forEach(name -> connector.tokenAsync(name).exceptionally(e -> null));
+                return new Served(connector, broker, config);
+            } catch (RuntimeException e) {
+                connector.close();
+                throw e;
+            }
+        }
+
+        void close() {
+            broker.close();
+            connector.close();
+        }
+    }
+
+    /**
+     * Serves the configuration as it is now: when the file changes (a server added or removed, another IdP),
+     * the engine and the broker are rebuilt on the same socket. The session stays in the keyring; bridges
+     * connected to the old broker see it go, use their own engine for a moment and come back (they look for the
+     * broker again every few seconds). A configuration that does not load leaves the running one in place.
+     */
+    private static void followConfig(Path socket, Served[] current, Object lifecycle, CountDownLatch stop) {
+        Path file = ConfigStore.forCurrentUser().file();
+        String seen = fingerprint(file);
+        while (stop.getCount() > 0) {
+            try {
+                if (stop.await(CONFIG_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            String now = fingerprint(file);
+            if (now.equals(seen)) {
+                continue;
+            }
+            seen = now;
+            synchronized (lifecycle) {
+                if (stop.getCount() == 0) {
+                    return;
+                }
+                XaaConfig next;
+                try {
+                    next = ConfigStore.forCurrentUser().load();
+                } catch (RuntimeException e) {
+                    System.err.println("xaa agent: ignoring the changed configuration (" + e.getMessage()
+                            + "); still serving the previous one");
+                    continue;
+                }
+                if (next.equals(current[0].config())) {
+                    continue;
+                }
+                current[0].close();
+                try {
+                    current[0] = Served.start(socket);
+                    System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
+                            current[0].connector().servers().keySet()));
+                } catch (RuntimeException e) {
+                    System.err.println("xaa agent: cannot serve the changed configuration (" + e.getMessage()
+                            + "); stopping");
+                    stop.countDown();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Modification time and size of the config file ("" when it is missing). */
+    private static String fingerprint(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The running agent's status, if one answers on {@code socket}. */
