@@ -64,12 +64,26 @@ final class TestMcpServer implements AutoCloseable {
         return start(port, false, version);
     }
 
+    /** Over HTTPS with the PKCS12 {@code keyStore} (password {@code password}). */
+    static TestMcpServer startTls(java.nio.file.Path keyStore, String password) throws Exception {
+        org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+        tls.setKeyStorePath(keyStore.toString());
+        tls.setKeyStorePassword(password);
+        tls.setKeyStoreType("PKCS12");
+        return start(0, false, "1.0", tls);
+    }
+
     /** An old server: the HTTP+SSE transport of MCP 2024-11-05 (GET /sse, POST /message?sessionId=…). */
     static TestMcpServer startLegacy() throws Exception {
         return start(0, true, "1.0");
     }
 
     private static TestMcpServer start(int port, boolean legacy, String version) throws Exception {
+        return start(port, legacy, version, null);
+    }
+
+    private static TestMcpServer start(int port, boolean legacy, String version,
+                                       org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws Exception {
         jakarta.servlet.http.HttpServlet transport;
         McpSyncServer mcp;
         if (legacy) {
@@ -89,7 +103,7 @@ final class TestMcpServer implements AutoCloseable {
         }
         TestMcpServer server = new TestMcpServer();
         Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        ServerConnector connector = tls == null ? new ServerConnector(jetty) : new ServerConnector(jetty, tls);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);
@@ -109,7 +123,8 @@ final class TestMcpServer implements AutoCloseable {
         jetty.start();
         server.jetty = jetty;
         server.mcp = mcp;
-        server.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort() + (legacy ? "/sse" : "/mcp"));
+        server.endpoint = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + connector.getLocalPort()
+                + (legacy ? "/sse" : "/mcp"));
         return server;
     }
 

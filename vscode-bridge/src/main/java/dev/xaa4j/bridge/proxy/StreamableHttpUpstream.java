@@ -254,6 +254,10 @@ final class StreamableHttpUpstream implements AutoCloseable {
             throw unavailable("no answer in time", e);
         } catch (ConnectException e) {
             throw unavailable("connection refused", e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw unavailable("its TLS certificate is not trusted or does not match the host (" + e.getMessage()
+                    + "); if your company uses its own certificate authority, add it to the Java trust store "
+                    + "(e.g. XAA_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE\")", e);
         } catch (IOException e) {
             throw unavailable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
         }
