@@ -121,9 +121,10 @@ public final class EarlyInitialize {
         if (line == null || !cache.enabled()) {
             return unanswered;
         }
+        ObjectMapper mapper = new ObjectMapper(); // one mapper reads the request and writes the answer
         JsonNode request;
         try {
-            request = new ObjectMapper().readTree(line);
+            request = mapper.readTree(line);
         } catch (IOException e) {
             return unanswered; // the bridge answers -32700
         }
@@ -140,7 +141,7 @@ public final class EarlyInitialize {
         if (cached.isEmpty()) {
             return unanswered;
         }
-        new JsonRpcWriter(stdout, new ObjectMapper()).write(JsonRpc.result(request.get("id"), cached.get()));
+        new JsonRpcWriter(stdout, mapper).write(JsonRpc.result(request.get("id"), cached.get()));
         return new Outcome(line, request, server.get(), cached.get());
     }
 
