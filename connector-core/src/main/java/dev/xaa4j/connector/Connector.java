@@ -87,9 +87,7 @@ public final class Connector implements AutoCloseable {
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
-        if (b.servers.isEmpty()) {
-            throw new IllegalArgumentException("configure at least one server(...)");
-        }
+        // No server is fine: signing in, out and the status need only the IdP.
         this.servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.servers));
         this.clock = b.clock;
         this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
@@ -293,7 +291,7 @@ public final class Connector implements AutoCloseable {
         for (String name : servers.keySet()) {
             perServer.put(name, tokens.status(name));
         }
-        return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::idTokenExpiresAt),
+        return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
                 s.map(x -> x.refreshToken().isPresent()).orElse(false), perServer);
     }
 

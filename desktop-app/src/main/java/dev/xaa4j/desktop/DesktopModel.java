@@ -41,6 +41,12 @@ public final class DesktopModel implements AutoCloseable {
     /** What the tray icon shows. */
     public enum TrayState { SIGNED_OUT, SIGNED_IN, ATTENTION }
 
+    /**
+     * Who is signed in, for people.
+     *
+     * @param user the signed-in person's display name ({@link ConnectorStatus#displayName()}: the ID token's
+     *             {@code name}, {@code preferred_username}, {@code email}, else {@code sub})
+     */
     public record Account(Optional<String> user, String idp, Optional<Instant> sessionExpiresAt, boolean configured) {
         public boolean signedIn() {
             return user.isPresent();
@@ -312,9 +318,9 @@ public final class DesktopModel implements AutoCloseable {
     /** Activity lines never carry token values: events hold none, and reasons are the connector's messages. */
     private String describe(ConnectorEvent event) {
         if (event instanceof ConnectorEvent.SignedIn s) {
-            return "Signed in as " + s.user() + " (session until " + time(s.sessionExpiresAt()) + ")";
+            return "Signed in as " + displayName(s.user()) + " (session until " + time(s.sessionExpiresAt()) + ")";
         } else if (event instanceof ConnectorEvent.SignedOut s) {
-            return "Signed out" + s.user().map(u -> " (" + u + ")").orElse("");
+            return "Signed out" + s.user().map(u -> " (" + displayName(u) + ")").orElse("");
         } else if (event instanceof ConnectorEvent.TokenIssued t) {
             return t.server() + ": access granted (" + String.join(" ", new TreeSet<>(t.scopes())) + ") until " + time(t.expiresAt());
         } else if (event instanceof ConnectorEvent.AccessRevoked r) {
@@ -325,6 +331,18 @@ public final class DesktopModel implements AutoCloseable {
             return "Sign-in needed" + s.server().map(x -> " (noticed by " + x + ")").orElse("") + ": " + s.reason();
         }
         return null;
+    }
+
+    /** The display name of {@code sub} from the latest status that has it signed in, else {@code sub} itself. */
+    private String displayName(String sub) {
+        ConnectorStatus known;
+        synchronized (this) {
+            known = lastStatus;
+        }
+        if (known == null || !known.user().equals(Optional.of(sub))) {
+            known = engine.connector().map(Connector::status).orElse(null);
+        }
+        return known != null && known.user().equals(Optional.of(sub)) ? known.displayName().orElse(sub) : sub;
     }
 
     private void note(String text) {
@@ -349,7 +367,7 @@ public final class DesktopModel implements AutoCloseable {
         View view;
         synchronized (this) {
             lastStatus = status;
-            Account account = new Account(status == null ? Optional.empty() : status.user(), idp,
+            Account account = new Account(status == null ? Optional.empty() : status.displayName(), idp,
                     status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null);
             List<ServerRow> rows = new ArrayList<>();
             Problem rowProblem = null;

@@ -87,14 +87,14 @@ class DesktopModelTest {
         model.signIn();
         View in = await("both servers working", v -> v.account().signedIn()
                 && v.servers().stream().allMatch(r -> r.state() == ServerState.READY));
-        assertThat(in.account().user()).contains("alice");
+        assertThat(in.account().user()).as("the name from the ID token, not its sub").contains("Alice Anders");
         assertThat(in.account().sessionExpiresAt()).isPresent();
         assertThat(in.tray()).isEqualTo(TrayState.SIGNED_IN);
         assertThat(row(in, "notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
         assertThat(row(in, "tickets").scopes()).containsExactlyInAnyOrder("tickets.read", "tickets.write");
         assertThat(row(in, "notes").stateText()).isEqualTo("Working");
         assertThat(row(in, "notes").expiresAt()).isPresent();
-        assertThat(in.activity()).anyMatch(a -> a.text().startsWith("Signed in as alice"));
+        assertThat(in.activity()).anyMatch(a -> a.text().startsWith("Signed in as Alice Anders"));
         assertThat(in.activity()).anyMatch(a -> a.text().startsWith("notes: access granted (notes.read notes.write)"));
 
         assertThat(DesktopFixture.revoke(issuer, "alice", "tickets")).isEqualTo(200);

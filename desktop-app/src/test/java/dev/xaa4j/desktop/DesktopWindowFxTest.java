@@ -127,7 +127,7 @@ class DesktopWindowFxTest {
         assertThat(text("#idp")).isEqualTo(issuer.idpIssuer().toString());
 
         robot.clickOn("#signIn");
-        await("alice signed in with both servers working", () -> text("#user").equals("alice")
+        await("alice signed in with both servers working", () -> text("#user").equals("Alice Anders")
                 && rows().stream().allMatch(r -> r.stateText().equals("Working")));
         assertThat(text("#session")).contains("renewed automatically");
         List<String> expected = List.of("notes", "tickets", "Working", "notes.read notes.write", "tickets.read tickets.write",
@@ -136,7 +136,7 @@ class DesktopWindowFxTest {
         assertThat(cellTexts()).containsAll(expected);
         assertThat(cellTexts()).anyMatch(t -> t.matches("\\d+ s"));
         assertThat(robot.lookup("#activity").<ListView<String>>query().getItems())
-                .anyMatch(l -> l.contains("Signed in as alice"))
+                .anyMatch(l -> l.contains("Signed in as Alice Anders"))
                 .anyMatch(l -> l.contains("notes: access granted (notes.read notes.write)"))
                 .noneMatch(l -> l.contains("eyJ"));
         assertThat(node("#problem").isVisible()).isFalse();
@@ -192,7 +192,7 @@ class DesktopWindowFxTest {
         await("tickets removed", () -> rows().size() == 1);
         assertThat(text("#addFeedback")).isEqualTo("Removed \"tickets\".");
         assertThat(Files.readString(config)).doesNotContain("tickets");
-        assertThat(text("#user")).isEqualTo("alice");
+        assertThat(text("#user")).isEqualTo("Alice Anders");
     }
 
     @Test

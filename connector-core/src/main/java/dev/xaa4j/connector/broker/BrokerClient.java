@@ -201,7 +201,7 @@ public final class BrokerClient implements AutoCloseable {
                     BrokerProtocol.text(s, "expiresAt").map(Instant::parse), Set.copyOf(BrokerProtocol.strings(s.path("scopes"))),
                     BrokerProtocol.text(s, "lastError")));
         });
-        ConnectorStatus status = new ConnectorStatus(BrokerProtocol.text(n, "user"),
+        ConnectorStatus status = new ConnectorStatus(BrokerProtocol.text(n, "user"), BrokerProtocol.text(n, "displayName"),
                 BrokerProtocol.text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
         JsonNode m = n.path("metrics");
         return new BrokerStatus(n.path("pid").asLong(), Instant.parse(n.path("startedAt").asText()), n.path("clients").asInt(),

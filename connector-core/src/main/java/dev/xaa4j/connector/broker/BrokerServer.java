@@ -331,6 +331,7 @@ public final class BrokerServer implements AutoCloseable {
                 .put("clients", open.size())
                 .put("canRefresh", s.canRefresh());
         s.user().ifPresent(u -> n.put("user", u));
+        s.displayName().ifPresent(d -> n.put("displayName", d));
         s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
         ObjectNode servers = n.putObject("servers");
         s.servers().forEach((name, st) -> {

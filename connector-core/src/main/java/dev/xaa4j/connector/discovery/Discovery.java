@@ -128,8 +128,8 @@ public final class Discovery {
     // ---- IdP ------------------------------------------------------------------------------------------
 
     private OIDCProviderMetadata fetchIdp(URI issuer) {
-        URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "The IdP's discovery URL");
-        Map<String, Object> json = http.getJsonOrNullIfNotFound(url, "The identity provider");
+        URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
+        Map<String, Object> json = http.getJsonOrNullIfNotFound(url, "the identity provider");
         if (json == null) {
             throw new DiscoveryException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
                     + url + " (HTTP 404). Check the IdP issuer URL in your configuration.");
@@ -146,10 +146,10 @@ public final class Discovery {
                     + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
                     + "announces (check for a trailing slash), or ask your administrator.");
         }
-        Urls.requireSecure(md.getTokenEndpointURI(), "The identity provider's token_endpoint");
-        Urls.requireSecure(md.getJWKSetURI(), "The identity provider's jwks_uri");
+        Urls.requireSecure(md.getTokenEndpointURI(), "the identity provider's token_endpoint");
+        Urls.requireSecure(md.getJWKSetURI(), "the identity provider's jwks_uri");
         if (md.getAuthorizationEndpointURI() != null) {
-            Urls.requireSecure(md.getAuthorizationEndpointURI(), "The identity provider's authorization_endpoint");
+            Urls.requireSecure(md.getAuthorizationEndpointURI(), "the identity provider's authorization_endpoint");
         }
         List<CodeChallengeMethod> pkce = md.getCodeChallengeMethods();
         if (pkce == null || !pkce.contains(CodeChallengeMethod.S256)) {
@@ -173,7 +173,7 @@ public final class Discovery {
     // ---- MCP server -----------------------------------------------------------------------------------
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
-        Urls.requireSecure(url, "The MCP server URL");
+        Urls.requireSecure(url, "the MCP server URL");
         Optional<BearerChallenge> challenge = challenge(url);
         Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));
 
@@ -181,8 +181,8 @@ public final class Discovery {
         Map<String, Object> prm;
         Optional<String> announced = challenge.flatMap(c -> c.param("resource_metadata"));
         if (announced.isPresent()) {
-            prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "The resource_metadata URL"), "The resource_metadata URL");
-            prm = http.getJsonOrNullIfNotFound(prmUrl, "The MCP server's protected resource metadata");
+            prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "the resource_metadata URL"), "the resource_metadata URL");
+            prm = http.getJsonOrNullIfNotFound(prmUrl, "the MCP server's protected resource metadata");
             if (prm == null) {
                 throw new DiscoveryException("The MCP server " + url + " points to protected resource metadata at "
                         + prmUrl + ", but that answers HTTP 404. Ask the server's administrator to fix it.");
@@ -191,7 +191,7 @@ public final class Discovery {
             prmUrl = null;
             prm = null;
             for (URI candidate : Urls.protectedResourceMetadata(url)) {
-                prm = http.getJsonOrNullIfNotFound(candidate, "The MCP server's protected resource metadata");
+                prm = http.getJsonOrNullIfNotFound(candidate, "the MCP server's protected resource metadata");
                 if (prm != null) {
                     prmUrl = candidate;
                     break;
@@ -226,7 +226,7 @@ public final class Discovery {
         req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
         req.setAccept("application/json, text/event-stream");
         req.setBody(INITIALIZE);
-        HTTPResponse resp = http.send(req, "The MCP server");
+        HTTPResponse resp = http.send(req, "the MCP server");
         if (resp.getStatusCode() != 401) {
             LOG.debug("MCP server {} answered HTTP {} to an unauthenticated initialize; trying well-known metadata",
                     url, resp.getStatusCode());
@@ -249,11 +249,11 @@ public final class Discovery {
     }
 
     private AuthorizationServerMetadata authorizationServer(String issuer, URI server) {
-        URI id = Urls.requireSecure(Urls.parse(issuer, "The authorization server issuer"), "The authorization server issuer");
+        URI id = Urls.requireSecure(Urls.parse(issuer, "the authorization server issuer"), "the authorization server issuer");
         List<URI> tried = new ArrayList<>();
         for (URI candidate : Urls.authorizationServerMetadata(id)) {
             tried.add(candidate);
-            Map<String, Object> json = http.getJsonOrNullIfNotFound(candidate, "The authorization server");
+            Map<String, Object> json = http.getJsonOrNullIfNotFound(candidate, "the authorization server");
             if (json == null) {
                 continue;
             }
@@ -278,7 +278,7 @@ public final class Discovery {
 
     private static void checkCapabilities(AuthorizationServerMetadata md, URI server) {
         String issuer = md.getIssuer().getValue();
-        Urls.requireSecure(md.getTokenEndpointURI(), "The token_endpoint of authorization server " + issuer);
+        Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + issuer);
         List<GrantType> grants = md.getGrantTypes();
         if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(JWT_BEARER))) {
             throw new DiscoveryException("The authorization server " + issuer + " of " + server + " does not accept "

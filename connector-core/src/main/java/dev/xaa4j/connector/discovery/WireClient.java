@@ -28,6 +28,7 @@ final class WireClient {
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     }
 
+    /** @param what a lower-case noun phrase naming the peer ("the identity provider"), used inside sentences */
     HTTPResponse send(HTTPRequest request, String what) {
         request.setConnectTimeout(timeoutMillis);
         request.setReadTimeout(timeoutMillis);
@@ -35,12 +36,12 @@ final class WireClient {
         try {
             HTTPResponse response = request.send();
             if (response.getStatusCode() >= 500) {
-                throw new UpstreamUnavailableException(what + " at " + request.getURI() + " is unavailable (HTTP "
+                throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");
             }
             return response;
         } catch (SocketTimeoutException e) {
-            throw new UpstreamUnavailableException(what + " at " + request.getURI() + " did not answer within "
+            throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot reach " + what + " at " + request.getURI() + " ("
@@ -58,7 +59,7 @@ final class WireClient {
             return null;
         }
         if (resp.getStatusCode() != 200) {
-            throw new DiscoveryException(what + " at " + url + " answered HTTP " + resp.getStatusCode()
+            throw new DiscoveryException(Urls.sentence(what) + " at " + url + " answered HTTP " + resp.getStatusCode()
                     + " instead of a metadata document. Check the URL with the server's administrator.");
         }
         return json(resp, url, what);
@@ -74,7 +75,7 @@ final class WireClient {
             // below
         }
         String type = resp.getHeaderValue("Content-Type");
-        throw new UpstreamUnavailableException(what + " at " + url + " answered with something that is not JSON"
+        throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + url + " answered with something that is not JSON"
                 + (type == null ? "" : " (" + type + ")") + ", e.g. a proxy or captive-portal page. Check that you "
                 + "are online (log in to the network if asked) and try again.");
     }

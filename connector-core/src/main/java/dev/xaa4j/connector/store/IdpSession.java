@@ -1,5 +1,8 @@
 package dev.xaa4j.connector.store;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +30,32 @@ public record IdpSession(String issuer, String clientId, String subject, String 
         Objects.requireNonNull(idTokenExpiresAt, "idTokenExpiresAt");
         Objects.requireNonNull(refreshToken, "refreshToken");
         Objects.requireNonNull(authTime, "authTime");
+    }
+
+    /**
+     * The name to show a person for this session: {@link #displayName(JWTClaimsSet)} of the stored ID token,
+     * or {@link #subject()} when the token cannot be parsed. Never the token itself.
+     */
+    public String displayName() {
+        try {
+            return displayName(JWTParser.parse(idToken).getJWTClaimsSet());
+        } catch (ParseException e) {
+            return subject;
+        }
+    }
+
+    /**
+     * Who an ID token names, for people: the first non-blank of the OIDC Core §5.1 standard claims {@code name},
+     * {@code preferred_username}, {@code email}, else {@code sub} (often an opaque UUID at a real IdP), else
+     * {@code "?"}. Pure; thread-safe.
+     */
+    public static String displayName(JWTClaimsSet claims) {
+        for (String claim : new String[] {"name", "preferred_username", "email", "sub"}) {
+            if (claims.getClaim(claim) instanceof String v && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        return "?";
     }
 
     @Override

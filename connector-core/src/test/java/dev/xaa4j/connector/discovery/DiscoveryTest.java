@@ -243,7 +243,7 @@ class DiscoveryTest {
         }
         assertThatThrownBy(() -> discovery.server(URI.create("http://127.0.0.1:" + closedPort + "/mcp")))
                 .isInstanceOf(UpstreamUnavailableException.class)
-                .hasMessageContaining("Cannot reach The MCP server");
+                .hasMessageContaining("Cannot reach the MCP server");
     }
 
     @Test

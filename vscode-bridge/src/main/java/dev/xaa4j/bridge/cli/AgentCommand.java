@@ -55,7 +55,7 @@ final class AgentCommand implements Callable<Integer> {
         if (status) {
             Optional<BrokerStatus> running = runningAgent(socket);
             out.println(running.map(s -> "agent running (pid " + s.pid() + ") on " + socket
-                    + s.status().user().map(u -> ", signed in as " + u).orElse(", not signed in")).orElse("no agent running"));
+                    + s.status().displayName().map(u -> ", signed in as " + u).orElse(", not signed in")).orElse("no agent running"));
             out.flush();
             return running.isPresent() ? XaaCommand.OK : XaaCommand.FAILURE;
         }

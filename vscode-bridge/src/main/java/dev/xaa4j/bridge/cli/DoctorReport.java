@@ -17,6 +17,7 @@ import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,37 +38,52 @@ final class DoctorReport {
 
     int run(Optional<String> only) {
         ConfigStore store = ConfigStore.forCurrentUser();
-        XaaConfig config = store.load();
-        ok("config file " + store.file());
-        Optional<IdpSettings> idp = config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null);
+        boolean fileExists = Files.isRegularFile(store.file());
+        XaaConfig config;
+        try {
+            config = store.load();
+        } catch (RuntimeException e) {
+            return fail(ExitCode.FAILURE, "config file " + store.file() + " cannot be read: " + e.getMessage(),
+                    "fix or delete it, then run `xaa idp ISSUER --client-id ID` again");
+        }
+        Optional<IdpSettings> idp = ConnectorFactory.idp(config);
+        if (fileExists) {
+            ok("config file " + store.file() + " parsed");
+        } else if (idp.isEmpty()) {
+            return fail(ExitCode.SIGN_IN_REQUIRED, "xaa is not set up: there is no config file " + store.file(),
+                    "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
+        } else {
+            ok("no config file " + store.file() + "; the IdP comes from the XAA_IDP_* environment variables");
+        }
         if (idp.isEmpty()) {
-            return fail(3, "no IdP configured", "run `xaa idp ISSUER --client-id ID` with the values from your administrator");
+            return fail(ExitCode.SIGN_IN_REQUIRED, "no IdP in the config file " + store.file(),
+                    "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
         }
         Map<String, ServerEntry> servers = new LinkedHashMap<>(config.servers());
         only.ifPresent(s -> servers.keySet().retainAll(java.util.Set.of(s)));
         if (only.isPresent() && servers.isEmpty() && !XaaConfig.isUrl(only.get())) {
-            return fail(2, "no server named '" + only.get() + "'", "`xaa server list` shows the configured ones");
+            return fail(ExitCode.USAGE, "no server named '" + only.get() + "'", "`xaa server list` shows the configured ones");
         }
         only.filter(XaaConfig::isUrl).ifPresent(u -> servers.put(u, new ServerEntry(u, null, java.util.List.of(), null)));
-        if (servers.isEmpty()) {
-            return fail(2, "no MCP servers configured", "add one with `xaa server add NAME URL`");
-        }
         Discovery discovery = new Discovery();
         try {
             discovery.idp(URI.create(idp.get().issuer()));
             ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
                     + " (" + (idp.get().authMethod() == null ? "none" : idp.get().authMethod()) + ")");
         } catch (RuntimeException e) {
-            return fail(5, "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(),
+            return fail(ExitCode.of(e), "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(),
                     "check the issuer URL and your network (VPN, proxy)");
         }
         try (Connector c = ConnectorFactory.create(config, only)) {
             var status = c.status();
             if (status.signedIn()) {
-                ok("signed in as " + status.user().get() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
+                ok("signed in as " + status.displayName().orElseThrow() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
                         + (status.canRefresh() ? " (renewable)" : " (no refresh token: sign in again when it ends)"));
             } else {
-                fail(3, "not signed in", "run `xaa login` or sign in with the tray app");
+                fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` or sign in with the tray app");
+            }
+            if (servers.isEmpty()) {
+                out.println("  next  no MCP servers yet: add one with `xaa server add NAME URL`, then run `xaa doctor` again");
             }
             servers.forEach((name, entry) -> checkServer(c, discovery, name, entry));
         }
@@ -81,7 +97,7 @@ final class DoctorReport {
             ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
             ok("protected resource metadata: resource " + m.resource() + ", authorization server " + m.asIssuer());
         } catch (RuntimeException e) {
-            fail(5, "discovery failed: " + e.getMessage(),
+            fail(ExitCode.of(e), "discovery failed: " + e.getMessage(),
                     "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata");
             return;
         }
@@ -91,15 +107,15 @@ final class DoctorReport {
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));
         } catch (SignInRequiredException e) {
-            fail(3, "no token: " + e.getMessage(), "run `xaa login`");
+            fail(ExitCode.SIGN_IN_REQUIRED, "no token: " + e.getMessage(), "run `xaa login`");
         } catch (AccessDeniedException e) {
-            fail(4, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
+            fail(ExitCode.ACCESS_DENIED, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
         } catch (ServerNotEnabledException e) {
-            fail(4, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
+            fail(ExitCode.ACCESS_DENIED, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
         } catch (UpstreamUnavailableException e) {
-            fail(5, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
+            fail(ExitCode.UNAVAILABLE, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
         } catch (RuntimeException e) {
-            fail(1, e.getMessage(), "check the server's entry in " + ConfigStore.forCurrentUser().file());
+            fail(ExitCode.FAILURE, e.getMessage(), "check the server's entry in " + ConfigStore.forCurrentUser().file());
         }
     }
 
@@ -124,11 +140,11 @@ final class DoctorReport {
         out.println("  ok    " + what);
     }
 
-    private int fail(int code, String what, String todo) {
+    private int fail(ExitCode code, String what, String todo) {
         out.println("  FAIL  " + what);
         out.println("        → " + todo);
         if (exit == XaaCommand.OK) {
-            exit = code;
+            exit = code.code();
         }
         return exit;
     }

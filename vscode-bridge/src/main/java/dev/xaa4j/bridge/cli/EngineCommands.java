@@ -47,12 +47,27 @@ final class EngineCommands {
     private EngineCommands() {
     }
 
+    /**
+     * The engine for the per-user config. Needs only the IdP: sign-in, sign-out and the status work before any
+     * server is added.
+     *
+     * @throws BridgeException sign-in required with {@link ConnectorFactory#NOT_SET_UP} when no IdP is configured
+     */
     static Connector engine(Optional<String> adHocServer) {
-        XaaConfig config = ConfigStore.forCurrentUser().load();
-        if (config.servers().isEmpty() && adHocServer.filter(XaaConfig::isUrl).isEmpty()) {
-            throw new IllegalArgumentException("no MCP servers configured: add one with `xaa server add NAME URL`");
+        return ConnectorFactory.create(ConfigStore.forCurrentUser().load(), adHocServer);
+    }
+
+    /** Whether an IdP is configured (else nobody can be signed in). */
+    static boolean setUp() {
+        return ConnectorFactory.idp(ConfigStore.forCurrentUser().load()).isPresent();
+    }
+
+    /** SERVER as a configured name or an http(s) URL; anything else is a usage error naming the next command. */
+    static void requireServer(XaaConfig config, String server) {
+        if (config.resolve(server).isEmpty()) {
+            throw new IllegalArgumentException("unknown server '" + server + "': `xaa server list` shows the "
+                    + "configured ones; `xaa server add " + server + " URL` adds it");
         }
-        return ConnectorFactory.create(config, adHocServer);
     }
 
     /** The running broker (the tray app or {@code xaa agent}), if any; problems other than "none runs" are logged. */
@@ -78,7 +93,7 @@ final class EngineCommands {
         public Integer call() throws Exception {
             try (Connector c = engine(Optional.empty())) {
                 ConnectorStatus s = c.signIn().get(timeoutSeconds, TimeUnit.SECONDS);
-                spec.commandLine().getOut().println("signed in as " + s.user().orElse("?")
+                spec.commandLine().getOut().println("signed in as " + s.displayName().orElse("?")
                         + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
                 broker().ifPresent(b -> {
                     try (b) {
@@ -108,8 +123,10 @@ final class EngineCommands {
                     b.signOut(); // every bridge using the agent is signed out with it
                 }
             });
-            try (Connector c = engine(Optional.empty())) {
-                c.signOut();
+            if (setUp()) { // with no IdP there is no session of our own to forget
+                try (Connector c = engine(Optional.empty())) {
+                    c.signOut();
+                }
             }
             spec.commandLine().getOut().println("signed out");
             return XaaCommand.OK;
@@ -122,10 +139,13 @@ final class EngineCommands {
         @Option(names = "--json", description = "print JSON") boolean json;
         @Option(names = "--check", description = "also fetch a token for every server (status then shows live states)") boolean check;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        /** Whether an IdP is configured (here, or in the running agent). */
+        private boolean configured;
 
         @Override
         public Integer call() {
             Optional<BrokerClient> broker = broker();
+            configured = broker.isPresent() || setUp();
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
                     if (check) {
@@ -141,6 +161,11 @@ final class EngineCommands {
                     print(st.status(), Optional.of(st), spec.commandLine().getOut());
                     return XaaCommand.OK;
                 }
+            }
+            if (!configured) {
+                print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
+                        spec.commandLine().getOut());
+                return XaaCommand.OK;
             }
             try (Connector c = engine(Optional.empty())) {
                 if (check) {
@@ -169,8 +194,10 @@ final class EngineCommands {
                     a.put("renewals", st.metrics().renewals());
                 });
                 doc.put("agent", a);
+                doc.put("configured", configured);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
+                s.displayName().ifPresent(u -> doc.put("displayName", u));
                 s.sessionExpiresAt().ifPresent(t -> doc.put("sessionExpiresAt", t.toString()));
                 doc.put("canRefresh", s.canRefresh());
                 Map<String, Object> servers = new LinkedHashMap<>();
@@ -182,9 +209,16 @@ final class EngineCommands {
             out.println(agent.map(st -> "agent: running (pid " + st.pid() + ", since " + st.startedAt() + ", "
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
                     .orElse("agent: not running (bridges use their own engine)"));
-            out.println(s.signedIn() ? "signed in as " + s.user().get()
+            if (!configured) {
+                out.println(ConnectorFactory.NOT_SET_UP);
+                return;
+            }
+            out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
                     + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
                     + (s.canRefresh() ? " (renewable)" : "") : "not signed in: run `xaa login`");
+            if (s.servers().isEmpty()) {
+                out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
+            }
             s.servers().forEach((name, st) -> out.println("  " + name + ": " + st.state().name().toLowerCase()
                     + st.expiresAt().map(t -> ", token until " + t).orElse("")
                     + (st.scopes().isEmpty() ? "" : ", scopes " + String.join(" ", st.scopes()))
@@ -215,6 +249,7 @@ final class EngineCommands {
             if (!format.equals("header") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format must be header or json");
             }
+            requireServer(ConfigStore.forCurrentUser().load(), server);
             AccessToken t = fromBroker(server).orElseGet(() -> {
                 try (Connector c = engine(Optional.of(server))) {
                     return c.token(server);
@@ -281,13 +316,14 @@ final class EngineCommands {
                 throw new IllegalArgumentException("only `xaa secret set NAME` exists");
             }
             XaaConfig config = ConfigStore.forCurrentUser().load();
-            IdpSettings idp = config.idpSettings().orElseThrow(() ->
-                    new IllegalArgumentException("set the IdP first: `xaa idp ISSUER --client-id ID`"));
+            IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
             String key;
             if ("idp-client-secret".equals(name)) {
                 key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
             } else if ("as-client-secret".equals(name) && server != null) {
-                var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException("unknown server '" + server + "'"));
+                requireServer(config, server);
+                var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException(
+                        "as-client-secret is for a configured server name, not a URL: `xaa server add NAME " + server + "` first"));
                 // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
                 String asIssuer = entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
                         : new dev.xaa4j.connector.discovery.Discovery().server(java.net.URI.create(entry.url())).asIssuer();

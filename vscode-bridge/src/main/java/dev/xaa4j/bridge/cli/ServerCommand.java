@@ -54,7 +54,8 @@ final class ServerCommand implements Runnable {
         @Override
         public Integer call() {
             if (!ConfigStore.forCurrentUser().removeServer(name)) {
-                throw new IllegalArgumentException("no server named '" + name + "' in the config file");
+                throw new IllegalArgumentException("no server named '" + name + "' in the config file: "
+                        + "`xaa server list` shows the configured ones");
             }
             spec.commandLine().getOut().println("removed '" + name + "'");
             return XaaCommand.OK;

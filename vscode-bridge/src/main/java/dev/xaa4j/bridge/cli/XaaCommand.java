@@ -26,19 +26,12 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 CommandLine.HelpCommand.class
         },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:ok",
-                "1:other failure",
-                "2:usage error (unknown option, unknown server, bad URL)",
-                "3:sign-in required: run `xaa login` or sign in with the tray app",
-                "4:access denied or revoked by the IdP or the MCP server",
-                "5:IdP, authorization server or MCP server unavailable"})
+        exitCodeListHeading = "%nExit codes:%n")
 public final class XaaCommand implements Runnable {
 
-    public static final int OK = 0;
-    public static final int FAILURE = 1;
-    public static final int USAGE = 2;
+    public static final int OK = ExitCode.OK.code();
+    public static final int FAILURE = ExitCode.FAILURE.code();
+    public static final int USAGE = ExitCode.USAGE.code();
 
     @CommandLine.Option(names = {"-v", "--verbose"}, description = "debug logging on stderr", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
@@ -69,32 +62,26 @@ public final class XaaCommand implements Runnable {
                     .description("debug logging on stderr").build());
         } else {
             cli = new CommandLine(new XaaCommand());
+            cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.table());
         }
         cli.setExitCodeExceptionMapper(XaaCommand::exitCode);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("xaa: " + e.getMessage());
+            cmd.getErr().println(errorLine(e));
             return exitCode(e);
         });
         return cli.execute(args);
     }
 
     static int exitCode(Throwable t) {
-        if (t instanceof BridgeException b) {
-            return b.reason().exitCode();
-        }
-        if (t instanceof dev.xaa4j.connector.SignInRequiredException) {
-            return 3;
-        }
-        if (t instanceof dev.xaa4j.connector.AccessDeniedException || t instanceof dev.xaa4j.connector.ServerNotEnabledException) {
-            return 4;
-        }
-        if (t instanceof dev.xaa4j.connector.UpstreamUnavailableException) {
-            return 5;
-        }
-        if (t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException) {
-            return USAGE;
-        }
-        return FAILURE;
+        return ExitCode.of(t).code();
+    }
+
+    /**
+     * The one place that prefixes {@code "xaa: "}: messages are sentences or lower-case fragments without a
+     * program name of their own ("not set up yet: run `xaa idp …`", "Cannot reach the identity provider at …").
+     */
+    static String errorLine(Throwable e) {
+        return "xaa: " + (e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -24,11 +24,27 @@ public final class ConnectorFactory {
     private ConnectorFactory() {
     }
 
-    /** @throws BridgeException (sign-in required) when no IdP is configured: there is nobody to sign in to */
+    /** What to do when no IdP is configured; a fragment, without a program name (callers prefix their own). */
+    public static final String NOT_SET_UP = "not set up yet: run `xaa idp ISSUER --client-id ID` "
+            + "(your administrator has the values), then `xaa login`";
+
+    /** The configured IdP, if issuer and client id are both set (only then can anyone sign in). */
+    public static Optional<IdpSettings> idp(XaaConfig config) {
+        return config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null);
+    }
+
+    /** The failure for "no IdP configured": sign-in required, with {@link #NOT_SET_UP} as the message. */
+    public static BridgeException notSetUp() {
+        return new BridgeException(Reason.SIGN_IN_REQUIRED, NOT_SET_UP);
+    }
+
+    /**
+     * The engine for {@code config}; it needs only the IdP (no server: sign-in, sign-out and status still work).
+     *
+     * @throws BridgeException (sign-in required, {@link #NOT_SET_UP}) when no IdP is configured
+     */
     public static Connector create(XaaConfig config, Optional<String> adHocServer) {
-        IdpSettings idp = config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null)
-                .orElseThrow(() -> new BridgeException(Reason.SIGN_IN_REQUIRED,
-                        "xaa is not set up yet: run `xaa idp ISSUER --client-id ID` (your administrator has the values), then `xaa login`"));
+        IdpSettings idp = idp(config).orElseThrow(ConnectorFactory::notSetUp);
         ClientAuthMethod idpMethod = method(idp.authMethod());
         Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
         config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
