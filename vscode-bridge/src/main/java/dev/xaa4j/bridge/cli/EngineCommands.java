@@ -249,7 +249,9 @@ final class EngineCommands {
             if (!format.equals("header") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format must be header or json");
             }
-            requireServer(ConfigStore.forCurrentUser().load(), server);
+            XaaConfig config = ConfigStore.forCurrentUser().load();
+            ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
+            requireServer(config, server);
             AccessToken t = fromBroker(server).orElseGet(() -> {
                 try (Connector c = engine(Optional.of(server))) {
                     return c.token(server);
