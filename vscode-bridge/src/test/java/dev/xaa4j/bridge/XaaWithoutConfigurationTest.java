@@ -115,7 +115,7 @@ class XaaWithoutConfigurationTest {
         assertThat(doctor.out()).contains("ok    config file " + xaa.config(), "ok    signed in as Alice Anders",
                 "no MCP servers yet: add one with `xaa server add NAME URL`").doesNotContain("FAIL");
 
-        ProcessBuilder pb = new ProcessBuilder(xaa.command("agent")).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(xaa.command("agent")).redirectError(dir.resolve("agent.err").toFile());
         pb.environment().putAll(xaa.env());
         Process agent = pb.start();
         try {
