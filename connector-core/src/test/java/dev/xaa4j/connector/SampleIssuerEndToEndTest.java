@@ -53,6 +53,7 @@ class SampleIssuerEndToEndTest {
         Connector c = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build();
         ConnectorStatus status = c.signIn().get(90, TimeUnit.SECONDS);
         assertThat(status.user()).contains("alice");
+        assertThat(status.displayName()).as("the ID token's name claim, not its sub").contains("Alice Anders");
         assertThat(status.canRefresh()).isTrue();
         return c;
     }

@@ -99,7 +99,7 @@ class InspectorSampleIssuerTest {
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
         CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("signed in as " + user);
+        assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");
     }
 
     private static CommandRun inspector(String... args) throws Exception {

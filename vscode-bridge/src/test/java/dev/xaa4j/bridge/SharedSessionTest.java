@@ -101,7 +101,7 @@ class SharedSessionTest {
         CommandRun second = xaa("", "agent");
         assertThat(second.exit()).as(second.out()).isEqualTo(1);
         assertThat(second.out()).contains("already running").contains("pid " + agent.process.pid());
-        assertThat(xaa("", "agent", "--status").out()).contains("agent running (pid " + agent.process.pid() + ")", "signed in as alice");
+        assertThat(xaa("", "agent", "--status").out()).contains("agent running (pid " + agent.process.pid() + ")", "signed in as Alice Anders");
 
         McpSyncClient one = bridge(null);
         McpSyncClient two = bridge(null);
@@ -147,7 +147,7 @@ class SharedSessionTest {
             ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets"));
             await(() -> read(agent.stderr).contains("configuration changed; serving notes, tickets"), "the agent took the new server");
             assertThat(xaa("", "agent", "--status").out()).as("same process, same session")
-                    .contains("agent running (pid " + agent.process.pid() + ")", "signed in as alice");
+                    .contains("agent running (pid " + agent.process.pid() + ")", "signed in as Alice Anders");
             CommandRun token = xaa("", "token", "tickets", "--format", "json");
             ok(token);
             assertThat(JSON.readTree(token.out()).path("scopes").toString()).contains("tickets.read");
@@ -241,7 +241,7 @@ class SharedSessionTest {
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
         CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("signed in as " + user);
+        assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");
         return r;
     }
 

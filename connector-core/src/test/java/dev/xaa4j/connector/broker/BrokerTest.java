@@ -80,6 +80,7 @@ class BrokerTest {
 
             BrokerStatus status = b.status();
             assertThat(status.status().user()).contains("alice");
+            assertThat(status.status().displayName()).as("the ID token's name crosses the broker").contains("Alice Anders");
             assertThat(status.status().servers().get("notes").state()).isEqualTo(ServerState.READY);
             assertThat(status.metrics().renewals()).isEqualTo(1);
             assertThat(status.clients()).isEqualTo(2);

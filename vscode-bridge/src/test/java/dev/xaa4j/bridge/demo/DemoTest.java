@@ -33,7 +33,7 @@ class DemoTest {
         String stderr = err.get(10, TimeUnit.SECONDS);
 
         assertThat(p.exitValue()).as(stdout + stderr).isZero();
-        assertThat(stdout).contains("signed in as alice", "signed in as bob");
+        assertThat(stdout).contains("signed in as Alice Anders", "signed in as Bob Berg");
         assertThat(stderr).contains("DEMO AID: filling the sample issuer's login form as alice");
         // alice: whoami, her note, her ticket
         assertThat(stdout).containsPattern("whoami +ok +\\{.*\"sub\":\"alice\"")
