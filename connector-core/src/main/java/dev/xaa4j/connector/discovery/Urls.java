@@ -1,6 +1,7 @@
 package dev.xaa4j.connector.discovery;
 
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.Sentences;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -81,25 +82,16 @@ final class Urls {
         return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1");
     }
 
-    /**
-     * A noun phrase ({@code "the identity provider"}) at the start of a sentence: first letter upper-case. Noun
-     * phrases are passed around lower-case so that they read right inside a sentence ("Cannot reach the
-     * identity provider"); only the sentence start is capitalised, here.
-     */
-    static String sentence(String phrase) {
-        return phrase.isEmpty() ? phrase : Character.toUpperCase(phrase.charAt(0)) + phrase.substring(1);
-    }
-
     /** PROTOCOL.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
     static URI requireSecure(URI url, String what) {
         if (url == null) {
-            throw new DiscoveryException(sentence(what) + " is missing.");
+            throw new DiscoveryException(Sentences.start(what) + " is missing.");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url))) {
             return url;
         }
-        throw new DiscoveryException(sentence(what) + " '" + url + "' does not use https; only https is accepted (plain http "
+        throw new DiscoveryException(Sentences.start(what) + " '" + url + "' does not use https; only https is accepted (plain http "
                 + "only on 127.0.0.1, localhost or ::1). Ask the server's administrator to fix its metadata.");
     }
 
@@ -112,7 +104,7 @@ final class Urls {
             }
             return u;
         } catch (URISyntaxException e) {
-            throw new DiscoveryException(sentence(what) + " '" + value + "' is not an absolute URL.");
+            throw new DiscoveryException(Sentences.start(what) + " '" + value + "' is not an absolute URL.");
         }
     }
 

@@ -4,6 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -36,12 +37,12 @@ final class WireClient {
         try {
             HTTPResponse response = request.send();
             if (response.getStatusCode() >= 500) {
-                throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + request.getURI() + " is unavailable (HTTP "
+                throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");
             }
             return response;
         } catch (SocketTimeoutException e) {
-            throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + request.getURI() + " did not answer within "
+            throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot reach " + what + " at " + request.getURI() + " ("
@@ -59,7 +60,7 @@ final class WireClient {
             return null;
         }
         if (resp.getStatusCode() != 200) {
-            throw new DiscoveryException(Urls.sentence(what) + " at " + url + " answered HTTP " + resp.getStatusCode()
+            throw new DiscoveryException(Sentences.start(what) + " at " + url + " answered HTTP " + resp.getStatusCode()
                     + " instead of a metadata document. Check the URL with the server's administrator.");
         }
         return json(resp, url, what);
@@ -75,7 +76,7 @@ final class WireClient {
             // below
         }
         String type = resp.getHeaderValue("Content-Type");
-        throw new UpstreamUnavailableException(Urls.sentence(what) + " at " + url + " answered with something that is not JSON"
+        throw new UpstreamUnavailableException(Sentences.start(what) + " at " + url + " answered with something that is not JSON"
                 + (type == null ? "" : " (" + type + ")") + ", e.g. a proxy or captive-portal page. Check that you "
                 + "are online (log in to the network if asked) and try again.");
     }

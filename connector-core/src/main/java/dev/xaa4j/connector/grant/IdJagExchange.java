@@ -69,7 +69,7 @@ public final class IdJagExchange {
             builder.scope(new Scope(scopes.toArray(String[]::new)));
         }
         Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout, "The IdP");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout, "the IdP");
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }

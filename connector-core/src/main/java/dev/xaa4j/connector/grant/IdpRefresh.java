@@ -51,7 +51,7 @@ public final class IdpRefresh {
         String refreshToken = current.refreshToken().orElseThrow(() -> new SignInRequiredException(
                 "Your sign-in has expired and the IdP gave no refresh token; sign in again"));
         var request = clientAuth.newRequest(idpTokenEndpoint, new RefreshTokenGrant(new RefreshToken(refreshToken))).build();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(request, timeout, "The IdP");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(request, timeout, "the IdP");
         if (!outcome.ok()) {
             String code = outcome.error().getCode();
             if (code.equals("invalid_grant")) {

@@ -69,7 +69,7 @@ public final class JwtBearerGrant {
         }
         Instant sentAt = clock.instant();
         TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout,
-                "The authorization server of '" + server + "'");
+                "the authorization server of '" + server + "'");
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }

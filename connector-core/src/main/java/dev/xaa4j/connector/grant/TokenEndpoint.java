@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,6 +28,7 @@ final class TokenEndpoint {
     private TokenEndpoint() {
     }
 
+    /** @param party a lower-case noun phrase naming the token endpoint's owner ("the IdP"), used inside sentences */
     static Outcome post(TokenRequest request, Duration timeout, String party) {
         HTTPRequest http = request.toHTTPRequest();
         http.setAccept("application/json");
@@ -37,18 +39,18 @@ final class TokenEndpoint {
         try {
             response = http.send();
         } catch (IOException e) {
-            throw new UpstreamUnavailableException(party + " could not be reached (" + e.getClass().getSimpleName()
+            throw new UpstreamUnavailableException(Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
         }
         int status = response.getStatusCode();
         if (status >= 500 || status == 429) {
-            throw new UpstreamUnavailableException(party + " is unavailable (HTTP " + status + "); try again later");
+            throw new UpstreamUnavailableException(Sentences.start(party) + " is unavailable (HTTP " + status + "); try again later");
         }
         JSONObject json;
         try {
             json = response.getBodyAsJSONObject();
         } catch (ParseException e) {
-            throw new UpstreamUnavailableException(party + " answered HTTP " + status
+            throw new UpstreamUnavailableException(Sentences.start(party) + " answered HTTP " + status
                     + " without a JSON body (a proxy or captive portal?); try again later");
         }
         if (status == 200) {
@@ -56,10 +58,10 @@ final class TokenEndpoint {
         }
         Object code = json.get("error");
         if (!(code instanceof String s) || s.isBlank()) {
-            throw new UpstreamUnavailableException(party + " answered HTTP " + status + " without an OAuth error");
+            throw new UpstreamUnavailableException(Sentences.start(party) + " answered HTTP " + status + " without an OAuth error");
         }
         if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
-            throw new UpstreamUnavailableException(party + " is temporarily unavailable (" + s + "); try again later");
+            throw new UpstreamUnavailableException(Sentences.start(party) + " is temporarily unavailable (" + s + "); try again later");
         }
         Object description = json.get("error_description");
         return new Outcome(null, new ErrorObject(s,

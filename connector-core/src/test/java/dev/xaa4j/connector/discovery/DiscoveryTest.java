@@ -247,6 +247,17 @@ class DiscoveryTest {
     }
 
     @Test
+    void anUnreachableIdpIsNamedLowerCaseInsideTheSentence() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> discovery.idp(URI.create("http://127.0.0.1:" + closedPort)))
+                .isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageStartingWith("Cannot reach the identity provider at http://127.0.0.1:" + closedPort);
+    }
+
+    @Test
     void refusesPlainHttpServersOffLoopback() {
         assertThatThrownBy(() -> discovery.server(URI.create("http://mcp.example.com/mcp")))
                 .isInstanceOf(DiscoveryException.class).hasMessageContaining("does not use https");

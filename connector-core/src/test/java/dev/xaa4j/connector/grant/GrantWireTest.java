@@ -195,7 +195,8 @@ class GrantWireTest {
     void serverErrorsTimeoutsAndHtmlBodiesAreTransient() {
         server.enqueue(new MockResponse.Builder().code(503).body("busy").build());
         assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
-                .isInstanceOf(UpstreamUnavailableException.class).hasMessageContaining("503");
+                .isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageStartingWith("The IdP is unavailable (HTTP 503)"); // the phrase capitalised only at the start
         server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/html")
                 .body("<html><body>Please log in to the hotel Wi-Fi</body></html>").build());
         assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
