@@ -392,7 +392,7 @@ public final class DesktopModel implements AutoCloseable {
                 }
             }
             Problem problem = actionProblem != null ? actionProblem
-                    : c.isEmpty() ? notConfigured()
+                    : c.isEmpty() || cfg.servers().isEmpty() ? notConfigured() // signing in works without servers
                     : !account.signedIn() ? null : rowProblem;
             TrayState tray = !account.signedIn() ? TrayState.SIGNED_OUT
                     : rows.stream().anyMatch(ServerRow::needsAttention) ? TrayState.ATTENTION : TrayState.SIGNED_IN;

@@ -76,7 +76,7 @@ public final class Engine implements AutoCloseable {
         changeHooks.add(hook);
     }
 
-    /** Reads the config file and builds the connector; empty when no IdP or no server is configured yet. */
+    /** Reads the config file and builds the connector; empty when no IdP is configured yet (servers may come later). */
     public synchronized Optional<Connector> reload() {
         loaded = config.load();
         Connector old = connector;
@@ -163,7 +163,7 @@ public final class Engine implements AutoCloseable {
 
     private Optional<Connector> build(XaaConfig cfg) {
         IdpSettings idp = cfg.idp();
-        if (idp == null || idp.issuer() == null || idp.clientId() == null || cfg.servers().isEmpty()) {
+        if (idp == null || idp.issuer() == null || idp.clientId() == null) { // no server yet: signing in still works
             return Optional.empty();
         }
         ClientAuthMethod method = method(idp.authMethod());

@@ -192,6 +192,19 @@ class DesktopModelTest {
     }
 
     @Test
+    void withOnlyAnIdpSignInWorksShowsThePersonByNameAndSaysToAddAServer() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of()), DesktopFixture.engine(dir, "alice", null));
+        View before = await("the first view", v -> v.problem().isPresent());
+        assertThat(before.problem().get().what()).isEqualTo("No MCP servers are set up yet.");
+
+        model.signIn();
+        View in = await("signed in without servers", v -> v.account().signedIn());
+        assertThat(in.account().user()).as("the ID token's name, not its sub").contains("Alice Anders");
+        assertThat(in.tray()).isEqualTo(TrayState.SIGNED_IN);
+        assertThat(in.problem().map(PlainLanguage.Problem::next)).contains("Add one below with the address your IT administrator gave you.");
+    }
+
+    @Test
     void withoutAnIdpTheWindowSaysWhoToAsk() throws Exception {
         open(dir.resolve("missing.json"), DesktopFixture.engine(dir, "alice", null));
         View v = await("first view", x -> x.problem().isPresent());
