@@ -133,8 +133,12 @@ class BridgeDisciplineTest {
     void aResultLongerThanJacksonsDefaultStringLimitPassesInAJsonBodyAndInAnEventStream() throws Exception {
         String big = "x".repeat(BIG);
         script(r -> {
+            String name = r.path("params").path("name").asText();
+            if ("small".equals(name)) {
+                return null;
+            }
             String body = result(r.get("id"), big);
-            return "sse".equals(r.path("params").path("name").asText())
+            return "sse".equals(name)
                     ? new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
                             .body("event: message\ndata: " + body + "\n\n").build()
                     : json(body);
@@ -165,19 +169,44 @@ class BridgeDisciplineTest {
 
     @Test
     void anAnswerOverTheMessageLimitAnswersThatIdWithAnErrorNamingTheLimitAndTheSessionGoesOn() throws Exception {
-        String huge = "z".repeat(64 * 1024 * 1024 + 1);
-        script(r -> "huge".equals(r.path("params").path("name").asText())
-                ? new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
-                        .body("event: message\ndata: " + result(r.get("id"), huge) + "\n\n").build()
-                : null);
+        String huge = "z".repeat(32 * 1024 * 1024 + 1); // the default limit (MessageLimit) is 32 MiB
+        script(r -> {
+            String name = r.path("params").path("name").asText();
+            if (name.equals("huge-sse")) {
+                return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
+                        .body("event: message\ndata: " + result(r.get("id"), huge) + "\n\n").build();
+            }
+            return name.equals("huge-json") ? json(result(r.get("id"), huge)) : null;
+        });
         try (BridgeHarness b = bridge(WAIT)) {
             b.handshake();
-            b.send(call(2, "huge", "{}"));
+            int id = 2;
+            for (String tool : List.of("huge-sse", "huge-json")) {
+                b.send(call(id, tool, "{}"));
+                assertThat(b.awaitResponse(id, WAIT).path("error").path("message").asText())
+                        .contains("larger than xaa's limit of 32 MiB per message");
+                b.send(call(id + 1, "small", "{}"));
+                assertThat(StdioBridgeTest.text(b.awaitResponse(id + 1, WAIT))).as("the session goes on").isEqualTo("ok");
+                id += 2;
+            }
+        }
+    }
+
+    @Test
+    void aRequestOverTheMessageLimitIsAnsweredWithItsIdAndNeverSent() throws Exception {
+        String huge = "w".repeat(32 * 1024 * 1024 + 1);
+        script(r -> null);
+        try (BridgeHarness b = bridge(WAIT)) {
+            b.handshake();
+            b.send(call(2, "store", "{\"text\":\"" + huge + "\"}"));
             JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("message").asText()).contains("64 MiB");
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32600);
+            assertThat(e.path("error").path("message").asText()).contains("limit of 32 MiB per message");
             b.send(call(3, "small", "{}"));
             assertThat(StdioBridgeTest.text(b.awaitResponse(3, WAIT))).isEqualTo("ok");
+            assertThat(b.closeStdin(WAIT)).isZero();
         }
+        assertThat(posted).noneMatch(m -> m.path("id").asInt() == 2);
     }
 
     // ---- invalid JSON-RPC from the client -----------------------------------------------------------------
@@ -213,7 +242,7 @@ class BridgeDisciplineTest {
                     .containsExactlyInAnyOrder("null", "null", "null", "null", "null", "20", "21", "22", "23", "null", "null");
             assertThat(out).as("nothing else answered").hasSize(invalid.size() + 3);
         }
-        assertThat(wire).containsExactly("POST initialize xaa-bridge-initialize-1", "POST notifications/initialized ",
+        assertThat(wire).filteredOn(w -> w.startsWith("POST")).containsExactly("POST initialize xaa-bridge-initialize-1", "POST notifications/initialized ",
                 "POST ping 1000", "POST tools/call 100");
     }
 

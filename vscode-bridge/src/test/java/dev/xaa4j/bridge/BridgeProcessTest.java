@@ -202,12 +202,12 @@ class BridgeProcessTest {
             for (JsonNode e : s.out.subList(1, 3)) {
                 assertThat(e.path("error").path("code").asInt()).isEqualTo(-32600);
                 assertThat(e.path("error").path("message").asText())
-                        .contains("xaa has no MCP server named '" + name + "'")
+                        .contains("no MCP server named '" + name + "'")
                         .contains("xaa server add " + name + " URL")
                         .contains("(known: notes, tickets)");
             }
             assertThat(s.out).extracting(m -> m.path("id").asInt()).containsExactly(1, 2, 3);
-            assertThat(s.err).contains("xaa has no MCP server named '" + name + "'");
+            assertThat(s.err).contains("no MCP server named '" + name + "'");
         }
     }
 

@@ -11,6 +11,7 @@ import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.EarlyInitialize;
 import dev.xaa4j.bridge.proxy.InitializeCache;
 import dev.xaa4j.bridge.proxy.StdioBridge;
+import dev.xaa4j.bridge.proxy.UnconfiguredBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -79,21 +80,50 @@ final class BridgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        XaaConfig config = ConfigStore.forCurrentUser().load();
-        URI endpoint = config.resolve(server).orElseThrow(() ->
-                new CommandLine.ParameterException(spec.commandLine(), "unknown server '" + server
-                        + "': add it with `xaa server add " + server + " URL`, or pass the URL"));
-        BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
-                .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
-                .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
+        XaaConfig config;
+        ConfigStore store = ConfigStore.forCurrentUser();
+        try {
+            config = store.load();
+        } catch (RuntimeException e) {
+            return unconfigured("xaa cannot use its config file " + store.file() + " (" + firstLine(e.getMessage())
+                    + "): fix it, or move it away and run `xaa idp` and `xaa server add NAME URL` again", stdout);
+        }
+        Optional<URI> resolved = config.resolve(server);
+        if (resolved.isEmpty()) {
+            return unconfigured(unknownServer(server, config), stdout);
+        }
+        URI endpoint = resolved.get();
+        BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
+                .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
+                .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
         UpstreamAuth auth = noAuth ? UpstreamAuth.none()
                 : SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
                 : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
         return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);
+    }
+
+    /** Nothing to bridge to: the client still gets answers, each saying what to fix ({@link UnconfiguredBridge}). */
+    private int unconfigured(String problem, OutputStream stdout) {
+        return new UnconfiguredBridge(server, problem, Main.version()).run(System.in, stdout, early);
+    }
+
+    static String unknownServer(String server, XaaConfig config) {
+        String known = config.servers().isEmpty() ? "none configured yet" : "known: " + String.join(", ", config.servers().keySet());
+        return (server.contains("://") ? "'" + server + "' is not an http(s) URL, and xaa has no MCP server named '" + server + "'"
+                : "xaa has no MCP server named '" + server + "'") + "; run `xaa server add " + server + " URL` (" + known
+                + "), or give the bridge the server's http(s) URL";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).strip();
     }
 
     private static OutputStream standardOutput() {

@@ -125,7 +125,16 @@ final class LegacySseChannel implements AutoCloseable {
         try {
             SseReader sse = new SseReader(stream.body());
             SseReader.Event e;
-            while ((e = sse.next()) != null) {
+            while (true) {
+                try {
+                    e = sse.next();
+                } catch (MessageTooLargeException big) {
+                    LOG.warn("dropping a message from the server: {}", big.getMessage()); // its request times out
+                    continue;
+                }
+                if (e == null) {
+                    break;
+                }
                 if ("endpoint".equals(e.event())) {
                     messageEndpoint.complete(http.endpoint().resolve(e.data().trim()));
                 } else if (!e.data().isBlank()) {

@@ -74,9 +74,9 @@ public final class StdioBridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> KNOWN_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
-    private static final String LATEST_VERSION = "2025-11-25";
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** How many 4xx answers (other than 404 and 405) to the GET stream end the retries. */
+    static final int GET_REFUSALS = 5;
     /** The longest a request waits for a connection attempt that was under way when it came. */
     static final Duration ATTEMPT_WAIT = Duration.ofSeconds(30);
 
@@ -97,8 +97,12 @@ public final class StdioBridge {
     private final Phaser inFlight = new Phaser(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bridgeIds = new AtomicInteger();
+    /** A 404 on a GET stream that never opened re-initializes once per bridge, never more (see readEventStream). */
+    private final java.util.concurrent.atomic.AtomicBoolean getReinitializeLeft = new java.util.concurrent.atomic.AtomicBoolean(true);
     /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
     private final AtomicInteger queued = new AtomicInteger();
+    /** The stdin reader (set by run). */
+    private StdinMessages messages;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -128,7 +132,7 @@ public final class StdioBridge {
         this.settings = settings;
         this.initializeCache = initializeCache;
         this.version = version;
-        this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = MessageLimit.mapper();
         this.upstream = new StreamableHttpUpstream(settings.server(), settings.endpoint(), auth,
                 settings.connectTimeout(), mapper);
         this.relay = new ResponseRelay(mapper, upstream);
@@ -147,6 +151,8 @@ public final class StdioBridge {
      * been started on the same stdin and stdout).
      */
     public int run(InputStream stdin, EarlyInitialize early) {
+        StdinMessages messages = new StdinMessages(stdin, mapper, out);
+        this.messages = messages;
         // Fetch the first token while the client is still starting up: it is most of the time to the upstream
         // answer to initialize (keyring, token exchange, jwt-bearer), and the engine caches it.
         workers.execute(() -> {
@@ -164,16 +170,14 @@ public final class StdioBridge {
             }
             if (first.answered()) {
                 initialize(first.request(), first.answer(), first.endpoint());
-            } else if (!first.firstLine().isBlank()) {
+            } else {
                 accept(first.firstLine());
             }
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    accept(line);
-                }
+        try {
+            LineReader.Line line;
+            while ((line = messages.next()) != null) {
+                accept(line);
             }
         } catch (IOException e) {
             LOG.warn("stdin failed: {}", e.toString());
@@ -188,20 +192,9 @@ public final class StdioBridge {
         }
     }
 
-    private void accept(String line) {
-        JsonNode parsed;
-        try {
-            parsed = mapper.readTree(line);
-        } catch (JsonProcessingException e) {
-            out.write(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: stdin line is not JSON", null));
-            return;
-        }
-        // JSON-RPC batches (allowed by MCP 2025-03-26 only) are split; each message is answered on its own.
-        for (JsonNode m : parsed.isArray() ? parsed : java.util.List.of(parsed)) {
-            if (!JsonRpc.isMessage(m)) {
-                JsonNode id = m.isObject() && (m.path("id").isTextual() || m.path("id").isNumber()) ? m.get("id") : null;
-                out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message", null));
-            } else if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
+    private void accept(LineReader.Line line) {
+        for (JsonNode m : messages.messages(line)) {
+            if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
                 initialize(m, null, null);
             } else if (JsonRpc.isRequest(m) && queued.get() == 0) {
                 route(m); // nothing is ahead of it in the dispatcher: straight to a worker, one thread hop less
@@ -278,17 +271,9 @@ public final class StdioBridge {
     }
 
     private ObjectNode localInitializeResult(JsonNode request) {
-        String requested = requestedVersion(request);
-        ObjectNode result = NODES.objectNode();
-        result.put("protocolVersion", KNOWN_VERSIONS.contains(requested) ? requested : LATEST_VERSION);
-        result.putObject("capabilities").putObject("tools").put("listChanged", true);
-        ObjectNode info = result.putObject("serverInfo");
-        info.put("name", "xaa-bridge");
-        info.put("title", "xaa bridge to " + settings.server());
-        info.put("version", version);
-        result.put("instructions", "Connecting to the MCP server '" + settings.server() + "' through xaa. "
-                + "Its tools appear (notifications/tools/list_changed) once the connection is ready.");
-        return result;
+        return LocalInitialize.result(request, settings.server(), version, true, "Connecting to the MCP server '"
+                + settings.server() + "' through xaa. Its tools appear (notifications/tools/list_changed) once the "
+                + "connection is ready.");
     }
 
     /** Starts an upstream (re)initialize unless one is in flight. Caller holds the lock. */
@@ -661,30 +646,56 @@ public final class StdioBridge {
 
     // ---- server-initiated messages (GET stream) ---------------------------------------------------------
 
+    /**
+     * Reads the GET stream of session {@code gen} (Streamable HTTP §Listening for Messages from the Server) until
+     * the session ends. The server may refuse it, so the reader never harms the server:
+     * <ul>
+     *   <li>405: the server offers no GET stream; the reader stops (server messages still come on POST responses);</li>
+     *   <li>404 (the session id was sent): if this session's stream was open before, the session is gone and is
+     *       re-initialized; if it never opened, the first such 404 of this bridge re-initializes once and any
+     *       later one means "no GET stream" for that session — never a re-initialize loop;</li>
+     *   <li>any other 4xx: retried with backoff at most {@value #GET_REFUSALS} times, then no GET stream;</li>
+     *   <li>5xx, a broken connection, a stream that ends without any message: retried with backoff (1 s
+     *       doubling to 30 s); a stream that delivered a message resets the backoff.</li>
+     * </ul>
+     */
     private void readEventStream(int gen) {
         String lastEventId = null;
         Duration delay = Duration.ofSeconds(1);
+        boolean opened = false;
+        int refusals = 0;
         while (generation() == gen && state() == State.CONNECTED) {
             try {
                 UpstreamResponse r = upstream.openEventStream(lastEventId);
                 String type = r.contentType();
-                if (r.status() == 405) {
-                    r.discard();
-                    LOG.debug("MCP server '{}' offers no GET stream (405)", settings.server());
-                    return;
-                }
-                if (r.status() != 200 || !type.equals("text/event-stream")) {
-                    r.abort();
-                    LOG.debug("GET stream: HTTP {} {}", r.status(), type);
-                } else {
-                    delay = Duration.ofSeconds(1);
+                int status = r.status();
+                if (status == 200 && type.equals("text/event-stream")) {
+                    opened = true;
                     eventStream = r;
                     if (state() == State.CLOSED) {
                         r.abort(); // shutdown began while the stream was opening
                     }
-                    lastEventId = relay.pump(r.body(), lastEventId, out::write);
+                    AtomicInteger delivered = new AtomicInteger();
+                    lastEventId = relay.pump(r.body(), lastEventId, m -> {
+                        delivered.incrementAndGet();
+                        out.write(m);
+                    });
+                    if (delivered.get() > 0) {
+                        delay = Duration.ofSeconds(1);
+                    }
+                } else {
+                    r.abort();
+                    if (status == 405 || (status / 100 == 4 && ++refusals >= GET_REFUSALS)) {
+                        noEventStream("HTTP " + status);
+                        return;
+                    }
+                    LOG.debug("GET stream: HTTP {} {}", status, type);
                 }
             } catch (SessionLostException e) {
+                if (!opened && !getReinitializeLeft.compareAndSet(true, false)) {
+                    noEventStream("HTTP 404 on the GET of a new session");
+                    return;
+                }
                 LOG.info("MCP session on '{}' is gone (GET stream 404): starting a new one", settings.server());
                 try {
                     recoverSession(gen);
@@ -698,6 +709,11 @@ public final class StdioBridge {
             sleep(delay);
             delay = delay.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay.multipliedBy(2);
         }
+    }
+
+    private void noEventStream(String why) {
+        LOG.info("MCP server '{}' offers no GET stream ({}): going on without it; its messages arrive with the "
+                + "responses to requests", settings.server(), why);
     }
 
     // ---- shutdown -----------------------------------------------------------------------------------------
