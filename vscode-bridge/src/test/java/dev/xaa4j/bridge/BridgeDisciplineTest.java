@@ -61,7 +61,8 @@ class BridgeDisciplineTest {
                 }
                 posted.add(body);
                 String method = body.path("method").asText();
-                wire.add("POST " + method + " " + body.path("params").path("requestId").asText(body.path("id").asText()));
+                JsonNode params = body.path("params");
+                wire.add("POST " + method + " " + params.path("requestId").asText(params.path("progressToken").asText(body.path("id").asText())));
                 if (method.startsWith("notifications/")) {
                     return new MockResponse.Builder().code(202).build();
                 }

@@ -75,6 +75,8 @@ public final class StdioBridge {
     private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** The longest a notification or response waits for the server to take the requests before it (see route). */
+    static final Duration TAKEN_WAIT = Duration.ofMillis(100);
     /** How many 4xx answers (other than 404 and 405) to the GET stream end the retries. */
     static final int GET_REFUSALS = 5;
     /** The longest a request waits for a connection attempt that was under way when it came. */
@@ -101,6 +103,8 @@ public final class StdioBridge {
     private final java.util.concurrent.atomic.AtomicBoolean getReinitializeLeft = new java.util.concurrent.atomic.AtomicBoolean(true);
     /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Requests written but not yet taken by the server (their answer has not started). */
+    private final Set<CompletableFuture<Void>> untaken = ConcurrentHashMap.newKeySet();
     /** The stdin reader (set by run). */
     private StdinMessages messages;
 
@@ -433,17 +437,37 @@ public final class StdioBridge {
 
     // ---- everything but initialize --------------------------------------------------------------------
 
+    /**
+     * Sends one client message on. Stdin order is the wire order: a request is handed to a worker (its answer
+     * may take long, and may need the client's answer to a server request first), and what follows it on stdin
+     * waits until the request has been written to its connection. Requests travel on parallel connections, so
+     * a notification or a response (a {@code notifications/cancelled} above all) also waits, at most
+     * {@link #TAKEN_WAIT}, until the server has started to answer the requests before it: then the server has
+     * taken them and handles the notification after them. (While not connected nothing is sent, so nothing waits.)
+     */
     private void route(JsonNode m) {
         if (JsonRpc.isRequest(m)) {
+            Progress progress = new Progress();
+            boolean connected = state() == State.CONNECTED;
             inFlight.register();
+            untaken.add(progress.taken);
+            progress.taken.whenComplete((v, t) -> untaken.remove(progress.taken));
             workers.execute(() -> {
                 try {
-                    request(m);
+                    request(m, progress);
                 } finally {
+                    progress.sent.complete(null);
+                    progress.taken.complete(null);
                     inFlight.arriveAndDeregister();
                 }
             });
+            if (connected) {
+                await(progress.sent, settings.connectTimeout().plusSeconds(5));
+            }
             return;
+        }
+        if (!untaken.isEmpty()) {
+            await(CompletableFuture.allOf(untaken.toArray(CompletableFuture[]::new)), TAKEN_WAIT);
         }
         String method = JsonRpc.method(m);
         synchronized (lock) {
@@ -508,14 +532,33 @@ public final class StdioBridge {
         }
     }
 
-    private void request(JsonNode m) {
+    /** Where a forwarded request is: written to its connection; taken by the server (its answer started). */
+    private static final class Progress {
+        final CompletableFuture<Void> sent = new CompletableFuture<>();
+        final CompletableFuture<Void> taken = new CompletableFuture<>();
+
+        void sent() {
+            sent.complete(null);
+        }
+
+        void taken() {
+            taken.complete(null);
+        }
+    }
+
+    /** Forwards a client request and writes its answer, telling {@code progress} how far it got. */
+    private void request(JsonNode m, Progress progress) {
         JsonNode id = m.get("id");
         try {
             if (!awaitConnected()) {
                 answerOffline(m);
                 return;
             }
-            if (!forward(m) && !cancelled.remove(JsonRpc.idKey(id))) {
+            if (cancelled.remove(JsonRpc.idKey(id))) {
+                LOG.debug("the client cancelled {} while the bridge was connecting: not sent", JsonRpc.method(m));
+                return;
+            }
+            if (!forward(m, progress) && !cancelled.remove(JsonRpc.idKey(id))) {
                 out.write(error(id, new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '"
                         + settings.server() + "' closed the response stream without answering")));
             }
@@ -534,7 +577,7 @@ public final class StdioBridge {
      * POSTs a request and relays everything the server streams back, the answer to stdout the moment it
      * arrives; one replay after a lost session. Returns whether the server answered.
      */
-    private boolean forward(JsonNode m) {
+    private boolean forward(JsonNode m, Progress progress) {
         int gen = generation();
         LegacySseChannel channel = legacy;
         if (channel != null) {
@@ -543,19 +586,25 @@ public final class StdioBridge {
                 recoverSession(gen);
                 channel = legacy;
             }
-            JsonNode answer = channel.request(m, settings.requestTimeout());
+            // HTTP+SSE: the answer is one event on the stream, so its start is its end
+            JsonNode answer = channel.request(m, settings.requestTimeout(), () -> {
+                progress.sent();
+                progress.taken(); // written on the single stream's POST, answered 202 there
+            });
             if (answer != null) {
                 out.write(answer);
             }
             return answer != null;
         }
         try {
-            return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
+            UpstreamResponse r = upstream.postRequest(m, settings.requestTimeout(), progress::sent);
+            progress.taken();
+            return relay.relay(r, m.get("id"), out::write, out::write);
         } catch (SessionLostException first) {
             LOG.info("MCP session on '{}' is gone (HTTP 404): starting a new one and replaying the request", settings.server());
             recoverSession(gen);
             try {
-                return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
+                return relay.relay(upstream.postRequest(m, settings.requestTimeout(), progress::sent), m.get("id"), out::write, out::write);
             } catch (SessionLostException again) {
                 throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + settings.server()
                         + "' dropped the new session at once (HTTP 404 twice)");
