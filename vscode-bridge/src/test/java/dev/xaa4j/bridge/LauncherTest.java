@@ -83,6 +83,7 @@ class LauncherTest {
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        a.put(new Attributes.Name("Add-Opens"), "java.base/java.io"); // as in the shaded jar (pom.xml)
         List<String> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             urls.add(Path.of(entry).toUri().toString()); // directories end with '/'

@@ -13,9 +13,6 @@ import dev.xaa4j.bridge.proxy.InitializeCache;
 import dev.xaa4j.bridge.proxy.StdioBridge;
 import dev.xaa4j.bridge.proxy.UnconfiguredBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -72,7 +69,8 @@ final class BridgeCommand implements Callable<Integer> {
     boolean noInitializeCache;
 
     @Option(names = REQUEST_TIMEOUT, defaultValue = "300", paramLabel = "SECONDS",
-            description = "give up on a request whose response has not started after SECONDS (default: ${DEFAULT-VALUE})")
+            description = "give up on a request whose response has not started after SECONDS (default: ${DEFAULT-VALUE}); "
+                    + "once it has started (an event stream), the server may take as long as it needs, silent or not")
     long requestTimeoutSeconds;
 
     @CommandLine.Spec
@@ -127,7 +125,7 @@ final class BridgeCommand implements Callable<Integer> {
     }
 
     private static OutputStream standardOutput() {
-        return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        return dev.xaa4j.bridge.StandardOutput.open(1 << 16);
     }
 
     /**

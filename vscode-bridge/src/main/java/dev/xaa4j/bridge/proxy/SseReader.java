@@ -61,10 +61,11 @@ final class SseReader implements AutoCloseable {
             }
             int colon = line.indexOf(':');
             String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            int start = colon < 0 ? line.length() : colon + 1;
+            if (start < line.length() && line.charAt(start) == ' ') {
+                start++;
             }
+            String value = line.substring(start); // one copy, even of a big data line
             switch (field) {
                 case "data" -> {
                     size += (first == null ? 0 : 1) + (l.tooLong() ? (long) max + 1 : value.length());
