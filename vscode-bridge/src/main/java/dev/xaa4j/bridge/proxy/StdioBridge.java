@@ -1,20 +1,15 @@
 package dev.xaa4j.bridge.proxy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,11 +59,17 @@ import org.slf4j.LoggerFactory;
  * 2024-11-05 ({@link LegacySseChannel}); the state machine is the same, with "the SSE stream ended" in the
  * role of the 404.
  *
+ * <h2>What reaches the server</h2>
+ * Only valid JSON-RPC 2.0 (see {@code JsonRpc.invalid}; the rest is answered {@code -32600} or {@code -32700}
+ * on the spot), within {@code MessageLimit} (both directions), in stdin order (see {@code route}). The GET
+ * stream a server refuses is given up, never turned into a re-initialize loop (see {@code readEventStream}).
+ *
  * <h2>Threads</h2>
  * The stdin reader parses lines and answers {@code initialize} itself (so it is never queued behind other
  * work); everything else goes to one ordered dispatcher, which POSTs notifications and responses in order and
  * hands each request to a pool thread (a tool call that waits for the client's sampling answer must not block
- * that answer). One thread reads the GET stream per session. stdout has one synchronized writer.
+ * that answer) once the previous request is on the wire. One thread reads the GET stream per session. stdout
+ * has one synchronized writer.
  */
 public final class StdioBridge {
 
