@@ -82,12 +82,14 @@ final class BridgeCommand implements Callable<Integer> {
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
         XaaConfig config;
-        ConfigStore store = ConfigStore.forCurrentUser();
+        ConfigStore store = null;
         try {
+            store = ConfigStore.forCurrentUser();
             config = store.load();
         } catch (RuntimeException e) {
-            return unconfigured("xaa cannot use its config file " + store.file() + " (" + firstLine(e.getMessage())
-                    + "): fix it, or move it away and run `xaa idp` and `xaa server add NAME URL` again", stdout);
+            return unconfigured("xaa cannot use its config file" + (store == null ? "" : " " + store.file()) + " ("
+                    + firstLine(e.getMessage()) + "): fix it, or move it away and run `xaa idp` and `xaa server add "
+                    + "NAME URL` again", stdout);
         }
         Optional<URI> resolved = config.resolve(server);
         if (resolved.isEmpty()) {

@@ -51,7 +51,9 @@ public final class UnconfiguredBridge {
                 if (first.firstLine() == null) {
                     return 0;
                 }
-                messages.messages(first.firstLine()).forEach(m -> answer(m, out));
+                if (!first.answered()) { // (it cannot have been: it found no server either)
+                    messages.messages(first.firstLine()).forEach(m -> answer(m, out));
+                }
             }
             LineReader.Line line;
             while ((line = messages.next()) != null) {
