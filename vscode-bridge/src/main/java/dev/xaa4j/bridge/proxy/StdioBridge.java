@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,6 @@ public final class StdioBridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
     /** The longest a notification or response waits for the server to take the requests before it (see route). */
     static final Duration TAKEN_WAIT = Duration.ofMillis(100);
     /** How many 4xx answers (other than 404 and 405) to the GET stream end the retries. */
@@ -101,7 +101,7 @@ public final class StdioBridge {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bridgeIds = new AtomicInteger();
     /** A 404 on a GET stream that never opened re-initializes once per bridge, never more (see readEventStream). */
-    private final java.util.concurrent.atomic.AtomicBoolean getReinitializeLeft = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean getReinitializeLeft = new AtomicBoolean(true);
     /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
     private final AtomicInteger queued = new AtomicInteger();
     /** Requests written but not yet taken by the server (their answer has not started). */
@@ -122,7 +122,7 @@ public final class StdioBridge {
     private JsonNode cachedAnswer;
     private CompletableFuture<JsonNode> connecting;
     private int generation;
-    private Duration backoff = Duration.ofSeconds(1);
+    private final Backoff backoff = new Backoff();
     private boolean retryPending;
     private volatile UpstreamResponse eventStream;
     /** Non-null once the server turned out to speak only the HTTP+SSE transport (2024-11-05). */
@@ -358,7 +358,7 @@ public final class StdioBridge {
                 }
                 state = State.CONNECTED;
                 offlineReason = null;
-                backoff = Duration.ofSeconds(1);
+                backoff.reset();
                 int gen = ++generation;
                 LOG.info("connected to MCP server '{}' ({}){}", settings.server(), upstream.endpoint(),
                         upstream.sessionId().isPresent() ? ", session established" : "");
@@ -413,8 +413,7 @@ public final class StdioBridge {
             return;
         }
         retryPending = true;
-        Duration delay = backoff;
-        backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+        Duration delay = backoff.next();
         LOG.info("offline: {}; retrying in {} s", describe(offlineReason), delay.toSeconds());
         timer.schedule(this::retry, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -711,7 +710,7 @@ public final class StdioBridge {
      */
     private void readEventStream(int gen) {
         String lastEventId = null;
-        Duration delay = Duration.ofSeconds(1);
+        Backoff retries = new Backoff();
         boolean opened = false;
         int refusals = 0;
         while (generation() == gen && state() == State.CONNECTED) {
@@ -731,7 +730,7 @@ public final class StdioBridge {
                         out.write(m);
                     });
                     if (delivered.get() > 0) {
-                        delay = Duration.ofSeconds(1);
+                        retries.reset();
                     }
                 } else {
                     r.abort();
@@ -756,8 +755,7 @@ public final class StdioBridge {
             } catch (BridgeException | IOException e) {
                 LOG.debug("GET stream: {}", e.getMessage());
             }
-            sleep(delay);
-            delay = delay.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay.multipliedBy(2);
+            sleep(retries.next());
         }
     }
 
