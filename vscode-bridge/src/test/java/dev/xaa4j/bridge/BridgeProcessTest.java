@@ -212,6 +212,16 @@ class BridgeProcessTest {
     }
 
     @Test
+    void aBridgeStartedWithArgumentsItDoesNotAcceptAnswersTheClientWithWhatToFix() throws Exception {
+        Session s = session("bridge", "notes", "--no-authh");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        assertThat(s.out.get(0).path("result").path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
+        assertThat(s.out.get(1).path("error").path("message").asText()).contains("--no-authh").contains("MCP configuration");
+        assertThat(s.err).contains("--no-authh");
+    }
+
+    @Test
     void aBridgeWithABrokenConfigFileAnswersTheClientWithWhatToFix() throws Exception {
         Files.writeString(home.resolve("config.json"), "{\"servers\": {\"notes\": ");
         Session s = session("bridge", "notes");

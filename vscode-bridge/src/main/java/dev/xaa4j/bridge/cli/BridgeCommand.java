@@ -111,6 +111,26 @@ final class BridgeCommand implements Callable<Integer> {
         return new UnconfiguredBridge(server, problem, Main.version()).run(System.in, stdout, early);
     }
 
+    /**
+     * A command line picocli rejects. At a terminal: the usual message and usage, exit 2. Started by an AI client
+     * (no console): the client is answered like an unconfigured bridge ({@link UnconfiguredBridge}), with what to
+     * fix in its MCP server entry, and the exit code is 0 at EOF.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args, EarlyInitialize early) {
+        CommandLine cmd = e.getCommandLine();
+        cmd.getErr().println("xaa bridge: " + e.getMessage());
+        if (System.console() != null) {
+            cmd.usage(cmd.getErr());
+            return XaaCommand.USAGE;
+        }
+        OutputStream stdout = early != null ? early.stdout() : standardOutput();
+        System.setOut(System.err);
+        String problem = "xaa bridge was started with arguments it does not accept (" + e.getMessage() + "); fix the "
+                + "server's entry in the AI client's MCP configuration (`xaa bridge --help`; `xaa install` writes one)";
+        return new UnconfiguredBridge(serverArgument(args).orElse(String.join(" ", args)), problem, Main.version())
+                .run(System.in, stdout, early);
+    }
+
     static String unknownServer(String server, XaaConfig config) {
         String known = config.servers().isEmpty() ? "none configured yet" : "known: " + String.join(", ", config.servers().keySet());
         return (server.contains("://") ? "'" + server + "' is not an http(s) URL, and xaa has no MCP server named '" + server + "'"
