@@ -13,6 +13,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StandardOutput.adopt(); // before anything captures System.out
         // Before the first logger exists: slf4j-simple reads its level once.
         if (Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v")) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.xaa4j", "debug");

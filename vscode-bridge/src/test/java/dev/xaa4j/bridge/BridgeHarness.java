@@ -30,7 +30,11 @@ import java.util.function.Predicate;
  */
 final class BridgeHarness implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads messages of any size the bridge may pass (Jackson's default string limit is 20,000,000 chars). */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build());
 
     private final Pipe stdin;
     private final BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code xaa} as a real process, as AI clients launch it: the MCP Java SDK client over stdio, raw pipes, exit codes. */
+@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BridgeProcessTest {
 
     @TempDir
@@ -167,7 +168,7 @@ class BridgeProcessTest {
     }
 
     @Test
-    void namedServersComeFromTheConfigFileAndUnknownOnesAreUsageErrors() throws Exception {
+    void namedServersComeFromTheConfigFile() throws Exception {
         assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
         Result list = run("server", "list", "--json");
         assertThat(BridgeHarness.JSON.readTree(list.out).path("notes").path("url").asText()).isEqualTo(server.endpoint().toString());
@@ -180,12 +181,78 @@ class BridgeProcessTest {
         assertThat(verbose.exit).as("-v works on the bridge's own command line").isZero();
         assertThat(verbose.out.strip()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
 
-        assertThat(run("bridge", "nope").exit).isEqualTo(2);
         assertThat(run("server", "add", "bad", "ftp://x").exit).isEqualTo(2);
         assertThat(run().exit).isEqualTo(2);
         assertThat(run("no-such-command").exit).isEqualTo(2);
         assertThat(run("server", "remove", "notes").exit).isZero();
-        assertThat(run("bridge", "notes").exit).isEqualTo(2);
+    }
+
+    @Test
+    void aBridgeForAnUnknownServerAnswersTheClientWithWhatToFix() throws Exception {
+        assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
+        assertThat(run("server", "add", "tickets", server.endpoint().toString()).exit).isZero();
+        for (String name : List.of("nope", "ftp://example.com/mcp")) {
+            Session s = session("bridge", name);
+            assertThat(s.exit).as("exit 0 at EOF").isZero();
+            assertThat(s.out).hasSize(3);
+            JsonNode init = s.out.get(0);
+            assertThat(init.path("id").asInt()).isEqualTo(1);
+            assertThat(init.path("result").path("protocolVersion").asText()).isEqualTo("2025-06-18");
+            assertThat(init.path("result").path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
+            for (JsonNode e : s.out.subList(1, 3)) {
+                assertThat(e.path("error").path("code").asInt()).isEqualTo(-32600);
+                assertThat(e.path("error").path("message").asText())
+                        .contains("no MCP server named '" + name + "'")
+                        .contains("xaa server add " + name + " URL")
+                        .contains("(known: notes, tickets)");
+            }
+            assertThat(s.out).extracting(m -> m.path("id").asInt()).containsExactly(1, 2, 3);
+            assertThat(s.err).contains("no MCP server named '" + name + "'");
+        }
+    }
+
+    @Test
+    void aBridgeStartedWithArgumentsItDoesNotAcceptAnswersTheClientWithWhatToFix() throws Exception {
+        Session s = session("bridge", "notes", "--no-authh");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        assertThat(s.out.get(0).path("result").path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
+        assertThat(s.out.get(1).path("error").path("message").asText()).contains("--no-authh").contains("MCP configuration");
+        assertThat(s.err).contains("--no-authh");
+    }
+
+    @Test
+    void aBridgeWithABrokenConfigFileAnswersTheClientWithWhatToFix() throws Exception {
+        Files.writeString(home.resolve("config.json"), "{\"servers\": {\"notes\": ");
+        Session s = session("bridge", "notes");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        assertThat(s.out.get(0).path("result").path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
+        assertThat(s.out.get(2).path("error").path("message").asText())
+                .contains(home.resolve("config.json").toString()).contains("fix it");
+        assertThat(s.err).contains(home.resolve("config.json").toString());
+    }
+
+    private record Session(int exit, List<JsonNode> out, String err) {
+    }
+
+    /** An AI client's first exchange: initialize, initialized, tools/list, tools/call, then EOF. */
+    private Session session(String... args) throws Exception {
+        Path err = Files.createTempFile(home, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(xaa(args)).redirectError(err.toFile());
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n" + BridgeHarness.request(2, "tools/list")
+                    + "\n" + BridgeHarness.call(3, "echo", "{}") + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        List<JsonNode> messages = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            messages.add(BridgeHarness.JSON.readTree(line));
+        }
+        return new Session(p.exitValue(), messages, Files.readString(err));
     }
 
     @Test

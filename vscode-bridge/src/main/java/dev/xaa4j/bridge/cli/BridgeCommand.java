@@ -11,10 +11,8 @@ import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.EarlyInitialize;
 import dev.xaa4j.bridge.proxy.InitializeCache;
 import dev.xaa4j.bridge.proxy.StdioBridge;
+import dev.xaa4j.bridge.proxy.UnconfiguredBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -71,7 +69,8 @@ final class BridgeCommand implements Callable<Integer> {
     boolean noInitializeCache;
 
     @Option(names = REQUEST_TIMEOUT, defaultValue = "300", paramLabel = "SECONDS",
-            description = "give up on a request whose response has not started after SECONDS (default: ${DEFAULT-VALUE})")
+            description = "give up on a request whose response has not started after SECONDS (default: ${DEFAULT-VALUE}); "
+                    + "once it has started (an event stream), the server may take as long as it needs, silent or not")
     long requestTimeoutSeconds;
 
     @CommandLine.Spec
@@ -79,16 +78,27 @@ final class BridgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        XaaConfig config = ConfigStore.forCurrentUser().load();
-        URI endpoint = config.resolve(server).orElseThrow(() ->
-                new CommandLine.ParameterException(spec.commandLine(), "unknown server '" + server
-                        + "': add it with `xaa server add " + server + " URL`, or pass the URL"));
-        BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
-                .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
-                .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
+        XaaConfig config;
+        ConfigStore store = null;
+        try {
+            store = ConfigStore.forCurrentUser();
+            config = store.load();
+        } catch (RuntimeException e) {
+            return unconfigured("xaa cannot use its config file" + (store == null ? "" : " " + store.file()) + " ("
+                    + firstLine(e.getMessage()) + "): fix it, or move it away and run `xaa idp` and `xaa server add "
+                    + "NAME URL` again", stdout);
+        }
+        Optional<URI> resolved = config.resolve(server);
+        if (resolved.isEmpty()) {
+            return unconfigured(unknownServer(server, config), stdout);
+        }
+        URI endpoint = resolved.get();
+        BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
+                .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
+                .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
         UpstreamAuth auth = noAuth ? UpstreamAuth.none()
                 : SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
@@ -96,8 +106,48 @@ final class BridgeCommand implements Callable<Integer> {
         return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);
     }
 
+    /** Nothing to bridge to: the client still gets answers, each saying what to fix ({@link UnconfiguredBridge}). */
+    private int unconfigured(String problem, OutputStream stdout) {
+        return new UnconfiguredBridge(server, problem, Main.version()).run(System.in, stdout, early);
+    }
+
+    /**
+     * A command line picocli rejects. At a terminal: the usual message and usage, exit 2. Started by an AI client
+     * (no console): the client is answered like an unconfigured bridge ({@link UnconfiguredBridge}), with what to
+     * fix in its MCP server entry, and the exit code is 0 at EOF.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args, EarlyInitialize early) {
+        CommandLine cmd = e.getCommandLine();
+        cmd.getErr().println("xaa bridge: " + e.getMessage());
+        if (System.console() != null) {
+            cmd.usage(cmd.getErr());
+            return XaaCommand.USAGE;
+        }
+        OutputStream stdout = early != null ? early.stdout() : standardOutput();
+        System.setOut(System.err);
+        String problem = "xaa bridge was started with arguments it does not accept (" + e.getMessage() + "); fix the "
+                + "server's entry in the AI client's MCP configuration (`xaa bridge --help`; `xaa install` writes one)";
+        return new UnconfiguredBridge(serverArgument(args).orElse(String.join(" ", args)), problem, Main.version())
+                .run(System.in, stdout, early);
+    }
+
+    static String unknownServer(String server, XaaConfig config) {
+        String known = config.servers().isEmpty() ? "none configured yet" : "known: " + String.join(", ", config.servers().keySet());
+        return (server.contains("://") ? "'" + server + "' is not an http(s) URL, and xaa has no MCP server named '" + server + "'"
+                : "xaa has no MCP server named '" + server + "'") + "; run `xaa server add " + server + " URL` (" + known
+                + "), or give the bridge the server's http(s) URL";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).strip();
+    }
+
     private static OutputStream standardOutput() {
-        return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        return dev.xaa4j.bridge.StandardOutput.open(1 << 16);
     }
 
     /**

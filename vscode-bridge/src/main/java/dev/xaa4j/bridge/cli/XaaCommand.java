@@ -60,6 +60,8 @@ public final class XaaCommand implements Runnable {
             cli.setCommandName("xaa bridge");
             cli.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").type(boolean.class).arity("0")
                     .description("debug logging on stderr").build());
+            String[] bridgeArgs = args;
+            cli.setParameterExceptionHandler((e, ignored) -> BridgeCommand.usageError(e, bridgeArgs, early));
         } else {
             cli = new CommandLine(new XaaCommand());
             cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.table());

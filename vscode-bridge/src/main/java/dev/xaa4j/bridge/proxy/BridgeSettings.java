@@ -13,7 +13,8 @@ import java.util.Objects;
  *                         answers it locally (the issue demands an answer within 1 s)
  * @param connectWait      how long a request waits for a (re)connection in progress before it is answered offline
  * @param connectTimeout   TCP connect timeout toward the server
- * @param requestTimeout   time to the response headers of one POST (a long tool call streams and is not cut)
+ * @param requestTimeout   time to the response headers of one forwarded request; once the answer has started
+ *                         (an event stream) it is not cut, however long the server stays silent
  * @param drainTimeout     after stdin EOF, how long in-flight requests may still finish
  */
 public record BridgeSettings(String server, URI endpoint, Duration initializeBudget, Duration connectWait,

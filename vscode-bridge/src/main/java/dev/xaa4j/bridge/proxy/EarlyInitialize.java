@@ -2,12 +2,10 @@ package dev.xaa4j.bridge.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -29,12 +27,13 @@ public final class EarlyInitialize {
     /**
      * What happened to the first line.
      *
-     * @param firstLine the line (null: stdin ended or failed before one arrived)
+     * @param firstLine the line (null: stdin ended or failed before one arrived); its text is null when it
+     *                  was longer than {@link MessageLimit}
      * @param request   the parsed initialize request when it was answered here, else null
      * @param endpoint  the endpoint whose cached answer was used, else null
      * @param answer    the InitializeResult given to the client, else null
      */
-    record Outcome(String firstLine, JsonNode request, URI endpoint, JsonNode answer) {
+    record Outcome(LineReader.Line firstLine, JsonNode request, URI endpoint, JsonNode answer) {
         boolean answered() {
             return answer != null;
         }
@@ -101,9 +100,10 @@ public final class EarlyInitialize {
     }
 
     private void run(Supplier<Optional<URI>> endpoint, InputStream stdin) {
-        String line;
+        LineReader.Line line;
         try {
-            line = readLine(stdin);
+            // one byte at a time: everything after the first line stays in stdin for the bridge
+            line = new LineReader(stdin, MessageLimit.MAX_BYTES, 1, false).next();
         } catch (IOException | RuntimeException e) {
             outcome.complete(new Outcome(null, null, null, null));
             return;
@@ -115,21 +115,20 @@ public final class EarlyInitialize {
         }
     }
 
-    private Outcome answer(String line, Supplier<Optional<URI>> endpoint) {
+    private Outcome answer(LineReader.Line line, Supplier<Optional<URI>> endpoint) {
         Outcome unanswered = new Outcome(line, null, null, null);
         InitializeCache cache = this.cache.join();
-        if (line == null || !cache.enabled()) {
+        if (line == null || line.tooLong() || !cache.enabled()) {
             return unanswered;
         }
-        ObjectMapper mapper = new ObjectMapper(); // one mapper reads the request and writes the answer
+        ObjectMapper mapper = MessageLimit.mapper(); // one mapper reads the request and writes the answer
         JsonNode request;
         try {
-            request = mapper.readTree(line);
+            request = mapper.readTree(line.text());
         } catch (IOException e) {
             return unanswered; // the bridge answers -32700
         }
-        if (request == null || !request.isObject() || !JsonRpc.isRequest(request)
-                || !"initialize".equals(JsonRpc.method(request)) || !(request.get("id").isTextual() || request.get("id").isNumber())) {
+        if (JsonRpc.invalid(request) != null || !JsonRpc.isRequest(request) || !"initialize".equals(JsonRpc.method(request))) {
             return unanswered;
         }
         Optional<URI> server = endpoint.get();
@@ -143,22 +142,5 @@ public final class EarlyInitialize {
         }
         new JsonRpcWriter(stdout, mapper).write(JsonRpc.result(request.get("id"), cached.get()));
         return new Outcome(line, request, server.get(), cached.get());
-    }
-
-    /** One line without its terminator (LF or CRLF), or null at the end of the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                break;
-            }
-            line.write(b);
-        }
-        if (b == -1 && line.size() == 0) {
-            return null;
-        }
-        String s = line.toString(StandardCharsets.UTF_8);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 }

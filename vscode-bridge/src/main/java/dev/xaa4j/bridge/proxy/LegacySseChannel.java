@@ -85,11 +85,16 @@ final class LegacySseChannel implements AutoCloseable {
 
     /** POSTs a request and waits for its response on the stream. */
     JsonNode request(JsonNode message, Duration timeout) {
+        return request(message, timeout, () -> { });
+    }
+
+    /** POSTs a request ({@code onSent} runs once it is written) and waits up to {@code timeout} for its response. */
+    JsonNode request(JsonNode message, Duration timeout, Runnable onSent) {
         String key = JsonRpc.idKey(message.get("id"));
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(key, answer);
         try {
-            send(message);
+            send(message, onSent);
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw http.unavailable("no answer in time", e);
@@ -105,11 +110,15 @@ final class LegacySseChannel implements AutoCloseable {
 
     /** POSTs a notification or a response (the server answers 202). */
     void send(JsonNode message) {
+        send(message, () -> { });
+    }
+
+    private void send(JsonNode message, Runnable onSent) {
         if (closed) {
             throw http.unavailable("the SSE stream is closed", null);
         }
         try {
-            UpstreamResponse r = http.post(messageEndpoint.join(), message, Duration.ofSeconds(30));
+            UpstreamResponse r = http.post(messageEndpoint.join(), message, Duration.ofSeconds(30), onSent);
             int status = r.status();
             r.discard();
             if (status / 100 != 2) {
@@ -125,7 +134,16 @@ final class LegacySseChannel implements AutoCloseable {
         try {
             SseReader sse = new SseReader(stream.body());
             SseReader.Event e;
-            while ((e = sse.next()) != null) {
+            while (true) {
+                try {
+                    e = sse.next();
+                } catch (MessageTooLargeException big) {
+                    LOG.warn("dropping a message from the server: {}", big.getMessage()); // its request times out
+                    continue;
+                }
+                if (e == null) {
+                    break;
+                }
                 if ("endpoint".equals(e.event())) {
                     messageEndpoint.complete(http.endpoint().resolve(e.data().trim()));
                 } else if (!e.data().isBlank()) {

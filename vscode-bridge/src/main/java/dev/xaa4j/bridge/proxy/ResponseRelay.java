@@ -76,7 +76,7 @@ final class ResponseRelay {
     String pump(InputStream body, String lastEventId, Consumer<JsonNode> sink) throws IOException {
         try (SseReader sse = new SseReader(body)) {
             SseReader.Event e;
-            while ((e = sse.next()) != null) {
+            while ((e = nextWithinLimit(sse)) != null) {
                 if (e.id() != null) {
                     lastEventId = e.id();
                 }
@@ -86,14 +86,35 @@ final class ResponseRelay {
         return lastEventId;
     }
 
+    /** The next event; one over the message limit is skipped with a warning (the stream goes on). */
+    private static SseReader.Event nextWithinLimit(SseReader sse) throws IOException {
+        while (true) {
+            try {
+                return sse.next();
+            } catch (MessageTooLargeException big) {
+                LOG.warn("dropping a message from the server: {}", big.getMessage());
+            }
+        }
+    }
+
     private boolean readEventStream(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others) {
         boolean[] found = new boolean[1];
+        boolean tooLarge = false;
         try {
             SseReader sse = new SseReader(r.body());
             SseReader.Event e;
             // after the answer the server ends the stream (Streamable HTTP: it SHOULD close it); reading on to
             // that end returns the connection to the pool instead of dropping it
-            while ((e = sse.next()) != null) {
+            while (true) {
+                try {
+                    e = sse.next();
+                } catch (MessageTooLargeException big) {
+                    tooLarge = true; // the answer, unless it comes later
+                    continue;
+                }
+                if (e == null) {
+                    break;
+                }
                 forEachMessage(e.data(), m -> {
                     if (!found[0] && JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
                         found[0] = true;
@@ -108,6 +129,9 @@ final class ResponseRelay {
             if (!found[0]) {
                 throw upstream.unavailable("the event stream broke before the answer (" + e.getMessage() + ")", e);
             }
+        }
+        if (!found[0] && tooLarge) {
+            throw new BridgeException(Reason.INTERNAL, MessageLimit.tooLarge("the answer of the MCP server at " + upstream.endpoint()));
         }
         return found[0];
     }
@@ -145,6 +169,9 @@ final class ResponseRelay {
     private JsonNode readJson(UpstreamResponse r) {
         try {
             return mapper.readTree(r.body()); // closes the body at its end: the connection goes back to the pool
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            r.abort(); // not read on: the rest is dropped with the connection
+            throw new BridgeException(Reason.INTERNAL, MessageLimit.tooLarge("the answer of the MCP server at " + upstream.endpoint()), e);
         } catch (IOException e) {
             r.abort();
             throw new BridgeException(r.status() / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,

@@ -1,15 +1,14 @@
 package dev.xaa4j.bridge.proxy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A reader of {@code text/event-stream} (WHATWG HTML §9.2 "Server-sent events", the parts MCP uses):
  * {@code data:} lines joined with newlines, {@code id:}, {@code event:}; a blank line dispatches; comments
- * ({@code :keep-alive}) are skipped.
+ * ({@code :keep-alive}) are skipped. Lines end with CRLF, LF or CR (§9.2.5). An event whose data is over
+ * {@link MessageLimit} is read to its end without being kept and reported by {@link MessageTooLargeException};
+ * the stream goes on with the next event. Not thread-safe.
  */
 final class SseReader implements AutoCloseable {
 
@@ -17,22 +16,42 @@ final class SseReader implements AutoCloseable {
     record Event(String id, String event, String data) {
     }
 
-    private final BufferedReader in;
+    private final InputStream body;
+    private final LineReader in;
+    private final int max;
 
     SseReader(InputStream body) {
-        this.in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        this(body, MessageLimit.MAX_BYTES);
     }
 
-    /** The next event, or null at the end of the stream. */
+    /** With a limit of {@code maxDataBytes} per event. */
+    SseReader(InputStream body, int maxDataBytes) {
+        this.body = body;
+        this.max = maxDataBytes;
+        this.in = new LineReader(body, maxDataBytes, 8192, true);
+    }
+
+    /**
+     * The next event, or null at the end of the stream.
+     *
+     * @throws MessageTooLargeException an event's data was over the limit (it is skipped; call again)
+     */
     Event next() throws IOException {
-        StringBuilder data = null;
+        String first = null;
+        StringBuilder more = null;
+        long size = 0;
+        boolean tooLarge = false;
         String id = null;
         String event = null;
-        String line;
-        while ((line = in.readLine()) != null) {
+        LineReader.Line l;
+        while ((l = in.next()) != null) {
+            String line = l.tooLong() ? l.head() : l.text();
             if (line.isEmpty()) {
-                if (data != null || id != null) {
-                    return new Event(id, event, data == null ? "" : data.toString());
+                if (tooLarge) {
+                    throw new MessageTooLargeException("an event from the MCP server");
+                }
+                if (first != null || id != null) {
+                    return new Event(id, event, data(first, more));
                 }
                 event = null;
                 continue;
@@ -42,16 +61,25 @@ final class SseReader implements AutoCloseable {
             }
             int colon = line.indexOf(':');
             String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            int start = colon < 0 ? line.length() : colon + 1;
+            if (start < line.length() && line.charAt(start) == ' ') {
+                start++;
             }
+            String value = line.substring(start); // one copy, even of a big data line
             switch (field) {
                 case "data" -> {
-                    if (data == null) {
-                        data = new StringBuilder(value);
+                    size += (first == null ? 0 : 1) + (l.tooLong() ? (long) max + 1 : value.length());
+                    if (tooLarge || size > max) {
+                        tooLarge = true;
+                        first = null;
+                        more = null;
+                    } else if (first == null) {
+                        first = value; // one data line, the usual case, is not copied again
                     } else {
-                        data.append('\n').append(value);
+                        if (more == null) {
+                            more = new StringBuilder(first);
+                        }
+                        more.append('\n').append(value);
                     }
                 }
                 case "id" -> id = value;
@@ -61,11 +89,18 @@ final class SseReader implements AutoCloseable {
                 }
             }
         }
-        return data == null ? null : new Event(id, event, data.toString());
+        if (tooLarge) {
+            throw new MessageTooLargeException("an event from the MCP server");
+        }
+        return first == null ? null : new Event(id, event, data(first, more));
+    }
+
+    private static String data(String first, StringBuilder more) {
+        return more != null ? more.toString() : first == null ? "" : first;
     }
 
     @Override
     public void close() throws IOException {
-        in.close();
+        body.close();
     }
 }

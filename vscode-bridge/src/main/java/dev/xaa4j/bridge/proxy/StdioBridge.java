@@ -1,20 +1,15 @@
 package dev.xaa4j.bridge.proxy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,19 +60,26 @@ import org.slf4j.LoggerFactory;
  * 2024-11-05 ({@link LegacySseChannel}); the state machine is the same, with "the SSE stream ended" in the
  * role of the 404.
  *
+ * <h2>What reaches the server</h2>
+ * Only valid JSON-RPC 2.0 (see {@code JsonRpc.invalid}; the rest is answered {@code -32600} or {@code -32700}
+ * on the spot), within {@code MessageLimit} (both directions), in stdin order (see {@code route}). The GET
+ * stream a server refuses is given up, never turned into a re-initialize loop (see {@code readEventStream}).
+ *
  * <h2>Threads</h2>
  * The stdin reader parses lines and answers {@code initialize} itself (so it is never queued behind other
  * work); everything else goes to one ordered dispatcher, which POSTs notifications and responses in order and
  * hands each request to a pool thread (a tool call that waits for the client's sampling answer must not block
- * that answer). One thread reads the GET stream per session. stdout has one synchronized writer.
+ * that answer) once the previous request is on the wire. One thread reads the GET stream per session. stdout
+ * has one synchronized writer.
  */
 public final class StdioBridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> KNOWN_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
-    private static final String LATEST_VERSION = "2025-11-25";
-    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** The longest a notification or response waits for the server to take the requests before it (see route). */
+    static final Duration TAKEN_WAIT = Duration.ofMillis(100);
+    /** How many 4xx answers (other than 404 and 405) to the GET stream end the retries. */
+    static final int GET_REFUSALS = 5;
     /** The longest a request waits for a connection attempt that was under way when it came. */
     static final Duration ATTEMPT_WAIT = Duration.ofSeconds(30);
 
@@ -97,8 +100,14 @@ public final class StdioBridge {
     private final Phaser inFlight = new Phaser(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bridgeIds = new AtomicInteger();
+    /** A 404 on a GET stream that never opened re-initializes once per bridge, never more (see readEventStream). */
+    private final AtomicBoolean getReinitializeLeft = new AtomicBoolean(true);
     /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Requests written but not yet taken by the server (their answer has not started). */
+    private final Set<CompletableFuture<Void>> untaken = ConcurrentHashMap.newKeySet();
+    /** The stdin reader (set by run). */
+    private StdinMessages messages;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -113,7 +122,7 @@ public final class StdioBridge {
     private JsonNode cachedAnswer;
     private CompletableFuture<JsonNode> connecting;
     private int generation;
-    private Duration backoff = Duration.ofSeconds(1);
+    private final Backoff backoff = new Backoff();
     private boolean retryPending;
     private volatile UpstreamResponse eventStream;
     /** Non-null once the server turned out to speak only the HTTP+SSE transport (2024-11-05). */
@@ -128,7 +137,7 @@ public final class StdioBridge {
         this.settings = settings;
         this.initializeCache = initializeCache;
         this.version = version;
-        this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = MessageLimit.mapper();
         this.upstream = new StreamableHttpUpstream(settings.server(), settings.endpoint(), auth,
                 settings.connectTimeout(), mapper);
         this.relay = new ResponseRelay(mapper, upstream);
@@ -147,6 +156,8 @@ public final class StdioBridge {
      * been started on the same stdin and stdout).
      */
     public int run(InputStream stdin, EarlyInitialize early) {
+        StdinMessages messages = new StdinMessages(stdin, mapper, out);
+        this.messages = messages;
         // Fetch the first token while the client is still starting up: it is most of the time to the upstream
         // answer to initialize (keyring, token exchange, jwt-bearer), and the engine caches it.
         workers.execute(() -> {
@@ -164,16 +175,14 @@ public final class StdioBridge {
             }
             if (first.answered()) {
                 initialize(first.request(), first.answer(), first.endpoint());
-            } else if (!first.firstLine().isBlank()) {
+            } else {
                 accept(first.firstLine());
             }
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    accept(line);
-                }
+        try {
+            LineReader.Line line;
+            while ((line = messages.next()) != null) {
+                accept(line);
             }
         } catch (IOException e) {
             LOG.warn("stdin failed: {}", e.toString());
@@ -188,20 +197,9 @@ public final class StdioBridge {
         }
     }
 
-    private void accept(String line) {
-        JsonNode parsed;
-        try {
-            parsed = mapper.readTree(line);
-        } catch (JsonProcessingException e) {
-            out.write(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: stdin line is not JSON", null));
-            return;
-        }
-        // JSON-RPC batches (allowed by MCP 2025-03-26 only) are split; each message is answered on its own.
-        for (JsonNode m : parsed.isArray() ? parsed : java.util.List.of(parsed)) {
-            if (!JsonRpc.isMessage(m)) {
-                JsonNode id = m.isObject() && (m.path("id").isTextual() || m.path("id").isNumber()) ? m.get("id") : null;
-                out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message", null));
-            } else if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
+    private void accept(LineReader.Line line) {
+        for (JsonNode m : messages.messages(line)) {
+            if (JsonRpc.isRequest(m) && "initialize".equals(JsonRpc.method(m))) {
                 initialize(m, null, null);
             } else if (JsonRpc.isRequest(m) && queued.get() == 0) {
                 route(m); // nothing is ahead of it in the dispatcher: straight to a worker, one thread hop less
@@ -278,17 +276,9 @@ public final class StdioBridge {
     }
 
     private ObjectNode localInitializeResult(JsonNode request) {
-        String requested = requestedVersion(request);
-        ObjectNode result = NODES.objectNode();
-        result.put("protocolVersion", KNOWN_VERSIONS.contains(requested) ? requested : LATEST_VERSION);
-        result.putObject("capabilities").putObject("tools").put("listChanged", true);
-        ObjectNode info = result.putObject("serverInfo");
-        info.put("name", "xaa-bridge");
-        info.put("title", "xaa bridge to " + settings.server());
-        info.put("version", version);
-        result.put("instructions", "Connecting to the MCP server '" + settings.server() + "' through xaa. "
-                + "Its tools appear (notifications/tools/list_changed) once the connection is ready.");
-        return result;
+        return LocalInitialize.result(request, settings.server(), version, true, "Connecting to the MCP server '"
+                + settings.server() + "' through xaa. Its tools appear (notifications/tools/list_changed) once the "
+                + "connection is ready.");
     }
 
     /** Starts an upstream (re)initialize unless one is in flight. Caller holds the lock. */
@@ -368,7 +358,7 @@ public final class StdioBridge {
                 }
                 state = State.CONNECTED;
                 offlineReason = null;
-                backoff = Duration.ofSeconds(1);
+                backoff.reset();
                 int gen = ++generation;
                 LOG.info("connected to MCP server '{}' ({}){}", settings.server(), upstream.endpoint(),
                         upstream.sessionId().isPresent() ? ", session established" : "");
@@ -423,8 +413,7 @@ public final class StdioBridge {
             return;
         }
         retryPending = true;
-        Duration delay = backoff;
-        backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+        Duration delay = backoff.next();
         LOG.info("offline: {}; retrying in {} s", describe(offlineReason), delay.toSeconds());
         timer.schedule(this::retry, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -448,17 +437,37 @@ public final class StdioBridge {
 
     // ---- everything but initialize --------------------------------------------------------------------
 
+    /**
+     * Sends one client message on. Stdin order is the wire order: a request is handed to a worker (its answer
+     * may take long, and may need the client's answer to a server request first), and what follows it on stdin
+     * waits until the request has been written to its connection. Requests travel on parallel connections, so
+     * a notification or a response (a {@code notifications/cancelled} above all) also waits, at most
+     * {@link #TAKEN_WAIT}, until the server has started to answer the requests before it: then the server has
+     * taken them and handles the notification after them. (While not connected nothing is sent, so nothing waits.)
+     */
     private void route(JsonNode m) {
         if (JsonRpc.isRequest(m)) {
+            Progress progress = new Progress();
+            boolean connected = state() == State.CONNECTED;
             inFlight.register();
+            untaken.add(progress.taken);
+            progress.taken.whenComplete((v, t) -> untaken.remove(progress.taken));
             workers.execute(() -> {
                 try {
-                    request(m);
+                    request(m, progress);
                 } finally {
+                    progress.sent.complete(null);
+                    progress.taken.complete(null);
                     inFlight.arriveAndDeregister();
                 }
             });
+            if (connected) {
+                await(progress.sent, settings.connectTimeout().plusSeconds(5));
+            }
             return;
+        }
+        if (!untaken.isEmpty()) {
+            await(CompletableFuture.allOf(untaken.toArray(CompletableFuture[]::new)), TAKEN_WAIT);
         }
         String method = JsonRpc.method(m);
         synchronized (lock) {
@@ -523,14 +532,33 @@ public final class StdioBridge {
         }
     }
 
-    private void request(JsonNode m) {
+    /** Where a forwarded request is: written to its connection; taken by the server (its answer started). */
+    private static final class Progress {
+        final CompletableFuture<Void> sent = new CompletableFuture<>();
+        final CompletableFuture<Void> taken = new CompletableFuture<>();
+
+        void sent() {
+            sent.complete(null);
+        }
+
+        void taken() {
+            taken.complete(null);
+        }
+    }
+
+    /** Forwards a client request and writes its answer, telling {@code progress} how far it got. */
+    private void request(JsonNode m, Progress progress) {
         JsonNode id = m.get("id");
         try {
             if (!awaitConnected()) {
                 answerOffline(m);
                 return;
             }
-            if (!forward(m) && !cancelled.remove(JsonRpc.idKey(id))) {
+            if (cancelled.remove(JsonRpc.idKey(id))) {
+                LOG.debug("the client cancelled {} while the bridge was connecting: not sent", JsonRpc.method(m));
+                return;
+            }
+            if (!forward(m, progress) && !cancelled.remove(JsonRpc.idKey(id))) {
                 out.write(error(id, new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '"
                         + settings.server() + "' closed the response stream without answering")));
             }
@@ -549,7 +577,7 @@ public final class StdioBridge {
      * POSTs a request and relays everything the server streams back, the answer to stdout the moment it
      * arrives; one replay after a lost session. Returns whether the server answered.
      */
-    private boolean forward(JsonNode m) {
+    private boolean forward(JsonNode m, Progress progress) {
         int gen = generation();
         LegacySseChannel channel = legacy;
         if (channel != null) {
@@ -558,19 +586,25 @@ public final class StdioBridge {
                 recoverSession(gen);
                 channel = legacy;
             }
-            JsonNode answer = channel.request(m, settings.requestTimeout());
+            // HTTP+SSE: the answer is one event on the stream, so its start is its end
+            JsonNode answer = channel.request(m, settings.requestTimeout(), () -> {
+                progress.sent();
+                progress.taken(); // written on the single stream's POST, answered 202 there
+            });
             if (answer != null) {
                 out.write(answer);
             }
             return answer != null;
         }
         try {
-            return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
+            UpstreamResponse r = upstream.postRequest(m, settings.requestTimeout(), progress::sent);
+            progress.taken();
+            return relay.relay(r, m.get("id"), out::write, out::write);
         } catch (SessionLostException first) {
             LOG.info("MCP session on '{}' is gone (HTTP 404): starting a new one and replaying the request", settings.server());
             recoverSession(gen);
             try {
-                return relay.relay(upstream.post(m, settings.requestTimeout()), m.get("id"), out::write, out::write);
+                return relay.relay(upstream.postRequest(m, settings.requestTimeout(), progress::sent), m.get("id"), out::write, out::write);
             } catch (SessionLostException again) {
                 throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + settings.server()
                         + "' dropped the new session at once (HTTP 404 twice)");
@@ -661,30 +695,56 @@ public final class StdioBridge {
 
     // ---- server-initiated messages (GET stream) ---------------------------------------------------------
 
+    /**
+     * Reads the GET stream of session {@code gen} (Streamable HTTP §Listening for Messages from the Server) until
+     * the session ends. The server may refuse it, so the reader never harms the server:
+     * <ul>
+     *   <li>405: the server offers no GET stream; the reader stops (server messages still come on POST responses);</li>
+     *   <li>404 (the session id was sent): if this session's stream was open before, the session is gone and is
+     *       re-initialized; if it never opened, the first such 404 of this bridge re-initializes once and any
+     *       later one means "no GET stream" for that session — never a re-initialize loop;</li>
+     *   <li>any other 4xx: retried with backoff at most {@value #GET_REFUSALS} times, then no GET stream;</li>
+     *   <li>5xx, a broken connection, a stream that ends without any message: retried with backoff (1 s
+     *       doubling to 30 s); a stream that delivered a message resets the backoff.</li>
+     * </ul>
+     */
     private void readEventStream(int gen) {
         String lastEventId = null;
-        Duration delay = Duration.ofSeconds(1);
+        Backoff retries = new Backoff();
+        boolean opened = false;
+        int refusals = 0;
         while (generation() == gen && state() == State.CONNECTED) {
             try {
                 UpstreamResponse r = upstream.openEventStream(lastEventId);
                 String type = r.contentType();
-                if (r.status() == 405) {
-                    r.discard();
-                    LOG.debug("MCP server '{}' offers no GET stream (405)", settings.server());
-                    return;
-                }
-                if (r.status() != 200 || !type.equals("text/event-stream")) {
-                    r.abort();
-                    LOG.debug("GET stream: HTTP {} {}", r.status(), type);
-                } else {
-                    delay = Duration.ofSeconds(1);
+                int status = r.status();
+                if (status == 200 && type.equals("text/event-stream")) {
+                    opened = true;
                     eventStream = r;
                     if (state() == State.CLOSED) {
                         r.abort(); // shutdown began while the stream was opening
                     }
-                    lastEventId = relay.pump(r.body(), lastEventId, out::write);
+                    AtomicInteger delivered = new AtomicInteger();
+                    lastEventId = relay.pump(r.body(), lastEventId, m -> {
+                        delivered.incrementAndGet();
+                        out.write(m);
+                    });
+                    if (delivered.get() > 0) {
+                        retries.reset();
+                    }
+                } else {
+                    r.abort();
+                    if (status == 405 || (status / 100 == 4 && ++refusals >= GET_REFUSALS)) {
+                        noEventStream("HTTP " + status);
+                        return;
+                    }
+                    LOG.debug("GET stream: HTTP {} {}", status, type);
                 }
             } catch (SessionLostException e) {
+                if (!opened && !getReinitializeLeft.compareAndSet(true, false)) {
+                    noEventStream("HTTP 404 on the GET of a new session");
+                    return;
+                }
                 LOG.info("MCP session on '{}' is gone (GET stream 404): starting a new one", settings.server());
                 try {
                     recoverSession(gen);
@@ -695,9 +755,13 @@ public final class StdioBridge {
             } catch (BridgeException | IOException e) {
                 LOG.debug("GET stream: {}", e.getMessage());
             }
-            sleep(delay);
-            delay = delay.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay.multipliedBy(2);
+            sleep(retries.next());
         }
+    }
+
+    private void noEventStream(String why) {
+        LOG.info("MCP server '{}' offers no GET stream ({}): going on without it; its messages arrive with the "
+                + "responses to requests", settings.server(), why);
     }
 
     // ---- shutdown -----------------------------------------------------------------------------------------

@@ -12,6 +12,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpDelete;
@@ -60,6 +65,12 @@ final class StreamableHttpUpstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpUpstream.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String PROTOCOL_HEADER = "MCP-Protocol-Version";
+    /** Cancels requests whose response has not started in time ({@link #postRequest}); one daemon thread. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "xaa-request-timeout");
+        t.setDaemon(true);
+        return t;
+    });
     /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
     private static final int MAX_CONNECTIONS = 64;
 
@@ -127,24 +138,65 @@ final class StreamableHttpUpstream implements AutoCloseable {
      * may stay silent while answering.
      */
     UpstreamResponse post(JsonNode message, Duration timeout) throws SessionLostException {
-        return post(endpoint, message, timeout);
+        return post(endpoint, message, timeout, () -> { });
     }
 
-    /** POSTs to {@code target} (the HTTP+SSE transport's message endpoint) with the same rules. */
-    UpstreamResponse post(URI target, JsonNode message, Duration timeout) throws SessionLostException {
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new BridgeException(Reason.INTERNAL, "cannot serialize a JSON-RPC message", e);
-        }
+    /**
+     * POSTs {@code target} (the HTTP+SSE transport's message endpoint) with the same rules; {@code onSent} runs
+     * once the message has been written to the connection (every time it is, so it may run more than once).
+     */
+    UpstreamResponse post(URI target, JsonNode message, Duration timeout, Runnable onSent) throws SessionLostException {
+        byte[] body = serialize(message);
         return exchange(() -> {
             HttpPost post = new HttpPost(target);
             post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
             post.setHeader("Accept", "application/json, text/event-stream");
-            post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+            post.setEntity(new SentSignal(new ByteArrayEntity(body, ContentType.APPLICATION_JSON), onSent));
             return post;
-        }, "POST");
+        }, "POST", null);
+    }
+
+    /**
+     * POSTs a client's request. {@code timeToStart} bounds the wait for the response to start (its status line
+     * and headers; {@link BridgeException} "no answer in time" after it); once started, the answer (a JSON body,
+     * an event stream) may take as long as the server needs, silent or not — a long tool call is normal and
+     * servers without keep-alive events exist. {@code onSent} runs once the request is written to the
+     * connection, so the caller can send what followed it on stdin after it.
+     */
+    UpstreamResponse postRequest(JsonNode message, Duration timeToStart, Runnable onSent) throws SessionLostException {
+        byte[] body = serialize(message);
+        return exchange(() -> {
+            HttpPost post = new HttpPost(endpoint);
+            post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
+            post.setHeader("Accept", "application/json, text/event-stream");
+            post.setEntity(new SentSignal(new ByteArrayEntity(body, ContentType.APPLICATION_JSON), onSent));
+            return post;
+        }, "POST", timeToStart);
+    }
+
+    private byte[] serialize(JsonNode message) {
+        try {
+            return mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new BridgeException(Reason.INTERNAL, "cannot serialize a JSON-RPC message", e);
+        }
+    }
+
+    /** A request body that says when it has been written and flushed to the connection. */
+    private static final class SentSignal extends org.apache.hc.core5.http.io.entity.HttpEntityWrapper {
+        private final Runnable onSent;
+
+        SentSignal(org.apache.hc.core5.http.HttpEntity body, Runnable onSent) {
+            super(body);
+            this.onSent = onSent;
+        }
+
+        @Override
+        public void writeTo(java.io.OutputStream out) throws IOException {
+            super.writeTo(out);
+            out.flush();
+            onSent.run();
+        }
     }
 
     /** Opens the GET stream for server-initiated messages (405 = the server offers none); no read timeout. */
@@ -157,7 +209,7 @@ final class StreamableHttpUpstream implements AutoCloseable {
                 get.setHeader("Last-Event-ID", lastEventId);
             }
             return get;
-        }, "GET");
+        }, "GET", null);
     }
 
     /** Ends the session on the server (HTTP DELETE); best effort, never throws. */
@@ -184,13 +236,15 @@ final class StreamableHttpUpstream implements AutoCloseable {
         http.thenAccept(c -> c.close(CloseMode.IMMEDIATE));
     }
 
-    private UpstreamResponse exchange(Supplier<HttpUriRequestBase> factory, String verb) throws SessionLostException {
+    /** {@code timeToStart}: null, or the longest wait for the response to start ({@link #postRequest}). */
+    private UpstreamResponse exchange(Supplier<HttpUriRequestBase> factory, String verb, Duration timeToStart)
+            throws SessionLostException {
         boolean renewed = false;
         boolean steppedUp = false;
         while (true) {
             HttpUriRequestBase request = factory.get();
             boolean hadSession = decorate(request);
-            UpstreamResponse r = send(request);
+            UpstreamResponse r = timeToStart == null ? send(request) : sendWithin(request, timeToStart);
             int status = r.status();
             if (status == 401) {
                 r.discard();
@@ -243,6 +297,28 @@ final class StreamableHttpUpstream implements AutoCloseable {
             request.setHeader(PROTOCOL_HEADER, version);
         }
         return id != null;
+    }
+
+    /** Sends, and cancels the exchange when its response has not started within {@code timeToStart}. */
+    private UpstreamResponse sendWithin(HttpUriRequestBase request, Duration timeToStart) {
+        AtomicInteger phase = new AtomicInteger(); // 0 waiting, 1 started, 2 too late
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            if (phase.compareAndSet(0, 2)) {
+                request.cancel();
+            }
+        }, timeToStart.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            UpstreamResponse r = send(request);
+            if (!phase.compareAndSet(0, 1)) {
+                r.abort();
+                throw unavailable("no answer in time", null);
+            }
+            return r;
+        } catch (BridgeException e) {
+            throw phase.get() == 2 ? unavailable("no answer in time", e) : e;
+        } finally {
+            watchdog.cancel(false);
+        }
     }
 
     private UpstreamResponse send(HttpUriRequestBase request) {
