@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -66,7 +65,10 @@ import java.util.function.Predicate;
  *       sign-in); nothing here ever opens a browser.</li>
  * </ul>
  * Entries are tagged with their {@link TokenKey} (IdP issuer, AS issuer, resource, scopes); a step-up
- * changes the scopes and hence the key, so a new token is fetched.
+ * changes the scopes and hence the key, so a new token is fetched. A renewal installs its result only if
+ * the entry is still the one it started from (Caffeine's rule): a step-up, an invalidation or a sign-out
+ * that lands while a fetch is in flight makes the renewal fetch again (or fail, after a sign-out) instead of
+ * overwriting the newer state with a token for the old scopes, AS or user.
  */
 public final class TokenManager implements AutoCloseable {
 
@@ -77,6 +79,8 @@ public final class TokenManager implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenManager.class);
     private static final long TOUCH_GRANULARITY_MS = 1_000;
     private static final int MAX_STEP_UPS = 2;
+    /** Fetches one renewal may need: the first, one after an invalidation, one after each step-up. */
+    private static final int MAX_FETCH_ROUNDS = MAX_STEP_UPS + 2;
 
     private final TokenFetcher fetcher;
     private final Clock clock;
@@ -160,14 +164,16 @@ public final class TokenManager implements AutoCloseable {
         if (s == null) {
             return false;
         }
-        Entry e = s.entry;
-        if (e != null && e.token.value().equals(rejectedValue)) {
-            if (ENTRY.compareAndSet(s, e, null)) {
-                s.state = ServerState.IDLE;
-                return true;
+        synchronized (s) {
+            Entry e = s.entry;
+            if (e == null || !e.token.value().equals(rejectedValue)) {
+                return false;
             }
+            s.entry = null;
+            s.version++; // a renewal already in flight (maybe against stale discovery) must not install
+            s.state = ServerState.IDLE;
+            return true;
         }
-        return false;
     }
 
     /**
@@ -190,6 +196,7 @@ public final class TokenManager implements AutoCloseable {
             }
             s.stepUps++;
             s.extraScopes = Collections.unmodifiableSet(union);
+            s.version++; // a renewal in flight for the old scopes must not install its result
             s.entry = null;
             s.nextAttemptAt = 0;
             return true;
@@ -309,9 +316,6 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private static final AtomicReferenceFieldUpdater<Slot, Entry> ENTRY =
-            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Entry.class, "entry");
-
     /** Immutable cache entry; times are epoch millis of the injected clock. */
     private static final class Entry {
         final AccessToken token;
@@ -344,6 +348,7 @@ public final class TokenManager implements AutoCloseable {
         volatile String lastError;
         volatile ScheduledFuture<?> timer;
         int stepUps; // guarded by this
+        long version; // guarded by this: bumped by every change a renewal in flight must not overwrite
         int transientFailures; // written only by the renewal in flight
         final AtomicReference<CompletableFuture<Entry>> inflight = new AtomicReference<>();
 
@@ -373,28 +378,56 @@ public final class TokenManager implements AutoCloseable {
         private void run(CompletableFuture<Entry> mine) {
             Entry fresh;
             try {
-                Set<String> scopes = extraScopes;
-                TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
-                if (scopes != extraScopes) {
-                    f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
-                }
-                fresh = entryFor(f);
+                fresh = fetchAndInstall();
             } catch (Throwable t) {
                 onFailure(mine, asConnectorException(t));
                 return;
             }
-            entry = fresh;
-            failure = null;
-            transientFailures = 0;
-            lastError = null;
-            state = ServerState.READY;
-            nextAttemptAt = fresh.renewAt;
             renewals.increment();
             // Listeners see the event before waiting callers resume (a journal line exists when token() returns).
             emit(new ConnectorEvent.TokenIssued(clock.instant(), server, fresh.token.scopes(), fresh.token.expiresAt()));
             inflight.set(null);
             mine.complete(fresh);
             schedule(fresh.renewAt - clock.millis());
+        }
+
+        /**
+         * Fetches and installs a token under Caffeine's rule: a result is installed only if nothing replaced
+         * or dropped the entry since the fetch started (a step-up, an invalidation, a sign-out); otherwise it
+         * is discarded and fetched again for the slot's current scopes. The install is atomic with
+         * {@link #stepUp} and {@link #invalidate} (both hold this slot's monitor). Bounded: step-ups are
+         * bounded and an invalidation needs an installed entry, so {@value #MAX_FETCH_ROUNDS} rounds suffice.
+         */
+        private Entry fetchAndInstall() {
+            for (int round = 1; ; round++) {
+                long started;
+                Set<String> scopes;
+                synchronized (this) {
+                    started = version;
+                    scopes = extraScopes;
+                }
+                Entry fresh = entryFor(fetcher.fetch(server, scopes));
+                if (slots.get(server) != this) {
+                    throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
+                            + server + "' was being fetched; sign in and try again");
+                }
+                synchronized (this) {
+                    if (version == started) {
+                        entry = fresh;
+                        failure = null;
+                        transientFailures = 0;
+                        lastError = null;
+                        state = ServerState.READY;
+                        nextAttemptAt = fresh.renewAt;
+                        return fresh;
+                    }
+                }
+                if (round >= MAX_FETCH_ROUNDS) {
+                    throw new UpstreamUnavailableException("The scopes or token of '" + server
+                            + "' kept changing while a token was being fetched; try again");
+                }
+                LOG.debug("discarding a token for {} fetched before a step-up or invalidation; fetching again", server);
+            }
         }
 
         private Entry entryFor(TokenFetcher.Fetched f) {
@@ -407,6 +440,10 @@ public final class TokenManager implements AutoCloseable {
         }
 
         private void onFailure(CompletableFuture<Entry> mine, ConnectorException error) {
+            if (slots.get(server) != this) {
+                finish(mine, error); // signed out or reloaded meanwhile: this slot's state is gone
+                return;
+            }
             long now = clock.millis();
             Entry current = entry;
             boolean stillValid = current != null && now < current.usableUntil;
