@@ -7,6 +7,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
@@ -63,6 +64,9 @@ import java.util.function.Predicate;
  *       {@link RenewalPolicy#deniedRetryAfter()} (no retry storm). {@link SignInRequiredException} emits
  *       {@link ConnectorEvent.SignInRequired} and stops renewal until {@link #clearFailures()} (after a
  *       sign-in); nothing here ever opens a browser.</li>
+ *   <li><b>Step-up refused</b>: a {@link ScopeDeniedException} (the IdP's policy refused the scopes a
+ *       {@code 403 insufficient_scope} asked for) fails only the callers of that renewal and undoes the
+ *       step-up, so the scopes granted before stay obtainable; nothing is held against later calls.</li>
  * </ul>
  * Entries are tagged with their {@link TokenKey} (IdP issuer, AS issuer, resource, scopes); a step-up
  * changes the scopes and hence the key, so a new token is fetched. A renewal installs its result only if
@@ -194,7 +198,14 @@ public final class TokenManager implements AutoCloseable {
             if (!union.addAll(scopes) || s.stepUps >= MAX_STEP_UPS) {
                 return false;
             }
+            Set<String> challenged = new TreeSet<>(s.stepUpScopes);
+            for (String scope : scopes) {
+                if (current == null || !current.token.scopes().contains(scope)) {
+                    challenged.add(scope);
+                }
+            }
             s.stepUps++;
+            s.stepUpScopes = Collections.unmodifiableSet(challenged);
             s.extraScopes = Collections.unmodifiableSet(union);
             s.version++; // a renewal in flight for the old scopes must not install its result
             s.entry = null;
@@ -344,6 +355,7 @@ public final class TokenManager implements AutoCloseable {
         volatile long lastUsed;
         volatile Failure failure;
         volatile Set<String> extraScopes = Set.of();
+        volatile Set<String> stepUpScopes = Set.of(); // challenged by a 403 and not yet granted; ⊆ extraScopes
         volatile ServerState state = ServerState.IDLE;
         volatile String lastError;
         volatile ScheduledFuture<?> timer;
@@ -402,11 +414,13 @@ public final class TokenManager implements AutoCloseable {
             for (int round = 1; ; round++) {
                 long started;
                 Set<String> scopes;
+                Set<String> challenged;
                 synchronized (this) {
                     started = version;
                     scopes = extraScopes;
+                    challenged = stepUpScopes;
                 }
-                Entry fresh = entryFor(fetcher.fetch(server, scopes));
+                Entry fresh = entryFor(fetcher.fetch(server, scopes, challenged));
                 if (slots.get(server) != this) {
                     throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
                             + server + "' was being fetched; sign in and try again");
@@ -414,6 +428,7 @@ public final class TokenManager implements AutoCloseable {
                 synchronized (this) {
                     if (version == started) {
                         entry = fresh;
+                        stepUpScopes = Set.of(); // granted (or the IdP would have refused them)
                         failure = null;
                         transientFailures = 0;
                         lastError = null;
@@ -450,7 +465,22 @@ public final class TokenManager implements AutoCloseable {
             failures.increment();
             lastError = error.getMessage();
             Instant at = clock.instant();
-            if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+            if (error instanceof ScopeDeniedException denied) {
+                // Only the step-up was refused: forget it, so the scopes granted before stay obtainable; the
+                // callers that joined this renewal (the ones that need the scope) get the IdP's answer.
+                synchronized (this) {
+                    Set<String> kept = new TreeSet<>(extraScopes);
+                    kept.removeAll(denied.scopes());
+                    extraScopes = Collections.unmodifiableSet(kept);
+                    stepUpScopes = Set.of();
+                    stepUps = Math.max(0, stepUps - 1);
+                    version++;
+                }
+                nextAttemptAt = 0;
+                state = stillValid ? ServerState.READY : ServerState.IDLE;
+                emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
+            } else if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
                 entry = null;
                 failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
                 nextAttemptAt = Long.MAX_VALUE;
@@ -537,6 +567,11 @@ public final class TokenManager implements AutoCloseable {
     /** A fresh exception of the same kind for this caller's stack, with the shared one as cause. */
     static ConnectorException copy(ConnectorException e) {
         String m = e.getMessage();
+        if (e instanceof ScopeDeniedException d) {
+            ScopeDeniedException c = new ScopeDeniedException(d.server(), d.scopes(), m);
+            c.initCause(e);
+            return c;
+        }
         if (e instanceof AccessDeniedException a) {
             AccessDeniedException c = new AccessDeniedException(a.server(), m);
             c.initCause(e);

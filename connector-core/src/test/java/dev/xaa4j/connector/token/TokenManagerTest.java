@@ -9,6 +9,7 @@ import dev.xaa4j.connector.Await;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
@@ -281,5 +282,25 @@ class TokenManagerTest {
         assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInRequiredException.class);
         assertThat(tokens.peek("notes")).isEmpty();
         assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.TokenIssued);
+    }
+
+    @Test
+    @Timeout(20)
+    void aStepUpTheIdpRefusesFailsThatCallAndKeepsTheGrantedScopesObtainable() {
+        fetcher.defaultScopes = Set.of("notes.read");
+        tokens.token("notes");
+        assertThat(tokens.stepUp("notes", List.of("notes.write"))).isTrue();
+        fetcher.failures.add(() -> new ScopeDeniedException("notes", Set.of("notes.write"),
+                "Your IdP's policy does not grant scope 'notes.write' for 'notes' (invalid_scope: policy denies it)"));
+
+        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOfSatisfying(ScopeDeniedException.class,
+                        e -> assertThat(e.scopes()).containsExactly("notes.write"))
+                .hasMessageContaining("does not grant scope 'notes.write'");
+
+        AccessToken after = tokens.token("notes"); // e.g. a read tool: not held against it
+        assertThat(after.scopes()).containsExactly("notes.read");
+        assertThat(fetcher.lastExtraScopes).containsExactly("notes.read");
+        assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
+        assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.AccessRevoked);
     }
 }
