@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * @param user             {@code sub} of the IdP session, if signed in
  * @param sessionExpiresAt expiry of the current ID token (the session lives on while a refresh token works)
- * @param canRefresh       whether the session holds an IdP refresh token (unattended renewal possible)
+ * @param canRefresh       whether the ID token is renewable without the user: the session holds an IdP refresh
+ *                         token and the IdP's last refresh returned a new ID token
+ *                         ({@link dev.xaa4j.connector.store.IdpSession#canRenewIdToken()})
  * @param servers          by configured server name, in configuration order
  */
 public record ConnectorStatus(Optional<String> user, Optional<Instant> sessionExpiresAt, boolean canRefresh,
