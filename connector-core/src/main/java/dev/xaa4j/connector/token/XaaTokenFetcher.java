@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * does not take ID tokens as subject_token; {@code invalid_grant} → {@link AccessDeniedException}). The AS
  * rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more; a repeat becomes
  * {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without {@code scope},
- * except for step-up scopes at the IdP → {@link ScopeDeniedException} naming them.
+ * except for step-up scopes → {@link ScopeDeniedException} naming them and the party that refused them.
  */
 public final class XaaTokenFetcher implements TokenFetcher {
 
@@ -83,6 +83,12 @@ public final class XaaTokenFetcher implements TokenFetcher {
         try {
             token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
         } catch (ScopeRejectedException scopeRejected) {
+            if (!stepUpScopes.isEmpty()) {
+                throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
+                        + "' does not grant scope" + (stepUpScopes.size() > 1 ? "s " : " ") + quoted(stepUpScopes)
+                        + " (" + scopeRejected.detail() + "), though your IdP did; the MCP server requires it for"
+                        + " this request. Ask your administrator to check the server's scope configuration");
+            }
             if (idJag.scopes().isEmpty()) {
                 throw scopeRejected;
             }
@@ -129,10 +135,13 @@ public final class XaaTokenFetcher implements TokenFetcher {
         return idJag;
     }
 
+    private static String quoted(Set<String> scopes) {
+        return scopes.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+    }
+
     private static ScopeDeniedException scopeDenied(String server, Set<String> scopes, String detail) {
-        String names = scopes.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
         return new ScopeDeniedException(server, scopes, "Your IdP's policy does not grant scope"
-                + (scopes.size() > 1 ? "s " : " ") + names + " for '" + server + "' (" + detail + "); the MCP server"
+                + (scopes.size() > 1 ? "s " : " ") + quoted(scopes) + " for '" + server + "' (" + detail + "); the MCP server"
                 + " requires it for this request. Ask your administrator to grant it if you need it");
     }
 

@@ -54,6 +54,8 @@ class XaaTokenFetcherTest {
     final List<Map<String, String>> bearers = new ArrayList<>();
     final AtomicInteger idTokenRenewals = new AtomicInteger();
     XaaTokenFetcher fetcher;
+    /** The scope the fake IdP grants in every exchange. */
+    volatile String idpGrants = "notes.read";
 
     @BeforeEach
     void setUp() {
@@ -72,7 +74,7 @@ class XaaTokenFetcherTest {
                     String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
                             "https://as.test/", "https://mcp.test/notes/mcp");
                     return json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"" + jag
-                            + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"notes.read\"}");
+                            + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"" + idpGrants + "\"}");
                 }
                 synchronized (bearers) {
                     bearers.add(form);
@@ -218,6 +220,17 @@ class XaaTokenFetcherTest {
                 .isInstanceOf(ScopeDeniedException.class)
                 .hasMessageContaining("does not grant scope 'notes.write' for 'notes' (it granted only 'notes.read')");
         assertThat(bearers).isEmpty();
+    }
+
+    @Test
+    void anAuthorizationServerRefusingAStepUpScopeIsNamedAndNotRetriedWithoutScope() {
+        idpGrants = "notes.read notes.write";
+        bearerErrors.add("invalid_scope");
+
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of("notes.write"), Set.of("notes.write")))
+                .isInstanceOf(ScopeDeniedException.class)
+                .hasMessageContaining("The authorization server of 'notes' does not grant scope 'notes.write' (invalid_scope)");
+        assertThat(bearers).as("no silent retry without scope").hasSize(1);
     }
 
     static MockResponse json(int code, String body) {
