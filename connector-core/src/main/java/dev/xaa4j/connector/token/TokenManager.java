@@ -217,9 +217,12 @@ public final class TokenManager implements AutoCloseable {
     /** After a sign-in: forget sign-in-required and denial states so the next call tries again. */
     public void clearFailures() {
         for (Slot s : slots.values()) {
-            s.failure = null;
-            s.nextAttemptAt = 0;
-            s.transientFailures = 0;
+            synchronized (s) {
+                s.version++; // a renewal in flight since before the sign-in must not record its failure
+                s.failure = null;
+                s.nextAttemptAt = 0;
+                s.transientFailures = 0;
+            }
         }
     }
 
@@ -362,6 +365,7 @@ public final class TokenManager implements AutoCloseable {
         int stepUps; // guarded by this
         long version; // guarded by this: bumped by every change a renewal in flight must not overwrite
         int transientFailures; // written only by the renewal in flight
+        long roundVersion; // written only by the renewal in flight: the version its current fetch started from
         final AtomicReference<CompletableFuture<Entry>> inflight = new AtomicReference<>();
 
         Slot(String server) {
@@ -388,11 +392,27 @@ public final class TokenManager implements AutoCloseable {
         }
 
         private void run(CompletableFuture<Entry> mine) {
+            run(mine, false);
+        }
+
+        private void run(CompletableFuture<Entry> mine, boolean rerun) {
             Entry fresh;
             try {
                 fresh = fetchAndInstall();
             } catch (Throwable t) {
-                onFailure(mine, asConnectorException(t));
+                ConnectorException error = asConnectorException(t);
+                boolean stale;
+                synchronized (this) {
+                    stale = version != roundVersion;
+                }
+                if (stale && !rerun && slots.get(server) == this) {
+                    // Failed for a state that changed meanwhile (sign-in, step-up, invalidation): the callers
+                    // joined for the current state, so try once more for it instead of recording a stale failure.
+                    LOG.debug("renewal for {} failed for a state that has changed ({}); trying again", server, error.toString());
+                    run(mine, true);
+                    return;
+                }
+                onFailure(mine, error);
                 return;
             }
             renewals.increment();
@@ -420,6 +440,7 @@ public final class TokenManager implements AutoCloseable {
                     scopes = extraScopes;
                     challenged = stepUpScopes;
                 }
+                roundVersion = started;
                 Entry fresh = entryFor(fetcher.fetch(server, scopes, challenged));
                 if (slots.get(server) != this) {
                     throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"

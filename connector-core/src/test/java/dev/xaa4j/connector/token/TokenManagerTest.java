@@ -303,4 +303,21 @@ class TokenManagerTest {
         assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
         assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.AccessRevoked);
     }
+
+    @Test
+    @Timeout(20)
+    void aRenewalThatFailsForTheSessionBeforeASignInDoesNotOutliveTheSignIn() throws Exception {
+        fetcher.turnstile = new Semaphore(0);
+        fetcher.failures.add(() -> new SignInRequiredException("Your IdP session has ended; sign in again"));
+        CompletableFuture<AccessToken> waiting = tokens.tokenAsync("notes");
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue(); // fetching with the old session
+
+        tokens.clearFailures(); // the user signs in meanwhile
+        fetcher.turnstile.release(2);
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS).value()).as("fetched again for the new session").isEqualTo("token-2");
+        assertThat(tokens.token("notes").value()).isEqualTo("token-2");
+        assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
+        assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.SignInRequired);
+    }
 }
