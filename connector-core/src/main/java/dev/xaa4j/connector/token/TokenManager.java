@@ -83,8 +83,8 @@ public final class TokenManager implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenManager.class);
     private static final long TOUCH_GRANULARITY_MS = 1_000;
     private static final int MAX_STEP_UPS = 2;
-    /** Fetches one renewal may need: the first, one after an invalidation, one after each step-up. */
-    private static final int MAX_FETCH_ROUNDS = MAX_STEP_UPS + 2;
+    /** Fetches one renewal may need: the first, one after an invalidation, a sign-in and each step-up. */
+    private static final int MAX_FETCH_ROUNDS = MAX_STEP_UPS + 3;
 
     private final TokenFetcher fetcher;
     private final Clock clock;
@@ -425,7 +425,7 @@ public final class TokenManager implements AutoCloseable {
 
         /**
          * Fetches and installs a token under Caffeine's rule: a result is installed only if nothing replaced
-         * or dropped the entry since the fetch started (a step-up, an invalidation, a sign-out); otherwise it
+         * or dropped the entry since the fetch started (a step-up, an invalidation, a sign-in or sign-out); otherwise it
          * is discarded and fetched again for the slot's current scopes. The install is atomic with
          * {@link #stepUp} and {@link #invalidate} (both hold this slot's monitor). Bounded: step-ups are
          * bounded and an invalidation needs an installed entry, so {@value #MAX_FETCH_ROUNDS} rounds suffice.
