@@ -292,7 +292,7 @@ public final class Connector implements AutoCloseable {
             perServer.put(name, tokens.status(name));
         }
         return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
-                s.map(x -> x.refreshToken().isPresent()).orElse(false), perServer);
+                s.map(IdpSession::canRenewIdToken).orElse(false), perServer);
     }
 
     public void addListener(ConnectorListener listener) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -109,6 +110,25 @@ class SampleIssuerEndToEndTest {
             } finally {
                 SampleIssuerFixture.admin(issuer, "restore", "alice", "tickets");
             }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aStepUpTheIdpPolicyRefusesNamesTheScopeAndKeepsTheGrantedOnes() throws Exception {
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
+                tmp.resolve("state"));
+        try (Connector bob = SampleIssuerFixture.withTestBrowser(b, tmp, "bob").build()) { // notes-reader only
+            assertThat(bob.signIn().get(90, TimeUnit.SECONDS).user()).contains("bob");
+            assertThat(bob.token("notes").scopes()).containsExactly("notes.read");
+
+            assertThat(bob.requestScopes("notes", List.of("notes.write"))).isTrue(); // the MCP server's 403
+            assertThatThrownBy(() -> bob.token("notes")).isInstanceOfSatisfying(ScopeDeniedException.class,
+                            e -> assertThat(e.scopes()).containsExactly("notes.write"))
+                    .hasMessageContaining("Your IdP's policy does not grant scope 'notes.write' for 'notes'")
+                    .hasMessageContaining("it granted only 'notes.read'");
+
+            assertThat(bob.token("notes").scopes()).as("reading still works").containsExactly("notes.read");
         }
     }
 

@@ -109,8 +109,15 @@ class SampleIssuerBridgeTest {
             String shown = refused.has("error") ? refused.path("error").path("message").asText()
                     : refused.path("result").toString();
             assertThat(refused.has("error") || refused.path("result").path("isError").asBoolean()).as(refused.toString()).isTrue();
-            assertThat(shown).containsAnyOf("notes.write", "denied", "refused", "scope");
+            assertThat(shown).as("names the scope the IdP's policy denied, not the MCP server")
+                    .contains("Your IdP's policy does not grant scope 'notes.write' for 'notes'");
             assertThat(shown).doesNotContain("eyJ");
+
+            b.send(call(4, "list_notes", "{}"));
+            JsonNode readAgain = b.awaitResponse(4, WAIT);
+            assertThat(readAgain.path("result").path("isError").asBoolean()).as("the refused step-up costs no read: "
+                    + readAgain).isFalse();
+            assertThat(readAgain.has("result")).isTrue();
         }
     }
 

@@ -35,7 +35,8 @@ import net.minidev.json.JSONObject;
  *
  * <p>Errors: {@code invalid_target} → {@link ServerNotEnabledException}; {@code access_denied},
  * {@code unauthorized_client} → {@link AccessDeniedException}; {@code invalid_grant}, {@code invalid_request}
- * → {@link SubjectTokenRejectedException} (caller renews the ID token and retries once);
+ * → {@link SubjectTokenRejectedException} carrying the code (caller renews the ID token and retries once,
+ * then classifies by the code, RFC 8693 §2.2.2); {@code invalid_scope} → {@link ScopeRejectedException};
  * {@code invalid_client} → {@link ConfigurationException}; 5xx, timeouts, non-JSON →
  * {@link UpstreamUnavailableException}. Stateless and thread-safe.
  */
@@ -157,14 +158,14 @@ public final class IdJagExchange {
             case "access_denied", "unauthorized_client" -> new AccessDeniedException(server,
                     "Access to the MCP server '" + server + "' was denied by your IdP (" + detail
                             + "); ask your administrator");
-            case "invalid_grant", "invalid_request" -> new SubjectTokenRejectedException(
-                    "The IdP rejected the sign-in token for server '" + server + "' (" + detail + ")");
+            case "invalid_grant", "invalid_request" -> new SubjectTokenRejectedException(code, detail,
+                    "The IdP rejected the ID token offered as subject_token for '" + server + "' (" + detail + ")");
             case "invalid_client" -> new ConfigurationException("The IdP does not accept this connector's client"
                     + " credentials (" + detail + "); ask your administrator to check the client registration");
             case "unsupported_grant_type" -> new ConfigurationException("The IdP does not support token exchange"
                     + " (" + detail + "): enterprise-managed authorization is not available with this IdP");
-            case "invalid_scope" -> new ScopeRejectedException("The IdP does not allow the scopes configured for '"
-                    + server + "' (" + detail + ")");
+            case "invalid_scope" -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
+                    + " requested for '" + server + "' (" + detail + ")");
             default -> new ConnectorException("The IdP refused the token exchange for '" + server + "' (" + detail + ")");
         };
     }

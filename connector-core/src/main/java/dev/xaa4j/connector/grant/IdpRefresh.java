@@ -22,7 +22,9 @@ import net.minidev.json.JSONObject;
  * persisted through {@code persist} <em>before</em> this method returns, so the old refresh token is replaced
  * in the store by the same write and never used again. The new ID token is validated without a nonce and
  * must keep the original {@code iss}, {@code sub} and {@code aud}. {@code invalid_grant} means the refresh
- * token is dead: the session is deleted and {@link SignInRequiredException} thrown. The caller serialises
+ * token is dead: the session is deleted and {@link SignInRequiredException} thrown. A refresh that returns no
+ * {@code id_token} (OpenID Connect Core §12.2) is persisted with {@link IdpSession#idTokenRenewable()}
+ * {@code false}; one that returns an ID token makes it {@code true} again. The caller serialises
  * refreshes across processes (lock + re-read of the store, see {@code token.SessionIdTokenProvider}).
  */
 public final class IdpRefresh {
@@ -71,9 +73,10 @@ public final class IdpRefresh {
         String idToken = TokenEndpoint.string(json, "id_token");
         IdpSession next;
         if (idToken == null || idToken.isBlank()) {
-            // No new ID token (allowed by OIDC §12.2). Keep the rotated refresh token anyway.
+            // No new ID token (allowed by OIDC §12.2). Keep the rotated refresh token anyway, and record that
+            // refreshing does not renew the ID token: the session is not renewable (status, doctor).
             next = new IdpSession(current.issuer(), current.clientId(), current.subject(), current.idToken(),
-                    current.idTokenExpiresAt(), nextRefresh, current.authTime());
+                    current.idTokenExpiresAt(), nextRefresh, current.authTime(), false);
             persist.accept(next);
             if (!next.idTokenExpiresAt().isAfter(clock.instant())) {
                 throw new SignInRequiredException("The IdP refreshed the session without a new ID token; sign in again");
@@ -92,7 +95,8 @@ public final class IdpRefresh {
             if (rotated != null && !rotated.isBlank()) {
                 // The old refresh token is spent either way: keep the rotated one.
                 persist.accept(new IdpSession(current.issuer(), current.clientId(), current.subject(),
-                        current.idToken(), current.idTokenExpiresAt(), nextRefresh, current.authTime()));
+                        current.idToken(), current.idTokenExpiresAt(), nextRefresh, current.authTime(),
+                        current.idTokenRenewable()));
             }
             throw e;
         }

@@ -125,7 +125,7 @@ public final class JwtBearerGrant {
                     + "' denied access (" + detail + ")");
             case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
                     + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")");
-            case "invalid_scope" -> new ScopeRejectedException("The authorization server of '" + server
+            case "invalid_scope" -> new ScopeRejectedException(detail, "The authorization server of '" + server
                     + "' does not accept the requested scopes (" + detail + ")");
             case "invalid_client", "unauthorized_client", "unsupported_grant_type" ->
                     new ConfigurationException("The authorization server of '" + server + "' does not accept this"

@@ -3,11 +3,21 @@ package dev.xaa4j.connector.grant;
 import dev.xaa4j.connector.ConfigurationException;
 
 /**
- * The IdP or the AS answered {@code invalid_scope} (PROTOCOL.md §5): the renewal chain retries once without
- * {@code scope}; if that fails too, it is a configuration problem.
+ * The IdP or the AS answered {@code invalid_scope} (RFC 6749 §5.2, PROTOCOL.md §5): for the configured
+ * scopes the renewal chain retries once without {@code scope}; for step-up scopes it does not (see
+ * {@link dev.xaa4j.connector.ScopeDeniedException}). If the retry fails too, it is a configuration problem.
  */
 public final class ScopeRejectedException extends ConfigurationException {
-    public ScopeRejectedException(String message) {
+    private final String detail;
+
+    /** @param detail {@code invalid_scope: error_description} as the party sent it */
+    public ScopeRejectedException(String detail, String message) {
         super(message);
+        this.detail = detail;
+    }
+
+    /** {@code invalid_scope: error_description} as the party sent it. */
+    public String detail() {
+        return detail;
     }
 }

@@ -18,9 +18,25 @@ import java.util.Optional;
  * @param idTokenExpiresAt {@code exp} of the ID token
  * @param refreshToken     IdP refresh token, if one was issued
  * @param authTime         original sign-in time ({@code auth_time} or the time the code was redeemed)
+ * @param idTokenRenewable whether an IdP refresh is expected to yield a new ID token: {@code false} once a
+ *                         refresh answered without {@code id_token} (OpenID Connect Core §12.2 allows that)
  */
 public record IdpSession(String issuer, String clientId, String subject, String idToken, Instant idTokenExpiresAt,
-                         Optional<String> refreshToken, Instant authTime) {
+                         Optional<String> refreshToken, Instant authTime, boolean idTokenRenewable) {
+
+    /** A session whose refresh, if it holds a refresh token, is expected to yield a new ID token. */
+    public IdpSession(String issuer, String clientId, String subject, String idToken, Instant idTokenExpiresAt,
+                      Optional<String> refreshToken, Instant authTime) {
+        this(issuer, clientId, subject, idToken, idTokenExpiresAt, refreshToken, authTime, true);
+    }
+
+    /**
+     * Whether the ID token can be renewed without the user: a refresh token is held and the IdP's last
+     * refresh (if any) returned a new ID token (OpenID Connect Core §12.2).
+     */
+    public boolean canRenewIdToken() {
+        return refreshToken.isPresent() && idTokenRenewable;
+    }
 
     public IdpSession {
         Objects.requireNonNull(issuer, "issuer");
@@ -62,6 +78,6 @@ public record IdpSession(String issuer, String clientId, String subject, String 
     public String toString() {
         return "IdpSession[issuer=" + issuer + ", clientId=" + clientId + ", subject=" + subject
                 + ", idTokenExpiresAt=" + idTokenExpiresAt + ", refreshToken=" + (refreshToken.isPresent() ? "present" : "none")
-                + ", authTime=" + authTime + "]";
+                + ", authTime=" + authTime + ", idTokenRenewable=" + idTokenRenewable + "]";
     }
 }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The OS keyring through java-keyring 1.0.4: macOS Keychain, Windows Credential Manager, or the Secret
@@ -20,10 +21,13 @@ import java.util.Optional;
  * <p><b>Values of any size.</b> Windows caps one credential at 2,560 bytes, so no item exceeds
  * {@value #ITEM_BYTES} bytes, whether the backend encodes it as UTF-8 or UTF-16: a small value is stored inline
  * in one item; a larger one is split (never inside a surrogate pair) into numbered chunk items
- * {@code key#g<generation>.<n>} plus a small manifest under {@code key}. A write stores
- * the new generation's chunks first, then the manifest, then deletes the previous generation's chunks, so a
- * reader in another process sees either the old or the new value, never a mix (a reader that loses the race
- * re-reads the manifest once).
+ * {@code key#g<generation>.<n>} plus a small manifest under {@code key}. A write records the new generation
+ * in a pending marker ({@code key#gpending}), stores its chunks, then the manifest, then deletes the previous
+ * generation's chunks and the marker, so a reader in another process sees either the old or the new value,
+ * never a mix (a reader that loses the race re-reads the manifest), and a crash at any point leaves the
+ * previous value or none, never a half one. The next write or delete removes the parts a crashed write
+ * left (the generation in the marker). A manifest whose parts stay missing (deleted by hand or by another
+ * tool) is no value: {@link #read} removes its remains and answers empty, so the caller sees "not signed in".
  *
  * <p><b>Failures.</b> java-keyring reports a missing backend as {@link BackendNotSupportedException} and a
  * locked keyring, or one without a default collection, as a bare {@link NullPointerException}; both become a
@@ -47,12 +51,22 @@ public final class KeyringCredentialStore implements CredentialStore {
             + "'gnome-keyring-daemon --unlock') and retry.";
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeyringCredentialStore.class);
+    /** Re-reads of an entry that other processes keep replacing, before giving up (transiently). */
+    private static final int MAX_READS = 3;
 
     private final String service;
+    private final Consumer<String> afterSet;
     private Keyring keyring; // guarded by this; created on first use so that constructing never fails
 
     /** @param service the keyring service name, e.g. {@code xaa4j} */
     public KeyringCredentialStore(String service) {
+        this(service, account -> { });
+    }
+
+    /** @param afterSet called after each item is stored, with its account name (tests simulate a crash here) */
+    KeyringCredentialStore(String service, Consumer<String> afterSet) {
+        this.afterSet = Objects.requireNonNull(afterSet, "afterSet");
         this.service = Objects.requireNonNull(service, "service");
         if (service.isBlank()) {
             throw new IllegalArgumentException("keyring service name must not be blank");
@@ -82,9 +96,19 @@ public final class KeyringCredentialStore implements CredentialStore {
             if (complete && value.length() == m.length()) {
                 return Optional.of(value.toString());
             }
-            if (attempt > 0) {
+            if (raw.equals(get(key).orElse(null))) {
+                // Parts missing under an unchanged manifest: no writer does that (a write deletes the previous
+                // parts only after its manifest replaced theirs), so a part was deleted by hand or by another
+                // tool. There is no value: forget the remains, as if it had never been written.
+                LOG.warn("The keyring entry '{}' of service '{}' was incomplete (parts missing); removed it."
+                        + " Sign in again.", key, service);
+                remove(key);
+                deleteChunks(key, m);
+                return Optional.empty();
+            }
+            if (attempt >= MAX_READS) {
                 throw new CredentialStoreException("The keyring entry '" + key + "' of service '" + service
-                        + "' is incomplete (missing chunks); sign out and sign in again to rewrite it.");
+                        + "' kept changing while it was read; try again.");
             }
             // Another process replaced the value between our manifest read and chunk reads: read again.
         }
@@ -95,16 +119,19 @@ public final class KeyringCredentialStore implements CredentialStore {
         requireKey(key);
         Objects.requireNonNull(value, "value");
         Optional<Manifest> previous = get(key).flatMap(Manifest::tryParse);
+        cleanOrphans(key, previous);
         String inline = INLINE_PREFIX + value;
         if (fits(inline)) {
             set(key, inline);
         } else {
             String generation = newGeneration();
             List<String> chunks = chunks(value);
+            set(pendingAccount(key), generation); // first, so a crash before the manifest leaves findable orphans
             for (int i = 0; i < chunks.size(); i++) {
                 set(chunkAccount(key, generation, i), chunks.get(i));
             }
             set(key, new Manifest(generation, chunks.size(), value.length()).format());
+            remove(pendingAccount(key));
         }
         previous.ifPresent(m -> deleteChunks(key, m));
     }
@@ -115,6 +142,26 @@ public final class KeyringCredentialStore implements CredentialStore {
         Optional<Manifest> previous = get(key).flatMap(Manifest::tryParse);
         remove(key);
         previous.ifPresent(m -> deleteChunks(key, m));
+        cleanOrphans(key, Optional.empty());
+    }
+
+    /**
+     * Deletes the parts of a write that crashed before its manifest: the generation named by the pending
+     * marker, unless the manifest is that generation (a crash after the manifest, before the marker's removal).
+     * Parts are written in order, so they are the prefix up to the first absent one.
+     */
+    private void cleanOrphans(String key, Optional<Manifest> current) {
+        Optional<String> pending = get(pendingAccount(key));
+        if (pending.isEmpty()) {
+            return;
+        }
+        String generation = pending.get();
+        if (current.isEmpty() || !current.get().generation().equals(generation)) {
+            for (int i = 0; get(chunkAccount(key, generation, i)).isPresent(); i++) {
+                remove(chunkAccount(key, generation, i));
+            }
+        }
+        remove(pendingAccount(key));
     }
 
     private void deleteChunks(String key, Manifest m) {
@@ -151,6 +198,11 @@ public final class KeyringCredentialStore implements CredentialStore {
         return item.length() * 2 <= ITEM_BYTES && item.getBytes(StandardCharsets.UTF_8).length <= ITEM_BYTES;
     }
 
+    /** The marker naming the generation a chunked write is storing; never a valid key (contains "#g"). */
+    static String pendingAccount(String key) {
+        return key + "#gpending";
+    }
+
     static String chunkAccount(String key, String generation, int index) {
         return key + "#g" + generation + "." + index;
     }
@@ -180,6 +232,11 @@ public final class KeyringCredentialStore implements CredentialStore {
     }
 
     private void set(String account, String value) {
+        store(account, value);
+        afterSet.accept(account);
+    }
+
+    private void store(String account, String value) {
         Keyring k = keyring();
         try {
             k.setPassword(service, account, value);

@@ -143,6 +143,9 @@ public final class SessionStore {
         n.put("idTokenExpiresAt", s.idTokenExpiresAt().toString());
         s.refreshToken().ifPresent(rt -> n.put("refreshToken", rt));
         n.put("authTime", s.authTime().toString());
+        if (!s.idTokenRenewable()) {
+            n.put("idTokenRenewable", false); // absent = true: sessions written before this field read as before
+        }
         try {
             return JSON.writeValueAsString(n);
         } catch (JsonProcessingException e) {
@@ -156,7 +159,7 @@ public final class SessionStore {
             return new IdpSession(text(n, "issuer"), text(n, "clientId"), text(n, "subject"), text(n, "idToken"),
                     Instant.parse(text(n, "idTokenExpiresAt")),
                     Optional.ofNullable(n.get("refreshToken")).filter(JsonNode::isTextual).map(JsonNode::asText),
-                    Instant.parse(text(n, "authTime")));
+                    Instant.parse(text(n, "authTime")), n.path("idTokenRenewable").asBoolean(true));
         } catch (DateTimeParseException e) {
             throw new IOException("bad time in the stored session", e);
         }

@@ -7,6 +7,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -64,9 +64,15 @@ import java.util.function.Predicate;
  *       {@link RenewalPolicy#deniedRetryAfter()} (no retry storm). {@link SignInRequiredException} emits
  *       {@link ConnectorEvent.SignInRequired} and stops renewal until {@link #clearFailures()} (after a
  *       sign-in); nothing here ever opens a browser.</li>
+ *   <li><b>Step-up refused</b>: a {@link ScopeDeniedException} (the IdP's policy refused the scopes a
+ *       {@code 403 insufficient_scope} asked for) fails only the callers of that renewal and undoes the
+ *       step-up, so the scopes granted before stay obtainable; nothing is held against later calls.</li>
  * </ul>
  * Entries are tagged with their {@link TokenKey} (IdP issuer, AS issuer, resource, scopes); a step-up
- * changes the scopes and hence the key, so a new token is fetched.
+ * changes the scopes and hence the key, so a new token is fetched. A renewal installs its result only if
+ * the entry is still the one it started from (Caffeine's rule): a step-up, an invalidation or a sign-out
+ * that lands while a fetch is in flight makes the renewal fetch again (or fail, after a sign-out) instead of
+ * overwriting the newer state with a token for the old scopes, AS or user.
  */
 public final class TokenManager implements AutoCloseable {
 
@@ -77,6 +83,8 @@ public final class TokenManager implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenManager.class);
     private static final long TOUCH_GRANULARITY_MS = 1_000;
     private static final int MAX_STEP_UPS = 2;
+    /** Fetches one renewal may need: the first, one after an invalidation, a sign-in and each step-up. */
+    private static final int MAX_FETCH_ROUNDS = MAX_STEP_UPS + 3;
 
     private final TokenFetcher fetcher;
     private final Clock clock;
@@ -160,14 +168,16 @@ public final class TokenManager implements AutoCloseable {
         if (s == null) {
             return false;
         }
-        Entry e = s.entry;
-        if (e != null && e.token.value().equals(rejectedValue)) {
-            if (ENTRY.compareAndSet(s, e, null)) {
-                s.state = ServerState.IDLE;
-                return true;
+        synchronized (s) {
+            Entry e = s.entry;
+            if (e == null || !e.token.value().equals(rejectedValue)) {
+                return false;
             }
+            s.entry = null;
+            s.version++; // a renewal already in flight (maybe against stale discovery) must not install
+            s.state = ServerState.IDLE;
+            return true;
         }
-        return false;
     }
 
     /**
@@ -188,8 +198,16 @@ public final class TokenManager implements AutoCloseable {
             if (!union.addAll(scopes) || s.stepUps >= MAX_STEP_UPS) {
                 return false;
             }
+            Set<String> challenged = new TreeSet<>(s.stepUpScopes);
+            for (String scope : scopes) {
+                if (current == null || !current.token.scopes().contains(scope)) {
+                    challenged.add(scope);
+                }
+            }
             s.stepUps++;
+            s.stepUpScopes = Collections.unmodifiableSet(challenged);
             s.extraScopes = Collections.unmodifiableSet(union);
+            s.version++; // a renewal in flight for the old scopes must not install its result
             s.entry = null;
             s.nextAttemptAt = 0;
             return true;
@@ -199,9 +217,12 @@ public final class TokenManager implements AutoCloseable {
     /** After a sign-in: forget sign-in-required and denial states so the next call tries again. */
     public void clearFailures() {
         for (Slot s : slots.values()) {
-            s.failure = null;
-            s.nextAttemptAt = 0;
-            s.transientFailures = 0;
+            synchronized (s) {
+                s.version++; // a renewal in flight since before the sign-in must not record its failure
+                s.failure = null;
+                s.nextAttemptAt = 0;
+                s.transientFailures = 0;
+            }
         }
     }
 
@@ -309,9 +330,6 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private static final AtomicReferenceFieldUpdater<Slot, Entry> ENTRY =
-            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Entry.class, "entry");
-
     /** Immutable cache entry; times are epoch millis of the injected clock. */
     private static final class Entry {
         final AccessToken token;
@@ -340,11 +358,14 @@ public final class TokenManager implements AutoCloseable {
         volatile long lastUsed;
         volatile Failure failure;
         volatile Set<String> extraScopes = Set.of();
+        volatile Set<String> stepUpScopes = Set.of(); // challenged by a 403 and not yet granted; ⊆ extraScopes
         volatile ServerState state = ServerState.IDLE;
         volatile String lastError;
         volatile ScheduledFuture<?> timer;
         int stepUps; // guarded by this
+        long version; // guarded by this: bumped by every change a renewal in flight must not overwrite
         int transientFailures; // written only by the renewal in flight
+        long roundVersion; // written only by the renewal in flight: the version its current fetch started from
         final AtomicReference<CompletableFuture<Entry>> inflight = new AtomicReference<>();
 
         Slot(String server) {
@@ -371,30 +392,78 @@ public final class TokenManager implements AutoCloseable {
         }
 
         private void run(CompletableFuture<Entry> mine) {
+            run(mine, false);
+        }
+
+        private void run(CompletableFuture<Entry> mine, boolean rerun) {
             Entry fresh;
             try {
-                Set<String> scopes = extraScopes;
-                TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
-                if (scopes != extraScopes) {
-                    f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
-                }
-                fresh = entryFor(f);
+                fresh = fetchAndInstall();
             } catch (Throwable t) {
-                onFailure(mine, asConnectorException(t));
+                ConnectorException error = asConnectorException(t);
+                boolean stale;
+                synchronized (this) {
+                    stale = version != roundVersion;
+                }
+                if (stale && !rerun && slots.get(server) == this) {
+                    // Failed for a state that changed meanwhile (sign-in, step-up, invalidation): the callers
+                    // joined for the current state, so try once more for it instead of recording a stale failure.
+                    LOG.debug("renewal for {} failed for a state that has changed ({}); trying again", server, error.toString());
+                    run(mine, true);
+                    return;
+                }
+                onFailure(mine, error);
                 return;
             }
-            entry = fresh;
-            failure = null;
-            transientFailures = 0;
-            lastError = null;
-            state = ServerState.READY;
-            nextAttemptAt = fresh.renewAt;
             renewals.increment();
             // Listeners see the event before waiting callers resume (a journal line exists when token() returns).
             emit(new ConnectorEvent.TokenIssued(clock.instant(), server, fresh.token.scopes(), fresh.token.expiresAt()));
             inflight.set(null);
             mine.complete(fresh);
             schedule(fresh.renewAt - clock.millis());
+        }
+
+        /**
+         * Fetches and installs a token under Caffeine's rule: a result is installed only if nothing replaced
+         * or dropped the entry since the fetch started (a step-up, an invalidation, a sign-in or sign-out); otherwise it
+         * is discarded and fetched again for the slot's current scopes. The install is atomic with
+         * {@link #stepUp} and {@link #invalidate} (both hold this slot's monitor). Bounded: step-ups are
+         * bounded and an invalidation needs an installed entry, so {@value #MAX_FETCH_ROUNDS} rounds suffice.
+         */
+        private Entry fetchAndInstall() {
+            for (int round = 1; ; round++) {
+                long started;
+                Set<String> scopes;
+                Set<String> challenged;
+                synchronized (this) {
+                    started = version;
+                    scopes = extraScopes;
+                    challenged = stepUpScopes;
+                }
+                roundVersion = started;
+                Entry fresh = entryFor(fetcher.fetch(server, scopes, challenged));
+                if (slots.get(server) != this) {
+                    throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
+                            + server + "' was being fetched; sign in and try again");
+                }
+                synchronized (this) {
+                    if (version == started) {
+                        entry = fresh;
+                        stepUpScopes = Set.of(); // granted (or the IdP would have refused them)
+                        failure = null;
+                        transientFailures = 0;
+                        lastError = null;
+                        state = ServerState.READY;
+                        nextAttemptAt = fresh.renewAt;
+                        return fresh;
+                    }
+                }
+                if (round >= MAX_FETCH_ROUNDS) {
+                    throw new UpstreamUnavailableException("The scopes or token of '" + server
+                            + "' kept changing while a token was being fetched; try again");
+                }
+                LOG.debug("discarding a token for {} fetched before a step-up or invalidation; fetching again", server);
+            }
         }
 
         private Entry entryFor(TokenFetcher.Fetched f) {
@@ -407,13 +476,32 @@ public final class TokenManager implements AutoCloseable {
         }
 
         private void onFailure(CompletableFuture<Entry> mine, ConnectorException error) {
+            if (slots.get(server) != this) {
+                finish(mine, error); // signed out or reloaded meanwhile: this slot's state is gone
+                return;
+            }
             long now = clock.millis();
             Entry current = entry;
             boolean stillValid = current != null && now < current.usableUntil;
             failures.increment();
             lastError = error.getMessage();
             Instant at = clock.instant();
-            if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+            if (error instanceof ScopeDeniedException denied) {
+                // Only the step-up was refused: forget it, so the scopes granted before stay obtainable; the
+                // callers that joined this renewal (the ones that need the scope) get the IdP's answer.
+                synchronized (this) {
+                    Set<String> kept = new TreeSet<>(extraScopes);
+                    kept.removeAll(denied.scopes());
+                    extraScopes = Collections.unmodifiableSet(kept);
+                    stepUpScopes = Set.of();
+                    stepUps = Math.max(0, stepUps - 1);
+                    version++;
+                }
+                nextAttemptAt = 0;
+                state = stillValid ? ServerState.READY : ServerState.IDLE;
+                emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
+                finish(mine, error);
+            } else if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
                 entry = null;
                 failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
                 nextAttemptAt = Long.MAX_VALUE;
@@ -500,6 +588,11 @@ public final class TokenManager implements AutoCloseable {
     /** A fresh exception of the same kind for this caller's stack, with the shared one as cause. */
     static ConnectorException copy(ConnectorException e) {
         String m = e.getMessage();
+        if (e instanceof ScopeDeniedException d) {
+            ScopeDeniedException c = new ScopeDeniedException(d.server(), d.scopes(), m);
+            c.initCause(e);
+            return c;
+        }
         if (e instanceof AccessDeniedException a) {
             AccessDeniedException c = new AccessDeniedException(a.server(), m);
             c.initCause(e);

@@ -3,6 +3,8 @@ package dev.xaa4j.connector.token;
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.discovery.ServerMetadata;
 import dev.xaa4j.connector.grant.AssertionRejectedException;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -27,9 +30,11 @@ import java.util.function.Supplier;
  * is exactly two HTTP round trips.
  *
  * <p>Retries of PROTOCOL.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
- * more; the AS rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more. A repeat of
- * either becomes {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without
- * {@code scope}.
+ * more; a repeat is classified by its code ({@code invalid_request} → {@link ConfigurationException}: the IdP
+ * does not take ID tokens as subject_token; {@code invalid_grant} → {@link AccessDeniedException}). The AS
+ * rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more; a repeat becomes
+ * {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without {@code scope},
+ * except for step-up scopes → {@link ScopeDeniedException} naming them and the party that refused them.
  */
 public final class XaaTokenFetcher implements TokenFetcher {
 
@@ -60,6 +65,11 @@ public final class XaaTokenFetcher implements TokenFetcher {
 
     @Override
     public Fetched fetch(String server, Set<String> extraScopes) {
+        return fetch(server, extraScopes, Set.of());
+    }
+
+    @Override
+    public Fetched fetch(String server, Set<String> extraScopes, Set<String> stepUpScopes) {
         ServerConfig config = servers.get(server);
         ServerMetadata meta = discovery.apply(config);
         Set<String> scopes = new TreeSet<>(config.scopes());
@@ -68,19 +78,25 @@ public final class XaaTokenFetcher implements TokenFetcher {
         ClientAuth asAuth = ClientAuthFactory.create(config.asAuthMethod(), meta.asIssuer(), config.asClientId(),
                 credentials);
 
-        IdJag idJag = exchange(server, meta, scopes);
+        IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
         AccessToken token;
         try {
             token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
         } catch (ScopeRejectedException scopeRejected) {
+            if (!stepUpScopes.isEmpty()) {
+                throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
+                        + "' does not grant scope" + (stepUpScopes.size() > 1 ? "s " : " ") + quoted(stepUpScopes)
+                        + " (" + scopeRejected.detail() + "), though your IdP did; the MCP server requires it for"
+                        + " this request. Ask your administrator to check the server's scope configuration");
+            }
             if (idJag.scopes().isEmpty()) {
                 throw scopeRejected;
             }
             // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
-            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, exchange(server, meta, scopes),
-                    meta.resource(), false);
+            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth,
+                    exchange(server, meta, scopes, stepUpScopes), meta.resource(), false);
         } catch (AssertionRejectedException first) {
-            IdJag again = exchange(server, meta, scopes); // never re-present an ID-JAG
+            IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
             try {
                 token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource());
             } catch (AssertionRejectedException second) {
@@ -92,15 +108,41 @@ public final class XaaTokenFetcher implements TokenFetcher {
         return new Fetched(token, key);
     }
 
-    private IdJag exchange(String server, ServerMetadata meta, Set<String> scopes) {
+    /**
+     * One exchange. For the configured scopes, {@code invalid_scope} is retried once without {@code scope}
+     * (§5). For a step-up it is not: the IdP's policy refused the challenged scopes, and a token without them
+     * would only be refused by the MCP server again; the same holds when the IdP grants fewer scopes than asked
+     * (RFC 6749 §5.1 {@code scope}) and leaves out a challenged one.
+     */
+    private IdJag exchange(String server, ServerMetadata meta, Set<String> scopes, Set<String> stepUpScopes) {
+        IdJag idJag;
         try {
-            return exchangeOnce(server, meta, scopes);
+            idJag = exchangeOnce(server, meta, scopes);
         } catch (ScopeRejectedException e) {
+            if (!stepUpScopes.isEmpty()) {
+                throw scopeDenied(server, stepUpScopes, e.detail());
+            }
             if (scopes.isEmpty()) {
                 throw e;
             }
             return exchangeOnce(server, meta, Set.of()); // §5: retry once without scope
         }
+        Set<String> missing = new TreeSet<>(stepUpScopes);
+        missing.removeAll(idJag.scopes());
+        if (!missing.isEmpty()) {
+            throw scopeDenied(server, missing, "it granted only '" + String.join(" ", idJag.scopes()) + "'");
+        }
+        return idJag;
+    }
+
+    private static String quoted(Set<String> scopes) {
+        return scopes.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+    }
+
+    private static ScopeDeniedException scopeDenied(String server, Set<String> scopes, String detail) {
+        return new ScopeDeniedException(server, scopes, "Your IdP's policy does not grant scope"
+                + (scopes.size() > 1 ? "s " : " ") + quoted(scopes) + " for '" + server + "' (" + detail + "); the MCP server"
+                + " requires it for this request. Ask your administrator to grant it if you need it");
     }
 
     private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
@@ -113,9 +155,26 @@ public final class XaaTokenFetcher implements TokenFetcher {
             try {
                 return exchange.exchange(server, endpoint, idpAuth, renewed, meta.asIssuer(), meta.resource(), scopes);
             } catch (SubjectTokenRejectedException second) {
-                throw new AccessDeniedException(server, "Your IdP refused access to the MCP server '" + server
-                        + "' (" + second.getMessage() + "); your access may have been revoked");
+                throw rejectedTwice(server, second);
             }
         }
+    }
+
+    /**
+     * What a repeated rejection of a freshly renewed ID token means, by the code the IdP sent (RFC 8693
+     * §2.2.2, PROTOCOL.md §5): {@code invalid_request} = the IdP does not accept an ID token as
+     * {@code subject_token} for an ID-JAG (e.g. Keycloak's standard token exchange takes access tokens only);
+     * {@code invalid_grant} = the IdP will not issue an ID-JAG for this server to this user.
+     */
+    private static RuntimeException rejectedTwice(String server, SubjectTokenRejectedException second) {
+        if (second.code().equals("invalid_request")) {
+            return new ConfigurationException("Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
+                    + " renewed ID token as subject_token of the token exchange for '" + server + "' ("
+                    + second.detail() + "). Ask your administrator to enable Identity Assertion JWT (ID-JAG) token"
+                    + " exchange with ID tokens (subject_token_type id_token) for this client at the IdP");
+        }
+        return new AccessDeniedException(server, "Your IdP refused to issue an ID-JAG for '" + server
+                + "' for a freshly renewed ID token (" + second.detail() + "). Ask your administrator whether '"
+                + server + "' is enabled for you at the IdP");
     }
 }

@@ -1,5 +1,16 @@
 package dev.xaa4j.connector.grant;
 
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.IdpConfig;
+import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.store.SessionStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,4 +134,52 @@ class IdpRefreshTest {
         });
     }
 
+
+    @Test
+    @Timeout(60)
+    void aRefreshWithoutAnIdTokenIsPersistedInTheKeyringAsNotRenewableAndStatusSaysSo(@TempDir Path tmp) throws Exception {
+        String service = "xaa4j-test-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        SessionStore sessions = new SessionStore(new KeyringCredentialStore(service), tmp.resolve("locks"));
+        String idToken = TestJwts.jwt("JWT", "alice", clock.instant().minusSeconds(60), clock.instant().plusSeconds(60));
+        IdpSession current = new IdpSession("https://idp.test", "xaa4j-test", "alice", idToken, clock.instant().plusSeconds(60),
+                Optional.of("rt-1"), clock.instant().minusSeconds(3600));
+        sessions.save(current);
+        try (Connector before = connectorOn(service, tmp)) {
+            assertThat(before.status().canRefresh()).isTrue();
+        }
+        // OpenID Connect Core §12.2: the IdP may answer a refresh without a new ID token
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .body("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt-2\"}").build());
+        try {
+            IdpSession next = refresh.refresh(current, server.url("/token").uri(), auth, check(), sessions::save,
+                    () -> sessions.delete("https://idp.test", "xaa4j-test"));
+
+            assertThat(next.canRenewIdToken()).isFalse();
+            IdpSession stored = new SessionStore(new KeyringCredentialStore(service), tmp.resolve("locks"))
+                    .load("https://idp.test", "xaa4j-test").orElseThrow();
+            assertThat(stored.refreshToken()).contains("rt-2");
+            assertThat(stored.idTokenRenewable()).as("persisted with the session").isFalse();
+            try (Connector after = connectorOn(service, tmp)) {
+                assertThat(after.status().canRefresh()).as("not renewable, though a refresh token is held").isFalse();
+            }
+
+            answer("rt-3"); // a later refresh with an ID token makes it renewable again
+            assertThat(refresh.refresh(stored, server.url("/token").uri(), auth, check(), sessions::save, () -> { })
+                    .canRenewIdToken()).isTrue();
+            assertThat(sessions.load("https://idp.test", "xaa4j-test").orElseThrow().canRenewIdToken()).isTrue();
+        } finally {
+            sessions.delete("https://idp.test", "xaa4j-test");
+        }
+    }
+
+    private Connector connectorOn(String service, Path tmp) {
+        return Connector.builder()
+                .idp(new IdpConfig(URI.create("https://idp.test"), "xaa4j-test", ClientAuthMethod.CLIENT_SECRET_POST))
+                .server(ServerConfig.of("notes", URI.create("https://mcp.test/notes/mcp"), "xaa4j-agent", ClientAuthMethod.NONE))
+                .clock(clock)
+                .credentialStore(new KeyringCredentialStore(service))
+                .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of("xaa4j-test", "pw")))
+                .stateDir(tmp.resolve("state"))
+                .build();
+    }
 }

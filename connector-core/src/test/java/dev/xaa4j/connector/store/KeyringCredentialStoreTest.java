@@ -8,6 +8,17 @@ import com.github.javakeyring.PasswordAccessException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.token.SessionAccess;
+import dev.xaa4j.connector.token.SessionIdTokenProvider;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +113,82 @@ class KeyringCredentialStoreTest {
         assertChunksGone(m);
         store.delete("k"); // absent: ignored
         assertThat(store.read("k")).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    @Timeout(60)
+    void aSessionWithOnePartDeletedIsNotSignedInAndItsRemainsAreRemoved(@TempDir Path tmp) throws Exception {
+        SessionStore sessions = new SessionStore(store, tmp);
+        String issuer = "https://idp.test";
+        String key = SessionStore.key(issuer, "xaa-desktop");
+        Instant now = Instant.parse("2026-11-22T00:00:00Z");
+        sessions.save(new IdpSession(issuer, "xaa-desktop", "alice", randomText(6000), now.plusSeconds(600),
+                Optional.of("refresh-token"), now));
+        try {
+            KeyringCredentialStore.Manifest m = KeyringCredentialStore.Manifest.parse(key, raw.getPassword(service, key));
+            assertThat(m.count()).isGreaterThan(2);
+            raw.deletePassword(service, KeyringCredentialStore.chunkAccount(key, m.generation(), 1)); // as `secret-tool clear` would
+
+            assertThat(sessions.load(issuer, "xaa-desktop")).as("not signed in, no error").isEmpty();
+            SessionIdTokenProvider idTokens = new SessionIdTokenProvider(SessionAccess.of(sessions, issuer, "xaa-desktop"),
+                    s -> s, Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60));
+            assertThatThrownBy(idTokens::idToken).isInstanceOf(SignInRequiredException.class)
+                    .hasMessageContaining("not signed in");
+            assertThatThrownBy(() -> raw.getPassword(service, key)).as("the manifest is removed")
+                    .isInstanceOf(PasswordAccessException.class);
+            for (int i = 0; i < m.count(); i++) {
+                String account = KeyringCredentialStore.chunkAccount(key, m.generation(), i);
+                assertThatThrownBy(() -> raw.getPassword(service, account)).as(account).isInstanceOf(PasswordAccessException.class);
+            }
+        } finally {
+            store.delete(key);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aWriteThatCrashesBeforeItsManifestLeavesThePreviousValueAndTheNextWriteRemovesItsParts() throws Exception {
+        String before = randomText(5000);
+        store.write("k", before);
+        KeyringCredentialStore crashing = crashAfterSecondChunk();
+
+        assertThatThrownBy(() -> crashing.write("k", randomText(7000))).hasMessage("simulated crash");
+        String orphans = raw.getPassword(service, KeyringCredentialStore.pendingAccount("k"));
+        assertThat(raw.getPassword(service, KeyringCredentialStore.chunkAccount("k", orphans, 1))).isNotNull();
+        assertThat(new KeyringCredentialStore(service).read("k")).as("the previous value, whole").contains(before);
+
+        String after = randomText(3000);
+        store.write("k", after);
+        assertThat(store.read("k")).contains(after);
+        assertChunksGone(new KeyringCredentialStore.Manifest(orphans, 4, 0));
+        assertThatThrownBy(() -> raw.getPassword(service, KeyringCredentialStore.pendingAccount("k")))
+                .isInstanceOf(PasswordAccessException.class);
+    }
+
+    @Test
+    @Timeout(60)
+    void aFirstWriteThatCrashesLeavesNoValueAndDeleteRemovesItsParts() throws Exception {
+        KeyringCredentialStore crashing = crashAfterSecondChunk();
+
+        assertThatThrownBy(() -> crashing.write("k", randomText(7000))).hasMessage("simulated crash");
+        String orphans = raw.getPassword(service, KeyringCredentialStore.pendingAccount("k"));
+        assertThat(store.read("k")).as("none, never a half value").isEmpty();
+
+        store.delete("k"); // e.g. sign-out
+        assertChunksGone(new KeyringCredentialStore.Manifest(orphans, 4, 0));
+        assertThatThrownBy(() -> raw.getPassword(service, KeyringCredentialStore.pendingAccount("k")))
+                .isInstanceOf(PasswordAccessException.class);
+    }
+
+    /** A store whose process "dies" right after storing the second chunk of a write. */
+    private KeyringCredentialStore crashAfterSecondChunk() {
+        AtomicInteger chunks = new AtomicInteger();
+        return new KeyringCredentialStore(service, account -> {
+            if (account.startsWith("k#g") && !account.equals(KeyringCredentialStore.pendingAccount("k"))
+                    && chunks.incrementAndGet() == 2) {
+                throw new IllegalStateException("simulated crash");
+            }
+        });
     }
 
     private KeyringCredentialStore.Manifest manifest() throws Exception {

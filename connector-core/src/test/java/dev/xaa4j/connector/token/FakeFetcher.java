@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -18,6 +19,9 @@ final class FakeFetcher implements TokenFetcher {
     volatile CountDownLatch gate;
     volatile CountDownLatch entered = new CountDownLatch(1);
     volatile Set<String> lastExtraScopes = Set.of();
+    /** When set, every fetch releases one {@link #arrivals} permit, then waits for one turnstile permit. */
+    volatile Semaphore turnstile;
+    final Semaphore arrivals = new Semaphore(0);
     /** What the fake "IdP" grants when no scope is asked for. */
     volatile Set<String> defaultScopes = Set.of();
 
@@ -31,6 +35,11 @@ final class FakeFetcher implements TokenFetcher {
         int n = calls.incrementAndGet();
         lastExtraScopes = extraScopes;
         entered.countDown();
+        Semaphore t = turnstile;
+        if (t != null) {
+            arrivals.release();
+            t.acquireUninterruptibly();
+        }
         CountDownLatch g = gate;
         if (g != null) {
             try {

@@ -9,6 +9,7 @@ import dev.xaa4j.connector.Await;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
@@ -18,13 +19,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The token cache's contract (PROTOCOL.md §4–§5) with an injectable clock and a fake token source. */
 class TokenManagerTest {
@@ -225,5 +229,95 @@ class TokenManagerTest {
         assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("token-1");
         assertThat(tokens.tokenAsync("notes")).isCompletedWithValueMatching(t -> t.value().equals("token-1"));
         assertThat(Set.of(tokens.status("notes").state())).containsExactly(ServerState.READY);
+    }
+
+    @Test
+    @Timeout(20)
+    void aRenewalStartedBeforeAStepUpDoesNotOverwriteTheWiderScopeToken() throws Exception {
+        tokens.token("notes");
+        fetcher.turnstile = new Semaphore(0);
+        clock.advance(Duration.ofMinutes(4).plusSeconds(10)); // past the renewal point
+        tokens.token("notes"); // starts the background renewal for the configured scopes
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue(); // held inside the fetch
+
+        assertThat(tokens.stepUp("notes", List.of("notes.write"))).isTrue(); // a 403 lands meanwhile
+        fetcher.turnstile.release();
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue(); // fetching again for notes.write
+        assertThat(fetcher.lastExtraScopes).containsExactly("notes.write");
+
+        assertThat(tokens.stepUp("notes", List.of("notes.admin"))).isTrue(); // another 403 during that fetch
+        fetcher.turnstile.release(2);
+
+        assertThat(tokens.token("notes").scopes()).as("a result fetched for older scopes must not be installed")
+                .containsExactlyInAnyOrder("notes.write", "notes.admin");
+        assertThat(tokens.status("notes").scopes()).containsExactlyInAnyOrder("notes.write", "notes.admin");
+    }
+
+    @Test
+    @Timeout(20)
+    void aRenewalStartedBeforeAnInvalidationIsFetchedAgain() throws Exception {
+        AccessToken first = tokens.token("notes");
+        fetcher.turnstile = new Semaphore(0);
+        clock.advance(Duration.ofMinutes(4).plusSeconds(10));
+        tokens.token("notes"); // background renewal, possibly against discovery the 401 now invalidates
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(tokens.invalidate("notes", first.value())).isTrue(); // 401 for the current token
+        fetcher.turnstile.release(2);
+
+        assertThat(tokens.token("notes").value()).as("a token fetched after the invalidation").isEqualTo("token-3");
+        assertThat(fetcher.calls).hasValue(3);
+    }
+
+    @Test
+    @Timeout(20)
+    void aRenewalInFlightAtSignOutInstallsNothingAndFailsItsCallers() throws Exception {
+        fetcher.turnstile = new Semaphore(0);
+        CompletableFuture<AccessToken> waiting = tokens.tokenAsync("notes");
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+
+        tokens.clear(); // sign-out
+        fetcher.turnstile.release();
+
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInRequiredException.class);
+        assertThat(tokens.peek("notes")).isEmpty();
+        assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.TokenIssued);
+    }
+
+    @Test
+    @Timeout(20)
+    void aStepUpTheIdpRefusesFailsThatCallAndKeepsTheGrantedScopesObtainable() {
+        fetcher.defaultScopes = Set.of("notes.read");
+        tokens.token("notes");
+        assertThat(tokens.stepUp("notes", List.of("notes.write"))).isTrue();
+        fetcher.failures.add(() -> new ScopeDeniedException("notes", Set.of("notes.write"),
+                "Your IdP's policy does not grant scope 'notes.write' for 'notes' (invalid_scope: policy denies it)"));
+
+        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOfSatisfying(ScopeDeniedException.class,
+                        e -> assertThat(e.scopes()).containsExactly("notes.write"))
+                .hasMessageContaining("does not grant scope 'notes.write'");
+
+        AccessToken after = tokens.token("notes"); // e.g. a read tool: not held against it
+        assertThat(after.scopes()).containsExactly("notes.read");
+        assertThat(fetcher.lastExtraScopes).containsExactly("notes.read");
+        assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
+        assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.AccessRevoked);
+    }
+
+    @Test
+    @Timeout(20)
+    void aRenewalThatFailsForTheSessionBeforeASignInDoesNotOutliveTheSignIn() throws Exception {
+        fetcher.turnstile = new Semaphore(0);
+        fetcher.failures.add(() -> new SignInRequiredException("Your IdP session has ended; sign in again"));
+        CompletableFuture<AccessToken> waiting = tokens.tokenAsync("notes");
+        assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue(); // fetching with the old session
+
+        tokens.clearFailures(); // the user signs in meanwhile
+        fetcher.turnstile.release(2);
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS).value()).as("fetched again for the new session").isEqualTo("token-2");
+        assertThat(tokens.token("notes").value()).isEqualTo("token-2");
+        assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
+        assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.SignInRequired);
     }
 }

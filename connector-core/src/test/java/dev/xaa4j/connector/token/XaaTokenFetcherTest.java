@@ -8,6 +8,8 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.TestJwts;
@@ -52,6 +54,8 @@ class XaaTokenFetcherTest {
     final List<Map<String, String>> bearers = new ArrayList<>();
     final AtomicInteger idTokenRenewals = new AtomicInteger();
     XaaTokenFetcher fetcher;
+    /** The scope the fake IdP grants in every exchange. */
+    volatile String idpGrants = "notes.read";
 
     @BeforeEach
     void setUp() {
@@ -65,12 +69,12 @@ class XaaTokenFetcherTest {
                     }
                     String error = exchangeErrors.poll();
                     if (error != null) {
-                        return json(400, "{\"error\":\"" + error + "\"}");
+                        return json(400, error.startsWith("{") ? error : "{\"error\":\"" + error + "\"}");
                     }
                     String jag = TestJwts.jwt("oauth-id-jag+jwt", "alice", clock.instant(), clock.instant().plusSeconds(300),
                             "https://as.test/", "https://mcp.test/notes/mcp");
                     return json(200, "{\"issued_token_type\":\"" + ID_JAG_URN + "\",\"access_token\":\"" + jag
-                            + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"notes.read\"}");
+                            + "\",\"token_type\":\"N_A\",\"expires_in\":300,\"scope\":\"" + idpGrants + "\"}");
                 }
                 synchronized (bearers) {
                     bearers.add(form);
@@ -146,7 +150,8 @@ class XaaTokenFetcherTest {
         exchangeErrors.add("invalid_grant");
         exchangeErrors.add("invalid_grant");
         assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(AccessDeniedException.class)
-                .hasMessageContaining("revoked");
+                .hasMessageContaining("refused to issue an ID-JAG for 'notes'").hasMessageContaining("invalid_grant")
+                .hasMessageNotContaining("revoked");
         assertThat(idTokenRenewals).hasValue(2);
     }
 
@@ -170,6 +175,62 @@ class XaaTokenFetcherTest {
         assertThat(bearers.get(1)).containsKey("scope");
         assertThat(bearers.get(2)).doesNotContainKey("scope");
         assertThat(bearers.get(2).get("assertion")).isNotEqualTo(bearers.get(1).get("assertion"));
+    }
+
+    @Test
+    void anIdpThatTakesOnlyAccessTokensAsSubjectTokenIsReportedAsSuchNotAsRevokedAccess() {
+        // Keycloak's standard token exchange, asked for an ID-JAG with an ID token as subject_token:
+        String keycloak = "{\"error\":\"invalid_request\",\"error_description\":"
+                + "\"Parameter 'subject_token' supports access tokens only\"}";
+        exchangeErrors.add(keycloak);
+        exchangeErrors.add(keycloak);
+
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of()))
+                .isInstanceOf(ConfigurationException.class).isNotInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("Your IdP does not issue ID-JAGs for ID tokens")
+                .hasMessageContaining("rejected a freshly renewed ID token as subject_token")
+                .hasMessageContaining("invalid_request: Parameter 'subject_token' supports access tokens only")
+                .hasMessageContaining("Ask your administrator to enable")
+                .hasMessageNotContaining("revoked");
+        assertThat(exchanges).extracting(m -> m.get("subject_token")).containsExactly("id-token-1", "id-token-2");
+        assertThat(bearers).isEmpty();
+    }
+
+    @Test
+    void anIdpDenyingAStepUpScopeIsNamedAndNotRetriedWithoutScope() {
+        exchangeErrors.add("{\"error\":\"invalid_scope\",\"error_description\":\"policy denies notes.write\"}");
+
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of("notes.write"), Set.of("notes.write")))
+                .isInstanceOfSatisfying(ScopeDeniedException.class, e -> {
+                    assertThat(e.scopes()).containsExactly("notes.write");
+                    assertThat(e.server()).isEqualTo("notes");
+                })
+                .hasMessageContaining("Your IdP's policy does not grant scope 'notes.write' for 'notes'")
+                .hasMessageContaining("invalid_scope: policy denies notes.write")
+                .hasMessageNotContaining("MCP server refused");
+        assertThat(exchanges).as("no silent retry without scope").hasSize(1);
+        assertThat(exchanges.get(0)).containsEntry("scope", "notes.read notes.write");
+        assertThat(bearers).isEmpty();
+    }
+
+    @Test
+    void anIdpLeavingAStepUpScopeOutOfTheGrantIsNamedToo() {
+        // the fake IdP grants notes.read only (RFC 6749 §5.1: a narrower scope is returned in "scope")
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of("notes.write"), Set.of("notes.write")))
+                .isInstanceOf(ScopeDeniedException.class)
+                .hasMessageContaining("does not grant scope 'notes.write' for 'notes' (it granted only 'notes.read')");
+        assertThat(bearers).isEmpty();
+    }
+
+    @Test
+    void anAuthorizationServerRefusingAStepUpScopeIsNamedAndNotRetriedWithoutScope() {
+        idpGrants = "notes.read notes.write";
+        bearerErrors.add("invalid_scope");
+
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of("notes.write"), Set.of("notes.write")))
+                .isInstanceOf(ScopeDeniedException.class)
+                .hasMessageContaining("The authorization server of 'notes' does not grant scope 'notes.write' (invalid_scope)");
+        assertThat(bearers).as("no silent retry without scope").hasSize(1);
     }
 
     static MockResponse json(int code, String body) {

@@ -78,7 +78,7 @@ final class DoctorReport {
             var status = c.status();
             if (status.signedIn()) {
                 ok("signed in as " + status.displayName().orElseThrow() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
-                        + (status.canRefresh() ? " (renewable)" : " (no refresh token: sign in again when it ends)"));
+                        + (status.canRefresh() ? " (renewable)" : " (not renewable: sign in again when it ends)"));
             } else {
                 fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` or sign in with the tray app");
             }
