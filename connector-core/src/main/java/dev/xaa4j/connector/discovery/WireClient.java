@@ -49,19 +49,45 @@ final class WireClient {
         }
     }
 
-    /** GET a JSON document; {@code null} when the server answers 404 (try the next location). */
-    Map<String, Object> getJsonOrNullIfNotFound(URI url, String what) {
+    /**
+     * A metadata document fetched from one well-known location, or the 4xx status that says it is not there.
+     *
+     * @param json   the document, or {@code null} when the location answered a 4xx
+     * @param status the HTTP status (200 when found)
+     */
+    record Lookup(URI url, Map<String, Object> json, int status) {
+        boolean found() {
+            return json != null;
+        }
+
+        /** {@code "URL (HTTP 403)"}, for messages. */
+        String describe() {
+            return url + " (HTTP " + status + ")";
+        }
+    }
+
+    /**
+     * GET a JSON metadata document. Any 4xx means "not at this location": the caller tries the next one, as
+     * RFC 9728 §3.1 and the MCP authorization spec ("Protected Resource Metadata Discovery", "Authorization
+     * Server Metadata Discovery") order clients to do when a path-aware URL fails, and real gateways answer
+     * 401 or 403 (not 404) for paths they do not route. A 5xx, a timeout or a refused connection is an error,
+     * never "absent" ({@link UpstreamUnavailableException} from {@link #send}); any other non-200 status is a
+     * {@link DiscoveryException} naming the URL and status.
+     */
+    Lookup lookup(URI url, String what) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.GET, url);
         req.setAccept("application/json");
         HTTPResponse resp = send(req, what);
-        if (resp.getStatusCode() == 404 || resp.getStatusCode() == 410) {
-            return null;
+        int status = resp.getStatusCode();
+        if (status >= 400 && status < 500) {
+            LOG.debug("{} not at {} (HTTP {})", what, url, status);
+            return new Lookup(url, null, status);
         }
-        if (resp.getStatusCode() != 200) {
-            throw new DiscoveryException(what + " at " + url + " answered HTTP " + resp.getStatusCode()
+        if (status != 200) {
+            throw new DiscoveryException(what + " at " + url + " answered HTTP " + status
                     + " instead of a metadata document. Check the URL with the server's administrator.");
         }
-        return json(resp, url, what);
+        return new Lookup(url, json(resp, url, what), status);
     }
 
     static Map<String, Object> json(HTTPResponse resp, URI url, String what) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.connector.http.Challenge;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -205,10 +206,10 @@ final class StreamableHttpUpstream implements AutoCloseable {
                 continue;
             }
             if (status == 403) {
-                Optional<BearerChallenge> challenge = BearerChallenge.parse(r.header("WWW-Authenticate").orElse(null));
+                Optional<Challenge> challenge = Challenge.bearer(r.headers("WWW-Authenticate"));
                 r.discard();
                 Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
-                        .flatMap(BearerChallenge::scope);
+                        .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
                 if (scope.isPresent() && !steppedUp) {
                     LOG.info("{} {}: HTTP 403 insufficient_scope, asking for scope '{}' and replaying once", verb, server, scope.get());
                     steppedUp = true;
