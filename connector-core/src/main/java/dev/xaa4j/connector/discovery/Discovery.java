@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.http.Challenge;
+import dev.xaa4j.connector.http.Network;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,9 +85,17 @@ public final class Discovery {
      * @param httpTimeout connect and read timeout of each HTTP request
      */
     public Discovery(Clock clock, Duration ttl, Duration httpTimeout) {
+        this(clock, ttl, httpTimeout, null);
+    }
+
+    /**
+     * @param network proxy and TLS trust of every request ({@code null}: {@link Network#system()} at the first
+     *                request)
+     */
+    public Discovery(Clock clock, Duration ttl, Duration httpTimeout, Network network) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
-        this.http = new WireClient(Objects.requireNonNull(httpTimeout, "httpTimeout"));
+        this.http = new WireClient(Objects.requireNonNull(httpTimeout, "httpTimeout"), network);
     }
 
     /** IdP OIDC metadata; requires token endpoint, JWKS URI and S256. Cached. */

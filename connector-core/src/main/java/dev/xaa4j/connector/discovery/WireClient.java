@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -17,20 +18,23 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP for discovery with Nimbus {@link HTTPRequest}: bounded connect/read timeouts, and the split between
  * transient failures ({@link UpstreamUnavailableException}: unreachable, timeout, 5xx, a non-JSON page) and
- * answers that are wrong ({@link DiscoveryException}). Discovery carries no tokens, so URLs may be logged.
+ * answers that are wrong ({@link DiscoveryException}). Proxy and TLS trust come from {@link Network}. Discovery carries no tokens, so URLs may be logged.
  */
 final class WireClient {
     private static final Logger LOG = LoggerFactory.getLogger(WireClient.class);
 
     private final int timeoutMillis;
+    private final Network network;
 
-    WireClient(Duration timeout) {
+    WireClient(Duration timeout, Network network) {
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        this.network = network;
     }
 
     HTTPResponse send(HTTPRequest request, String what) {
         request.setConnectTimeout(timeoutMillis);
         request.setReadTimeout(timeoutMillis);
+        (network != null ? network : Network.system()).configure(request);
         LOG.debug("{} {} ({})", request.getMethod(), request.getURI(), what);
         try {
             HTTPResponse response = request.send();

@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -280,6 +281,7 @@ public final class BrowserSignIn {
             int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, httpTimeout.toMillis()));
             http.setConnectTimeout(timeout);
             http.setReadTimeout(timeout);
+            Network.system().configure(http);
             HTTPResponse response;
             try {
                 response = http.send();
