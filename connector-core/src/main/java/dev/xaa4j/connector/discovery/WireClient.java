@@ -46,6 +46,10 @@ final class WireClient {
         } catch (SocketTimeoutException e) {
             throw new UpstreamUnavailableException(what + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new UpstreamUnavailableException(what + " at " + request.getURI() + " presented a TLS certificate "
+                    + "that is not trusted or does not match the host (" + e.getMessage() + "). If your company uses "
+                    + "its own certificate authority, set " + Network.CA_BUNDLE + " to a PEM file holding it.", e);
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot reach " + what + " at " + request.getURI() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())

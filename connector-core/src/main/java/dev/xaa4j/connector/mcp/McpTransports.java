@@ -31,6 +31,12 @@ public final class McpTransports {
 
     /** The same, as a builder for further SDK options (timeouts, JSON mapper, client builder). */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server) {
+        return streamableHttpBuilder(connector, server, Network.system());
+    }
+
+    /** The same, with the proxy and TLS trust of {@code network} instead of this process's. */
+    public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server,
+                                                                                  Network network) {
         ServerConfig config = connector.servers().get(server);
         if (config == null) {
             throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
@@ -43,7 +49,7 @@ public final class McpTransports {
         }
         return HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
-                .customizeClient(Network.system()::configure) // proxy and CA bundle, like every other client
+                .customizeClient(network::configure) // proxy and CA bundle, like every other client
                 .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
                 .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
     }
