@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.http.Challenge;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -25,6 +26,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpRequest;
@@ -80,7 +83,9 @@ final class StreamableHttpUpstream implements AutoCloseable {
         this.mapper = mapper;
         Thread t = new Thread(() -> {
             try {
+                Network network = Network.system(); // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, Java properties, XAA_CA_BUNDLE
                 PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(network.sslContext()))
                         .setMaxConnTotal(MAX_CONNECTIONS)
                         .setMaxConnPerRoute(MAX_CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -89,6 +94,7 @@ final class StreamableHttpUpstream implements AutoCloseable {
                         .build();
                 http.complete(HttpClients.custom()
                         .setConnectionManager(pool)
+                        .setRoutePlanner(new SystemDefaultRoutePlanner(network.proxySelector())) // https: CONNECT
                         .setRetryStrategy(new StaleConnectionRetry(pool))
                         .disableRedirectHandling()
                         .disableCookieManagement()
