@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Precedence, per target scheme ({@code http} or {@code https}; anything else goes direct):
  * <ol>
- *   <li>loopback targets ({@code localhost}, {@code *.localhost}, {@code 127.0.0.0/8}, {@code ::1}) always go
+ *   <li>loopback targets ({@link Loopback}: {@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) always go
  *       direct;</li>
  *   <li>Java's proxy properties when set explicitly: {@code https.proxyHost}/{@code https.proxyPort}
  *       (default 443) for https, {@code http.proxyHost}/{@code http.proxyPort} (default 80) for http, with
@@ -74,7 +74,7 @@ public final class ProxySelection extends ProxySelector {
     public Proxy proxyFor(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost() == null ? "" : unbracket(uri.getHost().toLowerCase(Locale.ROOT));
-        if (!(scheme.equals("http") || scheme.equals("https")) || host.isEmpty() || isLoopback(host)) {
+        if (!(scheme.equals("http") || scheme.equals("https")) || host.isEmpty() || Loopback.isLoopbackHost(host)) {
             return Proxy.NO_PROXY;
         }
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
@@ -204,11 +204,6 @@ public final class ProxySelection extends ProxySelector {
             }
         }
         return false;
-    }
-
-    static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("::1")
-                || host.equals("0:0:0:0:0:0:0:1") || host.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static String unbracket(String host) {

@@ -50,7 +50,7 @@ class ProxySelectionTest {
         ProxySelection s = new ProxySelection(Map.of("HTTPS_PROXY", "http://p:1", "HTTP_PROXY", "http://p:1"),
                 props("https.proxyHost", "q", "http.proxyHost", "q"));
         for (String url : new String[] {"http://127.0.0.1:8080/x", "https://localhost/x", "http://[::1]:9/x",
-                "http://127.1.2.3/", "http://idp.localhost:8080/"}) {
+                "http://127.1.2.3/", "http://LOCALHOST:8080/", "http://[0:0:0:0:0:0:0:1]/"}) {
             assertThat(via(s, url)).as(url).isEqualTo("direct");
         }
     }
