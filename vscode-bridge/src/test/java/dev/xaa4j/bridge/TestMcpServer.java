@@ -42,6 +42,8 @@ final class TestMcpServer implements AutoCloseable {
     final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     /** Tokens that are valid but lack scope {@code notes:write}: 403 insufficient_scope. */
     final Set<String> readOnlyTokens = ConcurrentHashMap.newKeySet();
+    /** When set, a 403 carries a {@code Basic} challenge in a first header field and the Bearer one, unquoted, in a second. */
+    volatile boolean basicChallengeFirst;
 
     private Server jetty;
     private McpSyncServer mcp;
@@ -135,6 +137,12 @@ final class TestMcpServer implements AutoCloseable {
             return true;
         }
         String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        if (readOnlyTokens.contains(token) && basicChallengeFirst) {
+            res.addHeader("WWW-Authenticate", "Basic realm=\"corp\"");
+            res.addHeader("WWW-Authenticate", "Bearer realm = \"notes\" , error=insufficient_scope, scope=\"notes:read notes:write\"");
+            res.sendError(403);
+            return false;
+        }
         if (readOnlyTokens.contains(token)) {
             res.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"notes:read notes:write\", "
                     + "resource_metadata=\"" + endpoint.resolve("/.well-known/oauth-protected-resource") + "\"");

@@ -8,6 +8,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.http.Challenge;
+import dev.xaa4j.connector.http.Network;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Server: canonicalise the URL; send an unauthenticated MCP {@code initialize} and read the {@code 401}
  * challenge ({@code resource_metadata}, {@code scope}); fetch the RFC 9728 protected resource metadata (PRM)
- * from {@code resource_metadata}, else from the two well-known locations; check that PRM {@code resource}
+ * from {@code resource_metadata}, else from the two well-known locations (path-aware, then root; RFC 9728
+ * §3.1 and the MCP authorization spec "Protected Resource Metadata Discovery": any 4xx — 404, but also the 401
+ * or 403 of gateways that do not route the path — means "not here, try the next"; a 5xx or a network failure is
+ * an error, never "absent"); check that PRM {@code resource}
  * identifies the URL (exact match, or — like the MCP SDKs — a same-origin resource whose path is a prefix of
  * the server's path on a segment boundary); pick the authorization server (the pinned one when configured);
  * fetch its RFC 8414 / OIDC metadata in the path-aware order of §6 step 6 and require {@code issuer} to equal
@@ -80,9 +85,17 @@ public final class Discovery {
      * @param httpTimeout connect and read timeout of each HTTP request
      */
     public Discovery(Clock clock, Duration ttl, Duration httpTimeout) {
+        this(clock, ttl, httpTimeout, null);
+    }
+
+    /**
+     * @param network proxy and TLS trust of every request ({@code null}: {@link Network#system()} at the first
+     *                request)
+     */
+    public Discovery(Clock clock, Duration ttl, Duration httpTimeout, Network network) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
-        this.http = new WireClient(Objects.requireNonNull(httpTimeout, "httpTimeout"));
+        this.http = new WireClient(Objects.requireNonNull(httpTimeout, "httpTimeout"), network);
     }
 
     /** IdP OIDC metadata; requires token endpoint, JWKS URI and S256. Cached. */
@@ -129,11 +142,12 @@ public final class Discovery {
 
     private OIDCProviderMetadata fetchIdp(URI issuer) {
         URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
-        Map<String, Object> json = http.getJsonOrNullIfNotFound(url, "the identity provider");
-        if (json == null) {
+        WireClient.Lookup found = http.lookup(url, "the identity provider");
+        if (!found.found()) {
             throw new DiscoveryException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
-                    + url + " (HTTP 404). Check the IdP issuer URL in your configuration.");
+                    + found.describe() + ". Check the IdP issuer URL in your configuration.");
         }
+        Map<String, Object> json = found.json();
         OIDCProviderMetadata md;
         try {
             md = OIDCProviderMetadata.parse(new JSONObject(json));
@@ -174,7 +188,7 @@ public final class Discovery {
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
         Urls.requireSecure(url, "the MCP server URL");
-        Optional<BearerChallenge> challenge = challenge(url);
+        Optional<Challenge> challenge = challenge(url);
         Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));
 
         URI prmUrl;
@@ -182,24 +196,29 @@ public final class Discovery {
         Optional<String> announced = challenge.flatMap(c -> c.param("resource_metadata"));
         if (announced.isPresent()) {
             prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "the resource_metadata URL"), "the resource_metadata URL");
-            prm = http.getJsonOrNullIfNotFound(prmUrl, "the MCP server's protected resource metadata");
-            if (prm == null) {
+            WireClient.Lookup found = http.lookup(prmUrl, "the MCP server's protected resource metadata");
+            if (!found.found()) {
                 throw new DiscoveryException("The MCP server " + url + " points to protected resource metadata at "
-                        + prmUrl + ", but that answers HTTP 404. Ask the server's administrator to fix it.");
+                        + found.describe() + ". Ask the server's administrator to fix it.");
             }
+            prm = found.json();
         } else {
+            // RFC 9728 §3.1 / MCP "Protected Resource Metadata Discovery": path-aware URL first, then the root
             prmUrl = null;
             prm = null;
+            List<String> tried = new ArrayList<>();
             for (URI candidate : Urls.protectedResourceMetadata(url)) {
-                prm = http.getJsonOrNullIfNotFound(candidate, "the MCP server's protected resource metadata");
-                if (prm != null) {
+                WireClient.Lookup found = http.lookup(candidate, "the MCP server's protected resource metadata");
+                if (found.found()) {
                     prmUrl = candidate;
+                    prm = found.json();
                     break;
                 }
+                tried.add(found.describe());
             }
             if (prm == null) {
                 throw new DiscoveryException("The MCP server " + url + " publishes no protected resource metadata (no "
-                        + "resource_metadata in its 401 challenge, nothing at " + Urls.protectedResourceMetadata(url)
+                        + "resource_metadata in its 401 challenge, nothing at " + String.join(", ", tried)
                         + "). It may not support OAuth; check the URL.");
             }
         }
@@ -221,7 +240,7 @@ public final class Discovery {
         return new ServerMetadata(url, resource, as, List.copyOf(scopes), challengedScope, prmUrl);
     }
 
-    private Optional<BearerChallenge> challenge(URI url) {
+    private Optional<Challenge> challenge(URI url) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.POST, url);
         req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
         req.setAccept("application/json, text/event-stream");
@@ -233,7 +252,9 @@ public final class Discovery {
             return Optional.empty();
         }
         List<String> values = resp.getHeaderValues("WWW-Authenticate");
-        return BearerChallenge.select(values == null ? List.of() : values);
+        List<Challenge> all = Challenge.parse(values == null ? List.of() : values);
+        return all.stream().filter(c -> c.is("Bearer")).findFirst()
+                .or(() -> all.stream().filter(c -> c.param("resource_metadata").isPresent()).findFirst());
     }
 
     private static String chooseAuthorizationServer(URI url, List<String> listed, Optional<String> pinned) {
@@ -250,13 +271,14 @@ public final class Discovery {
 
     private AuthorizationServerMetadata authorizationServer(String issuer, URI server) {
         URI id = Urls.requireSecure(Urls.parse(issuer, "the authorization server issuer"), "the authorization server issuer");
-        List<URI> tried = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
         for (URI candidate : Urls.authorizationServerMetadata(id)) {
-            tried.add(candidate);
-            Map<String, Object> json = http.getJsonOrNullIfNotFound(candidate, "the authorization server");
-            if (json == null) {
+            WireClient.Lookup found = http.lookup(candidate, "the authorization server");
+            if (!found.found()) {
+                tried.add(found.describe());
                 continue;
             }
+            Map<String, Object> json = found.json();
             AuthorizationServerMetadata md;
             try {
                 md = AuthorizationServerMetadata.parse(new JSONObject(json));
@@ -273,7 +295,7 @@ public final class Discovery {
             return md;
         }
         throw new DiscoveryException("The authorization server '" + issuer + "' of " + server
-                + " publishes no metadata (HTTP 404 at " + tried + "). Ask the server's administrator.");
+                + " publishes no metadata (nothing at " + String.join(", ", tried) + "). Ask the server's administrator.");
     }
 
     private static void checkCapabilities(AuthorizationServerMetadata md, URI server) {

@@ -2,6 +2,7 @@ package dev.xaa4j.connector.discovery;
 
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.Sentences;
+import dev.xaa4j.connector.http.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -78,8 +79,7 @@ final class Urls {
     }
 
     static boolean isLoopback(URI url) {
-        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1");
+        return Loopback.isLoopbackHost(url.getHost());
     }
 
     /** PROTOCOL.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */

@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -18,21 +19,24 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP for discovery with Nimbus {@link HTTPRequest}: bounded connect/read timeouts, and the split between
  * transient failures ({@link UpstreamUnavailableException}: unreachable, timeout, 5xx, a non-JSON page) and
- * answers that are wrong ({@link DiscoveryException}). Discovery carries no tokens, so URLs may be logged.
+ * answers that are wrong ({@link DiscoveryException}). Proxy and TLS trust come from {@link Network}. Discovery carries no tokens, so URLs may be logged.
  */
 final class WireClient {
     private static final Logger LOG = LoggerFactory.getLogger(WireClient.class);
 
     private final int timeoutMillis;
+    private final Network network;
 
-    WireClient(Duration timeout) {
+    WireClient(Duration timeout, Network network) {
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        this.network = network;
     }
 
     /** @param what a lower-case noun phrase naming the peer ("the identity provider"), used inside sentences */
     HTTPResponse send(HTTPRequest request, String what) {
         request.setConnectTimeout(timeoutMillis);
         request.setReadTimeout(timeoutMillis);
+        (network != null ? network : Network.system()).configure(request);
         LOG.debug("{} {} ({})", request.getMethod(), request.getURI(), what);
         try {
             HTTPResponse response = request.send();
@@ -44,6 +48,10 @@ final class WireClient {
         } catch (SocketTimeoutException e) {
             throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " presented a TLS certificate "
+                    + "that is not trusted or does not match the host (" + e.getMessage() + "). If your company uses "
+                    + "its own certificate authority, set " + Network.CA_BUNDLE + " to a PEM file holding it.", e);
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot reach " + what + " at " + request.getURI() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
@@ -51,19 +59,45 @@ final class WireClient {
         }
     }
 
-    /** GET a JSON document; {@code null} when the server answers 404 (try the next location). */
-    Map<String, Object> getJsonOrNullIfNotFound(URI url, String what) {
+    /**
+     * A metadata document fetched from one well-known location, or the 4xx status that says it is not there.
+     *
+     * @param json   the document, or {@code null} when the location answered a 4xx
+     * @param status the HTTP status (200 when found)
+     */
+    record Lookup(URI url, Map<String, Object> json, int status) {
+        boolean found() {
+            return json != null;
+        }
+
+        /** {@code "URL (HTTP 403)"}, for messages. */
+        String describe() {
+            return url + " (HTTP " + status + ")";
+        }
+    }
+
+    /**
+     * GET a JSON metadata document. Any 4xx means "not at this location": the caller tries the next one, as
+     * RFC 9728 §3.1 and the MCP authorization spec ("Protected Resource Metadata Discovery", "Authorization
+     * Server Metadata Discovery") order clients to do when a path-aware URL fails, and real gateways answer
+     * 401 or 403 (not 404) for paths they do not route. A 5xx, a timeout or a refused connection is an error,
+     * never "absent" ({@link UpstreamUnavailableException} from {@link #send}); any other non-200 status is a
+     * {@link DiscoveryException} naming the URL and status.
+     */
+    Lookup lookup(URI url, String what) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.GET, url);
         req.setAccept("application/json");
         HTTPResponse resp = send(req, what);
-        if (resp.getStatusCode() == 404 || resp.getStatusCode() == 410) {
-            return null;
+        int status = resp.getStatusCode();
+        if (status >= 400 && status < 500) {
+            LOG.debug("{} not at {} (HTTP {})", what, url, status);
+            return new Lookup(url, null, status);
         }
-        if (resp.getStatusCode() != 200) {
-            throw new DiscoveryException(Sentences.start(what) + " at " + url + " answered HTTP " + resp.getStatusCode()
+        if (status != 200) {
+            throw new DiscoveryException(Sentences.start(what) + " at " + url + " answered HTTP " + status
                     + " instead of a metadata document. Check the URL with the server's administrator.");
         }
-        return json(resp, url, what);
+        return new Lookup(url, json(resp, url, what), status);
     }
 
     static Map<String, Object> json(HTTPResponse resp, URI url, String what) {

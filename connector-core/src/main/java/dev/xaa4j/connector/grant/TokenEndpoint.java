@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.time.Duration;
 import net.minidev.json.JSONObject;
@@ -35,6 +36,7 @@ final class TokenEndpoint {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         http.setConnectTimeout(ms);
         http.setReadTimeout(ms);
+        Network.system().configure(http);
         HTTPResponse response;
         try {
             response = http.send();

@@ -1,16 +1,14 @@
 package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.http.Challenge;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -20,11 +18,11 @@ import reactor.core.scheduler.Schedulers;
  * insufficient_scope"): on {@code 401} the token that was sent is dropped and a new one obtained, and the SDK
  * replays the request once; on {@code 403} with {@code error="insufficient_scope"} the challenged
  * {@code scope} is added (step-up, bounded by the connector) and the request replayed once. Anything else is
- * not retried. The renewal runs off the reactor thread and never opens a browser.
+ * not retried. The Bearer challenge is read from every {@code WWW-Authenticate} field (a {@code Basic} one may
+ * come first; values may be tokens or quoted-strings: RFC 9110 §11.6.1). The renewal runs off the reactor
+ * thread and never opens a browser.
  */
 public final class AuthorizationErrorHandler implements McpHttpClientTransportAuthorizationErrorHandler {
-
-    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final Connector connector;
     private final String server;
@@ -39,8 +37,8 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
                                      McpTransportContext context) {
         int status = response.statusCode();
         if (status == 401) {
-            Optional<URI> resourceMetadata = response.headers().firstValue("WWW-Authenticate")
-                    .map(c -> param(c, "resource_metadata")).map(AuthorizationErrorHandler::uri);
+            Optional<URI> resourceMetadata = bearer(response)
+                    .flatMap(c -> c.param("resource_metadata")).map(AuthorizationErrorHandler::uri);
             return Mono.fromCallable(() -> {
                         request.headers().firstValue("Authorization")
                                 .map(h -> h.substring(h.indexOf(' ') + 1))
@@ -52,14 +50,10 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
                     .map(t -> true).onErrorReturn(false);
         }
         if (status == 403) {
-            Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
-            String error = challenge.map(c -> param(c, "error")).orElse(null);
-            String scope = challenge.map(c -> param(c, "scope")).orElse(null);
-            if ("insufficient_scope".equals(error) && scope != null && !scope.isBlank()) {
-                List<String> scopes = Arrays.asList(scope.trim().split("\\s+"));
-                if (connector.requestScopes(server, scopes)) {
-                    return Mono.fromFuture(() -> connector.tokenAsync(server)).map(t -> true).onErrorReturn(false);
-                }
+            List<String> scopes = bearer(response).filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
+                    .map(Challenge::scopes).orElse(List.of());
+            if (!scopes.isEmpty() && connector.requestScopes(server, scopes)) {
+                return Mono.fromFuture(() -> connector.tokenAsync(server)).map(t -> true).onErrorReturn(false);
             }
         }
         return Mono.just(false);
@@ -78,13 +72,8 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
         }
     }
 
-    static String param(String challenge, String name) {
-        Matcher m = PARAM.matcher(challenge);
-        while (m.find()) {
-            if (m.group(1).equalsIgnoreCase(name)) {
-                return m.group(2);
-            }
-        }
-        return null;
+    /** The Bearer challenge among all {@code WWW-Authenticate} fields (RFC 9110 §11.6.1, RFC 6750 §3). */
+    private static Optional<Challenge> bearer(HttpResponse.ResponseInfo response) {
+        return Challenge.bearer(response.headers().allValues("WWW-Authenticate"));
     }
 }

@@ -2,6 +2,7 @@ package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.http.Network;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import java.net.URI;
 
@@ -15,7 +16,8 @@ import java.net.URI;
  * }</pre>
  *
  * The transport carries a {@link BearerTokenCustomizer} (a fresh token on every request) and an
- * {@link AuthorizationErrorHandler} (401 → renew and replay once; 403 insufficient_scope → step-up once).
+ * {@link AuthorizationErrorHandler} (401 → renew and replay once; 403 insufficient_scope → step-up once), and
+ * its JDK HTTP client uses the product's proxy and TLS trust ({@link Network#system()}).
  */
 public final class McpTransports {
 
@@ -29,6 +31,12 @@ public final class McpTransports {
 
     /** The same, as a builder for further SDK options (timeouts, JSON mapper, client builder). */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server) {
+        return streamableHttpBuilder(connector, server, Network.system());
+    }
+
+    /** The same, with the proxy and TLS trust of {@code network} instead of this process's. */
+    public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server,
+                                                                                  Network network) {
         ServerConfig config = connector.servers().get(server);
         if (config == null) {
             throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
@@ -41,6 +49,7 @@ public final class McpTransports {
         }
         return HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
+                .customizeClient(network::configure) // proxy and CA bundle, like every other client
                 .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
                 .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
     }

@@ -27,10 +27,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *       {@code openid} + {@link SignInOptions#extraScopes()} + {@code offline_access} when the IdP lists it;</li>
  *   <li>a loopback listener (JDK {@link HttpServer}) bound to 127.0.0.1 on an ephemeral port, serving exactly
  *       one {@code GET /callback} and then closing; {@code redirect_uri=http://127.0.0.1:{port}/callback}
- *       (or {@code localhost} when {@link SignInOptions#redirectHost()} says so; the socket stays on
- *       127.0.0.1);</li>
+ *       (the IP literal RFC 8252 §7.3 recommends: no resolver, no IPv4/IPv6 ambiguity). With
+ *       {@code localhost} ({@link SignInOptions#redirectHost()}, for IdPs that only accept it) the browser may
+ *       resolve the name to {@code ::1} or {@code 127.0.0.1}, so the same port is also bound on {@code ::1}
+ *       (when the machine has IPv6 loopback);</li>
  *   <li>the browser: {@link SignInOptions#browserCommand()}, else the {@code BROWSER} environment variable
  *       (a command; {@code %s} is replaced by the URL, else the URL is the last argument; run without a shell),
  *       else {@link java.awt.Desktop#browse} when a desktop exists, else the URL on stderr;</li>
@@ -144,7 +145,7 @@ public final class BrowserSignIn {
         private final Nonce nonce = new Nonce();
         private final CompletableFuture<SignInResult> result = new CompletableFuture<>();
         private final AtomicBoolean answered = new AtomicBoolean();
-        private HttpServer server;
+        private List<HttpServer> servers = List.of();
         private ExecutorService executor;
         private URI redirectUri;
 
@@ -159,17 +160,14 @@ public final class BrowserSignIn {
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         void open() {
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
-            } catch (IOException e) {
-                throw new ConnectorException("Cannot open a local port on 127.0.0.1 to receive the sign-in result: "
-                        + e.getMessage(), e);
-            }
+            servers = LoopbackListeners.bind(host.equals("localhost"));
             executor = Executors.newSingleThreadExecutor(r -> daemon(r, "xaa4j-signin-callback-" + THREADS.incrementAndGet()));
-            server.setExecutor(executor);
-            server.createContext("/", this::handle);
-            redirectUri = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/callback");
-            server.start();
+            for (HttpServer server : servers) {
+                server.setExecutor(executor);
+                server.createContext("/", this::handle);
+            }
+            redirectUri = URI.create("http://" + host + ":" + servers.get(0).getAddress().getPort() + "/callback");
+            servers.forEach(HttpServer::start);
             result.whenComplete((r, e) -> close());
             Duration timeout = options.timeout() == null ? Duration.ofMinutes(5) : options.timeout();
             ScheduledFuture<?> timer = TIMERS.schedule(() -> {
@@ -190,7 +188,7 @@ public final class BrowserSignIn {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            server.stop(0);
+            servers.forEach(server -> server.stop(0));
             executor.shutdown();
             LOG.debug("Closed the sign-in listener on port {}", redirectUri.getPort());
         }
@@ -283,6 +281,7 @@ public final class BrowserSignIn {
             int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, httpTimeout.toMillis()));
             http.setConnectTimeout(timeout);
             http.setReadTimeout(timeout);
+            Network.system().configure(http);
             HTTPResponse response;
             try {
                 response = http.send();

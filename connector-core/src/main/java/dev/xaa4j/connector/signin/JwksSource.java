@@ -9,6 +9,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -59,6 +60,7 @@ final class JwksSource implements JWKSource<SecurityContext> {
         req.setAccept("application/json, application/jwk-set+json");
         req.setConnectTimeout(timeoutMillis);
         req.setReadTimeout(timeoutMillis);
+        Network.system().configure(req);
         HTTPResponse resp;
         try {
             resp = req.send();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Wire-exact discovery tests (PROTOCOL.md §6) against MockWebServer. */
+@org.junit.jupiter.api.Timeout(30)
 class DiscoveryTest {
 
     @StartStop
@@ -306,21 +307,65 @@ class DiscoveryTest {
                 .hasMessageContaining("says its issuer is '" + base + "/idp/'");
     }
 
-    // ---- WWW-Authenticate ----
+    // ---- RFC 9728 §3.1 / MCP "Protected Resource Metadata Discovery": path-aware, then root ----
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {401, 403, 404, 400})
+    void aPathAwarePrmUrlAnsweringA4xxFallsBackToTheRootUrl(int status) {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(status)
+                        .addHeader("WWW-Authenticate", "Bearer realm=\"waf\"").body("denied").build())
+                .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)))
+                .on("GET /.well-known/oauth-authorization-server", json(200, asMetadata(base, JWT_BEARER, "")));
+
+        ServerMetadata md = discovery.server(mcp());
+
+        assertThat(md.resourceMetadataUrl()).isEqualTo(URI.create(base + "/.well-known/oauth-protected-resource"));
+        assertThat(md.asIssuer()).isEqualTo(base);
+    }
 
     @Test
-    void parsesSeveralChallengesWithQuotedAndEscapedValues() {
-        List<BearerChallenge> cs = BearerChallenge.parse(
-                "DPoP algs=\"ES256 PS256\", Bearer realm=\"a, b\", error=invalid_token, error_description=\"say \\\"hi\\\"\","
-                        + " resource_metadata=\"https://h/.well-known/oauth-protected-resource/mcp\", Basic realm=x");
-        assertThat(cs).extracting(BearerChallenge::scheme).containsExactly("DPoP", "Bearer", "Basic");
-        BearerChallenge bearer = cs.get(1);
-        assertThat(bearer.param("realm")).contains("a, b");
-        assertThat(bearer.param("error")).contains("invalid_token");
-        assertThat(bearer.param("error_description")).contains("say \"hi\"");
-        assertThat(bearer.param("RESOURCE_METADATA")).contains("https://h/.well-known/oauth-protected-resource/mcp");
-        assertThat(BearerChallenge.select(List.of("Basic realm=x", "bearer scope=\"a b\""))
-                .flatMap(c -> c.param("scope"))).contains("a b");
-        assertThat(BearerChallenge.parse("Bearer")).singleElement().satisfies(c -> assertThat(c.params()).isEmpty());
+    void aPathAwarePrmUrlAnswering5xxIsAnErrorNamingTheUrlNotAbsent() {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(500).body("oops").build())
+                .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp").hasMessageContaining("HTTP 500");
+        assertThat(routes.seen()).doesNotContain("GET /.well-known/oauth-protected-resource");
+    }
+
+    @Test
+    void whenEveryPrmLocationRefusesTheErrorNamesEachUrlAndStatus() {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(403).build())
+                .on("GET /.well-known/oauth-protected-resource", new MockResponse.Builder().code(401).build());
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp (HTTP 403)")
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource (HTTP 401)");
+    }
+
+    @Test
+    void aPathAwareAsMetadataUrlAnswering403FallsBackToTheNextLocation() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-authorization-server/tenant1", new MockResponse.Builder().code(403).build());
+
+        assertThat(discovery.server(mcp()).asIssuer()).isEqualTo(base + "/tenant1");
+        assertThat(routes.seen()).contains("GET /.well-known/openid-configuration/tenant1");
+    }
+
+    @Test
+    void readsTheResourceMetadataOfABearerChallengeInASecondHeaderField() {
+        happyServer();
+        routes.on("POST /t/mcp", new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"corp\"")
+                .addHeader("WWW-Authenticate", "Bearer resource_metadata = \"" + base + "/.well-known/oauth-protected-resource/t/mcp\", scope=notes.read")
+                .body("").build());
+
+        ServerMetadata md = discovery.server(mcp());
+
+        assertThat(md.challengedScope()).contains("notes.read");
+        assertThat(routes.seen()).containsExactly("POST /t/mcp", "GET /.well-known/oauth-protected-resource/t/mcp",
+                "GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1");
     }
 }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The MCP Java SDK adapter against a scripted Streamable HTTP server: a bearer token on every request, 401 →
  * drop + renew + replay once, 403 insufficient_scope → step-up + replay once (PROTOCOL.md §1 step 4, §5).
  */
+@org.junit.jupiter.api.Timeout(60)
 class McpAdapterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +55,8 @@ class McpAdapterTest {
     final AtomicInteger fetches = new AtomicInteger();
     final AtomicReference<String> rejectOnce = new AtomicReference<>();
     volatile String requiredScope;
+    /** A Basic challenge in a first WWW-Authenticate field and the Bearer one, unquoted, in a second. */
+    volatile boolean basicChallengeFirst;
 
     Connector connector() {
         TokenFetcher fetcher = (name, extra) -> {
@@ -97,6 +100,10 @@ class McpAdapterTest {
                                 "capabilities", Map.of("tools", Map.of()), "serverInfo", Map.of("name", "scripted", "version", "1"));
                     } else if (method.equals("tools/call")) {
                         String scope = requiredScope;
+                        if (scope != null && !fetchedScopesInclude(auth, scope) && basicChallengeFirst) {
+                            return new MockResponse.Builder().code(403).addHeader("WWW-Authenticate", "Basic realm=\"corp\"")
+                                    .addHeader("WWW-Authenticate", "Bearer error=insufficient_scope, scope = \"notes.read " + scope + "\"").build();
+                        }
                         if (scope != null && !fetchedScopesInclude(auth, scope)) {
                             return new MockResponse.Builder().code(403).addHeader("WWW-Authenticate",
                                     "Bearer error=\"insufficient_scope\", scope=\"notes.read " + scope + "\"").build();
@@ -157,6 +164,25 @@ class McpAdapterTest {
         try (Connector connector = connector()) {
             connector.addListener(e -> { });
             // remember which scopes each token value carries, for the scripted server
+            TokenWatcher watcher = new TokenWatcher(connector);
+            try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes")
+                            .addHttpRequestCustomizer((b, m, u, body, ctx) -> watcher.record()).build())
+                    .requestTimeout(Duration.ofSeconds(10)).build()) {
+                client.initialize();
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("write_note", Map.of()));
+                assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("hello alice");
+                assertThat(connector.token("notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
+            }
+        }
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void stepsUpWithAnUnquotedBearerChallengeInASecondHeaderField() {
+        scriptMcpServer();
+        requiredScope = "notes.write";
+        basicChallengeFirst = true;
+        try (Connector connector = connector()) {
             TokenWatcher watcher = new TokenWatcher(connector);
             try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes")
                             .addHttpRequestCustomizer((b, m, u, body, ctx) -> watcher.record()).build())

@@ -228,6 +228,36 @@ class BrowserSignInTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aLocalhostRedirectIsAnsweredOverIpv6LoopbackToo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6LoopbackAvailable(), "this machine has no ::1");
+        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null,
+                new SignInOptions(List.of(), Duration.ofSeconds(30), "localhost", browserScript));
+        Map<String, List<String>> a = awaitAuthorizeUrl();
+        URI redirect = URI.create(p(a, "redirect_uri"));
+        assertThat(redirect.getHost()).isEqualTo("localhost");
+        routes.on("POST /idp/token", json(200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"id_token\":\"" + idToken(p(a, "nonce")) + "\"}"));
+
+        // the browser resolved localhost to ::1
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + redirect.getPort()
+                + "/callback?code=c&state=" + enc(p(a, "state")))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(f.get(10, TimeUnit.SECONDS).idTokenClaims().getSubject()).isEqualTo("alice");
+        assertPortClosed(redirect.getPort());
+        assertThatThrownBy(() -> new Socket("::1", redirect.getPort()).close()).isInstanceOf(ConnectException.class);
+    }
+
+    private static boolean ipv6LoopbackAvailable() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void timingOutFailsAndClosesThePort() throws Exception {
         CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofMillis(700)));
         int port = URI.create(p(awaitAuthorizeUrl(), "redirect_uri")).getPort();

@@ -9,12 +9,14 @@ import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
+import dev.xaa4j.connector.http.Network;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import java.util.Optional;
 /**
  * {@code xaa doctor [SERVER]}: walks the chain step by step (config → IdP discovery → server discovery
  * (RFC 9728 → RFC 8414) → session → token exchange + jwt-bearer) and says in plain words what is wrong and
- * what to do. Token claims are shown decoded and redacted; a token value is never printed.
+ * what to do. Every request goes through the product's one proxy and TLS set-up ({@link Network}), which the
+ * report names first. Token claims are shown decoded and redacted; a token value is never printed.
  */
 final class DoctorReport {
 
@@ -45,6 +48,11 @@ final class DoctorReport {
         } catch (RuntimeException e) {
             return fail(ExitCode.FAILURE, "config file " + store.file() + " cannot be read: " + e.getMessage(),
                     "fix or delete it, then run `xaa idp ISSUER --client-id ID` again");
+        }
+        try {
+            ok("network: " + Network.system().describe()); // the proxy and trust every HTTP client below uses
+        } catch (ConfigurationException e) {
+            return fail(ExitCode.FAILURE, e.getMessage(), "fix or unset the variable it names, then run `xaa doctor` again");
         }
         Optional<IdpSettings> idp = ConnectorFactory.idp(config);
         if (fileExists) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.connector.http.Challenge;
+import dev.xaa4j.connector.http.Network;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -29,6 +31,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpRequest;
@@ -90,7 +94,9 @@ final class StreamableHttpUpstream implements AutoCloseable {
         this.mapper = mapper;
         Thread t = new Thread(() -> {
             try {
+                Network network = Network.system(); // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, Java properties, XAA_CA_BUNDLE
                 PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(network.sslContext()))
                         .setMaxConnTotal(MAX_CONNECTIONS)
                         .setMaxConnPerRoute(MAX_CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -99,6 +105,7 @@ final class StreamableHttpUpstream implements AutoCloseable {
                         .build();
                 http.complete(HttpClients.custom()
                         .setConnectionManager(pool)
+                        .setRoutePlanner(new SystemDefaultRoutePlanner(network.proxySelector())) // https: CONNECT
                         .setRetryStrategy(new StaleConnectionRetry(pool))
                         .disableRedirectHandling()
                         .disableCookieManagement()
@@ -259,10 +266,10 @@ final class StreamableHttpUpstream implements AutoCloseable {
                 continue;
             }
             if (status == 403) {
-                Optional<BearerChallenge> challenge = BearerChallenge.parse(r.header("WWW-Authenticate").orElse(null));
+                Optional<Challenge> challenge = Challenge.bearer(r.headers("WWW-Authenticate"));
                 r.discard();
                 Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
-                        .flatMap(BearerChallenge::scope);
+                        .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
                 if (scope.isPresent() && !steppedUp) {
                     LOG.info("{} {}: HTTP 403 insufficient_scope, asking for scope '{}' and replaying once", verb, server, scope.get());
                     steppedUp = true;

@@ -36,6 +36,11 @@ final class UpstreamResponse {
         return h == null ? Optional.empty() : Optional.ofNullable(h.getValue());
     }
 
+    /** Every value of header {@code name}, one per header field, in order (RFC 9110 §5.3). */
+    java.util.List<String> headers(String name) {
+        return java.util.Arrays.stream(response.getHeaders(name)).map(Header::getValue).toList();
+    }
+
     /** The media type, lower case, without parameters ("" when absent). */
     String contentType() {
         String type = header("Content-Type").orElse("");

@@ -7,7 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The small wire parsers: SSE events, Bearer challenges, JSON-RPC ids. */
+/** The small wire parsers: SSE events, JSON-RPC ids (challenges: connector-core ChallengeTest). */
 class WireFormatTest {
 
     @Test
@@ -20,18 +20,6 @@ class WireFormatTest {
             assertThat(r.next()).as("the last event is dispatched at end of stream").isEqualTo(new SseReader.Event(null, "endpoint", "/message?sessionId=x"));
             assertThat(r.next()).isNull();
         }
-    }
-
-    @Test
-    void parsesBearerChallenges() {
-        BearerChallenge c = BearerChallenge.parse("Bearer error=\"insufficient_scope\", scope=\"notes.read notes.write\", "
-                + "resource_metadata=\"https://x/.well-known/oauth-protected-resource/notes\"").orElseThrow();
-        assertThat(c.error()).contains("insufficient_scope");
-        assertThat(c.scope()).contains("notes.read notes.write");
-        assertThat(BearerChallenge.parse("Bearer error=invalid_token").orElseThrow().error()).contains("invalid_token");
-        assertThat(BearerChallenge.parse("Basic realm=\"x\"")).isEmpty();
-        assertThat(BearerChallenge.parse(null)).isEmpty();
-        assertThat(BearerChallenge.parse("Bearer").orElseThrow().scope()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,237 @@
+package dev.xaa4j.connector.http;
+
+import dev.xaa4j.connector.ConfigurationException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which proxy an HTTP request goes through, decided the way users expect from {@code curl} and Java tools.
+ * One instance serves every HTTP client of the product (Nimbus requests, the MCP SDK's JDK client, the
+ * bridge's Apache client). Thread-safe; Java properties are read on every call (like the JDK's default
+ * selector), the environment is a snapshot taken at construction.
+ *
+ * <p>Precedence, per target scheme ({@code http} or {@code https}; anything else goes direct):
+ * <ol>
+ *   <li>loopback targets ({@link Loopback}: {@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) always go
+ *       direct;</li>
+ *   <li>Java's proxy properties when set explicitly: {@code https.proxyHost}/{@code https.proxyPort}
+ *       (default 443) for https, {@code http.proxyHost}/{@code http.proxyPort} (default 80) for http, with
+ *       {@code http.nonProxyHosts} ({@code |}-separated, {@code *} wildcards) as the exception list;</li>
+ *   <li>else the environment: {@code https_proxy}/{@code HTTPS_PROXY} for https,
+ *       {@code http_proxy}/{@code HTTP_PROXY} for http (lower case wins when both are set), as
+ *       {@code http://host:port} or {@code host:port} (default port 80);
+ *       with {@code no_proxy}/{@code NO_PROXY} as the exception list (comma-separated host names, {@code .domain}
+ *       or {@code domain} for the domain and its subdomains, IP literals, optional {@code :port}, {@code *} for
+ *       everything);</li>
+ *   <li>else direct.</li>
+ * </ol>
+ * https targets go through an HTTP proxy with {@code CONNECT} (RFC 9110 §9.3.6). A proxy URL with another
+ * scheme ({@code https://}: TLS to the proxy itself, {@code socks5://}) is refused with a
+ * {@link ConfigurationException}, since not every client of the product can use it; credentials in a proxy
+ * URL are not used (and never logged).
+ */
+public final class ProxySelection extends ProxySelector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxySelection.class);
+
+    private final Optional<Proxy> envHttps;
+    private final Optional<Proxy> envHttp;
+    private final List<String> noProxy;
+    private final Properties properties;
+
+    /**
+     * @param environment the process environment (normally {@link System#getenv()}); snapshot
+     * @param properties  Java system properties (normally {@link System#getProperties()}); read live
+     * @throws ConfigurationException when a proxy variable is not a usable proxy URL
+     */
+    public ProxySelection(Map<String, String> environment, Properties properties) {
+        Objects.requireNonNull(environment, "environment");
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.envHttps = envProxy(environment, "https_proxy");
+        this.envHttp = envProxy(environment, "http_proxy");
+        this.noProxy = split(variable(environment, "no_proxy").orElse(""), ",");
+    }
+
+    /** The process's environment and system properties. */
+    public static ProxySelection system() {
+        return new ProxySelection(System.getenv(), System.getProperties());
+    }
+
+    /** The one proxy for {@code uri}: {@link Proxy#NO_PROXY} when direct. */
+    public Proxy proxyFor(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost() == null ? "" : unbracket(uri.getHost().toLowerCase(Locale.ROOT));
+        if (!(scheme.equals("http") || scheme.equals("https")) || host.isEmpty() || Loopback.isLoopbackHost(host)) {
+            return Proxy.NO_PROXY;
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        Optional<Proxy> fromProperties = propertyProxy(scheme);
+        if (fromProperties.isPresent()) {
+            String exceptions = properties.getProperty("http.nonProxyHosts", "");
+            return matchesNonProxyHosts(host, exceptions) ? Proxy.NO_PROXY : fromProperties.get();
+        }
+        Optional<Proxy> fromEnv = scheme.equals("https") ? envHttps : envHttp;
+        if (fromEnv.isPresent() && !matchesNoProxy(host, port)) {
+            return fromEnv.get();
+        }
+        return Proxy.NO_PROXY;
+    }
+
+    @Override
+    public List<Proxy> select(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        return List.of(proxyFor(uri));
+    }
+
+    @Override
+    public void connectFailed(URI uri, SocketAddress proxy, IOException failure) {
+        LOG.debug("Connecting to {} through the proxy {} failed: {}", uri.getHost(), proxy, failure.toString());
+    }
+
+    /** For {@code xaa doctor}: which proxy serves https and http, and where that came from. No credentials. */
+    public String describe() {
+        return "https " + describe("https", envHttps, "HTTPS_PROXY") + ", http " + describe("http", envHttp, "HTTP_PROXY")
+                + (noProxy.isEmpty() || propertyProxy("https").isPresent() ? "" : ", NO_PROXY " + String.join(",", noProxy))
+                + "; loopback direct";
+    }
+
+    private String describe(String scheme, Optional<Proxy> env, String variable) {
+        Optional<Proxy> p = propertyProxy(scheme);
+        if (p.isPresent()) {
+            return "via " + hostPort(p.get()) + " (" + scheme + ".proxyHost)";
+        }
+        return env.map(e -> "via " + hostPort(e) + " (" + variable + ")").orElse("direct");
+    }
+
+    private static String hostPort(Proxy proxy) {
+        InetSocketAddress a = (InetSocketAddress) proxy.address();
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private Optional<Proxy> propertyProxy(String scheme) {
+        String host = properties.getProperty(scheme + ".proxyHost");
+        if (host == null || host.isBlank()) {
+            return Optional.empty();
+        }
+        int port = parsePort(properties.getProperty(scheme + ".proxyPort"), scheme.equals("https") ? 443 : 80,
+                scheme + ".proxyPort");
+        return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(host.strip(), port)));
+    }
+
+    private static Optional<Proxy> envProxy(Map<String, String> env, String name) {
+        Optional<String> value = variable(env, name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = value.get();
+        String upper = name.toUpperCase(Locale.ROOT);
+        URI uri;
+        try {
+            uri = URI.create(v.contains("://") ? v : "http://" + v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(upper + " is not a proxy URL (expected http://host:port). Fix or unset it.");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http")) {
+            throw new ConfigurationException(upper + " uses '" + scheme + "://', which is not supported (only "
+                    + "http:// proxies; https targets are tunnelled through them). Set it to http://host:port or unset it.");
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigurationException(upper + " names no proxy host (expected http://host:port). Fix or unset it.");
+        }
+        if (uri.getRawUserInfo() != null) {
+            LOG.warn("{} carries credentials; proxy authentication is not supported, so they are not sent.", upper);
+        }
+        int port = uri.getPort() != -1 ? parsePort(String.valueOf(uri.getPort()), 80, upper) : 80;
+        return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port)));
+    }
+
+    /** Lower case first (curl's order), then upper case; blank means unset. */
+    private static Optional<String> variable(Map<String, String> env, String lowerName) {
+        String v = env.get(lowerName);
+        if (v == null || v.isBlank()) {
+            v = env.get(lowerName.toUpperCase(Locale.ROOT));
+        }
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private boolean matchesNoProxy(String host, int port) {
+        for (String entry : noProxy) {
+            String e = entry.toLowerCase(Locale.ROOT);
+            if (e.equals("*")) {
+                return true;
+            }
+            int entryPort = -1;
+            int colon = e.lastIndexOf(':');
+            if (colon > 0 && e.indexOf(':') == colon && !e.endsWith("]")) { // host:port, not a bare IPv6 literal
+                entryPort = parsePort(e.substring(colon + 1), -1, "NO_PROXY");
+                e = e.substring(0, colon);
+            } else if (e.startsWith("[") && e.contains("]:")) {
+                entryPort = parsePort(e.substring(e.indexOf("]:") + 2), -1, "NO_PROXY");
+                e = e.substring(0, e.indexOf("]:") + 1);
+            }
+            e = unbracket(e);
+            if (entryPort != -1 && entryPort != port) {
+                continue;
+            }
+            String domain = e.startsWith("*.") ? e.substring(2) : e.startsWith(".") ? e.substring(1) : e;
+            if (!domain.isEmpty() && (host.equals(domain) || host.endsWith("." + domain))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matchesNonProxyHosts(String host, String exceptions) {
+        for (String pattern : split(exceptions, "|")) {
+            String p = unbracket(pattern.toLowerCase(Locale.ROOT));
+            String regex = ("\\Q" + p.replace("*", "\\E.*\\Q") + "\\E");
+            if (host.matches(regex)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static List<String> split(String list, String separator) {
+        List<String> out = new ArrayList<>();
+        for (String s : list.split(java.util.regex.Pattern.quote(separator))) {
+            if (!s.isBlank()) {
+                out.add(s.strip());
+            }
+        }
+        return out;
+    }
+
+    private static int parsePort(String value, int fallback, String what) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ConfigurationException(what + " has the port '" + value + "', which is not a port number (1-65535).");
+    }
+}
