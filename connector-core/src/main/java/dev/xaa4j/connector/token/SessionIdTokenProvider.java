@@ -26,7 +26,12 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     private final UnaryOperator<IdpSession> refresher;
     private final Clock clock;
     private final Duration margin;
-    private volatile IdpSession cached;
+    private final java.util.function.LongSupplier epoch;
+    private volatile Cached cached;
+
+    /** A session read under one {@link SessionEpoch epoch}; used only while the epoch is unchanged. */
+    private record Cached(long epoch, IdpSession session) {
+    }
 
     /**
      * @param refresher runs the IdP refresh for the given (freshly re-read) session and returns the new session,
@@ -34,6 +39,16 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
      */
     public SessionIdTokenProvider(SessionAccess sessions, UnaryOperator<IdpSession> refresher, Clock clock,
                                   Duration margin) {
+        this(sessions, refresher, clock, margin, () -> 0L);
+    }
+
+    /**
+     * @param epoch the session epoch ({@link SessionEpoch#current()}): read before the session is loaded, and a
+     *              cached session read under an older epoch is never used (a sign-out or sign-in meanwhile)
+     */
+    public SessionIdTokenProvider(SessionAccess sessions, UnaryOperator<IdpSession> refresher, Clock clock,
+                                  Duration margin, java.util.function.LongSupplier epoch) {
+        this.epoch = epoch;
         this.sessions = sessions;
         this.refresher = refresher;
         this.clock = clock;
@@ -42,10 +57,14 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
 
     @Override
     public String idToken() {
-        IdpSession s = cached;
-        if (s == null) {
+        long e = epoch.getAsLong();
+        Cached c = cached;
+        IdpSession s;
+        if (c != null && c.epoch() == e) {
+            s = c.session();
+        } else {
             s = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
-            cached = s;
+            cached = new Cached(e, s);
         }
         if (fresh(s)) {
             return s.idToken();
@@ -66,13 +85,14 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     private String refreshUnderLock(String rejected) {
         try {
             return sessions.withLock(() -> {
+                long e = epoch.getAsLong();
                 IdpSession current = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
                 if (fresh(current) && !current.idToken().equals(rejected)) {
-                    cached = current; // someone else refreshed while we waited for the lock
+                    cached = new Cached(e, current); // someone else refreshed while we waited for the lock
                     return current.idToken();
                 }
                 IdpSession next = refresher.apply(current);
-                cached = next;
+                cached = new Cached(e, next);
                 if (!fresh(next)) {
                     throw new SignInRequiredException("The IdP issued an ID token that expires too soon; sign in again");
                 }

@@ -83,6 +83,7 @@ public final class TokenManager implements AutoCloseable {
     private final RenewalPolicy policy;
     private final Consumer<ConnectorEvent> events;
     private final Predicate<String> knownServer;
+    private final java.util.function.LongSupplier sessionEpoch;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
@@ -92,6 +93,17 @@ public final class TokenManager implements AutoCloseable {
 
     public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
                         Predicate<String> knownServer) {
+        this(fetcher, clock, policy, events, knownServer, () -> 0L);
+    }
+
+    /**
+     * @param sessionEpoch the IdP session epoch ({@link SessionEpoch#current()}): a fetch that ran while it changed
+     *                     (sign-in or sign-out meanwhile) is run again, and a failure recorded under an older epoch
+     *                     is not answered from memory
+     */
+    public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
+                        Predicate<String> knownServer, java.util.function.LongSupplier sessionEpoch) {
+        this.sessionEpoch = sessionEpoch;
         this.fetcher = fetcher;
         this.clock = clock;
         this.policy = policy;
@@ -137,7 +149,7 @@ public final class TokenManager implements AutoCloseable {
         long now = clock.millis();
         s.lastUsed = now;
         Failure f = s.failure;
-        if (f != null && now < f.until) {
+        if (f != null && now < f.until && f.epoch == sessionEpoch.getAsLong()) {
             return CompletableFuture.failedFuture(copy(f.error));
         }
         blocked.increment();
@@ -264,7 +276,7 @@ public final class TokenManager implements AutoCloseable {
                 return e.token;
             }
             Failure f = s.failure;
-            if (f != null && now < f.until) {
+            if (f != null && now < f.until && f.epoch == sessionEpoch.getAsLong()) {
                 throw copy(f.error);
             }
             blocked.increment();
@@ -329,7 +341,8 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private record Failure(ConnectorException error, long until) {
+    /** {@code epoch}: the session epoch the failure was found under; it is not answered from memory after a change. */
+    private record Failure(ConnectorException error, long until, long epoch) {
     }
 
     /** Per-server state. Written by the renewal in flight (one at a time) and by the admin methods above. */
@@ -372,16 +385,27 @@ public final class TokenManager implements AutoCloseable {
 
         private void run(CompletableFuture<Entry> mine) {
             Entry fresh;
-            try {
-                Set<String> scopes = extraScopes;
-                TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
-                if (scopes != extraScopes) {
-                    f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
+            long epoch;
+            for (int attempt = 1; ; attempt++) {
+                epoch = sessionEpoch.getAsLong();
+                try {
+                    Set<String> scopes = extraScopes;
+                    TokenFetcher.Fetched f = fetcher.fetch(server, scopes);
+                    if (scopes != extraScopes) {
+                        f = fetcher.fetch(server, extraScopes); // a step-up arrived meanwhile: honour it
+                    }
+                    fresh = entryFor(f);
+                } catch (Throwable t) {
+                    if (epoch != sessionEpoch.getAsLong() && attempt < 3) {
+                        continue; // signed in or out meanwhile: the failure belongs to the old session
+                    }
+                    onFailure(mine, asConnectorException(t), epoch);
+                    return;
                 }
-                fresh = entryFor(f);
-            } catch (Throwable t) {
-                onFailure(mine, asConnectorException(t));
-                return;
+                if (epoch == sessionEpoch.getAsLong() || attempt >= 3) {
+                    break;
+                }
+                // signed in or out meanwhile: the token was obtained with the old session, drop it
             }
             entry = fresh;
             failure = null;
@@ -406,7 +430,7 @@ public final class TokenManager implements AutoCloseable {
             return new Entry(f.token(), f.key(), expiresAt, expiresAt - policy.minRemainingMillis(lifetime), renewAt);
         }
 
-        private void onFailure(CompletableFuture<Entry> mine, ConnectorException error) {
+        private void onFailure(CompletableFuture<Entry> mine, ConnectorException error, long epoch) {
             long now = clock.millis();
             Entry current = entry;
             boolean stillValid = current != null && now < current.usableUntil;
@@ -415,13 +439,13 @@ public final class TokenManager implements AutoCloseable {
             Instant at = clock.instant();
             if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
                 entry = null;
-                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.DENIED;
                 emit(new ConnectorEvent.AccessRevoked(at, server, error.getMessage()));
                 finish(mine, error);
             } else if (error instanceof SignInRequiredException) {
-                failure = new Failure(error, Long.MAX_VALUE);
+                failure = new Failure(error, Long.MAX_VALUE, epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.SIGN_IN_REQUIRED;
                 emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
@@ -437,7 +461,7 @@ public final class TokenManager implements AutoCloseable {
                 } else {
                     // Nothing valid left: fail callers for a short while, then let the next caller retry.
                     long hold = Math.min(backoff, policy.backoffMin().toMillis());
-                    failure = new Failure(error, now + hold);
+                    failure = new Failure(error, now + hold, epoch);
                     nextAttemptAt = now + hold;
                     state = ServerState.FAILED;
                 }
@@ -447,7 +471,7 @@ public final class TokenManager implements AutoCloseable {
                     schedule(retryIn);
                 }
             } else {
-                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
                 nextAttemptAt = now + policy.deniedRetryAfter().toMillis();
                 state = stillValid ? ServerState.DEGRADED : ServerState.FAILED;
                 emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
