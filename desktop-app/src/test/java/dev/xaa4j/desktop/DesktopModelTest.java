@@ -114,7 +114,9 @@ class DesktopModelTest {
         }
 
         model.signOut();
-        View out = await("signed out", v -> !v.account().signedIn());
+        View out = await("signed out, and the IdP told", v -> !v.account().signedIn()
+                && v.activity().stream().anyMatch(a -> a.text().equals("Signed out (the IdP ended the session)")));
+        assertThat(out.problem()).as("no warning when the IdP revoked the session").isEmpty();
         assertThat(out.tray()).isEqualTo(TrayState.SIGNED_OUT);
         assertThat(out.servers()).allMatch(r -> r.stateText().equals("Signed out"));
     }

@@ -11,6 +11,7 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.connector.broker.BrokerException;
 import dev.xaa4j.connector.broker.BrokerNotRunningException;
@@ -97,21 +98,32 @@ final class EngineCommands {
         }
     }
 
-    @Command(name = "logout", mixinStandardHelpOptions = true, description = "Sign out: forget the IdP session and every token.")
+    @Command(name = "logout", mixinStandardHelpOptions = true,
+            description = "Sign out: end the session at the IdP (RFC 7009 revocation, when it offers it) and forget it and every token here.")
     static final class Logout implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            broker().ifPresent(b -> {
-                try (b) {
-                    b.signOut(); // every bridge using the agent is signed out with it
+            SignOutResult result = null;
+            Optional<BrokerClient> broker = broker();
+            if (broker.isPresent()) {
+                try (BrokerClient b = broker.get()) {
+                    result = b.signOut(); // every bridge using the agent is signed out with it
+                } catch (BrokerException e) {
+                    System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
                 }
-            });
-            try (Connector c = engine(Optional.empty())) {
-                c.signOut();
             }
-            spec.commandLine().getOut().println("signed out");
+            try (Connector c = engine(Optional.empty())) {
+                if (result == null || c.status().signedIn()) { // no agent, or its IdP is not this one
+                    result = c.signOut();
+                }
+            }
+            if (result.warning()) {
+                System.err.println("xaa: warning: " + result.describe());
+            } else {
+                spec.commandLine().getOut().println(result.describe());
+            }
             return XaaCommand.OK;
         }
     }
