@@ -1,6 +1,7 @@
 package dev.xaa4j.connector;
 
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
@@ -9,6 +10,7 @@ import dev.xaa4j.connector.grant.ClientAuthFactory;
 import dev.xaa4j.connector.grant.IdJagExchange;
 import dev.xaa4j.connector.grant.IdpRefresh;
 import dev.xaa4j.connector.grant.JwtBearerGrant;
+import dev.xaa4j.connector.grant.Redaction;
 import dev.xaa4j.connector.grant.TokenRevocation;
 import dev.xaa4j.connector.signin.BrowserSignIn;
 import dev.xaa4j.connector.signin.IdTokenVerifier;
@@ -68,6 +70,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Connector implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
+
     private final IdpConfig idp;
     private final Map<String, ServerConfig> servers;
     private final Clock clock;
@@ -76,7 +80,6 @@ public final class Connector implements AutoCloseable {
     private final SessionStore sessionStore; // null with a caller-supplied IdTokenSource
     private final SessionAccess session;     // null with a caller-supplied IdTokenSource
     private final SessionEpoch epoch;
-    private final ClientAuthMethod idpAuthMethod;
     private final IdTokenProvider idTokens;
     private final TokenManager tokens;
     private final BrowserSignIn browserSignIn;
@@ -131,7 +134,6 @@ public final class Connector implements AutoCloseable {
                     idToken -> verifier().verify(idToken, null),
                     session::save, session::delete), clock, b.idTokenMargin, epoch::current);
         }
-        this.idpAuthMethod = idp.authMethod();
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
                 () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : idpMetadata().getTokenEndpointURI(), idpAuth, servers,
@@ -303,8 +305,9 @@ public final class Connector implements AutoCloseable {
      * Ends the IdP session: deletes it from the store (under the refresh lock, so a refresh in flight cannot
      * store it again), drops every cached token, emits {@link ConnectorEvent.SignedOut}, then revokes the
      * refresh token at the IdP's {@code revocation_endpoint} (RFC 7009) when it advertises one. The session is
-     * forgotten on this machine even when the IdP cannot be reached; the result says which happened. Blocks for
-     * at most the HTTP timeout (discovery and the revocation request). Never throws for an IdP problem.
+     * forgotten on this machine even when the IdP cannot be reached; the result says which happened (and a
+     * warning is logged, without the token). Blocks for at most twice the HTTP timeout (IdP discovery, then the
+     * revocation request). Never throws for an IdP problem.
      */
     public SignOutResult signOut() {
         Optional<IdpSession> ended = Optional.empty();
@@ -329,20 +332,18 @@ public final class Connector implements AutoCloseable {
             if (endpoint == null) {
                 return new SignOutResult(user, SignOutResult.Revocation.NOT_SUPPORTED, Optional.empty());
             }
-            ClientAuthentication auth = ClientAuthFactory.authentication(idpAuthMethod, idp.issuer().toString(),
+            ClientAuthentication auth = ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(),
                     idp.clientId(), credentials, meta.getTokenEndpointURI());
             Optional<String> problem = new TokenRevocation(httpTimeout).revoke(endpoint, auth,
-                    new com.nimbusds.oauth2.sdk.id.ClientID(idp.clientId()), refreshToken);
+                    new ClientID(idp.clientId()), refreshToken);
             if (problem.isPresent()) {
-                org.slf4j.LoggerFactory.getLogger(Connector.class).warn(
-                        "Signed out on this machine, but the IdP did not end the session: {}", problem.get());
+                LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem.get());
                 return new SignOutResult(user, SignOutResult.Revocation.FAILED, problem);
             }
             return new SignOutResult(user, SignOutResult.Revocation.REVOKED, Optional.empty());
         } catch (RuntimeException e) { // discovery failed, no client secret, ...
-            String problem = dev.xaa4j.connector.grant.Redaction.scrub(e.getMessage());
-            org.slf4j.LoggerFactory.getLogger(Connector.class).warn(
-                    "Signed out on this machine, but the IdP did not end the session: {}", problem);
+            String problem = Redaction.scrub(e.getMessage());
+            LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem);
             return new SignOutResult(user, SignOutResult.Revocation.FAILED, Optional.of(problem));
         }
     }

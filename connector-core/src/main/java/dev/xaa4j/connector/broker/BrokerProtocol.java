@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -92,7 +93,7 @@ public final class BrokerProtocol {
     }
 
     static ObjectNode signOutResult(SignOutResult r) {
-        ObjectNode n = JSON.createObjectNode().put("revocation", r.revocation().name().toLowerCase(java.util.Locale.ROOT));
+        ObjectNode n = JSON.createObjectNode().put("revocation", r.revocation().name().toLowerCase(Locale.ROOT));
         r.user().ifPresent(u -> n.put("user", u));
         r.problem().ifPresent(p -> n.put("problem", p));
         return n;
@@ -102,7 +103,7 @@ public final class BrokerProtocol {
     static SignOutResult signOutResult(JsonNode n) {
         SignOutResult.Revocation revocation;
         try {
-            revocation = SignOutResult.Revocation.valueOf(n.path("revocation").asText("nothing_to_revoke").toUpperCase(java.util.Locale.ROOT));
+            revocation = SignOutResult.Revocation.valueOf(n.path("revocation").asText("nothing_to_revoke").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException newer) {
             revocation = SignOutResult.Revocation.NOTHING_TO_REVOKE;
         }

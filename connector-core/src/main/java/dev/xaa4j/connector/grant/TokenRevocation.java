@@ -1,6 +1,7 @@
 package dev.xaa4j.connector.grant;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
@@ -55,14 +56,14 @@ public final class TokenRevocation {
         if (status == 200) {
             return Optional.empty();
         }
-        if (status == 503 || status >= 500 || status == 429) {
+        if (status >= 500 || status == 429) { // 503: RFC 7009 §2.2.1, try later
             return Optional.of("the IdP is unavailable (HTTP " + status + ")");
         }
         try {
             ErrorObject error = ErrorObject.parse(response.getBodyAsJSONObject());
             String description = error.getDescription() == null ? "" : ": " + Redaction.scrub(error.getDescription());
             return Optional.of("the IdP refused the revocation (HTTP " + status + ", " + error.getCode() + description + ")");
-        } catch (com.nimbusds.oauth2.sdk.ParseException notJson) {
+        } catch (ParseException notJson) {
             return Optional.of("the IdP answered HTTP " + status + " without an OAuth error");
         }
     }

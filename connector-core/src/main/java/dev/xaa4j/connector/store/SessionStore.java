@@ -11,7 +11,9 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -120,7 +122,7 @@ public final class SessionStore {
         Path file = generationFile(issuer, clientId);
         try {
             return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
-        } catch (java.nio.file.NoSuchFileException absent) {
+        } catch (NoSuchFileException absent) {
             return 0;
         } catch (IOException | NumberFormatException e) {
             LOG.debug("cannot read the session generation {}: {}", file, e.toString());
@@ -136,16 +138,28 @@ public final class SessionStore {
     public long advanceGeneration(String issuer, String clientId) {
         long next = generation(issuer, clientId) + 1;
         Path file = generationFile(issuer, clientId);
+        Path tmp = null;
         try {
             createLockDir();
-            Path tmp = Files.createTempFile(lockDir, "generation", ".tmp");
+            tmp = Files.createTempFile(lockDir, "generation", ".tmp");
             Files.writeString(tmp, Long.toString(next), StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
             LOG.warn("Cannot record the session change in {} ({}); other xaa processes notice it only when they next"
                     + " need the session.", file, e.toString());
         }
         return next;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a stray temporary file in the lock directory is harmless
+            }
+        }
     }
 
     private Path generationFile(String issuer, String clientId) {

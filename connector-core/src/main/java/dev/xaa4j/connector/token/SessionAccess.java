@@ -1,9 +1,11 @@
 package dev.xaa4j.connector.token;
 
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.store.IdpSession;
 import dev.xaa4j.connector.store.SessionStore;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 
 /**
  * The persisted IdP session (PROTOCOL.md §4: the only state persisted) of one (issuer, client id), as the renewal chain needs it: load, save, delete,
@@ -37,7 +39,7 @@ public interface SessionAccess {
      * overwrite or delete it afterwards, and advances the generation; {@code changed} gets the new generation
      * while the lock is still held.
      */
-    default void replace(IdpSession session, java.util.function.LongConsumer changed) {
+    default void replace(IdpSession session, LongConsumer changed) {
         locked(() -> {
             save(session);
             changed.accept(advanceGeneration());
@@ -50,7 +52,7 @@ public interface SessionAccess {
      * otherwise store it again) and advances the generation; {@code changed} gets the new generation while the
      * lock is still held. Returns the session that was stored, if any.
      */
-    default Optional<IdpSession> end(java.util.function.LongConsumer changed) {
+    default Optional<IdpSession> end(LongConsumer changed) {
         return locked(() -> {
             Optional<IdpSession> ended = load();
             delete();
@@ -66,9 +68,9 @@ public interface SessionAccess {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.xaa4j.connector.ConnectorException("Interrupted while waiting for the session lock");
+            throw new ConnectorException("Interrupted while waiting for the session lock");
         } catch (Exception e) {
-            throw new dev.xaa4j.connector.ConnectorException("Cannot change the IdP session: " + e.getMessage(), e);
+            throw new ConnectorException("Cannot change the IdP session: " + e.getMessage(), e);
         }
     }
 

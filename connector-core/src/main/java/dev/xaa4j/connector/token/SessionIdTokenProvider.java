@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,7 +27,7 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     private final UnaryOperator<IdpSession> refresher;
     private final Clock clock;
     private final Duration margin;
-    private final java.util.function.LongSupplier epoch;
+    private final LongSupplier epoch;
     private volatile Cached cached;
 
     /** A session read under one {@link SessionEpoch epoch}; used only while the epoch is unchanged. */
@@ -47,7 +48,7 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
      *              cached session read under an older epoch is never used (a sign-out or sign-in meanwhile)
      */
     public SessionIdTokenProvider(SessionAccess sessions, UnaryOperator<IdpSession> refresher, Clock clock,
-                                  Duration margin, java.util.function.LongSupplier epoch) {
+                                  Duration margin, LongSupplier epoch) {
         this.epoch = epoch;
         this.sessions = sessions;
         this.refresher = refresher;

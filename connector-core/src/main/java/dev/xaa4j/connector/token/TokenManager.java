@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -83,7 +84,7 @@ public final class TokenManager implements AutoCloseable {
     private final RenewalPolicy policy;
     private final Consumer<ConnectorEvent> events;
     private final Predicate<String> knownServer;
-    private final java.util.function.LongSupplier sessionEpoch;
+    private final LongSupplier sessionEpoch;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
@@ -102,7 +103,7 @@ public final class TokenManager implements AutoCloseable {
      *                     is not answered from memory
      */
     public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
-                        Predicate<String> knownServer, java.util.function.LongSupplier sessionEpoch) {
+                        Predicate<String> knownServer, LongSupplier sessionEpoch) {
         this.sessionEpoch = sessionEpoch;
         this.fetcher = fetcher;
         this.clock = clock;

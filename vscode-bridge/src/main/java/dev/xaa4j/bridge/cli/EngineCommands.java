@@ -114,9 +114,17 @@ final class EngineCommands {
                     System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
                 }
             }
-            try (Connector c = engine(Optional.empty())) {
-                if (result == null || c.status().signedIn()) { // no agent, or its IdP is not this one
+            if (result == null) {
+                try (Connector c = engine(Optional.empty())) {
                     result = c.signOut();
+                }
+            } else {
+                try (Connector c = engine(Optional.empty())) {
+                    if (c.status().signedIn()) { // the agent serves another IdP than the configured one
+                        result = c.signOut();
+                    }
+                } catch (IllegalArgumentException | BridgeException notSetUp) {
+                    // no IdP or server configured here: the agent's sign-out is all there is
                 }
             }
             if (result.warning()) {
