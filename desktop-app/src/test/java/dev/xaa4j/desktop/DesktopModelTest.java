@@ -1,9 +1,14 @@
 package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;
 import dev.xaa4j.desktop.DesktopModel.View;
@@ -191,6 +196,34 @@ class DesktopModelTest {
         View v = await("failure", x -> x.problem().isPresent() && x.phase() == DesktopModel.SignInPhase.IDLE);
         assertThat(v.problem().get().what()).isEqualTo("Cannot reach your sign-in service (127.0.0.1:9).");
         assertThat(v.problem().get().next()).contains("network or VPN");
+    }
+
+    @Test
+    void aSignInAndASignOutByXaaInAnotherProcessShowWithinSeconds() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        Engine.Options options = DesktopFixture.engine(dir, "alice", null);
+        open(config, options);
+        await("signed-out view", v -> v.servers().size() == 1 && !v.account().signedIn());
+        // a bridge asked the tray's engine for a token before anyone signed in: "sign in required" is remembered
+        assertThatThrownBy(() -> engine.connector().orElseThrow().token("notes")).isInstanceOf(SignInRequiredException.class);
+
+        // `xaa login` in another process: same keyring (store) and state directory, its own connector
+        Connector.Builder xaa = SampleIssuerFixture.withTestBrowser(SampleIssuerFixture.connector(issuer.idpIssuer(),
+                Map.of("notes", issuer.server("notes")), options.store(), options.stateDir()).journal(false), dir, "alice");
+        try (Connector login = xaa.build()) {
+            login.signIn().get(90, TimeUnit.SECONDS);
+        }
+        View in = await("notes working after the sign-in elsewhere", v -> v.account().signedIn()
+                && row(v, "notes").state() == ServerState.READY);
+        assertThat(in.account().user()).contains("alice");
+
+        try (Connector logout = xaa.build()) {
+            assertThat(logout.signOut().revocation()).isEqualTo(SignOutResult.Revocation.REVOKED);
+        }
+        View out = await("signed out after the sign-out elsewhere", v -> !v.account().signedIn());
+        assertThat(row(out, "notes").stateText()).isEqualTo("Signed out");
+        await("the tray dropped its token (session watch)", v -> engine.connector().orElseThrow().cachedToken("notes").isEmpty()
+                && v.activity().stream().anyMatch(a -> a.text().startsWith("Signed out")));
     }
 
     @Test
