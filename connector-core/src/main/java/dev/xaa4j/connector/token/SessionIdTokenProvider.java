@@ -18,7 +18,9 @@ import java.util.function.UnaryOperator;
  * <p>Concurrency contract: refreshes are serialised per machine by {@link SessionAccess#withLock} (file lock
  * + in-process lock), and the session is re-read inside the lock: if another thread or process refreshed
  * meanwhile, its ID token is used and the refresh token is not spent again. This is what keeps rotating
- * refresh tokens from triggering family revocation when several processes share one session. The margin
+ * refresh tokens from triggering family revocation when several processes share one session. Sign-in and
+ * sign-out change the session under the same lock and advance the {@link SessionEpoch}; the in-memory copy of
+ * the session is tagged with the epoch it was read under and never used after a change. The margin
  * is lifetime-aware: {@code min(60 s, 25 % of the ID token's lifetime)}, at least 2 s.
  */
 public final class SessionIdTokenProvider implements IdTokenProvider {
