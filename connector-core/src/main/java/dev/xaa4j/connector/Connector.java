@@ -1,6 +1,7 @@
 package dev.xaa4j.connector;
 
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
@@ -9,6 +10,8 @@ import dev.xaa4j.connector.grant.ClientAuthFactory;
 import dev.xaa4j.connector.grant.IdJagExchange;
 import dev.xaa4j.connector.grant.IdpRefresh;
 import dev.xaa4j.connector.grant.JwtBearerGrant;
+import dev.xaa4j.connector.grant.Redaction;
+import dev.xaa4j.connector.grant.TokenRevocation;
 import dev.xaa4j.connector.signin.BrowserSignIn;
 import dev.xaa4j.connector.signin.IdTokenVerifier;
 import dev.xaa4j.connector.signin.SignInOptions;
@@ -20,6 +23,7 @@ import dev.xaa4j.connector.store.SessionStore;
 import dev.xaa4j.connector.token.IdTokenProvider;
 import dev.xaa4j.connector.token.RenewalPolicy;
 import dev.xaa4j.connector.token.SessionAccess;
+import dev.xaa4j.connector.token.SessionEpoch;
 import dev.xaa4j.connector.token.SessionIdTokenProvider;
 import dev.xaa4j.connector.token.SuppliedIdTokenProvider;
 import dev.xaa4j.connector.token.TokenFetcher;
@@ -66,6 +70,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Connector implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
+
     private final IdpConfig idp;
     private final Map<String, ServerConfig> servers;
     private final Clock clock;
@@ -73,6 +79,7 @@ public final class Connector implements AutoCloseable {
     private final ClientCredentialsSource credentials;
     private final SessionStore sessionStore; // null with a caller-supplied IdTokenSource
     private final SessionAccess session;     // null with a caller-supplied IdTokenSource
+    private final SessionEpoch epoch;
     private final IdTokenProvider idTokens;
     private final TokenManager tokens;
     private final BrowserSignIn browserSignIn;
@@ -112,16 +119,18 @@ public final class Connector implements AutoCloseable {
         if (b.idTokenSource != null) {
             this.sessionStore = null;
             this.session = null;
+            this.epoch = new SessionEpoch(() -> 0L);
             this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
         } else {
             Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
             this.sessionStore = new SessionStore(store, stateDir.resolve("locks"));
             this.session = SessionAccess.of(sessionStore, issuer, idp.clientId());
+            this.epoch = new SessionEpoch(session::generation);
             IdpRefresh refresh = new IdpRefresh(clock, b.httpTimeout);
             this.idTokens = new SessionIdTokenProvider(session, current -> refresh.refresh(current,
                     idpMetadata().getTokenEndpointURI(), idpAuth,
                     idToken -> verifier().verify(idToken, null),
-                    session::save, session::delete), clock, b.idTokenMargin);
+                    session::save, session::delete), clock, b.idTokenMargin, epoch::current);
         }
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
@@ -131,7 +140,10 @@ public final class Connector implements AutoCloseable {
                     resourceMetadataUsed.put(cfg.name(), meta.resourceMetadataUrl());
                     return meta;
                 }, credentials, idTokens, exchange, jwtBearer);
-        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey);
+        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey, epoch::current);
+        if (session != null) {
+            epoch.watch(b.sessionWatchInterval, this::sessionChangedElsewhere);
+        }
     }
 
     public static Builder builder() {
@@ -249,8 +261,10 @@ public final class Connector implements AutoCloseable {
         Instant authTime = claims.getClaim("auth_time") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : clock.instant();
         IdpSession s = new IdpSession(idp.issuer().toString(), idp.clientId(), claims.getSubject(), result.idToken(),
                 claims.getExpirationTime().toInstant(), result.refreshToken(), authTime);
-        session.save(s);
+        // Under the refresh lock: a refresh of the old session in flight cannot overwrite or delete this one.
+        session.replace(s, epoch::changedHere);
         idTokens.reset();
+        tokens.clear(); // possibly another user: no token of the old session is served any more
         tokens.clearFailures();
         publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt()));
         return status();
@@ -259,29 +273,77 @@ public final class Connector implements AutoCloseable {
     /**
      * Re-reads the stored session after another process changed it (e.g. {@code xaa login} while a broker
      * hosts this connector): drops cached ID and access tokens and any sign-in-required or denial state, and
-     * emits {@link ConnectorEvent.SignedIn} when a session is now present.
+     * emits {@link ConnectorEvent.SignedIn} when a session is now present, {@link ConnectorEvent.SignedOut}
+     * otherwise. The connector also notices such changes by itself within
+     * {@link Builder#sessionWatchInterval(Duration)}.
      */
     public ConnectorStatus reloadSession() {
         if (session == null) {
             throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
         }
-        idTokens.reset();
-        tokens.clear();
-        tokens.clearFailures();
-        session.load().ifPresent(s -> publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt())));
+        epoch.changedHere(session.generation());
+        dropSessionState(session.load());
         return status();
     }
 
-    /** Deletes the IdP session from the store, drops every cached token and emits {@link ConnectorEvent.SignedOut}. */
-    public void signOut() {
-        Optional<String> user = Optional.empty();
+    /** The session watch saw another process sign in or out: as {@link #reloadSession()}. */
+    private void sessionChangedElsewhere() {
+        dropSessionState(session.load());
+    }
+
+    private void dropSessionState(Optional<IdpSession> now) {
+        idTokens.reset();
+        tokens.clear();
+        tokens.clearFailures();
+        now.ifPresentOrElse(s -> publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt())),
+                () -> publish(new ConnectorEvent.SignedOut(clock.instant(), Optional.empty())));
+    }
+
+    /**
+     * Ends the IdP session: deletes it from the store (under the refresh lock, so a refresh in flight cannot
+     * store it again), drops every cached token, emits {@link ConnectorEvent.SignedOut}, then revokes the
+     * refresh token at the IdP's {@code revocation_endpoint} (RFC 7009) when it advertises one. The session is
+     * forgotten on this machine even when the IdP cannot be reached; the result says which happened (and a
+     * warning is logged, without the token). Blocks for at most twice the HTTP timeout (IdP discovery, then the
+     * revocation request). Never throws for an IdP problem.
+     */
+    public SignOutResult signOut() {
+        Optional<IdpSession> ended = Optional.empty();
         if (session != null) {
-            user = session.load().map(IdpSession::subject);
-            session.delete();
+            ended = session.end(epoch::changedHere);
         }
         idTokens.reset();
         tokens.clear();
+        Optional<String> user = ended.map(IdpSession::subject);
         publish(new ConnectorEvent.SignedOut(clock.instant(), user));
+        Optional<String> refreshToken = ended.flatMap(IdpSession::refreshToken);
+        if (refreshToken.isEmpty()) {
+            return new SignOutResult(user, SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
+        }
+        return revoke(user, refreshToken.get());
+    }
+
+    private SignOutResult revoke(Optional<String> user, String refreshToken) {
+        try {
+            OIDCProviderMetadata meta = idpMetadata();
+            URI endpoint = meta.getRevocationEndpointURI();
+            if (endpoint == null) {
+                return new SignOutResult(user, SignOutResult.Revocation.NOT_SUPPORTED, Optional.empty());
+            }
+            ClientAuthentication auth = ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(),
+                    idp.clientId(), credentials, meta.getTokenEndpointURI());
+            Optional<String> problem = new TokenRevocation(httpTimeout).revoke(endpoint, auth,
+                    new ClientID(idp.clientId()), refreshToken);
+            if (problem.isPresent()) {
+                LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem.get());
+                return new SignOutResult(user, SignOutResult.Revocation.FAILED, problem);
+            }
+            return new SignOutResult(user, SignOutResult.Revocation.REVOKED, Optional.empty());
+        } catch (RuntimeException e) { // discovery failed, no client secret, ...
+            String problem = Redaction.scrub(e.getMessage());
+            LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem);
+            return new SignOutResult(user, SignOutResult.Revocation.FAILED, Optional.of(problem));
+        }
     }
 
     /** Who is signed in, until when, and each server's token state. Never contains a token value. */
@@ -324,6 +386,7 @@ public final class Connector implements AutoCloseable {
     /** Stops background renewal. Cached tokens are discarded with the instance. */
     @Override
     public void close() {
+        epoch.close();
         tokens.close();
     }
 
@@ -379,6 +442,7 @@ public final class Connector implements AutoCloseable {
         private SignInOptions signInOptions = SignInOptions.defaults();
         private TokenFetcher fetcher;
         private URI idpTokenEndpoint;
+        private Duration sessionWatchInterval = Duration.ofSeconds(2);
         private final List<ConnectorListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -480,6 +544,16 @@ public final class Connector implements AutoCloseable {
          */
         public Builder idpTokenEndpoint(URI tokenEndpoint) {
             this.idpTokenEndpoint = tokenEndpoint;
+            return this;
+        }
+
+        /**
+         * How often to check whether another process signed in or out (a small file read; default 2 s; zero
+         * turns it off). On a change the cached tokens and any "sign in again" state are dropped and
+         * {@link ConnectorEvent.SignedIn} or {@link ConnectorEvent.SignedOut} is emitted.
+         */
+        public Builder sessionWatchInterval(Duration interval) {
+            this.sessionWatchInterval = Objects.requireNonNull(interval);
             return this;
         }
 

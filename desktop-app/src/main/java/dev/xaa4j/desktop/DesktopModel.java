@@ -5,6 +5,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.desktop.PlainLanguage.Problem;
 import java.net.URI;
 import java.time.Clock;
@@ -183,15 +184,25 @@ public final class DesktopModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Signs out: the connector revokes the session at the IdP (RFC 7009) and forgets it here. The outcome is an
+     * activity line; when the IdP could not be told, it is also the shown problem (a warning: the session there
+     * stays valid until it expires).
+     */
     public void signOut() {
         background.execute(() -> {
-            engine.connector().ifPresent(Connector::signOut);
+            Optional<SignOutResult> result = engine.connector().map(Connector::signOut);
             synchronized (this) {
-                actionProblem = null;
+                actionProblem = result.filter(SignOutResult::warning).map(PlainLanguage::signOutWarning).orElse(null);
                 hadAccess.clear();
             }
+            result.ifPresent(r -> note(capitalized(r.describe())));
             refresh();
         });
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** Discovery first, then the server is saved and shown; feedback goes to {@link View#addFeedback()}. */

@@ -6,6 +6,7 @@ import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.signin.SignInFailedException;
 import java.net.ConnectException;
@@ -31,6 +32,13 @@ public final class PlainLanguage {
     }
 
     private PlainLanguage() {
+    }
+
+    /** Sign-out done here, but the IdP could not end the session (its reason never holds a token). */
+    public static Problem signOutWarning(SignOutResult r) {
+        return new Problem("Signed out on this machine; your company's sign-in service could not be reached: "
+                + r.problem().orElse("no answer") + ".",
+                "Your session there stays valid until it expires. Sign out at your company's sign-in portal to end it now.");
     }
 
     /** The state column. {@code lastError} decides between "revoked" and "not enabled" for a denial. */

@@ -1,9 +1,14 @@
 package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;
 import dev.xaa4j.desktop.DesktopModel.View;
@@ -114,7 +119,9 @@ class DesktopModelTest {
         }
 
         model.signOut();
-        View out = await("signed out", v -> !v.account().signedIn());
+        View out = await("signed out, and the IdP told", v -> !v.account().signedIn()
+                && v.activity().stream().anyMatch(a -> a.text().equals("Signed out (the IdP ended the session)")));
+        assertThat(out.problem()).as("no warning when the IdP revoked the session").isEmpty();
         assertThat(out.tray()).isEqualTo(TrayState.SIGNED_OUT);
         assertThat(out.servers()).allMatch(r -> r.stateText().equals("Signed out"));
     }
@@ -202,6 +209,34 @@ class DesktopModelTest {
         assertThat(in.account().user()).as("the ID token's name, not its sub").contains("Alice Anders");
         assertThat(in.tray()).isEqualTo(TrayState.SIGNED_IN);
         assertThat(in.problem().map(PlainLanguage.Problem::next)).contains("Add one below with the address your IT administrator gave you.");
+    }
+
+    @Test
+    void aSignInAndASignOutByXaaInAnotherProcessShowWithinSeconds() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        Engine.Options options = DesktopFixture.engine(dir, "alice", null);
+        open(config, options);
+        await("signed-out view", v -> v.servers().size() == 1 && !v.account().signedIn());
+        // a bridge asked the tray's engine for a token before anyone signed in: "sign in required" is remembered
+        assertThatThrownBy(() -> engine.connector().orElseThrow().token("notes")).isInstanceOf(SignInRequiredException.class);
+
+        // `xaa login` in another process: same keyring (store) and state directory, its own connector
+        Connector.Builder xaa = SampleIssuerFixture.withTestBrowser(SampleIssuerFixture.connector(issuer.idpIssuer(),
+                Map.of("notes", issuer.server("notes")), options.store(), options.stateDir()).journal(false), dir, "alice");
+        try (Connector login = xaa.build()) {
+            login.signIn().get(90, TimeUnit.SECONDS);
+        }
+        View in = await("notes working after the sign-in elsewhere", v -> v.account().signedIn()
+                && row(v, "notes").state() == ServerState.READY);
+        assertThat(in.account().user()).contains("Alice Anders");
+
+        try (Connector logout = xaa.build()) {
+            assertThat(logout.signOut().revocation()).isEqualTo(SignOutResult.Revocation.REVOKED);
+        }
+        View out = await("signed out after the sign-out elsewhere", v -> !v.account().signedIn());
+        assertThat(row(out, "notes").stateText()).isEqualTo("Signed out");
+        await("the tray dropped its token (session watch)", v -> engine.connector().orElseThrow().cachedToken("notes").isEmpty()
+                && v.activity().stream().anyMatch(a -> a.text().startsWith("Signed out")));
     }
 
     @Test

@@ -176,7 +176,11 @@ class SharedSessionTest {
         assertThat(whoami(client)).contains("\"sub\":\"alice\"");
         assertThat(delta(before, audit()).get("token-exchange")).as("by the agent").isEqualTo(1);
 
-        ok(xaa("", "logout"));
+        Map<String, Long> beforeLogout = audit();
+        CommandRun logout = xaa("", "logout");
+        ok(logout);
+        assertThat(logout.out()).as("the agent revoked the session at the IdP").contains("signed out (the IdP ended the session)");
+        assertThat(delta(beforeLogout, audit()).get("revocation")).isEqualTo(1);
         assertThat(xaa("", "agent", "--status").out()).as("logout reached the agent").contains("not signed in");
         await(() -> {
             try {
@@ -186,6 +190,36 @@ class SharedSessionTest {
                 return e.getMessage().contains("xaa login");
             }
         }, "the bridge dropped its token when the agent signed out");
+    }
+
+    @Test
+    void aBridgeWithoutAnAgentRecoversWhenTheUserSignsInAndDropsItsTokenOnLogout() throws Exception {
+        xaa("", "logout");
+        CountDownLatch toolsChanged = new CountDownLatch(1);
+        McpSyncClient client = bridge(toolsChanged); // no agent: the bridge's own engine
+
+        assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())))
+                .hasMessageContaining("xaa login");
+
+        login("alice");
+        assertThat(toolsChanged.await(20, TimeUnit.SECONDS))
+                .as("list_changed once the bridge noticed the new session\n" + String.join("\n", bridgeLog)).isTrue();
+        assertThat(whoami(client)).contains("\"sub\":\"alice\"");
+
+        Map<String, Long> before = audit();
+        CommandRun logout = xaa("", "logout");
+        ok(logout);
+        assertThat(logout.out()).contains("signed out (the IdP ended the session)");
+        assertThat(delta(before, audit()).get("revocation")).isEqualTo(1);
+        await(() -> {
+            try {
+                client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+                return false;
+            } catch (RuntimeException e) {
+                return e.getMessage().contains("xaa login");
+            }
+        }, "the bridge dropped its token when another process signed out");
+        assertThat(String.join("\n", bridgeLog)).doesNotContain("eyJ");
     }
 
     // ---- processes ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.SignOutResult;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -176,10 +177,17 @@ public final class BrokerClient implements AutoCloseable {
         call(request("signInNeeded").put("server", server), requestTimeout);
     }
 
-    /** Signs the broker's session out ({@code xaa logout} while a broker runs): every client sees it. */
-    public void signOut() {
-        call(request("signOut"), requestTimeout);
+    /**
+     * Signs the broker's session out ({@code xaa logout} while a broker runs): every client sees it, and the
+     * broker revokes the refresh token at the IdP (RFC 7009). Waits for the broker's own HTTP timeout on top of
+     * the request timeout, since the revocation is a round trip to the IdP.
+     */
+    public SignOutResult signOut() {
+        return BrokerProtocol.signOutResult(call(request("signOut"), requestTimeout.plus(SIGN_OUT_EXTRA)));
     }
+
+    /** The broker's sign-out may include IdP discovery and the revocation request (10 s each by default). */
+    static final Duration SIGN_OUT_EXTRA = Duration.ofSeconds(25);
 
     /**
      * Another process changed the stored session ({@code xaa login}): the broker re-reads it, drops its tokens

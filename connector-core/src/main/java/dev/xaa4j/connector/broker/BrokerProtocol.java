@@ -9,12 +9,14 @@ import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,7 +32,8 @@ import java.util.Optional;
  * <p>Operations: {@code hello} → {@code {versions, pid}}; {@code token {server, scopes?}}; {@code invalidate
  * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
  * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
- * broker never opens a browser for a client); {@code signOut} (deletes the session, as {@code xaa logout});
+ * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
+ * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
  * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
  * like {@code status}); {@code subscribe} (events {@code signed_in}, {@code signed_out},
  * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
@@ -87,6 +90,28 @@ public final class BrokerProtocol {
             case "unknown_server" -> new UnknownServerException(message);
             default -> new BrokerException("the broker refused the request (" + code + "): " + message);
         };
+    }
+
+    static ObjectNode signOutResult(SignOutResult r) {
+        ObjectNode n = JSON.createObjectNode().put("revocation", r.revocation().name().toLowerCase(Locale.ROOT));
+        r.user().ifPresent(u -> n.put("user", u));
+        r.problem().ifPresent(p -> n.put("problem", p));
+        return n;
+    }
+
+    /** An answer of an older broker (empty result) reads as "signed out on this machine". */
+    static SignOutResult signOutResult(JsonNode n) {
+        SignOutResult.Revocation revocation;
+        try {
+            revocation = SignOutResult.Revocation.valueOf(n.path("revocation").asText("nothing_to_revoke").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException newer) {
+            revocation = SignOutResult.Revocation.NOTHING_TO_REVOKE;
+        }
+        Optional<String> problem = text(n, "problem");
+        if (revocation == SignOutResult.Revocation.FAILED && problem.isEmpty()) {
+            problem = Optional.of("the broker gave no reason");
+        }
+        return new SignOutResult(text(n, "user"), revocation, revocation == SignOutResult.Revocation.FAILED ? problem : Optional.empty());
     }
 
     static ObjectNode event(ConnectorEvent e) {

@@ -260,10 +260,8 @@ public final class BrokerServer implements AutoCloseable {
                         events.execute(() -> notifyHost(n));
                         send(result(id, BrokerProtocol.JSON.createObjectNode()));
                     }
-                    case "signOut" -> {
-                        connector.signOut(); // `xaa logout` while a broker runs: everyone is signed out at once
-                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
-                    }
+                    case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
+                            send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
                     case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
                     case "subscribe" -> {
                         subscribed = true;

@@ -11,7 +11,9 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -108,6 +110,60 @@ public final class SessionStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The session generation of (issuer, clientId): a counter every sign-in and sign-out on this machine
+     * advances ({@link #advanceGeneration}), kept next to the lock file so that every process can notice,
+     * with one small file read, that the session was replaced or ended elsewhere. 0 when never advanced or
+     * unreadable. Not secret.
+     */
+    public long generation(String issuer, String clientId) {
+        Path file = generationFile(issuer, clientId);
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (NoSuchFileException absent) {
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("cannot read the session generation {}: {}", file, e.toString());
+            return 0;
+        }
+    }
+
+    /**
+     * Advances the session generation of (issuer, clientId) and returns the new value. Call it holding
+     * {@link #withLock} (so two processes never write the same value). A failure to write is logged: other
+     * processes then notice the change only when they next read the session.
+     */
+    public long advanceGeneration(String issuer, String clientId) {
+        long next = generation(issuer, clientId) + 1;
+        Path file = generationFile(issuer, clientId);
+        Path tmp = null;
+        try {
+            createLockDir();
+            tmp = Files.createTempFile(lockDir, "generation", ".tmp");
+            Files.writeString(tmp, Long.toString(next), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            LOG.warn("Cannot record the session change in {} ({}); other xaa processes notice it only when they next"
+                    + " need the session.", file, e.toString());
+        }
+        return next;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a stray temporary file in the lock directory is harmless
+            }
+        }
+    }
+
+    private Path generationFile(String issuer, String clientId) {
+        return lockDir.resolve("idp-session-" + sha256Hex(issuer + "\n" + clientId).substring(0, 32) + ".generation");
     }
 
     /** The lock file of (issuer, clientId); visible for tests that take the lock from another process. */

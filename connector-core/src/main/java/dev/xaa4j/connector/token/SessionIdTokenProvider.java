@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,7 +18,9 @@ import java.util.function.UnaryOperator;
  * <p>Concurrency contract: refreshes are serialised per machine by {@link SessionAccess#withLock} (file lock
  * + in-process lock), and the session is re-read inside the lock: if another thread or process refreshed
  * meanwhile, its ID token is used and the refresh token is not spent again. This is what keeps rotating
- * refresh tokens from triggering family revocation when several processes share one session. The margin
+ * refresh tokens from triggering family revocation when several processes share one session. Sign-in and
+ * sign-out change the session under the same lock and advance the {@link SessionEpoch}; the in-memory copy of
+ * the session is tagged with the epoch it was read under and never used after a change. The margin
  * is lifetime-aware: {@code min(60 s, 25 % of the ID token's lifetime)}, at least 2 s.
  */
 public final class SessionIdTokenProvider implements IdTokenProvider {
@@ -26,7 +29,12 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     private final UnaryOperator<IdpSession> refresher;
     private final Clock clock;
     private final Duration margin;
-    private volatile IdpSession cached;
+    private final LongSupplier epoch;
+    private volatile Cached cached;
+
+    /** A session read under one {@link SessionEpoch epoch}; used only while the epoch is unchanged. */
+    private record Cached(long epoch, IdpSession session) {
+    }
 
     /**
      * @param refresher runs the IdP refresh for the given (freshly re-read) session and returns the new session,
@@ -34,6 +42,16 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
      */
     public SessionIdTokenProvider(SessionAccess sessions, UnaryOperator<IdpSession> refresher, Clock clock,
                                   Duration margin) {
+        this(sessions, refresher, clock, margin, () -> 0L);
+    }
+
+    /**
+     * @param epoch the session epoch ({@link SessionEpoch#current()}): read before the session is loaded, and a
+     *              cached session read under an older epoch is never used (a sign-out or sign-in meanwhile)
+     */
+    public SessionIdTokenProvider(SessionAccess sessions, UnaryOperator<IdpSession> refresher, Clock clock,
+                                  Duration margin, LongSupplier epoch) {
+        this.epoch = epoch;
         this.sessions = sessions;
         this.refresher = refresher;
         this.clock = clock;
@@ -42,10 +60,14 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
 
     @Override
     public String idToken() {
-        IdpSession s = cached;
-        if (s == null) {
+        long e = epoch.getAsLong();
+        Cached c = cached;
+        IdpSession s;
+        if (c != null && c.epoch() == e) {
+            s = c.session();
+        } else {
             s = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
-            cached = s;
+            cached = new Cached(e, s);
         }
         if (fresh(s)) {
             return s.idToken();
@@ -66,13 +88,14 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     private String refreshUnderLock(String rejected) {
         try {
             return sessions.withLock(() -> {
+                long e = epoch.getAsLong();
                 IdpSession current = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
                 if (fresh(current) && !current.idToken().equals(rejected)) {
-                    cached = current; // someone else refreshed while we waited for the lock
+                    cached = new Cached(e, current); // someone else refreshed while we waited for the lock
                     return current.idToken();
                 }
                 IdpSession next = refresher.apply(current);
-                cached = next;
+                cached = new Cached(e, next);
                 if (!fresh(next)) {
                     throw new SignInRequiredException("The IdP issued an ID token that expires too soon; sign in again");
                 }

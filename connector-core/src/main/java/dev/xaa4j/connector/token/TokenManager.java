@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -91,6 +92,7 @@ public final class TokenManager implements AutoCloseable {
     private final RenewalPolicy policy;
     private final Consumer<ConnectorEvent> events;
     private final Predicate<String> knownServer;
+    private final LongSupplier sessionEpoch;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
@@ -100,6 +102,17 @@ public final class TokenManager implements AutoCloseable {
 
     public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
                         Predicate<String> knownServer) {
+        this(fetcher, clock, policy, events, knownServer, () -> 0L);
+    }
+
+    /**
+     * @param sessionEpoch the IdP session epoch ({@link SessionEpoch#current()}): a fetch that ran while it changed
+     *                     (sign-in or sign-out meanwhile) is run again, and a failure recorded under an older epoch
+     *                     is not answered from memory
+     */
+    public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
+                        Predicate<String> knownServer, LongSupplier sessionEpoch) {
+        this.sessionEpoch = sessionEpoch;
         this.fetcher = fetcher;
         this.clock = clock;
         this.policy = policy;
@@ -145,7 +158,7 @@ public final class TokenManager implements AutoCloseable {
         long now = clock.millis();
         s.lastUsed = now;
         Failure f = s.failure;
-        if (f != null && now < f.until) {
+        if (f != null && now < f.until && f.epoch == sessionEpoch.getAsLong()) {
             return CompletableFuture.failedFuture(copy(f.error));
         }
         blocked.increment();
@@ -285,7 +298,7 @@ public final class TokenManager implements AutoCloseable {
                 return e.token;
             }
             Failure f = s.failure;
-            if (f != null && now < f.until) {
+            if (f != null && now < f.until && f.epoch == sessionEpoch.getAsLong()) {
                 throw copy(f.error);
             }
             blocked.increment();
@@ -347,7 +360,8 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private record Failure(ConnectorException error, long until) {
+    /** {@code epoch}: the session epoch the failure was found under; it is not answered from memory after a change. */
+    private record Failure(ConnectorException error, long until, long epoch) {
     }
 
     /** Per-server state. Written by the renewal in flight (one at a time) and by the admin methods above. */
@@ -366,6 +380,7 @@ public final class TokenManager implements AutoCloseable {
         long version; // guarded by this: bumped by every change a renewal in flight must not overwrite
         int transientFailures; // written only by the renewal in flight
         long roundVersion; // written only by the renewal in flight: the version its current fetch started from
+        long roundEpoch; // written only by the renewal in flight: the session epoch its current fetch started from
         final AtomicReference<CompletableFuture<Entry>> inflight = new AtomicReference<>();
 
         Slot(String server) {
@@ -403,16 +418,16 @@ public final class TokenManager implements AutoCloseable {
                 ConnectorException error = asConnectorException(t);
                 boolean stale;
                 synchronized (this) {
-                    stale = version != roundVersion;
+                    stale = version != roundVersion || sessionEpoch.getAsLong() != roundEpoch;
                 }
                 if (stale && !rerun && slots.get(server) == this) {
-                    // Failed for a state that changed meanwhile (sign-in, step-up, invalidation): the callers
-                    // joined for the current state, so try once more for it instead of recording a stale failure.
+                    // Failed for a state that changed meanwhile (sign-in or sign-out, step-up, invalidation): the
+                    // callers joined for the current state, so try once more for it instead of recording a stale failure.
                     LOG.debug("renewal for {} failed for a state that has changed ({}); trying again", server, error.toString());
                     run(mine, true);
                     return;
                 }
-                onFailure(mine, error);
+                onFailure(mine, error, roundEpoch);
                 return;
             }
             renewals.increment();
@@ -435,19 +450,22 @@ public final class TokenManager implements AutoCloseable {
                 long started;
                 Set<String> scopes;
                 Set<String> challenged;
+                long epoch;
                 synchronized (this) {
                     started = version;
                     scopes = extraScopes;
                     challenged = stepUpScopes;
+                    epoch = sessionEpoch.getAsLong();
                 }
                 roundVersion = started;
+                roundEpoch = epoch;
                 Entry fresh = entryFor(fetcher.fetch(server, scopes, challenged));
                 if (slots.get(server) != this) {
                     throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
                             + server + "' was being fetched; sign in and try again");
                 }
                 synchronized (this) {
-                    if (version == started) {
+                    if (version == started && sessionEpoch.getAsLong() == epoch) {
                         entry = fresh;
                         stepUpScopes = Set.of(); // granted (or the IdP would have refused them)
                         failure = null;
@@ -462,7 +480,7 @@ public final class TokenManager implements AutoCloseable {
                     throw new UpstreamUnavailableException("The scopes or token of '" + server
                             + "' kept changing while a token was being fetched; try again");
                 }
-                LOG.debug("discarding a token for {} fetched before a step-up or invalidation; fetching again", server);
+                LOG.debug("discarding a token for {} fetched before a step-up, invalidation, sign-in or sign-out; fetching again", server);
             }
         }
 
@@ -475,7 +493,7 @@ public final class TokenManager implements AutoCloseable {
             return new Entry(f.token(), f.key(), expiresAt, expiresAt - policy.minRemainingMillis(lifetime), renewAt);
         }
 
-        private void onFailure(CompletableFuture<Entry> mine, ConnectorException error) {
+        private void onFailure(CompletableFuture<Entry> mine, ConnectorException error, long epoch) {
             if (slots.get(server) != this) {
                 finish(mine, error); // signed out or reloaded meanwhile: this slot's state is gone
                 return;
@@ -503,13 +521,13 @@ public final class TokenManager implements AutoCloseable {
                 finish(mine, error);
             } else if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
                 entry = null;
-                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.DENIED;
                 emit(new ConnectorEvent.AccessRevoked(at, server, error.getMessage()));
                 finish(mine, error);
             } else if (error instanceof SignInRequiredException) {
-                failure = new Failure(error, Long.MAX_VALUE);
+                failure = new Failure(error, Long.MAX_VALUE, epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.SIGN_IN_REQUIRED;
                 emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
@@ -525,7 +543,7 @@ public final class TokenManager implements AutoCloseable {
                 } else {
                     // Nothing valid left: fail callers for a short while, then let the next caller retry.
                     long hold = Math.min(backoff, policy.backoffMin().toMillis());
-                    failure = new Failure(error, now + hold);
+                    failure = new Failure(error, now + hold, epoch);
                     nextAttemptAt = now + hold;
                     state = ServerState.FAILED;
                 }
@@ -535,7 +553,7 @@ public final class TokenManager implements AutoCloseable {
                     schedule(retryIn);
                 }
             } else {
-                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis());
+                failure = new Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
                 nextAttemptAt = now + policy.deniedRetryAfter().toMillis();
                 state = stillValid ? ServerState.DEGRADED : ServerState.FAILED;
                 emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));

@@ -11,6 +11,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.store.MemoryCredentialStore;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
@@ -138,6 +139,21 @@ class BrokerTest {
             }
             assertThat(notifications).extracting(SignInNeeded::server).containsExactly("notes");
             assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
+        }
+    }
+
+    @Test
+    void signOutThroughTheBrokerRevokesAtTheIdpAndAnswersWhatHappened() throws Exception {
+        try (Connector connector = connector("alice");
+             BrokerServer server = BrokerServer.builder(connector).socket(socket()).start();
+             BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+            SignOutResult result = client.signOut();
+
+            assertThat(result.revocation()).isEqualTo(SignOutResult.Revocation.REVOKED);
+            assertThat(result.user()).contains("alice");
+            assertThat(result.describe()).isEqualTo("signed out (the IdP ended the session)");
+            assertThat(connector.status().signedIn()).isFalse();
+            assertThat(Files.readString(issuer.auditFile())).contains("\"event\":\"revocation\",\"user\":\"alice\"");
         }
     }
 

@@ -88,6 +88,20 @@ class SessionStoreTest {
     }
 
     @Test
+    void theSessionGenerationAdvancedByOneProcessIsSeenByAnother() {
+        Path locks = tmp.resolve("generation-locks");
+        SessionStore mine = new SessionStore(new MemoryCredentialStore(), locks);
+        SessionStore other = new SessionStore(new MemoryCredentialStore(), locks);
+        assertThat(other.generation("https://idp.example", "xaa")).isZero();
+
+        assertThat(mine.advanceGeneration("https://idp.example", "xaa")).isEqualTo(1);
+        assertThat(mine.advanceGeneration("https://idp.example", "xaa")).isEqualTo(2);
+
+        assertThat(other.generation("https://idp.example", "xaa")).isEqualTo(2);
+        assertThat(other.generation("https://idp.example", "another-client")).as("per (issuer, client id)").isZero();
+    }
+
+    @Test
     void withLockIsReentrantInOneThread() throws Exception {
         SessionStore sessions = new SessionStore(new MemoryCredentialStore(), tmp);
         String r = sessions.withLock(ISSUER, CLIENT, () -> sessions.withLock(ISSUER, CLIENT, () -> "inner"));

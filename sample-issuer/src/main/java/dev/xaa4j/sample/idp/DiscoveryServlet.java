@@ -18,7 +18,8 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * {@code GET /.well-known/openid-configuration} (OIDC Discovery 1.0 §3, RFC 8414 §2): the endpoints, PKCE S256
+ * {@code GET /.well-known/openid-configuration} (OIDC Discovery 1.0 §3, RFC 8414 §2): the endpoints (with the
+ * RFC 7009 {@code revocation_endpoint}), PKCE S256
  * only, the three client authentication methods, RFC 9207 {@code iss} support, token exchange in
  * {@code grant_types_supported} and {@code identity_chaining_requested_token_types_supported} listing the
  * id-jag token type (PROTOCOL.md §3.2 "Metadata", §6 step 9).
@@ -32,6 +33,9 @@ final class DiscoveryServlet extends HttpServlet {
                 List.of(SubjectType.PUBLIC), jwksUri);
         m.setAuthorizationEndpointURI(URI.create(issuer + IdentityProvider.AUTHORIZE_PATH));
         m.setTokenEndpointURI(URI.create(issuer + IdentityProvider.TOKEN_PATH));
+        m.setRevocationEndpointURI(URI.create(issuer + IdentityProvider.REVOCATION_PATH));
+        m.setRevocationEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT));
         m.setResponseTypes(List.of(ResponseType.CODE));
         m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.TOKEN_EXCHANGE));
         m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));

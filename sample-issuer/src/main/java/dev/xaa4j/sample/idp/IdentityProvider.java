@@ -19,13 +19,15 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 /**
  * The sample enterprise IdP (OpenID Provider) of issue 2 item 5: OIDC discovery, JWKS, the authorization
  * endpoint with a login form (code flow + PKCE S256), and the token endpoint for authorization codes,
- * rotating refresh tokens and token exchange to ID-JAGs (PROTOCOL.md §1 steps 1–2, §3.2), plus the loopback
+ * rotating refresh tokens and token exchange to ID-JAGs (PROTOCOL.md §1 steps 1–2, §3.2), RFC 7009 revocation
+ * of refresh tokens, plus the loopback
  * admin API. This class only wires the parts; each endpoint and grant is its own class.
  */
 public final class IdentityProvider {
 
     static final String AUTHORIZE_PATH = "/authorize";
     static final String TOKEN_PATH = "/token";
+    static final String REVOCATION_PATH = "/revoke";
     static final String JWKS_PATH = "/jwks";
     static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
 
@@ -34,6 +36,7 @@ public final class IdentityProvider {
     private final DiscoveryServlet discovery;
     private final AuthorizeServlet authorize;
     private final TokenServlet token;
+    private final RevocationServlet revocation;
     private final AdminServlet admin;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
@@ -55,7 +58,9 @@ public final class IdentityProvider {
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
                         new AudienceResourcePairs(asIssuer, resourcesByName),
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
-        this.token = new TokenServlet(clientAuthenticator(issuer, policy.policy()), policy.policy(), handlers, audit);
+        ClientAuthenticator clients = clientAuthenticator(issuer, policy.policy());
+        this.token = new TokenServlet(clients, policy.policy(), handlers, audit);
+        this.revocation = new RevocationServlet(clients, policy.policy(), refreshTokens, audit);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit);
     }
 
@@ -77,6 +82,7 @@ public final class IdentityProvider {
         context.addServlet(new ServletHolder(discovery), DISCOVERY_PATH);
         context.addServlet(new ServletHolder(authorize), AUTHORIZE_PATH);
         context.addServlet(new ServletHolder(token), TOKEN_PATH);
+        context.addServlet(new ServletHolder(revocation), REVOCATION_PATH);
         context.addServlet(new ServletHolder(admin), "/admin/*");
     }
 }

@@ -101,6 +101,27 @@ final class RefreshTokenFamilies {
         return f.session;
     }
 
+    /**
+     * RFC 7009 §2.1 revocation of {@code token} presented by {@code clientId}: revokes its whole family (the
+     * refresh token and every rotated descendant), whatever the state of the presented token (used, expired).
+     *
+     * @return the revoked family's session, or empty when the token is unknown (RFC 7009 §2.2: the caller
+     *         answers 200 all the same)
+     * @throws GrantRejected {@code invalid_grant} when the token was issued to another client (RFC 7009 §2.1)
+     */
+    java.util.Optional<Session> revoke(String token, String clientId) throws GrantRejected {
+        Entry e = tokens.get(Secrets.digest(token));
+        Family f = e == null ? null : families.get(e.familyId);
+        if (f == null) {
+            return java.util.Optional.empty();
+        }
+        if (!f.session.clientId().equals(clientId)) {
+            throw invalidGrant("refresh token was issued to another client");
+        }
+        f.revoked = true;
+        return java.util.Optional.of(f.session);
+    }
+
     /** Revokes a whole family (e.g. when the authorization code that started it is reused). */
     void revokeFamily(String familyId) {
         Family f = families.get(familyId);

@@ -248,6 +248,16 @@ final class IdpTestClient {
         return postForm(tokenEndpoint(), form, auth);
     }
 
+    /** RFC 7009 §2.1 revocation request for {@code token} at the advertised {@code revocation_endpoint}. */
+    HttpResponse<String> revoke(String token, String tokenTypeHint, ClientAuth auth) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", token);
+        if (tokenTypeHint != null) {
+            form.put("token_type_hint", tokenTypeHint);
+        }
+        return postForm(URI.create(issuer + "/revoke"), form, auth);
+    }
+
     HttpResponse<String> refresh(String refreshToken, ClientAuth auth) {
         return postForm(tokenEndpoint(), Map.of("grant_type", "refresh_token", "refresh_token", refreshToken), auth);
     }

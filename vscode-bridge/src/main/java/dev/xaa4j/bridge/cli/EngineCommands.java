@@ -11,6 +11,7 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.connector.broker.BrokerException;
 import dev.xaa4j.connector.broker.BrokerNotRunningException;
@@ -112,23 +113,42 @@ final class EngineCommands {
         }
     }
 
-    @Command(name = "logout", mixinStandardHelpOptions = true, description = "Sign out: forget the IdP session and every token.")
+    @Command(name = "logout", mixinStandardHelpOptions = true,
+            description = "Sign out: end the session at the IdP (RFC 7009 revocation, when it offers it) and forget it and every token here.")
     static final class Logout implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            broker().ifPresent(b -> {
-                try (b) {
-                    b.signOut(); // every bridge using the agent is signed out with it
-                }
-            });
-            if (setUp()) { // with no IdP there is no session of our own to forget
-                try (Connector c = engine(Optional.empty())) {
-                    c.signOut();
+            SignOutResult result = null;
+            Optional<BrokerClient> broker = broker();
+            if (broker.isPresent()) {
+                try (BrokerClient b = broker.get()) {
+                    result = b.signOut(); // every bridge using the agent is signed out with it
+                } catch (BrokerException e) {
+                    System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
                 }
             }
-            spec.commandLine().getOut().println("signed out");
+            if (!setUp()) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
+                if (result == null) {
+                    result = new SignOutResult(Optional.empty(), SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
+                }
+            } else if (result == null) {
+                try (Connector c = engine(Optional.empty())) {
+                    result = c.signOut();
+                }
+            } else {
+                try (Connector c = engine(Optional.empty())) {
+                    if (c.status().signedIn()) { // the agent serves another IdP than the configured one
+                        result = c.signOut();
+                    }
+                }
+            }
+            if (result.warning()) {
+                System.err.println("xaa: warning: " + result.describe());
+            } else {
+                spec.commandLine().getOut().println(result.describe());
+            }
             return XaaCommand.OK;
         }
     }

@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * {@link ConnectorAuth} created on first use, on the bridge's connect thread: building the engine reads the
  * OS keyring, which can take a while (or fail) and must never delay the answer to {@code initialize}. A
- * failure to build (no IdP configured, no keyring) is remembered and reported on every call.
+ * failure to build (no IdP configured yet, no keyring) is reported on every call and the build is tried
+ * again at most every {@link #RETRY_BUILD}, so a bridge started before {@code xaa idp} and {@code xaa login}
+ * works as soon as they have run, without a restart.
  */
 public final class EngineAuth implements UpstreamAuth {
 
@@ -21,6 +23,10 @@ public final class EngineAuth implements UpstreamAuth {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile ConnectorAuth delegate;
     private volatile BridgeException broken;
+    private long retryAtNanos; // guarded by this
+
+    /** How long a failed build is answered from memory before it is tried again. */
+    static final java.time.Duration RETRY_BUILD = java.time.Duration.ofSeconds(2);
 
     public EngineAuth(Supplier<Connector> factory, boolean interactive) {
         this.factory = factory;
@@ -34,23 +40,28 @@ public final class EngineAuth implements UpstreamAuth {
         }
         synchronized (this) {
             if (delegate == null) {
-                if (broken != null) {
+                if (broken != null && System.nanoTime() - retryAtNanos < 0) {
                     throw broken;
                 }
                 try {
                     ConnectorAuth created = new ConnectorAuth(factory.get(), interactive);
                     listeners.forEach(created::onChange);
                     delegate = created;
+                    broken = null;
                 } catch (BridgeException e) {
-                    broken = e;
-                    throw e;
+                    throw failed(e);
                 } catch (RuntimeException e) {
-                    broken = new BridgeException(Reason.INTERNAL, "cannot start the xaa engine: " + e.getMessage(), e);
-                    throw broken;
+                    throw failed(new BridgeException(Reason.INTERNAL, "cannot start the xaa engine: " + e.getMessage(), e));
                 }
             }
             return delegate;
         }
+    }
+
+    private BridgeException failed(BridgeException e) {
+        broken = e;
+        retryAtNanos = System.nanoTime() + RETRY_BUILD.toNanos();
+        return e;
     }
 
     @Override

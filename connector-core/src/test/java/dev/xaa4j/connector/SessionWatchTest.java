@@ -1,0 +1,75 @@
+package dev.xaa4j.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8 item 2c: a connector that found no session (a bridge without an agent answering "run `xaa login`")
+ * notices a sign-in by another process within seconds, and a sign-out too. Two connectors sharing one
+ * credential store and one state directory stand for two processes (the bridge's engine and {@code xaa login}).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SessionWatchTest {
+
+    @TempDir
+    static Path issuerState;
+    static SampleIssuer issuer;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        issuer.close();
+    }
+
+    @Test
+    void aSignInByAnotherProcessClearsSignInRequiredWithinSeconds() throws Exception {
+        MemoryCredentialStore keyring = new MemoryCredentialStore();
+        List<ConnectorEvent> bridgeEvents = new CopyOnWriteArrayList<>();
+        Connector.Builder bridgeBuilder = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), keyring,
+                tmp.resolve("state")).journal(false).listener(bridgeEvents::add);
+        Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(SampleIssuerFixture.connector(
+                issuer.idpIssuer(), issuer.servers(), keyring, tmp.resolve("state")).journal(false), tmp, "alice");
+        try (Connector bridge = bridgeBuilder.build()) {
+            assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+
+            try (Connector login = loginBuilder.build()) {
+                login.signIn().get(90, TimeUnit.SECONDS);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> !bridge.token("notes").value().isBlank());
+            assertThat(bridgeEvents).anyMatch(e -> e instanceof ConnectorEvent.SignedIn s && s.user().equals("alice"));
+            assertThat(bridge.status().servers().get("notes").state()).isEqualTo(ServerState.READY);
+
+            try (Connector logout = loginBuilder.build()) {
+                logout.signOut();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bridgeEvents.stream()
+                    .anyMatch(e -> e instanceof ConnectorEvent.SignedOut));
+            assertThatThrownBy(() -> bridge.token("notes")).as("tokens of the ended session are dropped")
+                    .isInstanceOf(SignInRequiredException.class);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.xaa4j.sample.idp;
+
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
+import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
+import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.Http;
+import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code POST /revoke} (RFC 7009 §2): token revocation at the IdP. The request is parsed with Nimbus and the
+ * client authenticated as at the token endpoint (every client of the sample IdP is confidential); unauthenticated
+ * → {@code invalid_client} (401). A refresh token revokes its whole family (§2.1: "the authorization server
+ * SHOULD also invalidate ... related tokens"), so its rotated descendants stop working too. An unknown token,
+ * or one of another type (the IdP's ID tokens are not revocable), answers 200 (§2.2); a refresh token of another
+ * client answers {@code invalid_grant}. Every decision is audit-logged as {@code revocation}.
+ */
+final class RevocationServlet extends HttpServlet {
+
+    private final ClientAuthenticator authenticator;
+    private final Policy policy;
+    private final RefreshTokenFamilies refreshTokens;
+    private final AuditLog audit;
+
+    RevocationServlet(ClientAuthenticator authenticator, Policy policy, RefreshTokenFamilies refreshTokens,
+                      AuditLog audit) {
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.refreshTokens = refreshTokens;
+        this.audit = audit;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        TokenRevocationRequest request;
+        try {
+            request = TokenRevocationRequest.parse(JakartaServletUtils.createHTTPRequest(req));
+        } catch (ParseException e) {
+            var error = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
+            Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
+            return;
+        }
+        String clientId;
+        try {
+            if (request.getClientAuthentication() == null) {
+                throw new InvalidClientException("client authentication is required (client_secret_basic, "
+                        + "client_secret_post or private_key_jwt)");
+            }
+            clientId = authenticator.authenticate(request.getClientAuthentication());
+            policy.idpClient(clientId).orElseThrow(() -> new InvalidClientException("unknown client"));
+        } catch (InvalidClientException e) {
+            String claimed = request.getClientAuthentication() != null
+                    ? request.getClientAuthentication().getClientID().getValue()
+                    : request.getClientID() == null ? null : request.getClientID().getValue();
+            audit.record("revocation", null, claimed, null, null, null, null, "deny",
+                    "client authentication failed: " + e.getMessage());
+            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            return;
+        }
+        Optional<RefreshTokenFamilies.Session> revoked;
+        try {
+            revoked = refreshTokens.revoke(request.getToken().getValue(), clientId);
+        } catch (GrantRejected e) {
+            audit.record("revocation", null, clientId, null, null, null, null, "deny", e.description());
+            Http.tokenError(resp, e.error(), e.description());
+            return;
+        }
+        audit.record("revocation", revoked.map(RefreshTokenFamilies.Session::username).orElse(null), clientId,
+                null, null, null, null, "allow",
+                revoked.isPresent() ? "refresh-token family revoked" : "unknown token (nothing to revoke)");
+        resp.setStatus(200);
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(0);
+    }
+}
