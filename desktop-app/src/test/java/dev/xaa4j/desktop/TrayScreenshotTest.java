@@ -204,7 +204,7 @@ class TrayScreenshotTest {
     /** {@code java -cp <test classpath> dev.xaa4j.desktop.DesktopLauncher} with the display, BROWSER and secrets on stdin. */
     private Process launch(X11Session x, Path config, Path browser, Path stateHome) throws Exception {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dprism.order=sw",
+                "-cp", System.getProperty("java.class.path"), "-Dprism.order=sw", "-Duser.home=" + System.getProperty("user.home"),
                 DesktopLauncher.class.getName(), "--config", config.toString(), "--memory-session", "--client-secrets-stdin"));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("app.log").toFile());
@@ -213,7 +213,7 @@ class TrayScreenshotTest {
         pb.environment().put("XDG_STATE_HOME", stateHome.toString());
         pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config-home").toString());
         pb.environment().put("XAA_RUNTIME_DIR", runtimeDir().toString()); // the broker socket, private to this test
-        Process p = pb.start();
+        Process p = Processes.start(pb);
         try (OutputStream in = p.getOutputStream()) {
             in.write((SampleIssuerFixture.IDP_CLIENT + "=" + SampleIssuerFixture.IDP_SECRET + "\n"
                     + SampleIssuerFixture.AS_CLIENT + "=" + SampleIssuerFixture.AS_SECRET + "\n").getBytes(StandardCharsets.UTF_8));

@@ -59,8 +59,8 @@ final class X11Session implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             Path log = Files.createTempFile("xvfb", ".log");
-            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-                    "-nolisten", "tcp").redirectError(log.toFile()).start();
+            Process p = Processes.start(new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
+                    "-nolisten", "tcp").redirectError(log.toFile()));
             // Xvfb writes the display number once it accepts connections; read it with a deadline
             CompletableFuture<String> number = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -116,7 +116,7 @@ final class X11Session implements AutoCloseable {
                 "--height", "32", "--transparent", "false")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("DISPLAY", display);
-        trayer = pb.start(); // stopped in close()
+        trayer = Processes.start(pb); // stopped in close()
         await("trayer maps its panel (" + describe() + ")").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100)).until(() -> trayPanel() != null);
     }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,34 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class Processes {
 
+    /** Every process started through {@link #start}, destroyed (with descendants) by {@link #reapAll}. */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Processes::reapAll, "test-process-reaper"));
+    }
+
     private Processes() {
+    }
+
+    /**
+     * Starts {@code pb} and remembers the process: whatever happens to the test (an assertion, a timeout that
+     * abandons its thread), it is destroyed with its descendants after the test class ({@link ProcessReaper}) or,
+     * at the latest, when the test JVM exits.
+     */
+    public static Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        STARTED.add(p);
+        p.onExit().thenRun(() -> STARTED.remove(p));
+        return p;
+    }
+
+    /** Destroys every process started through {@link #start} that still runs, and its descendants. */
+    public static void reapAll() {
+        for (Process p : List.copyOf(STARTED)) {
+            destroyTree(p);
+            STARTED.remove(p);
+        }
     }
 
     /** A finished process: exit code, stdout, stderr (empty when stderr was merged into stdout). */
@@ -39,23 +67,38 @@ public final class Processes {
      * (the process and its descendants are destroyed first).
      */
     public static Result run(ProcessBuilder pb, String stdin, Duration timeout) throws IOException {
-        Process p = pb.start();
+        Process p = start(pb);
         try {
             CompletableFuture<String> out = drain(p.getInputStream(), "stdout");
             CompletableFuture<String> err = pb.redirectErrorStream()
                     ? CompletableFuture.completedFuture("") : drain(p.getErrorStream(), "stderr");
             feed(p.getOutputStream(), stdin);
-            try {
-                await().alias(String.join(" ", pb.command()) + " exits").atMost(timeout)
-                        .pollInterval(Duration.ofMillis(50)).until(() -> !p.isAlive());
-            } catch (ConditionTimeoutException e) {
-                destroyTree(p);
-                throw new AssertionError("did not exit within " + timeout + ": " + String.join(" ", pb.command())
-                        + "\n" + partial(out) + partial(err), e);
-            }
+            awaitExit(p, timeout, String.join(" ", pb.command()), () -> partial(out) + partial(err));
             return new Result(p.exitValue(), join(out), join(err));
         } finally {
             destroyTree(p);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code p} to exit; else destroys it with its descendants and throws an
+     * AssertionError naming {@code what} and carrying {@code output} (read at that moment).
+     */
+    public static void awaitExit(Process p, Duration timeout, String what, java.util.function.Supplier<String> output) {
+        try {
+            await().alias(what + " exits").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> !p.isAlive());
+        } catch (ConditionTimeoutException e) {
+            destroyTree(p);
+            throw new AssertionError("did not exit within " + timeout + ": " + what + "\n" + output.get(), e);
+        }
+    }
+
+    /** What a drained stream has produced so far, for failure messages (waits at most 2 s for the rest). */
+    public static String partial(CompletableFuture<String> f) {
+        try {
+            return f.isDone() ? f.get() : f.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "(output not available: " + e + ")";
         }
     }
 
@@ -101,21 +144,22 @@ public final class Processes {
         }
     }
 
-    /** Ends {@code p} politely (SIGTERM) and waits for it; forcibly, with its descendants, if it lingers. */
+    /** Ends {@code p} politely (SIGTERM) and waits for it; forcibly if it lingers; its descendants forcibly either way. */
     public static void stop(Process p) {
         if (p == null) {
             return;
         }
+        List<ProcessHandle> descendants = p.descendants().toList(); // before p exits and they are reparented
         p.destroy();
         try {
-            if (p.waitFor(10, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                return;
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            descendants.forEach(ProcessHandle::destroyForcibly);
         }
-        destroyTree(p);
     }
 
     private static String join(CompletableFuture<String> f) {
@@ -129,14 +173,6 @@ public final class Processes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static String partial(CompletableFuture<String> f) {
-        try {
-            return f.isDone() ? f.get() : f.get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return "(output not available: " + e + ")";
         }
     }
 }

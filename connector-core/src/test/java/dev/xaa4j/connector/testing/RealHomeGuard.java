@@ -48,7 +48,8 @@ public final class RealHomeGuard implements BeforeAllCallback, AfterAllCallback 
         List<String> changes = changes(before, snapshot(watched()));
         if (!changes.isEmpty()) {
             throw new AssertionError(context.getRequiredTestClass().getSimpleName() + " wrote under the real home ("
-                    + realHome() + "); tests must use a throwaway HOME, -Duser.home and XDG_* directories: " + changes);
+                    + realHome() + ") while it ran (unless another program on this machine wrote there meanwhile); "
+                    + "tests must use a throwaway HOME, -Duser.home and XDG_* directories: " + changes);
         }
     }
 

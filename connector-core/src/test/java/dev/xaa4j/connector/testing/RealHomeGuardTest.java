@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,30 @@ class RealHomeGuardTest {
                 .anySatisfy(c -> assertThat(c).startsWith("changed " + journal))
                 .anySatisfy(c -> assertThat(c).startsWith("added " + home.resolve(".cache/xaa4j")))
                 .anySatisfy(c -> assertThat(c).startsWith("added " + home.resolve(".cache/xaa4j/initialize")));
+    }
+
+    @Test
+    void theCiGuardFailsACommandThatWritesUnderTheHomeAndPassesOneThatDoesNot() throws Exception {
+        Path guard = Path.of("..", ".ci", "home-guard").toAbsolutePath().normalize();
+        Processes.Result clean = Processes.run(guardedBy(guard, "true"), "", Duration.ofSeconds(30));
+        assertThat(clean.exit()).as(clean.output()).isZero();
+
+        Processes.Result leak = Processes.run(guardedBy(guard, "mkdir -p \"$HOME/.local/state/xaa4j\" && echo x >> \"$HOME/.local/state/xaa4j/activity.jsonl\""),
+                "", Duration.ofSeconds(30));
+        assertThat(leak.exit()).as(leak.output()).isEqualTo(1);
+        assertThat(leak.err()).contains("wrote under the real home (" + home + ")")
+                .contains(home.resolve(".local/state/xaa4j/activity.jsonl").toString());
+
+        Processes.Result failing = Processes.run(guardedBy(guard, "exit 7"), "", Duration.ofSeconds(30));
+        assertThat(failing.exit()).as("the command's own failure is kept").isEqualTo(7);
+    }
+
+    private ProcessBuilder guardedBy(Path guard, String script) {
+        ProcessBuilder pb = new ProcessBuilder(guard.toString(), "bash", "-c", script);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("XAA_REAL_HOME");
+        pb.environment().remove("XDG_RUNTIME_DIR");
+        return pb;
     }
 
     @Test

@@ -3,34 +3,42 @@ package dev.xaa4j.bridge.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.xaa4j.connector.testing.Processes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue acceptance 6: the README's demo, headless, end to end. Runs {@link DemoMain} in a child JVM (the
  * sample issuer, {@code xaa} commands and bridges are its own children) with the real OS keyring, so only
  * inside {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}), as CI runs it.
  */
+@Timeout(420)
 class DemoTest {
 
     @Test
     void theDemoSignsInCallsToolsThroughTheBridgeShowsBobsRefusalAndTheAuditLog() throws Exception {
         assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), DemoMain.class.getName())
+                "-XX:+UseSerialGC", "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"), DemoMain.class.getName())
                 .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        CompletableFuture<String> out = read(p.getInputStream());
-        CompletableFuture<String> err = read(p.getErrorStream());
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("the demo finishes").isTrue();
-        String stdout = out.get(10, TimeUnit.SECONDS);
-        String stderr = err.get(10, TimeUnit.SECONDS);
+        String stdout;
+        String stderr;
+        try {
+            CompletableFuture<String> out = Processes.drain(p.getInputStream(), "demo-stdout");
+            CompletableFuture<String> err = Processes.drain(p.getErrorStream(), "demo-stderr");
+            p.getOutputStream().close();
+            Processes.awaitExit(p, Duration.ofSeconds(300), "the demo", () -> Processes.partial(out) + Processes.partial(err));
+            stdout = out.get(10, TimeUnit.SECONDS);
+            stderr = err.get(10, TimeUnit.SECONDS);
+        } finally {
+            Processes.destroyTree(p);
+        }
 
         assertThat(p.exitValue()).as(stdout + stderr).isZero();
         assertThat(stdout).contains("signed in as alice", "signed in as bob");
@@ -55,19 +63,5 @@ class DemoTest {
         assertThat(config.find()).isTrue();
         assertThat(Path.of(config.group(1))).as("the temporary directory is removed").doesNotExist();
         assertThat(p.descendants().filter(ProcessHandle::isAlive)).as("no child process left").isEmpty();
-    }
-
-    private static CompletableFuture<String> read(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        }, "demo-test-pipe");
-        t.setDaemon(true);
-        t.start();
-        return f;
     }
 }
