@@ -68,6 +68,24 @@ class StaleDisplayProcessTest {
     }
 
     @Test
+    void checkDisplayExitsZeroAndSaysNothingOnADisplayThatOpens() throws Exception {
+        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
+            System.err.println("StaleDisplayProcessTest: the real-display case skipped on request (-Dxaa4j.desktop.x11=skip)");
+            return;
+        }
+        assertThat(X11Session.missingTools()).as("Xvfb and the X tools (Debian: xvfb trayer xdotool x11-utils imagemagick)").isEmpty();
+        try (X11Session x = X11Session.start(640, 480)) {
+            ProcessBuilder pb = ChildJvm.builder(List.of(), x.env(), DesktopLauncher.class, "--check-display");
+            pb.environment().remove("WAYLAND_DISPLAY");
+
+            Processes.Result r = Processes.run(pb, "", Duration.ofSeconds(60));
+
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.out()).as("no JavaFX warning either").isBlank();
+        }
+    }
+
+    @Test
     void theDemoFallsBackToTheTerminalDemoAndSaysSoInOneLine() throws Exception {
         Path tree = demoTree();
         String display = deadDisplay();
