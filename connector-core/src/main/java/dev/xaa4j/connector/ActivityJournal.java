@@ -2,6 +2,7 @@ package dev.xaa4j.connector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.config.ConfigPaths;
 import dev.xaa4j.connector.grant.Redaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -38,21 +38,12 @@ public final class ActivityJournal implements ConnectorListener {
     }
 
     /**
-     * The per-user state directory: {@code $XDG_STATE_HOME/xaa4j} (else {@code ~/.local/state/xaa4j}) on
-     * Linux, {@code ~/Library/Application Support/xaa4j} on macOS, {@code %LOCALAPPDATA%\xaa4j} on Windows.
+     * The per-user state directory: {@code $XDG_STATE_HOME/xaa4j} (else {@code ~/.local/state/xaa4j}, the home
+     * being {@code $HOME}) on Linux, {@code ~/Library/Application Support/xaa4j} on macOS,
+     * {@code %LOCALAPPDATA%\xaa4j} on Windows ({@link ConfigPaths#stateDir()}).
      */
     public static Path defaultStateDir() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String home = System.getProperty("user.home");
-        if (os.contains("win")) {
-            String local = System.getenv("LOCALAPPDATA");
-            return Path.of(local != null ? local : home, "xaa4j");
-        }
-        if (os.contains("mac")) {
-            return Path.of(home, "Library", "Application Support", "xaa4j");
-        }
-        String xdg = System.getenv("XDG_STATE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".local", "state")).resolve("xaa4j");
+        return ConfigPaths.stateDir();
     }
 
     @Override

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import dev.xaa4j.connector.store.SessionStore;
 import dev.xaa4j.connector.testing.ChildJvm;
+import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,16 +58,21 @@ class CrossProcessTest {
                         .refreshToken().orElseThrow();
 
                 List<Process> workers = new ArrayList<>();
+                List<CompletableFuture<String>> outputs = new ArrayList<>();
                 for (int i = 0; i < WORKERS; i++) {
-                    workers.add(ChildJvm.builder(List.of(), Map.of(), CrossProcessWorker.class,
+                    Process p = Processes.start(ChildJvm.builder(List.of(), Map.of(), CrossProcessWorker.class,
                             issuer.idpIssuer().toString(), issuer.server("notes").toString(), service,
-                            stateDir.toString(), Integer.toString(SECONDS)).start());
+                            stateDir.toString(), Integer.toString(SECONDS)));
+                    p.getOutputStream().close();
+                    workers.add(p);
+                    outputs.add(Processes.drain(p.getInputStream(), "worker-" + i)); // all drained at once
                 }
                 List<String> results = new ArrayList<>();
-                for (Process p : workers) {
-                    p.getOutputStream().close();
-                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertThat(p.waitFor(SECONDS + 60L, TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < WORKERS; i++) {
+                    Process p = workers.get(i);
+                    CompletableFuture<String> output = outputs.get(i);
+                    Processes.awaitExit(p, Duration.ofSeconds(SECONDS + 240L), "worker " + i, () -> Processes.partial(output));
+                    String out = output.get(10, TimeUnit.SECONDS);
                     assertThat(p.exitValue()).as(out).isZero();
                     assertThat(out).doesNotContain("eyJ");
                     results.add(out.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElse(out));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.config.ClientInstaller;
 import dev.xaa4j.connector.config.ClientInstaller.Client;
+import dev.xaa4j.connector.config.ConfigPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class AiClients {
         if (launcher == null) {
             launcher = onPath("xaa", env.getOrDefault("PATH", "")).map(Path::toString).orElse(null);
         }
-        Path home = Path.of(System.getProperty("user.home"));
+        Path home = ConfigPaths.home();
         if (launcher != null) {
             return new AiClients(Path.of(launcher).toAbsolutePath().toString(), List.of(), env, home);
         }

@@ -26,10 +26,21 @@ import javafx.application.Application;
  *   <li>{@code --memory-session}: keep the IdP session in memory instead of the OS keyring (demos)</li>
  *   <li>{@code --client-secrets-stdin}: read {@code clientId=secret} lines from stdin and keep them in memory
  *       (demos against the sample issuer; never from argv or the environment). Default: the OS keyring.</li>
+ *   <li>{@code --check-display}: only open the display and close it again; exit 0 if it opens, else 3 with the
+ *       same one line as below (for scripts such as {@code ./demo} that fall back to a terminal)</li>
  * </ul>
- * Exit code 3 when there is no display (use {@code xaa agent} or {@code ./demo} headless instead).
+ * Exit code 3, with one line on stderr and no stack trace, when there is no display (neither {@code DISPLAY} nor
+ * {@code WAYLAND_DISPLAY} set) or the display cannot be opened (a stale {@code DISPLAY}, e.g. {@code :99} after
+ * the X server is gone, or an SSH session without X forwarding): use {@code xaa agent} or {@code ./demo
+ * --headless} instead, or start the desktop session.
  */
 public final class DesktopLauncher {
+
+    /** The exit code for "no usable display". */
+    static final int NO_DISPLAY = 3;
+
+    /** Held so that its filter stays (loggers are weakly referenced). */
+    private static final java.util.logging.Logger JAVAFX_LOG = java.util.logging.Logger.getLogger("javafx");
 
     private DesktopLauncher() {
     }
@@ -40,6 +51,7 @@ public final class DesktopLauncher {
         boolean memorySession = false;
         boolean secretsFromStdin = false;
         boolean broker = true;
+        boolean checkDisplay = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(args[++i]);
@@ -47,8 +59,9 @@ public final class DesktopLauncher {
                 case "--memory-session" -> memorySession = true;
                 case "--client-secrets-stdin" -> secretsFromStdin = true;
                 case "--no-broker" -> broker = false;
+                case "--check-display" -> checkDisplay = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin]");
+                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin] [--check-display]");
                     return;
                 }
                 default -> {
@@ -60,14 +73,56 @@ public final class DesktopLauncher {
         String noDisplay = noDisplayReason(System.getenv(), System.getProperty("os.name", ""));
         if (noDisplay != null) {
             System.err.println("xaa-desktop: " + noDisplay);
-            System.exit(3);
+            System.exit(NO_DISPLAY);
+        }
+        // the runnable jar carries JavaFX on the classpath by design: its start-up warning about that is noise
+        JAVAFX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
+        if (checkDisplay) {
+            try {
+                javafx.application.Platform.startup(() -> { });
+                javafx.application.Platform.exit();
+                System.exit(0);
+            } catch (RuntimeException e) {
+                exitIfDisplayUnusable(e);
+                throw e;
+            }
         }
         ClientCredentialsSource credentials = secretsFromStdin ? readSecrets() : null;
         Engine.Options engine = new Engine.Options(memorySession ? new MemoryCredentialStore() : null, credentials,
                 null, null, null);
         DesktopApp.configure(new DesktopShell.Options(config, System.getenv(), engine, tray,
                 Duration.ofSeconds(1), Duration.ofSeconds(30), broker ? BrokerSocket.defaultPath() : null));
-        Application.launch(DesktopApp.class);
+        try {
+            Application.launch(DesktopApp.class);
+        } catch (RuntimeException e) {
+            exitIfDisplayUnusable(e);
+            throw e;
+        }
+    }
+
+    /** A toolkit start that failed on the display: one line and {@link #NO_DISPLAY}, never a stack trace. */
+    private static void exitIfDisplayUnusable(RuntimeException e) {
+        String reason = displayUnusableReason(e, System.getenv());
+        if (reason != null) {
+            System.err.println("xaa-desktop: " + reason);
+            System.exit(NO_DISPLAY);
+        }
+    }
+
+    /**
+     * The one-line explanation when {@code failure} (from starting JavaFX) means the display cannot be opened
+     * (GTK: {@code UnsupportedOperationException: Unable to open DISPLAY}), else null.
+     */
+    static String displayUnusableReason(Throwable failure, Map<String, String> env) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && message.contains("open DISPLAY")) {
+                String display = !blank(env.get("DISPLAY")) ? env.get("DISPLAY") : env.getOrDefault("WAYLAND_DISPLAY", "");
+                return "cannot open display " + display + "; start your desktop session or unset DISPLAY (on a server, "
+                        + "run `xaa agent` for tokens, or `./demo --headless` for the demo).";
+            }
+        }
+        return null;
     }
 
     /** Linux and other X11/Wayland systems need a display; macOS and Windows always have one. */

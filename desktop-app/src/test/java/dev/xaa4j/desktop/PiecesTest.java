@@ -104,4 +104,16 @@ class PiecesTest {
         assertThat(DesktopLauncher.noDisplayReason(Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux")).isNull();
         assertThat(DesktopLauncher.noDisplayReason(Map.of(), "Mac OS X")).isNull();
     }
+
+    @Test
+    void aDisplayThatCannotBeOpenedIsExplainedOnlyForThatFailure() {
+        // GTK's failure as JavaFX reports it, possibly wrapped
+        RuntimeException gtk = new UnsupportedOperationException("Unable to open DISPLAY");
+        assertThat(DesktopLauncher.displayUnusableReason(new RuntimeException("launch failed", gtk), Map.of("DISPLAY", ":99")))
+                .startsWith("cannot open display :99; start your desktop session or unset DISPLAY");
+        assertThat(DesktopLauncher.displayUnusableReason(gtk, Map.of("WAYLAND_DISPLAY", "wayland-1")))
+                .startsWith("cannot open display wayland-1;");
+        assertThat(DesktopLauncher.displayUnusableReason(new IllegalStateException("something else"), Map.of("DISPLAY", ":0")))
+                .as("other start-up failures keep their own report").isNull();
+    }
 }

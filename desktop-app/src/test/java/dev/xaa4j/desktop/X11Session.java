@@ -1,5 +1,9 @@
 package dev.xaa4j.desktop;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.xaa4j.connector.testing.Processes;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A private X display for the tray and screenshot test: {@code Xvfb} on a free display number (chosen by the
@@ -51,32 +59,43 @@ final class X11Session implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             Path log = Files.createTempFile("xvfb", ".log");
-            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-                    "-nolisten", "tcp").redirectError(log.toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String number = out.readLine(); // Xvfb writes the display number once it accepts connections
-            X11Session x = number == null || number.isBlank() ? null : new X11Session(":" + number.strip(), p, log);
+            Process p = Processes.start(new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
+                    "-nolisten", "tcp").redirectError(log.toFile()));
+            // Xvfb writes the display number once it accepts connections; read it with a deadline
+            CompletableFuture<String> number = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            String n;
+            try {
+                n = number.get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                n = null;
+            }
+            X11Session x = n == null || n.isBlank() ? null : new X11Session(":" + n.strip(), p, log);
             // a display number is not yet a display a client can open: prove it with a client before handing it out
             if (x != null && x.answers(Duration.ofSeconds(10))) {
                 return x;
             }
             last = new IllegalStateException("Xvfb did not give a usable display (attempt " + attempt + "): "
                     + (x == null ? "no display number" : x.describe()));
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Processes.destroyTree(p);
         }
         throw last;
     }
 
-    /** True once an X client can open the display and read its root window. */
-    private boolean answers(Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline && xvfb.isAlive()) {
-            if (exec("xwininfo", "-root").code == 0) {
-                return true;
-            }
-            Thread.sleep(100);
+    /** True once an X client can open the display and read its root window (false if Xvfb exits or time runs out). */
+    private boolean answers(Duration within) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !xvfb.isAlive() || exec("xwininfo", "-root").code == 0);
+            return xvfb.isAlive();
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     /** For failure messages: the display, whether its server still runs, and what the server said. */
@@ -97,14 +116,9 @@ final class X11Session implements AutoCloseable {
                 "--height", "32", "--transparent", "false")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("DISPLAY", display);
-        trayer = pb.start(); // stopped in close()
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (trayPanel() == null) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("trayer did not map its panel");
-            }
-            Thread.sleep(100);
-        }
+        trayer = Processes.start(pb); // stopped in close()
+        await("trayer maps its panel (" + describe() + ")").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100)).until(() -> trayPanel() != null);
     }
 
     /** x, y, width, height of trayer's panel window, or null. */
@@ -120,6 +134,30 @@ final class X11Session implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** One root capture and the panel cut from it, with the geometry it was cut by. */
+    record PanelShot(int[] panel, BufferedImage pixels) {
+    }
+
+    /**
+     * Trayer's panel as one capture shows it: the geometry is read before and after the root capture and must be
+     * the same and lie inside the capture, else null (the panel was moving, e.g. growing for a new icon; the
+     * caller polls again). Geometry and pixels never come from two different moments.
+     */
+    PanelShot panelShot(Path png) throws Exception {
+        int[] before = trayPanel();
+        if (before == null) {
+            return null;
+        }
+        screenshotRoot(png);
+        int[] after = trayPanel();
+        BufferedImage img = ImageIO.read(png.toFile());
+        if (!Arrays.equals(before, after) || img == null || before[0] < 0 || before[1] < 0 || before[2] <= 0
+                || before[3] <= 0 || before[0] + before[2] > img.getWidth() || before[1] + before[3] > img.getHeight()) {
+            return null;
+        }
+        return new PanelShot(before, img.getSubimage(before[0], before[1], before[2], before[3]));
     }
 
     /** The first window whose name matches, or null. */
@@ -170,25 +208,14 @@ final class X11Session implements AutoCloseable {
     private Result exec(String... argv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.environment().put("DISPLAY", display);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", argv) + " timed out");
-        }
-        return new Result(p.exitValue(), out);
+        Processes.Result r = Processes.run(pb, "", Duration.ofSeconds(30));
+        return new Result(r.exit(), r.out());
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        if (trayer != null) {
-            trayer.destroy();
-            trayer.waitFor(5, TimeUnit.SECONDS);
-        }
-        xvfb.destroy();
-        if (!xvfb.waitFor(5, TimeUnit.SECONDS)) {
-            xvfb.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+    public void close() throws IOException {
+        Processes.stop(trayer);
+        Processes.stop(xvfb);
         Files.deleteIfExists(xvfbLog);
     }
 
@@ -199,9 +226,5 @@ final class X11Session implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    static Duration since(long nanos) {
-        return Duration.ofNanos(System.nanoTime() - nanos);
     }
 }

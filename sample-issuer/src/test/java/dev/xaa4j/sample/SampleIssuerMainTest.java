@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one command: a real child JVM, its stdout contract and its ports. */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class SampleIssuerMainTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +119,8 @@ class SampleIssuerMainTest {
 
     private static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SampleIssuerMain.class.getName()));
+                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"),
+                SampleIssuerMain.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -3,6 +3,7 @@ package dev.xaa4j.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xaa4j.connector.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -23,10 +24,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code xaa} as a real process, as AI clients launch it: the MCP Java SDK client over stdio, raw pipes, exit codes. */
-@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class BridgeProcessTest {
 
     @TempDir
@@ -46,7 +48,7 @@ class BridgeProcessTest {
 
     private List<String> xaa(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Duser.home=" + home,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
@@ -92,7 +94,7 @@ class BridgeProcessTest {
     void signedOutBridgeAnswersInitializeFastReportsToolCallsAndExitsZeroOnEof() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(xaa("bridge", server.endpoint().toString())).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env());
-        Process p = pb.start();
+        Process p = Processes.start(pb); // reaped after the class even if a read below blocks
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         OutputStream in = p.getOutputStream();
         List<String> lines = new ArrayList<>();
@@ -144,7 +146,7 @@ class BridgeProcessTest {
             }
             ProcessBuilder pb = new ProcessBuilder(xaa(args.toArray(String[]::new))).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().putAll(env());
-            Process p = pb.start();
+            Process p = Processes.start(pb); // reaped after the class even if a read below blocks
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             OutputStream in = p.getOutputStream();
             // initialize and a ping in one write: the line after initialize must reach the bridge intact
@@ -275,13 +277,8 @@ class BridgeProcessTest {
     private Result runWithStdin(String stdin, String... args) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(xaa(args)).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env());
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+        Processes.Result r = Processes.run(pb, stdin, Duration.ofSeconds(20));
+        return new Result(r.exit(), r.out());
     }
 
     private static void send(OutputStream in, String line) throws Exception {

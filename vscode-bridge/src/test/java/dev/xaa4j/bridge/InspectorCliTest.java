@@ -4,21 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import dev.xaa4j.connector.testing.ChildJvm;
+import dev.xaa4j.connector.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The MCP Inspector CLI (npm {@code @modelcontextprotocol/inspector}) as a second, independent MCP client
  * launching {@code xaa bridge} over stdio. Runs when the Inspector is installed: {@code $XAA_INSPECTOR}, else
  * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code .ci/run}); skipped otherwise.
  */
+@Timeout(180)
 class InspectorCliTest {
 
     private TestMcpServer server;
@@ -51,17 +54,25 @@ class InspectorCliTest {
     private JsonNode inspect(String... methodArgs) throws Exception {
         Path inspector = inspector();
         assumeTrue(Files.isExecutable(inspector), "MCP Inspector CLI not installed (set XAA_INSPECTOR or run .ci/run)");
-        List<String> cmd = new ArrayList<>(List.of(inspector.toString(), "--cli",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "bridge", server.endpoint().toString(), "--no-auth"));
+        List<String> cmd = new ArrayList<>(List.of(inspector.toString(), "--cli"));
+        cmd.addAll(homeArguments());
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bridge", server.endpoint().toString(), "--no-auth"));
         cmd.addAll(List.of(methodArgs));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return BridgeHarness.JSON.readTree(out);
+        Processes.Result r = Processes.run(new ProcessBuilder(cmd), "", Duration.ofSeconds(60));
+        assertThat(r.exit()).as(r.output()).isZero();
+        return BridgeHarness.JSON.readTree(r.out());
+    }
+
+    /**
+     * {@code -e NAME=VALUE} for the test home's directories: the Inspector starts its server with only HOME, PATH
+     * and a few more, so the bridge would otherwise fall back to the default XDG directories.
+     */
+    static List<String> homeArguments() {
+        List<String> args = new ArrayList<>();
+        ChildJvm.homeEnvironment().forEach((name, value) -> args.addAll(List.of("-e", name + "=" + value)));
+        return args;
     }
 
     @Test

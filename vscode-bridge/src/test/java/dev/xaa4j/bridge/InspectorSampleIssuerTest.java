@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code xaa login} (with a scripted browser) and the real OS keyring, so it runs only inside
  * {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}) with the Inspector installed.
  */
+@Timeout(300)
 class InspectorSampleIssuerTest {
 
     @TempDir
@@ -70,23 +72,28 @@ class InspectorSampleIssuerTest {
     /** Every logger at debug (-v and the SLF4J default level), a real token on every request: none on stderr. */
     private static void bridgeLogsEverythingButTokens() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-Duser.home=" + System.getProperty("user.home"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bridge", "-v", "notes"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("bridge-stderr.txt").toFile());
         pb.environment().put("XAA_CONFIG", config());
         pb.environment().put("XAA_CACHE_DIR", dir.resolve("cache").toString());
         Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
-                    + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            in.flush();
-            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("\"id\":2")) {
-                // the initialize answer and notifications
+        try {
+            try (var in = p.getOutputStream()) {
+                in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
+                        + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                in.flush();
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.contains("\"id\":2")) {
+                    // the initialize answer and notifications
+                }
+                assertThat(line).as("whoami answered").contains("alice");
             }
-            assertThat(line).as("whoami answered").contains("alice");
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("the bridge exits at the end of stdin").isTrue();
+        } finally {
+            dev.xaa4j.connector.testing.Processes.destroyTree(p);
         }
-        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String stderr = Files.readString(dir.resolve("bridge-stderr.txt"));
         assertThat(stderr).as("debug logging was on").contains("DEBUG");
         assertThat(stderr).doesNotContain("eyJ").doesNotContainIgnoringCase("bearer ").doesNotContain("demo-secret");
@@ -105,6 +112,7 @@ class InspectorSampleIssuerTest {
     private static CommandRun inspector(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(InspectorCliTest.inspector().toString(), "--cli",
                 "-e", "XAA_CONFIG=" + config(), "-e", "DBUS_SESSION_BUS_ADDRESS=" + System.getenv("DBUS_SESSION_BUS_ADDRESS")));
+        cmd.addAll(InspectorCliTest.homeArguments()); // the Inspector passes on HOME and PATH only
         cmd.addAll(xaaCommand("bridge", "notes"));
         cmd.addAll(List.of(args));
         return run(cmd, "", Map.of());
@@ -115,7 +123,8 @@ class InspectorSampleIssuerTest {
     }
 
     private static List<String> xaaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Duser.home=" + System.getProperty("user.home"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

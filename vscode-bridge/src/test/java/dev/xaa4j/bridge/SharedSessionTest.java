@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;
@@ -27,11 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for both bridges while the agent runs; when the agent is killed each bridge falls back to its own engine.
  * Runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class SharedSessionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,12 +70,13 @@ class SharedSessionTest {
 
     /** A freshly started gnome-keyring on a loaded machine may refuse the very first write for a moment. */
     private static CommandRun keyringWrite(String stdin, String... args) throws Exception {
-        CommandRun r = xaa(stdin, args);
-        for (int attempt = 1; attempt < 5 && r.exit() != 0 && r.out().contains("keyring is locked"); attempt++) {
-            Thread.sleep(1000);
-            r = xaa(stdin, args);
-        }
-        return r;
+        AtomicReference<CommandRun> r = new AtomicReference<>();
+        Awaitility.await("the keyring accepts `xaa " + String.join(" ", args) + "`").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                    r.set(xaa(stdin, args));
+                    return r.get().exit() == 0 || !r.get().out().contains("keyring is locked");
+                });
+        return r.get();
     }
 
     private static void ok(CommandRun r) {
@@ -231,11 +237,8 @@ class SharedSessionTest {
         Path stderr = Files.createTempFile(dir, "agent", ".err");
         ProcessBuilder pb = new ProcessBuilder(xaaCommand("agent", "-v")).redirectError(stderr.toFile());
         pb.environment().putAll(env());
-        Process p = pb.start();
-        cleanup.add(() -> {
-            p.destroy();
-            p.waitFor(15, TimeUnit.SECONDS);
-        });
+        Process p = Processes.start(pb);
+        cleanup.add(() -> Processes.stop(p));
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertThat(ready).as(read(stderr)).startsWith("xaa agent: serving on");
@@ -297,12 +300,8 @@ class SharedSessionTest {
         return d;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     private static String read(Path file) {
@@ -319,7 +318,7 @@ class SharedSessionTest {
 
     private static List<String> xaaCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

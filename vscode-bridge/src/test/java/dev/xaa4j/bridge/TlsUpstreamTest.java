@@ -3,17 +3,20 @@ package dev.xaa4j.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xaa4j.connector.testing.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trust store (here one holding the test server's self-signed certificate, as it would hold a company CA), and an
  * untrusted certificate is a clear error for the tool call, not a crash.
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class TlsUpstreamTest {
 
     private static final String PASSWORD = "changeit";
@@ -55,10 +59,8 @@ class TlsUpstreamTest {
     private static void keytool(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        Processes.Result r = Processes.run(new ProcessBuilder(cmd).redirectErrorStream(true), "", Duration.ofSeconds(60));
+        assertThat(r.exit()).as(r.out()).isZero();
     }
 
     /** initialize, initialized, one echo call; returns the three stdout lines. */
@@ -68,11 +70,12 @@ class TlsUpstreamTest {
             cmd.addAll(List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
                     "-Djavax.net.ssl.trustStoreType=PKCS12"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "bridge", server.endpoint().toString(), "--no-auth", "--no-initialize-cache", "--initialize-budget-ms", "5000"));
+        cmd.addAll(List.of("-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bridge", server.endpoint().toString(), "--no-auth", "--no-initialize-cache",
+                "--initialize-budget-ms", "5000"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("XAA_CONFIG", dir.resolve("config.json").toString());
-        Process p = pb.start();
+        Process p = Processes.start(pb); // reaped after the class even if a read below blocks
         List<JsonNode> lines = new ArrayList<>();
         try (OutputStream in = p.getOutputStream();
              BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

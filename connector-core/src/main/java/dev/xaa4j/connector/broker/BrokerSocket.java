@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.broker;
 
-import dev.xaa4j.connector.ActivityJournal;
 import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.config.ConfigPaths;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -43,16 +43,9 @@ public final class BrokerSocket {
         return defaultDirectory().resolve(SOCKET_NAME);
     }
 
+    /** The socket's directory ({@link ConfigPaths#runtimeDir()}, see the class comment). */
     public static Path defaultDirectory() {
-        String override = System.getenv("XAA_RUNTIME_DIR");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
-            return Path.of(runtime, "xaa4j");
-        }
-        return ActivityJournal.defaultStateDir().resolve("run");
+        return ConfigPaths.runtimeDir();
     }
 
     /** Creates {@code socket}'s directory (0700) if missing, then checks it as {@link #checkDirectory} does. */

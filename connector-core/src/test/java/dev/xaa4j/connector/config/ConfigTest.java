@@ -45,6 +45,46 @@ class ConfigTest {
     }
 
     @Test
+    void theHomeIsDollarHomeAsGitAndKubectlReadItNotTheAccountsHome() {
+        // the JVM's user.home comes from the account (getpwuid): a moved $HOME must move every xaa4j file
+        assertThat(ConfigPaths.home(Map.of("HOME", "/tmp/sandbox"), "Linux", "/root")).isEqualTo(Path.of("/tmp/sandbox"));
+        assertThat(ConfigPaths.home(Map.of("HOME", "/tmp/sandbox"), "Mac OS X", "/Users/u")).isEqualTo(Path.of("/tmp/sandbox"));
+        assertThat(ConfigPaths.home(Map.of(), "Linux", "/root")).as("no HOME: the account's").isEqualTo(Path.of("/root"));
+        assertThat(ConfigPaths.home(Map.of("HOME", ""), "Linux", "/root")).isEqualTo(Path.of("/root"));
+        assertThat(ConfigPaths.home(Map.of("HOME", "relative"), "Linux", "/root")).as("a relative HOME is ignored")
+                .isEqualTo(Path.of("/root"));
+        assertThat(ConfigPaths.home(Map.of("HOME", "/msys/home/u"), "Windows 11", "C:\\Users\\me"))
+                .as("Windows: the profile, not an MSYS HOME").isEqualTo(Path.of("C:\\Users\\me"));
+    }
+
+    @Test
+    void findsTheStateAndBrokerDirectoriesInEachPlatformsLocation() throws Exception {
+        Path home = Path.of("/home/u");
+        assertThat(ConfigPaths.stateDir(Map.of(), "Linux", home)).isEqualTo(Path.of("/home/u/.local/state/xaa4j"));
+        assertThat(ConfigPaths.stateDir(Map.of("XDG_STATE_HOME", "/s"), "Linux", home)).isEqualTo(Path.of("/s/xaa4j"));
+        assertThat(ConfigPaths.stateDir(Map.of("XDG_STATE_HOME", "rel"), "Linux", home))
+                .isEqualTo(Path.of("/home/u/.local/state/xaa4j"));
+        assertThat(ConfigPaths.stateDir(Map.of(), "Mac OS X", home)).isEqualTo(Path.of("/home/u/Library/Application Support/xaa4j"));
+        assertThat(ConfigPaths.stateDir(Map.of("LOCALAPPDATA", "/local"), "Windows 11", home)).isEqualTo(Path.of("/local/xaa4j"));
+
+        assertThat(ConfigPaths.runtimeDir(Map.of("XAA_RUNTIME_DIR", "/r"), "Linux", home)).isEqualTo(Path.of("/r"));
+        assertThat(ConfigPaths.runtimeDir(Map.of("XDG_RUNTIME_DIR", dir.toString()), "Linux", home)).isEqualTo(dir.resolve("xaa4j"));
+        assertThat(ConfigPaths.runtimeDir(Map.of("XDG_RUNTIME_DIR", dir.resolve("gone").toString()), "Linux", home))
+                .as("a runtime dir that does not exist: the state dir's").isEqualTo(Path.of("/home/u/.local/state/xaa4j/run"));
+    }
+
+    @Test
+    void theCurrentProcessResolvesEveryDirectoryUnderTheTestHomeNotTheAccountsHome() {
+        // surefire gives every fork HOME, user.home and the XDG directories under target/test-home
+        Path home = ConfigPaths.home();
+        assertThat(home.toString()).endsWith("test-home");
+        assertThat(ConfigPaths.cacheDir()).startsWithRaw(home);
+        assertThat(ConfigPaths.stateDir()).startsWithRaw(home);
+        assertThat(ConfigPaths.runtimeDir()).startsWithRaw(home);
+        assertThat(ConfigPaths.configFile()).startsWithRaw(home);
+    }
+
+    @Test
     void addsAndRemovesServersKeepingKeysItDoesNotKnow() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"future\":{\"x\":1},\"servers\":{\"old\":{\"url\":\"https://old.example/mcp\",\"color\":\"red\"}}}");

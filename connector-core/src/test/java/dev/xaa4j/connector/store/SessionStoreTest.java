@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.LockHolder;
+import dev.xaa4j.connector.testing.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class SessionStoreTest {
@@ -109,10 +111,11 @@ class SessionStoreTest {
     }
 
     @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
     void aSecondProcessWaitsUntilTheFirstReleasesTheLock() throws Exception {
         Path locks = tmp.resolve("locks");
-        Process child = ChildJvm.builder(List.of(), Map.of(), LockHolder.class,
-                locks.toString(), ISSUER, CLIENT, "1500").start();
+        Process child = Processes.start(ChildJvm.builder(List.of(), Map.of(), LockHolder.class,
+                locks.toString(), ISSUER, CLIENT, "1500"));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("LOCKED");
 
@@ -126,7 +129,7 @@ class SessionStoreTest {
             // a different (issuer, client) is not blocked
             assertThat(sessions.lockFile(ISSUER, "other")).isNotEqualTo(sessions.lockFile(ISSUER, CLIENT));
         } finally {
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Processes.awaitExit(child, Duration.ofSeconds(30), "the lock holder", () -> "");
         }
         assertThat(child.exitValue()).isZero();
     }

@@ -3,6 +3,7 @@ package dev.xaa4j.bridge.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.config.ClientInstaller;
 import dev.xaa4j.connector.config.ClientInstaller.Client;
+import dev.xaa4j.connector.config.ConfigPaths;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.XaaConfig;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ final class InstallCommand implements Callable<Integer> {
             return XaaCommand.OK;
         }
         Path target = file != null ? file : ClientInstaller.configFile(c, workspace, System.getenv(),
-                System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")));
+                System.getProperty("os.name", ""), ConfigPaths.home());
         ClientInstaller.Outcome outcome = ClientInstaller.install(c, target, entryName, entry, force);
         out.println(outcome.name().toLowerCase(Locale.ROOT) + " \"" + entryName + "\" in " + target);
         return XaaCommand.OK;

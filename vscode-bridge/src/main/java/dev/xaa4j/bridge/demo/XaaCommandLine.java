@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code xaa} command as a child process, the way a person or an AI client does, with the
- * demo's throwaway configuration ({@code XAA_CONFIG}) and state directory ({@code XDG_STATE_HOME}); the OS
- * keyring is the one of the current session.
+ * demo's throwaway configuration ({@code XAA_CONFIG}), state directory ({@code XDG_STATE_HOME}), cache
+ * ({@code XAA_CACHE_DIR}) and broker socket directory ({@code XAA_RUNTIME_DIR}); the OS keyring is the one of
+ * the current session.
  */
 final class XaaCommandLine {
 
@@ -45,6 +46,10 @@ final class XaaCommandLine {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("XAA_CONFIG", workDir.resolve("config.json").toString());
         e.put("XDG_STATE_HOME", workDir.resolve("state").toString());
+        // and no other per-user directory of yours: the bridges' initialize cache, and the broker socket directory
+        // (the demo's bridges must never reach an `xaa agent` or tray app you run)
+        e.put("XAA_CACHE_DIR", workDir.resolve("cache").toString());
+        e.put("XAA_RUNTIME_DIR", workDir.resolve("run").toString());
         // The bridge's client may launch it with a trimmed environment: keep what xaa needs.
         for (String name : List.of("DBUS_SESSION_BUS_ADDRESS", "JAVA_HOME", "XAA_JAVA_OPTS", "HOME", "PATH")) {
             String v = System.getenv(name);

@@ -3,34 +3,57 @@ package dev.xaa4j.bridge.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.connector.testing.RealHomeGuard;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue acceptance 6: the README's demo, headless, end to end. Runs {@link DemoMain} in a child JVM (the
  * sample issuer, {@code xaa} commands and bridges are its own children) with the real OS keyring, so only
  * inside {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}), as CI runs it.
  */
+@Timeout(420)
 class DemoTest {
+
+    @TempDir
+    Path dir;
 
     @Test
     void theDemoSignsInCallsToolsThroughTheBridgeShowsBobsRefusalAndTheAuditLog() throws Exception {
         assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), DemoMain.class.getName())
-                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        CompletableFuture<String> out = read(p.getInputStream());
-        CompletableFuture<String> err = read(p.getErrorStream());
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("the demo finishes").isTrue();
-        String stdout = out.get(10, TimeUnit.SECONDS);
-        String stderr = err.get(10, TimeUnit.SECONDS);
+        // a home of its own, and none of the XDG/XAA directory variables: whatever per-user file the demo or its
+        // children wrote outside the demo's temporary directory would land in this home
+        Path home = Files.createDirectories(dir.resolve("home"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), DemoMain.class.getName())
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        for (String name : List.of("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XAA_CACHE_DIR", "XAA_RUNTIME_DIR", "XAA_CONFIG")) {
+            pb.environment().remove(name);
+        }
+        pb.environment().put("HOME", home.toString());
+        Process p = Processes.start(pb);
+        String stdout;
+        String stderr;
+        try {
+            CompletableFuture<String> out = Processes.drain(p.getInputStream(), "demo-stdout");
+            CompletableFuture<String> err = Processes.drain(p.getErrorStream(), "demo-stderr");
+            p.getOutputStream().close();
+            Processes.awaitExit(p, Duration.ofSeconds(300), "the demo", () -> Processes.partial(out) + Processes.partial(err));
+            stdout = out.get(10, TimeUnit.SECONDS);
+            stderr = err.get(10, TimeUnit.SECONDS);
+        } finally {
+            Processes.destroyTree(p);
+        }
 
         assertThat(p.exitValue()).as(stdout + stderr).isZero();
         assertThat(stdout).contains("signed in as Alice Anders", "signed in as Bob Berg");
@@ -55,19 +78,7 @@ class DemoTest {
         assertThat(config.find()).isTrue();
         assertThat(Path.of(config.group(1))).as("the temporary directory is removed").doesNotExist();
         assertThat(p.descendants().filter(ProcessHandle::isAlive)).as("no child process left").isEmpty();
-    }
-
-    private static CompletableFuture<String> read(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        }, "demo-test-pipe");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        assertThat(RealHomeGuard.snapshot(List.of(home.resolve(".config/xaa4j"), home.resolve(".cache/xaa4j"),
+                home.resolve(".local/state/xaa4j")))).as("the demo leaves the user's xaa4j directories alone").isEmpty();
     }
 }
