@@ -16,9 +16,21 @@ import java.util.Map;
  *
  * <p>The command is the {@code xaa} launcher when one is known (system property {@code xaa.launcher}, or
  * {@code xaa} on the {@code PATH}); otherwise this app's own jar, which contains the bridge
- * ({@code java -cp xaa-desktop.jar dev.xaa4j.bridge.Main bridge NAME}).
+ * ({@code java JVM_STDERR_OPTIONS -cp xaa-desktop.jar dev.xaa4j.bridge.Main bridge NAME}).
+ *
+ * <p>That fallback has no launcher to move the JVM's own output off stdout (the launcher gives the JVM stderr as
+ * fd 1), and stdout is the JSON-RPC channel: {@link #JVM_STDERR_OPTIONS} send whatever the JVM itself would print
+ * (VM messages, unified logging, including {@code -verbose:gc} from {@code JAVA_TOOL_OPTIONS}) to stderr or
+ * nowhere.
  */
 public final class AiClients {
+
+    /**
+     * JVM options that keep the JVM's own output off stdout: VM messages to stderr, every unified-logging output
+     * (which {@code JAVA_TOOL_OPTIONS=-verbose:gc} would put on stdout) off, then warnings to stderr.
+     */
+    static final List<String> JVM_STDERR_OPTIONS = List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
+            "-Xlog:all=warning:stderr");
 
     private final String command;
     private final List<String> commandArgs;
@@ -44,7 +56,7 @@ public final class AiClients {
             return new AiClients(Path.of(launcher).toAbsolutePath().toString(), List.of(), env, home);
         }
         return new AiClients(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                List.of("-cp", classpath(), "dev.xaa4j.bridge.Main"), env, home);
+                fallbackArgs(classpath()), env, home);
     }
 
     /** The VS Code {@code mcp.json} snippet, ready to paste: {@code {"servers": {NAME: {...}}}}. */
@@ -69,6 +81,13 @@ public final class AiClients {
             case REPLACED -> "Updated \"" + server + "\" in Claude Desktop (" + file + "). Restart Claude Desktop to use it.";
             case UNCHANGED -> "Claude Desktop already has \"" + server + "\".";
         };
+    }
+
+    /** The arguments after {@code java} that run the bridge from {@code classpath} with the JVM's output off stdout. */
+    static List<String> fallbackArgs(String classpath) {
+        List<String> args = new java.util.ArrayList<>(JVM_STDERR_OPTIONS);
+        args.addAll(List.of("-cp", classpath, "dev.xaa4j.bridge.Main"));
+        return List.copyOf(args);
     }
 
     private static java.util.Optional<Path> onPath(String name, String path) {

@@ -64,8 +64,9 @@ class InspectorSampleIssuerTest {
         CommandRun read = inspector("--method", "tools/call", "--tool-name", "list_notes");
         assertThat(read.out()).contains("notes").doesNotContain("alice via inspector");
         CommandRun refused = inspector("--method", "tools/call", "--tool-name", "add_note", "--tool-arg", "text=bob");
-        // bob keeps notes.read after the step-up; the write is refused with the scope it needs and who to ask
-        assertThat(refused.out()).contains("refused access").contains("notes.write").contains("administrator")
+        // bob keeps notes.read after the step-up; the write is refused naming the scope the IdP's policy does not
+        // grant him (not "the server refused access") and who to ask
+        assertThat(refused.out()).contains("does not grant scope 'notes.write'").contains("administrator")
                 .doesNotContain("eyJ");
     }
 

@@ -105,6 +105,6 @@ class TlsUpstreamTest {
         List<JsonNode> lines = bridge(false);
         JsonNode error = lines.get(1).path("error");
         assertThat(error.path("data").path("reason").asText()).isEqualTo("upstream_unavailable");
-        assertThat(error.path("message").asText()).contains("certificate").contains("trust store");
+        assertThat(error.path("message").asText()).contains("certificate").contains("XAA_CA_BUNDLE").contains("trust store");
     }
 }

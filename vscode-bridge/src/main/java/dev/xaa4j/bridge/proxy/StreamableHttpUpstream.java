@@ -339,8 +339,9 @@ final class StreamableHttpUpstream implements AutoCloseable {
             throw unavailable("connection refused", e);
         } catch (javax.net.ssl.SSLHandshakeException e) {
             throw unavailable("its TLS certificate is not trusted or does not match the host (" + e.getMessage()
-                    + "); if your company uses its own certificate authority, add it to the Java trust store "
-                    + "(e.g. XAA_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE\")", e);
+                    + "); if your company uses its own certificate authority, set " + Network.CA_BUNDLE
+                    + " to a PEM file holding it (or add it to the Java trust store: "
+                    + "XAA_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE\")", e);
         } catch (IOException e) {
             throw unavailable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
         }
