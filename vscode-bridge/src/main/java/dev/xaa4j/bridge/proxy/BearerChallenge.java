@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 record BearerChallenge(Map<String, String> params) {
 
-    private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_-]*)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s,]+))");
+    /** Possessive quantifiers: a quoted value is matched without backtracking or one stack frame per character. */
+    private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_-]*+)\\s*+=\\s*+(?:\"((?:[^\"\\\\]++|\\\\.)*+)\"|([^\\s,]++))");
 
     static Optional<BearerChallenge> parse(String header) {
         if (header == null) {
