@@ -75,6 +75,19 @@ final class TokenEndpoint {
         return v instanceof String s ? s : null;
     }
 
+    /**
+     * The largest {@code expires_in} believed, in seconds (ten years). A larger value (e.g. 2<sup>63</sup>-1,
+     * which would overflow the expiry {@code Instant}) is treated as absent: the caller's conservative default
+     * lifetime applies.
+     */
+    static final long MAX_EXPIRES_IN = Duration.ofDays(3650).toSeconds();
+
+    /** {@code expires_in} (RFC 6749 §5.1) in seconds when present, positive and at most {@link #MAX_EXPIRES_IN}; else null. */
+    static Long expiresIn(JSONObject json) {
+        Long v = number(json, "expires_in");
+        return v != null && v > 0 && v <= MAX_EXPIRES_IN ? v : null;
+    }
+
     static Long number(JSONObject json, String name) {
         Object v = json.get(name);
         if (v instanceof Number n) {
