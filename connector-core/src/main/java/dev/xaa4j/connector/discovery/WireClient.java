@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -33,7 +34,7 @@ final class WireClient {
         request.setReadTimeout(timeoutMillis);
         LOG.debug("{} {} ({})", request.getMethod(), request.getURI(), what);
         try {
-            HTTPResponse response = request.send();
+            HTTPResponse response = NimbusHttp.send(request);
             if (response.getStatusCode() >= 500) {
                 throw new UpstreamUnavailableException(what + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");

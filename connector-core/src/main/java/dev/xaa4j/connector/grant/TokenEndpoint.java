@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.time.Duration;
 import net.minidev.json.JSONObject;
@@ -35,7 +36,7 @@ final class TokenEndpoint {
         http.setReadTimeout(ms);
         HTTPResponse response;
         try {
-            response = http.send();
+            response = NimbusHttp.send(http);
         } catch (IOException e) {
             throw new UpstreamUnavailableException(party + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
@@ -61,9 +62,14 @@ final class TokenEndpoint {
         if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
             throw new UpstreamUnavailableException(party + " is temporarily unavailable (" + s + "); try again later");
         }
+        // RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in both; Nimbus's ErrorObject refuses others
+        String legal = ErrorObject.removeIllegalChars(s);
+        if (legal.isBlank()) {
+            throw new UpstreamUnavailableException(party + " answered HTTP " + status + " with a malformed OAuth error");
+        }
         Object description = json.get("error_description");
-        return new Outcome(null, new ErrorObject(s,
-                description instanceof String d ? Redaction.scrub(d) : null, status));
+        return new Outcome(null, new ErrorObject(legal,
+                description instanceof String d ? ErrorObject.removeIllegalChars(Redaction.scrub(d)) : null, status));
     }
 
     static String describe(ErrorObject error) {

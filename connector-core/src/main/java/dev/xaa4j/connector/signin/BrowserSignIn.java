@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -285,7 +286,7 @@ public final class BrowserSignIn {
             http.setReadTimeout(timeout);
             HTTPResponse response;
             try {
-                response = http.send();
+                response = NimbusHttp.send(http);
             } catch (SocketTimeoutException e) {
                 throw new UpstreamUnavailableException("The identity provider did not answer the sign-in within "
                         + timeout + " ms. Try again.", e);

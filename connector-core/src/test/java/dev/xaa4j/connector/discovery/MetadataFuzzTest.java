@@ -69,6 +69,16 @@ class MetadataFuzzTest {
                 .isInstanceOf(DiscoveryException.class).hasMessageContaining("invalid port");
     }
 
+    @Test
+    @Timeout(30)
+    void aChallengeTheHttpClientCannotSplitIsAnUnavailableServer() {
+        STUB.answer("/mcp", new LoopbackStub.Answer(401, Map.of("WWW-Authenticate",
+                List.of("Bearer0scope=\"a b\", resource_metadata=\"" + STUB.base() + "/prm\"")), ""));
+        assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).server(STUB.url("/mcp")))
+                .isInstanceOf(dev.xaa4j.connector.UpstreamUnavailableException.class)
+                .hasMessageContaining("unreadable HTTP response");
+    }
+
     private static String part(byte[] data, int i) {
         return FuzzInput.part(data, i).replace("$BASE", STUB.base());
     }

@@ -1,6 +1,7 @@
 package dev.xaa4j.connector.grant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzzes the token endpoint responses of all three grants (RFC 8693 token exchange, RFC 7523 jwt-bearer,
  * RFC 6749 §6 refresh) through their real HTTP client against a loopback stub. Input: {@code status NUL body
- * NUL content-type}. Property: a token or a {@link ConnectorException} (the documented typed failures), never
+ * NUL content-type NUL www-authenticate}. Property: a token or a {@link ConnectorException} (the documented typed failures), never
  * another exception; no exception message holds a secret we sent or a token-shaped value the server sent.
  */
 @Tag("fuzz")
@@ -57,9 +58,14 @@ class TokenResponseFuzzTest {
     void anyTokenResponseIsATokenOrATypedFailure(byte[] data) {
         int status = status(FuzzInput.part(data, 0));
         String body = FuzzInput.part(data, 1);
-        String type = FuzzInput.part(data, 2);
-        STUB.answer("/token", new LoopbackStub.Answer(status,
-                type.isEmpty() ? java.util.Map.of() : java.util.Map.of("Content-Type", List.of(type)), body));
+        java.util.Map<String, List<String>> headers = new java.util.HashMap<>();
+        if (!FuzzInput.part(data, 2).isEmpty()) {
+            headers.put("Content-Type", List.of(FuzzInput.part(data, 2)));
+        }
+        if (!FuzzInput.part(data, 3).isEmpty()) {
+            headers.put("WWW-Authenticate", List.of(FuzzInput.part(data, 3)));
+        }
+        STUB.answer("/token", new LoopbackStub.Answer(status, headers, body));
         URI endpoint = STUB.url("/token");
         Set<String> scopes = Set.of("notes.read");
 
@@ -93,6 +99,28 @@ class TokenResponseFuzzTest {
         assertThat(new JwtBearerGrant(CLOCK, TIMEOUT).redeem("notes", STUB.url("/token"), CLIENT,
                 new IdJag(ID_JAG, sent.plusSeconds(300), Set.of()), "https://mcp.example.test/mcp").expiresAt())
                 .as("ten years is still believed").isEqualTo(sent.plusSeconds(315_360_000L));
+    }
+
+    @Test
+    @Timeout(20)
+    void anOAuthErrorWithCharactersOutsideRfc6749IsStillItsTypedException() {
+        STUB.answer("/token", LoopbackStub.Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":"
+                + "\"the token eyJabc.def.ghi \u2025 is \\\"expired\\\"\"}"));
+        assertThatThrownBy(() -> new JwtBearerGrant(CLOCK, TIMEOUT).redeem("notes", STUB.url("/token"), CLIENT,
+                new IdJag(ID_JAG, CLOCK.instant().plusSeconds(300), Set.of()), "https://mcp.example.test/mcp"))
+                .isInstanceOf(AssertionRejectedException.class)
+                .hasMessageContaining("invalid_grant: the token <redacted-jwt>  is expired").hasMessageNotContaining("eyJabc");
+    }
+
+    @Test
+    @Timeout(20)
+    void aChallengeTheHttpClientCannotSplitIsAnUnavailableServer() {
+        STUB.answer("/token", new LoopbackStub.Answer(401, java.util.Map.of("WWW-Authenticate",
+                List.of("Bearer0scope=\"a b\", resource_metadata=\"x\"")), "{\"error\":\"invalid_client\"}"));
+        assertThatThrownBy(() -> new IdJagExchange(CLOCK, TIMEOUT).exchange("notes", STUB.url("/token"), CLIENT, ID_TOKEN,
+                "https://as.example.test/", "https://mcp.example.test/mcp", Set.of()))
+                .isInstanceOf(dev.xaa4j.connector.UpstreamUnavailableException.class)
+                .hasMessageContaining("MalformedHttpResponseException");
     }
 
     private static int status(String s) {
