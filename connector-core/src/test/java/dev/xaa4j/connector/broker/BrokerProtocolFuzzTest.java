@@ -59,6 +59,7 @@ class BrokerProtocolFuzzTest {
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)
     void theBrokerAnswersEveryLineAndKeepsServing(byte[] data) throws IOException {
+        FuzzInput.allowLoopbackConnectionsOnly();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(SERVER_SOCKET));
             LineChannel line = new LineChannel(ch);
@@ -80,6 +81,7 @@ class BrokerProtocolFuzzTest {
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)
     void theClientTurnsAnyBrokerAnswerIntoAValueOrATypedFailure(byte[] data) {
+        FuzzInput.allowLoopbackConnectionsOnly();
         FAKE.script(FuzzInput.parts(data));
         try (BrokerClient client = BrokerClient.connect(FAKE.socket, Duration.ofSeconds(2), Duration.ofMillis(500))) {
             call(() -> client.token("notes", Set.of("notes.read")));

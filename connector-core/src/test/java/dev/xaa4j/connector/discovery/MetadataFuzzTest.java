@@ -39,6 +39,7 @@ class MetadataFuzzTest {
     @FuzzTest(maxDuration = "30s")
     @Timeout(30)
     void anyMetadataIsAcceptedOrRefusedWithATypedFailure(byte[] data) {
+        FuzzInput.allowLoopbackConnectionsOnly();
         String challenge = part(data, 2);
         STUB.answer("/mcp", new LoopbackStub.Answer(401, Map.of("WWW-Authenticate", List.of(challenge.isEmpty()
                 ? "Bearer resource_metadata=\"" + STUB.base() + "/prm\"" : challenge)), ""));

@@ -15,9 +15,10 @@ public final class FuzzInput {
     }
 
     /**
-     * Lets the code under test connect to loopback addresses only, for the rest of this JVM. While fuzzing,
-     * Jazzer's server-side request forgery detector otherwise reports every connection as a finding; a
-     * connection to any other host still is one.
+     * Lets the code under test connect to loopback addresses only. While fuzzing, Jazzer's server-side request
+     * forgery detector otherwise reports every connection as a finding; a connection to any other host still
+     * is one. Call it at the start of each fuzz target that uses the network (Jazzer resets the policy when
+     * fuzzing starts).
      */
     public static void allowLoopbackConnectionsOnly() {
         BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));

@@ -56,6 +56,7 @@ class JwtFuzzTest {
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)
     void anyIdTokenYieldsClaimsOrARejection(byte[] data) {
+        FuzzInput.allowLoopbackConnectionsOnly();
         String token = token(data);
         try {
             VERIFIER.verify(token, new Nonce("n-123"));
@@ -67,6 +68,7 @@ class JwtFuzzTest {
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)
     void anyIdJagIsAcceptedOrRefusedWithATypedFailure(byte[] data) {
+        FuzzInput.allowLoopbackConnectionsOnly();
         String token = token(data);
         STUB.answer("/token", LoopbackStub.Answer.json(200, "{\"access_token\":" + quoted(token)
                 + ",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\",\"token_type\":\"N_A\"}"));
