@@ -36,10 +36,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fuzz")
 class BrokerProtocolFuzzTest {
 
-    static {
-        FuzzInput.allowLoopbackConnectionsOnly(); // the broker's connector talks to the sample issuer
-    }
-
     static final Path DIR = tempDir();
     static final SampleIssuer ISSUER = issuer();
     static final Connector CONNECTOR = SampleIssuerFixture.connector(ISSUER.idpIssuer(), ISSUER.servers(),
