@@ -155,8 +155,9 @@ public final class BrokerClient implements AutoCloseable {
             req.set("scopes", BrokerProtocol.array(scopes));
         }
         JsonNode t = call(req, requestTimeout);
-        return new AccessToken(server, t.path("value").asText(), t.path("tokenType").asText("Bearer"),
-                Instant.parse(t.path("expiresAt").asText()), Set.copyOf(BrokerProtocol.strings(t.path("scopes"))));
+        return malformedIsBrokerException("token", () -> new AccessToken(server, t.path("value").asText(),
+                t.path("tokenType").asText("Bearer"), Instant.parse(t.path("expiresAt").asText()),
+                Set.copyOf(BrokerProtocol.strings(t.path("scopes")))));
     }
 
     /** The MCP server answered 401 to {@code rejectedValue}: the broker drops it if it is still its current token. */
@@ -202,6 +203,24 @@ public final class BrokerClient implements AutoCloseable {
     }
 
     private static BrokerStatus status(JsonNode n) {
+        return malformedIsBrokerException("status", () -> parseStatus(n));
+    }
+
+    /**
+     * Reads a result with {@code parse}; a result of the wrong shape (a missing or unparsable time, an unknown
+     * state: another program on the socket, or a newer broker) is a {@link BrokerException} naming the
+     * operation, never a {@code DateTimeParseException} or {@code IllegalArgumentException}.
+     */
+    private static <T> T malformedIsBrokerException(String op, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (RuntimeException malformed) {
+            throw new BrokerException("the broker's answer to '" + op + "' is malformed ("
+                    + malformed.getClass().getSimpleName() + "); restart the broker (xaa agent) with this version of xaa");
+        }
+    }
+
+    private static BrokerStatus parseStatus(JsonNode n) {
         Map<String, ServerStatus> servers = new LinkedHashMap<>();
         n.path("servers").fields().forEachRemaining(e -> {
             JsonNode s = e.getValue();

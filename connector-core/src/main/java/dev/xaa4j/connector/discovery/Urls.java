@@ -88,6 +88,11 @@ final class Urls {
             throw new DiscoveryException(Sentences.start(what) + " is missing.");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url.getPort() > 65535) {
+            // java.net.URI takes any digits; the HTTP client would throw IllegalArgumentException later
+            throw new DiscoveryException(what + " '" + url + "' has an invalid port (above 65535). Ask the server's "
+                    + "administrator to fix its metadata.");
+        }
         if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url))) {
             return url;
         }

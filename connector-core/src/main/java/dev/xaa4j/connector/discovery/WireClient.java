@@ -7,6 +7,7 @@ import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -39,7 +40,7 @@ final class WireClient {
         (network != null ? network : Network.system()).configure(request);
         LOG.debug("{} {} ({})", request.getMethod(), request.getURI(), what);
         try {
-            HTTPResponse response = request.send();
+            HTTPResponse response = NimbusHttp.send(request);
             if (response.getStatusCode() >= 500) {
                 throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");

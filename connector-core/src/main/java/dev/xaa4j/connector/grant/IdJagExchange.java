@@ -93,7 +93,7 @@ public final class IdJagExchange {
             LOG.debug("token exchange for {} returned token_type {} (expected N_A); ignored", server, tokenType);
         }
         checkBinding(server, value, asIssuer, resource);
-        Long expiresIn = TokenEndpoint.number(json, "expires_in");
+        Long expiresIn = TokenEndpoint.expiresIn(json);
         Instant jwtExp = jwtExpiry(value);
         Instant expiresAt;
         if (expiresIn != null && expiresIn > 0) {

@@ -91,7 +91,7 @@ public final class JwtBearerGrant {
         } else {
             throw new ConnectorException("The authorization server of '" + server + "' returned token_type " + type);
         }
-        Long expiresIn = TokenEndpoint.number(json, "expires_in");
+        Long expiresIn = TokenEndpoint.expiresIn(json);
         Instant expiresAt = sentAt.plus(expiresIn != null && expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_LIFETIME);
         Instant jwtExp = jwtExpiry(value);
         if (jwtExp != null && jwtExp.isBefore(expiresAt)) {

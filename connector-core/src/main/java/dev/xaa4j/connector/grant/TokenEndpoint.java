@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.time.Duration;
 import net.minidev.json.JSONObject;
@@ -39,7 +40,7 @@ final class TokenEndpoint {
         Network.system().configure(http);
         HTTPResponse response;
         try {
-            response = http.send();
+            response = NimbusHttp.send(http);
         } catch (IOException e) {
             throw new UpstreamUnavailableException(Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
@@ -65,9 +66,14 @@ final class TokenEndpoint {
         if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
             throw new UpstreamUnavailableException(Sentences.start(party) + " is temporarily unavailable (" + s + "); try again later");
         }
+        // RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in both; Nimbus's ErrorObject refuses others
+        String legal = ErrorObject.removeIllegalChars(s);
+        if (legal.isBlank()) {
+            throw new UpstreamUnavailableException(party + " answered HTTP " + status + " with a malformed OAuth error");
+        }
         Object description = json.get("error_description");
-        return new Outcome(null, new ErrorObject(s,
-                description instanceof String d ? Redaction.scrub(d) : null, status));
+        return new Outcome(null, new ErrorObject(legal,
+                description instanceof String d ? ErrorObject.removeIllegalChars(Redaction.scrub(d)) : null, status));
     }
 
     static String describe(ErrorObject error) {
@@ -77,6 +83,19 @@ final class TokenEndpoint {
     static String string(JSONObject json, String name) {
         Object v = json.get(name);
         return v instanceof String s ? s : null;
+    }
+
+    /**
+     * The largest {@code expires_in} believed, in seconds (ten years). A larger value (e.g. 2<sup>63</sup>-1,
+     * which would overflow the expiry {@code Instant}) is treated as absent: the caller's conservative default
+     * lifetime applies.
+     */
+    static final long MAX_EXPIRES_IN = Duration.ofDays(3650).toSeconds();
+
+    /** {@code expires_in} (RFC 6749 §5.1) in seconds when present, positive and at most {@link #MAX_EXPIRES_IN}; else null. */
+    static Long expiresIn(JSONObject json) {
+        Long v = number(json, "expires_in");
+        return v != null && v > 0 && v <= MAX_EXPIRES_IN ? v : null;
     }
 
     static Long number(JSONObject json, String name) {

@@ -8,6 +8,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -46,9 +48,10 @@ public final class TokenRevocation {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         http.setConnectTimeout(ms);
         http.setReadTimeout(ms);
+        Network.system().configure(http);
         HTTPResponse response;
         try {
-            response = http.send();
+            response = NimbusHttp.send(http);
         } catch (IOException e) {
             return Optional.of("no answer from " + endpoint.getHost() + " (" + e.getClass().getSimpleName() + ")");
         }

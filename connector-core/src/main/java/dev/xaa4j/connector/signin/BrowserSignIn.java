@@ -28,6 +28,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -284,7 +285,7 @@ public final class BrowserSignIn {
             Network.system().configure(http);
             HTTPResponse response;
             try {
-                response = http.send();
+                response = NimbusHttp.send(http);
             } catch (SocketTimeoutException e) {
                 throw new UpstreamUnavailableException("The identity provider did not answer the sign-in within "
                         + timeout + " ms. Try again.", e);

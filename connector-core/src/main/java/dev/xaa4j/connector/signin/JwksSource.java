@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -63,7 +64,7 @@ final class JwksSource implements JWKSource<SecurityContext> {
         Network.system().configure(req);
         HTTPResponse resp;
         try {
-            resp = req.send();
+            resp = NimbusHttp.send(req);
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot fetch the identity provider's signing keys from " + jwksUri
                     + " (" + e.getClass().getSimpleName() + "). Check your network and try again.", e);

@@ -118,14 +118,29 @@ final class JsonRpc {
             return false;
         }
         if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+            return isFinite(a) && isFinite(b) ? a.decimalValue().compareTo(b.decimalValue()) == 0
+                    : a.doubleValue() == b.doubleValue();
         }
         return a.isTextual() && b.isTextual() && a.textValue().equals(b.textValue());
     }
 
-    /** A key for sets of ids that keeps {@code 1} and {@code "1"} apart. */
+    /**
+     * A key for sets of ids that keeps {@code 1} and {@code "1"} apart. Total: a number too large for a double
+     * ({@code 1e400} parses as infinity) has a key too.
+     */
     static String idKey(JsonNode id) {
-        return (id.isNumber() ? "n:" + id.decimalValue().stripTrailingZeros().toPlainString() : "s:" + id.asText());
+        if (id == null) {
+            return "null";
+        }
+        if (id.isNumber()) {
+            return "n:" + (isFinite(id) ? id.decimalValue().stripTrailingZeros().toPlainString() : id.asText());
+        }
+        return "s:" + id.asText();
+    }
+
+    /** Whether {@link JsonNode#decimalValue()} is defined: not a double or float infinity or NaN. */
+    private static boolean isFinite(JsonNode number) {
+        return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
     }
 
     static ObjectNode result(JsonNode id, JsonNode result) {
