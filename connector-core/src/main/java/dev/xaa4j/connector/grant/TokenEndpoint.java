@@ -7,7 +7,6 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.http.Network;
 import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,13 +33,9 @@ final class TokenEndpoint {
     static Outcome post(TokenRequest request, Duration timeout, String party) {
         HTTPRequest http = request.toHTTPRequest();
         http.setAccept("application/json");
-        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        http.setConnectTimeout(ms);
-        http.setReadTimeout(ms);
-        Network.system().configure(http);
         HTTPResponse response;
         try {
-            response = NimbusHttp.send(http);
+            response = NimbusHttp.send(http, timeout);
         } catch (IOException e) {
             throw new UpstreamUnavailableException(Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
