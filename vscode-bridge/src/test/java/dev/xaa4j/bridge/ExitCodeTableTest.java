@@ -2,9 +2,7 @@ package dev.xaa4j.bridge;
 
 import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -40,15 +38,12 @@ class ExitCodeTableTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        issuer = KeyringIssuer.startWithKeyring(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (issuer != null) {
-            issuer.close();
-        }
+        KeyringIssuer.close(issuer);
     }
 
     @Test

@@ -2,12 +2,10 @@ package dev.xaa4j.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -20,7 +18,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,8 +57,7 @@ class SharedSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        issuer = KeyringIssuer.startWithKeyring(dir);
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
         ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
@@ -272,10 +268,7 @@ class SharedSessionTest {
     }
 
     private static CommandRun login(String user) throws Exception {
-        Path browser = dir.resolve("browser-" + user + ".sh");
-        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Path browser = XaaProcess.browserScript(dir, user);
         CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");

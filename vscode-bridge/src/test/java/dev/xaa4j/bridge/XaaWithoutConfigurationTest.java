@@ -2,11 +2,9 @@ package dev.xaa4j.bridge;
 
 import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -36,15 +34,12 @@ class XaaWithoutConfigurationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        issuer = KeyringIssuer.startWithKeyring(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (issuer != null) {
-            issuer.close();
-        }
+        KeyringIssuer.close(issuer);
     }
 
     @Test
