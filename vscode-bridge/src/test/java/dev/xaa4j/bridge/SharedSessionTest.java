@@ -184,14 +184,7 @@ class SharedSessionTest {
         assertThat(logout.out()).as("the agent revoked the session at the IdP").contains("signed out (the IdP ended the session)");
         assertThat(delta(beforeLogout, audit()).get("revocation")).isEqualTo(1);
         assertThat(xaa("", "agent", "--status").out()).as("logout reached the agent").contains("not signed in");
-        await(() -> {
-            try {
-                client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
-                return false;
-            } catch (RuntimeException e) {
-                return e.getMessage().contains("xaa login");
-            }
-        }, "the bridge dropped its token when the agent signed out");
+        awaitSignInAsked(client, "the bridge dropped its token when the agent signed out");
     }
 
     @Test
@@ -213,6 +206,12 @@ class SharedSessionTest {
         ok(logout);
         assertThat(logout.out()).contains("signed out (the IdP ended the session)");
         assertThat(delta(before, audit()).get("revocation")).isEqualTo(1);
+        awaitSignInAsked(client, "the bridge dropped its token when another process signed out");
+        assertThat(String.join("\n", bridgeLog)).doesNotContain("eyJ");
+    }
+
+    /** Waits until {@code client}'s whoami call fails with the bridge's "xaa login" answer. */
+    private static void awaitSignInAsked(McpSyncClient client, String why) {
         await(() -> {
             try {
                 client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
@@ -220,8 +219,7 @@ class SharedSessionTest {
             } catch (RuntimeException e) {
                 return e.getMessage().contains("xaa login");
             }
-        }, "the bridge dropped its token when another process signed out");
-        assertThat(String.join("\n", bridgeLog)).doesNotContain("eyJ");
+        }, why);
     }
 
     // ---- processes ---------------------------------------------------------------------------------------
