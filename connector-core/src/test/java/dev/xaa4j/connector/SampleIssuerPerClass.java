@@ -14,32 +14,36 @@ import org.junit.jupiter.api.io.TempDir;
  * free ports, its state in {@link #issuerState}; each test has its own {@link #tmp}. The static fields are
  * reassigned per class, so the classes must not run concurrently (this module runs them one by one).
  */
-abstract class SampleIssuerPerClass {
+public abstract class SampleIssuerPerClass {
 
     @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
+    protected static Path issuerState;
+    protected static SampleIssuer issuer;
 
     @TempDir
-    Path tmp;
+    protected Path tmp;
 
     @BeforeAll
-    static void startIssuer() throws Exception {
+    protected static void startIssuer() throws Exception {
         issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
     }
 
     @AfterAll
-    static void stopIssuer() throws Exception {
-        issuer.close();
+    protected static void stopIssuer() throws Exception {
+        try {
+            issuer.close();
+        } finally {
+            issuer = null; // not seen by the next class
+        }
     }
 
     /** A connector for the sample issuer's IdP and servers, its state in {@code tmp/state}, no journal. */
-    Connector.Builder connector(CredentialStore store) {
+    protected Connector.Builder issuerConnector(CredentialStore store) {
         return SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), store, tmp.resolve("state")).journal(false);
     }
 
     /** The session store those connectors use (same credential store, same lock directory). */
-    SessionStore sessions(CredentialStore store) {
+    protected SessionStore sessions(CredentialStore store) {
         return new SessionStore(store, tmp.resolve("state").resolve("locks"));
     }
 }

@@ -74,7 +74,7 @@ class SessionRaceTest extends SampleIssuerPerClass {
     }
 
     private Connector.Builder connector(CredentialStore store, String user) throws Exception {
-        Connector.Builder b = connector(store);
+        Connector.Builder b = issuerConnector(store);
         return SampleIssuerFixture.withTestBrowser(b, tmp, user);
     }
 

@@ -24,8 +24,8 @@ class SessionWatchTest extends SampleIssuerPerClass {
     void aSignInByAnotherProcessClearsSignInRequiredWithinSeconds() throws Exception {
         MemoryCredentialStore keyring = new MemoryCredentialStore();
         List<ConnectorEvent> bridgeEvents = new CopyOnWriteArrayList<>();
-        Connector.Builder bridgeBuilder = connector(keyring).listener(bridgeEvents::add);
-        Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(connector(keyring), tmp, "alice");
+        Connector.Builder bridgeBuilder = issuerConnector(keyring).listener(bridgeEvents::add);
+        Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(issuerConnector(keyring), tmp, "alice");
         try (Connector bridge = bridgeBuilder.build()) {
             assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
 

@@ -44,7 +44,7 @@ class SignOutTest extends SampleIssuerPerClass {
     void signOutRevokesTheRefreshTokenAtTheIdpWhichRefusesItAfterwards() throws Exception {
         MemoryCredentialStore keyring = new MemoryCredentialStore();
         List<ConnectorEvent> events = new CopyOnWriteArrayList<>();
-        Connector.Builder b = connector(keyring).listener(events::add);
+        Connector.Builder b = issuerConnector(keyring).listener(events::add);
         try (Connector c = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
             c.signIn().get(90, TimeUnit.SECONDS);
             String refreshToken = sessions(keyring)

@@ -5,29 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
 import dev.xaa4j.connector.store.SessionStore;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stored session with one keyring part deleted (by hand, another tool, a crash of an older version) is "not
  * signed in" to every command: exit 3 with the next step, never exit 1 "entry incomplete". Real processes,
  * real Secret Service: runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
-class BrokenKeyringSessionTest {
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
+class BrokenKeyringSessionTest extends KeyringIssuer {
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = KeyringIssuer.startWithKeyring(dir);
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
         ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
@@ -37,8 +30,7 @@ class BrokenKeyringSessionTest {
     @AfterAll
     static void stop() throws Exception {
         if (issuer != null) {
-            xaa("", "logout");
-            issuer.close();
+            xaa("", "logout"); // then KeyringIssuer closes the issuer
         }
     }
 

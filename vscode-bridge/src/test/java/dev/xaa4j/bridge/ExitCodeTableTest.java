@@ -3,10 +3,8 @@ package dev.xaa4j.bridge;
 import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,11 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 7 (c): each documented exit-code situation, run as a user runs it, exits with the code that
@@ -28,23 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * provide the sign-in, denial and success cases; a closed loopback port is the unreachable IdP.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ExitCodeTableTest {
+class ExitCodeTableTest extends KeyringIssuer {
 
     private static final Pattern ROW = Pattern.compile("^\\s+(\\d+)\\s+(\\S.*)$");
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = KeyringIssuer.startWithKeyring(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KeyringIssuer.close(issuer);
-    }
 
     @Test
     void everyDocumentedSituationExitsWithTheCodeTheHelpTableGivesIt() throws Exception {

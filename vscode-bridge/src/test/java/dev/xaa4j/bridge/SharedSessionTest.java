@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue acceptance 4 and 7 ("two bridges and one agent sharing one session"), all as real processes: {@code xaa
@@ -43,13 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
-class SharedSessionTest {
+class SharedSessionTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     /** Both bridges' stderr (their logs), for failure messages and the "no token in logs" check. */
@@ -57,7 +51,6 @@ class SharedSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = KeyringIssuer.startWithKeyring(dir);
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
         ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
@@ -82,8 +75,7 @@ class SharedSessionTest {
     @AfterAll
     static void stop() throws Exception {
         if (issuer != null) {
-            xaa("", "logout");
-            issuer.close();
+            xaa("", "logout"); // then KeyringIssuer closes the issuer
         }
     }
 

@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.SampleIssuer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 7: every command asks only for the configuration it needs, and says what to run when it is
@@ -24,23 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * at its login form, the OS keyring of {@code .ci/with-keyring}). Who is signed in is shown by name.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class XaaWithoutConfigurationTest {
+class XaaWithoutConfigurationTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = KeyringIssuer.startWithKeyring(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KeyringIssuer.close(issuer);
-    }
 
     @Test
     void withNothingConfiguredEveryCommandSaysToRunXaaIdp() throws Exception {

@@ -27,6 +27,10 @@ abstract class SampleIssuerPerClass {
 
     @AfterAll
     static void stopIssuer() throws Exception {
-        issuer.close();
+        try {
+            issuer.close();
+        } finally {
+            issuer = null; // not seen by the next class
+        }
     }
 }
