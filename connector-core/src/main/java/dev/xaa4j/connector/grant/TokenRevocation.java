@@ -4,7 +4,6 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
@@ -42,11 +41,9 @@ public final class TokenRevocation {
         TokenRevocationRequest request = clientAuth != null
                 ? new TokenRevocationRequest(endpoint, clientAuth, token)
                 : new TokenRevocationRequest(endpoint, clientId, token);
-        HTTPRequest http = request.toHTTPRequest();
-        http.setAccept("application/json");
         HTTPResponse response;
         try {
-            response = NimbusHttp.send(http, timeout);
+            response = NimbusHttp.sendForJson(request, timeout);
         } catch (IOException e) {
             return Optional.of("no answer from " + endpoint.getHost() + " (" + e.getClass().getSimpleName() + ")");
         }

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.http;
 
+import com.nimbusds.oauth2.sdk.Request;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import java.io.IOException;
@@ -14,6 +15,18 @@ import java.time.Duration;
 public final class NimbusHttp {
 
     private NimbusHttp() {
+    }
+
+    /**
+     * Sends an OAuth {@code request} (a token or revocation request) that accepts a JSON answer, as
+     * {@link #send(HTTPRequest, Duration)} does.
+     *
+     * @throws IOException the server could not be reached, timed out, or answered something unreadable
+     */
+    public static HTTPResponse sendForJson(Request request, Duration timeout) throws IOException {
+        HTTPRequest http = request.toHTTPRequest();
+        http.setAccept("application/json");
+        return send(http, timeout);
     }
 
     /**
