@@ -7,9 +7,6 @@ import dev.xaa4j.connector.store.CredentialStore;
 import dev.xaa4j.connector.store.IdpSession;
 import dev.xaa4j.connector.store.MemoryCredentialStore;
 import dev.xaa4j.connector.store.SessionStore;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,11 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiPredicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 2: races between sign-in / sign-out and an IdP refresh in flight, each forced deterministically
@@ -32,24 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sample issuer over real HTTP.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SessionRaceTest {
-
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class SessionRaceTest extends SampleIssuerPerClass {
 
     /** A store whose next matching operation on the session key blocks until {@link #release()}. */
     static final class GatedStore implements CredentialStore {
@@ -97,13 +74,8 @@ class SessionRaceTest {
     }
 
     private Connector.Builder connector(CredentialStore store, String user) throws Exception {
-        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), store, tmp.resolve("state"))
-                .journal(false);
+        Connector.Builder b = issuerConnector(store);
         return SampleIssuerFixture.withTestBrowser(b, tmp, user);
-    }
-
-    private SessionStore sessions(CredentialStore store) {
-        return new SessionStore(store, tmp.resolve("state").resolve("locks"));
     }
 
     private static String sessionKey() {

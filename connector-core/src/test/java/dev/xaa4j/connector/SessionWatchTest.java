@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 2c: a connector that found no session (a bridge without an agent answering "run `xaa login`")
@@ -24,33 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * credential store and one state directory stand for two processes (the bridge's engine and {@code xaa login}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SessionWatchTest {
-
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class SessionWatchTest extends SampleIssuerPerClass {
 
     @Test
     void aSignInByAnotherProcessClearsSignInRequiredWithinSeconds() throws Exception {
         MemoryCredentialStore keyring = new MemoryCredentialStore();
         List<ConnectorEvent> bridgeEvents = new CopyOnWriteArrayList<>();
-        Connector.Builder bridgeBuilder = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), keyring,
-                tmp.resolve("state")).journal(false).listener(bridgeEvents::add);
-        Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(SampleIssuerFixture.connector(
-                issuer.idpIssuer(), issuer.servers(), keyring, tmp.resolve("state")).journal(false), tmp, "alice");
+        Connector.Builder bridgeBuilder = issuerConnector(keyring).listener(bridgeEvents::add);
+        Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(issuerConnector(keyring), tmp, "alice");
         try (Connector bridge = bridgeBuilder.build()) {
             assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
 

@@ -12,13 +12,9 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.xaa4j.connector.store.IdpSession;
 import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
 import dev.xaa4j.connector.testing.Routes;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,51 +24,30 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 1: {@link Connector#signOut()} ends the session at the IdP (RFC 7009) when it can, and always
  * forgets it locally, reporting which happened.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SignOutTest {
+class SignOutTest extends SampleIssuerPerClass {
 
     private static final String REFRESH_TOKEN = "rt-4f9c2a7d1e8b4c3a9f6e5d2c1b0a9f8e7d6c5b4a";
-
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
-
-    @TempDir
-    Path tmp;
 
     @StartStop
     final MockWebServer idp = new MockWebServer();
     final Routes routes = new Routes();
 
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
-
     @Test
     void signOutRevokesTheRefreshTokenAtTheIdpWhichRefusesItAfterwards() throws Exception {
         MemoryCredentialStore keyring = new MemoryCredentialStore();
         List<ConnectorEvent> events = new CopyOnWriteArrayList<>();
-        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), keyring,
-                tmp.resolve("state")).journal(false).listener(events::add);
+        Connector.Builder b = issuerConnector(keyring).listener(events::add);
         try (Connector c = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
             c.signIn().get(90, TimeUnit.SECONDS);
-            String refreshToken = new SessionStore(keyring, tmp.resolve("state").resolve("locks"))
+            String refreshToken = sessions(keyring)
                     .load(issuer.idpIssuer().toString(), SampleIssuerFixture.IDP_CLIENT).orElseThrow()
                     .refreshToken().orElseThrow();
 
@@ -158,7 +133,7 @@ class SignOutTest {
 
     private Connector stubConnector(List<ConnectorEvent> events) {
         MemoryCredentialStore keyring = new MemoryCredentialStore();
-        new SessionStore(keyring, tmp.resolve("state").resolve("locks")).save(new IdpSession(base(),
+        sessions(keyring).save(new IdpSession(base(),
                 SampleIssuerFixture.IDP_CLIENT, "alice", "not-a-jwt", Instant.now().plusSeconds(600),
                 Optional.of(REFRESH_TOKEN), Instant.now()));
         return SampleIssuerFixture.connector(URI.create(base()), Map.of("notes", URI.create(base() + "/mcp")), keyring,

@@ -42,14 +42,18 @@ class StaleDisplayProcessTest {
         }
     }
 
+    /** Runs the desktop launcher with {@code args} in a child JVM with {@code env} and no Wayland display; 60 s at most. */
+    private static Processes.Result launcher(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = ChildJvm.builder(List.of(), env, DesktopLauncher.class, args);
+        pb.environment().remove("WAYLAND_DISPLAY");
+        return Processes.run(pb, "", Duration.ofSeconds(60));
+    }
+
     @Test
     void theTrayAppExplainsAStaleDisplayInOneLineAndExitsWith3() throws Exception {
         String display = deadDisplay();
-        ProcessBuilder pb = ChildJvm.builder(List.of(), Map.of("DISPLAY", display), DesktopLauncher.class,
+        Processes.Result r = launcher(Map.of("DISPLAY", display),
                 "--config", dir.resolve("config.json").toString(), "--memory-session");
-        pb.environment().remove("WAYLAND_DISPLAY");
-
-        Processes.Result r = Processes.run(pb, "", Duration.ofSeconds(60));
 
         assertThat(r.exit()).as(r.output()).isEqualTo(DesktopLauncher.NO_DISPLAY);
         assertOneLine(r.out(), "xaa-desktop: cannot open display " + display + "; start your desktop session or unset DISPLAY");
@@ -58,10 +62,7 @@ class StaleDisplayProcessTest {
     @Test
     void checkDisplayExitsWith3AndTheSameLine() throws Exception {
         String display = deadDisplay();
-        ProcessBuilder pb = ChildJvm.builder(List.of(), Map.of("DISPLAY", display), DesktopLauncher.class, "--check-display");
-        pb.environment().remove("WAYLAND_DISPLAY");
-
-        Processes.Result r = Processes.run(pb, "", Duration.ofSeconds(60));
+        Processes.Result r = launcher(Map.of("DISPLAY", display), "--check-display");
 
         assertThat(r.exit()).as(r.output()).isEqualTo(DesktopLauncher.NO_DISPLAY);
         assertOneLine(r.out(), "xaa-desktop: cannot open display " + display + ";");
@@ -75,10 +76,7 @@ class StaleDisplayProcessTest {
         }
         assertThat(X11Session.missingTools()).as("Xvfb and the X tools (Debian: xvfb trayer xdotool x11-utils imagemagick)").isEmpty();
         try (X11Session x = X11Session.start(640, 480)) {
-            ProcessBuilder pb = ChildJvm.builder(List.of(), x.env(), DesktopLauncher.class, "--check-display");
-            pb.environment().remove("WAYLAND_DISPLAY");
-
-            Processes.Result r = Processes.run(pb, "", Duration.ofSeconds(60));
+            Processes.Result r = launcher(x.env(), "--check-display");
 
             assertThat(r.exit()).as(r.output()).isZero();
             assertThat(r.out()).as("no JavaFX warning either").isBlank();

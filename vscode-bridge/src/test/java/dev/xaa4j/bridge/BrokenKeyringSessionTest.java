@@ -1,41 +1,26 @@
 package dev.xaa4j.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
 import dev.xaa4j.connector.store.SessionStore;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stored session with one keyring part deleted (by hand, another tool, a crash of an older version) is "not
  * signed in" to every command: exit 3 with the next step, never exit 1 "entry incomplete". Real processes,
  * real Secret Service: runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
-class BrokenKeyringSessionTest {
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
+class BrokenKeyringSessionTest extends KeyringIssuer {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
         ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
@@ -45,8 +30,7 @@ class BrokenKeyringSessionTest {
     @AfterAll
     static void stop() throws Exception {
         if (issuer != null) {
-            xaa("", "logout");
-            issuer.close();
+            xaa("", "logout"); // then KeyringIssuer closes the issuer
         }
     }
 
@@ -81,38 +65,21 @@ class BrokenKeyringSessionTest {
     }
 
     private static void ok(CommandRun r) {
-        assertThat(r.exit()).as(r.out()).isZero();
+        XaaProcess.ok(r);
     }
 
     private static void login(String user) throws Exception {
-        Path browser = dir.resolve("browser-" + user + ".sh");
-        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        Path browser = XaaProcess.browserScript(dir, user);
+        CommandRun r = xaa().run("", Map.of("BROWSER", browser.toString()), "login");
         assertThat(r.exit()).as(r.out()).isZero();
     }
 
     private static CommandRun xaa(String stdin, String... args) throws Exception {
-        return run(xaaCommand(args), stdin, Map.of());
+        return xaa().run(stdin, Map.of(), args);
     }
 
-    private static List<String> xaaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private static CommandRun run(List<String> cmd, String stdin, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("XAA_CONFIG", dir.resolve("config.json").toString());
-        env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
-        env.putAll(extra);
-        return CommandRun.run(cmd, stdin, env);
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** xaa with its config and broker socket directory in {@code dir}. */
+    private static XaaProcess xaa() {
+        return XaaProcess.in(dir);
     }
 }

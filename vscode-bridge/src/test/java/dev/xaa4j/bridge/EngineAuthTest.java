@@ -7,17 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ClientAuthMethod;
-import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.IdpConfig;
-import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.token.TokenFetcher;
-import dev.xaa4j.connector.token.TokenKey;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -53,14 +46,7 @@ class EngineAuthTest {
     private static Connector connector() {
         TokenFetcher fetcher = (server, extra) -> new TokenFetcher.Fetched(new AccessToken(server, "engine-token", "Bearer",
                 Instant.now().plusSeconds(600), Set.of("notes.read")),
-                new TokenKey("https://idp.example", "https://as.example", "https://notes.example/mcp", ""));
-        return Connector.builder()
-                .idp(new IdpConfig(URI.create("https://idp.example"), "xaa", ClientAuthMethod.NONE))
-                .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa", ClientAuthMethod.NONE))
-                .idTokenSource(() -> "not-used")
-                .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of()))
-                .journal(false)
-                .tokenFetcher(fetcher)
-                .build();
+                StubConnectors.NOTES_KEY);
+        return StubConnectors.notes(fetcher);
     }
 }

@@ -2,13 +2,9 @@ package dev.xaa4j.bridge;
 
 import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,11 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 7 (c): each documented exit-code situation, run as a user runs it, exits with the code that
@@ -30,26 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * provide the sign-in, denial and success cases; a closed loopback port is the unreachable IdP.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ExitCodeTableTest {
+class ExitCodeTableTest extends KeyringIssuer {
 
     private static final Pattern ROW = Pattern.compile("^\\s+(\\d+)\\s+(\\S.*)$");
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (issuer != null) {
-            issuer.close();
-        }
-    }
 
     @Test
     void everyDocumentedSituationExitsWithTheCodeTheHelpTableGivesIt() throws Exception {

@@ -33,34 +33,12 @@ class FaultInjectionTest {
     private final List<RecordedRequest> posts = new CopyOnWriteArrayList<>();
 
     private void script(Function<String, MockResponse> byMethod) {
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                if (!"POST".equals(request.getMethod())) {
-                    return new MockResponse.Builder().code("DELETE".equals(request.getMethod()) ? 200 : 405).build();
-                }
-                posts.add(request);
-                JsonNode body;
-                try {
-                    body = BridgeHarness.JSON.readTree(request.getBody().utf8());
-                } catch (Exception e) {
-                    return new MockResponse.Builder().code(400).build();
-                }
-                String method = body.path("method").asText();
-                if (method.startsWith("notifications/")) {
-                    return new MockResponse.Builder().code(202).build();
-                }
-                MockResponse scripted = byMethod.apply(method);
-                if (scripted != null) {
-                    return scripted;
-                }
-                return json(200, "{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":"
+        server.setDispatcher(new ScriptedMcpDispatcher(byMethod, (method, body) ->
+                json(200, "{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":"
                         + ("initialize".equals(method)
                         ? "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"mock\",\"version\":\"1\"}}"
                         : "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}") + "}")
-                        .newBuilder().addHeader("Mcp-Session-Id", "s-" + sessions).build();
-            }
-        });
+                        .newBuilder().addHeader("Mcp-Session-Id", "s-" + sessions).build(), posts::add));
     }
 
     private volatile int sessions = 1;

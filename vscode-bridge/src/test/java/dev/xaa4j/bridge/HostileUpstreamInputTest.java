@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import java.time.Duration;
 import java.util.function.Function;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,30 +26,11 @@ class HostileUpstreamInputTest {
     private final MockWebServer server = new MockWebServer();
 
     private void script(Function<String, MockResponse> byMethod) {
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                if (!"POST".equals(request.getMethod())) {
-                    return new MockResponse.Builder().code("DELETE".equals(request.getMethod()) ? 200 : 405).build();
-                }
-                JsonNode body;
-                try {
-                    body = BridgeHarness.JSON.readTree(request.getBody().utf8());
-                } catch (Exception e) {
-                    return new MockResponse.Builder().code(400).build();
-                }
-                String method = body.path("method").asText();
-                if (method.startsWith("notifications/")) {
-                    return new MockResponse.Builder().code(202).build();
-                }
-                MockResponse scripted = byMethod.apply(method);
-                return scripted != null ? scripted : new MockResponse.Builder().code(200)
-                        .addHeader("Content-Type", "application/json").addHeader("Mcp-Session-Id", "s-1")
-                        .body("{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":" + ("initialize".equals(method)
-                                ? "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"stub\",\"version\":\"1\"}}"
-                                : "{}") + "}").build();
-            }
-        });
+        server.setDispatcher(new ScriptedMcpDispatcher(byMethod, (method, body) -> new MockResponse.Builder().code(200)
+                .addHeader("Content-Type", "application/json").addHeader("Mcp-Session-Id", "s-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":" + ("initialize".equals(method)
+                        ? "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"stub\",\"version\":\"1\"}}"
+                        : "{}") + "}").build(), request -> { }));
     }
 
     private BridgeHarness bridge() throws Exception {

@@ -3,11 +3,9 @@ package dev.xaa4j.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +30,9 @@ class InspectorSampleIssuerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
+        KeyringIssuer.assumeKeyring();
         assumeTrue(Files.isExecutable(InspectorCliTest.inspector()), "MCP Inspector CLI not installed");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        issuer = KeyringIssuer.start(dir);
     }
 
     @AfterAll
@@ -101,10 +99,7 @@ class InspectorSampleIssuerTest {
     }
 
     private static void login(String user) throws Exception {
-        Path browser = dir.resolve("browser-" + user + ".sh");
-        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Path browser = XaaProcess.browserScript(dir, user);
         CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");

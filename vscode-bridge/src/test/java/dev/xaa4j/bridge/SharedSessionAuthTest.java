@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ClientAuthMethod;
-import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.IdpConfig;
-import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.connector.broker.BrokerServer;
 import dev.xaa4j.connector.broker.SignInNeeded;
 import dev.xaa4j.connector.token.TokenFetcher;
-import dev.xaa4j.connector.token.TokenKey;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,16 +57,9 @@ class SharedSessionAuthTest {
             }
             int n = fetches.incrementAndGet();
             return new TokenFetcher.Fetched(new AccessToken(server, "broker-" + n, "Bearer", Instant.now().plusSeconds(600),
-                    Set.of("notes.read")), new TokenKey("https://idp.example", "https://as.example", "https://notes.example/mcp", ""));
+                    Set.of("notes.read")), StubConnectors.NOTES_KEY);
         };
-        Connector connector = Connector.builder()
-                .idp(new IdpConfig(URI.create("https://idp.example"), "xaa", ClientAuthMethod.NONE))
-                .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa", ClientAuthMethod.NONE))
-                .idTokenSource(() -> "not-used")
-                .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of()))
-                .journal(false)
-                .tokenFetcher(fetcher)
-                .build();
+        Connector connector = StubConnectors.notes(fetcher);
         BrokerServer server = BrokerServer.builder(connector).socket(socket()).onSignInNeeded(notices::add).start();
         cleanup.add(connector);
         cleanup.add(server);

@@ -2,13 +2,10 @@ package dev.xaa4j.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -20,7 +17,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue acceptance 4 and 7 ("two bridges and one agent sharing one session"), all as real processes: {@code xaa
@@ -46,13 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
-class SharedSessionTest {
+class SharedSessionTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     /** Both bridges' stderr (their logs), for failure messages and the "no token in logs" check. */
@@ -60,8 +51,6 @@ class SharedSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
         ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
         ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
         ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
@@ -86,8 +75,7 @@ class SharedSessionTest {
     @AfterAll
     static void stop() throws Exception {
         if (issuer != null) {
-            xaa("", "logout");
-            issuer.close();
+            xaa("", "logout"); // then KeyringIssuer closes the issuer
         }
     }
 
@@ -188,14 +176,7 @@ class SharedSessionTest {
         assertThat(logout.out()).as("the agent revoked the session at the IdP").contains("signed out (the IdP ended the session)");
         assertThat(delta(beforeLogout, audit()).get("revocation")).isEqualTo(1);
         assertThat(xaa("", "agent", "--status").out()).as("logout reached the agent").contains("not signed in");
-        await(() -> {
-            try {
-                client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
-                return false;
-            } catch (RuntimeException e) {
-                return e.getMessage().contains("xaa login");
-            }
-        }, "the bridge dropped its token when the agent signed out");
+        awaitSignInAsked(client, "the bridge dropped its token when the agent signed out");
     }
 
     @Test
@@ -217,6 +198,12 @@ class SharedSessionTest {
         ok(logout);
         assertThat(logout.out()).contains("signed out (the IdP ended the session)");
         assertThat(delta(before, audit()).get("revocation")).isEqualTo(1);
+        awaitSignInAsked(client, "the bridge dropped its token when another process signed out");
+        assertThat(String.join("\n", bridgeLog)).doesNotContain("eyJ");
+    }
+
+    /** Waits until {@code client}'s whoami call fails with the bridge's "xaa login" answer. */
+    private static void awaitSignInAsked(McpSyncClient client, String why) {
         await(() -> {
             try {
                 client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
@@ -224,8 +211,7 @@ class SharedSessionTest {
             } catch (RuntimeException e) {
                 return e.getMessage().contains("xaa login");
             }
-        }, "the bridge dropped its token when another process signed out");
-        assertThat(String.join("\n", bridgeLog)).doesNotContain("eyJ");
+        }, why);
     }
 
     // ---- processes ---------------------------------------------------------------------------------------
@@ -272,10 +258,7 @@ class SharedSessionTest {
     }
 
     private static CommandRun login(String user) throws Exception {
-        Path browser = dir.resolve("browser-" + user + ".sh");
-        Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Path browser = XaaProcess.browserScript(dir, user);
         CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");

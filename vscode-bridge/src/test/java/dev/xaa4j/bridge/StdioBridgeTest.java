@@ -13,6 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The bridge in-process against a real MCP server (SDK servlet transport on Jetty). */
 class StdioBridgeTest {
@@ -218,6 +219,22 @@ class StdioBridgeTest {
 
     @Test
     void stepsUpOnceOn403InsufficientScope() throws Exception {
+        assertStepsUpOnce();
+    }
+
+    /**
+     * The bridge reads every {@code WWW-Authenticate} field of a 403 (RFC 9110 §11.6.1): a Bearer
+     * {@code insufficient_scope} challenge after a Basic one, with an unquoted error, still steps up (RFC 6750 §3.1).
+     */
+    @Test
+    @Timeout(60)
+    void stepsUpWithTheBearerChallengeOfASecondHeaderFieldAfterABasicOne() throws Exception {
+        server.basicChallengeFirst = true;
+        assertStepsUpOnce();
+    }
+
+    /** A read-only token; one step-up (to notes:read notes:write) gets the token the echo call is accepted with. */
+    private void assertStepsUpOnce() throws Exception {
         server.readOnlyTokens.add("read");
         server.validTokens.add("write");
         TestAuth auth = new TestAuth("read");

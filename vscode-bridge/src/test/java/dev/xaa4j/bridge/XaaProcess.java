@@ -35,12 +35,21 @@ record XaaProcess(Path config, Path runtimeDir) {
 
     /** {@code xaa login} with a scripted browser that signs {@code user} in at the sample issuer's form. */
     CommandRun login(String user) throws Exception {
-        Path browser = config.resolveSibling("browser-" + user + ".sh");
-        Files.createDirectories(browser.getParent());
+        Path browser = browserScript(config.getParent(), user);
+        return run("", Map.of("BROWSER", browser.toString()), "login", "--timeout", "60");
+    }
+
+    /**
+     * Writes {@code dir/browser-USER.sh}, a {@code BROWSER} for {@code xaa login} that signs {@code user} in at the
+     * sample issuer's form (this build's {@code TestBrowser}), and returns its path.
+     */
+    static Path browserScript(Path dir, String user) throws Exception {
+        Path browser = dir.resolve("browser-" + user + ".sh");
+        Files.createDirectories(dir);
         Files.writeString(browser, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + dev.xaa4j.connector.testing.TestBrowser.class.getName() + " --user " + user + " \"$@\" >/dev/null 2>&1\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        return run("", Map.of("BROWSER", browser.toString()), "login", "--timeout", "60");
+        return browser;
     }
 
     List<String> command(String... args) {

@@ -2,23 +2,16 @@ package dev.xaa4j.bridge;
 
 import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 7: every command asks only for the configuration it needs, and says what to run when it is
@@ -26,26 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * at its login form, the OS keyring of {@code .ci/with-keyring}). Who is signed in is shown by name.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class XaaWithoutConfigurationTest {
+class XaaWithoutConfigurationTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path dir;
-    static SampleIssuer issuer;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
-        issuer = SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (issuer != null) {
-            issuer.close();
-        }
-    }
 
     @Test
     void withNothingConfiguredEveryCommandSaysToRunXaaIdp() throws Exception {

@@ -35,12 +35,9 @@ final class WireClient {
 
     /** @param what a lower-case noun phrase naming the peer ("the identity provider"), used inside sentences */
     HTTPResponse send(HTTPRequest request, String what) {
-        request.setConnectTimeout(timeoutMillis);
-        request.setReadTimeout(timeoutMillis);
-        (network != null ? network : Network.system()).configure(request);
         LOG.debug("{} {} ({})", request.getMethod(), request.getURI(), what);
         try {
-            HTTPResponse response = NimbusHttp.send(request);
+            HTTPResponse response = NimbusHttp.send(request, timeoutMillis, network != null ? network : Network.system());
             if (response.getStatusCode() >= 500) {
                 throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");

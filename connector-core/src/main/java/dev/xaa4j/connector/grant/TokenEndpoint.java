@@ -3,11 +3,9 @@ package dev.xaa4j.connector.grant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.Sentences;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.http.Network;
 import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,15 +30,9 @@ final class TokenEndpoint {
 
     /** @param party a lower-case noun phrase naming the token endpoint's owner ("the IdP"), used inside sentences */
     static Outcome post(TokenRequest request, Duration timeout, String party) {
-        HTTPRequest http = request.toHTTPRequest();
-        http.setAccept("application/json");
-        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        http.setConnectTimeout(ms);
-        http.setReadTimeout(ms);
-        Network.system().configure(http);
         HTTPResponse response;
         try {
-            response = NimbusHttp.send(http);
+            response = NimbusHttp.sendForJson(request, timeout);
         } catch (IOException e) {
             throw new UpstreamUnavailableException(Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);

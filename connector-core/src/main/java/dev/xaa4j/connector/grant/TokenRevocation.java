@@ -4,11 +4,9 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import dev.xaa4j.connector.http.Network;
 import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -43,15 +41,9 @@ public final class TokenRevocation {
         TokenRevocationRequest request = clientAuth != null
                 ? new TokenRevocationRequest(endpoint, clientAuth, token)
                 : new TokenRevocationRequest(endpoint, clientId, token);
-        HTTPRequest http = request.toHTTPRequest();
-        http.setAccept("application/json");
-        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        http.setConnectTimeout(ms);
-        http.setReadTimeout(ms);
-        Network.system().configure(http);
         HTTPResponse response;
         try {
-            response = NimbusHttp.send(http);
+            response = NimbusHttp.sendForJson(request, timeout);
         } catch (IOException e) {
             return Optional.of("no answer from " + endpoint.getHost() + " (" + e.getClass().getSimpleName() + ")");
         }

@@ -280,12 +280,9 @@ public final class BrowserSignIn {
                     : new TokenRequest(idp.getTokenEndpointURI(), clientAuth, grant);
             HTTPRequest http = request.toHTTPRequest();
             int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, httpTimeout.toMillis()));
-            http.setConnectTimeout(timeout);
-            http.setReadTimeout(timeout);
-            Network.system().configure(http);
             HTTPResponse response;
             try {
-                response = NimbusHttp.send(http);
+                response = NimbusHttp.send(http, timeout, Network.system());
             } catch (SocketTimeoutException e) {
                 throw new UpstreamUnavailableException("The identity provider did not answer the sign-in within "
                         + timeout + " ms. Try again.", e);

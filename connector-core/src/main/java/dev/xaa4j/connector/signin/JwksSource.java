@@ -59,12 +59,9 @@ final class JwksSource implements JWKSource<SecurityContext> {
     private void fetch(Instant now) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.GET, jwksUri);
         req.setAccept("application/json, application/jwk-set+json");
-        req.setConnectTimeout(timeoutMillis);
-        req.setReadTimeout(timeoutMillis);
-        Network.system().configure(req);
         HTTPResponse resp;
         try {
-            resp = NimbusHttp.send(req);
+            resp = NimbusHttp.send(req, timeoutMillis, Network.system());
         } catch (IOException e) {
             throw new UpstreamUnavailableException("Cannot fetch the identity provider's signing keys from " + jwksUri
                     + " (" + e.getClass().getSimpleName() + "). Check your network and try again.", e);

@@ -9,12 +9,11 @@ import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.SampleIssuerFixture;
+import dev.xaa4j.connector.SampleIssuerPerClass;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -26,30 +25,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The broker over a real Unix domain socket, serving a real connector signed in at the sample issuer. */
-class BrokerTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class BrokerTest extends SampleIssuerPerClass {
 
     private Connector connector(String user) throws Exception {
         Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),

@@ -163,16 +163,7 @@ class McpAdapterTest {
         requiredScope = "notes.write";
         try (Connector connector = connector()) {
             connector.addListener(e -> { });
-            // remember which scopes each token value carries, for the scripted server
-            TokenWatcher watcher = new TokenWatcher(connector);
-            try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes")
-                            .addHttpRequestCustomizer((b, m, u, body, ctx) -> watcher.record()).build())
-                    .requestTimeout(Duration.ofSeconds(10)).build()) {
-                client.initialize();
-                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("write_note", Map.of()));
-                assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("hello alice");
-                assertThat(connector.token("notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
-            }
+            writeNoteSteppingUp(connector);
         }
         assertThat(fetches).hasValue(2);
     }
@@ -183,17 +174,23 @@ class McpAdapterTest {
         requiredScope = "notes.write";
         basicChallengeFirst = true;
         try (Connector connector = connector()) {
-            TokenWatcher watcher = new TokenWatcher(connector);
-            try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes")
-                            .addHttpRequestCustomizer((b, m, u, body, ctx) -> watcher.record()).build())
-                    .requestTimeout(Duration.ofSeconds(10)).build()) {
-                client.initialize();
-                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("write_note", Map.of()));
-                assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("hello alice");
-                assertThat(connector.token("notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
-            }
+            writeNoteSteppingUp(connector);
         }
         assertThat(fetches).hasValue(2);
+    }
+
+    /** Calls write_note through the SDK client (which needs notes.write) and finds the token stepped up to it. */
+    private void writeNoteSteppingUp(Connector connector) {
+        // remember which scopes each token value carries, for the scripted server
+        TokenWatcher watcher = new TokenWatcher(connector);
+        try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes")
+                        .addHttpRequestCustomizer((b, m, u, body, ctx) -> watcher.record()).build())
+                .requestTimeout(Duration.ofSeconds(10)).build()) {
+            client.initialize();
+            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("write_note", Map.of()));
+            assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("hello alice");
+            assertThat(connector.token("notes").scopes()).containsExactlyInAnyOrder("notes.read", "notes.write");
+        }
     }
 
     /** Tells the scripted server which scopes the connector's current token has. */

@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.connector.SampleIssuerPerClass;
 import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.store.IdpSession;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
@@ -13,8 +14,6 @@ import dev.xaa4j.connector.store.SessionStore;
 import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.SignInMain;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,36 +21,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real sign-in at the sample IdP over HTTP: a scripted browser ({@link dev.xaa4j.connector.testing.TestBrowser})
  * is launched as a command with the authorization URL, fills in the login form and follows the redirect to
  * the loopback callback.
  */
-class SampleIssuerSignInTest {
+class SampleIssuerSignInTest extends SampleIssuerPerClass {
 
     static final String CLIENT_ID = "xaa-desktop";
     static final String CLIENT_SECRET = "xaa-desktop-demo-secret";
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     @Test
     void signsInThroughTheLoginFormWithPkceAndGetsAValidatedIdTokenAndARefreshToken() throws Exception {

@@ -1,6 +1,5 @@
 package dev.xaa4j.sample.idp;
 
-import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
@@ -44,25 +43,14 @@ final class RevocationServlet extends HttpServlet {
         try {
             request = TokenRevocationRequest.parse(JakartaServletUtils.createHTTPRequest(req));
         } catch (ParseException e) {
-            var error = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
-            Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
+            TokenEndpointRequests.answerUnparseable(resp, e);
             return;
         }
         String clientId;
         try {
-            if (request.getClientAuthentication() == null) {
-                throw new InvalidClientException("client authentication is required (client_secret_basic, "
-                        + "client_secret_post or private_key_jwt)");
-            }
-            clientId = authenticator.authenticate(request.getClientAuthentication());
-            policy.idpClient(clientId).orElseThrow(() -> new InvalidClientException("unknown client"));
+            clientId = TokenEndpointRequests.authenticate(authenticator, policy, request.getClientAuthentication()).clientId();
         } catch (InvalidClientException e) {
-            String claimed = request.getClientAuthentication() != null
-                    ? request.getClientAuthentication().getClientID().getValue()
-                    : request.getClientID() == null ? null : request.getClientID().getValue();
-            audit.record("revocation", null, claimed, null, null, null, null, "deny",
-                    "client authentication failed: " + e.getMessage());
-            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            TokenEndpointRequests.refuseClient(resp, audit, "revocation", request, e);
             return;
         }
         Optional<RefreshTokenFamilies.Session> revoked;

@@ -4,7 +4,6 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import dev.xaa4j.sample.audit.AuditLog;
@@ -48,21 +47,15 @@ final class TokenServlet extends HttpServlet {
         try {
             request = TokenRequest.parse(JakartaServletUtils.createHTTPRequest(req));
         } catch (ParseException e) {
-            var error = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
-            Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
+            TokenEndpointRequests.answerUnparseable(resp, e);
             return;
         }
         GrantType grantType = request.getAuthorizationGrant().getType();
         Policy.IdpClient client;
         try {
-            client = authenticate(request.getClientAuthentication());
+            client = TokenEndpointRequests.authenticate(authenticator, policy, request.getClientAuthentication());
         } catch (InvalidClientException e) {
-            String claimed = request.getClientAuthentication() != null
-                    ? request.getClientAuthentication().getClientID().getValue()
-                    : request.getClientID() == null ? null : request.getClientID().getValue();
-            audit.record(event(grantType), null, claimed, null, null, null, null, "deny",
-                    "client authentication failed: " + e.getMessage());
-            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            TokenEndpointRequests.refuseClient(resp, audit, event(grantType), request, e);
             return;
         }
         GrantHandler handler = handlers.get(grantType);
@@ -78,15 +71,6 @@ final class TokenServlet extends HttpServlet {
                     e.error().getCode(), e.description());
             Http.tokenError(resp, e.error(), e.description());
         }
-    }
-
-    private Policy.IdpClient authenticate(ClientAuthentication auth) throws InvalidClientException {
-        if (auth == null) {
-            throw new InvalidClientException("client authentication is required (client_secret_basic, "
-                    + "client_secret_post or private_key_jwt)");
-        }
-        String clientId = authenticator.authenticate(auth);
-        return policy.idpClient(clientId).orElseThrow(() -> new InvalidClientException("unknown client"));
     }
 
     private static String event(GrantType type) {

@@ -4,37 +4,15 @@ import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The IdP's loopback admin API: revoke/restore grants, rotate keys, inspect grants (issue 2 item 7). */
-class IdpAdminTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        client = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class IdpAdminTest extends SampleIssuerPerClass {
 
     private HttpResponse<String> admin(String method, String path, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + path))

@@ -13,37 +13,15 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.idp.IdpTestClient.LoginForm;
 import dev.xaa4j.sample.idp.IdpTestClient.Pkce;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** OIDC code flow with PKCE at the sample IdP (issue 2 item 5, PROTOCOL.md §1 step 1). */
-class IdpCodeFlowTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        client = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class IdpCodeFlowTest extends SampleIssuerPerClass {
 
     @Test
     void loginPageIsAPostFormWithUsernamePasswordAndOnlyHiddenOtherFields() {

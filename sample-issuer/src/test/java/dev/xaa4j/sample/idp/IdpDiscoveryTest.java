@@ -2,34 +2,12 @@ package dev.xaa4j.sample.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class IdpDiscoveryTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        client = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class IdpDiscoveryTest extends SampleIssuerPerClass {
 
     @Test
     void discoveryDocumentAdvertisesCodeFlowPkceAndIdJagExchange() {

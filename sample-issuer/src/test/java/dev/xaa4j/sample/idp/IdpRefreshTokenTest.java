@@ -11,29 +11,11 @@ import dev.xaa4j.sample.SampleIssuer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Refresh token rotation and reuse detection at the sample IdP (issue 2 item 5, RFC 9700 §4.14.2). */
-class IdpRefreshTokenTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        client = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class IdpRefreshTokenTest extends SampleIssuerPerClass {
 
     @Test
     void refreshRotatesAndReturnsAnIdTokenForTheSameSubjectWithoutNonce() throws Exception {

@@ -3,39 +3,17 @@ package dev.xaa4j.sample.idp;
 import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** RFC 7009 token revocation at the sample IdP (issue 8 item 1): what {@code xaa logout} ends the session with. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class IdpRevocationTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        client = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class IdpRevocationTest extends SampleIssuerPerClass {
 
     @Test
     void discoveryAdvertisesTheRevocationEndpoint() {

@@ -1,0 +1,52 @@
+package dev.xaa4j.sample.idp;
+
+import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
+import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.Http;
+import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * What the IdP's token endpoint ({@link TokenServlet}) and revocation endpoint ({@link RevocationServlet}) do
+ * alike: answer an unparseable request, authenticate the (always confidential) client, and refuse a client whose
+ * authentication failed. Stateless.
+ */
+final class TokenEndpointRequests {
+
+    private TokenEndpointRequests() {
+    }
+
+    /** Answers a request Nimbus could not parse: its OAuth error, else {@code invalid_request}. */
+    static void answerUnparseable(HttpServletResponse resp, ParseException e) throws IOException {
+        var error = e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject();
+        Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
+    }
+
+    /** @throws InvalidClientException no client authentication, it failed, or the client is unknown to the policy */
+    static Policy.IdpClient authenticate(ClientAuthenticator authenticator, Policy policy, ClientAuthentication auth)
+            throws InvalidClientException {
+        if (auth == null) {
+            throw new InvalidClientException("client authentication is required (client_secret_basic, "
+                    + "client_secret_post or private_key_jwt)");
+        }
+        String clientId = authenticator.authenticate(auth);
+        return policy.idpClient(clientId).orElseThrow(() -> new InvalidClientException("unknown client"));
+    }
+
+    /** Audit-logs the failed client authentication as {@code event} (with the client id claimed) and answers {@code invalid_client}. */
+    static void refuseClient(HttpServletResponse resp, AuditLog audit, String event,
+                             AbstractOptionallyIdentifiedRequest request, InvalidClientException e) throws IOException {
+        String claimed = request.getClientAuthentication() != null
+                ? request.getClientAuthentication().getClientID().getValue()
+                : request.getClientID() == null ? null : request.getClientID().getValue();
+        audit.record(event, null, claimed, null, null, null, null, "deny",
+                "client authentication failed: " + e.getMessage());
+        Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+    }
+}

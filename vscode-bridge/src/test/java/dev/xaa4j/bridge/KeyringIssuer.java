@@ -1,0 +1,60 @@
+package dev.xaa4j.bridge;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.SampleIssuer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The set-up of tests that run {@code xaa} processes against the sample issuer over real HTTP and the OS keyring:
+ * they run only inside {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}). A test
+ * class extending this one gets the issuer started once ({@link #issuer}, its state under {@link #dir}) and
+ * closed after its own {@code @AfterAll}; the static fields are reassigned per class, so such classes must not
+ * run concurrently (this module runs them one by one). The static methods serve classes with another order.
+ */
+abstract class KeyringIssuer {
+
+    @TempDir
+    static Path dir;
+    static SampleIssuer issuer;
+
+    @BeforeAll
+    static void startIssuer() throws Exception {
+        issuer = startWithKeyring(dir);
+    }
+
+    @AfterAll
+    static void closeIssuer() throws Exception {
+        try {
+            close(issuer);
+        } finally {
+            issuer = null; // not seen by the next class
+        }
+    }
+
+    /** Skips the test (class) outside {@code .ci/with-keyring}. */
+    static void assumeKeyring() {
+        assumeTrue(System.getenv("XAA_REAL_HOME") != null, "needs the throwaway keyring of .ci/with-keyring");
+    }
+
+    /** The sample issuer on free ports with its state in {@code dir/issuer}. */
+    static SampleIssuer start(Path dir) throws Exception {
+        return SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+    }
+
+    /** {@link #assumeKeyring()}, then {@link #start(Path)}. */
+    static SampleIssuer startWithKeyring(Path dir) throws Exception {
+        assumeKeyring();
+        return start(dir);
+    }
+
+    static void close(SampleIssuer issuer) throws Exception {
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+}
