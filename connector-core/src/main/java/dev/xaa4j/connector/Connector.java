@@ -334,14 +334,14 @@ public final class Connector implements AutoCloseable {
                     idp.clientId(), credentials, meta.getTokenEndpointURI());
             Optional<String> problem = new TokenRevocation(httpTimeout).revoke(endpoint, auth,
                     new ClientID(idp.clientId()), refreshToken);
-            if (problem.isPresent()) {
-                LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem.get());
+            if (problem.isPresent()) { // the result carries it and the caller reports it: debug, not a second line
+                LOG.debug("Signed out on this machine, but the IdP did not end the session: {}", problem.get());
                 return new SignOutResult(user, SignOutResult.Revocation.FAILED, problem);
             }
             return new SignOutResult(user, SignOutResult.Revocation.REVOKED, Optional.empty());
         } catch (RuntimeException e) { // discovery failed, no client secret, ...
             String problem = Redaction.scrub(e.getMessage());
-            LOG.warn("Signed out on this machine, but the IdP did not end the session: {}", problem);
+            LOG.debug("Signed out on this machine, but the IdP did not end the session: {}", problem);
             return new SignOutResult(user, SignOutResult.Revocation.FAILED, Optional.of(problem));
         }
     }

@@ -95,4 +95,40 @@ class DoctorProxyTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL  HTTPS_PROXY uses 'https://'").contains("fix or unset the variable");
     }
+
+    @Test
+    void theLowerCaseVariableItUsesIsTheOneNamed() throws Exception {
+        CommandRun r = doctor(Map.of("https_proxy", proxy.url(), "HTTPS_PROXY", "", "XAA_CA_BUNDLE", certs.pem().toString()));
+
+        assertThat(r.out()).contains("ok    network: https via 127.0.0.1:" + proxy.port() + " (https_proxy)")
+                .doesNotContain("(HTTPS_PROXY)").contains("ok    IdP https://" + HOST);
+    }
+
+    @Test
+    void aProxyUrlWithCredentialsIsAFailLineThatDoesNotShowThem() throws Exception {
+        CommandRun r = doctor(Map.of("HTTPS_PROXY", "http://alice:pa55word@127.0.0.1:" + proxy.port()));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  HTTPS_PROXY carries a user name and password, but proxy authentication is not supported")
+                .contains("HTTPS_PROXY=http://127.0.0.1:" + proxy.port()).contains("fix or unset the variable")
+                .doesNotContain("ok    network").doesNotContain("pa55word").doesNotContain("alice");
+        assertThat(proxy.requests()).as("nothing is sent through a proxy that would answer 407").isEmpty();
+    }
+
+    @Test
+    void allProxyIsHonouredAndASocksOneIsAFailLineNamingIt() throws Exception {
+        Map<String, String> noOtherProxy = Map.of("https_proxy", "", "HTTPS_PROXY", "", "http_proxy", "", "HTTP_PROXY", "");
+        Map<String, String> env = new HashMap<>(noOtherProxy);
+        env.putAll(Map.of("ALL_PROXY", proxy.url(), "XAA_CA_BUNDLE", certs.pem().toString()));
+        CommandRun r = doctor(env);
+
+        assertThat(r.out()).contains("ok    network: https via 127.0.0.1:" + proxy.port() + " (ALL_PROXY)")
+                .contains("ok    IdP https://" + HOST);
+        assertThat(proxy.requests()).anySatisfy(line -> assertThat(line).startsWith("CONNECT " + HOST + ":"));
+
+        env.put("ALL_PROXY", "socks5://127.0.0.1:1080");
+        CommandRun socks = doctor(env);
+        assertThat(socks.exit()).isEqualTo(1);
+        assertThat(socks.out()).contains("FAIL  ALL_PROXY uses 'socks5://'").contains("fix or unset the variable");
+    }
 }

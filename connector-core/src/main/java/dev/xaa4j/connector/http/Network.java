@@ -15,8 +15,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * How every HTTP client of the product reaches the network: which proxy ({@link ProxySelection}: the
- * {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} variables and Java's proxy properties, loopback
- * direct) and which certificates to trust (the Java trust store plus the PEM bundle named by
+ * {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code ALL_PROXY}/{@code NO_PROXY} variables and Java's proxy properties,
+ * loopback direct) and which certificates to trust (the Java trust store plus the PEM bundle named by
  * {@value #CA_BUNDLE}). Sign-in, discovery, token exchange, jwt-bearer and JWKS requests (Nimbus, via
  * {@link #configure}), the MCP SDK transport ({@link #configure(HttpClient.Builder)}) and the bridge's Apache
  * client ({@link #proxySelector()}, {@link #sslContext()}) all take it from here. Immutable, thread-safe.

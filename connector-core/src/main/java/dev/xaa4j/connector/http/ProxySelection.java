@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       (default 443) for https, {@code http.proxyHost}/{@code http.proxyPort} (default 80) for http, with
  *       {@code http.nonProxyHosts} ({@code |}-separated, {@code *} wildcards) as the exception list;</li>
  *   <li>else the environment: {@code https_proxy}/{@code HTTPS_PROXY} for https,
- *       {@code http_proxy}/{@code HTTP_PROXY} for http (lower case wins when both are set), as
+ *       {@code http_proxy}/{@code HTTP_PROXY} for http (lower case wins when both are set), else
+ *       {@code all_proxy}/{@code ALL_PROXY} for both (curl's fallback), as
  *       {@code http://host:port} or {@code host:port} (default port 80);
  *       with {@code no_proxy}/{@code NO_PROXY} as the exception list (comma-separated host names, {@code .domain}
  *       or {@code domain} for the domain and its subdomains, IP literals, optional {@code :port}, {@code *} for
@@ -40,15 +41,20 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * https targets go through an HTTP proxy with {@code CONNECT} (RFC 9110 §9.3.6). A proxy URL with another
  * scheme ({@code https://}: TLS to the proxy itself, {@code socks5://}) is refused with a
- * {@link ConfigurationException}, since not every client of the product can use it; credentials in a proxy
- * URL are not used (and never logged).
+ * {@link ConfigurationException} naming the variable as set, since not every client of the product can use it;
+ * so is a proxy URL with credentials ({@code http://user:pass@host:port}): proxy authentication is not supported,
+ * and the error (like {@link #describe()}) never shows them.
  */
 public final class ProxySelection extends ProxySelector {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxySelection.class);
 
-    private final Optional<Proxy> envHttps;
-    private final Optional<Proxy> envHttp;
+    /** A proxy from the environment and the variable it came from, spelt as set (e.g. {@code https_proxy}). */
+    private record EnvProxy(Proxy proxy, String variable) {
+    }
+
+    private final Optional<EnvProxy> envHttps;
+    private final Optional<EnvProxy> envHttp;
     private final List<String> noProxy;
     private final Properties properties;
 
@@ -60,8 +66,12 @@ public final class ProxySelection extends ProxySelector {
     public ProxySelection(Map<String, String> environment, Properties properties) {
         Objects.requireNonNull(environment, "environment");
         this.properties = Objects.requireNonNull(properties, "properties");
-        this.envHttps = envProxy(environment, "https_proxy");
-        this.envHttp = envProxy(environment, "http_proxy");
+        Optional<EnvProxy> https = envProxy(environment, "https_proxy");
+        Optional<EnvProxy> http = envProxy(environment, "http_proxy");
+        // ALL_PROXY only when a scheme has no variable of its own (curl's order), and only then checked
+        Optional<EnvProxy> all = https.isEmpty() || http.isEmpty() ? envProxy(environment, "all_proxy") : Optional.empty();
+        this.envHttps = https.or(() -> all);
+        this.envHttp = http.or(() -> all);
         this.noProxy = split(variable(environment, "no_proxy").orElse(""), ",");
     }
 
@@ -83,9 +93,9 @@ public final class ProxySelection extends ProxySelector {
             String exceptions = properties.getProperty("http.nonProxyHosts", "");
             return matchesNonProxyHosts(host, exceptions) ? Proxy.NO_PROXY : fromProperties.get();
         }
-        Optional<Proxy> fromEnv = scheme.equals("https") ? envHttps : envHttp;
+        Optional<EnvProxy> fromEnv = scheme.equals("https") ? envHttps : envHttp;
         if (fromEnv.isPresent() && !matchesNoProxy(host, port)) {
-            return fromEnv.get();
+            return fromEnv.get().proxy();
         }
         return Proxy.NO_PROXY;
     }
@@ -103,17 +113,17 @@ public final class ProxySelection extends ProxySelector {
 
     /** For {@code xaa doctor}: which proxy serves https and http, and where that came from. No credentials. */
     public String describe() {
-        return "https " + describe("https", envHttps, "HTTPS_PROXY") + ", http " + describe("http", envHttp, "HTTP_PROXY")
+        return "https " + describe("https", envHttps) + ", http " + describe("http", envHttp)
                 + (noProxy.isEmpty() || propertyProxy("https").isPresent() ? "" : ", NO_PROXY " + String.join(",", noProxy))
                 + "; loopback direct";
     }
 
-    private String describe(String scheme, Optional<Proxy> env, String variable) {
+    private String describe(String scheme, Optional<EnvProxy> env) {
         Optional<Proxy> p = propertyProxy(scheme);
         if (p.isPresent()) {
             return "via " + hostPort(p.get()) + " (" + scheme + ".proxyHost)";
         }
-        return env.map(e -> "via " + hostPort(e) + " (" + variable + ")").orElse("direct");
+        return env.map(e -> "via " + hostPort(e.proxy()) + " (" + e.variable() + ")").orElse("direct");
     }
 
     private static String hostPort(Proxy proxy) {
@@ -131,32 +141,47 @@ public final class ProxySelection extends ProxySelector {
         return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(host.strip(), port)));
     }
 
-    private static Optional<Proxy> envProxy(Map<String, String> env, String name) {
-        Optional<String> value = variable(env, name);
-        if (value.isEmpty()) {
+    private static Optional<EnvProxy> envProxy(Map<String, String> env, String name) {
+        Optional<String> asSet = variableName(env, name); // the spelling set: messages and doctor name that one
+        if (asSet.isEmpty()) {
             return Optional.empty();
         }
-        String v = value.get();
-        String upper = name.toUpperCase(Locale.ROOT);
+        return Optional.of(new EnvProxy(parseProxy(asSet.get(), env.get(asSet.get()).strip()), asSet.get()));
+    }
+
+    private static Proxy parseProxy(String name, String v) {
         URI uri;
         try {
             uri = URI.create(v.contains("://") ? v : "http://" + v);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(upper + " is not a proxy URL (expected http://host:port). Fix or unset it.");
+            throw new ConfigurationException(name + " is not a proxy URL (expected http://host:port). Fix or unset it.");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http")) {
-            throw new ConfigurationException(upper + " uses '" + scheme + "://', which is not supported (only "
+            throw new ConfigurationException(name + " uses '" + scheme + "://', which is not supported (only "
                     + "http:// proxies; https targets are tunnelled through them). Set it to http://host:port or unset it.");
         }
         if (uri.getHost() == null) {
-            throw new ConfigurationException(upper + " names no proxy host (expected http://host:port). Fix or unset it.");
+            throw new ConfigurationException(name + " names no proxy host (expected http://host:port). Fix or unset it.");
         }
-        if (uri.getRawUserInfo() != null) {
-            LOG.warn("{} carries credentials; proxy authentication is not supported, so they are not sent.", upper);
+        int port = uri.getPort() != -1 ? parsePort(String.valueOf(uri.getPort()), 80, name) : 80;
+        if (uri.getRawUserInfo() != null) { // refused rather than silently dropped: the proxy would answer 407
+            throw new ConfigurationException(name + " carries a user name and password, but proxy authentication is not "
+                    + "supported (they would not be sent). Use a proxy that needs none (e.g. a local one that adds "
+                    + "them), then set " + name + "=http://" + uri.getHost() + ":" + port + ", or unset it.");
         }
-        int port = uri.getPort() != -1 ? parsePort(String.valueOf(uri.getPort()), 80, upper) : 80;
-        return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port)));
+        return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port));
+    }
+
+    /** Which spelling of the variable is used: lower case first (curl's order), then upper case; blank means unset. */
+    private static Optional<String> variableName(Map<String, String> env, String lowerName) {
+        String v = env.get(lowerName);
+        if (v != null && !v.isBlank()) {
+            return Optional.of(lowerName);
+        }
+        String upper = lowerName.toUpperCase(Locale.ROOT);
+        v = env.get(upper);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(upper);
     }
 
     /** Lower case first (curl's order), then upper case; blank means unset. */

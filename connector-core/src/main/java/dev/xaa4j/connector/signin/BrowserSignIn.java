@@ -316,7 +316,7 @@ public final class BrowserSignIn {
             }
             var claims = new IdTokenVerifier(idp, clientId, clock, CLOCK_SKEW, httpTimeout).verify(idToken, nonce);
             RefreshToken refresh = ok.getOIDCTokens().getRefreshToken();
-            LOG.info("Signed in to {} as {}", idp.getIssuer(), claims.getSubject());
+            LOG.debug("Signed in to {} as {}", idp.getIssuer(), claims.getSubject()); // the caller reports the result
             return new SignInResult(idToken, claims, Optional.ofNullable(refresh).map(RefreshToken::getValue));
         }
 

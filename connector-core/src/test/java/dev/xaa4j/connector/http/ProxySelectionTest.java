@@ -88,7 +88,7 @@ class ProxySelectionTest {
         assertThatThrownBy(() -> new ProxySelection(Map.of("HTTPS_PROXY", "https://p:443"), props()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("HTTPS_PROXY").hasMessageContaining("http://host:port");
         assertThatThrownBy(() -> new ProxySelection(Map.of("http_proxy", "socks5://p:1080"), props()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("HTTP_PROXY uses 'socks5://'");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("http_proxy uses 'socks5://'");
         assertThatThrownBy(() -> new ProxySelection(Map.of("HTTPS_PROXY", "http://p:99999"), props()))
                 .isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> new ProxySelection(Map.of(), props("https.proxyHost", "p", "https.proxyPort", "x")).proxyFor(URI.create("https://n/")))
@@ -96,9 +96,56 @@ class ProxySelectionTest {
     }
 
     @Test
-    void proxyCredentialsAreNeitherUsedNorShown() {
-        ProxySelection s = new ProxySelection(Map.of("HTTPS_PROXY", "http://alice:pa55word@p:3128"), props());
-        assertThat(via(s, "https://n.example/")).isEqualTo("p:3128");
-        assertThat(s.describe()).contains("p:3128").doesNotContain("pa55word").doesNotContain("alice");
+    void aProxyUrlWithCredentialsIsRefusedNamingTheVariableWithoutShowingThem() {
+        for (String name : new String[] {"HTTPS_PROXY", "https_proxy", "http_proxy", "ALL_PROXY"}) {
+            assertThatThrownBy(() -> new ProxySelection(Map.of(name, "http://alice:pa55word@proxy.corp:8080"), props()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith(name + " carries a user name and password")
+                    .hasMessageContaining("proxy authentication is not supported")
+                    .hasMessageContaining(name + "=http://proxy.corp:8080")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pa55word").doesNotContain("alice"));
+        }
+    }
+
+    @Test
+    void doctorNamesTheVariableAsItIsSpelt() {
+        assertThat(new ProxySelection(Map.of("https_proxy", "http://p:1", "HTTP_PROXY", "http://q:2"), props()).describe())
+                .startsWith("https via p:1 (https_proxy), http via q:2 (HTTP_PROXY)");
+        assertThat(new ProxySelection(Map.of("https_proxy", "http://p:1", "HTTPS_PROXY", "http://q:2"), props()).describe())
+                .as("lower case wins, and is the one named").startsWith("https via p:1 (https_proxy), http direct");
+        assertThat(new ProxySelection(Map.of("HTTPS_PROXY", "socks5://p:1", "https_proxy", "http://p:1"), props()).describe())
+                .startsWith("https via p:1 (https_proxy)");
+    }
+
+    @Test
+    void allProxyIsTheFallbackForEverySchemeAndASocksOneIsAnError() {
+        ProxySelection all = new ProxySelection(Map.of("ALL_PROXY", "http://all.corp:3128"), props());
+        assertThat(via(all, "https://n.example/")).isEqualTo("all.corp:3128");
+        assertThat(via(all, "http://n.example/")).isEqualTo("all.corp:3128");
+        assertThat(via(all, "http://localhost:9/")).isEqualTo("direct");
+        assertThat(all.describe()).startsWith("https via all.corp:3128 (ALL_PROXY), http via all.corp:3128 (ALL_PROXY)");
+
+        ProxySelection specificFirst = new ProxySelection(Map.of("all_proxy", "http://all:1", "HTTPS_PROXY", "http://s:2",
+                "NO_PROXY", "skip.example"), props());
+        assertThat(via(specificFirst, "https://n.example/")).isEqualTo("s:2");
+        assertThat(via(specificFirst, "http://n.example/")).isEqualTo("all:1");
+        assertThat(via(specificFirst, "http://skip.example/")).as("NO_PROXY applies to ALL_PROXY too").isEqualTo("direct");
+        assertThat(specificFirst.describe()).startsWith("https via s:2 (HTTPS_PROXY), http via all:1 (all_proxy)");
+
+        assertThatThrownBy(() -> new ProxySelection(Map.of("ALL_PROXY", "socks5://s:1080"), props()))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("ALL_PROXY uses 'socks5://'");
+        assertThatThrownBy(() -> new ProxySelection(Map.of("all_proxy", "socks5h://s:1080", "HTTPS_PROXY", "http://p:1"), props()))
+                .as("still the fallback for http").isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("all_proxy uses 'socks5h://'");
+        assertThat(via(new ProxySelection(Map.of("ALL_PROXY", "socks5://s:1080", "HTTPS_PROXY", "http://p:1",
+                "HTTP_PROXY", "http://p:1"), props()), "http://n.example/"))
+                .as("never used when both schemes have their own variable, so not checked").isEqualTo("p:1");
+    }
+
+    @Test
+    void proxyPropertiesWinOverAllProxy() {
+        ProxySelection s = new ProxySelection(Map.of("ALL_PROXY", "http://all:1"), props("https.proxyHost", "prop", "https.proxyPort", "3128"));
+        assertThat(via(s, "https://n.example/")).isEqualTo("prop:3128");
+        assertThat(via(s, "http://n.example/")).isEqualTo("all:1");
     }
 }
