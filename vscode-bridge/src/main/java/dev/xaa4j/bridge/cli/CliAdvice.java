@@ -53,8 +53,9 @@ final class CliAdvice {
     static String message(Throwable e, XaaConfig config, Optional<String> server) {
         String m = raw(e);
         Optional<IdpSettings> idp = ConnectorFactory.idp(config);
-        if (e instanceof MissingClientSecretException missing && idp.isPresent()) {
-            return missingSecret(missing, idp.get(), config, server);
+        Optional<MissingClientSecretException> missing = missingSecret(e);
+        if (missing.isPresent() && idp.isPresent()) {
+            return missingSecret(missing.get(), idp.get(), config, server);
         }
         if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
             return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
@@ -63,6 +64,16 @@ final class CliAdvice {
             return m + " — " + invalidClient(m, idp.get(), config, server);
         }
         return m;
+    }
+
+    /** The missing secret behind {@code e} (the engine re-throws failures with the original as cause). */
+    private static Optional<MissingClientSecretException> missingSecret(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MissingClientSecretException m) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String raw(Throwable e) {

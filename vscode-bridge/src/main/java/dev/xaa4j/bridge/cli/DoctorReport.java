@@ -20,7 +20,6 @@ import dev.xaa4j.connector.http.Network;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.MissingClientSecretException;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import java.io.PrintWriter;
 import java.util.List;
@@ -186,9 +185,7 @@ final class DoctorReport {
             fail(ExitCode.ACCESS_DENIED, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
         } catch (UpstreamUnavailableException e) {
             fail(ExitCode.UNAVAILABLE, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
-        } catch (MissingClientSecretException e) {
-            fail(ExitCode.of(e), CliAdvice.message(e, config, Optional.of(name)), null); // names the command itself
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // a missing client secret, invalid_client: the message names the command
             String m = CliAdvice.message(e, config, Optional.of(name));
             fail(ExitCode.of(e), m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
         }
