@@ -21,7 +21,7 @@ final class IdpCommand implements Callable<Integer> {
     @Option(names = "--client-id", required = true, paramLabel = "ID") String clientId;
 
     @Option(names = "--auth-method", defaultValue = "none", paramLabel = "METHOD",
-            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE})")
+            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE}; `xaa secret set idp-client-secret` switches none to client_secret_basic)")
     String authMethod;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
