@@ -88,6 +88,16 @@ class DoctorProxyTest {
                 .as("the MCP server check goes through the proxy too").allSatisfy(line -> assertThat(line).startsWith("CONNECT "));
     }
 
+    /** Problem 5 of the set-up review: after the precise TLS advice, no "→" hint pointing elsewhere. */
+    @Test
+    void anUntrustedCertificateSaysSetTheCaBundleAndNoContradictingHint() throws Exception {
+        CommandRun r = doctor(Map.of("HTTPS_PROXY", proxy.url()));
+
+        assertThat(r.exit()).as(r.out()).isNotZero();
+        assertThat(r.out()).contains("FAIL  IdP https://" + HOST).contains("set XAA_CA_BUNDLE")
+                .doesNotContain("check the issuer URL and your network");
+    }
+
     @Test
     void aProxyVariableItCannotUseIsAFailLineWithTheNextStep() throws Exception {
         CommandRun r = doctor(Map.of("HTTPS_PROXY", "https://proxy.corp:443"));

@@ -141,6 +141,11 @@ public final class Discovery {
     // ---- IdP ------------------------------------------------------------------------------------------
 
     private OIDCProviderMetadata fetchIdp(URI issuer) {
+        // The issuer is what the user (or their administrator's set-up) configured, not the IdP's metadata: say so.
+        Urls.issuerProblem(issuer.toString()).ifPresent(problem -> {
+            throw new DiscoveryException("The IdP issuer URL in your configuration is not usable: " + problem
+                    + ". Configure the issuer your administrator gave you.");
+        });
         URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
         WireClient.Lookup found = http.lookup(url, "the identity provider");
         if (!found.found()) {
@@ -187,6 +192,9 @@ public final class Discovery {
     // ---- MCP server -----------------------------------------------------------------------------------
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
+        Urls.endpointProblem(url.toString()).ifPresent(problem -> {
+            throw new DiscoveryException("The MCP server URL in your configuration is not usable: " + problem + ".");
+        });
         Urls.requireSecure(url, "the MCP server URL");
         Optional<Challenge> challenge = challenge(url);
         Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));

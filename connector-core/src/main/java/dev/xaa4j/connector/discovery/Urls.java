@@ -7,9 +7,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** URL rules of PROTOCOL.md §6: canonical server URLs, well-known locations, https except on loopback. */
-final class Urls {
+public final class Urls {
     private Urls() {
     }
 
@@ -98,6 +99,49 @@ final class Urls {
         }
         throw new DiscoveryException(Sentences.start(what) + " '" + url + "' does not use https; only https is accepted (plain http "
                 + "only on 127.0.0.1, localhost or ::1). Ask the server's administrator to fix its metadata.");
+    }
+
+    /**
+     * The problem with a configured or typed issuer URL, if any: it must be an absolute https URL (plain http
+     * only on loopback) without query or fragment (RFC 8414 §2, OpenID Connect Discovery §2). Empty when usable.
+     */
+    public static Optional<String> issuerProblem(String value) {
+        Optional<String> problem = endpointProblem(value);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (value.contains("?")) {
+            return Optional.of("'" + value + "' has a query (?…), which an issuer URL must not have (RFC 8414 §2)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The problem with a configured or typed endpoint URL (an MCP server's), if any: an absolute https URL (plain
+     * http only on loopback) without a fragment. Empty when usable.
+     */
+    public static Optional<String> endpointProblem(String value) {
+        URI u;
+        try {
+            u = new URI(value);
+        } catch (URISyntaxException e) {
+            return Optional.of("'" + value + "' is not a URL (" + e.getReason() + ")");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!u.isAbsolute() || u.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            return Optional.of("'" + value + "' is not an absolute https URL (like https://idp.example.com)");
+        }
+        if (u.getPort() > 65535) {
+            return Optional.of("'" + value + "' has an invalid port (above 65535)");
+        }
+        if (scheme.equals("http") && !isLoopback(u)) {
+            return Optional.of("'" + value + "' does not use https; only https is accepted (plain http only on "
+                    + "127.0.0.1, localhost or ::1)");
+        }
+        if (u.getRawFragment() != null || value.contains("#")) {
+            return Optional.of("'" + value + "' has a fragment (#…), which a URL to send requests to cannot have");
+        }
+        return Optional.empty();
     }
 
     /** @param what a lower-case noun phrase ("the resource_metadata URL"), used inside sentences */

@@ -15,6 +15,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.MissingClientSecretException;
 import java.net.URI;
 import java.security.PrivateKey;
 
@@ -60,8 +61,7 @@ public final class ClientAuthFactory {
 
     private static Secret secret(ClientCredentialsSource credentials, String issuer, String clientId) {
         return credentials.clientSecret(issuer, clientId).map(Secret::new).orElseThrow(() ->
-                new ConfigurationException("No client secret for client " + clientId + " at " + issuer
-                        + ": store it in the keyring or provide it through a ClientCredentialsSource"));
+                new MissingClientSecretException(issuer, clientId));
     }
 
     private static ClientAuthentication privateKeyJwt(ClientCredentialsSource credentials, String issuer,

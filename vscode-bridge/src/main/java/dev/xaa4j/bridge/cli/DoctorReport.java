@@ -17,7 +17,12 @@ import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
 import dev.xaa4j.connector.http.Network;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
 import java.io.PrintWriter;
+import java.util.List;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -33,6 +38,7 @@ import java.util.Optional;
 final class DoctorReport {
 
     private final PrintWriter out;
+    private XaaConfig config = new XaaConfig(null, Map.of());
     private int exit = XaaCommand.OK;
 
     DoctorReport(PrintWriter out) {
@@ -73,14 +79,15 @@ final class DoctorReport {
             return fail(ExitCode.USAGE, "no server named '" + only.get() + "'", "`xaa server list` shows the configured ones");
         }
         only.filter(XaaConfig::isUrl).ifPresent(u -> servers.put(u, new ServerEntry(u, null, java.util.List.of(), null)));
+        this.config = config;
         Discovery discovery = new Discovery();
         try {
-            discovery.idp(URI.create(idp.get().issuer()));
+            OIDCProviderMetadata md = discovery.idp(URI.create(idp.get().issuer()));
             ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
-                    + " (" + (idp.get().authMethod() == null ? "none" : idp.get().authMethod()) + ")");
+                    + " (" + CliAdvice.method(idp.get()) + ")");
+            checkIdpClient(idp.get(), md);
         } catch (RuntimeException e) {
-            return fail(ExitCode.of(e), "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(),
-                    "check the issuer URL and your network (VPN, proxy)");
+            return fail(ExitCode.of(e), "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(), idpHint(e));
         }
         try (Connector c = ConnectorFactory.create(config, only)) {
             var status = c.status();
@@ -98,6 +105,63 @@ final class DoctorReport {
         return exit;
     }
 
+    /**
+     * The IdP client's auth method against the secret in the keyring and the methods the IdP publishes
+     * ({@code token_endpoint_auth_methods_supported}): a setting that silently contradicts another is a FAIL.
+     */
+    private void checkIdpClient(IdpSettings idp, OIDCProviderMetadata md) {
+        String method = CliAdvice.method(idp);
+        Optional<Boolean> secretStored;
+        try {
+            secretStored = Optional.of(new KeyringCredentialStore(EngineCommands.KEYRING_SERVICE)
+                    .read(ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId())).isPresent());
+        } catch (RuntimeException e) {
+            secretStored = Optional.empty(); // no keyring to ask: sign-in reports it when it needs the secret
+        }
+        List<ClientAuthenticationMethod> accepted = md.getTokenEndpointAuthMethods();
+        boolean noneRefused = method.equals("none") && accepted != null
+                && !accepted.contains(ClientAuthenticationMethod.NONE);
+        if (method.equals("none") && (noneRefused || secretStored.orElse(false))) {
+            fail(ExitCode.FAILURE, "the IdP client " + idp.clientId() + " uses auth method none (no secret is sent)"
+                    + (secretStored.orElse(false) ? ", so the client secret stored in the keyring is never used" : "")
+                    + (noneRefused ? (secretStored.orElse(false) ? ";" : ",") + " but the IdP accepts only "
+                    + accepted.stream().map(ClientAuthenticationMethod::getValue).toList() + " at its token endpoint" : ""),
+                    "run " + CliAdvice.idpCommand(idp, "client_secret_basic")
+                            + (secretStored.orElse(false) ? "" : ", then `xaa secret set idp-client-secret` (reads stdin)"));
+        } else if ((method.equals("client_secret_basic") || method.equals("client_secret_post"))
+                && secretStored.isPresent() && !secretStored.get()) {
+            fail(ExitCode.FAILURE, "the IdP client " + idp.clientId() + " uses " + method
+                    + " but no client secret is stored in the keyring", "run `xaa secret set idp-client-secret` (reads stdin)");
+        }
+    }
+
+    /** The next step after a failed IdP discovery, by the failure's kind; none when the message already says it. */
+    private static String idpHint(RuntimeException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains(Network.CA_BUNDLE) || m.contains("Check your network")) {
+            return null; // TLS trust or reachability: the message names the variable or the network already
+        }
+        if (m.contains("in your configuration") || m.contains("says its issuer is") || m.contains("publishes no OpenID")) {
+            return "set the issuer again, exactly as the IdP announces it: `xaa idp ISSUER --client-id ID`";
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return "check your network (VPN, proxy) and try again";
+        }
+        return "check the issuer URL (`xaa idp ISSUER --client-id ID` sets it) with your administrator";
+    }
+
+    /** The next step after a failed server discovery, by the failure's kind; none when the message already says it. */
+    private static String serverHint(String name, RuntimeException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains(Network.CA_BUNDLE) || m.contains("Check your network")) {
+            return null;
+        }
+        if (m.contains("in your configuration")) {
+            return "set its URL again: `xaa server add " + name + " https://…`";
+        }
+        return "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata";
+    }
+
     private void checkServer(Connector c, Discovery discovery, String name, ServerEntry entry) {
         out.println();
         out.println(name + " — " + entry.url());
@@ -105,8 +169,7 @@ final class DoctorReport {
             ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
             ok("protected resource metadata: resource " + m.resource() + ", authorization server " + m.asIssuer());
         } catch (RuntimeException e) {
-            fail(ExitCode.of(e), "discovery failed: " + e.getMessage(),
-                    "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata");
+            fail(ExitCode.of(e), "discovery failed: " + e.getMessage(), serverHint(name, e));
             return;
         }
         try {
@@ -115,15 +178,16 @@ final class DoctorReport {
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));
         } catch (SignInRequiredException e) {
-            fail(ExitCode.SIGN_IN_REQUIRED, "no token: " + e.getMessage(), "run `xaa login`");
+            fail(ExitCode.SIGN_IN_REQUIRED, "no token: " + e.getMessage(), CliAdvice.LOGIN);
         } catch (AccessDeniedException e) {
             fail(ExitCode.ACCESS_DENIED, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
         } catch (ServerNotEnabledException e) {
             fail(ExitCode.ACCESS_DENIED, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
         } catch (UpstreamUnavailableException e) {
             fail(ExitCode.UNAVAILABLE, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
-        } catch (RuntimeException e) {
-            fail(ExitCode.FAILURE, e.getMessage(), "check the server's entry in " + ConfigStore.forCurrentUser().file());
+        } catch (RuntimeException e) { // a missing client secret, invalid_client: the message names the command
+            String m = CliAdvice.message(e, config, Optional.of(name));
+            fail(ExitCode.of(e), m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
         }
     }
 
@@ -148,9 +212,12 @@ final class DoctorReport {
         out.println("  ok    " + what);
     }
 
+    /** A FAIL line and, unless {@code todo} is null (the message says it already), the next step. */
     private int fail(ExitCode code, String what, String todo) {
         out.println("  FAIL  " + what);
-        out.println("        → " + todo);
+        if (todo != null) {
+            out.println("        → " + todo);
+        }
         if (exit == XaaCommand.OK) {
             exit = code.code();
         }

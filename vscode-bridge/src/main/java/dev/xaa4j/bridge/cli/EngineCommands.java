@@ -344,6 +344,13 @@ final class EngineCommands {
                 key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
             } else if ("as-client-secret".equals(name) && server != null) {
                 requireServer(config, server);
+                if (CliAdvice.method(idp).equals("none")) {
+                    // The AS client uses the IdP client's method: with none, a stored AS secret would never be sent.
+                    throw new IllegalArgumentException("the authorization server client authenticates with the IdP "
+                            + "client's method, which is none (no secret is ever sent): first "
+                            + CliAdvice.idpCommand(idp, "client_secret_basic") + " and `xaa secret set idp-client-secret`, "
+                            + "then `xaa secret set as-client-secret " + server + "` again");
+                }
                 var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException(
                         "as-client-secret is for a configured server name, not a URL: `xaa server add NAME " + server + "` first"));
                 // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
@@ -359,7 +366,20 @@ final class EngineCommands {
                 throw new IllegalArgumentException("no secret on stdin");
             }
             new KeyringCredentialStore(KEYRING_SERVICE).write(key, secret.strip());
-            spec.commandLine().getOut().println("stored " + name + " in the OS keyring");
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("stored " + name + " in the OS keyring");
+            if ("idp-client-secret".equals(name) && CliAdvice.method(idp).equals("none")) {
+                // A public client never sends a secret: storing one means the client is confidential.
+                if (System.getenv("XAA_IDP_ISSUER") != null) {
+                    out.println("note: the IdP client authenticates with none (from XAA_IDP_AUTH_METHOD), so this "
+                            + "secret is not used until XAA_IDP_AUTH_METHOD=client_secret_basic (or client_secret_post)");
+                } else {
+                    ConfigStore.forCurrentUser().putIdp(new IdpSettings(idp.issuer(), idp.clientId(), "client_secret_basic"));
+                    out.println("the IdP client " + idp.clientId() + " now authenticates with client_secret_basic "
+                            + "(it was none, which never sends a secret); " + CliAdvice.idpCommand(idp, "client_secret_post")
+                            + " if your IdP wants the secret in the request body instead");
+                }
+            }
             return XaaCommand.OK;
         }
     }

@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.discovery.Urls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class IdpCommand implements Callable<Integer> {
     @Option(names = "--client-id", required = true, paramLabel = "ID") String clientId;
 
     @Option(names = "--auth-method", defaultValue = "none", paramLabel = "METHOD",
-            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE})")
+            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE}; `xaa secret set idp-client-secret` switches none to client_secret_basic)")
     String authMethod;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,6 +31,10 @@ final class IdpCommand implements Callable<Integer> {
         if (!java.util.Set.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt").contains(authMethod)) {
             throw new IllegalArgumentException("unknown --auth-method '" + authMethod + "'");
         }
+        Urls.issuerProblem(issuer).ifPresent(problem -> {
+            throw new IllegalArgumentException("ISSUER " + problem + ": give the IdP's issuer exactly as your "
+                    + "administrator gave it, e.g. `xaa idp https://idp.example.com --client-id " + clientId + "`");
+        });
         ConfigStore store = ConfigStore.forCurrentUser();
         store.putIdp(new IdpSettings(issuer, clientId, authMethod));
         spec.commandLine().getOut().println("IdP set to " + issuer + " (" + store.file() + ")");

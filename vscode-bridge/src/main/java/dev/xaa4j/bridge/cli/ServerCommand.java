@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.discovery.Urls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,16 @@ final class ServerCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Urls.endpointProblem(url).ifPresent(problem -> {
+                throw new IllegalArgumentException("URL " + problem + ": give the server's Streamable HTTP "
+                        + "endpoint, e.g. `xaa server add " + name + " https://mcp.example.com/mcp`");
+            });
+            if (pinnedAsIssuer != null) {
+                Urls.issuerProblem(pinnedAsIssuer).ifPresent(problem -> {
+                    throw new IllegalArgumentException("--pinned-as-issuer " + problem
+                            + ": give the authorization server's issuer, e.g. https://as.example.com");
+                });
+            }
             ConfigStore store = ConfigStore.forCurrentUser();
             store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId));
             spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")");

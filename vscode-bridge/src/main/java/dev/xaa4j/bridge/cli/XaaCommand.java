@@ -83,7 +83,7 @@ public final class XaaCommand implements Runnable {
      * program name of their own ("not set up yet: run `xaa idp …`", "Cannot reach the identity provider at …").
      */
     static String errorLine(Throwable e) {
-        return "xaa: " + (e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage());
+        return "xaa: " + CliAdvice.message(e);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

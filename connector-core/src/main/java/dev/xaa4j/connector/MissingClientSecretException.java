@@ -1,0 +1,29 @@
+package dev.xaa4j.connector;
+
+/**
+ * A client that authenticates with a secret ({@code client_secret_basic} or {@code client_secret_post}) has none:
+ * nothing in the keyring or the {@link ClientCredentialsSource} for this issuer and client id. Typed so that an
+ * application can name its own way of storing it. Immutable; thread-safe.
+ */
+public class MissingClientSecretException extends ConfigurationException {
+
+    private final String issuer;
+    private final String clientId;
+
+    public MissingClientSecretException(String issuer, String clientId) {
+        super("No client secret for client " + clientId + " at " + issuer
+                + ": store it in the keyring or provide it through a ClientCredentialsSource");
+        this.issuer = issuer;
+        this.clientId = clientId;
+    }
+
+    /** The issuer (IdP or authorization server) the secret is for. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The client id without a secret. */
+    public String clientId() {
+        return clientId;
+    }
+}

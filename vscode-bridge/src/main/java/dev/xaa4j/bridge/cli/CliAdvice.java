@@ -1,0 +1,138 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.connector.MissingClientSecretException;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.bridge.engine.ConnectorFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CLI's words for the engine's failures: the library says what happened in its own terms ("store it in the
+ * keyring or provide it through a ClientCredentialsSource"); here that becomes the exact {@code xaa} command to run.
+ * Only wording: the exit code stays the failure's own ({@link ExitCode#of(Throwable)}). Stateless.
+ */
+final class CliAdvice {
+
+    static final String LOGIN = "run `xaa login` (or sign in with the tray app)";
+
+    private CliAdvice() {
+    }
+
+    /** The auth method a configured IdP client uses ({@code none} when unset). */
+    static String method(IdpSettings idp) {
+        return idp.authMethod() == null || idp.authMethod().isBlank() ? "none" : idp.authMethod();
+    }
+
+    /** {@code `xaa idp ISSUER --client-id ID --auth-method METHOD`} for the configured IdP. */
+    static String idpCommand(IdpSettings idp, String method) {
+        return "`xaa idp " + idp.issuer() + " --client-id " + idp.clientId() + " --auth-method " + method + "`";
+    }
+
+    /** {@link #message(Throwable, XaaConfig, Optional)} with the per-user config (if it can be read). */
+    static String message(Throwable e) {
+        XaaConfig config;
+        try {
+            config = ConfigStore.forCurrentUser().load();
+        } catch (RuntimeException unreadable) {
+            return raw(e);
+        }
+        return message(e, config, Optional.empty());
+    }
+
+    /**
+     * The failure's message with the command that fixes it, for the person at the terminal.
+     *
+     * @param server the server the command was about, if known (else it is looked up in {@code config})
+     */
+    static String message(Throwable e, XaaConfig config, Optional<String> server) {
+        String m = raw(e);
+        Optional<IdpSettings> idp = ConnectorFactory.idp(config);
+        Optional<MissingClientSecretException> missing = missingSecret(e);
+        if (missing.isPresent() && idp.isPresent()) {
+            return missingSecret(missing.get(), idp.get(), config, server);
+        }
+        if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
+            return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
+        }
+        if (m.contains("invalid_client") && idp.isPresent()) {
+            return m + " — " + invalidClient(m, idp.get(), config, server);
+        }
+        return m;
+    }
+
+    /** The missing secret behind {@code e} (the engine re-throws failures with the original as cause). */
+    private static Optional<MissingClientSecretException> missingSecret(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MissingClientSecretException m) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String raw(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    }
+
+    private static boolean signInRequired(Throwable e) {
+        return e instanceof SignInRequiredException
+                || (e instanceof BridgeException b && b.reason() == BridgeException.Reason.SIGN_IN_REQUIRED);
+    }
+
+    private static String missingSecret(MissingClientSecretException e, IdpSettings idp, XaaConfig config,
+                                        Optional<String> server) {
+        if (e.issuer().equals(idp.issuer()) && e.clientId().equals(idp.clientId())) {
+            return "no client secret stored for the IdP client " + idp.clientId() + " at " + idp.issuer()
+                    + " (auth method " + method(idp) + "): store it with `xaa secret set idp-client-secret` (reads stdin), "
+                    + "or, if this client has no secret, " + idpCommand(idp, "none");
+        }
+        Optional<String> name = server.filter(s -> config.server(s).isPresent()).or(() -> onlyServerOf(e, idp, config));
+        Optional<ServerEntry> entry = name.flatMap(config::server);
+        String who = name.map(n -> "'" + n + "'").orElse("the server");
+        String cmdName = name.orElse("SERVER");
+        String idOrigin = entry.isPresent() && entry.get().asClientId() != null
+                ? who + " is set to use AS client id " + e.clientId() + " (--as-client-id)"
+                : "the AS client id fell back to the IdP's (" + idp.clientId() + ") because " + who + " has no --as-client-id";
+        return "no client secret stored for the authorization server client " + e.clientId() + " at " + e.issuer()
+                + " (auth method " + method(idp) + ", the IdP client's): " + idOrigin
+                + ". Store its secret with `xaa secret set as-client-secret " + cmdName + "` (reads stdin), or set "
+                + "another client id with `xaa server add " + cmdName + " "
+                + entry.map(ServerEntry::url).orElse("URL") + " --as-client-id ID` (see `xaa server add --help`)";
+    }
+
+    /** The one configured server whose AS client is {@code e}'s, if exactly one is. */
+    private static Optional<String> onlyServerOf(MissingClientSecretException e, IdpSettings idp, XaaConfig config) {
+        List<String> names = config.servers().entrySet().stream()
+                .filter(s -> e.clientId().equals(s.getValue().asClientId() != null ? s.getValue().asClientId() : idp.clientId()))
+                .filter(s -> s.getValue().pinnedAsIssuer() == null || s.getValue().pinnedAsIssuer().equals(e.issuer()))
+                .map(Map.Entry::getKey).toList();
+        return names.size() == 1 ? Optional.of(names.get(0)) : Optional.empty();
+    }
+
+    private static String invalidClient(String m, IdpSettings idp, XaaConfig config, Optional<String> server) {
+        String method = method(idp);
+        if (m.contains("authorization server")) {
+            String cmdName = server.orElse("SERVER");
+            return "the AS client authenticates with the IdP client's method (" + method + ")"
+                    + (method.equals("none")
+                    ? ", which sends no secret: " + idpCommand(idp, "client_secret_basic")
+                            + ", then `xaa secret set idp-client-secret` and `xaa secret set as-client-secret " + cmdName + "` (read stdin)"
+                    : ": store the AS client's secret again with `xaa secret set as-client-secret " + cmdName
+                            + "` (reads stdin), or set its client id with `xaa server add " + cmdName + " URL --as-client-id ID`");
+        }
+        if (method.equals("none")) {
+            return "the IdP client " + idp.clientId() + " is set up with auth method none (a public client, no secret sent) "
+                    + "but the IdP wants client authentication: " + idpCommand(idp, "client_secret_basic")
+                    + ", then `xaa secret set idp-client-secret` (reads stdin)";
+        }
+        return "the IdP client " + idp.clientId() + " authenticates with " + method + ": store its secret again with "
+                + "`xaa secret set idp-client-secret` (reads stdin), or change the method with "
+                + idpCommand(idp, "METHOD") + " (none, client_secret_basic, client_secret_post, private_key_jwt)";
+    }
+}
