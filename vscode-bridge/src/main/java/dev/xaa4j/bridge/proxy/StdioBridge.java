@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *  CONNECTING --budget spent / no token / down--> client gets a LOCAL answer (tools, listChanged: true);
  *                 the attempt goes on: ok --> CONNECTED + notifications/tools/list_changed
  *                                      failed --> OFFLINE(reason)
- *  OFFLINE --retry timer (1 s .. 30 s backoff) | UpstreamAuth.onChange | a client request--> CONNECTING
+ *  OFFLINE --retry timer (1 s .. 30 s backoff; only for failures that can clear by themselves, see offline)
+ *          | UpstreamAuth.onChange | a client request--> CONNECTING
  *  CONNECTED --HTTP 404 on a request carrying the session id--> CONNECTING (replay the client's initialize
  *                 and notifications/initialized, then replay the request once)
  *  any --stdin EOF--> drain in-flight requests (bounded), DELETE the session, CLOSED (exit 0)
@@ -52,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * While not CONNECTED a request waits for a connection attempt already under way (bounded by its own timeouts),
  * or starts one and waits at most {@code connectWait}, then is
  * answered locally: {@code ping} → {}, {@code tools/list} (and the other list methods) → empty list, anything
- * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message.
+ * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message. When the
+ * reason is a set-up problem ({@code configuration}, {@code not_set_up}) the list methods get that error too, and
+ * a local initialize answer says so instead of promising tools.
  * Notifications and responses from the client are dropped while offline (the server that would read them
  * does not know this client yet). A 401/403 on one request fails only that request; the session stays.
  *
