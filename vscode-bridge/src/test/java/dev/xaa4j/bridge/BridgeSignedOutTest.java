@@ -4,9 +4,9 @@ import static dev.xaa4j.bridge.XaaProcess.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,15 +30,16 @@ class BridgeSignedOutTest extends KeyringIssuer {
                 + BridgeHarness.request(2, "tools/list") + "\n" + BridgeHarness.call(3, "echo", "{}") + "\n"
                 + BridgeHarness.call(4, "echo", "{}") + "\n", Map.of(), "bridge", "notes", "--no-initialize-cache");
         ok(bridge);
-        List<JsonNode> answers = new ArrayList<>();
+        Map<Integer, JsonNode> answers = new TreeMap<>(); // requests run in parallel: answers come in any order
         for (String line : bridge.out().lines().toList()) {
             if (line.startsWith("{")) {
-                answers.add(BridgeHarness.JSON.readTree(line));
+                JsonNode m = BridgeHarness.JSON.readTree(line);
+                answers.put(m.path("id").asInt(), m);
             }
         }
-        assertThat(answers).extracting(m -> m.path("id").asInt()).as(bridge.out()).containsExactly(1, 2, 3, 4);
-        assertThat(answers.get(1).path("result").path("tools").isArray()).as("tools/list as today").isTrue();
-        for (JsonNode e : answers.subList(2, 4)) {
+        assertThat(answers.keySet()).as(bridge.out()).containsExactly(1, 2, 3, 4);
+        assertThat(answers.get(2).path("result").path("tools").isArray()).as("tools/list as today").isTrue();
+        for (JsonNode e : List.of(answers.get(3), answers.get(4))) {
             assertThat(e.path("error").path("code").asInt()).as(e.toString()).isEqualTo(-32010);
             assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("sign_in_required");
             assertThat(e.path("error").path("message").asText()).contains("xaa login");
