@@ -21,6 +21,17 @@ public final class BridgeException extends RuntimeException {
         SERVER_NOT_ENABLED(-32013, 4, "server_not_enabled"),
         /** The MCP server, the IdP or the AS cannot be reached or failed (5xx, timeout, non-JSON body). */
         UPSTREAM_UNAVAILABLE(-32012, 5, "upstream_unavailable"),
+        /**
+         * No IdP is configured yet ({@code xaa idp} first). Retrying never clears it: the bridge answers at once
+         * and tries again only when asked (a request, a session change).
+         */
+        NOT_SET_UP(-32014, 3, "not_set_up"),
+        /**
+         * A set-up mistake on this machine: a proxy variable that is not a usable proxy URL, an unusable CA
+         * bundle, an unknown server name, a config file that does not load, arguments the bridge does not accept.
+         * Retrying never clears it; the message says what to fix.
+         */
+        CONFIGURATION(-32015, 1, "configuration"),
         /** The upstream broke the MCP/HTTP contract, or the bridge itself failed. */
         INTERNAL(-32603, 1, "internal_error");
 
@@ -65,6 +76,44 @@ public final class BridgeException extends RuntimeException {
 
     public static BridgeException signInRequired() {
         return new BridgeException(Reason.SIGN_IN_REQUIRED, SIGN_IN_MESSAGE);
+    }
+
+    /**
+     * The connector engine's typed failures as the bridge's reasons (a {@link BridgeException} is returned as
+     * it is); anything else is {@link Reason#INTERNAL}.
+     */
+    public static BridgeException of(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof BridgeException b) {
+            return b;
+        }
+        if (t instanceof dev.xaa4j.connector.SignInRequiredException) {
+            return new BridgeException(Reason.SIGN_IN_REQUIRED, SIGN_IN_MESSAGE, t);
+        }
+        if (t instanceof dev.xaa4j.connector.AccessDeniedException) {
+            return new BridgeException(Reason.ACCESS_DENIED, t.getMessage(), t);
+        }
+        if (t instanceof dev.xaa4j.connector.ServerNotEnabledException) {
+            return new BridgeException(Reason.SERVER_NOT_ENABLED, t.getMessage(), t);
+        }
+        if (t instanceof dev.xaa4j.connector.UpstreamUnavailableException) {
+            return new BridgeException(Reason.UPSTREAM_UNAVAILABLE, t.getMessage(), t);
+        }
+        if (t instanceof dev.xaa4j.connector.ConfigurationException
+                || t instanceof dev.xaa4j.connector.broker.UnknownServerException) {
+            return new BridgeException(Reason.CONFIGURATION, t.getMessage(), t);
+        }
+        return new BridgeException(Reason.INTERNAL, t instanceof dev.xaa4j.connector.ConnectorException
+                ? t.getMessage() : "xaa bridge internal error: " + t, t);
+    }
+
+    /** Whether retrying the same thing later can succeed without anyone acting (a network or server fault). */
+    public boolean retryable() {
+        return reason == Reason.UPSTREAM_UNAVAILABLE || reason == Reason.INTERNAL;
     }
 
     public Reason reason() {

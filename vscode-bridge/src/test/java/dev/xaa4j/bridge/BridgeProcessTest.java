@@ -115,8 +115,10 @@ class BridgeProcessTest {
         send(in, BridgeHarness.call(2, "echo", "{}"));
         lines.add(out.readLine());
         JsonNode e = BridgeHarness.JSON.readTree(lines.get(2));
-        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32010);
-        assertThat(e.path("error").path("message").asText()).contains("xaa login");
+        // nothing is configured here (no IdP): the bridge's not-set-up error, which names `xaa idp` and then `xaa login`
+        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32014);
+        assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("not_set_up");
+        assertThat(e.path("error").path("message").asText()).contains("xaa idp", "xaa login");
 
         in.close();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -202,7 +204,9 @@ class BridgeProcessTest {
             assertThat(init.path("result").path("protocolVersion").asText()).isEqualTo("2025-06-18");
             assertThat(init.path("result").path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
             for (JsonNode e : s.out.subList(1, 3)) {
-                assertThat(e.path("error").path("code").asInt()).isEqualTo(-32600);
+                // the bridge's configuration error, not -32600 (a client reads that as its own bug)
+                assertThat(e.path("error").path("code").asInt()).isEqualTo(-32015);
+                assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("configuration");
                 assertThat(e.path("error").path("message").asText())
                         .contains("no MCP server named '" + name + "'")
                         .contains("xaa server add " + name + " URL")
@@ -211,6 +215,56 @@ class BridgeProcessTest {
             assertThat(s.out).extracting(m -> m.path("id").asInt()).containsExactly(1, 2, 3);
             assertThat(s.err).contains("no MCP server named '" + name + "'");
         }
+    }
+
+    @Test
+    void aBridgeStartedWithoutAServerNamesTheProblemInsteadOfAnEmptyTitle() throws Exception {
+        Session s = session("bridge");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        JsonNode info = s.out.get(0).path("result").path("serverInfo");
+        assertThat(info.path("name").asText()).isEqualTo("xaa-bridge");
+        assertThat(info.path("title").asText()).doesNotEndWith("to ").contains("no MCP server given");
+        assertThat(s.out.get(0).path("result").path("instructions").asText()).contains("without the MCP server");
+        for (JsonNode e : s.out.subList(1, 3)) {
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32015);
+            assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("configuration");
+            assertThat(e.path("error").path("message").asText()).contains("without the MCP server", "xaa install");
+        }
+    }
+
+    /** An HTTPS_PROXY the product cannot use is a set-up mistake: said on every request, never retried as "offline". */
+    @Test
+    void anUnusableProxyVariableIsAConfigurationErrorOnEveryRequestNotAnOfflineLoop() throws Exception {
+        Session s = session(Map.of("HTTPS_PROXY", "socks5://proxy.example:1080"),
+                "bridge", server.endpoint().toString(), "--no-auth", "--no-initialize-cache");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        assertThat(s.out.get(0).path("result").path("instructions").asText())
+                .contains("HTTPS_PROXY", "socks5").doesNotContain("once the connection is ready");
+        for (JsonNode e : s.out.subList(1, 3)) { // tools/list too: an empty list would hide why there are no tools
+            assertThat(e.path("error").path("code").asInt()).as(e.toString()).isEqualTo(-32015);
+            assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("configuration");
+            assertThat(e.path("error").path("message").asText()).contains("HTTPS_PROXY", "socks5");
+        }
+        assertThat(s.err).doesNotContain("retrying in").doesNotContain("internal error").doesNotContain("offline:");
+    }
+
+    /** No IdP configured: every request says to run `xaa idp` (not "offline", no empty tool list, no 1-2-4 s log). */
+    @Test
+    void aBridgeWithoutAnIdpSaysToRunXaaIdpOnEveryRequest() throws Exception {
+        assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
+        Session s = session("bridge", "notes", "--no-initialize-cache");
+        assertThat(s.exit).isZero();
+        assertThat(s.out).hasSize(3);
+        assertThat(s.out.get(0).path("result").path("instructions").asText())
+                .contains("xaa idp").doesNotContain("once the connection is ready");
+        for (JsonNode e : s.out.subList(1, 3)) {
+            assertThat(e.path("error").path("code").asInt()).as(e.toString()).isEqualTo(-32014);
+            assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("not_set_up");
+            assertThat(e.path("error").path("message").asText()).contains("xaa idp ISSUER --client-id ID", "xaa login");
+        }
+        assertThat(s.err).doesNotContain("retrying in").doesNotContain("offline:");
     }
 
     @Test
@@ -240,9 +294,18 @@ class BridgeProcessTest {
 
     /** An AI client's first exchange: initialize, initialized, tools/list, tools/call, then EOF. */
     private Session session(String... args) throws Exception {
+        return session(Map.of(), args);
+    }
+
+    /** {@link #session(String...)} with {@code extraEnv} on top of the test's environment. */
+    private Session session(Map<String, String> extraEnv, String... args) throws Exception {
         Path err = Files.createTempFile(home, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(xaa(args)).redirectError(err.toFile());
+        for (String v : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy")) {
+            pb.environment().remove(v);
+        }
         pb.environment().putAll(env());
+        pb.environment().putAll(extraEnv);
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n" + BridgeHarness.request(2, "tools/list")

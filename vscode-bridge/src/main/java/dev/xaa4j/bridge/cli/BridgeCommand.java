@@ -125,8 +125,12 @@ final class BridgeCommand implements Callable<Integer> {
         }
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
-        String problem = "xaa bridge was started with arguments it does not accept (" + e.getMessage() + "); fix the "
-                + "server's entry in the AI client's MCP configuration (`xaa bridge --help`; `xaa install` writes one)";
+        String problem = e instanceof CommandLine.MissingParameterException
+                ? "xaa bridge was started without the MCP server to bridge to (SERVER: a name from `xaa server list` "
+                        + "or an http(s) URL); add it to the server's entry in the AI client's MCP configuration "
+                        + "(`xaa bridge --help`; `xaa install` writes one)"
+                : "xaa bridge was started with arguments it does not accept (" + e.getMessage() + "); fix the "
+                        + "server's entry in the AI client's MCP configuration (`xaa bridge --help`; `xaa install` writes one)";
         return new UnconfiguredBridge(serverArgument(args).orElse(String.join(" ", args)), problem, Main.version())
                 .run(System.in, stdout, early);
     }

@@ -1,16 +1,12 @@
 package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.BridgeException;
-import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -65,18 +61,9 @@ public final class ConnectorAuth implements UpstreamAuth {
         }
     }
 
-    /** The engine's typed failures (other than sign-in required) as the bridge's reasons. */
+    /** The engine's typed failures (other than sign-in required) as the bridge's reasons ({@link BridgeException#of}). */
     static BridgeException bridgeException(ConnectorException e) {
-        if (e instanceof AccessDeniedException) {
-            return new BridgeException(Reason.ACCESS_DENIED, e.getMessage(), e);
-        }
-        if (e instanceof ServerNotEnabledException) {
-            return new BridgeException(Reason.SERVER_NOT_ENABLED, e.getMessage(), e);
-        }
-        if (e instanceof UpstreamUnavailableException) {
-            return new BridgeException(Reason.UPSTREAM_UNAVAILABLE, e.getMessage(), e);
-        }
-        return new BridgeException(Reason.INTERNAL, e.getMessage(), e);
+        return BridgeException.of(e);
     }
 
     @Override

@@ -33,15 +33,15 @@ public final class ConnectorFactory {
         return config.idpSettings().filter(i -> i.issuer() != null && i.clientId() != null);
     }
 
-    /** The failure for "no IdP configured": sign-in required, with {@link #NOT_SET_UP} as the message. */
+    /** The failure for "no IdP configured": {@link Reason#NOT_SET_UP} (exit code 3), {@link #NOT_SET_UP} as the message. */
     public static BridgeException notSetUp() {
-        return new BridgeException(Reason.SIGN_IN_REQUIRED, NOT_SET_UP);
+        return new BridgeException(Reason.NOT_SET_UP, NOT_SET_UP);
     }
 
     /**
      * The engine for {@code config}; it needs only the IdP (no server: sign-in, sign-out and status still work).
      *
-     * @throws BridgeException (sign-in required, {@link #NOT_SET_UP}) when no IdP is configured
+     * @throws BridgeException ({@link Reason#NOT_SET_UP}) when no IdP is configured
      */
     public static Connector create(XaaConfig config, Optional<String> adHocServer) {
         IdpSettings idp = idp(config).orElseThrow(ConnectorFactory::notSetUp);

@@ -50,6 +50,8 @@ public final class EngineAuth implements UpstreamAuth {
                     broken = null;
                 } catch (BridgeException e) {
                     throw failed(e);
+                } catch (dev.xaa4j.connector.ConnectorException e) {
+                    throw failed(BridgeException.of(e)); // e.g. an unusable proxy variable: a configuration error
                 } catch (RuntimeException e) {
                     throw failed(new BridgeException(Reason.INTERNAL, "cannot start the xaa engine: " + e.getMessage(), e));
                 }

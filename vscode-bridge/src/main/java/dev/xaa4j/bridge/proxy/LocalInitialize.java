@@ -37,7 +37,9 @@ final class LocalInitialize {
         }
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "xaa-bridge");
-        info.put("title", "xaa bridge to " + server);
+        info.put("title", server == null || server.isBlank()
+                ? "xaa bridge (no MCP server given: fix this entry in the AI client's MCP configuration)"
+                : "xaa bridge to " + server);
         info.put("version", version);
         result.put("instructions", instructions);
         return result;

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *  CONNECTING --budget spent / no token / down--> client gets a LOCAL answer (tools, listChanged: true);
  *                 the attempt goes on: ok --> CONNECTED + notifications/tools/list_changed
  *                                      failed --> OFFLINE(reason)
- *  OFFLINE --retry timer (1 s .. 30 s backoff) | UpstreamAuth.onChange | a client request--> CONNECTING
+ *  OFFLINE --retry timer (1 s .. 30 s backoff; only for failures that can clear by themselves, see offline)
+ *          | UpstreamAuth.onChange | a client request--> CONNECTING
  *  CONNECTED --HTTP 404 on a request carrying the session id--> CONNECTING (replay the client's initialize
  *                 and notifications/initialized, then replay the request once)
  *  any --stdin EOF--> drain in-flight requests (bounded), DELETE the session, CLOSED (exit 0)
@@ -52,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * While not CONNECTED a request waits for a connection attempt already under way (bounded by its own timeouts),
  * or starts one and waits at most {@code connectWait}, then is
  * answered locally: {@code ping} → {}, {@code tools/list} (and the other list methods) → empty list, anything
- * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message.
+ * else → a JSON-RPC error naming the reason ({@link BridgeException.Reason}) with an actionable message. When the
+ * reason is a set-up problem ({@code configuration}, {@code not_set_up}) the list methods get that error too, and
+ * a local initialize answer says so instead of promising tools.
  * Notifications and responses from the client are dropped while offline (the server that would read them
  * does not know this client yet). A 401/403 on one request fails only that request; the session stays.
  *
@@ -266,7 +269,8 @@ public final class StdioBridge {
                 LOG.info("answering initialize locally: {}", state == State.CONNECTING
                         ? "MCP server '" + settings.server() + "' is still connecting" : describe(offlineReason));
                 clientSawLocalAnswer = true;
-                out.write(JsonRpc.result(request.get("id"), localInitializeResult(request)));
+                out.write(JsonRpc.result(request.get("id"), localInitializeResult(request,
+                        state == State.OFFLINE && setUpProblem(offlineReason) ? offlineReason : null)));
             }
         }
     }
@@ -275,7 +279,16 @@ public final class StdioBridge {
         return initialize.path("params").path("protocolVersion").asText("");
     }
 
-    private ObjectNode localInitializeResult(JsonNode request) {
+    /** {@code problem}: a set-up problem that keeps the tools away (null: none known, the tools are on their way). */
+    private ObjectNode localInitializeResult(JsonNode request, BridgeException problem) {
+        if (problem != null) {
+            String message = problem.getMessage().endsWith(".") ? problem.getMessage() : problem.getMessage() + ".";
+            return LocalInitialize.result(request, settings.server(), version, true, "xaa cannot connect to the MCP "
+                    + "server '" + settings.server() + "' until this is fixed: " + message + " Until then every request "
+                    + "is answered with this error and there are no tools" + (problem.reason() == Reason.NOT_SET_UP
+                    ? "; they appear (notifications/tools/list_changed) once xaa is set up."
+                    : "; after the fix, restart this MCP server in the AI client."));
+        }
         return LocalInitialize.result(request, settings.server(), version, true, "Connecting to the MCP server '"
                 + settings.server() + "' through xaa. Its tools appear (notifications/tools/list_changed) once the "
                 + "connection is ready.");
@@ -403,12 +416,36 @@ public final class StdioBridge {
         }
     }
 
-    /** The failure half of {@link #connected}. Caller holds the lock. */
+    /**
+     * The failure half of {@link #connected}. Caller holds the lock. Only a failure that can clear by itself
+     * ({@link BridgeException#retryable}: the server or the network) is retried on the backoff timer. The others
+     * are logged once (again only when the reason changes) and wait for what can clear them: sign-in required —
+     * the session watch ({@link UpstreamAuth#onChange}); not set up — a quiet retry every {@link Backoff#MAX} (the
+     * engine is rebuilt once {@code xaa idp} has run); configuration, access denied, not enabled — the next request.
+     */
     private void offline(JsonNode response, Throwable failure) {
         state = State.OFFLINE;
+        BridgeException previous = offlineReason;
         offlineReason = failure != null ? asBridgeException(failure) : new BridgeException(Reason.INTERNAL,
                 "MCP server '" + settings.server() + "' refused initialize: "
                         + response.path("error").path("message").asText("no reason given"));
+        if (!offlineReason.retryable()) {
+            boolean news = previous == null || previous.reason() != offlineReason.reason()
+                    || !java.util.Objects.equals(previous.getMessage(), offlineReason.getMessage());
+            if (news) {
+                LOG.warn("cannot connect to MCP server '{}': {}{}", settings.server(), offlineReason.getMessage(),
+                        switch (offlineReason.reason()) {
+                            case SIGN_IN_REQUIRED -> "; reconnecting once signed in";
+                            case NOT_SET_UP -> "; reconnecting once xaa is set up";
+                            default -> "; not retried until the next request";
+                        });
+            }
+            if (offlineReason.reason() == Reason.NOT_SET_UP && !retryPending) {
+                retryPending = true;
+                timer.schedule(this::retry, Backoff.MAX.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         if (retryPending) {
             return;
         }
@@ -567,6 +604,10 @@ public final class StdioBridge {
                 LOG.info("{} failed: {}", JsonRpc.method(m), e.getMessage());
                 out.write(error(id, e));
             }
+        } catch (dev.xaa4j.connector.ConnectorException e) {
+            BridgeException b = BridgeException.of(e);
+            LOG.info("{} failed: {}", JsonRpc.method(m), b.getMessage());
+            out.write(error(id, b));
         } catch (RuntimeException e) {
             LOG.error("bridge failure on {}", JsonRpc.method(m), e);
             out.write(error(id, new BridgeException(Reason.INTERNAL, "xaa bridge internal error: " + e)));
@@ -676,6 +717,10 @@ public final class StdioBridge {
             clientSawLocalAnswer = true;
             reason = offlineReason != null ? offlineReason : new BridgeException(Reason.UPSTREAM_UNAVAILABLE,
                     "MCP server '" + settings.server() + "' is still connecting; try again in a moment");
+        }
+        if (!"ping".equals(method) && setUpProblem(reason)) {
+            out.write(error(id, reason)); // lists too: an empty list would hide why no tools ever come
+            return;
         }
         switch (method) {
             case "ping" -> out.write(JsonRpc.result(id, NODES.objectNode()));
@@ -812,9 +857,12 @@ public final class StdioBridge {
     }
 
     private static BridgeException asBridgeException(Throwable t) {
-        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-        return cause instanceof BridgeException b ? b
-                : new BridgeException(Reason.INTERNAL, "xaa bridge internal error: " + cause, cause);
+        return BridgeException.of(t);
+    }
+
+    /** Whether the bridge cannot connect for a reason only the person can fix (no tools will come by themselves). */
+    private static boolean setUpProblem(BridgeException e) {
+        return e != null && (e.reason() == Reason.CONFIGURATION || e.reason() == Reason.NOT_SET_UP);
     }
 
     private static String describe(BridgeException e) {

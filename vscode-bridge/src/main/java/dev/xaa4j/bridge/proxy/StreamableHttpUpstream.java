@@ -331,6 +331,9 @@ final class StreamableHttpUpstream implements AutoCloseable {
     private UpstreamResponse send(HttpUriRequestBase request) {
         try {
             return new UpstreamResponse(request, http.join().executeOpen(null, request, null));
+        } catch (java.util.concurrent.CompletionException e) {
+            // the HTTP client could not be built: an unusable HTTPS_PROXY or XAA_CA_BUNDLE is a configuration error
+            throw BridgeException.of(e);
         } catch (ConnectTimeoutException e) {
             throw unavailable("connection timed out", e);
         } catch (SocketTimeoutException e) {

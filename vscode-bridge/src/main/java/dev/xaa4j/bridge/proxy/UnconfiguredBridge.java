@@ -3,6 +3,8 @@ package dev.xaa4j.bridge.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * URL, or the config file does not load. An AI client shows a server that exits at once as "failed" with no
  * reason, so this answers it instead, until stdin ends: {@code initialize} as usual (MCP "Lifecycle",
  * version negotiation by {@link LocalInitialize}, server info naming xaa, the problem as instructions),
- * {@code ping} with an empty result, every other request with a {@code -32600} error whose message says what
- * to fix; notifications and responses are ignored. The same sentence goes to stderr once.
+ * {@code ping} with an empty result, every other request (the list methods too) with the bridge's configuration
+ * error ({@link Reason#CONFIGURATION}: code -32015, {@code data.reason} {@code configuration}) whose message says
+ * what to fix; notifications and responses are ignored. The same sentence goes to stderr once.
  */
 public final class UnconfiguredBridge {
 
@@ -73,7 +76,13 @@ public final class UnconfiguredBridge {
         switch (JsonRpc.method(m)) {
             case "initialize" -> out.write(JsonRpc.result(id, LocalInitialize.result(m, server, version, false, problem)));
             case "ping" -> out.write(JsonRpc.result(id, JsonNodeFactory.instance.objectNode()));
-            default -> out.write(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, problem, null));
+            default -> {
+                // the bridge's configuration error, never -32600 (which a client reads as its own mistake)
+                ObjectNode data = JsonNodeFactory.instance.objectNode();
+                data.put("reason", Reason.CONFIGURATION.wireName());
+                data.put("server", server);
+                out.write(JsonRpc.error(id, Reason.CONFIGURATION.jsonRpcCode(), problem, data));
+            }
         }
     }
 }
