@@ -156,7 +156,7 @@ public final class Discovery {
         OIDCProviderMetadata md;
         try {
             md = OIDCProviderMetadata.parse(new JSONObject(json));
-        } catch (ParseException e) {
+        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
             throw new DiscoveryException("The identity provider's OpenID configuration at " + url + " is invalid: "
                     + e.getMessage() + ". Ask your identity administrator to fix it.", e);
         }
@@ -290,7 +290,7 @@ public final class Discovery {
             AuthorizationServerMetadata md;
             try {
                 md = AuthorizationServerMetadata.parse(new JSONObject(json));
-            } catch (ParseException e) {
+            } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
                 throw new DiscoveryException("The authorization server metadata at " + candidate + " is invalid: "
                         + e.getMessage() + ". Ask the MCP server's administrator.", e);
             }

@@ -297,7 +297,7 @@ public final class BrowserSignIn {
             TokenResponse parsed;
             try {
                 parsed = OIDCTokenResponseParser.parse(response);
-            } catch (ParseException e) {
+            } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for some invalid values
                 throw new UpstreamUnavailableException("The identity provider answered the sign-in with something that "
                         + "is not a token response (HTTP " + response.getStatusCode() + "). Try again.", e);
             }

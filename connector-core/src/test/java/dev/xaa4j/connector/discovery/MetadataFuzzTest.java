@@ -80,6 +80,28 @@ class MetadataFuzzTest {
                 .hasMessageContaining("unreadable HTTP response");
     }
 
+    @Test
+    @Timeout(30)
+    void metadataWithAnEmptyIssuerIsRefusedAsBadMetadataNotAnUncheckedException() {
+        // found by .ci/fuzz: Nimbus throws IllegalArgumentException (not ParseException) for an empty issuer
+        STUB.answer("/idp/.well-known/openid-configuration", LoopbackStub.Answer.json(200, "{\"issuer\":\"\","
+                + "\"authorization_endpoint\":\"" + STUB.base() + "/idp/authorize\",\"token_endpoint\":\""
+                + STUB.base() + "/idp/token\",\"jwks_uri\":\"" + STUB.base() + "/idp/jwks\","
+                + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
+                + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}"));
+        assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).idp(STUB.url("/idp")))
+                .isInstanceOf(DiscoveryException.class).hasMessageContaining("is invalid");
+
+        STUB.answer("/mcp", new LoopbackStub.Answer(401, Map.of("WWW-Authenticate",
+                List.of("Bearer resource_metadata=\"" + STUB.base() + "/prm\"")), ""));
+        STUB.answer("/prm", LoopbackStub.Answer.json(200, "{\"resource\":\"" + STUB.base() + "/mcp\","
+                + "\"authorization_servers\":[\"" + STUB.base() + "/as\"]}"));
+        STUB.answer("/.well-known/oauth-authorization-server/as", LoopbackStub.Answer.json(200,
+                "{\"issuer\":\"\",\"token_endpoint\":\"" + STUB.base() + "/as/token\"}"));
+        assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).server(STUB.url("/mcp")))
+                .isInstanceOf(DiscoveryException.class).hasMessageContaining("is invalid");
+    }
+
     private static String part(byte[] data, int i) {
         return FuzzInput.part(data, i).replace("$BASE", STUB.base());
     }
