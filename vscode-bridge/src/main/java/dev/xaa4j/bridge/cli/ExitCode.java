@@ -1,10 +1,6 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -54,23 +50,14 @@ enum ExitCode {
         return FAILURE;
     }
 
-    /** The row a failure belongs to. */
+    /**
+     * The row a failure belongs to: a usage error, else the exit code of the failure's kind as the bridge maps
+     * it ({@link BridgeException#of}), so the CLI and the bridge never classify a failure differently.
+     */
     static ExitCode of(Throwable t) {
-        if (t instanceof BridgeException b) {
-            return of(b.reason().exitCode());
-        }
-        if (t instanceof SignInRequiredException) {
-            return SIGN_IN_REQUIRED;
-        }
-        if (t instanceof AccessDeniedException || t instanceof ServerNotEnabledException) {
-            return ACCESS_DENIED;
-        }
-        if (t instanceof UpstreamUnavailableException) {
-            return UNAVAILABLE;
-        }
         if (t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException) {
             return USAGE;
         }
-        return FAILURE;
+        return of(BridgeException.of(t).reason().exitCode());
     }
 }
