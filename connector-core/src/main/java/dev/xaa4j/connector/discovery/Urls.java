@@ -88,17 +88,28 @@ public final class Urls {
         if (url == null) {
             throw new DiscoveryException(Sentences.start(what) + " is missing.");
         }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (url.getPort() > 65535) {
-            // java.net.URI takes any digits; the HTTP client would throw IllegalArgumentException later
-            throw new DiscoveryException(what + " '" + url + "' has an invalid port (above 65535). Ask the server's "
-                    + "administrator to fix its metadata.");
+        Optional<String> problem = transportProblem(url);
+        if (problem.isPresent()) {
+            throw new DiscoveryException(Sentences.start(what) + " '" + url + "' " + problem.get()
+                    + ". Ask the server's administrator to fix its metadata.");
         }
-        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url))) {
-            return url;
+        return url;
+    }
+
+    /**
+     * The transport rule for every URL requests go to, from metadata or typed by a person: https, or plain http
+     * only on loopback; a port the HTTP client can use ({@code java.net.URI} takes any digits, the client would
+     * throw later). Empty when usable; else the problem as a predicate ("does not use https; …").
+     */
+    private static Optional<String> transportProblem(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (u.getPort() > 65535) {
+            return Optional.of("has an invalid port (above 65535)");
         }
-        throw new DiscoveryException(Sentences.start(what) + " '" + url + "' does not use https; only https is accepted (plain http "
-                + "only on 127.0.0.1, localhost or ::1). Ask the server's administrator to fix its metadata.");
+        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u))) {
+            return Optional.empty();
+        }
+        return Optional.of("does not use https; only https is accepted (plain http only on 127.0.0.1, localhost or ::1)");
     }
 
     /**
@@ -131,12 +142,9 @@ public final class Urls {
         if (!u.isAbsolute() || u.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             return Optional.of("'" + value + "' is not an absolute https URL (like https://idp.example.com)");
         }
-        if (u.getPort() > 65535) {
-            return Optional.of("'" + value + "' has an invalid port (above 65535)");
-        }
-        if (scheme.equals("http") && !isLoopback(u)) {
-            return Optional.of("'" + value + "' does not use https; only https is accepted (plain http only on "
-                    + "127.0.0.1, localhost or ::1)");
+        Optional<String> transport = transportProblem(u);
+        if (transport.isPresent()) {
+            return transport.map(p -> "'" + value + "' " + p);
         }
         if (u.getRawFragment() != null || value.contains("#")) {
             return Optional.of("'" + value + "' has a fragment (#…), which a URL to send requests to cannot have");
