@@ -81,7 +81,7 @@ public final class IdJagExchange {
                         String resource) {
         String issued = TokenEndpoint.string(json, "issued_token_type");
         if (!IdJag.TOKEN_TYPE.getURI().toString().equals(issued)) {
-            throw new ConnectorException("The IdP returned a token of type " + issued
+            throw new ConnectorException("The IdP returned a token of type " + Redaction.echo(issued)
                     + " instead of an ID-JAG for server " + server + "; it may not support enterprise-managed authorization");
         }
         String value = TokenEndpoint.string(json, "access_token");

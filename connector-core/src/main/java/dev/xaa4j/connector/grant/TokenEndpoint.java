@@ -59,13 +59,13 @@ final class TokenEndpoint {
             throw new UpstreamUnavailableException(Sentences.start(party) + " is temporarily unavailable (" + s + "); try again later");
         }
         // RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in both; Nimbus's ErrorObject refuses others
-        String legal = ErrorObject.removeIllegalChars(s);
+        String legal = ErrorObject.removeIllegalChars(Redaction.echo(s));
         if (legal.isBlank()) {
             throw new UpstreamUnavailableException(party + " answered HTTP " + status + " with a malformed OAuth error");
         }
         Object description = json.get("error_description");
         return new Outcome(null, new ErrorObject(legal,
-                description instanceof String d ? ErrorObject.removeIllegalChars(Redaction.scrub(d)) : null, status));
+                description instanceof String d ? ErrorObject.removeIllegalChars(Redaction.echo(d)) : null, status));
     }
 
     static String describe(ErrorObject error) {

@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.grant.Redaction;
 import dev.xaa4j.connector.http.Network;
 import dev.xaa4j.connector.http.NimbusHttp;
 import java.io.IOException;
@@ -255,7 +256,7 @@ public final class BrowserSignIn {
             }
             String iss = first(params, "iss");
             if (iss != null && !iss.equals(expectedIssuer)) {
-                throw new SignInFailedException("The sign-in response came from '" + iss + "', not from your identity "
+                throw new SignInFailedException("The sign-in response came from '" + Redaction.echo(iss) + "', not from your identity "
                         + "provider " + expectedIssuer + " (RFC 9207 mix-up defence). Start the sign-in again.");
             }
             if (iss == null && idp.supportsAuthorizationResponseIssuerParam()) {
@@ -264,7 +265,7 @@ public final class BrowserSignIn {
             }
             String error = first(params, "error");
             if (error != null) {
-                throw new SignInFailedException(explain(error, first(params, "error_description")));
+                throw new SignInFailedException(explain(Redaction.echo(error), Redaction.echo(first(params, "error_description"))));
             }
             String code = first(params, "code");
             if (code == null || code.isEmpty()) {
@@ -304,8 +305,8 @@ public final class BrowserSignIn {
             if (!parsed.indicatesSuccess()) {
                 ErrorObject err = ((TokenErrorResponse) parsed).getErrorObject();
                 throw new SignInFailedException("The identity provider refused to complete the sign-in ("
-                        + (err.getCode() == null ? "HTTP " + response.getStatusCode() : err.getCode())
-                        + (err.getDescription() == null ? "" : ": " + err.getDescription())
+                        + (err.getCode() == null ? "HTTP " + response.getStatusCode() : Redaction.echo(err.getCode()))
+                        + (err.getDescription() == null ? "" : ": " + Redaction.echo(err.getDescription()))
                         + "). Start the sign-in again; if this repeats, check the client id and secret.");
             }
             OIDCTokenResponse ok = (OIDCTokenResponse) parsed.toSuccessResponse();

@@ -174,6 +174,22 @@ class GrantWireTest {
     }
 
     @Test
+    void valuesTheServerSentAreBoundedInMessages() {
+        String flood = "x".repeat(10_000);
+        json(200, "{\"issued_token_type\":\"urn:" + flood + "\",\"access_token\":\"x\",\"token_type\":\"N_A\"}");
+        assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
+                .isExactlyInstanceOf(ConnectorException.class).hasMessageContaining("instead of an ID-JAG")
+                .hasMessageContaining("more characters")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(Redaction.MAX_ECHO + 300));
+        json(400, "{\"error\":\"access_denied\",\"error_description\":\"" + flood + "\"}");
+        assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
+                .isInstanceOf(AccessDeniedException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(Redaction.MAX_ECHO + 400));
+        assertThat(Redaction.echo("line\u001b[31mred\nnext")).isEqualTo("line [31mred next");
+        assertThat(Redaction.echo(null)).isNull();
+    }
+
+    @Test
     void oauthErrorsOfTheExchangeBecomeTypedExceptions() {
         json(400, "{\"error\":\"invalid_target\",\"error_description\":\"no trust\"}");
         assertThatThrownBy(() -> exchange.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
