@@ -23,11 +23,11 @@ final class DemoKeyring {
     private DemoKeyring() {
     }
 
-    /** Writes and deletes a probe entry; empty when the keyring works, else why it does not. */
+    /** Writes and deletes a probe entry; empty when the keyring works, else why it does not (one short line). */
     static Optional<String> problem() {
         if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
                 && System.getenv("DBUS_SESSION_BUS_ADDRESS") == null) {
-            return Optional.of("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service");
+            return Optional.of("no D-Bus session, so no Secret Service");
         }
         CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(() -> {
             try {
@@ -37,7 +37,8 @@ final class DemoKeyring {
                 store.delete(key);
                 return Optional.<String>empty();
             } catch (RuntimeException e) {
-                return Optional.of(String.valueOf(e.getMessage()));
+                String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("unusable");
+                return Optional.of(why.length() > 120 ? why.substring(0, 119) + "…" : why);
             }
         }, XaaCommandLine.PIPES);
         try {
