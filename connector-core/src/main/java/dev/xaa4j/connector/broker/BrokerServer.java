@@ -2,13 +2,12 @@ package dev.xaa4j.connector.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorListener;
-import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.config.SessionStorage;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -66,6 +65,7 @@ public final class BrokerServer implements AutoCloseable {
     private final Connector connector;
     private final Path socket;
     private final Consumer<SignInNeeded> signInNeeded;
+    private final SessionStorage sessionStorage;
     private final ServerSocketChannel server;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -81,6 +81,7 @@ public final class BrokerServer implements AutoCloseable {
         this.connector = b.connector;
         this.socket = b.socket.toAbsolutePath();
         this.signInNeeded = b.signInNeeded;
+        this.sessionStorage = b.sessionStorage;
         BrokerSocket.prepareDirectory(socket);
         Path lockFile = socket.resolveSibling(BrokerSocket.LOCK_NAME);
         this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -248,6 +249,7 @@ public final class BrokerServer implements AutoCloseable {
                 switch (op) {
                     case "hello" -> send(result(id, BrokerProtocol.JSON.createObjectNode()
                             .put("pid", ProcessHandle.current().pid())
+                            .put("sessionStorage", sessionStorage.wireName())
                             .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
                     case "token" -> token(id, required(server, "server"), req.get("scopes"));
                     case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
@@ -262,6 +264,7 @@ public final class BrokerServer implements AutoCloseable {
                     }
                     case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
                             send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
+                    case "signIn" -> signIn(id);
                     case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
                     case "subscribe" -> {
                         subscribed = true;
@@ -289,7 +292,20 @@ public final class BrokerServer implements AutoCloseable {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
                 } else {
-                    send(result(id, tokenJson(t)));
+                    send(result(id, BrokerProtocol.tokenJson(t)));
+                }
+            });
+        }
+
+        /** {@code xaa login} while this broker owns the session: the browser sign-in runs here, in the host. */
+        private void signIn(JsonNode id) {
+            LOG.info("a client of the broker asks for a sign-in");
+            connector.signIn().whenComplete((st, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
+                } else {
+                    send(result(id, status(st)));
                 }
             });
         }
@@ -322,33 +338,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     private ObjectNode status(ConnectorStatus s) {
-        ConnectorMetrics m = connector.metrics();
-        ObjectNode n = BrokerProtocol.JSON.createObjectNode()
-                .put("pid", ProcessHandle.current().pid())
-                .put("startedAt", startedAt.toString())
-                .put("clients", open.size())
-                .put("canRefresh", s.canRefresh());
-        s.user().ifPresent(u -> n.put("user", u));
-        s.displayName().ifPresent(d -> n.put("displayName", d));
-        s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
-        ObjectNode servers = n.putObject("servers");
-        s.servers().forEach((name, st) -> {
-            ObjectNode o = servers.putObject(name).put("state", st.state().name());
-            st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
-            o.set("scopes", BrokerProtocol.array(st.scopes()));
-            st.lastError().ifPresent(e -> o.put("lastError", e));
-        });
-        n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
-        return n;
-    }
-
-    private static ObjectNode tokenJson(AccessToken t) {
-        ObjectNode n = BrokerProtocol.JSON.createObjectNode()
-                .put("value", t.value())
-                .put("tokenType", t.tokenType())
-                .put("expiresAt", t.expiresAt().toString());
-        n.set("scopes", BrokerProtocol.array(t.scopes()));
-        return n;
+        return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage);
     }
 
     private static ObjectNode result(JsonNode id, ObjectNode result) {
@@ -384,6 +374,7 @@ public final class BrokerServer implements AutoCloseable {
         private Path socket = BrokerSocket.defaultPath();
         private int maxClients = 64;
         private Consumer<SignInNeeded> signInNeeded = n -> { };
+        private SessionStorage sessionStorage = SessionStorage.KEYRING;
 
         private Builder(Connector connector) {
             this.connector = Objects.requireNonNull(connector);
@@ -410,6 +401,15 @@ public final class BrokerServer implements AutoCloseable {
          */
         public Builder onSignInNeeded(Consumer<SignInNeeded> handler) {
             this.signInNeeded = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /**
+         * Where the connector keeps its session (default {@link SessionStorage#KEYRING}); told to clients in
+         * {@code hello} and {@code status}, so they can show it and know there is no session outside the broker.
+         */
+        public Builder sessionStorage(SessionStorage storage) {
+            this.sessionStorage = Objects.requireNonNull(storage);
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessToken;
@@ -92,10 +93,21 @@ final class EngineCommands {
 
         @Override
         public Integer call() throws Exception {
+            Optional<BrokerClient> owner = broker();
+            if (owner.isPresent() && SessionOwner.inMemory(owner.get())) {
+                try (BrokerClient b = owner.get()) { // the session lives in the agent: it signs in, with its browser
+                    BrokerStatus s = b.signIn(java.time.Duration.ofSeconds(timeoutSeconds));
+                    printSignedIn(s.status());
+                    spec.commandLine().getOut().println("session " + SessionOwner.where(s));
+                    return XaaCommand.OK;
+                }
+            }
+            owner.ifPresent(BrokerClient::close);
+            if (SessionOwner.memoryConfigured()) {
+                throw SessionOwner.noAgent();
+            }
             try (Connector c = engine(Optional.empty())) {
-                ConnectorStatus s = c.signIn().get(timeoutSeconds, TimeUnit.SECONDS);
-                spec.commandLine().getOut().println("signed in as " + s.displayName().orElse("?")
-                        + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+                printSignedIn(c.signIn().get(timeoutSeconds, TimeUnit.SECONDS));
                 broker().ifPresent(b -> {
                     try (b) {
                         b.sessionChanged(); // the running agent or tray app picks the new session up now
@@ -111,6 +123,11 @@ final class EngineCommands {
                 throw new BridgeException(Reason.SIGN_IN_REQUIRED, "sign-in did not finish within " + timeoutSeconds + " s");
             }
         }
+
+        private void printSignedIn(ConnectorStatus s) {
+            spec.commandLine().getOut().println("signed in as " + s.displayName().orElse("?")
+                    + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+        }
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
@@ -122,14 +139,16 @@ final class EngineCommands {
         public Integer call() {
             SignOutResult result = null;
             Optional<BrokerClient> broker = broker();
+            boolean keyring = !SessionOwner.memoryConfigured();
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
+                    keyring &= !SessionOwner.inMemory(b); // a memory agent's session is the only one
                     result = b.signOut(); // every bridge using the agent is signed out with it
                 } catch (BrokerException e) {
                     System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
                 }
             }
-            if (!setUp()) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
+            if (!setUp() || !keyring) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
                 if (result == null) {
                     result = new SignOutResult(Optional.empty(), SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
                 }
@@ -166,6 +185,11 @@ final class EngineCommands {
         public Integer call() {
             Optional<BrokerClient> broker = broker();
             configured = broker.isPresent() || setUp();
+            if (broker.isEmpty() && configured && SessionOwner.memoryConfigured()) {
+                print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
+                        spec.commandLine().getOut());
+                return XaaCommand.OK; // nothing to read: the session would live in an agent, and none runs
+            }
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
                     if (check) {
@@ -214,6 +238,7 @@ final class EngineCommands {
                     a.put("renewals", st.metrics().renewals());
                 });
                 doc.put("agent", a);
+                doc.put("sessionStorage", storage(agent).wireName());
                 doc.put("configured", configured);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
@@ -228,7 +253,11 @@ final class EngineCommands {
             }
             out.println(agent.map(st -> "agent: running (pid " + st.pid() + ", since " + st.startedAt() + ", "
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
-                    .orElse("agent: not running (bridges use their own engine)"));
+                    .orElse(storage(agent) == SessionStorage.MEMORY ? "agent: not running (the session lives only in its "
+                            + "memory: start it with " + SessionOwner.START_AGENT + ")"
+                            : "agent: not running (bridges use their own engine)"));
+            out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
+                    ? "none (memory mode: it lives only in the memory of a running xaa agent)" : "in the OS keyring"));
             if (!configured) {
                 out.println(ConnectorFactory.NOT_SET_UP);
                 return;
@@ -243,6 +272,12 @@ final class EngineCommands {
                     + st.expiresAt().map(t -> ", token until " + t).orElse("")
                     + (st.scopes().isEmpty() ? "" : ", scopes " + String.join(" ", st.scopes()))
                     + st.lastError().map(e -> ", last error: " + e).orElse("")));
+        }
+
+        /** Where the session lives: the running broker's storage, else the configured one. */
+        private static SessionStorage storage(Optional<BrokerStatus> agent) {
+            return agent.map(BrokerStatus::sessionStorage).orElseGet(() -> SessionOwner.memoryConfigured()
+                    ? SessionStorage.MEMORY : SessionStorage.KEYRING);
         }
 
         private static Map<String, Object> server(ServerStatus st) {
@@ -272,7 +307,11 @@ final class EngineCommands {
             XaaConfig config = ConfigStore.forCurrentUser().load();
             ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
             requireServer(config, server);
-            AccessToken t = fromBroker(server).orElseGet(() -> {
+            boolean memory = config.sessionStorage() == SessionStorage.MEMORY;
+            AccessToken t = fromBroker(server, memory).orElseGet(() -> {
+                if (memory) {
+                    throw SessionOwner.noAgent();
+                }
                 try (Connector c = engine(Optional.of(server))) {
                     return c.token(server);
                 }
@@ -294,19 +333,31 @@ final class EngineCommands {
     /**
      * The running broker's token for {@code server}; empty when none runs, it does not know the server, or it
      * failed as a broker (the embedded engine then answers). Its typed errors (sign-in required, denied) stand.
+     * A broker that keeps the session in its memory (or {@code memory} configured) has the only session: its
+     * failures stand too, since nothing else could answer.
      */
-    static Optional<AccessToken> fromBroker(String server) {
+    static Optional<AccessToken> fromBroker(String server, boolean memory) {
         Optional<BrokerClient> broker = broker();
         if (broker.isEmpty()) {
             return Optional.empty();
         }
         try (BrokerClient b = broker.get()) {
-            return Optional.of(b.token(server));
-        } catch (UnknownServerException e) {
-            return Optional.empty();
-        } catch (BrokerException e) {
-            System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
-            return Optional.empty();
+            boolean onlySession = memory || SessionOwner.inMemory(b);
+            try {
+                return Optional.of(b.token(server));
+            } catch (UnknownServerException e) {
+                if (onlySession) {
+                    throw new IllegalArgumentException(e.getMessage() + " (a memory agent keeps its session across a "
+                            + "configuration change; `xaa server list` shows what is configured)");
+                }
+                return Optional.empty();
+            } catch (BrokerException e) {
+                if (onlySession) {
+                    throw e;
+                }
+                System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
+                return Optional.empty();
+            }
         }
     }
 
@@ -339,6 +390,11 @@ final class EngineCommands {
             }
             XaaConfig config = ConfigStore.forCurrentUser().load();
             IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
+            boolean memory = config.sessionStorage() == SessionStorage.MEMORY
+                    || broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
+            if (memory) {
+                throw SessionOwner.noKeyringSecrets(name, Optional.ofNullable(server).filter(s -> "as-client-secret".equals(name)));
+            }
             String key;
             if ("idp-client-secret".equals(name)) {
                 key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());

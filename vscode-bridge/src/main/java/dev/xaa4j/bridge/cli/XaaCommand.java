@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 IdpCommand.class,
                 EngineCommands.Secret.class,
                 AgentCommand.class,
+                ConfigCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n")
