@@ -50,7 +50,7 @@ final class AuditReport {
         out.println();
         out.println("    In plain words, one line per kind of entry:");
         AuditSentences.byKind(entries, e -> server(issuer, e))
-                .forEach((kind, sentence) -> out.printf("    %-22s  %s%n", kind, sentence));
+                .forEach((kind, sentence) -> out.printf("    %-24s  %s%n", kind, sentence));
     }
 
     private static String server(SampleIssuerProcess.Endpoints issuer, JsonNode e) {

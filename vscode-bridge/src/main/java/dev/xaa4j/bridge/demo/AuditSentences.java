@@ -6,13 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One plain sentence per kind of entry in the sample issuer's audit log, for people who do not know OAuth:
  * what the IdP or the MCP server's authorization server decided, told with the entry's user, server and
- * permissions ("alice's company sign-in let her AI client ask for notes with read+write"). A kind is the pair
- * (event, decision), e.g. {@code token-exchange allow} and {@code token-exchange deny} are two kinds.
- * Stateless; thread-safe.
+ * permissions ("The IdP checked that alice may use notes and gave her AI client a permission slip for it, with
+ * read+write"). A kind is the pair (event, decision): {@code token-exchange allow} and {@code token-exchange deny}
+ * are two kinds. Users are named as the audit log names them; a sentence starts with a fixed word, never a user
+ * name. Stateless; thread-safe.
  */
 final class AuditSentences {
 
@@ -26,7 +28,7 @@ final class AuditSentences {
      * @return for each kind, in order of first appearance, its label ({@code "token-exchange deny"}) and the
      *         sentence told with that first entry
      */
-    static Map<String, String> byKind(List<JsonNode> entries, java.util.function.Function<JsonNode, String> server) {
+    static Map<String, String> byKind(List<JsonNode> entries, Function<JsonNode, String> server) {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode e : entries) {
             String kind = e.path("event").asText() + " " + e.path("decision").asText();
@@ -35,42 +37,44 @@ final class AuditSentences {
         return out;
     }
 
-    /** The plain sentence for one audit entry; {@code server} is the MCP server's name or "-". */
-    static String sentence(JsonNode e, String server) {
+    /** The plain sentence for one audit entry; {@code serverName} is the MCP server's name, or "-" when it names none. */
+    static String sentence(JsonNode e, String serverName) {
+        boolean named = !serverName.isEmpty() && !"-".equals(serverName);
+        String server = named ? serverName : "an MCP server";
+        String gatekeeper = "The " + (named ? serverName : "MCP") + " server's gatekeeper";
         String user = e.path("user").asText("");
-        String who = user.isEmpty() ? "someone" : user;
+        String who = user.isEmpty() ? "a user" : user;
         String whose = user.isEmpty() ? "a user's" : user + "'s";
         boolean allow = "allow".equals(e.path("decision").asText());
         String reason = e.hasNonNull("reason") ? e.path("reason").asText() : "no reason given";
-        String rights = rights(e.path(allow ? "scopesGranted" : "scopesRequested"), server);
+        String rights = rights(e.path(allow ? "scopesGranted" : "scopesRequested"), serverName);
         String event = e.path("event").asText();
-        String sentence = switch (event) {
+        return switch (event) {
             case "sign-in" -> allow
-                    ? who + " typed the password into the company's sign-in page (the IdP), which let " + pronoun(user) + " in."
+                    ? "The company's sign-in page (the IdP) checked " + whose + " password and let " + pronoun(user) + " in."
                     : "The company's sign-in page (the IdP) did not let " + who + " in: " + reason + ".";
             case "authorization-code" -> allow
-                    ? "xaa collected " + whose + " sign-in from the IdP: " + who + " is now signed in on this machine, once for every AI client."
+                    ? "The IdP handed " + whose + " sign-in to xaa: " + who + " is now signed in on this machine, once for every AI client."
                     : "The IdP did not hand " + whose + " sign-in to xaa: " + reason + ".";
             case "token-exchange" -> allow
-                    ? "The IdP checked that " + who + " may use " + server + " and let " + possessive(user) + " AI client ask for it, "
-                            + rights + "."
+                    ? "The IdP checked that " + who + " may use " + server + " and gave " + possessive(user)
+                            + " AI client a permission slip for it, " + rights + "."
                     : "The IdP refused " + whose + " AI client access to " + server + ": " + reason + ".";
             case "jwt-bearer" -> allow
-                    ? server + " accepted the IdP's permission slip and gave " + whose + " AI client a short-lived key, "
-                            + rights + "."
-                    : server + " turned " + whose + " AI client away: " + reason + ".";
+                    ? gatekeeper + " took the IdP's permission slip and gave " + whose
+                            + " AI client a short-lived key, " + rights + "."
+                    : gatekeeper + " turned " + whose + " AI client away: " + reason + ".";
             case "refresh" -> allow
-                    ? whose + " sign-in was renewed in the background; nobody had to type a password again."
-                    : "Renewing " + whose + " sign-in was refused (" + reason + "): " + who + " has to sign in again.";
+                    ? "The IdP renewed " + whose + " sign-in in the background; nobody had to type a password again."
+                    : "The IdP would not renew " + whose + " sign-in (" + reason + "): " + who + " has to sign in again.";
             case "revocation" -> allow
-                    ? who + " signed out: the IdP ended the session, so this machine can get no new access for "
+                    ? "When " + who + " signed out, the IdP ended the session: this machine can get no new access for "
                             + pronoun(user) + "."
                     : "A sign-out reached the IdP but was refused: " + reason + ".";
             case "revoke" -> "An administrator took away " + whose + " access to " + server + ".";
             case "restore" -> "An administrator gave " + whose + " access to " + server + " back.";
             default -> "The issuer recorded '" + event + "' for " + who + ": " + (allow ? "allowed" : "refused, " + reason) + ".";
         };
-        return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.demo;
 
+import dev.xaa4j.bridge.engine.MemorySecrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -83,14 +83,12 @@ final class MemoryAgent implements AutoCloseable {
 
     /**
      * The environment that hands the client secrets to the agent: {@code XAA_IDP_CLIENT_SECRET} and, per
-     * server, {@code XAA_AS_CLIENT_SECRET_} + the server name upper-cased with every character outside
-     * {@code [A-Z0-9]} replaced by {@code _} ({@code my-notes} → {@code XAA_AS_CLIENT_SECRET_MY_NOTES}).
+     * server, {@code XAA_AS_CLIENT_SECRET_<SERVER>} ({@link MemorySecrets#asEnvName}).
      */
     static Map<String, String> secretEnvironment(String idpSecret, Map<String, String> asSecrets) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("XAA_IDP_CLIENT_SECRET", idpSecret);
-        asSecrets.forEach((server, secret) -> env.put(
-                "XAA_AS_CLIENT_SECRET_" + server.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), secret));
+        env.put(MemorySecrets.IDP_ENV, idpSecret);
+        asSecrets.forEach((server, secret) -> env.put(MemorySecrets.asEnvName(server), secret));
         return env;
     }
 
