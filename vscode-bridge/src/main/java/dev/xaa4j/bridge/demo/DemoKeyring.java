@@ -4,6 +4,7 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import dev.xaa4j.connector.store.SessionStore;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,14 +20,14 @@ final class DemoKeyring {
 
     /** The keyring service xaa uses (the connector's default). */
     static final String SERVICE = "xaa4j";
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private DemoKeyring() {
     }
 
     /** Writes and deletes a probe entry; empty when the keyring works, else why it does not (one short line). */
     static Optional<String> problem() {
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-                && System.getenv("DBUS_SESSION_BUS_ADDRESS") == null) {
+        if (LINUX && System.getenv("DBUS_SESSION_BUS_ADDRESS") == null) {
             return Optional.of("no D-Bus session, so no Secret Service");
         }
         CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(() -> {
@@ -37,8 +38,7 @@ final class DemoKeyring {
                 store.delete(key);
                 return Optional.<String>empty();
             } catch (RuntimeException e) {
-                String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("unusable");
-                return Optional.of(why.length() > 120 ? why.substring(0, 119) + "…" : why);
+                return Optional.of(shortReason(e.getMessage()));
             }
         }, XaaCommandLine.PIPES);
         try {
@@ -46,6 +46,19 @@ final class DemoKeyring {
         } catch (Exception e) {
             return Optional.of("the OS keyring did not answer within 30 s");
         }
+    }
+
+    /**
+     * The first clause of the keyring's error, lower-case, at most 100 characters; its generic "no OS keyring is
+     * available" becomes what that means on Linux.
+     */
+    static String shortReason(String message) {
+        String first = message == null ? "" : message.lines().findFirst().orElse("").split("[:.;(]", 2)[0].strip();
+        if (first.isEmpty() || first.toLowerCase(Locale.ROOT).startsWith("no os keyring")) {
+            return LINUX ? "no Secret Service on this D-Bus session" : "the OS keyring does not answer";
+        }
+        first = Character.toLowerCase(first.charAt(0)) + first.substring(1);
+        return first.length() > 100 ? first.substring(0, 99) + "…" : first;
     }
 
     /** Deletes the demo's entries; best effort (the keyring may already be gone on Ctrl-C). */

@@ -82,6 +82,8 @@ public final class DemoMain implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // The keyring probe's D-Bus connection logs an error when a throwaway bus goes away at Ctrl-C.
         System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop.dbus", "off");
+        // The Secret Service client's own warnings when there is none: the demo says that in its one line.
+        System.setProperty("org.slf4j.simpleLogger.log.de.swiesend", "off");
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
