@@ -11,6 +11,7 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.broker.BrokerClient;
@@ -221,7 +222,15 @@ final class EngineCommands {
                         }
                     });
                 }
-                print(c.status(), Optional.empty(), spec.commandLine().getOut());
+                ConnectorStatus st;
+                try {
+                    st = c.status();
+                } catch (CredentialStoreException e) { // no keyring here: say so under the lines that are known
+                    print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
+                            spec.commandLine().getOut());
+                    throw e;
+                }
+                print(st, Optional.empty(), spec.commandLine().getOut());
                 return XaaCommand.OK;
             }
         }
