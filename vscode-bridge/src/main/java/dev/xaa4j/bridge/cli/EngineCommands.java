@@ -273,7 +273,8 @@ final class EngineCommands {
             }
             out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
                     + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
-                    + (s.canRefresh() ? " (renewable)" : "") : "not signed in: run `xaa login`");
+                    + (s.canRefresh() ? " (renewable)" : "") : agent.isEmpty() && storage(agent) == SessionStorage.MEMORY
+                    ? "not signed in: start " + SessionOwner.START_AGENT + ", then run `xaa login`" : "not signed in: run `xaa login`");
             if (s.servers().isEmpty()) {
                 out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
             }
