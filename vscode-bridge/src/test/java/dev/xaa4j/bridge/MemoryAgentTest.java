@@ -154,6 +154,14 @@ class MemoryAgentTest {
         ok(token);
         String accessToken = JSON.readTree(token.out()).path("Authorization").asText().substring("Bearer ".length());
         assertThat(xaa("", "agent", "--status").out()).contains("session in the memory of xaa agent (pid " + agent.process().pid());
+        CommandRun logout = xaa("", "logout");
+        ok(logout);
+        assertThat(logout.out()).as("the agent revoked its session at the IdP").contains("signed out (the IdP ended the session)");
+        CommandRun signedOut = xaa("", "token", "notes");
+        assertThat(signedOut.exit()).as(signedOut.out()).isEqualTo(3);
+        assertThat(signedOut.out()).contains("xaa login");
+        ok(xaa("", "login", "--timeout", "60"));
+        ok(xaa("", "token", "notes"));
 
         stop(agent);
         McpSyncClient bridge = bridge();
