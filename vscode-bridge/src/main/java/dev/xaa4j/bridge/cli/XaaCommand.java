@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
                 InstallCommand.class,
                 ServerCommand.class,
                 IdpCommand.class,
-                EngineCommands.Secret.class,
+                SecretCommand.class,
                 AgentCommand.class,
                 ConfigCommand.class,
                 CommandLine.HelpCommand.class
