@@ -111,6 +111,11 @@ class MemoryAgentTest {
         assertThat(text(bridge.callTool(new McpSchema.CallToolRequest("whoami", Map.of())))).contains("\"sub\":\"alice\"");
         assertThat(bridgeLog).anyMatch(l -> l.contains("using the xaa broker (pid " + agent.process().pid() + ")"));
 
+        CommandRun doctor = xaa("", "doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isZero();
+        assertThat(doctor.out()).contains("session in the memory of xaa agent (pid " + agent.process().pid() + ")",
+                "token exchange at the IdP and jwt-bearer grant at the AS succeeded").doesNotContain("keyring");
+
         CommandRun token = xaa("", "token", "notes");
         ok(token);
         assertThat(token.out()).startsWith("Authorization: Bearer ");
@@ -140,6 +145,9 @@ class MemoryAgentTest {
         assertThat(loginWithoutAgent.exit()).isEqualTo(3);
         assertThat(loginWithoutAgent.out()).contains("xaa agent --memory");
         assertThat(xaa("", "status").out()).contains("session: none (memory mode");
+        CommandRun doctor = xaa("", "doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isEqualTo(3);
+        assertThat(doctor.out()).contains("xaa agent --memory");
 
         Path secrets = dir.resolve("secrets.txt");
         Files.writeString(secrets, "# for xaa agent\nidp-client-secret=" + IDP_SECRET + "\nas-client-secret.notes=" + AS_SECRET + "\n");

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one acceptor, one reader per connection (plain daemon threads, at most {@code maxClients}; a
  * further client gets a {@code busy} error and is closed), token requests complete asynchronously on the
  * connector's renewal threads, and events (pushed to subscribers, {@link SignInNeeded} to the host) go out on
- * one dispatcher thread so a slow reader never holds up a renewal. The broker never opens a browser.
+ * one dispatcher thread so a slow reader never holds up a renewal. The broker opens a browser only when a client asks it
+ * to sign in ({@code signIn}: {@code xaa login} while the host keeps the session in memory), never for a token.
  * Tokens cross the socket, and are never logged.
  */
 public final class BrokerServer implements AutoCloseable {
@@ -287,25 +288,24 @@ public final class BrokerServer implements AutoCloseable {
                     connector.requestScopes(server, wanted);
                 }
             }
-            connector.tokenAsync(server).whenComplete((t, failure) -> {
-                if (failure != null) {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
-                } else {
-                    send(result(id, BrokerProtocol.tokenJson(t)));
-                }
-            });
+            answer(id, connector.tokenAsync(server), BrokerProtocol::tokenJson);
         }
 
         /** {@code xaa login} while this broker owns the session: the browser sign-in runs here, in the host. */
         private void signIn(JsonNode id) {
             LOG.info("a client of the broker asks for a sign-in");
-            connector.signIn().whenComplete((st, failure) -> {
+            answer(id, connector.signIn(), BrokerServer.this::status);
+        }
+
+        /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
+        private <T> void answer(JsonNode id, java.util.concurrent.CompletableFuture<T> work,
+                                java.util.function.Function<T, ObjectNode> json) {
+            work.whenComplete((value, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
                 } else {
-                    send(result(id, status(st)));
+                    send(result(id, json.apply(value)));
                 }
             });
         }
