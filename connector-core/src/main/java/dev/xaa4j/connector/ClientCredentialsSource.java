@@ -23,6 +23,14 @@ public interface ClientCredentialsSource {
         return Optional.empty();
     }
 
+    /**
+     * The failure when {@link #clientSecret} has none for a client that needs one; a source overrides it to say
+     * how a secret is given to it (the default names the keyring).
+     */
+    default MissingClientSecretException missingSecret(String issuer, String clientId) {
+        return new MissingClientSecretException(issuer, clientId);
+    }
+
     /** No secrets at all: only {@link ClientAuthMethod#NONE} works. */
     static ClientCredentialsSource none() {
         return (issuer, clientId) -> Optional.empty();

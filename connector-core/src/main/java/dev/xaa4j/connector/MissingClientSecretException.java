@@ -11,8 +11,15 @@ public class MissingClientSecretException extends ConfigurationException {
     private final String clientId;
 
     public MissingClientSecretException(String issuer, String clientId) {
-        super("No client secret for client " + clientId + " at " + issuer
-                + ": store it in the keyring or provide it through a ClientCredentialsSource");
+        this(issuer, clientId, "store it in the keyring or provide it through a ClientCredentialsSource");
+    }
+
+    /**
+     * @param howToProvide what to do, in the terms of the {@link ClientCredentialsSource} that has none (e.g. the
+     *                     environment variable to set); it follows "No client secret for client ID at ISSUER: "
+     */
+    public MissingClientSecretException(String issuer, String clientId, String howToProvide) {
+        super("No client secret for client " + clientId + " at " + issuer + ": " + howToProvide);
         this.issuer = issuer;
         this.clientId = clientId;
     }

@@ -4,6 +4,7 @@ import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.broker.BrokerAlreadyRunningException;
 import dev.xaa4j.connector.broker.BrokerServer;
 import dev.xaa4j.connector.broker.SignInNeeded;
+import dev.xaa4j.connector.config.SessionStorage;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,6 +26,7 @@ public final class BrokerHost implements AutoCloseable {
     private final Path socket;
     private final Consumer<SignInNeeded> onSignInNeeded;
     private final Consumer<String> onStatus;
+    private SessionStorage storage = SessionStorage.KEYRING;
     private BrokerServer server;
 
     /**
@@ -39,6 +41,7 @@ public final class BrokerHost implements AutoCloseable {
     /** Hooks into the engine: every rebuilt connector is served; none (not configured) stops serving. */
     public static BrokerHost attach(Engine engine, Path socket, Consumer<SignInNeeded> onSignInNeeded, Consumer<String> onStatus) {
         BrokerHost host = new BrokerHost(socket, onSignInNeeded, onStatus);
+        host.storage = engine.sessionStorage(); // told to bridges and `xaa status`; a memory session is only here
         engine.onConnectorChanged(host::serve);
         return host;
     }
@@ -49,7 +52,8 @@ public final class BrokerHost implements AutoCloseable {
             return;
         }
         try {
-            server = BrokerServer.builder(connector.get()).socket(socket).onSignInNeeded(onSignInNeeded).start();
+            server = BrokerServer.builder(connector.get()).socket(socket).onSignInNeeded(onSignInNeeded)
+                    .sessionStorage(storage).start();
             LOG.info("serving tokens to local bridges on {}", socket);
             onStatus.accept("");
         } catch (BrokerAlreadyRunningException e) {

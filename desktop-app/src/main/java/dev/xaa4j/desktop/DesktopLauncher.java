@@ -23,7 +23,9 @@ import javafx.application.Application;
  *       {@code <user config dir>/xaa4j/config.json}, the file {@code xaa} uses)</li>
  *   <li>{@code --no-tray}: window only</li>
  *   <li>{@code --no-broker}: do not serve tokens to bridges on the {@code xaa agent} socket (default: serve)</li>
- *   <li>{@code --memory-session}: keep the IdP session in memory instead of the OS keyring (demos)</li>
+ *   <li>{@code --memory-session}: keep the IdP session in memory instead of the OS keyring (machines without
+ *       one; also when the config says {@code "sessionStorage": "memory"}); the app then serves it to bridges
+ *       and {@code xaa token} like {@code xaa agent --memory}, and it ends when the app quits</li>
  *   <li>{@code --client-secrets-stdin}: read {@code clientId=secret} lines from stdin and keep them in memory
  *       (demos against the sample issuer; never from argv or the environment). Default: the OS keyring.</li>
  *   <li>{@code --check-display}: only open the display and close it again; exit 0 if it opens, else 3 with the
@@ -87,6 +89,7 @@ public final class DesktopLauncher {
                 throw e;
             }
         }
+        memorySession |= memoryConfigured(config); // `xaa config session-storage memory`: off by default
         ClientCredentialsSource credentials = secretsFromStdin ? readSecrets() : null;
         Engine.Options engine = new Engine.Options(memorySession ? new MemoryCredentialStore() : null, credentials,
                 null, null, null);
@@ -136,6 +139,16 @@ public final class DesktopLauncher {
                     + "for the headless demo; to try the window, run it under `xvfb-run -a`.";
         }
         return null;
+    }
+
+    /** Whether the shared config keeps the session in memory (an unreadable config: the app shows that later). */
+    static boolean memoryConfigured(Path config) {
+        try {
+            return new dev.xaa4j.connector.config.ConfigStore(config, System.getenv()).load().sessionStorage()
+                    == dev.xaa4j.connector.config.SessionStorage.MEMORY;
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
     }
 
     private static boolean blank(String s) {

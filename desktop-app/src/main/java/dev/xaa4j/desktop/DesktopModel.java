@@ -1,6 +1,7 @@
 package dev.xaa4j.desktop;
 
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;
@@ -48,7 +49,9 @@ public final class DesktopModel implements AutoCloseable {
      * @param user the signed-in person's display name ({@link ConnectorStatus#displayName()}: the ID token's
      *             {@code name}, {@code preferred_username}, {@code email}, else {@code sub})
      */
-    public record Account(Optional<String> user, String idp, Optional<Instant> sessionExpiresAt, boolean configured) {
+    /** @param storage where the session lives (the tray in memory mode is the only place it exists) */
+    public record Account(Optional<String> user, String idp, Optional<Instant> sessionExpiresAt, boolean configured,
+                          SessionStorage storage) {
         public boolean signedIn() {
             return user.isPresent();
         }
@@ -379,7 +382,7 @@ public final class DesktopModel implements AutoCloseable {
         synchronized (this) {
             lastStatus = status;
             Account account = new Account(status == null ? Optional.empty() : status.displayName(), idp,
-                    status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null);
+                    status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null, engine.sessionStorage());
             List<ServerRow> rows = new ArrayList<>();
             Problem rowProblem = null;
             for (var e : cfg.servers().entrySet()) {

@@ -14,6 +14,7 @@ import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.discovery.ServerMetadata;
 import dev.xaa4j.connector.signin.BrowserSignIn;
 import dev.xaa4j.connector.signin.SignInOptions;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.store.CredentialStore;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import dev.xaa4j.connector.token.RenewalPolicy;
@@ -64,6 +65,11 @@ public final class Engine implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.store = options.store() != null ? options.store() : new KeyringCredentialStore("xaa4j");
+    }
+
+    /** Where the session lives: the OS keyring by default, else the given store (this process's memory). */
+    public SessionStorage sessionStorage() {
+        return options.store() == null ? SessionStorage.KEYRING : SessionStorage.MEMORY;
     }
 
     /** Events of whichever connector is current. */

@@ -55,6 +55,7 @@ public final class MainWindow {
     private final Label user = new Label();
     private final Label idp = new Label();
     private final Label session = new Label();
+    private final Label storage = new Label();
     private final Button signIn = new Button("_Sign in");
     private final Button signOut = new Button("Sign _out");
     private final Button cancel = new Button("_Cancel sign-in");
@@ -116,6 +117,7 @@ public final class MainWindow {
         idp.setText(a.idp().isEmpty() ? "not configured" : a.idp());
         session.setText(a.sessionExpiresAt().map(t -> TIME.format(t.atZone(ZoneId.systemDefault())) + " (in "
                 + PlainLanguage.countdown(Duration.between(v.at(), t)) + ", renewed automatically)").orElse("—"));
+        storage.setText(PlainLanguage.storage(a.storage()));
         boolean waiting = v.phase() == DesktopModel.SignInPhase.WAITING_FOR_BROWSER;
         signIn.setDisable(waiting);
         signIn.setText(a.signedIn() ? "_Sign in again" : "_Sign in");
@@ -179,6 +181,8 @@ public final class MainWindow {
         g.addRow(0, bold("Signed in as"), user);
         g.addRow(1, bold("Sign-in service"), idp);
         g.addRow(2, bold("Session until"), session);
+        storage.setId("sessionStorage");
+        g.addRow(3, bold("Session kept"), storage);
         user.setAccessibleText("Signed in as");
         signIn.setId("signIn");
         signOut.setId("signOut");

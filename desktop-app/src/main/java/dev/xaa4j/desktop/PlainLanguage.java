@@ -24,6 +24,13 @@ import java.util.concurrent.ExecutionException;
  */
 public final class PlainLanguage {
 
+    /** Where the session lives, for the window's "Session kept" line. */
+    static String storage(dev.xaa4j.connector.config.SessionStorage storage) {
+        return storage == dev.xaa4j.connector.config.SessionStorage.MEMORY
+                ? "only in this app's memory: it ends when you quit the app (nothing in the keyring or on disk)"
+                : "in your system keyring";
+    }
+
     /** A failure as a person reads it: what happened, and what to do next. */
     public record Problem(String what, String next) {
         public String text() {

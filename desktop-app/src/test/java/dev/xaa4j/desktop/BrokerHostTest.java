@@ -59,6 +59,8 @@ class BrokerHostTest {
             assertThat(status).containsExactly("");
 
             try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(bridge.sessionStorage()).as("a memory-session app tells its clients the session is only there")
+                        .isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
                 assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
                 bridge.signInNeeded("notes");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -127,6 +127,18 @@ class DesktopModelTest {
     }
 
     @Test
+    void theViewSaysWhereTheSessionLives() throws Exception {
+        open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", null));
+        View v = await("a view", x -> x.servers().size() == 1);
+        assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+        assertThat(PlainLanguage.storage(v.account().storage())).contains("only in this app's memory", "ends when you quit");
+        assertThat(PlainLanguage.storage(dev.xaa4j.connector.config.SessionStorage.KEYRING)).contains("keyring");
+        try (Engine keyring = new Engine(new ConfigStore(dir.resolve("other.json"), Map.of()), Engine.Options.defaults())) {
+            assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.config.SessionStorage.KEYRING);
+        }
+    }
+
+    @Test
     void aServerNotEnabledForTheUserSaysSoWithTheNextStep() throws Exception {
         open(DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets")), DesktopFixture.engine(dir, "bob", null));
         model.signIn();

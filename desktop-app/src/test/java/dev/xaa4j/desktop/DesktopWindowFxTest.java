@@ -125,6 +125,7 @@ class DesktopWindowFxTest {
         await("signed-out rows", () -> rows().size() == 2);
         assertThat(text("#user")).isEqualTo("not signed in");
         assertThat(text("#idp")).isEqualTo(issuer.idpIssuer().toString());
+        assertThat(text("#sessionStorage")).as("the memory session is shown").contains("only in this app's memory");
 
         robot.clickOn("#signIn");
         await("alice signed in with both servers working", () -> text("#user").equals("Alice Anders")

@@ -80,7 +80,7 @@ class TrayScreenshotTest {
             return;
         }
         assertThat(X11Session.missingTools()).as("X11 tools for the tray test; install the Debian packages "
-                + "xvfb trayer xdotool x11-utils imagemagick (.ci/run does), or pass -Dxaa4j.desktop.x11=skip").isEmpty();
+                + "xvfb trayer xdotool x11-utils imagemagick (./test does), or pass -Dxaa4j.desktop.x11=skip").isEmpty();
 
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         Files.writeString(config.getParent().resolve("desktop.json"),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The MCP Inspector CLI (npm {@code @modelcontextprotocol/inspector}) as a second, independent MCP client
  * launching {@code xaa bridge} over stdio. Runs when the Inspector is installed: {@code $XAA_INSPECTOR}, else
- * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code .ci/run}); skipped otherwise.
+ * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code ./test}); skipped otherwise.
  */
 @Timeout(180)
 class InspectorCliTest {
@@ -53,7 +53,7 @@ class InspectorCliTest {
 
     private JsonNode inspect(String... methodArgs) throws Exception {
         Path inspector = inspector();
-        assumeTrue(Files.isExecutable(inspector), "MCP Inspector CLI not installed (set XAA_INSPECTOR or run .ci/run)");
+        assumeTrue(Files.isExecutable(inspector), "MCP Inspector CLI not installed (set XAA_INSPECTOR or run ./test)");
         List<String> cmd = new ArrayList<>(List.of(inspector.toString(), "--cli"));
         cmd.addAll(homeArguments());
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -10,6 +10,7 @@ import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.config.SessionStorage;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -72,6 +73,7 @@ public final class BrokerClient implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile long brokerPid;
+    private volatile SessionStorage sessionStorage = SessionStorage.KEYRING;
     private volatile RuntimeException refusal;
 
     private BrokerClient(LineChannel line, Path socket, Duration requestTimeout) {
@@ -127,6 +129,7 @@ public final class BrokerClient implements AutoCloseable {
         try {
             JsonNode hello = client.call(request("hello"), timeout);
             client.brokerPid = hello.path("pid").asLong();
+            client.sessionStorage = BrokerProtocol.sessionStorage(hello);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -198,6 +201,19 @@ public final class BrokerClient implements AutoCloseable {
         return status(call(request("sessionChanged"), requestTimeout));
     }
 
+    /**
+     * Asks the broker's host to sign in ({@code xaa login} while a broker keeps the session in its memory): the
+     * host opens the browser (its {@code BROWSER}, else the desktop's) and runs the loopback receiver; the
+     * answer comes when the user has signed in.
+     *
+     * @param timeout how long to wait for the user (the host gives up on its own after its sign-in timeout)
+     * @throws dev.xaa4j.connector.ConnectorException the sign-in failed (the host's message), as {@link BrokerException}
+     *         when it is none of the typed failures
+     */
+    public BrokerStatus signIn(Duration timeout) {
+        return status(call(request("signIn"), timeout));
+    }
+
     public BrokerStatus status() {
         return status(call(request("status"), requestTimeout));
     }
@@ -232,7 +248,8 @@ public final class BrokerClient implements AutoCloseable {
                 BrokerProtocol.text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
         JsonNode m = n.path("metrics");
         return new BrokerStatus(n.path("pid").asLong(), Instant.parse(n.path("startedAt").asText()), n.path("clients").asInt(),
-                status, new ConnectorMetrics(m.path("renewals").asLong(), m.path("blockedCalls").asLong(), m.path("failures").asLong()));
+                status, new ConnectorMetrics(m.path("renewals").asLong(), m.path("blockedCalls").asLong(), m.path("failures").asLong()),
+                BrokerProtocol.sessionStorage(n));
     }
 
     /**
@@ -262,6 +279,11 @@ public final class BrokerClient implements AutoCloseable {
 
     public long brokerPid() {
         return brokerPid;
+    }
+
+    /** Where the broker keeps its session (from its {@code hello}; an older broker: the keyring). */
+    public SessionStorage sessionStorage() {
+        return sessionStorage;
     }
 
     public Path socket() {

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConnectorMetrics;
+import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
@@ -29,13 +33,15 @@ import java.util.Optional;
  * event     {"v":1,"event":{"type":"signed_in","at":"…","user":"alice","sessionExpiresAt":"…"}}   after "subscribe"
  * </pre>
  *
- * <p>Operations: {@code hello} → {@code {versions, pid}}; {@code token {server, scopes?}}; {@code invalidate
+ * <p>Operations: {@code hello} → {@code {versions, pid, sessionStorage}} ({@code keyring} or {@code memory}); {@code token {server, scopes?}}; {@code invalidate
  * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
  * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
  * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
  * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
  * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
- * like {@code status}); {@code subscribe} (events {@code signed_in}, {@code signed_out},
+ * like {@code status}); {@code signIn} (the broker's host runs the browser sign-in itself, as {@code xaa login}
+ * does, and answers like {@code status} once it completes: for a broker that keeps the session only in its
+ * memory); {@code subscribe} (events {@code signed_in}, {@code signed_out},
  * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
  * connection may be answered out of order; match them by {@code id}.
  *
@@ -90,6 +96,47 @@ public final class BrokerProtocol {
             case "unknown_server" -> new UnknownServerException(message);
             default -> new BrokerException("the broker refused the request (" + code + "): " + message);
         };
+    }
+
+    /** The {@code status} result: the engine's state and counters, no token values. */
+    static ObjectNode status(ConnectorStatus s, ConnectorMetrics m, Instant startedAt, int clients, SessionStorage storage) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("pid", ProcessHandle.current().pid())
+                .put("startedAt", startedAt.toString())
+                .put("clients", clients)
+                .put("sessionStorage", storage.wireName())
+                .put("canRefresh", s.canRefresh());
+        s.user().ifPresent(u -> n.put("user", u));
+        s.displayName().ifPresent(d -> n.put("displayName", d));
+        s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
+        ObjectNode servers = n.putObject("servers");
+        s.servers().forEach((name, st) -> {
+            ObjectNode o = servers.putObject(name).put("state", st.state().name());
+            st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
+            o.set("scopes", array(st.scopes()));
+            st.lastError().ifPresent(e -> o.put("lastError", e));
+        });
+        n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
+        return n;
+    }
+
+    /** The {@code token} result. */
+    static ObjectNode tokenJson(AccessToken t) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("value", t.value())
+                .put("tokenType", t.tokenType())
+                .put("expiresAt", t.expiresAt().toString());
+        n.set("scopes", array(t.scopes()));
+        return n;
+    }
+
+    /** A {@code sessionStorage} field; absent (an older broker) is {@link SessionStorage#KEYRING}. */
+    static SessionStorage sessionStorage(JsonNode n) {
+        try {
+            return SessionStorage.parse(n.path("sessionStorage").asText(null));
+        } catch (IllegalArgumentException newer) {
+            return SessionStorage.KEYRING;
+        }
     }
 
     static ObjectNode signOutResult(SignOutResult r) {

@@ -2,13 +2,12 @@ package dev.xaa4j.connector.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorListener;
-import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.config.SessionStorage;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -56,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one acceptor, one reader per connection (plain daemon threads, at most {@code maxClients}; a
  * further client gets a {@code busy} error and is closed), token requests complete asynchronously on the
  * connector's renewal threads, and events (pushed to subscribers, {@link SignInNeeded} to the host) go out on
- * one dispatcher thread so a slow reader never holds up a renewal. The broker never opens a browser.
+ * one dispatcher thread so a slow reader never holds up a renewal. The broker opens a browser only when a client asks it
+ * to sign in ({@code signIn}: {@code xaa login} while the host keeps the session in memory), never for a token.
  * Tokens cross the socket, and are never logged.
  */
 public final class BrokerServer implements AutoCloseable {
@@ -66,6 +66,7 @@ public final class BrokerServer implements AutoCloseable {
     private final Connector connector;
     private final Path socket;
     private final Consumer<SignInNeeded> signInNeeded;
+    private final SessionStorage sessionStorage;
     private final ServerSocketChannel server;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -81,6 +82,7 @@ public final class BrokerServer implements AutoCloseable {
         this.connector = b.connector;
         this.socket = b.socket.toAbsolutePath();
         this.signInNeeded = b.signInNeeded;
+        this.sessionStorage = b.sessionStorage;
         BrokerSocket.prepareDirectory(socket);
         Path lockFile = socket.resolveSibling(BrokerSocket.LOCK_NAME);
         this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -248,6 +250,7 @@ public final class BrokerServer implements AutoCloseable {
                 switch (op) {
                     case "hello" -> send(result(id, BrokerProtocol.JSON.createObjectNode()
                             .put("pid", ProcessHandle.current().pid())
+                            .put("sessionStorage", sessionStorage.wireName())
                             .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
                     case "token" -> token(id, required(server, "server"), req.get("scopes"));
                     case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
@@ -262,6 +265,7 @@ public final class BrokerServer implements AutoCloseable {
                     }
                     case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
                             send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
+                    case "signIn" -> signIn(id);
                     case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
                     case "subscribe" -> {
                         subscribed = true;
@@ -284,12 +288,24 @@ public final class BrokerServer implements AutoCloseable {
                     connector.requestScopes(server, wanted);
                 }
             }
-            connector.tokenAsync(server).whenComplete((t, failure) -> {
+            answer(id, connector.tokenAsync(server), BrokerProtocol::tokenJson);
+        }
+
+        /** {@code xaa login} while this broker owns the session: the browser sign-in runs here, in the host. */
+        private void signIn(JsonNode id) {
+            LOG.info("a client of the broker asks for a sign-in");
+            answer(id, connector.signIn(), BrokerServer.this::status);
+        }
+
+        /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
+        private <T> void answer(JsonNode id, java.util.concurrent.CompletableFuture<T> work,
+                                java.util.function.Function<T, ObjectNode> json) {
+            work.whenComplete((value, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
                 } else {
-                    send(result(id, tokenJson(t)));
+                    send(result(id, json.apply(value)));
                 }
             });
         }
@@ -322,33 +338,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     private ObjectNode status(ConnectorStatus s) {
-        ConnectorMetrics m = connector.metrics();
-        ObjectNode n = BrokerProtocol.JSON.createObjectNode()
-                .put("pid", ProcessHandle.current().pid())
-                .put("startedAt", startedAt.toString())
-                .put("clients", open.size())
-                .put("canRefresh", s.canRefresh());
-        s.user().ifPresent(u -> n.put("user", u));
-        s.displayName().ifPresent(d -> n.put("displayName", d));
-        s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
-        ObjectNode servers = n.putObject("servers");
-        s.servers().forEach((name, st) -> {
-            ObjectNode o = servers.putObject(name).put("state", st.state().name());
-            st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
-            o.set("scopes", BrokerProtocol.array(st.scopes()));
-            st.lastError().ifPresent(e -> o.put("lastError", e));
-        });
-        n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
-        return n;
-    }
-
-    private static ObjectNode tokenJson(AccessToken t) {
-        ObjectNode n = BrokerProtocol.JSON.createObjectNode()
-                .put("value", t.value())
-                .put("tokenType", t.tokenType())
-                .put("expiresAt", t.expiresAt().toString());
-        n.set("scopes", BrokerProtocol.array(t.scopes()));
-        return n;
+        return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage);
     }
 
     private static ObjectNode result(JsonNode id, ObjectNode result) {
@@ -384,6 +374,7 @@ public final class BrokerServer implements AutoCloseable {
         private Path socket = BrokerSocket.defaultPath();
         private int maxClients = 64;
         private Consumer<SignInNeeded> signInNeeded = n -> { };
+        private SessionStorage sessionStorage = SessionStorage.KEYRING;
 
         private Builder(Connector connector) {
             this.connector = Objects.requireNonNull(connector);
@@ -410,6 +401,15 @@ public final class BrokerServer implements AutoCloseable {
          */
         public Builder onSignInNeeded(Consumer<SignInNeeded> handler) {
             this.signInNeeded = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /**
+         * Where the connector keeps its session (default {@link SessionStorage#KEYRING}); told to clients in
+         * {@code hello} and {@code status}, so they can show it and know there is no session outside the broker.
+         */
+        public Builder sessionStorage(SessionStorage storage) {
+            this.sessionStorage = Objects.requireNonNull(storage);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.xaa4j.connector.broker;
 
 import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.config.SessionStorage;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,18 @@ import java.time.Instant;
  * @param clients   connections open right now (including the one asking)
  * @param status    the engine's {@link ConnectorStatus}
  * @param metrics   the engine's counters: {@code renewals} counts token exchanges done on behalf of everyone
+ * @param sessionStorage where the broker keeps the session: {@link SessionStorage#MEMORY} means only in its
+ *                  process, which nobody else can reach but through the broker
  */
-public record BrokerStatus(long pid, Instant startedAt, int clients, ConnectorStatus status, ConnectorMetrics metrics) {
+public record BrokerStatus(long pid, Instant startedAt, int clients, ConnectorStatus status, ConnectorMetrics metrics,
+                           SessionStorage sessionStorage) {
+
+    public BrokerStatus {
+        sessionStorage = sessionStorage == null ? SessionStorage.KEYRING : sessionStorage;
+    }
+
+    /** A broker keeping its session in the OS keyring. */
+    public BrokerStatus(long pid, Instant startedAt, int clients, ConnectorStatus status, ConnectorMetrics metrics) {
+        this(pid, startedAt, clients, status, metrics, SessionStorage.KEYRING);
+    }
 }

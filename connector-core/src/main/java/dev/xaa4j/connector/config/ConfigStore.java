@@ -27,7 +27,8 @@ import java.util.Map;
  * (temp file + rename). There are no secrets in it, by construction: no field takes one.
  *
  * <p>Environment overrides (CI): {@code XAA_CONFIG} (the file), {@code XAA_IDP_ISSUER},
- * {@code XAA_IDP_CLIENT_ID}, {@code XAA_IDP_AUTH_METHOD}, and {@code XAA_SERVER_<NAME>=<url>} (name lower-cased,
+ * {@code XAA_IDP_CLIENT_ID}, {@code XAA_IDP_AUTH_METHOD}, {@code XAA_SESSION_STORAGE} ({@code keyring} or
+ * {@code memory}, see {@link SessionStorage}), and {@code XAA_SERVER_<NAME>=<url>} (name lower-cased,
  * {@code _} → {@code -}), which adds or replaces a server's URL. Overrides apply to {@link #load()} only and
  * are never written back.
  */
@@ -79,7 +80,15 @@ public final class ConfigStore {
                         : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId()));
             }
         });
-        return new XaaConfig(idp, servers);
+        String storage = env.get("XAA_SESSION_STORAGE");
+        return new XaaConfig(idp, servers, SessionStorage.parse(storage != null ? storage : text(root, "sessionStorage")));
+    }
+
+    /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
+    public void putSessionStorage(SessionStorage storage) {
+        ObjectNode root = readTree();
+        setOrRemove(root, "sessionStorage", storage == SessionStorage.KEYRING ? null : storage.wireName());
+        write(root);
     }
 
     /** Adds or replaces {@code name}; keeps every other key of the file. */

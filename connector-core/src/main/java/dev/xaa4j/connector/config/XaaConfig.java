@@ -7,13 +7,20 @@ import java.util.Optional;
 /**
  * The effective configuration: the file merged with environment overrides. Immutable.
  *
- * @param idp     the IdP, or null when not configured yet
- * @param servers named MCP servers, in file order
+ * @param idp            the IdP, or null when not configured yet
+ * @param servers        named MCP servers, in file order
+ * @param sessionStorage where the session owner keeps the session ({@link SessionStorage#KEYRING} when null)
  */
-public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers) {
+public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage) {
 
     public XaaConfig {
         servers = servers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
+        sessionStorage = sessionStorage == null ? SessionStorage.KEYRING : sessionStorage;
+    }
+
+    /** A configuration that keeps the session in the OS keyring. */
+    public XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers) {
+        this(idp, servers, SessionStorage.KEYRING);
     }
 
     public Optional<IdpSettings> idpSettings() {

@@ -15,7 +15,6 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.MissingClientSecretException;
 import java.net.URI;
 import java.security.PrivateKey;
 
@@ -61,7 +60,7 @@ public final class ClientAuthFactory {
 
     private static Secret secret(ClientCredentialsSource credentials, String issuer, String clientId) {
         return credentials.clientSecret(issuer, clientId).map(Secret::new).orElseThrow(() ->
-                new MissingClientSecretException(issuer, clientId));
+                credentials.missingSecret(issuer, clientId));
     }
 
     private static ClientAuthentication privateKeyJwt(ClientCredentialsSource credentials, String issuer,

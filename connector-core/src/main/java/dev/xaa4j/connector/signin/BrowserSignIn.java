@@ -102,7 +102,9 @@ public final class BrowserSignIn {
 
     /**
      * @param httpTimeout connect/read timeout of the token request and the JWKS fetch
-     * @param environment where {@code BROWSER} is looked up (normally {@link System#getenv()})
+     * @param environment where {@code BROWSER} is looked up, and the whole environment of the browser command
+     *                    (normally {@link System#getenv()}; a session owner holding secrets in its own environment
+     *                    passes a copy without them, so the browser never sees them)
      */
     public BrowserSignIn(Clock clock, Duration httpTimeout, Map<String, String> environment) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -326,7 +328,10 @@ public final class BrowserSignIn {
             if (command != null && !command.isBlank()) {
                 List<String> argv = commandLine(command, url.toString());
                 try {
-                    new ProcessBuilder(argv)
+                    ProcessBuilder browser = new ProcessBuilder(argv);
+                    browser.environment().clear();
+                    browser.environment().putAll(environment);
+                    browser
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD) // stdout may be a JSON-RPC channel
                             .redirectError(ProcessBuilder.Redirect.INHERIT)
                             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File(nullDevice())))

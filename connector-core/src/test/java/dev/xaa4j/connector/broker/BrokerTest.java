@@ -73,6 +73,33 @@ class BrokerTest extends SampleIssuerPerClass {
     }
 
     @Test
+    void aClientSignsInThroughTheBrokerWhoseHostKeepsTheSessionInMemory() throws Exception {
+        MemoryCredentialStore memory = new MemoryCredentialStore();
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), memory, tmp.resolve("state"));
+        try (Connector connector = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build();
+             BrokerServer server = BrokerServer.builder(connector).socket(socket())
+                     .sessionStorage(dev.xaa4j.connector.config.SessionStorage.MEMORY).start();
+             BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+            assertThat(client.sessionStorage()).as("told in hello").isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
+
+            BrokerStatus signedIn = client.signIn(Duration.ofSeconds(90)); // the host's browser, the host's store
+            assertThat(signedIn.status().user()).contains("alice");
+            assertThat(signedIn.sessionStorage()).isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+            assertThat(memory.read(dev.xaa4j.connector.store.SessionStore.key(issuer.idpIssuer().toString(), "xaa-desktop")))
+                    .as("the session is in the host's store").isPresent();
+            assertThat(client.token("notes").scopes()).contains("notes.read");
+            assertThat(client.status().sessionStorage()).isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+        }
+        try (Connector keyringLike = connector(null);
+             BrokerServer server = BrokerServer.builder(keyringLike).socket(socket()).start();
+             BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+            assertThat(client.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.config.SessionStorage.KEYRING);
+            assertThat(client.status().sessionStorage()).isEqualTo(dev.xaa4j.connector.config.SessionStorage.KEYRING);
+        }
+    }
+
+    @Test
     void errorsArriveAsTheConnectorsTypedExceptions() throws Exception {
         try (Connector signedOut = connector(null);
              BrokerServer server = BrokerServer.builder(signedOut).socket(socket()).start();

@@ -299,6 +299,25 @@ class BrowserSignInTest {
     }
 
     @Test
+    void theBrowserCommandGetsExactlyTheGivenEnvironment() throws Exception {
+        Path dump = tmp.resolve("env.txt");
+        Path script = tmp.resolve("dump-env.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\nenv > '" + dump + "'\n");
+        java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = Map.of("BROWSER", script.toString(), "PATH", "/usr/bin:/bin", "MARK", "given");
+        CompletableFuture<SignInResult> f = new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(5), env)
+                .start(idp(false), "client-1", null, new SignInOptions(List.of(), Duration.ofSeconds(30), "127.0.0.1", null));
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> java.nio.file.Files.exists(dump) && java.nio.file.Files.readString(dump).contains("MARK="));
+            assertThat(java.nio.file.Files.readString(dump)).contains("MARK=given")
+                    .as("nothing of this process's own environment").doesNotContain("HOME=" + System.getenv("HOME"));
+        } finally {
+            f.cancel(true);
+        }
+    }
+
+    @Test
     void browserCommandsGetTheUrlAsLastArgumentOrInPlaceOfPercentS() {
         assertThat(BrowserSignIn.commandLine("firefox --new-tab", "http://x/?a=b")).containsExactly("firefox", "--new-tab", "http://x/?a=b");
         assertThat(BrowserSignIn.commandLine("open -u %s --bg", "http://x/")).containsExactly("open", "-u", "http://x/", "--bg");

@@ -9,7 +9,9 @@ import dev.xaa4j.connector.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.broker.BrokerServer;
 import dev.xaa4j.connector.broker.BrokerSocket;
 import dev.xaa4j.connector.broker.BrokerStatus;
+import dev.xaa4j.bridge.engine.MemorySecrets;
 import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.config.XaaConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +37,13 @@ import picocli.CommandLine.Option;
                 "One IdP session for every bridge on this machine: bridges use the agent while it runs and fall back "
                         + "to their own engine when it stops. Sign in first with `xaa login` (a login while the agent runs "
                         + "is picked up at once; so is `xaa server add/remove`). Stops on SIGTERM/SIGINT. Socket: $XAA_RUNTIME_DIR, else "
-                        + "$XDG_RUNTIME_DIR/xaa4j, else <state dir>/run (a 0700 directory)."})
+                        + "$XDG_RUNTIME_DIR/xaa4j, else <state dir>/run (a 0700 directory).",
+                "",
+                "With --memory (or `xaa config session-storage memory`) the session lives only in this process, for "
+                        + "machines without an OS keyring (SSH, containers, CI): sign in with `xaa login` while it runs; "
+                        + "it ends when the agent stops. Client secrets then come from its environment ("
+                        + MemorySecrets.IDP_ENV + ", " + MemorySecrets.AS_ENV_PREFIX + "<SERVER>) or from --secrets-fd, "
+                        + "never from the command line."})
 final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--status", description = "tell whether an agent runs (exit 0) or not (exit 1), then exit")
@@ -44,6 +52,15 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--until-stdin-closes", description = "also stop when stdin reaches end of file (for supervisors "
             + "that keep a pipe open; not with </dev/null)")
     boolean untilStdinCloses;
+
+    @Option(names = "--memory", description = "keep the session and the client secrets only in this process's memory "
+            + "(nothing in the OS keyring or on disk); it ends when the agent stops")
+    boolean memory;
+
+    @Option(names = "--secrets-fd", paramLabel = "N", description = "with --memory: read client secrets from file "
+            + "descriptor N until end of file, one per line: idp-client-secret=SECRET, as-client-secret.SERVER=SECRET "
+            + "(e.g. `xaa agent --memory --secrets-fd 3 3<secrets.txt`)")
+    Integer secretsFd;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,13 +72,15 @@ final class AgentCommand implements Callable<Integer> {
         if (status) {
             Optional<BrokerStatus> running = runningAgent(socket);
             out.println(running.map(s -> "agent running (pid " + s.pid() + ") on " + socket
-                    + s.status().displayName().map(u -> ", signed in as " + u).orElse(", not signed in")).orElse("no agent running"));
+                    + s.status().displayName().map(u -> ", signed in as " + u).orElse(", not signed in")
+                    + ", session " + SessionOwner.where(s)).orElse("no agent running"));
             out.flush();
             return running.isPresent() ? XaaCommand.OK : XaaCommand.FAILURE;
         }
+        Optional<SessionOwner.Memory> inMemory = SessionOwner.memoryMode(memory, secretsFd);
         Served served;
         try {
-            served = Served.start(socket);
+            served = Served.start(socket, inMemory);
         } catch (BrokerAlreadyRunningException e) {
             String who = runningAgent(socket).map(s -> " (pid " + s.pid() + ")").orElse("");
             throw new BridgeException(Reason.INTERNAL, "an agent or the xaa4j tray app is already running" + who
@@ -78,8 +97,11 @@ final class AgentCommand implements Callable<Integer> {
         }, "xaa-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("xaa agent: serving on " + socket + " (pid " + ProcessHandle.current().pid() + ")");
+        inMemory.ifPresent(m -> out.println("xaa agent: the session lives only in the memory of this process (pid "
+                + ProcessHandle.current().pid() + ") and ends with it; nothing is stored in the OS keyring or on disk ("
+                + m.secrets().count() + " client secret(s) from the environment/--secrets-fd)"));
         out.flush();
-        Thread reload = new Thread(() -> followConfig(socket, current, lifecycle, stop), "xaa-agent-config");
+        Thread reload = new Thread(() -> followConfig(socket, current, lifecycle, stop, inMemory), "xaa-agent-config");
         reload.setDaemon(true);
         reload.start();
         if (untilStdinCloses) {
@@ -105,11 +127,12 @@ final class AgentCommand implements Callable<Integer> {
 
     /** The engine and the broker serving it; rebuilt together when the configuration changes. */
     private record Served(Connector connector, BrokerServer broker, XaaConfig config) {
-        static Served start(Path socket) {
+        static Served start(Path socket, Optional<SessionOwner.Memory> inMemory) {
             XaaConfig config = ConfigStore.forCurrentUser().load();
-            Connector connector = EngineCommands.engine(Optional.empty());
+            Connector connector = inMemory.map(m -> m.engine(config)).orElseGet(() -> EngineCommands.engine(Optional.empty()));
             try {
                 BrokerServer broker = BrokerServer.builder(connector).socket(socket)
+                        .sessionStorage(inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING)
                         .onSignInNeeded(n -> System.err.println("xaa agent: a bridge for '" + n.server()
                                 + "' needs a sign-in: run `xaa login`"))
                         .start();
@@ -130,11 +153,13 @@ final class AgentCommand implements Callable<Integer> {
 
     /**
      * Serves the configuration as it is now: when the file changes (a server added or removed, another IdP),
-     * the engine and the broker are rebuilt on the same socket. The session stays in the keyring; bridges
+     * the engine and the broker are rebuilt on the same socket. The session stays in the keyring (or in this
+     * process's memory, which outlives the rebuild); bridges
      * connected to the old broker see it go, use their own engine for a moment and come back (they look for the
      * broker again every few seconds). A configuration that does not load leaves the running one in place.
      */
-    private static void followConfig(Path socket, Served[] current, Object lifecycle, CountDownLatch stop) {
+    private static void followConfig(Path socket, Served[] current, Object lifecycle, CountDownLatch stop,
+                                     Optional<SessionOwner.Memory> inMemory) {
         Path file = ConfigStore.forCurrentUser().file();
         String seen = fingerprint(file);
         while (stop.getCount() > 0) {
@@ -167,7 +192,7 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 current[0].close();
                 try {
-                    current[0] = Served.start(socket);
+                    current[0] = Served.start(socket, inMemory);
                     System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
                             current[0].connector().servers().keySet()));
                 } catch (RuntimeException e) {

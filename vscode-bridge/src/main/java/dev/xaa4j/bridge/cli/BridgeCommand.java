@@ -5,6 +5,9 @@ import dev.xaa4j.connector.config.ConfigPaths;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.config.SessionStorage;
+import java.util.function.Supplier;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
@@ -99,8 +102,11 @@ final class BridgeCommand implements Callable<Integer> {
         BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
                 .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
-        UpstreamAuth auth = noAuth ? UpstreamAuth.none()
-                : SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), interactive));
+        // With the session only in a memory agent's process, there is no engine of our own to fall back on.
+        Supplier<Connector> engine = config.sessionStorage() == SessionStorage.MEMORY
+                ? () -> { throw SessionOwner.noAgent(); }
+                : () -> ConnectorFactory.create(config, Optional.of(server));
+        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : SharedSessionAuth.standard(new EngineAuth(engine, interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
                 : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
         return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);

@@ -1,11 +1,13 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.MissingClientSecretException;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.IdpSettings;
 import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import java.util.List;
@@ -57,6 +59,9 @@ final class CliAdvice {
         if (missing.isPresent() && idp.isPresent()) {
             return missingSecret(missing.get(), idp.get(), config, server);
         }
+        if (causedBy(e, CredentialStoreException.class) && config.sessionStorage() == SessionStorage.KEYRING) {
+            return m + (m.endsWith(".") ? " " : ". ") + NO_KEYRING;
+        }
         if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
             return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
         }
@@ -64,6 +69,19 @@ final class CliAdvice {
             return m + " — " + invalidClient(m, idp.get(), config, server);
         }
         return m;
+    }
+
+    /** What a machine without an OS keyring can do instead. */
+    static final String NO_KEYRING = "Without an OS keyring, keep the session in memory: start `xaa agent --memory` "
+            + "(client secrets in its environment), then `xaa login`; `xaa config session-storage memory` makes that the default";
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The missing secret behind {@code e} (the engine re-throws failures with the original as cause). */

@@ -5,6 +5,10 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.IdpSettings;
 import dev.xaa4j.connector.config.ServerEntry;
+import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.broker.BrokerClient;
+import dev.xaa4j.connector.broker.BrokerStatus;
+import java.util.function.Function;
 import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessDeniedException;
@@ -81,13 +85,19 @@ final class DoctorReport {
         only.filter(XaaConfig::isUrl).ifPresent(u -> servers.put(u, new ServerEntry(u, null, java.util.List.of(), null)));
         this.config = config;
         Discovery discovery = new Discovery();
+        boolean memory = memory(config);
         try {
             OIDCProviderMetadata md = discovery.idp(URI.create(idp.get().issuer()));
             ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
                     + " (" + CliAdvice.method(idp.get()) + ")");
-            checkIdpClient(idp.get(), md);
+            if (!memory) { // a memory agent's secrets are in its memory, not in the keyring
+                checkIdpClient(idp.get(), md);
+            }
         } catch (RuntimeException e) {
             return fail(ExitCode.of(e), "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(), idpHint(e));
+        }
+        if (memory) {
+            return throughMemoryAgent(discovery, servers);
         }
         try (Connector c = ConnectorFactory.create(config, only)) {
             var status = c.status();
@@ -100,7 +110,34 @@ final class DoctorReport {
             if (servers.isEmpty()) {
                 out.println("  next  no MCP servers yet: add one with `xaa server add NAME URL`, then run `xaa doctor` again");
             }
-            servers.forEach((name, entry) -> checkServer(c, discovery, name, entry));
+            servers.forEach((name, entry) -> checkServer(c::token, discovery, name, entry));
+        }
+        return exit;
+    }
+
+    /** Whether the session lives only in a memory agent: configured so, or the running broker keeps it so. */
+    private static boolean memory(XaaConfig config) {
+        return config.sessionStorage() == SessionStorage.MEMORY
+                || EngineCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
+    }
+
+    /** The session and the token chain as the memory agent has them: it holds the only session. */
+    private int throughMemoryAgent(Discovery discovery, Map<String, ServerEntry> servers) {
+        Optional<BrokerClient> broker = EngineCommands.broker();
+        if (broker.isEmpty()) {
+            return fail(ExitCode.SIGN_IN_REQUIRED, "no session: it lives only in the memory of xaa agent, and none runs",
+                    "start " + SessionOwner.START_AGENT + " (client secrets in its environment), then `xaa login`");
+        }
+        try (BrokerClient b = broker.get()) {
+            BrokerStatus st = b.status();
+            ok("session " + SessionOwner.where(st));
+            if (st.status().signedIn()) {
+                ok("signed in as " + st.status().displayName().orElseThrow()
+                        + st.status().sessionExpiresAt().map(t -> ", ID token until " + t).orElse(""));
+            } else {
+                fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` (the agent opens the browser)");
+            }
+            servers.forEach((name, entry) -> checkServer(b::token, discovery, name, entry));
         }
         return exit;
     }
@@ -162,7 +199,7 @@ final class DoctorReport {
         return "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata";
     }
 
-    private void checkServer(Connector c, Discovery discovery, String name, ServerEntry entry) {
+    private void checkServer(Function<String, AccessToken> token, Discovery discovery, String name, ServerEntry entry) {
         out.println();
         out.println(name + " — " + entry.url());
         try {
@@ -173,7 +210,7 @@ final class DoctorReport {
             return;
         }
         try {
-            AccessToken t = c.token(name);
+            AccessToken t = token.apply(name);
             ok("token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes "
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));

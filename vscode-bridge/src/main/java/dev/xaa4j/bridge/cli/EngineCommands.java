@@ -3,13 +3,13 @@ package dev.xaa4j.bridge.cli;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.broker.BrokerClient;
@@ -17,12 +17,7 @@ import dev.xaa4j.connector.broker.BrokerException;
 import dev.xaa4j.connector.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.broker.BrokerStatus;
 import dev.xaa4j.connector.broker.UnknownServerException;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,10 +87,21 @@ final class EngineCommands {
 
         @Override
         public Integer call() throws Exception {
+            Optional<BrokerClient> owner = broker();
+            if (owner.isPresent() && SessionOwner.inMemory(owner.get())) {
+                try (BrokerClient b = owner.get()) { // the session lives in the agent: it signs in, with its browser
+                    BrokerStatus s = b.signIn(java.time.Duration.ofSeconds(timeoutSeconds));
+                    printSignedIn(s.status());
+                    spec.commandLine().getOut().println("session " + SessionOwner.where(s));
+                    return XaaCommand.OK;
+                }
+            }
+            owner.ifPresent(BrokerClient::close);
+            if (SessionOwner.memoryConfigured()) {
+                throw SessionOwner.noAgent();
+            }
             try (Connector c = engine(Optional.empty())) {
-                ConnectorStatus s = c.signIn().get(timeoutSeconds, TimeUnit.SECONDS);
-                spec.commandLine().getOut().println("signed in as " + s.displayName().orElse("?")
-                        + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+                printSignedIn(c.signIn().get(timeoutSeconds, TimeUnit.SECONDS));
                 broker().ifPresent(b -> {
                     try (b) {
                         b.sessionChanged(); // the running agent or tray app picks the new session up now
@@ -111,6 +117,11 @@ final class EngineCommands {
                 throw new BridgeException(Reason.SIGN_IN_REQUIRED, "sign-in did not finish within " + timeoutSeconds + " s");
             }
         }
+
+        private void printSignedIn(ConnectorStatus s) {
+            spec.commandLine().getOut().println("signed in as " + s.displayName().orElse("?")
+                    + s.sessionExpiresAt().map(t -> " (ID token until " + t + (s.canRefresh() ? ", renewable)" : ")")).orElse(""));
+        }
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
@@ -122,14 +133,16 @@ final class EngineCommands {
         public Integer call() {
             SignOutResult result = null;
             Optional<BrokerClient> broker = broker();
+            boolean keyring = !SessionOwner.memoryConfigured();
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
+                    keyring &= !SessionOwner.inMemory(b); // a memory agent's session is the only one
                     result = b.signOut(); // every bridge using the agent is signed out with it
                 } catch (BrokerException e) {
                     System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
                 }
             }
-            if (!setUp()) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
+            if (!setUp() || !keyring) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
                 if (result == null) {
                     result = new SignOutResult(Optional.empty(), SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
                 }
@@ -166,6 +179,11 @@ final class EngineCommands {
         public Integer call() {
             Optional<BrokerClient> broker = broker();
             configured = broker.isPresent() || setUp();
+            if (broker.isEmpty() && configured && SessionOwner.memoryConfigured()) {
+                print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
+                        spec.commandLine().getOut());
+                return XaaCommand.OK; // nothing to read: the session would live in an agent, and none runs
+            }
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
                     if (check) {
@@ -197,7 +215,15 @@ final class EngineCommands {
                         }
                     });
                 }
-                print(c.status(), Optional.empty(), spec.commandLine().getOut());
+                ConnectorStatus st;
+                try {
+                    st = c.status();
+                } catch (CredentialStoreException e) { // no keyring here: say so under the lines that are known
+                    print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
+                            spec.commandLine().getOut());
+                    throw e;
+                }
+                print(st, Optional.empty(), spec.commandLine().getOut());
                 return XaaCommand.OK;
             }
         }
@@ -214,6 +240,7 @@ final class EngineCommands {
                     a.put("renewals", st.metrics().renewals());
                 });
                 doc.put("agent", a);
+                doc.put("sessionStorage", storage(agent).wireName());
                 doc.put("configured", configured);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
@@ -228,14 +255,19 @@ final class EngineCommands {
             }
             out.println(agent.map(st -> "agent: running (pid " + st.pid() + ", since " + st.startedAt() + ", "
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
-                    .orElse("agent: not running (bridges use their own engine)"));
+                    .orElse(storage(agent) == SessionStorage.MEMORY ? "agent: not running (the session lives only in its "
+                            + "memory: start it with " + SessionOwner.START_AGENT + ")"
+                            : "agent: not running (bridges use their own engine)"));
+            out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
+                    ? "none (memory mode: it lives only in the memory of a running xaa agent)" : "in the OS keyring"));
             if (!configured) {
                 out.println(ConnectorFactory.NOT_SET_UP);
                 return;
             }
             out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
                     + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
-                    + (s.canRefresh() ? " (renewable)" : "") : "not signed in: run `xaa login`");
+                    + (s.canRefresh() ? " (renewable)" : "") : agent.isEmpty() && storage(agent) == SessionStorage.MEMORY
+                    ? "not signed in: start " + SessionOwner.START_AGENT + ", then run `xaa login`" : "not signed in: run `xaa login`");
             if (s.servers().isEmpty()) {
                 out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
             }
@@ -243,6 +275,12 @@ final class EngineCommands {
                     + st.expiresAt().map(t -> ", token until " + t).orElse("")
                     + (st.scopes().isEmpty() ? "" : ", scopes " + String.join(" ", st.scopes()))
                     + st.lastError().map(e -> ", last error: " + e).orElse("")));
+        }
+
+        /** Where the session lives: the running broker's storage, else the configured one. */
+        private static SessionStorage storage(Optional<BrokerStatus> agent) {
+            return agent.map(BrokerStatus::sessionStorage).orElseGet(() -> SessionOwner.memoryConfigured()
+                    ? SessionStorage.MEMORY : SessionStorage.KEYRING);
         }
 
         private static Map<String, Object> server(ServerStatus st) {
@@ -272,7 +310,11 @@ final class EngineCommands {
             XaaConfig config = ConfigStore.forCurrentUser().load();
             ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
             requireServer(config, server);
-            AccessToken t = fromBroker(server).orElseGet(() -> {
+            boolean memory = config.sessionStorage() == SessionStorage.MEMORY;
+            AccessToken t = fromBroker(server, memory).orElseGet(() -> {
+                if (memory) {
+                    throw SessionOwner.noAgent();
+                }
                 try (Connector c = engine(Optional.of(server))) {
                     return c.token(server);
                 }
@@ -294,19 +336,31 @@ final class EngineCommands {
     /**
      * The running broker's token for {@code server}; empty when none runs, it does not know the server, or it
      * failed as a broker (the embedded engine then answers). Its typed errors (sign-in required, denied) stand.
+     * A broker that keeps the session in its memory (or {@code memory} configured) has the only session: its
+     * failures stand too, since nothing else could answer.
      */
-    static Optional<AccessToken> fromBroker(String server) {
+    static Optional<AccessToken> fromBroker(String server, boolean memory) {
         Optional<BrokerClient> broker = broker();
         if (broker.isEmpty()) {
             return Optional.empty();
         }
         try (BrokerClient b = broker.get()) {
-            return Optional.of(b.token(server));
-        } catch (UnknownServerException e) {
-            return Optional.empty();
-        } catch (BrokerException e) {
-            System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
-            return Optional.empty();
+            boolean onlySession = memory || SessionOwner.inMemory(b);
+            try {
+                return Optional.of(b.token(server));
+            } catch (UnknownServerException e) {
+                if (onlySession) {
+                    throw new IllegalArgumentException(e.getMessage() + " (a memory agent keeps its session across a "
+                            + "configuration change; `xaa server list` shows what is configured)");
+                }
+                return Optional.empty();
+            } catch (BrokerException e) {
+                if (onlySession) {
+                    throw e;
+                }
+                System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
+                return Optional.empty();
+            }
         }
     }
 
@@ -319,68 +373,6 @@ final class EngineCommands {
         @Override
         public Integer call() {
             return new DoctorReport(spec.commandLine().getOut()).run(Optional.ofNullable(server));
-        }
-    }
-
-    @Command(name = "secret", mixinStandardHelpOptions = true,
-            description = {"Store a client secret in the OS keyring, read from stdin (never from the command line).",
-                    "  xaa secret set idp-client-secret          the IdP client's secret",
-                    "  xaa secret set as-client-secret SERVER    the secret at SERVER's authorization server (pinned or discovered)"})
-    static final class Secret implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "set") String verb;
-        @Parameters(index = "1", paramLabel = "NAME", description = "idp-client-secret or as-client-secret") String name;
-        @Parameters(index = "2", arity = "0..1", paramLabel = "SERVER") String server;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws IOException {
-            if (!"set".equals(verb)) {
-                throw new IllegalArgumentException("only `xaa secret set NAME` exists");
-            }
-            XaaConfig config = ConfigStore.forCurrentUser().load();
-            IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
-            String key;
-            if ("idp-client-secret".equals(name)) {
-                key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
-            } else if ("as-client-secret".equals(name) && server != null) {
-                requireServer(config, server);
-                if (CliAdvice.method(idp).equals("none")) {
-                    // The AS client uses the IdP client's method: with none, a stored AS secret would never be sent.
-                    throw new IllegalArgumentException("the authorization server client authenticates with the IdP "
-                            + "client's method, which is none (no secret is ever sent): first "
-                            + CliAdvice.idpCommand(idp, "client_secret_basic") + " and `xaa secret set idp-client-secret`, "
-                            + "then `xaa secret set as-client-secret " + server + "` again");
-                }
-                var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException(
-                        "as-client-secret is for a configured server name, not a URL: `xaa server add NAME " + server + "` first"));
-                // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
-                String asIssuer = entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
-                        : new dev.xaa4j.connector.discovery.Discovery().server(java.net.URI.create(entry.url())).asIssuer();
-                key = ClientCredentialsSource.secretKey(asIssuer,
-                        entry.asClientId() != null ? entry.asClientId() : idp.clientId());
-            } else {
-                throw new IllegalArgumentException("NAME is idp-client-secret or as-client-secret SERVER");
-            }
-            String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (secret == null || secret.isBlank()) {
-                throw new IllegalArgumentException("no secret on stdin");
-            }
-            new KeyringCredentialStore(KEYRING_SERVICE).write(key, secret.strip());
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("stored " + name + " in the OS keyring");
-            if ("idp-client-secret".equals(name) && CliAdvice.method(idp).equals("none")) {
-                // A public client never sends a secret: storing one means the client is confidential.
-                if (System.getenv("XAA_IDP_ISSUER") != null) {
-                    out.println("note: the IdP client authenticates with none (from XAA_IDP_AUTH_METHOD), so this "
-                            + "secret is not used until XAA_IDP_AUTH_METHOD=client_secret_basic (or client_secret_post)");
-                } else {
-                    ConfigStore.forCurrentUser().putIdp(new IdpSettings(idp.issuer(), idp.clientId(), "client_secret_basic"));
-                    out.println("the IdP client " + idp.clientId() + " now authenticates with client_secret_basic "
-                            + "(it was none, which never sends a secret); " + CliAdvice.idpCommand(idp, "client_secret_post")
-                            + " if your IdP wants the secret in the request body instead");
-                }
-            }
-            return XaaCommand.OK;
         }
     }
 }

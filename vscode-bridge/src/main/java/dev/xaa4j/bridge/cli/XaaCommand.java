@@ -22,8 +22,9 @@ import picocli.CommandLine.Command;
                 InstallCommand.class,
                 ServerCommand.class,
                 IdpCommand.class,
-                EngineCommands.Secret.class,
+                SecretCommand.class,
                 AgentCommand.class,
+                ConfigCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n")

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The sample issuer's {@code audit.jsonl}, one decision per line, as a table a person can read: time, event,
- * user, decision, server, scopes, reason. Server URLs are shown by name. The file never holds token bytes.
+ * user, decision, server, scopes, reason (server URLs shown by name), then one plain sentence per kind of entry
+ * ({@link AuditSentences}). The file never holds token bytes.
  */
 final class AuditReport {
 
@@ -21,12 +22,14 @@ final class AuditReport {
 
     static void print(SampleIssuerProcess.Endpoints issuer, PrintStream out) throws IOException {
         List<String> lines = Files.readAllLines(issuer.audit());
-        out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", "time", "event", "user", "decision", "server", "scopes / reason");
+        List<JsonNode> entries = new ArrayList<>();
         for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
+            if (!line.isBlank()) {
+                entries.add(JSON.readTree(line));
             }
-            JsonNode e = JSON.readTree(line);
+        }
+        out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", "time", "event", "user", "decision", "server", "scopes / reason");
+        for (JsonNode e : entries) {
             String time = e.path("time").asText();
             time = time.length() >= 19 ? time.substring(11, 19) : time;
             List<String> detail = new ArrayList<>();
@@ -43,7 +46,11 @@ final class AuditReport {
             out.printf("    %-8s  %-18s  %-6s  %-8s  %-8s  %s%n", time, e.path("event").asText(), e.path("user").asText("-"),
                     e.path("decision").asText(), server(issuer, e), String.join("; ", detail));
         }
-        out.println("    (" + lines.size() + " JSON lines in audit.jsonl, shown as a table; no token bytes are ever written there)");
+        out.println("    (" + entries.size() + " JSON lines in audit.jsonl, shown as a table; no token bytes are ever written there)");
+        out.println();
+        out.println("    In plain words, one line per kind of entry:");
+        AuditSentences.byKind(entries, e -> server(issuer, e))
+                .forEach((kind, sentence) -> out.printf("    %-24s  %s%n", kind, sentence));
     }
 
     private static String server(SampleIssuerProcess.Endpoints issuer, JsonNode e) {

@@ -4,6 +4,7 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 import dev.xaa4j.connector.store.SessionStore;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,15 +20,15 @@ final class DemoKeyring {
 
     /** The keyring service xaa uses (the connector's default). */
     static final String SERVICE = "xaa4j";
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private DemoKeyring() {
     }
 
-    /** Writes and deletes a probe entry; empty when the keyring works, else why it does not. */
+    /** Writes and deletes a probe entry; empty when the keyring works, else why it does not (one short line). */
     static Optional<String> problem() {
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-                && System.getenv("DBUS_SESSION_BUS_ADDRESS") == null) {
-            return Optional.of("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service");
+        if (LINUX && System.getenv("DBUS_SESSION_BUS_ADDRESS") == null) {
+            return Optional.of("no D-Bus session, so no Secret Service");
         }
         CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(() -> {
             try {
@@ -37,7 +38,7 @@ final class DemoKeyring {
                 store.delete(key);
                 return Optional.<String>empty();
             } catch (RuntimeException e) {
-                return Optional.of(String.valueOf(e.getMessage()));
+                return Optional.of(shortReason(e.getMessage()));
             }
         }, XaaCommandLine.PIPES);
         try {
@@ -45,6 +46,19 @@ final class DemoKeyring {
         } catch (Exception e) {
             return Optional.of("the OS keyring did not answer within 30 s");
         }
+    }
+
+    /**
+     * The first clause of the keyring's error, lower-case, at most 100 characters; its generic "no OS keyring is
+     * available" becomes what that means on Linux.
+     */
+    static String shortReason(String message) {
+        String first = message == null ? "" : message.lines().findFirst().orElse("").split("[:.;(]", 2)[0].strip();
+        if (first.isEmpty() || first.toLowerCase(Locale.ROOT).startsWith("no os keyring")) {
+            return LINUX ? "no Secret Service on this D-Bus session" : "the OS keyring does not answer";
+        }
+        first = Character.toLowerCase(first.charAt(0)) + first.substring(1);
+        return first.length() > 100 ? first.substring(0, 99) + "…" : first;
     }
 
     /** Deletes the demo's entries; best effort (the keyring may already be gone on Ctrl-C). */

@@ -25,15 +25,19 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./demo}: the whole story on this machine, with the real parts. Starts the sample issuer (IdP, MCP
  * authorization server, MCP servers {@code notes} and {@code tickets}) on free loopback ports; sets up a
- * throwaway {@code xaa} configuration with the real {@code xaa idp}, {@code xaa server add} and {@code xaa secret
- * set} (secrets on stdin, into the OS keyring); signs in each demo user with the real {@code xaa login}, whose
- * {@code BROWSER} is the clearly labelled {@link DemoLoginAid}; then a real MCP client (the MCP Java SDK over
- * stdio) launches {@code xaa bridge notes} and {@code xaa bridge tickets} and lists and calls tools. Prints what
- * each user could and could not do, then the issuer's audit log: every decision the IdP and AS made.
+ * throwaway {@code xaa} configuration with the real {@code xaa idp} and {@code xaa server add}; signs in each
+ * demo user with the real {@code xaa login}, whose browser is the clearly labelled {@link DemoLoginAid}; then a
+ * real MCP client (the MCP Java SDK over stdio) launches {@code xaa bridge notes} and {@code xaa bridge tickets}
+ * and lists and calls tools. Prints what each user could and could not do, then the issuer's audit log (every
+ * decision the IdP and AS made, in plain words too), then how to use xaa with your own AI client.
+ *
+ * <p>Where the OS keyring works, the client secrets go into it with {@code xaa secret set} (on stdin) and the
+ * session is kept there. Where it does not (no Secret Service: SSH sessions, containers, CI), the same flow runs
+ * with {@code xaa agent --memory} as the session owner ({@link MemoryAgent}): secrets in its environment, the
+ * session only in its memory, bridges served through its broker; the demo says so in one line.
  *
  * <p>Everything it creates is removed at the end, also on Ctrl-C: child processes, the temporary directory,
- * the demo's keyring entries. Exit codes: 0 done, 1 a step failed, 2 usage, {@value #NO_KEYRING} no usable OS
- * keyring (the {@code ./demo} script then retries inside a throwaway one).
+ * the demo's keyring entries. Exit codes: 0 done, 1 a step failed, 2 usage.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, version = "xaa4j demo " + "(vscode-bridge)",
         description = {"Runs the xaa4j demo on the embedded sample issuer: sign in once, then MCP tool calls "
@@ -43,8 +47,9 @@ public final class DemoMain implements Callable<Integer> {
 
     static final String IDP_CLIENT = "xaa-desktop";
     static final String AS_CLIENT = "xaa-desktop-mcp";
-    /** Exit code: no usable OS keyring. */
-    public static final int NO_KEYRING = 6;
+    static final String IDP_SECRET = "xaa-desktop-demo-secret";
+    static final String AS_SECRET = "xaa-desktop-mcp-demo-secret";
+    static final List<String> SERVERS = List.of("notes", "tickets");
 
     @Option(names = "--users", split = ",", defaultValue = "alice,bob", paramLabel = "USER",
             description = "demo users to sign in one after the other: alice, bob, carol (default: ${DEFAULT-VALUE})")
@@ -69,11 +74,16 @@ public final class DemoMain implements Callable<Integer> {
     private final List<BridgeClient> openClients = new ArrayList<>();
     private Path work;
     private SampleIssuerProcess issuer;
+    /** Why the OS keyring cannot hold the session (then {@code xaa agent --memory} does), else empty. */
+    private Optional<String> noKeyring = Optional.empty();
+    private volatile MemoryAgent agent;
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // The keyring probe's D-Bus connection logs an error when a throwaway bus goes away at Ctrl-C.
         System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop.dbus", "off");
+        // The Secret Service client's own warnings when there is none: the demo says that in its one line.
+        System.setProperty("org.slf4j.simpleLogger.log.de.swiesend", "off");
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
@@ -83,11 +93,6 @@ public final class DemoMain implements Callable<Integer> {
             if (!u.matches("[a-z]{1,32}")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "not a demo user name: " + u);
             }
-        }
-        Optional<String> keyring = DemoKeyring.problem();
-        if (keyring.isPresent()) {
-            err.println("demo: the OS keyring is not usable here: " + keyring.get());
-            return NO_KEYRING;
         }
         Thread hook = new Thread(() -> {
             if (!cleanedUp.get()) {
@@ -112,6 +117,9 @@ public final class DemoMain implements Callable<Integer> {
     private int run() throws Exception {
         work = Files.createTempDirectory("xaa4j-demo-");
         out.println("xaa4j demo: Enterprise-Managed Authorization (Cross-App Access) for MCP");
+        noKeyring = DemoKeyring.problem();
+        noKeyring.ifPresent(why -> out.println("demo: no OS keyring here (" + why
+                + "): the session lives in the memory of `xaa agent --memory` for this run"));
         out.println();
         out.println("[1] The sample issuer (enterprise IdP + MCP authorization server + MCP servers), loopback only");
         issuer = SampleIssuerProcess.start(issuerCommand(), work);
@@ -124,13 +132,16 @@ public final class DemoMain implements Callable<Integer> {
         XaaCommandLine xaa = new XaaCommandLine(xaaCommand(), work);
         out.println();
         out.println("[2] A throwaway xaa configuration (XAA_CONFIG=" + work.resolve("config.json") + "); secrets go");
-        out.println("    through stdin into the OS keyring, never into files, argv or the environment");
+        out.println(noKeyring.isEmpty() ? "    through stdin into the OS keyring, never into files, argv or the environment"
+                : "    to `xaa agent --memory` in its environment, never into files or argv");
         if (!xaa(xaa, "", "idp", e.idp(), "--client-id", IDP_CLIENT, "--auth-method", "client_secret_basic")
                 || !xaa(xaa, "", "server", "add", "notes", e.notes(), "--as-client-id", AS_CLIENT)
-                || !xaa(xaa, "", "server", "add", "tickets", e.tickets(), "--as-client-id", AS_CLIENT)
-                || !xaa(xaa, "xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret")
-                || !xaa(xaa, "xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes")
-                || !xaa(xaa, "xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets")) {
+                || !xaa(xaa, "", "server", "add", "tickets", e.tickets(), "--as-client-id", AS_CLIENT)) {
+            return 1;
+        }
+        Path aidUser = work.resolve("demo-aid-user");
+        Path aid = XaaCommandLine.loginAidScript(work, aidUser);
+        if (!keepSecrets(xaa, aid)) {
             return 1;
         }
 
@@ -142,8 +153,9 @@ public final class DemoMain implements Callable<Integer> {
             if (i > 0 && !xaa(xaa, "", "logout")) {
                 return 1;
             }
-            Path aid = XaaCommandLine.loginAidScript(work, user);
-            out.println("    BROWSER=" + aid.getFileName() + "  (DEMO AID: fills the sample login form; a person types this)");
+            Files.writeString(aidUser, user);
+            out.println("    demo aid: a scripted browser fills the sample issuer's login form as " + user
+                    + " — a real user types it");
             if (!xaa(xaa, Map.of("BROWSER", aid.toString()), "", "login", "--timeout", "120")) {
                 return 1;
             }
@@ -165,8 +177,48 @@ public final class DemoMain implements Callable<Integer> {
         out.println("[" + step + "] The issuer's audit log (" + e.audit().getFileName() + "): every decision of the IdP and the AS");
         AuditReport.print(e, out);
         out.println();
-        out.println("Done. Set up your own AI client with `xaa install vscode|claude|cursor SERVER` (vscode-bridge/README.md).");
+        CLOSING.forEach(out::println);
         return 0;
+    }
+
+    /** The demo's last lines: how to use the installed xaa with your own AI client. */
+    static final List<String> CLOSING = List.of(
+            "Done. To use xaa with your own AI client (VS Code, Claude Desktop, Cursor):",
+            "  1. install the xaa package (distribution/target/…: xaa with its own Java runtime), which puts `xaa` on your PATH",
+            "  2. xaa idp https://login.example.com --client-id ID          # your company's IdP, from your administrator",
+            "  3. xaa server add NAME https://mcp.example.com/mcp --as-client-id ID   # each MCP server you use",
+            "  4. xaa login                                                  # once: your browser opens the IdP's sign-in",
+            "  5. xaa install vscode|claude|cursor NAME                      # adds `xaa bridge NAME` to that AI client",
+            "  No OS keyring (SSH, containers)? Keep `xaa agent --memory` running; details: vscode-bridge/README.md");
+
+    /**
+     * Where the client secrets go: with a working OS keyring, {@code xaa secret set} (on stdin) puts them there;
+     * without one, {@code xaa agent --memory} starts with them in its environment and owns the session.
+     */
+    private boolean keepSecrets(XaaCommandLine xaa, Path aid) throws IOException, InterruptedException {
+        if (noKeyring.isEmpty()) {
+            if (!xaa(xaa, IDP_SECRET + "\n", "secret", "set", "idp-client-secret")) {
+                return false;
+            }
+            for (String server : SERVERS) {
+                if (!xaa(xaa, AS_SECRET + "\n", "secret", "set", "as-client-secret", server)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        Map<String, String> asSecrets = new java.util.LinkedHashMap<>();
+        SERVERS.forEach(server -> asSecrets.put(server, AS_SECRET));
+        out.println("    $ xaa agent --memory &   (" + String.join(", ", MemoryAgent.secretNames(asSecrets))
+                + " in its environment; BROWSER=" + aid.getFileName() + ")");
+        try {
+            agent = MemoryAgent.start(xaa, work, IDP_SECRET, asSecrets, aid);
+        } catch (IOException ex) {
+            err.println("demo: " + ex.getMessage());
+            return false;
+        }
+        out.println("      " + agent.readyLine());
+        return true;
     }
 
     private record ToolCall(String tool, Map<String, Object> args) {
@@ -223,7 +275,7 @@ public final class DemoMain implements Callable<Integer> {
         out.println("    $ xaa " + String.join(" ", args) + (stdin.isEmpty() ? "" : "   < stdin"));
         XaaCommandLine.Run r = xaa.run(stdin, env, args);
         r.out().lines().forEach(l -> out.println("      " + l));
-        r.err().lines().filter(l -> verbose || r.exit() != 0 || l.startsWith("DEMO AID")).forEach(err::println);
+        r.err().lines().filter(l -> verbose || r.exit() != 0).forEach(err::println);
         if (r.exit() != 0) {
             err.println("demo: `xaa " + args[0] + "` failed with exit code " + r.exit());
         }
@@ -283,10 +335,13 @@ public final class DemoMain implements Callable<Integer> {
                 }
             });
         }
+        if (agent != null) {
+            agent.close(); // first: the session it holds in memory ends with it
+        }
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroy); // bridges, xaa commands, the issuer
         if (issuer != null) {
             issuer.close();
-            if (System.getenv("XAA_DEMO_THROWAWAY_KEYRING") == null) { // else the whole keyring goes, maybe already gone
+            if (noKeyring.isEmpty()) {
                 DemoKeyring.forget(issuer.endpoints());
             }
         }

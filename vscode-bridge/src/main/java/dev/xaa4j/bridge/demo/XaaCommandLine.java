@@ -89,14 +89,18 @@ final class XaaCommandLine {
         return new Run(p.exitValue(), out.join(), err.join());
     }
 
-    /** Writes an executable {@code BROWSER} script that runs the demo login aid as {@code user}. */
-    static Path loginAidScript(Path dir, String user) throws IOException {
+    /**
+     * Writes an executable {@code BROWSER} script that runs the demo login aid as the user named in
+     * {@code userFile} at the time it runs (the demo writes the next user there before each sign-in), so the
+     * same script serves {@code xaa login} and a long-running {@code xaa agent --memory}.
+     */
+    static Path loginAidScript(Path dir, Path userFile) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path script = dir.resolve("demo-login-aid-" + user + ".sh");
+        Path script = dir.resolve("demo-login-aid.sh");
         Files.writeString(script, "#!/bin/sh\n# DEMO AID: stands in for the person at the browser (see DemoLoginAid).\n"
                 + "exec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
                 + quote(absoluteClassPath()) + " " + DemoLoginAid.class.getName() + " "
-                + quote(user) + " \"$@\"\n");
+                + "\"$(cat " + quote(userFile.toString()) + ")\" \"$@\"\n");
         script.toFile().setExecutable(true, true);
         return script;
     }

@@ -9,7 +9,13 @@ import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.signin.BrowserSignIn;
+import dev.xaa4j.connector.signin.SignInOptions;
+import dev.xaa4j.connector.store.CredentialStore;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,13 +50,36 @@ public final class ConnectorFactory {
      * @throws BridgeException ({@link Reason#NOT_SET_UP}) when no IdP is configured
      */
     public static Connector create(XaaConfig config, Optional<String> adHocServer) {
+        return builder(config, adHocServer).build();
+    }
+
+    /**
+     * The engine of a session owner that keeps everything in memory ({@code xaa agent --memory}): the IdP session
+     * in {@code memory} (kept by the caller across rebuilds for a changed configuration), client secrets from
+     * {@code secrets}, no watch for other processes' sign-ins (nobody else can reach this memory), and the browser
+     * of a sign-in started with {@code browserEnvironment} (the caller's environment without the secrets).
+     *
+     * @throws BridgeException ({@link Reason#NOT_SET_UP}) when no IdP is configured
+     */
+    public static Connector inMemory(XaaConfig config, CredentialStore memory, MemorySecrets secrets,
+                                     Map<String, String> browserEnvironment) {
+        return builder(config, Optional.empty())
+                .credentialStore(memory)
+                .clientCredentials(secrets.forConfig(config))
+                .sessionWatchInterval(Duration.ZERO)
+                .browserSignIn(new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment),
+                        SignInOptions.defaults())
+                .build();
+    }
+
+    private static Connector.Builder builder(XaaConfig config, Optional<String> adHocServer) {
         IdpSettings idp = idp(config).orElseThrow(ConnectorFactory::notSetUp);
         ClientAuthMethod idpMethod = method(idp.authMethod());
         Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
         config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
         adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
                 .ifPresent(u -> b.server(ServerConfig.of(u, URI.create(u), idp.clientId(), idpMethod)));
-        return b.build();
+        return b;
     }
 
     static ServerConfig server(String name, ServerEntry s, String idpClientId, ClientAuthMethod idpMethod) {

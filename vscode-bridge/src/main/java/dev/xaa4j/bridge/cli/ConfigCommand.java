@@ -1,0 +1,45 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.SessionStorage;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code xaa config session-storage [keyring|memory]}: settings that are neither the IdP nor a server. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = {"Show or change a setting of the per-user configuration.",
+                "  xaa config session-storage           where the session lives (keyring or memory)",
+                "  xaa config session-storage memory    keep it only in the memory of `xaa agent` (no OS keyring needed)",
+                "  xaa config session-storage keyring   keep it in the OS keyring (the default)"})
+final class ConfigCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SETTING", description = "session-storage") String setting;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE") String value;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!"session-storage".equals(setting)) {
+            throw new IllegalArgumentException("unknown setting '" + setting + "': `xaa config session-storage [keyring|memory]`");
+        }
+        ConfigStore store = ConfigStore.forCurrentUser();
+        PrintWriter out = spec.commandLine().getOut();
+        if (value == null) {
+            out.println(store.load().sessionStorage().wireName());
+            return XaaCommand.OK;
+        }
+        SessionStorage storage = SessionStorage.parse(value);
+        store.putSessionStorage(storage);
+        out.println(storage == SessionStorage.MEMORY
+                ? "the session now lives only in the memory of the session owner: start it with `xaa agent` (it keeps "
+                        + "the session until it stops; client secrets from its environment or --secrets-fd), then `xaa login`"
+                : "the session now lives in the OS keyring: `xaa login` signs in, `xaa secret set` stores client secrets");
+        if (System.getenv("XAA_SESSION_STORAGE") != null) {
+            out.println("note: XAA_SESSION_STORAGE=" + System.getenv("XAA_SESSION_STORAGE") + " in this environment overrides it");
+        }
+        return XaaCommand.OK;
+    }
+}

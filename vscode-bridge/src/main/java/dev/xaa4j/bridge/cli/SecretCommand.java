@@ -1,0 +1,92 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.IdpSettings;
+import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code xaa secret set NAME [SERVER]}: a client secret from stdin into the OS keyring (never from the command
+ * line). Refused when the session lives only in a memory agent, which takes secrets at its start instead.
+ */
+@Command(name = "secret", mixinStandardHelpOptions = true,
+        description = {"Store a client secret in the OS keyring, read from stdin (never from the command line).",
+                "  xaa secret set idp-client-secret          the IdP client's secret",
+                "  xaa secret set as-client-secret SERVER    the secret at SERVER's authorization server (pinned or discovered)",
+                "With the session in memory (`xaa agent --memory`) secrets go to the agent at its start instead: "
+                        + "XAA_IDP_CLIENT_SECRET / XAA_AS_CLIENT_SECRET_<SERVER> in its environment, or --secrets-fd."})
+final class SecretCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "set") String verb;
+    @Parameters(index = "1", paramLabel = "NAME", description = "idp-client-secret or as-client-secret") String name;
+    @Parameters(index = "2", arity = "0..1", paramLabel = "SERVER") String server;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!"set".equals(verb)) {
+            throw new IllegalArgumentException("only `xaa secret set NAME` exists");
+        }
+        XaaConfig config = ConfigStore.forCurrentUser().load();
+        IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
+        boolean memory = config.sessionStorage() == SessionStorage.MEMORY
+                || EngineCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
+        if (memory) {
+            throw SessionOwner.noKeyringSecrets(name, Optional.ofNullable(server).filter(s -> "as-client-secret".equals(name)));
+        }
+        String key;
+        if ("idp-client-secret".equals(name)) {
+            key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
+        } else if ("as-client-secret".equals(name) && server != null) {
+            EngineCommands.requireServer(config, server);
+            if (CliAdvice.method(idp).equals("none")) {
+                // The AS client uses the IdP client's method: with none, a stored AS secret would never be sent.
+                throw new IllegalArgumentException("the authorization server client authenticates with the IdP "
+                        + "client's method, which is none (no secret is ever sent): first "
+                        + CliAdvice.idpCommand(idp, "client_secret_basic") + " and `xaa secret set idp-client-secret`, "
+                        + "then `xaa secret set as-client-secret " + server + "` again");
+            }
+            var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException(
+                    "as-client-secret is for a configured server name, not a URL: `xaa server add NAME " + server + "` first"));
+            // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
+            String asIssuer = entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
+                    : new dev.xaa4j.connector.discovery.Discovery().server(java.net.URI.create(entry.url())).asIssuer();
+            key = ClientCredentialsSource.secretKey(asIssuer,
+                    entry.asClientId() != null ? entry.asClientId() : idp.clientId());
+        } else {
+            throw new IllegalArgumentException("NAME is idp-client-secret or as-client-secret SERVER");
+        }
+        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("no secret on stdin");
+        }
+        new KeyringCredentialStore(EngineCommands.KEYRING_SERVICE).write(key, secret.strip());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("stored " + name + " in the OS keyring");
+        if ("idp-client-secret".equals(name) && CliAdvice.method(idp).equals("none")) {
+            // A public client never sends a secret: storing one means the client is confidential.
+            if (System.getenv("XAA_IDP_ISSUER") != null) {
+                out.println("note: the IdP client authenticates with none (from XAA_IDP_AUTH_METHOD), so this "
+                        + "secret is not used until XAA_IDP_AUTH_METHOD=client_secret_basic (or client_secret_post)");
+            } else {
+                ConfigStore.forCurrentUser().putIdp(new IdpSettings(idp.issuer(), idp.clientId(), "client_secret_basic"));
+                out.println("the IdP client " + idp.clientId() + " now authenticates with client_secret_basic "
+                        + "(it was none, which never sends a secret); " + CliAdvice.idpCommand(idp, "client_secret_post")
+                        + " if your IdP wants the secret in the request body instead");
+            }
+        }
+        return XaaCommand.OK;
+    }
+}

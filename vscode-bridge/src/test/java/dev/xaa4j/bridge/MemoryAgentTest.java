@@ -1,0 +1,336 @@
+package dev.xaa4j.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.sample.SampleIssuer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 9 item 3, "works with no OS keyring", as real processes with no Secret Service at all (every child runs
+ * without {@code DBUS_SESSION_BUS_ADDRESS}): {@code xaa agent --memory} holds the session and the client secrets
+ * (from its environment or {@code --secrets-fd}), {@code xaa login} signs in through it (the agent runs the
+ * scripted browser), a bridge calls a tool and {@code xaa token} prints a token through its broker, {@code xaa
+ * status} says where the session lives; once the agent stops, the session is gone, commands say to start the
+ * agent, and no file holds a token or a secret. The sample issuer is the peer over real HTTP.
+ */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class MemoryAgentTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IDP_SECRET = "xaa-desktop-demo-secret";
+    private static final String AS_SECRET = "xaa-desktop-mcp-demo-secret";
+
+    @TempDir
+    static Path dir;
+    static SampleIssuer issuer;
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final List<String> bridgeLog = new CopyOnWriteArrayList<>();
+    private Instant started;
+
+    @BeforeAll
+    static void startIssuer() throws Exception {
+        issuer = KeyringIssuer.start(dir);
+        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
+        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
+    }
+
+    @AfterAll
+    static void closeIssuer() throws Exception {
+        KeyringIssuer.close(issuer);
+    }
+
+    @BeforeEach
+    void keyringMode() throws Exception {
+        started = Instant.now().minusSeconds(1);
+        ok(xaa("", "config", "session-storage", "keyring"));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    @Test
+    void aMemoryAgentWithSecretsFromItsEnvironmentServesLoginBridgeAndTokenWithoutAnyKeyring() throws Exception {
+        Path browserEnv = dir.resolve("browser-env-1.txt");
+        Agent agent = startAgent(List.of("agent", "--memory"), Map.of("XAA_IDP_CLIENT_SECRET", IDP_SECRET,
+                "XAA_AS_CLIENT_SECRET_NOTES", AS_SECRET, "BROWSER", browserScript(browserEnv).toString()), null);
+        assertThat(agent.banner()).contains("the session lives only in the memory of this process (pid "
+                + agent.process().pid() + ") and ends with it");
+
+        CommandRun login = xaa("", "login", "--timeout", "60");
+        ok(login);
+        assertThat(login.out()).contains("signed in as Alice Anders")
+                .contains("session in the memory of xaa agent (pid " + agent.process().pid() + ")");
+        assertThat(Files.readString(browserEnv)).as("the agent ran the browser").contains("PATH=")
+                .doesNotContain("XAA_IDP_CLIENT_SECRET", "XAA_AS_CLIENT_SECRET", IDP_SECRET, AS_SECRET);
+
+        CommandRun status = xaa("", "status");
+        ok(status);
+        assertThat(status.out()).contains("session: in the memory of xaa agent (pid " + agent.process().pid()
+                + "); it ends when the agent stops", "signed in as Alice Anders");
+        JsonNode json = JSON.readTree(xaa("", "status", "--json").out());
+        assertThat(json.path("sessionStorage").asText()).isEqualTo("memory");
+        assertThat(json.path("user").asText()).isEqualTo("alice");
+
+        McpSyncClient bridge = bridge();
+        assertThat(text(bridge.callTool(new McpSchema.CallToolRequest("whoami", Map.of())))).contains("\"sub\":\"alice\"");
+        assertThat(bridgeLog).anyMatch(l -> l.contains("using the xaa broker (pid " + agent.process().pid() + ")"));
+
+        CommandRun doctor = xaa("", "doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isZero();
+        assertThat(doctor.out()).contains("session in the memory of xaa agent (pid " + agent.process().pid() + ")",
+                "token exchange at the IdP and jwt-bearer grant at the AS succeeded").doesNotContain("keyring");
+
+        CommandRun token = xaa("", "token", "notes");
+        ok(token);
+        assertThat(token.out()).startsWith("Authorization: Bearer ");
+        String accessToken = token.out().strip().substring("Authorization: Bearer ".length());
+
+        CommandRun secretSet = xaa(IDP_SECRET + "\n", "secret", "set", "idp-client-secret");
+        assertThat(secretSet.exit()).as(secretSet.out()).isEqualTo(2);
+        assertThat(secretSet.out()).contains("XAA_IDP_CLIENT_SECRET", "--secrets-fd").doesNotContain(IDP_SECRET);
+
+        stop(agent);
+        CommandRun after = xaa("", "token", "notes");
+        assertThat(after.exit()).as(after.out()).isNotZero();
+        assertThat(after.out()).contains("xaa agent --memory").doesNotContain(accessToken);
+        assertThat(xaa("", "status").out()).contains("agent: not running");
+        assertNothingSecretOnDisk(List.of(IDP_SECRET, AS_SECRET, accessToken, "eyJ", "refreshToken"));
+        assertThat(String.join("\n", bridgeLog) + Files.readString(agent.stderr())).doesNotContain("eyJ", IDP_SECRET, AS_SECRET);
+    }
+
+    @Test
+    void theMemorySettingMakesPlainAgentKeepTheSessionTakingSecretsFromAFileDescriptorAndNothingFallsBackToTheKeyring()
+            throws Exception {
+        ok(xaa("", "config", "session-storage", "memory"));
+        CommandRun noAgent = xaa("", "token", "notes");
+        assertThat(noAgent.exit()).as(noAgent.out()).isEqualTo(3);
+        assertThat(noAgent.out()).contains("xaa agent --memory", "xaa login").doesNotContain("keyring is");
+        CommandRun loginWithoutAgent = xaa("", "login", "--timeout", "5");
+        assertThat(loginWithoutAgent.exit()).isEqualTo(3);
+        assertThat(loginWithoutAgent.out()).contains("xaa agent --memory");
+        assertThat(xaa("", "status").out()).contains("session: none (memory mode");
+        CommandRun doctor = xaa("", "doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isEqualTo(3);
+        assertThat(doctor.out()).contains("xaa agent --memory");
+
+        Path secrets = dir.resolve("secrets.txt");
+        Files.writeString(secrets, "# for xaa agent\nidp-client-secret=" + IDP_SECRET + "\nas-client-secret.notes=" + AS_SECRET + "\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+        Agent agent = startAgent(List.of("agent", "--secrets-fd", "3"), Map.of("BROWSER",
+                browserScript(dir.resolve("browser-env-2.txt")).toString(), "SECRETS_FILE", secrets.toString()), "3<\"$SECRETS_FILE\"");
+        Files.delete(secrets); // read at start: from here on the secrets are only in the agent's memory
+        assertThat(agent.banner()).contains("lives only in the memory of this process", "2 client secret(s)");
+
+        ok(xaa("", "login", "--timeout", "60"));
+        CommandRun token = xaa("", "token", "notes", "--format", "json");
+        ok(token);
+        String accessToken = JSON.readTree(token.out()).path("Authorization").asText().substring("Bearer ".length());
+        assertThat(xaa("", "agent", "--status").out()).contains("session in the memory of xaa agent (pid " + agent.process().pid());
+        CommandRun logout = xaa("", "logout");
+        ok(logout);
+        assertThat(logout.out()).as("the agent revoked its session at the IdP").contains("signed out (the IdP ended the session)");
+        CommandRun signedOut = xaa("", "token", "notes");
+        assertThat(signedOut.exit()).as(signedOut.out()).isEqualTo(3);
+        assertThat(signedOut.out()).contains("xaa login");
+        ok(xaa("", "login", "--timeout", "60"));
+        ok(xaa("", "token", "notes"));
+
+        stop(agent);
+        McpSyncClient bridge = bridge();
+        CommandRun after = xaa("", "token", "notes");
+        assertThat(after.exit()).as(after.out()).isEqualTo(3);
+        assertThat(after.out()).contains("xaa agent --memory");
+        String answer;
+        try {
+            answer = text(bridge.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
+        } catch (RuntimeException e) {
+            answer = e.getMessage();
+        }
+        assertThat(answer).as("the bridge names the agent, never falls back to a keyring").contains("xaa agent --memory");
+        assertNothingSecretOnDisk(List.of(IDP_SECRET, AS_SECRET, accessToken, "eyJ", "refreshToken"));
+    }
+
+    @Test
+    void aBadSecretsLineStopsTheAgentWithoutEchoingIt() throws Exception {
+        Path secrets = dir.resolve("bad-secrets.txt");
+        Files.writeString(secrets, "idp-client-secret " + IDP_SECRET + "\n");
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec \"$@\" 3<\"$SECRETS_FILE\"", "bash"));
+        cmd.addAll(xaaCommand("agent", "--memory", "--secrets-fd", "3"));
+        Map<String, String> env = env();
+        env.put("SECRETS_FILE", secrets.toString());
+        CommandRun r = run(cmd, "", env);
+        assertThat(r.exit()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).contains("--secrets-fd: line 1 is not `idp-client-secret=SECRET`").doesNotContain(IDP_SECRET);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private record Agent(Process process, Path stderr, String banner) {
+    }
+
+    /** Starts {@code xaa ARGS}, through bash with {@code redirect} when given (to open a file descriptor). */
+    private Agent startAgent(List<String> args, Map<String, String> extraEnv, String redirect) throws Exception {
+        Path stderr = Files.createTempFile(dir, "agent", ".err");
+        List<String> xaa = xaaCommand(args.toArray(String[]::new));
+        xaa.add("-v");
+        List<String> cmd = redirect == null ? xaa : new ArrayList<>(List.of("bash", "-c", "exec \"$@\" " + redirect, "bash"));
+        if (redirect != null) {
+            cmd.addAll(xaa);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env());
+        pb.environment().putAll(extraEnv);
+        Process p = Processes.start(pb);
+        cleanup.add(() -> Processes.stop(p));
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        assertThat(ready).as(read(stderr)).startsWith("xaa agent: serving on");
+        return new Agent(p, stderr, out.readLine());
+    }
+
+    private static void stop(Agent agent) throws Exception {
+        agent.process().destroy(); // SIGTERM
+        assertThat(agent.process().waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A BROWSER that writes its environment to {@code envFile}, then signs alice in at the sample issuer. */
+    private static Path browserScript(Path envFile) throws Exception {
+        Path signIn = XaaProcess.browserScript(dir, "alice");
+        Path browser = dir.resolve("dump-env-" + envFile.getFileName() + ".sh");
+        Files.writeString(browser, "#!/bin/sh\nenv > '" + envFile + "'\nexec '" + signIn + "' \"$@\"\n");
+        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        return browser;
+    }
+
+    private McpSyncClient bridge() {
+        List<String> cmd = xaaCommand("bridge", "notes");
+        ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
+        StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(bridgeLog::add);
+        McpSyncClient client = McpClient.sync(transport)
+                .clientInfo(new McpSchema.Implementation("memory-agent-test", "1"))
+                .requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(30))
+                .build();
+        cleanup.add(client::closeGracefully);
+        client.initialize();
+        return client;
+    }
+
+    /**
+     * No file written during this test under the test's HOME (config, cache, state, data, the broker's
+     * directory) or its temporary directory (the sample issuer's own state aside) holds any of {@code needles}.
+     */
+    private void assertNothingSecretOnDisk(List<String> needles) throws IOException {
+        List<Path> roots = List.of(Path.of(System.getProperty("user.home")), dir);
+        List<String> found = new ArrayList<>();
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(Files::isRegularFile)
+                        .filter(f -> !f.startsWith(dir.resolve("issuer")))
+                        .filter(f -> modifiedSinceStart(f))
+                        .forEach(f -> needles.stream().filter(n -> read(f).contains(n))
+                                .forEach(n -> found.add(f + " holds " + (n.length() > 12 ? n.substring(0, 6) + "…" : n))));
+            }
+        }
+        assertThat(found).as("files written during the test that hold a token or a secret").isEmpty();
+    }
+
+    private boolean modifiedSinceStart(Path f) {
+        try {
+            return !Files.getLastModifiedTime(f).toInstant().isBefore(started);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    private static void ok(CommandRun r) {
+        assertThat(r.exit()).as(r.out()).isZero();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private static CommandRun xaa(String stdin, String... args) throws Exception {
+        return run(xaaCommand(args), stdin, env());
+    }
+
+    /** As {@link CommandRun#run}, with exactly {@code env} (nothing inherited, so no D-Bus address either). */
+    private static CommandRun run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Processes.Result r = Processes.run(pb, stdin, Duration.ofSeconds(90));
+        return new CommandRun(r.exit(), r.out());
+    }
+
+    private static List<String> xaaCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The test JVM's environment without a Secret Service: no D-Bus session bus for any child. */
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("DBUS_SESSION_BUS_ADDRESS");
+        env.keySet().removeIf(k -> k.startsWith("XAA_IDP_") || k.startsWith("XAA_SERVER_") || k.startsWith("XAA_AS_"));
+        env.put("XAA_CONFIG", dir.resolve("config.json").toString());
+        env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
+        return env;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.xaa4j.bridge.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class AuditSentencesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Words a person who does not know OAuth would not follow. */
+    private static final List<String> JARGON = List.of("jwt", "bearer", "token-exchange", "id-jag", "scope", "grant",
+            "authorization code", "authorization-code", "assertion", "oauth", "oidc", "rfc");
+
+    private static JsonNode entry(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    @Test
+    void eachKindOfEntryIsOnePlainSentenceWithItsUserServerAndPermissions() throws Exception {
+        Map<String, String> expected = Map.of(
+                "{\"event\":\"sign-in\",\"user\":\"alice\",\"decision\":\"allow\",\"scopesGranted\":[\"openid\"]}",
+                "The company's sign-in page (the IdP) checked alice's password and let her in.",
+                "{\"event\":\"authorization-code\",\"user\":\"alice\",\"decision\":\"allow\"}",
+                "The IdP handed alice's sign-in to xaa: alice is now signed in on this machine, once for every AI client.",
+                "{\"event\":\"token-exchange\",\"user\":\"alice\",\"decision\":\"allow\",\"scopesGranted\":[\"notes.read\",\"notes.write\"]}",
+                "The IdP checked that alice may use notes and gave her AI client a permission slip for it, with read+write.",
+                "{\"event\":\"token-exchange\",\"user\":\"bob\",\"decision\":\"deny\",\"reason\":\"user 'bob' may not use 'tickets'\"}",
+                "The IdP refused bob's AI client access to notes: user 'bob' may not use 'tickets'.",
+                "{\"event\":\"jwt-bearer\",\"user\":\"bob\",\"decision\":\"allow\",\"scopesGranted\":[\"notes.read\"]}",
+                "The notes server's gatekeeper took the IdP's permission slip and gave bob's AI client a short-lived key, with read.",
+                "{\"event\":\"refresh\",\"user\":\"carol\",\"decision\":\"allow\"}",
+                "The IdP renewed carol's sign-in in the background; nobody had to type a password again.",
+                "{\"event\":\"refresh\",\"user\":\"carol\",\"decision\":\"deny\",\"reason\":\"session expired\"}",
+                "The IdP would not renew carol's sign-in (session expired): carol has to sign in again.",
+                "{\"event\":\"revocation\",\"user\":\"bob\",\"decision\":\"allow\"}",
+                "When bob signed out, the IdP ended the session: this machine can get no new access for him.",
+                "{\"event\":\"revoke\",\"user\":\"alice\",\"decision\":\"allow\"}",
+                "An administrator took away alice's access to notes.");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String sentence = AuditSentences.sentence(entry(e.getKey()), "notes");
+            assertThat(sentence).as(e.getKey()).isEqualTo(e.getValue());
+            for (String word : JARGON) {
+                assertThat(sentence.toLowerCase(java.util.Locale.ROOT)).as("no jargon in: " + sentence).doesNotContain(word);
+            }
+        }
+    }
+
+    @Test
+    void kindsAreEventAndDecisionInOrderOfFirstAppearanceToldWithTheirFirstEntry() throws Exception {
+        List<JsonNode> entries = List.of(
+                entry("{\"event\":\"token-exchange\",\"user\":\"alice\",\"decision\":\"allow\",\"scopesGranted\":[\"notes.read\"]}"),
+                entry("{\"event\":\"token-exchange\",\"user\":\"bob\",\"decision\":\"allow\",\"scopesGranted\":[\"notes.read\"]}"),
+                entry("{\"event\":\"token-exchange\",\"user\":\"bob\",\"decision\":\"deny\",\"reason\":\"no entitlement\"}"));
+
+        Map<String, String> kinds = AuditSentences.byKind(entries, e -> "notes");
+
+        assertThat(kinds.keySet()).containsExactly("token-exchange allow", "token-exchange deny");
+        assertThat(kinds.get("token-exchange allow")).contains("alice may use notes");
+        assertThat(kinds.get("token-exchange deny")).isEqualTo("The IdP refused bob's AI client access to notes: no entitlement.");
+    }
+
+    @Test
+    void anEntryWithoutUserOrServerAndAnUnknownEventStillReadAsSentences() throws Exception {
+        assertThat(AuditSentences.sentence(entry("{\"event\":\"jwt-bearer\",\"decision\":\"deny\",\"reason\":\"expired\"}"), "-"))
+                .isEqualTo("The MCP server's gatekeeper turned a user's AI client away: expired.");
+        assertThat(AuditSentences.sentence(entry("{\"event\":\"device-code\",\"user\":\"alice\",\"decision\":\"allow\"}"), "-"))
+                .isEqualTo("The issuer recorded 'device-code' for alice: allowed.");
+        assertThat(AuditSentences.rights(JSON.readTree("[\"tickets.read\",\"admin\"]"), "tickets")).isEqualTo("with read+admin");
+    }
+}
