@@ -252,12 +252,13 @@ public final class MainWindow {
             ClipboardContent c = new ClipboardContent();
             c.putString(aiClients.vscodeSnippet(r.name()));
             Clipboard.getSystemClipboard().setContent(c);
-            actionResult.setText("Copied the VS Code entry for \"" + r.name() + "\". Paste it into your mcp.json.");
+            actionResult.setText("Copied the VS Code entry for \"" + r.name() + "\". Paste it into your mcp.json."
+                    + aiClients.buildDirectoryWarning().map(w -> "\n" + w).orElse(""));
         }));
         addClaude.setOnAction(e -> selected().ifPresent(r -> model.runInBackground(() -> {
             String text;
             try {
-                text = aiClients.addToClaude(r.name());
+                text = aiClients.addToClaude(r.name()) + aiClients.buildDirectoryWarning().map(w -> "\n" + w).orElse("");
             } catch (RuntimeException ex) {
                 text = "Could not update Claude Desktop: " + ex.getMessage();
             }
