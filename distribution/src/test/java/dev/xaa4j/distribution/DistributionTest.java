@@ -39,7 +39,7 @@ class DistributionTest {
 
     @BeforeAll
     static void unpack() throws Exception {
-        dist = Distribution.unpack(root.resolve("unpacked"));
+        dist = Distribution.unpack(root.resolve("unpacked here")); // a space in the path, as in "My Apps"
     }
 
     @Test
