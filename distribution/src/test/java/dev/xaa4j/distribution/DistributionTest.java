@@ -71,6 +71,22 @@ class DistributionTest {
     }
 
     @Test
+    void aTrainingLockLeftByADeadTrainingIsTakenOverAndAFreshOneIsLeftAlone() throws Exception {
+        Distribution fresh = Distribution.unpack(home.resolve("another"));
+        Path lock = Files.createDirectory(fresh.lib(".cds-training"));
+        assertThat(run(emptyEnvironment(home), "", fresh.bin("xaa"), "--version").exit()).isZero();
+        // a training under way (a fresh lock): no second one, which would write xaa.jsa within seconds (and then
+        // remove the lock)
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.isDirectory(lock) && !Files.exists(fresh.lib("xaa.jsa")));
+
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofMinutes(10))));
+        assertThat(run(emptyEnvironment(home), "", fresh.bin("xaa"), "--version").exit()).isZero();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.isRegularFile(fresh.lib("xaa.jsa")) && !Files.exists(lock));
+    }
+
+    @Test
     void theDebInstallsUnderOptWithSymlinksInUsrAndItsXaaRunsWithAnEmptyEnvironment() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg-deb")), "dpkg-deb (Debian's dpkg) is not installed");
         Path debRoot = root.resolve("deb");
