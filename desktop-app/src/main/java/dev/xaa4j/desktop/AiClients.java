@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.config.ClientInstaller;
 import dev.xaa4j.connector.config.ClientInstaller.Client;
 import dev.xaa4j.connector.config.ConfigPaths;
+import dev.xaa4j.connector.config.LauncherLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,10 @@ import java.util.Map;
  * <p>The command is the {@code xaa} launcher when one is known (system property {@code xaa.launcher}, or
  * {@code xaa} on the {@code PATH}); otherwise this app's own jar, which contains the bridge
  * ({@code java JVM_STDERR_OPTIONS -cp xaa-desktop.jar dev.xaa4j.bridge.Main bridge NAME}).
+ *
+ * <p>The installed tray launcher passes its installation's {@code xaa} (beside it) as {@code xaa.launcher}. A
+ * command in a build directory ({@link LauncherLocation}) still works, but {@link #buildDirectoryWarning} says
+ * that the next build breaks it; both buttons add that line to their result.
  *
  * <p>That fallback has no launcher to move the JVM's own output off stdout (the launcher gives the JVM stderr as
  * fd 1), and stdout is the JSON-RPC channel: {@link #JVM_STDERR_OPTIONS} send whatever the JVM itself would print
@@ -57,6 +62,17 @@ public final class AiClients {
         }
         return new AiClients(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 fallbackArgs(classpath()), env, home);
+    }
+
+    /**
+     * One line when the command these entries run lives in a build directory (the launcher, or in the fallback
+     * the first class-path entry), else empty: see {@link LauncherLocation#buildDirectoryWarning}.
+     */
+    public java.util.Optional<String> buildDirectoryWarning() {
+        int cp = commandArgs.indexOf("-cp");
+        String file = cp >= 0 && cp + 1 < commandArgs.size()
+                ? commandArgs.get(cp + 1).split(java.io.File.pathSeparator)[0] : command;
+        return LauncherLocation.buildDirectoryWarning(Path.of(file));
     }
 
     /** The VS Code {@code mcp.json} snippet, ready to paste: {@code {"servers": {NAME: {...}}}}. */

@@ -28,6 +28,8 @@ import javafx.application.Application;
  *       and {@code xaa token} like {@code xaa agent --memory}, and it ends when the app quits</li>
  *   <li>{@code --client-secrets-stdin}: read {@code clientId=secret} lines from stdin and keep them in memory
  *       (demos against the sample issuer; never from argv or the environment). Default: the OS keyring.</li>
+ *   <li>{@code --autostart on|off}: start this installation's tray app at login, or no longer ({@link Autostart};
+ *       off by default); needs no display and exits</li>
  *   <li>{@code --check-display}: only open the display and close it again; exit 0 if it opens, else 3 with the
  *       same one line as below (for scripts such as {@code ./demo} that fall back to a terminal)</li>
  * </ul>
@@ -54,6 +56,7 @@ public final class DesktopLauncher {
         boolean secretsFromStdin = false;
         boolean broker = true;
         boolean checkDisplay = false;
+        String autostart = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(args[++i]);
@@ -62,8 +65,9 @@ public final class DesktopLauncher {
                 case "--client-secrets-stdin" -> secretsFromStdin = true;
                 case "--no-broker" -> broker = false;
                 case "--check-display" -> checkDisplay = true;
+                case "--autostart" -> autostart = i + 1 < args.length ? args[++i] : "";
                 case "-h", "--help" -> {
-                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin] [--check-display]");
+                    System.out.println("usage: xaa-desktop [--config FILE] [--no-tray] [--no-broker] [--memory-session] [--client-secrets-stdin] [--check-display] [--autostart on|off]");
                     return;
                 }
                 default -> {
@@ -71,6 +75,10 @@ public final class DesktopLauncher {
                     System.exit(2);
                 }
             }
+        }
+        if (autostart != null) {
+            System.exit(autostart(autostart, System.getProperty("xaa.tray.launcher"),
+                    Autostart.of(System.getenv(), System.getProperty("os.name", ""), ConfigPaths.home())));
         }
         String noDisplay = noDisplayReason(System.getenv(), System.getProperty("os.name", ""));
         if (noDisplay != null) {
@@ -100,6 +108,40 @@ public final class DesktopLauncher {
         } catch (RuntimeException e) {
             exitIfDisplayUnusable(e);
             throw e;
+        }
+    }
+
+    /**
+     * {@code --autostart on|off}: writes or removes the autostart entry for {@code trayLauncher} (the path the
+     * launcher script was run as) and says so in one line; exit 0, or 2 with the command to use.
+     */
+    static int autostart(String choice, String trayLauncher, Autostart entry) {
+        try {
+            switch (choice) {
+                case "on" -> {
+                    if (trayLauncher == null) {
+                        System.err.println("xaa-desktop: --autostart on needs the tray launcher of an installation: run "
+                                + "`bin/xaa-tray --autostart on` from the unpacked or installed xaa4j (/usr/bin/xaa-tray).");
+                        return 2;
+                    }
+                    Path launcher = Path.of(trayLauncher);
+                    dev.xaa4j.connector.config.LauncherLocation.buildDirectoryWarning(launcher).ifPresent(System.err::println);
+                    entry.enable(launcher);
+                    System.out.println("xaa4j starts at login: wrote " + entry.entry() + " (undo: `xaa-tray --autostart off`)");
+                }
+                case "off" -> {
+                    entry.disable();
+                    System.out.println("xaa4j no longer starts at login (" + entry.entry() + " removed)");
+                }
+                default -> {
+                    System.err.println("xaa-desktop: --autostart takes on or off, not '" + choice + "'");
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            System.err.println("xaa-desktop: cannot change " + entry.entry() + ": " + e.getMessage());
+            return 1;
         }
     }
 

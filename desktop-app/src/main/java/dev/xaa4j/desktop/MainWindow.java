@@ -73,6 +73,7 @@ public final class MainWindow {
     private final ListView<String> activity = new ListView<>();
     private final ChoiceBox<Double> textScale = new ChoiceBox<>(FXCollections.observableArrayList(1.0, 1.5, 2.0));
     private final CheckBox startInTray = new CheckBox("Start in the _tray");
+    private final CheckBox startAtLogin = new CheckBox("Start at lo_gin");
     private final javafx.beans.property.ObjectProperty<java.time.Instant> now =
             new javafx.beans.property.SimpleObjectProperty<>(java.time.Instant.now());
 
@@ -256,12 +257,13 @@ public final class MainWindow {
             ClipboardContent c = new ClipboardContent();
             c.putString(aiClients.vscodeSnippet(r.name()));
             Clipboard.getSystemClipboard().setContent(c);
-            actionResult.setText("Copied the VS Code entry for \"" + r.name() + "\". Paste it into your mcp.json.");
+            actionResult.setText("Copied the VS Code entry for \"" + r.name() + "\". Paste it into your mcp.json."
+                    + aiClients.buildDirectoryWarning().map(w -> "\n" + w).orElse(""));
         }));
         addClaude.setOnAction(e -> selected().ifPresent(r -> model.runInBackground(() -> {
             String text;
             try {
-                text = aiClients.addToClaude(r.name());
+                text = aiClients.addToClaude(r.name()) + aiClients.buildDirectoryWarning().map(w -> "\n" + w).orElse("");
             } catch (RuntimeException ex) {
                 text = "Could not update Claude Desktop: " + ex.getMessage();
             }
@@ -334,8 +336,37 @@ public final class MainWindow {
             onSettings.accept(current[0]);
         });
         HBox box = new HBox(8, l, textScale, startInTray);
+        startAtLogin().ifPresent(box.getChildren()::add);
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
+    }
+
+    /**
+     * "Start at login" ({@link Autostart}, off until ticked), shown when this app was started by an installation's
+     * tray launcher (it passes {@code xaa.tray.launcher}) on an XDG desktop; the file is written off the FX thread.
+     */
+    private java.util.Optional<CheckBox> startAtLogin() {
+        String launcher = System.getProperty("xaa.tray.launcher");
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (launcher == null || os.startsWith("mac") || os.startsWith("windows")) {
+            return java.util.Optional.empty();
+        }
+        Autostart autostart = Autostart.of(System.getenv(), os, dev.xaa4j.connector.config.ConfigPaths.home());
+        startAtLogin.setId("startAtLogin");
+        startAtLogin.setAccessibleHelp("Starts xaa4j in the tray when you log in");
+        startAtLogin.setSelected(autostart.enabled());
+        startAtLogin.selectedProperty().addListener((o, a, on) -> model.runInBackground(() -> {
+            try {
+                if (on) {
+                    autostart.enable(java.nio.file.Path.of(launcher));
+                } else {
+                    autostart.disable();
+                }
+            } catch (java.io.IOException e) {
+                javafx.application.Platform.runLater(() -> actionResult.setText("Could not change start at login: " + e.getMessage()));
+            }
+        }));
+        return java.util.Optional.of(startAtLogin);
     }
 
     private void submitAdd() {

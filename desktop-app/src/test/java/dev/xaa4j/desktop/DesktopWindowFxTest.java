@@ -267,6 +267,32 @@ class DesktopWindowFxTest {
         assertThat(((Label) node("#user")).getFont().getSize()).isEqualTo(26.0);
     }
 
+    @Test
+    void startAtLoginIsOfferedByAnInstallationsLauncherOffUntilTickedAndWritesTheAutostartEntry() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        assertThat(robot.lookup("#startAtLogin").tryQuery()).as("no installed tray launcher, no autostart choice").isEmpty();
+        robot.interact(shell::close);
+        shell = null;
+        FxToolkit.cleanupStages();
+
+        Path entry = Autostart.of(System.getenv(), System.getProperty("os.name"), dev.xaa4j.connector.config.ConfigPaths.home()).entry();
+        Files.deleteIfExists(entry);
+        System.setProperty("xaa.tray.launcher", "/opt/xaa4j/bin/xaa-tray");
+        try {
+            open(config, DesktopFixture.engine(dir, "alice", null));
+            assertThat(robot.lookup("#startAtLogin").<javafx.scene.control.CheckBox>query().isSelected()).isFalse();
+            robot.clickOn("#startAtLogin");
+            await("the autostart entry", () -> Files.isRegularFile(entry));
+            assertThat(Files.readString(entry)).contains("Exec=\"/opt/xaa4j/bin/xaa-tray\"");
+            robot.clickOn("#startAtLogin");
+            await("the autostart entry removed", () -> !Files.exists(entry));
+        } finally {
+            System.clearProperty("xaa.tray.launcher");
+            Files.deleteIfExists(entry);
+        }
+    }
+
     static <T> T fxGet(java.util.concurrent.Callable<T> c) throws Exception {
         return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
     }

@@ -5,6 +5,7 @@ import dev.xaa4j.connector.config.ClientInstaller;
 import dev.xaa4j.connector.config.ClientInstaller.Client;
 import dev.xaa4j.connector.config.ConfigPaths;
 import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.config.LauncherLocation;
 import dev.xaa4j.connector.config.XaaConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,7 @@ final class InstallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("SERVER is a URL: give the entry a --name");
         }
         ObjectNode entry = ClientInstaller.entry(c, launcher(), launcherArgs(), server);
+        LauncherLocation.buildDirectoryWarning(Path.of(commandFile())).ifPresent(spec.commandLine().getErr()::println);
         var out = spec.commandLine().getOut();
         if (print) {
             out.println(ClientInstaller.pretty(entry));
@@ -69,6 +71,14 @@ final class InstallCommand implements Callable<Integer> {
             return Path.of(script).toAbsolutePath().toString();
         }
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The file that AI clients will run: the launcher, else the jar or classes directory on the class path. */
+    private static String commandFile() {
+        if (System.getProperty("xaa.launcher") != null) {
+            return launcher();
+        }
+        return System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
     }
 
     private static List<String> launcherArgs() {
