@@ -184,7 +184,9 @@ public final class DemoMain implements Callable<Integer> {
     /** The demo's last lines: how to use the installed xaa with your own AI client. */
     static final List<String> CLOSING = List.of(
             "Done. To use xaa with your own AI client (VS Code, Claude Desktop, Cursor):",
-            "  1. install the xaa package (distribution/target/…: xaa with its own Java runtime), which puts `xaa` on your PATH",
+            "  1. install the xaa package, xaa with its own Java runtime (built by ./mvnw -B -DskipTests package):",
+            "       apt-get install ./distribution/target/xaa4j_*_amd64.deb     # as root; puts `xaa` and `xaa-tray` on your PATH",
+            "       or unpack distribution/target/xaa4j-*-linux-amd64.tar.gz anywhere and use its bin/xaa",
             "  2. xaa idp https://login.example.com --client-id ID          # your company's IdP, from your administrator",
             "  3. xaa server add NAME https://mcp.example.com/mcp --as-client-id ID   # each MCP server you use",
             "  4. xaa login                                                  # once: your browser opens the IdP's sign-in",
