@@ -137,7 +137,14 @@ class MemoryAgentTest {
     @Test
     void theMemorySettingMakesPlainAgentKeepTheSessionTakingSecretsFromAFileDescriptorAndNothingFallsBackToTheKeyring()
             throws Exception {
+        Agent keyringAgent = startAgent(List.of("agent"), Map.of(), null); // started before the setting: keyring
         ok(xaa("", "config", "session-storage", "memory"));
+        CommandRun wrongOwner = xaa("", "login", "--timeout", "5");
+        assertThat(wrongOwner.exit()).as(wrongOwner.out()).isEqualTo(3);
+        assertThat(wrongOwner.out()).contains("(pid " + keyringAgent.process().pid() + ") keeps it in the OS keyring",
+                "xaa agent --memory");
+        stop(keyringAgent);
+
         CommandRun noAgent = xaa("", "token", "notes");
         assertThat(noAgent.exit()).as(noAgent.out()).isEqualTo(3);
         assertThat(noAgent.out()).contains("xaa agent --memory", "xaa login").doesNotContain("keyring is");
@@ -201,7 +208,11 @@ class MemoryAgentTest {
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    private record Agent(Process process, Path stderr, String banner) {
+    private record Agent(Process process, Path stderr, BufferedReader out) {
+        /** The line after "serving on …" (only a memory agent prints one: read it only from those). */
+        String banner() throws IOException {
+            return out.readLine();
+        }
     }
 
     /** Starts {@code xaa ARGS}, through bash with {@code redirect} when given (to open a file descriptor). */
@@ -222,7 +233,7 @@ class MemoryAgentTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertThat(ready).as(read(stderr)).startsWith("xaa agent: serving on");
-        return new Agent(p, stderr, out.readLine());
+        return new Agent(p, stderr, out);
     }
 
     private static void stop(Agent agent) throws Exception {

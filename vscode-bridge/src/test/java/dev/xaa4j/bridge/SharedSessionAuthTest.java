@@ -51,6 +51,10 @@ class SharedSessionAuthTest {
     }
 
     private BrokerServer broker(List<SignInNeeded> notices) {
+        return broker(notices, dev.xaa4j.connector.config.SessionStorage.KEYRING);
+    }
+
+    private BrokerServer broker(List<SignInNeeded> notices, dev.xaa4j.connector.config.SessionStorage storage) {
         TokenFetcher fetcher = (server, extra) -> {
             if (!signedIn) {
                 throw new SignInRequiredException("not signed in");
@@ -60,7 +64,8 @@ class SharedSessionAuthTest {
                     Set.of("notes.read")), StubConnectors.NOTES_KEY);
         };
         Connector connector = StubConnectors.notes(fetcher);
-        BrokerServer server = BrokerServer.builder(connector).socket(socket()).onSignInNeeded(notices::add).start();
+        BrokerServer server = BrokerServer.builder(connector).socket(socket()).onSignInNeeded(notices::add)
+                .sessionStorage(storage).start();
         cleanup.add(connector);
         cleanup.add(server);
         return server;
@@ -132,6 +137,17 @@ class SharedSessionAuthTest {
         SharedSessionAuth auth = auth(new TestAuth("engine"));
         assertThat(auth.authorization("https://adhoc.example/mcp")).contains("Bearer engine");
         assertThat(auth.authorization("notes")).contains("Bearer broker-1");
+    }
+
+    @Test
+    void aServerAMemoryBrokerDoesNotKnowIsAConfigurationErrorNeverTheKeyringEngine() {
+        broker(new CopyOnWriteArrayList<>(), dev.xaa4j.connector.config.SessionStorage.MEMORY);
+        SharedSessionAuth auth = auth(new TestAuth("engine"));
+        assertThat(auth.authorization("notes")).contains("Bearer broker-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> auth.authorization("https://adhoc.example/mcp"))
+                .isInstanceOfSatisfying(BridgeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(BridgeException.Reason.CONFIGURATION))
+                .hasMessageContaining("keeps the session in its memory").hasMessageContaining("xaa server add");
     }
 
     @Test

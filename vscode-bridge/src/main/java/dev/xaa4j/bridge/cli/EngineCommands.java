@@ -98,7 +98,7 @@ final class EngineCommands {
             }
             owner.ifPresent(BrokerClient::close);
             if (SessionOwner.memoryConfigured()) {
-                throw SessionOwner.noAgent();
+                throw owner.map(b -> SessionOwner.keyringOwner(b.brokerPid())).orElseGet(SessionOwner::noAgent);
             }
             try (Connector c = engine(Optional.empty())) {
                 printSignedIn(c.signIn().get(timeoutSeconds, TimeUnit.SECONDS));

@@ -120,6 +120,13 @@ final class SessionOwner {
                 + START_AGENT + ", then run `xaa login`");
     }
 
+    /** The config keeps the session in memory, but the running session owner keeps it in the keyring. */
+    static BridgeException keyringOwner(long pid) {
+        return new BridgeException(Reason.SIGN_IN_REQUIRED, "the configuration keeps the session only in memory "
+                + "(sessionStorage memory), but the running xaa agent or tray app (pid " + pid + ") keeps it in the OS "
+                + "keyring: stop it and start " + START_AGENT + ", then run `xaa login`");
+    }
+
     /** {@code xaa secret set} would write the keyring, which the memory mode never uses. */
     static IllegalArgumentException noKeyringSecrets(String name, Optional<String> server) {
         String env = server.map(MemorySecrets::asEnvName).orElse(MemorySecrets.IDP_ENV);

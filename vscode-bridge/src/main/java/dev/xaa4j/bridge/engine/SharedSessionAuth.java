@@ -1,6 +1,8 @@
 package dev.xaa4j.bridge.engine;
 
+import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
+import dev.xaa4j.connector.config.SessionStorage;
 import dev.xaa4j.connector.broker.BrokerClient;
 import dev.xaa4j.connector.broker.BrokerException;
 import dev.xaa4j.connector.broker.BrokerNotRunningException;
@@ -64,6 +66,7 @@ public final class SharedSessionAuth implements UpstreamAuth {
             try {
                 return b.authorization(server);
             } catch (UnknownServerException e) {
+                requireKeyringBroker(b, server, e);
                 return engine.authorization(server); // configured after the broker started, or an ad-hoc URL
             } catch (BrokerException e) {
                 lost(b, e);
@@ -80,7 +83,7 @@ public final class SharedSessionAuth implements UpstreamAuth {
                 b.unauthorized(server);
                 return;
             } catch (UnknownServerException e) {
-                // served by the engine: fall through
+                requireKeyringBroker(b, server, e); // else served by the engine: fall through
             } catch (BrokerException e) {
                 lost(b, e);
             }
@@ -95,7 +98,7 @@ public final class SharedSessionAuth implements UpstreamAuth {
             try {
                 return b.stepUp(server, scope);
             } catch (UnknownServerException e) {
-                // served by the engine: fall through
+                requireKeyringBroker(b, server, e); // else served by the engine: fall through
             } catch (BrokerException e) {
                 lost(b, e);
             }
@@ -110,6 +113,18 @@ public final class SharedSessionAuth implements UpstreamAuth {
         BrokerAuth b = broker;
         if (b != null) {
             b.onChange(listener);
+        }
+    }
+
+    /**
+     * A broker that keeps the session only in its memory ({@code xaa agent --memory}) holds the only session
+     * there is: a server it does not serve is a configuration error, never a reason to use the keyring.
+     */
+    private static void requireKeyringBroker(BrokerAuth b, String server, UnknownServerException e) {
+        if (b.client().sessionStorage() == SessionStorage.MEMORY) {
+            throw new BridgeException(BridgeException.Reason.CONFIGURATION, "the xaa agent (pid " + b.client().brokerPid()
+                    + ") keeps the session in its memory and does not serve '" + server + "' (" + e.getMessage()
+                    + "); add it with `xaa server add` (the agent follows the configuration)", e);
         }
     }
 
