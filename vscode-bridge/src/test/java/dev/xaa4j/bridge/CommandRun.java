@@ -1,7 +1,9 @@
 package dev.xaa4j.bridge;
 
 import dev.xaa4j.connector.testing.Processes;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +15,30 @@ import java.util.Map;
 record CommandRun(int exit, String out) {
 
     static CommandRun run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
+        return run(cmd, stdin, env, false);
+    }
+
+    /** As {@link #run}, with exactly {@code env}: nothing inherited from the test JVM. */
+    static CommandRun runWithExactly(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
+        return run(cmd, stdin, env, true);
+    }
+
+    private static CommandRun run(List<String> cmd, String stdin, Map<String, String> env, boolean exactly) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (exactly) {
+            pb.environment().clear();
+        }
         pb.environment().putAll(env);
         Processes.Result r = Processes.run(pb, stdin, Duration.ofSeconds(90));
         return new CommandRun(r.exit(), r.out());
+    }
+
+    /** {@code xaa ARGS} as a JVM over the test classpath, with the test JVM's {@code user.home}. */
+    static List<String> xaaCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.home=" + System.getProperty("user.home"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 }

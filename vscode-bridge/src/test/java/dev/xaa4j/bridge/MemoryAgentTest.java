@@ -198,7 +198,7 @@ class MemoryAgentTest {
         Path secrets = dir.resolve("bad-secrets.txt");
         Files.writeString(secrets, "idp-client-secret " + IDP_SECRET + "\n");
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec \"$@\" 3<\"$SECRETS_FILE\"", "bash"));
-        cmd.addAll(xaaCommand("agent", "--memory", "--secrets-fd", "3"));
+        cmd.addAll(CommandRun.xaaCommand("agent", "--memory", "--secrets-fd", "3"));
         Map<String, String> env = env();
         env.put("SECRETS_FILE", secrets.toString());
         CommandRun r = run(cmd, "", env);
@@ -218,7 +218,7 @@ class MemoryAgentTest {
     /** Starts {@code xaa ARGS}, through bash with {@code redirect} when given (to open a file descriptor). */
     private Agent startAgent(List<String> args, Map<String, String> extraEnv, String redirect) throws Exception {
         Path stderr = Files.createTempFile(dir, "agent", ".err");
-        List<String> xaa = xaaCommand(args.toArray(String[]::new));
+        List<String> xaa = CommandRun.xaaCommand(args.toArray(String[]::new));
         xaa.add("-v");
         List<String> cmd = redirect == null ? xaa : new ArrayList<>(List.of("bash", "-c", "exec \"$@\" " + redirect, "bash"));
         if (redirect != null) {
@@ -251,7 +251,7 @@ class MemoryAgentTest {
     }
 
     private McpSyncClient bridge() {
-        List<String> cmd = xaaCommand("bridge", "notes");
+        List<String> cmd = CommandRun.xaaCommand("bridge", "notes");
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(bridgeLog::add);
@@ -312,23 +312,12 @@ class MemoryAgentTest {
     }
 
     private static CommandRun xaa(String stdin, String... args) throws Exception {
-        return run(xaaCommand(args), stdin, env());
+        return run(CommandRun.xaaCommand(args), stdin, env());
     }
 
     /** As {@link CommandRun#run}, with exactly {@code env} (nothing inherited, so no D-Bus address either). */
     private static CommandRun run(List<String> cmd, String stdin, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Processes.Result r = Processes.run(pb, stdin, Duration.ofSeconds(90));
-        return new CommandRun(r.exit(), r.out());
-    }
-
-    private static List<String> xaaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return CommandRun.runWithExactly(cmd, stdin, env);
     }
 
     /** The test JVM's environment without a Secret Service: no D-Bus session bus for any child. */
@@ -339,9 +328,5 @@ class MemoryAgentTest {
         env.put("XAA_CONFIG", dir.resolve("config.json").toString());
         env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
         return env;
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

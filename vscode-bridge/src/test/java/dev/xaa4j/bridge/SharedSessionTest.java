@@ -221,7 +221,7 @@ class SharedSessionTest extends KeyringIssuer {
 
     private Agent startAgent() throws Exception {
         Path stderr = Files.createTempFile(dir, "agent", ".err");
-        ProcessBuilder pb = new ProcessBuilder(xaaCommand("agent", "-v")).redirectError(stderr.toFile());
+        ProcessBuilder pb = new ProcessBuilder(CommandRun.xaaCommand("agent", "-v")).redirectError(stderr.toFile());
         pb.environment().putAll(env());
         Process p = Processes.start(pb);
         cleanup.add(() -> Processes.stop(p));
@@ -232,7 +232,7 @@ class SharedSessionTest extends KeyringIssuer {
     }
 
     private McpSyncClient bridge(CountDownLatch toolsChanged) {
-        List<String> cmd = xaaCommand("bridge", "notes");
+        List<String> cmd = CommandRun.xaaCommand("bridge", "notes");
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(bridgeLog::add);
@@ -259,7 +259,7 @@ class SharedSessionTest extends KeyringIssuer {
 
     private static CommandRun login(String user) throws Exception {
         Path browser = XaaProcess.browserScript(dir, user);
-        CommandRun r = run(xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
+        CommandRun r = run(CommandRun.xaaCommand("login"), "", Map.of("BROWSER", browser.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).as("the ID token's name (alice: Alice Anders)").contains("signed in as " + Character.toUpperCase(user.charAt(0)) + user.substring(1) + " ");
         return r;
@@ -296,14 +296,7 @@ class SharedSessionTest extends KeyringIssuer {
     }
 
     private static CommandRun xaa(String stdin, String... args) throws Exception {
-        return run(xaaCommand(args), stdin, Map.of());
-    }
-
-    private static List<String> xaaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Duser.home=" + System.getProperty("user.home"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return run(CommandRun.xaaCommand(args), stdin, Map.of());
     }
 
     private static Map<String, String> env() {
@@ -317,9 +310,5 @@ class SharedSessionTest extends KeyringIssuer {
         Map<String, String> all = env();
         all.putAll(extra);
         return CommandRun.run(cmd, stdin, all);
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

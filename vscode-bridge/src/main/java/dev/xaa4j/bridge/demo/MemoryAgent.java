@@ -105,15 +105,7 @@ final class MemoryAgent implements AutoCloseable {
     /** SIGTERM (the agent forgets the session and removes its socket), then a kill after 10 s. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        XaaCommandLine.terminate(process);
     }
 
     private static void drain(BufferedReader out) {

@@ -75,14 +75,6 @@ final class SampleIssuerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: the issuer's shutdown hook closes its servers
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        XaaCommandLine.terminate(process); // SIGTERM: the issuer's shutdown hook closes its servers
     }
 }

@@ -125,4 +125,17 @@ final class XaaCommandLine {
             }
         }, PIPES);
     }
+
+    /** SIGTERM, then a kill when the process has not ended within 10 s. */
+    static void terminate(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
 }
