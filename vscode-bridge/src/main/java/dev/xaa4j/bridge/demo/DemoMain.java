@@ -189,9 +189,11 @@ public final class DemoMain implements Callable<Integer> {
             "       or unpack distribution/target/xaa4j-*-linux-amd64.tar.gz anywhere and use its bin/xaa",
             "  2. xaa idp https://login.example.com --client-id ID          # your company's IdP, from your administrator",
             "  3. xaa server add NAME https://mcp.example.com/mcp --as-client-id ID   # each MCP server you use",
+            "     echo SECRET | xaa secret set idp-client-secret             # only if your administrator gave you a client secret",
             "  4. xaa login                                                  # once: your browser opens the IdP's sign-in",
             "  5. xaa install vscode|claude|cursor NAME                      # adds `xaa bridge NAME` to that AI client",
-            "  No OS keyring (SSH, containers)? Keep `xaa agent --memory` running; details: vscode-bridge/README.md");
+            "  No OS keyring (SSH, containers)? Keep `xaa agent --memory` running, with any client secret in its environment",
+            "  (XAA_IDP_CLIENT_SECRET, XAA_AS_CLIENT_SECRET_<SERVER>) instead of `xaa secret set`; details: vscode-bridge/README.md");
 
     /**
      * Where the client secrets go: with a working OS keyring, {@code xaa secret set} (on stdin) puts them there;
