@@ -195,8 +195,12 @@ final class BridgeCommand implements Callable<Integer> {
                 return null;
             }
         }
-        return server.map(s -> EarlyEngine.start(s, () -> ConfigStore.forCurrentUser().load(),
-                config -> EarlyEngine.standardAuth(config, s))).orElse(null);
+        if (server.isEmpty()) {
+            return null;
+        }
+        var keyring = EarlyEngine.connectingKeyring(dev.xaa4j.connector.broker.BrokerSocket.defaultPath());
+        return EarlyEngine.start(server.get(), () -> ConfigStore.forCurrentUser().load(),
+                config -> EarlyEngine.standardAuth(config, server.get(), keyring));
     }
 
     /**

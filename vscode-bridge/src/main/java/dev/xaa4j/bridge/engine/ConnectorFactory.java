@@ -9,6 +9,7 @@ import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.store.CredentialStore;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +45,20 @@ public final class ConnectorFactory {
      * @throws BridgeException ({@link Reason#NOT_SET_UP}) when no IdP is configured
      */
     public static Connector create(XaaConfig config, Optional<String> adHocServer) {
+        return create(config, adHocServer, null);
+    }
+
+    /**
+     * As {@link #create(XaaConfig, Optional)}, with the session and client secrets in {@code store} ({@code null}:
+     * the OS keyring, {@link Connector#KEYRING_SERVICE}).
+     */
+    public static Connector create(XaaConfig config, Optional<String> adHocServer, CredentialStore store) {
         IdpSettings idp = idp(config).orElseThrow(ConnectorFactory::notSetUp);
         ClientAuthMethod idpMethod = method(idp.authMethod());
         Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
+        if (store != null) {
+            b.credentialStore(store);
+        }
         config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
         adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
                 .ifPresent(u -> b.server(ServerConfig.of(u, URI.create(u), idp.clientId(), idpMethod)));

@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -51,9 +52,27 @@ public final class EarlyEngine {
         return early;
     }
 
-    /** The standard auth of a bridge that may not open a browser: broker if one runs, else the embedded engine. */
-    public static UpstreamAuth standardAuth(XaaConfig config, String server) {
-        return SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server)), false));
+    /**
+     * The standard auth of a bridge that may not open a browser: the broker if one runs, else the embedded
+     * engine with {@code keyring} as its store.
+     */
+    public static UpstreamAuth standardAuth(XaaConfig config, String server, KeyringCredentialStore keyring) {
+        return SharedSessionAuth.standard(new EngineAuth(() -> ConnectorFactory.create(config, Optional.of(server), keyring), false));
+    }
+
+    /**
+     * A keyring store that starts connecting to the OS keyring at once, on its own thread (the first connection
+     * is the slowest step of a first start), unless a broker's socket exists: then the broker serves the tokens
+     * and the keyring is left alone until the engine needs it.
+     */
+    public static KeyringCredentialStore connectingKeyring(java.nio.file.Path brokerSocket) {
+        KeyringCredentialStore keyring = new KeyringCredentialStore(dev.xaa4j.connector.Connector.KEYRING_SERVICE);
+        if (!java.nio.file.Files.exists(brokerSocket)) {
+            Thread t = new Thread(keyring::connect, "xaa-early-keyring");
+            t.setDaemon(true);
+            t.start();
+        }
+        return keyring;
     }
 
     /**
