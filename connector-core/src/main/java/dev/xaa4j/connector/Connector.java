@@ -71,6 +71,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Connector implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
+    /** The OS keyring service of the default {@link KeyringCredentialStore}. */
+    public static final String KEYRING_SERVICE = "xaa4j";
 
     private final IdpConfig idp;
     private final Map<String, ServerConfig> servers;
@@ -108,7 +110,7 @@ public final class Connector implements AutoCloseable {
         }
         CredentialStore store = b.store;
         if (store == null && (b.idTokenSource == null || b.credentials == null)) {
-            store = new KeyringCredentialStore("xaa4j");
+            store = new KeyringCredentialStore(KEYRING_SERVICE);
         }
         this.credentials = b.credentials != null ? b.credentials : ClientCredentialsSource.keyring(store);
 

@@ -62,6 +62,38 @@ class LauncherTest {
     }
 
     @Test
+    void aMessageJustUnderTheLimitFitsTheLaunchersSmallStartingHeap() throws Exception {
+        Path launcher = dir.resolve("xaa");
+        Files.copy(Path.of("src/main/launcher/xaa"), launcher);
+        writeManifestJar(dir.resolve("xaa.jar"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", launcher.toString(), "bridge", "http://127.0.0.1:9/mcp", "--no-auth")
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "XAA_CONFIG", dir.resolve("config.json").toString(), "HOME", dir.toString(),
+                "XAA_CACHE_DIR", dir.resolve("cache").toString()));
+        Process p = pb.start();
+        String big = BridgeHarness.initialize(1) + "\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"store\",\"arguments\":{\"text\":\"" + "x".repeat(32 * 1024 * 1024 - 200) + "\"}}}\n"
+                + BridgeHarness.request(3, "ping") + "\n";
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(big.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(err).as("stderr").doesNotContain("OutOfMemoryError");
+        assertThat(p.exitValue()).as(err).isZero();
+        List<JsonNode> messages = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            messages.add(BridgeHarness.JSON.readTree(line));
+        }
+        // the call is read whole and answered (the server is unreachable), not refused as too large
+        assertThat(messages).filteredOn(m -> m.path("id").asInt() == 2).singleElement()
+                .satisfies(m -> assertThat(m.path("error").path("message").asText()).doesNotContain("limit"));
+        assertThat(messages).extracting(m -> m.path("id").asInt()).contains(1, 2, 3);
+    }
+
+    @Test
     void theOtherCommandsStillPrintOnStdout() throws Exception {
         Path launcher = dir.resolve("xaa");
         Files.copy(Path.of("src/main/launcher/xaa"), launcher);

@@ -73,6 +73,20 @@ public final class KeyringCredentialStore implements CredentialStore {
         }
     }
 
+    /**
+     * Connects to the OS keyring now rather than at the first read or write: the first connection is the slow
+     * part of a keyring read (on Linux a D-Bus connection and a Secret Service session, some 100 ms), and a
+     * caller that knows it will read soon can overlap it with other start-up work. Reads nothing. A failure is
+     * not kept: the next read or write connects again and reports it as usual. Idempotent.
+     */
+    public synchronized void connect() {
+        try {
+            keyring();
+        } catch (CredentialStoreException e) {
+            LOG.debug("connecting to the OS keyring ahead of use failed: {}", e.getMessage());
+        }
+    }
+
     @Override
     public synchronized Optional<String> read(String key) {
         requireKey(key);

@@ -19,6 +19,9 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
@@ -28,6 +31,12 @@ import java.util.function.Supplier;
  * {@link IdTokenProvider} → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS
  * ({@link JwtBearerGrant}) with a fresh ID-JAG every time. With discovery cached and a valid ID token this
  * is exactly two HTTP round trips.
+ *
+ * <p>The IdP side of the chain (the ID token, usually a keyring read, and the IdP's token endpoint from its
+ * discovery) does not depend on the server's metadata, so it runs on {@code idpSide} while the server is
+ * discovered on the calling thread: on a first renewal both are network or D-Bus round trips. Failures are
+ * reported in the sequential order all the same (the server's discovery first, then the ID token, then the
+ * IdP's metadata), each failure once.
  *
  * <p>Retries of PROTOCOL.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
  * more; a repeat is classified by its code ({@code invalid_request} → {@link ConfigurationException}: the IdP
@@ -47,11 +56,26 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private final IdTokenProvider idTokens;
     private final IdJagExchange exchange;
     private final JwtBearerGrant jwtBearer;
+    private final Executor idpSide;
 
+    /** As the full constructor, with the IdP side on a new daemon thread per renewal. */
     public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
                            Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
                            ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
                            JwtBearerGrant jwtBearer) {
+        this(idpIssuer, idpTokenEndpoint, idpAuth, servers, discovery, credentials, idTokens, exchange, jwtBearer,
+                XaaTokenFetcher::daemonThread);
+    }
+
+    /**
+     * @param idpSide runs the IdP side of a renewal (ID token, IdP token endpoint) while the server is
+     *                discovered; a direct executor ({@code Runnable::run}) makes the chain strictly sequential
+     */
+    public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
+                           Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
+                           ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
+                           JwtBearerGrant jwtBearer, Executor idpSide) {
+        this.idpSide = idpSide;
         this.idpIssuer = idpIssuer;
         this.idpTokenEndpoint = idpTokenEndpoint;
         this.idpAuth = idpAuth;
@@ -71,7 +95,12 @@ public final class XaaTokenFetcher implements TokenFetcher {
     @Override
     public Fetched fetch(String server, Set<String> extraScopes, Set<String> stepUpScopes) {
         ServerConfig config = servers.get(server);
+        CompletableFuture<Void> idp = CompletableFuture.runAsync(() -> {
+            idTokens.idToken();
+            idpTokenEndpoint.get();
+        }, idpSide);
         ServerMetadata meta = discovery.apply(config);
+        awaitIdpSide(idp);
         Set<String> scopes = new TreeSet<>(config.scopes());
         scopes.addAll(extraScopes);
         TokenKey key = new TokenKey(idpIssuer, meta.asIssuer(), meta.resource(), String.join(" ", scopes));
@@ -133,6 +162,27 @@ public final class XaaTokenFetcher implements TokenFetcher {
             throw scopeDenied(server, missing, "it granted only '" + String.join(" ", idJag.scopes()) + "'");
         }
         return idJag;
+    }
+
+    /** The IdP side's outcome: its failure as it would have been thrown in sequence, else nothing. */
+    private static void awaitIdpSide(CompletableFuture<Void> idp) {
+        try {
+            idp.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static void daemonThread(Runnable task) {
+        Thread t = new Thread(task, "xaa4j-renewal-idp");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static String quoted(Set<String> scopes) {

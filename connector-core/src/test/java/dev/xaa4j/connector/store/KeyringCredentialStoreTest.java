@@ -54,6 +54,16 @@ class KeyringCredentialStoreTest {
     }
 
     @Test
+    void connectingAheadOfUseReadsAndWritesNothingAndTheStoreWorksAfterwards() throws Exception {
+        store.connect();
+        store.connect(); // idempotent
+
+        assertThatThrownBy(() -> raw.getPassword(service, "k")).as("nothing written").isInstanceOf(Exception.class);
+        store.write("k", "after connect");
+        assertThat(store.read("k")).contains("after connect");
+    }
+
+    @Test
     void storesA16KiloByteValueInChunksOfAtMostTwoKilobytes() throws Exception {
         String big = randomText(16 * 1024);
         store.write("k", big);

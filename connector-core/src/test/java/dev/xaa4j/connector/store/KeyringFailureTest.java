@@ -24,6 +24,16 @@ class KeyringFailureTest {
     }
 
     @Test
+    void connectingAheadWithoutADbusSessionThrowsNothingAndTheWriteStillSaysWhatToInstall() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(),
+                Map.of("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xaa4j-no-bus"), KeyringProbe.class,
+                "connect-first");
+
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
+        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.NO_BACKEND);
+    }
+
+    @Test
     void aDbusSessionWithoutAnUnlockedKeyringIsReportedAsLocked(@TempDir Path home) throws Exception {
         assertThat(ChildJvm.onPath("dbus-run-session")).as("dbus-run-session (package dbus) must be installed").isTrue();
         Path data = Files.createDirectories(home.resolve(".local/share"));

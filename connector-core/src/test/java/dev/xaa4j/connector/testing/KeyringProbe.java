@@ -3,14 +3,21 @@ package dev.xaa4j.connector.testing;
 import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.store.KeyringCredentialStore;
 
-/** Child-JVM main: writes one value to the keyring and prints OK or the CredentialStoreException message. */
+/**
+ * Child-JVM main: writes one value to the keyring and prints OK or the CredentialStoreException message; with
+ * the argument {@code connect-first} it first connects ahead of use, which must not throw.
+ */
 public final class KeyringProbe {
     private KeyringProbe() {
     }
 
     public static void main(String[] args) {
         try {
-            new KeyringCredentialStore("xaa4j-probe").write("probe", "value");
+            KeyringCredentialStore store = new KeyringCredentialStore("xaa4j-probe");
+            if (args.length > 0 && args[0].equals("connect-first")) {
+                store.connect();
+            }
+            store.write("probe", "value");
             System.out.println("OK");
         } catch (CredentialStoreException e) {
             System.out.println("CredentialStoreException: " + e.getMessage());

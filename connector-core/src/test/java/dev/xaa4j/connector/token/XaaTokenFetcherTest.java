@@ -9,6 +9,7 @@ import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.ServerConfig;
@@ -29,6 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -38,6 +42,7 @@ import mockwebserver3.junit5.StartStop;
 import org.jetbrains.annotations.NotNull;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The renewal chain against a fake IdP + AS on one MockWebServer (PROTOCOL.md §1 steps 2–3, §4, §5). */
 class XaaTokenFetcherTest {
@@ -54,6 +59,9 @@ class XaaTokenFetcherTest {
     final List<Map<String, String>> bearers = new ArrayList<>();
     final AtomicInteger idTokenRenewals = new AtomicInteger();
     XaaTokenFetcher fetcher;
+    ServerMetadata meta;
+    ServerConfig notes;
+    ClientCredentialsSource secrets;
     /** The scope the fake IdP grants in every exchange. */
     volatile String idpGrants = "notes.read";
 
@@ -88,11 +96,11 @@ class XaaTokenFetcherTest {
         });
         AuthorizationServerMetadata as = new AuthorizationServerMetadata(new Issuer("https://as.test/"));
         as.setTokenEndpointURI(server.url("/as/token").uri());
-        ServerMetadata meta = new ServerMetadata(URI.create("https://mcp.test/notes/mcp"), "https://mcp.test/notes/mcp", as,
+        meta = new ServerMetadata(URI.create("https://mcp.test/notes/mcp"), "https://mcp.test/notes/mcp", as,
                 List.of("notes.read"), Optional.empty(), URI.create("https://mcp.test/.well-known/oauth-protected-resource/notes/mcp"));
-        ServerConfig notes = ServerConfig.of("notes", URI.create("https://mcp.test/notes/mcp"), "xaa4j-agent",
+        notes = ServerConfig.of("notes", URI.create("https://mcp.test/notes/mcp"), "xaa4j-agent",
                 ClientAuthMethod.CLIENT_SECRET_BASIC).withScopes(List.of("notes.read"));
-        ClientCredentialsSource secrets = ClientCredentialsSource.ofSecrets(Map.of("xaa4j-idp", "a", "xaa4j-agent", "b"));
+        secrets = ClientCredentialsSource.ofSecrets(Map.of("xaa4j-idp", "a", "xaa4j-agent", "b"));
         IdTokenProvider idTokens = new IdTokenProvider() {
             volatile String current = "id-token-1";
 
@@ -231,6 +239,75 @@ class XaaTokenFetcherTest {
                 .isInstanceOf(ScopeDeniedException.class)
                 .hasMessageContaining("The authorization server of 'notes' does not grant scope 'notes.write' (invalid_scope)");
         assertThat(bearers).as("no silent retry without scope").hasSize(1);
+    }
+
+    @Test
+    @Timeout(10)
+    void theIdTokenIsReadWhileTheServerIsDiscovered() {
+        CountDownLatch idTokenRead = new CountDownLatch(1);
+        AtomicBoolean overlapped = new AtomicBoolean();
+        XaaTokenFetcher parallel = fetcher(cfg -> {
+            try {
+                overlapped.set(idTokenRead.await(5, TimeUnit.SECONDS)); // sequential: the ID token is read only after this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return meta;
+        }, () -> {
+            idTokenRead.countDown();
+            return "id-token-1";
+        });
+
+        assertThat(parallel.fetch("notes", Set.of()).token().value()).isEqualTo("at-1");
+        assertThat(overlapped).as("the ID token was read while the server was being discovered").isTrue();
+        assertThat(exchanges.get(0)).containsEntry("subject_token", "id-token-1");
+    }
+
+    @Test
+    @Timeout(10)
+    void aServerDiscoveryFailureIsReportedBeforeAnIdTokenFailureAsInSequence() {
+        XaaTokenFetcher parallel = fetcher(cfg -> {
+            throw new DiscoveryException("no metadata");
+        }, () -> {
+            throw new ConfigurationException("no session");
+        });
+
+        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(DiscoveryException.class)
+                .hasMessage("no metadata");
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
+    @Timeout(10)
+    void anIdTokenFailureEndsTheRenewalBeforeAnyExchange() {
+        AtomicInteger reads = new AtomicInteger();
+        XaaTokenFetcher parallel = fetcher(cfg -> meta, () -> {
+            reads.incrementAndGet();
+            throw new ConfigurationException("no session");
+        });
+
+        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(ConfigurationException.class)
+                .hasMessage("no session");
+        assertThat(reads).as("the failure is reported once, not read again").hasValue(1);
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    /** A fetcher with its own server discovery and ID tokens (renewals are not expected). */
+    private XaaTokenFetcher fetcher(java.util.function.Function<ServerConfig, ServerMetadata> discovery,
+                                    java.util.function.Supplier<String> idToken) {
+        IdTokenProvider idTokens = new IdTokenProvider() {
+            public String idToken() {
+                return idToken.get();
+            }
+
+            public String renewAfterRejection(String rejected) {
+                throw new AssertionError("no renewal expected");
+            }
+        };
+        return new XaaTokenFetcher("https://idp.test", () -> server.url("/idp/token").uri(),
+                ClientAuthFactory.create(ClientAuthMethod.CLIENT_SECRET_BASIC, "https://idp.test", "xaa4j-idp", secrets),
+                Map.of("notes", notes), discovery, secrets, idTokens,
+                new IdJagExchange(clock, Duration.ofSeconds(2)), new JwtBearerGrant(clock, Duration.ofSeconds(2)));
     }
 
     static MockResponse json(int code, String body) {

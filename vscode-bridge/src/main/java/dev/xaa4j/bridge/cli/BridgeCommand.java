@@ -7,7 +7,9 @@ import dev.xaa4j.connector.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.store.KeyringCredentialStore;
 import java.util.function.Supplier;
+import dev.xaa4j.bridge.engine.EarlyEngine;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
@@ -38,28 +40,33 @@ final class BridgeCommand implements Callable<Integer> {
     static final String INITIALIZE_BUDGET = "--initialize-budget-ms";
     static final String REQUEST_TIMEOUT = "--request-timeout";
     static final String NO_INITIALIZE_CACHE = "--no-initialize-cache";
+    static final String NO_AUTH = "--no-auth";
+    static final String INTERACTIVE = "--interactive";
     /** The options that take a value: {@link #serverArgument} steps over their values. */
     static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of(INITIALIZE_BUDGET, REQUEST_TIMEOUT);
 
     /** Started before the command line is parsed (null: none). */
     private final EarlyInitialize early;
+    /** The token chain, started before the command line is parsed (null: none). */
+    private final EarlyEngine engine;
 
     BridgeCommand() {
-        this(null);
+        this(null, null);
     }
 
-    BridgeCommand(EarlyInitialize early) {
+    BridgeCommand(EarlyInitialize early, EarlyEngine engine) {
         this.early = early;
+        this.engine = engine;
     }
 
     @Parameters(paramLabel = "SERVER", description = "a configured server name (xaa server list) or an http(s) URL")
     String server;
 
-    @Option(names = "--interactive", description = "may open a browser to sign in when there is no session "
+    @Option(names = INTERACTIVE, description = "may open a browser to sign in when there is no session "
             + "(default: never; tool calls report 'not signed in' instead)")
     boolean interactive;
 
-    @Option(names = "--no-auth", description = "send no Authorization header (local development servers only)")
+    @Option(names = NO_AUTH, description = "send no Authorization header (local development servers only)")
     boolean noAuth;
 
     @Option(names = INITIALIZE_BUDGET, defaultValue = "800", paramLabel = "MS",
@@ -84,11 +91,17 @@ final class BridgeCommand implements Callable<Integer> {
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
+        Optional<EarlyEngine.Prepared> prepared = engine == null || noAuth || interactive ? Optional.empty()
+                : engine.take(server);
         XaaConfig config;
         ConfigStore store = null;
         try {
-            store = ConfigStore.forCurrentUser();
-            config = store.load();
+            if (prepared.isPresent()) {
+                config = prepared.get().config();
+            } else {
+                store = ConfigStore.forCurrentUser();
+                config = store.load();
+            }
         } catch (RuntimeException e) {
             return unconfigured("xaa cannot use its config file" + (store == null ? "" : " " + store.file()) + " ("
                     + firstLine(e.getMessage()) + "): fix it, or move it away and run `xaa idp` and `xaa server add "
@@ -102,11 +115,8 @@ final class BridgeCommand implements Callable<Integer> {
         BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
                 .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
-        // With the session only in a memory agent's process, there is no engine of our own to fall back on.
-        Supplier<Connector> engine = config.sessionStorage() == SessionStorage.MEMORY
-                ? () -> { throw SessionOwner.noAgent(); }
-                : () -> ConnectorFactory.create(config, Optional.of(server));
-        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : SharedSessionAuth.standard(new EngineAuth(engine, interactive));
+        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : prepared.map(EarlyEngine.Prepared::auth)
+                .orElseGet(() -> standardAuth(config, server, null, interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
                 : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
         return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);
@@ -172,6 +182,41 @@ final class BridgeCommand implements Callable<Integer> {
         }
         return EarlyInitialize.start(() -> ConfigStore.forCurrentUser().load().resolve(server.get()),
                 () -> InitializeCache.in(cacheDir), System.in, standardOutput());
+    }
+
+    /**
+     * The bridge's auth: the broker if one runs, else its own engine with the session in {@code keyring} ({@code null}:
+     * a store of its own). With the session only in a memory agent's process ({@code sessionStorage memory}) there is
+     * no engine of its own to fall back on: without a broker, every request says to start {@code xaa agent --memory}.
+     */
+    static UpstreamAuth standardAuth(XaaConfig config, String server, KeyringCredentialStore keyring, boolean interactive) {
+        Supplier<Connector> engine = config.sessionStorage() == SessionStorage.MEMORY
+                ? () -> { throw SessionOwner.noAgent(); }
+                : () -> ConnectorFactory.create(config, Optional.of(server), keyring);
+        return SharedSessionAuth.standard(new EngineAuth(engine, interactive));
+    }
+
+    /**
+     * Starts the bridge's token chain ({@link EarlyEngine}) for {@code xaa bridge ARGS}, before picocli parses
+     * ARGS, when they plainly name one server and ask for the standard auth (no {@code --no-auth}, no
+     * {@code --interactive}); else null (the bridge builds its auth itself).
+     */
+    static EarlyEngine startEngine(String[] args) {
+        Optional<String> server = serverArgument(args);
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.startsWith(NO_AUTH) || a.startsWith(INTERACTIVE)) {
+                return null;
+            }
+        }
+        if (server.isEmpty()) {
+            return null;
+        }
+        var keyring = EarlyEngine.connectingKeyring(dev.xaa4j.connector.broker.BrokerSocket.defaultPath());
+        return EarlyEngine.start(server.get(), () -> ConfigStore.forCurrentUser().load(),
+                config -> standardAuth(config, server.get(), keyring, false));
     }
 
     /**

@@ -57,7 +57,8 @@ public final class XaaCommand implements Runnable {
             if (early != null) {
                 early.settle(java.time.Duration.ofMillis(300));
             }
-            cli = new CommandLine(new BridgeCommand(early));
+            // first start: the token chain runs while picocli and the bridge load (after the early answer, if any)
+            cli = new CommandLine(new BridgeCommand(early, BridgeCommand.startEngine(args)));
             cli.setCommandName("xaa bridge");
             cli.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").type(boolean.class).arity("0")
                     .description("debug logging on stderr").build());

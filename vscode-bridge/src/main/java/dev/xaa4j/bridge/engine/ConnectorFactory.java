@@ -50,7 +50,15 @@ public final class ConnectorFactory {
      * @throws BridgeException ({@link Reason#NOT_SET_UP}) when no IdP is configured
      */
     public static Connector create(XaaConfig config, Optional<String> adHocServer) {
-        return builder(config, adHocServer).build();
+        return create(config, adHocServer, null);
+    }
+
+    /**
+     * As {@link #create(XaaConfig, Optional)}, with the session and client secrets in {@code store} ({@code null}:
+     * the OS keyring, {@link Connector#KEYRING_SERVICE}).
+     */
+    public static Connector create(XaaConfig config, Optional<String> adHocServer, CredentialStore store) {
+        return builder(config, adHocServer, store).build();
     }
 
     /**
@@ -63,8 +71,7 @@ public final class ConnectorFactory {
      */
     public static Connector inMemory(XaaConfig config, CredentialStore memory, MemorySecrets secrets,
                                      Map<String, String> browserEnvironment) {
-        return builder(config, Optional.empty())
-                .credentialStore(memory)
+        return builder(config, Optional.empty(), memory)
                 .clientCredentials(secrets.forConfig(config))
                 .sessionWatchInterval(Duration.ZERO)
                 .browserSignIn(new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment),
@@ -72,10 +79,13 @@ public final class ConnectorFactory {
                 .build();
     }
 
-    private static Connector.Builder builder(XaaConfig config, Optional<String> adHocServer) {
+    private static Connector.Builder builder(XaaConfig config, Optional<String> adHocServer, CredentialStore store) {
         IdpSettings idp = idp(config).orElseThrow(ConnectorFactory::notSetUp);
         ClientAuthMethod idpMethod = method(idp.authMethod());
         Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
+        if (store != null) {
+            b.credentialStore(store);
+        }
         config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
         adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
                 .ifPresent(u -> b.server(ServerConfig.of(u, URI.create(u), idp.clientId(), idpMethod)));

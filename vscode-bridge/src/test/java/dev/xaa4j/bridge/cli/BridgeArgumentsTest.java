@@ -39,6 +39,15 @@ class BridgeArgumentsTest {
     }
 
     @Test
+    void startsTheTokenChainEarlyOnlyForTheStandardAuthOfOneServer() {
+        for (String[] args : new String[][] {
+                {"--no-auth", "notes"}, {"notes", "--interactive"}, {"--interactive=true", "notes"}, {"notes", "tickets"},
+                {"--help"}, {}}) {
+            assertThat(BridgeCommand.startEngine(args)).as(String.join(" ", args)).isNull();
+        }
+    }
+
+    @Test
     void knowsEveryOptionOfTheBridgeThatTakesAValue() {
         Set<String> takingValues = new CommandLine(new BridgeCommand()).getCommandSpec().options().stream()
                 .filter(o -> o.arity().max() > 0)
