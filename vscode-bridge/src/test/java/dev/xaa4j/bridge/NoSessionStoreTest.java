@@ -102,8 +102,7 @@ class NoSessionStoreTest {
         McpSyncClient client = McpClient.sync(transport).clientInfo(new McpSchema.Implementation("no-keyring-test", "1"))
                 .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(30)).build();
         try {
-            McpSchema.InitializeResult init = client.initialize();
-            assertThat(init.instructions()).contains("xaa agent --memory");
+            client.initialize(); // answered locally: at once, the problem may not be known yet
             Throwable list = catchThrowable(client::listTools);
             Throwable call = catchThrowable(() -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
             for (Throwable t : List.of(list, call)) {
