@@ -82,6 +82,16 @@ class NoSessionStoreTest {
     }
 
     @Test
+    void doctorWithoutAnyKeyringEndsItsReportWithAFailLineNamingTheMemoryMode() throws Exception {
+        CommandRun doctor = xaa("doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isEqualTo(1);
+        assertThat(doctor.out()).contains("  ok    IdP " + issuer.idpIssuer(),
+                        "  FAIL  session: cannot be read from the OS keyring: No OS keyring is available",
+                        "        → Without an OS keyring, keep the session in memory: start `xaa agent --memory`")
+                .doesNotContain("xaa: No OS keyring");
+    }
+
+    @Test
     void statusInMemoryModeWithNoAgentListsTheConfiguredServersAndSaysToStartTheAgent() throws Exception {
         ok(xaa("config", "session-storage", "memory"));
         CommandRun status = xaa("status");
