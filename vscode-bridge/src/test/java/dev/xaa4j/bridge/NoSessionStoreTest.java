@@ -105,7 +105,9 @@ class NoSessionStoreTest {
     @Test
     void aBridgeWithoutAnyKeyringAnswersWithASetUpErrorNamingTheMemoryModeOnceAndNeverRetriesOnATimer() throws Exception {
         List<String> stderr = new CopyOnWriteArrayList<>();
-        List<String> cmd = CommandRun.xaaCommand("bridge", "notes");
+        // The SDK's transport adds env() to the inherited environment: unset the D-Bus address explicitly.
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "-u", "DBUS_SESSION_BUS_ADDRESS"));
+        cmd.addAll(CommandRun.xaaCommand("bridge", "notes"));
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(stderr::add);
@@ -113,10 +115,12 @@ class NoSessionStoreTest {
                 .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(30)).build();
         try {
             client.initialize(); // answered locally: at once, the problem may not be known yet
-            Throwable list = catchThrowable(client::listTools);
+            Object[] listed = new Object[1];
+            Throwable list = catchThrowable(() -> listed[0] = client.listTools());
             Throwable call = catchThrowable(() -> client.callTool(new McpSchema.CallToolRequest("whoami", Map.of())));
-            for (Throwable t : List.of(list, call)) {
-                assertThat(t).isInstanceOf(McpError.class);
+            for (Throwable t : java.util.Arrays.asList(list, call)) {
+                assertThat(t).as("tools/list gave %s; stderr:%n%s", listed[0], String.join("\n", stderr))
+                        .isInstanceOf(McpError.class);
                 McpSchema.JSONRPCResponse.JSONRPCError error = ((McpError) t).getJsonRpcError();
                 assertThat(error.code()).as(error.message()).isEqualTo(BridgeException.Reason.CONFIGURATION.jsonRpcCode());
                 assertThat(error.message()).contains("No OS keyring is available", "`xaa agent --memory`",
