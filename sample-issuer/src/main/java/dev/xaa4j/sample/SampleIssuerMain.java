@@ -29,7 +29,8 @@ public final class SampleIssuerMain implements Callable<Integer> {
     Path policy;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "where audit.jsonl and admin-token are written (default: a new temporary directory)")
+            description = "where audit.jsonl and admin-token are written, and kept after exit (default: a new "
+                    + "temporary directory, removed on exit)")
     Path stateDir;
 
     @Option(names = "--id-token-ttl", paramLabel = "DURATION", defaultValue = "PT10M",
@@ -67,6 +68,7 @@ public final class SampleIssuerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("xaa4j-sample-");
+        boolean ownDir = stateDir == null; // a directory we created is ours to remove; one given is the caller's
         IssuerSettings settings = new IssuerSettings(portBase, Optional.ofNullable(policy), dir, idTokenTtl,
                 refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl);
         SampleIssuer issuer;
@@ -74,6 +76,7 @@ public final class SampleIssuerMain implements Callable<Integer> {
             issuer = SampleIssuer.start(settings);
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());
+            removeIfOwn(dir, ownDir);
             return 1;
         }
         System.out.println(new ObjectMapper().writeValueAsString(issuer.readyDocument()));
@@ -87,6 +90,8 @@ public final class SampleIssuerMain implements Callable<Integer> {
         if (exitWhenReady) {
             try (issuer) {
                 return SelfCheck.run(issuer) ? 0 : 1;
+            } finally {
+                removeIfOwn(dir, ownDir);
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -96,10 +101,25 @@ public final class SampleIssuerMain implements Callable<Integer> {
             } catch (Exception ignored) {
                 // shutting down anyway
             }
+            removeIfOwn(dir, ownDir);
             stopped.countDown();
         }, "sample-issuer-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Deletes {@code dir} and everything in it when {@code own}; a failure is said on stderr, never thrown. */
+    private static void removeIfOwn(Path dir, boolean own) {
+        if (!own) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("sample-issuer: could not remove its state directory " + dir + ": " + e.getMessage());
+        }
     }
 
     /** Accepts ISO-8601 ({@code PT30S}) and short forms ({@code 30s}, {@code 5m}, {@code 2h}, {@code 1500ms}). */

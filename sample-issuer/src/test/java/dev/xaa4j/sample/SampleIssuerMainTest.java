@@ -66,6 +66,33 @@ class SampleIssuerMainTest {
             assertThat(rest.toString()).as("nothing but the ready line goes to stdout").isBlank();
             String stderr = Files.readString(stderrFile);
             assertThat(stderr).contains("ready in").doesNotContain(adminToken);
+            assertThat(stateDir.resolve("audit.jsonl")).as("a --state-dir is the caller's: kept").exists();
+            assertThat(tokenFile).exists();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theTemporaryStateDirectoryItCreatedItselfIsRemovedOnSigterm() throws Exception {
+        Path tmp = Files.createDirectories(stateDir.resolve("tmp"));
+        List<String> cmd = command("--port-base", "0");
+        cmd.add(1, "-Djava.io.tmpdir=" + tmp);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            JsonNode ready = readReadyLine(p);
+            Path own = Path.of(ready.get("adminTokenFile").asText()).getParent();
+            assertThat(own.getParent()).isEqualTo(tmp);
+            assertThat(own.getFileName().toString()).startsWith("xaa4j-sample-");
+            assertThat(get(ready.get("idp").asText() + "/jwks").statusCode()).isEqualTo(200); // writes the audit
+            assertThat(own.resolve("admin-token")).exists();
+
+            p.toHandle().destroy(); // SIGTERM
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(own).as("admin-token and audit.jsonl go with the directory").doesNotExist();
+            try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+                assertThat(left.map(Path::toString)).noneMatch(n -> n.contains("xaa4j-sample-"));
+            }
         } finally {
             p.destroyForcibly();
         }

@@ -27,8 +27,8 @@ public final class BridgeException extends RuntimeException {
          */
         NOT_SET_UP(-32014, 3, "not_set_up"),
         /**
-         * A set-up mistake on this machine: a proxy variable that is not a usable proxy URL, an unusable CA
-         * bundle, an unknown server name, a config file that does not load, arguments the bridge does not accept.
+         * A set-up mistake on this machine: no OS keyring at all (in keyring mode), a proxy variable that is not a
+         * usable proxy URL, an unusable CA bundle, an unknown server name, a config file that does not load, arguments the bridge does not accept.
          * Retrying never clears it; the message says what to fix.
          */
         CONFIGURATION(-32015, 1, "configuration"),
@@ -58,6 +58,13 @@ public final class BridgeException extends RuntimeException {
             return wireName;
         }
     }
+
+    /**
+     * What a machine without an OS keyring can do instead: the next step after a
+     * {@link dev.xaa4j.connector.KeyringUnavailableException}, for the CLI and the bridge alike.
+     */
+    public static final String NO_KEYRING = "Without an OS keyring, keep the session in memory: start `xaa agent --memory` "
+            + "(client secrets in its environment), then `xaa login`; `xaa config session-storage memory` makes that the default";
 
     /** The message a client shows when no IdP session exists. */
     public static final String SIGN_IN_MESSAGE = "Not signed in: sign in with the tray app or run `xaa login`";
@@ -103,12 +110,25 @@ public final class BridgeException extends RuntimeException {
         if (t instanceof dev.xaa4j.connector.UpstreamUnavailableException) {
             return new BridgeException(Reason.UPSTREAM_UNAVAILABLE, t.getMessage(), t);
         }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof dev.xaa4j.connector.KeyringUnavailableException) { // retrying never clears it
+                return new BridgeException(Reason.CONFIGURATION, withNoKeyringHint(t.getMessage()), t);
+            }
+        }
         if (t instanceof dev.xaa4j.connector.ConfigurationException
                 || t instanceof dev.xaa4j.connector.broker.UnknownServerException) {
             return new BridgeException(Reason.CONFIGURATION, t.getMessage(), t);
         }
         return new BridgeException(Reason.INTERNAL, t instanceof dev.xaa4j.connector.ConnectorException
                 ? t.getMessage() : "xaa bridge internal error: " + t, t);
+    }
+
+    /** {@code message} followed by {@link #NO_KEYRING} (once). */
+    public static String withNoKeyringHint(String message) {
+        if (message.contains(NO_KEYRING)) {
+            return message;
+        }
+        return message + (message.endsWith(".") ? " " : ". ") + NO_KEYRING;
     }
 
     /** Whether retrying the same thing later can succeed without anyone acting (a network or server fault). */

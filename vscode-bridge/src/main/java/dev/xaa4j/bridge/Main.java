@@ -17,6 +17,7 @@ public final class Main {
         // Before the first logger exists: slf4j-simple reads its level once.
         if (Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v")) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.xaa4j", "debug");
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         }
         System.exit(XaaCommand.execute(args));
     }

@@ -251,7 +251,10 @@ class MemoryAgentTest {
     }
 
     private McpSyncClient bridge() {
-        List<String> cmd = CommandRun.xaaCommand("bridge", "notes");
+        // -v: the "using the xaa broker" line is debug detail. The SDK's transport adds env() to the inherited
+        // environment: unset the D-Bus address explicitly, so the bridge has no keyring either.
+        List<String> cmd = new ArrayList<>(List.of("env", "-u", "DBUS_SESSION_BUS_ADDRESS"));
+        cmd.addAll(CommandRun.xaaCommand("bridge", "-v", "notes"));
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(bridgeLog::add);

@@ -232,7 +232,7 @@ class SharedSessionTest extends KeyringIssuer {
     }
 
     private McpSyncClient bridge(CountDownLatch toolsChanged) {
-        List<String> cmd = CommandRun.xaaCommand("bridge", "notes");
+        List<String> cmd = CommandRun.xaaCommand("bridge", "-v", "notes"); // -v: the "using the xaa broker" line is debug detail
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env()).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(bridgeLog::add);

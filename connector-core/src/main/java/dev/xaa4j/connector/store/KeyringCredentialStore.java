@@ -4,6 +4,7 @@ import com.github.javakeyring.BackendNotSupportedException;
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
 import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.KeyringUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -284,7 +285,7 @@ public final class KeyringCredentialStore implements CredentialStore {
             try {
                 keyring = Keyring.create();
             } catch (BackendNotSupportedException e) {
-                throw new CredentialStoreException(NO_BACKEND, e);
+                throw new KeyringUnavailableException(NO_BACKEND, e);
             } catch (RuntimeException e) {
                 throw new CredentialStoreException(LOCKED, e);
             }

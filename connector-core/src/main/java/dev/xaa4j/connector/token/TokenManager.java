@@ -6,6 +6,7 @@ import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.KeyringUnavailableException;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerNotEnabledException;
@@ -629,6 +630,9 @@ public final class TokenManager implements AutoCloseable {
         }
         if (e instanceof ConfigurationException) {
             return new ConfigurationException(m, e);
+        }
+        if (e instanceof KeyringUnavailableException) {
+            return new KeyringUnavailableException(m, e);
         }
         if (e instanceof CredentialStoreException) {
             return new CredentialStoreException(m, e);

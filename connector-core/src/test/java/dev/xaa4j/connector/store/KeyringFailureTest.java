@@ -20,7 +20,8 @@ class KeyringFailureTest {
                 Map.of("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xaa4j-no-bus"), KeyringProbe.class);
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
-        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.NO_BACKEND);
+        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.NO_BACKEND)
+                .as("typed: retrying never clears it").contains("type: KeyringUnavailableException");
     }
 
     @Test
@@ -44,6 +45,7 @@ class KeyringFailureTest {
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
         assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.LOCKED);
-        assertThat(r.output()).doesNotContain("NullPointerException");
+        assertThat(r.output()).doesNotContain("NullPointerException")
+                .as("a locked keyring can clear: not typed as unavailable").contains("type: CredentialStoreException");
     }
 }

@@ -21,6 +21,7 @@ public final class KeyringProbe {
             System.out.println("OK");
         } catch (CredentialStoreException e) {
             System.out.println("CredentialStoreException: " + e.getMessage());
+            System.out.println("type: " + e.getClass().getSimpleName());
             System.exit(3);
         }
     }

@@ -130,6 +130,9 @@ final class AgentCommand implements Callable<Integer> {
         static Served start(Path socket, Optional<SessionOwner.Memory> inMemory) {
             XaaConfig config = ConfigStore.forCurrentUser().load();
             Connector connector = inMemory.map(m -> m.engine(config)).orElseGet(() -> EngineCommands.engine(Optional.empty()));
+            // Warned, not refused: the secret may only be needed later (a sign-in, one server), or by no later
+            // configuration at all; the agent follows the config file, and it would be gone with a refusal.
+            inMemory.ifPresent(m -> m.secrets().missingFor(config).forEach(w -> System.err.println("xaa agent: warning: " + w)));
             try {
                 BrokerServer broker = BrokerServer.builder(connector).socket(socket)
                         .sessionStorage(inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING)

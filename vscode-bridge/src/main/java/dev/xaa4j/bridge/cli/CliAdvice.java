@@ -60,7 +60,7 @@ final class CliAdvice {
             return missingSecret(missing.get(), idp.get(), config, server);
         }
         if (causedBy(e, CredentialStoreException.class) && config.sessionStorage() == SessionStorage.KEYRING) {
-            return m + (m.endsWith(".") ? " " : ". ") + NO_KEYRING;
+            return BridgeException.withNoKeyringHint(m);
         }
         if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
             return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
@@ -70,10 +70,6 @@ final class CliAdvice {
         }
         return m;
     }
-
-    /** What a machine without an OS keyring can do instead. */
-    static final String NO_KEYRING = "Without an OS keyring, keep the session in memory: start `xaa agent --memory` "
-            + "(client secrets in its environment), then `xaa login`; `xaa config session-storage memory` makes that the default";
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -100,7 +100,13 @@ final class DoctorReport {
             return throughMemoryAgent(discovery, servers);
         }
         try (Connector c = ConnectorFactory.create(config, only)) {
-            var status = c.status();
+            dev.xaa4j.connector.ConnectorStatus status;
+            try {
+                status = c.status();
+            } catch (dev.xaa4j.connector.CredentialStoreException e) { // the rest needs the session: stop here
+                return fail(ExitCode.of(e), "session: cannot be read from the OS keyring: " + e.getMessage(),
+                        dev.xaa4j.bridge.BridgeException.NO_KEYRING);
+            }
             if (status.signedIn()) {
                 ok("signed in as " + status.displayName().orElseThrow() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
                         + (status.canRefresh() ? " (renewable)" : " (not renewable: sign in again when it ends)"));

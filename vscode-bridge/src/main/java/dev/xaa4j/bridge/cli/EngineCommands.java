@@ -177,13 +177,10 @@ final class EngineCommands {
 
         @Override
         public Integer call() {
+            XaaConfig config = ConfigStore.forCurrentUser().load();
             Optional<BrokerClient> broker = broker();
-            configured = broker.isPresent() || setUp();
-            if (broker.isEmpty() && configured && SessionOwner.memoryConfigured()) {
-                print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
-                        spec.commandLine().getOut());
-                return XaaCommand.OK; // nothing to read: the session would live in an agent, and none runs
-            }
+            configured = broker.isPresent() || ConnectorFactory.idp(config).isPresent();
+            PrintWriter out = spec.commandLine().getOut();
             if (broker.isPresent()) {
                 try (BrokerClient b = broker.get()) {
                     if (check) {
@@ -196,13 +193,13 @@ final class EngineCommands {
                         });
                     }
                     BrokerStatus st = b.status();
-                    print(st.status(), Optional.of(st), spec.commandLine().getOut());
+                    print(st.status(), Optional.of(st), out);
                     return XaaCommand.OK;
                 }
             }
-            if (!configured) {
-                print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
-                        spec.commandLine().getOut());
+            if (!configured || config.sessionStorage() == SessionStorage.MEMORY) {
+                // nothing to read: not set up, or the session would live in an agent and none runs
+                print(notSignedIn(config), Optional.empty(), out);
                 return XaaCommand.OK;
             }
             try (Connector c = engine(Optional.empty())) {
@@ -215,17 +212,24 @@ final class EngineCommands {
                         }
                     });
                 }
-                ConnectorStatus st;
-                try {
-                    st = c.status();
-                } catch (CredentialStoreException e) { // no keyring here: say so under the lines that are known
-                    print(new ConnectorStatus(Optional.empty(), Optional.empty(), false, Map.of()), Optional.empty(),
-                            spec.commandLine().getOut());
-                    throw e;
-                }
-                print(st, Optional.empty(), spec.commandLine().getOut());
+                print(c.status(), Optional.empty(), out);
                 return XaaCommand.OK;
+            } catch (CredentialStoreException e) { // no (usable) keyring: the configured servers, and what to do
+                sessionProblem = Optional.of(CliAdvice.message(e, config, Optional.empty()));
+                print(notSignedIn(config), Optional.empty(), out);
+                return ExitCode.of(e).code();
             }
+        }
+
+        /** Why the session store could not be read, with the next step (empty: it was read, or there is none). */
+        private Optional<String> sessionProblem = Optional.empty();
+
+        /** Nobody signed in, and every configured server with no token yet. */
+        private static ConnectorStatus notSignedIn(XaaConfig config) {
+            Map<String, ServerStatus> servers = new LinkedHashMap<>();
+            config.servers().keySet().forEach(name -> servers.put(name, new ServerStatus(name,
+                    dev.xaa4j.connector.ServerState.IDLE, Optional.empty(), java.util.Set.of(), Optional.empty())));
+            return new ConnectorStatus(Optional.empty(), Optional.empty(), false, servers);
         }
 
         private void print(ConnectorStatus s, Optional<BrokerStatus> agent, PrintWriter out) {
@@ -241,6 +245,7 @@ final class EngineCommands {
                 });
                 doc.put("agent", a);
                 doc.put("sessionStorage", storage(agent).wireName());
+                sessionProblem.ifPresent(p -> doc.put("sessionProblem", p));
                 doc.put("configured", configured);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
@@ -259,15 +264,16 @@ final class EngineCommands {
                             + "memory: start it with " + SessionOwner.START_AGENT + ")"
                             : "agent: not running (bridges use their own engine)"));
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
-                    ? "none (memory mode: it lives only in the memory of a running xaa agent)" : "in the OS keyring"));
+                    ? "none (memory mode: it lives only in the memory of a running xaa agent)"
+                    : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
             if (!configured) {
                 out.println(ConnectorFactory.NOT_SET_UP);
-                return;
+            } else if (sessionProblem.isEmpty()) {
+                out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
+                        + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
+                        + (s.canRefresh() ? " (renewable)" : "") : agent.isEmpty() && storage(agent) == SessionStorage.MEMORY
+                        ? "not signed in: start " + SessionOwner.START_AGENT + ", then run `xaa login`" : "not signed in: run `xaa login`");
             }
-            out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
-                    + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
-                    + (s.canRefresh() ? " (renewable)" : "") : agent.isEmpty() && storage(agent) == SessionStorage.MEMORY
-                    ? "not signed in: start " + SessionOwner.START_AGENT + ", then run `xaa login`" : "not signed in: run `xaa login`");
             if (s.servers().isEmpty()) {
                 out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
             }

@@ -133,6 +133,6 @@ final class SessionOwner {
         String line = server.map(s -> "as-client-secret." + s).orElse("idp-client-secret");
         return new IllegalArgumentException("the session lives only in the memory of xaa agent, so `xaa secret set` "
                 + "(which writes the OS keyring) is off: give " + name + " to the agent when it starts, as " + env
-                + " in its environment or as a `" + line + "=…` line on `xaa agent --memory --secrets-fd N`");
+                + " in its environment or as an `" + line + "=…` line on `xaa agent --memory --secrets-fd N`");
     }
 }

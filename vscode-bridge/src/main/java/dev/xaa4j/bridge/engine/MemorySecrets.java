@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.engine;
 
+import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.MissingClientSecretException;
 import dev.xaa4j.connector.config.IdpSettings;
@@ -10,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +119,44 @@ public final class MemorySecrets {
         return new Source(config, discoverAsIssuer);
     }
 
+    /**
+     * One warning per client secret that {@code config} needs (its IdP client authenticates with
+     * {@code client_secret_basic} or {@code client_secret_post}, and every server's AS client with the same method)
+     * and these secrets lack, in the words of {@link ClientCredentialsSource#missingSecret}; empty when none is
+     * missing or no IdP is configured. Names variables and lines, never a value.
+     */
+    public List<String> missingFor(XaaConfig config) {
+        Optional<IdpSettings> idp = ConnectorFactory.idp(config);
+        if (idp.isEmpty()) {
+            return List.of();
+        }
+        ClientAuthMethod method = ConnectorFactory.method(idp.get().authMethod());
+        if (method != ClientAuthMethod.CLIENT_SECRET_BASIC && method != ClientAuthMethod.CLIENT_SECRET_POST) {
+            return List.of();
+        }
+        String auth = " (auth method " + method.name().toLowerCase(Locale.ROOT) + "): ";
+        List<String> missing = new ArrayList<>();
+        if (idp().isEmpty()) {
+            missing.add("No client secret for client " + idp.get().clientId() + " at " + idp.get().issuer() + auth
+                    + "`xaa login` needs it; " + howToProvide(IDP_ENV, IDP_LINE));
+        }
+        config.servers().forEach((name, entry) -> {
+            if (as(name).isEmpty()) {
+                String clientId = entry.asClientId() != null ? entry.asClientId() : idp.get().clientId();
+                missing.add("No client secret for client " + clientId + " at the authorization server of '" + name + "'"
+                        + auth + "its tokens need it; " + howToProvide(asEnvName(name), AS_LINE_PREFIX + name));
+            }
+        });
+        return missing;
+    }
+
+    /** How a memory agent gets a secret: only at its start, from {@code env} or a {@code line} on its descriptor. */
+    private static String howToProvide(String env, String line) {
+        return "the agent keeps the session and the secrets only in its memory, so secrets come from its start: stop "
+                + "it and start it again with " + env + " set in its environment (`" + env + "=… xaa agent --memory`), "
+                + "or with an `" + line + "=…` line on `xaa agent --memory --secrets-fd N`";
+    }
+
     @Override
     public String toString() {
         return "MemorySecrets[" + count() + " secret(s)]";
@@ -152,10 +192,7 @@ public final class MemorySecrets {
                 env = server.map(MemorySecrets::asEnvName).orElse(AS_ENV_PREFIX + "<SERVER>");
                 line = AS_LINE_PREFIX + server.orElse("<server>");
             }
-            return new MissingClientSecretException(issuer, clientId, "the agent keeps the session and the secrets only "
-                    + "in its memory, so secrets come from its start: stop it and start it again with " + env
-                    + " set in its environment (`" + env + "=… xaa agent --memory`), or with a `" + line
-                    + "=…` line on `xaa agent --memory --secrets-fd N`");
+            return new MissingClientSecretException(issuer, clientId, howToProvide(env, line));
         }
 
         private boolean isIdp(String issuer, String clientId) {

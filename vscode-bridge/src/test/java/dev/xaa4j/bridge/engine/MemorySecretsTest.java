@@ -46,6 +46,24 @@ class MemorySecretsTest {
     }
 
     @Test
+    void theSecretsAConfigurationNeedsAndLacksAreNamedOneByOneNeverTheirValues() throws Exception {
+        MemorySecrets some = MemorySecrets.read(Map.of("XAA_AS_CLIENT_SECRET_NOTES", "notes-s3cret"), Optional.empty());
+        List<String> missing = some.missingFor(config());
+        assertThat(missing).hasSize(2);
+        assertThat(missing.get(0)).startsWith("No client secret for client xaa at " + IDP + " (auth method client_secret_basic)")
+                .contains("XAA_IDP_CLIENT_SECRET=… xaa agent --memory", "an `idp-client-secret=…` line");
+        assertThat(missing.get(1)).contains("client xaa at the authorization server of 'team-wiki'",
+                "XAA_AS_CLIENT_SECRET_TEAM_WIKI", "an `as-client-secret.team-wiki=…` line");
+        assertThat(String.join("\n", missing)).doesNotContain("s3cret");
+
+        XaaConfig publicClient = new XaaConfig(new IdpSettings(IDP, "xaa", "none"), config().servers());
+        assertThat(some.missingFor(publicClient)).as("auth method none sends no secret").isEmpty();
+        MemorySecrets all = MemorySecrets.read(Map.of("XAA_IDP_CLIENT_SECRET", "a", "XAA_AS_CLIENT_SECRET_NOTES", "b"),
+                Optional.of(new StringReader("as-client-secret.team-wiki=c\n")));
+        assertThat(all.missingFor(config())).isEmpty();
+    }
+
+    @Test
     void aFileDescriptorsLinesWinOverTheEnvironment() throws Exception {
         MemorySecrets secrets = MemorySecrets.read(Map.of("XAA_IDP_CLIENT_SECRET", "from-env"), Optional.of(new StringReader(
                 "# comment\n\nidp-client-secret = from-fd\nas-client-secret.notes=notes-fd\n")));
