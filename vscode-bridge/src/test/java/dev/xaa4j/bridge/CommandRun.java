@@ -4,6 +4,7 @@ import dev.xaa4j.connector.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,5 +41,18 @@ record CommandRun(int exit, String out) {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /**
+     * The test JVM's environment without a Secret Service (no D-Bus session bus) and without xaa's secret
+     * variables, with the config and the broker's socket directory under {@code dir}.
+     */
+    static Map<String, String> withoutSecretService(Path dir) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("DBUS_SESSION_BUS_ADDRESS");
+        env.keySet().removeIf(k -> k.startsWith("XAA_IDP_") || k.startsWith("XAA_SERVER_") || k.startsWith("XAA_AS_"));
+        env.put("XAA_CONFIG", dir.resolve("config.json").toString());
+        env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
+        return env;
     }
 }

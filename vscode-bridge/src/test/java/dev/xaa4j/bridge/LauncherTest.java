@@ -32,16 +32,7 @@ class LauncherTest {
 
     @Test
     void jvmOutputAskedForInXaaJavaOptsGoesToStderrAndStdoutCarriesJsonRpcOnly() throws Exception {
-        Path launcher = dir.resolve("xaa");
-        Files.copy(Path.of("src/main/launcher/xaa"), launcher);
-        writeManifestJar(dir.resolve("xaa.jar"));
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", launcher.toString(), "bridge", "http://127.0.0.1:9/mcp", "--no-auth")
-                .redirectError(dir.resolve("stderr.txt").toFile());
-        pb.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"),
-                "XAA_JAVA_OPTS", "-verbose:gc -XX:+PrintFlagsFinal --show-version",
-                "XAA_CONFIG", dir.resolve("config.json").toString(), "HOME", dir.toString(),
-                "XAA_CACHE_DIR", dir.resolve("cache").toString()));
-        Process p = pb.start();
+        Process p = noAuthBridge(Map.of("XAA_JAVA_OPTS", "-verbose:gc -XX:+PrintFlagsFinal --show-version"));
         try (OutputStream in = p.getOutputStream()) {
             in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.request(2, "ping") + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -63,15 +54,7 @@ class LauncherTest {
 
     @Test
     void aMessageJustUnderTheLimitFitsTheLaunchersSmallStartingHeap() throws Exception {
-        Path launcher = dir.resolve("xaa");
-        Files.copy(Path.of("src/main/launcher/xaa"), launcher);
-        writeManifestJar(dir.resolve("xaa.jar"));
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", launcher.toString(), "bridge", "http://127.0.0.1:9/mcp", "--no-auth")
-                .redirectError(dir.resolve("stderr.txt").toFile());
-        pb.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"),
-                "XAA_CONFIG", dir.resolve("config.json").toString(), "HOME", dir.toString(),
-                "XAA_CACHE_DIR", dir.resolve("cache").toString()));
-        Process p = pb.start();
+        Process p = noAuthBridge(Map.of());
         String big = BridgeHarness.initialize(1) + "\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"store\",\"arguments\":{\"text\":\"" + "x".repeat(32 * 1024 * 1024 - 200) + "\"}}}\n"
                 + BridgeHarness.request(3, "ping") + "\n";
@@ -91,6 +74,20 @@ class LauncherTest {
         assertThat(messages).filteredOn(m -> m.path("id").asInt() == 2).singleElement()
                 .satisfies(m -> assertThat(m.path("error").path("message").asText()).doesNotContain("limit"));
         assertThat(messages).extracting(m -> m.path("id").asInt()).contains(1, 2, 3);
+    }
+
+    /** The launcher (a copy in the test's directory) running {@code xaa bridge URL --no-auth}; stderr to stderr.txt. */
+    private Process noAuthBridge(Map<String, String> extraEnvironment) throws Exception {
+        Path launcher = dir.resolve("xaa");
+        Files.copy(Path.of("src/main/launcher/xaa"), launcher);
+        writeManifestJar(dir.resolve("xaa.jar"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", launcher.toString(), "bridge", "http://127.0.0.1:9/mcp", "--no-auth")
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "XAA_CONFIG", dir.resolve("config.json").toString(), "HOME", dir.toString(),
+                "XAA_CACHE_DIR", dir.resolve("cache").toString()));
+        pb.environment().putAll(extraEnvironment);
+        return pb.start();
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -323,13 +322,8 @@ class MemoryAgentTest {
         return CommandRun.runWithExactly(cmd, stdin, env);
     }
 
-    /** The test JVM's environment without a Secret Service: no D-Bus session bus for any child. */
+    /** The test JVM's environment without a Secret Service (no D-Bus session bus for any child), on this test's files. */
     private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("DBUS_SESSION_BUS_ADDRESS");
-        env.keySet().removeIf(k -> k.startsWith("XAA_IDP_") || k.startsWith("XAA_SERVER_") || k.startsWith("XAA_AS_"));
-        env.put("XAA_CONFIG", dir.resolve("config.json").toString());
-        env.put("XAA_RUNTIME_DIR", dir.resolve("run").toString());
-        return env;
+        return CommandRun.withoutSecretService(dir);
     }
 }
