@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.grant.IdJag;
 import dev.xaa4j.connector.http.Challenge;
 import dev.xaa4j.connector.http.Network;
 import java.net.URI;
@@ -59,7 +60,8 @@ public final class Discovery {
     static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
     /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile. */
     static final String ID_JAG_PROFILE = "urn:ietf:params:oauth:grant-profile:id-jag";
-    static final String ID_JAG_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id-jag";
+    /** The ID-JAG token type an IdP lists in its token-exchange chaining metadata (one definition: {@link IdJag}). */
+    static final String ID_JAG_TOKEN_TYPE = IdJag.TOKEN_TYPE.getURI().toString();
     static final String TOKEN_EXCHANGE = GrantType.TOKEN_EXCHANGE.getValue();
 
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
