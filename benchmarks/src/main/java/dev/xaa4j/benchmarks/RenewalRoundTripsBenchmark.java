@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One renewal (token exchange + jwt-bearer, PROTOCOL.md §1 steps 2–3) with discovery cached, against a local
+ * One renewal (token exchange + jwt-bearer, docs/protocol.md §1 steps 2–3) with discovery cached, against a local
  * IdP/AS on the JDK HTTP server that counts requests. The {@code roundTrips} counter divided by the op
  * count is the number of HTTP round trips per renewal: exactly 2.
  *

@@ -2,7 +2,7 @@ package dev.xaa4j.connector;
 
 /**
  * The IdP refused the token exchange for this user and server ({@code access_denied}, repeated
- * {@code invalid_grant}): access was revoked or never granted (PROTOCOL.md §5). Not retried automatically.
+ * {@code invalid_grant}): access was revoked or never granted (docs/protocol.md §5). Not retried automatically.
  */
 public class AccessDeniedException extends ConnectorException {
     private final String server;

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An MCP access token for one server (PROTOCOL.md §1 step 3), with its absolute expiry. Immutable.
+ * An MCP access token for one server (docs/protocol.md §1 step 3), with its absolute expiry. Immutable.
  * {@link #toString()} never prints the token value.
  *
  * @param server    the configured server name

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 /**
- * How the connector authenticates as an OAuth client at a token endpoint (PROTOCOL.md §1 steps 2–3,
+ * How the connector authenticates as an OAuth client at a token endpoint (docs/protocol.md §1 steps 2–3,
  * §7 item 13). The MCP profile requires client authentication at the IdP token exchange; the AS leg uses
  * whatever the client is registered with.
  */

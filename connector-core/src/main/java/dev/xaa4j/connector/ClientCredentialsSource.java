@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Where client secrets and private keys come from: the OS keyring ({@link #keyring(CredentialStore)}) or the
- * caller (admin policy, a secrets manager). Secrets are never fields of configuration records (PROTOCOL.md
- * §3.1 "client credentials": no secrets embedded in distributed native apps).
+ * caller (admin policy, a secrets manager). Secrets are never fields of configuration records (docs/protocol.md
+ * §7: no secrets embedded in distributed native apps).
  *
  * <p>{@code issuer} is the issuer of the token endpoint's server (the IdP issuer or the AS issuer), so one
  * source can serve several parties. Implementations must be thread-safe; they are called on every token

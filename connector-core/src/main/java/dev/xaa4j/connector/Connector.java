@@ -46,7 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Enterprise-managed authorization for MCP clients: sign in once at the enterprise IdP, then get a fresh,
- * short-lived access token per MCP server (PROTOCOL.md §1: token exchange for an ID-JAG at the IdP, then the
+ * short-lived access token per MCP server (docs/protocol.md §1: token exchange for an ID-JAG at the IdP, then the
  * jwt-bearer grant at the server's authorization server).
  *
  * <pre>{@code
@@ -62,7 +62,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the background before expiry, one at a time per server (see {@link TokenManager} for the contract).
  * Background renewal never opens a browser: when the IdP session is gone it emits
  * {@link ConnectorEvent.SignInRequired} and {@link #token} throws {@link SignInRequiredException}. Errors are
- * the typed exceptions of PROTOCOL.md §5 ({@link AccessDeniedException}, {@link ServerNotEnabledException},
+ * the typed exceptions of docs/protocol.md §5 ({@link AccessDeniedException}, {@link ServerNotEnabledException},
  * {@link UpstreamUnavailableException}, {@link ConfigurationException}, {@link DiscoveryException}).
  *
  * <p>Only the IdP session is persisted (in the {@link CredentialStore}, the OS keyring by default); access
@@ -153,7 +153,7 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
-     * A valid access token for the named server (PROTOCOL.md §1 steps 2–3, §4). Returns the cached token
+     * A valid access token for the named server (docs/protocol.md §1 steps 2–3, §4). Returns the cached token
      * without waiting while it is valid; otherwise waits for the (single) renewal in flight.
      *
      * @throws SignInRequiredException      no IdP session, or it ended (call {@link #signIn()})
@@ -177,7 +177,7 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
-     * The MCP server answered 401 to {@code rejectedValue} (PROTOCOL.md §5 "RS 401"): forget it so the next
+     * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next
      * {@link #token} renews. Used by the MCP adapter before replaying the request once.
      */
     public boolean invalidate(String server, String rejectedValue) {
@@ -186,8 +186,8 @@ public final class Connector implements AutoCloseable {
 
     /**
      * As {@link #invalidate(String, String)}, and re-runs discovery before the next renewal when the 401
-     * challenge names a different {@code resource_metadata} than the one discovery used (PROTOCOL.md §6
-     * item 10).
+     * challenge names a different {@code resource_metadata} than the one discovery used (docs/protocol.md §6
+     * step 10).
      */
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
         ServerConfig config = servers.get(server);
@@ -200,7 +200,7 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
-     * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (PROTOCOL.md §5): request the
+     * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (docs/protocol.md §5): request the
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further
      * step-up is allowed or nothing new is asked.
      */
@@ -209,7 +209,7 @@ public final class Connector implements AutoCloseable {
     }
 
     /**
-     * Interactive sign-in in the system browser (PROTOCOL.md §1 step 1). Stores the session, clears any
+     * Interactive sign-in in the system browser (docs/protocol.md §1 step 1). Stores the session, clears any
      * "sign-in required" or denial state and emits {@link ConnectorEvent.SignedIn}. Calls made while a sign-in
      * is in progress get the same future (one browser window); cancelling it cancels the sign-in.
      *

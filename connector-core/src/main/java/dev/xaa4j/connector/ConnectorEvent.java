@@ -16,7 +16,7 @@ public sealed interface ConnectorEvent {
     /** A stable, snake_case name used in the activity journal. */
     String type();
 
-    /** Interactive sign-in completed (PROTOCOL.md §1 step 1). */
+    /** Interactive sign-in completed (docs/protocol.md §1 step 1). */
     record SignedIn(Instant at, String user, Instant sessionExpiresAt) implements ConnectorEvent {
         public String type() {
             return "signed_in";
@@ -30,7 +30,7 @@ public sealed interface ConnectorEvent {
         }
     }
 
-    /** A new access token for {@code server} (PROTOCOL.md §1 steps 2–3). */
+    /** A new access token for {@code server} (docs/protocol.md §1 steps 2–3). */
     record TokenIssued(Instant at, String server, Set<String> scopes, Instant expiresAt) implements ConnectorEvent {
         public String type() {
             return "token_issued";
@@ -38,7 +38,7 @@ public sealed interface ConnectorEvent {
     }
 
     /**
-     * A renewal failed transiently (PROTOCOL.md §5 last row); {@code tokenStillValid} tells whether callers
+     * A renewal failed transiently (docs/protocol.md §5 last row); {@code tokenStillValid} tells whether callers
      * are still served the previous token while the connector backs off.
      */
     record RenewalFailed(Instant at, String server, String reason, boolean tokenStillValid) implements ConnectorEvent {
@@ -47,7 +47,7 @@ public sealed interface ConnectorEvent {
         }
     }
 
-    /** The IdP or AS refused access to {@code server} (revoked, denied, or not enabled; PROTOCOL.md §5). */
+    /** The IdP or AS refused access to {@code server} (revoked, denied, or not enabled; docs/protocol.md §5). */
     record AccessRevoked(Instant at, String server, String reason) implements ConnectorEvent {
         public String type() {
             return "access_revoked";
@@ -55,7 +55,7 @@ public sealed interface ConnectorEvent {
     }
 
     /**
-     * The renewal chain ended without an ID token (PROTOCOL.md §4 step 4): the user has to sign in again.
+     * The renewal chain ended without an ID token (docs/protocol.md §4 step 4): the user has to sign in again.
      * Background renewal reports this instead of opening a browser. {@code server} is the server whose
      * renewal found out, if any.
      */

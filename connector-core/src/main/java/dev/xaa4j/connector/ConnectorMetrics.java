@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 /**
- * Counters since the connector was built (renewals are the PROTOCOL.md §1 steps 2–3 pair).
+ * Counters since the connector was built (renewals are the docs/protocol.md §1 steps 2–3 pair).
  *
  * @param renewals     access tokens obtained (each is one token exchange + one jwt-bearer grant)
  * @param blockedCalls {@code token()} calls that found no usable cached token and had to wait for a renewal

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A snapshot for UIs (session per PROTOCOL.md §4 table) ({@code xaa status}, the tray app): who is signed in, until when, and each configured
+ * A snapshot for UIs (session per docs/protocol.md §4 table) ({@code xaa status}, the tray app): who is signed in, until when, and each configured
  * server's token state.
  *
  * @param user             {@code sub} of the IdP session, if signed in (a stable identifier, often opaque)

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 /**
- * Discovery from the MCP server URL failed or returned metadata that must not be trusted (PROTOCOL.md §6):
+ * Discovery from the MCP server URL failed or returned metadata that must not be trusted (docs/protocol.md §6):
  * no {@code resource_metadata}, PRM {@code resource} mismatch, AS {@code issuer} mismatch, AS not the pinned
  * one, no jwt-bearer support, IdP without S256.
  */

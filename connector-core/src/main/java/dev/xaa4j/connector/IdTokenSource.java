@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 /**
- * Supplies the ID token that is exchanged for ID-JAGs (PROTOCOL.md §1 step 2) when the caller, not the
+ * Supplies the ID token that is exchanged for ID-JAGs (docs/protocol.md §1 step 2) when the caller, not the
  * connector, owns the IdP session: a test harness, the MCP conformance suite (which hands out an
  * {@code idp_id_token}), or a host application that already signed the user in. With such a source the
  * connector never opens a browser and never refreshes at the IdP; {@link Connector#signIn()} is refused.

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * The enterprise IdP the user signs in to (PROTOCOL.md §1 step 1, §6 item 9: the issuer is configuration).
+ * The enterprise IdP the user signs in to (docs/protocol.md §1 step 1, §6 step 9: the issuer is configuration).
  * Safe to write to disk: it holds no secret. The client secret or key comes from a
  * {@link ClientCredentialsSource}.
  *

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One named MCP server (PROTOCOL.md §6: everything else is discovered from its URL). Safe to write to disk:
+ * One named MCP server (docs/protocol.md §6: everything else is discovered from its URL). Safe to write to disk:
  * it holds no secret.
  *
  * @param name           the caller's name for the server, e.g. {@code notes}

@@ -1,6 +1,6 @@
 package dev.xaa4j.connector;
 
-/** Where one server's token stands, as shown by {@link Connector#status()} (renewal states of PROTOCOL.md §4–§5). */
+/** Where one server's token stands, as shown by {@link Connector#status()} (renewal states of docs/protocol.md §4–§5). */
 public enum ServerState {
     /** No token requested yet. */
     IDLE,

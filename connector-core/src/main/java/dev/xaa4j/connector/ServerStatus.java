@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One server's token state (no token value); see PROTOCOL.md §4 for the lifetimes behind it.
+ * One server's token state (no token value); see docs/protocol.md §4 for the lifetimes behind it.
  *
  * @param lastError a person-readable message of the last failure, if the last attempt failed
  */

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 /**
- * No usable IdP session: never signed in, signed out, or the refresh token is dead (PROTOCOL.md §4: the
+ * No usable IdP session: never signed in, signed out, or the refresh token is dead (docs/protocol.md §4: the
  * renewal chain ends in interactive sign-in). Background renewal never opens a browser; it raises this.
  */
 public class SignInRequiredException extends ConnectorException {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several JVMs share one IdP session in the OS keyring and renew concurrently while ID tokens live 4 s and
- * every refresh rotates the refresh token (PROTOCOL.md §4 refresh-token hygiene). The file lock plus the
+ * every refresh rotates the refresh token (docs/protocol.md §4 refresh-token hygiene). The file lock plus the
  * re-read of the store inside it must make exactly one process spend each refresh token: a reused one would
  * make the sample IdP revoke the whole family and every process would lose the session.
  *

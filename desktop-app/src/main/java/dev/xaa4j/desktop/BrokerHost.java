@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the engine's tokens to bridges on the same per-user socket as {@code xaa agent} (DESIGN.md "one session
+ * Serves the engine's tokens to bridges on the same per-user socket as {@code xaa agent} (docs/architecture.md "one session
  * owner per machine"): while the app runs, {@code xaa bridge} takes tokens from it, and a bridge that needs a
  * sign-in reaches {@code onSignInNeeded} (a tray notification) instead of opening a browser. Follows the engine:
  * when a server is added or removed the connector is rebuilt, and the broker with it.

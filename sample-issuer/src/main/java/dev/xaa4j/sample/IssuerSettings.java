@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param stateDir            where the audit file and the admin token file are written
  * @param idTokenTtl          lifetime of IdP ID tokens (and the IdP access token)
  * @param refreshTokenTtl     lifetime of an IdP refresh token (each rotation starts a new lifetime)
- * @param idJagTtl            lifetime of an ID-JAG (PROTOCOL.md §2: short, 300 s by default)
+ * @param idJagTtl            lifetime of an ID-JAG (docs/protocol.md §2: short, 300 s by default)
  * @param accessTokenTtl      lifetime of an MCP access token issued by the AS
  * @param authorizationCodeTtl lifetime of an authorization code (short, one-time)
  */

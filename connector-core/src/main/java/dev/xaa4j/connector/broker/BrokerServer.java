@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one {@link Connector}'s tokens to local clients (bridges) over a Unix domain socket: the session
- * owner of DESIGN.md "One session owner per machine". Hosted by {@code xaa agent} and by the tray app:
+ * owner of docs/architecture.md "One session owner per machine". Hosted by {@code xaa agent} and by the tray app:
  *
  * <pre>{@code
  * BrokerServer broker = BrokerServer.builder(connector)

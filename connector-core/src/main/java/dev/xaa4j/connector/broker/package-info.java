@@ -1,5 +1,5 @@
 /**
- * The local broker (DESIGN.md "One session owner per machine"): one process per user — the tray app or
+ * The local broker (docs/architecture.md "One session owner per machine"): one process per user — the tray app or
  * {@code xaa agent} — owns the IdP session and serves access tokens to bridges over a Unix domain socket in
  * a 0700 per-user directory ({@link dev.xaa4j.connector.broker.BrokerSocket}).
  * {@link dev.xaa4j.connector.broker.BrokerServer} wraps a {@link dev.xaa4j.connector.Connector};

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Discovery from only the MCP server URL (PROTOCOL.md §6) and IdP OIDC discovery (§6 step 9).
+ * Discovery from only the MCP server URL (docs/protocol.md §6) and IdP OIDC discovery (§6 step 9).
  *
  * <p>Server: canonicalise the URL; send an unauthenticated MCP {@code initialize} and read the {@code 401}
  * challenge ({@code resource_metadata}, {@code scope}); fetch the RFC 9728 protected resource metadata (PRM)

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What discovery learned about one MCP server (PROTOCOL.md §6).
+ * What discovery learned about one MCP server (docs/protocol.md §6).
  *
  * @param serverUrl          the canonicalised MCP server URL we were given
  * @param resource           PRM {@code resource}, used verbatim as the token-exchange {@code resource}

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** URL rules of PROTOCOL.md §6: canonical server URLs, well-known locations, https except on loopback. */
+/** URL rules of docs/protocol.md §6: canonical server URLs, well-known locations, https except on loopback. */
 public final class Urls {
     private Urls() {
     }
@@ -83,7 +83,7 @@ public final class Urls {
         return Loopback.isLoopbackHost(url.getHost());
     }
 
-    /** PROTOCOL.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
+    /** docs/protocol.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
     static URI requireSecure(URI url, String what) {
         if (url == null) {
             throw new DiscoveryException(Sentences.start(what) + " is missing.");

@@ -3,7 +3,7 @@ package dev.xaa4j.connector.grant;
 import dev.xaa4j.connector.ConnectorException;
 
 /**
- * The authorization server rejected the ID-JAG ({@code invalid_grant}, PROTOCOL.md §5: expired, replayed,
+ * The authorization server rejected the ID-JAG ({@code invalid_grant}, docs/protocol.md §5: expired, replayed,
  * audience/client/resource mismatch). The renewal chain gets a new ID-JAG and retries once; a repeat becomes
  * {@link dev.xaa4j.connector.AccessDeniedException}.
  */

@@ -5,7 +5,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import java.net.URI;
 
 /**
- * Client authentication (PROTOCOL.md §1 step 3, §7 item 13) for one client at one token endpoint, applied to a fresh request each time (a
+ * Client authentication (docs/protocol.md §1 step 3, §7) for one client at one token endpoint, applied to a fresh request each time (a
  * {@code private_key_jwt} assertion is single-use, so it is signed anew per request). Built by
  * {@link ClientAuthFactory}.
  */

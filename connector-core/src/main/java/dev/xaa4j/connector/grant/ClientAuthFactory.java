@@ -19,7 +19,7 @@ import java.net.URI;
 import java.security.PrivateKey;
 
 /**
- * Builds {@link ClientAuth} for the four methods the connector supports (PROTOCOL.md §1 step 3, §7 item 13):
+ * Builds {@link ClientAuth} for the four methods the connector supports (docs/protocol.md §1 step 3, §7):
  * none, {@code client_secret_basic} (Nimbus url-encodes id and secret before base64, RFC 6749 §2.3.1),
  * {@code client_secret_post} and {@code private_key_jwt} (RFC 7523 §2.2; {@code aud} = the token endpoint,
  * RS256 for RSA keys, ES256 for EC keys). Secrets and keys are fetched from the

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An Identity Assertion JWT Authorization Grant (PROTOCOL.md §2) as returned by the token exchange. Held in
+ * An Identity Assertion JWT Authorization Grant (docs/protocol.md §2) as returned by the token exchange. Held in
  * memory only and used once ({@link JwtBearerGrant}); {@link #toString()} never prints it.
  *
  * @param value     the raw ID-JAG (treated as opaque: it may be a JWE for the AS)

@@ -24,7 +24,7 @@ import java.util.Set;
 import net.minidev.json.JSONObject;
 
 /**
- * RFC 8693 token exchange at the IdP: ID token → ID-JAG (PROTOCOL.md §1 step 2, checks of §3.1, errors of §5).
+ * RFC 8693 token exchange at the IdP: ID token → ID-JAG (docs/protocol.md §1 step 2, checks of §3.1, errors of §5).
  *
  * <p>Always sends {@code audience} = the AS issuer exactly as in its metadata, {@code resource} = the PRM
  * resource, {@code scope} when there is one, {@code requested_token_type} id-jag and
@@ -115,7 +115,7 @@ public final class IdJagExchange {
     }
 
     /**
-     * PROTOCOL.md §3.1 optional sanity decode: a readable ID-JAG must be bound to the AS and resource we asked
+     * docs/protocol.md §3.1 optional sanity decode: a readable ID-JAG must be bound to the AS and resource we asked
      * for (a mix-up here would hand our user's grant to another server). Unreadable (JWE) ID-JAGs pass.
      */
     private static void checkBinding(String server, String value, String asIssuer, String resource) {

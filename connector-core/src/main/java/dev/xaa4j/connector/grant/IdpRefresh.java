@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 import net.minidev.json.JSONObject;
 
 /**
- * The IdP {@code refresh_token} grant that renews the ID token (PROTOCOL.md §4 step 3, §3.1 "after a
+ * The IdP {@code refresh_token} grant that renews the ID token (docs/protocol.md §4 step 3, §3.1 "after a
  * refresh").
  *
  * <p>Refresh-token hygiene (§4, RFC 9700): when the IdP rotates the refresh token, the new session is

@@ -26,7 +26,7 @@ import java.util.Set;
 import net.minidev.json.JSONObject;
 
 /**
- * RFC 7523 JWT-bearer grant at the MCP server's authorization server: ID-JAG → access token (PROTOCOL.md §1
+ * RFC 7523 JWT-bearer grant at the MCP server's authorization server: ID-JAG → access token (docs/protocol.md §1
  * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} = the scope granted in the
  * exchange, {@code resource}, and the client authentication registered at the AS. Each ID-JAG is presented
  * exactly once: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
@@ -153,7 +153,7 @@ public final class JwtBearerGrant {
 
     /**
      * The jwt-bearer grant carrying the ID-JAG verbatim. Nimbus's {@code JWTBearerGrant} needs a parsed JWS;
-     * an ID-JAG may be a JWE for the AS (PROTOCOL.md §2), so the assertion is passed as the opaque string.
+     * an ID-JAG may be a JWE for the AS (docs/protocol.md §2), so the assertion is passed as the opaque string.
      */
     private static final class Assertion extends AuthorizationGrant {
         private final String assertion;

@@ -3,7 +3,7 @@ package dev.xaa4j.connector.grant;
 import dev.xaa4j.connector.ConfigurationException;
 
 /**
- * The IdP or the AS answered {@code invalid_scope} (RFC 6749 §5.2, PROTOCOL.md §5): for the configured
+ * The IdP or the AS answered {@code invalid_scope} (RFC 6749 §5.2, docs/protocol.md §5): for the configured
  * scopes the renewal chain retries once without {@code scope}; for step-up scopes it does not (see
  * {@link dev.xaa4j.connector.ScopeDeniedException}). If the retry fails too, it is a configuration problem.
  */

@@ -4,7 +4,7 @@ import dev.xaa4j.connector.ConnectorException;
 
 /**
  * The IdP rejected the token exchange request carrying the ID token as {@code subject_token}
- * ({@code invalid_grant} or {@code invalid_request}, RFC 8693 §2.2.2, PROTOCOL.md §5 first two rows). The
+ * ({@code invalid_grant} or {@code invalid_request}, RFC 8693 §2.2.2, docs/protocol.md §5 first two rows). The
  * renewal chain renews the ID token and retries once; what a repeat means depends on {@link #code()}:
  * {@code invalid_request} for a freshly renewed ID token = the IdP does not accept ID tokens as
  * {@code subject_token}, {@code invalid_grant} = the IdP will not issue an ID-JAG for this server to this user.

@@ -14,7 +14,7 @@ import net.minidev.json.JSONObject;
 /**
  * Sends one token request and sorts the answer into success JSON, an OAuth error (RFC 6749 §5.2), or a
  * transient failure ({@link UpstreamUnavailableException}: I/O error, timeout, 5xx, 429,
- * {@code temporarily_unavailable}, {@code server_error}, or a body that is not JSON — PROTOCOL.md §5 last row).
+ * {@code temporarily_unavailable}, {@code server_error}, or a body that is not JSON — docs/protocol.md §5 last row).
  */
 final class TokenEndpoint {
 

@@ -1,5 +1,5 @@
 /**
- * One small class per wire step, Nimbus for every message (PROTOCOL.md §1 steps 2–3, §3.1, §4, §5):
+ * One small class per wire step, Nimbus for every message (docs/protocol.md §1 steps 2–3, §3.1, §4, §5):
  * {@link dev.xaa4j.connector.grant.IdJagExchange} (RFC 8693 ID token → ID-JAG),
  * {@link dev.xaa4j.connector.grant.JwtBearerGrant} (RFC 7523 ID-JAG → access token),
  * {@link dev.xaa4j.connector.grant.IdpRefresh} (refresh_token grant with rotation persisted first) and

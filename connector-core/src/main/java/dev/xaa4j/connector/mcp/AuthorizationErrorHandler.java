@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Reacts to the MCP server's authorization errors (PROTOCOL.md §5, rows "RS 401" and "RS 403
+ * Reacts to the MCP server's authorization errors (docs/protocol.md §5, rows "RS 401" and "RS 403
  * insufficient_scope"): on {@code 401} the token that was sent is dropped and a new one obtained, and the SDK
  * replays the request once; on {@code 403} with {@code error="insufficient_scope"} the challenged
  * {@code scope} is added (step-up, bounded by the connector) and the request replayed once. Anything else is

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Sets {@code Authorization: Bearer <token>} from {@link Connector#token(String)} on every HTTP request of an
- * MCP session (PROTOCOL.md §1 step 4), so tokens are swapped between requests, never mid-request. A warm
+ * MCP session (docs/protocol.md §1 step 4), so tokens are swapped between requests, never mid-request. A warm
  * token is applied synchronously (lock-free, no thread hop); otherwise the request waits on
  * {@link Connector#tokenAsync(String)} without blocking a reactor thread.
  */

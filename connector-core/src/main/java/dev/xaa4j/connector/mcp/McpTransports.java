@@ -7,7 +7,7 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import java.net.URI;
 
 /**
- * Authorized MCP Java SDK transports in one line (PROTOCOL.md §1 step 4):
+ * Authorized MCP Java SDK transports in one line (docs/protocol.md §1 step 4):
  *
  * <pre>{@code
  * McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes")).build();

@@ -54,7 +54,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OIDC authorization code flow with PKCE S256 for a native app (PROTOCOL.md §1 step 1, RFC 8252):
+ * The OIDC authorization code flow with PKCE S256 for a native app (docs/protocol.md §1 step 1, RFC 8252):
  *
  * <ol>
  *   <li>a fresh {@code code_verifier} (Nimbus {@link CodeVerifier}), {@code state} and {@code nonce}; scope

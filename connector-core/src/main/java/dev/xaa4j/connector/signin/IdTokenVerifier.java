@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Full ID token validation (PROTOCOL.md §3.1, OIDC Core §3.1.3.7) with Nimbus {@link IDTokenValidator}:
+ * Full ID token validation (docs/protocol.md §3.1, OIDC Core §3.1.3.7) with Nimbus {@link IDTokenValidator}:
  * signature with a key from the IdP's {@code jwks_uri} (re-fetched once on an unknown {@code kid}, so key
  * rotation works), algorithm in the IdP's {@code id_token_signing_alg_values_supported} minus {@code none}
  * and HMAC, {@code iss} equal to the IdP issuer, {@code aud} containing our client id (several audiences →

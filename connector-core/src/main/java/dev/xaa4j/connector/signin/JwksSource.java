@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * The IdP's JWKS, fetched on first use and re-fetched once when a token names a key we do not have (key
- * rotation, PROTOCOL.md §3.1), at most once per {@code minRefetchInterval} so forged {@code kid}s cannot
+ * rotation, docs/protocol.md §3.1), at most once per {@code minRefetchInterval} so forged {@code kid}s cannot
  * make us hammer the IdP. Also re-fetched when older than {@code maxAge}.
  */
 final class JwksSource implements JWKSource<SecurityContext> {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persists the {@link IdpSession} of one (IdP issuer, client id) in a {@link CredentialStore} as one JSON
- * value, and serializes IdP refreshes across threads and processes (PROTOCOL.md §4: a rotated refresh token
+ * value, and serializes IdP refreshes across threads and processes (docs/protocol.md §4: a rotated refresh token
  * must be persisted before the old one is dropped, and two processes must not redeem the same one).
  *
  * <p>The session is the only thing persisted; per-server access tokens stay in memory. {@link #load} always

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.token;
 
 /**
- * The first links of the renewal chain (PROTOCOL.md §4): hands out an ID token valid long enough for a token
+ * The first links of the renewal chain (docs/protocol.md §4): hands out an ID token valid long enough for a token
  * exchange, refreshing it at the IdP when needed. Never interactive: when nothing works it throws
  * {@link dev.xaa4j.connector.SignInRequiredException}. Thread-safe.
  */

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When {@link TokenManager} renews (PROTOCOL.md §4 "proactive, with jitter").
+ * When {@link TokenManager} renews (docs/protocol.md §4 "proactive, with jitter").
  *
  * <p>Renewal margin for a token of lifetime {@code L}: {@code max(minMargin, marginFraction × L)}, but never
  * more than half the lifetime (then {@code marginFraction × L}): a 1 h token renews 12 min early, a 5 min

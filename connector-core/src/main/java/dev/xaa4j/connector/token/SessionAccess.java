@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 
 /**
- * The persisted IdP session (PROTOCOL.md §4: the only state persisted) of one (issuer, client id), as the renewal chain needs it: load, save, delete,
+ * The persisted IdP session (docs/protocol.md §4: the only state persisted) of one (issuer, client id), as the renewal chain needs it: load, save, delete,
  * and run under the cross-process refresh lock. {@link #of(SessionStore, String, String)} adapts the
  * store; tests use an in-memory fake.
  */

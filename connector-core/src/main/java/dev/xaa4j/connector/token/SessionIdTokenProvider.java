@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * ID tokens from the persisted IdP session (PROTOCOL.md §4 renewal chain steps 1 and 3): the stored ID token
+ * ID tokens from the persisted IdP session (docs/protocol.md §4 renewal chain steps 1 and 3): the stored ID token
  * while it is valid for at least the margin, else an IdP refresh.
  *
  * <p>Concurrency contract: refreshes are serialised per machine by {@link SessionAccess#withLock} (file lock

@@ -4,7 +4,7 @@ import dev.xaa4j.connector.IdTokenSource;
 import dev.xaa4j.connector.SignInRequiredException;
 
 /**
- * ID tokens supplied by the caller (the subject token of PROTOCOL.md §1 step 2) ({@link IdTokenSource}): no session, no IdP refresh, never a browser.
+ * ID tokens supplied by the caller (the subject token of docs/protocol.md §1 step 2) ({@link IdTokenSource}): no session, no IdP refresh, never a browser.
  * A rejected token is asked for again once; if the source returns the same token, sign-in is required.
  */
 public final class SuppliedIdTokenProvider implements IdTokenProvider {

@@ -4,9 +4,9 @@ import dev.xaa4j.connector.AccessToken;
 import java.util.Set;
 
 /**
- * Obtains a brand-new access token for one server: the renewal chain of PROTOCOL.md §4 (ID token →
+ * Obtains a brand-new access token for one server: the renewal chain of docs/protocol.md §4 (ID token →
  * exchange → jwt-bearer). Called by {@link TokenManager} at most once at a time per server; may block on
- * HTTP. Throws the typed {@link dev.xaa4j.connector.ConnectorException}s of PROTOCOL.md §5.
+ * HTTP. Throws the typed {@link dev.xaa4j.connector.ConnectorException}s of docs/protocol.md §5.
  */
 @FunctionalInterface
 public interface TokenFetcher {

@@ -3,7 +3,7 @@ package dev.xaa4j.connector.token;
 import java.util.Objects;
 
 /**
- * What an access token is valid for (PROTOCOL.md §4 table, last row): the IdP that vouched for the user, the
+ * What an access token is valid for (docs/protocol.md §4 table, last row): the IdP that vouched for the user, the
  * AS that issued it, the resource it is audience-restricted to, and the scopes requested (sorted,
  * space-separated). Two requests with equal keys may share one token.
  */

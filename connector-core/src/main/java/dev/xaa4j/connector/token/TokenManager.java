@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * The token cache and its proactive renewal (PROTOCOL.md §4–§5): the heart of the connector.
+ * The token cache and its proactive renewal (docs/protocol.md §4–§5): the heart of the connector.
  *
  * <h2>Concurrency contract</h2>
  * <ul>

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * The renewal chain of PROTOCOL.md §4 for one server: discovery (cached by the resolver) → ID token from the
+ * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → ID token from the
  * {@link IdTokenProvider} → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS
  * ({@link JwtBearerGrant}) with a fresh ID-JAG every time. With discovery cached and a valid ID token this
  * is exactly two HTTP round trips.
@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * reported in the sequential order all the same (the server's discovery first, then the ID token, then the
  * IdP's metadata), each failure once.
  *
- * <p>Retries of PROTOCOL.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
+ * <p>Retries of docs/protocol.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
  * more; a repeat is classified by its code ({@code invalid_request} → {@link ConfigurationException}: the IdP
  * does not take ID tokens as subject_token; {@code invalid_grant} → {@link AccessDeniedException}). The AS
  * rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more; a repeat becomes
@@ -212,7 +212,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
 
     /**
      * What a repeated rejection of a freshly renewed ID token means, by the code the IdP sent (RFC 8693
-     * §2.2.2, PROTOCOL.md §5): {@code invalid_request} = the IdP does not accept an ID token as
+     * §2.2.2, docs/protocol.md §5): {@code invalid_request} = the IdP does not accept an ID token as
      * {@code subject_token} for an ID-JAG (e.g. Keycloak's standard token exchange takes access tokens only);
      * {@code invalid_grant} = the IdP will not issue an ID-JAG for this server to this user.
      */

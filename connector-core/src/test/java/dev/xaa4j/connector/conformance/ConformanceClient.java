@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code idp_token_endpoint}, {@code idp_client_id}, {@code client_id}, {@code client_secret}).
  *
  * <p>The ID token comes from the caller (the connector's {@code IdTokenSource} seam), everything else is the
- * connector's normal path: discovery from the MCP URL alone (PROTOCOL.md §6), token exchange with audience =
+ * connector's normal path: discovery from the MCP URL alone (docs/protocol.md §6), token exchange with audience =
  * AS issuer and resource = PRM resource (§1 step 2), jwt-bearer with client_secret_basic (§1 step 3), then an
  * MCP session through the SDK adapter with the access token on every request (§1 step 4).
  */

@@ -22,7 +22,7 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Wire-exact discovery tests (PROTOCOL.md §6) against MockWebServer. */
+/** Wire-exact discovery tests (docs/protocol.md §6) against MockWebServer. */
 @org.junit.jupiter.api.Timeout(30)
 class DiscoveryTest {
 

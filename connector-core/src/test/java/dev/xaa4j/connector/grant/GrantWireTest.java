@@ -36,7 +36,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
-/** The exact bytes each grant puts on the wire, and how each kind of failure is reported (PROTOCOL.md §1, §5). */
+/** The exact bytes each grant puts on the wire, and how each kind of failure is reported (docs/protocol.md §1, §5). */
 class GrantWireTest {
 
     static final String ID_JAG_URN = "urn:ietf:params:oauth:token-type:id-jag";

@@ -35,7 +35,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
-/** IdP refresh_token grant (PROTOCOL.md §4): rotation persisted before use, dead refresh token → sign-in. */
+/** IdP refresh_token grant (docs/protocol.md §4): rotation persisted before use, dead refresh token → sign-in. */
 class IdpRefreshTest {
 
     @StartStop

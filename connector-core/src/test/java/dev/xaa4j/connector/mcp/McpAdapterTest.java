@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MCP Java SDK adapter against a scripted Streamable HTTP server: a bearer token on every request, 401 →
- * drop + renew + replay once, 403 insufficient_scope → step-up + replay once (PROTOCOL.md §1 step 4, §5).
+ * drop + renew + replay once, 403 insufficient_scope → step-up + replay once (docs/protocol.md §1 step 4, §5).
  */
 @org.junit.jupiter.api.Timeout(60)
 class McpAdapterTest {

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** ID tokens from the stored session: refresh under the lock with a re-read (PROTOCOL.md §4). */
+/** ID tokens from the stored session: refresh under the lock with a re-read (docs/protocol.md §4). */
 class SessionIdTokenProviderTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The token cache's contract (PROTOCOL.md §4–§5) with an injectable clock and a fake token source. */
+/** The token cache's contract (docs/protocol.md §4–§5) with an injectable clock and a fake token source. */
 class TokenManagerTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));

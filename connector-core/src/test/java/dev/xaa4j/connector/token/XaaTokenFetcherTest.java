@@ -44,7 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The renewal chain against a fake IdP + AS on one MockWebServer (PROTOCOL.md §1 steps 2–3, §4, §5). */
+/** The renewal chain against a fake IdP + AS on one MockWebServer (docs/protocol.md §1 steps 2–3, §4, §5). */
 class XaaTokenFetcherTest {
 
     static final String ID_JAG_URN = "urn:ietf:params:oauth:token-type:id-jag";

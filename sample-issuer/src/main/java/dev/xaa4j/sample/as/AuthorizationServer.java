@@ -22,7 +22,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * The MCP servers' authorization server ("Resource Authorization Server"): redeems ID-JAGs from the trusted
- * enterprise IdP for JWT access tokens audience-restricted to one MCP server (PROTOCOL.md §1 step 3, §3.3).
+ * enterprise IdP for JWT access tokens audience-restricted to one MCP server (docs/protocol.md §1 step 3, §3.3).
  *
  * <p>Endpoints: {@code /.well-known/oauth-authorization-server} (RFC 8414), {@code /jwks}, {@code /token}.
  */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A verified ID-JAG (PROTOCOL.md §2): every claim the AS acts on, after {@link IdJagValidator} checked it.
+ * A verified ID-JAG (docs/protocol.md §2): every claim the AS acts on, after {@link IdJagValidator} checked it.
  *
  * @param resource     the MCP server the ID-JAG is for (its {@code resource} claim, one of ours)
  * @param resourceSpec the policy entry of that server (its registered scopes)

@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies an ID-JAG presented in a jwt-bearer grant, in the order of PROTOCOL.md §3.3 (RFC 7523 §3, draft
+ * Verifies an ID-JAG presented in a jwt-bearer grant, in the order of docs/protocol.md §3.3 (RFC 7523 §3, draft
  * -04 §4.4.1, MCP EMA profile §7): explicit {@code typ}, algorithm allow-list, trusted issuer, signature with
  * that issuer's JWKS (fetched over HTTP, cached, refetched on an unknown {@code kid}), {@code aud},
  * {@code client_id}, {@code exp}/{@code iat}/{@code nbf} with {@link #SKEW}, single use of {@code jti},

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /token}: the RFC 7523 jwt-bearer grant redeeming an ID-JAG for an MCP access token
- * (PROTOCOL.md §1 step 3, §3.3). Checks run in the order of §3.3, so the first broken rule is the one
+ * (docs/protocol.md §1 step 3, §3.3). Checks run in the order of §3.3, so the first broken rule is the one
  * reported; every decision is audited (event {@code jwt-bearer}, never token bytes).
  *
  * <p>Granted scope = ID-JAG {@code scope} ∩ requested {@code scope} (a request without {@code scope} asks for

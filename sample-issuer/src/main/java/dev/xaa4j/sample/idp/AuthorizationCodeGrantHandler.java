@@ -18,7 +18,7 @@ import dev.xaa4j.sample.policy.PolicyEngine;
 import java.util.List;
 
 /**
- * The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, PROTOCOL.md §1 step 1c): one-time code,
+ * The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, docs/protocol.md §1 step 1c): one-time code,
  * same client, identical {@code redirect_uri}, PKCE S256 verifier (RFC 7636 §4.6). Reuse of a code revokes
  * the refresh-token family issued from it (RFC 6749 §4.1.2). Answers with an ID token, an opaque access token
  * and, only when {@code offline_access} was granted, the first refresh token of a new family.

@@ -33,7 +33,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The authorization endpoint, code flow only (OIDC Core §3.1.2, RFC 6749 §4.1, PROTOCOL.md §1 step 1).
+ * The authorization endpoint, code flow only (OIDC Core §3.1.2, RFC 6749 §4.1, docs/protocol.md §1 step 1).
  *
  * <p>{@code GET}: the client and its redirect URI are checked first (exact match, any port for loopback,
  * RFC 8252 §7.3); until then errors are an HTML 400 page, never a redirect (RFC 6749 §4.1.2.1). After that,

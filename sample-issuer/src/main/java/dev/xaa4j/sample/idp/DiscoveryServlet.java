@@ -22,7 +22,7 @@ import java.util.List;
  * RFC 7009 {@code revocation_endpoint}), PKCE S256
  * only, the three client authentication methods, RFC 9207 {@code iss} support, token exchange in
  * {@code grant_types_supported} and {@code identity_chaining_requested_token_types_supported} listing the
- * id-jag token type (PROTOCOL.md §3.2 "Metadata", §6 step 9).
+ * id-jag token type (docs/protocol.md §3.2 "Metadata", §6 step 9).
  */
 final class DiscoveryServlet extends HttpServlet {
 

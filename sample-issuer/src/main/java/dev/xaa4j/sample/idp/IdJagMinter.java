@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Mints Identity Assertion JWT Authorization Grants (PROTOCOL.md §2, §3.2 step 6): JOSE header
+ * Mints Identity Assertion JWT Authorization Grants (docs/protocol.md §2, §3.2 step 6): JOSE header
  * {@code typ: oauth-id-jag+jwt} (explicit typing, RFC 8725 §3.11), RS256, {@code kid}; claims {@code iss},
  * {@code sub}, {@code aud} = the AS issuer as a single string, {@code client_id} = the client's id at the AS,
  * a fresh {@code jti}, {@code iat}, a short {@code exp}, {@code resource}, {@code scope} (granted, space

@@ -19,7 +19,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 /**
  * The sample enterprise IdP (OpenID Provider) of issue 2 item 5: OIDC discovery, JWKS, the authorization
  * endpoint with a login form (code flow + PKCE S256), and the token endpoint for authorization codes,
- * rotating refresh tokens and token exchange to ID-JAGs (PROTOCOL.md §1 steps 1–2, §3.2), RFC 7009 revocation
+ * rotating refresh tokens and token exchange to ID-JAGs (docs/protocol.md §1 steps 1–2, §3.2), RFC 7009 revocation
  * of refresh tokens, plus the loopback
  * admin API. This class only wires the parts; each endpoint and grant is its own class.
  */

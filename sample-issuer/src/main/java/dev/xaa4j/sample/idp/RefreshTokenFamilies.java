@@ -88,7 +88,7 @@ final class RefreshTokenFamilies {
 
     /**
      * The session behind a current (unused, unexpired, unrevoked) refresh token without rotating it; used
-     * when a refresh token is the subject of a token exchange (PROTOCOL.md §3.2 step 3).
+     * when a refresh token is the subject of a token exchange (docs/protocol.md §3.2 step 3).
      */
     Session current(String token, String clientId) throws GrantRejected {
         Entry e = tokens.get(Secrets.digest(token));

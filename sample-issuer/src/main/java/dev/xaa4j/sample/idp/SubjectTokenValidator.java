@@ -17,7 +17,7 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Validates an ID token presented as {@code subject_token} in a token exchange (PROTOCOL.md §3.2 step 3):
+ * Validates an ID token presented as {@code subject_token} in a token exchange (docs/protocol.md §3.2 step 3):
  * signed by this IdP (RS256, a published {@code kid}), {@code iss} is this IdP, unexpired by the IdP's own
  * clock, and {@code aud} names the authenticated client (with {@code azp} when there are several audiences).
  * An ID-JAG is never accepted as a subject (§3.2 step 9). Every failure is {@code invalid_request}, as RFC

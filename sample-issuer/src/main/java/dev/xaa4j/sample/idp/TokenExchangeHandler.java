@@ -20,14 +20,14 @@ import java.util.List;
 
 /**
  * Token exchange issuing ID-JAGs (RFC 8693 profiled by draft-ietf-oauth-identity-assertion-authz-grant;
- * PROTOCOL.md §1 step 2 and §3.2), in the order of §3.2: requested and subject token types, subject token
+ * docs/protocol.md §1 step 2 and §3.2), in the order of §3.2: requested and subject token types, subject token
  * (an ID token issued to this client, or one of its current refresh tokens), {@code audience} = a known AS
  * issuer, {@code resource} paired with that audience, the policy decision, then the ID-JAG. Every decision
  * after client authentication is audited with the scopes requested and granted.
  *
  * <p>Error codes: malformed request or unacceptable subject token → {@code invalid_request} (RFC 8693
  * §2.2.2); unknown audience or resource not paired with it → {@code invalid_target}; not entitled or grant
- * revoked → {@code access_denied} (PROTOCOL.md §5).
+ * revoked → {@code access_denied} (docs/protocol.md §5).
  */
 final class TokenExchangeHandler implements GrantHandler {
 

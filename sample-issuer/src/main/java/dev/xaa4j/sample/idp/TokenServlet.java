@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /token} (RFC 6749 §3.2): parses the request with Nimbus, requires client authentication for
- * every grant (all clients of the sample IdP are confidential; PROTOCOL.md §3.2 step 1), and dispatches to
+ * every grant (all clients of the sample IdP are confidential; docs/protocol.md §3.2 step 1), and dispatches to
  * the handler for the grant type. Unauthenticated → {@code invalid_client} (401); unknown grant type →
  * {@code unsupported_grant_type}.
  */

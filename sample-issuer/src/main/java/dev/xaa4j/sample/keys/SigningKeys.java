@@ -14,7 +14,7 @@ import java.util.UUID;
 /**
  * The RSA signing keys of one party (IdP or AS). Every key has a {@code kid}; {@link #rotate()} makes a new
  * key current while keeping the previous one published, so tokens signed just before a rotation still
- * verify and clients can exercise {@code kid}-driven JWKS refetching (PROTOCOL.md §3.1).
+ * verify and clients can exercise {@code kid}-driven JWKS refetching (docs/protocol.md §3.1).
  */
 public final class SigningKeys {
 

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies an MCP access token issued by our authorization server (RFC 9068 JWT, PROTOCOL.md §3.4):
+ * Verifies an MCP access token issued by our authorization server (RFC 9068 JWT, docs/protocol.md §3.4):
  * {@code typ} {@code at+jwt}, signature with the AS's JWKS (cached, refetched on an unknown {@code kid}),
  * {@code iss} == the AS issuer, {@code aud} contains this server's resource (no passthrough of tokens minted
  * for another server), {@code exp}.

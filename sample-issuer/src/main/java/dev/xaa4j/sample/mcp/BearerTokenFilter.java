@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Guards one MCP endpoint (PROTOCOL.md §3.4, RFC 6750 §3, RFC 9728 §5.1):
+ * Guards one MCP endpoint (docs/protocol.md §3.4, RFC 6750 §3, RFC 9728 §5.1):
  * <ul>
  *   <li>no or malformed {@code Authorization: Bearer} → 401 {@code WWW-Authenticate: Bearer
  *       resource_metadata="…", scope="<read scope>"};</li>

@@ -22,7 +22,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  * The sample MCP servers, one per policy resource ({@code notes}, {@code tickets}), each a streamable-HTTP
  * MCP server (MCP Java SDK servlet transport) at {@code {base}/{name}/mcp}, guarded by a
  * {@link BearerTokenFilter} that accepts only access tokens our authorization server issued for it, and
- * described by its RFC 9728 metadata (PROTOCOL.md §3.4).
+ * described by its RFC 9728 metadata (docs/protocol.md §3.4).
  */
 public final class McpServers {
 

@@ -79,7 +79,7 @@ public record Policy(
      * A client registered at the IdP. It authenticates with {@code clientSecret} (client_secret_basic or
      * client_secret_post) or with a key from {@code jwks} (private_key_jwt). {@code asClientId} is the id the
      * same client is registered under at the MCP authorization server; it becomes the ID-JAG's
-     * {@code client_id} claim (PROTOCOL.md §2).
+     * {@code client_id} claim (docs/protocol.md §2).
      */
     public record IdpClient(String clientId, String clientSecret, Map<String, Object> jwks,
                             List<String> redirectUris, String asClientId) {

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides entitlements at each token exchange (PROTOCOL.md §3.2 step 5) from the {@link Policy} and the
+ * Decides entitlements at each token exchange (docs/protocol.md §3.2 step 5) from the {@link Policy} and the
  * revocations an administrator made at runtime. Thread-safe.
  */
 public final class PolicyEngine {

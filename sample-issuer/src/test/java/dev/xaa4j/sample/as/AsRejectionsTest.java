@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every PROTOCOL.md §3.3 rule broken once, each with the exact error it must produce. */
+/** Every docs/protocol.md §3.3 rule broken once, each with the exact error it must produce. */
 class AsRejectionsTest {
 
     @TempDir

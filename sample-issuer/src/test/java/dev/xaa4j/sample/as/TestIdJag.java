@@ -17,7 +17,7 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Mints ID-JAGs by hand exactly as PROTOCOL.md §2 describes (the sample IdP's token exchange is not needed),
+ * Mints ID-JAGs by hand exactly as docs/protocol.md §2 describes (the sample IdP's token exchange is not needed),
  * with knobs to break one rule at a time.
  */
 public final class TestIdJag {

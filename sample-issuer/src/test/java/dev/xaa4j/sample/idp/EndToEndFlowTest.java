@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole chain of PROTOCOL.md §1 over real HTTP, every hop a real endpoint of the sample issuer: login
+ * The whole chain of docs/protocol.md §1 over real HTTP, every hop a real endpoint of the sample issuer: login
  * form → code → tokens → token exchange (ID-JAG) → jwt-bearer (access token) → MCP {@code tools/call}
  * through the MCP Java SDK client. Then an administrator revokes the grant: the next exchange is denied,
  * while the access token already issued keeps working until it expires.

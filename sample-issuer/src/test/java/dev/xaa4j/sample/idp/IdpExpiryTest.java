@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Short-lived IdP artifacts really expire: subject ID tokens (PROTOCOL.md §3.2 step 3) and codes. */
+/** Short-lived IdP artifacts really expire: subject ID tokens (docs/protocol.md §3.2 step 3) and codes. */
 class IdpExpiryTest {
 
     @Test

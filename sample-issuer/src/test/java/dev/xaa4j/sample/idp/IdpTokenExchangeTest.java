@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Token exchange ID token → ID-JAG at the sample IdP (PROTOCOL.md §1 step 2, §2, §3.2; issue 2 items 5, 6, 10). */
+/** Token exchange ID token → ID-JAG at the sample IdP (docs/protocol.md §1 step 2, §2, §3.2; issue 2 items 5, 6, 10). */
 class IdpTokenExchangeTest {
 
     @TempDir

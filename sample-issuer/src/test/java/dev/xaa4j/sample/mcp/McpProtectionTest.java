@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RFC 9728 metadata and the bearer challenges of the MCP servers, byte for byte (PROTOCOL.md §3.4). */
+/** RFC 9728 metadata and the bearer challenges of the MCP servers, byte for byte (docs/protocol.md §3.4). */
 class McpProtectionTest {
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";

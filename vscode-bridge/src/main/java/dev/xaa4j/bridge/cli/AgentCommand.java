@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code xaa agent}: the headless session owner (DESIGN.md "One session owner per machine"). Runs the engine
+ * {@code xaa agent}: the headless session owner (docs/architecture.md "One session owner per machine"). Runs the engine
  * from the per-user config and serves the broker on the per-user socket until SIGTERM/SIGINT (or stdin closes,
  * with {@code --until-stdin-closes}); bridges started meanwhile take their tokens from it.
  */

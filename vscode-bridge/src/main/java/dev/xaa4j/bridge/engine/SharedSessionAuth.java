@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DESIGN.md "One session owner per machine" for a bridge: tokens from the local broker (tray app or
+ * docs/architecture.md "One session owner per machine" for a bridge: tokens from the local broker (tray app or
  * {@code xaa agent}) while one runs, else from the embedded engine ({@link EngineAuth}: keyring + file lock).
  *
  * <p>The broker is looked for on first use (on the bridge's connect thread, never delaying {@code initialize}).

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP half of the bridge: one MCP server's Streamable HTTP endpoint (MCP 2025-06-18 / 2025-11-25
  * "Transports" §Streamable HTTP). Owns the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers and
- * the authorization rules of PROTOCOL.md §1 step 4 and §5:
+ * the authorization rules of docs/protocol.md §1 step 4 and §5:
  * <ul>
  *   <li>every request carries a fresh {@code Authorization} from {@link UpstreamAuth};</li>
  *   <li>401 → {@link UpstreamAuth#unauthorized} and one replay;</li>
