@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.bridge.engine.MemorySecrets;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.config.ConfigStore;
 import dev.xaa4j.connector.config.IdpSettings;
@@ -44,7 +45,7 @@ final class SecretCommand implements Callable<Integer> {
         boolean memory = config.sessionStorage() == SessionStorage.MEMORY
                 || EngineCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
         if (memory) {
-            throw SessionOwner.noKeyringSecrets(name, Optional.ofNullable(server).filter(s -> "as-client-secret".equals(name)));
+            throw SessionOwner.noKeyringSecrets(name, Optional.ofNullable(server).filter(s -> MemorySecrets.AS_LINE_NAME.equals(name)));
         }
         String key;
         if ("idp-client-secret".equals(name)) {
@@ -60,11 +61,8 @@ final class SecretCommand implements Callable<Integer> {
             }
             var entry = config.server(server).orElseThrow(() -> new IllegalArgumentException(
                     "as-client-secret is for a configured server name, not a URL: `xaa server add NAME " + server + "` first"));
-            // The pinned AS if any, else the one the server names in its RFC 9728 metadata.
-            String asIssuer = entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
-                    : new dev.xaa4j.connector.discovery.Discovery().server(java.net.URI.create(entry.url())).asIssuer();
-            key = ClientCredentialsSource.secretKey(asIssuer,
-                    entry.asClientId() != null ? entry.asClientId() : idp.clientId());
+            key = ClientCredentialsSource.secretKey(ConnectorFactory.asIssuer(entry),
+                    ConnectorFactory.asClientId(entry, idp.clientId()));
         } else {
             throw new IllegalArgumentException("NAME is idp-client-secret or as-client-secret SERVER");
         }

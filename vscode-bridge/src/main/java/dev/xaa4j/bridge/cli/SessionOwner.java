@@ -130,7 +130,7 @@ final class SessionOwner {
     /** {@code xaa secret set} would write the keyring, which the memory mode never uses. */
     static IllegalArgumentException noKeyringSecrets(String name, Optional<String> server) {
         String env = server.map(MemorySecrets::asEnvName).orElse(MemorySecrets.IDP_ENV);
-        String line = server.map(s -> "as-client-secret." + s).orElse("idp-client-secret");
+        String line = server.map(s -> MemorySecrets.AS_LINE_PREFIX + s).orElse(MemorySecrets.IDP_LINE);
         return new IllegalArgumentException("the session lives only in the memory of xaa agent, so `xaa secret set` "
                 + "(which writes the OS keyring) is off: give " + name + " to the agent when it starts, as " + env
                 + " in its environment or as an `" + line + "=…` line on `xaa agent --memory --secrets-fd N`");

@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.connector.discovery.Discovery;
 import dev.xaa4j.connector.config.IdpSettings;
 import dev.xaa4j.connector.config.ServerEntry;
 import dev.xaa4j.connector.config.XaaConfig;
@@ -95,7 +96,23 @@ public final class ConnectorFactory {
     static ServerConfig server(String name, ServerEntry s, String idpClientId, ClientAuthMethod idpMethod) {
         return new ServerConfig(name, URI.create(s.url()), Optional.ofNullable(s.pinnedAsIssuer()),
                 s.scopes() == null ? List.of() : s.scopes(),
-                s.asClientId() != null ? s.asClientId() : idpClientId, idpMethod);
+                asClientId(s, idpClientId), idpMethod);
+    }
+
+    /** The client id at {@code entry}'s authorization server: its own when configured, else the IdP client's. */
+    public static String asClientId(ServerEntry entry, String idpClientId) {
+        return entry.asClientId() != null ? entry.asClientId() : idpClientId;
+    }
+
+    /**
+     * The issuer of {@code entry}'s authorization server: the pinned one, else the one the server names in its
+     * RFC 9728 metadata (a network round trip).
+     *
+     * @throws dev.xaa4j.connector.DiscoveryException when the server's metadata cannot be had
+     */
+    public static String asIssuer(ServerEntry entry) {
+        return entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()
+                : new Discovery().server(URI.create(entry.url())).asIssuer();
     }
 
     static ClientAuthMethod method(String name) {

@@ -33,9 +33,11 @@ public final class MemorySecrets {
     public static final String IDP_ENV = "XAA_IDP_CLIENT_SECRET";
     /** Followed by the server name upper-cased, every character outside [A-Z0-9] as {@code _}. */
     public static final String AS_ENV_PREFIX = "XAA_AS_CLIENT_SECRET_";
-    /** The names on the file descriptor, as in {@code xaa secret set}. */
-    static final String IDP_LINE = "idp-client-secret";
-    static final String AS_LINE_PREFIX = "as-client-secret.";
+    /** The names on the file descriptor, as in {@code xaa secret set}: this one, and {@link #AS_LINE_PREFIX}SERVER. */
+    public static final String IDP_LINE = "idp-client-secret";
+    /** {@code xaa secret set}'s name for a server's AS client secret. */
+    public static final String AS_LINE_NAME = "as-client-secret";
+    public static final String AS_LINE_PREFIX = AS_LINE_NAME + ".";
 
     private final Map<String, String> env;
     private final Map<String, String> lines;
@@ -55,7 +57,7 @@ public final class MemorySecrets {
     public static MemorySecrets read(Map<String, String> environment, Optional<Reader> fd) throws IOException {
         Map<String, String> env = new HashMap<>();
         environment.forEach((k, v) -> {
-            if ((k.equals(IDP_ENV) || k.startsWith(AS_ENV_PREFIX)) && v != null && !v.isBlank()) {
+            if (isSecretVariable(k) && v != null && !v.isBlank()) {
                 env.put(k, v.strip());
             }
         });
@@ -142,7 +144,7 @@ public final class MemorySecrets {
         }
         config.servers().forEach((name, entry) -> {
             if (as(name).isEmpty()) {
-                String clientId = entry.asClientId() != null ? entry.asClientId() : idp.get().clientId();
+                String clientId = ConnectorFactory.asClientId(entry, idp.get().clientId());
                 missing.add("No client secret for client " + clientId + " at the authorization server of '" + name + "'"
                         + auth + "its tokens need it; " + howToProvide(asEnvName(name), AS_LINE_PREFIX + name));
             }
@@ -204,7 +206,7 @@ public final class MemorySecrets {
         private Optional<String> server(String issuer, String clientId) {
             String idpClient = ConnectorFactory.idp(config).map(IdpSettings::clientId).orElse(null);
             List<Map.Entry<String, ServerEntry>> candidates = config.servers().entrySet().stream()
-                    .filter(e -> clientId.equals(e.getValue().asClientId() != null ? e.getValue().asClientId() : idpClient))
+                    .filter(e -> clientId.equals(ConnectorFactory.asClientId(e.getValue(), idpClient)))
                     .filter(e -> e.getValue().pinnedAsIssuer() == null || e.getValue().pinnedAsIssuer().equals(issuer))
                     .toList();
             Optional<String> pinned = candidates.stream().filter(e -> e.getValue().pinnedAsIssuer() != null)
