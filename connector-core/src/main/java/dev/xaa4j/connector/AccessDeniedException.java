@@ -8,7 +8,7 @@ public class AccessDeniedException extends ConnectorException {
     private final String server;
 
     public AccessDeniedException(String server, String message) {
-        super(message);
+        super(Kind.ACCESS_DENIED, message);
         this.server = server;
     }
 

@@ -2,8 +2,8 @@ package dev.xaa4j.connector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.config.ConfigPaths;
-import dev.xaa4j.connector.grant.Redaction;
+import dev.xaa4j.connector.host.config.ConfigPaths;
+import dev.xaa4j.connector.internal.grant.Redaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

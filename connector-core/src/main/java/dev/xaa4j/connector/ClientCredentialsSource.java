@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
 import com.nimbusds.jose.jwk.JWK;
-import dev.xaa4j.connector.store.CredentialStore;
+import dev.xaa4j.connector.internal.store.CredentialStore;
 import java.util.Optional;
 
 /**

@@ -8,10 +8,10 @@ package dev.xaa4j.connector;
  */
 public class ConfigurationException extends ConnectorException {
     public ConfigurationException(String message) {
-        super(message);
+        super(Kind.CONFIGURATION, message);
     }
 
     public ConfigurationException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.CONFIGURATION, message, cause);
     }
 }

@@ -3,32 +3,32 @@ package dev.xaa4j.connector;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.connector.discovery.Discovery;
-import dev.xaa4j.connector.discovery.ServerMetadata;
-import dev.xaa4j.connector.grant.ClientAuth;
-import dev.xaa4j.connector.grant.ClientAuthFactory;
-import dev.xaa4j.connector.grant.IdJagExchange;
-import dev.xaa4j.connector.grant.IdpRefresh;
-import dev.xaa4j.connector.grant.JwtBearerGrant;
-import dev.xaa4j.connector.grant.Redaction;
-import dev.xaa4j.connector.grant.TokenRevocation;
-import dev.xaa4j.connector.signin.BrowserSignIn;
-import dev.xaa4j.connector.signin.IdTokenVerifier;
-import dev.xaa4j.connector.signin.SignInOptions;
-import dev.xaa4j.connector.signin.SignInResult;
-import dev.xaa4j.connector.store.CredentialStore;
-import dev.xaa4j.connector.store.IdpSession;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
-import dev.xaa4j.connector.token.IdTokenProvider;
-import dev.xaa4j.connector.token.RenewalPolicy;
-import dev.xaa4j.connector.token.SessionAccess;
-import dev.xaa4j.connector.token.SessionEpoch;
-import dev.xaa4j.connector.token.SessionIdTokenProvider;
-import dev.xaa4j.connector.token.SuppliedIdTokenProvider;
-import dev.xaa4j.connector.token.TokenFetcher;
-import dev.xaa4j.connector.token.TokenManager;
-import dev.xaa4j.connector.token.XaaTokenFetcher;
+import dev.xaa4j.connector.internal.discovery.Discovery;
+import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.grant.ClientAuth;
+import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
+import dev.xaa4j.connector.internal.grant.IdJagExchange;
+import dev.xaa4j.connector.internal.grant.IdpRefresh;
+import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
+import dev.xaa4j.connector.internal.grant.Redaction;
+import dev.xaa4j.connector.internal.grant.TokenRevocation;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.IdTokenVerifier;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.signin.SignInResult;
+import dev.xaa4j.connector.internal.store.CredentialStore;
+import dev.xaa4j.connector.internal.store.IdpSession;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
+import dev.xaa4j.connector.internal.token.IdTokenProvider;
+import dev.xaa4j.connector.internal.token.RenewalPolicy;
+import dev.xaa4j.connector.internal.token.SessionAccess;
+import dev.xaa4j.connector.internal.token.SessionEpoch;
+import dev.xaa4j.connector.internal.token.SessionIdTokenProvider;
+import dev.xaa4j.connector.internal.token.SuppliedIdTokenProvider;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenManager;
+import dev.xaa4j.connector.internal.token.XaaTokenFetcher;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,7 +68,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Only the IdP session is persisted (in the {@link CredentialStore}, the OS keyring by default); access
  * tokens stay in memory. Secrets come from a {@link ClientCredentialsSource}, never from configuration.
  */
-public final class Connector implements AutoCloseable {
+public final class Connector implements TokenSource {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
     /** The OS keyring service of the default {@link KeyringCredentialStore}. */

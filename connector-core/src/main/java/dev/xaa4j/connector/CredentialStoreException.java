@@ -6,10 +6,10 @@ package dev.xaa4j.connector;
  */
 public class CredentialStoreException extends ConnectorException {
     public CredentialStoreException(String message) {
-        super(message);
+        super(Kind.CREDENTIAL_STORE, message);
     }
 
     public CredentialStoreException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.CREDENTIAL_STORE, message, cause);
     }
 }

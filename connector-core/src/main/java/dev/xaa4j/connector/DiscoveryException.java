@@ -7,10 +7,10 @@ package dev.xaa4j.connector;
  */
 public class DiscoveryException extends ConnectorException {
     public DiscoveryException(String message) {
-        super(message);
+        super(Kind.UPSTREAM_UNAVAILABLE, message);
     }
 
     public DiscoveryException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UPSTREAM_UNAVAILABLE, message, cause);
     }
 }

@@ -8,7 +8,7 @@ public class ServerNotEnabledException extends ConnectorException {
     private final String server;
 
     public ServerNotEnabledException(String server, String message) {
-        super(message);
+        super(Kind.SERVER_NOT_ENABLED, message);
         this.server = server;
     }
 

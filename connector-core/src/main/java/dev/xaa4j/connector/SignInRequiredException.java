@@ -6,10 +6,10 @@ package dev.xaa4j.connector;
  */
 public class SignInRequiredException extends ConnectorException {
     public SignInRequiredException(String message) {
-        super(message);
+        super(Kind.SIGN_IN_REQUIRED, message);
     }
 
     public SignInRequiredException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.SIGN_IN_REQUIRED, message, cause);
     }
 }

@@ -6,10 +6,10 @@ package dev.xaa4j.connector;
  */
 public class UpstreamUnavailableException extends ConnectorException {
     public UpstreamUnavailableException(String message) {
-        super(message);
+        super(Kind.UPSTREAM_UNAVAILABLE, message);
     }
 
     public UpstreamUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UPSTREAM_UNAVAILABLE, message, cause);
     }
 }

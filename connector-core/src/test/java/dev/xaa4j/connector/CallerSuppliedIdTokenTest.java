@@ -2,7 +2,7 @@ package dev.xaa4j.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.connector.token.TokenFetcher;
-import dev.xaa4j.connector.token.TokenKey;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenKey;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

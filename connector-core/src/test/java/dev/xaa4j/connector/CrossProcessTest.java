@@ -2,8 +2,8 @@ package dev.xaa4j.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.store.KeyringCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.sample.IssuerSettings;

@@ -1,6 +1,6 @@
 package dev.xaa4j.connector;
 
-import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

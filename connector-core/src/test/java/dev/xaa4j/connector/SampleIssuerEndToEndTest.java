@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.mcp.McpTransports;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;

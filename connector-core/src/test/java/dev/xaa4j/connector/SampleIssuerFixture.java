@@ -1,8 +1,8 @@
 package dev.xaa4j.connector;
 
-import dev.xaa4j.connector.signin.BrowserSignIn;
-import dev.xaa4j.connector.signin.SignInOptions;
-import dev.xaa4j.connector.store.CredentialStore;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector;
 
-import dev.xaa4j.connector.store.CredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.CredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package dev.xaa4j.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.xaa4j.connector.store.CredentialStore;
-import dev.xaa4j.connector.store.IdpSession;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.CredentialStore;
+import dev.xaa4j.connector.internal.store.IdpSession;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package dev.xaa4j.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.signin.BrowserSignIn;
-import dev.xaa4j.connector.signin.SignInOptions;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.net.ConnectException;

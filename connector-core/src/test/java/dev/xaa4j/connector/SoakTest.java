@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.mcp.McpTransports;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;

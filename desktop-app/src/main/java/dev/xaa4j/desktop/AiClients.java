@@ -2,10 +2,10 @@ package dev.xaa4j.desktop;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.config.ClientInstaller;
-import dev.xaa4j.connector.config.ClientInstaller.Client;
-import dev.xaa4j.connector.config.ConfigPaths;
-import dev.xaa4j.connector.config.LauncherLocation;
+import dev.xaa4j.connector.host.config.ClientInstaller;
+import dev.xaa4j.connector.host.config.ClientInstaller.Client;
+import dev.xaa4j.connector.host.config.ConfigPaths;
+import dev.xaa4j.connector.host.config.LauncherLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

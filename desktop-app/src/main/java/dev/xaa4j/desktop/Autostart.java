@@ -1,6 +1,6 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.connector.config.ConfigPaths;
+import dev.xaa4j.connector.host.config.ConfigPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.xaa4j.desktop;
 
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.broker.BrokerAlreadyRunningException;
-import dev.xaa4j.connector.broker.BrokerServer;
-import dev.xaa4j.connector.broker.SignInNeeded;
-import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException;
+import dev.xaa4j.connector.host.broker.BrokerServer;
+import dev.xaa4j.connector.host.broker.SignInNeeded;
+import dev.xaa4j.connector.host.config.SessionStorage;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;

@@ -1,9 +1,9 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.connector.config.ConfigPaths;
+import dev.xaa4j.connector.host.config.ConfigPaths;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.broker.BrokerSocket;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.host.broker.BrokerSocket;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -125,7 +125,7 @@ public final class DesktopLauncher {
                         return 2;
                     }
                     Path launcher = Path.of(trayLauncher);
-                    dev.xaa4j.connector.config.LauncherLocation.buildDirectoryWarning(launcher).ifPresent(System.err::println);
+                    dev.xaa4j.connector.host.config.LauncherLocation.buildDirectoryWarning(launcher).ifPresent(System.err::println);
                     entry.enable(launcher);
                     System.out.println("xaa4j starts at login: wrote " + entry.entry() + " (undo: `xaa-tray --autostart off`)");
                 }
@@ -186,8 +186,8 @@ public final class DesktopLauncher {
     /** Whether the shared config keeps the session in memory (an unreadable config: the app shows that later). */
     static boolean memoryConfigured(Path config) {
         try {
-            return new dev.xaa4j.connector.config.ConfigStore(config, System.getenv()).load().sessionStorage()
-                    == dev.xaa4j.connector.config.SessionStorage.MEMORY;
+            return new dev.xaa4j.connector.host.config.ConfigStore(config, System.getenv()).load().sessionStorage()
+                    == dev.xaa4j.connector.host.config.SessionStorage.MEMORY;
         } catch (RuntimeException unreadable) {
             return false;
         }

@@ -1,7 +1,7 @@
 package dev.xaa4j.desktop;
 
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;

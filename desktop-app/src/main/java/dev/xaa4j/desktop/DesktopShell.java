@@ -1,6 +1,6 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.ConnectorEvent;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -351,7 +351,7 @@ public final class MainWindow {
         if (launcher == null || os.startsWith("mac") || os.startsWith("windows")) {
             return java.util.Optional.empty();
         }
-        Autostart autostart = Autostart.of(System.getenv(), os, dev.xaa4j.connector.config.ConfigPaths.home());
+        Autostart autostart = Autostart.of(System.getenv(), os, dev.xaa4j.connector.host.config.ConfigPaths.home());
         startAtLogin.setId("startAtLogin");
         startAtLogin.setAccessibleHelp("Starts xaa4j in the tray when you log in");
         startAtLogin.setSelected(autostart.enabled());

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.signin.SignInFailedException;
+import dev.xaa4j.connector.internal.signin.SignInFailedException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutionException;
 public final class PlainLanguage {
 
     /** Where the session lives, for the window's "Session kept" line. */
-    static String storage(dev.xaa4j.connector.config.SessionStorage storage) {
-        return storage == dev.xaa4j.connector.config.SessionStorage.MEMORY
+    static String storage(dev.xaa4j.connector.host.config.SessionStorage storage) {
+        return storage == dev.xaa4j.connector.host.config.SessionStorage.MEMORY
                 ? "only in this app's memory: it ends when you quit the app (nothing in the keyring or on disk)"
                 : "in your system keyring";
     }

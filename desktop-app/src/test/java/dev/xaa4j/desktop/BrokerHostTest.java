@@ -3,9 +3,9 @@ package dev.xaa4j.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class BrokerHostTest {
 
             try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
                 assertThat(bridge.sessionStorage()).as("a memory-session app tells its clients the session is only there")
-                        .isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+                        .isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
                 assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
                 bridge.signInNeeded("notes");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

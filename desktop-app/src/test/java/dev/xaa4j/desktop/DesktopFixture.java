@@ -1,10 +1,10 @@
 package dev.xaa4j.desktop;
 
 import dev.xaa4j.connector.SampleIssuerFixture;
-import dev.xaa4j.connector.signin.SignInOptions;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.connector.token.RenewalPolicy;
+import dev.xaa4j.connector.internal.token.RenewalPolicy;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
-import dev.xaa4j.connector.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;
 import dev.xaa4j.desktop.DesktopModel.View;
@@ -130,11 +130,11 @@ class DesktopModelTest {
     void theViewSaysWhereTheSessionLives() throws Exception {
         open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", null));
         View v = await("a view", x -> x.servers().size() == 1);
-        assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.config.SessionStorage.MEMORY);
+        assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
         assertThat(PlainLanguage.storage(v.account().storage())).contains("only in this app's memory", "ends when you quit");
-        assertThat(PlainLanguage.storage(dev.xaa4j.connector.config.SessionStorage.KEYRING)).contains("keyring");
+        assertThat(PlainLanguage.storage(dev.xaa4j.connector.host.config.SessionStorage.KEYRING)).contains("keyring");
         try (Engine keyring = new Engine(new ConfigStore(dir.resolve("other.json"), Map.of()), Engine.Options.defaults())) {
-            assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.config.SessionStorage.KEYRING);
+            assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.KEYRING);
         }
     }
 

@@ -276,7 +276,7 @@ class DesktopWindowFxTest {
         shell = null;
         FxToolkit.cleanupStages();
 
-        Path entry = Autostart.of(System.getenv(), System.getProperty("os.name"), dev.xaa4j.connector.config.ConfigPaths.home()).entry();
+        Path entry = Autostart.of(System.getenv(), System.getProperty("os.name"), dev.xaa4j.connector.host.config.ConfigPaths.home()).entry();
         Files.deleteIfExists(entry);
         System.setProperty("xaa.tray.launcher", "/opt/xaa4j/bin/xaa-tray");
         try {

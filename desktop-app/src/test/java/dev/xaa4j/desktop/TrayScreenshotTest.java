@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;

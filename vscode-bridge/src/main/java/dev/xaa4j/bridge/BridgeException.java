@@ -116,7 +116,7 @@ public final class BridgeException extends RuntimeException {
             }
         }
         if (t instanceof dev.xaa4j.connector.ConfigurationException
-                || t instanceof dev.xaa4j.connector.broker.UnknownServerException) {
+                || t instanceof dev.xaa4j.connector.host.broker.UnknownServerException) {
             return new BridgeException(Reason.CONFIGURATION, t.getMessage(), t);
         }
         return new BridgeException(Reason.INTERNAL, t instanceof dev.xaa4j.connector.ConnectorException

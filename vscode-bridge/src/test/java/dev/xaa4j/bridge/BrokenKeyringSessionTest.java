@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -8,7 +8,7 @@ import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.engine.EngineAuth;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -6,10 +6,10 @@ import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.broker.BrokerClient;
-import dev.xaa4j.connector.broker.BrokerServer;
-import dev.xaa4j.connector.broker.SignInNeeded;
-import dev.xaa4j.connector.token.TokenFetcher;
+import dev.xaa4j.connector.host.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerServer;
+import dev.xaa4j.connector.host.broker.SignInNeeded;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,10 +51,10 @@ class SharedSessionAuthTest {
     }
 
     private BrokerServer broker(List<SignInNeeded> notices) {
-        return broker(notices, dev.xaa4j.connector.config.SessionStorage.KEYRING);
+        return broker(notices, dev.xaa4j.connector.host.config.SessionStorage.KEYRING);
     }
 
-    private BrokerServer broker(List<SignInNeeded> notices, dev.xaa4j.connector.config.SessionStorage storage) {
+    private BrokerServer broker(List<SignInNeeded> notices, dev.xaa4j.connector.host.config.SessionStorage storage) {
         TokenFetcher fetcher = (server, extra) -> {
             if (!signedIn) {
                 throw new SignInRequiredException("not signed in");
@@ -141,7 +141,7 @@ class SharedSessionAuthTest {
 
     @Test
     void aServerAMemoryBrokerDoesNotKnowIsAConfigurationErrorNeverTheKeyringEngine() {
-        broker(new CopyOnWriteArrayList<>(), dev.xaa4j.connector.config.SessionStorage.MEMORY);
+        broker(new CopyOnWriteArrayList<>(), dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
         SharedSessionAuth auth = auth(new TestAuth("engine"));
         assertThat(auth.authorization("notes")).contains("Bearer broker-1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> auth.authorization("https://adhoc.example/mcp"))

@@ -5,8 +5,8 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
-import dev.xaa4j.connector.token.TokenFetcher;
-import dev.xaa4j.connector.token.TokenKey;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenKey;
 import java.net.URI;
 import java.util.Map;
 

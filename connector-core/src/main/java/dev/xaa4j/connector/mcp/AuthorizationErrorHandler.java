@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.http.Challenge;
+import dev.xaa4j.connector.internal.http.Challenge;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.common.McpTransportContext;

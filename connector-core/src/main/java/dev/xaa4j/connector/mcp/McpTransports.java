@@ -2,7 +2,7 @@ package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ServerConfig;
-import dev.xaa4j.connector.http.Network;
+import dev.xaa4j.connector.internal.http.Network;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import java.net.URI;
 

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.mcp.McpTransports;
-import dev.xaa4j.connector.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;

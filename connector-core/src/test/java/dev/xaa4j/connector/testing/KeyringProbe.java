@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.testing;
 
 import dev.xaa4j.connector.CredentialStoreException;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 
 /**
  * Child-JVM main: writes one value to the keyring and prints OK or the CredentialStoreException message; with

@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.testing;
 
-import dev.xaa4j.connector.store.MemoryCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import java.nio.file.Path;
 
 /**

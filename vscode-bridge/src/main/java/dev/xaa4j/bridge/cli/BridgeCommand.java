@@ -1,13 +1,13 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.Main;
-import dev.xaa4j.connector.config.ConfigPaths;
-import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.host.config.ConfigPaths;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.config.SessionStorage;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import java.util.function.Supplier;
 import dev.xaa4j.bridge.engine.EarlyEngine;
 import dev.xaa4j.bridge.engine.EngineAuth;
@@ -214,7 +214,7 @@ final class BridgeCommand implements Callable<Integer> {
         if (server.isEmpty()) {
             return null;
         }
-        var keyring = EarlyEngine.connectingKeyring(dev.xaa4j.connector.broker.BrokerSocket.defaultPath());
+        var keyring = EarlyEngine.connectingKeyring(dev.xaa4j.connector.host.broker.BrokerSocket.defaultPath());
         return EarlyEngine.start(server.get(), () -> ConfigStore.forCurrentUser().load(),
                 config -> standardAuth(config, server.get(), keyring, false));
     }

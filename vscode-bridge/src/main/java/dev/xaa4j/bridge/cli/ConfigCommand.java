@@ -1,7 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.SessionStorage;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.SessionStorage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,8 +1,8 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.IdpSettings;
-import dev.xaa4j.connector.discovery.Urls;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.IdpSettings;
+import dev.xaa4j.connector.internal.discovery.Urls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package dev.xaa4j.bridge.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.config.ClientInstaller;
-import dev.xaa4j.connector.config.ClientInstaller.Client;
-import dev.xaa4j.connector.config.ConfigPaths;
-import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.LauncherLocation;
-import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.host.config.ClientInstaller;
+import dev.xaa4j.connector.host.config.ClientInstaller.Client;
+import dev.xaa4j.connector.host.config.ConfigPaths;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.LauncherLocation;
+import dev.xaa4j.connector.host.config.XaaConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.connector.config.ConfigStore;
-import dev.xaa4j.connector.config.ServerEntry;
-import dev.xaa4j.connector.discovery.Urls;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.internal.discovery.Urls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.xaa4j.bridge.demo;
 
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
-import dev.xaa4j.connector.store.SessionStore;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import dev.xaa4j.connector.config.XaaConfig;
-import dev.xaa4j.connector.store.KeyringCredentialStore;
+import dev.xaa4j.connector.host.config.XaaConfig;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

@@ -2,11 +2,11 @@ package dev.xaa4j.bridge.engine;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import dev.xaa4j.connector.config.SessionStorage;
-import dev.xaa4j.connector.broker.BrokerClient;
-import dev.xaa4j.connector.broker.BrokerException;
-import dev.xaa4j.connector.broker.BrokerNotRunningException;
-import dev.xaa4j.connector.broker.UnknownServerException;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.host.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerException;
+import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
+import dev.xaa4j.connector.host.broker.UnknownServerException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

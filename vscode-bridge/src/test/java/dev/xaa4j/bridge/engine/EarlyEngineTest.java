@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
-import dev.xaa4j.connector.config.ServerEntry;
-import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.host.config.XaaConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

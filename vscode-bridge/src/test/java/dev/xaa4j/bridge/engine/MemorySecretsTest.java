@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.config.IdpSettings;
-import dev.xaa4j.connector.config.ServerEntry;
-import dev.xaa4j.connector.config.XaaConfig;
+import dev.xaa4j.connector.host.config.IdpSettings;
+import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.host.config.XaaConfig;
 import java.io.StringReader;
 import java.net.URI;
 import java.util.LinkedHashMap;

@@ -1,0 +1,210 @@
+package dev.xaa4j.connector.host.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConnectorMetrics;
+import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The broker's wire format, version {@value #VERSION}: one JSON object per line (UTF-8, {@code \n}), both ways.
+ *
+ * <pre>
+ * request   {"v":1,"id":7,"op":"token","server":"notes","scopes":["notes.write"]}      scopes optional
+ * response  {"v":1,"id":7,"result":{"value":"…","tokenType":"Bearer","expiresAt":"2026-…Z","scopes":["notes.read"]}}
+ * error     {"v":1,"id":7,"error":{"code":"sign_in_required","message":"…"}}
+ * event     {"v":1,"event":{"type":"signed_in","at":"…","user":"alice","sessionExpiresAt":"…"}}   after "subscribe"
+ * </pre>
+ *
+ * <p>Operations: {@code hello} → {@code {versions, pid, sessionStorage}} ({@code keyring} or {@code memory}); {@code token {server, scopes?}}; {@code invalidate
+ * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
+ * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
+ * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
+ * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
+ * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
+ * like {@code status}); {@code signIn} (the broker's host runs the browser sign-in itself, as {@code xaa login}
+ * does, and answers like {@code status} once it completes: for a broker that keeps the session only in its
+ * memory); {@code subscribe} (events {@code signed_in}, {@code signed_out},
+ * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
+ * connection may be answered out of order; match them by {@code id}.
+ *
+ * <p>Error codes: {@code sign_in_required}, {@code access_denied}, {@code server_not_enabled},
+ * {@code upstream_unavailable}, {@code config} (the connector's typed exceptions, rebuilt as the same types by
+ * {@link BrokerClient}), {@code unknown_server} (the broker's configuration has no such server: serve it
+ * yourself), and {@code bad_request}, {@code unsupported_version}, {@code busy}, {@code internal}.
+ * A token value crosses the socket only in a {@code token} result and an {@code invalidate} request; neither
+ * side logs either.
+ */
+public final class BrokerProtocol {
+
+    public static final int VERSION = 1;
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A line longer than this is a protocol violation (a token response is a few kilobytes). */
+    static final int MAX_LINE = 1 << 20;
+
+    private BrokerProtocol() {
+    }
+
+    static ObjectNode message() {
+        return JSON.createObjectNode().put("v", VERSION);
+    }
+
+    static String errorCode(Throwable e) {
+        if (e instanceof SignInRequiredException) {
+            return "sign_in_required";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "access_denied";
+        }
+        if (e instanceof ServerNotEnabledException) {
+            return "server_not_enabled";
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return "upstream_unavailable";
+        }
+        if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
+            return "config";
+        }
+        return "internal";
+    }
+
+    /** The same typed exception the embedded engine would have thrown. */
+    static ConnectorException exception(String code, String message, String server) {
+        return switch (code) {
+            case "sign_in_required" -> new SignInRequiredException(message);
+            case "access_denied" -> new AccessDeniedException(server, message);
+            case "server_not_enabled" -> new ServerNotEnabledException(server, message);
+            case "upstream_unavailable" -> new UpstreamUnavailableException(message);
+            case "config" -> new ConfigurationException(message);
+            case "unknown_server" -> new UnknownServerException(message);
+            default -> new BrokerException("the broker refused the request (" + code + "): " + message);
+        };
+    }
+
+    /** The {@code status} result: the engine's state and counters, no token values. */
+    static ObjectNode status(ConnectorStatus s, ConnectorMetrics m, Instant startedAt, int clients, SessionStorage storage) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("pid", ProcessHandle.current().pid())
+                .put("startedAt", startedAt.toString())
+                .put("clients", clients)
+                .put("sessionStorage", storage.wireName())
+                .put("canRefresh", s.canRefresh());
+        s.user().ifPresent(u -> n.put("user", u));
+        s.displayName().ifPresent(d -> n.put("displayName", d));
+        s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
+        ObjectNode servers = n.putObject("servers");
+        s.servers().forEach((name, st) -> {
+            ObjectNode o = servers.putObject(name).put("state", st.state().name());
+            st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
+            o.set("scopes", array(st.scopes()));
+            st.lastError().ifPresent(e -> o.put("lastError", e));
+        });
+        n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
+        return n;
+    }
+
+    /** The {@code token} result. */
+    static ObjectNode tokenJson(AccessToken t) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("value", t.value())
+                .put("tokenType", t.tokenType())
+                .put("expiresAt", t.expiresAt().toString());
+        n.set("scopes", array(t.scopes()));
+        return n;
+    }
+
+    /** A {@code sessionStorage} field; absent (an older broker) is {@link SessionStorage#KEYRING}. */
+    static SessionStorage sessionStorage(JsonNode n) {
+        try {
+            return SessionStorage.parse(n.path("sessionStorage").asText(null));
+        } catch (IllegalArgumentException newer) {
+            return SessionStorage.KEYRING;
+        }
+    }
+
+    static ObjectNode signOutResult(SignOutResult r) {
+        ObjectNode n = JSON.createObjectNode().put("revocation", r.revocation().name().toLowerCase(Locale.ROOT));
+        r.user().ifPresent(u -> n.put("user", u));
+        r.problem().ifPresent(p -> n.put("problem", p));
+        return n;
+    }
+
+    /** An answer of an older broker (empty result) reads as "signed out on this machine". */
+    static SignOutResult signOutResult(JsonNode n) {
+        SignOutResult.Revocation revocation;
+        try {
+            revocation = SignOutResult.Revocation.valueOf(n.path("revocation").asText("nothing_to_revoke").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException newer) {
+            revocation = SignOutResult.Revocation.NOTHING_TO_REVOKE;
+        }
+        Optional<String> problem = text(n, "problem");
+        if (revocation == SignOutResult.Revocation.FAILED && problem.isEmpty()) {
+            problem = Optional.of("the broker gave no reason");
+        }
+        return new SignOutResult(text(n, "user"), revocation, revocation == SignOutResult.Revocation.FAILED ? problem : Optional.empty());
+    }
+
+    static ObjectNode event(ConnectorEvent e) {
+        ObjectNode n = JSON.createObjectNode().put("type", e.type()).put("at", e.at().toString());
+        if (e instanceof ConnectorEvent.SignedIn s) {
+            n.put("user", s.user()).put("sessionExpiresAt", s.sessionExpiresAt().toString());
+        } else if (e instanceof ConnectorEvent.SignedOut s) {
+            s.user().ifPresent(u -> n.put("user", u));
+        } else if (e instanceof ConnectorEvent.AccessRevoked r) {
+            n.put("server", r.server()).put("reason", r.reason());
+        } else if (e instanceof ConnectorEvent.SignInRequired r) {
+            r.server().ifPresent(s -> n.put("server", s));
+            n.put("reason", r.reason());
+        } else {
+            return null; // token_issued, renewal_failed: local matters of the broker
+        }
+        return n;
+    }
+
+    static Optional<ConnectorEvent> event(JsonNode n) {
+        Instant at = Instant.parse(n.path("at").asText());
+        Optional<String> server = text(n, "server");
+        ConnectorEvent e = switch (n.path("type").asText()) {
+            case "signed_in" -> new ConnectorEvent.SignedIn(at, n.path("user").asText(), Instant.parse(n.path("sessionExpiresAt").asText()));
+            case "signed_out" -> new ConnectorEvent.SignedOut(at, text(n, "user"));
+            case "access_revoked" -> new ConnectorEvent.AccessRevoked(at, server.orElse(""), n.path("reason").asText());
+            case "sign_in_required" -> new ConnectorEvent.SignInRequired(at, server, n.path("reason").asText());
+            default -> null; // newer brokers may push more; older clients ignore them
+        };
+        return Optional.ofNullable(e);
+    }
+
+    static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    static ArrayNode array(Collection<String> values) {
+        ArrayNode a = JSON.createArrayNode();
+        values.stream().sorted().forEach(a::add);
+        return a;
+    }
+}

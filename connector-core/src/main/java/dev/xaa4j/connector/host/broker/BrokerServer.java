@@ -1,0 +1,430 @@
+package dev.xaa4j.connector.host.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorListener;
+import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@link Connector}'s tokens to local clients (bridges) over a Unix domain socket: the session
+ * owner of docs/architecture.md "One session owner per machine". Hosted by {@code xaa agent} and by the tray app:
+ *
+ * <pre>{@code
+ * BrokerServer broker = BrokerServer.builder(connector)
+ *         .onSignInNeeded(n -> tray.notify("Sign in to use " + n.server()))
+ *         .start();                                   // BrokerAlreadyRunningException if another one serves
+ * ...
+ * broker.close();                                     // bridges fall back to their embedded engine
+ * }</pre>
+ *
+ * <p>Access: the socket lives in a 0700 directory owned by the user and is itself 0600 ({@link BrokerSocket};
+ * the JDK cannot read peer credentials, so the file system is the gate). One broker per socket: a lock file
+ * next to it is held while serving, a stale socket file left by a crashed broker is replaced.
+ *
+ * <p>Threads: one acceptor, one reader per connection (plain daemon threads, at most {@code maxClients}; a
+ * further client gets a {@code busy} error and is closed), token requests complete asynchronously on the
+ * connector's renewal threads, and events (pushed to subscribers, {@link SignInNeeded} to the host) go out on
+ * one dispatcher thread so a slow reader never holds up a renewal. The broker opens a browser only when a client asks it
+ * to sign in ({@code signIn}: {@code xaa login} while the host keeps the session in memory), never for a token.
+ * Tokens cross the socket, and are never logged.
+ */
+public final class BrokerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+
+    private final Connector connector;
+    private final Path socket;
+    private final Consumer<SignInNeeded> signInNeeded;
+    private final SessionStorage sessionStorage;
+    private final ServerSocketChannel server;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ThreadPoolExecutor connections;
+    private final ExecutorService events;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final ConnectorListener forward = this::forward;
+    private final Instant startedAt;
+    private final AtomicInteger threadIds = new AtomicInteger();
+    private volatile boolean closed;
+
+    private BrokerServer(Builder b) throws IOException {
+        this.connector = b.connector;
+        this.socket = b.socket.toAbsolutePath();
+        this.signInNeeded = b.signInNeeded;
+        this.sessionStorage = b.sessionStorage;
+        BrokerSocket.prepareDirectory(socket);
+        Path lockFile = socket.resolveSibling(BrokerSocket.LOCK_NAME);
+        this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new BrokerAlreadyRunningException("another broker (the xaa4j tray app or `xaa agent`) is already serving "
+                    + socket + "; stop it first, or let bridges use it");
+        }
+        this.lock = l;
+        try {
+            Files.deleteIfExists(socket); // left by a broker that died: we hold the lock, so nobody serves it
+            this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket), 64);
+            BrokerSocket.restrictSocketFile(socket);
+        } catch (IOException | RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        this.connections = new ThreadPoolExecutor(b.maxClients, b.maxClients, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> daemon(r, "xaa4j-broker-client-" + threadIds.incrementAndGet()));
+        this.connections.allowCoreThreadTimeOut(true);
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "xaa4j-broker-events"));
+        this.startedAt = connector.clock().instant();
+        connector.addListener(forward);
+        daemon(this::acceptLoop, "xaa4j-broker-accept").start();
+        LOG.info("broker serving on {}", socket);
+    }
+
+    /** A broker for {@code connector} on the per-user socket ({@link BrokerSocket#defaultPath()}). */
+    public static Builder builder(Connector connector) {
+        return new Builder(connector);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Connections open right now. */
+    public int clients() {
+        return open.size();
+    }
+
+    /** Stops accepting, closes every connection (clients see the broker go away) and removes the socket file. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connector.removeListener(forward);
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        open.forEach(Connection::close);
+        connections.shutdownNow();
+        events.shutdown();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", socket, e.toString());
+        }
+        releaseLock();
+        LOG.info("broker stopped");
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the lock dies with the channel or the process
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("broker accept failed: {}", e.toString());
+                }
+                return;
+            }
+            Connection c = new Connection(new LineChannel(ch));
+            try {
+                connections.execute(c);
+            } catch (RejectedExecutionException full) {
+                c.send(error(null, "busy", "too many clients are connected to the broker"));
+                c.close();
+            }
+        }
+    }
+
+    private void forward(ConnectorEvent e) {
+        ObjectNode event = BrokerProtocol.event(e);
+        if (event == null || closed) {
+            return;
+        }
+        String line = BrokerProtocol.message().set("event", event).toString();
+        try {
+            events.execute(() -> open.stream().filter(c -> c.subscribed).forEach(c -> c.sendLine(line)));
+        } catch (RejectedExecutionException stopping) {
+            // closing: subscribers are about to see the broker go away anyway
+        }
+    }
+
+    /** One client: reads requests in order, answers each as soon as it is done (token requests out of order). */
+    private final class Connection implements Runnable {
+        private final LineChannel line;
+        private volatile boolean subscribed;
+
+        Connection(LineChannel line) {
+            this.line = line;
+        }
+
+        @Override
+        public void run() {
+            open.add(this);
+            try {
+                String l;
+                while (!closed && (l = line.readLine()) != null) {
+                    handle(l);
+                }
+            } catch (IOException e) {
+                LOG.debug("broker client dropped: {}", e.toString());
+            } finally {
+                close();
+            }
+        }
+
+        private void handle(String raw) {
+            JsonNode req;
+            try {
+                req = BrokerProtocol.JSON.readTree(raw);
+            } catch (IOException e) {
+                send(error(null, "bad_request", "not JSON"));
+                return;
+            }
+            JsonNode id = req.get("id");
+            if (req.path("v").asInt() != BrokerProtocol.VERSION) {
+                send(error(id, "unsupported_version", "this broker speaks version " + BrokerProtocol.VERSION));
+                return;
+            }
+            String op = req.path("op").asText();
+            String server = req.path("server").asText(null);
+            LOG.debug("broker request {} {}", op, server == null ? "" : server); // never the values
+            if (server != null && !op.equals("signInNeeded") && !connector.servers().containsKey(server)) {
+                send(error(id, "unknown_server", "the broker has no server named '" + server
+                        + "'; add it to the configuration and restart the broker"));
+                return;
+            }
+            try {
+                switch (op) {
+                    case "hello" -> send(result(id, BrokerProtocol.JSON.createObjectNode()
+                            .put("pid", ProcessHandle.current().pid())
+                            .put("sessionStorage", sessionStorage.wireName())
+                            .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
+                    case "token" -> token(id, required(server, "server"), req.get("scopes"));
+                    case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
+                            connector.invalidate(required(server, "server"), required(req.path("rejectedValue").asText(null), "rejectedValue")))));
+                    case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
+                            connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
+                    case "status" -> send(result(id, status(connector.status())));
+                    case "signInNeeded" -> {
+                        SignInNeeded n = new SignInNeeded(required(server, "server"), connector.clock().instant());
+                        events.execute(() -> notifyHost(n));
+                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
+                    }
+                    case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
+                            send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
+                    case "signIn" -> signIn(id);
+                    case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
+                    case "subscribe" -> {
+                        subscribed = true;
+                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
+                    }
+                    default -> send(error(id, "bad_request", "unknown op '" + op + "'"));
+                }
+            } catch (IllegalArgumentException e) {
+                send(error(id, "bad_request", e.getMessage()));
+            } catch (RuntimeException e) {
+                send(error(id, BrokerProtocol.errorCode(e), e.getMessage()));
+            }
+        }
+
+        private void token(JsonNode id, String server, JsonNode scopes) {
+            if (scopes != null && scopes.isArray() && scopes.size() > 0) {
+                var wanted = BrokerProtocol.strings(scopes);
+                boolean covered = connector.cachedToken(server).map(t -> t.scopes().containsAll(wanted)).orElse(false);
+                if (!covered) {
+                    connector.requestScopes(server, wanted);
+                }
+            }
+            answer(id, connector.tokenAsync(server), BrokerProtocol::tokenJson);
+        }
+
+        /** {@code xaa login} while this broker owns the session: the browser sign-in runs here, in the host. */
+        private void signIn(JsonNode id) {
+            LOG.info("a client of the broker asks for a sign-in");
+            answer(id, connector.signIn(), BrokerServer.this::status);
+        }
+
+        /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
+        private <T> void answer(JsonNode id, java.util.concurrent.CompletableFuture<T> work,
+                                java.util.function.Function<T, ObjectNode> json) {
+            work.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
+                } else {
+                    send(result(id, json.apply(value)));
+                }
+            });
+        }
+
+        void send(ObjectNode message) {
+            sendLine(message.toString());
+        }
+
+        void sendLine(String message) {
+            try {
+                line.writeLine(message);
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        void close() {
+            open.remove(this);
+            line.close();
+        }
+    }
+
+    private void notifyHost(SignInNeeded n) {
+        LOG.info("a client of the broker needs a sign-in (server {})", n.server());
+        try {
+            signInNeeded.accept(n);
+        } catch (RuntimeException e) {
+            LOG.warn("the host's sign-in-needed handler failed: {}", e.toString());
+        }
+    }
+
+    private ObjectNode status(ConnectorStatus s) {
+        return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage);
+    }
+
+    private static ObjectNode result(JsonNode id, ObjectNode result) {
+        ObjectNode m = BrokerProtocol.message();
+        m.set("id", id);
+        m.set("result", result);
+        return m;
+    }
+
+    private static ObjectNode error(JsonNode id, String code, String message) {
+        ObjectNode m = BrokerProtocol.message();
+        m.set("id", id);
+        m.putObject("error").put("code", code).put("message", message == null ? code : message);
+        return m;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("'" + field + "' is required");
+        }
+        return value;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Configures and starts a {@link BrokerServer}. */
+    public static final class Builder {
+        private final Connector connector;
+        private Path socket = BrokerSocket.defaultPath();
+        private int maxClients = 64;
+        private Consumer<SignInNeeded> signInNeeded = n -> { };
+        private SessionStorage sessionStorage = SessionStorage.KEYRING;
+
+        private Builder(Connector connector) {
+            this.connector = Objects.requireNonNull(connector);
+        }
+
+        /** The socket file (default {@link BrokerSocket#defaultPath()}); its directory is created 0700 if missing. */
+        public Builder socket(Path socket) {
+            this.socket = Objects.requireNonNull(socket);
+            return this;
+        }
+
+        /** Connections served at once (default 64); one more gets a {@code busy} error. */
+        public Builder maxClients(int maxClients) {
+            if (maxClients < 1) {
+                throw new IllegalArgumentException("maxClients must be at least 1");
+            }
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        /**
+         * Called (on the broker's event thread; keep it short) when a client reports it needs a sign-in: the
+         * tray app shows a notification. Clients repeat this at most once a minute per server.
+         */
+        public Builder onSignInNeeded(Consumer<SignInNeeded> handler) {
+            this.signInNeeded = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /**
+         * Where the connector keeps its session (default {@link SessionStorage#KEYRING}); told to clients in
+         * {@code hello} and {@code status}, so they can show it and know there is no session outside the broker.
+         */
+        public Builder sessionStorage(SessionStorage storage) {
+            this.sessionStorage = Objects.requireNonNull(storage);
+            return this;
+        }
+
+        /**
+         * Binds the socket and starts serving.
+         *
+         * @throws BrokerAlreadyRunningException another broker serves this socket
+         * @throws ConfigurationException        the directory is unsafe (other users could reach it) or unusable
+         */
+        public BrokerServer start() {
+            try {
+                return new BrokerServer(this);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot serve the broker on " + socket + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.xaa4j.connector.host.broker;
+
+import dev.xaa4j.connector.ConnectorMetrics;
+import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import java.time.Instant;
+
+/**
+ * What a running broker reports about itself and its engine. No token values.
+ *
+ * @param pid       the broker's process id
+ * @param startedAt when it started serving
+ * @param clients   connections open right now (including the one asking)
+ * @param status    the engine's {@link ConnectorStatus}
+ * @param metrics   the engine's counters: {@code renewals} counts token exchanges done on behalf of everyone
+ * @param sessionStorage where the broker keeps the session: {@link SessionStorage#MEMORY} means only in its
+ *                  process, which nobody else can reach but through the broker
+ */
+public record BrokerStatus(long pid, Instant startedAt, int clients, ConnectorStatus status, ConnectorMetrics metrics,
+                           SessionStorage sessionStorage) {
+
+    public BrokerStatus {
+        sessionStorage = sessionStorage == null ? SessionStorage.KEYRING : sessionStorage;
+    }
+
+    /** A broker keeping its session in the OS keyring. */
+    public BrokerStatus(long pid, Instant startedAt, int clients, ConnectorStatus status, ConnectorMetrics metrics) {
+        this(pid, startedAt, clients, status, metrics, SessionStorage.KEYRING);
+    }
+}

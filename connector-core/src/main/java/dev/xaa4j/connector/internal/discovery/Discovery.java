@@ -1,0 +1,351 @@
+package dev.xaa4j.connector.internal.discovery;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.internal.grant.IdJag;
+import dev.xaa4j.connector.internal.http.Challenge;
+import dev.xaa4j.connector.internal.http.Network;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import net.minidev.json.JSONObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discovery from only the MCP server URL (docs/protocol.md §6) and IdP OIDC discovery (§6 step 9).
+ *
+ * <p>Server: canonicalise the URL; send an unauthenticated MCP {@code initialize} and read the {@code 401}
+ * challenge ({@code resource_metadata}, {@code scope}); fetch the RFC 9728 protected resource metadata (PRM)
+ * from {@code resource_metadata}, else from the two well-known locations (path-aware, then root; RFC 9728
+ * §3.1 and the MCP authorization spec "Protected Resource Metadata Discovery": any 4xx — 404, but also the 401
+ * or 403 of gateways that do not route the path — means "not here, try the next"; a 5xx or a network failure is
+ * an error, never "absent"); check that PRM {@code resource}
+ * identifies the URL (exact match, or — like the MCP SDKs — a same-origin resource whose path is a prefix of
+ * the server's path on a segment boundary); pick the authorization server (the pinned one when configured);
+ * fetch its RFC 8414 / OIDC metadata in the path-aware order of §6 step 6 and require {@code issuer} to equal
+ * the identifier exactly (RFC 8414 §3.3, mix-up defence); require {@code grant_types_supported} ∋ jwt-bearer
+ * and, when the field exists, {@code authorization_grant_profiles_supported} ∋ the ID-JAG profile.
+ *
+ * <p>IdP: {@code {issuer}/.well-known/openid-configuration}; {@code issuer} equal exactly; requires
+ * {@code token_endpoint}, {@code jwks_uri} and {@code code_challenge_methods_supported} ∋ S256; warns when
+ * token exchange or ID-JAG issuance are not advertised (many IdPs omit them).
+ *
+ * <p>Endpoints must use https, except on loopback (127.0.0.1, localhost, ::1). Results are cached for a
+ * bounded TTL (default 1 h) per server URL and per IdP issuer; failures are never cached. Concurrent first
+ * calls may fetch twice; the results are equivalent. Thread-safe.
+ *
+ * <p>Errors: {@link dev.xaa4j.connector.UpstreamUnavailableException} for transient failures (unreachable,
+ * timeout, 5xx, a non-JSON page), {@link DiscoveryException} for metadata that must not be trusted. Messages
+ * say what to do next.
+ */
+public final class Discovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
+
+    /** RFC 7523 grant type. */
+    static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
+    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile. */
+    static final String ID_JAG_PROFILE = "urn:ietf:params:oauth:grant-profile:id-jag";
+    /** The ID-JAG token type an IdP lists in its token-exchange chaining metadata (one definition: {@link IdJag}). */
+    static final String ID_JAG_TOKEN_TYPE = IdJag.TOKEN_TYPE.getURI().toString();
+    static final String TOKEN_EXCHANGE = GrantType.TOKEN_EXCHANGE.getValue();
+
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"}}}";
+
+    private final Clock clock;
+    private final Duration ttl;
+    private final WireClient http;
+    private final ConcurrentHashMap<String, Cached<OIDCProviderMetadata>> idps = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Cached<ServerMetadata>> servers = new ConcurrentHashMap<>();
+
+    /** System clock, {@link #DEFAULT_TTL}, {@link #DEFAULT_HTTP_TIMEOUT}. */
+    public Discovery() {
+        this(Clock.systemUTC(), DEFAULT_TTL, DEFAULT_HTTP_TIMEOUT);
+    }
+
+    /**
+     * @param ttl         how long metadata is reused before it is fetched again
+     * @param httpTimeout connect and read timeout of each HTTP request
+     */
+    public Discovery(Clock clock, Duration ttl, Duration httpTimeout) {
+        this(clock, ttl, httpTimeout, null);
+    }
+
+    /**
+     * @param network proxy and TLS trust of every request ({@code null}: {@link Network#system()} at the first
+     *                request)
+     */
+    public Discovery(Clock clock, Duration ttl, Duration httpTimeout, Network network) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.http = new WireClient(Objects.requireNonNull(httpTimeout, "httpTimeout"), network);
+    }
+
+    /** IdP OIDC metadata; requires token endpoint, JWKS URI and S256. Cached. */
+    public OIDCProviderMetadata idp(URI issuer) {
+        Objects.requireNonNull(issuer, "issuer");
+        String key = issuer.toString();
+        Cached<OIDCProviderMetadata> hit = idps.get(key);
+        if (hit != null && hit.fresh(clock)) {
+            return hit.value();
+        }
+        OIDCProviderMetadata md = fetchIdp(issuer);
+        idps.put(key, new Cached<>(md, clock.instant().plus(ttl)));
+        return md;
+    }
+
+    /** Same as {@link #server(URI, Optional)} without a pinned authorization server. */
+    public ServerMetadata server(URI serverUrl) {
+        return server(serverUrl, Optional.empty());
+    }
+
+    /**
+     * 401 → {@code resource_metadata} → PRM (resource check) → AS metadata (path-aware well-known order,
+     * issuer equality) → jwt-bearer capability check. Refuses a server whose AS is not {@code pinnedAsIssuer}.
+     */
+    public ServerMetadata server(URI serverUrl, Optional<String> pinnedAsIssuer) {
+        URI url = Urls.canonical(serverUrl);
+        String key = url + "\n" + pinnedAsIssuer.orElse("");
+        Cached<ServerMetadata> hit = servers.get(key);
+        if (hit != null && hit.fresh(clock)) {
+            return hit.value();
+        }
+        ServerMetadata md = discoverServer(url, pinnedAsIssuer);
+        servers.put(key, new Cached<>(md, clock.instant().plus(ttl)));
+        return md;
+    }
+
+    /** Forgets cached metadata of one server (e.g. after a 401 with a different resource_metadata). */
+    public void invalidate(URI serverUrl) {
+        String prefix = Urls.canonical(serverUrl) + "\n";
+        servers.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    // ---- IdP ------------------------------------------------------------------------------------------
+
+    private OIDCProviderMetadata fetchIdp(URI issuer) {
+        // The issuer is what the user (or their administrator's set-up) configured, not the IdP's metadata: say so.
+        Urls.issuerProblem(issuer.toString()).ifPresent(problem -> {
+            throw new DiscoveryException("The IdP issuer URL in your configuration is not usable: " + problem
+                    + ". Configure the issuer your administrator gave you.");
+        });
+        URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
+        WireClient.Lookup found = http.lookup(url, "the identity provider");
+        if (!found.found()) {
+            throw new DiscoveryException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
+                    + found.describe() + ". Check the IdP issuer URL in your configuration.");
+        }
+        Map<String, Object> json = found.json();
+        OIDCProviderMetadata md;
+        try {
+            md = OIDCProviderMetadata.parse(new JSONObject(json));
+        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
+            throw new DiscoveryException("The identity provider's OpenID configuration at " + url + " is invalid: "
+                    + e.getMessage() + ". Ask your identity administrator to fix it.", e);
+        }
+        if (!md.getIssuer().getValue().equals(issuer.toString())) {
+            throw new DiscoveryException("The identity provider at " + url + " says its issuer is '"
+                    + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
+                    + "announces (check for a trailing slash), or ask your administrator.");
+        }
+        Urls.requireSecure(md.getTokenEndpointURI(), "the identity provider's token_endpoint");
+        Urls.requireSecure(md.getJWKSetURI(), "the identity provider's jwks_uri");
+        if (md.getAuthorizationEndpointURI() != null) {
+            Urls.requireSecure(md.getAuthorizationEndpointURI(), "the identity provider's authorization_endpoint");
+        }
+        List<CodeChallengeMethod> pkce = md.getCodeChallengeMethods();
+        if (pkce == null || !pkce.contains(CodeChallengeMethod.S256)) {
+            throw new DiscoveryException("The identity provider '" + issuer + "' does not announce PKCE with S256 "
+                    + "(code_challenge_methods_supported). Sign-in would be unsafe, so it is refused; ask your identity "
+                    + "administrator to enable PKCE S256.");
+        }
+        List<GrantType> grants = md.getGrantTypes();
+        if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(TOKEN_EXCHANGE))) {
+            LOG.warn("The identity provider {} does not list token exchange in grant_types_supported; "
+                    + "enterprise-managed authorization may not work with it.", issuer);
+        }
+        Object chaining = md.getCustomParameter("identity_chaining_requested_token_types_supported");
+        if (!(chaining instanceof List<?> l) || !l.contains(ID_JAG_TOKEN_TYPE)) {
+            LOG.warn("The identity provider {} does not list {} in identity_chaining_requested_token_types_supported; "
+                    + "it may not issue ID-JAGs.", issuer, ID_JAG_TOKEN_TYPE);
+        }
+        return md;
+    }
+
+    // ---- MCP server -----------------------------------------------------------------------------------
+
+    private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
+        Urls.endpointProblem(url.toString()).ifPresent(problem -> {
+            throw new DiscoveryException("The MCP server URL in your configuration is not usable: " + problem + ".");
+        });
+        Urls.requireSecure(url, "the MCP server URL");
+        Optional<Challenge> challenge = challenge(url);
+        Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));
+
+        URI prmUrl;
+        Map<String, Object> prm;
+        Optional<String> announced = challenge.flatMap(c -> c.param("resource_metadata"));
+        if (announced.isPresent()) {
+            prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "the resource_metadata URL"), "the resource_metadata URL");
+            WireClient.Lookup found = http.lookup(prmUrl, "the MCP server's protected resource metadata");
+            if (!found.found()) {
+                throw new DiscoveryException("The MCP server " + url + " points to protected resource metadata at "
+                        + found.describe() + ". Ask the server's administrator to fix it.");
+            }
+            prm = found.json();
+        } else {
+            // RFC 9728 §3.1 / MCP "Protected Resource Metadata Discovery": path-aware URL first, then the root
+            prmUrl = null;
+            prm = null;
+            List<String> tried = new ArrayList<>();
+            for (URI candidate : Urls.protectedResourceMetadata(url)) {
+                WireClient.Lookup found = http.lookup(candidate, "the MCP server's protected resource metadata");
+                if (found.found()) {
+                    prmUrl = candidate;
+                    prm = found.json();
+                    break;
+                }
+                tried.add(found.describe());
+            }
+            if (prm == null) {
+                throw new DiscoveryException("The MCP server " + url + " publishes no protected resource metadata (no "
+                        + "resource_metadata in its 401 challenge, nothing at " + String.join(", ", tried)
+                        + "). It may not support OAuth; check the URL.");
+            }
+        }
+
+        String resource = string(prm, "resource", prmUrl);
+        if (!Urls.resourceMatches(resource, url)) {
+            throw new DiscoveryException("The protected resource metadata at " + prmUrl + " is for '" + resource
+                    + "', not for " + url + ". Refusing it (it could send your tokens elsewhere); check the server URL "
+                    + "or ask the server's administrator.");
+        }
+        List<String> authServers = strings(prm, "authorization_servers", prmUrl);
+        if (authServers.isEmpty()) {
+            throw new DiscoveryException("The protected resource metadata at " + prmUrl + " names no "
+                    + "authorization_servers, so there is nowhere to get a token. Ask the server's administrator.");
+        }
+        String asIssuer = chooseAuthorizationServer(url, authServers, pinnedAsIssuer);
+        AuthorizationServerMetadata as = authorizationServer(asIssuer, url);
+        List<String> scopes = prm.containsKey("scopes_supported") ? strings(prm, "scopes_supported", prmUrl) : List.of();
+        return new ServerMetadata(url, resource, as, List.copyOf(scopes), challengedScope, prmUrl);
+    }
+
+    private Optional<Challenge> challenge(URI url) {
+        HTTPRequest req = new HTTPRequest(HTTPRequest.Method.POST, url);
+        req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
+        req.setAccept("application/json, text/event-stream");
+        req.setBody(INITIALIZE);
+        HTTPResponse resp = http.send(req, "the MCP server");
+        if (resp.getStatusCode() != 401) {
+            LOG.debug("MCP server {} answered HTTP {} to an unauthenticated initialize; trying well-known metadata",
+                    url, resp.getStatusCode());
+            return Optional.empty();
+        }
+        List<String> values = resp.getHeaderValues("WWW-Authenticate");
+        List<Challenge> all = Challenge.parse(values == null ? List.of() : values);
+        return all.stream().filter(c -> c.is("Bearer")).findFirst()
+                .or(() -> all.stream().filter(c -> c.param("resource_metadata").isPresent()).findFirst());
+    }
+
+    private static String chooseAuthorizationServer(URI url, List<String> listed, Optional<String> pinned) {
+        if (pinned.isEmpty()) {
+            return listed.get(0);
+        }
+        if (listed.contains(pinned.get())) {
+            return pinned.get();
+        }
+        throw new DiscoveryException("The MCP server " + url + " uses the authorization server " + String.join(", ", listed)
+                + ", but your configuration pins it to " + pinned.get() + ". Refusing to send your identity to an "
+                + "authorization server you did not approve; if the change is expected, update the pinned issuer.");
+    }
+
+    private AuthorizationServerMetadata authorizationServer(String issuer, URI server) {
+        URI id = Urls.requireSecure(Urls.parse(issuer, "the authorization server issuer"), "the authorization server issuer");
+        List<String> tried = new ArrayList<>();
+        for (URI candidate : Urls.authorizationServerMetadata(id)) {
+            WireClient.Lookup found = http.lookup(candidate, "the authorization server");
+            if (!found.found()) {
+                tried.add(found.describe());
+                continue;
+            }
+            Map<String, Object> json = found.json();
+            AuthorizationServerMetadata md;
+            try {
+                md = AuthorizationServerMetadata.parse(new JSONObject(json));
+            } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
+                throw new DiscoveryException("The authorization server metadata at " + candidate + " is invalid: "
+                        + e.getMessage() + ". Ask the MCP server's administrator.", e);
+            }
+            if (!md.getIssuer().getValue().equals(issuer)) {
+                throw new DiscoveryException("The authorization server metadata at " + candidate + " names issuer '"
+                        + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer
+                        + "'. They must be identical (RFC 8414 §3.3); refusing it. Ask the server's administrator.");
+            }
+            checkCapabilities(md, server);
+            return md;
+        }
+        throw new DiscoveryException("The authorization server '" + issuer + "' of " + server
+                + " publishes no metadata (nothing at " + String.join(", ", tried) + "). Ask the server's administrator.");
+    }
+
+    private static void checkCapabilities(AuthorizationServerMetadata md, URI server) {
+        String issuer = md.getIssuer().getValue();
+        Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + issuer);
+        List<GrantType> grants = md.getGrantTypes();
+        if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(JWT_BEARER))) {
+            throw new DiscoveryException("The authorization server " + issuer + " of " + server + " does not accept "
+                    + "the JWT bearer grant (" + JWT_BEARER + "), so it cannot take enterprise-managed (ID-JAG) sign-in. "
+                    + "Ask the server's administrator to enable enterprise-managed authorization.");
+        }
+        Object profiles = md.getCustomParameter("authorization_grant_profiles_supported");
+        if (profiles != null && (!(profiles instanceof List<?> l) || !l.contains(ID_JAG_PROFILE))) {
+            throw new DiscoveryException("The authorization server " + issuer + " of " + server + " lists "
+                    + "authorization_grant_profiles_supported without " + ID_JAG_PROFILE + ", so it does not accept "
+                    + "ID-JAGs. Ask the server's administrator to enable enterprise-managed authorization.");
+        }
+    }
+
+    private static String string(Map<String, Object> json, String field, URI from) {
+        Object v = json.get(field);
+        if (v instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        throw new DiscoveryException("The protected resource metadata at " + from + " has no valid '" + field
+                + "'. Ask the server's administrator.");
+    }
+
+    private static List<String> strings(Map<String, Object> json, String field, URI from) {
+        Object v = json.get(field);
+        if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof String)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new DiscoveryException("The protected resource metadata at " + from + " has no valid '" + field
+                + "' list. Ask the server's administrator.");
+    }
+
+    private record Cached<T>(T value, Instant expiresAt) {
+        boolean fresh(Clock clock) {
+            return clock.instant().isBefore(expiresAt);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.xaa4j.connector.internal.grant;
+
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
+import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
+import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import net.minidev.json.JSONObject;
+
+/**
+ * RFC 8693 token exchange at the IdP: ID token → ID-JAG (docs/protocol.md §1 step 2, checks of §3.1, errors of §5).
+ *
+ * <p>Always sends {@code audience} = the AS issuer exactly as in its metadata, {@code resource} = the PRM
+ * resource, {@code scope} when there is one, {@code requested_token_type} id-jag and
+ * {@code subject_token_type} id_token, with the client authentication given. Response checks:
+ * {@code issued_token_type} must be the id-jag URN and {@code access_token} non-empty; {@code token_type}
+ * {@code N_A} is compared case-insensitively and only logged when different. Expiry: {@code expires_in}, else
+ * the JWT {@code exp}, else {@link #DEFAULT_LIFETIME} — never longer than the JWT says.
+ *
+ * <p>Errors: {@code invalid_target} → {@link ServerNotEnabledException}; {@code access_denied},
+ * {@code unauthorized_client} → {@link AccessDeniedException}; {@code invalid_grant}, {@code invalid_request}
+ * → {@link SubjectTokenRejectedException} carrying the code (caller renews the ID token and retries once,
+ * then classifies by the code, RFC 8693 §2.2.2); {@code invalid_scope} → {@link ScopeRejectedException};
+ * {@code invalid_client} → {@link ConfigurationException}; 5xx, timeouts, non-JSON →
+ * {@link UpstreamUnavailableException}. Stateless and thread-safe.
+ */
+public final class IdJagExchange {
+
+    /** Expiry assumed when neither {@code expires_in} nor a parsable {@code exp} is available. */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdJagExchange.class);
+
+    private final Clock clock;
+    private final Duration timeout;
+
+    public IdJagExchange(Clock clock, Duration timeout) {
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param server   the configured server name, for error messages
+     * @param asIssuer the AS {@code issuer}, sent byte for byte as {@code audience}
+     * @param resource the PRM {@code resource}, sent as {@code resource}
+     * @param scopes   requested scopes; empty = no {@code scope} parameter
+     */
+    public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
+                          String asIssuer, String resource, Set<String> scopes) {
+        TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessAccessToken(idToken), TokenTypeURI.ID_TOKEN,
+                null, null, IdJag.TOKEN_TYPE, List.of(new Audience(asIssuer)));
+        TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
+        if (!scopes.isEmpty()) {
+            builder.scope(new Scope(scopes.toArray(String[]::new)));
+        }
+        Instant sentAt = clock.instant();
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout, "the IdP");
+        if (!outcome.ok()) {
+            throw map(server, outcome.error());
+        }
+        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+    }
+
+    private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt, String asIssuer,
+                        String resource) {
+        String issued = TokenEndpoint.string(json, "issued_token_type");
+        if (!IdJag.TOKEN_TYPE.getURI().toString().equals(issued)) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP returned a token of type " + Redaction.echo(issued)
+                    + " instead of an ID-JAG for server " + server + "; it may not support enterprise-managed authorization");
+        }
+        String value = TokenEndpoint.string(json, "access_token");
+        if (value == null || value.isBlank()) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP returned an empty ID-JAG for server " + server);
+        }
+        String tokenType = TokenEndpoint.string(json, "token_type");
+        if (tokenType == null || !tokenType.equalsIgnoreCase("N_A")) {
+            LOG.debug("token exchange for {} returned token_type {} (expected N_A); ignored", server, tokenType);
+        }
+        checkBinding(server, value, asIssuer, resource);
+        Long expiresIn = TokenEndpoint.expiresIn(json);
+        Instant jwtExp = jwtExpiry(value);
+        Instant expiresAt;
+        if (expiresIn != null && expiresIn > 0) {
+            expiresAt = sentAt.plusSeconds(expiresIn);
+            if (jwtExp != null && jwtExp.isBefore(expiresAt)) {
+                expiresAt = jwtExp;
+            }
+        } else if (jwtExp != null) {
+            expiresAt = jwtExp;
+        } else {
+            expiresAt = sentAt.plus(DEFAULT_LIFETIME);
+        }
+        String scope = TokenEndpoint.string(json, "scope");
+        Set<String> granted = scope == null ? requested : new LinkedHashSet<>(List.of(scope.trim().split("\\s+")));
+        if (scope != null && scope.isBlank()) {
+            granted = Set.of();
+        }
+        return new IdJag(value, expiresAt, granted);
+    }
+
+    /**
+     * docs/protocol.md §3.1 optional sanity decode: a readable ID-JAG must be bound to the AS and resource we asked
+     * for (a mix-up here would hand our user's grant to another server). Unreadable (JWE) ID-JAGs pass.
+     */
+    private static void checkBinding(String server, String value, String asIssuer, String resource) {
+        com.nimbusds.jwt.JWTClaimsSet claims;
+        try {
+            claims = JWTParser.parse(value).getJWTClaimsSet();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return;
+        }
+        if (claims == null) {
+            return;
+        }
+        if (claims.getAudience() != null && !claims.getAudience().isEmpty() && !claims.getAudience().contains(asIssuer)) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP issued an ID-JAG for another authorization server than the one of '"
+                    + server + "' (aud " + claims.getAudience() + ", expected " + asIssuer + ")");
+        }
+        Object r = claims.getClaim("resource");
+        if (r instanceof String s && !s.equals(resource)
+                || r instanceof java.util.List<?> l && !l.contains(resource)) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP issued an ID-JAG for another resource than '" + server
+                    + "' (resource " + r + ", expected " + resource + ")");
+        }
+    }
+
+    private static Instant jwtExpiry(String value) {
+        try {
+            Date exp = JWTParser.parse(value).getJWTClaimsSet().getExpirationTime();
+            return exp == null ? null : exp.toInstant();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null; // opaque to us (e.g. a JWE for the AS): fine
+        }
+    }
+
+    static ConnectorException map(String server, ErrorObject error) {
+        String code = error.getCode();
+        String detail = TokenEndpoint.describe(error);
+        return switch (code) {
+            case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
+                    + "' is not enabled for you by your administrator (the IdP answered " + detail + ")");
+            case "access_denied", "unauthorized_client" -> new AccessDeniedException(server,
+                    "Access to the MCP server '" + server + "' was denied by your IdP (" + detail
+                            + "); ask your administrator");
+            case "invalid_grant", "invalid_request" -> new SubjectTokenRejectedException(code, detail,
+                    "The IdP rejected the ID token offered as subject_token for '" + server + "' (" + detail + ")");
+            case "invalid_client" -> new ConfigurationException("The IdP does not accept this connector's client"
+                    + " credentials (" + detail + "); ask your administrator to check the client registration");
+            case "unsupported_grant_type" -> new ConfigurationException("The IdP does not support token exchange"
+                    + " (" + detail + "): enterprise-managed authorization is not available with this IdP");
+            case "invalid_scope" -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
+                    + " requested for '" + server + "' (" + detail + ")");
+            default -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP refused the token exchange for '" + server + "' (" + detail + ")");
+        };
+    }
+}

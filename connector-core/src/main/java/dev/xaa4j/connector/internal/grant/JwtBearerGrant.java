@@ -1,0 +1,171 @@
+package dev.xaa4j.connector.internal.grant;
+
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.JWTBearerGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.minidev.json.JSONObject;
+
+/**
+ * RFC 7523 JWT-bearer grant at the MCP server's authorization server: ID-JAG → access token (docs/protocol.md §1
+ * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} = the scope granted in the
+ * exchange, {@code resource}, and the client authentication registered at the AS. Each ID-JAG is presented
+ * exactly once: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
+ * rejection).
+ *
+ * <p>Response: non-empty {@code access_token}; {@code token_type} Bearer/DPoP case-insensitively (absent →
+ * Bearer); {@code expires_in} turned into an absolute time measured from when the request was sent; a
+ * returned {@code scope} is recorded. A refresh token from the AS is ignored (§4). Errors:
+ * {@code invalid_grant} → {@link AssertionRejectedException} (caller retries once with a new ID-JAG);
+ * {@code access_denied} → {@link AccessDeniedException}; {@code invalid_target} →
+ * {@link ServerNotEnabledException}; {@code invalid_scope} → {@link ScopeRejectedException};
+ * {@code invalid_client}, {@code unauthorized_client}, {@code unsupported_grant_type} →
+ * {@link ConfigurationException}. Thread-safe.
+ */
+public final class JwtBearerGrant {
+
+    /** Lifetime assumed when the AS sends no {@code expires_in} (conservative: renew soon). */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+
+    private final Clock clock;
+    private final Duration timeout;
+
+    public JwtBearerGrant(Clock clock, Duration timeout) {
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
+                              String resource) {
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, true);
+    }
+
+    /** @param sendScope whether to send the granted scope (a retry after {@code invalid_scope} does not) */
+    public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
+                              String resource, boolean sendScope) {
+        TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
+                .resources(URI.create(resource));
+        if (sendScope && !idJag.scopes().isEmpty()) {
+            builder.scope(new Scope(idJag.scopes().toArray(String[]::new)));
+        }
+        Instant sentAt = clock.instant();
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout,
+                "the authorization server of '" + server + "'");
+        if (!outcome.ok()) {
+            throw map(server, outcome.error());
+        }
+        return parse(server, outcome.json(), idJag.scopes(), sentAt);
+    }
+
+    private static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
+        String value = TokenEndpoint.string(json, "access_token");
+        if (value == null || value.isBlank()) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' returned no access token");
+        }
+        String type = TokenEndpoint.string(json, "token_type");
+        String tokenType;
+        if (type == null || type.equalsIgnoreCase("Bearer")) {
+            tokenType = "Bearer";
+        } else if (type.equalsIgnoreCase("DPoP")) {
+            throw new ConfigurationException("The authorization server of '" + server
+                    + "' issued a DPoP-bound token, which this connector does not support yet");
+        } else {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' returned token_type " + type);
+        }
+        Long expiresIn = TokenEndpoint.expiresIn(json);
+        Instant expiresAt = sentAt.plus(expiresIn != null && expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_LIFETIME);
+        Instant jwtExp = jwtExpiry(value);
+        if (jwtExp != null && jwtExp.isBefore(expiresAt)) {
+            expiresAt = jwtExp; // a JWT's exp is whole seconds: never believe we have longer than the RS will allow
+        }
+        String scope = TokenEndpoint.string(json, "scope");
+        Set<String> granted = scope == null ? requested
+                : scope.isBlank() ? Set.of() : new LinkedHashSet<>(List.of(scope.trim().split("\\s+")));
+        return new AccessToken(server, value, tokenType, expiresAt, granted);
+    }
+
+    /** The {@code exp} of a JWT access token (RFC 9068), if it is one; access tokens are otherwise opaque. */
+    private static Instant jwtExpiry(String value) {
+        if (!value.startsWith("eyJ")) {
+            return null;
+        }
+        try {
+            java.util.Date exp = JWTParser.parse(value).getJWTClaimsSet().getExpirationTime();
+            return exp == null ? null : exp.toInstant();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static ConnectorException map(String server, ErrorObject error) {
+        String detail = TokenEndpoint.describe(error);
+        return switch (error.getCode()) {
+            case "invalid_grant" -> new AssertionRejectedException("The authorization server of '" + server
+                    + "' rejected the ID-JAG (" + detail + ")");
+            case "access_denied" -> new AccessDeniedException(server, "The authorization server of '" + server
+                    + "' denied access (" + detail + ")");
+            case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
+                    + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")");
+            case "invalid_scope" -> new ScopeRejectedException(detail, "The authorization server of '" + server
+                    + "' does not accept the requested scopes (" + detail + ")");
+            case "invalid_client", "unauthorized_client", "unsupported_grant_type" ->
+                    new ConfigurationException("The authorization server of '" + server + "' does not accept this"
+                            + " client or grant (" + detail + "); ask your administrator to check the registration");
+            default -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' refused the token ("
+                    + detail + ")");
+        };
+    }
+
+    /** Nimbus's grant for a JWS or JWE ID-JAG; anything else is passed through as an opaque assertion. */
+    private static AuthorizationGrant grant(String value) {
+        try {
+            JWT jwt = JWTParser.parse(value);
+            if (jwt instanceof SignedJWT signed) {
+                return new JWTBearerGrant(signed);
+            }
+            if (jwt instanceof EncryptedJWT encrypted) {
+                return new JWTBearerGrant(encrypted);
+            }
+        } catch (java.text.ParseException e) {
+            // opaque: fall through
+        }
+        return new Assertion(value);
+    }
+
+    /**
+     * The jwt-bearer grant carrying the ID-JAG verbatim. Nimbus's {@code JWTBearerGrant} needs a parsed JWS;
+     * an ID-JAG may be a JWE for the AS (docs/protocol.md §2), so the assertion is passed as the opaque string.
+     */
+    private static final class Assertion extends AuthorizationGrant {
+        private final String assertion;
+
+        Assertion(String assertion) {
+            super(GrantType.JWT_BEARER);
+            this.assertion = assertion;
+        }
+
+        @Override
+        public Map<String, List<String>> toParameters() {
+            return Map.of("grant_type", List.of(GrantType.JWT_BEARER.getValue()), "assertion", List.of(assertion));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.xaa4j.connector.internal.grant;
+
+import dev.xaa4j.connector.ConfigurationException;
+
+/**
+ * The IdP or the AS answered {@code invalid_scope} (RFC 6749 §5.2, docs/protocol.md §5): for the configured
+ * scopes the renewal chain retries once without {@code scope}; for step-up scopes it does not (see
+ * {@link dev.xaa4j.connector.ScopeDeniedException}). If the retry fails too, it is a configuration problem.
+ */
+public final class ScopeRejectedException extends ConfigurationException {
+    private final String detail;
+
+    /** @param detail {@code invalid_scope: error_description} as the party sent it */
+    public ScopeRejectedException(String detail, String message) {
+        super(message);
+        this.detail = detail;
+    }
+
+    /** {@code invalid_scope: error_description} as the party sent it. */
+    public String detail() {
+        return detail;
+    }
+}

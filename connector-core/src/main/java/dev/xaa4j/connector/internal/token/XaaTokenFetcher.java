@@ -1,0 +1,230 @@
+package dev.xaa4j.connector.internal.token;
+
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ScopeDeniedException;
+import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.grant.AssertionRejectedException;
+import dev.xaa4j.connector.internal.grant.ClientAuth;
+import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
+import dev.xaa4j.connector.internal.grant.IdJag;
+import dev.xaa4j.connector.internal.grant.IdJagExchange;
+import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
+import dev.xaa4j.connector.internal.grant.ScopeRejectedException;
+import dev.xaa4j.connector.internal.grant.SubjectTokenRejectedException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.function.Supplier;
+
+/**
+ * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → ID token from the
+ * {@link IdTokenProvider} → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS
+ * ({@link JwtBearerGrant}) with a fresh ID-JAG every time. With discovery cached and a valid ID token this
+ * is exactly two HTTP round trips.
+ *
+ * <p>The IdP side of the chain (the ID token, usually a keyring read, and the IdP's token endpoint from its
+ * discovery) does not depend on the server's metadata, so it runs on {@code idpSide} while the server is
+ * discovered on the calling thread: on a first renewal both are network or D-Bus round trips. Failures are
+ * reported in the sequential order all the same (the server's discovery first, then the ID token, then the
+ * IdP's metadata), each failure once.
+ *
+ * <p>Retries of docs/protocol.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
+ * more; a repeat is classified by its code ({@code invalid_request} → {@link ConfigurationException}: the IdP
+ * does not take ID tokens as subject_token; {@code invalid_grant} → {@link AccessDeniedException}). The AS
+ * rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more; a repeat becomes
+ * {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without {@code scope},
+ * except for step-up scopes → {@link ScopeDeniedException} naming them and the party that refused them.
+ */
+public final class XaaTokenFetcher implements TokenFetcher {
+
+    private final String idpIssuer;
+    private final Supplier<URI> idpTokenEndpoint;
+    private final ClientAuth idpAuth;
+    private final Map<String, ServerConfig> servers;
+    private final Function<ServerConfig, ServerMetadata> discovery;
+    private final ClientCredentialsSource credentials;
+    private final IdTokenProvider idTokens;
+    private final IdJagExchange exchange;
+    private final JwtBearerGrant jwtBearer;
+    private final Executor idpSide;
+
+    /** As the full constructor, with the IdP side on a new daemon thread per renewal. */
+    public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
+                           Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
+                           ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
+                           JwtBearerGrant jwtBearer) {
+        this(idpIssuer, idpTokenEndpoint, idpAuth, servers, discovery, credentials, idTokens, exchange, jwtBearer,
+                XaaTokenFetcher::daemonThread);
+    }
+
+    /**
+     * @param idpSide runs the IdP side of a renewal (ID token, IdP token endpoint) while the server is
+     *                discovered; a direct executor ({@code Runnable::run}) makes the chain strictly sequential
+     */
+    public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
+                           Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
+                           ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
+                           JwtBearerGrant jwtBearer, Executor idpSide) {
+        this.idpSide = idpSide;
+        this.idpIssuer = idpIssuer;
+        this.idpTokenEndpoint = idpTokenEndpoint;
+        this.idpAuth = idpAuth;
+        this.servers = Map.copyOf(servers);
+        this.discovery = discovery;
+        this.credentials = credentials;
+        this.idTokens = idTokens;
+        this.exchange = exchange;
+        this.jwtBearer = jwtBearer;
+    }
+
+    @Override
+    public Fetched fetch(String server, Set<String> extraScopes) {
+        return fetch(server, extraScopes, Set.of());
+    }
+
+    @Override
+    public Fetched fetch(String server, Set<String> extraScopes, Set<String> stepUpScopes) {
+        ServerConfig config = servers.get(server);
+        CompletableFuture<Void> idp = CompletableFuture.runAsync(() -> {
+            idTokens.idToken();
+            idpTokenEndpoint.get();
+        }, idpSide);
+        ServerMetadata meta = discovery.apply(config);
+        awaitIdpSide(idp);
+        Set<String> scopes = new TreeSet<>(config.scopes());
+        scopes.addAll(extraScopes);
+        TokenKey key = new TokenKey(idpIssuer, meta.asIssuer(), meta.resource(), String.join(" ", scopes));
+        ClientAuth asAuth = ClientAuthFactory.create(config.asAuthMethod(), meta.asIssuer(), config.asClientId(),
+                credentials);
+
+        IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
+        AccessToken token;
+        try {
+            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
+        } catch (ScopeRejectedException scopeRejected) {
+            if (!stepUpScopes.isEmpty()) {
+                throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
+                        + "' does not grant scope" + (stepUpScopes.size() > 1 ? "s " : " ") + quoted(stepUpScopes)
+                        + " (" + scopeRejected.detail() + "), though your IdP did; the MCP server requires it for"
+                        + " this request. Ask your administrator to check the server's scope configuration");
+            }
+            if (idJag.scopes().isEmpty()) {
+                throw scopeRejected;
+            }
+            // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
+            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth,
+                    exchange(server, meta, scopes, stepUpScopes), meta.resource(), false);
+        } catch (AssertionRejectedException first) {
+            IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
+            try {
+                token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource());
+            } catch (AssertionRejectedException second) {
+                throw new AccessDeniedException(server, second.getMessage()
+                        + "; it did so twice, so access is denied (ask your administrator to check the server's"
+                        + " trust in your IdP and the client registration)");
+            }
+        }
+        return new Fetched(token, key);
+    }
+
+    /**
+     * One exchange. For the configured scopes, {@code invalid_scope} is retried once without {@code scope}
+     * (§5). For a step-up it is not: the IdP's policy refused the challenged scopes, and a token without them
+     * would only be refused by the MCP server again; the same holds when the IdP grants fewer scopes than asked
+     * (RFC 6749 §5.1 {@code scope}) and leaves out a challenged one.
+     */
+    private IdJag exchange(String server, ServerMetadata meta, Set<String> scopes, Set<String> stepUpScopes) {
+        IdJag idJag;
+        try {
+            idJag = exchangeOnce(server, meta, scopes);
+        } catch (ScopeRejectedException e) {
+            if (!stepUpScopes.isEmpty()) {
+                throw scopeDenied(server, stepUpScopes, e.detail());
+            }
+            if (scopes.isEmpty()) {
+                throw e;
+            }
+            return exchangeOnce(server, meta, Set.of()); // §5: retry once without scope
+        }
+        Set<String> missing = new TreeSet<>(stepUpScopes);
+        missing.removeAll(idJag.scopes());
+        if (!missing.isEmpty()) {
+            throw scopeDenied(server, missing, "it granted only '" + String.join(" ", idJag.scopes()) + "'");
+        }
+        return idJag;
+    }
+
+    /** The IdP side's outcome: its failure as it would have been thrown in sequence, else nothing. */
+    private static void awaitIdpSide(CompletableFuture<Void> idp) {
+        try {
+            idp.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static void daemonThread(Runnable task) {
+        Thread t = new Thread(task, "xaa4j-renewal-idp");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static String quoted(Set<String> scopes) {
+        return scopes.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+    }
+
+    private static ScopeDeniedException scopeDenied(String server, Set<String> scopes, String detail) {
+        return new ScopeDeniedException(server, scopes, "Your IdP's policy does not grant scope"
+                + (scopes.size() > 1 ? "s " : " ") + quoted(scopes) + " for '" + server + "' (" + detail + "); the MCP server"
+                + " requires it for this request. Ask your administrator to grant it if you need it");
+    }
+
+    private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
+        String idToken = idTokens.idToken();
+        URI endpoint = idpTokenEndpoint.get();
+        try {
+            return exchange.exchange(server, endpoint, idpAuth, idToken, meta.asIssuer(), meta.resource(), scopes);
+        } catch (SubjectTokenRejectedException first) {
+            String renewed = idTokens.renewAfterRejection(idToken);
+            try {
+                return exchange.exchange(server, endpoint, idpAuth, renewed, meta.asIssuer(), meta.resource(), scopes);
+            } catch (SubjectTokenRejectedException second) {
+                throw rejectedTwice(server, second);
+            }
+        }
+    }
+
+    /**
+     * What a repeated rejection of a freshly renewed ID token means, by the code the IdP sent (RFC 8693
+     * §2.2.2, docs/protocol.md §5): {@code invalid_request} = the IdP does not accept an ID token as
+     * {@code subject_token} for an ID-JAG (e.g. Keycloak's standard token exchange takes access tokens only);
+     * {@code invalid_grant} = the IdP will not issue an ID-JAG for this server to this user.
+     */
+    private static RuntimeException rejectedTwice(String server, SubjectTokenRejectedException second) {
+        if (second.code().equals("invalid_request")) {
+            return new ConfigurationException("Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
+                    + " renewed ID token as subject_token of the token exchange for '" + server + "' ("
+                    + second.detail() + "). Ask your administrator to enable Identity Assertion JWT (ID-JAG) token"
+                    + " exchange with ID tokens (subject_token_type id_token) for this client at the IdP");
+        }
+        return new AccessDeniedException(server, "Your IdP refused to issue an ID-JAG for '" + server
+                + "' for a freshly renewed ID token (" + second.detail() + "). Ask your administrator whether '"
+                + server + "' is enabled for you at the IdP");
+    }
+}

@@ -1,9 +1,0 @@
-/**
- * The token cache and the renewal chain (docs/protocol.md §4–§5): {@link dev.xaa4j.connector.token.TokenManager}
- * (lock-free cached hits, proactive single-flight renewal, failure handling; its javadoc states the
- * concurrency contract), {@link dev.xaa4j.connector.token.XaaTokenFetcher} (discovery → ID token → exchange
- * → jwt-bearer) and the ID token providers ({@link dev.xaa4j.connector.token.SessionIdTokenProvider}: the
- * stored session, refreshed under the cross-process lock; {@link dev.xaa4j.connector.token.SuppliedIdTokenProvider}:
- * the caller's ID token).
- */
-package dev.xaa4j.connector.token;

@@ -1,0 +1,371 @@
+package dev.xaa4j.connector.internal.discovery;
+
+import static dev.xaa4j.connector.testing.Routes.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.connector.testing.Routes;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Wire-exact discovery tests (docs/protocol.md §6) against MockWebServer. */
+@org.junit.jupiter.api.Timeout(30)
+class DiscoveryTest {
+
+    @StartStop
+    private final MockWebServer web = new MockWebServer();
+
+    private final Routes routes = new Routes();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
+    private Discovery discovery;
+    private String base;
+
+    @BeforeEach
+    void setUp() {
+        web.setDispatcher(routes);
+        base = "http://" + web.getHostName() + ":" + web.getPort();
+        discovery = new Discovery(clock, Duration.ofMinutes(10), Duration.ofMillis(1500));
+    }
+
+    private URI mcp() {
+        return URI.create(base + "/t/mcp");
+    }
+
+    private MockResponse challenge(String header) {
+        return new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", header)
+                .addHeader("WWW-Authenticate", "DPoP algs=\"ES256\"").body("").build();
+    }
+
+    private String prm(String resource, String... authServers) {
+        return "{\"resource\":\"" + resource + "\",\"authorization_servers\":[\"" + String.join("\",\"", authServers)
+                + "\"],\"scopes_supported\":[\"notes.read\",\"notes.write\"],\"bearer_methods_supported\":[\"header\"]}";
+    }
+
+    private String asMetadata(String issuer, String grantTypes, String extra) {
+        return "{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer
+                + "/jwks\",\"grant_types_supported\":[" + grantTypes + "],"
+                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"]" + extra + "}";
+    }
+
+    private static final String JWT_BEARER = "\"urn:ietf:params:oauth:grant-type:jwt-bearer\"";
+    private static final String PROFILES = ",\"authorization_grant_profiles_supported\":[\"urn:ietf:params:oauth:grant-profile:id-jag\"]";
+
+    /** MCP server at /t/mcp announcing its PRM; AS issuer {base}/tenant1 whose metadata is at the OIDC path-aware URL. */
+    private void happyServer() {
+        routes.on("POST /t/mcp", challenge("Bearer error=\"invalid_request\", error_description=\"no token, \\\"please\\\"\", "
+                        + "resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/t/mcp\", scope=\"notes.read notes.write\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm(base + "/t/mcp", base + "/tenant1")))
+                .on("GET /.well-known/openid-configuration/tenant1", json(200, asMetadata(base + "/tenant1", JWT_BEARER, PROFILES)));
+    }
+
+    @Test
+    void discoversFromTheUrlAloneFollowingThePathAwareWellKnownOrder() throws Exception {
+        happyServer();
+
+        ServerMetadata md = discovery.server(URI.create("HTTP://" + web.getHostName().toUpperCase() + ":" + web.getPort() + "/t/mcp#frag"));
+
+        assertThat(md.serverUrl()).isEqualTo(mcp());
+        assertThat(md.resource()).isEqualTo(base + "/t/mcp");
+        assertThat(md.asIssuer()).isEqualTo(base + "/tenant1");
+        assertThat(md.asTokenEndpoint()).isEqualTo(URI.create(base + "/tenant1/token"));
+        assertThat(md.scopesSupported()).containsExactly("notes.read", "notes.write");
+        assertThat(md.challengedScope()).contains("notes.read notes.write");
+        assertThat(md.resourceMetadataUrl()).isEqualTo(URI.create(base + "/.well-known/oauth-protected-resource/t/mcp"));
+        assertThat(routes.seen()).containsExactly(
+                "POST /t/mcp",
+                "GET /.well-known/oauth-protected-resource/t/mcp",
+                "GET /.well-known/oauth-authorization-server/tenant1",
+                "GET /.well-known/openid-configuration/tenant1");
+        RecordedRequest initialize = routes.requests().get(0);
+        assertThat(initialize.getHeaders().get("Accept")).isEqualTo("application/json, text/event-stream");
+        assertThat(initialize.getHeaders().get("Content-Type")).startsWith("application/json");
+        assertThat(initialize.getHeaders().get("Authorization")).isNull();
+        assertThat(initialize.getBody().utf8()).contains("\"method\":\"initialize\"").contains("\"jsonrpc\":\"2.0\"");
+    }
+
+    @Test
+    void withoutResourceMetadataFallsBackToThePathAwareThenRootPrmAndTheRfc8414Location() {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)))
+                .on("GET /.well-known/oauth-authorization-server", json(200, asMetadata(base, JWT_BEARER, "")));
+
+        ServerMetadata md = discovery.server(mcp(), Optional.empty());
+
+        assertThat(md.asIssuer()).isEqualTo(base);
+        assertThat(md.challengedScope()).isEmpty();
+        assertThat(md.resourceMetadataUrl()).isEqualTo(URI.create(base + "/.well-known/oauth-protected-resource"));
+        assertThat(routes.seen()).containsExactly("POST /t/mcp", "GET /.well-known/oauth-protected-resource/t/mcp",
+                "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-authorization-server");
+    }
+
+    @Test
+    void acceptsASameOriginResourceWhosePathIsAPrefixOfTheServerPath() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm(base + "/t", base + "/tenant1")));
+
+        assertThat(discovery.server(mcp()).resource()).isEqualTo(base + "/t");
+    }
+
+    @Test
+    void refusesPrmForAnotherResource() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm("https://evil.example/t/mcp", base + "/tenant1")));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("is for 'https://evil.example/t/mcp', not for " + mcp());
+        // a sibling path is not a prefix either
+        routes.on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm(base + "/t/mc", base + "/tenant1")));
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class);
+    }
+
+    @Test
+    void refusesAsMetadataWhoseIssuerDiffers() {
+        happyServer();
+        routes.on("GET /.well-known/openid-configuration/tenant1", json(200, asMetadata(base + "/tenant2", JWT_BEARER, PROFILES)));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("names issuer '" + base + "/tenant2'")
+                .hasMessageContaining("must be identical");
+    }
+
+    @Test
+    void refusesAServerThatPointsToAnotherAsThanThePinnedOne() {
+        happyServer();
+
+        assertThatThrownBy(() -> discovery.server(mcp(), Optional.of("https://as.corp.example")))
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining(base + "/tenant1")
+                .hasMessageContaining("pins it to https://as.corp.example");
+        assertThat(routes.count("GET /.well-known/openid-configuration/tenant1")).as("AS never contacted").isZero();
+        assertThat(discovery.server(mcp(), Optional.of(base + "/tenant1")).asIssuer()).isEqualTo(base + "/tenant1");
+    }
+
+    @Test
+    void refusesAnAsWithoutTheJwtBearerGrant() {
+        happyServer();
+        routes.on("GET /.well-known/openid-configuration/tenant1",
+                json(200, asMetadata(base + "/tenant1", "\"authorization_code\"", "")));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("does not accept the JWT bearer grant");
+    }
+
+    @Test
+    void refusesAnAsListingGrantProfilesWithoutIdJag() {
+        happyServer();
+        routes.on("GET /.well-known/openid-configuration/tenant1", json(200,
+                asMetadata(base + "/tenant1", JWT_BEARER, ",\"authorization_grant_profiles_supported\":[\"urn:example:other\"]")));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("urn:ietf:params:oauth:grant-profile:id-jag");
+    }
+
+    @Test
+    void refusesAPlainHttpTokenEndpointOffLoopback() {
+        happyServer();
+        routes.on("GET /.well-known/openid-configuration/tenant1", json(200, "{\"issuer\":\"" + base + "/tenant1\","
+                + "\"token_endpoint\":\"http://as.example/token\",\"grant_types_supported\":[" + JWT_BEARER + "]}"));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("does not use https");
+    }
+
+    @Test
+    void cachesServerMetadataUntilTheTtlOrAnInvalidate() {
+        happyServer();
+        discovery.server(mcp());
+        int afterFirst = web.getRequestCount();
+
+        discovery.server(URI.create(base + "/t/mcp"));
+        assertThat(web.getRequestCount()).isEqualTo(afterFirst);
+
+        discovery.invalidate(mcp());
+        discovery.server(mcp());
+        assertThat(web.getRequestCount()).isEqualTo(2 * afterFirst);
+
+        clock.advance(Duration.ofMinutes(11));
+        discovery.server(mcp());
+        assertThat(web.getRequestCount()).isEqualTo(3 * afterFirst);
+    }
+
+    @Test
+    void a5xxIsTransient() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(503).body("busy").build());
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining("HTTP 503").hasMessageContaining("Try again");
+        routes.on("POST /t/mcp", new MockResponse.Builder().code(502).build());
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining("HTTP 502");
+    }
+
+    @Test
+    void anHtmlPageInsteadOfJsonIsTransient() {
+        happyServer();
+        routes.on("GET /.well-known/openid-configuration/tenant1", new MockResponse.Builder().code(200)
+                .addHeader("Content-Type", "text/html").body("<html><body>Please log in to the Wi-Fi</body></html>").build());
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining("not JSON (text/html)").hasMessageContaining("captive-portal");
+    }
+
+    @Test
+    void aSlowServerTimesOutAsTransient() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(200)
+                .headersDelay(5, TimeUnit.SECONDS).body("{}").build());
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining("did not answer within 1500 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void anUnreachableServerIsTransient() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> discovery.server(URI.create("http://127.0.0.1:" + closedPort + "/mcp")))
+                .isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining("Cannot reach the MCP server");
+    }
+
+    @Test
+    void anUnreachableIdpIsNamedLowerCaseInsideTheSentence() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> discovery.idp(URI.create("http://127.0.0.1:" + closedPort)))
+                .isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageStartingWith("Cannot reach the identity provider at http://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void refusesPlainHttpServersOffLoopback() {
+        assertThatThrownBy(() -> discovery.server(URI.create("http://mcp.example.com/mcp")))
+                .isInstanceOf(DiscoveryException.class).hasMessageContaining("does not use https");
+    }
+
+    // ---- IdP ----
+
+    private String idpMetadata(String issuer, String pkce) {
+        return "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
+                + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
+                + "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"scopes_supported\":[\"openid\",\"offline_access\"],"
+                + "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"urn:ietf:params:oauth:grant-type:token-exchange\"],"
+                + "\"identity_chaining_requested_token_types_supported\":[\"urn:ietf:params:oauth:token-type:id-jag\"]"
+                + (pkce == null ? "" : ",\"code_challenge_methods_supported\":[" + pkce + "]") + "}";
+    }
+
+    @Test
+    void idpDiscoveryIsCachedForTheTtl() {
+        routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp", "\"S256\"")));
+
+        assertThat(discovery.idp(URI.create(base + "/idp")).getTokenEndpointURI()).isEqualTo(URI.create(base + "/idp/token"));
+        discovery.idp(URI.create(base + "/idp"));
+        assertThat(routes.count("GET /idp/.well-known/openid-configuration")).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(11));
+        discovery.idp(URI.create(base + "/idp"));
+        assertThat(routes.count("GET /idp/.well-known/openid-configuration")).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAnIdpWithoutS256() {
+        routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp", "\"plain\"")));
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("PKCE with S256");
+
+        routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp", null)));
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("PKCE with S256");
+    }
+
+    @Test
+    void refusesAnIdpWhoseIssuerDiffers() {
+        routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp/", "\"S256\"")));
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("says its issuer is '" + base + "/idp/'");
+    }
+
+    // ---- RFC 9728 §3.1 / MCP "Protected Resource Metadata Discovery": path-aware, then root ----
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {401, 403, 404, 400})
+    void aPathAwarePrmUrlAnsweringA4xxFallsBackToTheRootUrl(int status) {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(status)
+                        .addHeader("WWW-Authenticate", "Bearer realm=\"waf\"").body("denied").build())
+                .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)))
+                .on("GET /.well-known/oauth-authorization-server", json(200, asMetadata(base, JWT_BEARER, "")));
+
+        ServerMetadata md = discovery.server(mcp());
+
+        assertThat(md.resourceMetadataUrl()).isEqualTo(URI.create(base + "/.well-known/oauth-protected-resource"));
+        assertThat(md.asIssuer()).isEqualTo(base);
+    }
+
+    @Test
+    void aPathAwarePrmUrlAnswering5xxIsAnErrorNamingTheUrlNotAbsent() {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(500).body("oops").build())
+                .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)));
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp").hasMessageContaining("HTTP 500");
+        assertThat(routes.seen()).doesNotContain("GET /.well-known/oauth-protected-resource");
+    }
+
+    @Test
+    void whenEveryPrmLocationRefusesTheErrorNamesEachUrlAndStatus() {
+        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(403).build())
+                .on("GET /.well-known/oauth-protected-resource", new MockResponse.Builder().code(401).build());
+
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp (HTTP 403)")
+                .hasMessageContaining(base + "/.well-known/oauth-protected-resource (HTTP 401)");
+    }
+
+    @Test
+    void aPathAwareAsMetadataUrlAnswering403FallsBackToTheNextLocation() {
+        happyServer();
+        routes.on("GET /.well-known/oauth-authorization-server/tenant1", new MockResponse.Builder().code(403).build());
+
+        assertThat(discovery.server(mcp()).asIssuer()).isEqualTo(base + "/tenant1");
+        assertThat(routes.seen()).contains("GET /.well-known/openid-configuration/tenant1");
+    }
+
+    @Test
+    void readsTheResourceMetadataOfABearerChallengeInASecondHeaderField() {
+        happyServer();
+        routes.on("POST /t/mcp", new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"corp\"")
+                .addHeader("WWW-Authenticate", "Bearer resource_metadata = \"" + base + "/.well-known/oauth-protected-resource/t/mcp\", scope=notes.read")
+                .body("").build());
+
+        ServerMetadata md = discovery.server(mcp());
+
+        assertThat(md.challengedScope()).contains("notes.read");
+        assertThat(routes.seen()).containsExactly("POST /t/mcp", "GET /.well-known/oauth-protected-resource/t/mcp",
+                "GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1");
+    }
+}

@@ -1,0 +1,124 @@
+package dev.xaa4j.connector.internal.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.TestJwts;
+import dev.xaa4j.connector.internal.store.IdpSession;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** ID tokens from the stored session: refresh under the lock with a re-read (docs/protocol.md §4). */
+class SessionIdTokenProviderTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
+    final FakeSessions store = new FakeSessions(new ReentrantLock());
+    final AtomicInteger refreshes = new AtomicInteger();
+    final List<String> spentRefreshTokens = new ArrayList<>();
+
+    IdpSession session(int generation, Duration idTokenLeft) {
+        Instant exp = clock.instant().plus(idTokenLeft);
+        return new IdpSession("https://idp.test", "xaa4j-test", "alice",
+                TestJwts.jwt("JWT", "alice", exp.minusSeconds(600), exp), exp, Optional.of("rt-" + generation),
+                clock.instant().minusSeconds(3600));
+    }
+
+    /** A rotating IdP: each refresh token works once; reusing one revokes the family. */
+    UnaryOperator<IdpSession> rotatingIdp() {
+        return current -> {
+            synchronized (spentRefreshTokens) {
+                String rt = current.refreshToken().orElseThrow();
+                if (spentRefreshTokens.contains(rt)) {
+                    throw new SignInRequiredException("refresh token reused: family revoked");
+                }
+                spentRefreshTokens.add(rt);
+            }
+            refreshes.incrementAndGet();
+            int generation = Integer.parseInt(current.refreshToken().orElseThrow().substring(3)) + 1;
+            IdpSession next = session(generation, Duration.ofMinutes(10));
+            store.save(next); // persisted before returning, as IdpRefresh does
+            return next;
+        };
+    }
+
+    @Test
+    void usesTheStoredIdTokenWhileItIsFresh() {
+        store.save(session(1, Duration.ofMinutes(5)));
+        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        assertThat(p.idToken()).isEqualTo(store.stored.get().idToken());
+        assertThat(refreshes).hasValue(0);
+    }
+
+    @Test
+    void refreshesANearlyExpiredIdToken() {
+        store.save(session(1, Duration.ofSeconds(30)));
+        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        String token = p.idToken();
+        assertThat(refreshes).hasValue(1);
+        assertThat(store.stored.get().refreshToken()).contains("rt-2");
+        assertThat(token).isEqualTo(store.stored.get().idToken());
+    }
+
+    @Test
+    void manyProcessesRefreshingAtOnceSpendTheRefreshTokenOnce() throws Exception {
+        store.save(session(1, Duration.ofSeconds(90)));
+        int processes = 8;
+        List<SessionIdTokenProvider> providers = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+            p.idToken(); // each "process" caches the soon-stale session in memory
+            providers.add(p);
+        }
+        assertThat(refreshes).hasValue(0);
+        clock.advance(Duration.ofSeconds(60)); // every cached copy is now too close to expiry
+        ExecutorService pool = Executors.newFixedThreadPool(processes);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (SessionIdTokenProvider p : providers) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return p.idToken();
+                }));
+            }
+            start.countDown();
+            for (Future<String> f : results) {
+                assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(store.stored.get().idToken());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(spentRefreshTokens).containsExactly("rt-1");
+        assertThat(refreshes).hasValue(1);
+    }
+
+    @Test
+    void aRejectedIdTokenIsRefreshedEvenIfItLooksValid() {
+        store.save(session(1, Duration.ofMinutes(5)));
+        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        String old = p.idToken();
+        String renewed = p.renewAfterRejection(old);
+        assertThat(renewed).isNotEqualTo(old);
+        assertThat(refreshes).hasValue(1);
+    }
+
+    @Test
+    void noSessionMeansSignInRequired() {
+        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        assertThatThrownBy(p::idToken).isInstanceOf(SignInRequiredException.class).hasMessageContaining("sign in");
+    }
+}
