@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param idJagTtl            lifetime of an ID-JAG (docs/protocol.md §2: short, 300 s by default)
  * @param accessTokenTtl      lifetime of an MCP access token issued by the AS
  * @param authorizationCodeTtl lifetime of an authorization code (short, one-time)
+ * @param devAutoApproveUser  <b>dev only</b>: when present, the authorization endpoint signs this policy user in
+ *                            without a login form or password (demos on this machine); empty (the default) shows
+ *                            the login form. Switchable at run time through {@code POST /admin/dev-auto-approve}.
  */
 public record IssuerSettings(
         int portBase,
@@ -27,13 +30,23 @@ public record IssuerSettings(
         Duration refreshTokenTtl,
         Duration idJagTtl,
         Duration accessTokenTtl,
-        Duration authorizationCodeTtl) {
+        Duration authorizationCodeTtl,
+        Optional<String> devAutoApproveUser) {
 
     public static final int DEFAULT_PORT_BASE = 9400;
+
+    /** Settings with the login form (no dev auto-approve). */
+    public IssuerSettings(int portBase, Optional<Path> policyFile, Path stateDir, Duration idTokenTtl,
+                          Duration refreshTokenTtl, Duration idJagTtl, Duration accessTokenTtl,
+                          Duration authorizationCodeTtl) {
+        this(portBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl, accessTokenTtl,
+                authorizationCodeTtl, Optional.empty());
+    }
 
     public IssuerSettings {
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(devAutoApproveUser, "devAutoApproveUser");
         if (portBase < 0 || portBase > 65533) {
             throw new IllegalArgumentException("port base must be 0 or a port from 1 to 65533, got " + portBase);
         }
@@ -53,22 +66,31 @@ public record IssuerSettings(
 
     public IssuerSettings withPortBase(int newPortBase) {
         return new IssuerSettings(newPortBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
-                accessTokenTtl, authorizationCodeTtl);
+                accessTokenTtl, authorizationCodeTtl, devAutoApproveUser);
     }
 
     public IssuerSettings withPolicyFile(Path file) {
         return new IssuerSettings(portBase, Optional.of(file), stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
-                accessTokenTtl, authorizationCodeTtl);
+                accessTokenTtl, authorizationCodeTtl, devAutoApproveUser);
     }
 
     public IssuerSettings withLifetimes(Duration idToken, Duration refreshToken, Duration idJag, Duration accessToken) {
         return new IssuerSettings(portBase, policyFile, stateDir, idToken, refreshToken, idJag, accessToken,
-                authorizationCodeTtl);
+                authorizationCodeTtl, devAutoApproveUser);
     }
 
     public IssuerSettings withAuthorizationCodeTtl(Duration codeTtl) {
         return new IssuerSettings(portBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
-                accessTokenTtl, codeTtl);
+                accessTokenTtl, codeTtl, devAutoApproveUser);
+    }
+
+    /**
+     * <b>Dev only:</b> the authorization endpoint signs {@code user} (a user of the policy) in without a login
+     * form or password; the issuer logs a warning at start. Never use it where real people sign in.
+     */
+    public IssuerSettings withDevAutoApprove(String user) {
+        return new IssuerSettings(portBase, policyFile, stateDir, idTokenTtl, refreshTokenTtl, idJagTtl,
+                accessTokenTtl, authorizationCodeTtl, Optional.of(user));
     }
 
     private static void requirePositive(Duration d, String what) {

@@ -53,6 +53,11 @@ public final class SampleIssuerMain implements Callable<Integer> {
             converter = DurationConverter.class, description = "authorization code lifetime (default: 60s)")
     Duration codeTtl;
 
+    @Option(names = "--dev-auto-approve", paramLabel = "USER",
+            description = "DEV ONLY: /authorize signs USER (a policy user, e.g. alice) in without a login form or "
+                    + "password, for demos on this machine; a warning is logged at start (default: off, the login form)")
+    String devAutoApprove;
+
     @Option(names = "--exit-when-ready",
             description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
                     + "used for smoke tests and to record the launcher's AppCDS archive")
@@ -70,7 +75,7 @@ public final class SampleIssuerMain implements Callable<Integer> {
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("xaa4j-sample-");
         boolean ownDir = stateDir == null; // a directory we created is ours to remove; one given is the caller's
         IssuerSettings settings = new IssuerSettings(portBase, Optional.ofNullable(policy), dir, idTokenTtl,
-                refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl);
+                refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl, Optional.ofNullable(devAutoApprove));
         SampleIssuer issuer;
         try {
             issuer = SampleIssuer.start(settings);

@@ -140,6 +140,21 @@ class SampleIssuerMainTest {
                 .contains("unknown user 'erin'");
     }
 
+    @Test
+    void devAutoApproveIsNamedOnTheCommandLineAndLogsALoudWarningAtStartNeverByDefault() throws Exception {
+        Process on = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--dev-auto-approve", "alice",
+                "--exit-when-ready");
+        assertThat(on.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(on.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("WARN", "DEV-ONLY AUTO-APPROVE MODE", "approved as 'alice' without a login form or password");
+        assertThat(on.exitValue()).isZero();
+
+        Process off = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready");
+        assertThat(off.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(off.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("self-check passed")
+                .doesNotContain("AUTO-APPROVE");
+    }
+
     private static Process launch(String... args) throws IOException {
         return new ProcessBuilder(command(args)).start();
     }

@@ -1,6 +1,7 @@
 package dev.xaa4j.sample.idp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.keys.SigningKeys;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *       user's grant for one MCP server away or give it back; only the next token exchange is affected,
  *       issued ID-JAGs and access tokens live until they expire;</li>
  *   <li>{@code POST /admin/rotate-keys} — new IdP signing key, the previous one stays in the JWKS;</li>
- *   <li>{@code GET /admin/grants?user=…} — the user's usable scopes per server and revocation flags.</li>
+ *   <li>{@code GET /admin/grants?user=…} — the user's usable scopes per server and revocation flags;</li>
+ *   <li>{@code POST /admin/dev-auto-approve} with {@code {"user":…}} — the user the {@link DevAutoApprove
+ *       dev-only auto-approve mode} signs in from now on; 409 when the issuer was not started in that mode.</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -39,9 +42,11 @@ final class AdminServlet extends HttpServlet {
     private final Map<String, URI> resourcesByName;
     private final SigningKeys keys;
     private final AuditLog audit;
+    private final DevAutoApprove devAutoApprove;
 
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
-                 AuditLog audit) {
+                 AuditLog audit, DevAutoApprove devAutoApprove) {
+        this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
         this.policy = policy;
         this.resourcesByName = Map.copyOf(resourcesByName);
@@ -68,20 +73,18 @@ final class AdminServlet extends HttpServlet {
             case "POST /restore" -> changeGrant(req, resp, false);
             case "POST /rotate-keys" -> rotateKeys(resp);
             case "GET /grants" -> grants(req, resp);
+            case "POST /dev-auto-approve" -> switchAutoApprovedUser(req, resp);
             default -> error(resp, 404, "not_found", "no admin operation " + op);
         }
     }
 
     private void changeGrant(HttpServletRequest req, HttpServletResponse resp, boolean revoke) throws IOException {
-        JsonNode body;
-        try {
-            body = Http.JSON.readTree(req.getInputStream());
-        } catch (IOException e) {
-            error(resp, 400, "invalid_request", "the body must be JSON: {\"user\":\"alice\",\"server\":\"notes\"}");
+        JsonNode body = jsonBody(req, resp, "{\"user\":\"alice\",\"server\":\"notes\"}");
+        if (body == null) {
             return;
         }
-        String user = body == null ? null : body.path("user").asText(null);
-        String server = body == null ? null : body.path("server").asText(null);
+        String user = body.path("user").asText(null);
+        String server = body.path("server").asText(null);
         if (user == null || policy.policy().user(user).isEmpty()) {
             error(resp, 400, "invalid_request", "unknown user " + (user == null ? "(missing)" : "'" + user + "'"));
             return;
@@ -102,6 +105,23 @@ final class AdminServlet extends HttpServlet {
         out.put("revoked", policy.isRevoked(user, server));
         out.put("changed", changed);
         Http.json(resp, 200, out);
+    }
+
+    private void switchAutoApprovedUser(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        JsonNode body = jsonBody(req, resp, "{\"user\":\"bob\"}");
+        if (body == null) {
+            return;
+        }
+        try {
+            devAutoApprove.switchTo(body.path("user").asText(null), policy.policy());
+        } catch (IllegalStateException off) {
+            error(resp, 409, "invalid_request", off.getMessage());
+            return;
+        } catch (IllegalArgumentException unknown) {
+            error(resp, 400, "invalid_request", unknown.getMessage());
+            return;
+        }
+        Http.json(resp, 200, Map.of("user", devAutoApprove.user().orElseThrow()));
     }
 
     private void rotateKeys(HttpServletResponse resp) throws IOException {
@@ -129,6 +149,17 @@ final class AdminServlet extends HttpServlet {
         out.put("user", user);
         out.put("servers", servers);
         Http.json(resp, 200, out);
+    }
+
+    /** The request's JSON body (a missing node when empty), or {@code null} once a 400 naming {@code example} is sent. */
+    private static JsonNode jsonBody(HttpServletRequest req, HttpServletResponse resp, String example) throws IOException {
+        try {
+            JsonNode body = Http.JSON.readTree(req.getInputStream());
+            return body == null ? MissingNode.getInstance() : body;
+        } catch (IOException e) {
+            error(resp, 400, "invalid_request", "the body must be JSON: " + example);
+            return null;
+        }
     }
 
     private static void error(HttpServletResponse resp, int status, String code, String description) throws IOException {

@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * errors go back to the client as {@code error}, {@code error_description}, {@code state} and {@code iss}
  * (RFC 9207): {@code response_type} other than {@code code} → {@code unsupported_response_type}; no
  * {@code openid} scope → {@code invalid_scope}; PKCE missing or not S256 → {@code invalid_request} (RFC 7636
- * §4.4.1, RFC 9700 §2.1.1). A valid request is kept server-side and the login form is shown.
+ * §4.4.1, RFC 9700 §2.1.1). A valid request is kept server-side and the login form is shown; in the
+ * {@link DevAutoApprove dev-only auto-approve mode} it is approved at once for the configured user instead (no
+ * form, no password) and answered with the 302 below.
  *
  * <p>{@code POST}: checks the password; wrong → the form again; right → a one-time code and a 302 to the
  * redirect URI with {@code code}, {@code state} and {@code iss}.
@@ -61,10 +63,12 @@ final class AuthorizeServlet extends HttpServlet {
     private final AuthorizationCodes codes;
     private final AuditLog audit;
     private final Clock clock;
+    private final DevAutoApprove devAutoApprove;
 
     AuthorizeServlet(URI issuer, PolicyEngine policy, PendingAuthorizations pending, AuthorizationCodes codes,
-                     AuditLog audit, Clock clock) {
+                     AuditLog audit, Clock clock, DevAutoApprove devAutoApprove) {
         this.clock = clock;
+        this.devAutoApprove = devAutoApprove;
         this.issuer = new Issuer(issuer.toString());
         this.policy = policy;
         this.pending = pending;
@@ -103,6 +107,11 @@ final class AuthorizeServlet extends HttpServlet {
         Optional<ErrorObject> problem = problem(request);
         if (problem.isPresent()) {
             redirectError(resp, redirect, problem.get(), state);
+            return;
+        }
+        Optional<String> autoApproved = devAutoApprove.user();
+        if (autoApproved.isPresent()) {
+            approve(resp, request, autoApproved.get(), "dev-only auto-approve mode (no password)");
             return;
         }
         page(resp, 200, LoginPage.form(clientId, pending.add(request), null, null));
@@ -158,14 +167,20 @@ final class AuthorizeServlet extends HttpServlet {
             page(resp, 400, LoginPage.error("Sign-in expired", "This sign-in request was already completed."));
             return;
         }
+        approve(resp, request, user.get().username(), "password verified");
+    }
+
+    /** Signs {@code username} in for {@code request}: a one-time code, the audit entry, the 302 back. */
+    private void approve(HttpServletResponse resp, AuthorizationRequest request, String username, String reason) {
+        List<String> requested = request.getScope().toStringList();
         Scope granted = new Scope();
         requested.stream().filter(SUPPORTED_SCOPES::contains).forEach(granted::add);
         String code = codes.issue(new AuthorizationCodes.CodeGrant(request.getClientID(),
                 request.getRedirectionURI().toString(), request.getCodeChallenge(),
                 Optional.ofNullable(first(request.getCustomParameters(), "nonce")).map(Nonce::new).orElse(null),
-                user.get().username(), granted, clock.instant()));
-        audit.record("sign-in", user.get().username(), clientId, null, null, requested, granted.toStringList(),
-                "allow", "password verified");
+                username, granted, clock.instant()));
+        audit.record("sign-in", username, request.getClientID().getValue(), null, null, requested,
+                granted.toStringList(), "allow", reason);
         URI location = new AuthorizationSuccessResponse(request.getRedirectionURI(), new AuthorizationCode(code),
                 null, request.getState(), issuer, ResponseMode.QUERY).toURI();
         redirect(resp, location);

@@ -49,8 +49,11 @@ public final class IdentityProvider {
         IdTokenMinter idTokens = new IdTokenMinter(issuer, keys, clock, settings.idTokenTtl());
         IdJagMinter idJags = new IdJagMinter(issuer, keys, clock, settings.idJagTtl());
 
+        DevAutoApprove devAutoApprove = new DevAutoApprove(settings.devAutoApproveUser(), policy.policy());
+
         this.discovery = new DiscoveryServlet(issuer, jwksUri());
-        this.authorize = new AuthorizeServlet(issuer, policy, new PendingAuthorizations(clock), codes, audit, clock);
+        this.authorize = new AuthorizeServlet(issuer, policy, new PendingAuthorizations(clock), codes, audit, clock,
+                devAutoApprove);
         Map<GrantType, GrantHandler> handlers = Map.of(
                 GrantType.AUTHORIZATION_CODE,
                 new AuthorizationCodeGrantHandler(codes, refreshTokens, idTokens, policy, audit),
@@ -61,7 +64,7 @@ public final class IdentityProvider {
         ClientAuthenticator clients = clientAuthenticator(issuer, policy.policy());
         this.token = new TokenServlet(clients, policy.policy(), handlers, audit);
         this.revocation = new RevocationServlet(clients, policy.policy(), refreshTokens, audit);
-        this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit);
+        this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
     }
 
     /** private_key_jwt assertions must name the token endpoint or the issuer as audience (RFC 7523 §3). */

@@ -4,8 +4,6 @@ import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +13,7 @@ import org.junit.jupiter.api.Test;
 class IdpAdminTest extends SampleIssuerPerClass {
 
     private HttpResponse<String> admin(String method, String path, String body, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return client.send(b.build());
+        return client.admin(method, path, body, token);
     }
 
     private HttpResponse<String> admin(String method, String path, String body) {
@@ -90,6 +82,17 @@ class IdpAdminTest extends SampleIssuerPerClass {
         assertThat(admin("POST", "/admin/restore", "not json").statusCode()).isEqualTo(400);
         assertThat(admin("GET", "/admin/grants?user=mallory", null).statusCode()).isEqualTo(400);
         assertThat(admin("GET", "/admin/nothing", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void devAutoApproveIsOffByDefaultAndCannotBeSwitchedOnAtRunTime() {
+        HttpResponse<String> r = admin("POST", "/admin/dev-auto-approve", "{\"user\":\"alice\"}");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat((String) IdpTestClient.json(r).get("error_description"))
+                .contains("auto-approve mode is off", "--dev-auto-approve USER");
+        HttpResponse<String> page = client.authorize(IdpTestClient.authorizeParams(IdpTestClient.Pkce.s256()));
+        assertThat(page.statusCode()).as("the login form, as before").isEqualTo(200);
+        assertThat(IdpTestClient.LoginForm.parse(page.body()).inputs()).containsKeys("username", "password");
     }
 
     @Test

@@ -126,6 +126,17 @@ final class IdpTestClient {
         }
     }
 
+    /** A call of the IdP's admin API ({@code path} under {@code /admin/}) with {@code token} as bearer, if any. */
+    HttpResponse<String> admin(String method, String path, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
     static Map<String, Object> json(HttpResponse<String> response) {
         try {
             return JSON.readValue(response.body(), new TypeReference<>() {
