@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -50,7 +50,9 @@ final class AuditSentences {
         String rights = rights(e.path(allow ? "scopesGranted" : "scopesRequested"), serverName);
         String event = e.path("event").asText();
         return switch (event) {
-            case "sign-in" -> allow
+            case "sign-in" -> allow && reason.contains("auto-approve")
+                    ? "The company's sign-in page (the IdP), in its dev-only auto-approve mode, let " + who + " in without a password."
+                    : allow
                     ? "The company's sign-in page (the IdP) checked " + whose + " password and let " + pronoun(user) + " in."
                     : "The company's sign-in page (the IdP) did not let " + who + " in: " + reason + ".";
             case "authorization-code" -> allow

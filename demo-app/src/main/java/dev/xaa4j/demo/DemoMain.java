@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import dev.xaa4j.bridge.Main;
 import java.io.FileDescriptor;
@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * {@code ./demo}: the whole story on this machine, with the real parts. Starts the sample issuer (IdP, MCP
  * authorization server, MCP servers {@code notes} and {@code tickets}) on free loopback ports; sets up a
  * throwaway {@code xaa} configuration with the real {@code xaa idp} and {@code xaa server add}; signs in each
- * demo user with the real {@code xaa login}, whose browser is the clearly labelled {@link DemoLoginAid}; then a
+ * demo user with the real {@code xaa login}, whose browser is the clearly labelled {@link RedirectFollower} (the
+ * sample issuer runs in its dev-only auto-approve mode, so no form and no password are involved); then a
  * real MCP client (the MCP Java SDK over stdio) launches {@code xaa bridge notes} and {@code xaa bridge tickets}
  * and lists and calls tools. Prints what each user could and could not do, then the issuer's audit log (every
  * decision the IdP and AS made, in plain words too), then how to use xaa with your own AI client.
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
  * <p>Everything it creates is removed at the end, also on Ctrl-C: child processes, the temporary directory,
  * the demo's keyring entries. Exit codes: 0 done, 1 a step failed, 2 usage.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, version = "xaa4j demo " + "(vscode-bridge)",
+@Command(name = "demo", mixinStandardHelpOptions = true, version = "xaa4j demo",
         description = {"Runs the xaa4j demo on the embedded sample issuer: sign in once, then MCP tool calls "
                 + "through `xaa bridge` with enterprise-managed tokens, then the issuer's audit log.",
                 "The ./demo script also takes --issuer-only (just the sample issuer, in the foreground) and --headless."})
@@ -56,7 +57,7 @@ public final class DemoMain implements Callable<Integer> {
     List<String> users;
 
     @Option(names = "--issuer-jar", paramLabel = "FILE",
-            description = "sample-issuer.jar (default: the sample issuer on this classpath, else sample-issuer/target beside vscode-bridge)")
+            description = "sample-issuer.jar (default: the sample issuer on this classpath, else sample-issuer/target beside demo-app)")
     Path issuerJar;
 
     @Option(names = "--xaa", paramLabel = "FILE", description = "the xaa launcher (default: the one beside xaa.jar, else java … Main)")
@@ -122,7 +123,7 @@ public final class DemoMain implements Callable<Integer> {
                 + "): the session lives in the memory of `xaa agent --memory` for this run"));
         out.println();
         out.println("[1] The sample issuer (enterprise IdP + MCP authorization server + MCP servers), loopback only");
-        issuer = SampleIssuerProcess.start(issuerCommand(), work);
+        issuer = SampleIssuerProcess.start(issuerCommand(), work, users.get(0));
         SampleIssuerProcess.Endpoints e = issuer.endpoints();
         out.println("    IdP      " + e.idp());
         out.println("    AS       " + e.as());
@@ -139,8 +140,7 @@ public final class DemoMain implements Callable<Integer> {
                 || !xaa(xaa, "", "server", "add", "tickets", e.tickets(), "--as-client-id", AS_CLIENT)) {
             return 1;
         }
-        Path aidUser = work.resolve("demo-aid-user");
-        Path aid = XaaCommandLine.loginAidScript(work, aidUser);
+        Path aid = XaaCommandLine.browserScript(work);
         if (!keepSecrets(xaa, aid)) {
             return 1;
         }
@@ -153,9 +153,14 @@ public final class DemoMain implements Callable<Integer> {
             if (i > 0 && !xaa(xaa, "", "logout")) {
                 return 1;
             }
-            Files.writeString(aidUser, user);
-            out.println("    demo aid: a scripted browser fills the sample issuer's login form as " + user
-                    + " — a real user types it");
+            try {
+                issuer.autoApprove(user);
+            } catch (IOException ex) {
+                err.println("demo: " + ex.getMessage());
+                return 1;
+            }
+            out.println("    demo aid: the sample issuer's dev-only auto-approve mode signs in " + user
+                    + ", no password; a redirect follower is the browser — a real user signs in there");
             if (!xaa(xaa, Map.of("BROWSER", aid.toString()), "", "login", "--timeout", "120")) {
                 return 1;
             }
@@ -295,7 +300,7 @@ public final class DemoMain implements Callable<Integer> {
             Class.forName("dev.xaa4j.sample.SampleIssuerMain", false, DemoMain.class.getClassLoader());
             return List.of(java, "-cp", XaaCommandLine.absoluteClassPath(), "dev.xaa4j.sample.SampleIssuerMain");
         } catch (ClassNotFoundException e) {
-            Path beside = ownLocation().getParent().resolve("../../sample-issuer/target/sample-issuer.jar").normalize();
+            Path beside = location(DemoMain.class).getParent().resolve("../../sample-issuer/target/sample-issuer.jar").normalize();
             if (!Files.isRegularFile(beside)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "cannot find the sample issuer: build it (./mvnw -B -DskipTests package) or pass --issuer-jar");
@@ -308,17 +313,18 @@ public final class DemoMain implements Callable<Integer> {
         if (xaaLauncher != null) {
             return List.of(xaaLauncher.toAbsolutePath().toString());
         }
-        Path self = ownLocation();
-        Path launcher = self.resolveSibling("xaa");
-        if (self.toString().endsWith(".jar") && Files.isExecutable(launcher)) {
+        Path bridge = location(Main.class); // xaa.jar for ./demo: its launcher is beside it
+        Path launcher = bridge.resolveSibling("xaa");
+        if (bridge.toString().endsWith(".jar") && Files.isExecutable(launcher)) {
             return List.of(launcher.toString());
         }
         return List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", XaaCommandLine.absoluteClassPath(), Main.class.getName());
     }
 
-    private static Path ownLocation() throws URISyntaxException {
-        return Path.of(DemoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+    /** The jar (or classes directory) {@code type} was loaded from. */
+    private static Path location(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
     }
 
     private static String javaBinary() {

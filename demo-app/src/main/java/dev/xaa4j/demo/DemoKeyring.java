@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,17 +90,15 @@ final class XaaCommandLine {
     }
 
     /**
-     * Writes an executable {@code BROWSER} script that runs the demo login aid as the user named in
-     * {@code userFile} at the time it runs (the demo writes the next user there before each sign-in), so the
-     * same script serves {@code xaa login} and a long-running {@code xaa agent --memory}.
+     * Writes an executable {@code BROWSER} script that runs the demo's {@link RedirectFollower} on the URL it is
+     * given; the same script serves {@code xaa login} and a long-running {@code xaa agent --memory}.
      */
-    static Path loginAidScript(Path dir, Path userFile) throws IOException {
+    static Path browserScript(Path dir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path script = dir.resolve("demo-login-aid.sh");
-        Files.writeString(script, "#!/bin/sh\n# DEMO AID: stands in for the person at the browser (see DemoLoginAid).\n"
+        Path script = dir.resolve("demo-browser.sh");
+        Files.writeString(script, "#!/bin/sh\n# DEMO AID: stands in for the browser (see RedirectFollower).\n"
                 + "exec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
-                + quote(absoluteClassPath()) + " " + DemoLoginAid.class.getName() + " "
-                + "\"$(cat " + quote(userFile.toString()) + ")\" \"$@\"\n");
+                + quote(absoluteClassPath()) + " " + RedirectFollower.class.getName() + " \"$@\"\n");
         script.toFile().setExecutable(true, true);
         return script;
     }

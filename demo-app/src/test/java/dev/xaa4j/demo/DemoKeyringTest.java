@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

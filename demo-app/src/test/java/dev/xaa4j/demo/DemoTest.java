@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -103,10 +103,11 @@ class DemoTest {
         List<String> lines = output.lines().toList();
         assertThat(lines.get(0)).as("the demo's own first line, no D-Bus/keyring/logging noise before it").isEqualTo(TITLE);
 
-        assertThat(output).contains("signed in as Alice Anders", "signed in as Bob Berg");
+        assertThat(output).contains("signed in as Alice Anders", "signed in as Bob Berg")
+                .contains("The company's sign-in page (the IdP), in its dev-only auto-approve mode, let alice in without a password.");
         for (String user : List.of("alice", "bob")) {
-            int aid = lines.indexOf("    demo aid: a scripted browser fills the sample issuer's login form as " + user
-                    + " — a real user types it");
+            int aid = lines.indexOf("    demo aid: the sample issuer's dev-only auto-approve mode signs in " + user
+                    + ", no password; a redirect follower is the browser — a real user signs in there");
             int signedIn = indexOf(lines, "signed in as " + ("alice".equals(user) ? "Alice Anders" : "Bob Berg"));
             assertThat(aid).as("the demo-aid line for " + user + "\n" + output).isNotNegative();
             assertThat(lines.get(aid + 1)).as("the aid line comes right before the sign-in it performs")

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +23,11 @@ class AuditSentencesTest {
 
     @Test
     void eachKindOfEntryIsOnePlainSentenceWithItsUserServerAndPermissions() throws Exception {
-        Map<String, String> expected = Map.of(
+        String[] expected = { // entry, its sentence
                 "{\"event\":\"sign-in\",\"user\":\"alice\",\"decision\":\"allow\",\"scopesGranted\":[\"openid\"]}",
                 "The company's sign-in page (the IdP) checked alice's password and let her in.",
+                "{\"event\":\"sign-in\",\"user\":\"bob\",\"decision\":\"allow\",\"reason\":\"dev-only auto-approve mode (no password)\"}",
+                "The company's sign-in page (the IdP), in its dev-only auto-approve mode, let bob in without a password.",
                 "{\"event\":\"authorization-code\",\"user\":\"alice\",\"decision\":\"allow\"}",
                 "The IdP handed alice's sign-in to xaa: alice is now signed in on this machine, once for every AI client.",
                 "{\"event\":\"token-exchange\",\"user\":\"alice\",\"decision\":\"allow\",\"scopesGranted\":[\"notes.read\",\"notes.write\"]}",
@@ -41,10 +43,10 @@ class AuditSentencesTest {
                 "{\"event\":\"revocation\",\"user\":\"bob\",\"decision\":\"allow\"}",
                 "When bob signed out, the IdP ended the session: this machine can get no new access for him.",
                 "{\"event\":\"revoke\",\"user\":\"alice\",\"decision\":\"allow\"}",
-                "An administrator took away alice's access to notes.");
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            String sentence = AuditSentences.sentence(entry(e.getKey()), "notes");
-            assertThat(sentence).as(e.getKey()).isEqualTo(e.getValue());
+                "An administrator took away alice's access to notes."};
+        for (int i = 0; i < expected.length; i += 2) {
+            String sentence = AuditSentences.sentence(entry(expected[i]), "notes");
+            assertThat(sentence).as(expected[i]).isEqualTo(expected[i + 1]);
             for (String word : JARGON) {
                 assertThat(sentence.toLowerCase(java.util.Locale.ROOT)).as("no jargon in: " + sentence).doesNotContain(word);
             }

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.demo;
+package dev.xaa4j.demo;
 
 import dev.xaa4j.bridge.engine.MemorySecrets;
 import java.io.BufferedReader;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * The demo's session owner on a machine without an OS keyring: {@code xaa agent --memory} as a child process,
  * the session only in its memory for this run. The client secrets reach it through its environment
  * ({@code XAA_IDP_CLIENT_SECRET}, {@code XAA_AS_CLIENT_SECRET_<SERVER>}), never argv or a file; its
- * {@code BROWSER} is the demo aid, so the {@code xaa login} it performs is filled in by {@link DemoLoginAid}.
+ * {@code BROWSER} is the demo aid, so the sign-in it performs is followed through by {@link RedirectFollower}.
  * Ready when it prints its "serving on" line on stdout; its log goes to {@code agent.log} in the demo's
  * directory. Not thread-safe: the demo's main thread starts and stops it.
  */
@@ -40,7 +40,7 @@ final class MemoryAgent implements AutoCloseable {
      *
      * @param idpSecret the IdP client's secret
      * @param asSecrets per configured server name, its authorization server client's secret
-     * @param browser   the {@code BROWSER} the agent runs for a sign-in (the demo aid script)
+     * @param browser   the {@code BROWSER} the agent runs for a sign-in (the demo's redirect follower script)
      * @throws IOException when it exits or stays silent instead; the message holds its log
      */
     static MemoryAgent start(XaaCommandLine xaa, Path dir, String idpSecret, Map<String, String> asSecrets, Path browser)
