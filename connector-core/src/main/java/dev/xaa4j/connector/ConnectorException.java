@@ -34,7 +34,9 @@ public class ConnectorException extends RuntimeException {
     private final String oauthError;
 
     public ConnectorException(Kind kind, String message) {
-        this(kind, message, null, null);
+        super(message); // cause not yet set: a copy for another caller's stack may still initCause (TokenManager.copy)
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.oauthError = null;
     }
 
     public ConnectorException(Kind kind, String message, Throwable cause) {

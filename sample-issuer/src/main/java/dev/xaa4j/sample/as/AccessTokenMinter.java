@@ -1,18 +1,12 @@
 package dev.xaa4j.sample.as;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.sample.keys.JwtMinter;
 import dev.xaa4j.sample.keys.SigningKeys;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,39 +23,19 @@ final class AccessTokenMinter {
     record Minted(String value, String jti, Duration lifetime, List<String> scopes) {
     }
 
-    private final URI issuer;
-    private final SigningKeys keys;
-    private final Duration ttl;
-    private final Clock clock;
+    private final JwtMinter jwt;
 
     AccessTokenMinter(URI issuer, SigningKeys keys, Duration ttl, Clock clock) {
-        this.issuer = issuer;
-        this.keys = keys;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.jwt = new JwtMinter(issuer, keys, clock, ttl);
     }
 
     Minted mint(String subject, String clientId, URI resource, List<String> scopes) {
-        Instant now = clock.instant();
         String jti = UUID.randomUUID().toString();
-        RSAKey key = keys.current();
-        JWSHeader header = new JWSHeader.Builder(keys.algorithm()).type(AT_JWT).keyID(key.getKeyID()).build();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer.toString())
-                .subject(subject)
+        JWTClaimsSet.Builder claims = jwt.claims(subject)
                 .audience(resource.toString())
                 .claim("client_id", clientId)
                 .claim("scope", String.join(" ", scopes))
-                .jwtID(jti)
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl)))
-                .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
-        try {
-            jwt.sign(new RSASSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign an access token", e);
-        }
-        return new Minted(jwt.serialize(), jti, ttl, scopes);
+                .jwtID(jti);
+        return new Minted(jwt.sign(AT_JWT, claims).serialize(), jti, jwt.lifetime(), scopes);
     }
 }

@@ -1,6 +1,5 @@
 package dev.xaa4j.sample.as;
 
-import com.nimbusds.oauth2.sdk.id.Audience;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
@@ -16,7 +15,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -45,12 +43,8 @@ public final class AuthorizationServer {
 
         URI tokenEndpoint = URI.create(issuer + "/token");
         this.metadata = new AsMetadataServlet(issuer, tokenEndpoint, jwksUri(), allScopes);
-        List<ClientAuthenticator.Registration> registrations = policy.asClients().stream()
-                .map(c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()))
-                .toList();
-        // private_key_jwt assertions may name the token endpoint or the issuer as audience (RFC 7523 §3).
-        ClientAuthenticator clients = new ClientAuthenticator(registrations,
-                Set.of(new Audience(tokenEndpoint.toString()), new Audience(issuer.toString())));
+        ClientAuthenticator clients = ClientAuthenticator.atTokenEndpoint(issuer, tokenEndpoint, policy.asClients(),
+                c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()));
         IdJagValidator validator = new IdJagValidator(issuer, Map.of(trustedIdpIssuer, trustedIdpJwksUri),
                 resources, clock);
         AccessTokenMinter minter = new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock);

@@ -16,6 +16,7 @@ import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
 import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.JWTID;
+import java.net.URI;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Authenticates a client at a token endpoint with Nimbus' {@link ClientAuthenticationVerifier}:
@@ -40,6 +42,18 @@ public final class ClientAuthenticator {
     private final Map<String, Registration> clients;
     private final ClientAuthenticationVerifier<Void> verifier;
     private final Map<String, Instant> expendedJtis = new ConcurrentHashMap<>();
+
+    /**
+     * The authenticator of {@code issuer}'s token endpoint: private_key_jwt assertions may name the token
+     * endpoint or the issuer as audience (RFC 7523 §3).
+     *
+     * @param registration a client of the policy as a registration
+     */
+    public static <C> ClientAuthenticator atTokenEndpoint(URI issuer, URI tokenEndpoint, List<C> clients,
+                                                          Function<C, Registration> registration) {
+        return new ClientAuthenticator(clients.stream().map(registration).toList(),
+                Set.of(new Audience(tokenEndpoint.toString()), new Audience(issuer.toString())));
+    }
 
     public ClientAuthenticator(List<Registration> registrations, Set<Audience> acceptedAudiences) {
         Map<String, Registration> byId = new ConcurrentHashMap<>();

@@ -1,22 +1,18 @@
 package dev.xaa4j.sample.idp;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCScopeValue;
+import dev.xaa4j.sample.keys.JwtMinter;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 
 /**
  * Mints ID tokens (OIDC Core §2, §3.1.3.6): RS256 with {@code kid}, {@code iss}, {@code sub} = user name,
@@ -26,34 +22,23 @@ import java.util.Date;
  */
 final class IdTokenMinter {
 
-    private final URI issuer;
-    private final SigningKeys keys;
-    private final Clock clock;
-    private final Duration ttl;
+    private final JwtMinter jwt;
 
     IdTokenMinter(URI issuer, SigningKeys keys, Clock clock, Duration ttl) {
-        this.issuer = issuer;
-        this.keys = keys;
-        this.clock = clock;
-        this.ttl = ttl;
+        this.jwt = new JwtMinter(issuer, keys, clock, ttl);
     }
 
     Duration lifetime() {
-        return ttl;
+        return jwt.lifetime();
     }
 
     /**
      * @param nonce {@code null} after a refresh (OIDC Core §12.2: a refreshed ID token need not carry it)
      */
     SignedJWT mint(Policy.User user, String clientId, Scope scope, Instant authTime, Nonce nonce) {
-        Instant now = clock.instant();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer.toString())
-                .subject(user.username())
+        JWTClaimsSet.Builder claims = jwt.claims(user.username())
                 .audience(clientId)
                 .claim("azp", clientId)
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl)))
                 .claim("auth_time", authTime.getEpochSecond());
         if (nonce != null) {
             claims.claim("nonce", nonce.getValue());
@@ -64,19 +49,6 @@ final class IdTokenMinter {
         if (scope.contains(OIDCScopeValue.PROFILE) && user.name() != null) {
             claims.claim("name", user.name()).claim("preferred_username", user.username());
         }
-        return sign(JOSEObjectType.JWT, claims.build(), keys);
-    }
-
-    /** Signs {@code claims} with the current key, naming it in {@code kid}. */
-    static SignedJWT sign(JOSEObjectType type, JWTClaimsSet claims, SigningKeys keys) {
-        RSAKey key = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(type).keyID(key.getKeyID()).build(),
-                claims);
-        try {
-            jwt.sign(new RSASSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign with the IdP key " + key.getKeyID(), e);
-        }
-        return jwt;
+        return jwt.sign(JOSEObjectType.JWT, claims);
     }
 }

@@ -1,7 +1,6 @@
 package dev.xaa4j.sample.idp;
 
 import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.id.Audience;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
@@ -10,9 +9,7 @@ import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
 import java.net.URI;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -67,13 +64,9 @@ public final class IdentityProvider {
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
     }
 
-    /** private_key_jwt assertions must name the token endpoint or the issuer as audience (RFC 7523 §3). */
     private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {
-        List<ClientAuthenticator.Registration> registrations = policy.idpClients().stream()
-                .map(c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()))
-                .toList();
-        return new ClientAuthenticator(registrations,
-                Set.of(new Audience(issuer + TOKEN_PATH), new Audience(issuer.toString())));
+        return ClientAuthenticator.atTokenEndpoint(issuer, URI.create(issuer + TOKEN_PATH), policy.idpClients(),
+                c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()));
     }
 
     public URI jwksUri() {

@@ -1,9 +1,6 @@
 package dev.xaa4j.sample.idp;
 
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
-import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
@@ -39,20 +36,13 @@ final class RevocationServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        TokenRevocationRequest request;
-        try {
-            request = TokenRevocationRequest.parse(JakartaServletUtils.createHTTPRequest(req));
-        } catch (ParseException e) {
-            TokenEndpointRequests.answerUnparseable(resp, e);
+        Optional<TokenEndpointRequests.Accepted<TokenRevocationRequest>> accepted = TokenEndpointRequests.accept(req,
+                resp, TokenRevocationRequest::parse, authenticator, policy, audit, r -> "revocation");
+        if (accepted.isEmpty()) {
             return;
         }
-        String clientId;
-        try {
-            clientId = TokenEndpointRequests.authenticate(authenticator, policy, request.getClientAuthentication()).clientId();
-        } catch (InvalidClientException e) {
-            TokenEndpointRequests.refuseClient(resp, audit, "revocation", request, e);
-            return;
-        }
+        TokenRevocationRequest request = accepted.get().request();
+        String clientId = accepted.get().client().clientId();
         Optional<RefreshTokenFamilies.Session> revoked;
         try {
             revoked = refreshTokens.revoke(request.getToken().getValue(), clientId);

@@ -2,10 +2,7 @@ package dev.xaa4j.sample.idp;
 
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
-import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
@@ -15,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,21 +41,14 @@ final class TokenServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        TokenRequest request;
-        try {
-            request = TokenRequest.parse(JakartaServletUtils.createHTTPRequest(req));
-        } catch (ParseException e) {
-            TokenEndpointRequests.answerUnparseable(resp, e);
+        Optional<TokenEndpointRequests.Accepted<TokenRequest>> accepted = TokenEndpointRequests.accept(req, resp,
+                TokenRequest::parse, authenticator, policy, audit, r -> event(r.getAuthorizationGrant().getType()));
+        if (accepted.isEmpty()) {
             return;
         }
+        TokenRequest request = accepted.get().request();
+        Policy.IdpClient client = accepted.get().client();
         GrantType grantType = request.getAuthorizationGrant().getType();
-        Policy.IdpClient client;
-        try {
-            client = TokenEndpointRequests.authenticate(authenticator, policy, request.getClientAuthentication());
-        } catch (InvalidClientException e) {
-            TokenEndpointRequests.refuseClient(resp, audit, event(grantType), request, e);
-            return;
-        }
         GrantHandler handler = handlers.get(grantType);
         if (handler == null) {
             Http.tokenError(resp, OAuth2Error.UNSUPPORTED_GRANT_TYPE,

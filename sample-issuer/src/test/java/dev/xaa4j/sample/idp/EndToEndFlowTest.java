@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -15,14 +13,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain of docs/protocol.md §1 over real HTTP, every hop a real endpoint of the sample issuer: login
@@ -30,29 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * through the MCP Java SDK client. Then an administrator revokes the grant: the next exchange is denied,
  * while the access token already issued keeps working until it expires.
  */
-class EndToEndFlowTest {
+class EndToEndFlowTest extends SampleIssuerPerClass {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-    static IdpTestClient idp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-        idp = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
-
     @Test
     void aliceSignsInOnceAndHerAgentCallsToolsOnBothServers() throws Exception {
-        String idToken = idp.idToken("alice");
+        String idToken = client.idToken("alice");
 
         for (String server : List.of("notes", "tickets")) {
             String accessToken = accessTokenVia(idToken, server, null);
@@ -82,16 +60,16 @@ class EndToEndFlowTest {
 
     @Test
     void revokingAGrantStopsTheNextExchangeButNotTheIssuedAccessToken() throws Exception {
-        String idToken = idp.idToken("alice");
+        String idToken = client.idToken("alice");
         String accessToken = accessTokenVia(idToken, "tickets", "tickets.read");
 
-        HttpResponse<String> revoke = idp.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/revoke"))
+        HttpResponse<String> revoke = client.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/revoke"))
                 .header("Authorization", "Bearer " + issuer.adminToken())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\",\"server\":\"tickets\"}")).build());
         assertThat(revoke.statusCode()).isEqualTo(200);
         try {
-            HttpResponse<String> denied = idp.exchange(idToken, issuer.asIssuer().toString(),
+            HttpResponse<String> denied = client.exchange(idToken, issuer.asIssuer().toString(),
                     issuer.server("tickets").toString(), "tickets.read", IdpTestClient.demoBasic());
             assertThat(denied.statusCode()).isEqualTo(400);
             assertThat(IdpTestClient.json(denied).get("error")).isEqualTo("access_denied");
@@ -106,7 +84,7 @@ class EndToEndFlowTest {
             assertThat(audit).contains("\"event\":\"token-exchange\"").contains("\"decision\":\"deny\"")
                     .doesNotContain(idToken).doesNotContain(accessToken);
         } finally {
-            idp.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/restore"))
+            client.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/restore"))
                     .header("Authorization", "Bearer " + issuer.adminToken())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\",\"server\":\"tickets\"}")).build());
         }
@@ -114,7 +92,7 @@ class EndToEndFlowTest {
 
     /** Token exchange at the IdP, then jwt-bearer at the AS, exactly as a connector does it. */
     private static String accessTokenVia(String idToken, String server, String scope) throws Exception {
-        HttpResponse<String> exchanged = idp.exchange(idToken, issuer.asIssuer().toString(),
+        HttpResponse<String> exchanged = client.exchange(idToken, issuer.asIssuer().toString(),
                 issuer.server(server).toString(), scope, IdpTestClient.demoBasic());
         assertThat(exchanged.statusCode()).as("exchange: %s", exchanged.body()).isEqualTo(200);
         Map<String, Object> ex = IdpTestClient.json(exchanged);

@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** OIDC code flow with PKCE at the sample IdP (issue 2 item 5, docs/protocol.md §1 step 1). */
 class IdpCodeFlowTest extends SampleIssuerPerClass {
@@ -104,25 +106,15 @@ class IdpCodeFlowTest extends SampleIssuerPerClass {
         assertThat(redirectedError(params)).containsEntry("error", "invalid_request");
     }
 
-    @Test
-    void malformedCodeChallengeIsRejected() {
+    @ParameterizedTest(name = "{0}={1} -> {2}")
+    @CsvSource({
+            "code_challenge, short, invalid_request", // malformed: not 43 base64url characters
+            "response_type, token, unsupported_response_type", // code flow only
+            "scope, email, invalid_scope"}) // no openid
+    void aBrokenParameterIsRedirectedBackWithItsError(String parameter, String value, String error) {
         Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
-        params.put("code_challenge", "short");
-        assertThat(redirectedError(params)).containsEntry("error", "invalid_request");
-    }
-
-    @Test
-    void responseTypeOtherThanCodeIsUnsupported() {
-        Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
-        params.put("response_type", "token");
-        assertThat(redirectedError(params)).containsEntry("error", "unsupported_response_type");
-    }
-
-    @Test
-    void missingOpenidScopeIsInvalidScope() {
-        Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
-        params.put("scope", "email");
-        assertThat(redirectedError(params)).containsEntry("error", "invalid_scope");
+        params.put(parameter, value);
+        assertThat(redirectedError(params)).containsEntry("error", error);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.xaa4j.sample.IssuerPerTestClass;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.as.TestIdJag;
@@ -19,30 +20,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RFC 9728 metadata and the bearer challenges of the MCP servers, byte for byte (docs/protocol.md §3.4). */
-class McpProtectionTest {
+class McpProtectionTest extends IssuerPerTestClass {
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     static String prm(String name) {
         URI s = issuer.server(name);
@@ -65,31 +53,19 @@ class McpProtectionTest {
         }
     }
 
-    @Test
-    void noTokenGets401WithResourceMetadataAndReadScope() throws Exception {
-        HttpResponse<String> r = post("notes", null, TOOLS_LIST);
+    /** No token, a non-Bearer Authorization (treated as none), a garbage token: 401 and the exact challenge. */
+    @ParameterizedTest(name = "{0} with {1}")
+    @CsvSource(nullValues = "none", value = {
+            "notes, none, ''",
+            "tickets, Basic YWxpY2U6YWxpY2U=, ''",
+            "notes, Bearer not.a.token, 'error=\"invalid_token\", '"})
+    void withoutAUsableTokenA401ChallengesWithResourceMetadataAndTheReadScope(String server, String authorization,
+                                                                                  String error) throws Exception {
+        HttpResponse<String> r = post(server, authorization, TOOLS_LIST);
 
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(
-                "Bearer resource_metadata=\"" + prm("notes") + "\", scope=\"notes.read\"");
-    }
-
-    @Test
-    void aNonBearerAuthorizationIsTreatedAsNoToken() throws Exception {
-        HttpResponse<String> r = post("tickets", "Basic YWxpY2U6YWxpY2U=", TOOLS_LIST);
-
-        assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(
-                "Bearer resource_metadata=\"" + prm("tickets") + "\", scope=\"tickets.read\"");
-    }
-
-    @Test
-    void aGarbageTokenGets401InvalidToken() throws Exception {
-        HttpResponse<String> r = post("notes", "Bearer not.a.token", TOOLS_LIST);
-
-        assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("Bearer error=\"invalid_token\", "
-                + "resource_metadata=\"" + prm("notes") + "\", scope=\"notes.read\"");
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("Bearer " + error
+                + "resource_metadata=\"" + prm(server) + "\", scope=\"" + server + ".read\"");
     }
 
     @Test
