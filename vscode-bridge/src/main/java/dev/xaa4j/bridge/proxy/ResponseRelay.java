@@ -22,9 +22,9 @@ final class ResponseRelay {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
     private final ObjectMapper mapper;
-    private final StreamableHttpUpstream upstream;
+    private final UpstreamHttp upstream;
 
-    ResponseRelay(ObjectMapper mapper, StreamableHttpUpstream upstream) {
+    ResponseRelay(ObjectMapper mapper, UpstreamHttp upstream) {
         this.mapper = mapper;
         this.upstream = upstream;
     }
