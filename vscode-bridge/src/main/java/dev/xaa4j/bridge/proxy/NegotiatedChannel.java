@@ -61,7 +61,8 @@ final class NegotiatedChannel implements UpstreamChannel {
         return legacy != null;
     }
 
-    private UpstreamChannel chosen() {
+    /** The channel of the transport chosen so far. */
+    UpstreamChannel chosen() {
         LegacySseChannel chosen = legacy;
         return chosen != null ? chosen : streamable;
     }

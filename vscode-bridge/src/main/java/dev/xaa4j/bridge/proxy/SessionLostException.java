@@ -5,10 +5,12 @@ package dev.xaa4j.bridge.proxy;
  * HTTP), or the one event stream ended (HTTP+SSE). The caller re-initializes ({@link UpstreamSession}).
  */
 final class SessionLostException extends Exception {
+    /** Streamable HTTP's: the message names what was seen ("HTTP 404"). */
     SessionLostException() {
-        this("MCP session expired on the server (HTTP 404)");
+        this("HTTP 404");
     }
 
+    /** {@code message}: what was seen, a few words ("the SSE stream ended"). */
     SessionLostException(String message) {
         super(message, null, false, false);
     }
