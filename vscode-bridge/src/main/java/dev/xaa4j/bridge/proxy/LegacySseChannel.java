@@ -63,16 +63,8 @@ final class LegacySseChannel implements UpstreamChannel {
             try {
                 SseReader sse = new SseReader(response.body());
                 SseReader.Event e;
-                while (true) {
-                    try {
-                        e = sse.next();
-                    } catch (MessageTooLargeException big) {
-                        LOG.warn("dropping a message from the server: {}", big.getMessage()); // its request times out
-                        continue;
-                    }
-                    if (e == null) {
-                        break;
-                    }
+                // an event over the message limit is skipped with a warning: its request times out
+                while ((e = ResponseRelay.nextWithinLimit(sse)) != null) {
                     if ("endpoint".equals(e.event())) {
                         messageEndpoint.complete(http.endpoint().resolve(e.data().trim()));
                     } else if (!e.data().isBlank()) {

@@ -87,7 +87,7 @@ final class ResponseRelay {
     }
 
     /** The next event; one over the message limit is skipped with a warning (the stream goes on). */
-    private static SseReader.Event nextWithinLimit(SseReader sse) throws IOException {
+    static SseReader.Event nextWithinLimit(SseReader sse) throws IOException {
         while (true) {
             try {
                 return sse.next();

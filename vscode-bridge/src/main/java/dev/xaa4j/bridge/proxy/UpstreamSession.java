@@ -67,17 +67,8 @@ final class UpstreamSession {
     private final Executor workers;
     private final ScheduledExecutorService timer;
     private final AtomicInteger bridgeIds = new AtomicInteger();
-    private volatile Listener listener = new Listener() {
-        @Override
-        public Runnable connected(JsonNode result) {
-            return NOTHING;
-        }
-
-        @Override
-        public Runnable refused() {
-            return NOTHING;
-        }
-    };
+    /** Null until {@link #listener(Listener)}: nobody to tell. */
+    private volatile Listener listener;
 
     // Guarded by lock.
     private State state = State.AWAITING_INITIALIZE;
@@ -185,10 +176,10 @@ final class UpstreamSession {
                     sendQuietly(JsonRpc.notification("notifications/initialized"));
                 }
                 workers.execute(() -> listen(gen));
-                after = listener.connected(response.get("result"));
+                after = listener == null ? NOTHING : listener.connected(response.get("result"));
             } else {
                 offline(response, failure);
-                if (failure == null) {
+                if (failure == null && listener != null) {
                     after = listener.refused(); // the server refused this initialize outright
                 }
             }
