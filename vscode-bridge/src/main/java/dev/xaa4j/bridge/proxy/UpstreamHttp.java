@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
 final class UpstreamHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp.class);
-    /** Cancels requests whose response has not started in time ({@link #postRequest}); one daemon thread. */
+    /** Cancels requests whose response has not started in time ({@link #exchange} with a time to start); one daemon thread. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "xaa-request-timeout");
         t.setDaemon(true);
