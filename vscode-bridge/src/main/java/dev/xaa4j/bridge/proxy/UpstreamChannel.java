@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A session ends when the server forgets it (Streamable HTTP: 404 on a request carrying the
  * {@code Mcp-Session-Id}; HTTP+SSE: its one event stream ended): the calls that notice throw
- * {@link SessionLostException}, and the caller {@link #initialize}s again (docs/protocol.md, the bridge).
+ * {@link SessionLostException}, and the caller {@link #initialize}s again (docs/architecture.md "The bridge").
  */
 interface UpstreamChannel extends AutoCloseable {
 

@@ -57,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * add their own headers (the session headers of Streamable HTTP) through the request factories they pass in.
  *
  * <p>HTTP/1.1 through Apache HttpClient's classic (blocking) API: each request is written and its answer read
- * on the calling thread, so a {@code tools/call} costs no hand-offs between threads inside the bridge (the
- * JDK client's selector and executor threads cost ~0.2 ms per call here; docs/architecture.md "Why the bridge
- * has its own transport"). Connections are pooled; a response is read to its end to return its connection, and
+ * on the calling thread, so a {@code tools/call} costs no hand-offs between threads inside the bridge (the MCP
+ * SDK's transport on the JDK client's selector and executor threads costs 0.6–0.8 ms more per call here:
+ * docs/architecture.md "Why the bridge has its own transport"). Connections are pooled; a response is read to its end to return its connection, and
  * event streams that may never end are aborted instead ({@link UpstreamResponse}). Thread-safe.
  */
 final class UpstreamHttp implements AutoCloseable {
