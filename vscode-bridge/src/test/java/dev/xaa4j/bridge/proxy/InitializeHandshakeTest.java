@@ -30,14 +30,16 @@ class InitializeHandshakeTest {
     private static final String V2 = "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true},"
             + "\"prompts\":{}},\"serverInfo\":{\"name\":\"notes\",\"version\":\"2\"}}";
 
+    /** A budget never spent: the upstream's outcome (answer or failure) ends the wait. */
+    private static final Duration LONG = Duration.ofSeconds(20);
+
     @TempDir
     Path dir;
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScriptedChannel channel = new ScriptedChannel();
     /** Upstream initialize answers wait for this (a slow server). */
     private final CountDownLatch upstream = new CountDownLatch(1);
-    private final UpstreamSession session = new UpstreamSession(
-            ScriptedChannel.settings().withInitializeBudget(Duration.ofMillis(50)), channel, workers);
+    private final UpstreamSession session = new UpstreamSession(ScriptedChannel.settings(), channel, workers);
     private final ScriptedChannel.ClientOut client = new ScriptedChannel.ClientOut();
 
     @AfterEach
@@ -47,9 +49,10 @@ class InitializeHandshakeTest {
         workers.shutdownNow();
     }
 
-    private InitializeHandshake handshake(InitializeCache cache) {
+    /** {@code budget}: short only where the test needs it spent (the upstream blocks until released then). */
+    private InitializeHandshake handshake(InitializeCache cache, Duration budget) {
         InitializeHandshake h = new InitializeHandshake(session,
-                ScriptedChannel.settings().withInitializeBudget(Duration.ofMillis(50)), cache, client.writer, "test");
+                ScriptedChannel.settings().withInitializeBudget(budget), cache, client.writer, "test");
         session.listener(h);
         return h;
     }
@@ -67,7 +70,7 @@ class InitializeHandshakeTest {
         cache.remember(ScriptedChannel.settings().endpoint(), "2025-06-18", ScriptedChannel.JSON.readTree(V1));
         channel.onInitialize(slowly(answers(V2)));
 
-        handshake(cache).initialize(clientInitialize(1), null, null);
+        handshake(cache, LONG).initialize(clientInitialize(1), null, null);
         assertThat(client.messages()).as("answered before the server did").hasSize(1);
         assertThat(client.messages().get(0).path("result")).isEqualTo(ScriptedChannel.JSON.readTree(V1));
 
@@ -84,7 +87,7 @@ class InitializeHandshakeTest {
         channel.onInitialize(answers(V1));
         upstream.countDown();
 
-        handshake(InitializeCache.disabled()).initialize(clientInitialize(9), null, null);
+        handshake(InitializeCache.disabled(), LONG).initialize(clientInitialize(9), null, null);
 
         JsonNode answer = client.messages().get(0);
         assertThat(answer.path("id").asInt()).isEqualTo(9);
@@ -96,7 +99,7 @@ class InitializeHandshakeTest {
     void aSlowServerGetsALocalAnswerThenTheToolsAreAnnounced() throws Exception {
         channel.onInitialize(slowly(answers(V1)));
 
-        handshake(InitializeCache.disabled()).initialize(clientInitialize(1), null, null);
+        handshake(InitializeCache.disabled(), Duration.ofMillis(50)).initialize(clientInitialize(1), null, null);
         JsonNode local = client.messages().get(0).path("result");
         assertThat(local.path("serverInfo").path("name").asText()).isEqualTo("xaa-bridge");
         assertThat(local.path("protocolVersion").asText()).isEqualTo("2025-06-18");
@@ -112,7 +115,7 @@ class InitializeHandshakeTest {
         channel.onInitialize(fails(new BridgeException(Reason.NOT_SET_UP, "No IdP is configured: run `xaa idp URL`")));
         upstream.countDown();
 
-        handshake(InitializeCache.disabled()).initialize(clientInitialize(1), null, null);
+        handshake(InitializeCache.disabled(), LONG).initialize(clientInitialize(1), null, null);
 
         assertThat(client.messages().get(0).path("result").path("instructions").asText())
                 .startsWith("xaa cannot connect to the MCP server 'notes' until this is fixed: No IdP is configured")
@@ -125,7 +128,7 @@ class InitializeHandshakeTest {
         cache.remember(ScriptedChannel.settings().endpoint(), "2025-06-18", ScriptedChannel.JSON.readTree(V1));
         channel.onInitialize(refuses("unsupported"));
         upstream.countDown();
-        InitializeHandshake h = handshake(cache);
+        InitializeHandshake h = handshake(cache, LONG);
 
         h.initialize(clientInitialize(1), null, null);
         h.initialize(clientInitialize(2), null, null);
