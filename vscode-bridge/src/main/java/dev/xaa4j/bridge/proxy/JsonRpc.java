@@ -165,6 +165,17 @@ final class JsonRpc {
         return m;
     }
 
+    /**
+     * The bridge's own error for request {@code id}: code {@link dev.xaa4j.bridge.BridgeException.Reason#jsonRpcCode},
+     * the message, and {@code data} {@code {"reason": wire name, "server": server}}.
+     */
+    static ObjectNode error(JsonNode id, dev.xaa4j.bridge.BridgeException e, String server) {
+        ObjectNode data = NODES.objectNode();
+        data.put("reason", e.reason().wireName());
+        data.put("server", server);
+        return error(id, e.reason().jsonRpcCode(), e.getMessage(), data);
+    }
+
     static ObjectNode notification(String method) {
         ObjectNode m = NODES.objectNode();
         m.put("jsonrpc", "2.0");

@@ -3,98 +3,178 @@ package dev.xaa4j.bridge.proxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deprecated HTTP+SSE transport (MCP 2024-11-05), for servers that do not speak Streamable HTTP (MCP
- * 2025-03-26 "Backwards compatibility": the client's POST of initialize fails with 4xx, so it GETs the URL
- * and waits for an {@code endpoint} event naming where to POST). Every server message arrives on the one
- * stream: a response is handed to the request waiting for it, anything else goes to {@code others}.
- * When the stream ends the channel is dead: pending requests fail and the bridge starts a new channel.
+ * The deprecated HTTP+SSE transport (MCP 2024-11-05) as an {@link UpstreamChannel}, for servers that do not speak
+ * Streamable HTTP (MCP 2025-03-26 "Transports" §Backwards Compatibility: the client's POST of initialize fails
+ * with 4xx, so it GETs the URL and waits for an {@code endpoint} event naming where to POST). Every server
+ * message arrives on the one stream, read by a thread of its own ({@code xaa-legacy-sse}): a response is handed
+ * to the request waiting for it, anything else goes to {@code toClient}. When the stream ends the session is
+ * over: pending requests fail, the next request throws {@link SessionLostException}, and {@link #initialize}
+ * opens a new stream. Thread-safe.
  */
-final class LegacySseChannel implements AutoCloseable {
+final class LegacySseChannel implements UpstreamChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacySseChannel.class);
+    /** How long the server may take to acknowledge a POSTed message. */
+    private static final Duration POST_TIMEOUT = Duration.ofSeconds(30);
 
-    private final StreamableHttpUpstream http;
+    private final UpstreamHttp http;
     private final ObjectMapper mapper;
-    private final Consumer<JsonNode> others;
-    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final CompletableFuture<URI> messageEndpoint = new CompletableFuture<>();
-    private volatile UpstreamResponse stream;
-    private volatile boolean closed;
+    private final Consumer<JsonNode> toClient;
+    /** The event stream of the current session (null before the first initialize). */
+    private volatile Stream stream;
 
-    private LegacySseChannel(StreamableHttpUpstream http, ObjectMapper mapper, Consumer<JsonNode> others) {
+    LegacySseChannel(UpstreamHttp http, ObjectMapper mapper, Consumer<JsonNode> toClient) {
         this.http = http;
         this.mapper = mapper;
-        this.others = others;
+        this.toClient = toClient;
     }
 
-    /** GETs the server URL and waits for the {@code endpoint} event. */
-    static LegacySseChannel open(StreamableHttpUpstream http, ObjectMapper mapper, Consumer<JsonNode> others,
-                                 Duration timeout) {
-        LegacySseChannel c = new LegacySseChannel(http, mapper, others);
-        UpstreamResponse r;
-        try {
-            r = http.openEventStream(null);
-        } catch (SessionLostException e) {
-            throw new IllegalStateException(e); // no session id is sent in this transport
+    /** One GET event stream: one session of this transport. */
+    private final class Stream {
+        final UpstreamResponse response;
+        final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+        final CompletableFuture<URI> messageEndpoint = new CompletableFuture<>();
+        volatile boolean closed;
+
+        Stream(UpstreamResponse response) {
+            this.response = response;
         }
+
+        void read() {
+            try {
+                SseReader sse = new SseReader(response.body());
+                SseReader.Event e;
+                // an event over the message limit is skipped with a warning: its request times out
+                while ((e = ResponseRelay.nextWithinLimit(sse)) != null) {
+                    if ("endpoint".equals(e.event())) {
+                        messageEndpoint.complete(http.endpoint().resolve(e.data().trim()));
+                    } else if (!e.data().isBlank()) {
+                        dispatch(e.data());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("HTTP+SSE stream ended: {}", e.toString());
+            } finally {
+                closed = true;
+                BridgeException gone = http.unavailable("the server closed the SSE stream", null);
+                messageEndpoint.completeExceptionally(gone);
+                pending.values().forEach(f -> f.completeExceptionally(gone));
+            }
+        }
+
+        private void dispatch(String data) {
+            JsonNode m;
+            try {
+                m = mapper.readTree(data);
+            } catch (JsonProcessingException ex) {
+                LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
+                return;
+            }
+            if (JsonRpc.isResponse(m) && m.get("id") != null && (m.get("id").isTextual() || m.get("id").isNumber())) {
+                CompletableFuture<JsonNode> waiting = pending.get(JsonRpc.idKey(m.get("id")));
+                if (waiting != null) {
+                    waiting.complete(m);
+                    return;
+                }
+            }
+            toClient.accept(m);
+        }
+
+        void close() {
+            closed = true;
+            response.abort(); // an event stream never ends by itself: drop the connection
+        }
+    }
+
+    /** Drops the previous stream, GETs the server URL, waits for the {@code endpoint} event, then POSTs {@code request}. */
+    @Override
+    public JsonNode initialize(ObjectNode request, Duration timeout) {
+        Stream old = stream;
+        if (old != null) {
+            old.close();
+        }
+        Stream s = open(timeout);
+        stream = s;
+        return request(s, request, timeout, () -> { });
+    }
+
+    private Stream open(Duration timeout) {
+        UpstreamResponse r = http.exchange(() -> http.newEventStreamGet(http.endpoint(), null), "GET", null);
         if (r.status() != 200 || !r.contentType().equals("text/event-stream")) {
             r.abort();
             throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "no MCP endpoint at " + http.endpoint()
                     + " (neither Streamable HTTP nor HTTP+SSE; GET answered " + r.status() + "); check the server URL");
         }
-        c.stream = r;
-        Thread reader = new Thread(c::read, "xaa-legacy-sse");
+        Stream s = new Stream(r);
+        Thread reader = new Thread(s::read, "xaa-legacy-sse");
         reader.setDaemon(true);
         reader.start();
         try {
-            URI endpoint = c.messageEndpoint.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            URI endpoint = s.messageEndpoint.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("MCP server '{}' speaks the HTTP+SSE transport (2024-11-05); posting to {}",
                     http.endpoint(), endpoint.getPath());
-            return c;
+            return s;
         } catch (TimeoutException | ExecutionException e) {
-            c.close();
+            s.close();
             throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "the SSE stream at " + http.endpoint()
                     + " sent no endpoint event");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            c.close();
+            s.close();
             throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "interrupted");
         }
     }
 
+    /** Whether the current session's stream is open. */
     boolean isOpen() {
-        return !closed;
+        Stream s = stream;
+        return s != null && !s.closed;
     }
 
-    /** POSTs a request and waits for its response on the stream. */
-    JsonNode request(JsonNode message, Duration timeout) {
-        return request(message, timeout, () -> { });
+    /** The answer is one event on the stream, so its start is its end: {@code onTaken} runs with {@code onSent}. */
+    @Override
+    public boolean request(JsonNode request, Duration timeout, Runnable onSent, Runnable onTaken)
+            throws SessionLostException {
+        Stream s = stream;
+        if (s == null || s.closed) {
+            throw new SessionLostException("the SSE stream ended");
+        }
+        JsonNode answer = request(s, request, timeout, () -> {
+            onSent.run();
+            onTaken.run(); // written on the single stream's POST, answered 202 there
+        });
+        if (answer != null) {
+            toClient.accept(answer);
+        }
+        return answer != null;
     }
 
     /** POSTs a request ({@code onSent} runs once it is written) and waits up to {@code timeout} for its response. */
-    JsonNode request(JsonNode message, Duration timeout, Runnable onSent) {
+    private JsonNode request(Stream s, JsonNode message, Duration timeout, Runnable onSent) {
         String key = JsonRpc.idKey(message.get("id"));
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        pending.put(key, answer);
+        s.pending.put(key, answer);
         try {
-            send(message, onSent);
+            send(s, message, onSent);
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw http.unavailable("no answer in time", e);
@@ -104,86 +184,52 @@ final class LegacySseChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw http.unavailable("interrupted", e);
         } finally {
-            pending.remove(key);
+            s.pending.remove(key);
         }
     }
 
-    /** POSTs a notification or a response (the server answers 202). */
-    void send(JsonNode message) {
-        send(message, () -> { });
-    }
-
-    private void send(JsonNode message, Runnable onSent) {
-        if (closed) {
+    /** POSTs a notification or a response (the server answers 202); throws when the stream is closed. */
+    @Override
+    public void send(JsonNode message) {
+        Stream s = stream;
+        if (s == null) {
             throw http.unavailable("the SSE stream is closed", null);
         }
-        try {
-            UpstreamResponse r = http.post(messageEndpoint.join(), message, Duration.ofSeconds(30), onSent);
-            int status = r.status();
-            r.discard();
-            if (status / 100 != 2) {
-                throw new BridgeException(status / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
-                        "MCP server at " + http.endpoint() + " answered HTTP " + status + " to a message");
-            }
-        } catch (SessionLostException e) {
-            throw new IllegalStateException(e);
+        send(s, message, () -> { });
+    }
+
+    private void send(Stream s, JsonNode message, Runnable onSent) {
+        if (s.closed) {
+            throw http.unavailable("the SSE stream is closed", null);
+        }
+        byte[] body = http.serialize(message);
+        URI target = s.messageEndpoint.join();
+        UpstreamResponse r = http.exchange(() -> http.newPost(target, body, POST_TIMEOUT, onSent), "POST", null);
+        int status = r.status();
+        r.discard();
+        if (status / 100 != 2) {
+            throw new BridgeException(status / 100 == 5 ? Reason.UPSTREAM_UNAVAILABLE : Reason.INTERNAL,
+                    "MCP server at " + http.endpoint() + " answered HTTP " + status + " to a message");
         }
     }
 
-    private void read() {
-        try {
-            SseReader sse = new SseReader(stream.body());
-            SseReader.Event e;
-            while (true) {
-                try {
-                    e = sse.next();
-                } catch (MessageTooLargeException big) {
-                    LOG.warn("dropping a message from the server: {}", big.getMessage()); // its request times out
-                    continue;
-                }
-                if (e == null) {
-                    break;
-                }
-                if ("endpoint".equals(e.event())) {
-                    messageEndpoint.complete(http.endpoint().resolve(e.data().trim()));
-                } else if (!e.data().isBlank()) {
-                    dispatch(e.data());
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("HTTP+SSE stream ended: {}", e.toString());
-        } finally {
-            closed = true;
-            BridgeException gone = http.unavailable("the server closed the SSE stream", null);
-            messageEndpoint.completeExceptionally(gone);
-            pending.values().forEach(f -> f.completeExceptionally(gone));
-        }
+    /** The one stream is read by its own thread from {@link #initialize} on: nothing to do here. */
+    @Override
+    public boolean listen(BooleanSupplier current) {
+        return false;
     }
 
-    private void dispatch(String data) {
-        JsonNode m;
-        try {
-            m = mapper.readTree(data);
-        } catch (JsonProcessingException ex) {
-            LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
-            return;
-        }
-        if (JsonRpc.isResponse(m) && m.get("id") != null && (m.get("id").isTextual() || m.get("id").isNumber())) {
-            CompletableFuture<JsonNode> waiting = pending.get(JsonRpc.idKey(m.get("id")));
-            if (waiting != null) {
-                waiting.complete(m);
-                return;
-            }
-        }
-        others.accept(m);
+    /** This transport has no session id (the message endpoint's URL names the session). */
+    @Override
+    public Optional<String> sessionId() {
+        return Optional.empty();
     }
 
     @Override
     public void close() {
-        closed = true;
-        UpstreamResponse s = stream;
+        Stream s = stream;
         if (s != null) {
-            s.abort(); // an event stream never ends by itself: drop the connection
+            s.close();
         }
     }
 }

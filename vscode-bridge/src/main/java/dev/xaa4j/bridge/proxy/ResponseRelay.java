@@ -22,9 +22,9 @@ final class ResponseRelay {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
     private final ObjectMapper mapper;
-    private final StreamableHttpUpstream upstream;
+    private final UpstreamHttp upstream;
 
-    ResponseRelay(ObjectMapper mapper, StreamableHttpUpstream upstream) {
+    ResponseRelay(ObjectMapper mapper, UpstreamHttp upstream) {
         this.mapper = mapper;
         this.upstream = upstream;
     }
@@ -87,7 +87,7 @@ final class ResponseRelay {
     }
 
     /** The next event; one over the message limit is skipped with a warning (the stream goes on). */
-    private static SseReader.Event nextWithinLimit(SseReader sse) throws IOException {
+    static SseReader.Event nextWithinLimit(SseReader sse) throws IOException {
         while (true) {
             try {
                 return sse.next();

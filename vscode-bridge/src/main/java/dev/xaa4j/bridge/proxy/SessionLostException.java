@@ -1,8 +1,17 @@
 package dev.xaa4j.bridge.proxy;
 
-/** HTTP 404 for a request that carried an {@code Mcp-Session-Id}: the server forgot the session. */
+/**
+ * The server forgot the session: HTTP 404 for a request that carried an {@code Mcp-Session-Id} (Streamable
+ * HTTP), or the one event stream ended (HTTP+SSE). The caller re-initializes ({@link UpstreamSession}).
+ */
 final class SessionLostException extends Exception {
+    /** Streamable HTTP's: the message names what was seen ("HTTP 404"). */
     SessionLostException() {
-        super("MCP session expired on the server (HTTP 404)", null, false, false);
+        this("HTTP 404");
+    }
+
+    /** {@code message}: what was seen, a few words ("the SSE stream ended"). */
+    SessionLostException(String message) {
+        super(message, null, false, false);
     }
 }

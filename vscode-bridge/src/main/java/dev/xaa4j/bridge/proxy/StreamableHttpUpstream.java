@@ -1,235 +1,202 @@
 package dev.xaa4j.bridge.proxy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import dev.xaa4j.connector.internal.http.Challenge;
-import dev.xaa4j.connector.internal.http.Network;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpDelete;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.HttpRequestRetryStrategy;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpRequest;
-import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.NoHttpResponseException;
-import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP half of the bridge: one MCP server's Streamable HTTP endpoint (MCP 2025-06-18 / 2025-11-25
- * "Transports" §Streamable HTTP). Owns the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers and
- * the authorization rules of docs/protocol.md §1 step 4 and §5:
- * <ul>
- *   <li>every request carries a fresh {@code Authorization} from {@link UpstreamAuth};</li>
- *   <li>401 → {@link UpstreamAuth#unauthorized} and one replay;</li>
- *   <li>403 {@code insufficient_scope} → {@link UpstreamAuth#stepUp} with the challenged scope and one replay;</li>
- *   <li>404 while a session id was sent → {@link SessionLostException} (the caller re-initializes).</li>
- * </ul>
- * Transport failures become {@link BridgeException}s; tokens never appear in messages or logs.
- *
- * <p>HTTP/1.1 through Apache HttpClient's classic (blocking) API: each request is written and its answer read
- * on the calling thread, so a {@code tools/call} costs no hand-offs between threads inside the bridge (the
- * JDK client's selector and executor threads cost ~0.2 ms per call here; vscode-bridge/bench/compare.sh).
- * Connections are pooled; a response is read to its end to return its connection, and event streams that
- * may never end are aborted instead ({@link UpstreamResponse}).
+ * The Streamable HTTP transport (MCP 2025-03-26 and later, "Transports" §Streamable HTTP) as an
+ * {@link UpstreamChannel}: every client message is one POST to the endpoint, answered by a JSON body or an event
+ * stream ({@link ResponseRelay}); server-initiated messages come on the GET stream ({@link #listen}). Owns the
+ * {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers (§Session Management, §Protocol Version
+ * Header): a 404 on a request that carried the session id is {@link SessionLostException}. Authorization is
+ * {@link UpstreamHttp}'s. Thread-safe.
  */
-final class StreamableHttpUpstream implements AutoCloseable {
+final class StreamableHttpUpstream implements UpstreamChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpUpstream.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String PROTOCOL_HEADER = "MCP-Protocol-Version";
-    /** Cancels requests whose response has not started in time ({@link #postRequest}); one daemon thread. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "xaa-request-timeout");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
-    private static final int MAX_CONNECTIONS = 64;
+    /** How many 4xx answers (other than 404 and 405) to the GET stream end its retries. */
+    static final int GET_REFUSALS = 5;
+    /** The longest {@link #close} waits for the server to acknowledge the DELETE of the session. */
+    static final Duration TERMINATE_WAIT = Duration.ofSeconds(2);
 
-    private final String server;
-    private final URI endpoint;
-    private final UpstreamAuth auth;
-    /** Built on a thread of its own: TLS set-up takes ~0.1 s, off the path to the first answer. */
-    private final CompletableFuture<CloseableHttpClient> http = new CompletableFuture<>();
-    private final ObjectMapper mapper;
+    private final UpstreamHttp http;
+    private final ResponseRelay relay;
+    private final Consumer<JsonNode> toClient;
+    /** How long the server may take to acknowledge a notification or a response. */
+    private final Duration sendTimeout;
     private volatile String sessionId;
     private volatile String protocolVersion;
+    /** A 404 on a GET stream that never opened re-initializes once per channel, never more (see listen). */
+    private final AtomicBoolean getReinitializeLeft = new AtomicBoolean(true);
+    private volatile UpstreamResponse eventStream;
+    private volatile boolean closed;
 
-    StreamableHttpUpstream(String server, URI endpoint, UpstreamAuth auth, Duration connectTimeout, ObjectMapper mapper) {
-        this.server = server;
-        this.endpoint = endpoint;
-        this.auth = auth;
-        this.mapper = mapper;
-        Thread t = new Thread(() -> {
-            try {
-                Network network = Network.system(); // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, Java properties, XAA_CA_BUNDLE
-                PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(network.sslContext()))
-                        .setMaxConnTotal(MAX_CONNECTIONS)
-                        .setMaxConnPerRoute(MAX_CONNECTIONS)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .build())
-                        .build();
-                http.complete(HttpClients.custom()
-                        .setConnectionManager(pool)
-                        .setRoutePlanner(new SystemDefaultRoutePlanner(network.proxySelector())) // https: CONNECT
-                        .setRetryStrategy(new StaleConnectionRetry(pool))
-                        .disableRedirectHandling()
-                        .disableCookieManagement()
-                        .disableContentCompression()
-                        .build());
-            } catch (RuntimeException | Error e) {
-                http.completeExceptionally(e);
-            }
-        }, "xaa-http-init");
-        t.setDaemon(true);
-        t.start();
+    StreamableHttpUpstream(UpstreamHttp http, ResponseRelay relay, Duration sendTimeout, Consumer<JsonNode> toClient) {
+        this.http = http;
+        this.relay = relay;
+        this.sendTimeout = sendTimeout;
+        this.toClient = toClient;
     }
 
-    URI endpoint() {
-        return endpoint;
-    }
-
-    Optional<String> sessionId() {
+    @Override
+    public Optional<String> sessionId() {
         return Optional.ofNullable(sessionId);
     }
 
-    /** Forget the session: the next POST (an initialize) starts a new one. */
-    void resetSession() {
+    /** POSTs {@code request} without a session id; 404/405 mean the server is an HTTP+SSE one. */
+    @Override
+    public JsonNode initialize(ObjectNode request, Duration timeout) throws NotThisTransportException {
         sessionId = null;
         protocolVersion = null;
-    }
-
-    /** Record what the server's initialize response established. */
-    void sessionEstablished(UpstreamResponse initializeResponse, String negotiatedVersion) {
-        sessionId = initializeResponse.header(SESSION_HEADER).orElse(null);
-        protocolVersion = negotiatedVersion;
-    }
-
-    /**
-     * POSTs one JSON-RPC message and returns the response once its status is final for auth purposes: the
-     * caller reads the body (JSON or SSE) or the status (202, errors). {@code timeout}: how long the server
-     * may stay silent while answering.
-     */
-    UpstreamResponse post(JsonNode message, Duration timeout) throws SessionLostException {
-        return post(endpoint, message, timeout, () -> { });
-    }
-
-    /**
-     * POSTs {@code target} (the HTTP+SSE transport's message endpoint) with the same rules; {@code onSent} runs
-     * once the message has been written to the connection (every time it is, so it may run more than once).
-     */
-    UpstreamResponse post(URI target, JsonNode message, Duration timeout, Runnable onSent) throws SessionLostException {
-        byte[] body = serialize(message);
-        return exchange(() -> {
-            HttpPost post = new HttpPost(target);
-            post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
-            post.setHeader("Accept", "application/json, text/event-stream");
-            post.setEntity(new SentSignal(new ByteArrayEntity(body, ContentType.APPLICATION_JSON), onSent));
-            return post;
-        }, "POST", null);
-    }
-
-    /**
-     * POSTs a client's request. {@code timeToStart} bounds the wait for the response to start (its status line
-     * and headers; {@link BridgeException} "no answer in time" after it); once started, the answer (a JSON body,
-     * an event stream) may take as long as the server needs, silent or not — a long tool call is normal and
-     * servers without keep-alive events exist. {@code onSent} runs once the request is written to the
-     * connection, so the caller can send what followed it on stdin after it.
-     */
-    UpstreamResponse postRequest(JsonNode message, Duration timeToStart, Runnable onSent) throws SessionLostException {
-        byte[] body = serialize(message);
-        return exchange(() -> {
-            HttpPost post = new HttpPost(endpoint);
-            post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
-            post.setHeader("Accept", "application/json, text/event-stream");
-            post.setEntity(new SentSignal(new ByteArrayEntity(body, ContentType.APPLICATION_JSON), onSent));
-            return post;
-        }, "POST", timeToStart);
-    }
-
-    private byte[] serialize(JsonNode message) {
+        UpstreamResponse r;
         try {
-            return mapper.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new BridgeException(Reason.INTERNAL, "cannot serialize a JSON-RPC message", e);
+            r = post(request, timeout);
+        } catch (SessionLostException e) {
+            throw new IllegalStateException(e); // no session id was sent
+        }
+        if (r.status() == 404 || r.status() == 405) {
+            r.discard();
+            throw new NotThisTransportException(r.status());
+        }
+        JsonNode response = relay.awaitResponse(r, request.get("id"), toClient);
+        if (response == null) {
+            throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "MCP server '" + http.server()
+                    + "' did not answer initialize");
+        }
+        if (response.has("result")) {
+            sessionId = r.header(SESSION_HEADER).orElse(null);
+            protocolVersion = response.path("result").path("protocolVersion").asText(null);
+        }
+        return response;
+    }
+
+    @Override
+    public boolean request(JsonNode request, Duration timeToStart, Runnable onSent, Runnable onTaken)
+            throws SessionLostException {
+        byte[] body = http.serialize(request);
+        UpstreamResponse r = exchange(() -> http.newPost(http.endpoint(), body, null, onSent), "POST", timeToStart);
+        onTaken.run();
+        return relay.relay(r, request.get("id"), toClient, toClient);
+    }
+
+    @Override
+    public void send(JsonNode message) throws SessionLostException {
+        UpstreamResponse r = post(message, sendTimeout);
+        int status = r.status();
+        r.discard();
+        if (status / 100 != 2) {
+            LOG.warn("MCP server '{}' answered HTTP {} to a notification or response", http.server(), status);
         }
     }
 
-    /** A request body that says when it has been written and flushed to the connection. */
-    private static final class SentSignal extends org.apache.hc.core5.http.io.entity.HttpEntityWrapper {
-        private final Runnable onSent;
-
-        SentSignal(org.apache.hc.core5.http.HttpEntity body, Runnable onSent) {
-            super(body);
-            this.onSent = onSent;
-        }
-
-        @Override
-        public void writeTo(java.io.OutputStream out) throws IOException {
-            super.writeTo(out);
-            out.flush();
-            onSent.run();
-        }
+    /** POSTs one message; {@code timeout}: how long the server may stay silent while answering. */
+    UpstreamResponse post(JsonNode message, Duration timeout) throws SessionLostException {
+        byte[] body = http.serialize(message);
+        return exchange(() -> http.newPost(http.endpoint(), body, timeout, () -> { }), "POST", null);
     }
 
-    /** Opens the GET stream for server-initiated messages (405 = the server offers none); no read timeout. */
-    UpstreamResponse openEventStream(String lastEventId) throws SessionLostException {
-        return exchange(() -> {
-            HttpGet get = new HttpGet(endpoint);
-            get.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
-            get.setHeader("Accept", "text/event-stream");
-            if (lastEventId != null) {
-                get.setHeader("Last-Event-ID", lastEventId);
+    /**
+     * Reads the GET stream (§Listening for Messages from the Server) while {@code current} holds. The server may
+     * refuse it, so the reader never harms the server:
+     * <ul>
+     *   <li>405: the server offers no GET stream; the reader stops (server messages still come on POST responses);</li>
+     *   <li>404 (the session id was sent): if this session's stream was open before, the session is gone (returns
+     *       true: re-initialize); if it never opened, the first such 404 of this channel re-initializes once and
+     *       any later one means "no GET stream" for that session — never a re-initialize loop;</li>
+     *   <li>any other 4xx: retried with backoff at most {@value #GET_REFUSALS} times, then no GET stream;</li>
+     *   <li>5xx, a broken connection, a stream that ends without any message: retried with backoff (1 s
+     *       doubling to 30 s); a stream that delivered a message resets the backoff.</li>
+     * </ul>
+     */
+    @Override
+    public boolean listen(BooleanSupplier current) {
+        String lastEventId = null;
+        Backoff retries = new Backoff();
+        boolean opened = false;
+        int refusals = 0;
+        while (current.getAsBoolean()) {
+            try {
+                String resumeAfter = lastEventId;
+                UpstreamResponse r = exchange(() -> http.newEventStreamGet(http.endpoint(), resumeAfter), "GET", null);
+                String type = r.contentType();
+                int status = r.status();
+                if (status == 200 && type.equals("text/event-stream")) {
+                    opened = true;
+                    eventStream = r;
+                    if (closed) {
+                        r.abort(); // close began while the stream was opening
+                    }
+                    AtomicInteger delivered = new AtomicInteger();
+                    lastEventId = relay.pump(r.body(), lastEventId, m -> {
+                        delivered.incrementAndGet();
+                        toClient.accept(m);
+                    });
+                    if (delivered.get() > 0) {
+                        retries.reset();
+                    }
+                } else {
+                    r.abort();
+                    if (status == 405 || (status / 100 == 4 && ++refusals >= GET_REFUSALS)) {
+                        noEventStream("HTTP " + status);
+                        return false;
+                    }
+                    LOG.debug("GET stream: HTTP {} {}", status, type);
+                }
+            } catch (SessionLostException e) {
+                if (!opened && !getReinitializeLeft.compareAndSet(true, false)) {
+                    noEventStream("HTTP 404 on the GET of a new session");
+                    return false;
+                }
+                LOG.info("MCP session on '{}' is gone (GET stream 404): starting a new one", http.server());
+                return true;
+            } catch (BridgeException | IOException e) {
+                LOG.debug("GET stream: {}", e.getMessage());
             }
-            return get;
-        }, "GET", null);
+            sleep(retries.next());
+        }
+        return false;
     }
 
-    /** Ends the session on the server (HTTP DELETE); best effort, never throws. */
-    void deleteSession(Duration timeout) {
+    private void noEventStream(String why) {
+        LOG.info("MCP server '{}' offers no GET stream ({}): going on without it; its messages arrive with the "
+                + "responses to requests", http.server(), why);
+    }
+
+    /** Drops the GET stream and ends the session on the server (DELETE); the HTTP client is its owner's. */
+    @Override
+    public void close() {
+        closed = true;
+        UpstreamResponse stream = eventStream;
+        if (stream != null) {
+            stream.abort(); // the GET stream never ends by itself: drop its connection
+        }
         String id = sessionId;
         if (id == null) {
             return;
         }
         try {
-            HttpDelete delete = new HttpDelete(endpoint);
-            delete.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
-            decorate(delete);
-            UpstreamResponse r = send(delete);
+            HttpDelete delete = new HttpDelete(http.endpoint());
+            delete.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(TERMINATE_WAIT)).build());
+            withSession(delete);
+            UpstreamResponse r = http.sendOnce(delete);
             LOG.debug("DELETE session: HTTP {}", r.status());
             r.discard();
         } catch (RuntimeException e) {
@@ -237,64 +204,24 @@ final class StreamableHttpUpstream implements AutoCloseable {
         }
     }
 
-    /** Drops every connection at once. */
-    @Override
-    public void close() {
-        http.thenAccept(c -> c.close(CloseMode.IMMEDIATE));
-    }
-
-    /** {@code timeToStart}: null, or the longest wait for the response to start ({@link #postRequest}). */
+    /** {@link UpstreamHttp#exchange} with the session headers; a 404 to a request that carried the id ends the session. */
     private UpstreamResponse exchange(Supplier<HttpUriRequestBase> factory, String verb, Duration timeToStart)
             throws SessionLostException {
-        boolean renewed = false;
-        boolean steppedUp = false;
-        while (true) {
+        boolean[] hadSession = new boolean[1];
+        UpstreamResponse r = http.exchange(() -> {
             HttpUriRequestBase request = factory.get();
-            boolean hadSession = decorate(request);
-            UpstreamResponse r = timeToStart == null ? send(request) : sendWithin(request, timeToStart);
-            int status = r.status();
-            if (status == 401) {
-                r.discard();
-                if (renewed) {
-                    throw new BridgeException(Reason.ACCESS_DENIED, "MCP server '" + server
-                            + "' rejected a freshly renewed access token (HTTP 401). Your access may have been revoked;"
-                            + " run `xaa doctor " + server + "` for details");
-                }
-                LOG.info("{} {}: HTTP 401, renewing the access token and replaying once", verb, server);
-                auth.unauthorized(server);
-                renewed = true;
-                continue;
-            }
-            if (status == 403) {
-                Optional<Challenge> challenge = Challenge.bearer(r.headers("WWW-Authenticate"));
-                r.discard();
-                Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
-                        .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
-                if (scope.isPresent() && !steppedUp) {
-                    LOG.info("{} {}: HTTP 403 insufficient_scope, asking for scope '{}' and replaying once", verb, server, scope.get());
-                    steppedUp = true;
-                    if (auth.stepUp(server, scope.get())) {
-                        continue;
-                    }
-                }
-                throw new BridgeException(Reason.ACCESS_DENIED, "MCP server '" + server + "' refused access (HTTP 403"
-                        + scope.map(s -> ", it needs scope '" + s + "'").orElse("")
-                        + "). Ask your administrator for access");
-            }
-            if (status == 404 && hadSession) {
-                r.discard();
-                throw new SessionLostException();
-            }
-            return r;
+            hadSession[0] = withSession(request);
+            return request;
+        }, verb, timeToStart);
+        if (r.status() == 404 && hadSession[0]) {
+            r.discard();
+            throw new SessionLostException();
         }
+        return r;
     }
 
-    /** Adds authorization and session headers; returns whether a session id was sent. */
-    private boolean decorate(HttpUriRequestBase request) {
-        String authorization = auth.authorization(server).orElseThrow(BridgeException::signInRequired);
-        if (!authorization.isEmpty()) {
-            request.setHeader("Authorization", authorization);
-        }
+    /** Adds the session headers; returns whether a session id was sent. */
+    private boolean withSession(HttpUriRequestBase request) {
         String id = sessionId;
         if (id != null) {
             request.setHeader(SESSION_HEADER, id);
@@ -306,91 +233,11 @@ final class StreamableHttpUpstream implements AutoCloseable {
         return id != null;
     }
 
-    /** Sends, and cancels the exchange when its response has not started within {@code timeToStart}. */
-    private UpstreamResponse sendWithin(HttpUriRequestBase request, Duration timeToStart) {
-        AtomicInteger phase = new AtomicInteger(); // 0 waiting, 1 started, 2 too late
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-            if (phase.compareAndSet(0, 2)) {
-                request.cancel();
-            }
-        }, timeToStart.toMillis(), TimeUnit.MILLISECONDS);
+    private static void sleep(Duration d) {
         try {
-            UpstreamResponse r = send(request);
-            if (!phase.compareAndSet(0, 1)) {
-                r.abort();
-                throw unavailable("no answer in time", null);
-            }
-            return r;
-        } catch (BridgeException e) {
-            throw phase.get() == 2 ? unavailable("no answer in time", e) : e;
-        } finally {
-            watchdog.cancel(false);
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-    }
-
-    private UpstreamResponse send(HttpUriRequestBase request) {
-        try {
-            return new UpstreamResponse(request, http.join().executeOpen(null, request, null));
-        } catch (java.util.concurrent.CompletionException e) {
-            // the HTTP client could not be built: an unusable HTTPS_PROXY or XAA_CA_BUNDLE is a configuration error
-            throw BridgeException.of(e);
-        } catch (ConnectTimeoutException e) {
-            throw unavailable("connection timed out", e);
-        } catch (SocketTimeoutException e) {
-            throw unavailable("no answer in time", e);
-        } catch (ConnectException e) {
-            throw unavailable("connection refused", e);
-        } catch (javax.net.ssl.SSLHandshakeException e) {
-            throw unavailable("its TLS certificate is not trusted or does not match the host (" + e.getMessage()
-                    + "); if your company uses its own certificate authority, set " + Network.CA_BUNDLE
-                    + " to a PEM file holding it (or add it to the Java trust store: "
-                    + "XAA_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE\")", e);
-        } catch (IOException e) {
-            throw unavailable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Resends a request once when the server closed a pooled keep-alive connection before answering anything
-     * (its idle timeout, a redeploy: {@link NoHttpResponseException}): the request never reached a server that
-     * could act on it. Nothing else is retried: a {@code tools/call} is not idempotent.
-     */
-    static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
-        private final PoolingHttpClientConnectionManager pool;
-
-        StaleConnectionRetry(PoolingHttpClientConnectionManager pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-            if (execCount <= 1 && exception instanceof NoHttpResponseException) {
-                LOG.debug("{} {}: the pooled connection was closed by the server; resending on a new one",
-                        request.getMethod(), request.getPath());
-                pool.closeIdle(TimeValue.ZERO_MILLISECONDS); // its idle siblings are as stale
-                return true;
-            }
-            return false;
-        }
-
-        @Override
-        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
-            return false;
-        }
-
-        @Override
-        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
-            return TimeValue.ZERO_MILLISECONDS;
-        }
-
-        @Override
-        public TimeValue getRetryInterval(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-            return TimeValue.ZERO_MILLISECONDS;
-        }
-    }
-
-    BridgeException unavailable(String what, Throwable cause) {
-        return new BridgeException(Reason.UPSTREAM_UNAVAILABLE,
-                "MCP server '" + server + "' is unreachable (" + endpoint + "): " + what, cause);
     }
 }

@@ -3,7 +3,7 @@ package dev.xaa4j.bridge.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,13 +76,8 @@ public final class UnconfiguredBridge {
         switch (JsonRpc.method(m)) {
             case "initialize" -> out.write(JsonRpc.result(id, LocalInitialize.result(m, server, version, false, problem)));
             case "ping" -> out.write(JsonRpc.result(id, JsonNodeFactory.instance.objectNode()));
-            default -> {
-                // the bridge's configuration error, never -32600 (which a client reads as its own mistake)
-                ObjectNode data = JsonNodeFactory.instance.objectNode();
-                data.put("reason", Reason.CONFIGURATION.wireName());
-                data.put("server", server);
-                out.write(JsonRpc.error(id, Reason.CONFIGURATION.jsonRpcCode(), problem, data));
-            }
+            // the bridge's configuration error, never -32600 (which a client reads as its own mistake)
+            default -> out.write(JsonRpc.error(id, new BridgeException(Reason.CONFIGURATION, problem), server));
         }
     }
 }
