@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds connector-core and the benchmarks, then runs the cached-hit benchmark and the Clock.millis() baseline
-# in one JMH run (with -prof gc) and prints "ratio = X"; exits non-zero when a cached token() hit reaches less
+# in one JMH run (with -prof gc) and prints "ratio = X" (throughput per CPU-second of the benchmark thread, so
+# the load of a shared machine cancels out); exits non-zero when a cached token() hit reaches less
 # than 0.8x the throughput of one Clock.millis() read, or allocates. About 40 s of measuring.
 #   benchmarks/run-cached-hit.sh [--no-build] [measurement iterations, default 8]
 set -eu

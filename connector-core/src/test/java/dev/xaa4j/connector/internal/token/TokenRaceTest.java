@@ -44,16 +44,25 @@ class TokenRaceTest {
         tokens.close();
     }
 
-    @Test
-    void aTokenForTheOldScopesIsNotHandedToACallerWhoCameAfterTheStepUp() throws Exception {
+    /**
+     * On the first {@link ConnectorEvent.TokenIssued}: runs {@code change}, then asks for a token as the caller
+     * that comes right after it (the replay of a 401 or 403). Returns where that caller's future lands.
+     */
+    AtomicReference<CompletableFuture<AccessToken>> afterTheFirstIssue(Runnable change) {
         AtomicReference<CompletableFuture<AccessToken>> later = new AtomicReference<>();
         AtomicBoolean once = new AtomicBoolean();
         onIssued.set(e -> {
             if (once.compareAndSet(false, true)) {
-                tokens.stepUp("notes", List.of("notes.write")); // a 403 insufficient_scope lands now
-                later.set(tokens.tokenAsync("notes"));          // the replay asks for a token
+                change.run();
+                later.set(tokens.tokenAsync("notes"));
             }
         });
+        return later;
+    }
+
+    @Test
+    void aTokenForTheOldScopesIsNotHandedToACallerWhoCameAfterTheStepUp() throws Exception {
+        var later = afterTheFirstIssue(() -> tokens.stepUp("notes", List.of("notes.write"))); // a 403 lands now
 
         tokens.token("notes");
 
@@ -65,14 +74,8 @@ class TokenRaceTest {
 
     @Test
     void aTokenTheServerRejectedIsNotHandedToACallerWhoCameAfterTheInvalidation() throws Exception {
-        AtomicReference<CompletableFuture<AccessToken>> later = new AtomicReference<>();
-        AtomicBoolean once = new AtomicBoolean();
-        onIssued.set(e -> {
-            if (once.compareAndSet(false, true)) {
-                tokens.invalidate("notes", tokens.peek("notes").orElseThrow().value()); // a 401 for it lands now
-                later.set(tokens.tokenAsync("notes"));                                 // the replay
-            }
-        });
+        var later = afterTheFirstIssue( // a 401 for the token just issued lands now
+                () -> tokens.invalidate("notes", tokens.peek("notes").orElseThrow().value()));
 
         AccessToken first = tokens.token("notes");
 
@@ -81,15 +84,8 @@ class TokenRaceTest {
     }
 
     @Test
-    void aTokenIssuedAfterASignOutIsNotInstalledNorHandedToLaterCallers() throws Exception {
-        AtomicReference<CompletableFuture<AccessToken>> later = new AtomicReference<>();
-        AtomicBoolean once = new AtomicBoolean();
-        onIssued.set(e -> {
-            if (once.compareAndSet(false, true)) {
-                tokens.clear();                        // sign-out
-                later.set(tokens.tokenAsync("notes")); // the next caller: a renewal of its own
-            }
-        });
+    void aCallerAfterASignOutNeverGetsTheTokenOfTheRenewalBeforeIt() throws Exception {
+        var later = afterTheFirstIssue(tokens::clear); // a sign-out; the next caller gets a renewal of its own
 
         tokens.token("notes");
 
