@@ -118,19 +118,13 @@ final class FailurePolicy {
     static ConnectorException copy(ConnectorException e) {
         String m = e.getMessage();
         if (e instanceof ScopeDeniedException d) {
-            ScopeDeniedException c = new ScopeDeniedException(d.server(), d.scopes(), m);
-            c.initCause(e);
-            return c;
+            return withCause(new ScopeDeniedException(d.server(), d.scopes(), m), e);
         }
         if (e instanceof AccessDeniedException a) {
-            AccessDeniedException c = new AccessDeniedException(a.server(), m);
-            c.initCause(e);
-            return c;
+            return withCause(new AccessDeniedException(a.server(), m), e);
         }
         if (e instanceof ServerNotEnabledException n) {
-            ServerNotEnabledException c = new ServerNotEnabledException(n.server(), m);
-            c.initCause(e);
-            return c;
+            return withCause(new ServerNotEnabledException(n.server(), m), e);
         }
         if (e instanceof SignInRequiredException) {
             return new SignInRequiredException(m, e);
@@ -151,5 +145,10 @@ final class FailurePolicy {
             return new DiscoveryException(m, e);
         }
         return new ConnectorException(e.kind(), m, e.oauthError().orElse(null), e);
+    }
+
+    private static ConnectorException withCause(ConnectorException copy, ConnectorException cause) {
+        copy.initCause(cause);
+        return copy;
     }
 }
