@@ -9,10 +9,13 @@ import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenKey;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,9 +69,32 @@ public class CachedTokenBenchmark {
         connector.close();
     }
 
+    /**
+     * The CPU time the benchmark thread spent in each measurement iteration, in microseconds: throughput per
+     * CPU-second does not depend on the share of the CPU the thread got on a loaded machine ({@link CachedHitRatio}).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private long startNanos;
+        public long cpuMicros;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            cpuMicros = 0;
+            startNanos = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuMicros = (THREADS.getCurrentThreadCpuTime() - startNanos) / 1_000;
+        }
+    }
+
     @Benchmark
     @Threads(1)
-    public AccessToken cachedToken1Thread() {
+    public AccessToken cachedToken1Thread(CpuTime cpu) {
         return connector.token("notes");
     }
 
@@ -81,7 +107,7 @@ public class CachedTokenBenchmark {
     /** The floor: every hit reads the clock once (an expiry check cannot skip it). */
     @Benchmark
     @Threads(1)
-    public long clockMillisBaseline1Thread() {
+    public long clockMillisBaseline1Thread(CpuTime cpu) {
         return CLOCK.millis();
     }
 

@@ -47,7 +47,10 @@ public class ConnectorException extends RuntimeException {
      * @param oauthError the OAuth {@code error} code the IdP or AS answered (RFC 6749 §5.2), if any; never a token
      */
     public ConnectorException(Kind kind, String message, String oauthError, Throwable cause) {
-        super(message, cause);
+        super(message);
+        if (cause != null) {
+            initCause(cause); // a null cause stays unset, so a subclass without a cause parameter can take one later
+        }
         this.kind = Objects.requireNonNull(kind, "kind");
         this.oauthError = oauthError;
     }

@@ -52,12 +52,35 @@ import org.slf4j.LoggerFactory;
  * the JDK cannot read peer credentials, so the file system is the gate). One broker per socket: a lock file
  * next to it is held while serving, a stale socket file left by a crashed broker is replaced.
  *
- * <p>Threads: one acceptor, one reader per connection (plain daemon threads, at most {@code maxClients}; a
- * further client gets a {@code busy} error and is closed), token requests complete asynchronously on the
- * connector's renewal threads, and events (pushed to subscribers, {@link SignInNeeded} to the host) go out on
- * one dispatcher thread so a slow reader never holds up a renewal. The broker opens a browser only when a client asks it
- * to sign in ({@code signIn}: {@code xaa login} while the host keeps the session in memory), never for a token.
- * Tokens cross the socket, and are never logged.
+ * <h2>Concurrency contract</h2>
+ * Thread-safe. The broker adds no cache and no lock of its own around tokens: it is a socket front for the
+ * connector, whose token cache states the rules ({@link dev.xaa4j.connector.internal.token.TokenManager}).
+ * <ul>
+ *   <li><b>Threads.</b> One acceptor ({@code xaa4j-broker-accept}); one reader per connection
+ *       ({@code xaa4j-broker-client-N}, daemon, at most {@code maxClients}, default 64: a further client gets a
+ *       {@code busy} error and is closed); one event dispatcher ({@code xaa4j-broker-events}) that pushes events
+ *       to subscribers and runs the host's {@link Builder#onSignInNeeded} handler, so neither a slow subscriber
+ *       nor the host holds up a renewal.</li>
+ *   <li><b>What blocks.</b> A connection's requests are read in order. {@code token} and {@code signIn} never
+ *       block its reader: each is answered when the connector's future completes, written by the thread that
+ *       completes it (a renewal thread of the connector, the sign-in's thread), so such an answer may overtake
+ *       later ones. Every other request is answered on the reader thread before the next is read:
+ *       {@code signOut} for up to twice the connector's HTTP timeout (the RFC 7009 revocation), {@code status}
+ *       and {@code sessionChanged} for a credential-store read. The broker sets no deadline of its own: a
+ *       renewal is bounded by the connector's HTTP timeouts and {@link BrokerClient} by its request timeout.
+ *       Writes to one connection are serialized; a client that stops reading stalls only the thread writing
+ *       to it (its reader, the dispatcher, or the renewal thread answering its {@code token}).</li>
+ *   <li><b>Single flight.</b> {@code token} requests of every client for one server share the connector's one
+ *       renewal in flight for that server; concurrent {@code signIn} requests share one browser sign-in.</li>
+ *   <li><b>Races.</b> A {@code token} request naming scopes its cached token lacks first asks for them
+ *       ({@code requestScopes}); a renewal started before that change does not answer it. A renewal in flight
+ *       at a {@code signOut} (from any client) installs nothing and its waiting clients get
+ *       {@code sign_in_required}; one that completes after a step-up or an {@code invalidate} is not handed to
+ *       the requests that came after the change. {@link #close()} drops answers still in flight: their
+ *       clients see the connection close and fall back.</li>
+ * </ul>
+ * The broker opens a browser only when a client asks it to sign in ({@code signIn}: {@code xaa login} while the
+ * host keeps the session in memory), never for a token. Tokens cross the socket, and are never logged.
  */
 public final class BrokerServer implements AutoCloseable {
 

@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * One authentication challenge of a {@code WWW-Authenticate} response header (RFC 9110 §11.6.1): an
- * auth-scheme with either auth-params or a token68. Immutable and thread-safe.
+ * auth-scheme with either auth-params or a token68. An immutable value (equal when scheme, parameters and
+ * token68 are), thread-safe; this is the project's one parser of that header, used by discovery, the MCP SDK
+ * adapter and the bridge.
  *
  * <p>{@link #parse(List)} reads every field of the header, each of which may hold several challenges
  * (RFC 9110 §11.6.1: "a server MAY generate a header field with more than one challenge" and the field may
@@ -19,7 +21,8 @@ import java.util.Optional;
  * are tokens or quoted-strings, returned unquoted with {@code \}-escapes removed (RFC 9110 §5.6.4); optional
  * whitespace around {@code =} and {@code ,} is accepted; empty list elements are skipped (RFC 9110 §5.6.1).
  * A duplicated parameter keeps its first value. Malformed input never throws: the parser skips to the next
- * comma and carries on, so one bad challenge cannot hide a good Bearer one.
+ * comma and carries on, so one bad challenge cannot hide a good Bearer one; an auth-param where a scheme
+ * should be (as in {@code Bearer, realm="x"}) is skipped, not taken for a scheme.
  *
  * <p>The parameters used by this project are those of the Bearer scheme (RFC 6750 §3: {@code error},
  * {@code scope}, {@code error_description}) and RFC 9728 §5.1 ({@code resource_metadata}).
@@ -27,11 +30,15 @@ import java.util.Optional;
  * @param scheme  the auth-scheme, lower case (e.g. {@code bearer})
  * @param params  the auth-params, names lower case, values unquoted; unmodifiable, in header order
  * @param token68 the token68 credentials of a scheme that uses one, else {@code null}
+ * @throws IllegalArgumentException when both {@code params} and {@code token68} are given
  */
 public record Challenge(String scheme, Map<String, String> params, String token68) {
 
     public Challenge {
         scheme = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
+        if (token68 != null && !Objects.requireNonNull(params, "params").isEmpty()) {
+            throw new IllegalArgumentException("A challenge has either a token68 or auth-params (RFC 9110 §11.6.1), not both");
+        }
         Map<String, String> lower = new LinkedHashMap<>();
         Objects.requireNonNull(params, "params").forEach((k, v) -> lower.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
         params = Collections.unmodifiableMap(lower);
@@ -99,10 +106,13 @@ public record Challenge(String scheme, Map<String, String> params, String token6
                     return out;
                 }
                 String scheme = token();
-                if (scheme.isEmpty()) {
-                    skipPastComma(); // garbage where a scheme should be
+                int afterScheme = pos;
+                skipWhitespace();
+                if (scheme.isEmpty() || (pos < s.length() && s.charAt(pos) == '=')) {
+                    skipPastComma(); // garbage, or an auth-param with no scheme before it, where a scheme should be
                     continue;
                 }
+                pos = afterScheme;
                 out.add(rest(scheme));
             }
         }

@@ -37,9 +37,28 @@ import org.slf4j.LoggerFactory;
  * <p>The session is the only thing persisted; per-server access tokens stay in memory. {@link #load} always
  * re-reads the store, so a process that waited for {@link #withLock} sees what the previous holder wrote.
  *
- * <p>Lock contract: {@link #withLock} holds a JVM-wide {@link ReentrantLock} per lock file and, while the
- * outermost holder runs, an exclusive {@link FileChannel#lock()} on {@code <lockDir>/<hash>.lock}. The lock
- * is re-entrant within one thread. {@code lockDir} is created with mode 0700 when absent.
+ * <h2>Concurrency contract</h2>
+ * Thread-safe; {@code lockDir} is created with mode 0700 when absent.
+ * <ul>
+ *   <li><b>Single flight, per machine, keyed by (issuer, client id).</b> {@link #withLock} holds a JVM-wide
+ *       {@link ReentrantLock} per lock file and, while the outermost holder runs, an exclusive
+ *       {@link FileChannel#lock()} on {@code <lockDir>/idp-session-<hash>.lock}, so one thread of one process at
+ *       a time runs an IdP refresh, a sign-in's store or a sign-out's delete for that session. Re-entrant
+ *       within one thread (the file lock is taken once). The action runs on the calling thread.</li>
+ *   <li><b>What blocks.</b> {@link #withLock} waits without a deadline: for the in-process lock
+ *       (interruptibly: {@link InterruptedException}), then for the file lock. The holder it waits for is an IdP
+ *       refresh, bounded by that process's HTTP timeout, or a store write; a process that dies releases its file
+ *       lock with it. {@link #load}, {@link #save} and {@link #delete} take no lock: each is one
+ *       {@link CredentialStore} call (for the OS keyring a D-Bus round trip, serialized per store instance).
+ *       {@link #generation} is one small file read.</li>
+ *   <li><b>Races.</b> Callers re-read the session inside the lock ({@link #load} never answers from memory), so a
+ *       refresh that waited sees, and uses, what the previous holder stored, and a rotated refresh token is
+ *       redeemed once. A refresh stores its result inside the lock, and a sign-out deletes inside it, so a
+ *       refresh that raced a sign-out either completed before it (and the sign-out deletes its result) or finds
+ *       no session and fails with "sign in"; it never stores a session after a sign-out. Every sign-in and
+ *       sign-out advances the {@linkplain #generation generation} under the lock; other processes poll it and
+ *       drop what they computed from the old session (see {@code SessionEpoch}).</li>
+ * </ul>
  */
 public final class SessionStore {
 
@@ -93,6 +112,10 @@ public final class SessionStore {
     /**
      * Runs {@code action} holding an exclusive cross-process lock for this (issuer, client id) and an
      * in-process lock, so that one refresh at a time happens per machine. Callers re-read the session inside.
+     * Waits without a deadline for the current holder (see the class contract).
+     *
+     * @throws InterruptedException interrupted while waiting for the in-process lock
+     * @throws IOException          the lock file cannot be opened or locked
      */
     public <T> T withLock(String issuer, String clientId, Callable<T> action) throws Exception {
         Path lockFile = lockFile(issuer, clientId);

@@ -11,6 +11,14 @@ import java.util.function.LongConsumer;
  * The persisted IdP session (docs/protocol.md §4: the only state persisted) of one (issuer, client id), as the renewal chain needs it: load, save, delete,
  * and run under the cross-process refresh lock. {@link #of(SessionStore, String, String)} adapts the
  * store; tests use an in-memory fake.
+ *
+ * <p>Concurrency contract (that of {@link SessionStore}): {@link #withLock} is the single flight for the
+ * session, per machine; it waits without a deadline for the holder (an IdP refresh, bounded by its HTTP
+ * timeout) and runs the action on the calling thread. {@link #replace} (sign-in) and {@link #end} (sign-out)
+ * change the session and advance the {@linkplain #generation generation} under that lock, so an IdP refresh in
+ * flight either completes before them or, waiting, finds the new state; it never overwrites a newer sign-in nor
+ * stores a session after a sign-out. The {@code changed} callback runs on the calling thread, lock held: the
+ * epoch advances ({@link SessionEpoch#changedHere}) before any other thread can read the new session.
  */
 public interface SessionAccess {
     Optional<IdpSession> load();
@@ -68,9 +76,11 @@ public interface SessionAccess {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // The caller gave up, nothing upstream failed; no kind says so, and "try again" is its remedy.
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Interrupted while waiting for the session lock");
-        } catch (Exception e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot change the IdP session: " + e.getMessage(), e);
+        } catch (Exception e) { // the session's lock file (SessionStore#withLock): local storage, not the IdP
+            throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "Cannot change the IdP session: "
+                    + e.getMessage() + "; check that the xaa4j state directory is writable by you", e);
         }
     }
 

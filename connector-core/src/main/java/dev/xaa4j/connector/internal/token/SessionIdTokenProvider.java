@@ -106,6 +106,13 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
                 cached = null;
             }
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // Closing, nothing upstream failed; no kind says so, and "try again" is the remedy.
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Could not renew the IdP session: interrupted", e);
+        } catch (java.io.IOException e) { // the session's lock file (SessionStore#withLock): local storage, not the IdP
+            throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "Could not renew the IdP session: "
+                    + e.getMessage() + "; check that the xaa4j state directory is writable by you", e);
         } catch (Exception e) {
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Could not renew the IdP session: " + e.getMessage(), e);
         }

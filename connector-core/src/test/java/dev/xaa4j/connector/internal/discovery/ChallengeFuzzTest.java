@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fuzz")
 class ChallengeFuzzTest {
 
-    /** The parser under test: the one seam to move when the header parsers are merged. */
+    /** The parser under test: the project's one WWW-Authenticate parser. */
     static final Function<List<String>, List<Map<String, String>>> PARSER = values ->
             Challenge.parse(values).stream().map(Challenge::params).toList();
 

@@ -1,0 +1,154 @@
+package dev.xaa4j.connector.internal.token;
+
+import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.KeyringUnavailableException;
+import dev.xaa4j.connector.ScopeDeniedException;
+import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.UpstreamUnavailableException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What a failed renewal does to its server's {@link TokenSlot} (docs/protocol.md §5), and how the failure reaches
+ * callers:
+ * <ul>
+ *   <li>transient ({@link UpstreamUnavailableException}, {@link CredentialStoreException}): keep a still-valid token
+ *       and retry with jittered exponential back-off ({@link RenewalPolicy#backoffMillis}); with nothing valid
+ *       left, answer callers with the error for a short hold, then let the next caller retry;</li>
+ *   <li>denial ({@link AccessDeniedException}, {@link ServerNotEnabledException}): drop the token and answer from
+ *       memory for {@link RenewalPolicy#deniedRetryAfter()};</li>
+ *   <li>{@link SignInRequiredException}: answer from memory until a sign-in ({@link TokenSlot#clearFailures});</li>
+ *   <li>{@link ScopeDeniedException}: only the step-up was refused; forget it, hold nothing against later calls;</li>
+ *   <li>anything else: answer from memory for {@link RenewalPolicy#deniedRetryAfter()}.</li>
+ * </ul>
+ * Called by the renewal in flight only (one per slot at a time); stateless otherwise.
+ */
+final class FailurePolicy {
+
+    /** The event to emit and when to retry in the background ({@link #NO_RETRY}: not before a caller asks). */
+    record Outcome(ConnectorEvent event, long retryInMillis) {
+    }
+
+    static final long NO_RETRY = -1;
+
+    private final RenewalPolicy policy;
+
+    FailurePolicy(RenewalPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * Records {@code error}, found by a renewal whose fetch started under session epoch {@code epoch}, on
+     * {@code s} at {@code now} (epoch millis; {@code at} the same instant).
+     */
+    Outcome record(TokenSlot s, ConnectorException error, long epoch, long now, Instant at) {
+        CachedToken current = s.entry;
+        boolean stillValid = current != null && now < current.usableUntil;
+        s.lastError = error.getMessage(); // the server's last error, as status() reports it
+        if (error instanceof ScopeDeniedException denied) {
+            // Only the step-up was refused: forget it, so the scopes granted before stay obtainable; the
+            // callers that joined this renewal (the ones that need the scope) get the IdP's answer.
+            s.forgetStepUp(denied.scopes());
+            s.nextAttemptAt = 0;
+            s.state = stillValid ? ServerState.READY : ServerState.IDLE;
+            return new Outcome(new ConnectorEvent.RenewalFailed(at, s.server, error.getMessage(), stillValid), NO_RETRY);
+        }
+        if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+            s.entry = null;
+            s.failure = new TokenSlot.Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
+            s.nextAttemptAt = Long.MAX_VALUE;
+            s.state = ServerState.DENIED;
+            return new Outcome(new ConnectorEvent.AccessRevoked(at, s.server, error.getMessage()), NO_RETRY);
+        }
+        if (error instanceof SignInRequiredException) {
+            s.failure = new TokenSlot.Failure(error, Long.MAX_VALUE, epoch);
+            s.nextAttemptAt = Long.MAX_VALUE;
+            s.state = ServerState.SIGN_IN_REQUIRED;
+            return new Outcome(new ConnectorEvent.SignInRequired(at, Optional.of(s.server), error.getMessage()), NO_RETRY);
+        }
+        long retryIn = NO_RETRY;
+        if (error instanceof UpstreamUnavailableException || error instanceof CredentialStoreException) {
+            // a keyring hiccup (locked, D-Bus busy) is as transient as a network one: back off, keep the token
+            long backoff = policy.backoffMillis(++s.transientFailures);
+            if (stillValid) {
+                retryIn = Math.max(1, Math.min(backoff, (current.usableUntil - now) / 2));
+                s.nextAttemptAt = now + retryIn;
+                s.state = ServerState.DEGRADED;
+            } else {
+                // Nothing valid left: fail callers for a short while, then let the next caller retry.
+                long hold = Math.min(backoff, policy.backoffMin().toMillis());
+                s.failure = new TokenSlot.Failure(error, now + hold, epoch);
+                s.nextAttemptAt = now + hold;
+                s.state = ServerState.FAILED;
+            }
+        } else {
+            s.failure = new TokenSlot.Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
+            s.nextAttemptAt = now + policy.deniedRetryAfter().toMillis();
+            s.state = stillValid ? ServerState.DEGRADED : ServerState.FAILED;
+        }
+        return new Outcome(new ConnectorEvent.RenewalFailed(at, s.server, error.getMessage(), stillValid), retryIn);
+    }
+
+    /** The {@link ConnectorException} behind what a renewal threw (unwrapping futures). */
+    static ConnectorException asConnectorException(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof ConnectorException ce) {
+            return ce;
+        }
+        // A bug or an unchecked surprise in the renewal chain, not a verdict of the IdP or AS: retrying later is
+        // all a caller can do (no kind says "internal error").
+        return new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Token renewal failed unexpectedly: " + t, t);
+    }
+
+    /**
+     * A fresh exception of the same type, kind and OAuth error for this caller's stack, with the shared one (recorded
+     * once, answered to many callers) as cause.
+     */
+    static ConnectorException copy(ConnectorException e) {
+        String m = e.getMessage();
+        if (e instanceof ScopeDeniedException d) {
+            return withCause(new ScopeDeniedException(d.server(), d.scopes(), m), e);
+        }
+        if (e instanceof AccessDeniedException a) {
+            return withCause(new AccessDeniedException(a.server(), m), e);
+        }
+        if (e instanceof ServerNotEnabledException n) {
+            return withCause(new ServerNotEnabledException(n.server(), m), e);
+        }
+        if (e instanceof SignInRequiredException) {
+            return new SignInRequiredException(m, e);
+        }
+        if (e instanceof UpstreamUnavailableException) {
+            return new UpstreamUnavailableException(m, e);
+        }
+        if (e instanceof ConfigurationException) {
+            return new ConfigurationException(m, e);
+        }
+        if (e instanceof KeyringUnavailableException) {
+            return new KeyringUnavailableException(m, e);
+        }
+        if (e instanceof CredentialStoreException) {
+            return new CredentialStoreException(m, e);
+        }
+        if (e instanceof DiscoveryException) {
+            return new DiscoveryException(m, e);
+        }
+        return new ConnectorException(e.kind(), m, e.oauthError().orElse(null), e);
+    }
+
+    private static ConnectorException withCause(ConnectorException copy, ConnectorException cause) {
+        copy.initCause(cause);
+        return copy;
+    }
+}
