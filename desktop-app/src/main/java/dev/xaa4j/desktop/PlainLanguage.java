@@ -1,13 +1,8 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.DiscoveryException;
-import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.internal.signin.SignInFailedException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;

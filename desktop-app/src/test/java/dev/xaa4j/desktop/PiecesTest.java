@@ -2,10 +2,8 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +37,11 @@ class PiecesTest {
 
     @Test
     void failuresSayWhatHappenedAndWhatToDoNext() {
-        assertThat(PlainLanguage.failure(new CompletionException(new UpstreamUnavailableException("503")), "idp.example").text())
+        assertThat(PlainLanguage.failure(new CompletionException(new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "503")), "idp.example").text())
                 .isEqualTo("Cannot reach your sign-in service (idp.example). Check your network or VPN connection, then try again.");
-        assertThat(PlainLanguage.failure(new ServerNotEnabledException("tickets", "x"), null).text())
+        assertThat(PlainLanguage.failure(new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,"tickets", "x", null, null), null).text())
                 .isEqualTo("Your administrator has not enabled \"tickets\" for you. Ask your IT administrator to enable it.");
-        assertThat(PlainLanguage.failure(new AccessDeniedException("notes", "x"), null).what()).contains("refused or revoked");
+        assertThat(PlainLanguage.failure(new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,"notes", "x", null, null), null).what()).contains("refused or revoked");
         assertThat(PlainLanguage.failure(new CancellationException(), null).what()).isEqualTo("Sign-in was cancelled.");
         assertThat(PlainLanguage.failure(new java.net.ConnectException("refused"), "h").what()).startsWith("Cannot reach");
     }

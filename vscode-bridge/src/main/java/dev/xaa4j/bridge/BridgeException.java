@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge;
 
+import dev.xaa4j.connector.ConnectorException;
 /**
  * A failure the person at the keyboard (or the AI client showing our error) can act on. The {@link Reason}
  * picks both the JSON-RPC error code the bridge answers with and the exit code of the {@code xaa} command.
@@ -61,7 +62,7 @@ public final class BridgeException extends RuntimeException {
 
     /**
      * What a machine without an OS keyring can do instead: the next step after a
-     * {@link dev.xaa4j.connector.KeyringUnavailableException}, for the CLI and the bridge alike.
+     * {@link ConnectorException.Kind#KEYRING_UNAVAILABLE}, for the CLI and the bridge alike.
      */
     public static final String NO_KEYRING = "Without an OS keyring, keep the session in memory: start `xaa agent --memory` "
             + "(client secrets in its environment), then `xaa login`; `xaa config session-storage memory` makes that the default";

@@ -1,9 +1,8 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.MissingClientSecretException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;

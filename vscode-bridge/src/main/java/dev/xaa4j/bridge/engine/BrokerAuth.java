@@ -4,7 +4,6 @@ import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerException;
 import java.time.Clock;

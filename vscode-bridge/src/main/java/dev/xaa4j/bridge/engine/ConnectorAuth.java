@@ -6,7 +6,6 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.internal.discovery;
 
-import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.Sentences;
 import dev.xaa4j.connector.internal.http.Loopback;
 import java.net.URI;
@@ -20,11 +20,11 @@ public final class Urls {
      */
     static URI canonical(URI url) {
         if (url == null || url.getScheme() == null || url.getHost() == null) {
-            throw new DiscoveryException("'" + url + "' is not an absolute http(s) URL of an MCP server.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "'" + url + "' is not an absolute http(s) URL of an MCP server.");
         }
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new DiscoveryException("'" + url + "' is not an http(s) URL; MCP servers are reached over https.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "'" + url + "' is not an http(s) URL; MCP servers are reached over https.");
         }
         int port = url.getPort();
         if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {
@@ -86,11 +86,11 @@ public final class Urls {
     /** docs/protocol.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
     static URI requireSecure(URI url, String what) {
         if (url == null) {
-            throw new DiscoveryException(Sentences.start(what) + " is missing.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " is missing.");
         }
         Optional<String> problem = transportProblem(url);
         if (problem.isPresent()) {
-            throw new DiscoveryException(Sentences.start(what) + " '" + url + "' " + problem.get()
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " '" + url + "' " + problem.get()
                     + ". Ask the server's administrator to fix its metadata.");
         }
         return url;
@@ -161,7 +161,7 @@ public final class Urls {
             }
             return u;
         } catch (URISyntaxException e) {
-            throw new DiscoveryException(Sentences.start(what) + " '" + value + "' is not an absolute URL.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " '" + value + "' is not an absolute URL.");
         }
     }
 

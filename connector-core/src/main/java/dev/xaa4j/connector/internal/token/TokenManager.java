@@ -1,19 +1,12 @@
 package dev.xaa4j.connector.internal.token;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.CredentialStoreException;
-import dev.xaa4j.connector.KeyringUnavailableException;
-import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ConnectorException.Kind;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ScopeDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,12 +51,12 @@ import java.util.function.Predicate;
  *       {@link RenewalPolicy#callerWait()}).</li>
  *   <li><b>Never hands out an expired token</b>: a token is served only while it has more than
  *       {@link RenewalPolicy#minRemainingMillis} left, by the injected {@link Clock}.</li>
- *   <li><b>Failures</b>: transient ones ({@link UpstreamUnavailableException}, {@link CredentialStoreException})
+ *   <li><b>Failures</b>: transient ones ({@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}, {@link ConnectorException.Kind#CREDENTIAL_STORE})
  *       keep the still-valid token and
  *       retry with jittered exponential back-off; callers fail only when nothing valid is left. Denials
- *       ({@link AccessDeniedException}, {@link ServerNotEnabledException}) drop the token, emit
+ *       ({@link ConnectorException.Kind#ACCESS_DENIED}, {@link ConnectorException.Kind#SERVER_NOT_ENABLED}) drop the token, emit
  *       {@link ConnectorEvent.AccessRevoked} and are answered from memory for
- *       {@link RenewalPolicy#deniedRetryAfter()} (no retry storm). {@link SignInRequiredException} emits
+ *       {@link RenewalPolicy#deniedRetryAfter()} (no retry storm). {@link ConnectorException.Kind#SIGN_IN_REQUIRED} emits
  *       {@link ConnectorEvent.SignInRequired} and stops renewal until {@link #clearFailures()} (after a
  *       sign-in); nothing here ever opens a browser.</li>
  *   <li><b>Step-up refused</b>: a {@link ScopeDeniedException} (the IdP's policy refused the scopes a
@@ -262,7 +255,7 @@ public final class TokenManager implements AutoCloseable {
         if (state == ServerState.READY && !valid) {
             state = ServerState.IDLE;
         }
-        return new ServerStatus(server, state, valid ? Optional.of(e.token.expiresAt()) : Optional.empty(),
+        return ServerStatus.of(server, state, valid ? Optional.of(e.token.expiresAt()) : Optional.empty(),
                 valid ? e.token.scopes() : Set.of(), Optional.ofNullable(s.lastError));
     }
 
@@ -310,7 +303,7 @@ public final class TokenManager implements AutoCloseable {
             } catch (ExecutionException ex) {
                 throw copy(asConnectorException(ex.getCause()));
             } catch (TimeoutException ex) {
-                throw new UpstreamUnavailableException("Timed out waiting for a token for '" + server + "'; try again later");
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Timed out waiting for a token for '" + server + "'; try again later");
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Interrupted while waiting for a token for '" + server + "'");
@@ -319,7 +312,7 @@ public final class TokenManager implements AutoCloseable {
                 return fresh.token;
             }
             if (attempt >= 1) {
-                throw new UpstreamUnavailableException("The authorization server of '" + server
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server
                         + "' issued a token that was already expired; check the clocks");
             }
         }
@@ -331,7 +324,7 @@ public final class TokenManager implements AutoCloseable {
             return s;
         }
         if (!knownServer.test(server)) {
-            throw new ConfigurationException("No MCP server named '" + server + "' is configured");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No MCP server named '" + server + "' is configured");
         }
         return slots.computeIfAbsent(server, Slot::new);
     }
@@ -375,7 +368,7 @@ public final class TokenManager implements AutoCloseable {
         volatile Set<String> extraScopes = Set.of();
         volatile Set<String> stepUpScopes = Set.of(); // challenged by a 403 and not yet granted; ⊆ extraScopes
         volatile ServerState state = ServerState.IDLE;
-        volatile String lastError;
+        volatile ConnectorException lastError;
         volatile ScheduledFuture<?> timer;
         int stepUps; // guarded by this
         long version; // guarded by this: bumped by every change a renewal in flight must not overwrite
@@ -462,7 +455,7 @@ public final class TokenManager implements AutoCloseable {
                 roundEpoch = epoch;
                 Entry fresh = entryFor(fetcher.fetch(server, scopes, challenged));
                 if (slots.get(server) != this) {
-                    throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
+                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The session changed (sign-out or sign-in) while a token for '"
                             + server + "' was being fetched; sign in and try again");
                 }
                 synchronized (this) {
@@ -478,7 +471,7 @@ public final class TokenManager implements AutoCloseable {
                     }
                 }
                 if (round >= MAX_FETCH_ROUNDS) {
-                    throw new UpstreamUnavailableException("The scopes or token of '" + server
+                    throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The scopes or token of '" + server
                             + "' kept changing while a token was being fetched; try again");
                 }
                 LOG.debug("discarding a token for {} fetched before a step-up, invalidation, sign-in or sign-out; fetching again", server);
@@ -503,7 +496,7 @@ public final class TokenManager implements AutoCloseable {
             Entry current = entry;
             boolean stillValid = current != null && now < current.usableUntil;
             failures.increment();
-            lastError = error.getMessage();
+            lastError = error;
             Instant at = clock.instant();
             if (error instanceof ScopeDeniedException denied) {
                 // Only the step-up was refused: forget it, so the scopes granted before stay obtainable; the
@@ -520,20 +513,21 @@ public final class TokenManager implements AutoCloseable {
                 state = stillValid ? ServerState.READY : ServerState.IDLE;
                 emit(new ConnectorEvent.RenewalFailed(at, server, error.getMessage(), stillValid));
                 finish(mine, error);
-            } else if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+            } else if (error.kind() == Kind.ACCESS_DENIED || error.kind() == Kind.SERVER_NOT_ENABLED) {
                 entry = null;
                 failure = new Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.DENIED;
                 emit(new ConnectorEvent.AccessRevoked(at, server, error.getMessage()));
                 finish(mine, error);
-            } else if (error instanceof SignInRequiredException) {
+            } else if (error.kind() == Kind.SIGN_IN_REQUIRED) {
                 failure = new Failure(error, Long.MAX_VALUE, epoch);
                 nextAttemptAt = Long.MAX_VALUE;
                 state = ServerState.SIGN_IN_REQUIRED;
                 emit(new ConnectorEvent.SignInRequired(at, Optional.of(server), error.getMessage()));
                 finish(mine, error);
-            } else if (error instanceof UpstreamUnavailableException || error instanceof CredentialStoreException) {
+            } else if (error.kind() == Kind.UPSTREAM_UNAVAILABLE || error.kind() == Kind.CREDENTIAL_STORE
+                    || error.kind() == Kind.KEYRING_UNAVAILABLE) {
                 // a keyring hiccup (locked, D-Bus busy) is as transient as a network one: back off, keep the token
                 long backoff = policy.backoffMillis(++transientFailures);
                 long retryIn = 0;
@@ -606,41 +600,7 @@ public final class TokenManager implements AutoCloseable {
 
     /** A fresh exception of the same kind for this caller's stack, with the shared one as cause. */
     static ConnectorException copy(ConnectorException e) {
-        String m = e.getMessage();
-        if (e instanceof ScopeDeniedException d) {
-            ScopeDeniedException c = new ScopeDeniedException(d.server(), d.scopes(), m);
-            c.initCause(e);
-            return c;
-        }
-        if (e instanceof AccessDeniedException a) {
-            AccessDeniedException c = new AccessDeniedException(a.server(), m);
-            c.initCause(e);
-            return c;
-        }
-        if (e instanceof ServerNotEnabledException n) {
-            ServerNotEnabledException c = new ServerNotEnabledException(n.server(), m);
-            c.initCause(e);
-            return c;
-        }
-        if (e instanceof SignInRequiredException) {
-            return new SignInRequiredException(m, e);
-        }
-        if (e instanceof UpstreamUnavailableException) {
-            return new UpstreamUnavailableException(m, e);
-        }
-        if (e instanceof ConfigurationException) {
-            return new ConfigurationException(m, e);
-        }
-        if (e instanceof KeyringUnavailableException) {
-            return new KeyringUnavailableException(m, e);
-        }
-        if (e instanceof CredentialStoreException) {
-            return new CredentialStoreException(m, e);
-        }
-        if (e instanceof DiscoveryException) {
-            return new DiscoveryException(m, e);
-        }
-        return new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, m, e);
+        return e.withMessage(e.getMessage());
     }
 
     private static ThreadFactory daemon(String name) {
