@@ -25,10 +25,10 @@ class PiecesTest {
     @Test
     void statesReadInPlainLanguage() {
         assertThat(PlainLanguage.state(ServerState.READY, Optional.empty(), false)).isEqualTo("Working");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("… is not enabled for you by your administrator"), true))
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.SERVER_NOT_ENABLED), true))
                 .isEqualTo("Not enabled for you");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("denied"), true)).isEqualTo("Access revoked");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("denied"), false)).isEqualTo("No access");
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.ACCESS_DENIED), true)).isEqualTo("Access revoked");
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.ACCESS_DENIED), false)).isEqualTo("No access");
         assertThat(PlainLanguage.state(ServerState.SIGN_IN_REQUIRED, Optional.empty(), false)).isEqualTo("Sign-in needed");
         assertThat(PlainLanguage.serverProblem("notes", ServerState.READY, Optional.empty(), true)).isEmpty();
         assertThat(PlainLanguage.serverProblem("notes", ServerState.FAILED, Optional.empty(), true).orElseThrow().next())

@@ -214,7 +214,10 @@ final class EngineCommands {
                 }
                 print(c.status(), Optional.empty(), out);
                 return XaaCommand.OK;
-            } catch (CredentialStoreException e) { // no (usable) keyring: the configured servers, and what to do
+            } catch (ConnectorException e) { // no (usable) keyring: the configured servers, and what to do
+                if (e.kind() != ConnectorException.Kind.CREDENTIAL_STORE && e.kind() != ConnectorException.Kind.KEYRING_UNAVAILABLE) {
+                    throw e;
+                }
                 sessionProblem = Optional.of(CliAdvice.message(e, config, Optional.empty()));
                 print(notSignedIn(config), Optional.empty(), out);
                 return ExitCode.of(e).code();

@@ -85,7 +85,7 @@ class McpTransportProxyTest {
                 .sessionInMemory(true).clientCredentials(ClientCredentialsSource.none())
                 .idTokenSource(() -> "unused").stateDir(stateDir), fetcher).build();
              McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes",
-                     Network.from(Map.of("HTTP_PROXY", proxy.url()), new Properties())).build())
+                     Network.from(Map.of("HTTP_PROXY", proxy.url()), new Properties())::configure).build())
                      .requestTimeout(Duration.ofSeconds(10)).build()) {
             assertThat(client.initialize().serverInfo().name()).isEqualTo("behind-proxy");
         }
