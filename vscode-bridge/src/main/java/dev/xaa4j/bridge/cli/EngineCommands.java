@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
@@ -333,7 +334,7 @@ final class EngineCommands {
                 out.println("Authorization: " + t.authorizationHeader());
             } else {
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("Authorization", t.authorizationHeader());
+                doc.put(ProtocolNames.AUTHORIZATION, t.authorizationHeader());
                 doc.put("expiresAt", t.expiresAt().toString());
                 doc.put("scopes", t.scopes().stream().sorted().toList());
                 out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));

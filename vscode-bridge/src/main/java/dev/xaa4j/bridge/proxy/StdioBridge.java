@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -763,7 +764,7 @@ public final class StdioBridge {
                 UpstreamResponse r = upstream.openEventStream(lastEventId);
                 String type = r.contentType();
                 int status = r.status();
-                if (status == 200 && type.equals("text/event-stream")) {
+                if (status == 200 && type.equals(ProtocolNames.EVENT_STREAM)) {
                     opened = true;
                     eventStream = r;
                     if (state() == State.CLOSED) {

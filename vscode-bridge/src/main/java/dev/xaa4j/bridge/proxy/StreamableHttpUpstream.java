@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -211,7 +212,7 @@ final class StreamableHttpUpstream implements AutoCloseable {
         return exchange(() -> {
             HttpGet get = new HttpGet(endpoint);
             get.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
-            get.setHeader("Accept", "text/event-stream");
+            get.setHeader("Accept", ProtocolNames.EVENT_STREAM);
             if (lastEventId != null) {
                 get.setHeader("Last-Event-ID", lastEventId);
             }
@@ -266,9 +267,9 @@ final class StreamableHttpUpstream implements AutoCloseable {
                 continue;
             }
             if (status == 403) {
-                Optional<Challenge> challenge = Challenge.bearer(r.headers("WWW-Authenticate"));
+                Optional<Challenge> challenge = Challenge.bearer(r.headers(ProtocolNames.WWW_AUTHENTICATE));
                 r.discard();
-                Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
+                Optional<String> scope = challenge.filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                         .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
                 if (scope.isPresent() && !steppedUp) {
                     LOG.info("{} {}: HTTP 403 insufficient_scope, asking for scope '{}' and replaying once", verb, server, scope.get());
@@ -293,7 +294,7 @@ final class StreamableHttpUpstream implements AutoCloseable {
     private boolean decorate(HttpUriRequestBase request) {
         String authorization = auth.authorization(server).orElseThrow(BridgeException::signInRequired);
         if (!authorization.isEmpty()) {
-            request.setHeader("Authorization", authorization);
+            request.setHeader(ProtocolNames.AUTHORIZATION, authorization);
         }
         String id = sessionId;
         if (id != null) {

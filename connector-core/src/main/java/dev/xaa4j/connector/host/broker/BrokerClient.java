@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.host.broker;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.AccessToken;
@@ -159,7 +160,7 @@ public final class BrokerClient implements AutoCloseable {
         }
         JsonNode t = call(req, requestTimeout);
         return malformedIsBrokerException("token", () -> new AccessToken(server, t.path("value").asText(),
-                t.path("tokenType").asText("Bearer"), Instant.parse(t.path("expiresAt").asText()),
+                t.path("tokenType").asText(ProtocolNames.BEARER), Instant.parse(t.path("expiresAt").asText()),
                 Set.copyOf(BrokerProtocol.strings(t.path("scopes")))));
     }
 

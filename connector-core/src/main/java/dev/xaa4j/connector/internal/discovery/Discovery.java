@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.discovery;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
@@ -58,8 +59,8 @@ public final class Discovery {
 
     /** RFC 7523 grant type. */
     static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
-    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile. */
-    static final String ID_JAG_PROFILE = "urn:ietf:params:oauth:grant-profile:id-jag";
+    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile (one definition: {@link IdJag}). */
+    static final String ID_JAG_PROFILE = IdJag.GRANT_PROFILE;
     /** The ID-JAG token type an IdP lists in its token-exchange chaining metadata (one definition: {@link IdJag}). */
     static final String ID_JAG_TOKEN_TYPE = IdJag.TOKEN_TYPE.getURI().toString();
     static final String TOKEN_EXCHANGE = GrantType.TOKEN_EXCHANGE.getValue();
@@ -199,11 +200,11 @@ public final class Discovery {
         });
         Urls.requireSecure(url, "the MCP server URL");
         Optional<Challenge> challenge = challenge(url);
-        Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));
+        Optional<String> challengedScope = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE));
 
         URI prmUrl;
         Map<String, Object> prm;
-        Optional<String> announced = challenge.flatMap(c -> c.param("resource_metadata"));
+        Optional<String> announced = challenge.flatMap(c -> c.param(ProtocolNames.RESOURCE_METADATA));
         if (announced.isPresent()) {
             prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "the resource_metadata URL"), "the resource_metadata URL");
             WireClient.Lookup found = http.lookup(prmUrl, "the MCP server's protected resource metadata");
@@ -261,10 +262,10 @@ public final class Discovery {
                     url, resp.getStatusCode());
             return Optional.empty();
         }
-        List<String> values = resp.getHeaderValues("WWW-Authenticate");
+        List<String> values = resp.getHeaderValues(ProtocolNames.WWW_AUTHENTICATE);
         List<Challenge> all = Challenge.parse(values == null ? List.of() : values);
-        return all.stream().filter(c -> c.is("Bearer")).findFirst()
-                .or(() -> all.stream().filter(c -> c.param("resource_metadata").isPresent()).findFirst());
+        return all.stream().filter(c -> c.is(ProtocolNames.BEARER)).findFirst()
+                .or(() -> all.stream().filter(c -> c.param(ProtocolNames.RESOURCE_METADATA).isPresent()).findFirst());
     }
 
     private static String chooseAuthorizationServer(URI url, List<String> listed, Optional<String> pinned) {

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.discovery;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -83,7 +84,7 @@ final class WireClient {
      */
     Lookup lookup(URI url, String what) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.GET, url);
-        req.setAccept("application/json");
+        req.setAccept(ProtocolNames.APPLICATION_JSON);
         HTTPResponse resp = send(req, what);
         int status = resp.getStatusCode();
         if (status >= 400 && status < 500) {

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -152,18 +153,18 @@ public final class IdJagExchange {
         String code = error.getCode();
         String detail = TokenEndpoint.describe(error);
         return switch (code) {
-            case "invalid_target" -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
+            case OAuth2Error.INVALID_TARGET_CODE -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
                     + "' is not enabled for you by your administrator (the IdP answered " + detail + ")", code, null);
-            case "access_denied", "unauthorized_client" -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server,
+            case OAuth2Error.ACCESS_DENIED_CODE, OAuth2Error.UNAUTHORIZED_CLIENT_CODE -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server,
                     "Access to the MCP server '" + server + "' was denied by your IdP (" + detail
                             + "); ask your administrator", code, null);
-            case "invalid_grant", "invalid_request" -> new SubjectTokenRejectedException(code, detail,
+            case OAuth2Error.INVALID_GRANT_CODE, OAuth2Error.INVALID_REQUEST_CODE -> new SubjectTokenRejectedException(code, detail,
                     "The IdP rejected the ID token offered as subject_token for '" + server + "' (" + detail + ")");
-            case "invalid_client" -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP does not accept this connector's client"
+            case OAuth2Error.INVALID_CLIENT_CODE -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP does not accept this connector's client"
                     + " credentials (" + detail + "); ask your administrator to check the client registration", code, null);
-            case "unsupported_grant_type" -> new ConnectorException(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, "The IdP does not support token exchange"
+            case OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE -> new ConnectorException(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, "The IdP does not support token exchange"
                     + " (" + detail + "): enterprise-managed authorization is not available with this IdP", code, null);
-            case "invalid_scope" -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
+            case OAuth2Error.INVALID_SCOPE_CODE -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
                     + " requested for '" + server + "' (" + detail + ")");
             default -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP refused the token exchange for '"
                     + server + "' (" + detail + "); ask your administrator", code, null);

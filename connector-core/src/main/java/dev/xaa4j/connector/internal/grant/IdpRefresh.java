@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
@@ -54,12 +55,12 @@ public final class IdpRefresh {
         TokenEndpoint.Outcome outcome = TokenEndpoint.post(request, timeout, "the IdP");
         if (!outcome.ok()) {
             String code = outcome.error().getCode();
-            if (code.equals("invalid_grant")) {
+            if (code.equals(OAuth2Error.INVALID_GRANT_CODE)) {
                 deleteSession.run();
                 throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended ("
                         + TokenEndpoint.describe(outcome.error()) + "); sign in again", code, null);
             }
-            if (code.equals("invalid_client") || code.equals("unauthorized_client")) {
+            if (code.equals(OAuth2Error.INVALID_CLIENT_CODE) || code.equals(OAuth2Error.UNAUTHORIZED_CLIENT_CODE)) {
                 throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP does not accept this connector's client credentials ("
                         + TokenEndpoint.describe(outcome.error()) + ")", code, null);
             }

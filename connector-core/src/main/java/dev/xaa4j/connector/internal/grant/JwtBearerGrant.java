@@ -1,5 +1,7 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
@@ -80,8 +82,8 @@ public final class JwtBearerGrant {
         }
         String type = TokenEndpoint.string(json, "token_type");
         String tokenType;
-        if (type == null || type.equalsIgnoreCase("Bearer")) {
-            tokenType = "Bearer";
+        if (type == null || type.equalsIgnoreCase(ProtocolNames.BEARER)) {
+            tokenType = ProtocolNames.BEARER;
         } else if (type.equalsIgnoreCase("DPoP")) {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server
                     + "' issued a DPoP-bound token, which this connector does not support yet");
@@ -117,15 +119,15 @@ public final class JwtBearerGrant {
         String code = error.getCode();
         String detail = TokenEndpoint.describe(error);
         return switch (code) {
-            case "invalid_grant" -> new AssertionRejectedException(server, "The authorization server of '" + server
+            case OAuth2Error.INVALID_GRANT_CODE -> new AssertionRejectedException(server, "The authorization server of '" + server
                     + "' rejected the ID-JAG (" + detail + ")", code);
-            case "access_denied" -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "The authorization server of '" + server
+            case OAuth2Error.ACCESS_DENIED_CODE -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "The authorization server of '" + server
                     + "' denied access (" + detail + ")", code, null);
-            case "invalid_target" -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
+            case OAuth2Error.INVALID_TARGET_CODE -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
                     + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")", code, null);
-            case "invalid_scope" -> new ScopeRejectedException(detail, "The authorization server of '" + server
+            case OAuth2Error.INVALID_SCOPE_CODE -> new ScopeRejectedException(detail, "The authorization server of '" + server
                     + "' does not accept the requested scopes (" + detail + ")");
-            case "invalid_client", "unauthorized_client", "unsupported_grant_type" ->
+            case OAuth2Error.INVALID_CLIENT_CODE, OAuth2Error.UNAUTHORIZED_CLIENT_CODE, OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE ->
                     new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' does not accept this"
                             + " client or grant (" + detail + "); ask your administrator to check the registration", code, null);
             default -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The authorization server of '" + server

@@ -13,7 +13,7 @@ public final class ScopeRejectedException extends ConnectorException {
 
     /** @param detail {@code invalid_scope: error_description} as the party sent it */
     public ScopeRejectedException(String detail, String message) {
-        super(Kind.CONFIGURATION, null, message, "invalid_scope", null);
+        super(Kind.CONFIGURATION, null, message, com.nimbusds.oauth2.sdk.OAuth2Error.INVALID_SCOPE_CODE, null);
         this.detail = detail;
     }
 

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -55,7 +56,7 @@ final class TokenEndpoint {
         if (!(code instanceof String s) || s.isBlank()) {
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " answered HTTP " + status + " without an OAuth error");
         }
-        if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
+        if (s.equals(OAuth2Error.TEMPORARILY_UNAVAILABLE_CODE) || s.equals(OAuth2Error.SERVER_ERROR_CODE)) {
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party)
                     + " is temporarily unavailable (" + s + "); try again later", s, null);
         }
