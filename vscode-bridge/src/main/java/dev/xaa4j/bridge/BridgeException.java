@@ -37,7 +37,10 @@ public final class BridgeException extends RuntimeException {
          * Retrying never clears it; the message says what to fix.
          */
         CONFIGURATION(-32015, "configuration"),
-        /** The upstream broke the MCP/HTTP contract, or the bridge itself failed. */
+        /**
+         * The upstream broke the MCP/HTTP contract, the bridge itself failed, a browser sign-in did not complete,
+         * or the keyring is locked: trying again can succeed.
+         */
         INTERNAL(-32603, "internal_error");
 
         private final int jsonRpcCode;
@@ -54,12 +57,12 @@ public final class BridgeException extends RuntimeException {
          */
         public static Reason of(ConnectorException.Kind kind) {
             return switch (kind) {
-                case SIGN_IN_REQUIRED, SIGN_IN_FAILED -> SIGN_IN_REQUIRED;
+                case SIGN_IN_REQUIRED -> SIGN_IN_REQUIRED;
                 case ACCESS_DENIED -> ACCESS_DENIED;
                 case SERVER_NOT_ENABLED -> SERVER_NOT_ENABLED;
                 case UPSTREAM_UNAVAILABLE -> UPSTREAM_UNAVAILABLE;
                 case CONFIGURATION, SUBJECT_TOKEN_REJECTED, KEYRING_UNAVAILABLE -> CONFIGURATION;
-                case CREDENTIAL_STORE -> INTERNAL; // a locked or busy keyring: retrying can clear it
+                case SIGN_IN_FAILED, CREDENTIAL_STORE -> INTERNAL; // the person tries again; a locked keyring can clear
             };
         }
 

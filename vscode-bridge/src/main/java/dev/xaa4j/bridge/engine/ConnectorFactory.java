@@ -108,7 +108,7 @@ public final class ConnectorFactory {
      * The issuer of {@code entry}'s authorization server: the pinned one, else the one the server names in its
      * RFC 9728 metadata (a network round trip).
      *
-     * @throws dev.xaa4j.connector.DiscoveryException when the server's metadata cannot be had
+     * @throws dev.xaa4j.connector.ConnectorException (CONFIGURATION, UPSTREAM_UNAVAILABLE) when the server's metadata cannot be had
      */
     public static String asIssuer(ServerEntry entry) {
         return entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()

@@ -24,7 +24,7 @@ class KindMappingTest {
 
     static final Map<Kind, Row> TABLE = Map.of(
             Kind.SIGN_IN_REQUIRED, new Row(Reason.SIGN_IN_REQUIRED, -32010, 3),
-            Kind.SIGN_IN_FAILED, new Row(Reason.SIGN_IN_REQUIRED, -32010, 3),
+            Kind.SIGN_IN_FAILED, new Row(Reason.INTERNAL, -32603, 1),
             Kind.ACCESS_DENIED, new Row(Reason.ACCESS_DENIED, -32011, 4),
             Kind.SERVER_NOT_ENABLED, new Row(Reason.SERVER_NOT_ENABLED, -32013, 4),
             Kind.SUBJECT_TOKEN_REJECTED, new Row(Reason.CONFIGURATION, -32015, 1),
