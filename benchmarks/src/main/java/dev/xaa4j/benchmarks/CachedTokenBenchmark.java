@@ -1,5 +1,6 @@
 package dev.xaa4j.benchmarks;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
@@ -52,14 +53,13 @@ public class CachedTokenBenchmark {
         TokenFetcher oneHourTokens = (server, extra) -> new TokenFetcher.Fetched(
                 new AccessToken(server, "benchmark-token", "Bearer", Instant.now().plusSeconds(3600), Set.of("notes.read")),
                 new TokenKey("https://idp.bench", "https://as.bench", "https://mcp.bench/" + server, "notes.read"));
-        connector = Connector.builder()
+        connector = ConnectorInternals.tokenFetcher(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.bench"), "bench", ClientAuthMethod.NONE))
                 .server(ServerConfig.of("notes", URI.create("https://mcp.bench/notes/mcp"), "bench", ClientAuthMethod.NONE))
-                .credentialStore(new MemoryCredentialStore())
+                .sessionInMemory(true)
                 .clientCredentials(ClientCredentialsSource.none())
                 .idTokenSource(() -> "unused")
-                .journal(false)
-                .tokenFetcher(oneHourTokens)
+                .journal(false), oneHourTokens)
                 .build();
         connector.token("notes"); // warm
     }

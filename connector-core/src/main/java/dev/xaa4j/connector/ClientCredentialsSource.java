@@ -1,13 +1,11 @@
 package dev.xaa4j.connector;
 
-import com.nimbusds.jose.jwk.JWK;
-import dev.xaa4j.connector.internal.store.CredentialStore;
 import java.util.Optional;
 
 /**
- * Where client secrets and private keys come from: the OS keyring ({@link #keyring(CredentialStore)}) or the
- * caller (admin policy, a secrets manager). Secrets are never fields of configuration records (docs/protocol.md
- * §7: no secrets embedded in distributed native apps).
+ * Where client secrets and private keys come from: the OS keyring (the default, entries named by
+ * {@link #secretKey}) or the caller (admin policy, a secrets manager). Secrets are never fields of configuration
+ * records (docs/protocol.md §7: no secrets embedded in distributed native apps).
  *
  * <p>{@code issuer} is the issuer of the token endpoint's server (the IdP issuer or the AS issuer), so one
  * source can serve several parties. Implementations must be thread-safe; they are called on every token
@@ -15,11 +13,15 @@ import java.util.Optional;
  */
 public interface ClientCredentialsSource {
 
-    /** The client secret for {@code client_secret_basic} / {@code client_secret_post}. */
+    /** The client secret for {@code client_secret_basic} / {@code client_secret_post} (RFC 6749 §2.3.1). */
     Optional<String> clientSecret(String issuer, String clientId);
 
-    /** A private JWK (RSA or EC P-256) for {@code private_key_jwt}. */
-    default Optional<JWK> signingKey(String issuer, String clientId) {
+    /**
+     * The private key for {@code private_key_jwt} (RFC 7523 §2.2): a private JWK, RSA or EC P-256, as its JSON
+     * text (RFC 7517 §4). A value that is not such a key fails the token request with
+     * {@link ConnectorException.Kind#CONFIGURATION}.
+     */
+    default Optional<String> signingKey(String issuer, String clientId) {
         return Optional.empty();
     }
 
@@ -37,31 +39,10 @@ public interface ClientCredentialsSource {
     }
 
     /**
-     * Secrets and keys stored in the credential store under {@code client-secret|<issuer>|<clientId>} and
-     * {@code client-key|<issuer>|<clientId>} (a private JWK as JSON).
+     * The OS keyring entry (service {@link Connector#KEYRING_SERVICE}) under which the default source looks up a
+     * client secret: {@code client-secret|<issuer>|<clientId>}; a private JWK is under
+     * {@code client-key|<issuer>|<clientId>}.
      */
-    static ClientCredentialsSource keyring(CredentialStore store) {
-        return new ClientCredentialsSource() {
-            @Override
-            public Optional<String> clientSecret(String issuer, String clientId) {
-                return store.read(secretKey(issuer, clientId));
-            }
-
-            @Override
-            public Optional<JWK> signingKey(String issuer, String clientId) {
-                return store.read("client-key|" + issuer + "|" + clientId).map(json -> {
-                    try {
-                        return JWK.parse(json);
-                    } catch (java.text.ParseException e) {
-                        throw new ConfigurationException("The stored private key of client " + clientId
-                                + " is not a JWK; store it again");
-                    }
-                });
-            }
-        };
-    }
-
-    /** The credential-store key under which {@link #keyring(CredentialStore)} looks up a client secret. */
     static String secretKey(String issuer, String clientId) {
         return "client-secret|" + issuer + "|" + clientId;
     }

@@ -3,6 +3,8 @@ package dev.xaa4j.connector;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.connector.internal.ActivityJournal;
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
@@ -18,7 +20,9 @@ import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.signin.SignInResult;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.IdpSession;
+import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
 import dev.xaa4j.connector.internal.token.IdTokenProvider;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
@@ -59,19 +63,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  *
  * <p>Thread-safe. {@link #token(String)} on a warm server is lock-free and never waits; renewal happens in
- * the background before expiry, one at a time per server (see {@link TokenManager} for the contract).
- * Background renewal never opens a browser: when the IdP session is gone it emits
- * {@link ConnectorEvent.SignInRequired} and {@link #token} throws {@link SignInRequiredException}. Errors are
- * the typed exceptions of docs/protocol.md §5 ({@link AccessDeniedException}, {@link ServerNotEnabledException},
- * {@link UpstreamUnavailableException}, {@link ConfigurationException}, {@link DiscoveryException}).
+ * the background before expiry, one at a time per server (docs/architecture.md "Threads"). Background renewal
+ * never opens a browser: when the IdP session is gone it emits {@link ConnectorEvent.SignInRequired} and
+ * {@link #token} throws a {@link ConnectorException} of kind {@link ConnectorException.Kind#SIGN_IN_REQUIRED}.
+ * Every failure is a {@link ConnectorException}; act on its {@link ConnectorException#kind()} (docs/protocol.md §5).
  *
- * <p>Only the IdP session is persisted (in the {@link CredentialStore}, the OS keyring by default); access
- * tokens stay in memory. Secrets come from a {@link ClientCredentialsSource}, never from configuration.
+ * <p>Only the IdP session is persisted (in the OS keyring by default, or only in memory, see
+ * {@link Builder#sessionInMemory}); access tokens stay in memory. Secrets come from a
+ * {@link ClientCredentialsSource}, never from configuration.
  */
 public final class Connector implements TokenSource {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
-    /** The OS keyring service of the default {@link KeyringCredentialStore}. */
+    /** The OS keyring service under which the IdP session and client secrets are kept by default. */
     public static final String KEYRING_SERVICE = "xaa4j";
 
     private final IdpConfig idp;
@@ -112,7 +116,7 @@ public final class Connector implements TokenSource {
         if (store == null && (b.idTokenSource == null || b.credentials == null)) {
             store = new KeyringCredentialStore(KEYRING_SERVICE);
         }
-        this.credentials = b.credentials != null ? b.credentials : ClientCredentialsSource.keyring(store);
+        this.credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
 
         String issuer = idp.issuer().toString();
         ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
@@ -156,11 +160,11 @@ public final class Connector implements TokenSource {
      * A valid access token for the named server (docs/protocol.md §1 steps 2–3, §4). Returns the cached token
      * without waiting while it is valid; otherwise waits for the (single) renewal in flight.
      *
-     * @throws SignInRequiredException      no IdP session, or it ended (call {@link #signIn()})
-     * @throws AccessDeniedException        the IdP or AS refused (revoked or never granted)
-     * @throws ServerNotEnabledException    the administrator has not enabled this server for the user
-     * @throws UpstreamUnavailableException IdP or AS unreachable and no valid token left
-     * @throws ConfigurationException       unknown server name, bad client credentials
+     * @throws ConnectorException of kind {@link ConnectorException.Kind#SIGN_IN_REQUIRED} (no IdP session, or it
+     *         ended: call {@link #signIn()}), {@link ConnectorException.Kind#ACCESS_DENIED} (the IdP or AS refused;
+     *         a {@link ScopeDeniedException} for refused step-up scopes), {@link ConnectorException.Kind#SERVER_NOT_ENABLED},
+     *         {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE} (no valid token left and the IdP or AS cannot be
+     *         reached), {@link ConnectorException.Kind#CONFIGURATION} (unknown server name, bad client credentials)
      */
     public AccessToken token(String server) {
         return tokens.token(server);
@@ -252,10 +256,9 @@ public final class Connector implements TokenSource {
     }
 
     /**
-     * Stores the result of a sign-in obtained elsewhere (e.g. by a broker) as the session, as {@link #signIn()}
-     * does after the browser returns.
+     * Stores the result of the browser sign-in as the session.
      */
-    public ConnectorStatus acceptSignIn(SignInResult result) {
+    private ConnectorStatus acceptSignIn(SignInResult result) {
         if (session == null) {
             throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
         }
@@ -425,8 +428,42 @@ public final class Connector implements TokenSource {
         }
     }
 
-    /** Builds a {@link Connector}. Only {@link #idp} and at least one {@link #server} are required. */
+    /**
+     * Builds a {@link Connector}. Only {@link #idp} is required. Takes API types only; the engine-typed settings
+     * the hosts of this repository use are in {@link dev.xaa4j.connector.internal.ConnectorInternals} (not API).
+     * Not thread-safe.
+     */
     public static final class Builder {
+        static {
+            ConnectorInternals.install(new ConnectorInternals.Setters() {
+                @Override
+                public void credentialStore(Builder b, CredentialStore store) {
+                    b.store = store;
+                }
+
+                @Override
+                public void renewalPolicy(Builder b, RenewalPolicy policy) {
+                    b.policy = Objects.requireNonNull(policy);
+                }
+
+                @Override
+                public void discovery(Builder b, Discovery discovery) {
+                    b.discovery = discovery;
+                }
+
+                @Override
+                public void browserSignIn(Builder b, BrowserSignIn signIn, SignInOptions options) {
+                    b.browserSignIn = signIn;
+                    b.signInOptions = options;
+                }
+
+                @Override
+                public void tokenFetcher(Builder b, TokenFetcher fetcher) {
+                    b.fetcher = fetcher;
+                }
+            });
+        }
+
         private IdpConfig idp;
         private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
@@ -467,13 +504,18 @@ public final class Connector implements TokenSource {
             return this;
         }
 
-        /** Where the IdP session is kept (default: the OS keyring, service {@code xaa4j}). */
-        public Builder credentialStore(CredentialStore store) {
-            this.store = store;
+        /**
+         * Where the IdP session is kept: {@code false} (the default) the OS keyring, service
+         * {@link #KEYRING_SERVICE}, shared by every process of the user; {@code true} only this connector's
+         * memory: nothing is written anywhere, the session ends with the process, and client secrets must come
+         * from {@link #clientCredentials}.
+         */
+        public Builder sessionInMemory(boolean inMemory) {
+            this.store = inMemory ? new MemoryCredentialStore() : null;
             return this;
         }
 
-        /** Client secrets and keys (default: the credential store, see {@link ClientCredentialsSource#keyring}). */
+        /** Client secrets and keys (default: the OS keyring, see {@link ClientCredentialsSource#secretKey}). */
         public Builder clientCredentials(ClientCredentialsSource credentials) {
             this.credentials = credentials;
             return this;
@@ -488,7 +530,9 @@ public final class Connector implements TokenSource {
             return this;
         }
 
-        /** The per-user state directory (activity journal, lock files). Default: {@link ActivityJournal#defaultStateDir()}. */
+        /** The per-user state directory (activity journal, lock files). Default: {@code $XDG_STATE_HOME/xaa4j} (else
+         * {@code ~/.local/state/xaa4j}) on Linux, {@code ~/Library/Application Support/xaa4j} on macOS,
+         * {@code %LOCALAPPDATA%\xaa4j} on Windows. */
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
             return this;
@@ -500,9 +544,38 @@ public final class Connector implements TokenSource {
             return this;
         }
 
-        public Builder renewalPolicy(RenewalPolicy policy) {
-            this.policy = Objects.requireNonNull(policy);
+        /**
+         * After a refusal (access denied, server not enabled, a configuration error), how long callers get the
+         * same error without a new request to the IdP or AS (no retry storm; default 60 s).
+         */
+        public Builder retryAfterRefusal(Duration wait) {
+            this.policy = policy.withDeniedRetryAfter(positive(wait, "retryAfterRefusal"));
             return this;
+        }
+
+        /**
+         * Back-off after a transient failure (IdP or AS unreachable): the first wait (default 1 s), doubling up to
+         * {@code max} (default 60 s), jittered.
+         */
+        public Builder backoff(Duration first, Duration max) {
+            if (positive(max, "backoff max").compareTo(positive(first, "backoff first")) < 0) {
+                throw new IllegalArgumentException("backoff: max " + max + " is less than first " + first);
+            }
+            this.policy = policy.withBackoff(first, max);
+            return this;
+        }
+
+        /** How long {@link Connector#token} waits for a renewal when no valid token is cached (default 30 s). */
+        public Builder tokenWait(Duration wait) {
+            this.policy = policy.withCallerWait(positive(wait, "tokenWait"));
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
+            }
+            return d;
         }
 
         /** Connect and read timeout of each token request (default 10 s). */
@@ -520,17 +593,6 @@ public final class Connector implements TokenSource {
         /** An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s). */
         public Builder idTokenMargin(Duration margin) {
             this.idTokenMargin = margin;
-            return this;
-        }
-
-        public Builder discovery(Discovery discovery) {
-            this.discovery = discovery;
-            return this;
-        }
-
-        public Builder browserSignIn(BrowserSignIn signIn, SignInOptions options) {
-            this.browserSignIn = signIn;
-            this.signInOptions = options;
             return this;
         }
 
@@ -556,12 +618,6 @@ public final class Connector implements TokenSource {
          */
         public Builder sessionWatchInterval(Duration interval) {
             this.sessionWatchInterval = Objects.requireNonNull(interval);
-            return this;
-        }
-
-        /** Replaces the whole renewal chain (tests and benchmarks with a fake token source). */
-        public Builder tokenFetcher(TokenFetcher fetcher) {
-            this.fetcher = fetcher;
             return this;
         }
 

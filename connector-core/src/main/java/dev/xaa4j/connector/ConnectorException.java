@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * Every error the connector reports. What a caller acts on is {@link #kind()}: hosts map kinds, never message
- * text, to exit codes, JSON-RPC error codes, broker wire values and wording. Messages say what to do next and
- * never contain a token, code or secret.
+ * text, to exit codes, JSON-RPC error codes, broker wire values and wording (docs/protocol.md §5). Messages say
+ * what to do next and never contain a token, code or secret. Two subclasses add data a caller needs:
+ * {@link ScopeDeniedException} (the refused step-up scopes) and {@link MissingClientSecretException} (the issuer
+ * and client id without a secret). Immutable; thread-safe.
  */
 public class ConnectorException extends RuntimeException {
 
@@ -18,40 +20,59 @@ public class ConnectorException extends RuntimeException {
         SIGN_IN_FAILED,
         /** The IdP or the authorization server refused access: denied, not entitled, revoked (the admin's decision). */
         ACCESS_DENIED,
-        /** The server is not configured here, or not enabled for this user. */
+        /** The server is not enabled for this user at the IdP ({@code invalid_target}, RFC 8693 §2.2.2). */
         SERVER_NOT_ENABLED,
-        /** The IdP does not support the ID-JAG token exchange, or rejected the subject token. */
+        /** The IdP does not support the ID-JAG token exchange, or rejected the subject token (RFC 8693 §2.2.2). */
         SUBJECT_TOKEN_REJECTED,
-        /** The IdP, the authorization server or the MCP server could not be reached or answered garbage; retry later. */
+        /** The IdP, the authorization server or the MCP server could not be reached or failed transiently; retry later. */
         UPSTREAM_UNAVAILABLE,
-        /** The configuration is missing or wrong (issuer, client id, secret, scope); a person fixes it. */
+        /**
+         * The configuration is missing or wrong (issuer, client id, secret, scope, server name, proxy, CA bundle),
+         * or a party's metadata or answers do not fit it; a person fixes it, retrying does not help.
+         */
         CONFIGURATION,
-        /** The OS keyring is locked or absent. */
-        CREDENTIAL_STORE
+        /** The OS keyring is locked, busy or refused the operation; it may clear (unlock it) and is retried. */
+        CREDENTIAL_STORE,
+        /**
+         * There is no OS keyring on this machine at all (no Secret Service provider, no Keychain): retrying never
+         * clears it; a person starts one or keeps the session in memory.
+         */
+        KEYRING_UNAVAILABLE
     }
 
     private final Kind kind;
+    private final String server;
     private final String oauthError;
 
     public ConnectorException(Kind kind, String message) {
-        super(message); // cause not yet set: a copy for another caller's stack may still initCause (TokenManager.copy)
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.oauthError = null;
+        this(kind, null, message, null, null);
     }
 
     public ConnectorException(Kind kind, String message, Throwable cause) {
-        this(kind, message, null, cause);
+        this(kind, null, message, null, cause);
     }
 
     /**
      * @param oauthError the OAuth {@code error} code the IdP or AS answered (RFC 6749 §5.2), if any; never a token
      */
     public ConnectorException(Kind kind, String message, String oauthError, Throwable cause) {
+        this(kind, null, message, oauthError, cause);
+    }
+
+    /**
+     * @param kind       what went wrong; not null
+     * @param server     the configured MCP server name the failure is about, or null
+     * @param message    for a person: what happened and what to do next; never a token or secret
+     * @param oauthError the OAuth {@code error} code the IdP or AS answered (RFC 6749 §5.2), or null
+     * @param cause      the underlying failure, or null
+     */
+    public ConnectorException(Kind kind, String server, String message, String oauthError, Throwable cause) {
         super(message);
         if (cause != null) {
-            initCause(cause); // a null cause stays unset, so a subclass without a cause parameter can take one later
+            initCause(cause); // a null cause stays unset, so a copy for another caller's stack can still take one
         }
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.server = server;
         this.oauthError = oauthError;
     }
 
@@ -60,8 +81,21 @@ public class ConnectorException extends RuntimeException {
         return kind;
     }
 
+    /** The configured MCP server name this failure is about, if it is about one. */
+    public Optional<String> server() {
+        return Optional.ofNullable(server);
+    }
+
     /** The OAuth {@code error} code behind this error (for example {@code access_denied}), if the IdP or AS sent one. */
     public Optional<String> oauthError() {
         return Optional.ofNullable(oauthError);
+    }
+
+    /**
+     * The same failure with another message (e.g. naming the server for a caller that joined a renewal), keeping
+     * kind, server, OAuth error and subclass data; {@code this} becomes the cause.
+     */
+    public ConnectorException withMessage(String message) {
+        return new ConnectorException(kind, server, message, oauthError, this);
     }
 }

@@ -13,8 +13,7 @@ import java.util.Optional;
  *                         {@code email} or {@code sub} (OIDC Core §5.1), present exactly when {@code user} is
  * @param sessionExpiresAt expiry of the current ID token (the session lives on while a refresh token works)
  * @param canRefresh       whether the ID token is renewable without the user: the session holds an IdP refresh
- *                         token and the IdP's last refresh returned a new ID token
- *                         ({@link dev.xaa4j.connector.internal.store.IdpSession#canRenewIdToken()})
+ *                         token and the IdP's last refresh, if any, returned a new ID token (OIDC Core §12.2)
  * @param servers          by configured server name, in configuration order
  */
 public record ConnectorStatus(Optional<String> user, Optional<String> displayName, Optional<Instant> sessionExpiresAt,

@@ -6,7 +6,7 @@ package dev.xaa4j.connector;
  * {@code idp_id_token}), or a host application that already signed the user in. With such a source the
  * connector never opens a browser and never refreshes at the IdP; {@link Connector#signIn()} is refused.
  *
- * <p>Called from renewal threads; must be thread-safe. Throw {@link SignInRequiredException} when no valid ID
+ * <p>Called from renewal threads; must be thread-safe. Throw a {@link ConnectorException} of kind {@link ConnectorException.Kind#SIGN_IN_REQUIRED} when no valid ID
  * token is available.
  */
 @FunctionalInterface

@@ -1,11 +1,12 @@
 package dev.xaa4j.connector;
 
 /**
- * A client that authenticates with a secret ({@code client_secret_basic} or {@code client_secret_post}) has none:
- * nothing in the keyring or the {@link ClientCredentialsSource} for this issuer and client id. Typed so that an
- * application can name its own way of storing it. Immutable; thread-safe.
+ * A client that authenticates with a secret ({@code client_secret_basic} or {@code client_secret_post}) has none
+ * ({@link ConnectorException.Kind#CONFIGURATION}): nothing in the keyring or the {@link ClientCredentialsSource}
+ * for this issuer and client id. It carries both, so that an application can name its own way of storing the
+ * secret. Immutable; thread-safe.
  */
-public class MissingClientSecretException extends ConfigurationException {
+public final class MissingClientSecretException extends ConnectorException {
 
     private final String issuer;
     private final String clientId;
@@ -19,7 +20,11 @@ public class MissingClientSecretException extends ConfigurationException {
      *                     environment variable to set); it follows "No client secret for client ID at ISSUER: "
      */
     public MissingClientSecretException(String issuer, String clientId, String howToProvide) {
-        super("No client secret for client " + clientId + " at " + issuer + ": " + howToProvide);
+        this(issuer, clientId, "No client secret for client " + clientId + " at " + issuer + ": " + howToProvide, null);
+    }
+
+    private MissingClientSecretException(String issuer, String clientId, String message, Throwable cause) {
+        super(Kind.CONFIGURATION, null, message, null, cause);
         this.issuer = issuer;
         this.clientId = clientId;
     }
@@ -32,5 +37,10 @@ public class MissingClientSecretException extends ConfigurationException {
     /** The client id without a secret. */
     public String clientId() {
         return clientId;
+    }
+
+    @Override
+    public MissingClientSecretException withMessage(String message) {
+        return new MissingClientSecretException(issuer, clientId, message, this);
     }
 }

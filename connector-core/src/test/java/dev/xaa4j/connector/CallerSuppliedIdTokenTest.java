@@ -48,7 +48,7 @@ class CallerSuppliedIdTokenTest {
                 .idTokenSource(() -> "supplied-id-token")
                 .server(ServerConfig.of("conformance", URI.create(mcp), "as-client", ClientAuthMethod.CLIENT_SECRET_BASIC))
                 .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of("as-client", "as-secret")))
-                .credentialStore(new MemoryCredentialStore())
+                .sessionInMemory(true)
                 .stateDir(stateDir)
                 .build()) {
             assertThat(c.token("conformance").value()).isEqualTo("at");

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,17 +31,16 @@ class ConnectorTest {
     final List<ConnectorEvent> events = new CopyOnWriteArrayList<>();
 
     Connector connector(TokenFetcher fetcher) {
-        return Connector.builder()
+        return ConnectorInternals.tokenFetcher(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.test"), "xaa4j-test", ClientAuthMethod.CLIENT_SECRET_BASIC))
                 .server(ServerConfig.of("notes", URI.create("https://mcp.test/notes/mcp"), "xaa4j-agent", ClientAuthMethod.NONE))
                 .server(ServerConfig.of("tickets", URI.create("https://mcp.test/tickets/mcp"), "xaa4j-agent", ClientAuthMethod.NONE))
                 .clock(clock)
-                .credentialStore(new MemoryCredentialStore())
+                .sessionInMemory(true)
                 .clientCredentials(ClientCredentialsSource.none())
                 .idTokenSource(() -> "caller-supplied-id-token")
                 .stateDir(stateDir)
-                .listener(events::add)
-                .tokenFetcher(fetcher)
+                .listener(events::add), fetcher)
                 .build();
     }
 
@@ -74,9 +74,9 @@ class ConnectorTest {
     @Test
     void denialsAreJournaledWithoutTokens() throws Exception {
         try (Connector c = connector((server, extra) -> {
-            throw new AccessDeniedException(server, "The IdP refused (access_denied: token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig)");
+            throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "The IdP refused (access_denied: token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig)", null, null);
         })) {
-            assertThatThrownBy(() -> c.token("tickets")).isInstanceOf(AccessDeniedException.class);
+            assertThatThrownBy(() -> c.token("tickets")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED);
             assertThat(c.status().servers().get("tickets").state()).isEqualTo(ServerState.DENIED);
             assertThat(c.status().servers().get("tickets").lastError()).isPresent();
             String journal = Files.readString(stateDir.resolve("activity.jsonl"));
@@ -118,7 +118,7 @@ class ConnectorTest {
 
     @Test
     void theDefaultStateDirectoryFollowsXdg() {
-        Path dir = ActivityJournal.defaultStateDir();
+        Path dir = dev.xaa4j.connector.internal.ActivityJournal.defaultStateDir();
         assertThat(dir.getFileName().toString()).isEqualTo("xaa4j");
         String xdg = System.getenv("XDG_STATE_HOME");
         if (xdg != null && System.getProperty("os.name").toLowerCase().contains("linux")) {

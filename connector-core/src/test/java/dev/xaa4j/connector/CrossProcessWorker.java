@@ -46,18 +46,18 @@ public final class CrossProcessWorker {
                         begin = System.nanoTime();
                         end = begin + seconds * 1_000_000_000L;
                     }
-                } catch (SignInRequiredException e) {
+                } catch (ConnectorException e) {
                     lastError = e.getMessage();
-                    signInRequired.incrementAndGet();
-                } catch (AccessDeniedException e) {
-                    lastError = e.getMessage();
-                    denied++;
-                } catch (CredentialStoreException e) {
-                    lastError = e.getMessage();
-                    keyring++;
-                } catch (UpstreamUnavailableException e) {
-                    lastError = e.getMessage();
-                    transientErrors++;
+                    switch (e.kind()) {
+                        case SIGN_IN_REQUIRED -> signInRequired.incrementAndGet();
+                        case ACCESS_DENIED -> denied++;
+                        case CREDENTIAL_STORE, KEYRING_UNAVAILABLE -> keyring++;
+                        case UPSTREAM_UNAVAILABLE -> transientErrors++;
+                        default -> {
+                            lastError = e.toString();
+                            other++;
+                        }
+                    }
                 } catch (RuntimeException e) {
                     lastError = e.toString();
                     other++;

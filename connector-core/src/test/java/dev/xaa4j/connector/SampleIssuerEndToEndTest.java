@@ -97,12 +97,13 @@ class SampleIssuerEndToEndTest {
                     assertThat(System.nanoTime()).as("AccessRevoked event").isLessThan(deadline);
                     try {
                         connector.token("tickets");
-                    } catch (AccessDeniedException expected) {
+                    } catch (ConnectorException expected) {
+                        assertThat(expected.kind()).isEqualTo(ConnectorException.Kind.ACCESS_DENIED);
                         break;
                     }
                     Thread.sleep(100);
                 }
-                assertThatThrownBy(() -> connector.token("tickets")).isInstanceOf(AccessDeniedException.class)
+                assertThatThrownBy(() -> connector.token("tickets")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
                         .hasMessageContaining("tickets");
                 assertThat(events).filteredOn(e -> e instanceof ConnectorEvent.AccessRevoked).hasSize(1);
                 assertThat(connector.status().servers().get("tickets").state()).isEqualTo(ServerState.DENIED);

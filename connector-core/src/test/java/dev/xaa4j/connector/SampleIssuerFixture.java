@@ -1,5 +1,6 @@
 package dev.xaa4j.connector;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
@@ -29,9 +30,8 @@ public final class SampleIssuerFixture {
     }
 
     public static Connector.Builder connector(URI idpIssuer, Map<String, URI> servers, CredentialStore store, Path stateDir) {
-        Connector.Builder b = Connector.builder()
-                .idp(new IdpConfig(idpIssuer, IDP_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC))
-                .credentialStore(store)
+        Connector.Builder b = ConnectorInternals.credentialStore(Connector.builder()
+                .idp(new IdpConfig(idpIssuer, IDP_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC)), store)
                 .clientCredentials(secrets())
                 .stateDir(stateDir);
         servers.forEach((name, url) -> b.server(ServerConfig.of(name, url, AS_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC)));
@@ -41,7 +41,7 @@ public final class SampleIssuerFixture {
     /** A sign-in that the scripted test browser completes as {@code user}. */
     public static Connector.Builder withTestBrowser(Connector.Builder b, Path dir, String user) throws Exception {
         Path browser = TestBrowserScript.write(dir, user, user, dir.resolve("browser.log"));
-        return b.browserSignIn(new BrowserSignIn(), new SignInOptions(List.of("email", "profile"), Duration.ofSeconds(60),
+        return ConnectorInternals.browserSignIn(b, new BrowserSignIn(), new SignInOptions(List.of("email", "profile"), Duration.ofSeconds(60),
                 "127.0.0.1", browser.toString()));
     }
 

@@ -121,8 +121,8 @@ class SessionRaceTest extends SampleIssuerPerClass {
                     .as("the refreshed session must not be stored again after sign-out").isEmpty();
             assertThat(c.status().signedIn()).isFalse();
             assertThat(first).as("a token computed under the ended session is dropped")
-                    .isInstanceOf(SignInRequiredException.class);
-            assertThat(outcome(c.tokenAsync("notes"))).isInstanceOf(SignInRequiredException.class);
+                    .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
+            assertThat(outcome(c.tokenAsync("notes"))).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         }
     }
 

@@ -27,7 +27,7 @@ class SessionWatchTest extends SampleIssuerPerClass {
         Connector.Builder bridgeBuilder = issuerConnector(keyring).listener(bridgeEvents::add);
         Connector.Builder loginBuilder = SampleIssuerFixture.withTestBrowser(issuerConnector(keyring), tmp, "alice");
         try (Connector bridge = bridgeBuilder.build()) {
-            assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+            assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
 
             try (Connector login = loginBuilder.build()) {
                 login.signIn().get(90, TimeUnit.SECONDS);
@@ -44,7 +44,7 @@ class SessionWatchTest extends SampleIssuerPerClass {
             await().atMost(Duration.ofSeconds(10)).until(() -> bridgeEvents.stream()
                     .anyMatch(e -> e instanceof ConnectorEvent.SignedOut));
             assertThatThrownBy(() -> bridge.token("notes")).as("tokens of the ended session are dropped")
-                    .isInstanceOf(SignInRequiredException.class);
+                    .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,9 +39,9 @@ class SignInCancelTest {
             Path browser = tmp.resolve("browser.sh"); // a browser that only remembers the address
             Files.writeString(browser, "#!/bin/sh\nprintf '%s' \"$1\" > '" + url + "'\n");
             Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-            try (Connector connector = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(),
-                            new MemoryCredentialStore(), tmp.resolve("state"))
-                    .browserSignIn(new BrowserSignIn(), new SignInOptions(List.of(), Duration.ofMinutes(5), "127.0.0.1", browser.toString()))
+            try (Connector connector = ConnectorInternals.browserSignIn(SampleIssuerFixture.connector(issuer.idpIssuer(),
+                            issuer.servers(), new MemoryCredentialStore(), tmp.resolve("state")),
+                    new BrowserSignIn(), new SignInOptions(List.of(), Duration.ofMinutes(5), "127.0.0.1", browser.toString()))
                     .build()) {
                 CompletableFuture<ConnectorStatus> signIn = connector.signIn();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -1,5 +1,6 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.ConnectorEvent;
@@ -232,7 +233,7 @@ public final class DesktopModel implements AutoCloseable {
             } catch (Exception e) {
                 Problem p = e instanceof NotAWebAddress
                         ? new Problem("\"" + url.strip() + "\" is not a web address.", "Paste the full address, starting with https://.")
-                        : PlainLanguage.failure(e, idpHost());
+                        : PlainLanguage.addServerFailure(e, idpHost());
                 synchronized (this) {
                     addFeedback = "Not added. " + p.text();
                 }
@@ -388,7 +389,7 @@ public final class DesktopModel implements AutoCloseable {
             for (var e : cfg.servers().entrySet()) {
                 ServerStatus s = status == null ? null : status.servers().get(e.getKey());
                 ServerState state = s == null ? ServerState.IDLE : s.state();
-                Optional<String> err = s == null ? Optional.empty() : s.lastError();
+                Optional<ConnectorException.Kind> err = s == null ? Optional.empty() : s.lastErrorKind();
                 boolean had = hadAccess.contains(e.getKey());
                 if (state == ServerState.READY) {
                     hadAccess.add(e.getKey());

@@ -1,5 +1,6 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
@@ -173,10 +174,8 @@ public final class Engine implements AutoCloseable {
             return Optional.empty();
         }
         ClientAuthMethod method = method(idp.authMethod());
-        Connector.Builder b = Connector.builder()
-                .idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), method))
-                .credentialStore(store)
-                .discovery(discovery);
+        Connector.Builder b = ConnectorInternals.discovery(ConnectorInternals.credentialStore(Connector.builder()
+                .idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), method)), store), discovery);
         if (options.credentials() != null) {
             b.clientCredentials(options.credentials());
         }
@@ -184,10 +183,10 @@ public final class Engine implements AutoCloseable {
             b.stateDir(options.stateDir());
         }
         if (options.signIn() != null) {
-            b.browserSignIn(new BrowserSignIn(), options.signIn());
+            ConnectorInternals.browserSignIn(b, new BrowserSignIn(), options.signIn());
         }
         if (options.policy() != null) {
-            b.renewalPolicy(options.policy());
+            ConnectorInternals.renewalPolicy(b, options.policy());
         }
         // Same defaults as `xaa` (ConnectorFactory): the AS client id and method default to the IdP's.
         cfg.servers().forEach((name, s) -> b.server(new ServerConfig(name, URI.create(s.url()),

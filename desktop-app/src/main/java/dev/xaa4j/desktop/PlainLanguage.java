@@ -1,14 +1,8 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.DiscoveryException;
-import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
-import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.internal.signin.SignInFailedException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -48,28 +42,26 @@ public final class PlainLanguage {
                 "Your session there stays valid until it expires. Sign out at your company's sign-in portal to end it now.");
     }
 
-    /** The state column. {@code lastError} decides between "revoked" and "not enabled" for a denial. */
-    public static String state(ServerState state, Optional<String> lastError, boolean hadAccess) {
+    /** The state column. {@code lastErrorKind} tells "not enabled" from "revoked" or "no access" for a denial. */
+    public static String state(ServerState state, Optional<ConnectorException.Kind> lastErrorKind, boolean hadAccess) {
         return switch (state) {
             case IDLE -> "Not used yet";
             case READY -> "Working";
             case DEGRADED -> "Working, renewal delayed";
-            case DENIED -> notEnabled(lastError) ? "Not enabled for you"
-                    : hadAccess || lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("revok")).orElse(false)
-                    ? "Access revoked" : "No access";
+            case DENIED -> notEnabled(lastErrorKind) ? "Not enabled for you" : hadAccess ? "Access revoked" : "No access";
             case SIGN_IN_REQUIRED -> "Sign-in needed";
             case FAILED -> "Not reachable";
         };
     }
 
     /** The next step for a server row in a state that needs one. */
-    public static Optional<Problem> serverProblem(String server, ServerState state, Optional<String> lastError,
-                                                  boolean hadAccess) {
+    public static Optional<Problem> serverProblem(String server, ServerState state,
+                                                  Optional<ConnectorException.Kind> lastErrorKind, boolean hadAccess) {
         return switch (state) {
-            case DENIED -> Optional.of(notEnabled(lastError)
+            case DENIED -> Optional.of(notEnabled(lastErrorKind)
                     ? new Problem("Your administrator has not enabled \"" + server + "\" for you.",
                             "Ask your IT administrator to enable it, or remove the server.")
-                    : hadAccess || lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("revok")).orElse(false)
+                    : hadAccess
                     ? new Problem("Your access to \"" + server + "\" was revoked.",
                             "Ask your IT administrator if you still need it; your AI tools cannot use it until then.")
                     : new Problem("You do not have access to \"" + server + "\".",
@@ -81,43 +73,61 @@ public final class PlainLanguage {
         };
     }
 
-    /** A failed action (sign-in, add server) as a person reads it. */
+    /** A failed action (sign-in) as a person reads it. */
     public static Problem failure(Throwable error, String idpHost) {
+        return failure(error, idpHost, false);
+    }
+
+    /** A failed "add server" as a person reads it: a configuration problem is then the address's. */
+    public static Problem addServerFailure(Throwable error, String idpHost) {
+        return failure(error, idpHost, true);
+    }
+
+    private static Problem failure(Throwable error, String idpHost, boolean addingServer) {
         Throwable e = unwrap(error);
         if (e instanceof CancellationException) {
             return new Problem("Sign-in was cancelled.", "Choose Sign in when you are ready.");
         }
-        if (e instanceof ServerNotEnabledException s) {
-            return new Problem("Your administrator has not enabled \"" + s.server() + "\" for you.",
-                    "Ask your IT administrator to enable it.");
-        }
-        if (e instanceof AccessDeniedException a) {
-            return new Problem("Access to \"" + a.server() + "\" was refused or revoked.",
-                    "Ask your IT administrator if you need it.");
-        }
-        if (e instanceof SignInRequiredException) {
-            return new Problem("You are not signed in.", "Choose Sign in.");
+        if (e instanceof ConnectorException c) {
+            return failure(c, idpHost, addingServer);
         }
         if (unreachable(e)) {
-            return new Problem("Cannot reach your sign-in service" + (idpHost == null ? "" : " (" + idpHost + ")") + ".",
-                    "Check your network or VPN connection, then try again.");
-        }
-        if (e instanceof SignInFailedException) {
-            return new Problem(e.getMessage(), "Choose Sign in to try again.");
-        }
-        if (e instanceof DiscoveryException) {
-            return new Problem("This address does not look like an MCP server that supports company sign-in.",
-                    "Check the address with whoever gave it to you. Details: " + e.getMessage());
-        }
-        if (e instanceof ConfigurationException) {
-            return new Problem("This app is not set up correctly: " + e.getMessage(),
-                    "Ask your IT administrator to check the configuration.");
+            return unreachable(idpHost);
         }
         if (e instanceof IllegalArgumentException) {
             return new Problem(e.getMessage() + ".", "Check what you typed and try again.");
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new Problem("Something went wrong: " + msg, "Try again; if it keeps happening, ask your IT administrator.");
+    }
+
+    /** The wording of each kind of connector failure: the one mapping from {@link ConnectorException.Kind}. */
+    static Problem failure(ConnectorException e, String idpHost, boolean addingServer) {
+        String server = e.server().orElse("this server");
+        boolean offline = unreachable(e); // e.g. a sign-in whose code could not be redeemed for lack of a network
+        return switch (e.kind()) {
+            case SERVER_NOT_ENABLED -> new Problem("Your administrator has not enabled \"" + server + "\" for you.",
+                    "Ask your IT administrator to enable it.");
+            case ACCESS_DENIED -> new Problem("Access to \"" + server + "\" was refused or revoked.",
+                    "Ask your IT administrator if you need it.");
+            case SIGN_IN_REQUIRED -> new Problem("You are not signed in.", "Choose Sign in.");
+            case UPSTREAM_UNAVAILABLE -> unreachable(idpHost);
+            case SIGN_IN_FAILED -> offline ? unreachable(idpHost) : new Problem(e.getMessage(), "Choose Sign in to try again.");
+            case CONFIGURATION, SUBJECT_TOKEN_REJECTED -> offline ? unreachable(idpHost) : addingServer
+                    ? new Problem("This address does not look like an MCP server that supports company sign-in.",
+                            "Check the address with whoever gave it to you. Details: " + e.getMessage())
+                    : new Problem("This app is not set up correctly: " + e.getMessage(),
+                            "Ask your IT administrator to check the configuration.");
+            case CREDENTIAL_STORE -> new Problem("Your system keyring is locked or not responding: " + e.getMessage(),
+                    "Unlock it, then try again.");
+            case KEYRING_UNAVAILABLE -> new Problem("This computer has no system keyring to keep your sign-in in: "
+                    + e.getMessage(), "Ask your IT administrator to set one up.");
+        };
+    }
+
+    private static Problem unreachable(String idpHost) {
+        return new Problem("Cannot reach your sign-in service" + (idpHost == null ? "" : " (" + idpHost + ")") + ".",
+                "Check your network or VPN connection, then try again.");
     }
 
     /** "4 min 05 s", "59 s", "expired". */
@@ -135,14 +145,15 @@ public final class PlainLanguage {
         return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
     }
 
-    static boolean notEnabled(Optional<String> lastError) {
-        return lastError.map(m -> m.toLowerCase(Locale.ROOT).contains("not enabled")).orElse(false);
+    static boolean notEnabled(Optional<ConnectorException.Kind> lastErrorKind) {
+        return lastErrorKind.filter(k -> k == ConnectorException.Kind.SERVER_NOT_ENABLED).isPresent();
     }
 
     private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UpstreamUnavailableException || t instanceof ConnectException
-                    || t instanceof HttpTimeoutException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof ConnectorException c && c.kind() == ConnectorException.Kind.UPSTREAM_UNAVAILABLE
+                    || t instanceof ConnectException || t instanceof HttpTimeoutException
+                    || t instanceof java.net.UnknownHostException) {
                 return true;
             }
         }

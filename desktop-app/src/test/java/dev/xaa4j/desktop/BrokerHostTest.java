@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.host.config.ConfigStore;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
@@ -61,7 +61,7 @@ class BrokerHostTest {
             try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
                 assertThat(bridge.sessionStorage()).as("a memory-session app tells its clients the session is only there")
                         .isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
-                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
                 bridge.signInNeeded("notes");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (needed.isEmpty() && System.nanoTime() < deadline) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
@@ -230,7 +230,7 @@ class DesktopModelTest {
         open(config, options);
         await("signed-out view", v -> v.servers().size() == 1 && !v.account().signedIn());
         // a bridge asked the tray's engine for a token before anyone signed in: "sign in required" is remembered
-        assertThatThrownBy(() -> engine.connector().orElseThrow().token("notes")).isInstanceOf(SignInRequiredException.class);
+        assertThatThrownBy(() -> engine.connector().orElseThrow().token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
 
         // `xaa login` in another process: same keyring (store) and state directory, its own connector
         Connector.Builder xaa = SampleIssuerFixture.withTestBrowser(SampleIssuerFixture.connector(issuer.idpIssuer(),

@@ -2,10 +2,8 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +25,10 @@ class PiecesTest {
     @Test
     void statesReadInPlainLanguage() {
         assertThat(PlainLanguage.state(ServerState.READY, Optional.empty(), false)).isEqualTo("Working");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("… is not enabled for you by your administrator"), true))
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.SERVER_NOT_ENABLED), true))
                 .isEqualTo("Not enabled for you");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("denied"), true)).isEqualTo("Access revoked");
-        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of("denied"), false)).isEqualTo("No access");
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.ACCESS_DENIED), true)).isEqualTo("Access revoked");
+        assertThat(PlainLanguage.state(ServerState.DENIED, Optional.of(ConnectorException.Kind.ACCESS_DENIED), false)).isEqualTo("No access");
         assertThat(PlainLanguage.state(ServerState.SIGN_IN_REQUIRED, Optional.empty(), false)).isEqualTo("Sign-in needed");
         assertThat(PlainLanguage.serverProblem("notes", ServerState.READY, Optional.empty(), true)).isEmpty();
         assertThat(PlainLanguage.serverProblem("notes", ServerState.FAILED, Optional.empty(), true).orElseThrow().next())
@@ -39,11 +37,11 @@ class PiecesTest {
 
     @Test
     void failuresSayWhatHappenedAndWhatToDoNext() {
-        assertThat(PlainLanguage.failure(new CompletionException(new UpstreamUnavailableException("503")), "idp.example").text())
+        assertThat(PlainLanguage.failure(new CompletionException(new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "503")), "idp.example").text())
                 .isEqualTo("Cannot reach your sign-in service (idp.example). Check your network or VPN connection, then try again.");
-        assertThat(PlainLanguage.failure(new ServerNotEnabledException("tickets", "x"), null).text())
+        assertThat(PlainLanguage.failure(new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,"tickets", "x", null, null), null).text())
                 .isEqualTo("Your administrator has not enabled \"tickets\" for you. Ask your IT administrator to enable it.");
-        assertThat(PlainLanguage.failure(new AccessDeniedException("notes", "x"), null).what()).contains("refused or revoked");
+        assertThat(PlainLanguage.failure(new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,"notes", "x", null, null), null).what()).contains("refused or revoked");
         assertThat(PlainLanguage.failure(new CancellationException(), null).what()).isEqualTo("Sign-in was cancelled.");
         assertThat(PlainLanguage.failure(new java.net.ConnectException("refused"), "h").what()).startsWith("Cannot reach");
     }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
@@ -102,7 +102,7 @@ class TrayScreenshotTest {
                 //     needed (typed, no browser), and its report turns into a tray notification
                 Path socket = runtimeDir().resolve("broker.sock");
                 BrokerClient bridge = awaitBroker(socket);
-                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
+                assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
                 BufferedImage quiet = root(x, dir.resolve("before-notification.png"));
                 bridge.signInNeeded("notes");
                 // the balloon is drawn: the screen differs from the quiet one (nothing else moves while signed out)

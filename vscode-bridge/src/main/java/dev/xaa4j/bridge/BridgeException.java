@@ -1,5 +1,8 @@
 package dev.xaa4j.bridge;
 
+import dev.xaa4j.connector.ConnectorException;
+
+import dev.xaa4j.connector.ConnectorException;
 /**
  * A failure the person at the keyboard (or the AI client showing our error) can act on. The {@link Reason}
  * picks both the JSON-RPC error code the bridge answers with and the exit code of the {@code xaa} command.
@@ -11,46 +14,60 @@ public final class BridgeException extends RuntimeException {
      * What went wrong, from the user's point of view. JSON-RPC codes are in the implementation-defined
      * server-error range (-32000..-32099) and avoid the codes the MCP SDKs use for themselves
      * (-32000 connection closed, -32001 request timeout, -32002 resource not found, -32042 URL elicitation).
+     * A connector failure's reason is {@link #of(ConnectorException.Kind)}; the {@code xaa} exit code of a reason
+     * is {@code cli.ExitCode.of(Reason)}.
      */
     public enum Reason {
         /** No usable IdP session: sign in with the tray app or {@code xaa login}. */
-        SIGN_IN_REQUIRED(-32010, 3, "sign_in_required"),
+        SIGN_IN_REQUIRED(-32010, "sign_in_required"),
         /** The IdP or the MCP server refused this user (revoked, never granted, missing scope). */
-        ACCESS_DENIED(-32011, 4, "access_denied"),
+        ACCESS_DENIED(-32011, "access_denied"),
         /** The administrator has not enabled this MCP server for enterprise-managed access. */
-        SERVER_NOT_ENABLED(-32013, 4, "server_not_enabled"),
+        SERVER_NOT_ENABLED(-32013, "server_not_enabled"),
         /** The MCP server, the IdP or the AS cannot be reached or failed (5xx, timeout, non-JSON body). */
-        UPSTREAM_UNAVAILABLE(-32012, 5, "upstream_unavailable"),
+        UPSTREAM_UNAVAILABLE(-32012, "upstream_unavailable"),
         /**
          * No IdP is configured yet ({@code xaa idp} first). Retrying never clears it: the bridge answers at once
          * and tries again only when asked (a request, a session change).
          */
-        NOT_SET_UP(-32014, 3, "not_set_up"),
+        NOT_SET_UP(-32014, "not_set_up"),
         /**
          * A set-up mistake on this machine: no OS keyring at all (in keyring mode), a proxy variable that is not a
          * usable proxy URL, an unusable CA bundle, an unknown server name, a config file that does not load, arguments the bridge does not accept.
          * Retrying never clears it; the message says what to fix.
          */
-        CONFIGURATION(-32015, 1, "configuration"),
-        /** The upstream broke the MCP/HTTP contract, or the bridge itself failed. */
-        INTERNAL(-32603, 1, "internal_error");
+        CONFIGURATION(-32015, "configuration"),
+        /**
+         * The upstream broke the MCP/HTTP contract, the bridge itself failed, a browser sign-in did not complete,
+         * or the keyring is locked: trying again can succeed.
+         */
+        INTERNAL(-32603, "internal_error");
 
         private final int jsonRpcCode;
-        private final int exitCode;
         private final String wireName;
 
-        Reason(int jsonRpcCode, int exitCode, String wireName) {
+        Reason(int jsonRpcCode, String wireName) {
             this.jsonRpcCode = jsonRpcCode;
-            this.exitCode = exitCode;
             this.wireName = wireName;
+        }
+
+        /**
+         * The reason for a connector failure of {@code kind}: the one mapping from the connector's kinds to the
+         * bridge's JSON-RPC error codes (and, through {@code cli.ExitCode}, to the exit codes of {@code xaa}).
+         */
+        public static Reason of(ConnectorException.Kind kind) {
+            return switch (kind) {
+                case SIGN_IN_REQUIRED -> SIGN_IN_REQUIRED;
+                case ACCESS_DENIED -> ACCESS_DENIED;
+                case SERVER_NOT_ENABLED -> SERVER_NOT_ENABLED;
+                case UPSTREAM_UNAVAILABLE -> UPSTREAM_UNAVAILABLE;
+                case CONFIGURATION, SUBJECT_TOKEN_REJECTED, KEYRING_UNAVAILABLE -> CONFIGURATION;
+                case SIGN_IN_FAILED, CREDENTIAL_STORE -> INTERNAL; // the person tries again; a locked keyring can clear
+            };
         }
 
         public int jsonRpcCode() {
             return jsonRpcCode;
-        }
-
-        public int exitCode() {
-            return exitCode;
         }
 
         /** The value of {@code error.data.reason} in the bridge's JSON-RPC errors. */
@@ -61,7 +78,7 @@ public final class BridgeException extends RuntimeException {
 
     /**
      * What a machine without an OS keyring can do instead: the next step after a
-     * {@link dev.xaa4j.connector.KeyringUnavailableException}, for the CLI and the bridge alike.
+     * {@link ConnectorException.Kind#KEYRING_UNAVAILABLE}, for the CLI and the bridge alike.
      */
     public static final String NO_KEYRING = "Without an OS keyring, keep the session in memory: start `xaa agent --memory` "
             + "(client secrets in its environment), then `xaa login`; `xaa config session-storage memory` makes that the default";
@@ -86,8 +103,8 @@ public final class BridgeException extends RuntimeException {
     }
 
     /**
-     * The connector engine's typed failures as the bridge's reasons (a {@link BridgeException} is returned as
-     * it is); anything else is {@link Reason#INTERNAL}.
+     * A connector failure as the bridge's reason for its kind ({@link Reason#of(ConnectorException.Kind)}); a
+     * {@link BridgeException} is returned as it is; anything else is {@link Reason#INTERNAL}.
      */
     public static BridgeException of(Throwable failure) {
         Throwable t = failure;
@@ -98,29 +115,15 @@ public final class BridgeException extends RuntimeException {
         if (t instanceof BridgeException b) {
             return b;
         }
-        if (t instanceof dev.xaa4j.connector.SignInRequiredException) {
-            return new BridgeException(Reason.SIGN_IN_REQUIRED, SIGN_IN_MESSAGE, t);
+        if (!(t instanceof ConnectorException c)) {
+            return new BridgeException(Reason.INTERNAL, "xaa bridge internal error: " + t, t);
         }
-        if (t instanceof dev.xaa4j.connector.AccessDeniedException) {
-            return new BridgeException(Reason.ACCESS_DENIED, t.getMessage(), t);
-        }
-        if (t instanceof dev.xaa4j.connector.ServerNotEnabledException) {
-            return new BridgeException(Reason.SERVER_NOT_ENABLED, t.getMessage(), t);
-        }
-        if (t instanceof dev.xaa4j.connector.UpstreamUnavailableException) {
-            return new BridgeException(Reason.UPSTREAM_UNAVAILABLE, t.getMessage(), t);
-        }
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof dev.xaa4j.connector.KeyringUnavailableException) { // retrying never clears it
-                return new BridgeException(Reason.CONFIGURATION, withNoKeyringHint(t.getMessage()), t);
-            }
-        }
-        if (t instanceof dev.xaa4j.connector.ConfigurationException
-                || t instanceof dev.xaa4j.connector.host.broker.UnknownServerException) {
-            return new BridgeException(Reason.CONFIGURATION, t.getMessage(), t);
-        }
-        return new BridgeException(Reason.INTERNAL, t instanceof dev.xaa4j.connector.ConnectorException
-                ? t.getMessage() : "xaa bridge internal error: " + t, t);
+        String message = switch (c.kind()) {
+            case SIGN_IN_REQUIRED -> SIGN_IN_MESSAGE;
+            case KEYRING_UNAVAILABLE -> withNoKeyringHint(c.getMessage()); // retrying never clears it
+            default -> c.getMessage();
+        };
+        return new BridgeException(Reason.of(c.kind()), message, c);
     }
 
     /** {@code message} followed by {@link #NO_KEYRING} (once). */

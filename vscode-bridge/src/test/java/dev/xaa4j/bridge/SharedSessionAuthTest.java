@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.host.broker.SignInNeeded;
@@ -57,7 +57,7 @@ class SharedSessionAuthTest {
     private BrokerServer broker(List<SignInNeeded> notices, dev.xaa4j.connector.host.config.SessionStorage storage) {
         TokenFetcher fetcher = (server, extra) -> {
             if (!signedIn) {
-                throw new SignInRequiredException("not signed in");
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "not signed in");
             }
             int n = fetches.incrementAndGet();
             return new TokenFetcher.Fetched(new AccessToken(server, "broker-" + n, "Bearer", Instant.now().plusSeconds(600),

@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
@@ -21,13 +22,12 @@ final class StubConnectors {
 
     /** One server, {@code notes} at https://notes.example/mcp, public client {@code xaa}; tokens from {@code fetcher}. */
     static Connector notes(TokenFetcher fetcher) {
-        return Connector.builder()
+        return ConnectorInternals.tokenFetcher(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.example"), "xaa", ClientAuthMethod.NONE))
                 .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa", ClientAuthMethod.NONE))
                 .idTokenSource(() -> "not-used")
                 .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of()))
-                .journal(false)
-                .tokenFetcher(fetcher)
+                .journal(false), fetcher)
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.mcp;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.internal.http.Challenge;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
@@ -38,9 +39,9 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
         int status = response.statusCode();
         if (status == 401) {
             Optional<URI> resourceMetadata = bearer(response)
-                    .flatMap(c -> c.param("resource_metadata")).map(AuthorizationErrorHandler::uri);
+                    .flatMap(c -> c.param(ProtocolNames.RESOURCE_METADATA)).map(AuthorizationErrorHandler::uri);
             return Mono.fromCallable(() -> {
-                        request.headers().firstValue("Authorization")
+                        request.headers().firstValue(ProtocolNames.AUTHORIZATION)
                                 .map(h -> h.substring(h.indexOf(' ') + 1))
                                 .ifPresent(sent -> connector.invalidate(server, sent, resourceMetadata));
                         return true;
@@ -50,7 +51,7 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
                     .map(t -> true).onErrorReturn(false);
         }
         if (status == 403) {
-            List<String> scopes = bearer(response).filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
+            List<String> scopes = bearer(response).filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                     .map(Challenge::scopes).orElse(List.of());
             if (!scopes.isEmpty() && connector.requestScopes(server, scopes)) {
                 return Mono.fromFuture(() -> connector.tokenAsync(server)).map(t -> true).onErrorReturn(false);
@@ -74,6 +75,6 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
 
     /** The Bearer challenge among all {@code WWW-Authenticate} fields (RFC 9110 §11.6.1, RFC 6750 §3). */
     private static Optional<Challenge> bearer(HttpResponse.ResponseInfo response) {
-        return Challenge.bearer(response.headers().allValues("WWW-Authenticate"));
+        return Challenge.bearer(response.headers().allValues(ProtocolNames.WWW_AUTHENTICATE));
     }
 }

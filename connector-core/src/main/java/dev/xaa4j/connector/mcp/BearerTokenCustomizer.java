@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.mcp;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import io.modelcontextprotocol.client.transport.customizer.McpAsyncHttpClientRequestCustomizer;
@@ -31,9 +32,9 @@ public final class BearerTokenCustomizer implements McpAsyncHttpClientRequestCus
                                                     String body, McpTransportContext context) {
         Optional<AccessToken> cached = connector.cachedToken(server);
         if (cached.isPresent()) {
-            return Mono.just(builder.setHeader("Authorization", cached.get().authorizationHeader()));
+            return Mono.just(builder.setHeader(ProtocolNames.AUTHORIZATION, cached.get().authorizationHeader()));
         }
         return Mono.fromFuture(() -> connector.tokenAsync(server))
-                .map(token -> builder.setHeader("Authorization", token.authorizationHeader()));
+                .map(token -> builder.setHeader(ProtocolNames.AUTHORIZATION, token.authorizationHeader()));
     }
 }

@@ -5,6 +5,8 @@ import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.http.Network;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.function.Consumer;
 
 /**
  * Authorized MCP Java SDK transports in one line (docs/protocol.md §1 step 4):
@@ -17,7 +19,8 @@ import java.net.URI;
  *
  * The transport carries a {@link BearerTokenCustomizer} (a fresh token on every request) and an
  * {@link AuthorizationErrorHandler} (401 → renew and replay once; 403 insufficient_scope → step-up once), and
- * its JDK HTTP client uses the product's proxy and TLS trust ({@link Network#system()}).
+ * its JDK HTTP client uses the product's proxy and TLS trust ({@code HTTPS_PROXY}, {@code NO_PROXY},
+ * {@code XAA_CA_BUNDLE}; docs/architecture.md "connector-core packages").
  */
 public final class McpTransports {
 
@@ -31,12 +34,16 @@ public final class McpTransports {
 
     /** The same, as a builder for further SDK options (timeouts, JSON mapper, client builder). */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server) {
-        return streamableHttpBuilder(connector, server, Network.system());
+        Network network = Network.system();
+        return streamableHttpBuilder(connector, server, network::configure);
     }
 
-    /** The same, with the proxy and TLS trust of {@code network} instead of this process's. */
+    /**
+     * The same, with {@code httpClient} setting up the JDK HTTP client (proxy, TLS trust, timeouts) instead of
+     * this process's proxy variables and CA bundle.
+     */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server,
-                                                                                  Network network) {
+                                                                                  Consumer<HttpClient.Builder> httpClient) {
         ServerConfig config = connector.servers().get(server);
         if (config == null) {
             throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
@@ -49,7 +56,7 @@ public final class McpTransports {
         }
         return HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
-                .customizeClient(network::configure) // proxy and CA bundle, like every other client
+                .customizeClient(httpClient) // proxy and CA bundle, like every other client
                 .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
                 .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
     }

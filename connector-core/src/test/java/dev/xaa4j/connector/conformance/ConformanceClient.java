@@ -56,7 +56,7 @@ public final class ConformanceClient {
                         ClientAuthMethod.CLIENT_SECRET_BASIC))
                 .clientCredentials(ClientCredentialsSource.ofSecrets(
                         Map.of(ctx.path("client_id").asText(), ctx.path("client_secret").asText())))
-                .credentialStore(new MemoryCredentialStore())
+                .sessionInMemory(true)
                 .stateDir(Files.createTempDirectory("xaa4j-conformance-"))
                 .build();
              McpSyncClient mcp = McpClient.sync(McpTransports.streamableHttp(connector, "conformance"))

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.mcp;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,11 +67,11 @@ class McpAdapterTest {
             return new TokenFetcher.Fetched(new AccessToken(name, "token-" + n, "Bearer", Instant.now().plusSeconds(300), scopes),
                     new TokenKey("https://idp.test", "https://as.test", "https://mcp.test", String.join(" ", scopes)));
         };
-        return Connector.builder()
+        return ConnectorInternals.tokenFetcher(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.test"), "xaa4j-test", ClientAuthMethod.NONE))
                 .server(ServerConfig.of("notes", URI.create(server.url("/notes/mcp").toString()), "xaa4j-agent", ClientAuthMethod.NONE))
-                .credentialStore(new MemoryCredentialStore()).clientCredentials(ClientCredentialsSource.none())
-                .idTokenSource(() -> "unused").stateDir(stateDir).tokenFetcher(fetcher)
+                .sessionInMemory(true).clientCredentials(ClientCredentialsSource.none())
+                .idTokenSource(() -> "unused").stateDir(stateDir), fetcher)
                 .build();
     }
 

@@ -1,10 +1,10 @@
 package dev.xaa4j.connector.testing;
 
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 
 /**
- * Child-JVM main: writes one value to the keyring and prints OK or the CredentialStoreException message; with
+ * Child-JVM main: writes one value to the keyring and prints OK or the keyring failure and its kind; with
  * the argument {@code connect-first} it first connects ahead of use, which must not throw.
  */
 public final class KeyringProbe {
@@ -19,9 +19,9 @@ public final class KeyringProbe {
             }
             store.write("probe", "value");
             System.out.println("OK");
-        } catch (CredentialStoreException e) {
-            System.out.println("CredentialStoreException: " + e.getMessage());
-            System.out.println("type: " + e.getClass().getSimpleName());
+        } catch (ConnectorException e) {
+            System.out.println("keyring failure: " + e.getMessage());
+            System.out.println("kind: " + e.kind());
             System.exit(3);
         }
     }

@@ -1,9 +1,8 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.MissingClientSecretException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
@@ -59,25 +58,29 @@ final class CliAdvice {
         if (missing.isPresent() && idp.isPresent()) {
             return missingSecret(missing.get(), idp.get(), config, server);
         }
-        if (causedBy(e, CredentialStoreException.class) && config.sessionStorage() == SessionStorage.KEYRING) {
+        Optional<ConnectorException> failure = connectorFailure(e);
+        ConnectorException.Kind kind = failure.map(ConnectorException::kind).orElse(null);
+        if ((kind == ConnectorException.Kind.CREDENTIAL_STORE || kind == ConnectorException.Kind.KEYRING_UNAVAILABLE)
+                && config.sessionStorage() == SessionStorage.KEYRING) {
             return BridgeException.withNoKeyringHint(m);
         }
         if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
             return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
         }
-        if (m.contains("invalid_client") && idp.isPresent()) {
-            return m + " — " + invalidClient(m, idp.get(), config, server);
+        if (failure.flatMap(ConnectorException::oauthError).filter("invalid_client"::equals).isPresent() && idp.isPresent()) {
+            return m + " — " + invalidClient(failure.get(), idp.get(), config, server);
         }
         return m;
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    /** The connector failure behind {@code e} (a {@link BridgeException} carries it as its cause). */
+    private static Optional<ConnectorException> connectorFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
+            if (t instanceof ConnectorException c) {
+                return Optional.of(c);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** The missing secret behind {@code e} (the engine re-throws failures with the original as cause). */
@@ -95,7 +98,7 @@ final class CliAdvice {
     }
 
     private static boolean signInRequired(Throwable e) {
-        return e instanceof SignInRequiredException
+        return (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED)
                 || (e instanceof BridgeException b && b.reason() == BridgeException.Reason.SIGN_IN_REQUIRED);
     }
 
@@ -129,10 +132,11 @@ final class CliAdvice {
         return names.size() == 1 ? Optional.of(names.get(0)) : Optional.empty();
     }
 
-    private static String invalidClient(String m, IdpSettings idp, XaaConfig config, Optional<String> server) {
+    /** @param e an {@code invalid_client} refusal: from a server's AS when it names the server, else from the IdP */
+    private static String invalidClient(ConnectorException e, IdpSettings idp, XaaConfig config, Optional<String> server) {
         String method = method(idp);
-        if (m.contains("authorization server")) {
-            String cmdName = server.orElse("SERVER");
+        if (e.server().isPresent()) {
+            String cmdName = server.or(e::server).orElse("SERVER");
             return "the AS client authenticates with the IdP client's method (" + method + ")"
                     + (method.equals("none")
                     ? ", which sends no secret: " + idpCommand(idp, "client_secret_basic")

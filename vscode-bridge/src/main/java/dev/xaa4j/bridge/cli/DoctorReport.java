@@ -11,13 +11,9 @@ import dev.xaa4j.connector.host.broker.BrokerStatus;
 import java.util.function.Function;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.bridge.engine.ConnectorFactory;
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.ServerNotEnabledException;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.http.Network;
@@ -61,7 +57,7 @@ final class DoctorReport {
         }
         try {
             ok("network: " + Network.system().describe()); // the proxy and trust every HTTP client below uses
-        } catch (ConfigurationException e) {
+        } catch (ConnectorException e) { // CONFIGURATION: a proxy variable or CA bundle that cannot be used
             return fail(ExitCode.FAILURE, e.getMessage(), "fix or unset the variable it names, then run `xaa doctor` again");
         }
         Optional<IdpSettings> idp = ConnectorFactory.idp(config);
@@ -103,7 +99,10 @@ final class DoctorReport {
             dev.xaa4j.connector.ConnectorStatus status;
             try {
                 status = c.status();
-            } catch (dev.xaa4j.connector.CredentialStoreException e) { // the rest needs the session: stop here
+            } catch (ConnectorException e) { // the rest needs the session: stop here
+                if (e.kind() != ConnectorException.Kind.CREDENTIAL_STORE && e.kind() != ConnectorException.Kind.KEYRING_UNAVAILABLE) {
+                    throw e;
+                }
                 return fail(ExitCode.of(e), "session: cannot be read from the OS keyring: " + e.getMessage(),
                         dev.xaa4j.bridge.BridgeException.NO_KEYRING);
             }
@@ -187,7 +186,7 @@ final class DoctorReport {
         if (m.contains("in your configuration") || m.contains("says its issuer is") || m.contains("publishes no OpenID")) {
             return "set the issuer again, exactly as the IdP announces it: `xaa idp ISSUER --client-id ID`";
         }
-        if (e instanceof UpstreamUnavailableException) {
+        if (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.UPSTREAM_UNAVAILABLE) {
             return "check your network (VPN, proxy) and try again";
         }
         return "check the issuer URL (`xaa idp ISSUER --client-id ID` sets it) with your administrator";
@@ -220,15 +219,20 @@ final class DoctorReport {
             ok("token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes "
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));
-        } catch (SignInRequiredException e) {
-            fail(ExitCode.SIGN_IN_REQUIRED, "no token: " + e.getMessage(), CliAdvice.LOGIN);
-        } catch (AccessDeniedException e) {
-            fail(ExitCode.ACCESS_DENIED, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
-        } catch (ServerNotEnabledException e) {
-            fail(ExitCode.ACCESS_DENIED, "not enabled: " + e.getMessage(), "your administrator has to enable this server for enterprise-managed access");
-        } catch (UpstreamUnavailableException e) {
-            fail(ExitCode.UNAVAILABLE, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
-        } catch (RuntimeException e) { // a missing client secret, invalid_client: the message names the command
+        } catch (ConnectorException e) {
+            ExitCode code = ExitCode.of(e.kind());
+            switch (e.kind()) {
+                case SIGN_IN_REQUIRED -> fail(code, "no token: " + e.getMessage(), CliAdvice.LOGIN);
+                case ACCESS_DENIED -> fail(code, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
+                case SERVER_NOT_ENABLED -> fail(code, "not enabled: " + e.getMessage(),
+                        "your administrator has to enable this server for enterprise-managed access");
+                case UPSTREAM_UNAVAILABLE -> fail(code, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
+                default -> { // a missing client secret, invalid_client: the message names the command
+                    String m = CliAdvice.message(e, config, Optional.of(name));
+                    fail(code, m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
+                }
+            }
+        } catch (RuntimeException e) {
             String m = CliAdvice.message(e, config, Optional.of(name));
             fail(ExitCode.of(e), m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
         }

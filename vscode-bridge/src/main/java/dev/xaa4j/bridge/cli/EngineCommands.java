@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
@@ -9,7 +10,7 @@ import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.host.broker.BrokerClient;
@@ -214,7 +215,10 @@ final class EngineCommands {
                 }
                 print(c.status(), Optional.empty(), out);
                 return XaaCommand.OK;
-            } catch (CredentialStoreException e) { // no (usable) keyring: the configured servers, and what to do
+            } catch (ConnectorException e) { // no (usable) keyring: the configured servers, and what to do
+                if (e.kind() != ConnectorException.Kind.CREDENTIAL_STORE && e.kind() != ConnectorException.Kind.KEYRING_UNAVAILABLE) {
+                    throw e;
+                }
                 sessionProblem = Optional.of(CliAdvice.message(e, config, Optional.empty()));
                 print(notSignedIn(config), Optional.empty(), out);
                 return ExitCode.of(e).code();
@@ -330,7 +334,7 @@ final class EngineCommands {
                 out.println("Authorization: " + t.authorizationHeader());
             } else {
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("Authorization", t.authorizationHeader());
+                doc.put(ProtocolNames.AUTHORIZATION, t.authorizationHeader());
                 doc.put("expiresAt", t.expiresAt().toString());
                 doc.put("scopes", t.scopes().stream().sorted().toList());
                 out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));

@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.connector.ConnectorException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -51,6 +52,24 @@ enum ExitCode {
     }
 
     /**
+     * The row of the bridge's reason: the one mapping from {@link BridgeException.Reason} (and so from a connector
+     * failure's kind, {@link BridgeException.Reason#of(ConnectorException.Kind)}) to an exit code.
+     */
+    static ExitCode of(BridgeException.Reason reason) {
+        return switch (reason) {
+            case SIGN_IN_REQUIRED, NOT_SET_UP -> SIGN_IN_REQUIRED;
+            case ACCESS_DENIED, SERVER_NOT_ENABLED -> ACCESS_DENIED;
+            case UPSTREAM_UNAVAILABLE -> UNAVAILABLE;
+            case CONFIGURATION, INTERNAL -> FAILURE;
+        };
+    }
+
+    /** The row of a connector failure of {@code kind}, as the bridge classifies it. */
+    static ExitCode of(ConnectorException.Kind kind) {
+        return of(BridgeException.Reason.of(kind));
+    }
+
+    /**
      * The row a failure belongs to: a usage error, else the exit code of the failure's kind as the bridge maps
      * it ({@link BridgeException#of}), so the CLI and the bridge never classify a failure differently.
      */
@@ -58,6 +77,6 @@ enum ExitCode {
         if (t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException) {
             return USAGE;
         }
-        return of(BridgeException.of(t).reason().exitCode());
+        return of(BridgeException.of(t).reason());
     }
 }

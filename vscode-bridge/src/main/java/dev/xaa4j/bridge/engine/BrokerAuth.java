@@ -4,7 +4,6 @@ import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerException;
 import java.time.Clock;
@@ -64,14 +63,14 @@ public final class BrokerAuth implements UpstreamAuth {
             t = broker.token(server);
             cache.put(server, t);
             return Optional.of(t.authorizationHeader());
-        } catch (SignInRequiredException e) {
-            cache.remove(server);
-            tellTheHost(server);
-            return Optional.empty();
         } catch (BrokerException e) {
             throw e;
         } catch (ConnectorException e) {
             cache.remove(server);
+            if (e.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
+                tellTheHost(server);
+                return Optional.empty();
+            }
             throw ConnectorAuth.bridgeException(e);
         }
     }

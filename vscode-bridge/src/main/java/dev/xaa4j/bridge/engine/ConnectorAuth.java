@@ -6,7 +6,6 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,10 @@ public final class ConnectorAuth implements UpstreamAuth {
             AccessToken token = connector.token(server);
             lastToken.put(server, token.value());
             return Optional.of(token.authorizationHeader());
-        } catch (SignInRequiredException e) {
+        } catch (ConnectorException e) {
+            if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) {
+                throw bridgeException(e);
+            }
             if (interactive && signingIn.compareAndSet(false, true)) {
                 LOG.info("not signed in: opening the browser to sign in (--interactive)");
                 try {
@@ -56,8 +58,6 @@ public final class ConnectorAuth implements UpstreamAuth {
                 }
             }
             return Optional.empty();
-        } catch (ConnectorException e) {
-            throw bridgeException(e);
         }
     }
 

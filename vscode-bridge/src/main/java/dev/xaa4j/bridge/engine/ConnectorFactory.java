@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.engine;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.internal.discovery.Discovery;
@@ -72,11 +73,10 @@ public final class ConnectorFactory {
      */
     public static Connector inMemory(XaaConfig config, CredentialStore memory, MemorySecrets secrets,
                                      Map<String, String> browserEnvironment) {
-        return builder(config, Optional.empty(), memory)
+        return ConnectorInternals.browserSignIn(builder(config, Optional.empty(), memory)
                 .clientCredentials(secrets.forConfig(config))
-                .sessionWatchInterval(Duration.ZERO)
-                .browserSignIn(new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment),
-                        SignInOptions.defaults())
+                .sessionWatchInterval(Duration.ZERO),
+                new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment), SignInOptions.defaults())
                 .build();
     }
 
@@ -85,7 +85,7 @@ public final class ConnectorFactory {
         ClientAuthMethod idpMethod = method(idp.authMethod());
         Connector.Builder b = Connector.builder().idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), idpMethod));
         if (store != null) {
-            b.credentialStore(store);
+            ConnectorInternals.credentialStore(b, store);
         }
         config.servers().forEach((name, s) -> b.server(server(name, s, idp.clientId(), idpMethod)));
         adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
@@ -108,7 +108,7 @@ public final class ConnectorFactory {
      * The issuer of {@code entry}'s authorization server: the pinned one, else the one the server names in its
      * RFC 9728 metadata (a network round trip).
      *
-     * @throws dev.xaa4j.connector.DiscoveryException when the server's metadata cannot be had
+     * @throws dev.xaa4j.connector.ConnectorException (CONFIGURATION, UPSTREAM_UNAVAILABLE) when the server's metadata cannot be had
      */
     public static String asIssuer(ServerEntry entry) {
         return entry.pinnedAsIssuer() != null ? entry.pinnedAsIssuer()

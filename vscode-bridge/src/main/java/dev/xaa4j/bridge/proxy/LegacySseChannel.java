@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,7 +120,7 @@ final class LegacySseChannel implements UpstreamChannel {
 
     private Stream open(Duration timeout) {
         UpstreamResponse r = http.exchange(() -> http.newEventStreamGet(http.endpoint(), null), "GET", null);
-        if (r.status() != 200 || !r.contentType().equals("text/event-stream")) {
+        if (r.status() != 200 || !r.contentType().equals(ProtocolNames.EVENT_STREAM)) {
             r.abort();
             throw new BridgeException(Reason.UPSTREAM_UNAVAILABLE, "no MCP endpoint at " + http.endpoint()
                     + " (neither Streamable HTTP nor HTTP+SSE; GET answered " + r.status() + "); check the server URL");

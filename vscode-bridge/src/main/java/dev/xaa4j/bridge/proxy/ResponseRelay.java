@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,7 +53,7 @@ final class ResponseRelay {
             r.discard();
             return false;
         }
-        if (status / 100 == 2 && type.equals("text/event-stream")) {
+        if (status / 100 == 2 && type.equals(ProtocolNames.EVENT_STREAM)) {
             return readEventStream(r, id, answer, others);
         }
         if (type.contains("json")) {

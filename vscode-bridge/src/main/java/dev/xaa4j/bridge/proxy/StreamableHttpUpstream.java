@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
@@ -138,7 +139,7 @@ final class StreamableHttpUpstream implements UpstreamChannel {
                 UpstreamResponse r = exchange(() -> http.newEventStreamGet(http.endpoint(), resumeAfter), "GET", null);
                 String type = r.contentType();
                 int status = r.status();
-                if (status == 200 && type.equals("text/event-stream")) {
+                if (status == 200 && type.equals(ProtocolNames.EVENT_STREAM)) {
                     opened = true;
                     eventStream = r;
                     if (closed) {

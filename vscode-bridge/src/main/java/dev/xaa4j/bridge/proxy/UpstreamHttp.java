@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,7 +145,7 @@ final class UpstreamHttp implements AutoCloseable {
     HttpGet newEventStreamGet(URI target, String lastEventId) {
         HttpGet get = new HttpGet(target);
         get.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build());
-        get.setHeader("Accept", "text/event-stream");
+        get.setHeader("Accept", ProtocolNames.EVENT_STREAM);
         if (lastEventId != null) {
             get.setHeader("Last-Event-ID", lastEventId);
         }
@@ -217,9 +218,9 @@ final class UpstreamHttp implements AutoCloseable {
                 continue;
             }
             if (status == 403) {
-                Optional<Challenge> challenge = Challenge.bearer(r.headers("WWW-Authenticate"));
+                Optional<Challenge> challenge = Challenge.bearer(r.headers(ProtocolNames.WWW_AUTHENTICATE));
                 r.discard();
-                Optional<String> scope = challenge.filter(c -> c.error().filter("insufficient_scope"::equals).isPresent())
+                Optional<String> scope = challenge.filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                         .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
                 if (scope.isPresent() && !steppedUp) {
                     LOG.info("{} {}: HTTP 403 insufficient_scope, asking for scope '{}' and replaying once", verb, server, scope.get());
@@ -240,7 +241,7 @@ final class UpstreamHttp implements AutoCloseable {
     private void authorize(HttpUriRequestBase request) {
         String authorization = auth.authorization(server).orElseThrow(BridgeException::signInRequired);
         if (!authorization.isEmpty()) {
-            request.setHeader("Authorization", authorization);
+            request.setHeader(ProtocolNames.AUTHORIZATION, authorization);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.host.broker;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.AccessToken;
@@ -91,7 +92,7 @@ public final class BrokerClient implements AutoCloseable {
      * Connects and says hello.
      *
      * @throws BrokerNotRunningException no socket, or nobody listening on it (a broker that died)
-     * @throws dev.xaa4j.connector.ConfigurationException the socket's directory is unsafe (see {@link BrokerSocket})
+     * @throws dev.xaa4j.connector.ConnectorException (CONFIGURATION) the socket's directory is unsafe (see {@link BrokerSocket})
      * @throws BrokerException something listens but does not answer like a broker within {@code timeout}
      */
     public static BrokerClient connect(Path socket, Duration timeout) {
@@ -159,7 +160,7 @@ public final class BrokerClient implements AutoCloseable {
         }
         JsonNode t = call(req, requestTimeout);
         return malformedIsBrokerException("token", () -> new AccessToken(server, t.path("value").asText(),
-                t.path("tokenType").asText("Bearer"), Instant.parse(t.path("expiresAt").asText()),
+                t.path("tokenType").asText(ProtocolNames.BEARER), Instant.parse(t.path("expiresAt").asText()),
                 Set.copyOf(BrokerProtocol.strings(t.path("scopes")))));
     }
 
@@ -242,7 +243,8 @@ public final class BrokerClient implements AutoCloseable {
             JsonNode s = e.getValue();
             servers.put(e.getKey(), new ServerStatus(e.getKey(), ServerState.valueOf(s.path("state").asText()),
                     BrokerProtocol.text(s, "expiresAt").map(Instant::parse), Set.copyOf(BrokerProtocol.strings(s.path("scopes"))),
-                    BrokerProtocol.text(s, "lastError")));
+                    BrokerProtocol.text(s, "lastError"), BrokerProtocol.text(s, "lastErrorKind").flatMap(BrokerProtocol::kind),
+                    BrokerProtocol.text(s, "lastOAuthError")));
         });
         ConnectorStatus status = new ConnectorStatus(BrokerProtocol.text(n, "user"), BrokerProtocol.text(n, "displayName"),
                 BrokerProtocol.text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
@@ -309,7 +311,7 @@ public final class BrokerClient implements AutoCloseable {
             JsonNode res = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             JsonNode err = res.get("error");
             if (err != null) {
-                throw BrokerProtocol.exception(err.path("code").asText(), err.path("message").asText(), req.path("server").asText(""));
+                throw BrokerProtocol.exception(err, req.path("server").asText(""));
             }
             return res.path("result");
         } catch (IOException e) {
@@ -364,7 +366,7 @@ public final class BrokerClient implements AutoCloseable {
                 } else if (msg.has("error")) {
                     // Not an answer: the broker refuses the connection itself (busy) and is about to close it.
                     JsonNode err = msg.path("error");
-                    refusal = BrokerProtocol.exception(err.path("code").asText(), err.path("message").asText(), "");
+                    refusal = BrokerProtocol.exception(err, "");
                 }
             }
             shutdown(new BrokerNotRunningException("the broker went away"));

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.host.config.SessionStorage;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
-import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.SignOutResult;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +25,7 @@ import java.util.Optional;
  * <pre>
  * request   {"v":1,"id":7,"op":"token","server":"notes","scopes":["notes.write"]}      scopes optional
  * response  {"v":1,"id":7,"result":{"value":"…","tokenType":"Bearer","expiresAt":"2026-…Z","scopes":["notes.read"]}}
- * error     {"v":1,"id":7,"error":{"code":"sign_in_required","message":"…"}}
+ * error     {"v":1,"id":7,"error":{"code":"access_denied","message":"…","server":"notes","oauthError":"invalid_grant"}}
  * event     {"v":1,"event":{"type":"signed_in","at":"…","user":"alice","sessionExpiresAt":"…"}}   after "subscribe"
  * </pre>
  *
@@ -45,10 +41,11 @@ import java.util.Optional;
  * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
  * connection may be answered out of order; match them by {@code id}.
  *
- * <p>Error codes: {@code sign_in_required}, {@code access_denied}, {@code server_not_enabled},
- * {@code upstream_unavailable}, {@code config} (the connector's typed exceptions, rebuilt as the same types by
- * {@link BrokerClient}), {@code unknown_server} (the broker's configuration has no such server: serve it
- * yourself), and {@code bad_request}, {@code unsupported_version}, {@code busy}, {@code internal}.
+ * <p>Error codes: a {@link ConnectorException.Kind} as {@link #code(ConnectorException.Kind)} names it, with the
+ * exception's {@code server} and {@code oauthError} when it has them (and {@code scopes} for a
+ * {@link ScopeDeniedException}), rebuilt by {@link BrokerClient} as the same kind and data; {@code unknown_server}
+ * (the broker's configuration has no such server: serve it yourself), and {@code bad_request},
+ * {@code unsupported_version}, {@code busy}, {@code internal}.
  * A token value crosses the socket only in a {@code token} result and an {@code invalidate} request; neither
  * side logs either.
  */
@@ -66,36 +63,76 @@ public final class BrokerProtocol {
         return JSON.createObjectNode().put("v", VERSION);
     }
 
-    static String errorCode(Throwable e) {
-        if (e instanceof SignInRequiredException) {
-            return "sign_in_required";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "access_denied";
-        }
-        if (e instanceof ServerNotEnabledException) {
-            return "server_not_enabled";
-        }
-        if (e instanceof UpstreamUnavailableException) {
-            return "upstream_unavailable";
-        }
-        if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
-            return "config";
-        }
-        return "internal";
+    /**
+     * The wire name of each kind: the one mapping from {@link ConnectorException.Kind} to the broker's error
+     * {@code code} ({@code config} is the name version 1 has always used for configuration errors).
+     */
+    static String code(ConnectorException.Kind kind) {
+        return switch (kind) {
+            case SIGN_IN_REQUIRED -> "sign_in_required";
+            case SIGN_IN_FAILED -> "sign_in_failed";
+            case ACCESS_DENIED -> "access_denied";
+            case SERVER_NOT_ENABLED -> "server_not_enabled";
+            case SUBJECT_TOKEN_REJECTED -> "subject_token_rejected";
+            case UPSTREAM_UNAVAILABLE -> "upstream_unavailable";
+            case CONFIGURATION -> "config";
+            case CREDENTIAL_STORE -> "credential_store";
+            case KEYRING_UNAVAILABLE -> "keyring_unavailable";
+        };
     }
 
-    /** The same typed exception the embedded engine would have thrown. */
-    static ConnectorException exception(String code, String message, String server) {
-        return switch (code) {
-            case "sign_in_required" -> new SignInRequiredException(message);
-            case "access_denied" -> new AccessDeniedException(server, message);
-            case "server_not_enabled" -> new ServerNotEnabledException(server, message);
-            case "upstream_unavailable" -> new UpstreamUnavailableException(message);
-            case "config" -> new ConfigurationException(message);
-            case "unknown_server" -> new UnknownServerException(message);
-            default -> new BrokerException("the broker refused the request (" + code + "): " + message);
-        };
+    /** The kind whose {@link #code(ConnectorException.Kind)} is {@code code}, if one is. */
+    static Optional<ConnectorException.Kind> kind(String code) {
+        for (ConnectorException.Kind k : ConnectorException.Kind.values()) {
+            if (code(k).equals(code)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code error} object for a failure: its kind's code, message, server, OAuth error and refused scopes. */
+    static ObjectNode error(Throwable e) {
+        ObjectNode err = JSON.createObjectNode();
+        String message = e.getMessage();
+        if (e instanceof UnknownServerException) {
+            err.put("code", "unknown_server");
+        } else if (e instanceof ConnectorException c) {
+            err.put("code", code(c.kind()));
+            c.server().ifPresent(s -> err.put("server", s));
+            c.oauthError().ifPresent(o -> err.put("oauthError", o));
+            if (c instanceof ScopeDeniedException d) {
+                err.set("scopes", array(d.scopes()));
+            }
+        } else if (e instanceof IllegalArgumentException) {
+            err.put("code", code(ConnectorException.Kind.CONFIGURATION));
+        } else {
+            err.put("code", "internal");
+        }
+        return err.put("message", message == null ? err.path("code").asText() : message);
+    }
+
+    /**
+     * The exception the embedded connector would have thrown for an {@code error} object: the same kind, server,
+     * OAuth error (and scopes). {@code server} is the request's, used when the error names none.
+     */
+    static ConnectorException exception(JsonNode err, String server) {
+        String code = err.path("code").asText();
+        String message = err.path("message").asText();
+        String errServer = text(err, "server").orElse(server.isEmpty() ? null : server);
+        String oauthError = text(err, "oauthError").orElse(null);
+        if (code.equals("unknown_server")) {
+            return new UnknownServerException(message);
+        }
+        Optional<ConnectorException.Kind> kind = kind(code);
+        if (kind.isEmpty()) {
+            return new BrokerException("the broker refused the request (" + code + "): " + message);
+        }
+        if (kind.get() == ConnectorException.Kind.ACCESS_DENIED && err.path("scopes").isArray() && err.path("scopes").size() > 0) {
+            return new ScopeDeniedException(errServer, new java.util.LinkedHashSet<>(strings(err.path("scopes"))), message,
+                    oauthError, null);
+        }
+        return new ConnectorException(kind.get(), errServer, message, oauthError, null);
     }
 
     /** The {@code status} result: the engine's state and counters, no token values. */
@@ -115,6 +152,8 @@ public final class BrokerProtocol {
             st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
             o.set("scopes", array(st.scopes()));
             st.lastError().ifPresent(e -> o.put("lastError", e));
+            st.lastErrorKind().ifPresent(k -> o.put("lastErrorKind", code(k)));
+            st.lastOAuthError().ifPresent(e -> o.put("lastOAuthError", e));
         });
         n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
         return n;

@@ -2,7 +2,7 @@ package dev.xaa4j.connector.host.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorListener;
@@ -299,7 +299,7 @@ public final class BrokerServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 send(error(id, "bad_request", e.getMessage()));
             } catch (RuntimeException e) {
-                send(error(id, BrokerProtocol.errorCode(e), e.getMessage()));
+                send(error(id, e));
             }
         }
 
@@ -326,7 +326,7 @@ public final class BrokerServer implements AutoCloseable {
             work.whenComplete((value, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    send(error(id, BrokerProtocol.errorCode(cause), cause.getMessage()));
+                    send(error(id, cause));
                 } else {
                     send(result(id, json.apply(value)));
                 }
@@ -375,6 +375,14 @@ public final class BrokerServer implements AutoCloseable {
         ObjectNode m = BrokerProtocol.message();
         m.set("id", id);
         m.putObject("error").put("code", code).put("message", message == null ? code : message);
+        return m;
+    }
+
+    /** The error answer for a failure of the connector (its kind, server, OAuth error, scopes). */
+    private static ObjectNode error(JsonNode id, Throwable failure) {
+        ObjectNode m = BrokerProtocol.message();
+        m.set("id", id);
+        m.set("error", BrokerProtocol.error(failure));
         return m;
     }
 
@@ -440,13 +448,13 @@ public final class BrokerServer implements AutoCloseable {
          * Binds the socket and starts serving.
          *
          * @throws BrokerAlreadyRunningException another broker serves this socket
-         * @throws ConfigurationException        the directory is unsafe (other users could reach it) or unusable
+         * @throws ConnectorException     (CONFIGURATION) the directory is unsafe (other users could reach it) or unusable
          */
         public BrokerServer start() {
             try {
                 return new BrokerServer(this);
             } catch (IOException e) {
-                throw new ConfigurationException("cannot serve the broker on " + socket + ": " + e.getMessage(), e);
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "cannot serve the broker on " + socket + ": " + e.getMessage(), e);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.host.broker;
 
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.config.ConfigPaths;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -65,7 +65,7 @@ public final class BrokerSocket {
         } catch (java.nio.file.FileAlreadyExistsException raced) {
             // another broker or client created it at the same time: checked below like any existing directory
         } catch (IOException e) {
-            throw new ConfigurationException("cannot create the broker directory " + dir + ": " + e.getMessage(), e);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "cannot create the broker directory " + dir + ": " + e.getMessage(), e);
         }
         checkDirectory(socket);
     }
@@ -74,7 +74,7 @@ public final class BrokerSocket {
      * Refuses a socket directory that another user could write to or read: not a real directory, not owned by
      * the current user, or with any group/other permission bit.
      *
-     * @throws ConfigurationException with the directory, what is wrong and the fix
+     * @throws ConnectorException (CONFIGURATION) with the directory, what is wrong and the fix
      */
     static void checkDirectory(Path socket) {
         Path dir = directoryOf(socket);
@@ -85,20 +85,20 @@ public final class BrokerSocket {
         try {
             attrs = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read the broker directory " + dir + ": " + e.getMessage(), e);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "cannot read the broker directory " + dir + ": " + e.getMessage(), e);
         }
         if (!attrs.isDirectory()) {
-            throw new ConfigurationException("refusing to use " + dir + " for the broker socket: it is not a directory"
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "refusing to use " + dir + " for the broker socket: it is not a directory"
                     + (attrs.isSymbolicLink() ? " but a symbolic link" : ""));
         }
         if (!ownedByCurrentUser(dir, attrs)) {
-            throw new ConfigurationException("refusing to use " + dir + " for the broker socket: it belongs to "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "refusing to use " + dir + " for the broker socket: it belongs to "
                     + attrs.owner().getName() + ", not to you");
         }
         Set<PosixFilePermission> loose = EnumSet.copyOf(attrs.permissions());
         loose.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
         if (!loose.isEmpty()) {
-            throw new ConfigurationException("refusing to use " + dir + " for the broker socket: its mode is "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "refusing to use " + dir + " for the broker socket: its mode is "
                     + PosixFilePermissions.toString(attrs.permissions()) + "; other users could reach the socket. Fix: chmod 700 " + dir);
         }
     }
@@ -112,14 +112,14 @@ public final class BrokerSocket {
     static Path directoryOf(Path socket) {
         Path dir = socket.toAbsolutePath().getParent();
         if (dir == null) {
-            throw new ConfigurationException("the broker socket " + socket + " needs a directory of its own");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "the broker socket " + socket + " needs a directory of its own");
         }
         return dir;
     }
 
     private static void checkLength(Path socket) {
         if (socket.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-            throw new ConfigurationException("the broker socket path " + socket + " is too long for a Unix domain socket; "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "the broker socket path " + socket + " is too long for a Unix domain socket; "
                     + "set XAA_RUNTIME_DIR to a shorter directory");
         }
     }

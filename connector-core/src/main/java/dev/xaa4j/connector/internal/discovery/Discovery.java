@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.discovery;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
@@ -7,7 +8,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.grant.IdJag;
 import dev.xaa4j.connector.internal.http.Challenge;
 import dev.xaa4j.connector.internal.http.Network;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * bounded TTL (default 1 h) per server URL and per IdP issuer; failures are never cached. Concurrent first
  * calls may fetch twice; the results are equivalent. Thread-safe.
  *
- * <p>Errors: {@link dev.xaa4j.connector.UpstreamUnavailableException} for transient failures (unreachable,
- * timeout, 5xx, a non-JSON page), {@link DiscoveryException} for metadata that must not be trusted. Messages
+ * <p>Errors: {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE} for transient failures (unreachable,
+ * timeout, 5xx, a non-JSON page), {@link ConnectorException.Kind#CONFIGURATION} for metadata that must not be trusted. Messages
  * say what to do next.
  */
 public final class Discovery {
@@ -58,8 +59,8 @@ public final class Discovery {
 
     /** RFC 7523 grant type. */
     static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
-    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile. */
-    static final String ID_JAG_PROFILE = "urn:ietf:params:oauth:grant-profile:id-jag";
+    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile (one definition: {@link IdJag}). */
+    static final String ID_JAG_PROFILE = IdJag.GRANT_PROFILE;
     /** The ID-JAG token type an IdP lists in its token-exchange chaining metadata (one definition: {@link IdJag}). */
     static final String ID_JAG_TOKEN_TYPE = IdJag.TOKEN_TYPE.getURI().toString();
     static final String TOKEN_EXCHANGE = GrantType.TOKEN_EXCHANGE.getValue();
@@ -145,13 +146,13 @@ public final class Discovery {
     private OIDCProviderMetadata fetchIdp(URI issuer) {
         // The issuer is what the user (or their administrator's set-up) configured, not the IdP's metadata: say so.
         Urls.issuerProblem(issuer.toString()).ifPresent(problem -> {
-            throw new DiscoveryException("The IdP issuer URL in your configuration is not usable: " + problem
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP issuer URL in your configuration is not usable: " + problem
                     + ". Configure the issuer your administrator gave you.");
         });
         URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
         WireClient.Lookup found = http.lookup(url, "the identity provider");
         if (!found.found()) {
-            throw new DiscoveryException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider '" + issuer + "' publishes no OpenID configuration at "
                     + found.describe() + ". Check the IdP issuer URL in your configuration.");
         }
         Map<String, Object> json = found.json();
@@ -159,11 +160,11 @@ public final class Discovery {
         try {
             md = OIDCProviderMetadata.parse(new JSONObject(json));
         } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-            throw new DiscoveryException("The identity provider's OpenID configuration at " + url + " is invalid: "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider's OpenID configuration at " + url + " is invalid: "
                     + e.getMessage() + ". Ask your identity administrator to fix it.", e);
         }
         if (!md.getIssuer().getValue().equals(issuer.toString())) {
-            throw new DiscoveryException("The identity provider at " + url + " says its issuer is '"
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider at " + url + " says its issuer is '"
                     + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
                     + "announces (check for a trailing slash), or ask your administrator.");
         }
@@ -174,7 +175,7 @@ public final class Discovery {
         }
         List<CodeChallengeMethod> pkce = md.getCodeChallengeMethods();
         if (pkce == null || !pkce.contains(CodeChallengeMethod.S256)) {
-            throw new DiscoveryException("The identity provider '" + issuer + "' does not announce PKCE with S256 "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider '" + issuer + "' does not announce PKCE with S256 "
                     + "(code_challenge_methods_supported). Sign-in would be unsafe, so it is refused; ask your identity "
                     + "administrator to enable PKCE S256.");
         }
@@ -195,20 +196,20 @@ public final class Discovery {
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
         Urls.endpointProblem(url.toString()).ifPresent(problem -> {
-            throw new DiscoveryException("The MCP server URL in your configuration is not usable: " + problem + ".");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
         Optional<Challenge> challenge = challenge(url);
-        Optional<String> challengedScope = challenge.flatMap(c -> c.param("scope"));
+        Optional<String> challengedScope = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE));
 
         URI prmUrl;
         Map<String, Object> prm;
-        Optional<String> announced = challenge.flatMap(c -> c.param("resource_metadata"));
+        Optional<String> announced = challenge.flatMap(c -> c.param(ProtocolNames.RESOURCE_METADATA));
         if (announced.isPresent()) {
             prmUrl = Urls.requireSecure(Urls.parse(announced.get(), "the resource_metadata URL"), "the resource_metadata URL");
             WireClient.Lookup found = http.lookup(prmUrl, "the MCP server's protected resource metadata");
             if (!found.found()) {
-                throw new DiscoveryException("The MCP server " + url + " points to protected resource metadata at "
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server " + url + " points to protected resource metadata at "
                         + found.describe() + ". Ask the server's administrator to fix it.");
             }
             prm = found.json();
@@ -227,7 +228,7 @@ public final class Discovery {
                 tried.add(found.describe());
             }
             if (prm == null) {
-                throw new DiscoveryException("The MCP server " + url + " publishes no protected resource metadata (no "
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server " + url + " publishes no protected resource metadata (no "
                         + "resource_metadata in its 401 challenge, nothing at " + String.join(", ", tried)
                         + "). It may not support OAuth; check the URL.");
             }
@@ -235,13 +236,13 @@ public final class Discovery {
 
         String resource = string(prm, "resource", prmUrl);
         if (!Urls.resourceMatches(resource, url)) {
-            throw new DiscoveryException("The protected resource metadata at " + prmUrl + " is for '" + resource
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The protected resource metadata at " + prmUrl + " is for '" + resource
                     + "', not for " + url + ". Refusing it (it could send your tokens elsewhere); check the server URL "
                     + "or ask the server's administrator.");
         }
         List<String> authServers = strings(prm, "authorization_servers", prmUrl);
         if (authServers.isEmpty()) {
-            throw new DiscoveryException("The protected resource metadata at " + prmUrl + " names no "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The protected resource metadata at " + prmUrl + " names no "
                     + "authorization_servers, so there is nowhere to get a token. Ask the server's administrator.");
         }
         String asIssuer = chooseAuthorizationServer(url, authServers, pinnedAsIssuer);
@@ -261,10 +262,10 @@ public final class Discovery {
                     url, resp.getStatusCode());
             return Optional.empty();
         }
-        List<String> values = resp.getHeaderValues("WWW-Authenticate");
+        List<String> values = resp.getHeaderValues(ProtocolNames.WWW_AUTHENTICATE);
         List<Challenge> all = Challenge.parse(values == null ? List.of() : values);
-        return all.stream().filter(c -> c.is("Bearer")).findFirst()
-                .or(() -> all.stream().filter(c -> c.param("resource_metadata").isPresent()).findFirst());
+        return all.stream().filter(c -> c.is(ProtocolNames.BEARER)).findFirst()
+                .or(() -> all.stream().filter(c -> c.param(ProtocolNames.RESOURCE_METADATA).isPresent()).findFirst());
     }
 
     private static String chooseAuthorizationServer(URI url, List<String> listed, Optional<String> pinned) {
@@ -274,7 +275,7 @@ public final class Discovery {
         if (listed.contains(pinned.get())) {
             return pinned.get();
         }
-        throw new DiscoveryException("The MCP server " + url + " uses the authorization server " + String.join(", ", listed)
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server " + url + " uses the authorization server " + String.join(", ", listed)
                 + ", but your configuration pins it to " + pinned.get() + ". Refusing to send your identity to an "
                 + "authorization server you did not approve; if the change is expected, update the pinned issuer.");
     }
@@ -293,18 +294,18 @@ public final class Discovery {
             try {
                 md = AuthorizationServerMetadata.parse(new JSONObject(json));
             } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-                throw new DiscoveryException("The authorization server metadata at " + candidate + " is invalid: "
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " is invalid: "
                         + e.getMessage() + ". Ask the MCP server's administrator.", e);
             }
             if (!md.getIssuer().getValue().equals(issuer)) {
-                throw new DiscoveryException("The authorization server metadata at " + candidate + " names issuer '"
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " names issuer '"
                         + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer
                         + "'. They must be identical (RFC 8414 §3.3); refusing it. Ask the server's administrator.");
             }
             checkCapabilities(md, server);
             return md;
         }
-        throw new DiscoveryException("The authorization server '" + issuer + "' of " + server
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server '" + issuer + "' of " + server
                 + " publishes no metadata (nothing at " + String.join(", ", tried) + "). Ask the server's administrator.");
     }
 
@@ -313,13 +314,13 @@ public final class Discovery {
         Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + issuer);
         List<GrantType> grants = md.getGrantTypes();
         if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(JWT_BEARER))) {
-            throw new DiscoveryException("The authorization server " + issuer + " of " + server + " does not accept "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server " + issuer + " of " + server + " does not accept "
                     + "the JWT bearer grant (" + JWT_BEARER + "), so it cannot take enterprise-managed (ID-JAG) sign-in. "
                     + "Ask the server's administrator to enable enterprise-managed authorization.");
         }
         Object profiles = md.getCustomParameter("authorization_grant_profiles_supported");
         if (profiles != null && (!(profiles instanceof List<?> l) || !l.contains(ID_JAG_PROFILE))) {
-            throw new DiscoveryException("The authorization server " + issuer + " of " + server + " lists "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server " + issuer + " of " + server + " lists "
                     + "authorization_grant_profiles_supported without " + ID_JAG_PROFILE + ", so it does not accept "
                     + "ID-JAGs. Ask the server's administrator to enable enterprise-managed authorization.");
         }
@@ -330,7 +331,7 @@ public final class Discovery {
         if (v instanceof String s && !s.isEmpty()) {
             return s;
         }
-        throw new DiscoveryException("The protected resource metadata at " + from + " has no valid '" + field
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The protected resource metadata at " + from + " has no valid '" + field
                 + "'. Ask the server's administrator.");
     }
 
@@ -339,7 +340,7 @@ public final class Discovery {
         if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof String)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new DiscoveryException("The protected resource metadata at " + from + " has no valid '" + field
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The protected resource metadata at " + from + " has no valid '" + field
                 + "' list. Ask the server's administrator.");
     }
 

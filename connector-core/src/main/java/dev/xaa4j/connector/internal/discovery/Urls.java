@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.internal.discovery;
 
-import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.Sentences;
 import dev.xaa4j.connector.internal.http.Loopback;
 import java.net.URI;
@@ -20,11 +20,11 @@ public final class Urls {
      */
     static URI canonical(URI url) {
         if (url == null || url.getScheme() == null || url.getHost() == null) {
-            throw new DiscoveryException("'" + url + "' is not an absolute http(s) URL of an MCP server.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "'" + url + "' is not an absolute http(s) URL of an MCP server.");
         }
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new DiscoveryException("'" + url + "' is not an http(s) URL; MCP servers are reached over https.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "'" + url + "' is not an http(s) URL; MCP servers are reached over https.");
         }
         int port = url.getPort();
         if ((scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)) {
@@ -47,6 +47,13 @@ public final class Urls {
         return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority().toLowerCase(Locale.ROOT);
     }
 
+    /** RFC 9728 §3: the well-known suffix of protected resource metadata. */
+    static final String PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
+    /** RFC 8414 §3: the well-known suffix of authorization server metadata. */
+    static final String AUTHORIZATION_SERVER = "/.well-known/oauth-authorization-server";
+    /** OIDC Discovery §4: the well-known suffix of an OpenID provider's configuration. */
+    static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
+
     /** The path without a trailing slash ({@code ""} for the root). */
     static String pathOf(URI url) {
         String p = url.getRawPath() == null ? "" : url.getRawPath();
@@ -56,7 +63,7 @@ public final class Urls {
     /** RFC 9728 §3.1: path-aware location first, then the root location (§6 step 3). */
     static List<URI> protectedResourceMetadata(URI server) {
         String path = pathOf(server);
-        String root = origin(server) + "/.well-known/oauth-protected-resource";
+        String root = origin(server) + PROTECTED_RESOURCE;
         return path.isEmpty() ? List.of(URI.create(root)) : List.of(URI.create(root + path), URI.create(root));
     }
 
@@ -65,18 +72,18 @@ public final class Urls {
         String origin = origin(issuer);
         String path = pathOf(issuer);
         if (path.isEmpty()) {
-            return List.of(URI.create(origin + "/.well-known/oauth-authorization-server"),
-                    URI.create(origin + "/.well-known/openid-configuration"));
+            return List.of(URI.create(origin + AUTHORIZATION_SERVER),
+                    URI.create(origin + OPENID_CONFIGURATION));
         }
-        return List.of(URI.create(origin + "/.well-known/oauth-authorization-server" + path),
-                URI.create(origin + "/.well-known/openid-configuration" + path),
-                URI.create(origin + path + "/.well-known/openid-configuration"));
+        return List.of(URI.create(origin + AUTHORIZATION_SERVER + path),
+                URI.create(origin + OPENID_CONFIGURATION + path),
+                URI.create(origin + path + OPENID_CONFIGURATION));
     }
 
     /** OIDC Discovery §4: the issuer with {@code /.well-known/openid-configuration} appended. */
     static URI openIdConfiguration(URI issuer) {
         String s = issuer.toString();
-        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/.well-known/openid-configuration");
+        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + OPENID_CONFIGURATION);
     }
 
     static boolean isLoopback(URI url) {
@@ -86,11 +93,11 @@ public final class Urls {
     /** docs/protocol.md §1/§3.1: every endpoint is https; plain http only on loopback (local tests, sample issuer). */
     static URI requireSecure(URI url, String what) {
         if (url == null) {
-            throw new DiscoveryException(Sentences.start(what) + " is missing.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " is missing.");
         }
         Optional<String> problem = transportProblem(url);
         if (problem.isPresent()) {
-            throw new DiscoveryException(Sentences.start(what) + " '" + url + "' " + problem.get()
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " '" + url + "' " + problem.get()
                     + ". Ask the server's administrator to fix its metadata.");
         }
         return url;
@@ -161,7 +168,7 @@ public final class Urls {
             }
             return u;
         } catch (URISyntaxException e) {
-            throw new DiscoveryException(Sentences.start(what) + " '" + value + "' is not an absolute URL.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " '" + value + "' is not an absolute URL.");
         }
     }
 

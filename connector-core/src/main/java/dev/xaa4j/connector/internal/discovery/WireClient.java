@@ -1,11 +1,11 @@
 package dev.xaa4j.connector.internal.discovery;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import dev.xaa4j.connector.DiscoveryException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.Sentences;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.internal.http.Network;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP for discovery with Nimbus {@link HTTPRequest}: bounded connect/read timeouts, and the split between
- * transient failures ({@link UpstreamUnavailableException}: unreachable, timeout, 5xx, a non-JSON page) and
- * answers that are wrong ({@link DiscoveryException}). Proxy and TLS trust come from {@link Network}. Discovery carries no tokens, so URLs may be logged.
+ * transient failures ({@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}: unreachable, timeout, 5xx, a non-JSON page) and
+ * answers that are wrong ({@link ConnectorException.Kind#CONFIGURATION}). Proxy and TLS trust come from {@link Network}. Discovery carries no tokens, so URLs may be logged.
  */
 final class WireClient {
     private static final Logger LOG = LoggerFactory.getLogger(WireClient.class);
@@ -39,19 +39,19 @@ final class WireClient {
         try {
             HTTPResponse response = NimbusHttp.send(request, timeoutMillis, network != null ? network : Network.system());
             if (response.getStatusCode() >= 500) {
-                throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " is unavailable (HTTP "
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + request.getURI() + " is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");
             }
             return response;
         } catch (SocketTimeoutException e) {
-            throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " did not answer within "
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
         } catch (javax.net.ssl.SSLHandshakeException e) {
-            throw new UpstreamUnavailableException(Sentences.start(what) + " at " + request.getURI() + " presented a TLS certificate "
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + request.getURI() + " presented a TLS certificate "
                     + "that is not trusted or does not match the host (" + e.getMessage() + "). If your company uses "
                     + "its own certificate authority, set " + Network.CA_BUNDLE + " to a PEM file holding it.", e);
         } catch (IOException e) {
-            throw new UpstreamUnavailableException("Cannot reach " + what + " at " + request.getURI() + " ("
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot reach " + what + " at " + request.getURI() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + "). Check your network or VPN and try again.", e);
         }
@@ -79,12 +79,12 @@ final class WireClient {
      * RFC 9728 §3.1 and the MCP authorization spec ("Protected Resource Metadata Discovery", "Authorization
      * Server Metadata Discovery") order clients to do when a path-aware URL fails, and real gateways answer
      * 401 or 403 (not 404) for paths they do not route. A 5xx, a timeout or a refused connection is an error,
-     * never "absent" ({@link UpstreamUnavailableException} from {@link #send}); any other non-200 status is a
-     * {@link DiscoveryException} naming the URL and status.
+     * never "absent" ({@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE} from {@link #send}); any other non-200 status is a
+     * {@link ConnectorException.Kind#CONFIGURATION} naming the URL and status.
      */
     Lookup lookup(URI url, String what) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.GET, url);
-        req.setAccept("application/json");
+        req.setAccept(ProtocolNames.APPLICATION_JSON);
         HTTPResponse resp = send(req, what);
         int status = resp.getStatusCode();
         if (status >= 400 && status < 500) {
@@ -92,7 +92,7 @@ final class WireClient {
             return new Lookup(url, null, status);
         }
         if (status != 200) {
-            throw new DiscoveryException(Sentences.start(what) + " at " + url + " answered HTTP " + status
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, Sentences.start(what) + " at " + url + " answered HTTP " + status
                     + " instead of a metadata document. Check the URL with the server's administrator.");
         }
         return new Lookup(url, json(resp, url, what), status);
@@ -108,7 +108,7 @@ final class WireClient {
             // below
         }
         String type = resp.getHeaderValue("Content-Type");
-        throw new UpstreamUnavailableException(Sentences.start(what) + " at " + url + " answered with something that is not JSON"
+        throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + url + " answered with something that is not JSON"
                 + (type == null ? "" : " (" + type + ")") + ", e.g. a proxy or captive-portal page. Check that you "
                 + "are online (log in to the network if asked) and try again.");
     }

@@ -14,7 +14,7 @@ import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import java.net.URI;
 import java.security.PrivateKey;
 
@@ -65,9 +65,16 @@ public final class ClientAuthFactory {
 
     private static ClientAuthentication privateKeyJwt(ClientCredentialsSource credentials, String issuer,
                                                       ClientID id, URI endpoint) {
-        JWK jwk = credentials.signingKey(issuer, id.getValue()).orElseThrow(() ->
-                new ConfigurationException("No private key for client " + id + " at " + issuer
+        String json = credentials.signingKey(issuer, id.getValue()).orElseThrow(() ->
+                new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No private key for client " + id + " at " + issuer
                         + ": store it in the keyring or provide it through a ClientCredentialsSource"));
+        JWK jwk;
+        try {
+            jwk = JWK.parse(json);
+        } catch (java.text.ParseException e) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The private key of client " + id
+                    + " is not a JWK; store it again");
+        }
         try {
             PrivateKey key;
             JWSAlgorithm alg;
@@ -78,11 +85,11 @@ public final class ClientAuthFactory {
                 key = ec.toPrivateKey();
                 alg = JWSAlgorithm.ES256;
             } else {
-                throw new ConfigurationException("The key of client " + id + " is not a private RSA or EC key");
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The key of client " + id + " is not a private RSA or EC key");
             }
             return new PrivateKeyJWT(id, endpoint, alg, key, jwk.getKeyID(), null);
         } catch (JOSEException e) {
-            throw new ConfigurationException("Could not sign the client assertion of client " + id, e);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "Could not sign the client assertion of client " + id, e);
         }
     }
 }

@@ -20,6 +20,12 @@ public record IdJag(String value, Instant expiresAt, Set<String> scopes) {
     /** {@code urn:ietf:params:oauth:token-type:id-jag} (Nimbus has no constant for it). */
     public static final TokenTypeURI TOKEN_TYPE = tokenType("urn:ietf:params:oauth:token-type:id-jag");
 
+    /**
+     * {@code urn:ietf:params:oauth:grant-profile:id-jag}: the AS metadata grant profile
+     * (draft-ietf-oauth-identity-assertion-authz-grant §6).
+     */
+    public static final String GRANT_PROFILE = "urn:ietf:params:oauth:grant-profile:id-jag";
+
     /** The JOSE {@code typ} of an ID-JAG. */
     public static final JOSEObjectType JOSE_TYPE = new JOSEObjectType("oauth-id-jag+jwt");
 

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -8,11 +9,7 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.ServerNotEnabledException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,12 +30,15 @@ import net.minidev.json.JSONObject;
  * {@code N_A} is compared case-insensitively and only logged when different. Expiry: {@code expires_in}, else
  * the JWT {@code exp}, else {@link #DEFAULT_LIFETIME} — never longer than the JWT says.
  *
- * <p>Errors: {@code invalid_target} → {@link ServerNotEnabledException}; {@code access_denied},
- * {@code unauthorized_client} → {@link AccessDeniedException}; {@code invalid_grant}, {@code invalid_request}
+ * <p>Errors: {@code invalid_target} → {@link ConnectorException.Kind#SERVER_NOT_ENABLED}; {@code access_denied},
+ * {@code unauthorized_client} → {@link ConnectorException.Kind#ACCESS_DENIED}; {@code invalid_grant}, {@code invalid_request}
  * → {@link SubjectTokenRejectedException} carrying the code (caller renews the ID token and retries once,
  * then classifies by the code, RFC 8693 §2.2.2); {@code invalid_scope} → {@link ScopeRejectedException};
- * {@code invalid_client} → {@link ConfigurationException}; 5xx, timeouts, non-JSON →
- * {@link UpstreamUnavailableException}. Stateless and thread-safe.
+ * {@code invalid_client}, an ID-JAG bound to another AS or resource, any other OAuth error →
+ * {@link ConnectorException.Kind#CONFIGURATION}; {@code unsupported_grant_type}, a token that is not an ID-JAG →
+ * {@link ConnectorException.Kind#SUBJECT_TOKEN_REJECTED}; the OAuth error code is in
+ * {@link ConnectorException#oauthError()}; 5xx, timeouts, non-JSON →
+ * {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. Stateless and thread-safe.
  */
 public final class IdJagExchange {
 
@@ -81,12 +81,12 @@ public final class IdJagExchange {
                         String resource) {
         String issued = TokenEndpoint.string(json, "issued_token_type");
         if (!IdJag.TOKEN_TYPE.getURI().toString().equals(issued)) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP returned a token of type " + Redaction.echo(issued)
+            throw new ConnectorException(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, "The IdP returned a token of type " + Redaction.echo(issued)
                     + " instead of an ID-JAG for server " + server + "; it may not support enterprise-managed authorization");
         }
         String value = TokenEndpoint.string(json, "access_token");
         if (value == null || value.isBlank()) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP returned an empty ID-JAG for server " + server);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP returned an empty ID-JAG for server " + server);
         }
         String tokenType = TokenEndpoint.string(json, "token_type");
         if (tokenType == null || !tokenType.equalsIgnoreCase("N_A")) {
@@ -129,13 +129,13 @@ public final class IdJagExchange {
             return;
         }
         if (claims.getAudience() != null && !claims.getAudience().isEmpty() && !claims.getAudience().contains(asIssuer)) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP issued an ID-JAG for another authorization server than the one of '"
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP issued an ID-JAG for another authorization server than the one of '"
                     + server + "' (aud " + claims.getAudience() + ", expected " + asIssuer + ")");
         }
         Object r = claims.getClaim("resource");
         if (r instanceof String s && !s.equals(resource)
                 || r instanceof java.util.List<?> l && !l.contains(resource)) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP issued an ID-JAG for another resource than '" + server
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP issued an ID-JAG for another resource than '" + server
                     + "' (resource " + r + ", expected " + resource + ")");
         }
     }
@@ -153,20 +153,21 @@ public final class IdJagExchange {
         String code = error.getCode();
         String detail = TokenEndpoint.describe(error);
         return switch (code) {
-            case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
-                    + "' is not enabled for you by your administrator (the IdP answered " + detail + ")");
-            case "access_denied", "unauthorized_client" -> new AccessDeniedException(server,
+            case OAuth2Error.INVALID_TARGET_CODE -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
+                    + "' is not enabled for you by your administrator (the IdP answered " + detail + ")", code, null);
+            case OAuth2Error.ACCESS_DENIED_CODE, OAuth2Error.UNAUTHORIZED_CLIENT_CODE -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server,
                     "Access to the MCP server '" + server + "' was denied by your IdP (" + detail
-                            + "); ask your administrator");
-            case "invalid_grant", "invalid_request" -> new SubjectTokenRejectedException(code, detail,
+                            + "); ask your administrator", code, null);
+            case OAuth2Error.INVALID_GRANT_CODE, OAuth2Error.INVALID_REQUEST_CODE -> new SubjectTokenRejectedException(code, detail,
                     "The IdP rejected the ID token offered as subject_token for '" + server + "' (" + detail + ")");
-            case "invalid_client" -> new ConfigurationException("The IdP does not accept this connector's client"
-                    + " credentials (" + detail + "); ask your administrator to check the client registration");
-            case "unsupported_grant_type" -> new ConfigurationException("The IdP does not support token exchange"
-                    + " (" + detail + "): enterprise-managed authorization is not available with this IdP");
-            case "invalid_scope" -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
+            case OAuth2Error.INVALID_CLIENT_CODE -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP does not accept this connector's client"
+                    + " credentials (" + detail + "); ask your administrator to check the client registration", code, null);
+            case OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE -> new ConnectorException(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, "The IdP does not support token exchange"
+                    + " (" + detail + "): enterprise-managed authorization is not available with this IdP", code, null);
+            case OAuth2Error.INVALID_SCOPE_CODE -> new ScopeRejectedException(detail, "The IdP does not allow the scopes"
                     + " requested for '" + server + "' (" + detail + ")");
-            default -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP refused the token exchange for '" + server + "' (" + detail + ")");
+            default -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP refused the token exchange for '"
+                    + server + "' (" + detail + "); ask your administrator", code, null);
         };
     }
 }

@@ -1,11 +1,10 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import java.net.URI;
 import java.time.Clock;
@@ -22,7 +21,7 @@ import net.minidev.json.JSONObject;
  * persisted through {@code persist} <em>before</em> this method returns, so the old refresh token is replaced
  * in the store by the same write and never used again. The new ID token is validated without a nonce and
  * must keep the original {@code iss}, {@code sub} and {@code aud}. {@code invalid_grant} means the refresh
- * token is dead: the session is deleted and {@link SignInRequiredException} thrown. A refresh that returns no
+ * token is dead: the session is deleted and {@link ConnectorException.Kind#SIGN_IN_REQUIRED} thrown. A refresh that returns no
  * {@code id_token} (OpenID Connect Core §12.2) is persisted with {@link IdpSession#idTokenRenewable()}
  * {@code false}; one that returns an ID token makes it {@code true} again. The caller serialises
  * refreshes across processes (lock + re-read of the store, see {@code token.SessionIdTokenProvider}).
@@ -50,22 +49,23 @@ public final class IdpRefresh {
      */
     public IdpSession refresh(IdpSession current, URI idpTokenEndpoint, ClientAuth clientAuth, IdTokenCheck check,
                               Consumer<IdpSession> persist, Runnable deleteSession) {
-        String refreshToken = current.refreshToken().orElseThrow(() -> new SignInRequiredException(
+        String refreshToken = current.refreshToken().orElseThrow(() -> new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED,
                 "Your sign-in has expired and the IdP gave no refresh token; sign in again"));
         var request = clientAuth.newRequest(idpTokenEndpoint, new RefreshTokenGrant(new RefreshToken(refreshToken))).build();
         TokenEndpoint.Outcome outcome = TokenEndpoint.post(request, timeout, "the IdP");
         if (!outcome.ok()) {
             String code = outcome.error().getCode();
-            if (code.equals("invalid_grant")) {
+            if (code.equals(OAuth2Error.INVALID_GRANT_CODE)) {
                 deleteSession.run();
-                throw new SignInRequiredException("Your IdP session has ended (" + TokenEndpoint.describe(outcome.error())
-                        + "); sign in again");
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended ("
+                        + TokenEndpoint.describe(outcome.error()) + "); sign in again", code, null);
             }
-            if (code.equals("invalid_client") || code.equals("unauthorized_client")) {
-                throw new ConfigurationException("The IdP does not accept this connector's client credentials ("
-                        + TokenEndpoint.describe(outcome.error()) + ")");
+            if (code.equals(OAuth2Error.INVALID_CLIENT_CODE) || code.equals(OAuth2Error.UNAUTHORIZED_CLIENT_CODE)) {
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP does not accept this connector's client credentials ("
+                        + TokenEndpoint.describe(outcome.error()) + ")", code, null);
             }
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP refused to refresh the session (" + TokenEndpoint.describe(outcome.error()) + ")");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP refused to refresh the session ("
+                    + TokenEndpoint.describe(outcome.error()) + ")", code, null);
         }
         JSONObject json = outcome.json();
         String rotated = TokenEndpoint.string(json, "refresh_token");
@@ -79,7 +79,7 @@ public final class IdpRefresh {
                     current.idTokenExpiresAt(), nextRefresh, current.authTime(), false);
             persist.accept(next);
             if (!next.idTokenExpiresAt().isAfter(clock.instant())) {
-                throw new SignInRequiredException("The IdP refreshed the session without a new ID token; sign in again");
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP refreshed the session without a new ID token; sign in again");
             }
             return next;
         }
@@ -88,7 +88,7 @@ public final class IdpRefresh {
             claims = check.verify(idToken);
             if (!current.issuer().equals(claims.getIssuer()) || !current.subject().equals(claims.getSubject())
                     || claims.getAudience() == null || !claims.getAudience().contains(current.clientId())) {
-                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP returned an ID token for a different user or client on"
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP returned an ID token for a different user or client on"
                         + " refresh; sign in again");
             }
         } catch (RuntimeException e) {

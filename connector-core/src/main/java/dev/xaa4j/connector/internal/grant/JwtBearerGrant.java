@@ -1,5 +1,7 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
@@ -10,11 +12,8 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.ServerNotEnabledException;
+import dev.xaa4j.connector.AccessToken;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,10 +35,10 @@ import net.minidev.json.JSONObject;
  * Bearer); {@code expires_in} turned into an absolute time measured from when the request was sent; a
  * returned {@code scope} is recorded. A refresh token from the AS is ignored (§4). Errors:
  * {@code invalid_grant} → {@link AssertionRejectedException} (caller retries once with a new ID-JAG);
- * {@code access_denied} → {@link AccessDeniedException}; {@code invalid_target} →
- * {@link ServerNotEnabledException}; {@code invalid_scope} → {@link ScopeRejectedException};
+ * {@code access_denied} → {@link ConnectorException.Kind#ACCESS_DENIED}; {@code invalid_target} →
+ * {@link ConnectorException.Kind#SERVER_NOT_ENABLED}; {@code invalid_scope} → {@link ScopeRejectedException};
  * {@code invalid_client}, {@code unauthorized_client}, {@code unsupported_grant_type} →
- * {@link ConfigurationException}. Thread-safe.
+ * {@link ConnectorException.Kind#CONFIGURATION}. Thread-safe.
  */
 public final class JwtBearerGrant {
 
@@ -79,17 +78,17 @@ public final class JwtBearerGrant {
     private static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
         String value = TokenEndpoint.string(json, "access_token");
         if (value == null || value.isBlank()) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' returned no access token");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned no access token");
         }
         String type = TokenEndpoint.string(json, "token_type");
         String tokenType;
-        if (type == null || type.equalsIgnoreCase("Bearer")) {
-            tokenType = "Bearer";
+        if (type == null || type.equalsIgnoreCase(ProtocolNames.BEARER)) {
+            tokenType = ProtocolNames.BEARER;
         } else if (type.equalsIgnoreCase("DPoP")) {
-            throw new ConfigurationException("The authorization server of '" + server
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server
                     + "' issued a DPoP-bound token, which this connector does not support yet");
         } else {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' returned token_type " + type);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned token_type " + type);
         }
         Long expiresIn = TokenEndpoint.expiresIn(json);
         Instant expiresAt = sentAt.plus(expiresIn != null && expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_LIFETIME);
@@ -117,21 +116,22 @@ public final class JwtBearerGrant {
     }
 
     static ConnectorException map(String server, ErrorObject error) {
+        String code = error.getCode();
         String detail = TokenEndpoint.describe(error);
-        return switch (error.getCode()) {
-            case "invalid_grant" -> new AssertionRejectedException("The authorization server of '" + server
-                    + "' rejected the ID-JAG (" + detail + ")");
-            case "access_denied" -> new AccessDeniedException(server, "The authorization server of '" + server
-                    + "' denied access (" + detail + ")");
-            case "invalid_target" -> new ServerNotEnabledException(server, "The MCP server '" + server
-                    + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")");
-            case "invalid_scope" -> new ScopeRejectedException(detail, "The authorization server of '" + server
+        return switch (code) {
+            case OAuth2Error.INVALID_GRANT_CODE -> new AssertionRejectedException(server, "The authorization server of '" + server
+                    + "' rejected the ID-JAG (" + detail + ")", code);
+            case OAuth2Error.ACCESS_DENIED_CODE -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "The authorization server of '" + server
+                    + "' denied access (" + detail + ")", code, null);
+            case OAuth2Error.INVALID_TARGET_CODE -> new ConnectorException(ConnectorException.Kind.SERVER_NOT_ENABLED,server, "The MCP server '" + server
+                    + "' is not enabled for you by your administrator (its authorization server answered " + detail + ")", code, null);
+            case OAuth2Error.INVALID_SCOPE_CODE -> new ScopeRejectedException(detail, "The authorization server of '" + server
                     + "' does not accept the requested scopes (" + detail + ")");
-            case "invalid_client", "unauthorized_client", "unsupported_grant_type" ->
-                    new ConfigurationException("The authorization server of '" + server + "' does not accept this"
-                            + " client or grant (" + detail + "); ask your administrator to check the registration");
-            default -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server + "' refused the token ("
-                    + detail + ")");
+            case OAuth2Error.INVALID_CLIENT_CODE, OAuth2Error.UNAUTHORIZED_CLIENT_CODE, OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE ->
+                    new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' does not accept this"
+                            + " client or grant (" + detail + "); ask your administrator to check the registration", code, null);
+            default -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The authorization server of '" + server
+                    + "' refused the token (" + detail + "); ask your administrator", code, null);
         };
     }
 

@@ -18,7 +18,7 @@ public final class SubjectTokenRejectedException extends ConnectorException {
      * @param detail {@code code: error_description} as the IdP sent it (scrubbed of secrets)
      */
     public SubjectTokenRejectedException(String code, String detail, String message) {
-        super(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, message);
+        super(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, null, message, code, null);
         this.code = code;
         this.detail = detail;
     }

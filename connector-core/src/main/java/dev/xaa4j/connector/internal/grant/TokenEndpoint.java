@@ -1,11 +1,12 @@
 package dev.xaa4j.connector.internal.grant;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.internal.Sentences;
-import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import net.minidev.json.JSONObject;
 
 /**
  * Sends one token request and sorts the answer into success JSON, an OAuth error (RFC 6749 §5.2), or a
- * transient failure ({@link UpstreamUnavailableException}: I/O error, timeout, 5xx, 429,
+ * transient failure ({@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}: I/O error, timeout, 5xx, 429,
  * {@code temporarily_unavailable}, {@code server_error}, or a body that is not JSON — docs/protocol.md §5 last row).
  */
 final class TokenEndpoint {
@@ -34,18 +35,18 @@ final class TokenEndpoint {
         try {
             response = NimbusHttp.sendForJson(request, timeout);
         } catch (IOException e) {
-            throw new UpstreamUnavailableException(Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
         }
         int status = response.getStatusCode();
         if (status >= 500 || status == 429) {
-            throw new UpstreamUnavailableException(Sentences.start(party) + " is unavailable (HTTP " + status + "); try again later");
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " is unavailable (HTTP " + status + "); try again later");
         }
         JSONObject json;
         try {
             json = response.getBodyAsJSONObject();
         } catch (ParseException e) {
-            throw new UpstreamUnavailableException(Sentences.start(party) + " answered HTTP " + status
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " answered HTTP " + status
                     + " without a JSON body (a proxy or captive portal?); try again later");
         }
         if (status == 200) {
@@ -53,15 +54,16 @@ final class TokenEndpoint {
         }
         Object code = json.get("error");
         if (!(code instanceof String s) || s.isBlank()) {
-            throw new UpstreamUnavailableException(Sentences.start(party) + " answered HTTP " + status + " without an OAuth error");
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " answered HTTP " + status + " without an OAuth error");
         }
-        if (s.equals("temporarily_unavailable") || s.equals("server_error")) {
-            throw new UpstreamUnavailableException(Sentences.start(party) + " is temporarily unavailable (" + s + "); try again later");
+        if (s.equals(OAuth2Error.TEMPORARILY_UNAVAILABLE_CODE) || s.equals(OAuth2Error.SERVER_ERROR_CODE)) {
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party)
+                    + " is temporarily unavailable (" + s + "); try again later", s, null);
         }
         // RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in both; Nimbus's ErrorObject refuses others
         String legal = ErrorObject.removeIllegalChars(Redaction.echo(s));
         if (legal.isBlank()) {
-            throw new UpstreamUnavailableException(party + " answered HTTP " + status + " with a malformed OAuth error");
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, party + " answered HTTP " + status + " with a malformed OAuth error");
         }
         Object description = json.get("error_description");
         return new Outcome(null, new ErrorObject(legal,

@@ -2,7 +2,7 @@ package dev.xaa4j.connector.internal.http;
 
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequestConfigurator;
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class Network implements HTTPRequestConfigurator {
     /**
      * From an environment and Java properties (tests, embedding hosts).
      *
-     * @throws ConfigurationException for an unusable proxy variable or CA bundle, with what to do next
+     * @throws ConnectorException (CONFIGURATION) for an unusable proxy variable or CA bundle, with what to do next
      */
     public static Network from(Map<String, String> environment, Properties properties) {
         Objects.requireNonNull(environment, "environment");
@@ -58,7 +58,7 @@ public final class Network implements HTTPRequestConfigurator {
      * This process's settings ({@link System#getenv()}, {@link System#getProperties()}), built once. Java
      * proxy properties set later still apply (they are read per request).
      *
-     * @throws ConfigurationException for an unusable proxy variable or CA bundle
+     * @throws ConnectorException (CONFIGURATION) for an unusable proxy variable or CA bundle
      */
     public static Network system() {
         Network n = system;
@@ -105,7 +105,7 @@ public final class Network implements HTTPRequestConfigurator {
         try {
             return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
-            throw new ConfigurationException("The Java runtime offers no TLS: " + e.getMessage(), e);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The Java runtime offers no TLS: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.http;
 
+import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.oauth2.sdk.Request;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -25,7 +26,7 @@ public final class NimbusHttp {
      */
     public static HTTPResponse sendForJson(Request request, Duration timeout) throws IOException {
         HTTPRequest http = request.toHTTPRequest();
-        http.setAccept("application/json");
+        http.setAccept(ProtocolNames.APPLICATION_JSON);
         return send(http, timeout);
     }
 

@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.internal.http;
 
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * https targets go through an HTTP proxy with {@code CONNECT} (RFC 9110 §9.3.6). A proxy URL with another
  * scheme ({@code https://}: TLS to the proxy itself, {@code socks5://}) is refused with a
- * {@link ConfigurationException} naming the variable as set, since not every client of the product can use it;
+ * {@link ConnectorException.Kind#CONFIGURATION} naming the variable as set, since not every client of the product can use it;
  * so is a proxy URL with credentials ({@code http://user:pass@host:port}): proxy authentication is not supported,
  * and the error (like {@link #describe()}) never shows them.
  */
@@ -61,7 +61,7 @@ public final class ProxySelection extends ProxySelector {
     /**
      * @param environment the process environment (normally {@link System#getenv()}); snapshot
      * @param properties  Java system properties (normally {@link System#getProperties()}); read live
-     * @throws ConfigurationException when a proxy variable is not a usable proxy URL
+     * @throws ConnectorException (CONFIGURATION) when a proxy variable is not a usable proxy URL
      */
     public ProxySelection(Map<String, String> environment, Properties properties) {
         Objects.requireNonNull(environment, "environment");
@@ -154,19 +154,19 @@ public final class ProxySelection extends ProxySelector {
         try {
             uri = URI.create(v.contains("://") ? v : "http://" + v);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(name + " is not a proxy URL (expected http://host:port). Fix or unset it.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, name + " is not a proxy URL (expected http://host:port). Fix or unset it.");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http")) {
-            throw new ConfigurationException(name + " uses '" + scheme + "://', which is not supported (only "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, name + " uses '" + scheme + "://', which is not supported (only "
                     + "http:// proxies; https targets are tunnelled through them). Set it to http://host:port or unset it.");
         }
         if (uri.getHost() == null) {
-            throw new ConfigurationException(name + " names no proxy host (expected http://host:port). Fix or unset it.");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, name + " names no proxy host (expected http://host:port). Fix or unset it.");
         }
         int port = uri.getPort() != -1 ? parsePort(String.valueOf(uri.getPort()), 80, name) : 80;
         if (uri.getRawUserInfo() != null) { // refused rather than silently dropped: the proxy would answer 407
-            throw new ConfigurationException(name + " carries a user name and password, but proxy authentication is not "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, name + " carries a user name and password, but proxy authentication is not "
                     + "supported (they would not be sent). Use a proxy that needs none (e.g. a local one that adds "
                     + "them), then set " + name + "=http://" + uri.getHost() + ":" + port + ", or unset it.");
         }
@@ -257,6 +257,6 @@ public final class ProxySelection extends ProxySelector {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new ConfigurationException(what + " has the port '" + value + "', which is not a port number (1-65535).");
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, what + " has the port '" + value + "', which is not a port number (1-65535).");
     }
 }

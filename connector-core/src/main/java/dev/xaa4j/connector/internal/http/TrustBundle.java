@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.internal.http;
 
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ final class TrustBundle {
     /**
      * An {@link SSLContext} trusting the Java trust store and every certificate in {@code pemBundle}.
      *
-     * @throws ConfigurationException when the file cannot be read or holds no X.509 certificate
+     * @throws ConnectorException (CONFIGURATION) when the file cannot be read or holds no X.509 certificate
      */
     static SSLContext withBundle(Path pemBundle, String variable) {
         List<X509Certificate> extra = read(pemBundle, variable);
@@ -51,7 +51,7 @@ final class TrustBundle {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigurationException("Cannot set up TLS with the certificates of " + variable + " ("
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "Cannot set up TLS with the certificates of " + variable + " ("
                     + pemBundle + "): " + e.getMessage(), e);
         }
     }
@@ -61,17 +61,17 @@ final class TrustBundle {
         try (InputStream in = Files.newInputStream(file)) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
-            throw new ConfigurationException(variable + " points to " + file + ", which cannot be read ("
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, variable + " points to " + file + ", which cannot be read ("
                     + e.getClass().getSimpleName() + "). Point it to a PEM file with your company's CA certificate, "
                     + "or unset it.", e);
         } catch (GeneralSecurityException e) {
-            throw new ConfigurationException(variable + " points to " + file + ", which is not a PEM certificate "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, variable + " points to " + file + ", which is not a PEM certificate "
                     + "bundle. Point it to a PEM file with your company's CA certificate, or unset it.", e);
         }
         List<X509Certificate> out = new ArrayList<>();
         certs.forEach(c -> out.add((X509Certificate) c));
         if (out.isEmpty()) {
-            throw new ConfigurationException(variable + " points to " + file + ", which holds no certificate. "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, variable + " points to " + file + ", which holds no certificate. "
                     + "Point it to a PEM file with your company's CA certificate, or unset it.");
         }
         return out;

@@ -26,7 +26,6 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.internal.grant.Redaction;
 import dev.xaa4j.connector.internal.http.Network;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
@@ -78,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The returned future times out after {@link SignInOptions#timeout()} (default 5 min) with a
- * {@link SignInFailedException}; cancelling it closes the listener. The code, the verifier and the tokens
+ * {@link dev.xaa4j.connector.ConnectorException.Kind#SIGN_IN_FAILED}; cancelling it closes the listener. The code, the verifier and the tokens
  * are never logged. Thread-safe: each {@link #start} is independent.
  */
 public final class BrowserSignIn {
@@ -125,7 +124,7 @@ public final class BrowserSignIn {
         Objects.requireNonNull(clientId, "clientId");
         SignInOptions opts = options == null ? SignInOptions.defaults() : options;
         if (idp.getAuthorizationEndpointURI() == null || idp.getTokenEndpointURI() == null) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider " + idp.getIssuer() + " has no authorization or token "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider " + idp.getIssuer() + " has no authorization or token "
                     + "endpoint in its metadata, so interactive sign-in is impossible. Ask your identity administrator.");
         }
         String host = opts.redirectHost() == null ? "127.0.0.1" : opts.redirectHost();
@@ -176,7 +175,7 @@ public final class BrowserSignIn {
             Duration timeout = options.timeout() == null ? Duration.ofMinutes(5) : options.timeout();
             ScheduledFuture<?> timer = TIMERS.schedule(() -> {
                 close(); // before completing: a caller woken by the failure finds the port already free
-                result.completeExceptionally(new SignInFailedException(
+                result.completeExceptionally(new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, 
                         "Sign-in was not completed within " + human(timeout) + ". Start it again when you are ready."));
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             result.whenComplete((r, e) -> timer.cancel(false));
@@ -237,7 +236,7 @@ public final class BrowserSignIn {
                     finish = () -> result.completeExceptionally(failure);
                 } catch (RuntimeException bug) {
                     respond(ex, 500, "Sign-in failed", "Something went wrong while finishing the sign-in. Please try again.");
-                    SignInFailedException failure = new SignInFailedException("Finishing the sign-in failed unexpectedly: "
+                    ConnectorException failure = new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "Finishing the sign-in failed unexpectedly: "
                             + bug.getClass().getSimpleName(), bug);
                     finish = () -> result.completeExceptionally(failure);
                 }
@@ -253,25 +252,26 @@ public final class BrowserSignIn {
         SignInResult complete(Map<String, List<String>> params) {
             String expectedIssuer = idp.getIssuer().getValue();
             if (!state.getValue().equals(first(params, "state"))) {
-                throw new SignInFailedException("The sign-in response does not belong to this sign-in (state mismatch). "
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "The sign-in response does not belong to this sign-in (state mismatch). "
                         + "This can happen with an old browser tab; start the sign-in again.");
             }
             String iss = first(params, "iss");
             if (iss != null && !iss.equals(expectedIssuer)) {
-                throw new SignInFailedException("The sign-in response came from '" + Redaction.echo(iss) + "', not from your identity "
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "The sign-in response came from '" + Redaction.echo(iss) + "', not from your identity "
                         + "provider " + expectedIssuer + " (RFC 9207 mix-up defence). Start the sign-in again.");
             }
             if (iss == null && idp.supportsAuthorizationResponseIssuerParam()) {
-                throw new SignInFailedException("The sign-in response lacks the issuer (iss) that " + expectedIssuer
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "The sign-in response lacks the issuer (iss) that " + expectedIssuer
                         + " promises to send; refusing it. Start the sign-in again.");
             }
             String error = first(params, "error");
             if (error != null) {
-                throw new SignInFailedException(explain(Redaction.echo(error), Redaction.echo(first(params, "error_description"))));
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, null,
+                        explain(Redaction.echo(error), Redaction.echo(first(params, "error_description"))), Redaction.echo(error), null);
             }
             String code = first(params, "code");
             if (code == null || code.isEmpty()) {
-                throw new SignInFailedException("The sign-in response carries neither a code nor an error. Start the sign-in again.");
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "The sign-in response carries neither a code nor an error. Start the sign-in again.");
             }
             return redeem(new AuthorizationCode(code));
         }
@@ -287,34 +287,35 @@ public final class BrowserSignIn {
             try {
                 response = NimbusHttp.send(http, timeout, Network.system());
             } catch (SocketTimeoutException e) {
-                throw new UpstreamUnavailableException("The identity provider did not answer the sign-in within "
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider did not answer the sign-in within "
                         + timeout + " ms. Try again.", e);
             } catch (IOException e) {
-                throw new UpstreamUnavailableException("Cannot reach the identity provider's token endpoint "
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot reach the identity provider's token endpoint "
                         + idp.getTokenEndpointURI() + " (" + e.getClass().getSimpleName() + "). Try again.", e);
             }
             if (response.getStatusCode() >= 500) {
-                throw new UpstreamUnavailableException("The identity provider is unavailable (HTTP "
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider is unavailable (HTTP "
                         + response.getStatusCode() + "). Try again in a moment.");
             }
             TokenResponse parsed;
             try {
                 parsed = OIDCTokenResponseParser.parse(response);
             } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for some invalid values
-                throw new UpstreamUnavailableException("The identity provider answered the sign-in with something that "
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider answered the sign-in with something that "
                         + "is not a token response (HTTP " + response.getStatusCode() + "). Try again.", e);
             }
             if (!parsed.indicatesSuccess()) {
                 ErrorObject err = ((TokenErrorResponse) parsed).getErrorObject();
-                throw new SignInFailedException("The identity provider refused to complete the sign-in ("
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, null, "The identity provider refused to complete the sign-in ("
                         + (err.getCode() == null ? "HTTP " + response.getStatusCode() : Redaction.echo(err.getCode()))
                         + (err.getDescription() == null ? "" : ": " + Redaction.echo(err.getDescription()))
-                        + "). Start the sign-in again; if this repeats, check the client id and secret.");
+                        + "). Start the sign-in again; if this repeats, check the client id and secret.",
+                        err.getCode() == null ? null : Redaction.echo(err.getCode()), null);
             }
             OIDCTokenResponse ok = (OIDCTokenResponse) parsed.toSuccessResponse();
             String idToken = ok.getOIDCTokens().getIDTokenString();
             if (idToken == null) {
-                throw new SignInFailedException("The identity provider returned no ID token; is the 'openid' scope allowed "
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "The identity provider returned no ID token; is the 'openid' scope allowed "
                         + "for this client?");
             }
             var claims = new IdTokenVerifier(idp, clientId, clock, CLOCK_SKEW, httpTimeout).verify(idToken, nonce);

@@ -32,8 +32,8 @@ import java.util.Set;
  * against the injected {@link Clock} with {@code clockSkew}, and {@code nonce} when one was sent (a token
  * from a refresh carries none: pass {@code null}).
  *
- * <p>Failures throw {@link IdTokenRejectedException} (a {@link dev.xaa4j.connector.SignInRequiredException});
- * an unreachable JWKS throws {@link dev.xaa4j.connector.UpstreamUnavailableException}. Messages never contain
+ * <p>Failures throw {@link ConnectorException.Kind#SIGN_IN_REQUIRED} (the session cannot be trusted: sign in again);
+ * an unreachable JWKS throws {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. Messages never contain
  * token bytes. Thread-safe; keep one instance per (IdP, client) to reuse the fetched keys.
  */
 public final class IdTokenVerifier {
@@ -61,7 +61,7 @@ public final class IdTokenVerifier {
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.algorithms = allowedAlgorithms(idp);
         if (idp.getJWKSetURI() == null) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider " + issuer + " publishes no jwks_uri, so its ID tokens "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider " + issuer + " publishes no jwks_uri, so its ID tokens "
                     + "cannot be verified. Ask your identity administrator.");
         }
         JwksSource keys = new JwksSource(idp.getJWKSetURI(), clock, httpTimeout, Duration.ofSeconds(30), Duration.ofHours(24));
@@ -79,7 +79,7 @@ public final class IdTokenVerifier {
             }
         }
         if (allowed.isEmpty()) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider " + idp.getIssuer() + " signs ID tokens only with "
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider " + idp.getIssuer() + " signs ID tokens only with "
                     + advertised + "; xaa4j accepts only asymmetric signatures. Ask your identity administrator.");
         }
         return Set.copyOf(allowed);
@@ -91,15 +91,15 @@ public final class IdTokenVerifier {
         try {
             jwt = JWTParser.parse(Objects.requireNonNull(idToken, "idToken"));
         } catch (ParseException e) {
-            throw new IdTokenRejectedException("The identity provider returned an ID token that is not a JWT.");
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The identity provider returned an ID token that is not a JWT.");
         }
         if (!(jwt instanceof SignedJWT signed)) {
-            throw new IdTokenRejectedException("The identity provider returned an unsigned or encrypted ID token "
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The identity provider returned an unsigned or encrypted ID token "
                     + "(alg " + jwt.getHeader().getAlgorithm() + "); only signed ID tokens are accepted.");
         }
         JWSAlgorithm alg = signed.getHeader().getAlgorithm();
         if (!algorithms.contains(alg)) {
-            throw new IdTokenRejectedException("The ID token is signed with " + alg + ", which is not allowed (allowed: "
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token is signed with " + alg + ", which is not allowed (allowed: "
                     + algorithms + "; never none or HMAC).");
         }
         JWTClaimsSet claims;
@@ -107,7 +107,7 @@ public final class IdTokenVerifier {
             claims = signed.getJWTClaimsSet();
             validator.validate(signed, expectedNonce);
         } catch (BadJOSEException | JOSEException | ParseException e) {
-            throw new IdTokenRejectedException("The ID token from " + issuer + " is not valid: " + e.getMessage()
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token from " + issuer + " is not valid: " + e.getMessage()
                     + ". Sign in again; if this repeats, check the client id and issuer in your configuration.", e);
         }
         checkAuthorizedParty(claims);
@@ -118,27 +118,27 @@ public final class IdTokenVerifier {
     private void checkAuthorizedParty(JWTClaimsSet claims) {
         Object azp = claims.getClaim("azp");
         if (claims.getAudience().size() > 1 && azp == null) {
-            throw new IdTokenRejectedException("The ID token has several audiences " + claims.getAudience()
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token has several audiences " + claims.getAudience()
                     + " but no azp claim; it may not be meant for this client.");
         }
         if (azp != null && !clientId.equals(azp)) {
-            throw new IdTokenRejectedException("The ID token was issued to client '" + azp + "' (azp), not to '" + clientId + "'.");
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token was issued to client '" + azp + "' (azp), not to '" + clientId + "'.");
         }
     }
 
     private void checkTimes(JWTClaimsSet claims) {
         Instant now = clock.instant();
         if (claims.getExpirationTime() == null || claims.getIssueTime() == null) {
-            throw new IdTokenRejectedException("The ID token lacks exp or iat.");
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token lacks exp or iat.");
         }
         Instant exp = claims.getExpirationTime().toInstant();
         Instant iat = claims.getIssueTime().toInstant();
         if (!now.isBefore(exp.plus(clockSkew))) {
-            throw new IdTokenRejectedException("The ID token expired at " + exp + " (now " + now + "). Sign in again; "
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token expired at " + exp + " (now " + now + "). Sign in again; "
                     + "if this repeats, check this computer's clock.");
         }
         if (iat.isAfter(now.plus(clockSkew))) {
-            throw new IdTokenRejectedException("The ID token claims to be issued in the future (" + iat + ", now " + now
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The ID token claims to be issued in the future (" + iat + ", now " + now
                     + "). Check this computer's clock.");
         }
     }

@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.http.Network;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
@@ -63,18 +63,18 @@ final class JwksSource implements JWKSource<SecurityContext> {
         try {
             resp = NimbusHttp.send(req, timeoutMillis, Network.system());
         } catch (IOException e) {
-            throw new UpstreamUnavailableException("Cannot fetch the identity provider's signing keys from " + jwksUri
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot fetch the identity provider's signing keys from " + jwksUri
                     + " (" + e.getClass().getSimpleName() + "). Check your network and try again.", e);
         }
         if (resp.getStatusCode() != 200) {
-            throw new UpstreamUnavailableException("The identity provider's signing keys at " + jwksUri
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider's signing keys at " + jwksUri
                     + " are unavailable (HTTP " + resp.getStatusCode() + "). Try again later.");
         }
         try {
             keys = JWKSet.parse(resp.getBody());
             fetchedAt = now;
         } catch (java.text.ParseException | RuntimeException e) {
-            throw new UpstreamUnavailableException("The identity provider's signing keys at " + jwksUri
+            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The identity provider's signing keys at " + jwksUri
                     + " are not a JWK set. Try again later or ask your identity administrator.", e);
         }
     }

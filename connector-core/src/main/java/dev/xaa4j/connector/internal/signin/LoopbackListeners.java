@@ -52,7 +52,7 @@ final class LoopbackListeners {
         try {
             return HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 4);
         } catch (IOException e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot open a local port on " + address + " to receive the sign-in result: "
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "Cannot open a local port on " + address + " to receive the sign-in result: "
                     + e.getMessage(), e);
         }
     }

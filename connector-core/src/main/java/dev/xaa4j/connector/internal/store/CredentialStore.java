@@ -1,6 +1,6 @@
 package dev.xaa4j.connector.internal.store;
 
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import java.util.Optional;
 
 /**
@@ -10,11 +10,11 @@ import java.util.Optional;
 public interface CredentialStore {
 
     /** The value stored under {@code key}, if any. */
-    Optional<String> read(String key) throws CredentialStoreException;
+    Optional<String> read(String key);
 
     /** Stores {@code value} under {@code key}, replacing any previous value. */
-    void write(String key, String value) throws CredentialStoreException;
+    void write(String key, String value);
 
     /** Removes {@code key}; absent keys are ignored. */
-    void delete(String key) throws CredentialStoreException;
+    void delete(String key);
 }

@@ -3,8 +3,7 @@ package dev.xaa4j.connector.internal.store;
 import com.github.javakeyring.BackendNotSupportedException;
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
-import dev.xaa4j.connector.CredentialStoreException;
-import dev.xaa4j.connector.KeyringUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Failures.</b> java-keyring reports a missing backend as {@link BackendNotSupportedException} and a
  * locked keyring, or one without a default collection, as a bare {@link NullPointerException}; both become a
- * {@link CredentialStoreException} whose message names the remedy. There is no plaintext fallback, ever.
+ * {@link ConnectorException.Kind#CREDENTIAL_STORE} whose message names the remedy. There is no plaintext fallback, ever.
  *
  * <p>Thread-safe: calls on one instance are serialized (the D-Bus connection is shared). Cross-process
  * coordination of read-modify-write sequences is the caller's business ({@link SessionStore#withLock}).
@@ -83,7 +82,7 @@ public final class KeyringCredentialStore implements CredentialStore {
     public synchronized void connect() {
         try {
             keyring();
-        } catch (CredentialStoreException e) {
+        } catch (ConnectorException e) { // locked or no keyring: reported again on use
             LOG.debug("connecting to the OS keyring ahead of use failed: {}", e.getMessage());
         }
     }
@@ -122,7 +121,7 @@ public final class KeyringCredentialStore implements CredentialStore {
                 return Optional.empty();
             }
             if (attempt >= MAX_READS) {
-                throw new CredentialStoreException("The keyring entry '" + key + "' of service '" + service
+                throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "The keyring entry '" + key + "' of service '" + service
                         + "' kept changing while it was read; try again.");
             }
             // Another process replaced the value between our manifest read and chunk reads: read again.
@@ -256,7 +255,7 @@ public final class KeyringCredentialStore implements CredentialStore {
         try {
             k.setPassword(service, account, value);
         } catch (PasswordAccessException e) {
-            throw new CredentialStoreException("The OS keyring refused to store an entry of service '" + service
+            throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "The OS keyring refused to store an entry of service '" + service
                     + "': " + e.getMessage() + ". Check that your login keyring is unlocked and writable.", e);
         } catch (RuntimeException e) {
             throw locked(e);
@@ -274,10 +273,10 @@ public final class KeyringCredentialStore implements CredentialStore {
         }
     }
 
-    private CredentialStoreException locked(RuntimeException e) {
+    private ConnectorException locked(RuntimeException e) {
         // java-keyring surfaces a locked collection as an NPE; the D-Bus connection may be dead too: start over.
         closeQuietly();
-        return new CredentialStoreException(LOCKED, e);
+        return new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, LOCKED, e);
     }
 
     private Keyring keyring() {
@@ -285,9 +284,9 @@ public final class KeyringCredentialStore implements CredentialStore {
             try {
                 keyring = Keyring.create();
             } catch (BackendNotSupportedException e) {
-                throw new KeyringUnavailableException(NO_BACKEND, e);
+                throw new ConnectorException(ConnectorException.Kind.KEYRING_UNAVAILABLE, NO_BACKEND, e);
             } catch (RuntimeException e) {
-                throw new CredentialStoreException(LOCKED, e);
+                throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, LOCKED, e);
             }
         }
         return keyring;
@@ -320,7 +319,7 @@ public final class KeyringCredentialStore implements CredentialStore {
         static Optional<Manifest> tryParse(String raw) {
             try {
                 return raw.startsWith(MANIFEST_PREFIX) ? Optional.of(parse("?", raw)) : Optional.empty();
-            } catch (CredentialStoreException malformed) {
+            } catch (ConnectorException malformed) {
                 return Optional.empty();
             }
         }
@@ -334,7 +333,7 @@ public final class KeyringCredentialStore implements CredentialStore {
             } catch (NumberFormatException malformed) {
                 // fall through
             }
-            throw new CredentialStoreException("The keyring entry '" + key
+            throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "The keyring entry '" + key
                     + "' is not in a format this version understands; sign out and sign in again to rewrite it.");
         }
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.CredentialStoreException;
+import dev.xaa4j.connector.ConnectorException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -207,7 +207,7 @@ public final class SessionStore {
         } catch (FileAlreadyExistsException raced) {
             // created concurrently
         } catch (IOException e) {
-            throw new CredentialStoreException("Cannot create the lock directory " + lockDir + ": " + e.getMessage()
+            throw new ConnectorException(ConnectorException.Kind.CREDENTIAL_STORE, "Cannot create the lock directory " + lockDir + ": " + e.getMessage()
                     + ". Check that it is writable by you.", e);
         }
     }

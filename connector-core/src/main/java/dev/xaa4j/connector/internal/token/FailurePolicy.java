@@ -1,17 +1,10 @@
 package dev.xaa4j.connector.internal.token;
 
-import dev.xaa4j.connector.AccessDeniedException;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.CredentialStoreException;
-import dev.xaa4j.connector.DiscoveryException;
-import dev.xaa4j.connector.KeyringUnavailableException;
+import dev.xaa4j.connector.ConnectorException.Kind;
 import dev.xaa4j.connector.ScopeDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -21,12 +14,12 @@ import java.util.concurrent.ExecutionException;
  * What a failed renewal does to its server's {@link TokenSlot} (docs/protocol.md §5), and how the failure reaches
  * callers:
  * <ul>
- *   <li>transient ({@link UpstreamUnavailableException}, {@link CredentialStoreException}): keep a still-valid token
+ *   <li>transient ({@link Kind#UPSTREAM_UNAVAILABLE}, {@link Kind#CREDENTIAL_STORE}, {@link Kind#KEYRING_UNAVAILABLE}): keep a still-valid token
  *       and retry with jittered exponential back-off ({@link RenewalPolicy#backoffMillis}); with nothing valid
  *       left, answer callers with the error for a short hold, then let the next caller retry;</li>
- *   <li>denial ({@link AccessDeniedException}, {@link ServerNotEnabledException}): drop the token and answer from
+ *   <li>denial ({@link Kind#ACCESS_DENIED}, {@link Kind#SERVER_NOT_ENABLED}): drop the token and answer from
  *       memory for {@link RenewalPolicy#deniedRetryAfter()};</li>
- *   <li>{@link SignInRequiredException}: answer from memory until a sign-in ({@link TokenSlot#clearFailures});</li>
+ *   <li>{@link Kind#SIGN_IN_REQUIRED}: answer from memory until a sign-in ({@link TokenSlot#clearFailures});</li>
  *   <li>{@link ScopeDeniedException}: only the step-up was refused; forget it, hold nothing against later calls;</li>
  *   <li>anything else: answer from memory for {@link RenewalPolicy#deniedRetryAfter()}.</li>
  * </ul>
@@ -53,7 +46,7 @@ final class FailurePolicy {
     Outcome record(TokenSlot s, ConnectorException error, long epoch, long now, Instant at) {
         CachedToken current = s.entry;
         boolean stillValid = current != null && now < current.usableUntil;
-        s.lastError = error.getMessage(); // the server's last error, as status() reports it
+        s.lastError = error; // the server's last error (message, kind, OAuth error), as status() reports it
         if (error instanceof ScopeDeniedException denied) {
             // Only the step-up was refused: forget it, so the scopes granted before stay obtainable; the
             // callers that joined this renewal (the ones that need the scope) get the IdP's answer.
@@ -62,21 +55,22 @@ final class FailurePolicy {
             s.state = stillValid ? ServerState.READY : ServerState.IDLE;
             return new Outcome(new ConnectorEvent.RenewalFailed(at, s.server, error.getMessage(), stillValid), NO_RETRY);
         }
-        if (error instanceof AccessDeniedException || error instanceof ServerNotEnabledException) {
+        if (error.kind() == Kind.ACCESS_DENIED || error.kind() == Kind.SERVER_NOT_ENABLED) {
             s.entry = null;
             s.failure = new TokenSlot.Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
             s.nextAttemptAt = Long.MAX_VALUE;
             s.state = ServerState.DENIED;
             return new Outcome(new ConnectorEvent.AccessRevoked(at, s.server, error.getMessage()), NO_RETRY);
         }
-        if (error instanceof SignInRequiredException) {
+        if (error.kind() == Kind.SIGN_IN_REQUIRED) {
             s.failure = new TokenSlot.Failure(error, Long.MAX_VALUE, epoch);
             s.nextAttemptAt = Long.MAX_VALUE;
             s.state = ServerState.SIGN_IN_REQUIRED;
             return new Outcome(new ConnectorEvent.SignInRequired(at, Optional.of(s.server), error.getMessage()), NO_RETRY);
         }
         long retryIn = NO_RETRY;
-        if (error instanceof UpstreamUnavailableException || error instanceof CredentialStoreException) {
+        if (error.kind() == Kind.UPSTREAM_UNAVAILABLE || error.kind() == Kind.CREDENTIAL_STORE
+                || error.kind() == Kind.KEYRING_UNAVAILABLE) {
             // a keyring hiccup (locked, D-Bus busy) is as transient as a network one: back off, keep the token
             long backoff = policy.backoffMillis(++s.transientFailures);
             if (stillValid) {
@@ -116,39 +110,6 @@ final class FailurePolicy {
      * once, answered to many callers) as cause.
      */
     static ConnectorException copy(ConnectorException e) {
-        String m = e.getMessage();
-        if (e instanceof ScopeDeniedException d) {
-            return withCause(new ScopeDeniedException(d.server(), d.scopes(), m), e);
-        }
-        if (e instanceof AccessDeniedException a) {
-            return withCause(new AccessDeniedException(a.server(), m), e);
-        }
-        if (e instanceof ServerNotEnabledException n) {
-            return withCause(new ServerNotEnabledException(n.server(), m), e);
-        }
-        if (e instanceof SignInRequiredException) {
-            return new SignInRequiredException(m, e);
-        }
-        if (e instanceof UpstreamUnavailableException) {
-            return new UpstreamUnavailableException(m, e);
-        }
-        if (e instanceof ConfigurationException) {
-            return new ConfigurationException(m, e);
-        }
-        if (e instanceof KeyringUnavailableException) {
-            return new KeyringUnavailableException(m, e);
-        }
-        if (e instanceof CredentialStoreException) {
-            return new CredentialStoreException(m, e);
-        }
-        if (e instanceof DiscoveryException) {
-            return new DiscoveryException(m, e);
-        }
-        return new ConnectorException(e.kind(), m, e.oauthError().orElse(null), e);
-    }
-
-    private static ConnectorException withCause(ConnectorException copy, ConnectorException cause) {
-        copy.initCause(cause);
-        return copy;
+        return e.withMessage(e.getMessage());
     }
 }

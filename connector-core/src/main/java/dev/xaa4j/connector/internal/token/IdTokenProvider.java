@@ -1,9 +1,10 @@
 package dev.xaa4j.connector.internal.token;
 
+import dev.xaa4j.connector.ConnectorException;
 /**
  * The first links of the renewal chain (docs/protocol.md §4): hands out an ID token valid long enough for a token
  * exchange, refreshing it at the IdP when needed. Never interactive: when nothing works it throws
- * {@link dev.xaa4j.connector.SignInRequiredException}. Thread-safe.
+ * {@link ConnectorException.Kind#SIGN_IN_REQUIRED}. Thread-safe.
  */
 public interface IdTokenProvider {
 

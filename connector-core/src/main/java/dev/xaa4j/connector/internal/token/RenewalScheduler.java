@@ -2,8 +2,6 @@ package dev.xaa4j.connector.internal.token;
 
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -127,13 +125,13 @@ final class RenewalScheduler implements AutoCloseable {
                 case INSTALLED:
                     return fresh;
                 case RETIRED:
-                    throw new SignInRequiredException("The session changed (sign-out or sign-in) while a token for '"
+                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The session changed (sign-out or sign-in) while a token for '"
                             + s.server + "' was being fetched; sign in and try again");
                 default:
                     break;
             }
             if (round >= MAX_FETCH_ROUNDS) {
-                throw new UpstreamUnavailableException("The scopes or token of '" + s.server
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The scopes or token of '" + s.server
                         + "' kept changing while a token was being fetched; try again");
             }
             LOG.debug("discarding a token for {} fetched before a step-up, invalidation, sign-in or sign-out; fetching again", s.server);

@@ -2,7 +2,6 @@ package dev.xaa4j.connector.internal.token;
 
 import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,12 +96,12 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
                 IdpSession next = refresher.apply(current);
                 cached = new Cached(e, next);
                 if (!fresh(next)) {
-                    throw new SignInRequiredException("The IdP issued an ID token that expires too soon; sign in again");
+                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP issued an ID token that expires too soon; sign in again");
                 }
                 return next.idToken();
             });
         } catch (ConnectorException e) {
-            if (e instanceof SignInRequiredException) {
+            if (e.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
                 cached = null;
             }
             throw e;
@@ -138,7 +137,7 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
         return margin;
     }
 
-    private static SignInRequiredException notSignedIn() {
-        return new SignInRequiredException("You are not signed in to your IdP; sign in first");
+    private static ConnectorException notSignedIn() {
+        return new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "You are not signed in to your IdP; sign in first");
     }
 }

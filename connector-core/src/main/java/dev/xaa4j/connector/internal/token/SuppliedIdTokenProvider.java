@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.internal.token;
 
 import dev.xaa4j.connector.IdTokenSource;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 
 /**
  * ID tokens supplied by the caller (the subject token of docs/protocol.md §1 step 2) ({@link IdTokenSource}): no session, no IdP refresh, never a browser.
@@ -18,7 +18,7 @@ public final class SuppliedIdTokenProvider implements IdTokenProvider {
     public String idToken() {
         String t = source.idToken();
         if (t == null || t.isBlank()) {
-            throw new SignInRequiredException("No ID token was supplied");
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "No ID token was supplied");
         }
         return t;
     }
@@ -27,7 +27,7 @@ public final class SuppliedIdTokenProvider implements IdTokenProvider {
     public String renewAfterRejection(String rejected) {
         String t = idToken();
         if (t.equals(rejected)) {
-            throw new SignInRequiredException("The IdP rejected the supplied ID token and no other one is available");
+            throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP rejected the supplied ID token and no other one is available");
         }
         return t;
     }

@@ -1,17 +1,11 @@
 package dev.xaa4j.connector.internal.token;
 
-import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.CredentialStoreException;
 import dev.xaa4j.connector.ScopeDeniedException;
-import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Optional;
@@ -38,7 +32,7 @@ import java.util.function.Predicate;
  *       volatile read of an immutable {@link CachedToken}, one {@link Clock#millis()} read and two volatile
  *       reads; no lock, no CAS, no allocation. Only a caller with no usable token waits, for the renewal in
  *       flight, at most {@link RenewalPolicy#callerWait()} (default 30 s), then gets an
- *       {@link UpstreamUnavailableException}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait.
+ *       {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait.
  *       {@link #invalidate}, {@link #stepUp}, {@link #clearFailures} and {@link #clear} hold one server's
  *       monitor for a few field writes, never across I/O. {@link #close()} waits up to 15 s for renewals in
  *       flight. A renewal itself runs on a renewal thread and may block there on HTTP (each request bounded by
@@ -58,19 +52,19 @@ import java.util.function.Predicate;
  *       token only if neither moved since its fetch started, and ends its single flight in the same step, so a
  *       caller that comes after the change never receives the old result. Otherwise the token is discarded and
  *       fetched again for the current scopes, session and discovery; after a sign-out the renewal's callers get
- *       {@link SignInRequiredException}. A failure found under an older epoch is not answered from memory.</li>
+ *       {@link ConnectorException.Kind#SIGN_IN_REQUIRED}. A failure found under an older epoch is not answered from memory.</li>
  *   <li><b>Threads that run callbacks.</b> Events ({@link ConnectorEvent.TokenIssued},
  *       {@link ConnectorEvent.RenewalFailed}, {@link ConnectorEvent.AccessRevoked},
  *       {@link ConnectorEvent.SignInRequired}) are delivered on the renewal thread ({@code xaa4j-renewal-N})
  *       before the renewal's waiting callers resume, and the futures of {@link #tokenAsync} complete there; a
  *       listener must not wait for a token of the same server. The timer thread ({@code xaa4j-renewal-timer})
  *       only starts renewals.</li>
- *   <li><b>Failures</b> ({@link FailurePolicy}): transient ones ({@link UpstreamUnavailableException},
- *       {@link CredentialStoreException}) keep the still-valid token and retry with jittered exponential
- *       back-off; callers fail only when nothing valid is left. Denials ({@link AccessDeniedException},
- *       {@link ServerNotEnabledException}) drop the token, emit {@link ConnectorEvent.AccessRevoked} and are
+ *   <li><b>Failures</b> ({@link FailurePolicy}): transient ones ({@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE},
+ *       {@link ConnectorException.Kind#CREDENTIAL_STORE}) keep the still-valid token and retry with jittered exponential
+ *       back-off; callers fail only when nothing valid is left. Denials ({@link ConnectorException.Kind#ACCESS_DENIED},
+ *       {@link ConnectorException.Kind#SERVER_NOT_ENABLED}) drop the token, emit {@link ConnectorEvent.AccessRevoked} and are
  *       answered from memory for {@link RenewalPolicy#deniedRetryAfter()} (no retry storm).
- *       {@link SignInRequiredException} emits {@link ConnectorEvent.SignInRequired} and stops renewal until
+ *       {@link ConnectorException.Kind#SIGN_IN_REQUIRED} emits {@link ConnectorEvent.SignInRequired} and stops renewal until
  *       {@link #clearFailures()} (after a sign-in); nothing here ever opens a browser. A refused step-up
  *       ({@link ScopeDeniedException}) fails only the callers of that renewal and undoes the step-up, so the
  *       scopes granted before stay obtainable. Each caller gets its own copy of a shared failure, same type,
@@ -103,7 +97,7 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * @param events       receives the events above, on the renewal thread; exceptions it throws are logged
-     * @param knownServer  whether a server name is configured (else {@link ConfigurationException})
+     * @param knownServer  whether a server name is configured (else {@link ConnectorException.Kind#CONFIGURATION})
      * @param sessionEpoch the IdP session epoch ({@link SessionEpoch#current()}): a fetch that ran while it changed
      *                     (sign-in or sign-out meanwhile) is run again, and a failure recorded under an older epoch
      *                     is not answered from memory
@@ -120,7 +114,7 @@ public final class TokenManager implements AutoCloseable {
     /**
      * A valid token for {@code server}; blocks only when none is cached (see the class contract).
      *
-     * @throws ConfigurationException for a server name that is not configured, and the failures of
+     * @throws ConnectorException ({@link ConnectorException.Kind#CONFIGURATION}) for a server name that is not configured, and the failures of
      *                                {@link FailurePolicy}
      */
     public AccessToken token(String server) {
@@ -216,7 +210,7 @@ public final class TokenManager implements AutoCloseable {
         if (state == ServerState.READY && !valid) {
             state = ServerState.IDLE;
         }
-        return new ServerStatus(server, state, valid ? Optional.of(e.token.expiresAt()) : Optional.empty(),
+        return ServerStatus.of(server, state, valid ? Optional.of(e.token.expiresAt()) : Optional.empty(),
                 valid ? e.token.scopes() : Set.of(), Optional.ofNullable(s.lastError));
     }
 
@@ -251,7 +245,7 @@ public final class TokenManager implements AutoCloseable {
             } catch (ExecutionException ex) {
                 throw FailurePolicy.copy(FailurePolicy.asConnectorException(ex.getCause()));
             } catch (TimeoutException ex) {
-                throw new UpstreamUnavailableException("Timed out waiting for a token for '" + server + "'; try again later");
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Timed out waiting for a token for '" + server + "'; try again later");
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 // The caller gave up, nothing upstream failed; no kind says so, and "retry later" is its remedy.
@@ -262,7 +256,7 @@ public final class TokenManager implements AutoCloseable {
                 return fresh.token;
             }
             if (attempt >= 1) {
-                throw new UpstreamUnavailableException("The authorization server of '" + server
+                throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The authorization server of '" + server
                         + "' issued a token that was already expired; check the clocks");
             }
         }
@@ -274,7 +268,7 @@ public final class TokenManager implements AutoCloseable {
             return s;
         }
         if (!knownServer.test(server)) {
-            throw new ConfigurationException("No MCP server named '" + server + "' is configured");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No MCP server named '" + server + "' is configured");
         }
         return slots.computeIfAbsent(server, name -> new TokenSlot(name, sessionEpoch));
     }

@@ -51,7 +51,7 @@ final class TokenSlot {
     volatile Set<String> stepUpScopes = Set.of(); // challenged by a 403 and not yet granted; ⊆ extraScopes
     volatile ServerState state = ServerState.IDLE;
     /** What status() reports as the server's last error; set by {@link FailurePolicy#record}, cleared on install. */
-    volatile String lastError;
+    volatile ConnectorException lastError;
     volatile ScheduledFuture<?> timer;
     volatile boolean retired; // written under the monitor
     /** The single renewal in flight, if any; cleared atomically with the install of its result. */

@@ -1,9 +1,8 @@
 package dev.xaa4j.connector.internal.token;
 
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
@@ -39,10 +38,10 @@ import java.util.function.Supplier;
  * IdP's metadata), each failure once.
  *
  * <p>Retries of docs/protocol.md §5: the IdP rejecting the subject token → renew the ID token and exchange once
- * more; a repeat is classified by its code ({@code invalid_request} → {@link ConfigurationException}: the IdP
- * does not take ID tokens as subject_token; {@code invalid_grant} → {@link AccessDeniedException}). The AS
+ * more; a repeat is classified by its code ({@code invalid_request} → {@link ConnectorException.Kind#CONFIGURATION}: the IdP
+ * does not take ID tokens as subject_token; {@code invalid_grant} → {@link ConnectorException.Kind#ACCESS_DENIED}). The AS
  * rejecting the ID-JAG → exchange again for a new ID-JAG and redeem once more; a repeat becomes
- * {@link AccessDeniedException}. {@code invalid_scope} from either party → one retry without {@code scope},
+ * {@link ConnectorException.Kind#ACCESS_DENIED}. {@code invalid_scope} from either party → one retry without {@code scope},
  * except for step-up scopes → {@link ScopeDeniedException} naming them and the party that refused them.
  */
 public final class XaaTokenFetcher implements TokenFetcher {
@@ -129,9 +128,9 @@ public final class XaaTokenFetcher implements TokenFetcher {
             try {
                 token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource());
             } catch (AssertionRejectedException second) {
-                throw new AccessDeniedException(server, second.getMessage()
+                throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, second.getMessage()
                         + "; it did so twice, so access is denied (ask your administrator to check the server's"
-                        + " trust in your IdP and the client registration)");
+                        + " trust in your IdP and the client registration)", second.oauthError().orElse(null), null);
             }
         }
         return new Fetched(token, key);
@@ -218,13 +217,13 @@ public final class XaaTokenFetcher implements TokenFetcher {
      */
     private static RuntimeException rejectedTwice(String server, SubjectTokenRejectedException second) {
         if (second.code().equals("invalid_request")) {
-            return new ConfigurationException("Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
+            return new ConnectorException(ConnectorException.Kind.CONFIGURATION, "Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
                     + " renewed ID token as subject_token of the token exchange for '" + server + "' ("
                     + second.detail() + "). Ask your administrator to enable Identity Assertion JWT (ID-JAG) token"
                     + " exchange with ID tokens (subject_token_type id_token) for this client at the IdP");
         }
-        return new AccessDeniedException(server, "Your IdP refused to issue an ID-JAG for '" + server
+        return new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "Your IdP refused to issue an ID-JAG for '" + server
                 + "' for a freshly renewed ID token (" + second.detail() + "). Ask your administrator whether '"
-                + server + "' is enabled for you at the IdP");
+                + server + "' is enabled for you at the IdP", second.oauthError().orElse(null), null);
     }
 }

@@ -3,15 +3,13 @@ package dev.xaa4j.connector.host.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.SampleIssuerPerClass;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.net.StandardProtocolFamily;
@@ -81,7 +79,7 @@ class BrokerTest extends SampleIssuerPerClass {
                      .sessionStorage(dev.xaa4j.connector.host.config.SessionStorage.MEMORY).start();
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
             assertThat(client.sessionStorage()).as("told in hello").isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
-            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
+            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
 
             BrokerStatus signedIn = client.signIn(Duration.ofSeconds(90)); // the host's browser, the host's store
             assertThat(signedIn.status().user()).contains("alice");
@@ -104,7 +102,7 @@ class BrokerTest extends SampleIssuerPerClass {
         try (Connector signedOut = connector(null);
              BrokerServer server = BrokerServer.builder(signedOut).socket(socket()).start();
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
-            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
+            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
             assertThatThrownBy(() -> client.token("nope")).isInstanceOf(UnknownServerException.class).hasMessageContaining("nope");
         }
         try (Connector alice = connector("alice");
@@ -112,7 +110,7 @@ class BrokerTest extends SampleIssuerPerClass {
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
             assertThat(SampleIssuerFixture.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
             try {
-                assertThatThrownBy(() -> client.token("tickets")).isInstanceOf(AccessDeniedException.class)
+                assertThatThrownBy(() -> client.token("tickets")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
                         .hasMessageNotContaining("eyJ");
             } finally {
                 SampleIssuerFixture.admin(issuer, "restore", "alice", "tickets");
@@ -144,7 +142,7 @@ class BrokerTest extends SampleIssuerPerClass {
                 Thread.sleep(20);
             }
             assertThat(notifications).extracting(SignInNeeded::server).containsExactly("notes");
-            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
+            assertThatThrownBy(() -> client.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         }
     }
 
@@ -169,9 +167,9 @@ class BrokerTest extends SampleIssuerPerClass {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (Connector connector = connector(null)) {
             assertThatThrownBy(() -> BrokerServer.builder(connector).socket(dir.resolve("broker.sock")).start())
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("rwxr-xr-x").hasMessageContaining("chmod 700");
+                    .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("rwxr-xr-x").hasMessageContaining("chmod 700");
             assertThatThrownBy(() -> BrokerClient.connect(dir.resolve("broker.sock"), Duration.ofSeconds(1)))
-                    .isInstanceOf(ConfigurationException.class);
+                    .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION);
         }
     }
 

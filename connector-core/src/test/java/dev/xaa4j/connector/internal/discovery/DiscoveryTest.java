@@ -4,8 +4,7 @@ import static dev.xaa4j.connector.testing.Routes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.DiscoveryException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
 import java.net.ServerSocket;
@@ -125,11 +124,11 @@ class DiscoveryTest {
         happyServer();
         routes.on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm("https://evil.example/t/mcp", base + "/tenant1")));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("is for 'https://evil.example/t/mcp', not for " + mcp());
         // a sibling path is not a prefix either
         routes.on("GET /.well-known/oauth-protected-resource/t/mcp", json(200, prm(base + "/t/mc", base + "/tenant1")));
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class);
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION);
     }
 
     @Test
@@ -137,7 +136,7 @@ class DiscoveryTest {
         happyServer();
         routes.on("GET /.well-known/openid-configuration/tenant1", json(200, asMetadata(base + "/tenant2", JWT_BEARER, PROFILES)));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("names issuer '" + base + "/tenant2'")
                 .hasMessageContaining("must be identical");
     }
@@ -147,7 +146,7 @@ class DiscoveryTest {
         happyServer();
 
         assertThatThrownBy(() -> discovery.server(mcp(), Optional.of("https://as.corp.example")))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining(base + "/tenant1")
                 .hasMessageContaining("pins it to https://as.corp.example");
         assertThat(routes.count("GET /.well-known/openid-configuration/tenant1")).as("AS never contacted").isZero();
@@ -160,7 +159,7 @@ class DiscoveryTest {
         routes.on("GET /.well-known/openid-configuration/tenant1",
                 json(200, asMetadata(base + "/tenant1", "\"authorization_code\"", "")));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("does not accept the JWT bearer grant");
     }
 
@@ -170,7 +169,7 @@ class DiscoveryTest {
         routes.on("GET /.well-known/openid-configuration/tenant1", json(200,
                 asMetadata(base + "/tenant1", JWT_BEARER, ",\"authorization_grant_profiles_supported\":[\"urn:example:other\"]")));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("urn:ietf:params:oauth:grant-profile:id-jag");
     }
 
@@ -180,7 +179,7 @@ class DiscoveryTest {
         routes.on("GET /.well-known/openid-configuration/tenant1", json(200, "{\"issuer\":\"" + base + "/tenant1\","
                 + "\"token_endpoint\":\"http://as.example/token\",\"grant_types_supported\":[" + JWT_BEARER + "]}"));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("does not use https");
     }
 
@@ -207,10 +206,10 @@ class DiscoveryTest {
         happyServer();
         routes.on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(503).body("busy").build());
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("HTTP 503").hasMessageContaining("Try again");
         routes.on("POST /t/mcp", new MockResponse.Builder().code(502).build());
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("HTTP 502");
     }
 
@@ -220,7 +219,7 @@ class DiscoveryTest {
         routes.on("GET /.well-known/openid-configuration/tenant1", new MockResponse.Builder().code(200)
                 .addHeader("Content-Type", "text/html").body("<html><body>Please log in to the Wi-Fi</body></html>").build());
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("not JSON (text/html)").hasMessageContaining("captive-portal");
     }
 
@@ -231,7 +230,7 @@ class DiscoveryTest {
                 .headersDelay(5, TimeUnit.SECONDS).body("{}").build());
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("did not answer within 1500 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
@@ -243,7 +242,7 @@ class DiscoveryTest {
             closedPort = s.getLocalPort();
         }
         assertThatThrownBy(() -> discovery.server(URI.create("http://127.0.0.1:" + closedPort + "/mcp")))
-                .isInstanceOf(UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("Cannot reach the MCP server");
     }
 
@@ -254,14 +253,14 @@ class DiscoveryTest {
             closedPort = s.getLocalPort();
         }
         assertThatThrownBy(() -> discovery.idp(URI.create("http://127.0.0.1:" + closedPort)))
-                .isInstanceOf(UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageStartingWith("Cannot reach the identity provider at http://127.0.0.1:" + closedPort);
     }
 
     @Test
     void refusesPlainHttpServersOffLoopback() {
         assertThatThrownBy(() -> discovery.server(URI.create("http://mcp.example.com/mcp")))
-                .isInstanceOf(DiscoveryException.class).hasMessageContaining("does not use https");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("does not use https");
     }
 
     // ---- IdP ----
@@ -292,18 +291,18 @@ class DiscoveryTest {
     @Test
     void refusesAnIdpWithoutS256() {
         routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp", "\"plain\"")));
-        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("PKCE with S256");
 
         routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp", null)));
-        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("PKCE with S256");
     }
 
     @Test
     void refusesAnIdpWhoseIssuerDiffers() {
         routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp/", "\"S256\"")));
-        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("says its issuer is '" + base + "/idp/'");
     }
 
@@ -330,7 +329,7 @@ class DiscoveryTest {
                 .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(500).body("oops").build())
                 .on("GET /.well-known/oauth-protected-resource", json(200, prm(base + "/t/mcp", base)));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp").hasMessageContaining("HTTP 500");
         assertThat(routes.seen()).doesNotContain("GET /.well-known/oauth-protected-resource");
     }
@@ -341,7 +340,7 @@ class DiscoveryTest {
                 .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(403).build())
                 .on("GET /.well-known/oauth-protected-resource", new MockResponse.Builder().code(401).build());
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining(base + "/.well-known/oauth-protected-resource/t/mcp (HTTP 403)")
                 .hasMessageContaining(base + "/.well-known/oauth-protected-resource (HTTP 401)");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.testing.MutableClock;
@@ -67,7 +66,7 @@ class MetadataFuzzTest {
         STUB.answer("/prm", LoopbackStub.Answer.json(200, "{\"resource\":\"" + STUB.base() + "/mcp\","
                 + "\"authorization_servers\":[\"http://localhost:99999/as\"]}"));
         assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).server(STUB.url("/mcp")))
-                .isInstanceOf(DiscoveryException.class).hasMessageContaining("invalid port");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("invalid port");
     }
 
     @Test
@@ -76,7 +75,7 @@ class MetadataFuzzTest {
         STUB.answer("/mcp", new LoopbackStub.Answer(401, Map.of("WWW-Authenticate",
                 List.of("Bearer0scope=\"a b\", resource_metadata=\"" + STUB.base() + "/prm\"")), ""));
         assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).server(STUB.url("/mcp")))
-                .isInstanceOf(dev.xaa4j.connector.UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("unreadable HTTP response");
     }
 
@@ -90,7 +89,7 @@ class MetadataFuzzTest {
                 + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}"));
         assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).idp(STUB.url("/idp")))
-                .isInstanceOf(DiscoveryException.class).hasMessageContaining("is invalid");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("is invalid");
 
         STUB.answer("/mcp", new LoopbackStub.Answer(401, Map.of("WWW-Authenticate",
                 List.of("Bearer resource_metadata=\"" + STUB.base() + "/prm\"")), ""));
@@ -99,7 +98,7 @@ class MetadataFuzzTest {
         STUB.answer("/.well-known/oauth-authorization-server/as", LoopbackStub.Answer.json(200,
                 "{\"issuer\":\"\",\"token_endpoint\":\"" + STUB.base() + "/as/token\"}"));
         assertThatThrownBy(() -> new Discovery(CLOCK, Duration.ZERO, Duration.ofSeconds(5)).server(STUB.url("/mcp")))
-                .isInstanceOf(DiscoveryException.class).hasMessageContaining("is invalid");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("is invalid");
     }
 
     private static String part(byte[] data, int i) {

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.grant;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
@@ -19,9 +20,8 @@ import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.MutableClock;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TestJwts;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +105,7 @@ class IdpRefreshTest {
         AtomicBoolean deleted = new AtomicBoolean();
         assertThatThrownBy(() -> refresh.refresh(session("rt-1"), server.url("/token").uri(), auth, check(),
                 s -> { }, () -> deleted.set(true)))
-                .isInstanceOf(SignInRequiredException.class).hasMessageContaining("sign in again");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("sign in again");
         assertThat(deleted).isTrue();
     }
 
@@ -115,7 +115,7 @@ class IdpRefreshTest {
         AtomicBoolean touched = new AtomicBoolean();
         assertThatThrownBy(() -> refresh.refresh(session("rt-1"), server.url("/token").uri(), auth, check(),
                 s -> touched.set(true), () -> touched.set(true)))
-                .isInstanceOf(UpstreamUnavailableException.class);
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
         assertThat(touched).isFalse();
     }
 
@@ -173,13 +173,12 @@ class IdpRefreshTest {
     }
 
     private Connector connectorOn(String service, Path tmp) {
-        return Connector.builder()
+        return ConnectorInternals.credentialStore(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.test"), "xaa4j-test", ClientAuthMethod.CLIENT_SECRET_POST))
                 .server(ServerConfig.of("notes", URI.create("https://mcp.test/notes/mcp"), "xaa4j-agent", ClientAuthMethod.NONE))
                 .clock(clock)
-                .credentialStore(new KeyringCredentialStore(service))
                 .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of("xaa4j-test", "pw")))
-                .stateDir(tmp.resolve("state"))
+                .stateDir(tmp.resolve("state")), new KeyringCredentialStore(service))
                 .build();
     }
 }

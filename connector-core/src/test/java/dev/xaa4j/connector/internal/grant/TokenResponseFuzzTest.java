@@ -78,7 +78,7 @@ class TokenResponseFuzzTest {
                 CLOCK.instant().plusSeconds(60), Optional.of(REFRESH_TOKEN), CLOCK.instant());
         check(body, () -> new IdpRefresh(CLOCK, TIMEOUT).refresh(session, endpoint, CLIENT,
                 idToken -> {
-                    throw new dev.xaa4j.connector.internal.signin.IdTokenRejectedException("not verifiable in this test");
+                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "not verifiable in this test");
                 }, next -> { }, () -> { }));
     }
 
@@ -120,7 +120,7 @@ class TokenResponseFuzzTest {
                 List.of("Bearer0scope=\"a b\", resource_metadata=\"x\"")), "{\"error\":\"invalid_client\"}"));
         assertThatThrownBy(() -> new IdJagExchange(CLOCK, TIMEOUT).exchange("notes", STUB.url("/token"), CLIENT, ID_TOKEN,
                 "https://as.example.test/", "https://mcp.example.test/mcp", Set.of()))
-                .isInstanceOf(dev.xaa4j.connector.UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("MalformedHttpResponseException");
     }
 

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.http;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.AccessToken;
@@ -78,13 +79,13 @@ class McpTransportProxyTest {
         TokenFetcher fetcher = (name, extra) -> new TokenFetcher.Fetched(
                 new AccessToken(name, "t", "Bearer", Instant.now().plusSeconds(300), Set.of()),
                 new TokenKey("https://idp.test", "https://as.test", "https://mcp.test", ""));
-        try (Connector connector = Connector.builder()
+        try (Connector connector = ConnectorInternals.tokenFetcher(Connector.builder()
                 .idp(new IdpConfig(URI.create("https://idp.test"), "c", ClientAuthMethod.NONE))
                 .server(ServerConfig.of("notes", at("notes.internal.test", "/mcp"), "c", ClientAuthMethod.NONE))
-                .credentialStore(new MemoryCredentialStore()).clientCredentials(ClientCredentialsSource.none())
-                .idTokenSource(() -> "unused").stateDir(stateDir).tokenFetcher(fetcher).build();
+                .sessionInMemory(true).clientCredentials(ClientCredentialsSource.none())
+                .idTokenSource(() -> "unused").stateDir(stateDir), fetcher).build();
              McpSyncClient client = McpClient.sync(McpTransports.streamableHttpBuilder(connector, "notes",
-                     Network.from(Map.of("HTTP_PROXY", proxy.url()), new Properties())).build())
+                     Network.from(Map.of("HTTP_PROXY", proxy.url()), new Properties())::configure).build())
                      .requestTimeout(Duration.ofSeconds(10)).build()) {
             assertThat(client.initialize().serverInfo().name()).isEqualTo("behind-proxy");
         }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.testing.StubProxy;
 import dev.xaa4j.connector.testing.TestCertificates;
@@ -122,7 +121,7 @@ class NetworkWireTest {
     void noProxyHostsGoDirect() {
         Discovery d = discovery(env("HTTPS_PROXY", proxy.url(), "NO_PROXY", ".internal.test"), new Properties());
 
-        assertThatThrownBy(() -> d.idp(issuer(HOST))).isInstanceOf(UpstreamUnavailableException.class)
+        assertThatThrownBy(() -> d.idp(issuer(HOST))).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("Cannot reach");
         assertThat(proxy.requests()).isEmpty();
     }
@@ -141,7 +140,7 @@ class NetworkWireTest {
         env.remove(Network.CA_BUNDLE);
 
         assertThatThrownBy(() -> discovery(env, new Properties()).idp(issuer(HOST)))
-                .isInstanceOf(UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("not trusted").hasMessageContaining(Network.CA_BUNDLE);
     }
 
@@ -149,8 +148,8 @@ class NetworkWireTest {
     void anUnreadableOrEmptyBundleIsAClearConfigurationError() throws Exception {
         Path notPem = Files.writeString(dir.resolve("notes.txt"), "not a certificate");
         assertThatThrownBy(() -> Network.from(Map.of(Network.CA_BUNDLE, dir.resolve("missing.pem").toString()), new Properties()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cannot be read").hasMessageContaining("PEM");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("cannot be read").hasMessageContaining("PEM");
         assertThatThrownBy(() -> Network.from(Map.of(Network.CA_BUNDLE, notPem.toString()), new Properties()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining(Network.CA_BUNDLE);
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining(Network.CA_BUNDLE);
     }
 }

@@ -3,7 +3,7 @@ package dev.xaa4j.connector.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.ConfigurationException;
+import dev.xaa4j.connector.ConnectorException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
@@ -86,20 +86,20 @@ class ProxySelectionTest {
     @Test
     void anUnusableProxyVariableIsAClearConfigurationError() {
         assertThatThrownBy(() -> new ProxySelection(Map.of("HTTPS_PROXY", "https://p:443"), props()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("HTTPS_PROXY").hasMessageContaining("http://host:port");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("HTTPS_PROXY").hasMessageContaining("http://host:port");
         assertThatThrownBy(() -> new ProxySelection(Map.of("http_proxy", "socks5://p:1080"), props()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("http_proxy uses 'socks5://'");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("http_proxy uses 'socks5://'");
         assertThatThrownBy(() -> new ProxySelection(Map.of("HTTPS_PROXY", "http://p:99999"), props()))
-                .isInstanceOf(ConfigurationException.class);
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION);
         assertThatThrownBy(() -> new ProxySelection(Map.of(), props("https.proxyHost", "p", "https.proxyPort", "x")).proxyFor(URI.create("https://n/")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("https.proxyPort");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageContaining("https.proxyPort");
     }
 
     @Test
     void aProxyUrlWithCredentialsIsRefusedNamingTheVariableWithoutShowingThem() {
         for (String name : new String[] {"HTTPS_PROXY", "https_proxy", "http_proxy", "ALL_PROXY"}) {
             assertThatThrownBy(() -> new ProxySelection(Map.of(name, "http://alice:pa55word@proxy.corp:8080"), props()))
-                    .isInstanceOf(ConfigurationException.class)
+                    .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                     .hasMessageStartingWith(name + " carries a user name and password")
                     .hasMessageContaining("proxy authentication is not supported")
                     .hasMessageContaining(name + "=http://proxy.corp:8080")
@@ -133,9 +133,9 @@ class ProxySelectionTest {
         assertThat(specificFirst.describe()).startsWith("https via s:2 (HTTPS_PROXY), http via all:1 (all_proxy)");
 
         assertThatThrownBy(() -> new ProxySelection(Map.of("ALL_PROXY", "socks5://s:1080"), props()))
-                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("ALL_PROXY uses 'socks5://'");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION).hasMessageStartingWith("ALL_PROXY uses 'socks5://'");
         assertThatThrownBy(() -> new ProxySelection(Map.of("all_proxy", "socks5h://s:1080", "HTTPS_PROXY", "http://p:1"), props()))
-                .as("still the fallback for http").isInstanceOf(ConfigurationException.class)
+                .as("still the fallback for http").isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageStartingWith("all_proxy uses 'socks5h://'");
         assertThat(via(new ProxySelection(Map.of("ALL_PROXY", "socks5://s:1080", "HTTPS_PROXY", "http://p:1",
                 "HTTP_PROXY", "http://p:1"), props()), "http://n.example/"))

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.signin;
 
+import dev.xaa4j.connector.ConnectorException;
 import static dev.xaa4j.connector.testing.Routes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -180,7 +181,8 @@ class BrowserSignInTest {
 
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).contains("Sign-in failed").contains("state mismatch");
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInFailedException.class)
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
                 .hasMessageContaining("state mismatch");
         assertThat(routes.count("POST /idp/token")).isZero();
     }
@@ -190,14 +192,16 @@ class BrowserSignInTest {
         CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
         Map<String, List<String>> a = awaitAuthorizeUrl();
         callback(a, "code=c&state=" + enc(p(a, "state")) + "&iss=" + enc("https://evil.example"));
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInFailedException.class)
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
                 .hasMessageContaining("came from 'https://evil.example'");
 
         Files.delete(urlFile);
         CompletableFuture<SignInResult> g = new BrowserSignIn().start(idp(true), "client-1", null, options(Duration.ofSeconds(30)));
         Map<String, List<String>> b = awaitAuthorizeUrl();
         callback(b, "code=c&state=" + enc(p(b, "state")));
-        assertThatThrownBy(() -> g.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInFailedException.class)
+        assertThatThrownBy(() -> g.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
                 .hasMessageContaining("lacks the issuer");
         assertThat(routes.count("POST /idp/token")).isZero();
     }
@@ -211,7 +215,8 @@ class BrowserSignInTest {
                 + "&state=" + enc(p(a, "state")));
 
         assertThat(page.body()).contains("declined or you are not allowed");
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInFailedException.class)
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
                 .hasMessageContaining("access_denied: User is not assigned");
     }
 
@@ -223,7 +228,8 @@ class BrowserSignInTest {
 
         callback(a, "code=c&state=" + enc(p(a, "state")));
 
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInFailedException.class)
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
                 .hasMessageContaining("invalid_grant: code expired");
     }
 
@@ -263,7 +269,8 @@ class BrowserSignInTest {
         int port = URI.create(p(awaitAuthorizeUrl(), "redirect_uri")).getPort();
 
         assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(SignInFailedException.class).hasMessageContaining("not completed within 0.7 s");
+                .hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED)).hasMessageContaining("not completed within 0.7 s");
         assertPortClosed(port);
     }
 

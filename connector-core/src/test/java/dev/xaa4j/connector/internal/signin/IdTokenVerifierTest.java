@@ -12,8 +12,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
 import dev.xaa4j.connector.testing.TestKeys;
@@ -72,18 +71,18 @@ class IdTokenVerifierTest {
     @Test
     void rejectsAWrongNonce() {
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().claim("nonce", "other").build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class).isInstanceOf(SignInRequiredException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                 .hasMessageContaining("nonce");
     }
 
     @Test
     void rejectsAWrongAudienceAndSeveralAudiencesWithoutAzp() {
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().audience("client-2").build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class).hasMessageContaining("aud");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("aud");
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().audience(List.of("client-1", "other")).build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class).hasMessageContaining("azp");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("azp");
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().audience(List.of("client-1", "other")).claim("azp", "other").build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class).hasMessageContaining("azp");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("azp");
         assertThat(verifier.verify(keyA.sign(claims().audience(List.of("client-1", "other")).claim("azp", "client-1").build()), nonce)
                 .getAudience()).containsExactly("client-1", "other");
     }
@@ -91,7 +90,7 @@ class IdTokenVerifierTest {
     @Test
     void rejectsAWrongIssuer() {
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().issuer("https://evil.example").build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class).hasMessageContaining("iss");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("iss");
     }
 
     @Test
@@ -100,26 +99,26 @@ class IdTokenVerifierTest {
         clock.advance(Duration.ofSeconds(600 + 30));
         assertThat(verifier.verify(token, nonce).getSubject()).isEqualTo("alice");
         clock.advance(Duration.ofSeconds(31));
-        assertThatThrownBy(() -> verifier.verify(token, nonce)).isInstanceOf(IdTokenRejectedException.class)
+        assertThatThrownBy(() -> verifier.verify(token, nonce)).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                 .hasMessageContaining("expired");
     }
 
     @Test
     void rejectsATokenIssuedInTheFuture() {
         String token = keyA.sign(claims().issueTime(Date.from(clock.instant().plusSeconds(300))).build());
-        assertThatThrownBy(() -> verifier.verify(token, nonce)).isInstanceOf(IdTokenRejectedException.class)
+        assertThatThrownBy(() -> verifier.verify(token, nonce)).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                 .hasMessageContaining("future");
     }
 
     @Test
     void rejectsAlgNoneAndHmacEvenWhenTheIdpAdvertisesThem() throws Exception {
         String none = new PlainJWT(claims().build()).serialize();
-        assertThatThrownBy(() -> verifier.verify(none, nonce)).isInstanceOf(IdTokenRejectedException.class)
+        assertThatThrownBy(() -> verifier.verify(none, nonce)).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                 .hasMessageContaining("unsigned").hasMessageNotContaining(none);
 
         SignedJWT hs = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims().build());
         hs.sign(new MACSigner("a-shared-secret-of-at-least-256-bits-long!!"));
-        assertThatThrownBy(() -> verifier.verify(hs.serialize(), nonce)).isInstanceOf(IdTokenRejectedException.class)
+        assertThatThrownBy(() -> verifier.verify(hs.serialize(), nonce)).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                 .hasMessageContaining("HS256 which is not allowed".replace(" which", ", which"));
     }
 
@@ -136,7 +135,7 @@ class IdTokenVerifierTest {
         // an unknown kid right after a fetch does not hammer the IdP
         TestKeys stranger = new TestKeys("key-x");
         assertThatThrownBy(() -> verifier.verify(stranger.sign(claims().build()), nonce))
-                .isInstanceOf(IdTokenRejectedException.class);
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         assertThat(routes.count("GET /idp/jwks")).isEqualTo(2);
     }
 
@@ -144,6 +143,6 @@ class IdTokenVerifierTest {
     void anUnreachableJwksIsTransient() {
         routes.on("GET /idp/jwks", new MockResponse.Builder().code(503).build());
         assertThatThrownBy(() -> verifier.verify(keyA.sign(claims().build()), nonce))
-                .isInstanceOf(UpstreamUnavailableException.class).hasMessageContaining("HTTP 503");
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE).hasMessageContaining("HTTP 503");
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.token.SessionAccess;
 import dev.xaa4j.connector.internal.token.SessionIdTokenProvider;
 import org.junit.jupiter.api.Timeout;
@@ -142,7 +142,7 @@ class KeyringCredentialStoreTest {
             assertThat(sessions.load(issuer, "xaa-desktop")).as("not signed in, no error").isEmpty();
             SessionIdTokenProvider idTokens = new SessionIdTokenProvider(SessionAccess.of(sessions, issuer, "xaa-desktop"),
                     s -> s, Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60));
-            assertThatThrownBy(idTokens::idToken).isInstanceOf(SignInRequiredException.class)
+            assertThatThrownBy(idTokens::idToken).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
                     .hasMessageContaining("not signed in");
             assertThatThrownBy(() -> raw.getPassword(service, key)).as("the manifest is removed")
                     .isInstanceOf(PasswordAccessException.class);

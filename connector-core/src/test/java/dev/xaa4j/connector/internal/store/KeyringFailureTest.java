@@ -20,8 +20,8 @@ class KeyringFailureTest {
                 Map.of("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xaa4j-no-bus"), KeyringProbe.class);
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
-        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.NO_BACKEND)
-                .as("typed: retrying never clears it").contains("type: KeyringUnavailableException");
+        assertThat(r.output()).contains("keyring failure: " + KeyringCredentialStore.NO_BACKEND)
+                .as("typed: retrying never clears it").contains("kind: KEYRING_UNAVAILABLE");
     }
 
     @Test
@@ -31,7 +31,7 @@ class KeyringFailureTest {
                 "connect-first");
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
-        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.NO_BACKEND);
+        assertThat(r.output()).contains("keyring failure: " + KeyringCredentialStore.NO_BACKEND);
     }
 
     @Test
@@ -44,8 +44,8 @@ class KeyringFailureTest {
                 KeyringProbe.class);
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
-        assertThat(r.output()).contains("CredentialStoreException: " + KeyringCredentialStore.LOCKED);
+        assertThat(r.output()).contains("keyring failure: " + KeyringCredentialStore.LOCKED);
         assertThat(r.output()).doesNotContain("NullPointerException")
-                .as("a locked keyring can clear: not typed as unavailable").contains("type: CredentialStoreException");
+                .as("a locked keyring can clear: not typed as unavailable").contains("kind: CREDENTIAL_STORE");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.MutableClock;
-import dev.xaa4j.connector.SignInRequiredException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class SessionIdTokenProviderTest {
             synchronized (spentRefreshTokens) {
                 String rt = current.refreshToken().orElseThrow();
                 if (spentRefreshTokens.contains(rt)) {
-                    throw new SignInRequiredException("refresh token reused: family revoked");
+                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "refresh token reused: family revoked");
                 }
                 spentRefreshTokens.add(rt);
             }
@@ -119,6 +119,6 @@ class SessionIdTokenProviderTest {
     @Test
     void noSessionMeansSignInRequired() {
         SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
-        assertThatThrownBy(p::idToken).isInstanceOf(SignInRequiredException.class).hasMessageContaining("sign in");
+        assertThatThrownBy(p::idToken).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("sign in");
     }
 }

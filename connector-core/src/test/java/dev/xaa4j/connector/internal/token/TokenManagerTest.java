@@ -3,16 +3,13 @@ package dev.xaa4j.connector.internal.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Await;
-import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.SignInRequiredException;
-import dev.xaa4j.connector.UpstreamUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +108,7 @@ class TokenManagerTest {
     void transientFailureKeepsTheValidTokenAndFailsOnlyWhenNothingIsLeft() throws Exception {
         AccessToken first = tokens.token("notes");
         for (int i = 0; i < 50; i++) {
-            fetcher.failures.add(() -> new UpstreamUnavailableException("The IdP is unavailable (HTTP 503)"));
+            fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP is unavailable (HTTP 503)"));
         }
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         assertThat(tokens.token("notes")).isSameAs(first);
@@ -127,7 +124,7 @@ class TokenManagerTest {
         assertThat(tokens.status("notes").state()).isEqualTo(ServerState.DEGRADED);
 
         clock.advance(Duration.ofMinutes(1)); // past expiry
-        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(UpstreamUnavailableException.class);
+        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
         fetcher.failures.clear();
         clock.advance(Duration.ofSeconds(2)); // after the short hold, the next caller tries again
         assertThat(tokens.token("notes").value()).startsWith("token-");
@@ -136,13 +133,13 @@ class TokenManagerTest {
     @Test
     void revocationDropsTheTokenEmitsAnEventAndDoesNotStorm() throws Exception {
         tokens.token("notes");
-        fetcher.failures.add(() -> new AccessDeniedException("notes", "Your IdP refused access to the MCP server 'notes'"));
+        fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,"notes", "Your IdP refused access to the MCP server 'notes'", null, null));
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         tokens.token("notes"); // still valid → triggers the background renewal
         Await.until(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.AccessRevoked));
 
         for (int i = 0; i < 100; i++) {
-            assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(AccessDeniedException.class)
+            assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
                     .hasMessageContaining("refused access");
         }
         assertThat(fetcher.calls).hasValue(2);
@@ -155,14 +152,14 @@ class TokenManagerTest {
     void backgroundRenewalReportsSignInRequiredInsteadOfOpeningABrowser() {
         AccessToken first = tokens.token("notes");
         for (int i = 0; i < 10; i++) {
-            fetcher.failures.add(() -> new SignInRequiredException("Your IdP session has ended; sign in again"));
+            fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended; sign in again"));
         }
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         assertThat(tokens.token("notes")).isSameAs(first);
         Await.until(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.SignInRequired));
         assertThat(tokens.token("notes")).isSameAs(first); // still valid: keep serving it
         clock.advance(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(SignInRequiredException.class);
+        assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         assertThat(fetcher.calls).hasValue(2); // no retries until a sign-in
         assertThat(tokens.status("notes").state()).isEqualTo(ServerState.SIGN_IN_REQUIRED);
 
@@ -216,7 +213,7 @@ class TokenManagerTest {
 
     @Test
     void unknownServerIsAConfigurationError() {
-        assertThatThrownBy(() -> tokens.token("nope")).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> tokens.token("nope")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("No MCP server named 'nope'");
     }
 
@@ -279,7 +276,8 @@ class TokenManagerTest {
         tokens.clear(); // sign-out
         fetcher.turnstile.release();
 
-        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SignInRequiredException.class);
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_REQUIRED));
         assertThat(tokens.peek("notes")).isEmpty();
         assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.TokenIssued);
     }
@@ -308,7 +306,7 @@ class TokenManagerTest {
     @Timeout(20)
     void aRenewalThatFailsForTheSessionBeforeASignInDoesNotOutliveTheSignIn() throws Exception {
         fetcher.turnstile = new Semaphore(0);
-        fetcher.failures.add(() -> new SignInRequiredException("Your IdP session has ended; sign in again"));
+        fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended; sign in again"));
         CompletableFuture<AccessToken> waiting = tokens.tokenAsync("notes");
         assertThat(fetcher.arrivals.tryAcquire(5, TimeUnit.SECONDS)).isTrue(); // fetching with the old session
 

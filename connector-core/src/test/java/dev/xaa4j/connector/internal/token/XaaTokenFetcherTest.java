@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
-import dev.xaa4j.connector.AccessDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.ConfigurationException;
-import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.ServerConfig;
@@ -145,7 +143,7 @@ class XaaTokenFetcherTest {
     void aRepeatedlyRejectedIdJagMeansAccessDenied() {
         bearerErrors.add("invalid_grant");
         bearerErrors.add("invalid_grant");
-        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED);
         assertThat(server.getRequestCount()).isEqualTo(4); // no retry storm: 2 exchanges, 2 redemptions
     }
 
@@ -157,7 +155,7 @@ class XaaTokenFetcherTest {
 
         exchangeErrors.add("invalid_grant");
         exchangeErrors.add("invalid_grant");
-        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(AccessDeniedException.class)
+        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
                 .hasMessageContaining("refused to issue an ID-JAG for 'notes'").hasMessageContaining("invalid_grant")
                 .hasMessageNotContaining("revoked");
         assertThat(idTokenRenewals).hasValue(2);
@@ -194,7 +192,7 @@ class XaaTokenFetcherTest {
         exchangeErrors.add(keycloak);
 
         assertThatThrownBy(() -> fetcher.fetch("notes", Set.of()))
-                .isInstanceOf(ConfigurationException.class).isNotInstanceOf(AccessDeniedException.class)
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("Your IdP does not issue ID-JAGs for ID tokens")
                 .hasMessageContaining("rejected a freshly renewed ID token as subject_token")
                 .hasMessageContaining("invalid_request: Parameter 'subject_token' supports access tokens only")
@@ -211,7 +209,7 @@ class XaaTokenFetcherTest {
         assertThatThrownBy(() -> fetcher.fetch("notes", Set.of("notes.write"), Set.of("notes.write")))
                 .isInstanceOfSatisfying(ScopeDeniedException.class, e -> {
                     assertThat(e.scopes()).containsExactly("notes.write");
-                    assertThat(e.server()).isEqualTo("notes");
+                    assertThat(e.server()).contains("notes");
                 })
                 .hasMessageContaining("Your IdP's policy does not grant scope 'notes.write' for 'notes'")
                 .hasMessageContaining("invalid_scope: policy denies notes.write")
@@ -267,12 +265,12 @@ class XaaTokenFetcherTest {
     @Timeout(10)
     void aServerDiscoveryFailureIsReportedBeforeAnIdTokenFailureAsInSequence() {
         XaaTokenFetcher parallel = fetcher(cfg -> {
-            throw new DiscoveryException("no metadata");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "no metadata");
         }, () -> {
-            throw new ConfigurationException("no session");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "no session");
         });
 
-        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(DiscoveryException.class)
+        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessage("no metadata");
         assertThat(server.getRequestCount()).isZero();
     }
@@ -283,10 +281,10 @@ class XaaTokenFetcherTest {
         AtomicInteger reads = new AtomicInteger();
         XaaTokenFetcher parallel = fetcher(cfg -> meta, () -> {
             reads.incrementAndGet();
-            throw new ConfigurationException("no session");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "no session");
         });
 
-        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> parallel.fetch("notes", Set.of())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessage("no session");
         assertThat(reads).as("the failure is reported once, not read again").hasValue(1);
         assertThat(server.getRequestCount()).isZero();

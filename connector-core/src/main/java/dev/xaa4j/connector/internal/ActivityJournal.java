@@ -1,4 +1,7 @@
-package dev.xaa4j.connector;
+package dev.xaa4j.connector.internal;
+
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorListener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.TreeSet;
 
 /**
- * The activity journal (docs/protocol.md §3.1 and §3.5: no token ever written). Appends every {@link ConnectorEvent} as one JSON line to {@code activity.jsonl} in the state directory, so
+ * The activity journal of a {@link dev.xaa4j.connector.Connector} (not API: the connector adds it unless
+ * {@code journal(false)}) (docs/protocol.md §3.1 and §3.5: no token ever written). Appends every {@link ConnectorEvent} as one JSON line to {@code activity.jsonl} in the state directory, so
  * a person (or {@code xaa doctor}) can see what happened: sign-ins, tokens issued (server, scopes, expiry),
  * renewal failures, revocations. Events carry no token values; free text is additionally passed through
  * {@link Redaction#scrub}. The file is created {@code 0600} where POSIX permissions exist. Writes are
