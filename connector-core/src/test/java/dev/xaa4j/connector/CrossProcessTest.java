@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;

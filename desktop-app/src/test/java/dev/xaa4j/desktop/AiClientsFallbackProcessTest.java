@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

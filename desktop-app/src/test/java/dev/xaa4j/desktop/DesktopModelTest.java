@@ -115,7 +115,7 @@ class DesktopModelTest {
             // no token bytes anywhere in what the UI shows
             assertThat(revoked.toString()).doesNotContain("eyJ");
         } finally {
-            SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+            dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         model.signOut();

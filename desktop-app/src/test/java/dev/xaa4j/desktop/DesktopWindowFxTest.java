@@ -156,7 +156,7 @@ class DesktopWindowFxTest {
             assertThat(row("notes").stateText()).isEqualTo("Working");
             assertThat(robot.lookup("#activity").<ListView<String>>query().getItems()).anyMatch(l -> l.contains("tickets: access refused"));
         } finally {
-            SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+            dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         robot.clickOn("#signOut");

@@ -2,8 +2,8 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;
 import java.awt.image.BufferedImage;
@@ -148,7 +148,7 @@ class TrayScreenshotTest {
                     x.screenshotWindow(window, SHOTS.resolve("main-window-revoked.png"));
                     x.screenshotRoot(SHOTS.resolve("tray-attention.png"));
                 } finally {
-                    SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+                    dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
                 }
                 assertThat(Files.readString(stateHome.resolve("xaa4j").resolve("activity.jsonl"))).doesNotContain("eyJ");
             } finally {

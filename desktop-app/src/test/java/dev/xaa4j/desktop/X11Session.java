@@ -2,7 +2,7 @@ package dev.xaa4j.desktop;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static dev.xaa4j.distribution.Distribution.emptyEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;

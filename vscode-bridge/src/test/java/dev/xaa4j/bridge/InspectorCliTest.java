@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -91,7 +91,7 @@ class InspectorSampleIssuerTest {
             }
             assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("the bridge exits at the end of stdin").isTrue();
         } finally {
-            dev.xaa4j.connector.testing.Processes.destroyTree(p);
+            dev.xaa4j.testing.Processes.destroyTree(p);
         }
         String stderr = Files.readString(dir.resolve("bridge-stderr.txt"));
         assertThat(stderr).as("debug logging was on").contains("DEBUG");

@@ -2,8 +2,8 @@ package dev.xaa4j.bridge;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.SampleIssuers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +43,7 @@ abstract class KeyringIssuer {
 
     /** The sample issuer on free ports with its state in {@code dir/issuer}. */
     static SampleIssuer start(Path dir) throws Exception {
-        return SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        return SampleIssuers.start(dir.resolve("issuer"));
     }
 
     /** {@link #assumeKeyring()}, then {@link #start(Path)}. */

@@ -3,7 +3,7 @@ package dev.xaa4j.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

@@ -3,8 +3,8 @@ package dev.xaa4j.bridge.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.connector.testing.RealHomeGuard;
+import dev.xaa4j.testing.Processes;
+import dev.xaa4j.testing.RealHomeGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,11 +9,12 @@ import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.SampleIssuerFixture;
-import dev.xaa4j.connector.SampleIssuerPerClass;
+import dev.xaa4j.connector.SampleIssuerConnectors;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.testing.SampleIssuers;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The broker over a real Unix domain socket, serving a real connector signed in at the sample issuer. */
-class BrokerTest extends SampleIssuerPerClass {
+class BrokerTest extends SampleIssuerConnectors {
 
     private Connector connector(String user) throws Exception {
         Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
@@ -110,12 +111,12 @@ class BrokerTest extends SampleIssuerPerClass {
         try (Connector alice = connector("alice");
              BrokerServer server = BrokerServer.builder(alice).socket(socket()).start();
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
-            assertThat(SampleIssuerFixture.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
+            assertThat(SampleIssuers.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
             try {
                 assertThatThrownBy(() -> client.token("tickets")).isInstanceOf(AccessDeniedException.class)
                         .hasMessageNotContaining("eyJ");
             } finally {
-                SampleIssuerFixture.admin(issuer, "restore", "alice", "tickets");
+                SampleIssuers.admin(issuer, "restore", "alice", "tickets");
             }
         }
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
 import java.net.ServerSocket;
 import java.net.URI;

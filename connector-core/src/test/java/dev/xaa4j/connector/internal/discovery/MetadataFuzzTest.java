@@ -7,7 +7,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.ServerNotEnabledException;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.UpstreamUnavailableException;

@@ -18,7 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.UpstreamUnavailableException;

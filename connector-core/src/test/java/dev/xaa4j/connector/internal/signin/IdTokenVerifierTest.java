@@ -14,7 +14,7 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
 import dev.xaa4j.connector.testing.TestKeys;
 import java.time.Duration;

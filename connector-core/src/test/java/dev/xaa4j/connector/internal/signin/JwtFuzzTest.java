@@ -18,7 +18,7 @@ import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;

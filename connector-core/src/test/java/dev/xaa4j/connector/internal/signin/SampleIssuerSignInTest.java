@@ -6,12 +6,12 @@ import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.connector.SampleIssuerPerClass;
+import dev.xaa4j.connector.SampleIssuerConnectors;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.connector.testing.ChildJvm;
+import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.connector.testing.SignInMain;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * is launched as a command with the authorization URL, fills in the login form and follows the redirect to
  * the loopback callback.
  */
-class SampleIssuerSignInTest extends SampleIssuerPerClass {
+class SampleIssuerSignInTest extends SampleIssuerConnectors {
 
     static final String CLIENT_ID = "xaa-desktop";
     static final String CLIENT_SECRET = "xaa-desktop-demo-secret";

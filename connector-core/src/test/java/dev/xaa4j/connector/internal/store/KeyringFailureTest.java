@@ -2,7 +2,7 @@ package dev.xaa4j.connector.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.ChildJvm;
+import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.connector.testing.KeyringProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;

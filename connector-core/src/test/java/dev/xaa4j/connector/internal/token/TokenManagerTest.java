@@ -2,13 +2,13 @@ package dev.xaa4j.connector.internal.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
-import dev.xaa4j.connector.Await;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.ConnectorEvent;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignInRequiredException;
@@ -91,7 +91,7 @@ class TokenManagerTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         fetcher.gate.countDown();
-        Await.until(Duration.ofSeconds(5), () -> tokens.token("notes").value().equals("token-2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> tokens.token("notes").value().equals("token-2"));
         assertThat(fetcher.calls).hasValue(2);
         assertThat(tokens.stats().blockedCalls()).isEqualTo(1);
     }
@@ -115,7 +115,7 @@ class TokenManagerTest {
         }
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         assertThat(tokens.token("notes")).isSameAs(first);
-        Await.until(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.RenewalFailed));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.RenewalFailed));
         ConnectorEvent.RenewalFailed failed = (ConnectorEvent.RenewalFailed) events.stream()
                 .filter(e -> e instanceof ConnectorEvent.RenewalFailed).findFirst().orElseThrow();
         assertThat(failed.tokenStillValid()).isTrue();
@@ -139,7 +139,7 @@ class TokenManagerTest {
         fetcher.failures.add(() -> new AccessDeniedException("notes", "Your IdP refused access to the MCP server 'notes'"));
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         tokens.token("notes"); // still valid → triggers the background renewal
-        Await.until(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.AccessRevoked));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.AccessRevoked));
 
         for (int i = 0; i < 100; i++) {
             assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(AccessDeniedException.class)
@@ -159,7 +159,7 @@ class TokenManagerTest {
         }
         clock.advance(Duration.ofMinutes(4).plusSeconds(10));
         assertThat(tokens.token("notes")).isSameAs(first);
-        Await.until(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.SignInRequired));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.SignInRequired));
         assertThat(tokens.token("notes")).isSameAs(first); // still valid: keep serving it
         clock.advance(Duration.ofMinutes(1));
         assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(SignInRequiredException.class);

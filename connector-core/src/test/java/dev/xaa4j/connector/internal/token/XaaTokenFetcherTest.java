@@ -11,7 +11,7 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ConfigurationException;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.ScopeDeniedException;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
