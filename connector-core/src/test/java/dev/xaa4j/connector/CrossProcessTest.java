@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Needs a Secret Service: run under {@code .ci/with-keyring}. Duration: {@code -Dxaa4j.crossprocess.seconds}.
  */
+@Tag("slow")
 class CrossProcessTest {
 
     static final int WORKERS = Integer.getInteger("xaa4j.crossprocess.workers", 4);

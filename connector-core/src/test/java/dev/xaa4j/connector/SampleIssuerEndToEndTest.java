@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * End to end over real HTTP against the sample issuer (IdP + AS + MCP servers): a real sign-in with the
  * scripted browser, then discovery, token exchange, jwt-bearer and MCP tool calls through the SDK adapter.
  */
+@Tag("slow")
 class SampleIssuerEndToEndTest extends SampleIssuerConnectors {
 
     /** Hides {@link SampleIssuerConnectors}'s: 5 s access tokens, so a renewal (and a revocation) shows within the test. */

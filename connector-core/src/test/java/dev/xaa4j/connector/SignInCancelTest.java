@@ -2,6 +2,7 @@ package dev.xaa4j.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +43,8 @@ class SignInCancelTest {
                     .browserSignIn(new BrowserSignIn(), new SignInOptions(List.of(), Duration.ofMinutes(5), "127.0.0.1", browser.toString()))
                     .build()) {
                 CompletableFuture<ConnectorStatus> signIn = connector.signIn();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!(Files.exists(url) && Files.size(url) > 0) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                await("the browser is given the authorization URL").atMost(Duration.ofSeconds(20))
+                        .until(() -> Files.exists(url) && Files.size(url) > 0);
                 int port = redirectPort(Files.readString(url));
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 2000); // listening while it waits

@@ -2,6 +2,7 @@ package dev.xaa4j.connector.host.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.AccessDeniedException;
 import dev.xaa4j.connector.AccessToken;
@@ -140,10 +141,7 @@ class BrokerTest extends SampleIssuerConnectors {
             assertThat(signedOut.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(pushed).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ConnectorEvent.SignedOut.class,
                     s -> assertThat(s.user()).contains("alice")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (notifications.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("the sign-in-needed notification").atMost(Duration.ofSeconds(5)).until(() -> !notifications.isEmpty());
             assertThat(notifications).extracting(SignInNeeded::server).containsExactly("notes");
             assertThatThrownBy(() -> client.token("notes")).isInstanceOf(SignInRequiredException.class);
         }

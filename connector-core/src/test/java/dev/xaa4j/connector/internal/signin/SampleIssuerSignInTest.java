@@ -1,6 +1,7 @@
 package dev.xaa4j.connector.internal.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +57,7 @@ class SampleIssuerSignInTest extends SampleIssuerConnectors {
                 .verify(r.idToken(), null).getSubject()).isEqualTo(r.idTokenClaims().getSubject());
     }
 
+    @Tag("slow")
     @Test
     void theBrowserEnvironmentVariableIsUsedAndTheSessionLandsInTheOsKeyring() throws Exception {
         Path log = tmp.resolve("browser.log");
@@ -81,14 +84,8 @@ class SampleIssuerSignInTest extends SampleIssuerConnectors {
         }
     }
 
-    private static void awaitLine(Path log, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(expected)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(Files.exists(log) ? Files.readString(log) : "(no browser log)").contains(expected);
+    private static void awaitLine(Path log, String expected) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(Files.exists(log) ? Files.readString(log) : "(no browser log)").contains(expected));
     }
 }

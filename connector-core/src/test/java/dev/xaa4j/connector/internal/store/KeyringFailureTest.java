@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Missing and locked keyrings, for real, in child JVMs: the error names the remedy and nothing is stored. */
+@Tag("slow")
 class KeyringFailureTest {
 
     @Test
