@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code JAVA_TOOL_OPTIONS=-verbose:gc} puts G1's log lines on stdout unless the entry's JVM options stop it).
  * A real process, as an AI client starts it.
  */
+@Tag("slow")
 @Timeout(120)
 class AiClientsFallbackProcessTest {
 

@@ -2,6 +2,7 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.SignInRequiredException;
@@ -63,10 +64,7 @@ class BrokerHostTest {
                         .isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
                 assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(SignInRequiredException.class);
                 bridge.signInNeeded("notes");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (needed.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                await("the app is told a sign-in is needed").atMost(Duration.ofSeconds(10)).until(() -> !needed.isEmpty());
                 assertThat(needed).containsExactly("notes");
             }
 

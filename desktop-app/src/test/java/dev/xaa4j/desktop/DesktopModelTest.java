@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,16 +67,9 @@ class DesktopModelTest {
         model.start(Duration.ofMillis(200));
     }
 
-    View await(String what, Predicate<View> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            View v = last.get();
-            if (v != null && condition.test(v)) {
-                return v;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last view: " + last.get());
+    View await(String what, Predicate<View> condition) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50)).until(last::get, v -> v != null && condition.test(v));
     }
 
     static ServerRow row(View v, String name) {

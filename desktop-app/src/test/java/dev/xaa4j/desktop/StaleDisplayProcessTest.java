@@ -17,6 +17,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to the terminal demo and says so in one line; never a JavaFX stack trace. Real processes on a display number
  * no X server listens on.
  */
+@Tag("slow")
 @Timeout(180)
 class StaleDisplayProcessTest {
 

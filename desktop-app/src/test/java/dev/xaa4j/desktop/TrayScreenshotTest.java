@@ -27,6 +27,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Never skipped silently: without Xvfb and friends it fails and names the Debian packages, unless
  * {@code -Dxaa4j.desktop.x11=skip} is given explicitly (e.g. on macOS, where this test does not apply).
  */
+@Tag("slow")
 @Timeout(600)
 class TrayScreenshotTest {
 

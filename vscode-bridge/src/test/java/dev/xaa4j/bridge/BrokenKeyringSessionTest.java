@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * signed in" to every command: exit 3 with the next step, never exit 1 "entry incomplete". Real processes,
  * real Secret Service: runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
+@Tag("slow")
 class BrokenKeyringSessionTest extends KeyringIssuer {
 
     @BeforeAll

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * launching {@code xaa bridge} over stdio. Runs when the Inspector is installed: {@code $XAA_INSPECTOR}, else
  * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code ./test}); skipped otherwise.
  */
+@Tag("slow")
 @Timeout(180)
 class InspectorCliTest {
 

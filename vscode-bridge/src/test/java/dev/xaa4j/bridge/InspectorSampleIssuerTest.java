@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code xaa login} (with a scripted browser) and the real OS keyring, so it runs only inside
  * {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}) with the Inspector installed.
  */
+@Tag("slow")
 @Timeout(300)
 class InspectorSampleIssuerTest {
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code HTTP_PROXY} (absolute-form requests), {@code HTTPS_PROXY} (CONNECT, with the server's self-signed
  * certificate trusted only through {@code XAA_CA_BUNDLE}) and {@code NO_PROXY} from its environment.
  */
+@Tag("slow")
 @Timeout(120)
 class ProxyUpstreamTest {
 
