@@ -2,6 +2,7 @@ package dev.xaa4j.sample.idp;
 
 import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
@@ -21,9 +22,10 @@ class IdpExpiryTest {
                         Duration.ofMinutes(5)))) {
             IdpTestClient client = new IdpTestClient(issuer.idpIssuer());
             String idToken = client.idToken("alice");
-            Thread.sleep(1_100);
-            HttpResponse<String> r = client.exchange(idToken, issuer.asIssuer().toString(),
-                    issuer.server("notes").toString(), "notes.read", demoBasic());
+            // an exchange changes nothing at the IdP: ask until the 1 s ID token is refused (exp has whole seconds)
+            HttpResponse<String> r = await("the ID token expires").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.exchange(idToken, issuer.asIssuer().toString(), issuer.server("notes").toString(),
+                            "notes.read", demoBasic()), response -> response.statusCode() != 200);
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_request")
                     .containsEntry("error_description", "subject_token has expired; refresh the ID token and retry");
@@ -37,6 +39,7 @@ class IdpExpiryTest {
             IdpTestClient client = new IdpTestClient(issuer.idpIssuer());
             IdpTestClient.Pkce pkce = IdpTestClient.Pkce.s256();
             java.util.Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
+            // real time passes: a redemption spends the code, so it cannot be polled, and SampleIssuer.start takes no clock
             Thread.sleep(1_100);
             HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, pkce.verifier(),
                     demoBasic());

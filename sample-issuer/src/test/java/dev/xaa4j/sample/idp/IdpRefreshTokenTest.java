@@ -99,6 +99,7 @@ class IdpRefreshTokenTest extends SampleIssuerPerClass {
                         java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(5)))) {
             IdpTestClient c = new IdpTestClient(shortLived.idpIssuer());
             String rt = (String) c.login("alice").get("refresh_token");
+            // real time passes: a refresh rotates the token, so it cannot be polled, and SampleIssuer.start takes no clock
             Thread.sleep(1_200);
             HttpResponse<String> r = c.refresh(rt, demoBasic());
             assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")

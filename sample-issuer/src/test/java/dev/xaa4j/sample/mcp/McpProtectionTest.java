@@ -1,6 +1,7 @@
 package dev.xaa4j.sample.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,8 +142,10 @@ class McpProtectionTest {
                     .header("Authorization", "Bearer " + at)
                     .POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST));
 
-            Thread.sleep(ttl.plusMillis(1100).toMillis()); // exp has whole-second precision
-            HttpResponse<String> r = HTTP.send(call.build(), HttpResponse.BodyHandlers.ofString());
+            // tools/list changes nothing: ask until the 1 s access token is refused (exp has whole-second precision;
+            // until then the server answers 400, no MCP session)
+            HttpResponse<String> r = await("the access token expires").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> HTTP.send(call.build(), HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 401);
 
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate"))
