@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,29 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The app's broker hosting, without a window: served, reported, rebuilt, and polite to a running agent. */
-class BrokerHostTest {
+class BrokerHostTest extends DesktopIssuerPerClass {
 
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     Path socket() throws Exception {
         Path run = dir.resolve("run");

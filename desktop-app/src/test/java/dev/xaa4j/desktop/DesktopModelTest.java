@@ -12,7 +12,6 @@ import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;
 import dev.xaa4j.desktop.DesktopModel.View;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,33 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The view-model without JavaFX, against the real sample issuer. */
-class DesktopModelTest {
+class DesktopModelTest extends DesktopIssuerPerClass {
 
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
     @TempDir
     Path dir;
     final AtomicReference<View> last = new AtomicReference<>();
     DesktopModel model;
     Engine engine;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     @AfterEach
     void close() {

@@ -10,7 +10,6 @@ import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.sample.SampleIssuer;
 import java.awt.image.BufferedImage;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import javax.imageio.ImageIO;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @Timeout(600)
-class TrayScreenshotTest {
+class TrayScreenshotTest extends DesktopIssuerPerClass {
 
     static final Path SHOTS = Path.of("target", "screenshots");
     static final int GREY = 0x8a8f98;
@@ -53,26 +50,13 @@ class TrayScreenshotTest {
     static final int ORANGE = 0xe67e22;
 
     @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
-    @TempDir
     Path dir;
     /** The app under test (a child JVM), stopped with its descendants after each test. */
     private Process app;
 
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
-
     @AfterEach
     void stopApp() {
         Processes.stop(app);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
     }
 
     @Test

@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,22 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code xaa} as a real process, as AI clients launch it: the MCP Java SDK client over stdio, raw pipes, exit codes. */
 @Tag("slow")
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
-class BridgeProcessTest {
+class BridgeProcessTest extends TestMcpServerPerTest {
 
     @TempDir
     Path home;
 
-    private TestMcpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestMcpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        server.close();
-    }
 
     private List<String> xaa(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,19 +22,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("slow")
 @Timeout(180)
-class InspectorCliTest {
+class InspectorCliTest extends TestMcpServerPerTest {
 
-    private TestMcpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestMcpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        server.close();
-    }
 
     static Path inspector() {
         String env = System.getenv("XAA_INSPECTOR");

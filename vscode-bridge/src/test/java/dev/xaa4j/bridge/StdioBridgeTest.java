@@ -10,27 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The bridge in-process against a real MCP server (SDK servlet transport on Jetty). */
-class StdioBridgeTest {
+class StdioBridgeTest extends TestMcpServerPerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private TestMcpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestMcpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        server.close();
-    }
 
     private BridgeHarness bridge(TestAuth auth) throws Exception {
         return new BridgeHarness(BridgeHarness.fast("notes", server.endpoint()), auth);

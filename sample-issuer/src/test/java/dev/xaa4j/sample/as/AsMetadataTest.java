@@ -2,38 +2,20 @@ package dev.xaa4j.sample.as;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xaa4j.sample.IssuerPerClass;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AsMetadataTest {
+class AsMetadataTest extends IssuerPerClass {
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     @Test
     @SuppressWarnings("unchecked")

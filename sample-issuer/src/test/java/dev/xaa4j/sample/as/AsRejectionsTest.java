@@ -2,12 +2,10 @@ package dev.xaa4j.sample.as;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xaa4j.sample.IssuerPerClass;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,31 +16,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every docs/protocol.md §3.3 rule broken once, each with the exact error it must produce. */
-class AsRejectionsTest {
+class AsRejectionsTest extends IssuerPerClass {
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static RSAKey stranger;
 
     @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
+    static void strangerKey() throws Exception {
         stranger = new RSAKeyGenerator(2048).keyID("stranger").generate();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
     }
 
     static TestIdJag alice() {

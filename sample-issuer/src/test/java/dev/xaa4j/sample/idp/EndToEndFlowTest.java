@@ -2,10 +2,9 @@ package dev.xaa4j.sample.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xaa4j.sample.IssuerPerClass;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -15,14 +14,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain of docs/protocol.md §1 over real HTTP, every hop a real endpoint of the sample issuer: login
@@ -30,24 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * through the MCP Java SDK client. Then an administrator revokes the grant: the next exchange is denied,
  * while the access token already issued keeps working until it expires.
  */
-class EndToEndFlowTest {
+class EndToEndFlowTest extends IssuerPerClass {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static IdpTestClient idp;
 
     @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
+    static void idpClient() {
         idp = new IdpTestClient(issuer.idpIssuer());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
     }
 
     @Test

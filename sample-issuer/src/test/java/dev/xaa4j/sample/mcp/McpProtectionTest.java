@@ -3,6 +3,7 @@ package dev.xaa4j.sample.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.xaa4j.sample.IssuerPerClass;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
@@ -20,30 +21,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RFC 9728 metadata and the bearer challenges of the MCP servers, byte for byte (docs/protocol.md §3.4). */
-class McpProtectionTest {
+class McpProtectionTest extends IssuerPerClass {
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     static String prm(String name) {
         URI s = issuer.server(name);

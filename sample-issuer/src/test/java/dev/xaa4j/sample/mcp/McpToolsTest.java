@@ -3,46 +3,28 @@ package dev.xaa4j.sample.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xaa4j.sample.IssuerPerClass;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MCP servers driven by the MCP Java SDK client with access tokens from our AS (hand-minted ID-JAG →
  * jwt-bearer): identity and scopes reach the tools, data is per user, scopes are enforced per tool.
  */
-class McpToolsTest {
+class McpToolsTest extends IssuerPerClass {
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
     static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     static McpSyncClient client(String server, String accessToken) {
         String url = issuer.server(server).toString();
