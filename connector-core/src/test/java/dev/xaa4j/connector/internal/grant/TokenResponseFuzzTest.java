@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
+import dev.xaa4j.connector.fuzz.LoopbackFuzzTest;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.testing.MutableClock;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * another exception; no exception message holds a secret we sent or a token-shaped value the server sent.
  */
 @Tag("fuzz")
-class TokenResponseFuzzTest {
+class TokenResponseFuzzTest extends LoopbackFuzzTest {
 
     static final String ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC10b2tlbi1zZWNyZXQifQ.c2lnbmF0dXJlLWlkLXRva2Vu";
     static final String ID_JAG = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC1qYWctc2VjcmV0In0.c2lnbmF0dXJlLWlkLWphZw";
@@ -42,16 +42,10 @@ class TokenResponseFuzzTest {
     static final Pattern TOKEN_VALUE = Pattern.compile(
             "\"(?:access_token|refresh_token|id_token)\"\\s*:\\s*\"([^\"\\\\]{16,})\"");
 
-    static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final ClientAuth CLIENT = (endpoint, grant) -> new TokenRequest.Builder(endpoint,
             new ClientSecretBasic(new ClientID("client-1"), new Secret(CLIENT_SECRET)), grant);
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
-    }
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)

@@ -15,6 +15,7 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
+import dev.xaa4j.connector.fuzz.LoopbackFuzzTest;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
@@ -25,7 +26,6 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,20 +38,14 @@ import org.junit.jupiter.api.Timeout;
  * or a {@link ConnectorException}; a message never contains the token.
  */
 @Tag("fuzz")
-class JwtFuzzTest {
+class JwtFuzzTest extends LoopbackFuzzTest {
 
-    static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     static final RSAKey KEY = key();
     static final String ISSUER = STUB.base() + "/idp";
     static final IdTokenVerifier VERIFIER = verifier();
     static final ClientAuth CLIENT = (endpoint, grant) -> new TokenRequest.Builder(endpoint,
             new ClientSecretBasic(new ClientID("client-1"), new Secret("client-secret-0123456789")), grant);
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
-    }
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)
