@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class DoctorProxyTest {
     @TempDir
     Path home;
     private HttpsServer idp;
+    @AutoClose // after each test
     private StubProxy proxy;
     private TestCertificates certs;
 
@@ -62,7 +64,6 @@ class DoctorProxyTest {
 
     @AfterEach
     void stop() throws Exception {
-        proxy.close();
         idp.stop(0);
     }
 

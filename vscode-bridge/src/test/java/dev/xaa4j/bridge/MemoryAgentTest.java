@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.testing.Closer;
 import dev.xaa4j.testing.Processes;
 import dev.xaa4j.sample.SampleIssuer;
 import io.modelcontextprotocol.client.McpClient;
@@ -28,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -56,7 +57,8 @@ class MemoryAgentTest {
     static Path dir;
     static SampleIssuer issuer;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose // after each test
+    private final Closer cleanup = new Closer();
     private final List<String> bridgeLog = new CopyOnWriteArrayList<>();
     private Instant started;
 
@@ -76,13 +78,6 @@ class MemoryAgentTest {
     void keyringMode() throws Exception {
         started = Instant.now().minusSeconds(1);
         ok(xaa("", "config", "session-storage", "keyring"));
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -41,6 +41,7 @@ class ProxyUpstreamTest {
     static TestCertificates certs;
     static TestMcpServer plain;
     static TestMcpServer tls;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeAll
@@ -59,11 +60,6 @@ class ProxyUpstreamTest {
     @BeforeEach
     void startProxy() throws Exception {
         proxy = StubProxy.start().reach(HOST);
-    }
-
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
     }
 
     private static URI behindProxy(TestMcpServer server) {

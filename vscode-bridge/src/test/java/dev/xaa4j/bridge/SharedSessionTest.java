@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.testing.Closer;
 import dev.xaa4j.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,8 @@ class SharedSessionTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose // after each test
+    private final Closer cleanup = new Closer();
     /** Both bridges' stderr (their logs), for failure messages and the "no token in logs" check. */
     private final List<String> bridgeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -78,13 +79,6 @@ class SharedSessionTest extends KeyringIssuer {
     static void stop() throws Exception {
         if (issuer != null) {
             xaa("", "logout"); // then KeyringIssuer closes the issuer
-        }
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
         }
     }
 

@@ -230,10 +230,9 @@ class DiscoveryTest {
         routes.on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(200)
                 .headersDelay(5, TimeUnit.SECONDS).body("{}").build());
 
-        long start = System.nanoTime();
+        // the answer would come after 5 s and be malformed metadata: "did not answer" is the 1500 ms timeout
         assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(UpstreamUnavailableException.class)
                 .hasMessageContaining("did not answer within 1500 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test

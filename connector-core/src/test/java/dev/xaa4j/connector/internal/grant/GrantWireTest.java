@@ -222,10 +222,9 @@ class GrantWireTest {
                 .isInstanceOf(UpstreamUnavailableException.class);
         IdJagExchange impatient = new IdJagExchange(clock, Duration.ofMillis(300));
         server.enqueue(new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).body("{}").build());
-        long start = System.nanoTime();
+        // the answer would come after 2 s and be a malformed token response: "could not be reached" is the 300 ms timeout
         assertThatThrownBy(() -> impatient.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
                 .isInstanceOf(UpstreamUnavailableException.class).hasMessageContaining("could not be reached");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_800));
     }
 
     @Test

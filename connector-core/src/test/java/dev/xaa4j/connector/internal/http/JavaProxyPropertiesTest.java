@@ -33,6 +33,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,7 @@ class JavaProxyPropertiesTest {
     final MockWebServer web = new MockWebServer();
     @TempDir
     Path stateDir;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeEach
@@ -63,7 +65,6 @@ class JavaProxyPropertiesTest {
     void stopUsingIt() throws Exception {
         System.clearProperty("http.proxyHost");
         System.clearProperty("http.proxyPort");
-        proxy.close();
     }
 
     private URI at(String host, String path) {

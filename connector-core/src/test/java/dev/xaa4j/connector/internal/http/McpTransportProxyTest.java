@@ -27,7 +27,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,16 +41,12 @@ class McpTransportProxyTest {
     final MockWebServer web = new MockWebServer();
     @TempDir
     Path stateDir;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeEach
     void startProxy() throws Exception {
         proxy = StubProxy.start().reach("notes.internal.test");
-    }
-
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
     }
 
     private URI at(String host, String path) {

@@ -22,7 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +43,7 @@ class NetworkWireTest {
     static Path dir;
     static TestCertificates certs;
     static HttpsServer idp;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeAll
@@ -75,11 +76,6 @@ class NetworkWireTest {
     @BeforeEach
     void startProxy() throws Exception {
         proxy = StubProxy.start().reach(HOST);
-    }
-
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
     }
 
     private static URI issuer(String host) {
