@@ -21,6 +21,7 @@ import javafx.scene.layout.Region;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -32,6 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * sign-in through the (scripted) system browser, the servers table, an admin revocation appearing, add and
  * remove by address, the keyboard, 200 % text and settings surviving a restart.
  */
+@Tag("slow")
 class DesktopWindowFxTest extends DesktopIssuerPerClass {
 
     @TempDir

@@ -7,19 +7,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * For this module's test classes that share one sample issuer: started once per test class on free ports, its
- * state in a temporary directory ({@link #state}), closed after the class. The fields are static and reassigned
- * per class, so the classes must not run concurrently (this module runs them one by one). The other modules'
- * tests use test-support's SampleIssuerPerClass (which depends on this module, so this module cannot use it).
+ * state in a temporary directory ({@link #issuerState}), closed after the class. The fields are static and reassigned
+ * per class, so the classes must not run concurrently (the modules run test classes one by one). In this
+ * module's test jar: test-support's SampleIssuerPerClass builds on it for the other modules' tests.
  */
 public abstract class IssuerPerClass {
 
     @TempDir
-    protected static Path state;
+    protected static Path issuerState;
     protected static SampleIssuer issuer;
 
     @BeforeAll
     protected static void startIssuer() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
+        issuer = SampleIssuer.start(IssuerSettings.defaults(issuerState).withPortBase(0));
     }
 
     @AfterAll

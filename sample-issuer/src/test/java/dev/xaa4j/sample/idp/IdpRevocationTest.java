@@ -68,7 +68,7 @@ class IdpRevocationTest extends SampleIssuerPerClass {
         String refreshToken = (String) client.login("bob").get("refresh_token");
         assertThat(client.revoke(refreshToken, "refresh_token", demoBasic()).statusCode()).isEqualTo(200);
 
-        String audit = Files.readString(state.resolve("audit.jsonl"));
+        String audit = Files.readString(issuerState.resolve("audit.jsonl"));
         assertThat(audit).contains("\"event\":\"revocation\",\"user\":\"bob\",\"client\":\"xaa-desktop\"")
                 .contains("\"decision\":\"allow\",\"reason\":\"refresh-token family revoked\"")
                 .doesNotContain(refreshToken);
