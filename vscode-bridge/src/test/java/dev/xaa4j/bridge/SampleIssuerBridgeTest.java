@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * user's ID token is minted with the IdP's own key (what a browser sign-in would have produced), so the test
  * needs neither a browser nor a keyring.
  */
+@Tag("slow")
 class SampleIssuerBridgeTest extends SampleIssuerPerClass {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
