@@ -6,8 +6,8 @@ import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
 import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.testing.Processes;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.SampleIssuers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class CrossProcessTest {
                 "needs a Secret Service keyring: run under .ci/with-keyring");
         String service = "xaa4j-test-xproc-" + System.nanoTime();
         Path stateDir = tmp.resolve("state");
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0)
-                .withLifetimes(Duration.ofSeconds(4), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(2)))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"),
+                s -> s.withLifetimes(Duration.ofSeconds(4), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(2)))) {
             KeyringCredentialStore store = new KeyringCredentialStore(service);
             SessionStore sessions = new SessionStore(store, stateDir.resolve("locks"));
             try {

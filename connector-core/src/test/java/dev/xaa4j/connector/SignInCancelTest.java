@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.SampleIssuers;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -33,7 +33,7 @@ class SignInCancelTest {
 
     @Test
     void cancellingTheSignInFutureClosesTheLoopbackListener() throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"))) {
             Path url = tmp.resolve("url.txt");
             Path browser = tmp.resolve("browser.sh"); // a browser that only remembers the address
             Files.writeString(browser, "#!/bin/sh\nprintf '%s' \"$1\" > '" + url + "'\n");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.SampleIssuers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -55,8 +55,8 @@ class SoakTest {
 
     @Test
     void thirtyTwoThreadsForAMinuteWithFiveSecondTokens() throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0)
-                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), ACCESS_TOKEN_LIFETIME))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"),
+                SampleIssuers.accessTokensLasting(ACCESS_TOKEN_LIFETIME))) {
             Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
                     tmp.resolve("state"));
             try (Connector connector = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
