@@ -6,13 +6,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
-import dev.xaa4j.connector.fuzz.LoopbackFuzzTest;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * UpstreamUnavailableException}), never another exception.
  */
 @Tag("fuzz")
-class MetadataFuzzTest extends LoopbackFuzzTest {
+class MetadataFuzzTest {
 
+    @AutoClose // after the class
+    static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
 
     @FuzzTest(maxDuration = "30s")

@@ -10,7 +10,6 @@ import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
-import dev.xaa4j.connector.fuzz.LoopbackFuzzTest;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.testing.MutableClock;
@@ -22,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * another exception; no exception message holds a secret we sent or a token-shaped value the server sent.
  */
 @Tag("fuzz")
-class TokenResponseFuzzTest extends LoopbackFuzzTest {
+class TokenResponseFuzzTest {
 
+    @AutoClose // after the class
+    static final LoopbackStub STUB = new LoopbackStub();
     static final String ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC10b2tlbi1zZWNyZXQifQ.c2lnbmF0dXJlLWlkLXRva2Vu";
     static final String ID_JAG = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC1qYWctc2VjcmV0In0.c2lnbmF0dXJlLWlkLWphZw";
     static final String REFRESH_TOKEN = "refresh-token-secret-0123456789";

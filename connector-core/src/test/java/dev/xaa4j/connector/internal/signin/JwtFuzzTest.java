@@ -15,7 +15,6 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
-import dev.xaa4j.connector.fuzz.LoopbackFuzzTest;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
@@ -26,6 +25,7 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,8 +38,10 @@ import org.junit.jupiter.api.Timeout;
  * or a {@link ConnectorException}; a message never contains the token.
  */
 @Tag("fuzz")
-class JwtFuzzTest extends LoopbackFuzzTest {
+class JwtFuzzTest {
 
+    @AutoClose // after the class
+    static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     static final RSAKey KEY = key();
     static final String ISSUER = STUB.base() + "/idp";
