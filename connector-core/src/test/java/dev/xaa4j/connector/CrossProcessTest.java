@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
+import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.testing.Processes;
-import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.xaa4j.connector;
 
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.testing.SampleIssuerPerClass;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 
 /**
  * For test classes that run connectors against one sample issuer per class ({@link SampleIssuerPerClass}): the

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.connector.mcp.McpTransports;
+import dev.xaa4j.sample.SampleIssuers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -4,7 +4,7 @@ import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

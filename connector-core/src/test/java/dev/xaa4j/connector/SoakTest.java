@@ -3,10 +3,10 @@ package dev.xaa4j.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTParser;
-import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -1,6 +1,6 @@
 package dev.xaa4j.desktop;
 
-import dev.xaa4j.testing.SampleIssuerPerClass;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import org.junit.jupiter.api.BeforeAll;
 
 /** For desktop test classes that share one sample issuer per class, with the 6 s access tokens of {@link DesktopFixture}. */

@@ -95,7 +95,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
             // no token bytes anywhere in what the UI shows
             assertThat(revoked.toString()).doesNotContain("eyJ");
         } finally {
-            dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
+            dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         model.signOut();

@@ -147,7 +147,7 @@ class DesktopWindowFxTest extends DesktopIssuerPerClass {
             assertThat(row("notes").stateText()).isEqualTo("Working");
             assertThat(robot.lookup("#activity").<ListView<String>>query().getItems()).anyMatch(l -> l.contains("tickets: access refused"));
         } finally {
-            dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
+            dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         robot.clickOn("#signOut");

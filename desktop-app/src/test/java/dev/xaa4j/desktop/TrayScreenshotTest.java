@@ -8,8 +8,8 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.SignInRequiredException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
+import dev.xaa4j.testing.Processes;
 import java.awt.image.BufferedImage;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +134,7 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
                     x.screenshotWindow(window, SHOTS.resolve("main-window-revoked.png"));
                     x.screenshotRoot(SHOTS.resolve("tray-attention.png"));
                 } finally {
-                    dev.xaa4j.testing.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
+                    dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
                 }
                 assertThat(Files.readString(stateHome.resolve("xaa4j").resolve("activity.jsonl"))).doesNotContain("eyJ");
             } finally {

@@ -4,10 +4,10 @@ import static dev.xaa4j.distribution.Distribution.emptyEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
+import dev.xaa4j.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;

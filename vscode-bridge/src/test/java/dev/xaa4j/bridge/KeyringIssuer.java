@@ -3,7 +3,7 @@ package dev.xaa4j.bridge;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

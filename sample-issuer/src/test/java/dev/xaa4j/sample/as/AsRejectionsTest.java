@@ -2,10 +2,10 @@ package dev.xaa4j.sample.as;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.sample.IssuerPerClass;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every docs/protocol.md §3.3 rule broken once, each with the exact error it must produce. */
-class AsRejectionsTest extends IssuerPerClass {
+class AsRejectionsTest extends SampleIssuerPerClass {
 
     static RSAKey stranger;
 

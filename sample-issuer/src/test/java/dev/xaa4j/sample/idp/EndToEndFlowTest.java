@@ -2,9 +2,9 @@ package dev.xaa4j.sample.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.sample.IssuerPerClass;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * through the MCP Java SDK client. Then an administrator revokes the grant: the next exchange is denied,
  * while the access token already issued keeps working until it expires.
  */
-class EndToEndFlowTest extends IssuerPerClass {
+class EndToEndFlowTest extends SampleIssuerPerClass {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

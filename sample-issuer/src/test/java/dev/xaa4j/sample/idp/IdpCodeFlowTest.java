@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** OIDC code flow with PKCE at the sample IdP (issue 2 item 5, docs/protocol.md §1 step 1). */
-class IdpCodeFlowTest extends SampleIssuerPerClass {
+class IdpCodeFlowTest extends IdpPerClass {
 
     @Test
     void loginPageIsAPostFormWithUsernamePasswordAndOnlyHiddenOtherFields() {

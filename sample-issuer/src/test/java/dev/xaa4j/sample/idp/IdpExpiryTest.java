@@ -2,13 +2,14 @@ package dev.xaa4j.sample.idp;
 
 import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
+import dev.xaa4j.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,15 +18,14 @@ class IdpExpiryTest {
 
     @Test
     void expiredIdTokenIsInvalidRequest(@TempDir Path state) throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
-                .withLifetimes(Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(5),
-                        Duration.ofMinutes(5)))) {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (SampleIssuer issuer = SampleIssuers.start(state, s -> s.withLifetimes(Duration.ofSeconds(1),
+                Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5)), clock)) {
             IdpTestClient client = new IdpTestClient(issuer.idpIssuer());
             String idToken = client.idToken("alice");
-            // an exchange changes nothing at the IdP: ask until the 1 s ID token is refused (exp has whole seconds)
-            HttpResponse<String> r = await("the ID token expires").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> client.exchange(idToken, issuer.asIssuer().toString(), issuer.server("notes").toString(),
-                            "notes.read", demoBasic()), response -> response.statusCode() != 200);
+            clock.advance(Duration.ofSeconds(2)); // past the 1 s ID token (exp has whole seconds)
+            HttpResponse<String> r = client.exchange(idToken, issuer.asIssuer().toString(), issuer.server("notes").toString(),
+                    "notes.read", demoBasic());
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_request")
                     .containsEntry("error_description", "subject_token has expired; refresh the ID token and retry");
@@ -34,13 +34,12 @@ class IdpExpiryTest {
 
     @Test
     void expiredAuthorizationCodeIsInvalidGrant(@TempDir Path state) throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
-                .withAuthorizationCodeTtl(Duration.ofSeconds(1)))) {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (SampleIssuer issuer = SampleIssuers.start(state, s -> s.withAuthorizationCodeTtl(Duration.ofSeconds(1)), clock)) {
             IdpTestClient client = new IdpTestClient(issuer.idpIssuer());
             IdpTestClient.Pkce pkce = IdpTestClient.Pkce.s256();
             java.util.Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
-            // real time passes: a redemption spends the code, so it cannot be polled, and SampleIssuer.start takes no clock
-            Thread.sleep(1_100);
+            clock.advance(Duration.ofSeconds(1)); // the code's whole lifetime
             HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, pkce.verifier(),
                     demoBasic());
             assertThat(r.statusCode()).isEqualTo(400);

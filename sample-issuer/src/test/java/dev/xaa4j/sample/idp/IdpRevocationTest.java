@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** RFC 7009 token revocation at the sample IdP (issue 8 item 1): what {@code xaa logout} ends the session with. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class IdpRevocationTest extends SampleIssuerPerClass {
+class IdpRevocationTest extends IdpPerClass {
 
     @Test
     void discoveryAdvertisesTheRevocationEndpoint() {

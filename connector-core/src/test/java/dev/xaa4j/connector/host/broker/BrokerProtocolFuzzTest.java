@@ -11,7 +11,7 @@ import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.sample.SampleIssuer;
-import dev.xaa4j.testing.SampleIssuers;
+import dev.xaa4j.sample.SampleIssuers;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

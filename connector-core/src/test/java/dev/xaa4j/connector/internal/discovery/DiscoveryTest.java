@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.DiscoveryException;
 import dev.xaa4j.connector.UpstreamUnavailableException;
-import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
+import dev.xaa4j.testing.MutableClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;

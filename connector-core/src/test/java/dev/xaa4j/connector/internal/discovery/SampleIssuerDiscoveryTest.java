@@ -3,7 +3,7 @@ package dev.xaa4j.connector.internal.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.testing.SampleIssuerPerClass;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package dev.xaa4j.connector.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.connector.testing.KeyringProbe;
+import dev.xaa4j.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.xaa4j.connector.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.connector.testing.LockHolder;
+import dev.xaa4j.testing.ChildJvm;
 import dev.xaa4j.testing.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

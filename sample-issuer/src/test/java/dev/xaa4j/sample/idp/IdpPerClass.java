@@ -1,6 +1,6 @@
 package dev.xaa4j.sample.idp;
 
-import dev.xaa4j.sample.IssuerPerClass;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
  * temporary directory ({@link #issuerState}), with an {@link IdpTestClient} for its IdP ({@link #client}). The fields
  * are static and reassigned per class, so the classes must not run concurrently (this module runs them one by one).
  */
-abstract class SampleIssuerPerClass extends IssuerPerClass {
+abstract class IdpPerClass extends SampleIssuerPerClass {
 
     static IdpTestClient client;
 

@@ -1,20 +1,19 @@
-package dev.xaa4j.testing;
+package dev.xaa4j.sample;
 
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
  * The sample issuer (IdP + AS + MCP servers over real HTTP) as the tests' peer: started on free ports, its demo
- * clients (sample-issuer's demo-policy.json) and its admin endpoint. For a per-class issuer see
- * {@link SampleIssuerPerClass}.
+ * clients (demo-policy.json) and its admin endpoint. For a per-class issuer see {@link SampleIssuerPerClass}. In
+ * this module's test jar, which the other modules' tests use.
  */
 public final class SampleIssuers {
     /** The demo IdP client (RFC 8693 token exchange; client_secret_basic). */
@@ -34,7 +33,15 @@ public final class SampleIssuers {
 
     /** As {@link #start(Path)}, with the settings changed by {@code settings} (e.g. short token lifetimes). */
     public static SampleIssuer start(Path state, UnaryOperator<IssuerSettings> settings) throws Exception {
-        return SampleIssuer.start(settings.apply(IssuerSettings.defaults(state).withPortBase(0)));
+        return start(state, settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Path, UnaryOperator)}, every lifetime (codes, tokens) measured on {@code clock}: a test
+     * moves test-support's MutableClock past an expiry instead of waiting for it.
+     */
+    public static SampleIssuer start(Path state, UnaryOperator<IssuerSettings> settings, Clock clock) throws Exception {
+        return SampleIssuer.start(settings.apply(IssuerSettings.defaults(state).withPortBase(0)), clock);
     }
 
     /**
