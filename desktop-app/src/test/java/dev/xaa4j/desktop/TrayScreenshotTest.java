@@ -61,12 +61,7 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
 
     @Test
     void startsIntoTheTrayThenSignsInShowsTheWindowTheTrayMenuAndARevocation() throws Exception {
-        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
-            System.err.println("TrayScreenshotTest: skipped on request (-Dxaa4j.desktop.x11=skip)");
-            return;
-        }
-        assertThat(X11Session.missingTools()).as("X11 tools for the tray test; install the Debian packages "
-                + "xvfb trayer xdotool x11-utils imagemagick (./test does), or pass -Dxaa4j.desktop.x11=skip").isEmpty();
+        X11Session.assumeRequestedAndInstalled();
 
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         Files.writeString(config.getParent().resolve("desktop.json"),
@@ -151,11 +146,7 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
 
     @Test
     void withoutATrayHostTheWindowOpensAndSaysWhyAndIsReadableAt200Percent() throws Exception {
-        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
-            System.err.println("TrayScreenshotTest: skipped on request (-Dxaa4j.desktop.x11=skip)");
-            return;
-        }
-        assertThat(X11Session.missingTools()).as("X11 tools; install xvfb trayer xdotool x11-utils imagemagick").isEmpty();
+        X11Session.assumeRequestedAndInstalled();
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         // the user chose 200 % text and a large window last time; a tray is wanted but none exists
         Files.writeString(config.getParent().resolve("desktop.json"),

@@ -23,10 +23,7 @@ class BrokenKeyringSessionTest extends KeyringIssuer {
 
     @BeforeAll
     static void start() throws Exception {
-        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
-        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
-        ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
-        ok(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
+        configureNotes(BrokenKeyringSessionTest::xaa);
     }
 
     @AfterAll

@@ -52,6 +52,26 @@ abstract class KeyringIssuer {
         return start(dir);
     }
 
+    /** An {@code xaa} command as a test runs it: stdin, then the arguments. */
+    interface Xaa {
+        CommandRun run(String stdin, String... args) throws Exception;
+    }
+
+    /**
+     * Points {@code xaa} at {@link #issuer}'s IdP and its {@code notes} server with the demo client secrets:
+     * {@code xaa idp}, {@code xaa server add notes}, {@code xaa secret set} twice (keyring writes retried,
+     * {@link KeyringWrites}).
+     */
+    static void configureNotes(Xaa xaa) throws Exception {
+        XaaProcess.ok(xaa.run("", "idp", issuer.idpIssuer().toString(), "--client-id", SampleIssuers.IDP_CLIENT,
+                "--auth-method", "client_secret_basic"));
+        XaaProcess.ok(xaa.run("", "server", "add", "notes", issuer.server("notes").toString(),
+                "--as-client-id", SampleIssuers.AS_CLIENT));
+        XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.IDP_SECRET + "\n", "secret", "set", "idp-client-secret")));
+        XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.AS_SECRET + "\n", "secret", "set", "as-client-secret",
+                "notes")));
+    }
+
     static void close(SampleIssuer issuer) throws Exception {
         if (issuer != null) {
             issuer.close();

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -54,21 +53,7 @@ class SharedSessionTest extends KeyringIssuer {
 
     @BeforeAll
     static void start() throws Exception {
-        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
-        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
-        ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
-        ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
-    }
-
-    /** A freshly started gnome-keyring on a loaded machine may refuse the very first write for a moment. */
-    private static CommandRun keyringWrite(String stdin, String... args) throws Exception {
-        AtomicReference<CommandRun> r = new AtomicReference<>();
-        Awaitility.await("the keyring accepts `xaa " + String.join(" ", args) + "`").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
-                    r.set(xaa(stdin, args));
-                    return r.get().exit() == 0 || !r.get().out().contains("keyring is locked");
-                });
-        return r.get();
+        configureNotes(SharedSessionTest::xaa);
     }
 
     private static void ok(CommandRun r) {
@@ -134,7 +119,7 @@ class SharedSessionTest extends KeyringIssuer {
         Agent agent = startAgent();
         try {
             ok(xaa("", "server", "add", "tickets", issuer.server("tickets").toString(), "--as-client-id", "xaa-desktop-mcp"));
-            ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets"));
+            ok(KeyringWrites.retry(() -> xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets")));
             await(() -> read(agent.stderr).contains("configuration changed; serving notes, tickets"), "the agent took the new server");
             assertThat(xaa("", "agent", "--status").out()).as("same process, same session")
                     .contains("agent running (pid " + agent.process.pid() + ")", "signed in as Alice Anders");
