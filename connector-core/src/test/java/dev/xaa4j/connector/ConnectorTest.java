@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenKey;
+import dev.xaa4j.testing.MutableClock;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Needs a Secret Service: run under {@code .ci/with-keyring}. Duration: {@code -Dxaa4j.crossprocess.seconds}.
  */
+@Tag("slow")
 class CrossProcessTest {
 
     static final int WORKERS = Integer.getInteger("xaa4j.crossprocess.workers", 4);
@@ -44,8 +46,8 @@ class CrossProcessTest {
                 "needs a Secret Service keyring: run under .ci/with-keyring");
         String service = "xaa4j-test-xproc-" + System.nanoTime();
         Path stateDir = tmp.resolve("state");
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0)
-                .withLifetimes(Duration.ofSeconds(4), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(2)))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"),
+                s -> s.withLifetimes(Duration.ofSeconds(4), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(2)))) {
             KeyringCredentialStore store = new KeyringCredentialStore(service);
             SessionStore sessions = new SessionStore(store, stateDir.resolve("locks"));
             try {

@@ -62,7 +62,7 @@ public final class CrossProcessWorker {
                     lastError = e.toString();
                     other++;
                 }
-                Thread.sleep(20);
+                Thread.sleep(20); // a fixture, not a wait: the pace of one client process
             }
             System.out.println("RESULT ok=" + ok + " signInRequired=" + signInRequired.get() + " denied=" + denied
                      + " transient=" + transientErrors + " keyring=" + keyring + " other=" + other + " renewals=" + c.metrics().renewals()

@@ -5,22 +5,19 @@ import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Builds connectors wired to the sample issuer's demo clients (sample-issuer demo-policy.json). */
+/** Builds connectors wired to the sample issuer's demo clients ({@link SampleIssuers}). */
 public final class SampleIssuerFixture {
-    public static final String IDP_CLIENT = "xaa-desktop";
-    public static final String IDP_SECRET = "xaa-desktop-demo-secret";
-    public static final String AS_CLIENT = "xaa-desktop-mcp";
-    public static final String AS_SECRET = "xaa-desktop-mcp-demo-secret";
+    public static final String IDP_CLIENT = SampleIssuers.IDP_CLIENT;
+    public static final String IDP_SECRET = SampleIssuers.IDP_SECRET;
+    public static final String AS_CLIENT = SampleIssuers.AS_CLIENT;
+    public static final String AS_SECRET = SampleIssuers.AS_SECRET;
 
     private SampleIssuerFixture() {
     }
@@ -43,15 +40,5 @@ public final class SampleIssuerFixture {
         Path browser = TestBrowserScript.write(dir, user, user, dir.resolve("browser.log"));
         return ConnectorInternals.browserSignIn(b, new BrowserSignIn(), new SignInOptions(List.of("email", "profile"), Duration.ofSeconds(60),
                 "127.0.0.1", browser.toString()));
-    }
-
-    /** POST {idp}/admin/{action} {"user":…,"server":…}. */
-    public static int admin(SampleIssuer issuer, String action, String user, String server) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/" + action))
-                .header("Authorization", "Bearer " + issuer.adminToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"server\":\"" + server + "\"}"))
-                .build();
-        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

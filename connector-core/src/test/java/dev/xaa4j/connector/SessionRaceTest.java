@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * sample issuer over real HTTP.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SessionRaceTest extends SampleIssuerPerClass {
+class SessionRaceTest extends SampleIssuerConnectors {
 
     /** A store whose next matching operation on the session key blocks until {@link #release()}. */
     static final class GatedStore implements CredentialStore {

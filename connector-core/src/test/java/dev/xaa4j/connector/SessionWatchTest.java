@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * credential store and one state directory stand for two processes (the bridge's engine and {@code xaa login}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SessionWatchTest extends SampleIssuerPerClass {
+class SessionWatchTest extends SampleIssuerConnectors {
 
     @Test
     void aSignInByAnotherProcessClearsSignInRequiredWithinSeconds() throws Exception {

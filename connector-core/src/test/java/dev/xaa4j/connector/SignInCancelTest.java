@@ -3,12 +3,13 @@ package dev.xaa4j.connector;
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class SignInCancelTest {
 
     @Test
     void cancellingTheSignInFutureClosesTheLoopbackListener() throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"))) {
             Path url = tmp.resolve("url.txt");
             Path browser = tmp.resolve("browser.sh"); // a browser that only remembers the address
             Files.writeString(browser, "#!/bin/sh\nprintf '%s' \"$1\" > '" + url + "'\n");
@@ -44,10 +44,8 @@ class SignInCancelTest {
                     new BrowserSignIn(), new SignInOptions(List.of(), Duration.ofMinutes(5), "127.0.0.1", browser.toString()))
                     .build()) {
                 CompletableFuture<ConnectorStatus> signIn = connector.signIn();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!(Files.exists(url) && Files.size(url) > 0) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                await("the browser is given the authorization URL").atMost(Duration.ofSeconds(20))
+                        .until(() -> Files.exists(url) && Files.size(url) > 0);
                 int port = redirectPort(Files.readString(url));
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 2000); // listening while it waits

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * forgets it locally, reporting which happened.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SignOutTest extends SampleIssuerPerClass {
+class SignOutTest extends SampleIssuerConnectors {
 
     private static final String REFRESH_TOKEN = "rt-4f9c2a7d1e8b4c3a9f6e5d2c1b0a9f8e7d6c5b4a";
 

@@ -3,10 +3,10 @@ package dev.xaa4j.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTParser;
-import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Shorten while developing: {@code -Dxaa4j.soak.seconds=10 -Dxaa4j.soak.threads=8}.
  */
+@Tag("slow")
 class SoakTest {
 
     static final int SECONDS = Integer.getInteger("xaa4j.soak.seconds", 60);
@@ -53,8 +55,8 @@ class SoakTest {
 
     @Test
     void thirtyTwoThreadsForAMinuteWithFiveSecondTokens() throws Exception {
-        try (SampleIssuer issuer = SampleIssuer.start(IssuerSettings.defaults(tmp.resolve("issuer")).withPortBase(0)
-                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), ACCESS_TOKEN_LIFETIME))) {
+        try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"),
+                SampleIssuers.accessTokensLasting(ACCESS_TOKEN_LIFETIME))) {
             Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
                     tmp.resolve("state"));
             try (Connector connector = SampleIssuerFixture.withTestBrowser(b, tmp, "alice").build()) {
@@ -84,7 +86,7 @@ class SoakTest {
                     long n = 0;
                     while (System.nanoTime() < end) {
                         if (++n % PACE_EVERY == 0) {
-                            LockSupport.parkNanos(PACE_NANOS);
+                            LockSupport.parkNanos(PACE_NANOS); // a fixture, not a wait: the callers' pace
                         }
                         long t0 = System.nanoTime();
                         AccessToken token;
@@ -129,7 +131,7 @@ class SoakTest {
                 } catch (RuntimeException e) {
                     toolFailures.incrementAndGet();
                 }
-                Thread.sleep(200);
+                Thread.sleep(200); // a fixture, not a wait: the pace of one interactive MCP client
             }
         }
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();

@@ -3,8 +3,8 @@ package dev.xaa4j.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.connector.testing.Processes;
-import dev.xaa4j.connector.testing.RealHomeGuard;
+import dev.xaa4j.testing.Processes;
+import dev.xaa4j.testing.RealHomeGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (the sample issuer, {@code xaa} commands, bridges and the agent are its own children) and reads its output as a
  * person does: stdout and stderr as one stream.
  */
+@Tag("slow") // the whole demo as child processes
 @Timeout(420)
 class DemoTest {
 

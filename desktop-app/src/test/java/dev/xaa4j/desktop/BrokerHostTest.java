@@ -2,11 +2,12 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.connector.host.config.ConfigStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,29 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The app's broker hosting, without a window: served, reported, rebuilt, and polite to a running agent. */
-class BrokerHostTest {
+class BrokerHostTest extends DesktopIssuerPerClass {
 
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     Path socket() throws Exception {
         Path run = dir.resolve("run");
@@ -63,10 +49,7 @@ class BrokerHostTest {
                         .isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
                 assertThatThrownBy(() -> bridge.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
                 bridge.signInNeeded("notes");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (needed.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                await("the app is told a sign-in is needed").atMost(Duration.ofSeconds(10)).until(() -> !needed.isEmpty());
                 assertThat(needed).containsExactly("notes");
             }
 

@@ -3,10 +3,10 @@ package dev.xaa4j.desktop;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
-import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.connector.testing.TestBrowserScript;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +21,7 @@ import java.util.Map;
 final class DesktopFixture {
 
     static SampleIssuer startIssuer(Path state) throws Exception {
-        return SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
-                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(6)));
+        return SampleIssuers.start(state, SampleIssuers.accessTokensLasting(Duration.ofSeconds(6)));
     }
 
     /** The {@code xaa} config file with the IdP and the named servers of {@code issuer}. */
@@ -59,7 +58,7 @@ final class DesktopFixture {
     }
 
     static int revoke(SampleIssuer issuer, String user, String server) throws Exception {
-        return SampleIssuerFixture.admin(issuer, "revoke", user, server);
+        return SampleIssuers.admin(issuer, "revoke", user, server);
     }
 
     private DesktopFixture() {

@@ -12,7 +12,6 @@ import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.TrayState;
 import dev.xaa4j.desktop.DesktopModel.View;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,33 +21,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The view-model without JavaFX, against the real sample issuer. */
-class DesktopModelTest {
+@Tag("slow")
+class DesktopModelTest extends DesktopIssuerPerClass {
 
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
     @TempDir
     Path dir;
     final AtomicReference<View> last = new AtomicReference<>();
     DesktopModel model;
     Engine engine;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
 
     @AfterEach
     void close() {
@@ -66,16 +53,9 @@ class DesktopModelTest {
         model.start(Duration.ofMillis(200));
     }
 
-    View await(String what, Predicate<View> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            View v = last.get();
-            if (v != null && condition.test(v)) {
-                return v;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last view: " + last.get());
+    View await(String what, Predicate<View> condition) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50)).until(last::get, v -> v != null && condition.test(v));
     }
 
     static ServerRow row(View v, String name) {
@@ -115,7 +95,7 @@ class DesktopModelTest {
             // no token bytes anywhere in what the UI shows
             assertThat(revoked.toString()).doesNotContain("eyJ");
         } finally {
-            SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+            dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         model.signOut();

@@ -3,7 +3,6 @@ package dev.xaa4j.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
-import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +19,9 @@ import javafx.scene.control.Labeled;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Region;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -34,11 +33,9 @@ import org.testfx.util.WaitForAsyncUtils;
  * sign-in through the (scripted) system browser, the servers table, an admin revocation appearing, add and
  * remove by address, the keyboard, 200 % text and settings surviving a restart.
  */
-class DesktopWindowFxTest {
+@Tag("slow")
+class DesktopWindowFxTest extends DesktopIssuerPerClass {
 
-    @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
     @TempDir
     Path dir;
     final FxRobot robot = new FxRobot();
@@ -46,14 +43,8 @@ class DesktopWindowFxTest {
     Stage stage;
 
     @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
+    static void registerStage() throws Exception {
         FxToolkit.registerPrimaryStage();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
     }
 
     @AfterEach
@@ -156,7 +147,7 @@ class DesktopWindowFxTest {
             assertThat(row("notes").stateText()).isEqualTo("Working");
             assertThat(robot.lookup("#activity").<ListView<String>>query().getItems()).anyMatch(l -> l.contains("tickets: access refused"));
         } finally {
-            SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+            dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
         }
 
         robot.clickOn("#signOut");

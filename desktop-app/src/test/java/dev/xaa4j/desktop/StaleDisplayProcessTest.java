@@ -2,8 +2,8 @@ package dev.xaa4j.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to the terminal demo and says so in one line; never a JavaFX stack trace. Real processes on a display number
  * no X server listens on.
  */
+@Tag("slow")
 @Timeout(180)
 class StaleDisplayProcessTest {
 
@@ -70,11 +72,7 @@ class StaleDisplayProcessTest {
 
     @Test
     void checkDisplayExitsZeroAndSaysNothingOnADisplayThatOpens() throws Exception {
-        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
-            System.err.println("StaleDisplayProcessTest: the real-display case skipped on request (-Dxaa4j.desktop.x11=skip)");
-            return;
-        }
-        assertThat(X11Session.missingTools()).as("Xvfb and the X tools (Debian: xvfb trayer xdotool x11-utils imagemagick)").isEmpty();
+        X11Session.assumeRequestedAndInstalled();
         try (X11Session x = X11Session.start(640, 480)) {
             Processes.Result r = launcher(x.env(), "--check-display");
 

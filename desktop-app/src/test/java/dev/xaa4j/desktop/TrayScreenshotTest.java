@@ -8,9 +8,8 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.Processes;
 import java.awt.image.BufferedImage;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import javax.imageio.ImageIO;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Never skipped silently: without Xvfb and friends it fails and names the Debian packages, unless
  * {@code -Dxaa4j.desktop.x11=skip} is given explicitly (e.g. on macOS, where this test does not apply).
  */
+@Tag("slow")
 @Timeout(600)
-class TrayScreenshotTest {
+class TrayScreenshotTest extends DesktopIssuerPerClass {
 
     static final Path SHOTS = Path.of("target", "screenshots");
     static final int GREY = 0x8a8f98;
@@ -51,36 +50,18 @@ class TrayScreenshotTest {
     static final int ORANGE = 0xe67e22;
 
     @TempDir
-    static Path issuerState;
-    static SampleIssuer issuer;
-    @TempDir
     Path dir;
     /** The app under test (a child JVM), stopped with its descendants after each test. */
     private Process app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = DesktopFixture.startIssuer(issuerState);
-    }
 
     @AfterEach
     void stopApp() {
         Processes.stop(app);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
-
     @Test
     void startsIntoTheTrayThenSignsInShowsTheWindowTheTrayMenuAndARevocation() throws Exception {
-        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
-            System.err.println("TrayScreenshotTest: skipped on request (-Dxaa4j.desktop.x11=skip)");
-            return;
-        }
-        assertThat(X11Session.missingTools()).as("X11 tools for the tray test; install the Debian packages "
-                + "xvfb trayer xdotool x11-utils imagemagick (./test does), or pass -Dxaa4j.desktop.x11=skip").isEmpty();
+        X11Session.assumeRequestedAndInstalled();
 
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         Files.writeString(config.getParent().resolve("desktop.json"),
@@ -148,7 +129,7 @@ class TrayScreenshotTest {
                     x.screenshotWindow(window, SHOTS.resolve("main-window-revoked.png"));
                     x.screenshotRoot(SHOTS.resolve("tray-attention.png"));
                 } finally {
-                    SampleIssuerFixtureAdmin.restore(issuer, "alice", "tickets");
+                    dev.xaa4j.sample.SampleIssuers.admin(issuer, "restore", "alice", "tickets");
                 }
                 assertThat(Files.readString(stateHome.resolve("xaa4j").resolve("activity.jsonl"))).doesNotContain("eyJ");
             } finally {
@@ -165,11 +146,7 @@ class TrayScreenshotTest {
 
     @Test
     void withoutATrayHostTheWindowOpensAndSaysWhyAndIsReadableAt200Percent() throws Exception {
-        if ("skip".equals(System.getProperty("xaa4j.desktop.x11"))) {
-            System.err.println("TrayScreenshotTest: skipped on request (-Dxaa4j.desktop.x11=skip)");
-            return;
-        }
-        assertThat(X11Session.missingTools()).as("X11 tools; install xvfb trayer xdotool x11-utils imagemagick").isEmpty();
+        X11Session.assumeRequestedAndInstalled();
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         // the user chose 200 % text and a large window last time; a tray is wanted but none exists
         Files.writeString(config.getParent().resolve("desktop.json"),

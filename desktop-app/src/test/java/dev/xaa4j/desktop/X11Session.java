@@ -1,8 +1,10 @@
 package dev.xaa4j.desktop;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,6 +44,16 @@ final class X11Session implements AutoCloseable {
         this.display = display;
         this.xvfb = xvfb;
         this.xvfbLog = xvfbLog;
+    }
+
+    /**
+     * Skips the calling test (a JUnit assumption) when {@code -Dxaa4j.desktop.x11=skip} asks to leave the
+     * real-display tests out (e.g. on macOS); else fails it unless Xvfb and the X tools are installed.
+     */
+    static void assumeRequestedAndInstalled() {
+        assumeFalse("skip".equals(System.getProperty("xaa4j.desktop.x11")), "skipped on request (-Dxaa4j.desktop.x11=skip)");
+        assertThat(missingTools()).as("X11 tools; install the Debian packages xvfb trayer xdotool x11-utils imagemagick"
+                + " (./test does), or pass -Dxaa4j.desktop.x11=skip").isEmpty();
     }
 
     /** Which of the needed programs are missing from the PATH. */

@@ -4,10 +4,10 @@ import static dev.xaa4j.distribution.Distribution.emptyEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.connector.testing.TestBrowserScript;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
+import dev.xaa4j.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -48,7 +48,7 @@ class UnpackedBridgeSessionTest {
         assumeTrue(System.getenv("XAA_REAL_HOME") != null && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null,
                 "needs the throwaway keyring of .ci/with-keyring");
         dist = Distribution.unpack(root.resolve("unpacked"));
-        issuer = SampleIssuer.start(IssuerSettings.defaults(root.resolve("issuer")).withPortBase(0));
+        issuer = SampleIssuers.start(root.resolve("issuer"));
         env = emptyEnvironment(root.resolve("home"));
         env.put("DBUS_SESSION_BUS_ADDRESS", System.getenv("DBUS_SESSION_BUS_ADDRESS"));
     }

@@ -66,6 +66,11 @@ public final class SampleIssuer implements AutoCloseable {
 
     /** Binds the three ports, wires IdP, AS and MCP servers, and starts serving. */
     public static SampleIssuer start(IssuerSettings settings) throws Exception {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** As {@link #start(IssuerSettings)}, every lifetime (codes, tokens, audit times) measured on {@code clock}. */
+    public static SampleIssuer start(IssuerSettings settings, Clock clock) throws Exception {
         // Start-up is dominated by RSA key generation and by class loading of the MCP SDK (Jackson, Reactor,
         // the JSON schema validator). Do those on their own threads while this one wires Jetty; the common
         // fork-join pool has a single worker on two cores, so use plain threads.
@@ -75,7 +80,6 @@ public final class SampleIssuer implements AutoCloseable {
         Policy policyDoc = settings.policyFile().isPresent()
                 ? Policy.load(settings.policyFile().get())
                 : Policy.demo();
-        Clock clock = Clock.systemUTC();
         Files.createDirectories(settings.stateDir());
 
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);

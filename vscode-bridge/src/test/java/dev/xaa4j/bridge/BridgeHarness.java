@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.StdioBridge;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
+import dev.xaa4j.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -177,5 +178,33 @@ final class BridgeHarness implements AutoCloseable {
                 line.write(b);
             }
         }
+    }
+
+    /**
+     * Runs {@code xaa bridge} as the child process {@code pb} describes: writes initialize, initialized and one
+     * {@code echo} call with {@code text} to its stdin, returns the two answers (initialize's, the call's) and
+     * waits at most {@code exit} for it to end once stdin is closed. The process is reaped after the class
+     * whatever happens ({@link Processes#start}).
+     */
+    static List<JsonNode> echoThroughProcess(ProcessBuilder pb, String text, Duration exit) throws Exception {
+        Process p = Processes.start(pb);
+        List<JsonNode> answers = new java.util.ArrayList<>();
+        try (OutputStream in = p.getOutputStream();
+             java.io.BufferedReader out = new java.io.BufferedReader(
+                     new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write((initialize(1) + "\n" + initialized() + "\n" + call(2, "echo", "{\"text\":\"" + text + "\"}") + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            while (answers.size() < 2) {
+                String line = out.readLine();
+                assertThat(line).as("the bridge answers both requests").isNotNull();
+                JsonNode m = JSON.readTree(line);
+                if (m.has("id")) {
+                    answers.add(m);
+                }
+            }
+        }
+        assertThat(p.waitFor(exit.toMillis(), TimeUnit.MILLISECONDS)).as("the bridge exits at the end of stdin").isTrue();
+        return answers;
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * the failure is "run `xaa login`", which no retry clears — the session watch brings the bridge back after a
  * sign-in. So it is said once on stderr, never as an "offline … retrying in 1 s / 2 s / 4 s" loop.
  */
+@Tag("slow")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BridgeSignedOutTest extends KeyringIssuer {
 

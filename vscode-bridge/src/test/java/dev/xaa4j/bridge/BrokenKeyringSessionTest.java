@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,14 +18,12 @@ import org.junit.jupiter.api.Timeout;
  * signed in" to every command: exit 3 with the next step, never exit 1 "entry incomplete". Real processes,
  * real Secret Service: runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
+@Tag("slow")
 class BrokenKeyringSessionTest extends KeyringIssuer {
 
     @BeforeAll
     static void start() throws Exception {
-        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
-        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
-        ok(xaa("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
-        ok(xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
+        configureNotes(BrokenKeyringSessionTest::xaa);
     }
 
     @AfterAll

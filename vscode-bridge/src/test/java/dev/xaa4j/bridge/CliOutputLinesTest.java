@@ -6,6 +6,7 @@ import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stderr. Real processes against the sample issuer over real HTTP and the OS keyring: inside
  * {@code .ci/with-keyring}.
  */
+@Tag("slow")
 class CliOutputLinesTest {
 
     @TempDir

@@ -1,6 +1,6 @@
 package dev.xaa4j.bridge;
 
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code idp.internal.test} (which does not resolve) is checked through {@code HTTPS_PROXY}, its certificate
  * trusted through {@code XAA_CA_BUNDLE}; a bad proxy variable is a FAIL line with the next step.
  */
+@Tag("slow")
 @Timeout(120)
 class DoctorProxyTest {
 
@@ -34,6 +37,7 @@ class DoctorProxyTest {
     @TempDir
     Path home;
     private HttpsServer idp;
+    @AutoClose // after each test
     private StubProxy proxy;
     private TestCertificates certs;
 
@@ -60,7 +64,6 @@ class DoctorProxyTest {
 
     @AfterEach
     void stop() throws Exception {
-        proxy.close();
         idp.stop(0);
     }
 

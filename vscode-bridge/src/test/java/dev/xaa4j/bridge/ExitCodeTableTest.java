@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * only source of the numbers. The sample issuer over real HTTP and the OS keyring of {@code .ci/with-keyring}
  * provide the sign-in, denial and success cases; a closed loopback port is the unreachable IdP.
  */
+@Tag("slow")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ExitCodeTableTest extends KeyringIssuer {
 

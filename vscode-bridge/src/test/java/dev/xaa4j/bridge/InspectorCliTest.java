@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xaa4j.connector.testing.ChildJvm;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,20 +20,10 @@ import org.junit.jupiter.api.Timeout;
  * launching {@code xaa bridge} over stdio. Runs when the Inspector is installed: {@code $XAA_INSPECTOR}, else
  * {@code .ci/node/node_modules/.bin/mcp-inspector} (installed by {@code ./test}); skipped otherwise.
  */
+@Tag("slow")
 @Timeout(180)
-class InspectorCliTest {
+class InspectorCliTest extends TestMcpServerPerTest {
 
-    private TestMcpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestMcpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        server.close();
-    }
 
     static Path inspector() {
         String env = System.getenv("XAA_INSPECTOR");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code xaa login} (with a scripted browser) and the real OS keyring, so it runs only inside
  * {@code .ci/with-keyring} (a throwaway keyring, marked by {@code XAA_REAL_HOME}) with the Inspector installed.
  */
+@Tag("slow")
 @Timeout(300)
 class InspectorSampleIssuerTest {
 
@@ -91,7 +93,7 @@ class InspectorSampleIssuerTest {
             }
             assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("the bridge exits at the end of stdin").isTrue();
         } finally {
-            dev.xaa4j.connector.testing.Processes.destroyTree(p);
+            dev.xaa4j.testing.Processes.destroyTree(p);
         }
         String stderr = Files.readString(dir.resolve("bridge-stderr.txt"));
         assertThat(stderr).as("debug logging was on").contains("DEBUG");

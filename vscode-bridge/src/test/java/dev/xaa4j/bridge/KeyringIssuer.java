@@ -2,8 +2,8 @@ package dev.xaa4j.bridge;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,13 +43,33 @@ abstract class KeyringIssuer {
 
     /** The sample issuer on free ports with its state in {@code dir/issuer}. */
     static SampleIssuer start(Path dir) throws Exception {
-        return SampleIssuer.start(IssuerSettings.defaults(dir.resolve("issuer")).withPortBase(0));
+        return SampleIssuers.start(dir.resolve("issuer"));
     }
 
     /** {@link #assumeKeyring()}, then {@link #start(Path)}. */
     static SampleIssuer startWithKeyring(Path dir) throws Exception {
         assumeKeyring();
         return start(dir);
+    }
+
+    /** An {@code xaa} command as a test runs it: stdin, then the arguments. */
+    interface Xaa {
+        CommandRun run(String stdin, String... args) throws Exception;
+    }
+
+    /**
+     * Points {@code xaa} at {@link #issuer}'s IdP and its {@code notes} server with the demo client secrets:
+     * {@code xaa idp}, {@code xaa server add notes}, {@code xaa secret set} twice (keyring writes retried,
+     * {@link KeyringWrites}).
+     */
+    static void configureNotes(Xaa xaa) throws Exception {
+        XaaProcess.ok(xaa.run("", "idp", issuer.idpIssuer().toString(), "--client-id", SampleIssuers.IDP_CLIENT,
+                "--auth-method", "client_secret_basic"));
+        XaaProcess.ok(xaa.run("", "server", "add", "notes", issuer.server("notes").toString(),
+                "--as-client-id", SampleIssuers.AS_CLIENT));
+        XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.IDP_SECRET + "\n", "secret", "set", "idp-client-secret")));
+        XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.AS_SECRET + "\n", "secret", "set", "as-client-secret",
+                "notes")));
     }
 
     static void close(SampleIssuer issuer) throws Exception {

@@ -6,24 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A server that only speaks the HTTP+SSE transport of MCP 2024-11-05: the bridge falls back to it. */
-class LegacySseFallbackTest {
+class LegacySseFallbackTest extends TestMcpServerPerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private TestMcpServer server;
 
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestMcpServer.startLegacy();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        server.close();
+    @Override
+    TestMcpServer newServer() throws Exception {
+        return TestMcpServer.startLegacy();
     }
 
     @Test

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.connector.testing.Processes;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.testing.Closer;
+import dev.xaa4j.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -28,9 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * status} says where the session lives; once the agent stops, the session is gone, commands say to start the
  * agent, and no file holds a token or a secret. The sample issuer is the peer over real HTTP.
  */
+@Tag("slow")
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MemoryAgentTest {
 
@@ -54,7 +57,8 @@ class MemoryAgentTest {
     static Path dir;
     static SampleIssuer issuer;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose // after each test
+    private final Closer cleanup = new Closer();
     private final List<String> bridgeLog = new CopyOnWriteArrayList<>();
     private Instant started;
 
@@ -74,13 +78,6 @@ class MemoryAgentTest {
     void keyringMode() throws Exception {
         started = Instant.now().minusSeconds(1);
         ok(xaa("", "config", "session-storage", "keyring"));
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     @Test

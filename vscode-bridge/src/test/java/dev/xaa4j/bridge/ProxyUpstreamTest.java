@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xaa4j.connector.testing.StubProxy;
 import dev.xaa4j.connector.testing.TestCertificates;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code HTTP_PROXY} (absolute-form requests), {@code HTTPS_PROXY} (CONNECT, with the server's self-signed
  * certificate trusted only through {@code XAA_CA_BUNDLE}) and {@code NO_PROXY} from its environment.
  */
+@Tag("slow")
 @Timeout(120)
 class ProxyUpstreamTest {
 
@@ -39,6 +37,7 @@ class ProxyUpstreamTest {
     static TestCertificates certs;
     static TestMcpServer plain;
     static TestMcpServer tls;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeAll
@@ -59,11 +58,6 @@ class ProxyUpstreamTest {
         proxy = StubProxy.start().reach(HOST);
     }
 
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
-    }
-
     private static URI behindProxy(TestMcpServer server) {
         URI e = server.endpoint();
         return URI.create(e.getScheme() + "://" + HOST + ":" + e.getPort() + e.getPath());
@@ -82,24 +76,7 @@ class ProxyUpstreamTest {
         pb.environment().put("XAA_CONFIG", dir.resolve("config.json").toString());
         pb.environment().put("HOME", dir.toString());
         pb.environment().putAll(env);
-        Process p = pb.start();
-        List<JsonNode> lines = new ArrayList<>();
-        try (OutputStream in = p.getOutputStream();
-             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
-                    + BridgeHarness.call(2, "echo", "{\"text\":\"via proxy\"}") + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            while (lines.size() < 2) {
-                String line = out.readLine();
-                assertThat(line).as("the bridge answers both requests").isNotNull();
-                JsonNode m = BridgeHarness.JSON.readTree(line);
-                if (m.has("id")) {
-                    lines.add(m);
-                }
-            }
-        }
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return lines;
+        return BridgeHarness.echoThroughProcess(pb, "via proxy", Duration.ofSeconds(30));
     }
 
     @Test

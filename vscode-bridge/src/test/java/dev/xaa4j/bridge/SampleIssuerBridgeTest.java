@@ -3,6 +3,7 @@ package dev.xaa4j.bridge;
 import static dev.xaa4j.bridge.BridgeHarness.call;
 import static dev.xaa4j.bridge.BridgeHarness.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
@@ -19,8 +20,8 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuerPerClass;
+import dev.xaa4j.sample.SampleIssuers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +29,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain through {@code xaa bridge}: the connector engine exchanges the user's ID token at the sample
@@ -39,27 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
  * user's ID token is minted with the IdP's own key (what a browser sign-in would have produced), so the test
  * needs neither a browser nor a keyring.
  */
-class SampleIssuerBridgeTest {
+@Tag("slow")
+class SampleIssuerBridgeTest extends SampleIssuerPerClass {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-
-    @TempDir
-    Path stateDir;
-
+    /** Hides {@link SampleIssuerPerClass}'s: 6 s access tokens, so a revocation shows at a renewal within the test. */
     @BeforeAll
-    static void start() throws Exception {
-        // Short access tokens so that a revocation is seen at the next renewal within the test.
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0)
-                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(6)));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
+    protected static void startIssuer() throws Exception {
+        issuer = SampleIssuers.start(issuerState, SampleIssuers.accessTokensLasting(Duration.ofSeconds(6)));
     }
 
     private Connector connector(String user) {
@@ -69,7 +58,7 @@ class SampleIssuerBridgeTest {
                 .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of(
                         "xaa-desktop", "xaa-desktop-demo-secret", "xaa-desktop-mcp", "xaa-desktop-mcp-demo-secret")))
                 .idTokenSource(() -> idToken(user))
-                .stateDir(stateDir)
+                .stateDir(tmp)
                 .build();
     }
 
@@ -130,18 +119,13 @@ class SampleIssuerBridgeTest {
 
             issuer.policy().revoke("alice", "notes");
             try {
-                JsonNode denied = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                for (int id = 3; System.nanoTime() < deadline; id++) {
-                    b.send(call(id, "list_notes", "{}"));
-                    JsonNode r = b.awaitResponse(id, WAIT);
-                    if (r.has("error")) {
-                        denied = r;
-                        break;
-                    }
-                    Thread.sleep(500);
-                }
-                assertThat(denied).as("an error once the 6 s access token is renewed").isNotNull();
+                AtomicInteger id = new AtomicInteger(2);
+                JsonNode denied = await("an error once the 6 s access token is renewed").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            int n = id.incrementAndGet();
+                            b.send(call(n, "list_notes", "{}"));
+                            return b.awaitResponse(n, WAIT);
+                        }, r -> r.has("error"));
                 assertThat(denied.path("error").path("code").asInt()).isEqualTo(-32011);
                 assertThat(denied.path("error").path("data").path("reason").asText()).isEqualTo("access_denied");
                 assertThat(b.running()).isTrue();

@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.bridge.engine.SharedSessionAuth;
 import dev.xaa4j.connector.AccessToken;
@@ -159,11 +160,8 @@ class SharedSessionAuthTest {
         SharedSessionAuth auth = auth(engine);
         assertThat(auth.authorization("notes")).isEmpty();
         assertThat(auth.authorization("notes")).as("no fallback to the engine: the broker owns the session").isEmpty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (notices.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
+        await("the host is told").atMost(Duration.ofSeconds(5)).until(() -> !notices.isEmpty());
+        await("and told once").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> notices.size() == 1);
         assertThat(notices).extracting(SignInNeeded::server).containsExactly("notes");
     }
 }

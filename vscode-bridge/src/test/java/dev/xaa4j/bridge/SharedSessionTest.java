@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Closer;
+import dev.xaa4j.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -18,18 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,32 +40,20 @@ import org.junit.jupiter.api.Timeout;
  * for both bridges while the agent runs; when the agent is killed each bridge falls back to its own engine.
  * Runs inside {@code .ci/with-keyring} (marked by {@code XAA_REAL_HOME}).
  */
+@Tag("slow")
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class SharedSessionTest extends KeyringIssuer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose // after each test
+    private final Closer cleanup = new Closer();
     /** Both bridges' stderr (their logs), for failure messages and the "no token in logs" check. */
     private final List<String> bridgeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        ok(xaa("", "idp", issuer.idpIssuer().toString(), "--client-id", "xaa-desktop", "--auth-method", "client_secret_basic"));
-        ok(xaa("", "server", "add", "notes", issuer.server("notes").toString(), "--as-client-id", "xaa-desktop-mcp"));
-        ok(keyringWrite("xaa-desktop-demo-secret\n", "secret", "set", "idp-client-secret"));
-        ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "notes"));
-    }
-
-    /** A freshly started gnome-keyring on a loaded machine may refuse the very first write for a moment. */
-    private static CommandRun keyringWrite(String stdin, String... args) throws Exception {
-        AtomicReference<CommandRun> r = new AtomicReference<>();
-        Awaitility.await("the keyring accepts `xaa " + String.join(" ", args) + "`").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
-                    r.set(xaa(stdin, args));
-                    return r.get().exit() == 0 || !r.get().out().contains("keyring is locked");
-                });
-        return r.get();
+        configureNotes(SharedSessionTest::xaa);
     }
 
     private static void ok(CommandRun r) {
@@ -76,13 +64,6 @@ class SharedSessionTest extends KeyringIssuer {
     static void stop() throws Exception {
         if (issuer != null) {
             xaa("", "logout"); // then KeyringIssuer closes the issuer
-        }
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
         }
     }
 
@@ -138,7 +119,7 @@ class SharedSessionTest extends KeyringIssuer {
         Agent agent = startAgent();
         try {
             ok(xaa("", "server", "add", "tickets", issuer.server("tickets").toString(), "--as-client-id", "xaa-desktop-mcp"));
-            ok(keyringWrite("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets"));
+            ok(KeyringWrites.retry(() -> xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets")));
             await(() -> read(agent.stderr).contains("configuration changed; serving notes, tickets"), "the agent took the new server");
             assertThat(xaa("", "agent", "--status").out()).as("same process, same session")
                     .contains("agent running (pid " + agent.process.pid() + ")", "signed in as Alice Anders");

@@ -42,7 +42,7 @@ final class TestAuth implements UpstreamAuth {
         long wait = tokensFromNanos - System.nanoTime();
         if (tokensFromNanos != Long.MIN_VALUE && wait > 0) {
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait); // a fixture, not a wait: a slow token chain
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -213,6 +213,7 @@ final class TestMcpServer implements AutoCloseable {
                 }),
                 tool("slow", "sleeps for 'ms' milliseconds", (ex, req) -> {
                     try {
+                        // a fixture, not a wait: the slow tool the tests call
                         Thread.sleep(Long.parseLong(String.valueOf(req.arguments().getOrDefault("ms", "1000"))));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

@@ -3,18 +3,14 @@ package dev.xaa4j.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xaa4j.connector.testing.Processes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trust store (here one holding the test server's self-signed certificate, as it would hold a company CA), and an
  * untrusted certificate is a clear error for the tool call, not a crash.
  */
+@Tag("slow")
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
 class TlsUpstreamTest {
 
@@ -75,22 +72,7 @@ class TlsUpstreamTest {
                 "--initialize-budget-ms", "5000"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("XAA_CONFIG", dir.resolve("config.json").toString());
-        Process p = Processes.start(pb); // reaped after the class even if a read below blocks
-        List<JsonNode> lines = new ArrayList<>();
-        try (OutputStream in = p.getOutputStream();
-             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
-                    + BridgeHarness.call(2, "echo", "{\"text\":\"over tls\"}") + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            while (lines.size() < 2) {
-                JsonNode m = BridgeHarness.JSON.readTree(out.readLine());
-                if (m.has("id")) {
-                    lines.add(m);
-                }
-            }
-        }
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        return lines;
+        return BridgeHarness.echoThroughProcess(pb, "over tls", Duration.ofSeconds(20));
     }
 
     @Test

@@ -2,12 +2,13 @@ package dev.xaa4j.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scrubs the environment, a sandbox, the build's AppCDS training run) must not write into the account's home.
  * The real home staying untouched is checked around this class by RealHomeGuard.
  */
+@Tag("slow")
 @Timeout(120)
 class UserDirectoriesProcessTest {
 

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * missing. With nothing configured, and with only an IdP (the sample issuer over real HTTP, a scripted browser
  * at its login form, the OS keyring of {@code .ci/with-keyring}). Who is signed in is shown by name.
  */
+@Tag("slow")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class XaaWithoutConfigurationTest extends KeyringIssuer {
 

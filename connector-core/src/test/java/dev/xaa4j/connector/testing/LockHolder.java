@@ -19,7 +19,7 @@ public final class LockHolder {
         sessions.withLock(args[1], args[2], () -> {
             System.out.println("LOCKED");
             System.out.flush();
-            Thread.sleep(hold);
+            Thread.sleep(hold); // a fixture, not a wait: holds the lock for the time the test asked for
             System.out.println("RELEASING " + System.currentTimeMillis());
             System.out.flush();
             return null;

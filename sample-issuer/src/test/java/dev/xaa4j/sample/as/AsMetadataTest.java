@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerPerTestClass;
+
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AsMetadataTest extends IssuerPerTestClass {
+class AsMetadataTest extends SampleIssuerPerClass {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import dev.xaa4j.sample.IssuerPerTestClass;
+
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +24,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every docs/protocol.md §3.3 rule broken once, each with the exact error it must produce. */
-class AsRejectionsTest extends IssuerPerTestClass {
+class AsRejectionsTest extends SampleIssuerPerClass {
 
     static RSAKey stranger;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void strangerKey() throws Exception {
         stranger = new RSAKeyGenerator(2048).keyID("stranger").generate();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +30,16 @@ class EndToEndFlowTest extends SampleIssuerPerClass {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static IdpTestClient idp;
+
+    @BeforeAll
+    static void idpClient() {
+        idp = new IdpTestClient(issuer.idpIssuer());
+    }
+
     @Test
     void aliceSignsInOnceAndHerAgentCallsToolsOnBothServers() throws Exception {
-        String idToken = client.idToken("alice");
+        String idToken = idp.idToken("alice");
 
         for (String server : List.of("notes", "tickets")) {
             String accessToken = accessTokenVia(idToken, server, null);
@@ -60,16 +69,16 @@ class EndToEndFlowTest extends SampleIssuerPerClass {
 
     @Test
     void revokingAGrantStopsTheNextExchangeButNotTheIssuedAccessToken() throws Exception {
-        String idToken = client.idToken("alice");
+        String idToken = idp.idToken("alice");
         String accessToken = accessTokenVia(idToken, "tickets", "tickets.read");
 
-        HttpResponse<String> revoke = client.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/revoke"))
+        HttpResponse<String> revoke = idp.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/revoke"))
                 .header("Authorization", "Bearer " + issuer.adminToken())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\",\"server\":\"tickets\"}")).build());
         assertThat(revoke.statusCode()).isEqualTo(200);
         try {
-            HttpResponse<String> denied = client.exchange(idToken, issuer.asIssuer().toString(),
+            HttpResponse<String> denied = idp.exchange(idToken, issuer.asIssuer().toString(),
                     issuer.server("tickets").toString(), "tickets.read", IdpTestClient.demoBasic());
             assertThat(denied.statusCode()).isEqualTo(400);
             assertThat(IdpTestClient.json(denied).get("error")).isEqualTo("access_denied");
@@ -84,7 +93,7 @@ class EndToEndFlowTest extends SampleIssuerPerClass {
             assertThat(audit).contains("\"event\":\"token-exchange\"").contains("\"decision\":\"deny\"")
                     .doesNotContain(idToken).doesNotContain(accessToken);
         } finally {
-            client.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/restore"))
+            idp.send(HttpRequest.newBuilder(URI.create(issuer.idpIssuer() + "/admin/restore"))
                     .header("Authorization", "Bearer " + issuer.adminToken())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\",\"server\":\"tickets\"}")).build());
         }
@@ -92,7 +101,7 @@ class EndToEndFlowTest extends SampleIssuerPerClass {
 
     /** Token exchange at the IdP, then jwt-bearer at the AS, exactly as a connector does it. */
     private static String accessTokenVia(String idToken, String server, String scope) throws Exception {
-        HttpResponse<String> exchanged = client.exchange(idToken, issuer.asIssuer().toString(),
+        HttpResponse<String> exchanged = idp.exchange(idToken, issuer.asIssuer().toString(),
                 issuer.server(server).toString(), scope, IdpTestClient.demoBasic());
         assertThat(exchanged.statusCode()).as("exchange: %s", exchanged.body()).isEqualTo(200);
         Map<String, Object> ex = IdpTestClient.json(exchanged);

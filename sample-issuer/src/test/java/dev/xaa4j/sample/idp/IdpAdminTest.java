@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The IdP's loopback admin API: revoke/restore grants, rotate keys, inspect grants (issue 2 item 7). */
-class IdpAdminTest extends SampleIssuerPerClass {
+class IdpAdminTest extends IdpPerClass {
 
     private HttpResponse<String> admin(String method, String path, String body, String token) {
         return client.admin(method, path, body, token);

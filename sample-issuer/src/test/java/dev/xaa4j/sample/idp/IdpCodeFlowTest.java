@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** OIDC code flow with PKCE at the sample IdP (issue 2 item 5, docs/protocol.md §1 step 1). */
-class IdpCodeFlowTest extends SampleIssuerPerClass {
+class IdpCodeFlowTest extends IdpPerClass {
 
     @Test
     void loginPageIsAPostFormWithUsernamePasswordAndOnlyHiddenOtherFields() {

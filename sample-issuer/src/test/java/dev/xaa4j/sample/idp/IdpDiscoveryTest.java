@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class IdpDiscoveryTest extends SampleIssuerPerClass {
+class IdpDiscoveryTest extends IdpPerClass {
 
     @Test
     void discoveryDocumentAdvertisesCodeFlowPkceAndIdJagExchange() {

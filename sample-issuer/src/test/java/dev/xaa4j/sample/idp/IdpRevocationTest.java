@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** RFC 7009 token revocation at the sample IdP (issue 8 item 1): what {@code xaa logout} ends the session with. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class IdpRevocationTest extends SampleIssuerPerClass {
+class IdpRevocationTest extends IdpPerClass {
 
     @Test
     void discoveryAdvertisesTheRevocationEndpoint() {
@@ -68,7 +68,7 @@ class IdpRevocationTest extends SampleIssuerPerClass {
         String refreshToken = (String) client.login("bob").get("refresh_token");
         assertThat(client.revoke(refreshToken, "refresh_token", demoBasic()).statusCode()).isEqualTo(200);
 
-        String audit = Files.readString(state.resolve("audit.jsonl"));
+        String audit = Files.readString(issuerState.resolve("audit.jsonl"));
         assertThat(audit).contains("\"event\":\"revocation\",\"user\":\"bob\",\"client\":\"xaa-desktop\"")
                 .contains("\"decision\":\"allow\",\"reason\":\"refresh-token family revoked\"")
                 .doesNotContain(refreshToken);

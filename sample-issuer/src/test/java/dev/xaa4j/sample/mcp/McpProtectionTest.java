@@ -7,17 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import dev.xaa4j.sample.IssuerPerTestClass;
+
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuerPerClass;
+import dev.xaa4j.sample.SampleIssuers;
 import dev.xaa4j.sample.as.TestIdJag;
 import dev.xaa4j.sample.as.TokenEndpoint;
+import dev.xaa4j.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RFC 9728 metadata and the bearer challenges of the MCP servers, byte for byte (docs/protocol.md §3.4). */
-class McpProtectionTest extends IssuerPerTestClass {
+class McpProtectionTest extends SampleIssuerPerClass {
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
@@ -108,8 +112,8 @@ class McpProtectionTest extends IssuerPerTestClass {
     @Test
     void anExpiredAccessTokenGets401InvalidToken(@TempDir Path otherState) throws Exception {
         Duration ttl = Duration.ofSeconds(1);
-        try (SampleIssuer shortLived = SampleIssuer.start(IssuerSettings.defaults(otherState).withPortBase(0)
-                .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5), ttl))) {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (SampleIssuer shortLived = SampleIssuers.start(otherState, SampleIssuers.accessTokensLasting(ttl), clock)) {
             String at = TokenEndpoint.accessToken(shortLived, "alice", "notes", "notes.read");
             HttpRequest.Builder call = HttpRequest.newBuilder(shortLived.server("notes"))
                     .header("Content-Type", "application/json")
@@ -117,7 +121,7 @@ class McpProtectionTest extends IssuerPerTestClass {
                     .header("Authorization", "Bearer " + at)
                     .POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST));
 
-            Thread.sleep(ttl.plusMillis(1100).toMillis()); // exp has whole-second precision
+            clock.advance(ttl.plusSeconds(1)); // exp has whole-second precision
             HttpResponse<String> r = HTTP.send(call.build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(r.statusCode()).isEqualTo(401);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.IssuerPerTestClass;
+
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The MCP servers driven by the MCP Java SDK client with access tokens from our AS (hand-minted ID-JAG →
  * jwt-bearer): identity and scopes reach the tools, data is per user, scopes are enforced per tool.
  */
-class McpToolsTest extends IssuerPerTestClass {
+class McpToolsTest extends SampleIssuerPerClass {
 
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -10,8 +10,8 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuers;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -121,7 +121,7 @@ class BrokerProtocolFuzzTest {
 
     private static SampleIssuer issuer() {
         try {
-            return SampleIssuer.start(IssuerSettings.defaults(DIR.resolve("issuer")).withPortBase(0));
+            return SampleIssuers.start(DIR.resolve("issuer"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -2,16 +2,18 @@ package dev.xaa4j.connector.host.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.SampleIssuerConnectors;
 import dev.xaa4j.connector.SampleIssuerFixture;
-import dev.xaa4j.connector.SampleIssuerPerClass;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.sample.SampleIssuers;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The broker over a real Unix domain socket, serving a real connector signed in at the sample issuer. */
-class BrokerTest extends SampleIssuerPerClass {
+class BrokerTest extends SampleIssuerConnectors {
 
     private Connector connector(String user) throws Exception {
         Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
@@ -108,12 +110,12 @@ class BrokerTest extends SampleIssuerPerClass {
         try (Connector alice = connector("alice");
              BrokerServer server = BrokerServer.builder(alice).socket(socket()).start();
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
-            assertThat(SampleIssuerFixture.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
+            assertThat(SampleIssuers.admin(issuer, "revoke", "alice", "tickets")).isEqualTo(200);
             try {
                 assertThatThrownBy(() -> client.token("tickets")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
                         .hasMessageNotContaining("eyJ");
             } finally {
-                SampleIssuerFixture.admin(issuer, "restore", "alice", "tickets");
+                SampleIssuers.admin(issuer, "restore", "alice", "tickets");
             }
         }
     }
@@ -137,10 +139,7 @@ class BrokerTest extends SampleIssuerPerClass {
             assertThat(signedOut.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(pushed).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ConnectorEvent.SignedOut.class,
                     s -> assertThat(s.user()).contains("alice")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (notifications.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("the sign-in-needed notification").atMost(Duration.ofSeconds(5)).until(() -> !notifications.isEmpty());
             assertThat(notifications).extracting(SignInNeeded::server).containsExactly("notes");
             assertThatThrownBy(() -> client.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
         }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.testing.MutableClock;
 import dev.xaa4j.connector.testing.Routes;
+import dev.xaa4j.testing.MutableClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -229,10 +229,9 @@ class DiscoveryTest {
         routes.on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(200)
                 .headersDelay(5, TimeUnit.SECONDS).body("{}").build());
 
-        long start = System.nanoTime();
+        // the answer would come after 5 s and be malformed metadata: "did not answer" is the 1500 ms timeout
         assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("did not answer within 1500 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test

@@ -6,12 +6,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,13 +27,9 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fuzz")
 class MetadataFuzzTest {
 
+    @AutoClose // after the class
     static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
-    }
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(30)

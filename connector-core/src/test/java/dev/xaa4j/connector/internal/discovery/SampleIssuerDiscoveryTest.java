@@ -3,32 +3,13 @@ package dev.xaa4j.connector.internal.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.sample.IssuerSettings;
-import dev.xaa4j.sample.SampleIssuer;
+import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery from only the URL against the real sample issuer over HTTP. */
-class SampleIssuerDiscoveryTest {
-
-    @TempDir
-    static Path state;
-    static SampleIssuer issuer;
-
-    @BeforeAll
-    static void start() throws Exception {
-        issuer = SampleIssuer.start(IssuerSettings.defaults(state).withPortBase(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        issuer.close();
-    }
+class SampleIssuerDiscoveryTest extends SampleIssuerPerClass {
 
     @Test
     void discoversNotesAndTicketsFromTheirUrlsAlone() {

@@ -11,8 +11,9 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
-import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.TestJwts;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.testing.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -218,10 +219,9 @@ class GrantWireTest {
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
         IdJagExchange impatient = new IdJagExchange(clock, Duration.ofMillis(300));
         server.enqueue(new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).body("{}").build());
-        long start = System.nanoTime();
+        // the answer would come after 2 s and be a malformed token response: "could not be reached" is the 300 ms timeout
         assertThatThrownBy(() -> impatient.exchange("notes", endpoint(), idpBasic(), "t", AS_ISSUER, RESOURCE, Set.of()))
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE).hasMessageContaining("could not be reached");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_800));
     }
 
     @Test

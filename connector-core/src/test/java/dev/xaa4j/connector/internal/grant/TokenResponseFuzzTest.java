@@ -12,7 +12,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.store.IdpSession;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fuzz")
 class TokenResponseFuzzTest {
 
+    @AutoClose // after the class
+    static final LoopbackStub STUB = new LoopbackStub();
     static final String ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC10b2tlbi1zZWNyZXQifQ.c2lnbmF0dXJlLWlkLXRva2Vu";
     static final String ID_JAG = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC1qYWctc2VjcmV0In0.c2lnbmF0dXJlLWlkLWphZw";
     static final String REFRESH_TOKEN = "refresh-token-secret-0123456789";
@@ -42,16 +44,10 @@ class TokenResponseFuzzTest {
     static final Pattern TOKEN_VALUE = Pattern.compile(
             "\"(?:access_token|refresh_token|id_token)\"\\s*:\\s*\"([^\"\\\\]{16,})\"");
 
-    static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final ClientAuth CLIENT = (endpoint, grant) -> new TokenRequest.Builder(endpoint,
             new ClientSecretBasic(new ClientID("client-1"), new Secret(CLIENT_SECRET)), grant);
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
-    }
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)

@@ -13,11 +13,11 @@ import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
 import dev.xaa4j.connector.internal.grant.IdJag;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
-import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.connector.testing.StubProxy;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenKey;
+import dev.xaa4j.connector.mcp.McpTransports;
+import dev.xaa4j.connector.testing.StubProxy;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
@@ -33,6 +33,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,7 @@ class JavaProxyPropertiesTest {
     final MockWebServer web = new MockWebServer();
     @TempDir
     Path stateDir;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeEach
@@ -63,7 +65,6 @@ class JavaProxyPropertiesTest {
     void stopUsingIt() throws Exception {
         System.clearProperty("http.proxyHost");
         System.clearProperty("http.proxyPort");
-        proxy.close();
     }
 
     private URI at(String host, String path) {

@@ -9,11 +9,11 @@ import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
-import dev.xaa4j.connector.mcp.McpTransports;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.connector.testing.StubProxy;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenKey;
+import dev.xaa4j.connector.mcp.McpTransports;
+import dev.xaa4j.connector.testing.StubProxy;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
@@ -28,7 +28,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,16 +42,12 @@ class McpTransportProxyTest {
     final MockWebServer web = new MockWebServer();
     @TempDir
     Path stateDir;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeEach
     void startProxy() throws Exception {
         proxy = StubProxy.start().reach("notes.internal.test");
-    }
-
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
     }
 
     private URI at(String host, String path) {

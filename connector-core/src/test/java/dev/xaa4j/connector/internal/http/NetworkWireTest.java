@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +42,7 @@ class NetworkWireTest {
     static Path dir;
     static TestCertificates certs;
     static HttpsServer idp;
+    @AutoClose // after each test
     private StubProxy proxy;
 
     @BeforeAll
@@ -74,11 +75,6 @@ class NetworkWireTest {
     @BeforeEach
     void startProxy() throws Exception {
         proxy = StubProxy.start().reach(HOST);
-    }
-
-    @AfterEach
-    void stopProxy() throws Exception {
-        proxy.close();
     }
 
     private static URI issuer(String host) {

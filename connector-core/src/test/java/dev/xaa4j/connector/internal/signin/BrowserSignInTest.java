@@ -4,6 +4,7 @@ import dev.xaa4j.connector.ConnectorException;
 import static dev.xaa4j.connector.testing.Routes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
@@ -89,11 +90,7 @@ class BrowserSignInTest {
     }
 
     private Map<String, List<String>> awaitAuthorizeUrl() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(urlFile)) {
-            assertThat(System.nanoTime()).as("browser script was run").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        await("the browser script was run").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(urlFile));
         URI url = URI.create(Files.readString(urlFile));
         assertThat(url.getPath()).isEqualTo("/idp/authorize");
         return URLUtils.parseParameters(url.getRawQuery());

@@ -18,14 +18,14 @@ import dev.xaa4j.connector.fuzz.FuzzInput;
 import dev.xaa4j.connector.fuzz.LoopbackStub;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
-import dev.xaa4j.connector.testing.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fuzz")
 class JwtFuzzTest {
 
+    @AutoClose // after the class
     static final LoopbackStub STUB = new LoopbackStub();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     static final RSAKey KEY = key();
@@ -47,11 +48,6 @@ class JwtFuzzTest {
     static final IdTokenVerifier VERIFIER = verifier();
     static final ClientAuth CLIENT = (endpoint, grant) -> new TokenRequest.Builder(endpoint,
             new ClientSecretBasic(new ClientID("client-1"), new Secret("client-secret-0123456789")), grant);
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
-    }
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(20)

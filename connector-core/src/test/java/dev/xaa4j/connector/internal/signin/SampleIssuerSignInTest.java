@@ -1,19 +1,20 @@
 package dev.xaa4j.connector.internal.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import dev.xaa4j.connector.SampleIssuerPerClass;
+import dev.xaa4j.connector.SampleIssuerConnectors;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.SignInMain;
 import dev.xaa4j.connector.testing.TestBrowserScript;
+import dev.xaa4j.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * is launched as a command with the authorization URL, fills in the login form and follows the redirect to
  * the loopback callback.
  */
-class SampleIssuerSignInTest extends SampleIssuerPerClass {
+class SampleIssuerSignInTest extends SampleIssuerConnectors {
 
     static final String CLIENT_ID = "xaa-desktop";
     static final String CLIENT_SECRET = "xaa-desktop-demo-secret";
@@ -55,6 +57,7 @@ class SampleIssuerSignInTest extends SampleIssuerPerClass {
                 .verify(r.idToken(), null).getSubject()).isEqualTo(r.idTokenClaims().getSubject());
     }
 
+    @Tag("slow")
     @Test
     void theBrowserEnvironmentVariableIsUsedAndTheSessionLandsInTheOsKeyring() throws Exception {
         Path log = tmp.resolve("browser.log");
@@ -81,14 +84,8 @@ class SampleIssuerSignInTest extends SampleIssuerPerClass {
         }
     }
 
-    private static void awaitLine(Path log, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(expected)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(Files.exists(log) ? Files.readString(log) : "(no browser log)").contains(expected);
+    private static void awaitLine(Path log, String expected) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(Files.exists(log) ? Files.readString(log) : "(no browser log)").contains(expected));
     }
 }

@@ -2,16 +2,18 @@ package dev.xaa4j.connector.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.KeyringProbe;
+import dev.xaa4j.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Missing and locked keyrings, for real, in child JVMs: the error names the remedy and nothing is stored. */
+@Tag("slow")
 class KeyringFailureTest {
 
     @Test

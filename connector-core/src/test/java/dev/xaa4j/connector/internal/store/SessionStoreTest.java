@@ -2,9 +2,9 @@ package dev.xaa4j.connector.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xaa4j.connector.testing.ChildJvm;
 import dev.xaa4j.connector.testing.LockHolder;
-import dev.xaa4j.connector.testing.Processes;
+import dev.xaa4j.testing.ChildJvm;
+import dev.xaa4j.testing.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +111,7 @@ class SessionStoreTest {
         assertThat(r).isEqualTo("inner");
     }
 
+    @Tag("slow")
     @Test
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked readLine fails, not hangs
     void aSecondProcessWaitsUntilTheFirstReleasesTheLock() throws Exception {

@@ -3,10 +3,10 @@ package dev.xaa4j.connector.internal.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xaa4j.connector.MutableClock;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.internal.store.IdpSession;
+import dev.xaa4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import dev.xaa4j.connector.TestJwts;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.MutableClock;
+import dev.xaa4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.xaa4j.connector.testing;
+package dev.xaa4j.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails the test class that wrote under the real home's xaa4j directories. Registered for every test class of
- * the modules that have connector-core's test jar (JUnit extension autodetection, switched on in the parent
+ * the modules that have test-support (JUnit extension autodetection, switched on in the parent
  * pom's surefire configuration): before a class it records every file under those directories (path, size,
  * modification time), after it compares; any file added, changed or removed fails the class with the list.
  *

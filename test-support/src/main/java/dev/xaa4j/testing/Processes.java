@@ -1,4 +1,4 @@
-package dev.xaa4j.connector.testing;
+package dev.xaa4j.testing;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package dev.xaa4j.connector;
+package dev.xaa4j.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand. */
+/**
+ * A clock tests move by hand, in UTC with millisecond precision. Thread-safe: {@link #advance} may run while
+ * the code under test reads the clock on other threads; every read sees a whole advance or none of it.
+ */
 public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
@@ -15,6 +18,7 @@ public final class MutableClock extends Clock {
         this.millis = new AtomicLong(start.toEpochMilli());
     }
 
+    /** Moves the clock forward (or back, for a negative {@code d}) by {@code d}, truncated to milliseconds. */
     public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }

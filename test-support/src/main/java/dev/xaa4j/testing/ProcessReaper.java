@@ -1,4 +1,4 @@
-package dev.xaa4j.connector.testing;
+package dev.xaa4j.testing;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
