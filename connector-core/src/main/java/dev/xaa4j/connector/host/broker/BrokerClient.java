@@ -265,6 +265,11 @@ public final class BrokerClient implements AutoCloseable {
         }
     }
 
+    /** Stops delivering events to {@code listener}. */
+    public void unsubscribe(ConnectorListener listener) {
+        listeners.remove(listener);
+    }
+
     /** Runs once when the connection ends (the broker stopped, or {@link #close()}). */
     public void onClose(Runnable handler) {
         closeHandlers.add(handler);

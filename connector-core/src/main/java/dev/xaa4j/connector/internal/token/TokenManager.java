@@ -240,6 +240,15 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
+    /** {@code server} was removed from the configuration: drop its token, state and scheduled renewal. */
+    public void forget(String server) {
+        Slot s = slots.remove(server);
+        ScheduledFuture<?> t = s == null ? null : s.timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
     /** After a sign-out: drop every token and state. */
     public void clear() {
         for (Slot s : slots.values()) {
