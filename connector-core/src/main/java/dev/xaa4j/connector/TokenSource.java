@@ -27,7 +27,7 @@ public interface TokenSource extends AutoCloseable {
      * @param embedded builds the in-process connector (may throw, e.g. "not set up yet")
      */
     static TokenSource shared(java.util.function.Supplier<? extends TokenSource> embedded) {
-        return dev.xaa4j.connector.host.SharedTokenSource.standard(embedded, false);
+        return dev.xaa4j.connector.host.SharedTokenSource.standard(embedded);
     }
 
     /** A valid access token for {@code server}; blocks while one is obtained. Never opens a browser. */

@@ -64,7 +64,7 @@ public final class SessionHost implements AutoCloseable {
     private final List<Consumer<Applied>> appliedHooks = new CopyOnWriteArrayList<>();
     private final List<Consumer<Optional<RuntimeException>>> brokerHooks = new CopyOnWriteArrayList<>();
     private final ConnectorListener forward = e -> listeners.forEach(l -> l.onEvent(e));
-    private XaaConfig config;
+    private volatile XaaConfig config; // read without the lock: client secrets are looked up during renewals
     private Connector connector;
     private BrokerServer broker;
     private RuntimeException brokerProblem;
@@ -138,7 +138,9 @@ public final class SessionHost implements AutoCloseable {
         built.ifPresent(c -> {
             c.addListener(forward);
             serve(c);
-            warm(c, List.copyOf(c.servers().keySet()));
+            if (brokerProblem == null) { // a host that cannot serve (another one does) fetches nothing
+                warm(c, List.copyOf(c.servers().keySet()));
+            }
         });
         Applied applied = new Applied(next, built, true, built.map(c -> List.copyOf(c.servers().keySet())).orElse(List.of()),
                 List.of());
@@ -174,7 +176,7 @@ public final class SessionHost implements AutoCloseable {
     }
 
     private void warm(Connector c, List<String> servers) {
-        if (warm && c.status().signedIn()) {
+        if (warm) {
             servers.forEach(name -> c.tokenAsync(name).exceptionally(e -> null)); // failures show up in the status
         }
     }
@@ -210,8 +212,9 @@ public final class SessionHost implements AutoCloseable {
     }
 
     /** The configuration applied last (read from the file when nothing was applied yet). */
-    public synchronized XaaConfig config() {
-        return config != null ? config : store.load();
+    public XaaConfig config() {
+        XaaConfig c = config;
+        return c != null ? c : store.load();
     }
 
     public Path configFile() {

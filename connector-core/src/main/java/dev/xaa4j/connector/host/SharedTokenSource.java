@@ -73,15 +73,9 @@ public final class SharedTokenSource implements TokenSource {
         this.clock = clock;
     }
 
-    /**
-     * The per-user broker ({@link BrokerClient#connect()}), else {@code embedded}. With {@code noBrokerProbe}
-     * ({@code xaa bridge --interactive}, whose browser opens here) the broker is never used.
-     */
-    public static SharedTokenSource standard(Supplier<? extends TokenSource> embedded, boolean noBrokerProbe) {
-        Supplier<BrokerClient> connect = noBrokerProbe
-                ? () -> { throw new BrokerNotRunningException("not looking for a broker"); }
-                : BrokerClient::connect;
-        return new SharedTokenSource(connect, embedded, Clock.systemUTC());
+    /** The per-user broker ({@link BrokerClient#connect()}), else {@code embedded}. */
+    public static SharedTokenSource standard(Supplier<? extends TokenSource> embedded) {
+        return new SharedTokenSource(BrokerClient::connect, embedded, Clock.systemUTC());
     }
 
     /** Whether tokens come from the broker right now (for tests and {@code -v} logs). */
@@ -138,9 +132,14 @@ public final class SharedTokenSource implements TokenSource {
      */
     @Override
     public CompletableFuture<ConnectorStatus> signIn() {
+        return signIn(BrokerTokenSource.SIGN_IN_WAIT);
+    }
+
+    /** As {@link #signIn()}; a broker signing in is given {@code timeout} for the person at its browser. */
+    public CompletableFuture<ConnectorStatus> signIn(Duration timeout) {
         BrokerTokenSource b = current();
         if (b != null && inMemory(b)) {
-            return b.signIn();
+            return b.signIn(timeout);
         }
         return embedded().signIn().thenApply(status -> {
             BrokerTokenSource running = current();

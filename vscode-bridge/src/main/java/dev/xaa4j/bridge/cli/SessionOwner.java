@@ -2,8 +2,7 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
-import dev.xaa4j.bridge.engine.MemorySecrets;
+import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
@@ -20,6 +19,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
 
 /**
  * Where the session lives and what that means for each command: the OS keyring (every process can sign in and
@@ -35,12 +39,22 @@ final class SessionOwner {
     }
 
     /**
-     * A memory session owner's state: the session store (outlives engine rebuilds), the client secrets read at
-     * start, and the environment a sign-in's browser gets (the agent's, without the secret variables).
+     * A memory session owner's state: the session store (outlives a rebuild for another IdP), the client secrets
+     * read at start, and the environment a sign-in's browser gets (the agent's, without the secret variables).
      */
     record Memory(CredentialStore store, MemorySecrets secrets, Map<String, String> browserEnvironment) {
-        Connector engine(XaaConfig config) {
-            return ConnectorFactory.inMemory(config, store, secrets, browserEnvironment);
+        /**
+         * The settings of a connector that keeps everything in memory: the session in {@link #store}, client
+         * secrets from {@link #secrets} for the configuration {@code config} supplies (servers come and go), no
+         * watch for other processes' sign-ins (nobody else can reach this memory), and the browser of a sign-in
+         * started with {@link #browserEnvironment}.
+         */
+        Connector.Builder settings(Connector.Builder b, Supplier<XaaConfig> config) {
+            return b.credentialStore(store)
+                    .clientCredentials(secrets.forConfig(config))
+                    .sessionWatchInterval(Duration.ZERO)
+                    .browserSignIn(new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment),
+                            SignInOptions.defaults());
         }
     }
 

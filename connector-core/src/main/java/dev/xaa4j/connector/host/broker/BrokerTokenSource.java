@@ -34,7 +34,7 @@ public final class BrokerTokenSource implements TokenSource {
     public static final Duration MARGIN = Duration.ofSeconds(30);
     static final Duration SIGN_IN_NOTICE_INTERVAL = Duration.ofMinutes(1);
     /** How long {@link #signIn()} waits for the person at the host's browser. */
-    static final Duration SIGN_IN_WAIT = Duration.ofMinutes(5);
+    public static final Duration SIGN_IN_WAIT = Duration.ofMinutes(5);
 
     private final BrokerClient broker;
     private final Clock clock;
@@ -106,7 +106,12 @@ public final class BrokerTokenSource implements TokenSource {
     /** The host signs in with its browser ({@code xaa login} while the session lives in the agent's memory). */
     @Override
     public CompletableFuture<ConnectorStatus> signIn() {
-        return CompletableFuture.supplyAsync(() -> broker.signIn(SIGN_IN_WAIT).status());
+        return signIn(SIGN_IN_WAIT);
+    }
+
+    /** As {@link #signIn()}, waiting at most {@code timeout} for the broker's answer. */
+    public CompletableFuture<ConnectorStatus> signIn(Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> broker.signIn(timeout).status());
     }
 
     @Override
