@@ -38,7 +38,7 @@ class DesktopModelTest {
     Path dir;
     final AtomicReference<View> last = new AtomicReference<>();
     DesktopModel model;
-    Engine engine;
+    TraySession engine;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,8 +60,8 @@ class DesktopModelTest {
         }
     }
 
-    void open(Path config, Engine.Options options) {
-        engine = new Engine(new ConfigStore(config, Map.of()), options);
+    void open(Path config, TraySession.Options options) {
+        engine = new TraySession(new ConfigStore(config, Map.of()), options);
         model = new DesktopModel(engine, last::set, Clock.systemUTC(), Duration.ofSeconds(2));
         model.start(Duration.ofMillis(200));
     }
@@ -133,7 +133,7 @@ class DesktopModelTest {
         assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
         assertThat(PlainLanguage.storage(v.account().storage())).contains("only in this app's memory", "ends when you quit");
         assertThat(PlainLanguage.storage(dev.xaa4j.connector.host.config.SessionStorage.KEYRING)).contains("keyring");
-        try (Engine keyring = new Engine(new ConfigStore(dir.resolve("other.json"), Map.of()), Engine.Options.defaults())) {
+        try (TraySession keyring = new TraySession(new ConfigStore(dir.resolve("other.json"), Map.of()), TraySession.Options.defaults())) {
             assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.KEYRING);
         }
     }
@@ -226,7 +226,7 @@ class DesktopModelTest {
     @Test
     void aSignInAndASignOutByXaaInAnotherProcessShowWithinSeconds() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
-        Engine.Options options = DesktopFixture.engine(dir, "alice", null);
+        TraySession.Options options = DesktopFixture.engine(dir, "alice", null);
         open(config, options);
         await("signed-out view", v -> v.servers().size() == 1 && !v.account().signedIn());
         // a bridge asked the tray's engine for a token before anyone signed in: "sign in required" is remembered

@@ -64,7 +64,7 @@ class DesktopWindowFxTest {
         FxToolkit.cleanupStages();
     }
 
-    void open(Path config, Engine.Options engine) throws Exception {
+    void open(Path config, TraySession.Options engine) throws Exception {
         stage = FxToolkit.setupStage(s -> shell = DesktopShell.open(s, DesktopFixture.shellOptions(config, engine, true)));
         WaitForAsyncUtils.waitForFxEvents();
     }

@@ -58,7 +58,7 @@ public final class SessionHost implements AutoCloseable {
 
     private final ConfigStore store;
     private final UnaryOperator<Connector.Builder> settings;
-    private final Optional<Broker> brokerOptions;
+    private Optional<Broker> brokerOptions; // guarded by this
     private final boolean warm;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Applied>> appliedHooks = new CopyOnWriteArrayList<>();
@@ -129,7 +129,7 @@ public final class SessionHost implements AutoCloseable {
             return applied;
         }
         Optional<Connector> built = ConnectorFactory.build(next, Optional.empty(), settings); // throws: old one stays
-        stopServing();
+        stopBroker();
         if (connector != null) {
             connector.close();
         }
@@ -181,6 +181,25 @@ public final class SessionHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves the connector to bridges from now on (the tray's broker is attached after the app is built): at once
+     * when a connector runs, else once one is built. Another broker serving the socket is reported through
+     * {@link #onBroker}.
+     */
+    public synchronized void serve(Broker broker) {
+        stopServing();
+        brokerOptions = Optional.of(broker);
+        if (connector != null) {
+            serve(connector);
+        }
+    }
+
+    /** Stops serving (bridges fall back to their embedded connector); the connector keeps running. */
+    public synchronized void stopServing() {
+        brokerOptions = Optional.empty();
+        stopBroker();
+    }
+
     private void serve(Connector c) {
         if (brokerOptions.isEmpty()) {
             return;
@@ -199,7 +218,7 @@ public final class SessionHost implements AutoCloseable {
         brokerHooks.forEach(h -> h.accept(problem));
     }
 
-    private void stopServing() {
+    private void stopBroker() {
         if (broker != null) {
             broker.close();
             broker = null;
@@ -293,7 +312,7 @@ public final class SessionHost implements AutoCloseable {
             }
             closed = true;
             f = follower;
-            stopServing();
+            stopBroker();
             if (connector != null) {
                 connector.close();
                 connector = null;
