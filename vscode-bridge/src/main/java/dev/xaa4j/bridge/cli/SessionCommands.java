@@ -235,7 +235,7 @@ final class SessionCommands {
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
                     .orElse(storage(agent) == SessionStorage.MEMORY ? "agent: not running (the session lives only in its "
                             + "memory: start it with " + SessionOwner.START_AGENT + ")"
-                            : "agent: not running (bridges use their own engine)"));
+                            : "agent: not running (bridges use a connector of their own)"));
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
                     ? "none (memory mode: it lives only in the memory of a running xaa agent)"
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
