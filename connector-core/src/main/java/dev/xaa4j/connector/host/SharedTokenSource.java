@@ -202,26 +202,24 @@ public final class SharedTokenSource implements TokenSource {
     @Override
     public void addListener(ConnectorListener listener) {
         listeners.add(listener);
-        BrokerTokenSource b = broker;
-        if (b != null) {
-            b.addListener(listener);
-        }
-        TokenSource e = embedded;
-        if (e != null) {
-            e.addListener(listener);
-        }
+        eachSource(s -> s.addListener(listener));
     }
 
     @Override
     public void removeListener(ConnectorListener listener) {
         listeners.remove(listener);
+        eachSource(s -> s.removeListener(listener));
+    }
+
+    /** {@code action} on the broker's source and the embedded connector, those that exist now. */
+    private void eachSource(java.util.function.Consumer<TokenSource> action) {
         BrokerTokenSource b = broker;
         if (b != null) {
-            b.removeListener(listener);
+            action.accept(b);
         }
         TokenSource e = embedded;
         if (e != null) {
-            e.removeListener(listener);
+            action.accept(e);
         }
     }
 
