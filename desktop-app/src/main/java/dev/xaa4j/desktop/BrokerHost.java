@@ -15,16 +15,11 @@ import org.slf4j.LoggerFactory;
  * words when it cannot serve.
  *
  * <p>When another broker already serves the socket (an {@code xaa agent}), this app leaves it alone and says so.
+ *
+ * @param host   the tray's session host
+ * @param socket where it serves
  */
-public final class BrokerHost implements AutoCloseable {
-
-    private final SessionHost host;
-    private final Path socket;
-
-    private BrokerHost(SessionHost host, Path socket) {
-        this.host = host;
-        this.socket = socket;
-    }
+public record BrokerHost(SessionHost host, Path socket) implements AutoCloseable {
 
     /**
      * Serves {@code session}'s connector from now on (and every later one); {@code onStatus} receives "" when serving
@@ -50,10 +45,6 @@ public final class BrokerHost implements AutoCloseable {
 
     public boolean serving() {
         return host.serving();
-    }
-
-    public Path socket() {
-        return socket;
     }
 
     @Override
