@@ -69,6 +69,8 @@ public final class SessionHost implements AutoCloseable {
     private BrokerServer broker;
     private RuntimeException brokerProblem;
     private Thread follower;
+    /** The file's modification time and size when it was last read by {@link #reload()}. */
+    private volatile String loadedFingerprint = "";
     private volatile boolean closed;
 
     /**
@@ -107,6 +109,7 @@ public final class SessionHost implements AutoCloseable {
      *                          ({@link dev.xaa4j.connector.ConfigurationException}); the running connector stays
      */
     public synchronized Optional<Connector> reload() {
+        loadedFingerprint = fingerprint(store.file()); // before reading: a write in between is seen by the next poll
         return apply(store.load()).connector();
     }
 
@@ -255,8 +258,8 @@ public final class SessionHost implements AutoCloseable {
     }
 
     /**
-     * Follows the configuration file from now on: every {@code poll} its modification time and size are compared and
-     * on a change it is {@linkplain #reload() applied} (thread {@code xaa-session-host-config}). A change that
+     * Follows the configuration file from now on: every {@code poll} its modification time and size are compared with
+     * those of the last {@link #reload()} and on a change it is {@linkplain #reload() applied} (thread {@code xaa-session-host-config}). A change that
      * cannot be applied goes to {@code problem}, and the running configuration stays.
      */
     public synchronized void follow(Duration poll, Consumer<RuntimeException> problem) {
@@ -269,18 +272,15 @@ public final class SessionHost implements AutoCloseable {
     }
 
     private void followLoop(Duration poll, Consumer<RuntimeException> problem) {
-        String seen = fingerprint(store.file());
         while (!closed) {
             try {
                 Thread.sleep(poll.toMillis()); // the poll period itself, not a wait for something to happen
             } catch (InterruptedException e) {
                 return;
             }
-            String now = fingerprint(store.file());
-            if (now.equals(seen)) {
+            if (fingerprint(store.file()).equals(loadedFingerprint)) {
                 continue;
             }
-            seen = now;
             try {
                 synchronized (this) {
                     if (!closed) {
