@@ -11,6 +11,7 @@ import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.host.broker.BrokerSocket;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,7 @@ final class AgentCommand implements Callable<Integer> {
         Optional<SessionOwner.Memory> inMemory = SessionOwner.memoryMode(memory, secretsFd);
         SessionHost host = host(socket, inMemory);
         try {
-            host.reload();
+            host.reload().orElseThrow(SessionCommands::notSetUp); // nothing to serve without an IdP
         } catch (RuntimeException e) {
             host.close();
             throw e;
@@ -106,7 +107,11 @@ final class AgentCommand implements Callable<Integer> {
                 + m.secrets().count() + " client secret(s) from the environment/--secrets-fd)"));
         out.flush();
         host.onApplied(applied -> {
-            if (applied.rebuilt() || !applied.added().isEmpty() || !applied.removed().isEmpty()) {
+            if (applied.connector().isEmpty()) {
+                System.err.println("xaa agent: cannot serve the changed configuration (" + ConnectorFactory.NOT_SET_UP
+                        + "); stopping");
+                stop.countDown();
+            } else if (applied.rebuilt() || !applied.added().isEmpty() || !applied.removed().isEmpty()) {
                 System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
                         applied.connector().map(c -> c.servers().keySet()).orElse(java.util.Set.of())));
             }

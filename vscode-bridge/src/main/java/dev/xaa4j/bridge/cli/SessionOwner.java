@@ -9,6 +9,8 @@ import dev.xaa4j.connector.host.broker.BrokerStatus;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.io.IOException;
@@ -16,14 +18,12 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.time.Clock;
-import java.time.Duration;
-import dev.xaa4j.connector.internal.signin.BrowserSignIn;
-import dev.xaa4j.connector.internal.signin.SignInOptions;
 
 /**
  * Where the session lives and what that means for each command: the OS keyring (every process can sign in and
