@@ -63,7 +63,7 @@ public final class TraySession implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.store = options.store() != null ? options.store() : new KeyringCredentialStore(Connector.KEYRING_SERVICE);
-        this.host = new SessionHost(config, this::settings, Optional.empty(), false);
+        this.host = new SessionHost(config, this::settings, false);
     }
 
     /** The app's connector settings: its credential store, secrets, state directory, browser and timing. */

@@ -58,7 +58,7 @@ public final class SessionHost implements AutoCloseable {
 
     private final ConfigStore store;
     private final UnaryOperator<Connector.Builder> settings;
-    private Optional<Broker> brokerOptions; // guarded by this
+    private Optional<Broker> brokerOptions = Optional.empty(); // guarded by this
     private final boolean warm;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Applied>> appliedHooks = new CopyOnWriteArrayList<>();
@@ -74,15 +74,15 @@ public final class SessionHost implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * A host that serves no broker until {@link #serve(Broker)} and builds no connector until {@link #reload()}.
+     *
      * @param store    the per-user configuration file
      * @param settings the host's connector settings (session store, client secrets, browser, timing)
-     * @param broker   serve the connector to bridges on this socket; empty: do not serve
      * @param warm     ask every new server for a token at once, so the first bridge is answered from the cache
      */
-    public SessionHost(ConfigStore store, UnaryOperator<Connector.Builder> settings, Optional<Broker> broker, boolean warm) {
+    public SessionHost(ConfigStore store, UnaryOperator<Connector.Builder> settings, boolean warm) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.brokerOptions = Objects.requireNonNull(broker, "broker");
         this.warm = warm;
     }
 

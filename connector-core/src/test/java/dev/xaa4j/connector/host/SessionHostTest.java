@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -65,8 +64,9 @@ class SessionHostTest extends SampleIssuerPerClass {
                 throw new IllegalStateException(e);
             }
         };
-        return new SessionHost(store, settings, Optional.of(new SessionHost.Broker(socket(), SessionStorage.MEMORY, n -> { })),
-                false);
+        SessionHost host = new SessionHost(store, settings, false);
+        host.serve(new SessionHost.Broker(socket(), SessionStorage.MEMORY, n -> { }));
+        return host;
     }
 
     @Test

@@ -156,10 +156,9 @@ final class AgentCommand implements Callable<Integer> {
         java.util.function.UnaryOperator<Connector.Builder> settings = inMemory
                 .<java.util.function.UnaryOperator<Connector.Builder>>map(m -> b -> m.settings(b, () -> self[0].config()))
                 .orElse(b -> b);
-        SessionHost host = new SessionHost(store, settings, Optional.of(new SessionHost.Broker(socket,
-                inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING,
-                n -> System.err.println("xaa agent: a bridge for '" + n.server() + "' needs a sign-in: run `xaa login`"))),
-                true);
+        SessionHost host = new SessionHost(store, settings, true);
+        host.serve(new SessionHost.Broker(socket, inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING,
+                n -> System.err.println("xaa agent: a bridge for '" + n.server() + "' needs a sign-in: run `xaa login`")));
         self[0] = host;
         inMemory.ifPresent(m -> host.onApplied(applied -> m.secrets().missingFor(applied.config())
                 .forEach(w -> System.err.println("xaa agent: warning: " + w))));
