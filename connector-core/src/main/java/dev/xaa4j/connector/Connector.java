@@ -1,23 +1,15 @@
 package dev.xaa4j.connector;
 
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.internal.ActivityJournal;
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.discovery.Discovery;
-import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.IdpRefresh;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
-import dev.xaa4j.connector.internal.grant.Redaction;
-import dev.xaa4j.connector.internal.grant.TokenRevocation;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
-import dev.xaa4j.connector.internal.signin.IdTokenVerifier;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
-import dev.xaa4j.connector.internal.signin.SignInResult;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
@@ -37,7 +29,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -67,6 +58,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * never opens a browser: when the IdP session is gone it emits {@link ConnectorEvent.SignInRequired} and
  * {@link #token} throws a {@link ConnectorException} of kind {@link ConnectorException.Kind#SIGN_IN_REQUIRED}.
  * Every failure is a {@link ConnectorException}; act on its {@link ConnectorException#kind()} (docs/protocol.md §5).
+ * Servers can be added and removed while it runs ({@link #addServer}, {@link #removeServer}); the other servers'
+ * tokens are kept.
  *
  * <p>Only the IdP session is persisted (in the OS keyring by default, or only in memory, see
  * {@link Builder#sessionInMemory}); access tokens stay in memory. Secrets come from a
@@ -74,40 +67,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Connector implements TokenSource {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
     /** The OS keyring service under which the IdP session and client secrets are kept by default. */
     public static final String KEYRING_SERVICE = "xaa4j";
 
     private final IdpConfig idp;
-    private final Map<String, ServerConfig> servers;
+    private final ServerTable servers;
     private final Clock clock;
     private final Discovery discovery;
-    private final ClientCredentialsSource credentials;
-    private final SessionStore sessionStore; // null with a caller-supplied IdTokenSource
-    private final SessionAccess session;     // null with a caller-supplied IdTokenSource
     private final SessionEpoch epoch;
     private final IdTokenProvider idTokens;
     private final TokenManager tokens;
-    private final BrowserSignIn browserSignIn;
-    private final SignInOptions signInOptions;
-    private final Duration clockSkew;
-    private final Duration httpTimeout;
+    private final SessionControl control;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile IdTokenVerifier verifier;
-    private final Map<String, URI> resourceMetadataUsed = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ConnectorStatus>> signInInFlight =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     private Connector(Builder b) {
         this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
         // No server is fine: signing in, out and the status need only the IdP.
-        this.servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.servers));
+        this.servers = new ServerTable(b.servers);
         this.clock = b.clock;
         this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
-        this.clockSkew = b.clockSkew;
-        this.httpTimeout = b.httpTimeout;
-        this.browserSignIn = b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn();
-        this.signInOptions = b.signInOptions;
         listeners.addAll(b.listeners);
         if (b.journal) {
             listeners.add(new ActivityJournal(b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir()));
@@ -116,44 +94,46 @@ public final class Connector implements TokenSource {
         if (store == null && (b.idTokenSource == null || b.credentials == null)) {
             store = new KeyringCredentialStore(KEYRING_SERVICE);
         }
-        this.credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
+        ClientCredentialsSource credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
 
         String issuer = idp.issuer().toString();
         ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
-        IdJagExchange exchange = new IdJagExchange(clock, b.httpTimeout);
-        JwtBearerGrant jwtBearer = new JwtBearerGrant(clock, b.httpTimeout);
+        SessionAccess session = null; // none with a caller-supplied IdTokenSource
         if (b.idTokenSource != null) {
-            this.sessionStore = null;
-            this.session = null;
             this.epoch = new SessionEpoch(() -> 0L);
             this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
         } else {
             Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
-            this.sessionStore = new SessionStore(store, stateDir.resolve("locks"));
-            this.session = SessionAccess.of(sessionStore, issuer, idp.clientId());
-            this.epoch = new SessionEpoch(session::generation);
+            SessionAccess stored = SessionAccess.of(new SessionStore(store, stateDir.resolve("locks")), issuer, idp.clientId());
+            session = stored;
+            this.epoch = new SessionEpoch(stored::generation);
             IdpRefresh refresh = new IdpRefresh(clock, b.httpTimeout);
-            this.idTokens = new SessionIdTokenProvider(session, current -> refresh.refresh(current,
-                    idpMetadata().getTokenEndpointURI(), idpAuth,
-                    idToken -> verifier().verify(idToken, null),
-                    session::save, session::delete), clock, b.idTokenMargin, epoch::current);
+            this.idTokens = new SessionIdTokenProvider(stored, current -> refresh.refresh(current,
+                    control().idpMetadata().getTokenEndpointURI(), idpAuth,
+                    idToken -> control().verifier().verify(idToken, null),
+                    stored::save, stored::delete), clock, b.idTokenMargin, epoch::current);
         }
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
-                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : idpMetadata().getTokenEndpointURI(), idpAuth, servers,
-                cfg -> {
-                    ServerMetadata meta = discovery.server(cfg.url(), cfg.pinnedAsIssuer());
-                    resourceMetadataUsed.put(cfg.name(), meta.resourceMetadataUrl());
-                    return meta;
-                }, credentials, idTokens, exchange, jwtBearer);
-        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::containsKey, epoch::current);
+                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : control().idpMetadata().getTokenEndpointURI(),
+                idpAuth, servers.live(),
+                cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer())), credentials, idTokens,
+                new IdJagExchange(clock, b.httpTimeout), new JwtBearerGrant(clock, b.httpTimeout));
+        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::contains, epoch::current);
+        this.control = new SessionControl(idp, clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
+                b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
+                b.httpTimeout, this::publish);
         if (session != null) {
-            epoch.watch(b.sessionWatchInterval, this::sessionChangedElsewhere);
+            epoch.watch(b.sessionWatchInterval, control::changedElsewhere);
         }
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private SessionControl control() { // for the lambdas above, which run after the constructor
+        return control;
     }
 
     /**
@@ -166,6 +146,7 @@ public final class Connector implements TokenSource {
      *         {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE} (no valid token left and the IdP or AS cannot be
      *         reached), {@link ConnectorException.Kind#CONFIGURATION} (unknown server name, bad client credentials)
      */
+    @Override
     public AccessToken token(String server) {
         return tokens.token(server);
     }
@@ -176,6 +157,7 @@ public final class Connector implements TokenSource {
     }
 
     /** The cached usable token, if any; never starts a renewal, never blocks. */
+    @Override
     public Optional<AccessToken> cachedToken(String server) {
         return tokens.peek(server);
     }
@@ -184,6 +166,7 @@ public final class Connector implements TokenSource {
      * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next
      * {@link #token} renews. Used by the MCP adapter before replaying the request once.
      */
+    @Override
     public boolean invalidate(String server, String rejectedValue) {
         return tokens.invalidate(server, rejectedValue);
     }
@@ -193,13 +176,9 @@ public final class Connector implements TokenSource {
      * challenge names a different {@code resource_metadata} than the one discovery used (docs/protocol.md §6
      * step 10).
      */
+    @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
-        ServerConfig config = servers.get(server);
-        URI known = resourceMetadataUsed.get(server);
-        if (config != null && known != null && challengedResourceMetadata.isPresent()
-                && !challengedResourceMetadata.get().equals(known)) {
-            discovery.invalidate(config.url());
-        }
+        servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
         return invalidate(server, rejectedValue);
     }
 
@@ -208,8 +187,29 @@ public final class Connector implements TokenSource {
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further
      * step-up is allowed or nothing new is asked.
      */
+    @Override
     public boolean requestScopes(String server, Collection<String> scopes) {
         return tokens.stepUp(server, scopes);
+    }
+
+    /**
+     * Adds {@code server} while the connector runs; every other server's cached token, renewal and state are kept.
+     * @throws IllegalArgumentException a server of that name is configured already (remove it first)
+     */
+    public void addServer(ServerConfig server) {
+        servers.add(Objects.requireNonNull(server, "server"));
+    }
+
+    /**
+     * Removes {@code server} while the connector runs: its token is dropped and later calls for it fail with
+     * {@link ConfigurationException}; every other server's state is kept. Returns whether it was configured.
+     */
+    public boolean removeServer(String server) {
+        if (!servers.remove(server)) {
+            return false;
+        }
+        tokens.forget(server);
+        return true;
     }
 
     /**
@@ -219,60 +219,9 @@ public final class Connector implements TokenSource {
      *
      * @throws UnsupportedOperationException when the connector was built with an {@link IdTokenSource}
      */
+    @Override
     public CompletableFuture<ConnectorStatus> signIn() {
-        if (sessionStore == null) {
-            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it cannot sign in");
-        }
-        // One browser at a time: concurrent calls share the sign-in in progress (no popup storms).
-        CompletableFuture<ConnectorStatus> mine = new CompletableFuture<>();
-        CompletableFuture<ConnectorStatus> running = signInInFlight.compareAndExchange(null, mine);
-        if (running != null) {
-            return running;
-        }
-        try {
-            OIDCProviderMetadata meta = idpMetadata();
-            ClientAuthentication auth = signInClientAuth();
-            CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
-            mine.whenComplete((status, error) -> {
-                if (mine.isCancelled()) {
-                    signInInFlight.compareAndSet(mine, null);
-                    browser.cancel(true); // closes the loopback listener
-                }
-            });
-            browser.thenApply(this::acceptSignIn)
-                    .whenComplete((status, error) -> {
-                        signInInFlight.compareAndSet(mine, null);
-                        if (error != null) {
-                            mine.completeExceptionally(error);
-                        } else {
-                            mine.complete(status);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            signInInFlight.set(null);
-            mine.completeExceptionally(e);
-        }
-        return mine;
-    }
-
-    /**
-     * Stores the result of the browser sign-in as the session.
-     */
-    private ConnectorStatus acceptSignIn(SignInResult result) {
-        if (session == null) {
-            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
-        }
-        var claims = result.idTokenClaims();
-        Instant authTime = claims.getClaim("auth_time") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : clock.instant();
-        IdpSession s = new IdpSession(idp.issuer().toString(), idp.clientId(), claims.getSubject(), result.idToken(),
-                claims.getExpirationTime().toInstant(), result.refreshToken(), authTime);
-        // Under the refresh lock: a refresh of the old session in flight cannot overwrite or delete this one.
-        session.replace(s, epoch::changedHere);
-        idTokens.reset();
-        tokens.clear(); // possibly another user: no token of the old session is served any more
-        tokens.clearFailures();
-        publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt()));
-        return status();
+        return control.signIn(this::status);
     }
 
     /**
@@ -283,25 +232,8 @@ public final class Connector implements TokenSource {
      * {@link Builder#sessionWatchInterval(Duration)}.
      */
     public ConnectorStatus reloadSession() {
-        if (session == null) {
-            throw new UnsupportedOperationException("This connector uses a caller-supplied ID token; it has no session");
-        }
-        epoch.changedHere(session.generation());
-        dropSessionState(session.load());
+        control.reload();
         return status();
-    }
-
-    /** The session watch saw another process sign in or out: as {@link #reloadSession()}. */
-    private void sessionChangedElsewhere() {
-        dropSessionState(session.load());
-    }
-
-    private void dropSessionState(Optional<IdpSession> now) {
-        idTokens.reset();
-        tokens.clear();
-        tokens.clearFailures();
-        now.ifPresentOrElse(s -> publish(new ConnectorEvent.SignedIn(clock.instant(), s.subject(), s.idTokenExpiresAt())),
-                () -> publish(new ConnectorEvent.SignedOut(clock.instant(), Optional.empty())));
     }
 
     /**
@@ -312,67 +244,36 @@ public final class Connector implements TokenSource {
      * warning is logged, without the token). Blocks for at most twice the HTTP timeout (IdP discovery, then the
      * revocation request). Never throws for an IdP problem.
      */
+    @Override
     public SignOutResult signOut() {
-        Optional<IdpSession> ended = Optional.empty();
-        if (session != null) {
-            ended = session.end(epoch::changedHere);
-        }
-        idTokens.reset();
-        tokens.clear();
-        Optional<String> user = ended.map(IdpSession::subject);
-        publish(new ConnectorEvent.SignedOut(clock.instant(), user));
-        Optional<String> refreshToken = ended.flatMap(IdpSession::refreshToken);
-        if (refreshToken.isEmpty()) {
-            return new SignOutResult(user, SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
-        }
-        return revoke(user, refreshToken.get());
-    }
-
-    private SignOutResult revoke(Optional<String> user, String refreshToken) {
-        try {
-            OIDCProviderMetadata meta = idpMetadata();
-            URI endpoint = meta.getRevocationEndpointURI();
-            if (endpoint == null) {
-                return new SignOutResult(user, SignOutResult.Revocation.NOT_SUPPORTED, Optional.empty());
-            }
-            ClientAuthentication auth = ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(),
-                    idp.clientId(), credentials, meta.getTokenEndpointURI());
-            Optional<String> problem = new TokenRevocation(httpTimeout).revoke(endpoint, auth,
-                    new ClientID(idp.clientId()), refreshToken);
-            if (problem.isPresent()) { // the result carries it and the caller reports it: debug, not a second line
-                LOG.debug("Signed out on this machine, but the IdP did not end the session: {}", problem.get());
-                return new SignOutResult(user, SignOutResult.Revocation.FAILED, problem);
-            }
-            return new SignOutResult(user, SignOutResult.Revocation.REVOKED, Optional.empty());
-        } catch (RuntimeException e) { // discovery failed, no client secret, ...
-            String problem = Redaction.scrub(e.getMessage());
-            LOG.debug("Signed out on this machine, but the IdP did not end the session: {}", problem);
-            return new SignOutResult(user, SignOutResult.Revocation.FAILED, Optional.of(problem));
-        }
+        return control.signOut();
     }
 
     /** Who is signed in, until when, and each server's token state. Never contains a token value. */
+    @Override
     public ConnectorStatus status() {
-        Optional<IdpSession> s = session == null ? Optional.empty() : session.load();
+        Optional<IdpSession> s = control.load();
         Map<String, ServerStatus> perServer = new LinkedHashMap<>();
-        for (String name : servers.keySet()) {
+        for (String name : servers.snapshot().keySet()) {
             perServer.put(name, tokens.status(name));
         }
         return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
                 s.map(IdpSession::canRenewIdToken).orElse(false), perServer);
     }
 
+    @Override
     public void addListener(ConnectorListener listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
 
+    @Override
     public void removeListener(ConnectorListener listener) {
         listeners.remove(listener);
     }
 
-    /** The configured servers, by name. */
+    /** The configured servers, by name, in configuration order (a snapshot: {@link #addServer} makes a new one). */
     public Map<String, ServerConfig> servers() {
-        return servers;
+        return servers.snapshot();
     }
 
     public IdpConfig idp() {
@@ -393,29 +294,6 @@ public final class Connector implements TokenSource {
     public void close() {
         epoch.close();
         tokens.close();
-    }
-
-    /** One verifier (and so one cached JWKS) for all refreshed ID tokens. */
-    private IdTokenVerifier verifier() {
-        IdTokenVerifier v = verifier;
-        if (v == null) {
-            synchronized (this) {
-                if (verifier == null) {
-                    verifier = new IdTokenVerifier(idpMetadata(), idp.clientId(), clock, clockSkew, httpTimeout);
-                }
-                v = verifier;
-            }
-        }
-        return v;
-    }
-
-    private OIDCProviderMetadata idpMetadata() {
-        return discovery.idp(idp.issuer());
-    }
-
-    private ClientAuthentication signInClientAuth() {
-        return ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(), idp.clientId(), credentials,
-                idpMetadata().getTokenEndpointURI());
     }
 
     private void publish(ConnectorEvent event) {

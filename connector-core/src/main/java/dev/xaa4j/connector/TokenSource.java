@@ -1,19 +1,42 @@
 package dev.xaa4j.connector;
 
+import java.net.URI;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where an MCP client gets the access token for one MCP server. Implemented by {@link Connector} (in this
  * process), by the local broker's client (the session owner's connector, over its socket) and by the shared
- * source that uses the broker while one runs and an embedded connector otherwise. The bridge, the {@code xaa}
- * commands and the MCP SDK adapter depend on this interface only.
+ * source that uses the broker while one runs and an embedded connector otherwise ({@link #shared}). The bridge,
+ * the {@code xaa} commands and the MCP SDK adapter ({@code dev.xaa4j.connector.mcp}) depend on this interface
+ * only (docs/architecture.md "One token source").
  *
  * <p>Thread-safe. Errors are {@link ConnectorException}s; act on {@link ConnectorException#kind()}.
  */
 public interface TokenSource extends AutoCloseable {
 
+    /**
+     * The session owner's tokens (the tray app or {@code xaa agent}, over the per-user broker socket) while one
+     * runs, else {@code embedded}'s. A Java agent on a desktop passes this to {@code McpTransports} and shares the
+     * tray's session: no sign-in of its own, one token exchange per server for every client on the machine.
+     * The broker is looked for on first use and again at most every 5 s while {@code embedded} serves; a call
+     * in progress when the broker goes away is answered by {@code embedded}. {@code embedded} is built on first
+     * use (reading the OS keyring); a failure to build is reported on each call and retried after 2 s.
+     *
+     * @param embedded builds the in-process connector (may throw, e.g. "not set up yet")
+     */
+    static TokenSource shared(java.util.function.Supplier<? extends TokenSource> embedded) {
+        return dev.xaa4j.connector.host.SharedTokenSource.standard(embedded);
+    }
+
     /** A valid access token for {@code server}; blocks while one is obtained. Never opens a browser. */
     AccessToken token(String server);
+
+    /** The cached token for {@code server} while it is usable; never blocks, never starts a renewal. */
+    default Optional<AccessToken> cachedToken(String server) {
+        return Optional.empty();
+    }
 
     /**
      * The MCP server rejected {@code rejectedValue} (HTTP 401, RFC 6750 §3.1): drop it so the next
@@ -22,10 +45,32 @@ public interface TokenSource extends AutoCloseable {
     boolean invalidate(String server, String rejectedValue);
 
     /**
+     * As {@link #invalidate(String, String)}, where the 401 challenge named {@code challengedResourceMetadata}
+     * (RFC 9728 §5.1): a source that discovered another one discovers the server again first.
+     */
+    default boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
+        return invalidate(server, rejectedValue);
+    }
+
+    /**
      * The MCP server answered 403 {@code insufficient_scope} (RFC 6750 §3.1): the next {@link #token} asks for
      * {@code scopes} as well. Returns whether that changes what is asked (so a replay is worth it).
      */
     boolean requestScopes(String server, Collection<String> scopes);
+
+    /**
+     * Interactive sign-in at the IdP in the browser (docs/protocol.md §1 step 1), by whoever holds the session;
+     * the future completes with the new status once the user has signed in (or fails with the typed error).
+     *
+     * @throws UnsupportedOperationException a source that cannot sign in (caller-supplied ID tokens)
+     */
+    CompletableFuture<ConnectorStatus> signIn();
+
+    /**
+     * Ends the IdP session everywhere this source reaches (RFC 7009 revocation of the refresh token when the IdP
+     * offers it) and forgets every token. Never throws for an IdP problem: the result says what happened.
+     */
+    SignOutResult signOut();
 
     /** Who is signed in and each server's token state; never blocks on the network. */
     ConnectorStatus status();

@@ -1,6 +1,6 @@
 package dev.xaa4j.demo;
 
-import dev.xaa4j.bridge.engine.MemorySecrets;
+import dev.xaa4j.bridge.session.MemorySecrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

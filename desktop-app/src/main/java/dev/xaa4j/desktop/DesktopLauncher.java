@@ -99,9 +99,9 @@ public final class DesktopLauncher {
         }
         memorySession |= memoryConfigured(config); // `xaa config session-storage memory`: off by default
         ClientCredentialsSource credentials = secretsFromStdin ? readSecrets() : null;
-        Engine.Options engine = new Engine.Options(memorySession ? new MemoryCredentialStore() : null, credentials,
+        TraySession.Options session = new TraySession.Options(memorySession ? new MemoryCredentialStore() : null, credentials,
                 null, null, null);
-        DesktopApp.configure(new DesktopShell.Options(config, System.getenv(), engine, tray,
+        DesktopApp.configure(new DesktopShell.Options(config, System.getenv(), session, tray,
                 Duration.ofSeconds(1), Duration.ofSeconds(30), broker ? BrokerSocket.defaultPath() : null));
         try {
             Application.launch(DesktopApp.class);

@@ -77,7 +77,7 @@ public final class DesktopModel implements AutoCloseable {
     private static final int MAX_ACTIVITY = 200;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private final Engine engine;
+    private final TraySession session;
     private final Consumer<View> publisher;
     private final Clock clock;
     private final ScheduledExecutorService background;
@@ -97,8 +97,8 @@ public final class DesktopModel implements AutoCloseable {
      * @param keepWarmEvery how often servers are asked for a token so their state stays current (the
      *                      connector renews only servers in use)
      */
-    public DesktopModel(Engine engine, Consumer<View> publisher, Clock clock, Duration keepWarmEvery) {
-        this.engine = engine;
+    public DesktopModel(TraySession session, Consumer<View> publisher, Clock clock, Duration keepWarmEvery) {
+        this.session = session;
         this.publisher = publisher;
         this.clock = clock;
         this.keepWarmEvery = keepWarmEvery;
@@ -107,17 +107,19 @@ public final class DesktopModel implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        engine.addListener(this::onEvent);
+        session.addListener(this::onEvent);
     }
 
     /** Loads the config, then polls the connector's status every {@code every} (the countdown ticks with it). */
     public void start(Duration every) {
         background.execute(() -> {
             try {
-                engine.reload();
+                session.reload();
+                session.follow(e -> org.slf4j.LoggerFactory.getLogger(DesktopModel.class)
+                        .warn("ignoring the changed configuration: {}", e.getMessage()));
             } catch (RuntimeException e) {
                 synchronized (this) {
-                    actionProblem = new Problem("Cannot read the configuration " + engine.configFile() + ": " + e.getMessage(),
+                    actionProblem = new Problem("Cannot read the configuration " + session.configFile() + ": " + e.getMessage(),
                             "Fix or delete the file, then restart the app.");
                 }
             }
@@ -130,7 +132,7 @@ public final class DesktopModel implements AutoCloseable {
     /** Opens the system browser for the IdP's sign-in; progress and the outcome arrive as views. */
     public void signIn() {
         background.execute(() -> {
-            Optional<Connector> c = engine.connector();
+            Optional<Connector> c = session.connector();
             if (c.isEmpty()) {
                 fail(notConfigured());
                 return;
@@ -195,7 +197,7 @@ public final class DesktopModel implements AutoCloseable {
      */
     public void signOut() {
         background.execute(() -> {
-            Optional<SignOutResult> result = engine.connector().map(Connector::signOut);
+            Optional<SignOutResult> result = session.connector().map(Connector::signOut);
             synchronized (this) {
                 actionProblem = result.filter(SignOutResult::warning).map(PlainLanguage::signOutWarning).orElse(null);
                 hadAccess.clear();
@@ -220,7 +222,7 @@ public final class DesktopModel implements AutoCloseable {
                 if (!isWebAddress(url.strip())) {
                     throw new NotAWebAddress();
                 }
-                Engine.Added added = engine.addServer(url);
+                TraySession.Added added = session.addServer(url);
                 synchronized (this) {
                     addFeedback = "Added \"" + added.name() + "\": signs in through " + added.metadata().asIssuer()
                             + (added.metadata().scopesSupported().isEmpty() ? "" : ", offers "
@@ -257,7 +259,7 @@ public final class DesktopModel implements AutoCloseable {
 
     public CompletableFuture<Boolean> removeServer(String name) {
         return CompletableFuture.supplyAsync(() -> {
-            boolean removed = engine.removeServer(name);
+            boolean removed = session.removeServer(name);
             if (removed) {
                 synchronized (this) {
                     hadAccess.remove(name);
@@ -308,7 +310,7 @@ public final class DesktopModel implements AutoCloseable {
     /** Asks every server for a token so the table shows real states; failures land in the status. */
     private void warm() {
         lastWarm = clock.millis();
-        engine.connector().filter(c -> c.status().signedIn()).ifPresent(c -> c.servers().keySet().forEach(name ->
+        session.connector().filter(c -> c.status().signedIn()).ifPresent(c -> c.servers().keySet().forEach(name ->
                 c.tokenAsync(name).whenCompleteAsync((t, e) -> refresh(), background)));
     }
 
@@ -355,7 +357,7 @@ public final class DesktopModel implements AutoCloseable {
             known = lastStatus;
         }
         if (known == null || !known.user().equals(Optional.of(sub))) {
-            known = engine.connector().map(Connector::status).orElse(null);
+            known = session.connector().map(Connector::status).orElse(null);
         }
         return known != null && known.user().equals(Optional.of(sub)) ? known.displayName().orElse(sub) : sub;
     }
@@ -375,15 +377,15 @@ public final class DesktopModel implements AutoCloseable {
 
     /** Builds a view from the connector's status and publishes it. Runs on background threads only. */
     private void refresh() {
-        Optional<Connector> c = engine.connector();
+        Optional<Connector> c = session.connector();
         ConnectorStatus status = c.map(Connector::status).orElse(null);
-        var cfg = engine.config();
+        var cfg = session.config();
         String idp = cfg.idp() == null || cfg.idp().issuer() == null ? "" : cfg.idp().issuer();
         View view;
         synchronized (this) {
             lastStatus = status;
             Account account = new Account(status == null ? Optional.empty() : status.displayName(), idp,
-                    status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null, engine.sessionStorage());
+                    status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null, session.sessionStorage());
             List<ServerRow> rows = new ArrayList<>();
             Problem rowProblem = null;
             for (var e : cfg.servers().entrySet()) {
@@ -418,7 +420,7 @@ public final class DesktopModel implements AutoCloseable {
     }
 
     private Problem notConfigured() {
-        var cfg = engine.config();
+        var cfg = session.config();
         if (cfg.idp() == null || cfg.idp().issuer() == null) {
             return new Problem("This app does not know your company's sign-in service yet.",
                     "Ask your IT administrator for the set-up, or run `xaa idp ISSUER --client-id ID`.");
@@ -427,7 +429,7 @@ public final class DesktopModel implements AutoCloseable {
     }
 
     private String idpHost() {
-        var cfg = engine.config();
+        var cfg = session.config();
         if (cfg.idp() == null || cfg.idp().issuer() == null) {
             return null;
         }

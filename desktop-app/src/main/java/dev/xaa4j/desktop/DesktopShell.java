@@ -13,7 +13,7 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
- * Wires the app together on a stage: the {@link Engine} from the shared config file, the {@link DesktopModel},
+ * Wires the app together on a stage: the {@link TraySession} from the shared config file, the {@link DesktopModel},
  * the {@link MainWindow} and, where the desktop has one, the {@link TrayController}. Used by {@link DesktopApp}
  * and directly by the TestFX tests.
  */
@@ -21,18 +21,18 @@ public final class DesktopShell {
 
     /**
      * @param configFile the shared {@code xaa} config file
-     * @param engine     where the session and secrets live, the browser command
+     * @param session     where the session and secrets live, the browser command
      * @param tray       try the system tray (false: window only)
      * @param pollEvery  status poll period (the countdown's tick)
      * @param keepWarm   how often each server is asked for a token
      * @param broker     the broker socket to serve bridges on (the one {@code xaa agent} uses), or null for none
      */
-    public record Options(Path configFile, Map<String, String> env, Engine.Options engine, boolean tray,
+    public record Options(Path configFile, Map<String, String> env, TraySession.Options session, boolean tray,
                           Duration pollEvery, Duration keepWarm, Path broker) {
     }
 
     private final Stage stage;
-    private final Engine engine;
+    private final TraySession session;
     private final DesktopModel model;
     private final MainWindow window;
     private final Path settingsFile;
@@ -49,11 +49,11 @@ public final class DesktopShell {
         this.settingsFile = Settings.fileBeside(options.configFile());
         this.firstRun = !java.nio.file.Files.exists(settingsFile);
         this.settings = Settings.load(settingsFile);
-        this.engine = new Engine(new ConfigStore(options.configFile(), options.env()), options.engine());
-        this.model = new DesktopModel(engine, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
+        this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
+        this.model = new DesktopModel(session, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
         this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
-        engine.addListener(this::notifyIfNeeded);
-        this.broker = options.broker() == null ? null : BrokerHost.attach(engine, options.broker(),
+        session.addListener(this::notifyIfNeeded);
+        this.broker = options.broker() == null ? null : BrokerHost.attach(session, options.broker(),
                 n -> {
                     model.signInNeededBy(n.server());
                     Platform.runLater(() -> signInNotification(n.server()));
@@ -82,8 +82,8 @@ public final class DesktopShell {
         return model;
     }
 
-    public Engine engine() {
-        return engine;
+    public TraySession session() {
+        return session;
     }
 
     public Optional<BrokerHost> broker() {
@@ -175,7 +175,7 @@ public final class DesktopShell {
         });
     }
 
-    /** Saves the window's bounds, stops the model and the engine, removes the tray icon, exits JavaFX. */
+    /** Saves the window's bounds, stops the model and the session, removes the tray icon, exits JavaFX. */
     public void quit() {
         close();
         Platform.exit();
@@ -192,7 +192,7 @@ public final class DesktopShell {
             broker.close();
         }
         model.close();
-        engine.close();
+        session.close();
         tray.ifPresent(TrayController::hide);
     }
 

@@ -7,7 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.broker.UnknownServerException;
+import dev.xaa4j.sample.SampleIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,11 +35,11 @@ class BrokerHostTest extends DesktopIssuerPerClass {
     }
 
     @Test
-    void servesTheCurrentConnectorReportsSignInNeededAndFollowsRebuilds() throws Exception {
+    void servesTheConnectorReportsSignInNeededAndAppliesServerChangesWithoutDroppingBridgesOrTokens() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         List<String> needed = new CopyOnWriteArrayList<>();
         List<String> status = new CopyOnWriteArrayList<>();
-        try (Engine engine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+        try (TraySession engine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost host = BrokerHost.attach(engine, socket(), n -> needed.add(n.server()), status::add)) {
             engine.reload();
             assertThat(host.serving()).isTrue();
@@ -56,13 +57,24 @@ class BrokerHostTest extends DesktopIssuerPerClass {
             engine.connector().orElseThrow().signIn().get(90, TimeUnit.SECONDS);
             try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
                 assertThat(bridge.token("tickets").scopes()).contains("tickets.read");
-            }
+                String notes = bridge.token("notes").value();
+                long renewals = bridge.status().metrics().renewals();
 
-            engine.removeServer("tickets"); // rebuilds the connector; the broker follows, the session survives
-            assertThat(host.serving()).isTrue();
-            try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
-                assertThat(bridge.token("notes").scopes()).contains("notes.read");
-                assertThatThrownBy(() -> bridge.token("tickets")).isInstanceOf(RuntimeException.class);
+                // Removed and added back while the bridge stays connected: the running connector follows, notes keeps
+                // its token (no second exchange), the broker keeps its connections.
+                engine.removeServer("tickets");
+                assertThat(host.serving()).isTrue();
+                assertThat(bridge.isOpen()).as("the bridge's connection survives the change").isTrue();
+                assertThatThrownBy(() -> bridge.token("tickets")).isInstanceOf(UnknownServerException.class);
+                assertThat(bridge.token("notes").value()).as("notes' cached token is kept").isEqualTo(notes);
+                assertThat(bridge.status().metrics().renewals()).isEqualTo(renewals);
+
+                DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
+                engine.reload();
+                assertThat(bridge.token("tickets").scopes()).contains("tickets.read");
+                assertThat(bridge.token("notes").value()).isEqualTo(notes);
+                assertThat(bridge.status().metrics().renewals()).as("one exchange, for tickets only").isEqualTo(renewals + 1);
+                assertThat(bridge.isOpen()).isTrue();
             }
         }
         assertThat(Files.exists(socket())).as("the socket is removed on close").isFalse();
@@ -72,9 +84,9 @@ class BrokerHostTest extends DesktopIssuerPerClass {
     void stepsAsideWhenAnAgentAlreadyServesTheSocket() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
         List<String> status = new CopyOnWriteArrayList<>();
-        try (Engine agentEngine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+        try (TraySession agentEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost agent = BrokerHost.attach(agentEngine, socket(), n -> { }, s -> { });
-             Engine appEngine = new Engine(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             TraySession appEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost app = BrokerHost.attach(appEngine, socket(), n -> { }, status::add)) {
             agentEngine.reload();
             appEngine.reload();

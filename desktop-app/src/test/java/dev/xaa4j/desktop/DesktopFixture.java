@@ -40,20 +40,20 @@ final class DesktopFixture {
         return file;
     }
 
-    /** Engine options: memory session, demo secrets, the scripted browser signing in as {@code user}. */
-    static Engine.Options engine(Path dir, String user, String browserCommand) throws Exception {
+    /** TraySession options: memory session, demo secrets, the scripted browser signing in as {@code user}. */
+    static TraySession.Options engine(Path dir, String user, String browserCommand) throws Exception {
         String browser = browserCommand != null ? browserCommand
                 : TestBrowserScript.write(dir, user, user, dir.resolve("browser.log")).toString();
-        return new Engine.Options(new MemoryCredentialStore(), SampleIssuerFixture.secrets(), dir.resolve("state"),
+        return new TraySession.Options(new MemoryCredentialStore(), SampleIssuerFixture.secrets(), dir.resolve("state"),
                 new SignInOptions(List.of("email", "profile"), Duration.ofSeconds(60), "127.0.0.1", browser),
                 RenewalPolicy.defaults().withDeniedRetryAfter(Duration.ofSeconds(2)).withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)));
     }
 
-    static DesktopShell.Options shellOptions(Path config, Engine.Options engine, boolean tray) {
+    static DesktopShell.Options shellOptions(Path config, TraySession.Options engine, boolean tray) {
         return shellOptions(config, engine, tray, null);
     }
 
-    static DesktopShell.Options shellOptions(Path config, Engine.Options engine, boolean tray, Path broker) {
+    static DesktopShell.Options shellOptions(Path config, TraySession.Options engine, boolean tray, Path broker) {
         return new DesktopShell.Options(config, Map.of(), engine, tray, Duration.ofMillis(250), Duration.ofSeconds(2), broker);
     }
 

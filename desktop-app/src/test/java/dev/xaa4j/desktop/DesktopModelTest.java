@@ -35,7 +35,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     Path dir;
     final AtomicReference<View> last = new AtomicReference<>();
     DesktopModel model;
-    Engine engine;
+    TraySession engine;
 
     @AfterEach
     void close() {
@@ -47,8 +47,8 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         }
     }
 
-    void open(Path config, Engine.Options options) {
-        engine = new Engine(new ConfigStore(config, Map.of()), options);
+    void open(Path config, TraySession.Options options) {
+        engine = new TraySession(new ConfigStore(config, Map.of()), options);
         model = new DesktopModel(engine, last::set, Clock.systemUTC(), Duration.ofSeconds(2));
         model.start(Duration.ofMillis(200));
     }
@@ -113,7 +113,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
         assertThat(PlainLanguage.storage(v.account().storage())).contains("only in this app's memory", "ends when you quit");
         assertThat(PlainLanguage.storage(dev.xaa4j.connector.host.config.SessionStorage.KEYRING)).contains("keyring");
-        try (Engine keyring = new Engine(new ConfigStore(dir.resolve("other.json"), Map.of()), Engine.Options.defaults())) {
+        try (TraySession keyring = new TraySession(new ConfigStore(dir.resolve("other.json"), Map.of()), TraySession.Options.defaults())) {
             assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.KEYRING);
         }
     }
@@ -206,7 +206,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     @Test
     void aSignInAndASignOutByXaaInAnotherProcessShowWithinSeconds() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
-        Engine.Options options = DesktopFixture.engine(dir, "alice", null);
+        TraySession.Options options = DesktopFixture.engine(dir, "alice", null);
         open(config, options);
         await("signed-out view", v -> v.servers().size() == 1 && !v.account().signedIn());
         // a bridge asked the tray's engine for a token before anyone signed in: "sign in required" is remembered

@@ -55,7 +55,7 @@ class DesktopWindowFxTest extends DesktopIssuerPerClass {
         FxToolkit.cleanupStages();
     }
 
-    void open(Path config, Engine.Options engine) throws Exception {
+    void open(Path config, TraySession.Options engine) throws Exception {
         stage = FxToolkit.setupStage(s -> shell = DesktopShell.open(s, DesktopFixture.shellOptions(config, engine, true)));
         WaitForAsyncUtils.waitForFxEvents();
     }

@@ -56,10 +56,10 @@ class PiecesTest {
 
     @Test
     void serverNamesComeFromTheUrlPath() {
-        assertThat(Engine.suggestName(URI.create("https://h.example/notes/mcp"))).isEqualTo("notes");
-        assertThat(Engine.suggestName(URI.create("https://mcp.tickets.example/mcp"))).isEqualTo("tickets");
-        assertThat(Engine.suggestName(URI.create("https://crm.example/"))).isEqualTo("crm");
-        assertThat(Engine.suggestName(URI.create("https://h.example/api/Sales%20Team/sse"))).isEqualTo("sales-team");
+        assertThat(TraySession.suggestName(URI.create("https://h.example/notes/mcp"))).isEqualTo("notes");
+        assertThat(TraySession.suggestName(URI.create("https://mcp.tickets.example/mcp"))).isEqualTo("tickets");
+        assertThat(TraySession.suggestName(URI.create("https://crm.example/"))).isEqualTo("crm");
+        assertThat(TraySession.suggestName(URI.create("https://h.example/api/Sales%20Team/sse"))).isEqualTo("sales-team");
         assertThat(DesktopModel.isWebAddress("https://h.example/mcp")).isTrue();
         assertThat(DesktopModel.isWebAddress("ftp://h.example/mcp")).isFalse();
         assertThat(DesktopModel.isWebAddress("not a url")).isFalse();

@@ -13,7 +13,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.bridge.engine.ConnectorAuth;
+import dev.xaa4j.bridge.session.TokenSourceAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
@@ -65,7 +65,7 @@ class SampleIssuerBridgeTest extends SampleIssuerPerClass {
     private BridgeHarness bridge(Connector connector) throws Exception {
         BridgeSettings settings = BridgeSettings.defaults("notes", issuer.server("notes"))
                 .withInitializeBudget(Duration.ofSeconds(5)).withRequestTimeout(WAIT);
-        return new BridgeHarness(settings, new ConnectorAuth(connector, false));
+        return new BridgeHarness(settings, new TokenSourceAuth(connector, false));
     }
 
     @Test

@@ -117,6 +117,10 @@ class SharedSessionTest extends KeyringIssuer {
     void theAgentFollowsServersAddedAndRemovedWhileItRuns() throws Exception {
         login("alice");
         Agent agent = startAgent();
+        McpSyncClient notes = bridge(null);
+        assertThat(whoami(notes)).contains("\"sub\":\"alice\"");
+        long notesExchanges = exchanges("notes");
+        assertThat(notesExchanges).as("the audit names the resource").isPositive();
         try {
             ok(xaa("", "server", "add", "tickets", issuer.server("tickets").toString(), "--as-client-id", "xaa-desktop-mcp"));
             ok(KeyringWrites.retry(() -> xaa("xaa-desktop-mcp-demo-secret\n", "secret", "set", "as-client-secret", "tickets")));
@@ -131,6 +135,23 @@ class SharedSessionTest extends KeyringIssuer {
         }
         await(() -> read(agent.stderr).contains("configuration changed; serving notes\n"), "the agent dropped the server");
         assertThat(agent.process.isAlive()).isTrue();
+        // The running connector followed: the notes bridge stayed on the agent and notes kept its token.
+        assertThat(whoami(notes)).as("the bridge kept working through both changes").contains("\"sub\":\"alice\"");
+        assertThat(exchanges("notes")).as("no second exchange for notes").isEqualTo(notesExchanges);
+        assertThat(bridgeLog).as("no reconnect, no fallback").filteredOn(l -> l.contains("using the xaa broker")).hasSize(1);
+        assertThat(bridgeLog).noneMatch(l -> l.contains("broker went away") || l.contains("broker failed"));
+    }
+
+    /** Allowed token exchanges for {@code server} in the issuer's audit. */
+    private static long exchanges(String server) throws Exception {
+        return Files.readAllLines(issuer.auditFile()).stream().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).filter(n -> n.path("event").asText().equals("token-exchange") && !"deny".equals(n.path("decision").asText())
+                && n.path("resource").asText().contains("/" + server + "/")).count();
     }
 
     @Test

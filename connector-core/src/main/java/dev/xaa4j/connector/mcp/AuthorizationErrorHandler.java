@@ -1,7 +1,7 @@
 package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.internal.ProtocolNames;
-import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Challenge;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
@@ -21,15 +21,16 @@ import reactor.core.scheduler.Schedulers;
  * {@code scope} is added (step-up, bounded by the connector) and the request replayed once. Anything else is
  * not retried. The Bearer challenge is read from every {@code WWW-Authenticate} field (a {@code Basic} one may
  * come first; values may be tokens or quoted-strings: RFC 9110 §11.6.1). The renewal runs off the reactor
- * thread and never opens a browser.
+ * thread and never opens a browser. Works with any {@link TokenSource} (a connector, or the shared session of
+ * the tray app or {@code xaa agent}). Thread-safe.
  */
 public final class AuthorizationErrorHandler implements McpHttpClientTransportAuthorizationErrorHandler {
 
-    private final Connector connector;
+    private final TokenSource source;
     private final String server;
 
-    public AuthorizationErrorHandler(Connector connector, String server) {
-        this.connector = connector;
+    public AuthorizationErrorHandler(TokenSource source, String server) {
+        this.source = source;
         this.server = server;
     }
 
@@ -43,21 +44,26 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
             return Mono.fromCallable(() -> {
                         request.headers().firstValue(ProtocolNames.AUTHORIZATION)
                                 .map(h -> h.substring(h.indexOf(' ') + 1))
-                                .ifPresent(sent -> connector.invalidate(server, sent, resourceMetadata));
+                                .ifPresent(sent -> source.invalidate(server, sent, resourceMetadata));
                         return true;
                     })
                     .subscribeOn(Schedulers.boundedElastic()) // may re-run discovery: keep it off the reactor thread
-                    .then(Mono.fromFuture(() -> connector.tokenAsync(server)))
-                    .map(t -> true).onErrorReturn(false);
+                    .then(renewed())
+                    .onErrorReturn(false);
         }
         if (status == 403) {
             List<String> scopes = bearer(response).filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                     .map(Challenge::scopes).orElse(List.of());
-            if (!scopes.isEmpty() && connector.requestScopes(server, scopes)) {
-                return Mono.fromFuture(() -> connector.tokenAsync(server)).map(t -> true).onErrorReturn(false);
+            if (!scopes.isEmpty() && source.requestScopes(server, scopes)) {
+                return renewed().onErrorReturn(false);
             }
         }
         return Mono.just(false);
+    }
+
+    /** True once a new token is there (obtained off the reactor thread): the SDK then replays the request. */
+    private Mono<Boolean> renewed() {
+        return Mono.fromCallable(() -> source.token(server)).subscribeOn(Schedulers.boundedElastic()).map(t -> true);
     }
 
     @Override

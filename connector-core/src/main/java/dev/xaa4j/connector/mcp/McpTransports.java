@@ -2,6 +2,7 @@ package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Network;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import java.net.URI;
@@ -15,6 +16,14 @@ import java.util.function.Consumer;
  * McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes")).build();
  * client.initialize();
  * client.callTool(new McpSchema.CallToolRequest("list_notes", Map.of()));
+ * }</pre>
+ *
+ * With any {@link TokenSource} (the URL then given), e.g. the session of the tray app or {@code xaa agent} while one
+ * runs, else an embedded connector:
+ *
+ * <pre>{@code
+ * TokenSource tokens = TokenSource.shared(() -> connector);
+ * McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(tokens, "notes", URI.create("https://notes.example/mcp"))).build();
  * }</pre>
  *
  * The transport carries a {@link BearerTokenCustomizer} (a fresh token on every request) and an
@@ -48,7 +57,27 @@ public final class McpTransports {
         if (config == null) {
             throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
         }
-        URI url = config.url();
+        return builder(connector, server, config.url(), httpClient);
+    }
+
+    /** A Streamable HTTP transport to {@code url}, the MCP server {@code source} knows as {@code server}. */
+    public static HttpClientStreamableHttpTransport streamableHttp(TokenSource source, String server, URI url) {
+        return streamableHttpBuilder(source, server, url).build();
+    }
+
+    /**
+     * The same, as a builder for further SDK options.
+     *
+     * @param source where tokens come from ({@link TokenSource#shared}, a {@link Connector})
+     * @param server the name {@code source} knows the server by
+     * @param url    the server's Streamable HTTP endpoint
+     */
+    public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(TokenSource source, String server, URI url) {
+        return builder(source, server, url, Network.system()::configure);
+    }
+
+    private static HttpClientStreamableHttpTransport.Builder builder(TokenSource source, String server, URI url,
+                                                                      Consumer<HttpClient.Builder> httpClient) {
         String base = url.getScheme() + "://" + url.getRawAuthority();
         String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) {
@@ -57,7 +86,7 @@ public final class McpTransports {
         return HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
                 .customizeClient(httpClient) // proxy and CA bundle, like every other client
-                .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(connector, server))
-                .authorizationErrorHandler(new AuthorizationErrorHandler(connector, server));
+                .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(source, server))
+                .authorizationErrorHandler(new AuthorizationErrorHandler(source, server));
     }
 }

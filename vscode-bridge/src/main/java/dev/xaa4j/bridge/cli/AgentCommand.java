@@ -2,21 +2,20 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
+import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.host.SessionHost;
 import dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
-import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.host.broker.BrokerSocket;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
-import dev.xaa4j.bridge.engine.MemorySecrets;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.host.config.SessionStorage;
-import dev.xaa4j.connector.host.config.XaaConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,15 +26,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code xaa agent}: the headless session owner (docs/architecture.md "One session owner per machine"). Runs the engine
- * from the per-user config and serves the broker on the per-user socket until SIGTERM/SIGINT (or stdin closes,
- * with {@code --until-stdin-closes}); bridges started meanwhile take their tokens from it.
+ * {@code xaa agent}: the headless session owner (docs/architecture.md "One session owner per machine"). Hosts the
+ * connector of the per-user config and serves the broker on the per-user socket ({@link SessionHost}) until
+ * SIGTERM/SIGINT (or stdin closes, with {@code --until-stdin-closes}); bridges started meanwhile take their tokens
+ * from it. It follows the config file: a server added or removed is applied to the running connector.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Run the engine headless and serve tokens to bridges over a per-user Unix domain socket.",
+        description = {"Hold the sign-in headless and serve tokens to bridges over a per-user Unix domain socket.",
                 "",
                 "One IdP session for every bridge on this machine: bridges use the agent while it runs and fall back "
-                        + "to their own engine when it stops. Sign in first with `xaa login` (a login while the agent runs "
+                        + "to a connector of their own when it stops. Sign in first with `xaa login` (a login while the agent runs "
                         + "is picked up at once; so is `xaa server add/remove`). Stops on SIGTERM/SIGINT. Socket: $XAA_RUNTIME_DIR, else "
                         + "$XDG_RUNTIME_DIR/xaa4j, else <state dir>/run (a 0700 directory).",
                 "",
@@ -78,21 +78,26 @@ final class AgentCommand implements Callable<Integer> {
             return running.isPresent() ? XaaCommand.OK : XaaCommand.FAILURE;
         }
         Optional<SessionOwner.Memory> inMemory = SessionOwner.memoryMode(memory, secretsFd);
-        Served served;
+        SessionHost host = host(socket, inMemory);
         try {
-            served = Served.start(socket, inMemory);
-        } catch (BrokerAlreadyRunningException e) {
+            host.reload().orElseThrow(SessionCommands::notSetUp); // nothing to serve without an IdP
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        if (host.brokerProblem().isPresent()) {
+            host.close();
+            RuntimeException problem = host.brokerProblem().get();
+            if (!(problem instanceof BrokerAlreadyRunningException)) {
+                throw problem;
+            }
             String who = runningAgent(socket).map(s -> " (pid " + s.pid() + ")").orElse("");
             throw new BridgeException(Reason.INTERNAL, "an agent or the xaa4j tray app is already running" + who
                     + " on " + socket + ": bridges already share its session");
         }
-        Served[] current = {served};
-        Object lifecycle = new Object();
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            synchronized (lifecycle) {
-                current[0].close();
-            }
+            host.close();
             stop.countDown();
         }, "xaa-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -101,9 +106,22 @@ final class AgentCommand implements Callable<Integer> {
                 + ProcessHandle.current().pid() + ") and ends with it; nothing is stored in the OS keyring or on disk ("
                 + m.secrets().count() + " client secret(s) from the environment/--secrets-fd)"));
         out.flush();
-        Thread reload = new Thread(() -> followConfig(socket, current, lifecycle, stop, inMemory), "xaa-agent-config");
-        reload.setDaemon(true);
-        reload.start();
+        host.onApplied(applied -> {
+            if (applied.connector().isEmpty()) {
+                System.err.println("xaa agent: cannot serve the changed configuration (" + ConnectorFactory.NOT_SET_UP
+                        + "); stopping");
+                stop.countDown();
+            } else if (applied.rebuilt() || !applied.added().isEmpty() || !applied.removed().isEmpty()) {
+                System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
+                        applied.connector().map(c -> c.servers().keySet()).orElse(java.util.Set.of())));
+            }
+        });
+        host.onBroker(problem -> problem.ifPresent(e -> {
+            System.err.println("xaa agent: cannot serve the changed configuration (" + e.getMessage() + "); stopping");
+            stop.countDown();
+        }));
+        host.follow(CONFIG_POLL, e -> System.err.println("xaa agent: ignoring the changed configuration ("
+                + e.getMessage() + "); still serving the previous one"));
         if (untilStdinCloses) {
             Thread watcher = new Thread(() -> {
                 drain(System.in);
@@ -125,96 +143,26 @@ final class AgentCommand implements Callable<Integer> {
     /** How often the agent looks at the config file for `xaa server add/remove` and `xaa idp`. */
     static final Duration CONFIG_POLL = Duration.ofSeconds(2);
 
-    /** The engine and the broker serving it; rebuilt together when the configuration changes. */
-    private record Served(Connector connector, BrokerServer broker, XaaConfig config) {
-        static Served start(Path socket, Optional<SessionOwner.Memory> inMemory) {
-            XaaConfig config = ConfigStore.forCurrentUser().load();
-            Connector connector = inMemory.map(m -> m.engine(config)).orElseGet(() -> EngineCommands.engine(Optional.empty()));
-            // Warned, not refused: the secret may only be needed later (a sign-in, one server), or by no later
-            // configuration at all; the agent follows the config file, and it would be gone with a refusal.
-            inMemory.ifPresent(m -> m.secrets().missingFor(config).forEach(w -> System.err.println("xaa agent: warning: " + w)));
-            try {
-                BrokerServer broker = BrokerServer.builder(connector).socket(socket)
-                        .sessionStorage(inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING)
-                        .onSignInNeeded(n -> System.err.println("xaa agent: a bridge for '" + n.server()
-                                + "' needs a sign-in: run `xaa login`"))
-                        .start();
-                // Warm the cache so the first bridge answers at once; failures show up in `xaa status`.
-                connector.servers().keySet().forEach(name -> connector.tokenAsync(name).exceptionally(e -> null));
-                return new Served(connector, broker, config);
-            } catch (RuntimeException e) {
-                connector.close();
-                throw e;
-            }
-        }
-
-        void close() {
-            broker.close();
-            connector.close();
-        }
-    }
-
     /**
-     * Serves the configuration as it is now: when the file changes (a server added or removed, another IdP),
-     * the engine and the broker are rebuilt on the same socket. The session stays in the keyring (or in this
-     * process's memory, which outlives the rebuild); bridges
-     * connected to the old broker see it go, use their own engine for a moment and come back (they look for the
-     * broker again every few seconds). A configuration that does not load leaves the running one in place.
+     * The agent's session host: the connector of the per-user config (session in the keyring, or in this process's
+     * memory with the secrets it was started with) served on {@code socket}; every server warmed at once so the
+     * first bridge is answered from the cache. A memory agent warns about each client secret a configuration needs
+     * and it lacks: warned, not refused, since the secret may only be needed later (a sign-in, one server), or by
+     * no later configuration at all.
      */
-    private static void followConfig(Path socket, Served[] current, Object lifecycle, CountDownLatch stop,
-                                     Optional<SessionOwner.Memory> inMemory) {
-        Path file = ConfigStore.forCurrentUser().file();
-        String seen = fingerprint(file);
-        while (stop.getCount() > 0) {
-            try {
-                if (stop.await(CONFIG_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            String now = fingerprint(file);
-            if (now.equals(seen)) {
-                continue;
-            }
-            seen = now;
-            synchronized (lifecycle) {
-                if (stop.getCount() == 0) {
-                    return;
-                }
-                XaaConfig next;
-                try {
-                    next = ConfigStore.forCurrentUser().load();
-                } catch (RuntimeException e) {
-                    System.err.println("xaa agent: ignoring the changed configuration (" + e.getMessage()
-                            + "); still serving the previous one");
-                    continue;
-                }
-                if (next.equals(current[0].config())) {
-                    continue;
-                }
-                current[0].close();
-                try {
-                    current[0] = Served.start(socket, inMemory);
-                    System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
-                            current[0].connector().servers().keySet()));
-                } catch (RuntimeException e) {
-                    System.err.println("xaa agent: cannot serve the changed configuration (" + e.getMessage()
-                            + "); stopping");
-                    stop.countDown();
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Modification time and size of the config file ("" when it is missing). */
-    private static String fingerprint(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
-        } catch (IOException e) {
-            return "";
-        }
+    private static SessionHost host(Path socket, Optional<SessionOwner.Memory> inMemory) {
+        ConfigStore store = ConfigStore.forCurrentUser();
+        SessionHost[] self = new SessionHost[1];
+        java.util.function.UnaryOperator<Connector.Builder> settings = inMemory
+                .<java.util.function.UnaryOperator<Connector.Builder>>map(m -> b -> m.settings(b, () -> self[0].config()))
+                .orElse(b -> b);
+        SessionHost host = new SessionHost(store, settings, true);
+        host.serve(new SessionHost.Broker(socket, inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING,
+                n -> System.err.println("xaa agent: a bridge for '" + n.server() + "' needs a sign-in: run `xaa login`")));
+        self[0] = host;
+        inMemory.ifPresent(m -> host.onApplied(applied -> m.secrets().missingFor(applied.config())
+                .forEach(w -> System.err.println("xaa agent: warning: " + w))));
+        return host;
     }
 
     /** The running agent's status, if one answers on {@code socket}. */

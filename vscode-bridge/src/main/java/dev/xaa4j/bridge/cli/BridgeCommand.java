@@ -4,14 +4,9 @@ import dev.xaa4j.bridge.Main;
 import dev.xaa4j.connector.host.config.ConfigPaths;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.XaaConfig;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
-import dev.xaa4j.connector.Connector;
-import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
-import java.util.function.Supplier;
-import dev.xaa4j.bridge.engine.EarlyEngine;
-import dev.xaa4j.bridge.engine.EngineAuth;
-import dev.xaa4j.bridge.engine.SharedSessionAuth;
+import dev.xaa4j.bridge.session.EarlyTokenFetch;
+import dev.xaa4j.bridge.session.TokenSourceAuth;
 import dev.xaa4j.bridge.proxy.BridgeSettings;
 import dev.xaa4j.bridge.proxy.EarlyInitialize;
 import dev.xaa4j.bridge.proxy.InitializeCache;
@@ -48,15 +43,15 @@ final class BridgeCommand implements Callable<Integer> {
     /** Started before the command line is parsed (null: none). */
     private final EarlyInitialize early;
     /** The token chain, started before the command line is parsed (null: none). */
-    private final EarlyEngine engine;
+    private final EarlyTokenFetch earlyToken;
 
     BridgeCommand() {
         this(null, null);
     }
 
-    BridgeCommand(EarlyInitialize early, EarlyEngine engine) {
+    BridgeCommand(EarlyInitialize early, EarlyTokenFetch earlyToken) {
         this.early = early;
-        this.engine = engine;
+        this.earlyToken = earlyToken;
     }
 
     @Parameters(paramLabel = "SERVER", description = "a configured server name (xaa server list) or an http(s) URL")
@@ -91,8 +86,8 @@ final class BridgeCommand implements Callable<Integer> {
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
-        Optional<EarlyEngine.Prepared> prepared = engine == null || noAuth || interactive ? Optional.empty()
-                : engine.take(server);
+        Optional<EarlyTokenFetch.Prepared> prepared = earlyToken == null || noAuth || interactive ? Optional.empty()
+                : earlyToken.take(server);
         XaaConfig config;
         ConfigStore store = null;
         try {
@@ -115,7 +110,7 @@ final class BridgeCommand implements Callable<Integer> {
         BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
                 .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
-        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : prepared.map(EarlyEngine.Prepared::auth)
+        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : prepared.map(EarlyTokenFetch.Prepared::auth)
                 .orElseGet(() -> standardAuth(config, server, null, interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
                 : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
@@ -185,23 +180,19 @@ final class BridgeCommand implements Callable<Integer> {
     }
 
     /**
-     * The bridge's auth: the broker if one runs, else its own engine with the session in {@code keyring} ({@code null}:
-     * a store of its own). With the session only in a memory agent's process ({@code sessionStorage memory}) there is
-     * no engine of its own to fall back on: without a broker, every request says to start {@code xaa agent --memory}.
+     * The bridge's auth: the session's token source ({@link SessionCommands#tokenSource}: the broker if one runs,
+     * else a connector of its own with the session in {@code keyring}, {@code null}: a store of its own).
      */
     static UpstreamAuth standardAuth(XaaConfig config, String server, KeyringCredentialStore keyring, boolean interactive) {
-        Supplier<Connector> engine = config.sessionStorage() == SessionStorage.MEMORY
-                ? () -> { throw SessionOwner.noAgent(); }
-                : () -> ConnectorFactory.create(config, Optional.of(server), keyring);
-        return SharedSessionAuth.standard(new EngineAuth(engine, interactive));
+        return new TokenSourceAuth(SessionCommands.tokenSource(config, Optional.of(server), keyring), interactive);
     }
 
     /**
-     * Starts the bridge's token chain ({@link EarlyEngine}) for {@code xaa bridge ARGS}, before picocli parses
+     * Starts the bridge's token chain ({@link EarlyTokenFetch}) for {@code xaa bridge ARGS}, before picocli parses
      * ARGS, when they plainly name one server and ask for the standard auth (no {@code --no-auth}, no
      * {@code --interactive}); else null (the bridge builds its auth itself).
      */
-    static EarlyEngine startEngine(String[] args) {
+    static EarlyTokenFetch startTokenFetch(String[] args) {
         Optional<String> server = serverArgument(args);
         for (String a : args) {
             if (a.equals("--")) {
@@ -214,8 +205,8 @@ final class BridgeCommand implements Callable<Integer> {
         if (server.isEmpty()) {
             return null;
         }
-        var keyring = EarlyEngine.connectingKeyring(dev.xaa4j.connector.host.broker.BrokerSocket.defaultPath());
-        return EarlyEngine.start(server.get(), () -> ConfigStore.forCurrentUser().load(),
+        var keyring = EarlyTokenFetch.connectingKeyring(dev.xaa4j.connector.host.broker.BrokerSocket.defaultPath());
+        return EarlyTokenFetch.start(server.get(), () -> ConfigStore.forCurrentUser().load(),
                 config -> standardAuth(config, server.get(), keyring, false));
     }
 

@@ -8,7 +8,7 @@ import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

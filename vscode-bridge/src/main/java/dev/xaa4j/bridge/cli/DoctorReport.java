@@ -10,7 +10,7 @@ import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
 import java.util.function.Function;
 import dev.xaa4j.connector.host.config.XaaConfig;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
@@ -95,7 +95,7 @@ final class DoctorReport {
         if (memory) {
             return throughMemoryAgent(discovery, servers);
         }
-        try (Connector c = ConnectorFactory.create(config, only)) {
+        try (Connector c = SessionCommands.connector(config, only, null)) {
             dev.xaa4j.connector.ConnectorStatus status;
             try {
                 status = c.status();
@@ -123,12 +123,12 @@ final class DoctorReport {
     /** Whether the session lives only in a memory agent: configured so, or the running broker keeps it so. */
     private static boolean memory(XaaConfig config) {
         return config.sessionStorage() == SessionStorage.MEMORY
-                || EngineCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
+                || SessionCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
     }
 
     /** The session and the token chain as the memory agent has them: it holds the only session. */
     private int throughMemoryAgent(Discovery discovery, Map<String, ServerEntry> servers) {
-        Optional<BrokerClient> broker = EngineCommands.broker();
+        Optional<BrokerClient> broker = SessionCommands.broker();
         if (broker.isEmpty()) {
             return fail(ExitCode.SIGN_IN_REQUIRED, "no session: it lives only in the memory of xaa agent, and none runs",
                     "start " + SessionOwner.START_AGENT + " (client secrets in its environment), then `xaa login`");
@@ -155,7 +155,7 @@ final class DoctorReport {
         String method = CliAdvice.method(idp);
         Optional<Boolean> secretStored;
         try {
-            secretStored = Optional.of(new KeyringCredentialStore(EngineCommands.KEYRING_SERVICE)
+            secretStored = Optional.of(new KeyringCredentialStore(SessionCommands.KEYRING_SERVICE)
                     .read(ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId())).isPresent());
         } catch (RuntimeException e) {
             secretStored = Optional.empty(); // no keyring to ask: sign-in reports it when it needs the secret

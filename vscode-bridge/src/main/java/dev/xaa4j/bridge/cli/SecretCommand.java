@@ -1,7 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
-import dev.xaa4j.bridge.engine.ConnectorFactory;
-import dev.xaa4j.bridge.engine.MemorySecrets;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
+import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
@@ -41,9 +41,9 @@ final class SecretCommand implements Callable<Integer> {
             throw new IllegalArgumentException("only `xaa secret set NAME` exists");
         }
         XaaConfig config = ConfigStore.forCurrentUser().load();
-        IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
+        IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp);
         boolean memory = config.sessionStorage() == SessionStorage.MEMORY
-                || EngineCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
+                || SessionCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
         if (memory) {
             throw SessionOwner.noKeyringSecrets(name, Optional.ofNullable(server).filter(s -> MemorySecrets.AS_LINE_NAME.equals(name)));
         }
@@ -51,7 +51,7 @@ final class SecretCommand implements Callable<Integer> {
         if ("idp-client-secret".equals(name)) {
             key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
         } else if ("as-client-secret".equals(name) && server != null) {
-            EngineCommands.requireServer(config, server);
+            SessionCommands.requireServer(config, server);
             if (CliAdvice.method(idp).equals("none")) {
                 // The AS client uses the IdP client's method: with none, a stored AS secret would never be sent.
                 throw new IllegalArgumentException("the authorization server client authenticates with the IdP "
@@ -70,7 +70,7 @@ final class SecretCommand implements Callable<Integer> {
         if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("no secret on stdin");
         }
-        new KeyringCredentialStore(EngineCommands.KEYRING_SERVICE).write(key, secret.strip());
+        new KeyringCredentialStore(SessionCommands.KEYRING_SERVICE).write(key, secret.strip());
         PrintWriter out = spec.commandLine().getOut();
         out.println("stored " + name + " in the OS keyring");
         if ("idp-client-secret".equals(name) && CliAdvice.method(idp).equals("none")) {

@@ -1,15 +1,17 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
-import dev.xaa4j.bridge.engine.MemorySecrets;
+import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.io.IOException;
@@ -17,9 +19,12 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where the session lives and what that means for each command: the OS keyring (every process can sign in and
@@ -35,12 +40,21 @@ final class SessionOwner {
     }
 
     /**
-     * A memory session owner's state: the session store (outlives engine rebuilds), the client secrets read at
-     * start, and the environment a sign-in's browser gets (the agent's, without the secret variables).
+     * A memory session owner's state: the session store (outlives a rebuild for another IdP), the client secrets
+     * read at start, and the environment a sign-in's browser gets (the agent's, without the secret variables).
      */
     record Memory(CredentialStore store, MemorySecrets secrets, Map<String, String> browserEnvironment) {
-        Connector engine(XaaConfig config) {
-            return ConnectorFactory.inMemory(config, store, secrets, browserEnvironment);
+        /**
+         * The settings of a connector that keeps everything in memory: the session in {@link #store}, client
+         * secrets from {@link #secrets} for the configuration {@code config} supplies (servers come and go), no
+         * watch for other processes' sign-ins (nobody else can reach this memory), and the browser of a sign-in
+         * started with {@link #browserEnvironment}.
+         */
+        Connector.Builder settings(Connector.Builder b, Supplier<XaaConfig> config) {
+            return ConnectorInternals.browserSignIn(ConnectorInternals.credentialStore(b, store)
+                    .clientCredentials(secrets.forConfig(config))
+                    .sessionWatchInterval(Duration.ZERO),
+                    new BrowserSignIn(Clock.systemUTC(), Duration.ofSeconds(10), browserEnvironment), SignInOptions.defaults());
         }
     }
 

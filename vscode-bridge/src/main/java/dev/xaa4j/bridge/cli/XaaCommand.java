@@ -14,11 +14,11 @@ import picocli.CommandLine.Command;
                 + "then every AI client reaches your MCP servers through `xaa bridge`.",
         subcommands = {
                 BridgeCommand.class,
-                EngineCommands.Login.class,
-                EngineCommands.Logout.class,
-                EngineCommands.Status.class,
-                EngineCommands.Token.class,
-                EngineCommands.Doctor.class,
+                SessionCommands.Login.class,
+                SessionCommands.Logout.class,
+                SessionCommands.Status.class,
+                SessionCommands.Token.class,
+                SessionCommands.Doctor.class,
                 InstallCommand.class,
                 ServerCommand.class,
                 IdpCommand.class,
@@ -52,13 +52,13 @@ public final class XaaCommand implements Runnable {
             // What AI clients launch, every time they start: only the bridge's own command model is built, not
             // the whole tree (picocli inspects each command class; a third of the time to the first answer).
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
-            // the first answer is given while picocli and the engine load (EarlyInitialize)
+            // the first answer is given while picocli and the token chain load (EarlyInitialize)
             EarlyInitialize early = BridgeCommand.startEarly(args);
             if (early != null) {
                 early.settle(java.time.Duration.ofMillis(300));
             }
             // first start: the token chain runs while picocli and the bridge load (after the early answer, if any)
-            cli = new CommandLine(new BridgeCommand(early, BridgeCommand.startEngine(args)));
+            cli = new CommandLine(new BridgeCommand(early, BridgeCommand.startTokenFetch(args)));
             cli.setCommandName("xaa bridge");
             cli.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").type(boolean.class).arity("0")
                     .description("debug logging on stderr").build());

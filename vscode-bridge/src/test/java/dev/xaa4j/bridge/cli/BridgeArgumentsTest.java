@@ -43,7 +43,7 @@ class BridgeArgumentsTest {
         for (String[] args : new String[][] {
                 {"--no-auth", "notes"}, {"notes", "--interactive"}, {"--interactive=true", "notes"}, {"notes", "tickets"},
                 {"--help"}, {}}) {
-            assertThat(BridgeCommand.startEngine(args)).as(String.join(" ", args)).isNull();
+            assertThat(BridgeCommand.startTokenFetch(args)).as(String.join(" ", args)).isNull();
         }
     }
 

@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connection to the local broker ({@link BrokerServer}): the session owner's tokens without an engine of
+ * A connection to the local broker ({@link BrokerServer}): the session owner's tokens without a connector of
  * one's own. Thread-safe; requests are multiplexed on one connection and answered by id.
  *
  * <pre>{@code
@@ -56,7 +56,7 @@ public final class BrokerClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerClient.class);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** Covers a renewal in the broker (token exchange + jwt-bearer, each bounded by the engine's HTTP timeout). */
+    /** Covers a renewal in the broker (token exchange + jwt-bearer, each bounded by the connector's HTTP timeout). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final LineChannel line;
@@ -265,6 +265,11 @@ public final class BrokerClient implements AutoCloseable {
         if (first) {
             call(request("subscribe"), requestTimeout);
         }
+    }
+
+    /** Stops delivering events to {@code listener}. */
+    public void unsubscribe(ConnectorListener listener) {
+        listeners.remove(listener);
     }
 
     /** Runs once when the connection ends (the broker stopped, or {@link #close()}). */

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *         .onSignInNeeded(n -> tray.notify("Sign in to use " + n.server()))
  *         .start();                                   // BrokerAlreadyRunningException if another one serves
  * ...
- * broker.close();                                     // bridges fall back to their embedded engine
+ * broker.close();                                     // bridges fall back to their embedded connector
  * }</pre>
  *
  * <p>Access: the socket lives in a 0700 directory owned by the user and is itself 0600 ({@link BrokerSocket};
@@ -266,7 +266,7 @@ public final class BrokerServer implements AutoCloseable {
             LOG.debug("broker request {} {}", op, server == null ? "" : server); // never the values
             if (server != null && !op.equals("signInNeeded") && !connector.servers().containsKey(server)) {
                 send(error(id, "unknown_server", "the broker has no server named '" + server
-                        + "'; add it to the configuration and restart the broker"));
+                        + "'; add it with `xaa server add` (the tray app and xaa agent follow the configuration)"));
                 return;
             }
             try {

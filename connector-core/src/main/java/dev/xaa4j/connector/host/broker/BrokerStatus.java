@@ -6,13 +6,13 @@ import dev.xaa4j.connector.host.config.SessionStorage;
 import java.time.Instant;
 
 /**
- * What a running broker reports about itself and its engine. No token values.
+ * What a running broker reports about itself and its connector. No token values.
  *
  * @param pid       the broker's process id
  * @param startedAt when it started serving
  * @param clients   connections open right now (including the one asking)
- * @param status    the engine's {@link ConnectorStatus}
- * @param metrics   the engine's counters: {@code renewals} counts token exchanges done on behalf of everyone
+ * @param status    the connector's {@link ConnectorStatus}
+ * @param metrics   the connector's counters: {@code renewals} counts token exchanges done on behalf of everyone
  * @param sessionStorage where the broker keeps the session: {@link SessionStorage#MEMORY} means only in its
  *                  process, which nobody else can reach but through the broker
  */

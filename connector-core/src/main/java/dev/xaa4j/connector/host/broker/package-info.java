@@ -4,7 +4,7 @@
  * a 0700 per-user directory ({@link dev.xaa4j.connector.host.broker.BrokerSocket}).
  * {@link dev.xaa4j.connector.host.broker.BrokerServer} wraps a {@link dev.xaa4j.connector.Connector};
  * {@link dev.xaa4j.connector.host.broker.BrokerClient} is what bridges use, and tells "no broker running" apart
- * from real errors so callers can fall back to an embedded engine. Wire format:
+ * from real errors so callers can fall back to an embedded connector. Wire format:
  * {@link dev.xaa4j.connector.host.broker.BrokerProtocol}.
  */
 package dev.xaa4j.connector.host.broker;

@@ -191,6 +191,18 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code server} was removed from the configuration: drop its token, state and scheduled renewal; a renewal in
+     * flight for it installs nothing (the slot is retired under its lock, as in {@link #clear()}).
+     */
+    public void forget(String server) {
+        TokenSlot s = slots.get(server);
+        if (s != null) {
+            s.retire();
+            slots.remove(server, s);
+        }
+    }
+
     /** After a sign-out: drop every token and state; renewals in flight install nothing. */
     public void clear() {
         for (TokenSlot s : slots.values()) {

@@ -78,7 +78,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
         this.idpIssuer = idpIssuer;
         this.idpTokenEndpoint = idpTokenEndpoint;
         this.idpAuth = idpAuth;
-        this.servers = Map.copyOf(servers);
+        this.servers = servers; // read on every renewal: the connector's live view (servers come and go)
         this.discovery = discovery;
         this.credentials = credentials;
         this.idTokens = idTokens;
@@ -94,6 +94,9 @@ public final class XaaTokenFetcher implements TokenFetcher {
     @Override
     public Fetched fetch(String server, Set<String> extraScopes, Set<String> stepUpScopes) {
         ServerConfig config = servers.get(server);
+        if (config == null) { // removed from the configuration while this renewal was scheduled
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No MCP server named '" + server + "' is configured");
+        }
         CompletableFuture<Void> idp = CompletableFuture.runAsync(() -> {
             idTokens.idToken();
             idpTokenEndpoint.get();

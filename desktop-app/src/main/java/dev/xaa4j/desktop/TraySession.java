@@ -1,42 +1,43 @@
 package dev.xaa4j.desktop;
 
 import dev.xaa4j.connector.internal.ConnectorInternals;
-import dev.xaa4j.connector.host.config.ConfigStore;
-import dev.xaa4j.connector.host.config.IdpSettings;
-import dev.xaa4j.connector.host.config.ServerEntry;
-import dev.xaa4j.connector.host.config.XaaConfig;
-import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorListener;
-import dev.xaa4j.connector.IdpConfig;
-import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.host.SessionHost;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
-import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The connector engine the app hosts, built from the per-user config file that {@code xaa} also reads
- * ({@link ConfigStore}). A {@link Connector} has a fixed set of servers, so adding or removing one rebuilds it;
- * the IdP session lives in the credential store and survives the rebuild. Whoever serves tokens from the
- * current connector (the local broker) subscribes with {@link #onConnectorChanged}.
+ * The tray app's session: the {@link SessionHost} of the per-user config file that {@code xaa} also reads
+ * ({@link ConfigStore}), with the app's connector settings, plus what the app's "Add server" needs (discovery of a
+ * pasted URL, a name for it). A server added or removed here or with {@code xaa server add/remove} is applied to
+ * the running connector: the other servers keep their tokens and bridges stay connected; the IdP session lives in
+ * the credential store. The broker is attached by {@link BrokerHost}.
  *
  * <p>Thread-safe; every method may block on I/O (config file, discovery), so call it off the FX thread.
  */
-public final class Engine implements AutoCloseable {
+public final class TraySession implements AutoCloseable {
+
+    /** How often the config file is looked at for changes made elsewhere ({@code xaa server add}). */
+    static final Duration CONFIG_POLL = Duration.ofSeconds(2);
 
     /**
      * @param store       where the IdP session lives; null = the OS keyring (service {@code xaa4j}, shared with
@@ -57,15 +58,31 @@ public final class Engine implements AutoCloseable {
     private final Options options;
     private final CredentialStore store;
     private final Discovery discovery = new Discovery();
-    private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Optional<Connector>>> changeHooks = new CopyOnWriteArrayList<>();
-    private Connector connector;
-    private XaaConfig loaded;
+    private final SessionHost host;
 
-    public Engine(ConfigStore config, Options options) {
+    public TraySession(ConfigStore config, Options options) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
-        this.store = options.store() != null ? options.store() : new KeyringCredentialStore("xaa4j");
+        this.store = options.store() != null ? options.store() : new KeyringCredentialStore(Connector.KEYRING_SERVICE);
+        this.host = new SessionHost(config, this::settings, false);
+    }
+
+    /** The app's connector settings: its credential store, secrets, state directory, browser and timing. */
+    private Connector.Builder settings(Connector.Builder b) {
+        ConnectorInternals.discovery(ConnectorInternals.credentialStore(b, store), discovery);
+        if (options.credentials() != null) {
+            b.clientCredentials(options.credentials());
+        }
+        if (options.stateDir() != null) {
+            b.stateDir(options.stateDir());
+        }
+        if (options.signIn() != null) {
+            ConnectorInternals.browserSignIn(b, new BrowserSignIn(), options.signIn());
+        }
+        if (options.policy() != null) {
+            ConnectorInternals.renewalPolicy(b, options.policy());
+        }
+        return b;
     }
 
     /** Where the session lives: the OS keyring by default, else the given store (this process's memory). */
@@ -73,38 +90,32 @@ public final class Engine implements AutoCloseable {
         return options.store() == null ? SessionStorage.KEYRING : SessionStorage.MEMORY;
     }
 
+    /** The session host (the broker attaches to it). */
+    public SessionHost host() {
+        return host;
+    }
+
     /** Events of whichever connector is current. */
     public void addListener(ConnectorListener listener) {
-        listeners.add(listener);
+        host.addListener(listener);
     }
 
-    /** Called with the new connector (empty: none configured) after every rebuild, on the rebuilding thread. */
-    public void onConnectorChanged(Consumer<Optional<Connector>> hook) {
-        changeHooks.add(hook);
+    /** Reads the config file and applies it; empty when no IdP is configured yet (servers may come later). */
+    public Optional<Connector> reload() {
+        return host.reload();
     }
 
-    /** Reads the config file and builds the connector; empty when no IdP is configured yet (servers may come later). */
-    public synchronized Optional<Connector> reload() {
-        loaded = config.load();
-        Connector old = connector;
-        connector = build(loaded).orElse(null);
-        if (old != null) {
-            old.close();
-        }
-        Optional<Connector> current = Optional.ofNullable(connector);
-        changeHooks.forEach(h -> h.accept(current));
-        return current;
+    /** From now on, changes to the config file made elsewhere are applied; one that cannot be goes to {@code problem}. */
+    public void follow(Consumer<RuntimeException> problem) {
+        host.follow(CONFIG_POLL, problem);
     }
 
-    public synchronized Optional<Connector> connector() {
-        return Optional.ofNullable(connector);
+    public Optional<Connector> connector() {
+        return host.connector();
     }
 
-    public synchronized XaaConfig config() {
-        if (loaded == null) {
-            loaded = config.load();
-        }
-        return loaded;
+    public XaaConfig config() {
+        return host.config();
     }
 
     public Path configFile() {
@@ -118,7 +129,7 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Discovers {@code url}, then stores it under a name taken from its path ({@code …/notes/mcp} → {@code notes})
-     * and rebuilds the connector. A server behind an authorization server already configured reuses that
+     * and adds it to the running connector. A server behind an authorization server already configured reuses that
      * server's client id there.
      *
      * @return the name and what discovery found
@@ -144,6 +155,7 @@ public final class Engine implements AutoCloseable {
     public record Added(String name, ServerMetadata metadata) {
     }
 
+    /** Removes {@code name} from the config file and the running connector (the others keep their tokens). */
     public synchronized boolean removeServer(String name) {
         boolean removed = config.removeServer(name);
         if (removed) {
@@ -152,12 +164,10 @@ public final class Engine implements AutoCloseable {
         return removed;
     }
 
+    /** Stops following the file, stops serving and closes the connector. */
     @Override
-    public synchronized void close() {
-        if (connector != null) {
-            connector.close();
-            connector = null;
-        }
+    public void close() {
+        host.close();
     }
 
     private boolean sameAuthorizationServer(ServerEntry s, String asIssuer) {
@@ -166,41 +176,6 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             return false; // unreachable now: do not guess
         }
-    }
-
-    private Optional<Connector> build(XaaConfig cfg) {
-        IdpSettings idp = cfg.idp();
-        if (idp == null || idp.issuer() == null || idp.clientId() == null) { // no server yet: signing in still works
-            return Optional.empty();
-        }
-        ClientAuthMethod method = method(idp.authMethod());
-        Connector.Builder b = ConnectorInternals.discovery(ConnectorInternals.credentialStore(Connector.builder()
-                .idp(new IdpConfig(URI.create(idp.issuer()), idp.clientId(), method)), store), discovery);
-        if (options.credentials() != null) {
-            b.clientCredentials(options.credentials());
-        }
-        if (options.stateDir() != null) {
-            b.stateDir(options.stateDir());
-        }
-        if (options.signIn() != null) {
-            ConnectorInternals.browserSignIn(b, new BrowserSignIn(), options.signIn());
-        }
-        if (options.policy() != null) {
-            ConnectorInternals.renewalPolicy(b, options.policy());
-        }
-        // Same defaults as `xaa` (ConnectorFactory): the AS client id and method default to the IdP's.
-        cfg.servers().forEach((name, s) -> b.server(new ServerConfig(name, URI.create(s.url()),
-                Optional.ofNullable(s.pinnedAsIssuer()), s.scopes(),
-                s.asClientId() != null ? s.asClientId() : idp.clientId(), method)));
-        b.listener(event -> listeners.forEach(l -> l.onEvent(event)));
-        return Optional.of(b.build());
-    }
-
-    static ClientAuthMethod method(String name) {
-        if (name == null || name.isBlank()) {
-            return ClientAuthMethod.NONE;
-        }
-        return ClientAuthMethod.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     /** {@code https://h/notes/mcp} → {@code notes}; {@code https://tickets.example/mcp} → {@code tickets}. */

@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.engine;
+package dev.xaa4j.bridge.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

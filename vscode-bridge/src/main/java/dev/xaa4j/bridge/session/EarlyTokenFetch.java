@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.engine;
+package dev.xaa4j.bridge.session;
 
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.host.config.XaaConfig;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * to adopt, and the bridge reads the configuration itself and reports the problem; a failed token fetch is
  * logged at debug level and fetched again (and reported) by the bridge. Thread-safe.
  */
-public final class EarlyEngine {
+public final class EarlyTokenFetch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EarlyEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyTokenFetch.class);
 
     /** The configuration the early thread read and the auth it built for {@code server}. */
     public record Prepared(String server, XaaConfig config, UpstreamAuth auth) {
@@ -33,7 +33,7 @@ public final class EarlyEngine {
     private final String server;
     private final CompletableFuture<Optional<Prepared>> prepared = new CompletableFuture<>();
 
-    private EarlyEngine(String server) {
+    private EarlyTokenFetch(String server) {
         this.server = server;
     }
 
@@ -44,9 +44,9 @@ public final class EarlyEngine {
      * @param config reads the user's configuration (may throw: nothing is prepared then)
      * @param auth   builds the auth for a configuration that resolves {@code server}
      */
-    public static EarlyEngine start(String server, Supplier<XaaConfig> config, Function<XaaConfig, UpstreamAuth> auth) {
-        EarlyEngine early = new EarlyEngine(server);
-        Thread t = new Thread(() -> early.run(config, auth), "xaa-early-engine");
+    public static EarlyTokenFetch start(String server, Supplier<XaaConfig> config, Function<XaaConfig, UpstreamAuth> auth) {
+        EarlyTokenFetch early = new EarlyTokenFetch(server);
+        Thread t = new Thread(() -> early.run(config, auth), "xaa-early-token");
         t.setDaemon(true);
         t.start();
         return early;
@@ -55,7 +55,7 @@ public final class EarlyEngine {
     /**
      * A keyring store that starts connecting to the OS keyring at once, on its own thread (the first connection
      * is the slowest step of a first start), unless a broker's socket exists: then the broker serves the tokens
-     * and the keyring is left alone until the engine needs it.
+     * and the keyring is left alone until the embedded connector needs it.
      */
     public static KeyringCredentialStore connectingKeyring(java.nio.file.Path brokerSocket) {
         KeyringCredentialStore keyring = new KeyringCredentialStore(dev.xaa4j.connector.Connector.KEYRING_SERVICE);

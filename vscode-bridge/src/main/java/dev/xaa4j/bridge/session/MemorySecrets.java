@@ -1,8 +1,9 @@
-package dev.xaa4j.bridge.engine;
+package dev.xaa4j.bridge.session;
 
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.MissingClientSecretException;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.XaaConfig;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The client secrets of a session owner that keeps everything in memory ({@code xaa agent --memory}): read once
@@ -109,16 +111,24 @@ public final class MemorySecrets {
     }
 
     /**
-     * These secrets for the engine of {@code config}: the IdP client's for (IdP issuer, IdP client id); a
+     * These secrets for the connector of {@code config}: the IdP client's for (IdP issuer, IdP client id); a
      * server's for its authorization server's (issuer, AS client id), the issuer pinned or discovered as
      * {@code xaa secret set} does.
      */
     public ClientCredentialsSource forConfig(XaaConfig config) {
+        return forConfig(() -> config);
+    }
+
+    /**
+     * As {@link #forConfig(XaaConfig)} for the configuration {@code config} supplies at each request: a session host
+     * adds servers to its running connector, and their secrets are found by the servers' names then.
+     */
+    public ClientCredentialsSource forConfig(Supplier<XaaConfig> config) {
         return new Source(config, u -> new Discovery().server(u).asIssuer());
     }
 
     ClientCredentialsSource forConfig(XaaConfig config, Function<URI, String> discoverAsIssuer) {
-        return new Source(config, discoverAsIssuer);
+        return new Source(() -> config, discoverAsIssuer);
     }
 
     /**
@@ -165,11 +175,11 @@ public final class MemorySecrets {
     }
 
     private final class Source implements ClientCredentialsSource {
-        private final XaaConfig config;
+        private final Supplier<XaaConfig> config;
         private final Function<URI, String> discoverAsIssuer;
         private final Map<String, String> asIssuers = new ConcurrentHashMap<>();
 
-        Source(XaaConfig config, Function<URI, String> discoverAsIssuer) {
+        Source(Supplier<XaaConfig> config, Function<URI, String> discoverAsIssuer) {
             this.config = config;
             this.discoverAsIssuer = discoverAsIssuer;
         }
@@ -198,14 +208,15 @@ public final class MemorySecrets {
         }
 
         private boolean isIdp(String issuer, String clientId) {
-            Optional<IdpSettings> idp = ConnectorFactory.idp(config);
+            Optional<IdpSettings> idp = ConnectorFactory.idp(config.get());
             return idp.isPresent() && idp.get().issuer().equals(issuer) && idp.get().clientId().equals(clientId);
         }
 
         /** The configured server whose AS client is (issuer, clientId): pinned issuers first, then discovered. */
         private Optional<String> server(String issuer, String clientId) {
-            String idpClient = ConnectorFactory.idp(config).map(IdpSettings::clientId).orElse(null);
-            List<Map.Entry<String, ServerEntry>> candidates = config.servers().entrySet().stream()
+            XaaConfig now = config.get();
+            String idpClient = ConnectorFactory.idp(now).map(IdpSettings::clientId).orElse(null);
+            List<Map.Entry<String, ServerEntry>> candidates = now.servers().entrySet().stream()
                     .filter(e -> clientId.equals(ConnectorFactory.asClientId(e.getValue(), idpClient)))
                     .filter(e -> e.getValue().pinnedAsIssuer() == null || e.getValue().pinnedAsIssuer().equals(issuer))
                     .toList();

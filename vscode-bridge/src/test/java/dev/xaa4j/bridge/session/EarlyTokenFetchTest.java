@@ -1,4 +1,4 @@
-package dev.xaa4j.bridge.engine;
+package dev.xaa4j.bridge.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The bridge's token chain started before its command line is parsed: what the bridge may adopt, and when not. */
 @Timeout(10)
-class EarlyEngineTest {
+class EarlyTokenFetchTest {
 
     static final XaaConfig NOTES = new XaaConfig(null, Map.of("notes",
             new ServerEntry("http://127.0.0.1:9/notes/mcp", null, null, null)));
@@ -28,13 +28,13 @@ class EarlyEngineTest {
     @Test
     void fetchesTheServersTokenAtOnceAndHandsTheConfigurationAndAuthToTheBridge() {
         UpstreamAuth auth = recording();
-        EarlyEngine early = EarlyEngine.start("notes", () -> NOTES, c -> {
+        EarlyTokenFetch early = EarlyTokenFetch.start("notes", () -> NOTES, c -> {
             built.incrementAndGet();
             return auth;
         });
 
         await().atMost(Duration.ofSeconds(5)).until(() -> asked.contains("notes")); // before the bridge asks
-        Optional<EarlyEngine.Prepared> taken = early.take("notes");
+        Optional<EarlyTokenFetch.Prepared> taken = early.take("notes");
         assertThat(taken).isPresent();
         assertThat(taken.get().config()).isSameAs(NOTES);
         assertThat(taken.get().auth()).isSameAs(auth);
@@ -50,15 +50,15 @@ class EarlyEngineTest {
                 throw new IllegalStateException("keyring locked");
             }
         };
-        EarlyEngine early = EarlyEngine.start("notes", () -> NOTES, c -> failing);
+        EarlyTokenFetch early = EarlyTokenFetch.start("notes", () -> NOTES, c -> failing);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> asked.contains("notes"));
-        assertThat(early.take("notes")).map(EarlyEngine.Prepared::auth).contains(failing);
+        assertThat(early.take("notes")).map(EarlyTokenFetch.Prepared::auth).contains(failing);
     }
 
     @Test
     void anUnreadableConfigurationLeavesNothingToAdopt() {
-        EarlyEngine early = EarlyEngine.start("notes", () -> {
+        EarlyTokenFetch early = EarlyTokenFetch.start("notes", () -> {
             throw new IllegalArgumentException("config.json: unexpected character");
         }, c -> recording());
 
@@ -68,7 +68,7 @@ class EarlyEngineTest {
 
     @Test
     void aServerTheConfigurationDoesNotKnowLeavesNothingToAdoptAndFetchesNothing() {
-        EarlyEngine early = EarlyEngine.start("tickets", () -> NOTES, c -> {
+        EarlyTokenFetch early = EarlyTokenFetch.start("tickets", () -> NOTES, c -> {
             built.incrementAndGet();
             return recording();
         });
@@ -80,7 +80,7 @@ class EarlyEngineTest {
 
     @Test
     void whatWasPreparedForOneServerIsNeverHandedToAnother() {
-        EarlyEngine early = EarlyEngine.start("notes", () -> NOTES, c -> recording());
+        EarlyTokenFetch early = EarlyTokenFetch.start("notes", () -> NOTES, c -> recording());
 
         assertThat(early.take("tickets")).isEmpty();
         assertThat(early.take("notes")).isPresent();
@@ -88,7 +88,7 @@ class EarlyEngineTest {
 
     @Test
     void aUrlServerIsPreparedWithoutAConfiguredEntry() {
-        EarlyEngine early = EarlyEngine.start("http://127.0.0.1:9/other/mcp", () -> NOTES, c -> recording());
+        EarlyTokenFetch early = EarlyTokenFetch.start("http://127.0.0.1:9/other/mcp", () -> NOTES, c -> recording());
 
         assertThat(early.take("http://127.0.0.1:9/other/mcp")).isPresent();
         await().atMost(Duration.ofSeconds(5)).until(() -> asked.contains("http://127.0.0.1:9/other/mcp"));

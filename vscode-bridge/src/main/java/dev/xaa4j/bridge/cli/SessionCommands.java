@@ -1,23 +1,23 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
-import dev.xaa4j.bridge.engine.ConnectorFactory;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.host.SharedTokenSource;
 import dev.xaa4j.connector.host.broker.BrokerClient;
-import dev.xaa4j.connector.host.broker.BrokerException;
-import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
-import dev.xaa4j.connector.host.broker.UnknownServerException;
+import dev.xaa4j.connector.host.config.ConnectorFactory;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,31 +32,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The commands that drive the embedded connector engine: sign-in, sign-out, status, tokens, secrets. Each
- * builds the engine from the per-user config, does one thing and closes it. Failures are the engine's typed
- * exceptions, mapped to exit codes by {@link XaaCommand}.
+ * The commands that use the session: sign-in, sign-out, status, tokens. Each gets its tokens from the one
+ * {@link SharedTokenSource} of {@link #tokenSource} (the running session owner's broker, else a connector of its
+ * own from the per-user config), does one thing and closes it. Failures are the connector's typed exceptions,
+ * mapped to exit codes by {@link XaaCommand}.
  */
-final class EngineCommands {
+final class SessionCommands {
 
-    /** The keyring service the engine reads its session and client secrets from (Connector's default). */
+    /** The keyring service the connector reads its session and client secrets from (Connector's default). */
     static final String KEYRING_SERVICE = "xaa4j";
 
-    private EngineCommands() {
+    private SessionCommands() {
     }
 
     /**
-     * The engine for the per-user config. Needs only the IdP: sign-in, sign-out and the status work before any
-     * server is added.
-     *
-     * @throws BridgeException sign-in required with {@link ConnectorFactory#NOT_SET_UP} when no IdP is configured
+     * The session for {@code config}: the running broker (the tray app or {@code xaa agent}) while one runs, else a
+     * connector of this process (session in {@code keyring}; {@code null}: a store of its own) built on first use.
+     * With the session only in a memory agent's process ({@code sessionStorage memory}) there is no connector of its
+     * own to fall back on: without a broker, every call says to start {@code xaa agent --memory}.
      */
-    static Connector engine(Optional<String> adHocServer) {
-        return ConnectorFactory.create(ConfigStore.forCurrentUser().load(), adHocServer);
+    static SharedTokenSource tokenSource(XaaConfig config, Optional<String> adHocServer, KeyringCredentialStore keyring) {
+        return SharedTokenSource.standard(config.sessionStorage() == SessionStorage.MEMORY
+                ? () -> { throw SessionOwner.noAgent(); }
+                : () -> connector(config, adHocServer, keyring));
     }
 
-    /** Whether an IdP is configured (else nobody can be signed in). */
-    static boolean setUp() {
-        return ConnectorFactory.idp(ConfigStore.forCurrentUser().load()).isPresent();
+    /**
+     * This process's own connector for {@code config} (with {@code adHocServer} when it is an unconfigured URL). Needs
+     * only the IdP: sign-in, sign-out and the status work before any server is added.
+     *
+     * @throws BridgeException {@link Reason#NOT_SET_UP} when no IdP is configured
+     */
+    static Connector connector(XaaConfig config, Optional<String> adHocServer, KeyringCredentialStore keyring) {
+        return ConnectorFactory.build(config, adHocServer, b -> keyring == null ? b : ConnectorInternals.credentialStore(b, keyring))
+                .orElseThrow(SessionCommands::notSetUp);
+    }
+
+    /** The failure for "no IdP configured": {@link Reason#NOT_SET_UP} (exit code 3), {@link ConnectorFactory#NOT_SET_UP}. */
+    static BridgeException notSetUp() {
+        return new BridgeException(Reason.NOT_SET_UP, ConnectorFactory.NOT_SET_UP);
+    }
+
+    /** The running broker (the tray app or {@code xaa agent}), if any; problems other than "none runs" are logged. */
+    static Optional<BrokerClient> broker() {
+        try {
+            return Optional.of(BrokerClient.connect());
+        } catch (dev.xaa4j.connector.host.broker.BrokerNotRunningException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            System.err.println("xaa: ignoring the broker: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** SERVER as a configured name or an http(s) URL; anything else is a usage error naming the next command. */
@@ -64,18 +90,6 @@ final class EngineCommands {
         if (config.resolve(server).isEmpty()) {
             throw new IllegalArgumentException("unknown server '" + server + "': `xaa server list` shows the "
                     + "configured ones; `xaa server add " + server + " URL` adds it");
-        }
-    }
-
-    /** The running broker (the tray app or {@code xaa agent}), if any; problems other than "none runs" are logged. */
-    static Optional<BrokerClient> broker() {
-        try {
-            return Optional.of(BrokerClient.connect());
-        } catch (BrokerNotRunningException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            System.err.println("xaa: ignoring the broker: " + e.getMessage());
-            return Optional.empty();
         }
     }
 
@@ -88,29 +102,21 @@ final class EngineCommands {
 
         @Override
         public Integer call() throws Exception {
-            Optional<BrokerClient> owner = broker();
-            if (owner.isPresent() && SessionOwner.inMemory(owner.get())) {
-                try (BrokerClient b = owner.get()) { // the session lives in the agent: it signs in, with its browser
-                    BrokerStatus s = b.signIn(java.time.Duration.ofSeconds(timeoutSeconds));
-                    printSignedIn(s.status());
-                    spec.commandLine().getOut().println("session " + SessionOwner.where(s));
-                    return XaaCommand.OK;
+            XaaConfig config = ConfigStore.forCurrentUser().load();
+            try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
+                Optional<BrokerClient> owner = session.broker();
+                boolean inMemory = owner.map(SessionOwner::inMemory).orElse(false);
+                if (!inMemory && config.sessionStorage() == SessionStorage.MEMORY) {
+                    throw owner.map(b -> SessionOwner.keyringOwner(b.brokerPid())).orElseGet(SessionOwner::noAgent);
                 }
-            }
-            owner.ifPresent(BrokerClient::close);
-            if (SessionOwner.memoryConfigured()) {
-                throw owner.map(b -> SessionOwner.keyringOwner(b.brokerPid())).orElseGet(SessionOwner::noAgent);
-            }
-            try (Connector c = engine(Optional.empty())) {
-                printSignedIn(c.signIn().get(timeoutSeconds, TimeUnit.SECONDS));
-                broker().ifPresent(b -> {
-                    try (b) {
-                        b.sessionChanged(); // the running agent or tray app picks the new session up now
-                        spec.commandLine().getOut().println("the running agent (pid " + b.brokerPid() + ") uses the new session");
-                    } catch (RuntimeException e) {
-                        System.err.println("xaa: the running agent did not take the new session: " + e.getMessage());
-                    }
-                });
+                // A memory agent signs in with its browser; else here, into the keyring, and a running agent re-reads it.
+                printSignedIn(session.signIn(java.time.Duration.ofSeconds(timeoutSeconds)).get(timeoutSeconds, TimeUnit.SECONDS));
+                if (inMemory) {
+                    spec.commandLine().getOut().println("session " + SessionOwner.where(owner.get().status()));
+                } else {
+                    owner.filter(BrokerClient::isOpen).ifPresent(b -> spec.commandLine().getOut()
+                            .println("the running agent (pid " + b.brokerPid() + ") uses the new session"));
+                }
                 return XaaCommand.OK;
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
@@ -132,31 +138,10 @@ final class EngineCommands {
 
         @Override
         public Integer call() {
-            SignOutResult result = null;
-            Optional<BrokerClient> broker = broker();
-            boolean keyring = !SessionOwner.memoryConfigured();
-            if (broker.isPresent()) {
-                try (BrokerClient b = broker.get()) {
-                    keyring &= !SessionOwner.inMemory(b); // a memory agent's session is the only one
-                    result = b.signOut(); // every bridge using the agent is signed out with it
-                } catch (BrokerException e) {
-                    System.err.println("xaa: the agent failed (" + e.getMessage() + "): signing out here");
-                }
-            }
-            if (!setUp() || !keyring) { // with no IdP there is no session of our own to forget: the agent's sign-out is all there is
-                if (result == null) {
-                    result = new SignOutResult(Optional.empty(), SignOutResult.Revocation.NOTHING_TO_REVOKE, Optional.empty());
-                }
-            } else if (result == null) {
-                try (Connector c = engine(Optional.empty())) {
-                    result = c.signOut();
-                }
-            } else {
-                try (Connector c = engine(Optional.empty())) {
-                    if (c.status().signedIn()) { // the agent serves another IdP than the configured one
-                        result = c.signOut();
-                    }
-                }
+            SignOutResult result;
+            // The agent's session (every bridge using it is signed out with it), then this machine's keyring one.
+            try (SharedTokenSource session = tokenSource(ConfigStore.forCurrentUser().load(), Optional.empty(), null)) {
+                result = session.signOut();
             }
             if (result.warning()) {
                 System.err.println("xaa: warning: " + result.describe());
@@ -179,41 +164,30 @@ final class EngineCommands {
         @Override
         public Integer call() {
             XaaConfig config = ConfigStore.forCurrentUser().load();
-            Optional<BrokerClient> broker = broker();
-            configured = broker.isPresent() || ConnectorFactory.idp(config).isPresent();
             PrintWriter out = spec.commandLine().getOut();
-            if (broker.isPresent()) {
-                try (BrokerClient b = broker.get()) {
-                    if (check) {
-                        b.status().status().servers().keySet().forEach(name -> {
-                            try {
-                                b.token(name);
-                            } catch (RuntimeException e) {
-                                // recorded in the status as the server's last error
-                            }
-                        });
-                    }
-                    BrokerStatus st = b.status();
-                    print(st.status(), Optional.of(st), out);
+            try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
+                Optional<BrokerClient> broker = session.broker();
+                configured = broker.isPresent() || ConnectorFactory.idp(config).isPresent();
+                if (broker.isEmpty() && (!configured || config.sessionStorage() == SessionStorage.MEMORY)) {
+                    // nothing to read: not set up, or the session would live in an agent and none runs
+                    print(notSignedIn(config), Optional.empty(), out);
                     return XaaCommand.OK;
                 }
-            }
-            if (!configured || config.sessionStorage() == SessionStorage.MEMORY) {
-                // nothing to read: not set up, or the session would live in an agent and none runs
-                print(notSignedIn(config), Optional.empty(), out);
-                return XaaCommand.OK;
-            }
-            try (Connector c = engine(Optional.empty())) {
                 if (check) {
-                    c.servers().keySet().forEach(name -> {
+                    session.status().servers().keySet().forEach(name -> {
                         try {
-                            c.token(name);
+                            session.token(name);
                         } catch (RuntimeException e) {
                             // recorded in the status as the server's last error
                         }
                     });
                 }
-                print(c.status(), Optional.empty(), out);
+                if (broker.isPresent() && broker.get().isOpen()) {
+                    BrokerStatus st = broker.get().status();
+                    print(st.status(), Optional.of(st), out);
+                } else {
+                    print(session.status(), Optional.empty(), out);
+                }
                 return XaaCommand.OK;
             } catch (ConnectorException e) { // no (usable) keyring: the configured servers, and what to do
                 if (e.kind() != ConnectorException.Kind.CREDENTIAL_STORE && e.kind() != ConnectorException.Kind.KEYRING_UNAVAILABLE) {
@@ -266,7 +240,7 @@ final class EngineCommands {
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
                     .orElse(storage(agent) == SessionStorage.MEMORY ? "agent: not running (the session lives only in its "
                             + "memory: start it with " + SessionOwner.START_AGENT + ")"
-                            : "agent: not running (bridges use their own engine)"));
+                            : "agent: not running (bridges use a connector of their own)"));
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
                     ? "none (memory mode: it lives only in the memory of a running xaa agent)"
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
@@ -318,17 +292,12 @@ final class EngineCommands {
                 throw new IllegalArgumentException("--format must be header or json");
             }
             XaaConfig config = ConfigStore.forCurrentUser().load();
-            ConnectorFactory.idp(config).orElseThrow(ConnectorFactory::notSetUp);
+            ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp);
             requireServer(config, server);
-            boolean memory = config.sessionStorage() == SessionStorage.MEMORY;
-            AccessToken t = fromBroker(server, memory).orElseGet(() -> {
-                if (memory) {
-                    throw SessionOwner.noAgent();
-                }
-                try (Connector c = engine(Optional.of(server))) {
-                    return c.token(server);
-                }
-            });
+            AccessToken t;
+            try (SharedTokenSource session = tokenSource(config, Optional.of(server), null)) {
+                t = session.token(server);
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (format.equals("header")) {
                 out.println("Authorization: " + t.authorizationHeader());
@@ -340,37 +309,6 @@ final class EngineCommands {
                 out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));
             }
             return XaaCommand.OK;
-        }
-    }
-
-    /**
-     * The running broker's token for {@code server}; empty when none runs, it does not know the server, or it
-     * failed as a broker (the embedded engine then answers). Its typed errors (sign-in required, denied) stand.
-     * A broker that keeps the session in its memory (or {@code memory} configured) has the only session: its
-     * failures stand too, since nothing else could answer.
-     */
-    static Optional<AccessToken> fromBroker(String server, boolean memory) {
-        Optional<BrokerClient> broker = broker();
-        if (broker.isEmpty()) {
-            return Optional.empty();
-        }
-        try (BrokerClient b = broker.get()) {
-            boolean onlySession = memory || SessionOwner.inMemory(b);
-            try {
-                return Optional.of(b.token(server));
-            } catch (UnknownServerException e) {
-                if (onlySession) {
-                    throw new IllegalArgumentException(e.getMessage() + " (a memory agent keeps its session across a "
-                            + "configuration change; `xaa server list` shows what is configured)");
-                }
-                return Optional.empty();
-            } catch (BrokerException e) {
-                if (onlySession) {
-                    throw e;
-                }
-                System.err.println("xaa: the agent failed (" + e.getMessage() + "): using the embedded engine");
-                return Optional.empty();
-            }
         }
     }
 

@@ -1,0 +1,137 @@
+package dev.xaa4j.connector.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.SampleIssuerFixture;
+import dev.xaa4j.connector.internal.ConnectorInternals;
+import dev.xaa4j.sample.SampleIssuerPerClass;
+import dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException;
+import dev.xaa4j.connector.host.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.UnknownServerException;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.IdpSettings;
+import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The session owner host ({@code xaa agent}, the tray) against the sample issuer: a bridge connected through its
+ * broker keeps working while another server is added and removed in the config file, the other server's token is
+ * the same (no second exchange), and only another IdP builds a new connector.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SessionHostTest extends SampleIssuerPerClass {
+
+    private final MemoryCredentialStore memory = new MemoryCredentialStore();
+
+    private Path socket() {
+        return tmp.resolve("run").resolve("broker.sock");
+    }
+
+    private ConfigStore config(String... servers) {
+        ConfigStore store = new ConfigStore(tmp.resolve("config.json"), Map.of());
+        store.putIdp(new IdpSettings(issuer.idpIssuer().toString(), SampleIssuerFixture.IDP_CLIENT, "client_secret_basic"));
+        for (String s : servers) {
+            store.putServer(s, entry(s));
+        }
+        return store;
+    }
+
+    private ServerEntry entry(String server) {
+        return new ServerEntry(issuer.server(server).toString(), null, List.of(), SampleIssuerFixture.AS_CLIENT);
+    }
+
+    private SessionHost host(ConfigStore store) throws Exception {
+        Path browser = tmp.resolve("browser");
+        java.nio.file.Files.createDirectories(browser);
+        UnaryOperator<Connector.Builder> settings = b -> {
+            try {
+                return SampleIssuerFixture.withTestBrowser(ConnectorInternals.credentialStore(b, memory).clientCredentials(SampleIssuerFixture.secrets())
+                        .stateDir(tmp.resolve("state")).journal(false), browser, "alice");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        SessionHost host = new SessionHost(store, settings, false);
+        host.serve(new SessionHost.Broker(socket(), SessionStorage.MEMORY, n -> { }));
+        return host;
+    }
+
+    @Test
+    void aBridgeKeepsItsConnectionAndTheOtherServersTokenWhileAServerIsAddedAndRemoved() throws Exception {
+        ConfigStore store = config("notes");
+        try (SessionHost host = host(store)) {
+            Connector connector = host.reload().orElseThrow();
+            connector.signIn().get(90, TimeUnit.SECONDS);
+            try (SharedTokenSource bridge = new SharedTokenSource(() -> BrokerClient.connect(socket(), Duration.ofSeconds(2)),
+                    () -> {
+                        throw new AssertionError("the bridge must stay on the broker");
+                    }, Clock.systemUTC())) {
+                AccessToken notes = bridge.token("notes");
+                BrokerClient connection = bridge.broker().orElseThrow();
+
+                store.putServer("tickets", entry("tickets"));
+                SessionHost.Applied added = host.apply(store.load());
+                assertThat(added.rebuilt()).isFalse();
+                assertThat(added.added()).containsExactly("tickets");
+                assertThat(host.connector()).containsSame(connector);
+                assertThat(bridge.token("tickets").scopes()).contains("tickets.read");
+
+                store.removeServer("tickets");
+                assertThat(host.apply(store.load()).removed()).containsExactly("tickets");
+                assertThatThrownBy(() -> connection.token("tickets")).isInstanceOf(UnknownServerException.class);
+
+                assertThat(bridge.broker()).as("the same broker connection all along").containsSame(connection);
+                assertThat(connection.isOpen()).isTrue();
+                assertThat(bridge.token("notes").value()).as("notes' token is kept").isEqualTo(notes.value());
+                assertThat(connector.metrics().renewals()).as("one exchange for notes, one for tickets: none again")
+                        .isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void itFollowsTheFileAndOnlyAnotherIdpBuildsANewConnector() throws Exception {
+        ConfigStore store = config("notes");
+        try (SessionHost host = host(store)) {
+            Connector first = host.reload().orElseThrow();
+            host.follow(Duration.ofMillis(100), e -> { });
+
+            store.putServer("tickets", entry("tickets"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.servers().containsKey("tickets"));
+            assertThat(host.connector()).containsSame(first);
+
+            store.putIdp(new IdpSettings(issuer.idpIssuer().toString(), "another-client", "client_secret_basic"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.connector().filter(c -> c != first).isPresent());
+            Connector second = host.connector().orElseThrow();
+            assertThat(second.idp().clientId()).isEqualTo("another-client");
+            assertThat(second.servers()).containsOnlyKeys("notes", "tickets");
+            assertThat(host.serving()).as("the broker was restarted on the new connector").isTrue();
+        }
+    }
+
+    @Test
+    void aSecondHostOnTheSameSocketSaysWhyItCannotServe() throws Exception {
+        ConfigStore store = config("notes");
+        try (SessionHost serving = host(store); SessionHost second = host(store)) {
+            serving.reload();
+            second.reload();
+            assertThat(serving.serving()).isTrue();
+            assertThat(second.serving()).isFalse();
+            assertThat(second.brokerProblem()).containsInstanceOf(BrokerAlreadyRunningException.class);
+        }
+    }
+}

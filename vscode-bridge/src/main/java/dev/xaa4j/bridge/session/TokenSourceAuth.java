@@ -1,0 +1,111 @@
+package dev.xaa4j.bridge.session;
+
+import dev.xaa4j.bridge.BridgeException;
+import dev.xaa4j.bridge.proxy.UpstreamAuth;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.ConnectorEvent;
+import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.TokenSource;
+import dev.xaa4j.connector.host.SharedTokenSource;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge's {@link UpstreamAuth} over a {@link TokenSource} (for {@code xaa bridge}: the {@link SharedTokenSource},
+ * the broker while one runs, else the embedded connector). "Not signed in" is an empty header; every other failure
+ * is the bridge's reason for it ({@link BridgeException#of}). With {@code interactive} and no broker, a missing
+ * session opens the browser here, at most once at a time; with a broker, its host is told instead (never a browser
+ * from a bridge). Thread-safe.
+ */
+public final class TokenSourceAuth implements UpstreamAuth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenSourceAuth.class);
+
+    private final TokenSource source;
+    private final boolean interactive;
+    private final Map<String, String> lastToken = new ConcurrentHashMap<>();
+    private final AtomicBoolean signingIn = new AtomicBoolean();
+
+    public TokenSourceAuth(TokenSource source, boolean interactive) {
+        this.source = source;
+        this.interactive = interactive;
+    }
+
+    public TokenSource source() {
+        return source;
+    }
+
+    @Override
+    public Optional<String> authorization(String server) {
+        try {
+            AccessToken token = source.token(server);
+            lastToken.put(server, token.value());
+            return Optional.of(token.authorizationHeader());
+        } catch (ConnectorException e) {
+            lastToken.remove(server);
+            if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) {
+                throw BridgeException.of(e);
+            }
+            if (interactive && !viaBroker()) {
+                signIn();
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            lastToken.remove(server);
+            throw BridgeException.of(e);
+        }
+    }
+
+    private boolean viaBroker() {
+        return source instanceof SharedTokenSource shared && shared.usingBroker();
+    }
+
+    private void signIn() {
+        if (!signingIn.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("not signed in: opening the browser to sign in (--interactive)");
+        try {
+            source.signIn().whenComplete((status, failure) -> {
+                signingIn.set(false);
+                if (failure != null) {
+                    LOG.warn("sign-in did not complete: {}", failure.getMessage());
+                }
+            });
+        } catch (RuntimeException failed) {
+            signingIn.set(false);
+            LOG.warn("cannot start the sign-in: {}", failed.getMessage());
+        }
+    }
+
+    @Override
+    public void unauthorized(String server) {
+        String rejected = lastToken.remove(server);
+        if (rejected != null) {
+            LOG.info("MCP server '{}' rejected the token: asking for a new one", server);
+            source.invalidate(server, rejected);
+        }
+    }
+
+    @Override
+    public boolean stepUp(String server, String scope) {
+        return source.requestScopes(server, Arrays.asList(scope.trim().split("\\s+")));
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        source.addListener(event -> {
+            if (event instanceof ConnectorEvent.SignedIn || event instanceof ConnectorEvent.SignedOut) {
+                listener.run();
+            }
+        });
+        if (source instanceof SharedTokenSource shared) {
+            shared.onSwitch(listener); // the broker went away or came: worth reconnecting at once
+        }
+    }
+}
