@@ -129,6 +129,7 @@ class StaleDisplayProcessTest {
         Files.createDirectories(tree.resolve("desktop-app/target"));
         Files.createDirectories(tree.resolve("vscode-bridge/target"));
         Files.createDirectories(tree.resolve("sample-issuer/target"));
+        Files.createDirectories(tree.resolve("demo-app/target"));
         Files.copy(repo.resolve("demo"), tree.resolve("demo"));
         Files.copy(repo.resolve("desktop-app/demo"), tree.resolve("desktop-app/demo"));
         for (Path script : List.of(tree.resolve("demo"), tree.resolve("desktop-app/demo"))) {
@@ -136,7 +137,7 @@ class StaleDisplayProcessTest {
         }
         Path jar = classpathJar(dir.resolve("classpath.jar"));
         for (String target : List.of("desktop-app/target/xaa-desktop.jar", "vscode-bridge/target/xaa.jar",
-                "sample-issuer/target/sample-issuer.jar")) {
+                "sample-issuer/target/sample-issuer.jar", "demo-app/target/xaa4j-demo.jar")) {
             Files.copy(jar, tree.resolve(target));
         }
         return tree;
