@@ -177,17 +177,14 @@ class IdpCodeFlowTest extends IdpPerClass {
         Map<String, String> callback = client.signIn(params, "alice", "alice");
         HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT,
                 Pkce.s256().verifier(), demoBasic());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "code_verifier does not match the code_challenge");
+        assertInvalidGrant(r, "code_verifier does not match the code_challenge");
     }
 
     @Test
     void missingVerifierIsInvalidGrant() {
         Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(Pkce.s256()), "alice", "alice");
         HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, null, demoBasic());
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "code_verifier is missing (PKCE is required)");
+        assertInvalidGrant(r, "code_verifier is missing (PKCE is required)");
     }
 
     @Test
@@ -222,9 +219,7 @@ class IdpCodeFlowTest extends IdpPerClass {
         Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
         HttpResponse<String> r = client.redeemCode(callback.get("code"), "http://127.0.0.1:53122/callback",
                 pkce.verifier(), demoBasic());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "redirect_uri differs from the one sent to /authorize");
+        assertInvalidGrant(r, "redirect_uri differs from the one sent to /authorize");
     }
 
     @Test
@@ -257,5 +252,12 @@ class IdpCodeFlowTest extends IdpPerClass {
         String location = r.headers().firstValue("Location").orElseThrow();
         assertThat(URI.create(location).getPath()).isEqualTo("/callback");
         return IdpTestClient.query(location);
+    }
+
+    /** {@code r} is an RFC 6749 §5.2 {@code invalid_grant} (HTTP 400) with {@code description}. */
+    private static void assertInvalidGrant(HttpResponse<String> r, String description) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
+                .containsEntry("error_description", description);
     }
 }
