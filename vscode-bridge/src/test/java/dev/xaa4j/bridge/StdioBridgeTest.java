@@ -178,11 +178,7 @@ class StdioBridgeTest extends TestMcpServerPerTest {
         server.validTokens.add("fresh");
         TestAuth auth = new TestAuth("stale");
         auth.tokenAfterRenewal = "fresh";
-        try (BridgeHarness b = bridge(auth)) {
-            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
-            b.send(call(2, "echo", "{\"text\":\"ok\"}"));
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: ok");
-        }
+        assertEchoes(auth, "ok");
         assertThat(auth.unauthorizedCalls).hasValue(1);
     }
 
@@ -195,9 +191,7 @@ class StdioBridgeTest extends TestMcpServerPerTest {
             server.validTokens.clear();
             server.validTokens.add("something-else");
             long postsBefore = server.count("POST");
-            b.send(call(2, "echo", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
+            JsonNode e = awaitAccessDenied(b);
             assertThat(e.path("error").path("message").asText()).contains("401", "revoked").doesNotContain("Bearer");
             assertThat(server.count("POST") - postsBefore).as("the request and one replay").isEqualTo(2);
             assertThat(auth.unauthorizedCalls.get()).isPositive();
@@ -226,11 +220,7 @@ class StdioBridgeTest extends TestMcpServerPerTest {
         server.validTokens.add("write");
         TestAuth auth = new TestAuth("read");
         auth.tokenAfterStepUp = "write";
-        try (BridgeHarness b = bridge(auth)) {
-            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
-            b.send(call(2, "echo", "{\"text\":\"w\"}"));
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: w");
-        }
+        assertEchoes(auth, "w");
         assertThat(auth.stepUpScopes).containsExactly("notes:read notes:write");
     }
 
@@ -242,9 +232,7 @@ class StdioBridgeTest extends TestMcpServerPerTest {
             b.handshake();
             server.readOnlyTokens.add("t");
             long postsBefore = server.count("POST");
-            b.send(call(2, "echo", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
+            JsonNode e = awaitAccessDenied(b);
             assertThat(e.path("error").path("message").asText()).contains("403", "notes:read notes:write");
             assertThat(server.count("POST") - postsBefore).as("refused step-up: no replay").isEqualTo(1);
         }
@@ -291,6 +279,23 @@ class StdioBridgeTest extends TestMcpServerPerTest {
             b.send(request(2, "tools/list"));
             assertThat(b.awaitResponse(2, WAIT).path("error").path("code").asInt()).isEqualTo(-32600);
         }
+    }
+
+    /** Through a bridge using {@code auth}: the handshake reaches test-notes and an echo of {@code text} comes back. */
+    private void assertEchoes(TestAuth auth, String text) throws Exception {
+        try (BridgeHarness b = bridge(auth)) {
+            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
+            b.send(call(2, "echo", "{\"text\":\"" + text + "\"}"));
+            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: " + text);
+        }
+    }
+
+    /** Sends an echo call (id 2) and returns its answer, a JSON-RPC access-denied error (-32011). */
+    private static JsonNode awaitAccessDenied(BridgeHarness b) throws Exception {
+        b.send(call(2, "echo", "{}"));
+        JsonNode e = b.awaitResponse(2, WAIT);
+        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
+        return e;
     }
 
     static String text(JsonNode response) {
