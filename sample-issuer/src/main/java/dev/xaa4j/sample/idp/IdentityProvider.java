@@ -58,9 +58,10 @@ public final class IdentityProvider {
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
                         new AudienceResourcePairs(asIssuer, resourcesByName),
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
-        ClientAuthenticator clients = clientAuthenticator(issuer, policy.policy());
-        this.token = new TokenServlet(clients, policy.policy(), handlers, audit);
-        this.revocation = new RevocationServlet(clients, policy.policy(), refreshTokens, audit);
+        TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
+                policy.policy(), audit);
+        this.token = new TokenServlet(requests, handlers);
+        this.revocation = new RevocationServlet(requests, refreshTokens, audit);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
     }
 

@@ -2,9 +2,7 @@ package dev.xaa4j.sample.idp;
 
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import dev.xaa4j.sample.audit.AuditLog;
-import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
-import dev.xaa4j.sample.policy.Policy;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,23 +19,20 @@ import java.util.Optional;
  */
 final class RevocationServlet extends HttpServlet {
 
-    private final ClientAuthenticator authenticator;
-    private final Policy policy;
+    private final TokenEndpointRequests requests;
     private final RefreshTokenFamilies refreshTokens;
     private final AuditLog audit;
 
-    RevocationServlet(ClientAuthenticator authenticator, Policy policy, RefreshTokenFamilies refreshTokens,
-                      AuditLog audit) {
-        this.authenticator = authenticator;
-        this.policy = policy;
+    RevocationServlet(TokenEndpointRequests requests, RefreshTokenFamilies refreshTokens, AuditLog audit) {
+        this.requests = requests;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<TokenEndpointRequests.Accepted<TokenRevocationRequest>> accepted = TokenEndpointRequests.accept(req,
-                resp, TokenRevocationRequest::parse, authenticator, policy, audit, r -> "revocation");
+        Optional<TokenEndpointRequests.Accepted<TokenRevocationRequest>> accepted = requests.accept(req, resp,
+                TokenRevocationRequest::parse, r -> "revocation");
         if (accepted.isEmpty()) {
             return;
         }
