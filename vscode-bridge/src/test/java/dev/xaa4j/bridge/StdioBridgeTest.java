@@ -61,12 +61,11 @@ class StdioBridgeTest extends TestMcpServerPerTest {
     void relaysASamplingRequestToTheClientAndItsAnswerBack() throws Exception {
         try (BridgeHarness b = bridge(new TestAuth("t"))) {
             b.handshake();
-            b.send(call(2, "sample", "{\"prompt\":\"say hi\"}"));
-            JsonNode sampling = b.awaitRequest("sampling/createMessage", WAIT);
-            assertThat(sampling.path("params").path("messages").get(0).path("content").path("text").asText()).isEqualTo("say hi");
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + sampling.get("id") + ",\"result\":{\"role\":\"assistant\","
-                    + "\"content\":{\"type\":\"text\",\"text\":\"hi!\"},\"model\":\"test-model\",\"stopReason\":\"endTurn\"}}");
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("model said: hi!");
+            assertThat(callAnsweringTheServersRequest(b, 2, "sample", "{\"prompt\":\"say hi\"}", "sampling/createMessage",
+                    sampling -> assertThat(sampling.path("params").path("messages").get(0).path("content").path("text")
+                            .asText()).isEqualTo("say hi"),
+                    "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"hi!\"},\"model\":\"test-model\","
+                            + "\"stopReason\":\"endTurn\"}")).isEqualTo("model said: hi!");
         }
     }
 
@@ -74,15 +73,10 @@ class StdioBridgeTest extends TestMcpServerPerTest {
     void relaysElicitationAndRootsRequests() throws Exception {
         try (BridgeHarness b = bridge(new TestAuth("t"))) {
             b.handshake();
-            b.send(call(2, "elicit", "{}"));
-            JsonNode elicit = b.awaitRequest("elicitation/create", WAIT);
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + elicit.get("id") + ",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"alice\"}}}");
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("user accept: {name=alice}");
-
-            b.send(call(3, "roots", "{}"));
-            JsonNode roots = b.awaitRequest("roots/list", WAIT);
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + roots.get("id") + ",\"result\":{\"roots\":[{\"uri\":\"file:///a\"},{\"uri\":\"file:///b\"}]}}");
-            assertThat(text(b.awaitResponse(3, WAIT))).isEqualTo("roots: 2");
+            assertThat(callAnsweringTheServersRequest(b, 2, "elicit", "{}", "elicitation/create", request -> { },
+                    "{\"action\":\"accept\",\"content\":{\"name\":\"alice\"}}")).isEqualTo("user accept: {name=alice}");
+            assertThat(callAnsweringTheServersRequest(b, 3, "roots", "{}", "roots/list", request -> { },
+                    "{\"roots\":[{\"uri\":\"file:///a\"},{\"uri\":\"file:///b\"}]}")).isEqualTo("roots: 2");
         }
     }
 
@@ -279,6 +273,20 @@ class StdioBridgeTest extends TestMcpServerPerTest {
             b.send(request(2, "tools/list"));
             assertThat(b.awaitResponse(2, WAIT).path("error").path("code").asInt()).isEqualTo(-32600);
         }
+    }
+
+    /**
+     * Calls {@code tool} as request {@code id}; the server's {@code method} request the bridge relays to us is
+     * checked by {@code checkRequest} and answered with {@code resultJson}; returns the tool's text.
+     */
+    private static String callAnsweringTheServersRequest(BridgeHarness b, int id, String tool, String arguments,
+                                                         String method, java.util.function.Consumer<JsonNode> checkRequest,
+                                                         String resultJson) throws Exception {
+        b.send(call(id, tool, arguments));
+        JsonNode request = b.awaitRequest(method, WAIT);
+        checkRequest.accept(request);
+        b.send("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":" + resultJson + "}");
+        return text(b.awaitResponse(id, WAIT));
     }
 
     /** Through a bridge using {@code auth}: the handshake reaches test-notes and an echo of {@code text} comes back. */

@@ -61,7 +61,7 @@ public final class IdentityProvider {
         TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
                 policy.policy(), audit);
         this.token = new TokenServlet(requests, handlers);
-        this.revocation = new RevocationServlet(requests, refreshTokens, audit);
+        this.revocation = new RevocationServlet(requests, refreshTokens);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
     }
 

@@ -1,7 +1,6 @@
 package dev.xaa4j.sample.idp;
 
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
-import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.Http;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,12 +20,10 @@ final class RevocationServlet extends HttpServlet {
 
     private final TokenEndpointRequests requests;
     private final RefreshTokenFamilies refreshTokens;
-    private final AuditLog audit;
 
-    RevocationServlet(TokenEndpointRequests requests, RefreshTokenFamilies refreshTokens, AuditLog audit) {
+    RevocationServlet(TokenEndpointRequests requests, RefreshTokenFamilies refreshTokens) {
         this.requests = requests;
         this.refreshTokens = refreshTokens;
-        this.audit = audit;
     }
 
     @Override
@@ -42,11 +39,11 @@ final class RevocationServlet extends HttpServlet {
         try {
             revoked = refreshTokens.revoke(request.getToken().getValue(), clientId);
         } catch (GrantRejected e) {
-            audit.record("revocation", null, clientId, null, null, null, null, "deny", e.description());
+            requests.audit().record("revocation", null, clientId, null, null, null, null, "deny", e.description());
             Http.tokenError(resp, e.error(), e.description());
             return;
         }
-        audit.record("revocation", revoked.map(RefreshTokenFamilies.Session::username).orElse(null), clientId,
+        requests.audit().record("revocation", revoked.map(RefreshTokenFamilies.Session::username).orElse(null), clientId,
                 null, null, null, null, "allow",
                 revoked.isPresent() ? "refresh-token family revoked" : "unknown token (nothing to revoke)");
         resp.setStatus(200);

@@ -20,20 +20,10 @@ import java.util.function.Function;
 /**
  * What the IdP's token endpoint ({@link TokenServlet}) and revocation endpoint ({@link RevocationServlet}) do
  * alike: answer an unparseable request, authenticate the (always confidential) client against the policy's IdP
- * clients, and refuse (and audit-log) a client whose authentication failed. Holds no state of its own; safe for
- * concurrent requests.
+ * clients, and refuse a client whose authentication failed, audit-logged in {@code audit}, the endpoints' audit
+ * log. Holds no state of its own; safe for concurrent requests.
  */
-final class TokenEndpointRequests {
-
-    private final ClientAuthenticator authenticator;
-    private final Policy policy;
-    private final AuditLog audit;
-
-    TokenEndpointRequests(ClientAuthenticator authenticator, Policy policy, AuditLog audit) {
-        this.authenticator = authenticator;
-        this.policy = policy;
-        this.audit = audit;
-    }
+record TokenEndpointRequests(ClientAuthenticator authenticator, Policy policy, AuditLog audit) {
 
     /** Nimbus' parse method of one request type ({@code TokenRequest::parse}, {@code TokenRevocationRequest::parse}). */
     interface Parser<R> {

@@ -173,17 +173,13 @@ class IdpCodeFlowTest extends IdpPerClass {
 
     @Test
     void wrongVerifierIsInvalidGrant() {
-        Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
-        Map<String, String> callback = client.signIn(params, "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT,
-                Pkce.s256().verifier(), demoBasic());
+        HttpResponse<String> r = signInAndRedeem(Pkce.s256(), IdpTestClient.REDIRECT, Pkce.s256().verifier());
         assertInvalidGrant(r, "code_verifier does not match the code_challenge");
     }
 
     @Test
     void missingVerifierIsInvalidGrant() {
-        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(Pkce.s256()), "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, null, demoBasic());
+        HttpResponse<String> r = signInAndRedeem(Pkce.s256(), IdpTestClient.REDIRECT, null);
         assertInvalidGrant(r, "code_verifier is missing (PKCE is required)");
     }
 
@@ -216,9 +212,7 @@ class IdpCodeFlowTest extends IdpPerClass {
     @Test
     void differentRedirectUriAtTheTokenEndpointIsInvalidGrant() {
         Pkce pkce = Pkce.s256();
-        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), "http://127.0.0.1:53122/callback",
-                pkce.verifier(), demoBasic());
+        HttpResponse<String> r = signInAndRedeem(pkce, "http://127.0.0.1:53122/callback", pkce.verifier());
         assertInvalidGrant(r, "redirect_uri differs from the one sent to /authorize");
     }
 
@@ -252,6 +246,15 @@ class IdpCodeFlowTest extends IdpPerClass {
         String location = r.headers().firstValue("Location").orElseThrow();
         assertThat(URI.create(location).getPath()).isEqualTo("/callback");
         return IdpTestClient.query(location);
+    }
+
+    /**
+     * Signs alice in with {@code pkce}'s challenge, then redeems the code (authenticated as the demo client) with
+     * {@code redirectUri} and {@code verifier} ({@code null}: left out).
+     */
+    private HttpResponse<String> signInAndRedeem(Pkce pkce, String redirectUri, String verifier) {
+        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
+        return client.redeemCode(callback.get("code"), redirectUri, verifier, demoBasic());
     }
 
     /** {@code r} is an RFC 6749 §5.2 {@code invalid_grant} (HTTP 400) with {@code description}. */

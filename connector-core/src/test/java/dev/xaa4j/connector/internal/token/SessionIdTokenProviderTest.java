@@ -60,18 +60,22 @@ class SessionIdTokenProviderTest {
         return new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
     }
 
+    /** {@link #provider()} once the store holds a session (refresh token {@code rt-1}) whose ID token expires in {@code ttl}. */
+    private SessionIdTokenProvider providerOverASessionWhoseIdTokenExpiresIn(Duration ttl) {
+        store.save(session(1, ttl));
+        return provider();
+    }
+
     @Test
     void usesTheStoredIdTokenWhileItIsFresh() {
-        store.save(session(1, Duration.ofMinutes(5)));
-        SessionIdTokenProvider p = provider();
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofMinutes(5));
         assertThat(p.idToken()).isEqualTo(store.stored.get().idToken());
         assertThat(refreshes).hasValue(0);
     }
 
     @Test
     void refreshesANearlyExpiredIdToken() {
-        store.save(session(1, Duration.ofSeconds(30)));
-        SessionIdTokenProvider p = provider();
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofSeconds(30));
         String token = p.idToken();
         assertThat(refreshes).hasValue(1);
         assertThat(store.stored.get().refreshToken()).contains("rt-2");
@@ -113,8 +117,7 @@ class SessionIdTokenProviderTest {
 
     @Test
     void aRejectedIdTokenIsRefreshedEvenIfItLooksValid() {
-        store.save(session(1, Duration.ofMinutes(5)));
-        SessionIdTokenProvider p = provider();
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofMinutes(5));
         String old = p.idToken();
         String renewed = p.renewAfterRejection(old);
         assertThat(renewed).isNotEqualTo(old);
