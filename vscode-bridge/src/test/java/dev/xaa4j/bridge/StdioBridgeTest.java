@@ -178,18 +178,13 @@ class StdioBridgeTest extends TestMcpServerPerTest {
 
     @Test
     void reportsARevokedTokenAsAccessDeniedAfterOneRenewal() throws Exception {
-        server.validTokens.add("t");
         TestAuth auth = new TestAuth("t");
-        try (BridgeHarness b = bridge(auth)) {
-            b.handshake();
+        JsonNode e = echoRefusedAsAccessDenied(auth, () -> {
             server.validTokens.clear();
             server.validTokens.add("something-else");
-            long postsBefore = server.count("POST");
-            JsonNode e = awaitAccessDenied(b);
-            assertThat(e.path("error").path("message").asText()).contains("401", "revoked").doesNotContain("Bearer");
-            assertThat(server.count("POST") - postsBefore).as("the request and one replay").isEqualTo(2);
-            assertThat(auth.unauthorizedCalls.get()).isPositive();
-        }
+        }, 2, "the request and one replay");
+        assertThat(e.path("error").path("message").asText()).contains("401", "revoked").doesNotContain("Bearer");
+        assertThat(auth.unauthorizedCalls.get()).isPositive();
     }
 
     @Test
@@ -220,16 +215,10 @@ class StdioBridgeTest extends TestMcpServerPerTest {
 
     @Test
     void reportsInsufficientScopeAsAccessDeniedWhenStepUpIsRefused() throws Exception {
-        server.validTokens.add("t");
         TestAuth auth = new TestAuth("t");
-        try (BridgeHarness b = bridge(auth)) {
-            b.handshake();
-            server.readOnlyTokens.add("t");
-            long postsBefore = server.count("POST");
-            JsonNode e = awaitAccessDenied(b);
-            assertThat(e.path("error").path("message").asText()).contains("403", "notes:read notes:write");
-            assertThat(server.count("POST") - postsBefore).as("refused step-up: no replay").isEqualTo(1);
-        }
+        JsonNode e = echoRefusedAsAccessDenied(auth, () -> server.readOnlyTokens.add("t"), 1,
+                "refused step-up: no replay");
+        assertThat(e.path("error").path("message").asText()).contains("403", "notes:read notes:write");
         assertThat(auth.stepUpScopes).isNotEmpty().containsOnly("notes:read notes:write");
     }
 
@@ -298,12 +287,24 @@ class StdioBridgeTest extends TestMcpServerPerTest {
         }
     }
 
-    /** Sends an echo call (id 2) and returns its answer, a JSON-RPC access-denied error (-32011). */
-    private static JsonNode awaitAccessDenied(BridgeHarness b) throws Exception {
-        b.send(call(2, "echo", "{}"));
-        JsonNode e = b.awaitResponse(2, WAIT);
-        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
-        return e;
+    /**
+     * Through a bridge using {@code auth} (token {@code t}, valid until {@code serverChange} runs after the
+     * handshake), an echo call (id 2) is answered with a JSON-RPC access-denied error (-32011) after
+     * {@code posts} POSTs ({@code why}); returns that answer.
+     */
+    private JsonNode echoRefusedAsAccessDenied(TestAuth auth, Runnable serverChange, int posts, String why)
+            throws Exception {
+        server.validTokens.add("t");
+        try (BridgeHarness b = bridge(auth)) {
+            b.handshake();
+            serverChange.run();
+            long postsBefore = server.count("POST");
+            b.send(call(2, "echo", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
+            assertThat(server.count("POST") - postsBefore).as(why).isEqualTo(posts);
+            return e;
+        }
     }
 
     static String text(JsonNode response) {

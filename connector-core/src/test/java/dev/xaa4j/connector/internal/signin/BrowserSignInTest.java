@@ -178,8 +178,7 @@ class BrowserSignInTest {
 
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).contains("Sign-in failed").contains("state mismatch");
-        assertSignInFailed(f, "state mismatch");
-        assertThat(routes.count("POST /idp/token")).isZero();
+        assertSignInFailedWithoutRedeemingTheCode(f, "state mismatch");
     }
 
     @Test
@@ -193,8 +192,7 @@ class BrowserSignInTest {
         CompletableFuture<SignInResult> g = start(idp(true));
         Map<String, List<String>> b = awaitAuthorizeUrl();
         callback(b, "code=c&state=" + enc(p(b, "state")));
-        assertSignInFailed(g, "lacks the issuer");
-        assertThat(routes.count("POST /idp/token")).isZero();
+        assertSignInFailedWithoutRedeemingTheCode(g, "lacks the issuer");
     }
 
     @Test
@@ -318,6 +316,12 @@ class BrowserSignInTest {
     /** A sign-in of {@code client-1} at {@code idp} with a 30 s limit. */
     private CompletableFuture<SignInResult> start(OIDCProviderMetadata idp) {
         return new BrowserSignIn().start(idp, "client-1", null, options(Duration.ofSeconds(30)));
+    }
+
+    /** As {@link #assertSignInFailed}, and the IdP's token endpoint was never called: the code is not redeemed. */
+    private void assertSignInFailedWithoutRedeemingTheCode(CompletableFuture<SignInResult> f, String message) {
+        assertSignInFailed(f, message);
+        assertThat(routes.count("POST /idp/token")).isZero();
     }
 
     /** {@code f} fails with a {@link ConnectorException.Kind#SIGN_IN_FAILED} whose message contains {@code message}. */
