@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.keys.JwksServlet;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
