@@ -63,15 +63,12 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
     void startsIntoTheTrayThenSignsInShowsTheWindowTheTrayMenuAndARevocation() throws Exception {
         X11Session.assumeRequestedAndInstalled();
 
-        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
-        Files.writeString(config.getParent().resolve("desktop.json"),
-                "{\"x\":60,\"y\":60,\"width\":1040,\"height\":660,\"textScale\":1.0,\"startInTray\":true}");
-        Path browser = TestBrowserScript.write(dir, "alice", "alice", dir.resolve("browser.log"));
         Path stateHome = dir.resolve("state-home");
 
         try (X11Session x = X11Session.start(1280, 800)) {
             x.startTrayer();
-            app = launch(x, config, browser, stateHome);
+            app = launch(x, "{\"x\":60,\"y\":60,\"width\":1040,\"height\":660,\"textScale\":1.0,\"startInTray\":true}",
+                    stateHome);
             try {
                 // 1. starts into the tray: a grey icon appears in trayer's panel (AWT adds it ~2.5 s later), no window
                 int[] icon = awaitIcon(x, GREY);
@@ -147,14 +144,11 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
     @Test
     void withoutATrayHostTheWindowOpensAndSaysWhyAndIsReadableAt200Percent() throws Exception {
         X11Session.assumeRequestedAndInstalled();
-        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
-        // the user chose 200 % text and a large window last time; a tray is wanted but none exists
-        Files.writeString(config.getParent().resolve("desktop.json"),
-                "{\"x\":0,\"y\":0,\"width\":1560,\"height\":1000,\"textScale\":2.0,\"startInTray\":true}");
-        Path browser = TestBrowserScript.write(dir, "alice", "alice", dir.resolve("browser.log"));
         Path stateHome = dir.resolve("state-home");
         try (X11Session x = X11Session.start(1600, 1040)) {
-            app = launch(x, config, browser, stateHome);
+            // the user chose 200 % text and a large window last time; a tray is wanted but none exists
+            app = launch(x, "{\"x\":0,\"y\":0,\"width\":1560,\"height\":1000,\"textScale\":2.0,\"startInTray\":true}",
+                    stateHome);
             try {
                 String window = awaitWindow(x, "^xaa4j — company");
                 x.key(window, "alt+s");
@@ -178,8 +172,15 @@ class TrayScreenshotTest extends DesktopIssuerPerClass {
         }
     }
 
-    /** {@code java -cp <test classpath> dev.xaa4j.desktop.DesktopLauncher} with the display, BROWSER and secrets on stdin. */
-    private Process launch(X11Session x, Path config, Path browser, Path stateHome) throws Exception {
+    /**
+     * {@code java -cp <test classpath> dev.xaa4j.desktop.DesktopLauncher} with the display, BROWSER and secrets on
+     * stdin: notes and tickets configured, {@code desktopJson} as the window state saved last time, and a scripted
+     * browser that signs alice in.
+     */
+    private Process launch(X11Session x, String desktopJson, Path stateHome) throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
+        Files.writeString(config.getParent().resolve("desktop.json"), desktopJson);
+        Path browser = TestBrowserScript.write(dir, "alice", "alice", dir.resolve("browser.log"));
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dprism.order=sw", "-Duser.home=" + System.getProperty("user.home"),
                 DesktopLauncher.class.getName(), "--config", config.toString(), "--memory-session", "--client-secrets-stdin"));

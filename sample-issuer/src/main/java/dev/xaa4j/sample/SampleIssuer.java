@@ -135,18 +135,13 @@ public final class SampleIssuer implements AutoCloseable {
         return issuer;
     }
 
+    /** {@code work} on a new daemon thread of its own; a failure completes the future exceptionally. */
     private static <T> CompletableFuture<T> onOwnThread(String name, java.util.function.Supplier<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.complete(work.get());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "sample-issuer-" + name);
-        t.setDaemon(true);
-        t.start();
-        return result;
+        return CompletableFuture.supplyAsync(work, task -> {
+            Thread t = new Thread(task, "sample-issuer-" + name);
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     private static ServerConnector connector(Server server, String name, int port) {
@@ -247,14 +242,8 @@ public final class SampleIssuer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
+        try (audit; McpServers mcpServers = mcp) { // after Jetty stops: the MCP servers, then the audit log
             server.stop();
-        } finally {
-            try {
-                mcp.close();
-            } finally {
-                audit.close();
-            }
         }
     }
 }

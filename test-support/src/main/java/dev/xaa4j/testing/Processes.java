@@ -105,27 +105,30 @@ public final class Processes {
     /** Reads {@code in} to the end on a daemon thread (UTF-8). */
     public static CompletableFuture<String> drain(InputStream in, String name) {
         CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        daemon("test-process-" + name, () -> {
             try (in) {
                 f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 f.completeExceptionally(e);
             }
-        }, "test-process-" + name);
-        t.setDaemon(true);
-        t.start();
+        });
         return f;
     }
 
     /** Writes {@code text} to a child's stdin and closes it, on a daemon thread (a child that reads late never blocks us). */
     public static void feed(OutputStream stdin, String text) {
-        Thread t = new Thread(() -> {
+        daemon("test-process-stdin", () -> {
             try (stdin) {
                 stdin.write(text.getBytes(StandardCharsets.UTF_8));
             } catch (IOException ignored) {
                 // the child exited without reading: its exit code and output tell why
             }
-        }, "test-process-stdin");
+        });
+    }
+
+    /** Runs {@code body} on a new daemon thread named {@code name} (it never keeps the test JVM alive). */
+    private static void daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
     }

@@ -91,6 +91,16 @@ class BridgeDisciplineTest {
         return new BridgeHarness(BridgeSettings.defaults("mock", endpoint).withRequestTimeout(requestTimeout), new TestAuth("t"));
     }
 
+    /** A handshaken bridge to a server that answers every GET (the SSE stream) {@code status}, after two GETs. */
+    private BridgeHarness bridgeWhoseGetStreamIsRefused(int status) throws Exception {
+        getStatus = status;
+        script(r -> null);
+        BridgeHarness b = bridge(WAIT);
+        b.handshake();
+        await().atMost(WAIT).until(() -> wire.stream().filter("GET"::equals).count() >= 2);
+        return b;
+    }
+
     private long initializes() {
         return wire.stream().filter(w -> w.startsWith("POST initialize")).count();
     }
@@ -99,11 +109,7 @@ class BridgeDisciplineTest {
 
     @Test
     void aGetStreamAnswered404CostsOneReinitializeAndThenTheSessionGoesOnWithoutIt() throws Exception {
-        getStatus = 404;
-        script(r -> null);
-        try (BridgeHarness b = bridge(WAIT)) {
-            b.handshake();
-            await().atMost(WAIT).until(() -> wire.stream().filter("GET"::equals).count() >= 2);
+        try (BridgeHarness b = bridgeWhoseGetStreamIsRefused(404)) {
             for (int id = 2; id <= 4; id++) {
                 b.send(call(id, "x", "{}"));
                 assertThat(StdioBridgeTest.text(b.awaitResponse(id, WAIT))).isEqualTo("ok");
@@ -116,11 +122,7 @@ class BridgeDisciplineTest {
 
     @Test
     void aGetStreamRefusedWith400IsRetriedWithBackoffAndNeverReinitializes() throws Exception {
-        getStatus = 400;
-        script(r -> null);
-        try (BridgeHarness b = bridge(WAIT)) {
-            b.handshake();
-            await().atMost(WAIT).until(() -> wire.stream().filter("GET"::equals).count() >= 2);
+        try (BridgeHarness b = bridgeWhoseGetStreamIsRefused(400)) {
             b.send(call(2, "x", "{}"));
             assertThat(StdioBridgeTest.text(b.awaitResponse(2, WAIT))).isEqualTo("ok");
             assertThat(b.closeStdin(WAIT)).isZero();

@@ -47,6 +47,21 @@ class FaultInjectionTest {
         return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
     }
 
+    /**
+     * After the handshake, a tools/call (id 2) answers an upstream error (-32012) whose message contains
+     * {@code message}, and the next request ({@code nextMethod}, id 3) is answered: the bridge keeps serving.
+     */
+    private static void assertCallFailsAndTheNextRequestIsServed(BridgeHarness b, String message, String nextMethod)
+            throws Exception {
+        b.handshake();
+        b.send(call(2, "x", "{}"));
+        JsonNode e = b.awaitResponse(2, WAIT);
+        assertThat(e.path("error").path("code").asInt()).isEqualTo(-32012);
+        assertThat(e.path("error").path("message").asText()).contains(message);
+        b.send(BridgeHarness.request(3, nextMethod));
+        assertThat(b.awaitResponse(3, WAIT).has("result")).isTrue();
+    }
+
     private BridgeHarness bridge(Duration requestTimeout) throws Exception {
         URI endpoint = server.url("/mcp").uri();
         BridgeSettings settings = BridgeSettings.defaults("mock", endpoint).withRequestTimeout(requestTimeout);
@@ -57,13 +72,7 @@ class FaultInjectionTest {
     void turnsA500IntoAJsonRpcErrorForThatRequestOnly() throws Exception {
         script(m -> m.equals("tools/call") ? new MockResponse.Builder().code(500).body("boom").build() : null);
         try (BridgeHarness b = bridge(WAIT)) {
-            b.handshake();
-            b.send(call(2, "x", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32012);
-            assertThat(e.path("error").path("message").asText()).contains("HTTP 500");
-            b.send(BridgeHarness.request(3, "tools/list"));
-            assertThat(b.awaitResponse(3, WAIT).has("result")).isTrue();
+            assertCallFailsAndTheNextRequestIsServed(b, "HTTP 500", "tools/list");
         }
     }
 
@@ -83,13 +92,7 @@ class FaultInjectionTest {
     void givesUpOnASlowAnswerWithAnErrorAndKeepsServing() throws Exception {
         script(m -> m.equals("tools/call") ? json(200, "{}").newBuilder().headersDelay(3, TimeUnit.SECONDS).build() : null);
         try (BridgeHarness b = bridge(Duration.ofMillis(500))) {
-            b.handshake();
-            b.send(call(2, "x", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32012);
-            assertThat(e.path("error").path("message").asText()).contains("no answer in time");
-            b.send(BridgeHarness.request(3, "ping"));
-            assertThat(b.awaitResponse(3, WAIT).has("result")).isTrue();
+            assertCallFailsAndTheNextRequestIsServed(b, "no answer in time", "ping");
         }
     }
 

@@ -61,12 +61,11 @@ class StdioBridgeTest extends TestMcpServerPerTest {
     void relaysASamplingRequestToTheClientAndItsAnswerBack() throws Exception {
         try (BridgeHarness b = bridge(new TestAuth("t"))) {
             b.handshake();
-            b.send(call(2, "sample", "{\"prompt\":\"say hi\"}"));
-            JsonNode sampling = b.awaitRequest("sampling/createMessage", WAIT);
-            assertThat(sampling.path("params").path("messages").get(0).path("content").path("text").asText()).isEqualTo("say hi");
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + sampling.get("id") + ",\"result\":{\"role\":\"assistant\","
-                    + "\"content\":{\"type\":\"text\",\"text\":\"hi!\"},\"model\":\"test-model\",\"stopReason\":\"endTurn\"}}");
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("model said: hi!");
+            assertThat(callAnsweringTheServersRequest(b, 2, "sample", "{\"prompt\":\"say hi\"}", "sampling/createMessage",
+                    sampling -> assertThat(sampling.path("params").path("messages").get(0).path("content").path("text")
+                            .asText()).isEqualTo("say hi"),
+                    "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"hi!\"},\"model\":\"test-model\","
+                            + "\"stopReason\":\"endTurn\"}")).isEqualTo("model said: hi!");
         }
     }
 
@@ -74,15 +73,10 @@ class StdioBridgeTest extends TestMcpServerPerTest {
     void relaysElicitationAndRootsRequests() throws Exception {
         try (BridgeHarness b = bridge(new TestAuth("t"))) {
             b.handshake();
-            b.send(call(2, "elicit", "{}"));
-            JsonNode elicit = b.awaitRequest("elicitation/create", WAIT);
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + elicit.get("id") + ",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"alice\"}}}");
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("user accept: {name=alice}");
-
-            b.send(call(3, "roots", "{}"));
-            JsonNode roots = b.awaitRequest("roots/list", WAIT);
-            b.send("{\"jsonrpc\":\"2.0\",\"id\":" + roots.get("id") + ",\"result\":{\"roots\":[{\"uri\":\"file:///a\"},{\"uri\":\"file:///b\"}]}}");
-            assertThat(text(b.awaitResponse(3, WAIT))).isEqualTo("roots: 2");
+            assertThat(callAnsweringTheServersRequest(b, 2, "elicit", "{}", "elicitation/create", request -> { },
+                    "{\"action\":\"accept\",\"content\":{\"name\":\"alice\"}}")).isEqualTo("user accept: {name=alice}");
+            assertThat(callAnsweringTheServersRequest(b, 3, "roots", "{}", "roots/list", request -> { },
+                    "{\"roots\":[{\"uri\":\"file:///a\"},{\"uri\":\"file:///b\"}]}")).isEqualTo("roots: 2");
         }
     }
 
@@ -178,30 +172,19 @@ class StdioBridgeTest extends TestMcpServerPerTest {
         server.validTokens.add("fresh");
         TestAuth auth = new TestAuth("stale");
         auth.tokenAfterRenewal = "fresh";
-        try (BridgeHarness b = bridge(auth)) {
-            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
-            b.send(call(2, "echo", "{\"text\":\"ok\"}"));
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: ok");
-        }
+        assertEchoes(auth, "ok");
         assertThat(auth.unauthorizedCalls).hasValue(1);
     }
 
     @Test
     void reportsARevokedTokenAsAccessDeniedAfterOneRenewal() throws Exception {
-        server.validTokens.add("t");
         TestAuth auth = new TestAuth("t");
-        try (BridgeHarness b = bridge(auth)) {
-            b.handshake();
+        JsonNode e = echoRefusedAsAccessDenied(auth, () -> {
             server.validTokens.clear();
             server.validTokens.add("something-else");
-            long postsBefore = server.count("POST");
-            b.send(call(2, "echo", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
-            assertThat(e.path("error").path("message").asText()).contains("401", "revoked").doesNotContain("Bearer");
-            assertThat(server.count("POST") - postsBefore).as("the request and one replay").isEqualTo(2);
-            assertThat(auth.unauthorizedCalls.get()).isPositive();
-        }
+        }, 2, "the request and one replay");
+        assertThat(e.path("error").path("message").asText()).contains("401", "revoked").doesNotContain("Bearer");
+        assertThat(auth.unauthorizedCalls.get()).isPositive();
     }
 
     @Test
@@ -226,28 +209,16 @@ class StdioBridgeTest extends TestMcpServerPerTest {
         server.validTokens.add("write");
         TestAuth auth = new TestAuth("read");
         auth.tokenAfterStepUp = "write";
-        try (BridgeHarness b = bridge(auth)) {
-            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
-            b.send(call(2, "echo", "{\"text\":\"w\"}"));
-            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: w");
-        }
+        assertEchoes(auth, "w");
         assertThat(auth.stepUpScopes).containsExactly("notes:read notes:write");
     }
 
     @Test
     void reportsInsufficientScopeAsAccessDeniedWhenStepUpIsRefused() throws Exception {
-        server.validTokens.add("t");
         TestAuth auth = new TestAuth("t");
-        try (BridgeHarness b = bridge(auth)) {
-            b.handshake();
-            server.readOnlyTokens.add("t");
-            long postsBefore = server.count("POST");
-            b.send(call(2, "echo", "{}"));
-            JsonNode e = b.awaitResponse(2, WAIT);
-            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
-            assertThat(e.path("error").path("message").asText()).contains("403", "notes:read notes:write");
-            assertThat(server.count("POST") - postsBefore).as("refused step-up: no replay").isEqualTo(1);
-        }
+        JsonNode e = echoRefusedAsAccessDenied(auth, () -> server.readOnlyTokens.add("t"), 1,
+                "refused step-up: no replay");
+        assertThat(e.path("error").path("message").asText()).contains("403", "notes:read notes:write");
         assertThat(auth.stepUpScopes).isNotEmpty().containsOnly("notes:read notes:write");
     }
 
@@ -290,6 +261,49 @@ class StdioBridgeTest extends TestMcpServerPerTest {
             assertThat(b.awaitResponse(1, WAIT).path("result").isObject()).isTrue();
             b.send(request(2, "tools/list"));
             assertThat(b.awaitResponse(2, WAIT).path("error").path("code").asInt()).isEqualTo(-32600);
+        }
+    }
+
+    /**
+     * Calls {@code tool} as request {@code id}; the server's {@code method} request the bridge relays to us is
+     * checked by {@code checkRequest} and answered with {@code resultJson}; returns the tool's text.
+     */
+    private static String callAnsweringTheServersRequest(BridgeHarness b, int id, String tool, String arguments,
+                                                         String method, java.util.function.Consumer<JsonNode> checkRequest,
+                                                         String resultJson) throws Exception {
+        b.send(call(id, tool, arguments));
+        JsonNode request = b.awaitRequest(method, WAIT);
+        checkRequest.accept(request);
+        b.send("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":" + resultJson + "}");
+        return text(b.awaitResponse(id, WAIT));
+    }
+
+    /** Through a bridge using {@code auth}: the handshake reaches test-notes and an echo of {@code text} comes back. */
+    private void assertEchoes(TestAuth auth, String text) throws Exception {
+        try (BridgeHarness b = bridge(auth)) {
+            assertThat(b.handshake().path("result").path("serverInfo").path("name").asText()).isEqualTo("test-notes");
+            b.send(call(2, "echo", "{\"text\":\"" + text + "\"}"));
+            assertThat(text(b.awaitResponse(2, WAIT))).isEqualTo("echo: " + text);
+        }
+    }
+
+    /**
+     * Through a bridge using {@code auth} (token {@code t}, valid until {@code serverChange} runs after the
+     * handshake), an echo call (id 2) is answered with a JSON-RPC access-denied error (-32011) after
+     * {@code posts} POSTs ({@code why}); returns that answer.
+     */
+    private JsonNode echoRefusedAsAccessDenied(TestAuth auth, Runnable serverChange, int posts, String why)
+            throws Exception {
+        server.validTokens.add("t");
+        try (BridgeHarness b = bridge(auth)) {
+            b.handshake();
+            serverChange.run();
+            long postsBefore = server.count("POST");
+            b.send(call(2, "echo", "{}"));
+            JsonNode e = b.awaitResponse(2, WAIT);
+            assertThat(e.path("error").path("code").asInt()).isEqualTo(-32011);
+            assertThat(server.count("POST") - postsBefore).as(why).isEqualTo(posts);
+            return e;
         }
     }
 

@@ -3,13 +3,9 @@ package dev.xaa4j.sample.as;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
-import dev.xaa4j.sample.http.Http;
+import dev.xaa4j.sample.keys.JwksServlet;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -58,11 +54,6 @@ public final class AuthorizationServer {
     public void install(ServletContextHandler context) {
         context.addServlet(new ServletHolder("as-metadata", metadata), "/.well-known/oauth-authorization-server");
         context.addServlet(new ServletHolder("as-token", token), "/token");
-        context.addServlet(new ServletHolder("as-jwks", new HttpServlet() {
-            @Override
-            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                Http.json(resp, 200, keys.publicJwks().toJSONObject(true));
-            }
-        }), "/jwks");
+        context.addServlet(new ServletHolder("as-jwks", new JwksServlet(keys)), "/jwks");
     }
 }

@@ -7,11 +7,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.OIDCScopeValue;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
-import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
@@ -86,9 +83,6 @@ final class AuthorizationCodeGrantHandler implements GrantHandler {
             throws GrantRejected {
         Policy.User user = policy.policy().user(code.username())
                 .orElseThrow(() -> deny(code.username(), client.clientId(), "user no longer exists"));
-        var idToken = idTokens.mint(user, client.clientId(), code.scope(), code.authTime(), code.nonce());
-        BearerAccessToken accessToken = new BearerAccessToken(Secrets.newValue(),
-                idTokens.lifetime().toSeconds(), code.scope());
         RefreshToken refreshToken = null;
         if (code.scope().contains(OIDCScopeValue.OFFLINE_ACCESS)) {
             RefreshTokenFamilies.Issued issued = refreshTokens.start(new RefreshTokenFamilies.Session(
@@ -102,7 +96,8 @@ final class AuthorizationCodeGrantHandler implements GrantHandler {
         }
         audit.record(EVENT, user.username(), client.clientId(), null, null, code.scope().toStringList(),
                 code.scope().toStringList(), "allow", "code redeemed");
-        return new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, refreshToken)).toHTTPResponse();
+        return idTokens.tokenResponse(user, client.clientId(), code.scope(), code.authTime(), code.nonce(),
+                refreshToken);
     }
 
     private GrantRejected deny(String user, String clientId, String reason) {

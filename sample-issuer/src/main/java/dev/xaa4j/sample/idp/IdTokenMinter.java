@@ -4,8 +4,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCScopeValue;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import dev.xaa4j.sample.keys.JwtMinter;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
@@ -50,5 +55,17 @@ final class IdTokenMinter {
             claims.claim("name", user.name()).claim("preferred_username", user.username());
         }
         return jwt.sign(JOSEObjectType.JWT, claims);
+    }
+
+    /**
+     * The successful token response of the code grant (OIDC Core §3.1.3.3) and of a refresh (§12.2): a new ID
+     * token ({@link #mint}), an opaque access token of the same lifetime for {@code scope}, and
+     * {@code refreshToken} ({@code null}: none).
+     */
+    HTTPResponse tokenResponse(Policy.User user, String clientId, Scope scope, Instant authTime, Nonce nonce,
+                               RefreshToken refreshToken) {
+        SignedJWT idToken = mint(user, clientId, scope, authTime, nonce);
+        BearerAccessToken accessToken = new BearerAccessToken(Secrets.newValue(), lifetime().toSeconds(), scope);
+        return new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, refreshToken)).toHTTPResponse();
     }
 }

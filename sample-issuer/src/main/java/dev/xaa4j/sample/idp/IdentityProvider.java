@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.keys.JwksServlet;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
@@ -58,9 +59,10 @@ public final class IdentityProvider {
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
                         new AudienceResourcePairs(asIssuer, resourcesByName),
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
-        ClientAuthenticator clients = clientAuthenticator(issuer, policy.policy());
-        this.token = new TokenServlet(clients, policy.policy(), handlers, audit);
-        this.revocation = new RevocationServlet(clients, policy.policy(), refreshTokens, audit);
+        TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
+                policy.policy(), audit);
+        this.token = new TokenServlet(requests, handlers);
+        this.revocation = new RevocationServlet(requests, refreshTokens);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
     }
 

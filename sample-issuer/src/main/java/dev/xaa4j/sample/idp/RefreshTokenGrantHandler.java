@@ -5,10 +5,7 @@ import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
-import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
@@ -55,13 +52,11 @@ final class RefreshTokenGrantHandler implements GrantHandler {
         if (user == null) {
             deny(session.username(), client, requested, OAuth2Error.INVALID_GRANT, "user no longer exists");
         }
-        var idToken = idTokens.mint(user, client.clientId(), granted, session.authTime(), null);
-        BearerAccessToken accessToken = new BearerAccessToken(Secrets.newValue(),
-                idTokens.lifetime().toSeconds(), granted);
+        HTTPResponse response = idTokens.tokenResponse(user, client.clientId(), granted, session.authTime(), null,
+                new RefreshToken(issued.token()));
         audit.record(EVENT, user.username(), client.clientId(), null, null, scopes(requested),
                 granted.toStringList(), "allow", "refresh token rotated");
-        return new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, new RefreshToken(issued.token())))
-                .toHTTPResponse();
+        return response;
     }
 
     private void deny(String user, Policy.IdpClient client, Scope requested,

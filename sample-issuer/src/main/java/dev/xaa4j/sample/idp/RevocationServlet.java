@@ -1,10 +1,7 @@
 package dev.xaa4j.sample.idp;
 
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
-import dev.xaa4j.sample.audit.AuditLog;
-import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
-import dev.xaa4j.sample.policy.Policy;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,23 +18,18 @@ import java.util.Optional;
  */
 final class RevocationServlet extends HttpServlet {
 
-    private final ClientAuthenticator authenticator;
-    private final Policy policy;
+    private final TokenEndpointRequests requests;
     private final RefreshTokenFamilies refreshTokens;
-    private final AuditLog audit;
 
-    RevocationServlet(ClientAuthenticator authenticator, Policy policy, RefreshTokenFamilies refreshTokens,
-                      AuditLog audit) {
-        this.authenticator = authenticator;
-        this.policy = policy;
+    RevocationServlet(TokenEndpointRequests requests, RefreshTokenFamilies refreshTokens) {
+        this.requests = requests;
         this.refreshTokens = refreshTokens;
-        this.audit = audit;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<TokenEndpointRequests.Accepted<TokenRevocationRequest>> accepted = TokenEndpointRequests.accept(req,
-                resp, TokenRevocationRequest::parse, authenticator, policy, audit, r -> "revocation");
+        Optional<TokenEndpointRequests.Accepted<TokenRevocationRequest>> accepted = requests.accept(req, resp,
+                TokenRevocationRequest::parse, r -> "revocation");
         if (accepted.isEmpty()) {
             return;
         }
@@ -47,11 +39,11 @@ final class RevocationServlet extends HttpServlet {
         try {
             revoked = refreshTokens.revoke(request.getToken().getValue(), clientId);
         } catch (GrantRejected e) {
-            audit.record("revocation", null, clientId, null, null, null, null, "deny", e.description());
+            requests.audit().record("revocation", null, clientId, null, null, null, null, "deny", e.description());
             Http.tokenError(resp, e.error(), e.description());
             return;
         }
-        audit.record("revocation", revoked.map(RefreshTokenFamilies.Session::username).orElse(null), clientId,
+        requests.audit().record("revocation", revoked.map(RefreshTokenFamilies.Session::username).orElse(null), clientId,
                 null, null, null, null, "allow",
                 revoked.isPresent() ? "refresh-token family revoked" : "unknown token (nothing to revoke)");
         resp.setStatus(200);

@@ -19,13 +19,11 @@ import java.util.function.Function;
 
 /**
  * What the IdP's token endpoint ({@link TokenServlet}) and revocation endpoint ({@link RevocationServlet}) do
- * alike: answer an unparseable request, authenticate the (always confidential) client, and refuse a client whose
- * authentication failed. Stateless.
+ * alike: answer an unparseable request, authenticate the (always confidential) client against the policy's IdP
+ * clients, and refuse a client whose authentication failed, audit-logged in {@code audit}, the endpoints' audit
+ * log. Holds no state of its own; safe for concurrent requests.
  */
-final class TokenEndpointRequests {
-
-    private TokenEndpointRequests() {
-    }
+record TokenEndpointRequests(ClientAuthenticator authenticator, Policy policy, AuditLog audit) {
 
     /** Nimbus' parse method of one request type ({@code TokenRequest::parse}, {@code TokenRevocationRequest::parse}). */
     interface Parser<R> {
@@ -40,9 +38,9 @@ final class TokenEndpointRequests {
      * Parses {@code req} and authenticates its client; on failure answers it (the parse error, or
      * {@code invalid_client} audit-logged as {@code event} of the request) and returns empty.
      */
-    static <R extends AbstractOptionallyIdentifiedRequest> Optional<Accepted<R>> accept(
-            HttpServletRequest req, HttpServletResponse resp, Parser<R> parser, ClientAuthenticator authenticator,
-            Policy policy, AuditLog audit, Function<R, String> event) throws IOException {
+    <R extends AbstractOptionallyIdentifiedRequest> Optional<Accepted<R>> accept(
+            HttpServletRequest req, HttpServletResponse resp, Parser<R> parser, Function<R, String> event)
+            throws IOException {
         R request;
         try {
             request = parser.parse(JakartaServletUtils.createHTTPRequest(req));
@@ -51,9 +49,9 @@ final class TokenEndpointRequests {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Accepted<>(request, authenticate(authenticator, policy, request.getClientAuthentication())));
+            return Optional.of(new Accepted<>(request, authenticate(request.getClientAuthentication())));
         } catch (InvalidClientException e) {
-            refuseClient(resp, audit, event.apply(request), request, e);
+            refuseClient(resp, event.apply(request), request, e);
             return Optional.empty();
         }
     }
@@ -65,8 +63,7 @@ final class TokenEndpointRequests {
     }
 
     /** @throws InvalidClientException no client authentication, it failed, or the client is unknown to the policy */
-    private static Policy.IdpClient authenticate(ClientAuthenticator authenticator, Policy policy, ClientAuthentication auth)
-            throws InvalidClientException {
+    private Policy.IdpClient authenticate(ClientAuthentication auth) throws InvalidClientException {
         if (auth == null) {
             throw new InvalidClientException("client authentication is required (client_secret_basic, "
                     + "client_secret_post or private_key_jwt)");
@@ -76,8 +73,8 @@ final class TokenEndpointRequests {
     }
 
     /** Audit-logs the failed client authentication as {@code event} (with the client id claimed) and answers {@code invalid_client}. */
-    private static void refuseClient(HttpServletResponse resp, AuditLog audit, String event,
-                             AbstractOptionallyIdentifiedRequest request, InvalidClientException e) throws IOException {
+    private void refuseClient(HttpServletResponse resp, String event, AbstractOptionallyIdentifiedRequest request,
+                              InvalidClientException e) throws IOException {
         String claimed = request.getClientAuthentication() != null
                 ? request.getClientAuthentication().getClientID().getValue()
                 : request.getClientID() == null ? null : request.getClientID().getValue();

@@ -3,8 +3,6 @@ package dev.xaa4j.sample.idp;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import dev.xaa4j.sample.audit.AuditLog;
-import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.policy.Policy;
 import jakarta.servlet.http.HttpServlet;
@@ -26,23 +24,18 @@ final class TokenServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenServlet.class);
 
-    private final ClientAuthenticator authenticator;
-    private final Policy policy;
+    private final TokenEndpointRequests requests;
     private final Map<GrantType, GrantHandler> handlers;
-    private final AuditLog audit;
 
-    TokenServlet(ClientAuthenticator authenticator, Policy policy, Map<GrantType, GrantHandler> handlers,
-                 AuditLog audit) {
-        this.authenticator = authenticator;
-        this.policy = policy;
+    TokenServlet(TokenEndpointRequests requests, Map<GrantType, GrantHandler> handlers) {
+        this.requests = requests;
         this.handlers = Map.copyOf(handlers);
-        this.audit = audit;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<TokenEndpointRequests.Accepted<TokenRequest>> accepted = TokenEndpointRequests.accept(req, resp,
-                TokenRequest::parse, authenticator, policy, audit, r -> event(r.getAuthorizationGrant().getType()));
+        Optional<TokenEndpointRequests.Accepted<TokenRequest>> accepted = requests.accept(req, resp,
+                TokenRequest::parse, r -> event(r.getAuthorizationGrant().getType()));
         if (accepted.isEmpty()) {
             return;
         }

@@ -24,7 +24,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  * {@link BearerTokenFilter} that accepts only access tokens our authorization server issued for it, and
  * described by its RFC 9728 metadata (docs/protocol.md §3.4).
  */
-public final class McpServers {
+public final class McpServers implements AutoCloseable {
 
     private final URI asIssuer;
     private final AccessTokenVerifier verifier;
@@ -87,6 +87,7 @@ public final class McpServers {
     }
 
     /** Closes the MCP sessions and the SDK's background threads (its session sweepers are not daemons). */
+    @Override
     public void close() {
         for (McpSyncServer server : running) {
             server.close();

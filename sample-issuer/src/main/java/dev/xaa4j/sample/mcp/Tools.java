@@ -59,9 +59,7 @@ final class Tools {
     private static List<ScopedTool> notes(Policy.Resource r, Clock clock) {
         Map<String, List<Note>> byUser = new ConcurrentHashMap<>();
         AtomicLong ids = new AtomicLong();
-        ScopedTool list = ScopedTool.of("list_notes", "List your notes, oldest first.",
-                ScopedTool.objectSchema(Map.of(), List.of()), Optional.of(readScope(r)), r.scopes(),
-                (caller, args) -> Map.of("notes", List.copyOf(byUser.getOrDefault(caller.subject(), List.of()))));
+        ScopedTool list = listTool("list_notes", "List your notes, oldest first.", "notes", r, byUser);
         ScopedTool add = ScopedTool.of("add_note", "Add a note for yourself.",
                 ScopedTool.objectSchema(Map.of("text", "The note's text"), List.of("text")),
                 Optional.of(writeScope(r)), r.scopes(),
@@ -77,9 +75,7 @@ final class Tools {
     private static List<ScopedTool> tickets(Policy.Resource r, Clock clock) {
         Map<String, List<Ticket>> byUser = new ConcurrentHashMap<>();
         AtomicLong ids = new AtomicLong();
-        ScopedTool list = ScopedTool.of("list_tickets", "List the tickets you opened, oldest first.",
-                ScopedTool.objectSchema(Map.of(), List.of()), Optional.of(readScope(r)), r.scopes(),
-                (caller, args) -> Map.of("tickets", List.copyOf(byUser.getOrDefault(caller.subject(), List.of()))));
+        ScopedTool list = listTool("list_tickets", "List the tickets you opened, oldest first.", "tickets", r, byUser);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("title", "A one-line summary");
         props.put("description", "Details (optional)");
@@ -97,5 +93,13 @@ final class Tools {
                     return Map.of("ticket", t);
                 });
         return List.of(list, create);
+    }
+
+    /** A tool without arguments, needing the read scope, answering {@code {key: [the caller's items]}}. */
+    private static <T> ScopedTool listTool(String name, String description, String key, Policy.Resource r,
+                                           Map<String, List<T>> byUser) {
+        return ScopedTool.of(name, description, ScopedTool.objectSchema(Map.of(), List.of()),
+                Optional.of(readScope(r)), r.scopes(),
+                (caller, args) -> Map.of(key, List.copyOf(byUser.getOrDefault(caller.subject(), List.of()))));
     }
 }

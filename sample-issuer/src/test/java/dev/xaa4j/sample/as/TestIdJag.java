@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -77,14 +78,11 @@ public final class TestIdJag {
     }
 
     public String sign() {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(type).keyID(kid).build(),
-                claims.build());
         try {
-            jwt.sign(new RSASSASigner(key));
+            return signed(JWSAlgorithm.RS256, new RSASSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        return jwt.serialize();
     }
 
     /** {@code alg: none}. */
@@ -95,13 +93,17 @@ public final class TestIdJag {
 
     /** HMAC with a secret anyone could guess, e.g. the IdP's public modulus. */
     public String hs256(byte[] secret) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(type).keyID(kid).build(),
-                claims.build());
         try {
-            jwt.sign(new MACSigner(secret));
+            return signed(JWSAlgorithm.HS256, new MACSigner(secret));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The claims signed by {@code signer} under {@code alg}, with this token's {@code typ} and {@code kid}. */
+    private String signed(JWSAlgorithm alg, JWSSigner signer) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(type).keyID(kid).build(), claims.build());
+        jwt.sign(signer);
         return jwt.serialize();
     }
 }

@@ -16,6 +16,13 @@ class IdpAdminTest extends IdpPerClass {
         return client.admin(method, path, body, token);
     }
 
+    /** {@code POST /admin/revoke} or {@code /admin/restore} of alice's tickets grant; answers 200 with {@code revoked}. */
+    private void changeAlicesTicketsGrant(String operation, boolean revoked) {
+        HttpResponse<String> r = admin("POST", "/admin/" + operation, "{\"user\":\"alice\",\"server\":\"tickets\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(IdpTestClient.json(r)).containsEntry("revoked", revoked);
+    }
+
     private HttpResponse<String> admin(String method, String path, String body) {
         return admin(method, path, body, issuer.adminToken());
     }
@@ -42,9 +49,7 @@ class IdpAdminTest extends IdpPerClass {
         assertThat(before.statusCode()).isEqualTo(200);
         String issuedJag = (String) IdpTestClient.json(before).get("access_token");
 
-        HttpResponse<String> revoke = admin("POST", "/admin/revoke", "{\"user\":\"alice\",\"server\":\"tickets\"}");
-        assertThat(revoke.statusCode()).isEqualTo(200);
-        assertThat(IdpTestClient.json(revoke)).containsEntry("revoked", true);
+        changeAlicesTicketsGrant("revoke", true);
 
         HttpResponse<String> denied = client.exchange(idToken, as, tickets, "tickets.read", demoBasic());
         assertThat(denied.statusCode()).isEqualTo(400);
@@ -64,9 +69,7 @@ class IdpAdminTest extends IdpPerClass {
                 .containsEntry("scopes", List.of("notes.read", "notes.write"))
                 .containsEntry("resource", issuer.server("notes").toString());
 
-        HttpResponse<String> restore = admin("POST", "/admin/restore", "{\"user\":\"alice\",\"server\":\"tickets\"}");
-        assertThat(restore.statusCode()).isEqualTo(200);
-        assertThat(IdpTestClient.json(restore)).containsEntry("revoked", false);
+        changeAlicesTicketsGrant("restore", false);
         HttpResponse<String> again = client.exchange(idToken, as, tickets, "tickets.read", demoBasic());
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(IdpTestClient.json(again)).containsEntry("scope", "tickets.read");

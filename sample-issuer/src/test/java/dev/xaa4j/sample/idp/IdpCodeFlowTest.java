@@ -171,23 +171,25 @@ class IdpCodeFlowTest extends IdpPerClass {
         assertThat(client.submitLogin(retry, "alice", "alice").statusCode()).isEqualTo(400);
     }
 
-    @Test
-    void wrongVerifierIsInvalidGrant() {
-        Map<String, String> params = IdpTestClient.authorizeParams(Pkce.s256());
-        Map<String, String> callback = client.signIn(params, "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT,
-                Pkce.s256().verifier(), demoBasic());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "code_verifier does not match the code_challenge");
-    }
-
-    @Test
-    void missingVerifierIsInvalidGrant() {
-        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(Pkce.s256()), "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), IdpTestClient.REDIRECT, null, demoBasic());
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "code_verifier is missing (PKCE is required)");
+    /**
+     * The code must be redeemed with the PKCE verifier of its challenge (RFC 7636 §4.6) and the very
+     * {@code redirect_uri} sent to /authorize (RFC 6749 §4.1.3); otherwise {@code invalid_grant}.
+     */
+    @ParameterizedTest(name = "{1} verifier, redirect_uri {0} -> {2}")
+    @CsvSource({
+        IdpTestClient.REDIRECT + ", wrong, code_verifier does not match the code_challenge",
+        IdpTestClient.REDIRECT + ", missing, code_verifier is missing (PKCE is required)",
+        "http://127.0.0.1:53122/callback, right, redirect_uri differs from the one sent to /authorize"})
+    void aCodeRedeemedWithoutItsVerifierOrItsRedirectUriIsInvalidGrant(String redirectUri, String verifier,
+                                                                      String description) {
+        Pkce pkce = Pkce.s256();
+        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
+        HttpResponse<String> r = client.redeemCode(callback.get("code"), redirectUri, switch (verifier) {
+            case "right" -> pkce.verifier();
+            case "wrong" -> Pkce.s256().verifier();
+            default -> null;
+        }, demoBasic());
+        assertInvalidGrant(r, description);
     }
 
     @Test
@@ -214,17 +216,6 @@ class IdpCodeFlowTest extends IdpPerClass {
         HttpResponse<String> r = client.redeemCode("made-up-code", IdpTestClient.REDIRECT, Pkce.s256().verifier(),
                 demoBasic());
         assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant");
-    }
-
-    @Test
-    void differentRedirectUriAtTheTokenEndpointIsInvalidGrant() {
-        Pkce pkce = Pkce.s256();
-        Map<String, String> callback = client.signIn(IdpTestClient.authorizeParams(pkce), "alice", "alice");
-        HttpResponse<String> r = client.redeemCode(callback.get("code"), "http://127.0.0.1:53122/callback",
-                pkce.verifier(), demoBasic());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
-                .containsEntry("error_description", "redirect_uri differs from the one sent to /authorize");
     }
 
     @Test
@@ -257,5 +248,12 @@ class IdpCodeFlowTest extends IdpPerClass {
         String location = r.headers().firstValue("Location").orElseThrow();
         assertThat(URI.create(location).getPath()).isEqualTo("/callback");
         return IdpTestClient.query(location);
+    }
+
+    /** {@code r} is an RFC 6749 §5.2 {@code invalid_grant} (HTTP 400) with {@code description}. */
+    private static void assertInvalidGrant(HttpResponse<String> r, String description) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(IdpTestClient.json(r)).containsEntry("error", "invalid_grant")
+                .containsEntry("error_description", description);
     }
 }

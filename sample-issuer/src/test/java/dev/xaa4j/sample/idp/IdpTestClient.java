@@ -107,6 +107,17 @@ final class IdpTestClient {
         return send(HttpRequest.newBuilder(uri).GET().build());
     }
 
+    /** Form fields from alternating names and values, in order; a field whose value is {@code null} is left out. */
+    static Map<String, String> form(String... namesAndValues) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                form.put(namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return form;
+    }
+
     HttpResponse<String> postForm(URI uri, Map<String, String> form, ClientAuth auth) {
         Map<String, String> body = new LinkedHashMap<>(form);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
@@ -247,26 +258,13 @@ final class IdpTestClient {
     // ---- token endpoint ---------------------------------------------------------------------------------
 
     HttpResponse<String> redeemCode(String code, String redirectUri, String verifier, ClientAuth auth) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        if (redirectUri != null) {
-            form.put("redirect_uri", redirectUri);
-        }
-        if (verifier != null) {
-            form.put("code_verifier", verifier);
-        }
-        return postForm(tokenEndpoint(), form, auth);
+        return postForm(tokenEndpoint(), form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", redirectUri, "code_verifier", verifier), auth);
     }
 
     /** RFC 7009 §2.1 revocation request for {@code token} at the advertised {@code revocation_endpoint}. */
     HttpResponse<String> revoke(String token, String tokenTypeHint, ClientAuth auth) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("token", token);
-        if (tokenTypeHint != null) {
-            form.put("token_type_hint", tokenTypeHint);
-        }
-        return postForm(URI.create(issuer + "/revoke"), form, auth);
+        return postForm(URI.create(issuer + "/revoke"), form("token", token, "token_type_hint", tokenTypeHint), auth);
     }
 
     HttpResponse<String> refresh(String refreshToken, ClientAuth auth) {
@@ -290,21 +288,9 @@ final class IdpTestClient {
 
     /** A token exchange of {@code subjectToken} (an ID token) for an ID-JAG; {@code null} values are left out. */
     HttpResponse<String> exchange(String subjectToken, String audience, String resource, String scope, ClientAuth auth) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", TOKEN_EXCHANGE);
-        form.put("requested_token_type", ID_JAG_TYPE);
-        form.put("subject_token", subjectToken);
-        form.put("subject_token_type", ID_TOKEN_TYPE);
-        if (audience != null) {
-            form.put("audience", audience);
-        }
-        if (resource != null) {
-            form.put("resource", resource);
-        }
-        if (scope != null) {
-            form.put("scope", scope);
-        }
-        return postForm(tokenEndpoint(), form, auth);
+        return postForm(tokenEndpoint(), form("grant_type", TOKEN_EXCHANGE, "requested_token_type", ID_JAG_TYPE,
+                "subject_token", subjectToken, "subject_token_type", ID_TOKEN_TYPE, "audience", audience,
+                "resource", resource, "scope", scope), auth);
     }
 
     static List<String> scopes(Object scope) {

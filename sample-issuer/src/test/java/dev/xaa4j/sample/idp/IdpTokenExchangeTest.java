@@ -213,9 +213,7 @@ class IdpTokenExchangeTest {
     void unknownAudienceIsInvalidTarget() {
         String idToken = client.idToken("alice");
         for (String audience : new String[] {"https://other-as.example", as + "/", issuer.idpIssuer().toString()}) {
-            HttpResponse<String> r = client.exchange(idToken, audience, notes, "notes.read", demoBasic());
-            assertThat(r.statusCode()).as(audience).isEqualTo(400);
-            assertThat(IdpTestClient.json(r)).as(audience).containsEntry("error", "invalid_target");
+            assertInvalidTarget(idToken, audience, notes);
         }
     }
 
@@ -224,9 +222,7 @@ class IdpTokenExchangeTest {
         String idToken = client.idToken("alice");
         for (String resource : new String[] {as, notes + "/", issuer.server("notes").resolve("/other/mcp").toString(),
                 "https://mcp.example/notes/mcp"}) {
-            HttpResponse<String> r = client.exchange(idToken, as, resource, "notes.read", demoBasic());
-            assertThat(r.statusCode()).as(resource).isEqualTo(400);
-            assertThat(IdpTestClient.json(r)).as(resource).containsEntry("error", "invalid_target");
+            assertInvalidTarget(idToken, as, resource);
         }
     }
 
@@ -263,5 +259,13 @@ class IdpTokenExchangeTest {
 
         HttpResponse<String> bobWrite = client.exchange(client.idToken("bob"), as, notes, "notes.write", demoBasic());
         assertThat(IdpTestClient.json(bobWrite)).containsEntry("error", "access_denied");
+    }
+
+    /** Exchanging {@code idToken} for {@code audience} and {@code resource} is {@code invalid_target} (HTTP 400). */
+    private void assertInvalidTarget(String idToken, String audience, String resource) {
+        HttpResponse<String> r = client.exchange(idToken, audience, resource, "notes.read", demoBasic());
+        String pair = "audience " + audience + ", resource " + resource;
+        assertThat(r.statusCode()).as(pair).isEqualTo(400);
+        assertThat(IdpTestClient.json(r)).as(pair).containsEntry("error", "invalid_target");
     }
 }

@@ -236,10 +236,7 @@ class DiscoveryTest {
 
     @Test
     void anUnreachableServerIsTransient() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = closedPort();
         assertThatThrownBy(() -> discovery.server(URI.create("http://127.0.0.1:" + closedPort + "/mcp")))
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageContaining("Cannot reach the MCP server");
@@ -247,10 +244,7 @@ class DiscoveryTest {
 
     @Test
     void anUnreachableIdpIsNamedLowerCaseInsideTheSentence() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = closedPort();
         assertThatThrownBy(() -> discovery.idp(URI.create("http://127.0.0.1:" + closedPort)))
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE)
                 .hasMessageStartingWith("Cannot reach the identity provider at http://127.0.0.1:" + closedPort);
@@ -365,5 +359,12 @@ class DiscoveryTest {
         assertThat(md.challengedScope()).contains("notes.read");
         assertThat(routes.seen()).containsExactly("POST /t/mcp", "GET /.well-known/oauth-protected-resource/t/mcp",
                 "GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1");
+    }
+
+    /** A loopback port nothing listens on (it was free a moment ago). */
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 }

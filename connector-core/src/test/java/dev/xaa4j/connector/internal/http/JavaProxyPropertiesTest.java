@@ -21,7 +21,6 @@ import dev.xaa4j.connector.testing.StubProxy;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Token exchange and jwt-bearer take the process's proxy: here Java's
@@ -49,8 +47,6 @@ class JavaProxyPropertiesTest {
 
     @StartStop
     final MockWebServer web = new MockWebServer();
-    @TempDir
-    Path stateDir;
     @AutoClose // after each test
     private StubProxy proxy;
 

@@ -156,7 +156,7 @@ class BrowserSignInTest {
 
     @Test
     void aPublicClientSendsOnlyItsClientId() throws Exception {
-        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> f = start(idp(false));
         Map<String, List<String>> a = awaitAuthorizeUrl();
         routes.on("POST /idp/token", json(200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"id_token\":\""
                 + idToken(p(a, "nonce")) + "\"}"));
@@ -171,63 +171,51 @@ class BrowserSignInTest {
 
     @Test
     void aWrongStateFailsWithoutRedeemingTheCode() throws Exception {
-        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> f = start(idp(false));
         Map<String, List<String>> a = awaitAuthorizeUrl();
 
         HttpResponse<String> page = callback(a, "code=c&state=forged");
 
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).contains("Sign-in failed").contains("state mismatch");
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
-                .hasMessageContaining("state mismatch");
-        assertThat(routes.count("POST /idp/token")).isZero();
+        assertSignInFailedWithoutRedeemingTheCode(f, "state mismatch");
     }
 
     @Test
     void aWrongIssFailsAndAMissingIssFailsWhenTheIdpPromisedIt() throws Exception {
-        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> f = start(idp(false));
         Map<String, List<String>> a = awaitAuthorizeUrl();
         callback(a, "code=c&state=" + enc(p(a, "state")) + "&iss=" + enc("https://evil.example"));
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
-                .hasMessageContaining("came from 'https://evil.example'");
+        assertSignInFailed(f, "came from 'https://evil.example'");
 
         Files.delete(urlFile);
-        CompletableFuture<SignInResult> g = new BrowserSignIn().start(idp(true), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> g = start(idp(true));
         Map<String, List<String>> b = awaitAuthorizeUrl();
         callback(b, "code=c&state=" + enc(p(b, "state")));
-        assertThatThrownBy(() -> g.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
-                .hasMessageContaining("lacks the issuer");
-        assertThat(routes.count("POST /idp/token")).isZero();
+        assertSignInFailedWithoutRedeemingTheCode(g, "lacks the issuer");
     }
 
     @Test
     void anIdpErrorRedirectBecomesAPlainLanguageFailure() throws Exception {
-        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> f = start(idp(false));
         Map<String, List<String>> a = awaitAuthorizeUrl();
 
         HttpResponse<String> page = callback(a, "error=access_denied&error_description=" + enc("User is not assigned")
                 + "&state=" + enc(p(a, "state")));
 
         assertThat(page.body()).contains("declined or you are not allowed");
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
-                .hasMessageContaining("access_denied: User is not assigned");
+        assertSignInFailed(f, "access_denied: User is not assigned");
     }
 
     @Test
     void aTokenEndpointErrorFailsTheSignIn() throws Exception {
-        CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofSeconds(30)));
+        CompletableFuture<SignInResult> f = start(idp(false));
         Map<String, List<String>> a = awaitAuthorizeUrl();
         routes.on("POST /idp/token", json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"code expired\"}"));
 
         callback(a, "code=c&state=" + enc(p(a, "state")));
 
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
-                .hasMessageContaining("invalid_grant: code expired");
+        assertSignInFailed(f, "invalid_grant: code expired");
     }
 
     @Test
@@ -265,9 +253,7 @@ class BrowserSignInTest {
         CompletableFuture<SignInResult> f = new BrowserSignIn().start(idp(false), "client-1", null, options(Duration.ofMillis(700)));
         int port = URI.create(p(awaitAuthorizeUrl(), "redirect_uri")).getPort();
 
-        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(ConnectorException.class)
-                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind()).isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED)).hasMessageContaining("not completed within 0.7 s");
+        assertSignInFailed(f, "not completed within 0.7 s");
         assertPortClosed(port);
     }
 
@@ -325,5 +311,25 @@ class BrowserSignInTest {
     void browserCommandsGetTheUrlAsLastArgumentOrInPlaceOfPercentS() {
         assertThat(BrowserSignIn.commandLine("firefox --new-tab", "http://x/?a=b")).containsExactly("firefox", "--new-tab", "http://x/?a=b");
         assertThat(BrowserSignIn.commandLine("open -u %s --bg", "http://x/")).containsExactly("open", "-u", "http://x/", "--bg");
+    }
+
+    /** A sign-in of {@code client-1} at {@code idp} with a 30 s limit. */
+    private CompletableFuture<SignInResult> start(OIDCProviderMetadata idp) {
+        return new BrowserSignIn().start(idp, "client-1", null, options(Duration.ofSeconds(30)));
+    }
+
+    /** As {@link #assertSignInFailed}, and the IdP's token endpoint was never called: the code is not redeemed. */
+    private void assertSignInFailedWithoutRedeemingTheCode(CompletableFuture<SignInResult> f, String message) {
+        assertSignInFailed(f, message);
+        assertThat(routes.count("POST /idp/token")).isZero();
+    }
+
+    /** {@code f} fails with a {@link ConnectorException.Kind#SIGN_IN_FAILED} whose message contains {@code message}. */
+    private static void assertSignInFailed(CompletableFuture<SignInResult> f, String message) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ConnectorException.class)
+                .satisfies(e -> assertThat(((ConnectorException) e.getCause()).kind())
+                        .isEqualTo(ConnectorException.Kind.SIGN_IN_FAILED))
+                .hasMessageContaining(message);
     }
 }

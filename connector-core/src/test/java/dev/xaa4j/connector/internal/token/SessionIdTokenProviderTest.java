@@ -55,18 +55,27 @@ class SessionIdTokenProviderTest {
         };
     }
 
+    /** A provider over the shared store and a rotating IdP, refreshing 60 s before the ID token expires. */
+    private SessionIdTokenProvider provider() {
+        return new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+    }
+
+    /** {@link #provider()} once the store holds a session (refresh token {@code rt-1}) whose ID token expires in {@code ttl}. */
+    private SessionIdTokenProvider providerOverASessionWhoseIdTokenExpiresIn(Duration ttl) {
+        store.save(session(1, ttl));
+        return provider();
+    }
+
     @Test
     void usesTheStoredIdTokenWhileItIsFresh() {
-        store.save(session(1, Duration.ofMinutes(5)));
-        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofMinutes(5));
         assertThat(p.idToken()).isEqualTo(store.stored.get().idToken());
         assertThat(refreshes).hasValue(0);
     }
 
     @Test
     void refreshesANearlyExpiredIdToken() {
-        store.save(session(1, Duration.ofSeconds(30)));
-        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofSeconds(30));
         String token = p.idToken();
         assertThat(refreshes).hasValue(1);
         assertThat(store.stored.get().refreshToken()).contains("rt-2");
@@ -79,7 +88,7 @@ class SessionIdTokenProviderTest {
         int processes = 8;
         List<SessionIdTokenProvider> providers = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+            SessionIdTokenProvider p = provider();
             p.idToken(); // each "process" caches the soon-stale session in memory
             providers.add(p);
         }
@@ -108,8 +117,7 @@ class SessionIdTokenProviderTest {
 
     @Test
     void aRejectedIdTokenIsRefreshedEvenIfItLooksValid() {
-        store.save(session(1, Duration.ofMinutes(5)));
-        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        SessionIdTokenProvider p = providerOverASessionWhoseIdTokenExpiresIn(Duration.ofMinutes(5));
         String old = p.idToken();
         String renewed = p.renewAfterRejection(old);
         assertThat(renewed).isNotEqualTo(old);
@@ -118,7 +126,7 @@ class SessionIdTokenProviderTest {
 
     @Test
     void noSessionMeansSignInRequired() {
-        SessionIdTokenProvider p = new SessionIdTokenProvider(store, rotatingIdp(), clock, Duration.ofSeconds(60));
+        SessionIdTokenProvider p = provider();
         assertThatThrownBy(p::idToken).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED).hasMessageContaining("sign in");
     }
 }

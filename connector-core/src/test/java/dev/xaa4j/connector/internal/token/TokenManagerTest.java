@@ -107,14 +107,9 @@ class TokenManagerTest {
     @Test
     void transientFailureKeepsTheValidTokenAndFailsOnlyWhenNothingIsLeft() throws Exception {
         AccessToken first = tokens.token("notes");
-        for (int i = 0; i < 50; i++) {
-            fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP is unavailable (HTTP 503)"));
-        }
-        clock.advance(Duration.ofMinutes(4).plusSeconds(10));
-        assertThat(tokens.token("notes")).isSameAs(first);
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.RenewalFailed));
-        ConnectorEvent.RenewalFailed failed = (ConnectorEvent.RenewalFailed) events.stream()
-                .filter(e -> e instanceof ConnectorEvent.RenewalFailed).findFirst().orElseThrow();
+        ConnectorEvent.RenewalFailed failed = failBackgroundRenewal(first, 50,
+                () -> new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "The IdP is unavailable (HTTP 503)"),
+                ConnectorEvent.RenewalFailed.class);
         assertThat(failed.tokenStillValid()).isTrue();
         for (int i = 0; i < 1000; i++) {
             assertThat(tokens.token("notes")).isSameAs(first); // backing off: no retry storm
@@ -132,11 +127,8 @@ class TokenManagerTest {
 
     @Test
     void revocationDropsTheTokenEmitsAnEventAndDoesNotStorm() throws Exception {
-        tokens.token("notes");
-        fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,"notes", "Your IdP refused access to the MCP server 'notes'", null, null));
-        clock.advance(Duration.ofMinutes(4).plusSeconds(10));
-        tokens.token("notes"); // still valid → triggers the background renewal
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.AccessRevoked));
+        failBackgroundRenewal(tokens.token("notes"), 1, () -> new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,
+                "notes", "Your IdP refused access to the MCP server 'notes'", null, null), ConnectorEvent.AccessRevoked.class);
 
         for (int i = 0; i < 100; i++) {
             assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.ACCESS_DENIED)
@@ -151,12 +143,9 @@ class TokenManagerTest {
     @Test
     void backgroundRenewalReportsSignInRequiredInsteadOfOpeningABrowser() {
         AccessToken first = tokens.token("notes");
-        for (int i = 0; i < 10; i++) {
-            fetcher.failures.add(() -> new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended; sign in again"));
-        }
-        clock.advance(Duration.ofMinutes(4).plusSeconds(10));
-        assertThat(tokens.token("notes")).isSameAs(first);
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e instanceof ConnectorEvent.SignInRequired));
+        failBackgroundRenewal(first, 10,
+                () -> new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended; sign in again"),
+                ConnectorEvent.SignInRequired.class);
         assertThat(tokens.token("notes")).isSameAs(first); // still valid: keep serving it
         clock.advance(Duration.ofMinutes(1));
         assertThatThrownBy(() -> tokens.token("notes")).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED);
@@ -318,5 +307,21 @@ class TokenManagerTest {
         assertThat(tokens.token("notes").value()).isEqualTo("token-2");
         assertThat(tokens.status("notes").state()).isEqualTo(ServerState.READY);
         assertThat(events).noneMatch(e -> e instanceof ConnectorEvent.SignInRequired);
+    }
+
+    /**
+     * Queues {@code times} fetch failures, moves past the renewal point of {@code first} (still valid, so still
+     * served: the call starts the background renewal), and awaits the {@code event} the failed renewal emits.
+     */
+    private <E extends ConnectorEvent> E failBackgroundRenewal(AccessToken first, int times,
+                                                               java.util.function.Supplier<RuntimeException> failure,
+                                                               Class<E> event) {
+        for (int i = 0; i < times; i++) {
+            fetcher.failures.add(failure);
+        }
+        clock.advance(Duration.ofMinutes(4).plusSeconds(10));
+        assertThat(tokens.token("notes")).isSameAs(first);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(event::isInstance));
+        return events.stream().filter(event::isInstance).map(event::cast).findFirst().orElseThrow();
     }
 }

@@ -1,21 +1,21 @@
-package dev.xaa4j.sample.idp;
+package dev.xaa4j.sample.keys;
 
 import dev.xaa4j.sample.http.Http;
-import dev.xaa4j.sample.keys.SigningKeys;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code GET /jwks} (RFC 7517 §5, OIDC Discovery {@code jwks_uri}): the public signing keys, current first and
- * the previous one after a rotation, each with its {@code kid}.
+ * {@code GET /jwks} (RFC 7517 §5; the IdP's OIDC Discovery {@code jwks_uri}, the AS's RFC 8414
+ * {@code jwks_uri}): the public signing keys, current first and the previous one after a rotation, each with its
+ * {@code kid}.
  */
-final class JwksServlet extends HttpServlet {
+public final class JwksServlet extends HttpServlet {
 
     private final SigningKeys keys;
 
-    JwksServlet(SigningKeys keys) {
+    public JwksServlet(SigningKeys keys) {
         this.keys = keys;
     }
 
