@@ -146,13 +146,13 @@ public final class Discovery {
     private OIDCProviderMetadata fetchIdp(URI issuer) {
         // The issuer is what the user (or their administrator's set-up) configured, not the IdP's metadata: say so.
         Urls.issuerProblem(issuer.toString()).ifPresent(problem -> {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP issuer URL in your configuration is not usable: " + problem
+            throw new ConfiguredUrlException("The IdP issuer URL in your configuration is not usable: " + problem
                     + ". Configure the issuer your administrator gave you.");
         });
         URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
         WireClient.Lookup found = http.lookup(url, "the identity provider");
         if (!found.found()) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider '" + issuer + "' publishes no OpenID configuration at "
+            throw new ConfiguredUrlException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
                     + found.describe() + ". Check the IdP issuer URL in your configuration.");
         }
         Map<String, Object> json = found.json();
@@ -164,7 +164,7 @@ public final class Discovery {
                     + e.getMessage() + ". Ask your identity administrator to fix it.", e);
         }
         if (!md.getIssuer().getValue().equals(issuer.toString())) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider at " + url + " says its issuer is '"
+            throw new ConfiguredUrlException("The identity provider at " + url + " says its issuer is '"
                     + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
                     + "announces (check for a trailing slash), or ask your administrator.");
         }
@@ -196,7 +196,7 @@ public final class Discovery {
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
         Urls.endpointProblem(url.toString()).ifPresent(problem -> {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server URL in your configuration is not usable: " + problem + ".");
+            throw new ConfiguredUrlException("The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
         Optional<Challenge> challenge = challenge(url);
