@@ -155,14 +155,8 @@ public final class Discovery {
             throw new ConfiguredUrlException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
                     + found.describe() + ". Check the IdP issuer URL in your configuration.");
         }
-        Map<String, Object> json = found.json();
-        OIDCProviderMetadata md;
-        try {
-            md = OIDCProviderMetadata.parse(new JSONObject(json));
-        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider's OpenID configuration at " + url + " is invalid: "
-                    + e.getMessage() + ". Ask your identity administrator to fix it.", e);
-        }
+        OIDCProviderMetadata md = parse(found, OIDCProviderMetadata::parse, "The identity provider's OpenID configuration",
+                "Ask your identity administrator to fix it.");
         if (!md.getIssuer().getValue().equals(issuer.toString())) {
             throw new ConfiguredUrlException("The identity provider at " + url + " says its issuer is '"
                     + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
@@ -190,6 +184,25 @@ public final class Discovery {
                     + "it may not issue ID-JAGs.", issuer, ID_JAG_TOKEN_TYPE);
         }
         return md;
+    }
+
+    /** Parses a Nimbus metadata type from a JSON object. */
+    @FunctionalInterface
+    private interface MetadataParser<T> {
+        T parse(JSONObject json) throws ParseException;
+    }
+
+    /**
+     * The metadata document {@code found} as {@code T}, or a {@link ConnectorException.Kind#CONFIGURATION} error
+     * naming {@code what} was invalid where, and {@code whoFixes} it.
+     */
+    private static <T> T parse(WireClient.Lookup found, MetadataParser<T> parser, String what, String whoFixes) {
+        try {
+            return parser.parse(new JSONObject(found.json()));
+        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, what + " at " + found.url() + " is invalid: "
+                    + e.getMessage() + ". " + whoFixes, e);
+        }
     }
 
     // ---- MCP server -----------------------------------------------------------------------------------
@@ -289,14 +302,8 @@ public final class Discovery {
                 tried.add(found.describe());
                 continue;
             }
-            Map<String, Object> json = found.json();
-            AuthorizationServerMetadata md;
-            try {
-                md = AuthorizationServerMetadata.parse(new JSONObject(json));
-            } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " is invalid: "
-                        + e.getMessage() + ". Ask the MCP server's administrator.", e);
-            }
+            AuthorizationServerMetadata md = parse(found, AuthorizationServerMetadata::parse,
+                    "The authorization server metadata", "Ask the MCP server's administrator.");
             if (!md.getIssuer().getValue().equals(issuer)) {
                 throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " names issuer '"
                         + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer
