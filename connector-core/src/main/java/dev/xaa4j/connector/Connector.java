@@ -375,27 +375,37 @@ public final class Connector implements TokenSource {
         }
 
         private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
+            if (notNegative(d, what).isZero()) {
                 throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
             }
             return d;
         }
 
-        /** Connect and read timeout of each token request (default 10 s). */
+        private static Duration notNegative(Duration d, String what) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be a positive duration or zero, not " + d);
+            }
+            return d;
+        }
+
+        /** Connect and read timeout of each token request (default 10 s). @throws IllegalArgumentException null, zero or negative */
         public Builder httpTimeout(Duration timeout) {
-            this.httpTimeout = timeout;
+            this.httpTimeout = positive(timeout, "httpTimeout");
             return this;
         }
 
-        /** Clock skew tolerated when validating ID tokens (default 60 s). */
+        /** Clock skew tolerated when validating ID tokens (default 60 s). @throws IllegalArgumentException null or negative */
         public Builder clockSkew(Duration skew) {
-            this.clockSkew = skew;
+            this.clockSkew = notNegative(skew, "clockSkew");
             return this;
         }
 
-        /** An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s). */
+        /**
+         * An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s).
+         * @throws IllegalArgumentException null or negative
+         */
         public Builder idTokenMargin(Duration margin) {
-            this.idTokenMargin = margin;
+            this.idTokenMargin = notNegative(margin, "idTokenMargin");
             return this;
         }
 
