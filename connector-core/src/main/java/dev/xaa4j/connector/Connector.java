@@ -3,28 +3,15 @@ package dev.xaa4j.connector;
 import dev.xaa4j.connector.internal.ActivityJournal;
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.discovery.Discovery;
-import dev.xaa4j.connector.internal.grant.ClientAuth;
-import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
-import dev.xaa4j.connector.internal.grant.IdJagExchange;
-import dev.xaa4j.connector.internal.grant.IdpRefresh;
-import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.IdpSession;
-import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
-import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.connector.internal.store.SessionStore;
-import dev.xaa4j.connector.internal.token.IdTokenProvider;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
-import dev.xaa4j.connector.internal.token.SessionAccess;
 import dev.xaa4j.connector.internal.token.SessionEpoch;
-import dev.xaa4j.connector.internal.token.SessionIdTokenProvider;
-import dev.xaa4j.connector.internal.token.SuppliedIdTokenProvider;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenManager;
-import dev.xaa4j.connector.internal.token.XaaTokenFetcher;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,7 +62,6 @@ public final class Connector implements TokenSource {
     private final Clock clock;
     private final Discovery discovery;
     private final SessionEpoch epoch;
-    private final IdTokenProvider idTokens;
     private final TokenManager tokens;
     private final SessionControl control;
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
@@ -85,55 +71,20 @@ public final class Connector implements TokenSource {
         // No server is fine: signing in, out and the status need only the IdP.
         this.servers = new ServerTable(b.servers);
         this.clock = b.clock;
-        this.discovery = b.discovery != null ? b.discovery : new Discovery(clock, Discovery.DEFAULT_TTL, b.httpTimeout);
         listeners.addAll(b.listeners);
         if (b.journal) {
             listeners.add(new ActivityJournal(b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir()));
         }
-        CredentialStore store = b.store;
-        if (store == null && (b.idTokenSource == null || b.credentials == null)) {
-            store = new KeyringCredentialStore(KEYRING_SERVICE);
-        }
-        ClientCredentialsSource credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
-
-        String issuer = idp.issuer().toString();
-        ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
-        SessionAccess session = null; // none with a caller-supplied IdTokenSource
-        if (b.idTokenSource != null) {
-            this.epoch = new SessionEpoch(() -> 0L);
-            this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
-        } else {
-            Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
-            SessionAccess stored = SessionAccess.of(new SessionStore(store, stateDir.resolve("locks")), issuer, idp.clientId());
-            session = stored;
-            this.epoch = new SessionEpoch(stored::generation);
-            IdpRefresh refresh = new IdpRefresh(clock, b.httpTimeout);
-            this.idTokens = new SessionIdTokenProvider(stored, current -> refresh.refresh(current,
-                    control().idpMetadata().getTokenEndpointURI(), idpAuth,
-                    idToken -> control().verifier().verify(idToken, null),
-                    stored::save, stored::delete), clock, b.idTokenMargin, epoch::current);
-        }
-        URI pinnedTokenEndpoint = b.idpTokenEndpoint;
-        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
-                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : control().idpMetadata().getTokenEndpointURI(),
-                idpAuth, servers.live(),
-                cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer())), credentials, idTokens,
-                new IdJagExchange(clock, b.httpTimeout), new JwtBearerGrant(clock, b.httpTimeout));
-        this.tokens = new TokenManager(fetcher, clock, b.policy, this::publish, servers::contains, epoch::current);
-        this.control = new SessionControl(idp, clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
-                b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
-                b.httpTimeout, this::publish);
-        if (session != null) {
-            epoch.watch(b.sessionWatchInterval, control::changedElsewhere);
-        }
+        ConnectorAssembly parts = new ConnectorAssembly(b, servers, this::publish);
+        this.discovery = parts.discovery;
+        this.epoch = parts.epoch;
+        this.tokens = parts.tokens;
+        this.control = parts.control;
+        parts.start();
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    private SessionControl control() { // for the lambdas above, which run after the constructor
-        return control;
     }
 
     /**
@@ -309,58 +260,32 @@ public final class Connector implements TokenSource {
     /**
      * Builds a {@link Connector}. Only {@link #idp} is required. Takes API types only; the engine-typed settings
      * the hosts of this repository use are in {@link dev.xaa4j.connector.internal.ConnectorInternals} (not API).
-     * Not thread-safe.
+     * {@link #build()} wires the parts ({@code ConnectorAssembly}). Not thread-safe.
      */
     public static final class Builder {
         static {
-            ConnectorInternals.install(new ConnectorInternals.Setters() {
-                @Override
-                public void credentialStore(Builder b, CredentialStore store) {
-                    b.store = store;
-                }
-
-                @Override
-                public void renewalPolicy(Builder b, RenewalPolicy policy) {
-                    b.policy = Objects.requireNonNull(policy);
-                }
-
-                @Override
-                public void discovery(Builder b, Discovery discovery) {
-                    b.discovery = discovery;
-                }
-
-                @Override
-                public void browserSignIn(Builder b, BrowserSignIn signIn, SignInOptions options) {
-                    b.browserSignIn = signIn;
-                    b.signInOptions = options;
-                }
-
-                @Override
-                public void tokenFetcher(Builder b, TokenFetcher fetcher) {
-                    b.fetcher = fetcher;
-                }
-            });
+            ConnectorInternals.install(new ConnectorAssembly.InternalSetters());
         }
 
-        private IdpConfig idp;
-        private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
-        private Clock clock = Clock.systemUTC();
-        private CredentialStore store;
-        private ClientCredentialsSource credentials;
-        private IdTokenSource idTokenSource;
-        private Path stateDir;
-        private boolean journal = true;
-        private RenewalPolicy policy = RenewalPolicy.defaults();
-        private Duration httpTimeout = Duration.ofSeconds(10);
-        private Duration clockSkew = Duration.ofSeconds(60);
-        private Duration idTokenMargin = Duration.ofSeconds(60);
-        private Discovery discovery;
-        private BrowserSignIn browserSignIn;
-        private SignInOptions signInOptions = SignInOptions.defaults();
-        private TokenFetcher fetcher;
-        private URI idpTokenEndpoint;
-        private Duration sessionWatchInterval = Duration.ofSeconds(2);
-        private final List<ConnectorListener> listeners = new ArrayList<>();
+        IdpConfig idp;
+        final Map<String, ServerConfig> servers = new LinkedHashMap<>();
+        Clock clock = Clock.systemUTC();
+        CredentialStore store;
+        ClientCredentialsSource credentials;
+        IdTokenSource idTokenSource;
+        Path stateDir;
+        boolean journal = true;
+        RenewalPolicy policy = RenewalPolicy.defaults();
+        Duration httpTimeout = Duration.ofSeconds(10);
+        Duration clockSkew = Duration.ofSeconds(60);
+        Duration idTokenMargin = Duration.ofSeconds(60);
+        Discovery discovery;
+        BrowserSignIn browserSignIn;
+        SignInOptions signInOptions = SignInOptions.defaults();
+        TokenFetcher fetcher;
+        URI idpTokenEndpoint;
+        Duration sessionWatchInterval = Duration.ofSeconds(2);
+        final List<ConnectorListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -450,27 +375,37 @@ public final class Connector implements TokenSource {
         }
 
         private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
+            if (notNegative(d, what).isZero()) {
                 throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
             }
             return d;
         }
 
-        /** Connect and read timeout of each token request (default 10 s). */
+        private static Duration notNegative(Duration d, String what) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be a positive duration or zero, not " + d);
+            }
+            return d;
+        }
+
+        /** Connect and read timeout of each token request (default 10 s). @throws IllegalArgumentException null, zero or negative */
         public Builder httpTimeout(Duration timeout) {
-            this.httpTimeout = timeout;
+            this.httpTimeout = positive(timeout, "httpTimeout");
             return this;
         }
 
-        /** Clock skew tolerated when validating ID tokens (default 60 s). */
+        /** Clock skew tolerated when validating ID tokens (default 60 s). @throws IllegalArgumentException null or negative */
         public Builder clockSkew(Duration skew) {
-            this.clockSkew = skew;
+            this.clockSkew = notNegative(skew, "clockSkew");
             return this;
         }
 
-        /** An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s). */
+        /**
+         * An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s).
+         * @throws IllegalArgumentException null or negative
+         */
         public Builder idTokenMargin(Duration margin) {
-            this.idTokenMargin = margin;
+            this.idTokenMargin = notNegative(margin, "idTokenMargin");
             return this;
         }
 

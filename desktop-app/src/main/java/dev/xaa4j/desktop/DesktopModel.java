@@ -1,5 +1,6 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.config.SessionStorage;
@@ -102,11 +103,7 @@ public final class DesktopModel implements AutoCloseable {
         this.publisher = publisher;
         this.clock = clock;
         this.keepWarmEvery = keepWarmEvery;
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xaa-desktop-model");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-desktop-model"));
         session.addListener(this::onEvent);
     }
 

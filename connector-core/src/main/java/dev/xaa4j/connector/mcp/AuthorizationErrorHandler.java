@@ -24,14 +24,12 @@ import reactor.core.scheduler.Schedulers;
  * thread and never opens a browser. Works with any {@link TokenSource} (a connector, or the shared session of
  * the tray app or {@code xaa agent}). Thread-safe.
  */
-public final class AuthorizationErrorHandler implements McpHttpClientTransportAuthorizationErrorHandler {
+public final class AuthorizationErrorHandler extends ServerTokenHook
+        implements McpHttpClientTransportAuthorizationErrorHandler {
 
-    private final TokenSource source;
-    private final String server;
-
+    /** @throws NullPointerException {@code source} or {@code server} is null */
     public AuthorizationErrorHandler(TokenSource source, String server) {
-        this.source = source;
-        this.server = server;
+        super(source, server);
     }
 
     @Override
@@ -63,7 +61,7 @@ public final class AuthorizationErrorHandler implements McpHttpClientTransportAu
 
     /** True once a new token is there (obtained off the reactor thread): the SDK then replays the request. */
     private Mono<Boolean> renewed() {
-        return Mono.fromCallable(() -> source.token(server)).subscribeOn(Schedulers.boundedElastic()).map(t -> true);
+        return tokenOffReactor().map(t -> true);
     }
 
     @Override

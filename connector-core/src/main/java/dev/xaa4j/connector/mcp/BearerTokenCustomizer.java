@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Sets {@code Authorization: Bearer <token>} from {@link TokenSource#token(String)} on every HTTP request of an
@@ -20,14 +19,11 @@ import reactor.core.scheduler.Schedulers;
  * synchronously (no thread hop); otherwise the token is obtained on a bounded-elastic thread, never blocking a
  * reactor thread. Thread-safe.
  */
-public final class BearerTokenCustomizer implements McpAsyncHttpClientRequestCustomizer {
+public final class BearerTokenCustomizer extends ServerTokenHook implements McpAsyncHttpClientRequestCustomizer {
 
-    private final TokenSource source;
-    private final String server;
-
+    /** @throws NullPointerException {@code source} or {@code server} is null */
     public BearerTokenCustomizer(TokenSource source, String server) {
-        this.source = source;
-        this.server = server;
+        super(source, server);
     }
 
     @Override
@@ -37,7 +33,6 @@ public final class BearerTokenCustomizer implements McpAsyncHttpClientRequestCus
         if (cached.isPresent()) {
             return Mono.just(builder.setHeader(ProtocolNames.AUTHORIZATION, cached.get().authorizationHeader()));
         }
-        return Mono.fromCallable(() -> source.token(server)).subscribeOn(Schedulers.boundedElastic())
-                .map(token -> builder.setHeader(ProtocolNames.AUTHORIZATION, token.authorizationHeader()));
+        return tokenOffReactor().map(token -> builder.setHeader(ProtocolNames.AUTHORIZATION, token.authorizationHeader()));
     }
 }

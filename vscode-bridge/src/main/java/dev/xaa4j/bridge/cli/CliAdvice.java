@@ -52,25 +52,45 @@ final class CliAdvice {
      * @param server the server the command was about, if known (else it is looked up in {@code config})
      */
     static String message(Throwable e, XaaConfig config, Optional<String> server) {
+        return advice(e, config, server).message();
+    }
+
+    /**
+     * What to tell the person about a failure.
+     *
+     * @param message      the failure's message, with the {@code xaa} command that fixes it when one is known
+     * @param namesCommand whether {@code message} names that command (else a caller may add a hint of its own)
+     */
+    record Advice(String message, boolean namesCommand) {
+    }
+
+    /**
+     * The failure's message with the command that fixes it, chosen by the failure's type, kind and OAuth error
+     * code (never by its text). A {@link BridgeException}'s message is the CLI's own and names its next step.
+     */
+    static Advice advice(Throwable e, XaaConfig config, Optional<String> server) {
         String m = raw(e);
         Optional<IdpSettings> idp = ConnectorFactory.idp(config);
         Optional<MissingClientSecretException> missing = missingSecret(e);
         if (missing.isPresent() && idp.isPresent()) {
-            return missingSecret(missing.get(), idp.get(), config, server);
+            return new Advice(missingSecret(missing.get(), idp.get(), config, server), true);
         }
         Optional<ConnectorException> failure = connectorFailure(e);
         ConnectorException.Kind kind = failure.map(ConnectorException::kind).orElse(null);
         if ((kind == ConnectorException.Kind.CREDENTIAL_STORE || kind == ConnectorException.Kind.KEYRING_UNAVAILABLE)
                 && config.sessionStorage() == SessionStorage.KEYRING) {
-            return BridgeException.withNoKeyringHint(m);
+            return new Advice(BridgeException.withNoKeyringHint(m), true);
         }
-        if (signInRequired(e) && !m.contains("xaa login") && !m.contains("xaa idp")) {
-            return m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN;
+        if (e instanceof BridgeException b && b.reason() == BridgeException.Reason.SIGN_IN_REQUIRED) {
+            return new Advice(m, true);
+        }
+        if (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
+            return new Advice(m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN, true);
         }
         if (failure.flatMap(ConnectorException::oauthError).filter("invalid_client"::equals).isPresent() && idp.isPresent()) {
-            return m + " — " + invalidClient(failure.get(), idp.get(), config, server);
+            return new Advice(m + " — " + invalidClient(failure.get(), idp.get(), config, server), true);
         }
-        return m;
+        return new Advice(m, false);
     }
 
     /** The connector failure behind {@code e} (a {@link BridgeException} carries it as its cause). */
@@ -95,11 +115,6 @@ final class CliAdvice {
 
     private static String raw(Throwable e) {
         return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
-    }
-
-    private static boolean signInRequired(Throwable e) {
-        return (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED)
-                || (e instanceof BridgeException b && b.reason() == BridgeException.Reason.SIGN_IN_REQUIRED);
     }
 
     private static String missingSecret(MissingClientSecretException e, IdpSettings idp, XaaConfig config,

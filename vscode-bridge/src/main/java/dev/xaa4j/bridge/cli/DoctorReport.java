@@ -14,9 +14,11 @@ import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.internal.discovery.ConfiguredUrlException;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.http.Network;
+import dev.xaa4j.connector.internal.http.UnreachableException;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.xaa4j.connector.ClientCredentialsSource;
@@ -177,13 +179,15 @@ final class DoctorReport {
         }
     }
 
-    /** The next step after a failed IdP discovery, by the failure's kind; none when the message already says it. */
-    private static String idpHint(RuntimeException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (m.contains(Network.CA_BUNDLE) || m.contains("Check your network")) {
-            return null; // TLS trust or reachability: the message names the variable or the network already
+    /**
+     * The next step after a failed IdP discovery, by the failure's type and kind; none when its message already
+     * names it (an {@link UnreachableException}: the network, VPN or CA bundle to check).
+     */
+    static String idpHint(RuntimeException e) {
+        if (e instanceof UnreachableException) {
+            return null;
         }
-        if (m.contains("in your configuration") || m.contains("says its issuer is") || m.contains("publishes no OpenID")) {
+        if (e instanceof ConfiguredUrlException) {
             return "set the issuer again, exactly as the IdP announces it: `xaa idp ISSUER --client-id ID`";
         }
         if (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.UPSTREAM_UNAVAILABLE) {
@@ -192,13 +196,12 @@ final class DoctorReport {
         return "check the issuer URL (`xaa idp ISSUER --client-id ID` sets it) with your administrator";
     }
 
-    /** The next step after a failed server discovery, by the failure's kind; none when the message already says it. */
-    private static String serverHint(String name, RuntimeException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (m.contains(Network.CA_BUNDLE) || m.contains("Check your network")) {
+    /** The next step after a failed server discovery, by the failure's type; none when its message already names it. */
+    static String serverHint(String name, RuntimeException e) {
+        if (e instanceof UnreachableException) {
             return null;
         }
-        if (m.contains("in your configuration")) {
+        if (e instanceof ConfiguredUrlException) {
             return "set its URL again: `xaa server add " + name + " https://…`";
         }
         return "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata";
@@ -227,15 +230,17 @@ final class DoctorReport {
                 case SERVER_NOT_ENABLED -> fail(code, "not enabled: " + e.getMessage(),
                         "your administrator has to enable this server for enterprise-managed access");
                 case UPSTREAM_UNAVAILABLE -> fail(code, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");
-                default -> { // a missing client secret, invalid_client: the message names the command
-                    String m = CliAdvice.message(e, config, Optional.of(name));
-                    fail(code, m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
-                }
+                default -> failWithAdvice(code, e, name); // a missing client secret, invalid_client: it names the command
             }
         } catch (RuntimeException e) {
-            String m = CliAdvice.message(e, config, Optional.of(name));
-            fail(ExitCode.of(e), m, m.contains("`xaa ") ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
+            failWithAdvice(ExitCode.of(e), e, name);
         }
+    }
+
+    /** {@link CliAdvice}'s words for a token failure; the config file as the next step when they name no command. */
+    private void failWithAdvice(ExitCode code, RuntimeException e, String name) {
+        CliAdvice.Advice advice = CliAdvice.advice(e, config, Optional.of(name));
+        fail(code, advice.message(), advice.namesCommand() ? null : "check the server's entry in " + ConfigStore.forCurrentUser().file());
     }
 
     /** iss, sub, aud, client_id, scope, exp of a JWT access token; nothing else, never the signature. */

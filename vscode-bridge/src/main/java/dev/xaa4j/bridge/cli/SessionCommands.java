@@ -121,7 +121,8 @@ final class SessionCommands {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             } catch (TimeoutException e) {
-                throw new BridgeException(Reason.SIGN_IN_REQUIRED, "sign-in did not finish within " + timeoutSeconds + " s");
+                throw new BridgeException(Reason.SIGN_IN_REQUIRED, "sign-in did not finish within " + timeoutSeconds + " s: "
+                        + CliAdvice.LOGIN);
             }
         }
 

@@ -1,6 +1,8 @@
 package dev.xaa4j.bridge.proxy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +17,19 @@ final class JsonRpc {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonRpc() {
+    }
+
+    /**
+     * The {@code data} of one SSE event as JSON, or null when it is not JSON: the event is dropped with a warning
+     * that gives its length, never its content (it may carry a tool's result).
+     */
+    static JsonNode eventData(ObjectMapper mapper, String data) {
+        try {
+            return mapper.readTree(data);
+        } catch (JsonProcessingException e) {
+            LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
+            return null;
+        }
     }
 
     static boolean isRequest(JsonNode m) {

@@ -1,7 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
 import dev.xaa4j.connector.internal.ProtocolNames;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -83,11 +81,8 @@ final class LegacySseChannel implements UpstreamChannel {
         }
 
         private void dispatch(String data) {
-            JsonNode m;
-            try {
-                m = mapper.readTree(data);
-            } catch (JsonProcessingException ex) {
-                LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
+            JsonNode m = JsonRpc.eventData(mapper, data);
+            if (m == null) {
                 return;
             }
             if (JsonRpc.isResponse(m) && m.get("id") != null && (m.get("id").isTextual() || m.get("id").isNumber())) {
@@ -218,12 +213,6 @@ final class LegacySseChannel implements UpstreamChannel {
     @Override
     public boolean listen(BooleanSupplier current) {
         return false;
-    }
-
-    /** This transport has no session id (the message endpoint's URL names the session). */
-    @Override
-    public Optional<String> sessionId() {
-        return Optional.empty();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
 import dev.xaa4j.connector.internal.ProtocolNames;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
@@ -141,11 +140,8 @@ final class ResponseRelay {
         if (data == null || data.isBlank()) {
             return; // priming events (id only) and keep-alives
         }
-        JsonNode node;
-        try {
-            node = mapper.readTree(data);
-        } catch (JsonProcessingException e) {
-            LOG.warn("dropping an SSE event from the server that is not JSON ({} chars)", data.length());
+        JsonNode node = JsonRpc.eventData(mapper, data);
+        if (node == null) {
             return;
         }
         if (node.isArray()) {

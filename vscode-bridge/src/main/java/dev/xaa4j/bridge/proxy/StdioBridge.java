@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.bridge.BridgeException;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,8 +67,8 @@ public final class StdioBridge {
     private final InitializeHandshake handshake;
     private final OfflineResponder offline;
 
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(daemon("xaa-dispatch"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("xaa-request"));
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.factory("xaa-dispatch"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.factory("xaa-request"));
     private final Phaser inFlight = new Phaser(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** Messages given to the dispatcher and not yet routed (written by the stdin reader and the dispatcher). */
@@ -260,12 +260,4 @@ public final class StdioBridge {
         LOG.debug("bridge closed");
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

@@ -65,8 +65,13 @@ interface UpstreamChannel extends AutoCloseable {
      */
     boolean listen(BooleanSupplier current);
 
-    /** The session id the server assigned ({@code Mcp-Session-Id}), if any. */
-    Optional<String> sessionId();
+    /**
+     * The session id the server assigned ({@code Mcp-Session-Id}), if any. Default: none, as for HTTP+SSE, whose
+     * message endpoint URL names the session.
+     */
+    default Optional<String> sessionId() {
+        return Optional.empty();
+    }
 
     /**
      * Ends the channel: drops its event streams (a blocked {@link #listen} returns), ends the session on the

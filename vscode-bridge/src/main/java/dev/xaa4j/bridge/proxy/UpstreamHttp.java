@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,11 +68,7 @@ final class UpstreamHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp.class);
     /** Cancels requests whose response has not started in time ({@link #exchange} with a time to start); one daemon thread. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "xaa-request-timeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-request-timeout"));
     /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
     private static final int MAX_CONNECTIONS = 64;
 

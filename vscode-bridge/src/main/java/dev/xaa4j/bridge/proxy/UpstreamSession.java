@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.bridge.BridgeException;
@@ -85,11 +86,7 @@ final class UpstreamSession {
         this.settings = settings;
         this.channel = channel;
         this.workers = workers;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xaa-retry");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-retry"));
     }
 
     /** Sets who hears of connections and refusals (before the first {@link #begin}). */

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.host.broker;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,11 +68,7 @@ public final class BrokerClient implements AutoCloseable {
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     /** Listeners run here, not on the reader thread: one calling back into this client must not block reading. */
-    private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "xaa4j-broker-client-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor(r -> DaemonThreads.newThread(r, "xaa4j-broker-client-events"));
     private volatile boolean closed;
     private volatile long brokerPid;
     private volatile SessionStorage sessionStorage = SessionStorage.KEYRING;

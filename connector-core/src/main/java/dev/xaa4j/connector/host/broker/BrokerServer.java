@@ -1,6 +1,5 @@
 package dev.xaa4j.connector.host.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.Connector;
@@ -8,6 +7,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.internal.DaemonThreads;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +30,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,10 +93,9 @@ public final class BrokerServer implements AutoCloseable {
     private final FileLock lock;
     private final ThreadPoolExecutor connections;
     private final ExecutorService events;
-    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<BrokerConnection> open = ConcurrentHashMap.newKeySet();
     private final ConnectorListener forward = this::forward;
     private final Instant startedAt;
-    private final AtomicInteger threadIds = new AtomicInteger();
     private volatile boolean closed;
 
     private BrokerServer(Builder b) throws IOException {
@@ -131,12 +128,12 @@ public final class BrokerServer implements AutoCloseable {
             throw e;
         }
         this.connections = new ThreadPoolExecutor(b.maxClients, b.maxClients, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> daemon(r, "xaa4j-broker-client-" + threadIds.incrementAndGet()));
+                DaemonThreads.factory("xaa4j-broker-client"));
         this.connections.allowCoreThreadTimeOut(true);
-        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "xaa4j-broker-events"));
+        this.events = Executors.newSingleThreadExecutor(r -> DaemonThreads.newThread(r, "xaa4j-broker-events"));
         this.startedAt = connector.clock().instant();
         connector.addListener(forward);
-        daemon(this::acceptLoop, "xaa4j-broker-accept").start();
+        DaemonThreads.start(this::acceptLoop, "xaa4j-broker-accept");
         LOG.info("broker serving on {}", socket);
     }
 
@@ -167,7 +164,7 @@ public final class BrokerServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        open.forEach(Connection::close);
+        open.forEach(BrokerConnection::close);
         connections.shutdownNow();
         events.shutdown();
         try {
@@ -201,11 +198,11 @@ public final class BrokerServer implements AutoCloseable {
                 }
                 return;
             }
-            Connection c = new Connection(new LineChannel(ch));
+            BrokerConnection c = new BrokerConnection(this, new LineChannel(ch));
             try {
                 connections.execute(c);
             } catch (RejectedExecutionException full) {
-                c.send(error(null, "busy", "too many clients are connected to the broker"));
+                c.send(BrokerConnection.error(null, "busy", "too many clients are connected to the broker"));
                 c.close();
             }
         }
@@ -218,140 +215,38 @@ public final class BrokerServer implements AutoCloseable {
         }
         String line = BrokerProtocol.message().set("event", event).toString();
         try {
-            events.execute(() -> open.stream().filter(c -> c.subscribed).forEach(c -> c.sendLine(line)));
+            events.execute(() -> open.stream().filter(BrokerConnection::subscribed).forEach(c -> c.sendLine(line)));
         } catch (RejectedExecutionException stopping) {
             // closing: subscribers are about to see the broker go away anyway
         }
     }
 
-    /** One client: reads requests in order, answers each as soon as it is done (token requests out of order). */
-    private final class Connection implements Runnable {
-        private final LineChannel line;
-        private volatile boolean subscribed;
-
-        Connection(LineChannel line) {
-            this.line = line;
-        }
-
-        @Override
-        public void run() {
-            open.add(this);
-            try {
-                String l;
-                while (!closed && (l = line.readLine()) != null) {
-                    handle(l);
-                }
-            } catch (IOException e) {
-                LOG.debug("broker client dropped: {}", e.toString());
-            } finally {
-                close();
-            }
-        }
-
-        private void handle(String raw) {
-            JsonNode req;
-            try {
-                req = BrokerProtocol.JSON.readTree(raw);
-            } catch (IOException e) {
-                send(error(null, "bad_request", "not JSON"));
-                return;
-            }
-            JsonNode id = req.get("id");
-            if (req.path("v").asInt() != BrokerProtocol.VERSION) {
-                send(error(id, "unsupported_version", "this broker speaks version " + BrokerProtocol.VERSION));
-                return;
-            }
-            String op = req.path("op").asText();
-            String server = req.path("server").asText(null);
-            LOG.debug("broker request {} {}", op, server == null ? "" : server); // never the values
-            if (server != null && !op.equals("signInNeeded") && !connector.servers().containsKey(server)) {
-                send(error(id, "unknown_server", "the broker has no server named '" + server
-                        + "'; add it with `xaa server add` (the tray app and xaa agent follow the configuration)"));
-                return;
-            }
-            try {
-                switch (op) {
-                    case "hello" -> send(result(id, BrokerProtocol.JSON.createObjectNode()
-                            .put("pid", ProcessHandle.current().pid())
-                            .put("sessionStorage", sessionStorage.wireName())
-                            .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
-                    case "token" -> token(id, required(server, "server"), req.get("scopes"));
-                    case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
-                            connector.invalidate(required(server, "server"), required(req.path("rejectedValue").asText(null), "rejectedValue")))));
-                    case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
-                            connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
-                    case "status" -> send(result(id, status(connector.status())));
-                    case "signInNeeded" -> {
-                        SignInNeeded n = new SignInNeeded(required(server, "server"), connector.clock().instant());
-                        events.execute(() -> notifyHost(n));
-                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
-                    }
-                    case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
-                            send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
-                    case "signIn" -> signIn(id);
-                    case "sessionChanged" -> send(result(id, status(connector.reloadSession())));
-                    case "subscribe" -> {
-                        subscribed = true;
-                        send(result(id, BrokerProtocol.JSON.createObjectNode()));
-                    }
-                    default -> send(error(id, "bad_request", "unknown op '" + op + "'"));
-                }
-            } catch (IllegalArgumentException e) {
-                send(error(id, "bad_request", e.getMessage()));
-            } catch (RuntimeException e) {
-                send(error(id, e));
-            }
-        }
-
-        private void token(JsonNode id, String server, JsonNode scopes) {
-            if (scopes != null && scopes.isArray() && scopes.size() > 0) {
-                var wanted = BrokerProtocol.strings(scopes);
-                boolean covered = connector.cachedToken(server).map(t -> t.scopes().containsAll(wanted)).orElse(false);
-                if (!covered) {
-                    connector.requestScopes(server, wanted);
-                }
-            }
-            answer(id, connector.tokenAsync(server), BrokerProtocol::tokenJson);
-        }
-
-        /** {@code xaa login} while this broker owns the session: the browser sign-in runs here, in the host. */
-        private void signIn(JsonNode id) {
-            LOG.info("a client of the broker asks for a sign-in");
-            answer(id, connector.signIn(), BrokerServer.this::status);
-        }
-
-        /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
-        private <T> void answer(JsonNode id, java.util.concurrent.CompletableFuture<T> work,
-                                java.util.function.Function<T, ObjectNode> json) {
-            work.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    send(error(id, cause));
-                } else {
-                    send(result(id, json.apply(value)));
-                }
-            });
-        }
-
-        void send(ObjectNode message) {
-            sendLine(message.toString());
-        }
-
-        void sendLine(String message) {
-            try {
-                line.writeLine(message);
-            } catch (IOException e) {
-                close();
-            }
-        }
-
-        void close() {
-            open.remove(this);
-            line.close();
-        }
+    Connector connector() {
+        return connector;
     }
 
-    private void notifyHost(SignInNeeded n) {
+    SessionStorage sessionStorage() {
+        return sessionStorage;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void opened(BrokerConnection c) {
+        open.add(c);
+    }
+
+    void dropped(BrokerConnection c) {
+        open.remove(c);
+    }
+
+    /** Runs the host's sign-in-needed handler on the event thread (never on a connection's reader). */
+    void notifyHost(SignInNeeded n) {
+        events.execute(() -> runSignInNeeded(n));
+    }
+
+    private void runSignInNeeded(SignInNeeded n) {
         LOG.info("a client of the broker needs a sign-in (server {})", n.server());
         try {
             signInNeeded.accept(n);
@@ -360,43 +255,8 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode status(ConnectorStatus s) {
+    ObjectNode status(ConnectorStatus s) {
         return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage);
-    }
-
-    private static ObjectNode result(JsonNode id, ObjectNode result) {
-        ObjectNode m = BrokerProtocol.message();
-        m.set("id", id);
-        m.set("result", result);
-        return m;
-    }
-
-    private static ObjectNode error(JsonNode id, String code, String message) {
-        ObjectNode m = BrokerProtocol.message();
-        m.set("id", id);
-        m.putObject("error").put("code", code).put("message", message == null ? code : message);
-        return m;
-    }
-
-    /** The error answer for a failure of the connector (its kind, server, OAuth error, scopes). */
-    private static ObjectNode error(JsonNode id, Throwable failure) {
-        ObjectNode m = BrokerProtocol.message();
-        m.set("id", id);
-        m.set("error", BrokerProtocol.error(failure));
-        return m;
-    }
-
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("'" + field + "' is required");
-        }
-        return value;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     /** Configures and starts a {@link BrokerServer}. */

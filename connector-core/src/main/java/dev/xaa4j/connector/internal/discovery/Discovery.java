@@ -146,25 +146,19 @@ public final class Discovery {
     private OIDCProviderMetadata fetchIdp(URI issuer) {
         // The issuer is what the user (or their administrator's set-up) configured, not the IdP's metadata: say so.
         Urls.issuerProblem(issuer.toString()).ifPresent(problem -> {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The IdP issuer URL in your configuration is not usable: " + problem
+            throw new ConfiguredUrlException("The IdP issuer URL in your configuration is not usable: " + problem
                     + ". Configure the issuer your administrator gave you.");
         });
         URI url = Urls.requireSecure(Urls.openIdConfiguration(issuer), "the IdP's discovery URL");
         WireClient.Lookup found = http.lookup(url, "the identity provider");
         if (!found.found()) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider '" + issuer + "' publishes no OpenID configuration at "
+            throw new ConfiguredUrlException("The identity provider '" + issuer + "' publishes no OpenID configuration at "
                     + found.describe() + ". Check the IdP issuer URL in your configuration.");
         }
-        Map<String, Object> json = found.json();
-        OIDCProviderMetadata md;
-        try {
-            md = OIDCProviderMetadata.parse(new JSONObject(json));
-        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider's OpenID configuration at " + url + " is invalid: "
-                    + e.getMessage() + ". Ask your identity administrator to fix it.", e);
-        }
+        OIDCProviderMetadata md = parse(found, OIDCProviderMetadata::parse, "The identity provider's OpenID configuration",
+                "Ask your identity administrator to fix it.");
         if (!md.getIssuer().getValue().equals(issuer.toString())) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The identity provider at " + url + " says its issuer is '"
+            throw new ConfiguredUrlException("The identity provider at " + url + " says its issuer is '"
                     + md.getIssuer().getValue() + "', not '" + issuer + "' as configured. Use exactly the issuer it "
                     + "announces (check for a trailing slash), or ask your administrator.");
         }
@@ -192,11 +186,30 @@ public final class Discovery {
         return md;
     }
 
+    /** Parses a Nimbus metadata type from a JSON object. */
+    @FunctionalInterface
+    private interface MetadataParser<T> {
+        T parse(JSONObject json) throws ParseException;
+    }
+
+    /**
+     * The metadata document {@code found} as {@code T}, or a {@link ConnectorException.Kind#CONFIGURATION} error
+     * naming {@code what} was invalid where, and {@code whoFixes} it.
+     */
+    private static <T> T parse(WireClient.Lookup found, MetadataParser<T> parser, String what, String whoFixes) {
+        try {
+            return parser.parse(new JSONObject(found.json()));
+        } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, what + " at " + found.url() + " is invalid: "
+                    + e.getMessage() + ". " + whoFixes, e);
+        }
+    }
+
     // ---- MCP server -----------------------------------------------------------------------------------
 
     private ServerMetadata discoverServer(URI url, Optional<String> pinnedAsIssuer) {
         Urls.endpointProblem(url.toString()).ifPresent(problem -> {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server URL in your configuration is not usable: " + problem + ".");
+            throw new ConfiguredUrlException("The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
         Optional<Challenge> challenge = challenge(url);
@@ -289,14 +302,8 @@ public final class Discovery {
                 tried.add(found.describe());
                 continue;
             }
-            Map<String, Object> json = found.json();
-            AuthorizationServerMetadata md;
-            try {
-                md = AuthorizationServerMetadata.parse(new JSONObject(json));
-            } catch (ParseException | IllegalArgumentException e) { // Nimbus throws the latter for e.g. an empty issuer
-                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " is invalid: "
-                        + e.getMessage() + ". Ask the MCP server's administrator.", e);
-            }
+            AuthorizationServerMetadata md = parse(found, AuthorizationServerMetadata::parse,
+                    "The authorization server metadata", "Ask the MCP server's administrator.");
             if (!md.getIssuer().getValue().equals(issuer)) {
                 throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " names issuer '"
                         + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer

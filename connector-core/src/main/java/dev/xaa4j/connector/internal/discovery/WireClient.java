@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.Sentences;
 import dev.xaa4j.connector.internal.http.Network;
+import dev.xaa4j.connector.internal.http.UnreachableException;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -44,14 +45,14 @@ final class WireClient {
             }
             return response;
         } catch (SocketTimeoutException e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + request.getURI() + " did not answer within "
+            throw new UnreachableException(Sentences.start(what) + " at " + request.getURI() + " did not answer within "
                     + timeoutMillis + " ms. Check your network or VPN and try again.", e);
         } catch (javax.net.ssl.SSLHandshakeException e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(what) + " at " + request.getURI() + " presented a TLS certificate "
+            throw new UnreachableException(Sentences.start(what) + " at " + request.getURI() + " presented a TLS certificate "
                     + "that is not trusted or does not match the host (" + e.getMessage() + "). If your company uses "
                     + "its own certificate authority, set " + Network.CA_BUNDLE + " to a PEM file holding it.", e);
         } catch (IOException e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot reach " + what + " at " + request.getURI() + " ("
+            throw new UnreachableException("Cannot reach " + what + " at " + request.getURI() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + "). Check your network or VPN and try again.", e);
         }

@@ -40,19 +40,15 @@ import net.minidev.json.JSONObject;
  * {@link ConnectorException#oauthError()}; 5xx, timeouts, non-JSON →
  * {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. Stateless and thread-safe.
  */
-public final class IdJagExchange {
+public final class IdJagExchange extends TokenGrant {
 
     /** Expiry assumed when neither {@code expires_in} nor a parsable {@code exp} is available. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdJagExchange.class);
 
-    private final Clock clock;
-    private final Duration timeout;
-
     public IdJagExchange(Clock clock, Duration timeout) {
-        this.clock = clock;
-        this.timeout = timeout;
+        super(clock, timeout);
     }
 
     /**

@@ -26,7 +26,7 @@ import net.minidev.json.JSONObject;
  * {@code false}; one that returns an ID token makes it {@code true} again. The caller serialises
  * refreshes across processes (lock + re-read of the store, see {@code token.SessionIdTokenProvider}).
  */
-public final class IdpRefresh {
+public final class IdpRefresh extends TokenGrant {
 
     /** Validates a refreshed ID token (signature, iss, aud, exp …; no nonce) and returns its claims. */
     @FunctionalInterface
@@ -34,12 +34,8 @@ public final class IdpRefresh {
         JWTClaimsSet verify(String idToken);
     }
 
-    private final Clock clock;
-    private final Duration timeout;
-
     public IdpRefresh(Clock clock, Duration timeout) {
-        this.clock = clock;
-        this.timeout = timeout;
+        super(clock, timeout);
     }
 
     /**

@@ -40,17 +40,13 @@ import net.minidev.json.JSONObject;
  * {@code invalid_client}, {@code unauthorized_client}, {@code unsupported_grant_type} →
  * {@link ConnectorException.Kind#CONFIGURATION}. Thread-safe.
  */
-public final class JwtBearerGrant {
+public final class JwtBearerGrant extends TokenGrant {
 
     /** Lifetime assumed when the AS sends no {@code expires_in} (conservative: renew soon). */
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
-    private final Clock clock;
-    private final Duration timeout;
-
     public JwtBearerGrant(Clock clock, Duration timeout) {
-        this.clock = clock;
-        this.timeout = timeout;
+        super(clock, timeout);
     }
 
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,

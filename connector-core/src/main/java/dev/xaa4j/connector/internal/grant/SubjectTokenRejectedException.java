@@ -10,22 +10,20 @@ import dev.xaa4j.connector.ConnectorException;
  * {@code subject_token}, {@code invalid_grant} = the IdP will not issue an ID-JAG for this server to this user.
  */
 public final class SubjectTokenRejectedException extends ConnectorException {
-    private final String code;
     private final String detail;
 
     /**
-     * @param code   the OAuth {@code error} code the IdP sent
+     * @param code   the OAuth {@code error} code the IdP sent (kept as {@link #oauthError()})
      * @param detail {@code code: error_description} as the IdP sent it (scrubbed of secrets)
      */
     public SubjectTokenRejectedException(String code, String detail, String message) {
-        super(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, null, message, code, null);
-        this.code = code;
+        super(ConnectorException.Kind.SUBJECT_TOKEN_REJECTED, null, message, java.util.Objects.requireNonNull(code, "code"), null);
         this.detail = detail;
     }
 
     /** The OAuth {@code error} code: {@code invalid_request} or {@code invalid_grant}. */
     public String code() {
-        return code;
+        return oauthError().orElseThrow();
     }
 
     /** {@code code: error_description} as the IdP sent it. */

@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.signin;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -85,7 +86,7 @@ public final class BrowserSignIn {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserSignIn.class);
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "xaa4j-signin-timer"));
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa4j-signin-timer"));
 
     private final Clock clock;
     private final Duration httpTimeout;
@@ -164,7 +165,7 @@ public final class BrowserSignIn {
 
         void open() {
             servers = LoopbackListeners.bind(host.equals("localhost"));
-            executor = Executors.newSingleThreadExecutor(r -> daemon(r, "xaa4j-signin-callback-" + THREADS.incrementAndGet()));
+            executor = Executors.newSingleThreadExecutor(r -> DaemonThreads.newThread(r, "xaa4j-signin-callback-" + THREADS.incrementAndGet()));
             for (HttpServer server : servers) {
                 server.setExecutor(executor);
                 server.createContext("/", this::handle);
@@ -424,9 +425,4 @@ public final class BrowserSignIn {
         return d.toMinutes() >= 1 && d.toSecondsPart() == 0 ? d.toMinutes() + " min" : d.toMillis() / 1000.0 + " s";
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

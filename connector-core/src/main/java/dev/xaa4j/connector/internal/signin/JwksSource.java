@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.http.Network;
+import dev.xaa4j.connector.internal.http.UnreachableException;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -63,7 +64,7 @@ final class JwksSource implements JWKSource<SecurityContext> {
         try {
             resp = NimbusHttp.send(req, timeoutMillis, Network.system());
         } catch (IOException e) {
-            throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, "Cannot fetch the identity provider's signing keys from " + jwksUri
+            throw new UnreachableException("Cannot fetch the identity provider's signing keys from " + jwksUri
                     + " (" + e.getClass().getSimpleName() + "). Check your network and try again.", e);
         }
         if (resp.getStatusCode() != 200) {

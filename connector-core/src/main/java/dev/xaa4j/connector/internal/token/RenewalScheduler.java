@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.token;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import java.time.Clock;
@@ -10,9 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -51,8 +50,8 @@ final class RenewalScheduler implements AutoCloseable {
         this.policy = policy;
         this.failurePolicy = new FailurePolicy(policy);
         this.events = events;
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("xaa4j-renewal-timer"));
-        this.workers = Executors.newCachedThreadPool(daemon("xaa4j-renewal"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("xaa4j-renewal-timer"));
+        this.workers = Executors.newCachedThreadPool(DaemonThreads.factory("xaa4j-renewal"));
     }
 
     /** The renewal of {@code s} in flight, or a new one; never blocks. */
@@ -211,12 +210,4 @@ final class RenewalScheduler implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

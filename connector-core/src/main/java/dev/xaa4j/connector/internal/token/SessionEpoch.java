@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.token;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,11 +53,7 @@ public final class SessionEpoch implements AutoCloseable {
         if (interval.isZero() || interval.isNegative() || poller != null) {
             return;
         }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xaa4j-session-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa4j-session-watch"));
         poller.scheduleWithFixedDelay(() -> {
             try {
                 if (checkExternal()) {

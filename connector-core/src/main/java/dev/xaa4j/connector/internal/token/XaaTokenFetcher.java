@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.internal.token;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
@@ -63,7 +64,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
                            ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
                            JwtBearerGrant jwtBearer) {
         this(idpIssuer, idpTokenEndpoint, idpAuth, servers, discovery, credentials, idTokens, exchange, jwtBearer,
-                XaaTokenFetcher::daemonThread);
+                task -> DaemonThreads.start(task, "xaa4j-renewal-idp"));
     }
 
     /**
@@ -179,12 +180,6 @@ public final class XaaTokenFetcher implements TokenFetcher {
             }
             throw e;
         }
-    }
-
-    private static void daemonThread(Runnable task) {
-        Thread t = new Thread(task, "xaa4j-renewal-idp");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static String quoted(Set<String> scopes) {

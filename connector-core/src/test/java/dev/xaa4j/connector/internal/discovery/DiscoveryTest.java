@@ -367,4 +367,33 @@ class DiscoveryTest {
             return s.getLocalPort();
         }
     }
+
+    // ---- the data a host decides on (issue 10 item 4: never the message text) ----
+
+    @Test
+    void anIdpAnnouncingAnotherIssuerOrNoConfigurationIsAConfiguredUrlProblem() {
+        routes.on("GET /idp/.well-known/openid-configuration", json(200, idpMetadata(base + "/idp/", "\"S256\"")));
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp"))).isInstanceOf(ConfiguredUrlException.class)
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION);
+        routes.on("GET /other/.well-known/openid-configuration", new MockResponse.Builder().code(404).build());
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/other"))).isInstanceOf(ConfiguredUrlException.class);
+    }
+
+    @Test
+    void unusableConfiguredUrlsAreConfiguredUrlProblems() {
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp?tenant=1"))).isInstanceOf(ConfiguredUrlException.class);
+        assertThatThrownBy(() -> discovery.server(URI.create("http://mcp.example.com/mcp"))).isInstanceOf(ConfiguredUrlException.class);
+    }
+
+    @Test
+    void aClosedPortIsUnreachableA503IsNot() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        assertThatThrownBy(() -> discovery.idp(closed))
+                .isInstanceOf(dev.xaa4j.connector.internal.http.UnreachableException.class)
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
+        routes.on("GET /idp/.well-known/openid-configuration", new MockResponse.Builder().code(503).body("busy").build());
+        assertThatThrownBy(() -> discovery.idp(URI.create(base + "/idp")))
+                .isInstanceOf(ConnectorException.class).isNotInstanceOf(dev.xaa4j.connector.internal.http.UnreachableException.class)
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
+    }
 }

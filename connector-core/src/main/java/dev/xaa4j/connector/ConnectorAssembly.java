@@ -1,0 +1,126 @@
+package dev.xaa4j.connector;
+
+import dev.xaa4j.connector.internal.ActivityJournal;
+import dev.xaa4j.connector.internal.ConnectorInternals;
+import dev.xaa4j.connector.internal.discovery.Discovery;
+import dev.xaa4j.connector.internal.grant.ClientAuth;
+import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
+import dev.xaa4j.connector.internal.grant.IdJagExchange;
+import dev.xaa4j.connector.internal.grant.IdpRefresh;
+import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
+import dev.xaa4j.connector.internal.signin.BrowserSignIn;
+import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.store.CredentialStore;
+import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.SessionStore;
+import dev.xaa4j.connector.internal.token.IdTokenProvider;
+import dev.xaa4j.connector.internal.token.RenewalPolicy;
+import dev.xaa4j.connector.internal.token.SessionAccess;
+import dev.xaa4j.connector.internal.token.SessionEpoch;
+import dev.xaa4j.connector.internal.token.SessionIdTokenProvider;
+import dev.xaa4j.connector.internal.token.SuppliedIdTokenProvider;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenManager;
+import dev.xaa4j.connector.internal.token.XaaTokenFetcher;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Wires a {@link Connector}'s parts from its {@link Connector.Builder}'s settings (docs/architecture.md "Data
+ * flow"): the credential store and client credentials, the IdP session (or a caller's {@link IdTokenSource}), the
+ * ID-JAG exchange and jwt-bearer grant behind one {@link TokenFetcher}, the token cache and the session control.
+ * Also hands the builder's engine-typed setters to {@link ConnectorInternals}. Not API; used once per
+ * {@link Connector.Builder#build()}, on the building thread.
+ */
+final class ConnectorAssembly {
+
+    final Discovery discovery;
+    final SessionEpoch epoch;
+    final IdTokenProvider idTokens;
+    final TokenManager tokens;
+    final SessionControl control;
+    private final SessionAccess session; // none with a caller-supplied IdTokenSource
+    private final Connector.Builder settings;
+
+    ConnectorAssembly(Connector.Builder b, ServerTable servers, Consumer<ConnectorEvent> publish) {
+        this.settings = b;
+        IdpConfig idp = b.idp;
+        this.discovery = b.discovery != null ? b.discovery : new Discovery(b.clock, Discovery.DEFAULT_TTL, b.httpTimeout);
+        CredentialStore store = b.store;
+        if (store == null && (b.idTokenSource == null || b.credentials == null)) {
+            store = new KeyringCredentialStore(Connector.KEYRING_SERVICE);
+        }
+        ClientCredentialsSource credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
+
+        String issuer = idp.issuer().toString();
+        ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
+        if (b.idTokenSource != null) {
+            this.session = null;
+            this.epoch = new SessionEpoch(() -> 0L);
+            this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
+        } else {
+            Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
+            SessionAccess stored = SessionAccess.of(new SessionStore(store, stateDir.resolve("locks")), issuer, idp.clientId());
+            this.session = stored;
+            this.epoch = new SessionEpoch(stored::generation);
+            IdpRefresh refresh = new IdpRefresh(b.clock, b.httpTimeout);
+            this.idTokens = new SessionIdTokenProvider(stored, current -> refresh.refresh(current,
+                    control().idpMetadata().getTokenEndpointURI(), idpAuth,
+                    idToken -> control().verifier().verify(idToken, null),
+                    stored::save, stored::delete), b.clock, b.idTokenMargin, epoch::current);
+        }
+        URI pinnedTokenEndpoint = b.idpTokenEndpoint;
+        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
+                () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : control().idpMetadata().getTokenEndpointURI(),
+                idpAuth, servers.live(),
+                cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer())), credentials, idTokens,
+                new IdJagExchange(b.clock, b.httpTimeout), new JwtBearerGrant(b.clock, b.httpTimeout));
+        this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current);
+        this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
+                b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
+                b.httpTimeout, publish);
+    }
+
+    private SessionControl control() { // for the lambdas above, which run after the constructor
+        return control;
+    }
+
+    /** Starts watching the stored session for changes by other processes (none with an {@link IdTokenSource}). */
+    void start() {
+        if (session != null) {
+            epoch.watch(settings.sessionWatchInterval, control::changedElsewhere);
+        }
+    }
+
+    /** The builder's engine-typed setters, for {@link ConnectorInternals} (hosts and tests on the class path). */
+    static final class InternalSetters implements ConnectorInternals.Setters {
+        @Override
+        public void credentialStore(Connector.Builder b, CredentialStore store) {
+            b.store = store;
+        }
+
+        @Override
+        public void renewalPolicy(Connector.Builder b, RenewalPolicy policy) {
+            b.policy = Objects.requireNonNull(policy);
+        }
+
+        @Override
+        public void discovery(Connector.Builder b, Discovery discovery) {
+            b.discovery = discovery;
+        }
+
+        @Override
+        public void browserSignIn(Connector.Builder b, BrowserSignIn signIn, SignInOptions options) {
+            b.browserSignIn = signIn;
+            b.signInOptions = options;
+        }
+
+        @Override
+        public void tokenFetcher(Connector.Builder b, TokenFetcher fetcher) {
+            b.fetcher = fetcher;
+        }
+    }
+}
