@@ -1,7 +1,10 @@
 package dev.xaa4j.connector;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every error the connector reports. What a caller acts on is {@link #kind()}: hosts map kinds, never message
@@ -89,6 +92,34 @@ public class ConnectorException extends RuntimeException {
     /** The OAuth {@code error} code behind this error (for example {@code access_denied}), if the IdP or AS sent one. */
     public Optional<String> oauthError() {
         return Optional.ofNullable(oauthError);
+    }
+
+    /**
+     * The first {@code ConnectorException} in {@code t}'s cause chain, {@code t} itself included. A failure inside
+     * an MCP SDK call (a token that could not be had for a request) reaches the caller as the SDK's exception with
+     * the connector's error as a cause; this finds it, so the caller can act on its {@link #kind()}:
+     *
+     * <pre>{@code
+     * try {
+     *     client.callTool(request);
+     * } catch (RuntimeException e) {
+     *     ConnectorException.in(e).filter(c -> c.kind() == Kind.SIGN_IN_REQUIRED).ifPresent(c -> askToSignIn());
+     *     throw e;
+     * }
+     * }</pre>
+     *
+     * @param t any throwable, or null
+     * @return the outermost {@code ConnectorException} in the chain, or empty when there is none (or {@code t} is
+     *         null); a cyclic chain is walked once
+     */
+    public static Optional<ConnectorException> in(Throwable t) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            if (c instanceof ConnectorException e) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Network;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes")).build();
  * client.initialize();
- * client.callTool(new McpSchema.CallToolRequest("list_notes", Map.of()));
+ * client.callTool(McpSchema.CallToolRequest.builder("list_notes").arguments(Map.of()).build());
  * }</pre>
  *
  * With any {@link TokenSource} (the URL then given), e.g. the session of the tray app or {@code xaa agent} while one
@@ -36,7 +37,11 @@ public final class McpTransports {
     private McpTransports() {
     }
 
-    /** A Streamable HTTP transport to the configured server {@code server}. */
+    /**
+     * A Streamable HTTP transport to the configured server {@code server}.
+     *
+     * @throws ConnectorException of kind {@code CONFIGURATION} when {@code connector} has no server of that name
+     */
     public static HttpClientStreamableHttpTransport streamableHttp(Connector connector, String server) {
         return streamableHttpBuilder(connector, server).build();
     }
@@ -50,12 +55,16 @@ public final class McpTransports {
     /**
      * The same, with {@code httpClient} setting up the JDK HTTP client (proxy, TLS trust, timeouts) instead of
      * this process's proxy variables and CA bundle.
+     *
+     * @throws ConnectorException of kind {@link ConnectorException.Kind#CONFIGURATION CONFIGURATION}, naming
+     *                            {@code server}, when {@code connector} has no server of that name
      */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(Connector connector, String server,
                                                                                   Consumer<HttpClient.Builder> httpClient) {
         ServerConfig config = connector.servers().get(server);
         if (config == null) {
-            throw new IllegalArgumentException("No MCP server named '" + server + "' is configured");
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server,
+                    "No MCP server named '" + server + "' is configured", null, null);
         }
         return builder(connector, server, config.url(), httpClient);
     }

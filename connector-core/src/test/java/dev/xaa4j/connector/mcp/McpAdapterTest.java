@@ -2,6 +2,7 @@ package dev.xaa4j.connector.mcp;
 
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.IdpConfig;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
@@ -126,6 +128,20 @@ class McpAdapterTest {
 
     boolean fetchedScopesInclude(String authorization, String scope) {
         return scopesByToken.getOrDefault(authorization, Set.of()).contains(scope);
+    }
+
+    @Test
+    void anUnknownServerNameIsAConfigurationFailureNamingIt() {
+        try (Connector connector = connector()) {
+            assertThatThrownBy(() -> McpTransports.streamableHttp(connector, "wiki"))
+                    .isExactlyInstanceOf(ConnectorException.class)
+                    .hasMessageContaining("'wiki'")
+                    .satisfies(e -> {
+                        ConnectorException c = (ConnectorException) e;
+                        assertThat(c.kind()).isEqualTo(ConnectorException.Kind.CONFIGURATION);
+                        assertThat(c.server()).contains("wiki");
+                    });
+        }
     }
 
     @Test
