@@ -33,8 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <pre>{@code
  * Connector connector = Connector.builder()
- *         .idp(new IdpConfig(URI.create("https://idp.example"), "xaa4j-desktop", ClientAuthMethod.CLIENT_SECRET_BASIC))
- *         .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa4j", ClientAuthMethod.CLIENT_SECRET_BASIC))
+ *         .idp(new IdpConfig(URI.create("https://idp.example"), "xaa-desktop", ClientAuthMethod.CLIENT_SECRET_BASIC))
+ *         .server(ServerConfig.of("notes", URI.create("https://notes.example/mcp"), "xaa-desktop-mcp", ClientAuthMethod.CLIENT_SECRET_BASIC))
  *         .build();
  * connector.signIn().join();                       // interactive, once
  * AccessToken token = connector.token("notes");    // cached, renewed in the background
