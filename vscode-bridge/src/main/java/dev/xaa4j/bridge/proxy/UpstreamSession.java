@@ -159,6 +159,10 @@ final class UpstreamSession {
     private void settled(JsonNode response, Throwable failure) {
         Runnable after = NOTHING;
         synchronized (lock) {
+            // This attempt is settled: a connect() from now on starts a new one. (The future in `connecting`
+            // completes only after this callback returns, so a stream found lost at once by the listen started
+            // below would otherwise be handed this very attempt and never re-initialize.)
+            connecting = null;
             if (state == State.CLOSED) {
                 return;
             }

@@ -176,7 +176,8 @@ class UpstreamSessionTest {
         assertThat(session.state()).isEqualTo(State.OFFLINE);
     }
 
-    @Test
+    // Repeated: a stream found lost at once raced the attempt still settling (1 run in 10 failed before the fix).
+    @org.junit.jupiter.api.RepeatedTest(50)
     void aServerInitiatedStreamThatFindsTheSessionGoneReinitializes() throws Exception {
         channel.onInitialize(answers(RESULT)).onListen(true, false);
         session.begin(clientInitialize(1));
