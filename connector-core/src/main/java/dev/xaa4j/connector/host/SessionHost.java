@@ -1,5 +1,6 @@
 package dev.xaa4j.connector.host;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ServerConfig;
@@ -266,9 +267,7 @@ public final class SessionHost implements AutoCloseable {
         if (follower != null) {
             return;
         }
-        follower = new Thread(() -> followLoop(poll, problem), "xaa-session-host-config");
-        follower.setDaemon(true);
-        follower.start();
+        follower = DaemonThreads.start(() -> followLoop(poll, problem), "xaa-session-host-config");
     }
 
     private void followLoop(Duration poll, Consumer<RuntimeException> problem) {

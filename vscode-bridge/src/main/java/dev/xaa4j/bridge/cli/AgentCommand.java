@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.session.MemorySecrets;
@@ -123,12 +124,10 @@ final class AgentCommand implements Callable<Integer> {
         host.follow(CONFIG_POLL, e -> System.err.println("xaa agent: ignoring the changed configuration ("
                 + e.getMessage() + "); still serving the previous one"));
         if (untilStdinCloses) {
-            Thread watcher = new Thread(() -> {
+            DaemonThreads.start(() -> {
                 drain(System.in);
                 stop.countDown();
             }, "xaa-agent-stdin");
-            watcher.setDaemon(true);
-            watcher.start();
         }
         stop.await();
         try {

@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class EarlyInitialize {
     public static EarlyInitialize start(Supplier<Optional<URI>> endpoint, Supplier<InitializeCache> cache,
                                         InputStream stdin, OutputStream stdout) {
         EarlyInitialize early = new EarlyInitialize(stdout);
-        Thread t = new Thread(() -> {
+        DaemonThreads.start(() -> {
             try {
                 early.cache.complete(cache.get());
             } catch (RuntimeException | Error e) {
@@ -66,8 +67,6 @@ public final class EarlyInitialize {
             }
             early.run(endpoint, stdin);
         }, "xaa-early-initialize");
-        t.setDaemon(true);
-        t.start();
         return early;
     }
 

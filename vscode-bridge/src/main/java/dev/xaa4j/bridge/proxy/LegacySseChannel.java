@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.proxy;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -121,9 +122,7 @@ final class LegacySseChannel implements UpstreamChannel {
                     + " (neither Streamable HTTP nor HTTP+SSE; GET answered " + r.status() + "); check the server URL");
         }
         Stream s = new Stream(r);
-        Thread reader = new Thread(s::read, "xaa-legacy-sse");
-        reader.setDaemon(true);
-        reader.start();
+        DaemonThreads.start(s::read, "xaa-legacy-sse");
         try {
             URI endpoint = s.messageEndpoint.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("MCP server '{}' speaks the HTTP+SSE transport (2024-11-05); posting to {}",

@@ -84,7 +84,7 @@ final class UpstreamHttp implements AutoCloseable {
         this.endpoint = endpoint;
         this.auth = auth;
         this.mapper = mapper;
-        Thread t = new Thread(() -> {
+        DaemonThreads.start(() -> {
             try {
                 Network network = Network.system(); // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, Java properties, XAA_CA_BUNDLE
                 PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
@@ -107,8 +107,6 @@ final class UpstreamHttp implements AutoCloseable {
                 http.completeExceptionally(e);
             }
         }, "xaa-http-init");
-        t.setDaemon(true);
-        t.start();
     }
 
     URI endpoint() {

@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.session;
 
+import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
@@ -46,9 +47,7 @@ public final class EarlyTokenFetch {
      */
     public static EarlyTokenFetch start(String server, Supplier<XaaConfig> config, Function<XaaConfig, UpstreamAuth> auth) {
         EarlyTokenFetch early = new EarlyTokenFetch(server);
-        Thread t = new Thread(() -> early.run(config, auth), "xaa-early-token");
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.start(() -> early.run(config, auth), "xaa-early-token");
         return early;
     }
 
@@ -60,9 +59,7 @@ public final class EarlyTokenFetch {
     public static KeyringCredentialStore connectingKeyring(java.nio.file.Path brokerSocket) {
         KeyringCredentialStore keyring = new KeyringCredentialStore(dev.xaa4j.connector.Connector.KEYRING_SERVICE);
         if (!java.nio.file.Files.exists(brokerSocket)) {
-            Thread t = new Thread(keyring::connect, "xaa-early-keyring");
-            t.setDaemon(true);
-            t.start();
+            DaemonThreads.start(keyring::connect, "xaa-early-keyring");
         }
         return keyring;
     }

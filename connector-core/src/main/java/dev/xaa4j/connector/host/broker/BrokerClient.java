@@ -121,9 +121,7 @@ public final class BrokerClient implements AutoCloseable {
             throw new BrokerException("cannot connect to the broker at " + socket + ": " + e.getMessage(), e);
         }
         BrokerClient client = new BrokerClient(new LineChannel(ch), socket, requestTimeout);
-        Thread reader = new Thread(client::readLoop, "xaa4j-broker-client-reader");
-        reader.setDaemon(true);
-        reader.start();
+        DaemonThreads.start(client::readLoop, "xaa4j-broker-client-reader");
         try {
             JsonNode hello = client.call(request("hello"), timeout);
             client.brokerPid = hello.path("pid").asLong();
