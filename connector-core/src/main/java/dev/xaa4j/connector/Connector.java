@@ -200,6 +200,16 @@ public final class Connector implements TokenSource {
         return control.signOut();
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    }
+
+    @Override
+    public dev.xaa4j.connector.ServerStatus signOut(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    }
+
     /** Who is signed in, until when, and each server's token state. Never contains a token value. */
     @Override
     public ConnectorStatus status() {
@@ -284,6 +294,8 @@ public final class Connector implements TokenSource {
         SignInOptions signInOptions = SignInOptions.defaults();
         TokenFetcher fetcher;
         URI idpTokenEndpoint;
+        URI clientIdMetadataDocument;
+        boolean serverSignInOnDemand;
         Duration sessionWatchInterval = Duration.ofSeconds(2);
         final List<ConnectorListener> listeners = new ArrayList<>();
 
@@ -411,6 +423,28 @@ public final class Connector implements TokenSource {
 
         public Builder listener(ConnectorListener listener) {
             this.listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * The https URL of this installation's OAuth Client ID Metadata Document
+         * (draft-ietf-oauth-client-id-metadata-document; MCP authorization "Client ID Metadata Documents"): used as
+         * the {@code client_id} of the plain OAuth flow at authorization servers that advertise
+         * {@code client_id_metadata_document_supported}. Unset (default): such servers get dynamic client
+         * registration instead.
+         */
+        public Builder clientIdMetadataDocument(URI url) {
+            this.clientIdMetadataDocument = url;
+            return this;
+        }
+
+        /**
+         * Whether {@link Connector#token} may open the browser itself for a plain-OAuth server that has no grant yet
+         * (default false: it fails with {@link ConnectorException.Kind#SERVER_SIGN_IN_REQUIRED} and a person signs in
+         * with {@link Connector#signIn(String)}). True suits a program with a person at the screen and no tray.
+         */
+        public Builder serverSignInOnDemand(boolean onDemand) {
+            this.serverSignInOnDemand = onDemand;
             return this;
         }
 

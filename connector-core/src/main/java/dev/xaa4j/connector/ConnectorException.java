@@ -19,6 +19,17 @@ public class ConnectorException extends RuntimeException {
     public enum Kind {
         /** No usable IdP session: a person signs in ({@code xaa login}, the tray). */
         SIGN_IN_REQUIRED,
+        /**
+         * The server uses plain MCP OAuth (its own consent, {@link AuthMode#OAUTH}) and holds no usable grant for this
+         * user yet, or its refresh token was revoked: a person signs in to that server ({@code xaa login SERVER},
+         * "Sign in to SERVER" in the tray). A bridge never opens the browser for it.
+         */
+        SERVER_SIGN_IN_REQUIRED,
+        /**
+         * The server takes no authorization ({@link AuthMode#NONE}: configured so, or it answered without a token and
+         * publishes no protected resource metadata): send requests without a token. Not a failure of the server.
+         */
+        NOT_PROTECTED,
         /** The browser sign-in did not complete (cancelled, timed out, the IdP answered with an error). */
         SIGN_IN_FAILED,
         /** The IdP or the authorization server refused access: denied, not entitled, revoked (the admin's decision). */

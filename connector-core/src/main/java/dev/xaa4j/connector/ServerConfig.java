@@ -15,10 +15,17 @@ import java.util.Optional;
  * @param scopes         scopes to request; empty = let the IdP and AS decide
  * @param asClientId     the connector's client id at the server's authorization server (§2 {@code client_id})
  * @param asAuthMethod   client authentication at the authorization server token endpoint
+ * @param auth           which flow to use ({@link AuthMode#AUTO}: decided by discovery)
+ * @param oauthClientId  a client id pre-registered at the server's authorization server for the plain MCP OAuth flow
+ *                       (its secret, if any, comes from the {@link ClientCredentialsSource}); empty = use a Client ID
+ *                       Metadata Document or dynamic client registration (MCP authorization "Client Registration")
  */
 public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
-                           String asClientId, ClientAuthMethod asAuthMethod) {
+                           String asClientId, ClientAuthMethod asAuthMethod, AuthMode auth,
+                           Optional<String> oauthClientId) {
     public ServerConfig {
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(oauthClientId, "oauthClientId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(pinnedAsIssuer, "pinnedAsIssuer");
@@ -27,16 +34,33 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
         Objects.requireNonNull(asAuthMethod, "asAuthMethod");
     }
 
+    /** A server decided by discovery ({@link AuthMode#AUTO}) with no pre-registered plain-OAuth client. */
+    public ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
+                        String asClientId, ClientAuthMethod asAuthMethod) {
+        this(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, AuthMode.AUTO, Optional.empty());
+    }
+
     /** A server with no pinned AS and no configured scopes. */
     public static ServerConfig of(String name, URI url, String asClientId, ClientAuthMethod asAuthMethod) {
         return new ServerConfig(name, url, Optional.empty(), List.of(), asClientId, asAuthMethod);
     }
 
     public ServerConfig withScopes(List<String> newScopes) {
-        return new ServerConfig(name, url, pinnedAsIssuer, newScopes, asClientId, asAuthMethod);
+        return new ServerConfig(name, url, pinnedAsIssuer, newScopes, asClientId, asAuthMethod, auth, oauthClientId);
     }
 
     public ServerConfig withPinnedAsIssuer(String issuer) {
-        return new ServerConfig(name, url, Optional.of(issuer), scopes, asClientId, asAuthMethod);
+        return new ServerConfig(name, url, Optional.of(issuer), scopes, asClientId, asAuthMethod, auth, oauthClientId);
+    }
+
+    /** This server with its flow forced (or {@link AuthMode#AUTO}). */
+    public ServerConfig withAuth(AuthMode mode) {
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, mode, oauthClientId);
+    }
+
+    /** This server with a client id pre-registered for the plain MCP OAuth flow. */
+    public ServerConfig withOAuthClientId(String clientId) {
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth,
+                Optional.of(clientId));
     }
 }

@@ -67,6 +67,24 @@ public interface TokenSource extends AutoCloseable {
     CompletableFuture<ConnectorStatus> signIn();
 
     /**
+     * Interactive sign-in to one server that uses plain MCP OAuth ({@link AuthMode#OAUTH}: authorization code +
+     * PKCE in the system browser over the loopback redirect, MCP authorization 2025-11-25 / 2026-07-28), by
+     * whoever holds the session; the future completes with that server's new status once its token exists, or
+     * fails with the typed error ({@link ConnectorException.Kind#SIGN_IN_FAILED}, {@code CONFIGURATION} for a
+     * server whose metadata must not be trusted, {@code ACCESS_DENIED}). For an {@link AuthMode#EMA} server it is
+     * the IdP sign-in of {@link #signIn()}; for an {@link AuthMode#NONE} server it completes at once.
+     */
+    CompletableFuture<ServerStatus> signIn(String server);
+
+    /**
+     * Ends one plain-OAuth server's grant: revokes its refresh token at its authorization server (RFC 7009) when
+     * offered, deletes it from the keyring and forgets the server's access token. Leaves the IdP session and every
+     * other server alone; for an EMA server only the cached access token is forgotten. Never throws for an
+     * authorization server problem: the returned status says where the server stands.
+     */
+    ServerStatus signOut(String server);
+
+    /**
      * Ends the IdP session everywhere this source reaches (RFC 7009 revocation of the refresh token when the IdP
      * offers it) and forgets every token. Never throws for an IdP problem: the result says what happened.
      */

@@ -111,6 +111,9 @@ public final class PlainLanguage {
             case ACCESS_DENIED -> new Problem("Access to \"" + server + "\" was refused or revoked.",
                     "Ask your IT administrator if you need it.");
             case SIGN_IN_REQUIRED -> new Problem("You are not signed in.", "Choose Sign in.");
+            case SERVER_SIGN_IN_REQUIRED -> new Problem("\"" + server + "\" needs you to sign in to it.",
+                    "Choose Sign in to " + server + ".");
+            case NOT_PROTECTED -> new Problem("\"" + server + "\" needs no sign-in.", "Nothing to do.");
             case UPSTREAM_UNAVAILABLE -> unreachable(idpHost);
             case SIGN_IN_FAILED -> offline ? unreachable(idpHost) : new Problem(e.getMessage(), "Choose Sign in to try again.");
             case CONFIGURATION, SUBJECT_TOKEN_REJECTED -> offline ? unreachable(idpHost) : addingServer

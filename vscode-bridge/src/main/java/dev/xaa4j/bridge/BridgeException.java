@@ -20,6 +20,12 @@ public final class BridgeException extends RuntimeException {
     public enum Reason {
         /** No usable IdP session: sign in with the tray app or {@code xaa login}. */
         SIGN_IN_REQUIRED(-32010, "sign_in_required"),
+        /**
+         * The server uses its own sign-in (plain MCP OAuth) and the user has not signed in to it: "Sign in to SERVER"
+         * in the tray or {@code xaa login SERVER}; the bridge sends {@code notifications/tools/list_changed} once the
+         * token exists. Never opens a browser itself.
+         */
+        SERVER_SIGN_IN_REQUIRED(-32016, "server_sign_in_required"),
         /** The IdP or the MCP server refused this user (revoked, never granted, missing scope). */
         ACCESS_DENIED(-32011, "access_denied"),
         /** The administrator has not enabled this MCP server for enterprise-managed access. */
@@ -58,6 +64,8 @@ public final class BridgeException extends RuntimeException {
         public static Reason of(ConnectorException.Kind kind) {
             return switch (kind) {
                 case SIGN_IN_REQUIRED -> SIGN_IN_REQUIRED;
+                case SERVER_SIGN_IN_REQUIRED -> SERVER_SIGN_IN_REQUIRED;
+                case NOT_PROTECTED -> CONFIGURATION; // the bridge sends such a server's requests without a token
                 case ACCESS_DENIED -> ACCESS_DENIED;
                 case SERVER_NOT_ENABLED -> SERVER_NOT_ENABLED;
                 case UPSTREAM_UNAVAILABLE -> UPSTREAM_UNAVAILABLE;

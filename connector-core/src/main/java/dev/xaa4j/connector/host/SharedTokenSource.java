@@ -154,6 +154,16 @@ public final class SharedTokenSource implements TokenSource {
         });
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    }
+
+    @Override
+    public dev.xaa4j.connector.ServerStatus signOut(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    }
+
     /**
      * Signs out everywhere: the broker's session (every bridge using it is signed out with it), then this
      * machine's keyring session when it is another one (the broker serves another IdP) or the broker failed. A

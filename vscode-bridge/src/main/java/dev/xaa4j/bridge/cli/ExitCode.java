@@ -57,7 +57,7 @@ enum ExitCode {
      */
     static ExitCode of(BridgeException.Reason reason) {
         return switch (reason) {
-            case SIGN_IN_REQUIRED, NOT_SET_UP -> SIGN_IN_REQUIRED;
+            case SIGN_IN_REQUIRED, SERVER_SIGN_IN_REQUIRED, NOT_SET_UP -> SIGN_IN_REQUIRED;
             case ACCESS_DENIED, SERVER_NOT_ENABLED -> ACCESS_DENIED;
             case UPSTREAM_UNAVAILABLE -> UNAVAILABLE;
             case CONFIGURATION, INTERNAL -> FAILURE;

@@ -70,6 +70,8 @@ public final class BrokerProtocol {
     static String code(ConnectorException.Kind kind) {
         return switch (kind) {
             case SIGN_IN_REQUIRED -> "sign_in_required";
+            case SERVER_SIGN_IN_REQUIRED -> "server_sign_in_required";
+            case NOT_PROTECTED -> "not_protected";
             case SIGN_IN_FAILED -> "sign_in_failed";
             case ACCESS_DENIED -> "access_denied";
             case SERVER_NOT_ENABLED -> "server_not_enabled";

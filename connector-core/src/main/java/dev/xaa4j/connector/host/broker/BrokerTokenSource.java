@@ -117,6 +117,16 @@ public final class BrokerTokenSource implements TokenSource {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    }
+
+    @Override
+    public dev.xaa4j.connector.ServerStatus signOut(String server) {
+        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    }
+
+    @Override
     public SignOutResult signOut() {
         cache.clear();
         return broker.signOut();

@@ -77,7 +77,7 @@ public final class ConfigStore {
                 String name = k.substring("XAA_SERVER_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
                 ServerEntry old = servers.get(name);
                 servers.put(name, old == null ? new ServerEntry(v, null, List.of(), null)
-                        : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId()));
+                        : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth()));
             }
         });
         String storage = env.get("XAA_SESSION_STORAGE");
@@ -102,6 +102,7 @@ public final class ConfigStore {
         node.put("url", entry.url());
         setOrRemove(node, "pinnedAsIssuer", entry.pinnedAsIssuer());
         setOrRemove(node, "asClientId", entry.asClientId());
+        setOrRemove(node, "auth", entry.auth());
         if (entry.scopes().isEmpty()) {
             node.remove("scopes");
         } else {
@@ -198,7 +199,7 @@ public final class ConfigStore {
     private static ServerEntry server(JsonNode n) {
         List<String> scopes = new ArrayList<>();
         n.path("scopes").forEach(s -> scopes.add(s.asText()));
-        return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"));
+        return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"), text(n, "auth"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -73,7 +73,8 @@ public final class ConnectorFactory {
 
     static ServerConfig server(String name, ServerEntry s, IdpSettings idp) {
         return new ServerConfig(name, uri(s.url(), "URL of server '" + name + "'"), Optional.ofNullable(s.pinnedAsIssuer()),
-                s.scopes() == null ? List.of() : s.scopes(), asClientId(s, idp.clientId()), method(idp.authMethod()));
+                s.scopes() == null ? List.of() : s.scopes(), asClientId(s, idp.clientId()), method(idp.authMethod()),
+                s.authMode(), Optional.ofNullable(s.asClientId()));
     }
 
     /** The client id at {@code entry}'s authorization server: its own when configured, else the IdP client's. */
