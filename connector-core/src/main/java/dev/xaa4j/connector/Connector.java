@@ -296,6 +296,7 @@ public final class Connector implements TokenSource {
         URI idpTokenEndpoint;
         URI clientIdMetadataDocument;
         boolean serverSignInOnDemand;
+        dev.xaa4j.connector.internal.signin.BrowserLauncher browserLauncher;
         Duration sessionWatchInterval = Duration.ofSeconds(2);
         final List<ConnectorListener> listeners = new ArrayList<>();
 

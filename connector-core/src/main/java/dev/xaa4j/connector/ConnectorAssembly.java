@@ -122,5 +122,10 @@ final class ConnectorAssembly {
         public void tokenFetcher(Connector.Builder b, TokenFetcher fetcher) {
             b.fetcher = fetcher;
         }
+
+        @Override
+        public void browserLauncher(Connector.Builder b, dev.xaa4j.connector.internal.signin.BrowserLauncher launcher) {
+            b.browserLauncher = launcher; // SKELETON: issue 11 wires it into the IdP and per-server sign-ins
+        }
     }
 }

@@ -31,6 +31,8 @@ public final class ConnectorInternals {
         void browserSignIn(Connector.Builder builder, BrowserSignIn signIn, SignInOptions options);
 
         void tokenFetcher(Connector.Builder builder, TokenFetcher fetcher);
+
+        void browserLauncher(Connector.Builder builder, dev.xaa4j.connector.internal.signin.BrowserLauncher launcher);
     }
 
     private static volatile Setters setters;
@@ -75,6 +77,16 @@ public final class ConnectorInternals {
     /** Replaces the whole renewal chain (tests and benchmarks with a fake token source). */
     public static Connector.Builder tokenFetcher(Connector.Builder builder, TokenFetcher fetcher) {
         setters().tokenFetcher(builder, fetcher);
+        return builder;
+    }
+
+    /**
+     * Where authorization requests are shown (IdP sign-in and per-server sign-in) instead of the system browser:
+     * tests and the MCP conformance harness pass a headless redirect follower.
+     */
+    public static Connector.Builder browserLauncher(Connector.Builder builder,
+                                                    dev.xaa4j.connector.internal.signin.BrowserLauncher launcher) {
+        setters().browserLauncher(builder, launcher);
         return builder;
     }
 
