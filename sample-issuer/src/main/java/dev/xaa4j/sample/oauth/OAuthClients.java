@@ -1,6 +1,8 @@
 package dev.xaa4j.sample.oauth;
 
+import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
 import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
@@ -12,8 +14,10 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.idp.Secrets;
 import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -138,6 +142,25 @@ final class OAuthClients {
         }
         authenticator.authenticate(auth);
         return c;
+    }
+
+    /**
+     * {@link #authenticate} for a token or revocation request; a failure is audit-logged as {@code event} (with
+     * the client id claimed) and answered {@code invalid_client} (401), and {@code null} returned.
+     */
+    RegisteredClient authenticateOrRefuse(AbstractOptionallyIdentifiedRequest request, HttpServletResponse resp,
+                                          String event) throws IOException {
+        try {
+            return authenticate(request.getClientAuthentication(), request.getClientID());
+        } catch (InvalidClientException e) {
+            String claimed = request.getClientAuthentication() != null
+                    ? request.getClientAuthentication().getClientID().getValue()
+                    : request.getClientID() == null ? null : request.getClientID().getValue();
+            audit.record(event, null, claimed, null, null, null, null, "deny",
+                    "client authentication failed: " + e.getMessage());
+            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            return null;
+        }
     }
 
     static boolean isMetadataDocumentUrl(String clientId) {
