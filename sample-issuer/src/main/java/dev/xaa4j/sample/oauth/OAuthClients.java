@@ -2,7 +2,6 @@ package dev.xaa4j.sample.oauth;
 
 import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
 import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
@@ -14,7 +13,6 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
-import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.idp.Secrets;
 import dev.xaa4j.sample.policy.Policy;
 import jakarta.servlet.http.HttpServletResponse;
@@ -153,12 +151,7 @@ final class OAuthClients {
         try {
             return authenticate(request.getClientAuthentication(), request.getClientID());
         } catch (InvalidClientException e) {
-            String claimed = request.getClientAuthentication() != null
-                    ? request.getClientAuthentication().getClientID().getValue()
-                    : request.getClientID() == null ? null : request.getClientID().getValue();
-            audit.record(event, null, claimed, null, null, null, null, "deny",
-                    "client authentication failed: " + e.getMessage());
-            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+            ClientAuthenticator.refuse(audit, resp, event, request, e);
             return null;
         }
     }
