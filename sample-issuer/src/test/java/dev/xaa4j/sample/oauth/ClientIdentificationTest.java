@@ -166,8 +166,11 @@ class ClientIdentificationTest extends SampleIssuerPerClass {
                 + "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"token_endpoint_auth_method\":\"none\"}");
 
         TokenResponse t = PlainOAuthClient.of(issuer).signIn(url, "alice", "wiki:read", issuer.server("wiki"));
+        served.remove("/client.json");
+        TokenResponse fromCache = PlainOAuthClient.of(issuer).signIn(url, "alice", "wiki:read", issuer.server("wiki"));
 
         assertThat(t.indicatesSuccess()).isTrue();
+        assertThat(fromCache.indicatesSuccess()).as("the document is cached").isTrue();
         assertThat(t.toSuccessResponse().getTokens().getRefreshToken()).isNotNull();
         assertThat(Files.readString(issuer.auditFile())).contains("\"event\":\"oauth-cimd\"");
     }
