@@ -38,6 +38,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -500,6 +501,26 @@ class OAuthServerGrantsTest {
                     });
         }
         assertThat(as1.authorizations()).hasSize(1);
+    }
+
+    @RepeatedTest(5)
+    void concurrentRequestsForOneServerOpenOneBrowser() throws Exception {
+        try (OAuthServerGrants g = grants()) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<TokenFetcher.Fetched>> all = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    all.add(pool.submit(() -> g.token(server, meta(as1), Set.of(), Set.of(), true)));
+                }
+                for (var f : all) {
+                    assertThat(f.get(30, TimeUnit.SECONDS).token().value()).startsWith("AT-SECRET");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(as1.authorizations()).hasSize(1);
+        assertThat(as1.requests("register")).hasSize(1);
     }
 
     // ---- sign-out ----------------------------------------------------------------------------------------
