@@ -212,25 +212,13 @@ public final class Connector implements TokenSource {
         return control.signOut();
     }
 
-    /**
-     * Signs in to one server (docs/architecture.md "Choosing the flow"): discovers it and chooses its flow; a
-     * plain-OAuth server gets a sign-in in the browser (one per server at a time, concurrent calls share it) whose
-     * token is cached at once ({@link ConnectorEvent.TokenIssued}); an enterprise server gets {@link #signIn()} when
-     * no IdP session exists; a server that takes no token completes at once. Completes with the server's status,
-     * or exceptionally with a {@link ConnectorException} (kind {@link ConnectorException.Kind#CONFIGURATION} for an
-     * unknown server).
-     */
+    /** {@inheritDoc} One sign-in per server at a time, on its own thread; concurrent calls share it. */
     @Override
     public CompletableFuture<ServerStatus> signIn(String server) {
         return perServer.signIn(server);
     }
 
-    /**
-     * Forgets one server's per-server grant (revoked at its authorization server when it can be, RFC 7009) and its
-     * cached token; the IdP session and the other servers are kept. Never throws for an AS problem.
-     *
-     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an unknown server
-     */
+    /** {@inheritDoc} @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an unknown server */
     @Override
     public ServerStatus signOut(String server) {
         return perServer.signOut(server);
