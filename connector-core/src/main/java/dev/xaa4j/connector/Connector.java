@@ -123,10 +123,15 @@ public final class Connector implements TokenSource {
 
     /**
      * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next
-     * {@link #token} renews. Used by the MCP adapter before replaying the request once.
+     * {@link #token} renews. Used by the MCP adapter before replaying the request once. For a server found
+     * unprotected ({@link AuthMode#NONE} by discovery; send any {@code rejectedValue}) the flow is chosen again.
      */
     @Override
     public boolean invalidate(String server, String rejectedValue) {
+        if (perServer.reprobe(server)) {
+            discovery.invalidate(servers.get(server).url());
+            return true;
+        }
         return tokens.invalidate(server, rejectedValue);
     }
 
@@ -138,8 +143,9 @@ public final class Connector implements TokenSource {
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
         servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
+        boolean oauth = perServer.flow(server) == AuthMode.OAUTH;
         boolean dropped = invalidate(server, rejectedValue);
-        if (dropped && router != null && router.decision(server).filter(d -> d.mode() == AuthMode.OAUTH).isPresent()) {
+        if (dropped && oauth) {
             discovery.invalidate(servers.get(server).url()); // MCP authorization: refetch PRM, the AS may have moved
         }
         return dropped;

@@ -194,6 +194,11 @@ public final class FlowRouter implements TokenFetcher {
         return Optional.ofNullable(decisions.get(server));
     }
 
+    /** Forgets the decision for {@code server}: the next fetch decides again. */
+    public void forget(String server) {
+        decisions.remove(server);
+    }
+
     /** The metadata of {@code config} (cached by discovery). */
     public ServerMetadata metadata(ServerConfig config) {
         return discovery.apply(config);
