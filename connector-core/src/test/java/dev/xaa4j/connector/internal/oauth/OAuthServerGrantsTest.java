@@ -605,6 +605,20 @@ class OAuthServerGrantsTest {
     }
 
     @Test
+    void aStepUpTheServerRefusesWithInvalidScopeIsScopeDenied() {
+        try (OAuthServerGrants g = grants()) {
+            g.token(server, meta(as1), Set.of(), Set.of(), true);
+            as1.authorizeError = "invalid_scope";
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of("mcp:admin"), Set.of("mcp:admin"), true))
+                    .isInstanceOfSatisfying(ScopeDeniedException.class, e -> {
+                        assertThat(e.scopes()).containsExactly("mcp:admin");
+                        assertThat(e.oauthError()).contains("invalid_scope");
+                    });
+        }
+        assertThat(as1.requests("token")).hasSize(1);
+    }
+
+    @Test
     void aStepUpWithoutABrowserAsksForASignInNamingTheScopes() {
         try (OAuthServerGrants g = grants()) {
             g.token(server, meta(as1), Set.of(), Set.of(), true);
