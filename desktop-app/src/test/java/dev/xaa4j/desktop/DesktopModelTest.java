@@ -153,6 +153,30 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     }
 
     @Test
+    void addServerStoresTheChosenFlowAndReusesAClientIdOnlyWithinTheSameFlow() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        await("first view", v -> v.servers().size() == 1);
+
+        assertThat(model.addServer(issuer.server("tickets").toString(), dev.xaa4j.connector.AuthMode.OAUTH)
+                .get(30, TimeUnit.SECONDS)).isEqualTo("tickets");
+        View added = await("tickets added", v -> v.servers().size() == 2);
+        assertThat(added.addFeedback()).startsWith("Added \"tickets\": signs in separately through " + issuer.asIssuer());
+        assertThat(row(added, "tickets").flowText()).isEqualTo("Signs in separately");
+        var stored = new ConfigStore(config, Map.of()).load().servers();
+        assertThat(stored.get("tickets").auth()).isEqualTo("oauth");
+        assertThat(stored.get("tickets").asClientId()).as("the company sign-in's client is no plain OAuth client").isNull();
+        assertThat(stored.get("notes").auth()).as("Automatic is stored as absent").isNull();
+
+        assertThat(model.removeServer("tickets").get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(model.addServer(issuer.server("tickets").toString(), dev.xaa4j.connector.AuthMode.EMA)
+                .get(30, TimeUnit.SECONDS)).isEqualTo("tickets");
+        stored = new ConfigStore(config, Map.of()).load().servers();
+        assertThat(stored.get("tickets").auth()).isEqualTo("ema");
+        assertThat(stored.get("tickets").asClientId()).isEqualTo(SampleIssuerFixture.AS_CLIENT);
+    }
+
+    @Test
     void aUrlThatIsNotAnMcpServerIsRefusedInPlainLanguage() throws Exception {
         open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", null));
         await("first view", v -> v.servers().size() == 1);

@@ -25,6 +25,7 @@ import javafx.scene.input.KeyCode;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * double: the flow column, "Sign in to wiki" only on the plain-OAuth row, one sign-in for a double click,
  * "Sign out of wiki", the keyboard's Alt+N, and "Add server" storing the chosen flow.
  */
+@Tag("slow")
 @Timeout(120)
 class ServerSignInFxTest {
 
