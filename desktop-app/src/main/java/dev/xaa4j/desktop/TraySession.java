@@ -14,6 +14,7 @@ import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.signin.SystemBrowser;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
@@ -45,7 +46,8 @@ public final class TraySession implements AutoCloseable {
      *                    {@code xaa login})
      * @param credentials client secrets; null = from {@code store}
      * @param stateDir    activity journal and lock files; null = the connector's default
-     * @param signIn      browser command and timeout; null = defaults ({@code BROWSER}, then the desktop)
+     * @param signIn      browser command and timeout, for the company sign-in and every "Sign in to SERVER"; null =
+     *                    defaults ({@code BROWSER}, then the desktop)
      * @param policy      renewal timing; null = defaults
      */
     public record Options(CredentialStore store, ClientCredentialsSource credentials, Path stateDir,
@@ -79,6 +81,8 @@ public final class TraySession implements AutoCloseable {
         }
         if (options.signIn() != null) {
             ConnectorInternals.browserSignIn(b, new BrowserSignIn(), options.signIn());
+            // "Sign in to SERVER" opens the same browser as the company sign-in, from this process
+            ConnectorInternals.browserLauncher(b, new SystemBrowser(options.signIn().browserCommand(), System.getenv()));
         }
         if (options.policy() != null) {
             ConnectorInternals.renewalPolicy(b, options.policy());
