@@ -279,6 +279,8 @@ public final class MainWindow {
         serverAction.setId("serverAction");
         serverAction.setMnemonicParsing(true);
         serverAction.setOnAction(e -> selected().ifPresent(this::runServerAction));
+        serverAction.setVisible(false); // until a row with a per-server sign-in is selected
+        serverAction.setManaged(false);
         actionResult.setId("actionResult");
         actionResult.setWrapText(true);
         FlowPane rowActions = new FlowPane(8, 8, serverAction, copyVscode, addClaude, remove);
