@@ -222,7 +222,7 @@ public final class MainWindow {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(ServerControls.column("Name", 7, ServerRow::name));
         table.getColumns().add(ServerControls.column("Address", 17, ServerRow::url));
-        table.getColumns().add(ServerControls.column("Flow", 9, ServerRow::flowText));
+        table.getColumns().add(ServerControls.column("Flow", 11, ServerRow::flowText));
         table.getColumns().add(ServerControls.column("State", 10, ServerRow::stateText));
         table.getColumns().add(ServerControls.actionColumn("Sign-in", 11, this::runServerAction));
         table.getColumns().add(ServerControls.column("Scopes", 12, r -> String.join(" ", r.scopes())));

@@ -112,6 +112,13 @@ class ServerSignInFxTest {
         });
     }
 
+    void screenshot(String name) throws Exception {
+        Path file = Path.of("target", "screenshots", name);
+        Files.createDirectories(file.getParent());
+        var image = onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+    }
+
     List<String> cellTexts() {
         return onFx(() -> robot.lookup("#servers .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
                 .map(c -> c.getText() == null ? "" : c.getText()).toList());
@@ -124,6 +131,7 @@ class ServerSignInFxTest {
         assertThat(cellTexts()).contains("Company sign-in", "Signs in separately", "Needs its own sign-in");
         assertThat(button("#serverAction-wiki").get().getText()).isEqualTo("Sign in to wiki");
         assertThat(button("#serverAction-notes")).as("a company sign-in server has no button of its own").isEmpty();
+        screenshot("main-window-server-sign-in.png"); // checked by eye, next to TrayScreenshotTest's
 
         robot.doubleClickOn("#serverAction-wiki");
         await("signing in", () -> button("#serverAction-wiki").map(b -> b.isDisabled()
