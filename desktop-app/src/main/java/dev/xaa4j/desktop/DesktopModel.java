@@ -14,7 +14,6 @@ import dev.xaa4j.desktop.PlainLanguage.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -201,13 +200,15 @@ public final class DesktopModel implements AutoCloseable {
 
     /** Stops waiting for the browser, for the company sign-in and every "Sign in to SERVER"; the loopback listener is closed. */
     public void cancelSignIn() {
-        List<CompletableFuture<?>> flights = new ArrayList<>();
+        CompletableFuture<?> f;
         synchronized (this) {
-            flights.add(signInFlight);
-            flights.addAll(serverSignIns.flights());
+            f = signInFlight;
             cancelRequested = phase == SignInPhase.WAITING_FOR_BROWSER;
         }
-        flights.stream().filter(java.util.Objects::nonNull).forEach(f -> f.cancel(true));
+        if (f != null) {
+            f.cancel(true);
+        }
+        serverSignIns.cancelAll();
     }
 
     /**

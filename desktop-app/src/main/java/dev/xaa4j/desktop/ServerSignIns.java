@@ -40,6 +40,8 @@ final class ServerSignIns {
     private final Outcomes outcomes;
     /** Running sign-ins by server, with the connector's future once it returned one. Guarded by this. */
     private final Map<String, Optional<CompletableFuture<?>>> running = new HashMap<>();
+    /** Running sign-ins cancelled before the connector returned their future. Guarded by this. */
+    private final java.util.Set<String> cancelled = new java.util.HashSet<>();
 
     /** @param serverHost a server name → its host and port, for "cannot reach" messages */
     ServerSignIns(Supplier<Optional<? extends TokenSource>> source, Executor background,
@@ -54,11 +56,16 @@ final class ServerSignIns {
         return running.containsKey(server);
     }
 
-    /** The futures of the running sign-ins (for Cancel). */
-    synchronized List<CompletableFuture<?>> flights() {
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        running.values().forEach(f -> f.ifPresent(all::add));
-        return all;
+    /**
+     * Cancel: every running sign-in stops waiting for the browser; one still starting is cancelled as soon as the
+     * connector returns its future.
+     */
+    void cancelAll() {
+        List<CompletableFuture<?>> flights = new ArrayList<>();
+        synchronized (this) {
+            running.forEach((server, f) -> f.ifPresentOrElse(flights::add, () -> cancelled.add(server)));
+        }
+        flights.forEach(f -> f.cancel(true));
     }
 
     /** Starts {@code server}'s sign-in unless one runs; returns whether this call started it. */
@@ -78,8 +85,13 @@ final class ServerSignIns {
                 signedIn(server, e);
                 return;
             }
+            boolean cancelNow;
             synchronized (this) {
                 running.replace(server, Optional.of(flight));
+                cancelNow = cancelled.remove(server);
+            }
+            if (cancelNow) {
+                flight.cancel(true); // Cancel was pressed while the sign-in was still starting
             }
             flight.whenCompleteAsync((ok, error) -> signedIn(server, error), background);
         });
@@ -89,6 +101,7 @@ final class ServerSignIns {
     private void signedIn(String server, Throwable error) {
         synchronized (this) {
             running.remove(server);
+            cancelled.remove(server);
         }
         Optional<Problem> p = Optional.ofNullable(error)
                 .map(e -> PlainLanguage.serverSignInFailure(e, server, serverHost.apply(server)));

@@ -155,6 +155,17 @@ class ServerSignInModelTest {
         assertThat(engine.serverSignIns).containsExactly("wiki", "wiki");
     }
 
+    @RepeatedTest(10)
+    void cancelRightAfterTheClickCancelsTheSignInEvenWhileItIsStillStarting() throws Exception {
+        open();
+        await("wiki offers its sign-in", v -> !v.servers().isEmpty() && wiki(v).action() == ServerAction.SIGN_IN);
+        model.signIn("wiki");
+        model.cancelSignIn(); // before or after the connector returned its future: either way it ends
+        View v = await("cancelled", x -> x.problem().map(p -> p.what().equals("Sign-in was cancelled.")).orElse(false));
+        assertThat(engine.signInFlight("wiki").isCancelled()).isTrue();
+        assertThat(wiki(v).action()).isEqualTo(ServerAction.SIGN_IN);
+    }
+
     @Test
     void aBridgeAskingForAServerWithItsOwnSignInNamesThatSignIn() throws Exception {
         open();
