@@ -1,35 +1,30 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.internal.DaemonThreads;
-import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.desktop.PlainLanguage.Problem;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The window's and the tray's state, in plain Java (testable without JavaFX). Fed by the connector's events
@@ -59,9 +54,27 @@ public final class DesktopModel implements AutoCloseable {
         }
     }
 
-    /** One row of the servers table; {@code stateText} and {@code lastError} are for people. */
+    /** The per-server button of a row ({@link PlainLanguage#serverAction} words it). */
+    public enum ServerAction {
+        /** Company sign-in or unprotected server: nothing per server. */
+        NONE,
+        /** A plain-OAuth server without a grant: "Sign in to SERVER" runs {@link #signIn(String)}. */
+        SIGN_IN,
+        /** That sign-in runs (the browser is open); the button is disabled. */
+        SIGNING_IN,
+        /** A signed-in plain-OAuth server: "Sign out of SERVER" runs {@link #signOut(String)}. */
+        SIGN_OUT
+    }
+
+    /**
+     * One row of the servers table; {@code stateText}, {@code lastError} and {@code flowText} are for people.
+     *
+     * @param flow   the flow in use, else the configured one ({@link AuthMode#AUTO}: not decided yet)
+     * @param action the per-server sign-in or sign-out the row offers
+     */
     public record ServerRow(String name, String url, ServerState state, String stateText, Set<String> scopes,
-                            Optional<Instant> expiresAt, String lastError) {
+                            Optional<Instant> expiresAt, String lastError, AuthMode flow, String flowText,
+                            ServerAction action) {
         public boolean needsAttention() {
             return state == ServerState.DENIED || state == ServerState.SIGN_IN_REQUIRED || state == ServerState.FAILED;
         }
@@ -75,15 +88,16 @@ public final class DesktopModel implements AutoCloseable {
                        TrayState tray, Optional<Problem> problem, String addFeedback) {
     }
 
-    private static final int MAX_ACTIVITY = 200;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final TraySession session;
+    private final Supplier<Optional<? extends TokenSource>> source;
+    private final ServerSignIns serverSignIns;
+    private final ServerList serverList;
     private final Consumer<View> publisher;
     private final Clock clock;
     private final ScheduledExecutorService background;
     private final Duration keepWarmEvery;
-    private final Deque<Activity> activity = new ArrayDeque<>();
+    private final ActivityLog activity = new ActivityLog();
     private final Set<String> hadAccess = new HashSet<>();
     private SignInPhase phase = SignInPhase.IDLE;
     private CompletableFuture<?> signInFlight;
@@ -99,11 +113,20 @@ public final class DesktopModel implements AutoCloseable {
      *                      connector renews only servers in use)
      */
     public DesktopModel(TraySession session, Consumer<View> publisher, Clock clock, Duration keepWarmEvery) {
+        this(session, session::connector, publisher, clock, keepWarmEvery);
+    }
+
+    /** @param source the token source whose status is shown and whose sign-ins run (tests plug doubles in here) */
+    DesktopModel(TraySession session, Supplier<Optional<? extends TokenSource>> source, Consumer<View> publisher,
+                 Clock clock, Duration keepWarmEvery) {
         this.session = session;
+        this.source = source;
         this.publisher = publisher;
         this.clock = clock;
         this.keepWarmEvery = keepWarmEvery;
         this.background = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-desktop-model"));
+        this.serverSignIns = new ServerSignIns(source, background, this::serverHost, new Outcomes());
+        this.serverList = new ServerList(session, background, this::idpHost, new Outcomes());
         session.addListener(this::onEvent);
     }
 
@@ -129,7 +152,7 @@ public final class DesktopModel implements AutoCloseable {
     /** Opens the system browser for the IdP's sign-in; progress and the outcome arrive as views. */
     public void signIn() {
         background.execute(() -> {
-            Optional<Connector> c = session.connector();
+            Optional<? extends TokenSource> c = source.get();
             if (c.isEmpty()) {
                 fail(notConfigured());
                 return;
@@ -175,7 +198,7 @@ public final class DesktopModel implements AutoCloseable {
         });
     }
 
-    /** Stops waiting for the browser; the loopback listener is closed. */
+    /** Stops waiting for the browser, for the company sign-in and every "Sign in to SERVER"; the loopback listener is closed. */
     public void cancelSignIn() {
         CompletableFuture<?> f;
         synchronized (this) {
@@ -184,6 +207,68 @@ public final class DesktopModel implements AutoCloseable {
         }
         if (f != null) {
             f.cancel(true);
+        }
+        serverSignIns.cancelAll();
+    }
+
+    /**
+     * "Sign in to SERVER": the plain-OAuth sign-in of one server in the system browser, opened from this process
+     * ({@link TokenSource#signIn(String)}). While it runs the row offers nothing else; a second call for the same
+     * server does nothing. Progress, the outcome and failures in plain words arrive as views. Any thread.
+     */
+    public void signIn(String server) {
+        serverSignIns.signIn(server);
+    }
+
+    /**
+     * "Sign out of SERVER": ends that server's own grant ({@link TokenSource#signOut(String)}: revoked at its
+     * authorization server, deleted from the keyring); the company sign-in and the other servers stay. Any thread.
+     */
+    public void signOut(String server) {
+        serverSignIns.signOut(server);
+    }
+
+    /** Where per-server sign-ins and the server list report: the banner, the activity list, the next view. */
+    private final class Outcomes implements ServerSignIns.Outcomes, ServerList.Outcomes {
+        @Override
+        public void started(String server) {
+            synchronized (DesktopModel.this) {
+                actionProblem = null;
+            }
+            background.execute(DesktopModel.this::refresh);
+        }
+
+        @Override
+        public void finished(String server, Optional<Problem> problem, String text, boolean signedOut) {
+            synchronized (DesktopModel.this) {
+                actionProblem = problem.orElse(null);
+                if (signedOut) {
+                    hadAccess.remove(server);
+                }
+            }
+            note(text);
+            refresh();
+        }
+
+        @Override
+        public void feedback(String text) {
+            synchronized (DesktopModel.this) {
+                addFeedback = text;
+            }
+            refresh();
+        }
+
+        @Override
+        public void changed(String added, String removed, String text) {
+            note(text);
+            if (removed != null) {
+                synchronized (DesktopModel.this) {
+                    hadAccess.remove(removed);
+                }
+            } else {
+                warm();
+            }
+            refresh();
         }
     }
 
@@ -194,7 +279,7 @@ public final class DesktopModel implements AutoCloseable {
      */
     public void signOut() {
         background.execute(() -> {
-            Optional<SignOutResult> result = session.connector().map(Connector::signOut);
+            Optional<SignOutResult> result = source.get().map(TokenSource::signOut);
             synchronized (this) {
                 actionProblem = result.filter(SignOutResult::warning).map(PlainLanguage::signOutWarning).orElse(null);
                 hadAccess.clear();
@@ -208,75 +293,36 @@ public final class DesktopModel implements AutoCloseable {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** Discovery first, then the server is saved and shown; feedback goes to {@link View#addFeedback()}. */
+    /** {@link #addServer(String, AuthMode)} with the flow left to discovery ({@link AuthMode#AUTO}). */
     public CompletableFuture<String> addServer(String url) {
-        synchronized (this) {
-            addFeedback = "Checking " + url.strip() + " …";
-        }
-        refresh();
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                if (!isWebAddress(url.strip())) {
-                    throw new NotAWebAddress();
-                }
-                TraySession.Added added = session.addServer(url);
-                synchronized (this) {
-                    addFeedback = "Added \"" + added.name() + "\": signs in through " + added.metadata().asIssuer()
-                            + (added.metadata().scopesSupported().isEmpty() ? "" : ", offers "
-                            + String.join(" ", added.metadata().scopesSupported()));
-                }
-                note("Added server " + added.name() + " (" + url.strip() + ")");
-                warm();
-                refresh();
-                return added.name();
-            } catch (Exception e) {
-                Problem p = e instanceof NotAWebAddress
-                        ? new Problem("\"" + url.strip() + "\" is not a web address.", "Paste the full address, starting with https://.")
-                        : PlainLanguage.addServerFailure(e, idpHost());
-                synchronized (this) {
-                    addFeedback = "Not added. " + p.text();
-                }
-                refresh();
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, background);
+        return addServer(url, AuthMode.AUTO);
     }
 
-    private static final class NotAWebAddress extends Exception {
-    }
-
-    static boolean isWebAddress(String s) {
-        try {
-            URI u = new URI(s);
-            return ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
+    /**
+     * Discovery first (none for {@link AuthMode#NONE}), then the server is saved with {@code auth} as its
+     * configured flow and shown; feedback goes to {@link View#addFeedback()}. Completes with the stored name.
+     */
+    public CompletableFuture<String> addServer(String url, AuthMode auth) {
+        return serverList.add(url, auth);
     }
 
     public CompletableFuture<Boolean> removeServer(String name) {
-        return CompletableFuture.supplyAsync(() -> {
-            boolean removed = session.removeServer(name);
-            if (removed) {
-                synchronized (this) {
-                    hadAccess.remove(name);
-                    addFeedback = "Removed \"" + name + "\".";
-                }
-                note("Removed server " + name);
-            }
-            refresh();
-            return removed;
-        }, background);
+        return serverList.remove(name);
     }
 
-    /** A bridge asked for a token with nobody signed in: tell the person (never a browser from a bridge). */
-    public void signInNeededBy(String server) {
+    /**
+     * A bridge asked for a token nobody can give it yet: tell the person (never a browser from a bridge). A
+     * server with its own sign-in names "Sign in to SERVER", else the company sign-in. Returns what is shown.
+     */
+    public Problem signInNeededBy(String server) {
+        boolean own = source.get().map(t -> ownSignIn(server, t.status())).orElse(false);
+        Problem p = PlainLanguage.toolNeedsSignIn(server, own);
         synchronized (this) {
-            actionProblem = new Problem("An AI tool wants to use \"" + server + "\", but you are not signed in.",
-                    "Choose Sign in.");
+            actionProblem = p;
         }
-        note("An AI tool asked for \"" + server + "\" and needs you to sign in");
+        note("An AI tool asked for \"" + server + "\" and needs you to sign in" + (own ? " to it" : ""));
         background.execute(this::refresh);
+        return p;
     }
 
     /** Runs {@code task} on the model's background thread (for UI actions that touch files). */
@@ -304,47 +350,39 @@ public final class DesktopModel implements AutoCloseable {
         }
     }
 
-    /** Asks every server for a token so the table shows real states; failures land in the status. */
+    /**
+     * Asks every server for a token so the table shows real states; failures land in the status. Without the
+     * company sign-in only servers with their own sign-in (or none) are asked: never a browser, the connector
+     * answers "sign in to SERVER" for one without a grant.
+     */
     private void warm() {
         lastWarm = clock.millis();
-        session.connector().filter(c -> c.status().signedIn()).ifPresent(c -> c.servers().keySet().forEach(name ->
-                c.tokenAsync(name).whenCompleteAsync((t, e) -> refresh(), background)));
+        var cfg = session.config();
+        session.connector().ifPresent(c -> {
+            ConnectorStatus st = c.status();
+            c.servers().keySet().stream().filter(name -> st.signedIn() || cfg.idp() == null || ownSignIn(name, st))
+                    .forEach(name -> c.tokenAsync(name).whenCompleteAsync((t, e) -> refresh(), background));
+        });
+    }
+
+    /** Whether {@code server}'s tokens come without the company sign-in ({@link ServerRows#ownSignIn}). */
+    private boolean ownSignIn(String server, ConnectorStatus status) {
+        ServerEntry entry = session.config().servers().get(server);
+        ServerStatus s = status.servers().get(server);
+        return entry != null && ServerRows.ownSignIn(ServerRows.flow(entry, s), s);
     }
 
     private void onEvent(ConnectorEvent event) {
-        String text = describe(event);
+        String text = ActivityLog.describe(event, this::displayName);
         if (event instanceof ConnectorEvent.TokenIssued t) {
             synchronized (this) {
                 hadAccess.add(t.server());
             }
         }
         if (text != null) {
-            synchronized (this) {
-                activity.addFirst(new Activity(event.at(), text));
-                while (activity.size() > MAX_ACTIVITY) {
-                    activity.removeLast();
-                }
-            }
+            activity.add(event.at(), text);
         }
         background.execute(this::refresh);
-    }
-
-    /** Activity lines never carry token values: events hold none, and reasons are the connector's messages. */
-    private String describe(ConnectorEvent event) {
-        if (event instanceof ConnectorEvent.SignedIn s) {
-            return "Signed in as " + displayName(s.user()) + " (session until " + time(s.sessionExpiresAt()) + ")";
-        } else if (event instanceof ConnectorEvent.SignedOut s) {
-            return "Signed out" + s.user().map(u -> " (" + displayName(u) + ")").orElse("");
-        } else if (event instanceof ConnectorEvent.TokenIssued t) {
-            return t.server() + ": access granted (" + String.join(" ", new TreeSet<>(t.scopes())) + ") until " + time(t.expiresAt());
-        } else if (event instanceof ConnectorEvent.AccessRevoked r) {
-            return r.server() + ": access refused: " + r.reason();
-        } else if (event instanceof ConnectorEvent.RenewalFailed f) {
-            return f.server() + ": renewal failed (" + f.reason() + ")" + (f.tokenStillValid() ? "; still working" : "");
-        } else if (event instanceof ConnectorEvent.SignInRequired s) {
-            return "Sign-in needed" + s.server().map(x -> " (noticed by " + x + ")").orElse("") + ": " + s.reason();
-        }
-        return null;
     }
 
     /** The display name of {@code sub} from the latest status that has it signed in, else {@code sub} itself. */
@@ -354,15 +392,13 @@ public final class DesktopModel implements AutoCloseable {
             known = lastStatus;
         }
         if (known == null || !known.user().equals(Optional.of(sub))) {
-            known = session.connector().map(Connector::status).orElse(null);
+            known = source.get().map(TokenSource::status).orElse(null);
         }
         return known != null && known.user().equals(Optional.of(sub)) ? known.displayName().orElse(sub) : sub;
     }
 
     private void note(String text) {
-        synchronized (this) {
-            activity.addFirst(new Activity(clock.instant(), text));
-        }
+        activity.add(clock.instant(), text);
     }
 
     private void fail(Problem p) {
@@ -374,8 +410,8 @@ public final class DesktopModel implements AutoCloseable {
 
     /** Builds a view from the connector's status and publishes it. Runs on background threads only. */
     private void refresh() {
-        Optional<Connector> c = session.connector();
-        ConnectorStatus status = c.map(Connector::status).orElse(null);
+        Optional<? extends TokenSource> c = source.get();
+        ConnectorStatus status = c.map(TokenSource::status).orElse(null);
         var cfg = session.config();
         String idp = cfg.idp() == null || cfg.idp().issuer() == null ? "" : cfg.idp().issuer();
         View view;
@@ -383,34 +419,13 @@ public final class DesktopModel implements AutoCloseable {
             lastStatus = status;
             Account account = new Account(status == null ? Optional.empty() : status.displayName(), idp,
                     status == null ? Optional.empty() : status.sessionExpiresAt(), cfg.idp() != null, session.sessionStorage());
-            List<ServerRow> rows = new ArrayList<>();
-            Problem rowProblem = null;
-            for (var e : cfg.servers().entrySet()) {
-                ServerStatus s = status == null ? null : status.servers().get(e.getKey());
-                ServerState state = s == null ? ServerState.IDLE : s.state();
-                Optional<ConnectorException.Kind> err = s == null ? Optional.empty() : s.lastErrorKind();
-                boolean had = hadAccess.contains(e.getKey());
-                if (state == ServerState.READY) {
-                    hadAccess.add(e.getKey());
-                }
-                if (!account.signedIn() && state != ServerState.READY) {
-                    state = ServerState.IDLE;
-                }
-                rows.add(new ServerRow(e.getKey(), e.getValue().url(), state,
-                        account.signedIn() ? PlainLanguage.state(state, err, had) : "Signed out",
-                        s == null ? Set.of() : new TreeSet<>(s.scopes()),
-                        s == null ? Optional.empty() : s.expiresAt(),
-                        account.signedIn() ? PlainLanguage.serverProblem(e.getKey(), state, err, had).map(Problem::text).orElse("") : ""));
-                if (rowProblem == null && account.signedIn()) {
-                    rowProblem = PlainLanguage.serverProblem(e.getKey(), state, err, had).orElse(null);
-                }
-            }
+            ServerRows.Table t = ServerRows.table(cfg, status, c.isPresent(), account.signedIn(), hadAccess,
+                    serverSignIns::running);
+            t.rows().stream().filter(r -> r.state() == ServerState.READY).forEach(r -> hadAccess.add(r.name()));
             Problem problem = actionProblem != null ? actionProblem
-                    : c.isEmpty() || cfg.servers().isEmpty() ? notConfigured() // signing in works without servers
-                    : !account.signedIn() ? null : rowProblem;
-            TrayState tray = !account.signedIn() ? TrayState.SIGNED_OUT
-                    : rows.stream().anyMatch(ServerRow::needsAttention) ? TrayState.ATTENTION : TrayState.SIGNED_IN;
-            view = new View(clock.instant(), account, phase, List.copyOf(rows), List.copyOf(activity), tray,
+                    : cfg.servers().isEmpty() || t.companyNeeded() || c.isEmpty() && cfg.idp() != null ? notConfigured()
+                    : t.problem().orElse(null);
+            view = new View(clock.instant(), account, phase, t.rows(), activity.snapshot(), t.tray(),
                     Optional.ofNullable(problem), addFeedback);
         }
         publisher.accept(view);
@@ -418,27 +433,17 @@ public final class DesktopModel implements AutoCloseable {
 
     private Problem notConfigured() {
         var cfg = session.config();
-        if (cfg.idp() == null || cfg.idp().issuer() == null) {
-            return new Problem("This app does not know your company's sign-in service yet.",
-                    "Ask your IT administrator for the set-up, or run `xaa idp ISSUER --client-id ID`.");
-        }
-        return new Problem("No MCP servers are set up yet.", "Add one below with the address your IT administrator gave you.");
+        return PlainLanguage.notConfigured(cfg.idp() != null && cfg.idp().issuer() != null);
+    }
+
+    /** The host (and port) of a configured server's URL, for "cannot reach" messages. */
+    private String serverHost(String server) {
+        ServerEntry e = session.config().servers().get(server);
+        return e == null ? server : PlainLanguage.hostOf(e.url());
     }
 
     private String idpHost() {
         var cfg = session.config();
-        if (cfg.idp() == null || cfg.idp().issuer() == null) {
-            return null;
-        }
-        try {
-            URI u = URI.create(cfg.idp().issuer());
-            return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
-        } catch (IllegalArgumentException e) {
-            return cfg.idp().issuer();
-        }
-    }
-
-    private static String time(Instant at) {
-        return TIME.format(at.atZone(ZoneId.systemDefault()));
+        return cfg.idp() == null || cfg.idp().issuer() == null ? null : PlainLanguage.hostOf(cfg.idp().issuer());
     }
 }

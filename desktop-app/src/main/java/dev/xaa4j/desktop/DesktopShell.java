@@ -55,17 +55,19 @@ public final class DesktopShell {
         session.addListener(this::notifyIfNeeded);
         this.broker = options.broker() == null ? null : BrokerHost.attach(session, options.broker(),
                 n -> {
-                    model.signInNeededBy(n.server());
-                    Platform.runLater(() -> signInNotification(n.server()));
+                    PlainLanguage.Problem p = model.signInNeededBy(n.server());
+                    Platform.runLater(() -> signInNotification(p));
                 },
                 text -> Platform.runLater(() -> window.setNotice("broker", text)));
     }
 
-    /** A bridge needs a sign-in: a tray notification, or without a tray the window comes up. */
-    private void signInNotification(String server) {
+    /**
+     * A bridge needs a sign-in (the company's, or a server's own): a tray notification naming the menu item, or
+     * without a tray the window comes up.
+     */
+    private void signInNotification(PlainLanguage.Problem p) {
         if (tray.isPresent()) {
-            notifyOnce("Sign-in needed", "An AI tool wants to use \"" + server
-                    + "\". Choose Sign in from the xaa4j icon.");
+            notifyOnce("Sign-in needed", p.what() + " " + p.next().replaceFirst("\\.$", "") + " from the xaa4j icon.");
         } else {
             openWindow();
         }

@@ -1,5 +1,7 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.desktop.DesktopModel.ServerAction;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.DesktopModel.View;
 import java.time.Duration;
@@ -7,7 +9,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Consumer;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
@@ -21,7 +22,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.SelectionMode;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
@@ -66,6 +66,8 @@ public final class MainWindow {
     private final Button copyVscode = new Button("Copy _VS Code config");
     private final Button addClaude = new Button("Add to C_laude Desktop");
     private final Button remove = new Button("_Remove server");
+    private final Button serverAction = new Button();
+    private final ChoiceBox<AuthMode> addAuth = ServerControls.authChoice();
     private final TextField addUrl = new TextField();
     private final Button add = new Button("_Add");
     private final Label feedback = new Label();
@@ -119,7 +121,8 @@ public final class MainWindow {
         session.setText(a.sessionExpiresAt().map(t -> TIME.format(t.atZone(ZoneId.systemDefault())) + " (in "
                 + PlainLanguage.countdown(Duration.between(v.at(), t)) + ", renewed automatically)").orElse("—"));
         storage.setText(PlainLanguage.storage(a.storage()));
-        boolean waiting = v.phase() == DesktopModel.SignInPhase.WAITING_FOR_BROWSER;
+        boolean waiting = v.phase() == DesktopModel.SignInPhase.WAITING_FOR_BROWSER
+                || v.servers().stream().anyMatch(r -> r.action() == ServerAction.SIGNING_IN); // Cancel applies to both
         signIn.setDisable(waiting);
         signIn.setText(a.signedIn() ? "_Sign in again" : "_Sign in");
         signOut.setDisable(!a.signedIn() || waiting);
@@ -154,7 +157,7 @@ public final class MainWindow {
 
     public void applyTextScale(double scale) {
         root.setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", 13 * scale));
-        for (TableColumn<ServerRow, ?> c : table.getColumns()) {
+        for (var c : table.getColumns()) {
             c.setPrefWidth((Double) c.getUserData() * 13 * scale);
         }
     }
@@ -217,14 +220,16 @@ public final class MainWindow {
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         table.setPlaceholder(new Label("No servers yet: add one by its address below."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Name", 7, ServerRow::name));
-        table.getColumns().add(column("Address", 17, ServerRow::url));
-        table.getColumns().add(column("State", 10, ServerRow::stateText));
-        table.getColumns().add(column("Scopes", 12, r -> String.join(" ", r.scopes())));
+        table.getColumns().add(ServerControls.column("Name", 7, ServerRow::name));
+        table.getColumns().add(ServerControls.column("Address", 17, ServerRow::url));
+        table.getColumns().add(ServerControls.column("Flow", 11, ServerRow::flowText));
+        table.getColumns().add(ServerControls.column("State", 10, ServerRow::stateText));
+        table.getColumns().add(ServerControls.actionColumn("Sign-in", 11, this::runServerAction));
+        table.getColumns().add(ServerControls.column("Scopes", 12, r -> String.join(" ", r.scopes())));
         // the countdown follows `now` (set from each view), so rows need not be replaced every second
-        table.getColumns().add(observableColumn("Expires", 6, r -> javafx.beans.binding.Bindings.createStringBinding(() -> r.expiresAt()
+        table.getColumns().add(ServerControls.observableColumn("Expires", 6, r -> javafx.beans.binding.Bindings.createStringBinding(() -> r.expiresAt()
                 .map(t -> PlainLanguage.countdown(Duration.between(now.get(), t))).orElse("—"), now)));
-        table.getColumns().add(column("Problem", 20, ServerRow::lastError));
+        table.getColumns().add(ServerControls.column("Problem", 20, ServerRow::lastError));
         table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
             @Override
             protected void updateItem(ServerRow item, boolean empty) {
@@ -271,9 +276,14 @@ public final class MainWindow {
             javafx.application.Platform.runLater(() -> actionResult.setText(t));
         })));
         remove.setOnAction(e -> selected().ifPresent(r -> model.removeServer(r.name())));
+        serverAction.setId("serverAction");
+        serverAction.setMnemonicParsing(true);
+        serverAction.setOnAction(e -> selected().ifPresent(this::runServerAction));
+        serverAction.setVisible(false); // until a row with a per-server sign-in is selected
+        serverAction.setManaged(false);
         actionResult.setId("actionResult");
         actionResult.setWrapText(true);
-        FlowPane rowActions = new FlowPane(8, 8, copyVscode, addClaude, remove);
+        FlowPane rowActions = new FlowPane(8, 8, serverAction, copyVscode, addClaude, remove);
 
         Label addLabel = new Label("A_dd a server by address:");
         addLabel.setMnemonicParsing(true);
@@ -287,7 +297,12 @@ public final class MainWindow {
         addUrl.setOnAction(e -> submitAdd());
         feedback.setId("addFeedback");
         feedback.setWrapText(true);
-        HBox addRow = new HBox(8, addLabel, addUrl, add);
+        Label authLabel = new Label("Sign-_in:");
+        authLabel.setMnemonicParsing(true);
+        authLabel.setLabelFor(addAuth);
+        addAuth.setId("addAuth");
+        addAuth.setAccessibleText("How the server to add signs in");
+        HBox addRow = new HBox(8, addLabel, addUrl, authLabel, addAuth, add);
         addRow.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, serversLabel, table, rowActions, actionResult, addRow, feedback);
     }
@@ -376,7 +391,7 @@ public final class MainWindow {
             return;
         }
         add.setDisable(true);
-        model.addServer(url).whenComplete((name, error) -> javafx.application.Platform.runLater(() -> {
+        model.addServer(url, addAuth.getValue()).whenComplete((name, error) -> javafx.application.Platform.runLater(() -> {
             add.setDisable(false);
             if (error == null) {
                 addUrl.clear();
@@ -389,40 +404,25 @@ public final class MainWindow {
         copyVscode.setDisable(none);
         addClaude.setDisable(none);
         remove.setDisable(none);
+        // the selected row's "Sign in to SERVER" / "Sign out of SERVER" (Alt+N), for the keyboard
+        ServerAction action = none ? ServerAction.NONE : selected().get().action();
+        String label = PlainLanguage.serverAction(action, none ? "" : selected().get().name());
+        serverAction.setText(label.replaceFirst("^Sign i(n to)", "Sign i_$1").replaceFirst("^Sig(n out)", "Sig_$1"));
+        serverAction.setDisable(action == ServerAction.SIGNING_IN);
+        serverAction.setVisible(action != ServerAction.NONE);
+        serverAction.setManaged(action != ServerAction.NONE);
+    }
+
+    private void runServerAction(ServerRow r) {
+        if (r.action() == ServerAction.SIGN_IN) {
+            model.signIn(r.name());
+        } else if (r.action() == ServerAction.SIGN_OUT) {
+            model.signOut(r.name());
+        }
     }
 
     private java.util.Optional<ServerRow> selected() {
         return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem());
-    }
-
-    private static TableColumn<ServerRow, String> column(String title, double em,
-                                                         java.util.function.Function<ServerRow, String> value) {
-        return observableColumn(title, em, r -> new ReadOnlyStringWrapper(value.apply(r)));
-    }
-
-    private static TableColumn<ServerRow, String> observableColumn(String title, double em,
-            java.util.function.Function<ServerRow, javafx.beans.value.ObservableValue<String>> value) {
-        TableColumn<ServerRow, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(d -> value.apply(d.getValue()));
-        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-                // the full text when a narrow column cuts it
-                if (empty || item == null || item.isEmpty()) {
-                    setTooltip(null);
-                } else if (getTooltip() == null) {
-                    setTooltip(new javafx.scene.control.Tooltip(item));
-                } else {
-                    getTooltip().setText(item);
-                }
-            }
-        });
-        c.setUserData(em);
-        c.setPrefWidth(em * 13);
-        c.setId("col-" + title.toLowerCase(Locale.ROOT).replace(' ', '-'));
-        return c;
     }
 
     private static Label bold(String text) {

@@ -1,5 +1,6 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.SignOutResult;
@@ -42,6 +43,92 @@ public final class PlainLanguage {
                 "Your session there stays valid until it expires. Sign out at your company's sign-in portal to end it now.");
     }
 
+    /**
+     * The flow column: how a server gets its tokens (docs/architecture.md "Choosing the flow"); empty while the
+     * connector has not decided ({@link AuthMode#AUTO}).
+     */
+    public static String flow(AuthMode flow) {
+        return switch (flow) {
+            case AUTO -> "";
+            case EMA -> "Company sign-in";
+            case OAUTH -> "Signs in separately";
+            case NONE -> "No sign-in needed";
+        };
+    }
+
+    /** The choices of "Add server" (stored as the server's {@code auth}). */
+    public static String authChoice(AuthMode mode) {
+        return switch (mode) {
+            case AUTO -> "Automatic";
+            case EMA -> "Company sign-in";
+            case OAUTH -> "Sign in separately";
+            case NONE -> "None";
+        };
+    }
+
+    /** The label of a server row's sign-in button; empty for {@link DesktopModel.ServerAction#NONE}. */
+    public static String serverAction(DesktopModel.ServerAction action, String server) {
+        return switch (action) {
+            case NONE -> "";
+            case SIGN_IN -> "Sign in to " + server;
+            case SIGNING_IN -> "Signing in to " + server + "…";
+            case SIGN_OUT -> "Sign out of " + server;
+        };
+    }
+
+    /** An AI tool asked for {@code server} and nobody can give it a token yet: its own sign-in, or the company's. */
+    static Problem toolNeedsSignIn(String server, boolean ownSignIn) {
+        return ownSignIn ? new Problem("An AI tool wants to use \"" + server + "\", which needs you to sign in to it.",
+                "Choose Sign in to " + server + ".")
+                : new Problem("An AI tool wants to use \"" + server + "\", but you are not signed in.", "Choose Sign in.");
+    }
+
+    /** The feedback of a server added with {@code auth}: where it signs in ({@code metadata} empty: it takes none). */
+    static String added(String name, Optional<dev.xaa4j.connector.internal.discovery.ServerMetadata> metadata, AuthMode auth) {
+        return "Added \"" + name + "\": " + metadata.map(md -> (auth == AuthMode.OAUTH ? "signs in separately through "
+                : "signs in through ") + md.asIssuer() + (md.scopesSupported().isEmpty() ? ""
+                : ", offers " + String.join(" ", md.scopesSupported()))).orElse("no sign-in needed");
+    }
+
+    /** Nothing to show yet: no IdP known ({@code idpKnown} false), else no server. */
+    static Problem notConfigured(boolean idpKnown) {
+        return idpKnown ? new Problem("No MCP servers are set up yet.", "Add one below with the address your IT administrator gave you.")
+                : new Problem("This app does not know your company's sign-in service yet.",
+                        "Ask your IT administrator for the set-up, or run `xaa idp ISSUER --client-id ID`.");
+    }
+
+    /** The host (and port) of a URL, for "cannot reach" messages; the text itself when it is no URL. */
+    static String hostOf(String url) {
+        try {
+            java.net.URI u = java.net.URI.create(url);
+            return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    /** A server that uses its own sign-in (plain MCP OAuth) and has no grant yet. */
+    static Problem serverSignInNeeded(String server) {
+        return new Problem("\"" + server + "\" needs you to sign in to it.", "Choose Sign in to " + server + ".");
+    }
+
+    /**
+     * A failed "Sign in to SERVER": metadata that must not be trusted (resource or issuer mismatch) is the server's
+     * problem, not this app's set-up; an unreachable host is the server's or its authorization server's.
+     */
+    static Problem serverSignInFailure(Throwable error, String server, String serverHost) {
+        Throwable e = unwrap(error);
+        if (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.CONFIGURATION && !unreachable(c)) {
+            return new Problem("\"" + server + "\" cannot be signed in to safely: " + c.getMessage(),
+                    "Check the server's address with whoever gave it to you.");
+        }
+        if (unreachable(e)) {
+            return new Problem("Cannot reach \"" + server + "\" or its sign-in service (" + serverHost + ").",
+                    "Check your network or VPN connection, then try again.");
+        }
+        return failure(error, serverHost);
+    }
+
     /** The state column. {@code lastErrorKind} tells "not enabled" from "revoked" or "no access" for a denial. */
     public static String state(ServerState state, Optional<ConnectorException.Kind> lastErrorKind, boolean hadAccess) {
         return switch (state) {
@@ -49,7 +136,7 @@ public final class PlainLanguage {
             case READY -> "Working";
             case DEGRADED -> "Working, renewal delayed";
             case DENIED -> notEnabled(lastErrorKind) ? "Not enabled for you" : hadAccess ? "Access revoked" : "No access";
-            case SIGN_IN_REQUIRED -> "Sign-in needed";
+            case SIGN_IN_REQUIRED -> serverSignIn(lastErrorKind) ? "Needs its own sign-in" : "Sign-in needed";
             case FAILED -> "Not reachable";
         };
     }
@@ -66,7 +153,8 @@ public final class PlainLanguage {
                             "Ask your IT administrator if you still need it; your AI tools cannot use it until then.")
                     : new Problem("You do not have access to \"" + server + "\".",
                             "Ask your IT administrator for access."));
-            case SIGN_IN_REQUIRED -> Optional.of(new Problem("Your sign-in has ended.", "Choose Sign in to continue."));
+            case SIGN_IN_REQUIRED -> Optional.of(serverSignIn(lastErrorKind) ? serverSignInNeeded(server)
+                    : new Problem("Your sign-in has ended.", "Choose Sign in to continue."));
             case FAILED -> Optional.of(new Problem("\"" + server + "\" or its sign-in service cannot be reached right now.",
                     "Check your network or VPN; it is retried automatically."));
             default -> Optional.empty();
@@ -111,13 +199,12 @@ public final class PlainLanguage {
             case ACCESS_DENIED -> new Problem("Access to \"" + server + "\" was refused or revoked.",
                     "Ask your IT administrator if you need it.");
             case SIGN_IN_REQUIRED -> new Problem("You are not signed in.", "Choose Sign in.");
-            case SERVER_SIGN_IN_REQUIRED -> new Problem("\"" + server + "\" needs you to sign in to it.",
-                    "Choose Sign in to " + server + ".");
+            case SERVER_SIGN_IN_REQUIRED -> serverSignInNeeded(server);
             case NOT_PROTECTED -> new Problem("\"" + server + "\" needs no sign-in.", "Nothing to do.");
             case UPSTREAM_UNAVAILABLE -> unreachable(idpHost);
             case SIGN_IN_FAILED -> offline ? unreachable(idpHost) : new Problem(e.getMessage(), "Choose Sign in to try again.");
             case CONFIGURATION, SUBJECT_TOKEN_REJECTED -> offline ? unreachable(idpHost) : addingServer
-                    ? new Problem("This address does not look like an MCP server that supports company sign-in.",
+                    ? new Problem("This address does not look like an MCP server this app can sign in to.",
                             "Check the address with whoever gave it to you. Details: " + e.getMessage())
                     : new Problem("This app is not set up correctly: " + e.getMessage(),
                             "Ask your IT administrator to check the configuration.");
@@ -146,6 +233,10 @@ public final class PlainLanguage {
             return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
         }
         return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+
+    static boolean serverSignIn(Optional<ConnectorException.Kind> lastErrorKind) {
+        return lastErrorKind.filter(k -> k == ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED).isPresent();
     }
 
     static boolean notEnabled(Optional<ConnectorException.Kind> lastErrorKind) {

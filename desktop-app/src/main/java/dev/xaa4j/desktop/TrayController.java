@@ -17,7 +17,7 @@ import javafx.stage.Stage;
 /**
  * The system-tray icon (FXTrayIcon over AWT {@code SystemTray}): its picture shows the state (grey: signed
  * out, green: signed in, orange with "!": needs attention) and its menu has Sign in, Sign out, Open, one line
- * per server with its state, Quit. The menu is rebuilt only when its text changes.
+ * per server with its state, "Sign in to SERVER" for each server waiting for its own sign-in, Quit. The menu is rebuilt only when its text changes.
  */
 public final class TrayController {
 
@@ -90,12 +90,20 @@ public final class TrayController {
         }
         List<String> lines = v.servers().isEmpty() ? List.of("No servers set up")
                 : v.servers().stream().map(r -> r.name() + ": " + r.stateText()).toList();
-        if (!lines.equals(shownMenu) || v.account().signedIn() != signedInShown) {
+        List<String> signIns = pendingSignIns(v);
+        if (!lines.equals(shownMenu) || !signIns.equals(shownSignIns) || v.account().signedIn() != signedInShown) {
+            shownSignIns = signIns;
             rebuildMenu(lines, v.account().signedIn());
         }
     }
 
+    /** The servers waiting for their own sign-in ("Sign in to SERVER" items of the menu). */
+    static List<String> pendingSignIns(View v) {
+        return v.servers().stream().filter(r -> r.action() == DesktopModel.ServerAction.SIGN_IN).map(DesktopModel.ServerRow::name).toList();
+    }
+
     private boolean signedInShown;
+    private List<String> shownSignIns = List.of();
 
     private void rebuildMenu(List<String> serverLines, boolean signedIn) {
         shownMenu = serverLines;
@@ -115,6 +123,11 @@ public final class TrayController {
         for (String line : serverLines) {
             MenuItem m = new MenuItem(line);
             m.setOnAction(e -> open.run());
+            icon.addMenuItem(m);
+        }
+        for (String server : shownSignIns) {
+            MenuItem m = new MenuItem(PlainLanguage.serverAction(DesktopModel.ServerAction.SIGN_IN, server));
+            m.setOnAction(e -> model.signIn(server)); // the browser opens from this process
             icon.addMenuItem(m);
         }
         icon.addSeparator();

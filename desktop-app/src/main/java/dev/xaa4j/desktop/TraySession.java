@@ -1,5 +1,6 @@
 package dev.xaa4j.desktop;
 
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.Connector;
@@ -13,6 +14,7 @@ import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
+import dev.xaa4j.connector.internal.signin.SystemBrowser;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
@@ -44,7 +46,8 @@ public final class TraySession implements AutoCloseable {
      *                    {@code xaa login})
      * @param credentials client secrets; null = from {@code store}
      * @param stateDir    activity journal and lock files; null = the connector's default
-     * @param signIn      browser command and timeout; null = defaults ({@code BROWSER}, then the desktop)
+     * @param signIn      browser command and timeout, for the company sign-in and every "Sign in to SERVER"; null =
+     *                    defaults ({@code BROWSER}, then the desktop)
      * @param policy      renewal timing; null = defaults
      */
     public record Options(CredentialStore store, ClientCredentialsSource credentials, Path stateDir,
@@ -78,6 +81,8 @@ public final class TraySession implements AutoCloseable {
         }
         if (options.signIn() != null) {
             ConnectorInternals.browserSignIn(b, new BrowserSignIn(), options.signIn());
+            // "Sign in to SERVER" opens the same browser as the company sign-in, from this process
+            ConnectorInternals.browserLauncher(b, new SystemBrowser(options.signIn().browserCommand(), System.getenv()));
         }
         if (options.policy() != null) {
             ConnectorInternals.renewalPolicy(b, options.policy());
@@ -127,32 +132,43 @@ public final class TraySession implements AutoCloseable {
         return discovery.server(url);
     }
 
+    /** {@link #addServer(String, AuthMode)} with the flow left to discovery ({@link AuthMode#AUTO}). */
+    public Added addServer(String url) {
+        return addServer(url, AuthMode.AUTO);
+    }
+
     /**
-     * Discovers {@code url}, then stores it under a name taken from its path ({@code …/notes/mcp} → {@code notes})
-     * and adds it to the running connector. A server behind an authorization server already configured reuses that
-     * server's client id there.
+     * Discovers {@code url} (not for {@link AuthMode#NONE}: such a server publishes no metadata), then stores it with
+     * {@code auth} as its flow ({@link ServerEntry#auth()}; {@link AuthMode#AUTO} stored as absent) under a name taken
+     * from its path ({@code …/notes/mcp} → {@code notes}) and adds it to the running connector. A server behind an
+     * authorization server already configured reuses that server's client id there, when both use the company
+     * sign-in or both sign in separately (an EMA client is no plain OAuth client, and the reverse).
      *
-     * @return the name and what discovery found
+     * @return the name and what discovery found (empty for {@link AuthMode#NONE})
      */
-    public synchronized Added addServer(String url) {
+    public synchronized Added addServer(String url, AuthMode auth) {
         URI uri = URI.create(url.strip());
-        ServerMetadata md = discover(uri);
+        Optional<ServerMetadata> md = auth == AuthMode.NONE ? Optional.empty() : Optional.of(discover(uri));
         XaaConfig cfg = config.load();
         if (cfg.servers().values().stream().anyMatch(s -> s.url().equals(uri.toString()))) {
             throw new IllegalArgumentException("This server is already in the list");
         }
         String name = uniqueName(suggestName(uri), cfg);
-        String asClientId = cfg.servers().values().stream()
-                .filter(s -> s.asClientId() != null)
-                .filter(s -> sameAuthorizationServer(s, md.asIssuer()))
-                .map(ServerEntry::asClientId).findFirst().orElse(null);
-        config.putServer(name, new ServerEntry(uri.toString(), null, List.of(), asClientId));
+        String asClientId = md.flatMap(m -> cfg.servers().values().stream()
+                .filter(s -> s.asClientId() != null && separately(s) == (auth == AuthMode.OAUTH))
+                .filter(s -> sameAuthorizationServer(s, m.asIssuer()))
+                .map(ServerEntry::asClientId).findFirst()).orElse(null);
+        config.putServer(name, new ServerEntry(uri.toString(), null, List.of(), asClientId).withAuth(auth));
         reload();
         return new Added(name, md);
     }
 
-    /** What {@link #addServer} stored. */
-    public record Added(String name, ServerMetadata metadata) {
+    private static boolean separately(ServerEntry s) {
+        return "oauth".equalsIgnoreCase(s.auth());
+    }
+
+    /** What {@link #addServer} stored; {@code metadata} is empty for a server added as {@link AuthMode#NONE}. */
+    public record Added(String name, Optional<ServerMetadata> metadata) {
     }
 
     /** Removes {@code name} from the config file and the running connector (the others keep their tokens). */

@@ -107,6 +107,37 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     }
 
     @Test
+    void signInToThePlainOAuthWikiOpensTheBrowserFromTheTrayAndSignOutOfWikiKeepsTheCompanySignIn() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        // the sample issuer's plain-OAuth server: its own AS ({asBase}/oauth), dynamic registration, no pre-registered client
+        new ConfigStore(config, Map.of()).putServer("wiki", new dev.xaa4j.connector.host.config.ServerEntry(
+                issuer.server("wiki").toString(), null, List.of(), null));
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        model.signIn();
+        View pending = await("notes working, wiki waiting for its own sign-in", v -> v.account().signedIn()
+                && row(v, "notes").state() == ServerState.READY && row(v, "wiki").action() == DesktopModel.ServerAction.SIGN_IN);
+        assertThat(row(pending, "notes").flowText()).isEqualTo("Company sign-in");
+        assertThat(row(pending, "wiki").flowText()).isEqualTo("Signs in separately");
+        assertThat(row(pending, "notes").action()).isEqualTo(DesktopModel.ServerAction.NONE);
+
+        model.signIn("wiki");
+        model.signIn("wiki"); // a double click: one browser
+        View in = await("wiki working", v -> row(v, "wiki").state() == ServerState.READY
+                && row(v, "wiki").action() == DesktopModel.ServerAction.SIGN_OUT);
+        assertThat(row(in, "wiki").scopes()).isNotEmpty();
+        assertThat(in.activity()).anyMatch(a -> a.text().equals("Signed in to wiki"));
+        assertThat(Files.readString(dir.resolve("browser.log")).lines().filter(l -> l.startsWith("200")).count())
+                .as("two browser sign-ins: the company's and wiki's").isEqualTo(2);
+
+        model.signOut("wiki");
+        View out = await("signed out of wiki", v -> row(v, "wiki").action() == DesktopModel.ServerAction.SIGN_IN
+                && v.activity().stream().anyMatch(a -> a.text().startsWith("Signed out of wiki")));
+        assertThat(out.account().signedIn()).as("the company sign-in stays").isTrue();
+        assertThat(row(out, "notes").state()).isEqualTo(ServerState.READY);
+        assertThat(out.toString()).doesNotContain("eyJ");
+    }
+
+    @Test
     void theViewSaysWhereTheSessionLives() throws Exception {
         open(DesktopFixture.writeConfig(dir, issuer, List.of("notes")), DesktopFixture.engine(dir, "alice", null));
         View v = await("a view", x -> x.servers().size() == 1);
@@ -150,6 +181,30 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         assertThat(removed.addFeedback()).isEqualTo("Removed \"tickets\".");
         assertThat(Files.readString(config)).doesNotContain("tickets");
         assertThat(removed.account().signedIn()).as("the session survives the engine rebuild").isTrue();
+    }
+
+    @Test
+    void addServerStoresTheChosenFlowAndReusesAClientIdOnlyWithinTheSameFlow() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        open(config, DesktopFixture.engine(dir, "alice", null));
+        await("first view", v -> v.servers().size() == 1);
+
+        assertThat(model.addServer(issuer.server("tickets").toString(), dev.xaa4j.connector.AuthMode.OAUTH)
+                .get(30, TimeUnit.SECONDS)).isEqualTo("tickets");
+        View added = await("tickets added", v -> v.servers().size() == 2);
+        assertThat(added.addFeedback()).startsWith("Added \"tickets\": signs in separately through " + issuer.asIssuer());
+        assertThat(row(added, "tickets").flowText()).isEqualTo("Signs in separately");
+        var stored = new ConfigStore(config, Map.of()).load().servers();
+        assertThat(stored.get("tickets").auth()).isEqualTo("oauth");
+        assertThat(stored.get("tickets").asClientId()).as("the company sign-in's client is no plain OAuth client").isNull();
+        assertThat(stored.get("notes").auth()).as("Automatic is stored as absent").isNull();
+
+        assertThat(model.removeServer("tickets").get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(model.addServer(issuer.server("tickets").toString(), dev.xaa4j.connector.AuthMode.EMA)
+                .get(30, TimeUnit.SECONDS)).isEqualTo("tickets");
+        stored = new ConfigStore(config, Map.of()).load().servers();
+        assertThat(stored.get("tickets").auth()).isEqualTo("ema");
+        assertThat(stored.get("tickets").asClientId()).isEqualTo(SampleIssuerFixture.AS_CLIENT);
     }
 
     @Test

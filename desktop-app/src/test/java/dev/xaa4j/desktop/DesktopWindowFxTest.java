@@ -205,6 +205,8 @@ class DesktopWindowFxTest extends DesktopIssuerPerClass {
         await("address field focused", () -> node("#addUrl").isFocused());
         robot.write("no address");
         robot.press(KeyCode.TAB).release(KeyCode.TAB);
+        assertThat(node("#addAuth").isFocused()).as("the flow choice comes between the address and Add").isTrue();
+        robot.press(KeyCode.TAB).release(KeyCode.TAB);
         assertThat(node("#addServer").isFocused()).isTrue();
         robot.press(KeyCode.SPACE).release(KeyCode.SPACE);
         await("feedback", () -> text("#addFeedback").startsWith("Not added."));

@@ -60,9 +60,9 @@ class PiecesTest {
         assertThat(TraySession.suggestName(URI.create("https://mcp.tickets.example/mcp"))).isEqualTo("tickets");
         assertThat(TraySession.suggestName(URI.create("https://crm.example/"))).isEqualTo("crm");
         assertThat(TraySession.suggestName(URI.create("https://h.example/api/Sales%20Team/sse"))).isEqualTo("sales-team");
-        assertThat(DesktopModel.isWebAddress("https://h.example/mcp")).isTrue();
-        assertThat(DesktopModel.isWebAddress("ftp://h.example/mcp")).isFalse();
-        assertThat(DesktopModel.isWebAddress("not a url")).isFalse();
+        assertThat(ServerList.isWebAddress("https://h.example/mcp")).isTrue();
+        assertThat(ServerList.isWebAddress("ftp://h.example/mcp")).isFalse();
+        assertThat(ServerList.isWebAddress("not a url")).isFalse();
     }
 
     @Test

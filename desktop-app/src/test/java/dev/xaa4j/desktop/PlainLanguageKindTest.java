@@ -16,16 +16,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PlainLanguageKindTest {
 
     /** Kind → how the "what happened" sentence of a failed sign-in starts. */
-    static final Map<Kind, String> WHAT = Map.of(
-            Kind.SIGN_IN_REQUIRED, "You are not signed in.",
-            Kind.SIGN_IN_FAILED, "The sign-in was refused",
-            Kind.ACCESS_DENIED, "Access to \"notes\" was refused or revoked.",
-            Kind.SERVER_NOT_ENABLED, "Your administrator has not enabled \"notes\" for you.",
-            Kind.SUBJECT_TOKEN_REJECTED, "This app is not set up correctly: ",
-            Kind.UPSTREAM_UNAVAILABLE, "Cannot reach your sign-in service (idp.example).",
-            Kind.CONFIGURATION, "This app is not set up correctly: ",
-            Kind.CREDENTIAL_STORE, "Your system keyring is locked or not responding: ",
-            Kind.KEYRING_UNAVAILABLE, "This computer has no system keyring to keep your sign-in in: ");
+    static final Map<Kind, String> WHAT = Map.ofEntries(
+            Map.entry(Kind.SIGN_IN_REQUIRED, "You are not signed in."),
+            Map.entry(Kind.SERVER_SIGN_IN_REQUIRED, "\"notes\" needs you to sign in to it."),
+            Map.entry(Kind.NOT_PROTECTED, "\"notes\" needs no sign-in."),
+            Map.entry(Kind.SIGN_IN_FAILED, "The sign-in was refused"),
+            Map.entry(Kind.ACCESS_DENIED, "Access to \"notes\" was refused or revoked."),
+            Map.entry(Kind.SERVER_NOT_ENABLED, "Your administrator has not enabled \"notes\" for you."),
+            Map.entry(Kind.SUBJECT_TOKEN_REJECTED, "This app is not set up correctly: "),
+            Map.entry(Kind.UPSTREAM_UNAVAILABLE, "Cannot reach your sign-in service (idp.example)."),
+            Map.entry(Kind.CONFIGURATION, "This app is not set up correctly: "),
+            Map.entry(Kind.CREDENTIAL_STORE, "Your system keyring is locked or not responding: "),
+            Map.entry(Kind.KEYRING_UNAVAILABLE, "This computer has no system keyring to keep your sign-in in: "));
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -43,7 +45,7 @@ class PlainLanguageKindTest {
     void aConfigurationProblemWhileAddingAServerIsTheAddress() {
         ConnectorException e = new ConnectorException(Kind.CONFIGURATION, "no protected resource metadata");
         assertThat(PlainLanguage.addServerFailure(e, null).what())
-                .isEqualTo("This address does not look like an MCP server that supports company sign-in.");
+                .isEqualTo("This address does not look like an MCP server this app can sign in to.");
         assertThat(PlainLanguage.addServerFailure(e, null).next()).endsWith("no protected resource metadata");
     }
 

@@ -1,0 +1,185 @@
+package dev.xaa4j.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.desktop.DesktopModel.ServerRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The window's per-server sign-in, clicked like a person would (TestFX on headless Monocle), over a token source
+ * double: the flow column, "Sign in to wiki" only on the plain-OAuth row, one sign-in for a double click,
+ * "Sign out of wiki", the keyboard's Alt+N, and "Add server" storing the chosen flow.
+ */
+@Tag("slow")
+@Timeout(120)
+class ServerSignInFxTest {
+
+    @TempDir
+    Path dir;
+    final FxRobot robot = new FxRobot();
+    final FakeTokenSource engine = new FakeTokenSource();
+    TraySession session;
+    DesktopModel model;
+    Path config;
+
+    @BeforeAll
+    static void registerStage() throws Exception {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    @AfterEach
+    void closeWindow() throws Exception {
+        if (model != null) {
+            model.close();
+        }
+        if (session != null) {
+            session.close();
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    void open() throws Exception {
+        config = dir.resolve("config.json");
+        Files.writeString(config, "{\"servers\":{\"notes\":{\"url\":\"http://127.0.0.1:9/notes/mcp\",\"auth\":\"ema\"},"
+                + "\"wiki\":{\"url\":\"http://127.0.0.1:9/wiki/mcp\",\"auth\":\"oauth\"}}}");
+        engine.user = Optional.of("alice");
+        engine.servers.put("notes", FakeTokenSource.working("notes", AuthMode.EMA));
+        engine.servers.put("wiki", FakeTokenSource.needsOwnSignIn("wiki"));
+        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
+        MainWindow[] window = new MainWindow[1];
+        model = new DesktopModel(session, () -> Optional.of(engine), v -> Platform.runLater(() -> window[0].render(v)),
+                Clock.systemUTC(), Duration.ofHours(1));
+        FxToolkit.setupStage(s -> {
+            window[0] = new MainWindow(model, AiClients.forCurrentUser(), Settings.defaults(), x -> { });
+            window[0].installShortcuts(new Scene(window[0].root(), 1400, 800));
+            s.setScene(window[0].root().getScene());
+            s.show();
+        });
+        model.start(Duration.ofMillis(100));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    <T> T onFx(java.util.concurrent.Callable<T> read) {
+        try {
+            return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("reading the window on the FX thread failed", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    ServerRow row(String name) {
+        return onFx(() -> ((TableView<ServerRow>) robot.lookup("#servers").query()).getItems().stream()
+                .filter(r -> r.name().equals(name)).findFirst().orElse(null));
+    }
+
+    Optional<Button> button(String id) {
+        return onFx(() -> robot.lookup(id).tryQuery().filter(Node::isVisible).map(n -> (Button) n));
+    }
+
+    void await(String what, Supplier<Boolean> condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return condition.get();
+        });
+    }
+
+    void screenshot(String name) throws Exception {
+        Path file = Path.of("target", "screenshots", name);
+        Files.createDirectories(file.getParent());
+        var image = onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+    }
+
+    List<String> cellTexts() {
+        return onFx(() -> robot.lookup("#servers .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .map(c -> c.getText() == null ? "" : c.getText()).toList());
+    }
+
+    @Test
+    void theFlowShowsAndOnlyThePlainServerOffersItsSignInOneClickOneSignInThenSignOut() throws Exception {
+        open();
+        await("the wiki button", () -> button("#serverAction-wiki").isPresent());
+        assertThat(cellTexts()).contains("Company sign-in", "Signs in separately", "Needs its own sign-in");
+        assertThat(button("#serverAction-wiki").get().getText()).isEqualTo("Sign in to wiki");
+        assertThat(button("#serverAction-notes")).as("a company sign-in server has no button of its own").isEmpty();
+        screenshot("main-window-server-sign-in.png"); // checked by eye, next to TrayScreenshotTest's
+
+        robot.doubleClickOn("#serverAction-wiki");
+        await("signing in", () -> button("#serverAction-wiki").map(b -> b.isDisabled()
+                && b.getText().equals("Signing in to wiki…")).orElse(false));
+        robot.clickOn("#serverAction-wiki"); // disabled now: nothing happens
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.flights.containsKey("wiki"));
+        assertThat(engine.serverSignIns).as("a double click is one sign-in").containsExactly("wiki");
+        assertThat(button("#cancelSignIn")).as("Cancel applies to a server's sign-in too").isPresent();
+
+        engine.servers.put("wiki", FakeTokenSource.working("wiki", AuthMode.OAUTH));
+        engine.signInFlight("wiki").complete(engine.servers.get("wiki"));
+        await("signed in to wiki", () -> button("#serverAction-wiki").map(b -> b.getText().equals("Sign out of wiki")).orElse(false));
+        assertThat(row("wiki").stateText()).isEqualTo("Working");
+
+        robot.clickOn("#serverAction-wiki");
+        await("signed out of wiki", () -> engine.serverSignOuts.size() == 1
+                && button("#serverAction-wiki").map(b -> b.getText().equals("Sign in to wiki")).orElse(false));
+        assertThat(engine.serverSignOuts).containsExactly("wiki");
+        assertThat(engine.companyCalls).as("the company sign-in is left alone").isEmpty();
+    }
+
+    @Test
+    void theSelectedRowsSignInIsOnTheKeyboardAsAltN() throws Exception {
+        open();
+        await("rows", () -> row("wiki") != null && row("notes") != null);
+        robot.clickOn(robot.lookup("#servers .table-cell").match((Node n) -> n instanceof Labeled l && "notes".equals(l.getText())).<Node>query());
+        await("notes selected: no per-server action", () -> button("#serverAction").isEmpty());
+        robot.clickOn(robot.lookup("#servers .table-cell").match((Node n) -> n instanceof Labeled l && "wiki".equals(l.getText())).<Node>query());
+        await("wiki selected", () -> button("#serverAction").map(b -> b.getText().equals("Sign i_n to wiki")).orElse(false));
+        robot.press(KeyCode.ALT, KeyCode.N).release(KeyCode.N, KeyCode.ALT);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.flights.containsKey("wiki"));
+        assertThat(engine.serverSignIns).containsExactly("wiki");
+    }
+
+    @Test
+    void addServerStoresTheChosenFlowDefaultAutomatic() throws Exception {
+        open();
+        await("rows", () -> row("wiki") != null);
+        @SuppressWarnings("unchecked")
+        ChoiceBox<AuthMode> auth = (ChoiceBox<AuthMode>) robot.lookup("#addAuth").query();
+        assertThat(onFx(auth::getValue)).as("Automatic by default").isEqualTo(AuthMode.AUTO);
+        assertThat(onFx(() -> auth.getItems().stream().map(m -> auth.getConverter().toString(m)).toList()))
+                .containsExactly("Automatic", "Company sign-in", "Sign in separately", "None");
+        robot.interact(() -> auth.setValue(AuthMode.NONE));
+        robot.clickOn("#addUrl").write("http://127.0.0.1:9/public/mcp");
+        robot.clickOn("#addServer");
+        await("added", () -> row("public") != null);
+        assertThat(row("public").flowText()).isEqualTo("No sign-in needed");
+        assertThat(new ConfigStore(config, Map.of()).load().servers().get("public").auth()).isEqualTo("none");
+    }
+}
