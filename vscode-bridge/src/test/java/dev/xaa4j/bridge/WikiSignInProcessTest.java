@@ -89,6 +89,13 @@ class WikiSignInProcessTest extends KeyringIssuer {
                 + "or run `xaa login wiki` in a terminal");
         assertThat(error.path("data").path("reason").asText()).isEqualTo("server_sign_in_required");
 
+        CommandRun statusBefore = xaa.run("status");
+        assertThat(statusBefore.out()).contains("wiki: ", "flow per-server sign-in", "sign in: xaa login wiki");
+        CommandRun doctor = xaa.run("doctor", "wiki");
+        assertThat(doctor.exit()).as(doctor.out()).isEqualTo(3);
+        assertThat(doctor.out()).contains("configured flow: auto", "protected resource metadata: resource",
+                "FAIL  no per-server sign-in yet", "→ run `xaa login wiki`", "flow: per-server sign-in — ");
+
         CommandRun login = xaa.run("", Map.of("BROWSER", "/bin/false"), "login", "wiki", "--timeout", "90");
         ok(login);
         assertThat(login.out()).contains("through the running xaa agent", "signed in to 'wiki'");
@@ -107,7 +114,8 @@ class WikiSignInProcessTest extends KeyringIssuer {
         assertThat(bridge.exitValue()).isZero();
         assertThat(lines.stream().filter(WikiSignInProcessTest::listChanged)).as("once").hasSize(1);
         String stderr = Files.readString(err);
-        for (String output : List.of(String.join("\n", lines), stderr, login.out(), status.out(), Files.readString(agentErr))) {
+        for (String output : List.of(String.join("\n", lines), stderr, login.out(), status.out(), doctor.out(),
+                Files.readString(agentErr))) {
             assertThat(output).as("no token, code or verifier on any output").doesNotContain("eyJ")
                     .doesNotContainIgnoringCase("refresh_token").doesNotContain("code_verifier");
         }
