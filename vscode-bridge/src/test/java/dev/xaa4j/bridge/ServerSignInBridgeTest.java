@@ -32,6 +32,8 @@ class ServerSignInBridgeTest extends TestMcpServerPerTest {
             b.send(initialize(1));
             JsonNode init = b.awaitResponse(1, WAIT);
             assertThat(init.path("result").path("serverInfo").path("name").asText()).as("answered locally").isEqualTo("xaa-bridge");
+            assertThat(init.path("result").path("instructions").asText()).as("the client can tell the person")
+                    .contains("Sign in to wiki", "`xaa login wiki`", "once you have signed in");
             b.send(BridgeHarness.initialized());
 
             b.send(request(2, "tools/list"));
