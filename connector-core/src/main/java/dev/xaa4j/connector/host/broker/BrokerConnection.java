@@ -80,7 +80,7 @@ final class BrokerConnection implements Runnable {
                         .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
                 case "token" -> token(id, required(server, "server"), req.get("scopes"));
                 case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
-                        connector.invalidate(required(server, "server"), required(req.path("rejectedValue").asText(null), "rejectedValue")))));
+                        connector.invalidate(required(server, "server"), rejectedValue(req)))));
                 case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
                         connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
                 case "status" -> send(result(id, broker.status(connector.status())));
@@ -92,6 +92,8 @@ final class BrokerConnection implements Runnable {
                 case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
                         send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
                 case "signIn" -> signIn(id);
+                case "serverSignIn" -> serverSignIn(id, required(server, "server"));
+                case "serverSignOut" -> send(result(id, BrokerProtocol.serverStatus(connector.signOut(required(server, "server")))));
                 case "sessionChanged" -> send(result(id, broker.status(connector.reloadSession())));
                 case "subscribe" -> {
                     subscribed = true;
@@ -121,6 +123,13 @@ final class BrokerConnection implements Runnable {
     private void signIn(JsonNode id) {
         LOG.info("a client of the broker asks for a sign-in");
         answer(id, connector.signIn(), broker::status);
+    }
+
+    /** {@code xaa login SERVER} (or a tray's click) while this broker runs: the per-server sign-in runs here, in the host. */
+    private void serverSignIn(JsonNode id, String server) {
+        LOG.info("a client of the broker asks for a sign-in to MCP server '{}'", server);
+        // the engine emits token_issued for the new token: every subscriber (a waiting bridge) hears of it
+        answer(id, connector.signIn(server), BrokerProtocol::serverStatus);
     }
 
     /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
@@ -173,6 +182,15 @@ final class BrokerConnection implements Runnable {
         m.set("id", id);
         m.set("error", BrokerProtocol.error(failure));
         return m;
+    }
+
+    /** {@code ""} is a request sent without a token that the server refused (a server decided NONE). */
+    private static String rejectedValue(JsonNode req) {
+        JsonNode v = req.get("rejectedValue");
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("'rejectedValue' is required");
+        }
+        return v.textValue();
     }
 
     private static String required(String value, String field) {
