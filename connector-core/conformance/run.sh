@@ -76,6 +76,11 @@ runs="$here/target/runs.txt"
 } > "$runs"
 [ "$(grep -c . "$runs")" -ge 40 ] || { echo "conformance: the requirement sets list fewer scenarios than expected" >&2; exit 1; }
 
+failed_checks() { # the ids of a log's FAILURE/WARNING checks, or the client's stderr reason
+  local ids
+  ids="$(sed 's/\x1b\[[0-9;]*m//g' "$1" | sed -n 's/^[^[]*\[\([^] ]*\) *\] \(FAILURE\|WARNING\).*/\1(\2)/p' | sort -u | tr '\n' ' ')"
+  echo "${ids:-$(grep -m1 '^ConformanceClient:' "$1" || true)}"
+}
 one() { # suite revision scenario -> one line "PASS|FAIL suite revision scenario"
   local suite_js="$suite" extra=() log
   [ "$1" = 0.1.16 ] && suite_js="$suite01"
@@ -86,10 +91,10 @@ one() { # suite revision scenario -> one line "PASS|FAIL suite revision scenario
   if "$node22" "$suite_js" client --command "$client" --scenario "$3" --timeout 60000 "${extra[@]}" >"$log" 2>&1; then
     echo "PASS $1 $2 $3"
   else
-    echo "FAIL $1 $2 $3   (log: ${log#"$here/"})"
+    echo "FAIL $1 $2 $3   $(failed_checks "$log")   (log: ${log#"$here/"})"
   fi
 }
-export -f one
+export -f one failed_checks
 export here suite suite01 node22 client
 results="$(xargs -P "${XAA_CONFORMANCE_JOBS:-2}" -L 1 bash -c 'one "$@"' _ < "$runs")"
 echo "$results" | sort -k4
