@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * </ul>
  * Then {@code tools/list} and, when listed, {@code tools/call test-tool {}} (the auth scenarios) or
  * {@code add_numbers} (the {@code tools_call} scenario). Exit 0 when every call answered without a JSON-RPC error,
- * else 1 with a one-line reason on stderr (no token, code or secret in it); 2 for a bad invocation.
+ * else 1 with a one-line reason on stderr (no token, code or secret in it; {@code XAA_CONFORMANCE_TRACE=1} adds the
+ * stack trace); 2 for a bad invocation.
  */
 public final class ConformanceClient {
 
@@ -70,6 +71,9 @@ public final class ConformanceClient {
             System.exit(0);
         } catch (Exception | Error e) {
             System.err.println("ConformanceClient: " + oneLine(e));
+            if ("1".equals(System.getenv("XAA_CONFORMANCE_TRACE"))) {
+                e.printStackTrace(); // to find an engine failure's origin; exceptions carry no token or secret
+            }
             System.exit(1);
         }
     }
