@@ -60,8 +60,12 @@ final class PerServerTokenSource implements TokenSource {
         return new AccessToken(s, t, "Bearer", Instant.now().plusSeconds(3600), Set.of());
     }
 
+    /** The values {@link #invalidate} was given ({@code ""}: a request without a token was refused). */
+    final List<String> invalidated = new CopyOnWriteArrayList<>();
+
     @Override
     public boolean invalidate(String s, String rejectedValue) {
+        invalidated.add(rejectedValue);
         return false;
     }
 

@@ -113,8 +113,14 @@ class WikiSignInProcessTest extends KeyringIssuer {
         assertThat(bridge.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(bridge.exitValue()).isZero();
         assertThat(lines.stream().filter(WikiSignInProcessTest::listChanged)).as("once").hasSize(1);
+        CommandRun logout = xaa.run("logout", "wiki");
+        ok(logout);
+        assertThat(logout.out()).contains("signed out of 'wiki'", "`xaa login wiki` signs in again");
+        CommandRun token = xaa.run("token", "wiki");
+        assertThat(token.exit()).as(token.out()).isEqualTo(3);
+        assertThat(token.out()).contains("Sign in to wiki", "`xaa login wiki`");
         String stderr = Files.readString(err);
-        for (String output : List.of(String.join("\n", lines), stderr, login.out(), status.out(), doctor.out(),
+        for (String output : List.of(String.join("\n", lines), stderr, login.out(), status.out(), doctor.out(), logout.out(), token.out(),
                 Files.readString(agentErr))) {
             assertThat(output).as("no token, code or verifier on any output").doesNotContain("eyJ")
                     .doesNotContainIgnoringCase("refresh_token").doesNotContain("code_verifier");
