@@ -14,21 +14,21 @@ import java.util.stream.Collectors;
  * The MCP client of interop/keycloak/run.sh: the MCP Java SDK's {@link McpSyncClient} over
  * {@link StdioClientTransport}, launching the given command (a wrapper around {@code xaa bridge kc}) the way an AI
  * client does, and keeping one MCP session open for: {@code initialize}, {@code tools/list}, {@code tools/call} of
- * TOOL, then a wait of WAIT seconds (past the access token's lifetime), then {@code tools/call} of TOOL again — which
- * succeeds only if the bridge renewed the token (refresh token grant, RFC 6749 §6) without a browser.
+ * each TOOL (no arguments), then a wait of WAIT seconds (past the access token's lifetime), then the same calls
+ * again — which succeed only if the bridge renewed the token (refresh token grant, RFC 6749 §6) without a browser.
  *
  * <p>Run with the JDK's source launcher and xaa.jar (which carries the SDK) on the class path:
- * {@code java -cp xaa.jar McpSession.java TOOL WAIT COMMAND [ARGS...]}. Prints each step; exit 0 when every step
+ * {@code java -cp xaa.jar McpSession.java TOOL[,TOOL...] WAIT COMMAND [ARGS...]}. Prints each step; exit 0 when every step
  * succeeded, 1 otherwise (the failing step said on stderr).
  */
 public final class McpSession {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: java -cp xaa.jar McpSession.java TOOL WAIT_SECONDS COMMAND [ARGS...]");
+            System.err.println("usage: java -cp xaa.jar McpSession.java TOOL[,TOOL...] WAIT_SECONDS COMMAND [ARGS...]");
             System.exit(2);
         }
-        String tool = args[0];
+        List<String> calls = List.of(args[0].split(","));
         long waitSeconds = Long.parseLong(args[1]);
         ServerParameters params = ServerParameters.builder(args[2]).args(List.of(args).subList(3, args.length)).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
@@ -40,13 +40,17 @@ public final class McpSession {
             step("initialize: " + init.serverInfo().name() + " " + init.serverInfo().version());
             List<String> tools = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
             step("tools/list: " + tools);
-            if (!tools.contains(tool)) {
-                fail("tools/list has no tool '" + tool + "'");
+            if (!tools.containsAll(calls)) {
+                fail("tools/list lacks one of " + calls);
             }
-            step("tools/call " + tool + ": " + call(client, tool));
+            for (String tool : calls) {
+                step("tools/call " + tool + ": " + call(client, tool));
+            }
             step("waiting " + waitSeconds + " s, past the access token's lifetime");
             Thread.sleep(Duration.ofSeconds(waitSeconds).toMillis());
-            step("tools/call " + tool + " after expiry: " + call(client, tool));
+            for (String tool : calls) {
+                step("tools/call " + tool + " after expiry: " + call(client, tool));
+            }
         } catch (McpError e) {
             fail("JSON-RPC error " + e.getJsonRpcError().code() + ": " + e.getJsonRpcError().message());
         } finally {

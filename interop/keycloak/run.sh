@@ -4,9 +4,9 @@
 #   1. downloads org.keycloak:keycloak-quarkus-dist:26.7.3 (zip, from Maven Central through ./mvnw; cached in the
 #      local Maven repository and unpacked under interop/keycloak/target/), starts it on 127.0.0.1 at a free port
 #      (`start-dev --import-realm`, realm-mcp.json: public client xaa4j with PKCE S256 and loopback redirect URIs,
-#      client scope mcp:tools with an audience mapper for the MCP server's URL, offline_access, user alice whose
+#      client scopes kc:read and kc:write, an audience mapper for the MCP server's URL, offline_access, user alice whose
 #      password this script makes up per run, access tokens of $XAA_KC_TOKEN_LIFESPAN s), waits until it is ready;
-#   2. starts the sample issuer with its MCP server trusting Keycloak's tokens (through Keycloak's JWKS);
+#   2. starts the sample issuer with its MCP server kc (--external-as kc=ISSUER) trusting Keycloak's tokens (JWKS);
 #   3. in a throwaway config (XAA_CONFIG, XDG_* and HOME under a temp dir; the OS keyring is a throwaway one of
 #      .ci/with-keyring, which this script re-runs itself inside): `xaa server add kc URL --as-client-id xaa4j`
 #      (flow auto: Keycloak's metadata has jwt-bearer but no ID-JAG profile, so auto must pick plain OAuth),
@@ -107,7 +107,7 @@ if [ "${XAA_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -f "$issuer_jar" ] && [ -f "$xaa_jar" ] || die "missing $issuer_jar or $xaa_jar (build first, or drop XAA_SKIP_BUILD)"
 step "starting the sample issuer, its MCP server trusting $kc_issuer"
-setsid java -jar "$issuer_jar" --port-base 0 --state-dir "$work/issuer" --external-as "notes=$kc_issuer" \
+setsid java -jar "$issuer_jar" --port-base 0 --state-dir "$work/issuer" --external-as "kc=$kc_issuer" \
   > "$work/issuer.out" 2> "$work/issuer.err" &
 pids+=($!)
 for _ in $(seq 1 300); do
@@ -115,7 +115,7 @@ for _ in $(seq 1 300); do
   kill -0 "${pids[-1]}" 2>/dev/null || die "the sample issuer exited"
   sleep 0.1
 done
-mcp_url="$(sed -n 's/.*"notes":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
+mcp_url="$(sed -n 's/.*"kc":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
 [ -n "$mcp_url" ] || die "the sample issuer printed no MCP server URL: $(cat "$work/issuer.out")"
 step "MCP server $mcp_url"
 
@@ -173,13 +173,15 @@ BROWSER="$work/no-browser.sh" java -jar "$xaa_jar" bridge -v kc 2>>"$work/bridge
 BRIDGE
 chmod 700 "$work/bridge.sh"
 wait_s=$(( ${XAA_KC_TOKEN_LIFESPAN:-75} + 10 ))
-step "MCP session through xaa bridge kc: initialize, tools/list, tools/call whoami, wait ${wait_s}s, tools/call whoami"
-java -cp "$xaa_jar" "$here/McpSession.java" whoami "$wait_s" "$work/bridge.sh" > "$work/mcp.out" 2> "$work/mcp.err" \
+step "MCP session through xaa bridge kc: initialize, tools/list, tools/call whoami + list_pages, wait ${wait_s}s, again"
+java -cp "$xaa_jar" "$here/McpSession.java" whoami,list_pages "$wait_s" "$work/bridge.sh" > "$work/mcp.out" 2> "$work/mcp.err" \
   || { cat "$work/mcp.out" "$work/mcp.err" >&2; die "the MCP session failed"; }
 sed 's/^/  | /' "$work/mcp.out" >&2
 grep -q "after expiry" "$work/mcp.out" || die "no tools/call after expiry"
 [ ! -e "$work/browser-opened" ] || die "the bridge opened a browser"
-grep -qi "alice" "$work/mcp.out" || die "whoami did not name alice"
+# whoami names the token's sub (alice's fixed user id in realm-mcp.json), its client and the scopes Keycloak granted
+grep -q "a11ce000-0000-4000-8000-00000000a11c" "$work/mcp.out" || die "whoami did not name alice's user id"
+grep -q "kc:read" "$work/mcp.out" || die "whoami shows no kc:read scope (list_pages needs it)"
 
 # --- 5. no token byte in what xaa printed ---------------------------------------------------------------------------
 # Keycloak's access, refresh and ID tokens are JWTs (base64url of '{"' = eyJ); codes and verifiers are never printed.
