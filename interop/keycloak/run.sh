@@ -146,6 +146,12 @@ curl -fsS "$kc_issuer/.well-known/oauth-authorization-server" -o /dev/null 2>/de
 export XAA_CONFIG="$work/xaa/config.json" XAA_CACHE_DIR="$work/xaa/cache" XAA_RUNTIME_DIR="$work/xaa/run"
 mkdir -p "$work/xaa"
 xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
+# An enterprise IdP is configured too (the sample issuer's; nobody signs in there): flow auto must still pick plain
+# OAuth for kc, since Keycloak's metadata names no ID-JAG grant profile and no admin marked kc enterprise-managed.
+idp_url="$(sed -n 's/.*"idp":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
+step "xaa idp $idp_url --client-id xaa-desktop (an enterprise IdP kc must not be routed to)"
+xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic > "$work/idp.out" 2>&1 \
+  || die "xaa idp failed: $(cat "$work/idp.out")"
 step "xaa server add kc $mcp_url --as-client-id xaa4j (flow: auto)"
 xaa server add kc "$mcp_url" --as-client-id xaa4j > "$work/server-add.out" 2>&1 \
   || die "xaa server add failed: $(cat "$work/server-add.out")"
