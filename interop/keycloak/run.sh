@@ -164,6 +164,11 @@ chmod 700 "$work/browser.sh"
 step "xaa login kc (the scripted browser signs in as alice at Keycloak's login form)"
 BROWSER="$work/browser.sh" xaa login kc > "$work/login.out" 2>&1 || die "xaa login kc failed"
 sed 's/^/  | /' "$work/login.out" >&2
+step "xaa doctor kc: the flow auto chose for kc is the per-server sign-in (plain OAuth), not the enterprise IdP"
+xaa doctor kc > "$work/doctor.out" 2>&1 || true # its exit code also covers the IdP (nobody signed in there)
+sed 's/^/  | /' "$work/doctor.out" >&2
+grep -q "flow: per-server sign-in" "$work/doctor.out" || die "xaa doctor kc does not name the per-server sign-in flow"
+grep -q "per-server token" "$work/doctor.out" || die "xaa doctor kc got no per-server token"
 
 # --- 4. the bridge, driven by the MCP SDK client; renewal after the access token expired --------------------------
 cat > "$work/no-browser.sh" <<NOBROWSER
@@ -190,10 +195,12 @@ grep -q "a11ce000-0000-4000-8000-00000000a11c" "$work/mcp.out" || die "whoami di
 grep -q "kc:read" "$work/mcp.out" || die "whoami shows no kc:read scope (list_pages needs it)"
 
 # --- 5. no token byte in what xaa printed ---------------------------------------------------------------------------
-# Keycloak's access, refresh and ID tokens are JWTs (base64url of '{"' = eyJ); codes and verifiers are never printed.
-for f in login.out bridge.out bridge.err mcp.out mcp.err server-add.out; do
-  if grep -q 'eyJ' "$work/$f" 2>/dev/null || grep -qi 'bearer [A-Za-z0-9._-]\{20,\}' "$work/$f" 2>/dev/null; then
-    die "a token appears in $f"
+# Keycloak's access, refresh and ID tokens are JWTs (base64url of '{"' = eyJ); its authorization codes are
+# UUID.SESSION.UUID, sent to the loopback as code=…; PKCE verifiers are 43+ base64url characters after a parameter.
+for f in login.out doctor.out bridge.out bridge.err mcp.out mcp.err server-add.out idp.out; do
+  if grep -q 'eyJ' "$work/$f" 2>/dev/null || grep -qi 'bearer [A-Za-z0-9._-]\{20,\}' "$work/$f" 2>/dev/null \
+     || grep -Eq '(code|code_verifier|refresh_token|access_token)=[A-Za-z0-9._~-]{8,}' "$work/$f" 2>/dev/null; then
+    die "a token or code appears in $f"
   fi
 done
 [ -s "$work/bridge.err" ] || die "the bridge logged nothing (expected its -v log)"
