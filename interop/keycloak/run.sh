@@ -62,6 +62,13 @@ free_port() {
   die "no free port found"
 }
 
+# The HTTP status of GET http://127.0.0.1:PORT/PATH, or nothing (bash's /dev/tcp: curl is not on every machine).
+http_status() {
+  local line
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$2" "$1" >&3 \
+    && IFS=' ' read -r _ line _ <&3 && echo "$line") 2>/dev/null || true
+}
+
 # A JDK for Keycloak: the newest of KC_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/* with Java >= 21 (what Keycloak 26
 # documents), else the build's JDK 17 (Keycloak 26.7.3 also starts on it).
 java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
@@ -86,7 +93,9 @@ if [ ! -x "$dist/bin/kc.sh" ]; then
       -DoutputDirectory="$here/target") || die "could not download Keycloak $kc_version"
   step "unpacking Keycloak"
   rm -rf "$dist.partial" && mkdir -p "$dist.partial"
-  (cd "$dist.partial" && unzip -q "$here/target/keycloak-quarkus-dist-$kc_version.zip")
+  # the JDK's jar tool (unzip is not on every fresh machine); it keeps no file modes, so the scripts get theirs back
+  (cd "$dist.partial" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$here/target/keycloak-quarkus-dist-$kc_version.zip")
+  chmod +x "$dist.partial/keycloak-$kc_version"/bin/*.sh
   mv "$dist.partial/keycloak-$kc_version" "$dist" && rm -rf "$dist.partial"
 fi
 # Keycloak reads the realm import and keeps its dev database under its home's data/; each run starts from an empty
@@ -131,15 +140,16 @@ JAVA_HOME="$kc_java_home" JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
   > "$work/keycloak.log" 2>&1 &
 pids+=($!)
 budget="${XAA_KC_START_BUDGET:-180}"
-until curl -fsS -o /dev/null "$kc_issuer/.well-known/openid-configuration" 2>/dev/null; do
+kc_started=$(date +%s)
+until [ "$(http_status "$kc_port" /realms/mcp/.well-known/openid-configuration)" = 200 ]; do
   kill -0 "${pids[-1]}" 2>/dev/null || die "Keycloak exited"
-  [ $(( $(date +%s) - started )) -lt $(( budget + 60 )) ] || die "Keycloak not ready within its budget"
+  [ $(( $(date +%s) - kc_started )) -lt "$budget" ] || die "Keycloak not ready within ${budget}s (XAA_KC_START_BUDGET)"
   sleep 1
 done
-step "Keycloak ready: $kc_issuer"
+step "Keycloak ready after $(( $(date +%s) - kc_started ))s: $kc_issuer"
 rm -f "$kc_data/import/realm-mcp.json"
-curl -fsS "$kc_issuer/.well-known/oauth-authorization-server" -o /dev/null 2>/dev/null \
-  || curl -fsS "http://127.0.0.1:$kc_port/.well-known/oauth-authorization-server/realms/mcp" -o /dev/null \
+# the first URL of the MCP spec's AS metadata order for an issuer with a path (RFC 8414 §3.1, path inserted)
+[ "$(http_status "$kc_port" /.well-known/oauth-authorization-server/realms/mcp)" = 200 ] \
   || die "no RFC 8414 metadata at Keycloak"
 
 # --- 3. xaa: a throwaway config, server kc (auto), sign-in in the scripted browser --------------------------------
