@@ -19,7 +19,10 @@
 # process it started and removes its temp dir.
 #   XAA_SKIP_BUILD=1         use the jars already built (vscode-bridge/target/xaa.jar, sample-issuer/target/…)
 #   XAA_KC_TOKEN_LIFESPAN=N  Keycloak's access token lifespan in seconds (default 75; the wait is N + 10)
-#   XAA_KC_START_BUDGET=N    seconds to wait for Keycloak to be ready (default 180)
+#   XAA_KC_START_BUDGET=N    seconds to wait for Keycloak to be ready (default 240; it took 94-139 s on a busy
+#                            2-core machine, the first start of a fresh unpack included)
+#   XAA_KC_IDP=none          configure no enterprise IdP (default: the sample issuer's, nobody signed in there)
+#   XAA_KC_LOGS=DIR          copy the run's logs (Keycloak, sample issuer, xaa's output, the bridge's -v log) to DIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -41,6 +44,9 @@ cleanup() {
   # each was started by setsid as its own process group leader: the group goes (kc.sh's java child too)
   for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${XAA_KC_LOGS:-}" ] && [ -d "$work" ]; then
+    mkdir -p "$XAA_KC_LOGS" && (cd "$work" && cp -- *.out *.err keycloak.log "$XAA_KC_LOGS"/ 2>/dev/null || true)
+  fi
   if [ "$status" -ne 0 ] && [ -d "$work" ]; then
     for log in keycloak.log issuer.err login.out bridge.err; do
       if [ -s "$work/$log" ]; then echo "--- last lines of $log:" >&2; tail -n 25 "$work/$log" >&2; fi
@@ -69,8 +75,8 @@ http_status() {
     && IFS=' ' read -r _ line _ <&3 && echo "$line") 2>/dev/null || true
 }
 
-# A JDK for Keycloak: the newest of KC_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/* with Java >= 21 (what Keycloak 26
-# documents), else the build's JDK 17 (Keycloak 26.7.3 also starts on it).
+# A JDK for Keycloak: the newest of KC_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/*, java on PATH — 21 or later where
+# there is one (what Keycloak 26 documents; Temurin 25 here), else 17 (Keycloak 26.7.3 also starts on it).
 java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
 kc_java_home=""
 best=0
@@ -119,7 +125,7 @@ step "starting the sample issuer, its MCP server trusting $kc_issuer"
 setsid java -jar "$issuer_jar" --port-base 0 --state-dir "$work/issuer" --external-as "kc=$kc_issuer" \
   > "$work/issuer.out" 2> "$work/issuer.err" &
 pids+=($!)
-for _ in $(seq 1 300); do
+for _ in $(seq 1 900); do # up to 90 s (it took 9-12 s on a busy 2-core machine)
   [ -s "$work/issuer.out" ] && break
   kill -0 "${pids[-1]}" 2>/dev/null || die "the sample issuer exited"
   sleep 0.1
@@ -139,7 +145,7 @@ JAVA_HOME="$kc_java_home" JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
   setsid "$dist/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$kc_port" --import-realm \
   > "$work/keycloak.log" 2>&1 &
 pids+=($!)
-budget="${XAA_KC_START_BUDGET:-180}"
+budget="${XAA_KC_START_BUDGET:-240}"
 kc_started=$(date +%s)
 until [ "$(http_status "$kc_port" /realms/mcp/.well-known/openid-configuration)" = 200 ]; do
   kill -0 "${pids[-1]}" 2>/dev/null || die "Keycloak exited"
@@ -158,10 +164,12 @@ mkdir -p "$work/xaa"
 xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
 # An enterprise IdP is configured too (the sample issuer's; nobody signs in there): flow auto must still pick plain
 # OAuth for kc, since Keycloak's metadata names no ID-JAG grant profile and no admin marked kc enterprise-managed.
-idp_url="$(sed -n 's/.*"idp":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
-step "xaa idp $idp_url --client-id xaa-desktop (an enterprise IdP kc must not be routed to)"
-xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic > "$work/idp.out" 2>&1 \
-  || die "xaa idp failed: $(cat "$work/idp.out")"
+if [ "${XAA_KC_IDP:-sample}" != none ]; then
+  idp_url="$(sed -n 's/.*"idp":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
+  step "xaa idp $idp_url --client-id xaa-desktop (an enterprise IdP kc must not be routed to)"
+  xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic > "$work/idp.out" 2>&1 \
+    || die "xaa idp failed: $(cat "$work/idp.out")"
+fi
 step "xaa server add kc $mcp_url --as-client-id xaa4j (flow: auto)"
 xaa server add kc "$mcp_url" --as-client-id xaa4j > "$work/server-add.out" 2>&1 \
   || die "xaa server add failed: $(cat "$work/server-add.out")"
