@@ -143,6 +143,7 @@ chmod 600 "$kc_data/import/realm-mcp.json"
 step "starting Keycloak $kc_version on 127.0.0.1:$kc_port with Java $best ($kc_java_home)"
 JAVA_HOME="$kc_java_home" JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
   setsid "$dist/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$kc_port" --import-realm \
+    --spi-events-listener--jboss-logging--success-level=info \
   > "$work/keycloak.log" 2>&1 &
 pids+=($!)
 budget="${XAA_KC_START_BUDGET:-240}"
@@ -201,12 +202,21 @@ cat > "$work/bridge.sh" <<BRIDGE
 BROWSER="$work/no-browser.sh" java -jar "$xaa_jar" bridge -v kc 2>>"$work/bridge.err" | tee -a "$work/bridge.out"
 BRIDGE
 chmod 700 "$work/bridge.sh"
+refresh_grants() { grep -c 'type="REFRESH_TOKEN"' "$work/keycloak.log" || true; }
+refreshes_before=$(refresh_grants)
 wait_s=$(( ${XAA_KC_TOKEN_LIFESPAN:-75} + 10 ))
 step "MCP session through xaa bridge kc: initialize, tools/list, tools/call whoami + list_pages, wait ${wait_s}s, again"
 java -cp "$xaa_jar" "$here/McpSession.java" whoami,list_pages "$wait_s" "$work/bridge.sh" > "$work/mcp.out" 2> "$work/mcp.err" \
   || { cat "$work/mcp.out" "$work/mcp.err" >&2; die "the MCP session failed"; }
 sed 's/^/  | /' "$work/mcp.out" >&2
 grep -q "after expiry" "$work/mcp.out" || die "no tools/call after expiry"
+# Keycloak's own event log (realm events, jboss-logging listener at info): one authorization code redeemed (the
+# sign-in), and refresh grants during the bridge's session — its renewals, without a second sign-in
+codes=$(grep -c 'type="CODE_TO_TOKEN"' "$work/keycloak.log" || true)
+refreshes=$(( $(refresh_grants) - refreshes_before ))
+step "Keycloak's events: $codes authorization code(s) redeemed in all, $refreshes refresh token grant(s) during the session"
+[ "$codes" = 1 ] || die "Keycloak redeemed $codes authorization codes (expected the sign-in's one)"
+[ "$refreshes" -ge 1 ] || die "Keycloak saw no refresh token grant during the bridge's session"
 [ ! -e "$work/browser-opened" ] || die "the bridge opened a browser"
 # whoami names the token's sub (alice's fixed user id in realm-mcp.json), its client and the scopes Keycloak granted
 grep -q "a11ce000-0000-4000-8000-00000000a11c" "$work/mcp.out" || die "whoami did not name alice's user id"
