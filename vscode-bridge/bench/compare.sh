@@ -97,7 +97,9 @@ SH
 chmod 700 "$work/browser.sh" "$work/no-browser.sh"
 # mcp-remote keeps its client info and tokens under MCP_REMOTE_CONFIG_DIR; HOME too is the run's own
 mkdir -m 700 "$work/home"
-remote_env=(env HOME="$work/home" MCP_REMOTE_CONFIG_DIR="$work/mcp-auth")
+# no desktop session either: its bundled xdg-open then runs $BROWSER (never a real browser of the desktop)
+remote_env=(env -u DISPLAY -u WAYLAND_DISPLAY -u XDG_CURRENT_DESKTOP -u DESKTOP_SESSION -u KDE_FULL_SESSION
+  -u GNOME_DESKTOP_SESSION_ID HOME="$work/home" MCP_REMOTE_CONFIG_DIR="$work/mcp-auth")
 if [ "$mode" = ema ]; then
   $xaa idp "$idp" --client-id xaa-desktop --auth-method client_secret_basic >/dev/null
   $xaa server add notes "$url" --as-client-id xaa-desktop-mcp >/dev/null
