@@ -63,7 +63,14 @@ remote=$PWD/$node_bin/mcp-remote
 
 work=$(mktemp -d /tmp/xaa-bench.XXXXXX)
 issuer_pid=
-cleanup() { [ -n "$issuer_pid" ] && kill "$issuer_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  if [ -s "$work/browser-opened" ]; then
+    echo "bench: a bridge asked for a browser during the measurement (it had no usable stored grant):" >&2
+    cat "$work/browser-opened" >&2
+  fi
+  [ -n "$issuer_pid" ] && kill "$issuer_pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 java -jar sample-issuer/target/sample-issuer.jar --port-base 0 --state-dir "$work/issuer" >"$work/ready.json" 2>"$work/issuer.log" &
 issuer_pid=$!
@@ -94,7 +101,13 @@ cat >"$work/no-browser.sh" <<SH
 echo "\$(date +%T) a browser was asked for during the measurement" >>"$work/browser-opened"
 exit 1
 SH
-chmod 700 "$work/browser.sh" "$work/no-browser.sh"
+# mcp-remote may open the browser before its callback server listens: the scripted browser then tries again
+cat >"$work/remote-browser.sh" <<SH
+#!/bin/sh
+for attempt in 1 2 3 4 5; do "$work/browser.sh" "\$@" && exit 0; sleep 1; done
+exit 1
+SH
+chmod 700 "$work/browser.sh" "$work/no-browser.sh" "$work/remote-browser.sh"
 # mcp-remote keeps its client info and tokens under MCP_REMOTE_CONFIG_DIR; HOME too is the run's own
 mkdir -m 700 "$work/home"
 # no desktop session either: its bundled xdg-open then runs $BROWSER (never a real browser of the desktop)
@@ -110,7 +123,7 @@ else
   $xaa server add "$server" "$url" --auth oauth >/dev/null
   BROWSER="$work/browser.sh" $xaa login "$server" >/dev/null
   # mcp-remote's own sign-in: the CLI client runs the flow once (DCR, code + PKCE, scripted browser) and exits
-  "${remote_env[@]}" BROWSER="$work/browser.sh" timeout 120 "$node_bin/mcp-remote-client" "$url" --allow-http \
+  "${remote_env[@]}" BROWSER="$work/remote-browser.sh" timeout 120 "$node_bin/mcp-remote-client" "$url" --allow-http \
     >"$work/remote-login.log" 2>&1 || true
   if ! ls "$work/mcp-auth"/mcp-remote-v1/*_tokens.json >/dev/null 2>&1; then
     echo "bench: mcp-remote's own sign-in stored no tokens; the end of its log:" >&2
@@ -135,25 +148,27 @@ $bench --calls 3000 --direct "$url" --header-file "$work/header" >/dev/null
 first=$(XAA_JAVA_OPTS="${XAA_JAVA_OPTS:-}${XAA_CLASSLIST:+ -XX:DumpLoadedClassList=$XAA_CLASSLIST}" \
   $bench --calls "$calls" -- "$xaa" bridge "$server")
 results="$work/results.jsonl"
+measure() { # KIND BENCH-ARGS...: one measurement as a line of results (a failed one stops the run)
+  local kind=$1 row
+  shift
+  row=$($bench "$@")
+  echo "{\"kind\":\"$kind\",\"r\":$row}" >>"$results"
+}
 for r in $(seq "$rounds"); do
-  echo "{\"kind\":\"direct\",\"r\":$($bench --calls "$calls" --direct "$url" --header-file "$work/header")}" >>"$results"
+  measure direct --calls "$calls" --direct "$url" --header-file "$work/header"
   if [ $((r % 2)) -eq 1 ]; then order="remote ours"; else order="ours remote"; fi
   for who in $order; do
     if [ "$who" = ours ]; then
-      echo "{\"kind\":\"ours\",\"r\":$($bench --calls "$calls" -- "$xaa" bridge "$server")}" >>"$results"
+      measure ours --calls "$calls" -- "$xaa" bridge "$server"
       # and a first start (an initialize cache of its own, empty): the token before the server answers
-      echo "{\"kind\":\"first\",\"r\":$(XAA_CACHE_DIR="$work/cache-first-$r" $bench --calls 20 -- "$xaa" bridge "$server")}" >>"$results"
+      XAA_CACHE_DIR="$work/cache-first-$r" measure first --calls 20 -- "$xaa" bridge "$server"
     else
-      echo "{\"kind\":\"remote\",\"r\":$($bench --calls "$calls" -- "${remote_cmd[@]}")}" >>"$results"
+      measure remote --calls "$calls" -- "${remote_cmd[@]}"
     fi
   done
 done
 if [ "$mode" = ema ]; then $xaa logout >/dev/null; else $xaa logout "$server" >/dev/null; fi
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" >&2
-if [ -s "$work/browser-opened" ]; then
-  echo "bench: a bridge asked for a browser during the measurement:" >&2
-  cat "$work/browser-opened" >&2
-  exit 1
-fi
+[ ! -s "$work/browser-opened" ] || exit 1 # reported by cleanup
 
 python3 vscode-bridge/bench/summary.py "$mode" "$results" "$first"
