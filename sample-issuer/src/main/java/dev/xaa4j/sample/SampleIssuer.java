@@ -5,6 +5,8 @@ import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.idp.IdentityProvider;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.mcp.McpServers;
+import dev.xaa4j.sample.oauth.OAuthFaults;
+import dev.xaa4j.sample.oauth.PlainAuthorizationServer;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The sample issuer: an enterprise IdP, an MCP authorization server and the MCP servers {@code notes} and
- * {@code tickets}, in one process, on 127.0.0.1 only. One Jetty server with three connectors (IdP, AS, MCP)
+ * {@code tickets} (EMA), a plain MCP OAuth authorization server ({@code {asBase}/oauth}, plus {@code /oauth2} for
+ * AS-migration tests) with the MCP server {@code wiki}, and optionally servers trusting an external AS, in one
+ * process, on 127.0.0.1 only. One Jetty server with three connectors (IdP, AS, MCP)
  * and one servlet context per connector.
  *
  * <p>Start with {@link #start(IssuerSettings)}; {@link #close()} stops everything.
@@ -49,6 +54,16 @@ public final class SampleIssuer implements AutoCloseable {
     private final Path adminTokenFile;
     private final String adminToken;
     private McpServers mcp;
+    private Plain plain;
+
+    /** The plain-OAuth side: both plain AS issuers, the servers not reached by EMA, every server's flow, the faults. */
+    private record Plain(URI issuer, URI secondIssuer, Map<String, URI> servers, Map<String, String> flows,
+                         OAuthFaults faults) {
+    }
+
+    /** Path of the plain OAuth AS's issuer on the AS port; {@link #SECOND_PLAIN_AS_PATH} is the AS-migration target. */
+    public static final String PLAIN_AS_PATH = "/oauth";
+    public static final String SECOND_PLAIN_AS_PATH = "/oauth2";
 
     private SampleIssuer(Server server, URI idpIssuer, URI asIssuer, Map<String, URI> servers,
                          PolicyEngine policy, AuditLog audit, SigningKeys idpKeys, Path adminTokenFile,
@@ -107,6 +122,20 @@ public final class SampleIssuer implements AutoCloseable {
         for (Policy.Resource r : policyDoc.resources()) {
             servers.put(r.name(), McpServers.resourceUri(mcpBase, r.name()));
         }
+        Map<URI, Policy.Resource> plainResources = new LinkedHashMap<>();
+        Map<String, URI> otherServers = new LinkedHashMap<>();
+        for (Policy.Resource r : policyDoc.plainOAuth().resources()) {
+            plainResources.put(McpServers.resourceUri(mcpBase, r.name()), r);
+            otherServers.put(r.name(), McpServers.resourceUri(mcpBase, r.name()));
+        }
+        for (IssuerSettings.ExternalAs ext : settings.externalAuthorizationServers()) {
+            if (servers.containsKey(ext.server()) || otherServers.put(ext.server(),
+                    McpServers.resourceUri(mcpBase, ext.server())) != null) {
+                server.stop();
+                throw new IllegalArgumentException("--external-as " + ext.server() + ": an MCP server of that name "
+                        + "already exists; pick another name");
+            }
+        }
 
         PolicyEngine engine = new PolicyEngine(policyDoc);
         AuditLog audit = new AuditLog(settings.stateDir().resolve("audit.jsonl"), clock);
@@ -115,16 +144,28 @@ public final class SampleIssuer implements AutoCloseable {
         SigningKeys idpKeys = idpKeysFuture.join();
         SigningKeys asKeys = asKeysFuture.join();
 
+        OAuthFaults faults = new OAuthFaults(audit);
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
-                adminToken, asIssuer, servers);
+                adminToken, asIssuer, servers, faults);
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
                 idpIssuer, idp.jwksUri(), servers);
+        PlainAuthorizationServer oauth = new PlainAuthorizationServer(URI.create(asIssuer + PLAIN_AS_PATH), settings,
+                policyDoc, plainResources, policyDoc.plainOAuth().clients(), audit, asKeys, clock, idp.devAutoApprove(),
+                faults);
+        PlainAuthorizationServer oauth2 = new PlainAuthorizationServer(URI.create(asIssuer + SECOND_PLAIN_AS_PATH),
+                settings, policyDoc, plainResources, List.of(), audit, asKeys, clock, idp.devAutoApprove(), faults);
         mcpWarm.join();
-        McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock);
+        McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock,
+                new McpServers.PlainAs(oauth.issuer(), oauth.jwksUri(), oauth2.issuer(), oauth2.jwksUri(), faults),
+                settings.externalAuthorizationServers());
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context("idp", idp::install));
-        contexts.addHandler(context("as", as::install));
+        contexts.addHandler(context("as", ctx -> {
+            as.install(ctx);
+            oauth.install(ctx);
+            oauth2.install(ctx);
+        }));
         contexts.addHandler(context("mcp", mcp::install));
         server.setHandler(contexts);
         server.setStopAtShutdown(true);
@@ -132,6 +173,8 @@ public final class SampleIssuer implements AutoCloseable {
         SampleIssuer issuer = new SampleIssuer(server, idpIssuer, asIssuer,
                 java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys, adminTokenFile, adminToken);
         issuer.mcp = mcp;
+        issuer.plain = new Plain(oauth.issuer(), oauth2.issuer(), Collections.unmodifiableMap(otherServers),
+                mcp.flows(), faults);
         return issuer;
     }
 
@@ -191,15 +234,46 @@ public final class SampleIssuer implements AutoCloseable {
         return asIssuer;
     }
 
-    /** MCP server URLs by name ({@code notes}, {@code tickets}); each is also the server's resource id. */
+    /** The plain MCP OAuth AS ({@code {asBase}/oauth}): authorization code + PKCE, DCR, CIMD, pre-registration. */
+    public URI oauthIssuer() {
+        return plain.issuer();
+    }
+
+    /** The second plain AS ({@code {asBase}/oauth2}), named by the wiki's metadata under the AS-migration fault. */
+    public URI secondOAuthIssuer() {
+        return plain.secondIssuer();
+    }
+
+    /**
+     * The MCP servers not reached through EMA, by name: the plain-OAuth ones ({@code wiki}) and those trusting an
+     * external AS; each URL is also the server's resource id.
+     */
+    public Map<String, URI> oauthServers() {
+        return plain.servers();
+    }
+
+    /** Every MCP server's flow by name: {@code ema}, {@code oauth} (our plain AS) or {@code external}. */
+    public Map<String, String> flows() {
+        return plain.flows();
+    }
+
+    /** The plain-OAuth fault switch (also {@code POST /admin/oauth-faults}). */
+    public OAuthFaults oauthFaults() {
+        return plain.faults();
+    }
+
+    /**
+     * The EMA MCP server URLs by name ({@code notes}, {@code tickets}); each is also the server's resource id. The
+     * servers of other flows are in {@link #oauthServers()}, so EMA-only callers keep working.
+     */
     public Map<String, URI> servers() {
         return servers;
     }
 
     public URI server(String name) {
-        URI u = servers.get(name);
+        URI u = servers.containsKey(name) ? servers.get(name) : plain.servers().get(name);
         if (u == null) {
-            throw new IllegalArgumentException("no MCP server named '" + name + "'; known: " + servers.keySet());
+            throw new IllegalArgumentException("no MCP server named '" + name + "'; known: " + plain.flows().keySet());
         }
         return u;
     }
@@ -234,6 +308,11 @@ public final class SampleIssuer implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         servers.forEach((k, v) -> s.put(k, v.toString()));
         doc.put("servers", s);
+        doc.put("oauth", plain.issuer().toString());
+        Map<String, String> o = new LinkedHashMap<>();
+        plain.servers().forEach((k, v) -> o.put(k, v.toString()));
+        doc.put("oauthServers", o);
+        doc.put("flows", plain.flows());
         doc.put("admin", idpIssuer + "/admin");
         doc.put("adminTokenFile", adminTokenFile.toString());
         doc.put("audit", audit.file().toString());

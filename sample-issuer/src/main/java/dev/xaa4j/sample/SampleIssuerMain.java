@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +59,20 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     + "password, for demos on this machine; a warning is logged at start (default: off, the login form)")
     String devAutoApprove;
 
+    @Option(names = "--external-as", paramLabel = "NAME=ISSUER",
+            description = "add the MCP server {mcp}/NAME/mcp whose metadata names ISSUER (an external authorization "
+                    + "server, e.g. Keycloak's realm URL) and which accepts that AS's JWT access tokens (keys from its "
+                    + "metadata); scopes NAME:read and NAME:write; repeatable")
+    java.util.Map<String, java.net.URI> externalAs = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--external-audience", paramLabel = "NAME=VALUE",
+            description = "the audience a token for external server NAME must name (default: the server's URL)")
+    java.util.Map<String, String> externalAudience = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--external-audience-claim", paramLabel = "NAME=CLAIMS",
+            description = "comma-separated claims one of which must name the audience: aud (default), azp, resource")
+    java.util.Map<String, String> externalAudienceClaim = new java.util.LinkedHashMap<>();
+
     @Option(names = "--exit-when-ready",
             description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
                     + "used for smoke tests and to record the launcher's AppCDS archive")
@@ -74,10 +89,11 @@ public final class SampleIssuerMain implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("xaa4j-sample-");
         boolean ownDir = stateDir == null; // a directory we created is ours to remove; one given is the caller's
-        IssuerSettings settings = new IssuerSettings(portBase, Optional.ofNullable(policy), dir, idTokenTtl,
-                refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl, Optional.ofNullable(devAutoApprove));
         SampleIssuer issuer;
         try {
+            IssuerSettings settings = new IssuerSettings(portBase, Optional.ofNullable(policy), dir, idTokenTtl,
+                    refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl, Optional.ofNullable(devAutoApprove),
+                    externalServers());
             issuer = SampleIssuer.start(settings);
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());
@@ -90,6 +106,8 @@ public final class SampleIssuerMain implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1_000_000,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
                 issuer.idpIssuer(), issuer.asIssuer(), issuer.servers().values());
+        System.err.println("sample-issuer: plain OAuth AS " + issuer.oauthIssuer() + "; servers and flows: "
+                + issuer.flows());
         System.err.println("sample-issuer: admin token in " + issuer.adminTokenFile() + ", audit in "
                 + issuer.auditFile());
         if (exitWhenReady) {
@@ -111,6 +129,23 @@ public final class SampleIssuerMain implements Callable<Integer> {
         }, "sample-issuer-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The {@code --external-as} servers with their audience options; an option naming no such server is an error. */
+    private List<IssuerSettings.ExternalAs> externalServers() {
+        java.util.Set<String> unknown = new java.util.TreeSet<>(externalAudience.keySet());
+        unknown.addAll(externalAudienceClaim.keySet());
+        unknown.removeAll(externalAs.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("--external-audience/--external-audience-claim name " + unknown
+                    + ", which no --external-as NAME=ISSUER declares");
+        }
+        List<IssuerSettings.ExternalAs> out = new java.util.ArrayList<>();
+        externalAs.forEach((name, issuerUri) -> out.add(new IssuerSettings.ExternalAs(name, issuerUri,
+                Optional.ofNullable(externalAudience.get(name)),
+                externalAudienceClaim.containsKey(name) ? List.of(externalAudienceClaim.get(name).split(","))
+                        : List.of())));
+        return out;
     }
 
     /** Deletes {@code dir} and everything in it when {@code own}; a failure is said on stderr, never thrown. */

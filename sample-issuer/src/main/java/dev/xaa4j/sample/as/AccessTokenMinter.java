@@ -15,21 +15,21 @@ import java.util.UUID;
  * claims {@code iss}, {@code sub}, {@code aud} (the one MCP resource, RFC 8707 audience restriction),
  * {@code client_id}, {@code scope}, {@code jti}, {@code iat}, {@code exp}.
  */
-final class AccessTokenMinter {
+public final class AccessTokenMinter {
 
     static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
     /** A freshly signed access token and what it grants. */
-    record Minted(String value, String jti, Duration lifetime, List<String> scopes) {
+    public record Minted(String value, String jti, Duration lifetime, List<String> scopes) {
     }
 
     private final JwtMinter jwt;
 
-    AccessTokenMinter(URI issuer, SigningKeys keys, Duration ttl, Clock clock) {
+    public AccessTokenMinter(URI issuer, SigningKeys keys, Duration ttl, Clock clock) {
         this.jwt = new JwtMinter(issuer, keys, clock, ttl);
     }
 
-    Minted mint(String subject, String clientId, URI resource, List<String> scopes) {
+    public Minted mint(String subject, String clientId, URI resource, List<String> scopes) {
         String jti = UUID.randomUUID().toString();
         JWTClaimsSet.Builder claims = jwt.claims(subject)
                 .audience(resource.toString())

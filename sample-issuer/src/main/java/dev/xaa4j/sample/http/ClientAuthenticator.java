@@ -39,7 +39,7 @@ public final class ClientAuthenticator {
     public record Registration(String clientId, String secret, Map<String, Object> jwks) {
     }
 
-    private final Map<String, Registration> clients;
+    private final Function<String, Registration> clients;
     private final ClientAuthenticationVerifier<Void> verifier;
     private final Map<String, Instant> expendedJtis = new ConcurrentHashMap<>();
 
@@ -60,7 +60,16 @@ public final class ClientAuthenticator {
         for (Registration r : registrations) {
             byId.put(r.clientId(), r);
         }
-        this.clients = byId;
+        this.clients = byId::get;
+        this.verifier = new ClientAuthenticationVerifier<>(new Selector(), acceptedAudiences, new JtiChecker());
+    }
+
+    /**
+     * An authenticator whose clients change at run time (dynamic registration, client ID metadata documents):
+     * {@code lookup} answers a client id with its registration, or {@code null} when unknown.
+     */
+    public ClientAuthenticator(Function<String, Registration> lookup, Set<Audience> acceptedAudiences) {
+        this.clients = lookup;
         this.verifier = new ClientAuthenticationVerifier<>(new Selector(), acceptedAudiences, new JtiChecker());
     }
 
@@ -117,7 +126,7 @@ public final class ClientAuthenticator {
         }
 
         private Registration registration(ClientID id) throws InvalidClientException {
-            Registration r = clients.get(id.getValue());
+            Registration r = clients.apply(id.getValue());
             if (r == null) {
                 throw new InvalidClientException("unknown client");
             }

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/rotate-keys} — new IdP signing key, the previous one stays in the JWKS;</li>
  *   <li>{@code GET /admin/grants?user=…} — the user's usable scopes per server and revocation flags;</li>
  *   <li>{@code POST /admin/dev-auto-approve} with {@code {"user":…}} — the user the {@link DevAutoApprove
- *       dev-only auto-approve mode} signs in from now on; 409 when the issuer was not started in that mode.</li>
+ *       dev-only auto-approve mode} signs in from now on; 409 when the issuer was not started in that mode;</li>
+ *   <li>{@code POST /admin/oauth-faults} with {@code {"fault":…}} (a word of
+ *       {@link dev.xaa4j.sample.oauth.OAuthFaults.Fault}, or {@code reset}) — the hostile behaviour the plain OAuth
+ *       side shows from now on; {@code GET /admin/oauth-faults} — the current one.</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -43,9 +46,11 @@ final class AdminServlet extends HttpServlet {
     private final SigningKeys keys;
     private final AuditLog audit;
     private final DevAutoApprove devAutoApprove;
+    private final dev.xaa4j.sample.oauth.OAuthFaults oauthFaults;
 
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
-                 AuditLog audit, DevAutoApprove devAutoApprove) {
+                 AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults) {
+        this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
         this.policy = policy;
@@ -74,6 +79,8 @@ final class AdminServlet extends HttpServlet {
             case "POST /rotate-keys" -> rotateKeys(resp);
             case "GET /grants" -> grants(req, resp);
             case "POST /dev-auto-approve" -> switchAutoApprovedUser(req, resp);
+            case "POST /oauth-faults" -> switchOAuthFault(req, resp);
+            case "GET /oauth-faults" -> Http.json(resp, 200, oauthFaults.describe());
             default -> error(resp, 404, "not_found", "no admin operation " + op);
         }
     }
@@ -122,6 +129,20 @@ final class AdminServlet extends HttpServlet {
             return;
         }
         Http.json(resp, 200, Map.of("user", devAutoApprove.user().orElseThrow()));
+    }
+
+    private void switchOAuthFault(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        JsonNode body = jsonBody(req, resp, "{\"fault\":\"iss-missing\"}");
+        if (body == null) {
+            return;
+        }
+        try {
+            oauthFaults.set(body.path("fault").asText(null));
+        } catch (IllegalArgumentException unknown) {
+            error(resp, 400, "invalid_request", unknown.getMessage());
+            return;
+        }
+        Http.json(resp, 200, oauthFaults.describe());
     }
 
     private void rotateKeys(HttpServletResponse resp) throws IOException {

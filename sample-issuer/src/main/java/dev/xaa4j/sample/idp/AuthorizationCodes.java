@@ -20,15 +20,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * §4.1.2 says the server SHOULD then revoke the tokens issued from it, which {@link Redemption.Reused}
  * enables by naming the refresh-token family.
  */
-final class AuthorizationCodes {
+public final class AuthorizationCodes {
 
-    /** What a code stands for. */
-    record CodeGrant(ClientID clientId, String redirectUri, CodeChallenge codeChallenge, Nonce nonce,
-                     String username, Scope scope, Instant authTime) {
+    /**
+     * What a code stands for.
+     *
+     * @param resource the RFC 8707 resource the code was issued for (the plain OAuth AS); {@code null} at the IdP
+     */
+    public record CodeGrant(ClientID clientId, String redirectUri, CodeChallenge codeChallenge, Nonce nonce,
+                            String username, Scope scope, Instant authTime, java.net.URI resource) {
+        /** A code of the IdP (no resource). */
+        public CodeGrant(ClientID clientId, String redirectUri, CodeChallenge codeChallenge, Nonce nonce,
+                         String username, Scope scope, Instant authTime) {
+            this(clientId, redirectUri, codeChallenge, nonce, username, scope, authTime, null);
+        }
     }
 
     /** The outcome of presenting a code at the token endpoint. */
-    sealed interface Redemption {
+    public sealed interface Redemption {
         record Valid(String codeId, CodeGrant grant) implements Redemption {
         }
 
@@ -63,13 +72,13 @@ final class AuthorizationCodes {
     private final Duration ttl;
     private final Map<String, Entry> byDigest = new ConcurrentHashMap<>();
 
-    AuthorizationCodes(Clock clock, Duration ttl) {
+    public AuthorizationCodes(Clock clock, Duration ttl) {
         this.clock = clock;
         this.ttl = ttl;
     }
 
     /** Issues a fresh code (256 random bits) for {@code grant}; returns the code value. */
-    String issue(CodeGrant grant) {
+    public String issue(CodeGrant grant) {
         Instant now = clock.instant();
         byDigest.values().removeIf(e -> e.expiresAt.plus(REUSE_MEMORY).isBefore(now));
         String code = Secrets.newValue();
@@ -81,7 +90,7 @@ final class AuthorizationCodes {
      * Marks the code used and returns what it stands for. Any presentation consumes the code, even one
      * that later fails the client, redirect URI or verifier check, so a stolen code cannot be retried.
      */
-    Redemption redeem(String code) {
+    public Redemption redeem(String code) {
         String digest = Secrets.digest(code);
         Entry e = byDigest.get(digest);
         if (e == null) {
@@ -106,7 +115,7 @@ final class AuthorizationCodes {
      * @return {@code false} when the code was presented again while its first redemption was in progress;
      *         the caller must then revoke the family itself
      */
-    boolean linkFamily(String codeId, String familyId) {
+    public boolean linkFamily(String codeId, String familyId) {
         Entry e = byDigest.get(codeId);
         if (e == null) {
             return true;

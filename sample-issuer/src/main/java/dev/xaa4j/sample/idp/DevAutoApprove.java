@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * While on, the administrator switches the user with {@code POST /admin/dev-auto-approve}; a mode that is off
  * cannot be switched on at run time. Thread-safe: the user is one atomic reference.
  */
-final class DevAutoApprove {
+public final class DevAutoApprove {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevAutoApprove.class);
 
@@ -32,7 +32,7 @@ final class DevAutoApprove {
     }
 
     /** The user to sign in without a form, or empty when the mode is off. */
-    Optional<String> user() {
+    public Optional<String> user() {
         return Optional.ofNullable(user.get());
     }
 

@@ -6,20 +6,20 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
  * A token request the IdP refuses: an RFC 6749 §5.2 error code and a description a person can act on. The
  * description never contains token bytes, codes or secrets.
  */
-final class GrantRejected extends Exception {
+public final class GrantRejected extends Exception {
 
     private final transient ErrorObject error;
 
-    GrantRejected(ErrorObject error, String description) {
+    public GrantRejected(ErrorObject error, String description) {
         super(description, null, false, false);
         this.error = error;
     }
 
-    ErrorObject error() {
+    public ErrorObject error() {
         return error;
     }
 
-    String description() {
+    public String description() {
         return getMessage();
     }
 }

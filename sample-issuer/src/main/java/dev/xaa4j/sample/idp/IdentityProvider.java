@@ -36,10 +36,11 @@ public final class IdentityProvider {
     private final TokenServlet token;
     private final RevocationServlet revocation;
     private final AdminServlet admin;
+    private final DevAutoApprove devAutoApprove;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
-                            Map<String, URI> resourcesByName) {
+                            Map<String, URI> resourcesByName, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults) {
         this.issuer = issuer;
         this.keys = keys;
         AuthorizationCodes codes = new AuthorizationCodes(clock, settings.authorizationCodeTtl());
@@ -48,6 +49,7 @@ public final class IdentityProvider {
         IdJagMinter idJags = new IdJagMinter(issuer, keys, clock, settings.idJagTtl());
 
         DevAutoApprove devAutoApprove = new DevAutoApprove(settings.devAutoApproveUser(), policy.policy());
+        this.devAutoApprove = devAutoApprove;
 
         this.discovery = new DiscoveryServlet(issuer, jwksUri());
         this.authorize = new AuthorizeServlet(issuer, policy, new PendingAuthorizations(clock), codes, audit, clock,
@@ -63,12 +65,18 @@ public final class IdentityProvider {
                 policy.policy(), audit);
         this.token = new TokenServlet(requests, handlers);
         this.revocation = new RevocationServlet(requests, refreshTokens);
-        this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove);
+        this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove,
+                oauthFaults);
     }
 
     private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {
         return ClientAuthenticator.atTokenEndpoint(issuer, URI.create(issuer + TOKEN_PATH), policy.idpClients(),
                 c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()));
+    }
+
+    /** The dev-only auto-approve mode, shared with the plain OAuth AS's authorization endpoint. */
+    public DevAutoApprove devAutoApprove() {
+        return devAutoApprove;
     }
 
     public URI jwksUri() {

@@ -5,7 +5,7 @@ package dev.xaa4j.sample.idp;
  * §4.1.2.1: then the user is told, never redirected). The form posts to {@code /authorize} with fields named
  * exactly {@code username} and {@code password}; everything else is hidden. Every value is HTML-escaped.
  */
-final class LoginPage {
+public final class LoginPage {
 
     private LoginPage() {
     }
@@ -15,6 +15,16 @@ final class LoginPage {
      * @param error     a plain-language message shown above the form, or {@code null}
      */
     static String form(String clientId, String pendingId, String username, String error) {
+        return form(IdentityProvider.AUTHORIZE_PATH, clientId, pendingId, username, error);
+    }
+
+    /**
+     * The sign-in form posting to {@code action} (the plain OAuth AS posts to its own authorization endpoint).
+     *
+     * @param pendingId the server-side pending authorization request
+     * @param error     a plain-language message shown above the form, or {@code null}
+     */
+    public static String form(String action, String clientId, String pendingId, String username, String error) {
         StringBuilder html = new StringBuilder(1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>Sign in</title></head><body>\n")
@@ -23,7 +33,7 @@ final class LoginPage {
         if (error != null) {
             html.append("<p class=\"error\" role=\"alert\">").append(escape(error)).append("</p>\n");
         }
-        html.append("<form method=\"post\" action=\"").append(IdentityProvider.AUTHORIZE_PATH).append("\">\n")
+        html.append("<form method=\"post\" action=\"").append(escape(action)).append("\">\n")
                 .append("<input type=\"hidden\" name=\"").append(AuthorizeServlet.PENDING_PARAM)
                 .append("\" value=\"").append(escape(pendingId)).append("\">\n")
                 .append("<label>User name <input type=\"text\" name=\"username\" autocomplete=\"username\" value=\"")
@@ -34,7 +44,7 @@ final class LoginPage {
         return html.toString();
     }
 
-    static String error(String title, String message) {
+    public static String error(String title, String message) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
                 + "</title></head><body>\n<h1>" + escape(title) + "</h1>\n<p>" + escape(message)
                 + "</p>\n</body></html>\n";

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The login form carries only the opaque id of the pending request, so the request parameters cannot be
  * changed between validation and code issuance.
  */
-final class PendingAuthorizations {
+public final class PendingAuthorizations {
 
     /** How long a user may take to fill in the login form. */
     static final Duration LIFETIME = Duration.ofMinutes(10);
@@ -24,12 +24,12 @@ final class PendingAuthorizations {
     private final Clock clock;
     private final Map<String, Pending> byId = new ConcurrentHashMap<>();
 
-    PendingAuthorizations(Clock clock) {
+    public PendingAuthorizations(Clock clock) {
         this.clock = clock;
     }
 
     /** Stores a validated request; returns its id for the login form. */
-    String add(AuthorizationRequest request) {
+    public String add(AuthorizationRequest request) {
         Instant now = clock.instant();
         byId.values().removeIf(p -> p.expiresAt().isBefore(now));
         String id = Secrets.newValue();
@@ -38,7 +38,7 @@ final class PendingAuthorizations {
     }
 
     /** The pending request, if it exists and has not expired. It stays pending (a wrong password may retry). */
-    Optional<AuthorizationRequest> find(String id) {
+    public Optional<AuthorizationRequest> find(String id) {
         if (id == null) {
             return Optional.empty();
         }
@@ -50,7 +50,7 @@ final class PendingAuthorizations {
     }
 
     /** Removes the request once a code was issued for it, so the form cannot be replayed. */
-    Optional<AuthorizationRequest> complete(String id) {
+    public Optional<AuthorizationRequest> complete(String id) {
         Pending p = id == null ? null : byId.remove(id);
         return p == null ? Optional.empty() : Optional.of(p.request());
     }

@@ -9,13 +9,13 @@ import java.util.Objects;
  * except that for loopback redirects ({@code http} to {@code 127.0.0.1}, {@code [::1]} or {@code localhost})
  * any port is accepted, because a native app binds an ephemeral port at request time (RFC 8252 §7.3).
  */
-final class RedirectUris {
+public final class RedirectUris {
 
     private RedirectUris() {
     }
 
     /** Whether {@code requested} matches one of {@code registered}. */
-    static boolean isRegistered(List<String> registered, String requested) {
+    public static boolean isRegistered(List<String> registered, String requested) {
         if (requested == null) {
             return false;
         }

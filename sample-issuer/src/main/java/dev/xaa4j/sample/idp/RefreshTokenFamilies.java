@@ -14,14 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * itself), and the whole family is revoked, so the newest descendant stops working too. Only SHA-256 digests
  * of the tokens are stored.
  */
-final class RefreshTokenFamilies {
+public final class RefreshTokenFamilies {
 
     /** The sign-in a family continues: who, for which client, which scope, when the user authenticated. */
-    record Session(String username, String clientId, Scope scope, Instant authTime) {
+    public record Session(String username, String clientId, Scope scope, Instant authTime, java.net.URI resource) {
+        /** A session of the IdP (no RFC 8707 resource). */
+        public Session(String username, String clientId, Scope scope, Instant authTime) {
+            this(username, clientId, scope, authTime, null);
+        }
     }
 
     /** A newly issued refresh token and the family it belongs to. */
-    record Issued(String token, String familyId, Session session) {
+    public record Issued(String token, String familyId, Session session) {
     }
 
     private static final class Family {
@@ -49,13 +53,13 @@ final class RefreshTokenFamilies {
     private final Map<String, Family> families = new ConcurrentHashMap<>();
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
 
-    RefreshTokenFamilies(Clock clock, Duration ttl) {
+    public RefreshTokenFamilies(Clock clock, Duration ttl) {
         this.clock = clock;
         this.ttl = ttl;
     }
 
     /** Starts a new family for a fresh sign-in. */
-    Issued start(Session session) {
+    public Issued start(Session session) {
         String familyId = Secrets.newValue();
         families.put(familyId, new Family(session));
         return issueIn(familyId, session);
@@ -69,7 +73,7 @@ final class RefreshTokenFamilies {
      *                       revoked, or already used (which also revokes the family); {@code invalid_scope} (the
      *                       token stays usable) when {@code requestedScope} widens the original scope
      */
-    Issued rotate(String token, String clientId, Scope requestedScope) throws GrantRejected {
+    public Issued rotate(String token, String clientId, Scope requestedScope) throws GrantRejected {
         Entry e = tokens.get(Secrets.digest(token));
         Family f = check(e, clientId);
         synchronized (e) {
@@ -109,7 +113,7 @@ final class RefreshTokenFamilies {
      *         answers 200 all the same)
      * @throws GrantRejected {@code invalid_grant} when the token was issued to another client (RFC 7009 §2.1)
      */
-    java.util.Optional<Session> revoke(String token, String clientId) throws GrantRejected {
+    public java.util.Optional<Session> revoke(String token, String clientId) throws GrantRejected {
         Entry e = tokens.get(Secrets.digest(token));
         Family f = e == null ? null : families.get(e.familyId);
         if (f == null) {
@@ -123,7 +127,7 @@ final class RefreshTokenFamilies {
     }
 
     /** Revokes a whole family (e.g. when the authorization code that started it is reused). */
-    void revokeFamily(String familyId) {
+    public void revokeFamily(String familyId) {
         Family f = families.get(familyId);
         if (f != null) {
             f.revoked = true;

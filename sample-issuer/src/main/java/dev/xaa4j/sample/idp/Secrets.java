@@ -10,7 +10,7 @@ import java.util.Base64;
  * Random one-time values (codes, refresh tokens, access tokens, pending-request ids) and the digests the IdP
  * stores instead of them, so a heap or state dump never holds a usable credential.
  */
-final class Secrets {
+public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -18,14 +18,14 @@ final class Secrets {
     }
 
     /** 256 random bits, base64url without padding (RFC 6749 §10.10: guessing must be infeasible). */
-    static String newValue() {
+    public static String newValue() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** SHA-256 of {@code value}, base64url; the key under which a one-time value is stored. */
-    static String digest(String value) {
+    public static String digest(String value) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(h);
@@ -35,7 +35,7 @@ final class Secrets {
     }
 
     /** Compares two strings in time independent of where they differ. */
-    static boolean constantTimeEquals(String a, String b) {
+    public static boolean constantTimeEquals(String a, String b) {
         if (a == null || b == null) {
             return false;
         }

@@ -32,7 +32,7 @@ import java.util.Set;
  * <p>No clock skew: the AS that mints the token and this server run in one process on one clock, and the
  * issuer's access-token lifetime is a setting precisely so tests can watch a token expire within seconds.
  */
-final class AccessTokenVerifier {
+final class AccessTokenVerifier implements TokenVerifier {
 
     static final Duration SKEW = Duration.ZERO;
     private static final Set<JWSAlgorithm> ALGS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
@@ -57,7 +57,8 @@ final class AccessTokenVerifier {
     }
 
     /** Returns the caller if {@code token} is valid for {@code resource}. */
-    Principal verify(String token, URI resource) throws InvalidAccessToken {
+    @Override
+    public Principal verify(String token, URI resource) throws InvalidAccessToken {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);

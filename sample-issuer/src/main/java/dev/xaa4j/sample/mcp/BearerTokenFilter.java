@@ -35,11 +35,18 @@ final class BearerTokenFilter extends HttpFilter {
     private static final int MAX_BODY = 1 << 20;
 
     private final McpResource server;
-    private final AccessTokenVerifier verifier;
+    private final TokenVerifier verifier;
+    private final dev.xaa4j.sample.oauth.OAuthFaults faults;
 
-    BearerTokenFilter(McpResource server, AccessTokenVerifier verifier) {
+    BearerTokenFilter(McpResource server, TokenVerifier verifier) {
+        this(server, verifier, null);
+    }
+
+    /** @param faults the plain-OAuth fault switch this server obeys ({@code INSUFFICIENT_SCOPE_LOOP}), or {@code null} */
+    BearerTokenFilter(McpResource server, TokenVerifier verifier, dev.xaa4j.sample.oauth.OAuthFaults faults) {
         this.server = server;
         this.verifier = verifier;
+        this.faults = faults;
     }
 
     @Override
@@ -59,6 +66,13 @@ final class BearerTokenFilter extends HttpFilter {
             return;
         }
         req.setAttribute(Principal.KEY, caller);
+        if (faults != null && faults.is(dev.xaa4j.sample.oauth.OAuthFaults.Fault.INSUFFICIENT_SCOPE_LOOP)) {
+            String all = String.join(" ", server.scopes());
+            faults.served(dev.xaa4j.sample.oauth.OAuthFaults.Fault.INSUFFICIENT_SCOPE_LOOP, server.resource().toString(),
+                    "403 insufficient_scope scope=\"" + all + "\" to a valid token");
+            challenge(resp, 403, "insufficient_scope", all, "this server wants the scopes " + all);
+            return;
+        }
         if (!"POST".equals(req.getMethod())) {
             chain.doFilter(req, resp);
             return;
@@ -97,7 +111,7 @@ final class BearerTokenFilter extends HttpFilter {
             }
             Optional<ScopedTool> tool = server.tool(msg.path("params").path("name").asText());
             if (tool.isPresent() && !tool.get().allows(caller, server.scopes())) {
-                return Optional.of(tool.get().requiredScope().orElse(server.readScope()));
+                return Optional.of(server.challengeScope(tool.get().requiredScope().orElse(server.readScope())));
             }
         }
         return Optional.empty();

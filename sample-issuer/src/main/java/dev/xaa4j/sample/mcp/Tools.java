@@ -28,6 +28,7 @@ final class Tools {
         switch (resource.name()) {
             case "notes" -> tools.addAll(notes(resource, clock));
             case "tickets" -> tools.addAll(tickets(resource, clock));
+            case "wiki" -> tools.addAll(wiki(resource, clock));
             default -> { }
         }
         return tools;
@@ -35,11 +36,12 @@ final class Tools {
 
     /** The resource's read scope: the one named {@code *.read}, else its first scope. */
     static String readScope(Policy.Resource r) {
-        return r.scopes().stream().filter(s -> s.endsWith(".read")).findFirst().orElse(r.scopes().get(0));
+        return r.scopes().stream().filter(s -> s.endsWith(".read") || s.endsWith(":read")).findFirst()
+                .orElse(r.scopes().get(0));
     }
 
     static String writeScope(Policy.Resource r) {
-        return r.scopes().stream().filter(s -> s.endsWith(".write")).findFirst()
+        return r.scopes().stream().filter(s -> s.endsWith(".write") || s.endsWith(":write")).findFirst()
                 .orElse(r.scopes().get(r.scopes().size() - 1));
     }
 
@@ -70,6 +72,31 @@ final class Tools {
                     return Map.of("note", note);
                 });
         return List.of(list, add);
+    }
+
+    record Page(String title, String text, String editedBy, String edited) {
+    }
+
+    /**
+     * The wiki's tools (also those of a server trusting an external AS): {@code list_pages} needs the read scope,
+     * {@code edit_page} the write scope. Pages are shared by all users.
+     */
+    static List<ScopedTool> wiki(Policy.Resource r, Clock clock) {
+        Map<String, Page> pages = new ConcurrentHashMap<>();
+        ScopedTool list = ScopedTool.of("list_pages", "List the wiki's pages.", ScopedTool.objectSchema(Map.of(), List.of()),
+                Optional.of(readScope(r)), r.scopes(), (caller, args) -> Map.of("pages", List.copyOf(pages.values())));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("title", "The page's title");
+        props.put("text", "The page's new text");
+        ScopedTool edit = ScopedTool.of("edit_page", "Create or replace a wiki page.",
+                ScopedTool.objectSchema(props, List.of("title", "text")), Optional.of(writeScope(r)), r.scopes(),
+                (caller, args) -> {
+                    Page p = new Page(ScopedTool.requiredString(args, "title", 200),
+                            ScopedTool.requiredString(args, "text", 10_000), caller.subject(), clock.instant().toString());
+                    pages.put(p.title(), p);
+                    return Map.of("page", p);
+                });
+        return List.of(list, edit);
     }
 
     private static List<ScopedTool> tickets(Policy.Resource r, Clock clock) {

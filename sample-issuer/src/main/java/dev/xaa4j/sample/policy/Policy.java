@@ -28,7 +28,8 @@ public record Policy(
         List<Profile> profiles,
         List<Grant> grants,
         List<IdpClient> idpClients,
-        List<AsClient> asClients) {
+        List<AsClient> asClients,
+        PlainOAuth plainOAuth) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -40,6 +41,53 @@ public record Policy(
         grants = grants == null ? List.of() : List.copyOf(grants);
         idpClients = List.copyOf(Objects.requireNonNull(idpClients, "idpClients"));
         asClients = List.copyOf(Objects.requireNonNull(asClients, "asClients"));
+        plainOAuth = plainOAuth == null ? PlainOAuth.NONE : plainOAuth;
+    }
+
+    /** A policy without plain-OAuth servers (the shape before issue 11). */
+    public Policy(List<User> users, List<Resource> resources, List<Profile> profiles, List<Grant> grants,
+                  List<IdpClient> idpClients, List<AsClient> asClients) {
+        this(users, resources, profiles, grants, idpClients, asClients, PlainOAuth.NONE);
+    }
+
+    /**
+     * The MCP servers protected by the sample's <b>plain</b> OAuth authorization server (no EMA: a person
+     * consents per server in the browser), which users may get which of their scopes, and the clients
+     * pre-registered there. Scopes here are separate from the enterprise resources' scopes; a plain
+     * server is never a token-exchange audience.
+     */
+    public record PlainOAuth(List<Resource> resources, List<Grant> grants, List<OAuthClient> clients) {
+        public static final PlainOAuth NONE = new PlainOAuth(List.of(), List.of(), List.of());
+
+        public PlainOAuth {
+            resources = resources == null ? List.of() : List.copyOf(resources);
+            grants = grants == null ? List.of() : List.copyOf(grants);
+            clients = clients == null ? List.of() : List.copyOf(clients);
+        }
+
+        /** The scopes of plain server {@code resource} that {@code username} may be granted (policy order). */
+        public List<String> allowedScopes(String username, String resource) {
+            List<String> granted = grants.stream().filter(g -> g.user().equals(username))
+                    .flatMap(g -> g.scopes().stream()).toList();
+            return resources.stream().filter(r -> r.name().equals(resource)).flatMap(r -> r.scopes().stream())
+                    .filter(granted::contains).toList();
+        }
+    }
+
+    /**
+     * A client pre-registered at the plain OAuth AS (RFC 7591 §2 metadata names): its authentication
+     * method ({@code none}, {@code client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt}),
+     * the secret or public keys that method needs, and its redirect URIs (loopback ones match any port).
+     */
+    public record OAuthClient(String clientId, String clientSecret, Map<String, Object> jwks,
+                              List<String> redirectUris, String tokenEndpointAuthMethod) {
+        public OAuthClient {
+            Objects.requireNonNull(clientId, "plainOAuth.client.clientId");
+            redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
+            tokenEndpointAuthMethod = tokenEndpointAuthMethod == null
+                    ? (clientSecret != null ? "client_secret_basic" : jwks != null ? "private_key_jwt" : "none")
+                    : tokenEndpointAuthMethod;
+        }
     }
 
     /** A person who can sign in at the IdP. Demo passwords equal the user name. */
@@ -177,7 +225,41 @@ public record Policy(
                 throw new IllegalArgumentException("policy: AS client '" + c.clientId() + "' has neither a secret nor keys");
             }
         }
+        validatePlainOAuth(names);
         return this;
+    }
+
+    private void validatePlainOAuth(Set<String> enterpriseNames) {
+        Set<String> plainScopes = new HashSet<>();
+        for (Resource r : plainOAuth.resources()) {
+            if (!enterpriseNames.add(r.name())) {
+                throw new IllegalArgumentException("policy: plainOAuth resource '" + r.name()
+                        + "' clashes with another resource of that name");
+            }
+            plainScopes.addAll(r.scopes());
+        }
+        for (Grant g : plainOAuth.grants()) {
+            if (user(g.user()).isEmpty()) {
+                throw new IllegalArgumentException("policy: plainOAuth grant for unknown user '" + g.user() + "'");
+            }
+            for (String s : g.scopes()) {
+                requireScope(plainScopes, s, "plainOAuth grant for '" + g.user() + "'");
+            }
+        }
+        for (OAuthClient c : plainOAuth.clients()) {
+            String m = c.tokenEndpointAuthMethod();
+            boolean ok = switch (m) {
+                case "none" -> c.clientSecret() == null;
+                case "client_secret_basic", "client_secret_post" -> c.clientSecret() != null;
+                case "private_key_jwt" -> c.jwks() != null;
+                default -> false;
+            };
+            if (!ok) {
+                throw new IllegalArgumentException("policy: plainOAuth client '" + c.clientId()
+                        + "': token_endpoint_auth_method '" + m + "' needs a clientSecret (secret methods), jwks "
+                        + "(private_key_jwt) or neither (none)");
+            }
+        }
     }
 
     private static void requireScope(Set<String> known, String scope, String where) {
