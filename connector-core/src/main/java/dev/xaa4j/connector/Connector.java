@@ -3,11 +3,13 @@ package dev.xaa4j.connector;
 import dev.xaa4j.connector.internal.ActivityJournal;
 import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.connector.internal.discovery.Discovery;
+import dev.xaa4j.connector.internal.oauth.ServerGrants;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.internal.token.FlowRouter;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
 import dev.xaa4j.connector.internal.token.SessionEpoch;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
@@ -64,10 +66,13 @@ public final class Connector implements TokenSource {
     private final SessionEpoch epoch;
     private final TokenManager tokens;
     private final SessionControl control;
+    private final ServerGrants grants;
+    private final ServerSignIn perServer;
+    private final FlowRouter router; // null when a test injected the whole fetcher
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
 
     private Connector(Builder b) {
-        this.idp = Objects.requireNonNull(b.idp, "idp(...) is required");
+        this.idp = b.idp; // none: plain-OAuth and unprotected servers only
         // No server is fine: signing in, out and the status need only the IdP.
         this.servers = new ServerTable(b.servers);
         this.clock = b.clock;
@@ -80,6 +85,9 @@ public final class Connector implements TokenSource {
         this.epoch = parts.epoch;
         this.tokens = parts.tokens;
         this.control = parts.control;
+        this.grants = parts.grants;
+        this.perServer = new ServerSignIn(servers, parts.router, grants, tokens, control);
+        this.router = parts.router;
         parts.start();
     }
 
@@ -130,7 +138,11 @@ public final class Connector implements TokenSource {
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
         servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
-        return invalidate(server, rejectedValue);
+        boolean dropped = invalidate(server, rejectedValue);
+        if (dropped && router != null && router.decision(server).filter(d -> d.mode() == AuthMode.OAUTH).isPresent()) {
+            discovery.invalidate(servers.get(server).url()); // MCP authorization: refetch PRM, the AS may have moved
+        }
+        return dropped;
     }
 
     /**
@@ -200,14 +212,28 @@ public final class Connector implements TokenSource {
         return control.signOut();
     }
 
+    /**
+     * Signs in to one server (docs/architecture.md "Choosing the flow"): discovers it and chooses its flow; a
+     * plain-OAuth server gets a sign-in in the browser (one per server at a time, concurrent calls share it) whose
+     * token is cached at once ({@link ConnectorEvent.TokenIssued}); an enterprise server gets {@link #signIn()} when
+     * no IdP session exists; a server that takes no token completes at once. Completes with the server's status,
+     * or exceptionally with a {@link ConnectorException} (kind {@link ConnectorException.Kind#CONFIGURATION} for an
+     * unknown server).
+     */
     @Override
-    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    public CompletableFuture<ServerStatus> signIn(String server) {
+        return perServer.signIn(server);
     }
 
+    /**
+     * Forgets one server's per-server grant (revoked at its authorization server when it can be, RFC 7009) and its
+     * cached token; the IdP session and the other servers are kept. Never throws for an AS problem.
+     *
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an unknown server
+     */
     @Override
-    public dev.xaa4j.connector.ServerStatus signOut(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    public ServerStatus signOut(String server) {
+        return perServer.signOut(server);
     }
 
     /** Who is signed in, until when, and each server's token state. Never contains a token value. */
@@ -216,7 +242,7 @@ public final class Connector implements TokenSource {
         Optional<IdpSession> s = control.load();
         Map<String, ServerStatus> perServer = new LinkedHashMap<>();
         for (String name : servers.snapshot().keySet()) {
-            perServer.put(name, tokens.status(name));
+            perServer.put(name, this.perServer.status(name));
         }
         return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
                 s.map(IdpSession::canRenewIdToken).orElse(false), perServer);
@@ -237,6 +263,7 @@ public final class Connector implements TokenSource {
         return servers.snapshot();
     }
 
+    /** The IdP, or {@code null} when the connector was built without one (plain-OAuth and unprotected servers only). */
     public IdpConfig idp() {
         return idp;
     }
@@ -255,6 +282,7 @@ public final class Connector implements TokenSource {
     public void close() {
         epoch.close();
         tokens.close();
+        grants.close();
     }
 
     private void publish(ConnectorEvent event) {
@@ -268,7 +296,8 @@ public final class Connector implements TokenSource {
     }
 
     /**
-     * Builds a {@link Connector}. Only {@link #idp} is required. Takes API types only; the engine-typed settings
+     * Builds a {@link Connector}. Nothing is required: without {@link #idp} the connector serves plain-OAuth and
+     * unprotected servers only ({@link Connector#signIn()} then fails with {@link ConnectorException.Kind#CONFIGURATION}). Takes API types only; the engine-typed settings
      * the hosts of this repository use are in {@link dev.xaa4j.connector.internal.ConnectorInternals} (not API).
      * {@link #build()} wires the parts ({@code ConnectorAssembly}). Not thread-safe.
      */
@@ -297,6 +326,7 @@ public final class Connector implements TokenSource {
         URI clientIdMetadataDocument;
         boolean serverSignInOnDemand;
         dev.xaa4j.connector.internal.signin.BrowserLauncher browserLauncher;
+        ServerGrants grants;
         Duration sessionWatchInterval = Duration.ofSeconds(2);
         final List<ConnectorListener> listeners = new ArrayList<>();
 

@@ -8,12 +8,17 @@ import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.IdpRefresh;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
+import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.oauth.OAuthServerGrants;
+import dev.xaa4j.connector.internal.oauth.ServerGrants;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.store.SessionStore;
+import dev.xaa4j.connector.internal.token.FlowRouter;
 import dev.xaa4j.connector.internal.token.IdTokenProvider;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
 import dev.xaa4j.connector.internal.token.SessionAccess;
@@ -26,12 +31,15 @@ import dev.xaa4j.connector.internal.token.XaaTokenFetcher;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Wires a {@link Connector}'s parts from its {@link Connector.Builder}'s settings (docs/architecture.md "Data
- * flow"): the credential store and client credentials, the IdP session (or a caller's {@link IdTokenSource}), the
- * ID-JAG exchange and jwt-bearer grant behind one {@link TokenFetcher}, the token cache and the session control.
+ * flow"): the credential store and client credentials, the IdP session (or a caller's {@link IdTokenSource}, or
+ * none without an IdP), the flow choice ({@link FlowRouter}) routing to the ID-JAG exchange and jwt-bearer grant or
+ * to the plain MCP authorization flow ({@link ServerGrants}), the token cache and the session control.
  * Also hands the builder's engine-typed setters to {@link ConnectorInternals}. Not API; used once per
  * {@link Connector.Builder#build()}, on the building thread.
  */
@@ -42,12 +50,15 @@ final class ConnectorAssembly {
     final IdTokenProvider idTokens;
     final TokenManager tokens;
     final SessionControl control;
+    final ServerGrants grants;
+    /** The flow choice per server; {@code null} when a test injected the whole fetcher. */
+    final FlowRouter router;
     private final SessionAccess session; // none with a caller-supplied IdTokenSource
     private final Connector.Builder settings;
 
     ConnectorAssembly(Connector.Builder b, ServerTable servers, Consumer<ConnectorEvent> publish) {
         this.settings = b;
-        IdpConfig idp = b.idp;
+        IdpConfig idp = b.idp; // null: plain-OAuth and unprotected servers only
         this.discovery = b.discovery != null ? b.discovery : new Discovery(b.clock, Discovery.DEFAULT_TTL, b.httpTimeout);
         CredentialStore store = b.store;
         if (store == null && (b.idTokenSource == null || b.credentials == null)) {
@@ -55,12 +66,12 @@ final class ConnectorAssembly {
         }
         ClientCredentialsSource credentials = b.credentials != null ? b.credentials : new KeyringClientCredentials(store);
 
-        String issuer = idp.issuer().toString();
-        ClientAuth idpAuth = ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
-        if (b.idTokenSource != null) {
+        String issuer = idp == null ? null : idp.issuer().toString();
+        ClientAuth idpAuth = idp == null ? null : ClientAuthFactory.create(idp.authMethod(), issuer, idp.clientId(), credentials);
+        if (b.idTokenSource != null || idp == null) {
             this.session = null;
             this.epoch = new SessionEpoch(() -> 0L);
-            this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource);
+            this.idTokens = new SuppliedIdTokenProvider(b.idTokenSource != null ? b.idTokenSource : () -> null);
         } else {
             Path stateDir = b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir();
             SessionAccess stored = SessionAccess.of(new SessionStore(store, stateDir.resolve("locks")), issuer, idp.clientId());
@@ -72,12 +83,19 @@ final class ConnectorAssembly {
                     idToken -> control().verifier().verify(idToken, null),
                     stored::save, stored::delete), b.clock, b.idTokenMargin, epoch::current);
         }
+        this.grants = b.grants != null ? b.grants : new OAuthServerGrants(b.clock, b.httpTimeout,
+                store != null ? store : new MemoryCredentialStore(), credentials,
+                Optional.ofNullable(b.clientIdMetadataDocument), b.browserLauncher, System.getenv());
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
-        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : new XaaTokenFetcher(issuer,
+        Function<ServerConfig, ServerMetadata> discover =
+                cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer()));
+        TokenFetcher ema = idp == null ? null : new XaaTokenFetcher(issuer,
                 () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : control().idpMetadata().getTokenEndpointURI(),
-                idpAuth, servers.live(),
-                cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer())), credentials, idTokens,
+                idpAuth, servers.live(), discover, credentials, idTokens,
                 new IdJagExchange(b.clock, b.httpTimeout), new JwtBearerGrant(b.clock, b.httpTimeout));
+        // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
+        this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand);
+        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
         this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current);
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
                 b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
@@ -125,7 +143,12 @@ final class ConnectorAssembly {
 
         @Override
         public void browserLauncher(Connector.Builder b, dev.xaa4j.connector.internal.signin.BrowserLauncher launcher) {
-            b.browserLauncher = launcher; // SKELETON: issue 11 wires it into the IdP and per-server sign-ins
+            b.browserLauncher = launcher; // per-server sign-ins; the IdP's BrowserSignIn opens its own browser
+        }
+
+        @Override
+        public void serverGrants(Connector.Builder b, ServerGrants grants) {
+            b.grants = grants;
         }
     }
 }

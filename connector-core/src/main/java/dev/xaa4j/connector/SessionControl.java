@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 /**
  * The IdP-session half of a {@link Connector} (docs/protocol.md §1 step 1, RFC 7009): browser sign-in (one at a
  * time), storing a sign-in's result, re-reading a session another process changed, sign-out with revocation, and
- * the one ID token verifier. Not part of the API: {@link Connector} delegates to it. Thread-safe.
+ * the one ID token verifier. Without an IdP ({@code idp} {@code null}) there is no session: sign-in fails,
+ * sign-out and the status have nothing to do. Not part of the API: {@link Connector} delegates to it. Thread-safe.
  */
 final class SessionControl {
 
@@ -76,8 +77,21 @@ final class SessionControl {
         return session == null ? Optional.empty() : session.load();
     }
 
-    /** {@link Connector#signIn()}: one browser at a time, concurrent calls share the sign-in in progress. */
+    /** Whether {@link #signIn} can open a browser: an IdP is configured and no caller supplies ID tokens. */
+    boolean canSignIn() {
+        return session != null;
+    }
+
+    /**
+     * {@link Connector#signIn()}: one browser at a time, concurrent calls share the sign-in in progress. Without an
+     * IdP a failed future ({@link ConnectorException.Kind#CONFIGURATION}).
+     */
     CompletableFuture<ConnectorStatus> signIn(Supplier<ConnectorStatus> status) {
+        if (idp == null) {
+            return CompletableFuture.failedFuture(new ConnectorException(ConnectorException.Kind.CONFIGURATION,
+                    "No identity provider is configured, so there is no enterprise sign-in. Configure one (xaa idp ISSUER"
+                            + " --client-id ID), or sign in to each server that needs it (xaa login SERVER)."));
+        }
         requireSession("it cannot sign in");
         CompletableFuture<ConnectorStatus> mine = new CompletableFuture<>();
         CompletableFuture<ConnectorStatus> running = signInInFlight.compareAndExchange(null, mine);

@@ -33,6 +33,8 @@ public final class ConnectorInternals {
         void tokenFetcher(Connector.Builder builder, TokenFetcher fetcher);
 
         void browserLauncher(Connector.Builder builder, dev.xaa4j.connector.internal.signin.BrowserLauncher launcher);
+
+        void serverGrants(Connector.Builder builder, dev.xaa4j.connector.internal.oauth.ServerGrants grants);
     }
 
     private static volatile Setters setters;
@@ -87,6 +89,13 @@ public final class ConnectorInternals {
     public static Connector.Builder browserLauncher(Connector.Builder builder,
                                                     dev.xaa4j.connector.internal.signin.BrowserLauncher launcher) {
         setters().browserLauncher(builder, launcher);
+        return builder;
+    }
+
+    /** The plain MCP authorization flow of the connector (default {@code OAuthServerGrants}); tests pass a double. */
+    public static Connector.Builder serverGrants(Connector.Builder builder,
+                                                 dev.xaa4j.connector.internal.oauth.ServerGrants grants) {
+        setters().serverGrants(builder, grants);
         return builder;
     }
 

@@ -53,7 +53,7 @@ public final class ConformanceClient {
                 .idpTokenEndpoint(URI.create(ctx.path("idp_token_endpoint").asText()))
                 .idTokenSource(() -> idToken)
                 .server(ServerConfig.of("conformance", serverUrl, ctx.path("client_id").asText(),
-                        ClientAuthMethod.CLIENT_SECRET_BASIC))
+                        ClientAuthMethod.CLIENT_SECRET_BASIC).withAuth(dev.xaa4j.connector.AuthMode.EMA)) // mock lists no profile
                 .clientCredentials(ClientCredentialsSource.ofSecrets(
                         Map.of(ctx.path("client_id").asText(), ctx.path("client_secret").asText())))
                 .sessionInMemory(true)

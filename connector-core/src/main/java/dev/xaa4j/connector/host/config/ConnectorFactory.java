@@ -64,16 +64,23 @@ public final class ConnectorFactory {
         return new IdpConfig(uri(settings.issuer(), "IdP issuer"), settings.clientId(), method(settings.authMethod()));
     }
 
-    /** Every configured server as the connector takes it, in configuration order (empty without an IdP). */
+    /**
+     * Every configured server as the connector takes it, in configuration order. Without an IdP the servers are
+     * listed all the same (plain-OAuth and unprotected servers need none); their enterprise client id is then only
+     * their own {@code asClientId} (empty when not set) and the method {@code none}.
+     */
     public static Map<String, ServerConfig> servers(XaaConfig config) {
         Map<String, ServerConfig> servers = new LinkedHashMap<>();
-        idp(config).ifPresent(idp -> config.servers().forEach((name, s) -> servers.put(name, server(name, s, idp))));
+        Optional<IdpSettings> idp = idp(config);
+        config.servers().forEach((name, s) -> servers.put(name, server(name, s, idp)));
         return servers;
     }
 
-    static ServerConfig server(String name, ServerEntry s, IdpSettings idp) {
+    static ServerConfig server(String name, ServerEntry s, Optional<IdpSettings> idp) {
+        String emaClientId = idp.map(i -> asClientId(s, i.clientId())).orElse(s.asClientId() == null ? "" : s.asClientId());
         return new ServerConfig(name, uri(s.url(), "URL of server '" + name + "'"), Optional.ofNullable(s.pinnedAsIssuer()),
-                s.scopes() == null ? List.of() : s.scopes(), asClientId(s, idp.clientId()), method(idp.authMethod()),
+                s.scopes() == null ? List.of() : s.scopes(), emaClientId,
+                idp.map(i -> method(i.authMethod())).orElse(ClientAuthMethod.NONE),
                 s.authMode(), Optional.ofNullable(s.asClientId()));
     }
 

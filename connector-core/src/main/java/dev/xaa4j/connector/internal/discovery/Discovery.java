@@ -4,6 +4,7 @@ import dev.xaa4j.connector.internal.ProtocolNames;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -38,8 +39,12 @@ import org.slf4j.LoggerFactory;
  * identifies the URL (exact match, or — like the MCP SDKs — a same-origin resource whose path is a prefix of
  * the server's path on a segment boundary); pick the authorization server (the pinned one when configured);
  * fetch its RFC 8414 / OIDC metadata in the path-aware order of §6 step 6 and require {@code issuer} to equal
- * the identifier exactly (RFC 8414 §3.3, mix-up defence); require {@code grant_types_supported} ∋ jwt-bearer
- * and, when the field exists, {@code authorization_grant_profiles_supported} ∋ the ID-JAG profile.
+ * the identifier exactly (RFC 8414 §3.3, mix-up defence). Challenges of scheme {@code Bearer} and {@code DPoP}
+ * are read, on 401 and 403. Which flow the server gets is not decided here: {@link ServerMetadata#emaProblem} and
+ * {@link ServerMetadata#plainOAuthProblem} say what each flow lacks (docs/architecture.md "Choosing the flow").
+ * Without any PRM: a server that answered the initialize with a 2xx is not protected
+ * ({@link ConnectorException.Kind#NOT_PROTECTED}); otherwise the 2025-03-26 fallbacks
+ * ({@link ServerMetadata.Source#LEGACY_METADATA}, {@link ServerMetadata.Source#LEGACY_DEFAULTS}).
  *
  * <p>IdP: {@code {issuer}/.well-known/openid-configuration}; {@code issuer} equal exactly; requires
  * {@code token_endpoint}, {@code jwks_uri} and {@code code_challenge_methods_supported} ∋ S256; warns when
@@ -57,10 +62,8 @@ public final class Discovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
 
-    /** RFC 7523 grant type. */
-    static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
-    /** draft-ietf-oauth-identity-assertion-authz-grant §6 (-03+): AS metadata grant profile (one definition: {@link IdJag}). */
-    static final String ID_JAG_PROFILE = IdJag.GRANT_PROFILE;
+    /** RFC 9449 §7.1: the DPoP authentication scheme, whose challenges carry the same RFC 9728 parameters. */
+    static final String DPOP = "DPoP";
     /** The ID-JAG token type an IdP lists in its token-exchange chaining metadata (one definition: {@link IdJag}). */
     static final String ID_JAG_TOKEN_TYPE = IdJag.TOKEN_TYPE.getURI().toString();
     static final String TOKEN_EXCHANGE = GrantType.TOKEN_EXCHANGE.getValue();
@@ -120,8 +123,13 @@ public final class Discovery {
     }
 
     /**
-     * 401 → {@code resource_metadata} → PRM (resource check) → AS metadata (path-aware well-known order,
-     * issuer equality) → jwt-bearer capability check. Refuses a server whose AS is not {@code pinnedAsIssuer}.
+     * 401/403 → {@code resource_metadata} → PRM (resource check, before any AS contact) → AS metadata
+     * (path-aware well-known order, issuer equality); or the 2025-03-26 fallbacks without PRM. Refuses a server
+     * whose AS is not {@code pinnedAsIssuer}.
+     *
+     * @throws ConnectorException {@link ConnectorException.Kind#NOT_PROTECTED} for a server that takes no token,
+     *         {@link ConnectorException.Kind#CONFIGURATION} for metadata that must not be trusted,
+     *         {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE} for transient failures
      */
     public ServerMetadata server(URI serverUrl, Optional<String> pinnedAsIssuer) {
         URI url = Urls.canonical(serverUrl);
@@ -212,7 +220,8 @@ public final class Discovery {
             throw new ConfiguredUrlException("The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
-        Optional<Challenge> challenge = challenge(url);
+        Probe probe = probe(url);
+        Optional<Challenge> challenge = probe.challenge();
         Optional<String> challengedScope = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE));
 
         URI prmUrl;
@@ -241,9 +250,7 @@ public final class Discovery {
                 tried.add(found.describe());
             }
             if (prm == null) {
-                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server " + url + " publishes no protected resource metadata (no "
-                        + "resource_metadata in its 401 challenge, nothing at " + String.join(", ", tried)
-                        + "). It may not support OAuth; check the URL.");
+                return withoutPrm(url, probe, challengedScope, tried);
             }
         }
 
@@ -264,21 +271,75 @@ public final class Discovery {
         return new ServerMetadata(url, resource, as, List.copyOf(scopes), challengedScope, prmUrl);
     }
 
-    private Optional<Challenge> challenge(URI url) {
+    /**
+     * No protected resource metadata anywhere. A server that answered the unauthenticated initialize with a 2xx
+     * takes no token ({@link ConnectorException.Kind#NOT_PROTECTED}). Otherwise the 2025-03-26 revision of MCP
+     * authorization ("Authorization Server Discovery", "Fallbacks for Servers without Metadata Discovery"): RFC 8414
+     * metadata at the server's origin (the issuer is the origin), else — for a server that asked for a token (401)
+     * — the default endpoints {@code /authorize}, {@code /token}, {@code /register} at the origin. The resource is
+     * the canonical server URL.
+     */
+    private ServerMetadata withoutPrm(URI url, Probe probe, Optional<String> challengedScope, List<String> tried) {
+        if (probe.status() >= 200 && probe.status() < 300) {
+            throw new ConnectorException(ConnectorException.Kind.NOT_PROTECTED, "The MCP server " + url + " answered without"
+                    + " a token (HTTP " + probe.status() + ") and publishes no protected resource metadata: it takes no"
+                    + " authorization, so requests go to it without a token.");
+        }
+        String origin = Urls.origin(url);
+        URI legacy = URI.create(origin + Urls.AUTHORIZATION_SERVER);
+        WireClient.Lookup found = http.lookup(legacy, "the authorization server");
+        if (found.found()) {
+            AuthorizationServerMetadata md = parse(found, AuthorizationServerMetadata::parse,
+                    "The authorization server metadata", "Ask the MCP server's administrator.");
+            requireIssuer(md, origin, legacy, url);
+            Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + origin);
+            return new ServerMetadata(url, url.toString(), md, List.of(), challengedScope, null,
+                    ServerMetadata.Source.LEGACY_METADATA);
+        }
+        if (probe.status() != 401) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The MCP server " + url + " publishes no protected resource metadata (no "
+                    + "resource_metadata in a 401 challenge, nothing at " + String.join(", ", tried) + ", "
+                    + found.describe() + "). It may not support OAuth; check the URL.");
+        }
+        AuthorizationServerMetadata defaults = new AuthorizationServerMetadata(new Issuer(origin));
+        defaults.setAuthorizationEndpointURI(URI.create(origin + "/authorize"));
+        defaults.setTokenEndpointURI(URI.create(origin + "/token"));
+        defaults.setRegistrationEndpointURI(URI.create(origin + "/register"));
+        defaults.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
+        LOG.debug("MCP server {} publishes no metadata; using the 2025-03-26 default endpoints at {}", url, origin);
+        return new ServerMetadata(url, url.toString(), defaults, List.of(), challengedScope, null,
+                ServerMetadata.Source.LEGACY_DEFAULTS);
+    }
+
+    /** The status of the unauthenticated initialize and its challenge, if it asked for a token. */
+    private record Probe(int status, Optional<Challenge> challenge) {
+    }
+
+    /**
+     * An unauthenticated {@code initialize}; on 401 or 403 the challenge of scheme {@code Bearer} or {@code DPoP}
+     * (RFC 6750 §3, RFC 9449 §7.1) that names {@code resource_metadata}, else the first of those schemes, else any
+     * challenge naming {@code resource_metadata}.
+     */
+    private Probe probe(URI url) {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.POST, url);
         req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
         req.setAccept("application/json, text/event-stream");
         req.setBody(INITIALIZE);
         HTTPResponse resp = http.send(req, "the MCP server");
-        if (resp.getStatusCode() != 401) {
+        int status = resp.getStatusCode();
+        if (status != 401 && status != 403) {
             LOG.debug("MCP server {} answered HTTP {} to an unauthenticated initialize; trying well-known metadata",
-                    url, resp.getStatusCode());
-            return Optional.empty();
+                    url, status);
+            return new Probe(status, Optional.empty());
         }
         List<String> values = resp.getHeaderValues(ProtocolNames.WWW_AUTHENTICATE);
         List<Challenge> all = Challenge.parse(values == null ? List.of() : values);
-        return all.stream().filter(c -> c.is(ProtocolNames.BEARER)).findFirst()
+        List<Challenge> tokenSchemes = all.stream().filter(c -> c.is(ProtocolNames.BEARER) || c.is(DPOP)).toList();
+        Optional<Challenge> chosen = tokenSchemes.stream().filter(c -> c.param(ProtocolNames.RESOURCE_METADATA).isPresent())
+                .findFirst()
+                .or(() -> tokenSchemes.stream().findFirst())
                 .or(() -> all.stream().filter(c -> c.param(ProtocolNames.RESOURCE_METADATA).isPresent()).findFirst());
+        return new Probe(status, chosen);
     }
 
     private static String chooseAuthorizationServer(URI url, List<String> listed, Optional<String> pinned) {
@@ -304,32 +365,20 @@ public final class Discovery {
             }
             AuthorizationServerMetadata md = parse(found, AuthorizationServerMetadata::parse,
                     "The authorization server metadata", "Ask the MCP server's administrator.");
-            if (!md.getIssuer().getValue().equals(issuer)) {
-                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + candidate + " names issuer '"
-                        + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer
-                        + "'. They must be identical (RFC 8414 §3.3); refusing it. Ask the server's administrator.");
-            }
-            checkCapabilities(md, server);
+            requireIssuer(md, issuer, candidate, server);
+            Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + issuer);
             return md;
         }
         throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server '" + issuer + "' of " + server
                 + " publishes no metadata (nothing at " + String.join(", ", tried) + "). Ask the server's administrator.");
     }
 
-    private static void checkCapabilities(AuthorizationServerMetadata md, URI server) {
-        String issuer = md.getIssuer().getValue();
-        Urls.requireSecure(md.getTokenEndpointURI(), "the token_endpoint of authorization server " + issuer);
-        List<GrantType> grants = md.getGrantTypes();
-        if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(JWT_BEARER))) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server " + issuer + " of " + server + " does not accept "
-                    + "the JWT bearer grant (" + JWT_BEARER + "), so it cannot take enterprise-managed (ID-JAG) sign-in. "
-                    + "Ask the server's administrator to enable enterprise-managed authorization.");
-        }
-        Object profiles = md.getCustomParameter("authorization_grant_profiles_supported");
-        if (profiles != null && (!(profiles instanceof List<?> l) || !l.contains(ID_JAG_PROFILE))) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server " + issuer + " of " + server + " lists "
-                    + "authorization_grant_profiles_supported without " + ID_JAG_PROFILE + ", so it does not accept "
-                    + "ID-JAGs. Ask the server's administrator to enable enterprise-managed authorization.");
+    /** RFC 8414 §3.3: {@code issuer} equals the identifier the URL was built from, as plain strings. */
+    private static void requireIssuer(AuthorizationServerMetadata md, String issuer, URI from, URI server) {
+        if (!md.getIssuer().getValue().equals(issuer)) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server metadata at " + from + " names issuer '"
+                    + md.getIssuer().getValue() + "', but the MCP server " + server + " names '" + issuer
+                    + "'. They must be identical (RFC 8414 §3.3); refusing it. Ask the server's administrator.");
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.xaa4j.connector.internal.discovery;
 
+import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import dev.xaa4j.connector.internal.grant.IdJag;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +39,61 @@ public record ServerMetadata(URI serverUrl, String resource, AuthorizationServer
     public ServerMetadata(URI serverUrl, String resource, AuthorizationServerMetadata authorizationServer,
                           List<String> scopesSupported, Optional<String> challengedScope, URI resourceMetadataUrl) {
         this(serverUrl, resource, authorizationServer, scopesSupported, challengedScope, resourceMetadataUrl, Source.PRM);
+    }
+
+    /** RFC 7523 §2.1: the JWT bearer grant type, with which an AS redeems ID-JAGs. */
+    static final String JWT_BEARER = GrantType.JWT_BEARER.getValue();
+    /** draft-ietf-oauth-identity-assertion-authz-grant §6: AS metadata grant profile (one definition: {@link IdJag}). */
+    static final String ID_JAG_PROFILE = IdJag.GRANT_PROFILE;
+
+    /**
+     * Why this server's authorization server cannot take Enterprise-Managed Authorization, as a sentence that says
+     * what to do; empty when it redeems ID-JAGs: {@code authorization_grant_profiles_supported} lists the ID-JAG
+     * profile, or — when {@code forcedEma} (the server is configured as enterprise-managed) and the field is
+     * absent — {@code grant_types_supported} lists the jwt-bearer grant (MCP-AUTH flow choice, docs/architecture.md
+     * "Choosing the flow").
+     */
+    public Optional<String> emaProblem(URI server, boolean forcedEma) {
+        String issuer = asIssuer();
+        List<GrantType> grants = authorizationServer.getGrantTypes();
+        Object profiles = authorizationServer.getCustomParameter("authorization_grant_profiles_supported");
+        if (profiles instanceof List<?> l && l.contains(ID_JAG_PROFILE)) {
+            return Optional.empty();
+        }
+        if (grants == null || grants.stream().noneMatch(g -> g.getValue().equals(JWT_BEARER))) {
+            return Optional.of("The authorization server " + issuer + " of " + server + " does not accept "
+                    + "the JWT bearer grant (" + JWT_BEARER + "), so it cannot take enterprise-managed (ID-JAG) sign-in. "
+                    + "Ask the server's administrator to enable enterprise-managed authorization.");
+        }
+        if (profiles != null) {
+            return Optional.of("The authorization server " + issuer + " of " + server + " lists "
+                    + "authorization_grant_profiles_supported without " + ID_JAG_PROFILE + ", so it does not accept "
+                    + "ID-JAGs. Ask the server's administrator to enable enterprise-managed authorization.");
+        }
+        if (!forcedEma) {
+            return Optional.of("The authorization server " + issuer + " of " + server + " does not list the ID-JAG "
+                    + "grant profile (" + ID_JAG_PROFILE + " in authorization_grant_profiles_supported). If your "
+                    + "administrator says the server is enterprise-managed, set its auth to ema.");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the plain MCP authorization flow cannot be used with this server, if it cannot: the authorization server
+     * must announce PKCE {@code S256} in {@code code_challenge_methods_supported} (MCP authorization "Authorization
+     * Code Protection"; absent means refuse), except with {@link Source#LEGACY_DEFAULTS}, where no metadata exists.
+     */
+    public Optional<String> plainOAuthProblem() {
+        if (source == Source.LEGACY_DEFAULTS) {
+            return Optional.empty();
+        }
+        List<CodeChallengeMethod> pkce = authorizationServer.getCodeChallengeMethods();
+        if (pkce == null || !pkce.contains(CodeChallengeMethod.S256)) {
+            return Optional.of("The authorization server " + asIssuer() + " of " + serverUrl + " does not announce PKCE "
+                    + "with S256 (code_challenge_methods_supported), so signing in to it would be unsafe and is refused. "
+                    + "Ask the server's administrator to enable PKCE S256.");
+        }
+        return Optional.empty();
     }
 
     public String asIssuer() {

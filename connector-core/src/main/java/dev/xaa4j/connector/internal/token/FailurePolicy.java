@@ -19,7 +19,10 @@ import java.util.concurrent.ExecutionException;
  *       left, answer callers with the error for a short hold, then let the next caller retry;</li>
  *   <li>denial ({@link Kind#ACCESS_DENIED}, {@link Kind#SERVER_NOT_ENABLED}): drop the token and answer from
  *       memory for {@link RenewalPolicy#deniedRetryAfter()};</li>
- *   <li>{@link Kind#SIGN_IN_REQUIRED}: answer from memory until a sign-in ({@link TokenSlot#clearFailures});</li>
+ *   <li>{@link Kind#SIGN_IN_REQUIRED}, {@link Kind#SERVER_SIGN_IN_REQUIRED}: answer from memory until a sign-in
+ *       ({@link TokenSlot#clearFailures}, or a per-server sign-in's token, {@link TokenSlot#accept});</li>
+ *   <li>{@link Kind#NOT_PROTECTED}: not a failure (the server takes no token): answered from memory for
+ *       {@link RenewalPolicy#deniedRetryAfter()}, no back-off, no event ({@link Outcome#event()} {@code null});</li>
  *   <li>{@link ScopeDeniedException}: only the step-up was refused; forget it, hold nothing against later calls;</li>
  *   <li>anything else: answer from memory for {@link RenewalPolicy#deniedRetryAfter()}.</li>
  * </ul>
@@ -62,7 +65,15 @@ final class FailurePolicy {
             s.state = ServerState.DENIED;
             return new Outcome(new ConnectorEvent.AccessRevoked(at, s.server, error.getMessage()), NO_RETRY);
         }
-        if (error.kind() == Kind.SIGN_IN_REQUIRED) {
+        if (error.kind() == Kind.NOT_PROTECTED) {
+            // Not a failure: the server takes no token. Answer from memory for a while, no back-off, no event.
+            s.failure = new TokenSlot.Failure(error, now + policy.deniedRetryAfter().toMillis(), epoch);
+            s.nextAttemptAt = Long.MAX_VALUE;
+            s.lastError = null;
+            s.state = ServerState.IDLE;
+            return new Outcome(null, NO_RETRY);
+        }
+        if (error.kind() == Kind.SIGN_IN_REQUIRED || error.kind() == Kind.SERVER_SIGN_IN_REQUIRED) {
             s.failure = new TokenSlot.Failure(error, Long.MAX_VALUE, epoch);
             s.nextAttemptAt = Long.MAX_VALUE;
             s.state = ServerState.SIGN_IN_REQUIRED;

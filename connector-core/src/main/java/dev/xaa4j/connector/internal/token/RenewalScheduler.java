@@ -143,7 +143,9 @@ final class RenewalScheduler implements AutoCloseable {
             return;
         }
         long now = clock.millis();
-        failures.increment();
+        if (error.kind() != ConnectorException.Kind.NOT_PROTECTED) {
+            failures.increment();
+        }
         FailurePolicy.Outcome outcome = failurePolicy.record(s, error, epoch, now, clock.instant());
         emit(outcome.event());
         finish(s, mine, error);
@@ -183,7 +185,16 @@ final class RenewalScheduler implements AutoCloseable {
         renew(s);
     }
 
+    /** A token obtained outside a renewal (a per-server sign-in) was installed in {@code s}: announce it, renew it in time. */
+    void installed(TokenSlot s, CachedToken fresh) {
+        emit(new ConnectorEvent.TokenIssued(clock.instant(), s.server, fresh.token.scopes(), fresh.token.expiresAt()));
+        schedule(s, fresh.renewAt - clock.millis());
+    }
+
     private void emit(ConnectorEvent event) {
+        if (event == null) {
+            return;
+        }
         try {
             events.accept(event);
         } catch (RuntimeException e) {

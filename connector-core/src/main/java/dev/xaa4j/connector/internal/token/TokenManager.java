@@ -184,6 +184,30 @@ public final class TokenManager implements AutoCloseable {
         return slot(server).stepUp(scopes, MAX_STEP_UPS);
     }
 
+    /**
+     * A per-server sign-in obtained {@code fetched} for {@code server}: it is cached at once (the next {@link #token}
+     * is served without a renewal), any failure state is cleared, {@link ConnectorEvent.TokenIssued} is emitted on
+     * the calling thread and renewal is scheduled. A renewal in flight installs nothing over it.
+     *
+     * @throws ConnectorException ({@link ConnectorException.Kind#CONFIGURATION}) for a server name that is not configured
+     */
+    public void accept(String server, TokenFetcher.Fetched fetched) {
+        TokenSlot s = slot(server);
+        long now = clock.millis();
+        CachedToken fresh = CachedToken.of(fetched, now, policy);
+        s.lastUsed = now;
+        s.accept(fresh);
+        scheduler.installed(s, fresh);
+    }
+
+    /** After a per-server sign-in that yielded no token here (e.g. an enterprise sign-in): let the next call try. */
+    public void clearFailures(String server) {
+        TokenSlot s = slots.get(server);
+        if (s != null) {
+            s.clearFailures();
+        }
+    }
+
     /** After a sign-in: forget sign-in-required and denial states so the next call tries again. */
     public void clearFailures() {
         for (TokenSlot s : slots.values()) {

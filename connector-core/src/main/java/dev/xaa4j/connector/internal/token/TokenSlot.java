@@ -162,6 +162,20 @@ final class TokenSlot {
         transientFailures = 0;
     }
 
+    /**
+     * A token obtained outside a renewal (a per-server sign-in) replaces whatever is cached and clears any failure;
+     * a renewal in flight installs nothing over it (the generation moves).
+     */
+    synchronized void accept(CachedToken fresh) {
+        generation++;
+        entry = fresh;
+        failure = null;
+        transientFailures = 0;
+        lastError = null;
+        state = ServerState.READY;
+        nextAttemptAt = fresh.renewAt;
+    }
+
     /** At a sign-out: this slot installs nothing any more and its timer stops. */
     synchronized void retire() {
         retired = true;

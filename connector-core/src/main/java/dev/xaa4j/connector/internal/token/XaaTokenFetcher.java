@@ -47,6 +47,12 @@ import java.util.function.Supplier;
  */
 public final class XaaTokenFetcher implements TokenFetcher {
 
+    /**
+     * The OAuth error code carried by the {@link ConnectorException.Kind#CONFIGURATION} error "your IdP does not issue
+     * ID-JAGs for ID tokens" (the IdP's own code, RFC 8693 §2.2.2): the enterprise flow is unsupported there.
+     */
+    static final String NO_ID_JAGS_FOR_ID_TOKENS = "invalid_request";
+
     private final String idpIssuer;
     private final Supplier<URI> idpTokenEndpoint;
     private final ClientAuth idpAuth;
@@ -215,10 +221,11 @@ public final class XaaTokenFetcher implements TokenFetcher {
      */
     private static RuntimeException rejectedTwice(String server, SubjectTokenRejectedException second) {
         if (second.code().equals("invalid_request")) {
-            return new ConnectorException(ConnectorException.Kind.CONFIGURATION, "Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
+            return new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "Your IdP does not issue ID-JAGs for ID tokens: it rejected a freshly"
                     + " renewed ID token as subject_token of the token exchange for '" + server + "' ("
                     + second.detail() + "). Ask your administrator to enable Identity Assertion JWT (ID-JAG) token"
-                    + " exchange with ID tokens (subject_token_type id_token) for this client at the IdP");
+                    + " exchange with ID tokens (subject_token_type id_token) for this client at the IdP",
+                    NO_ID_JAGS_FOR_ID_TOKENS, null);
         }
         return new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, "Your IdP refused to issue an ID-JAG for '" + server
                 + "' for a freshly renewed ID token (" + second.detail() + "). Ask your administrator whether '"

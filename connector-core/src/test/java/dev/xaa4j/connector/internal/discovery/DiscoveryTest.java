@@ -154,23 +154,25 @@ class DiscoveryTest {
     }
 
     @Test
-    void refusesAnAsWithoutTheJwtBearerGrant() {
+    void anAsWithoutTheJwtBearerGrantIsDiscoveredButCannotTakeEma() {
         happyServer();
         routes.on("GET /.well-known/openid-configuration/tenant1",
                 json(200, asMetadata(base + "/tenant1", "\"authorization_code\"", "")));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
-                .hasMessageContaining("does not accept the JWT bearer grant");
+        ServerMetadata md = discovery.server(mcp());
+
+        assertThat(md.emaProblem(mcp(), true)).hasValueSatisfying(p -> assertThat(p).contains("does not accept the JWT bearer grant"));
+        assertThat(md.emaProblem(mcp(), false)).isPresent();
     }
 
     @Test
-    void refusesAnAsListingGrantProfilesWithoutIdJag() {
+    void anAsListingGrantProfilesWithoutIdJagCannotTakeEmaEvenWhenForced() {
         happyServer();
         routes.on("GET /.well-known/openid-configuration/tenant1", json(200,
                 asMetadata(base + "/tenant1", JWT_BEARER, ",\"authorization_grant_profiles_supported\":[\"urn:example:other\"]")));
 
-        assertThatThrownBy(() -> discovery.server(mcp())).isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
-                .hasMessageContaining("urn:ietf:params:oauth:grant-profile:id-jag");
+        assertThat(discovery.server(mcp()).emaProblem(mcp(), true))
+                .hasValueSatisfying(p -> assertThat(p).contains("urn:ietf:params:oauth:grant-profile:id-jag"));
     }
 
     @Test
@@ -329,7 +331,8 @@ class DiscoveryTest {
 
     @Test
     void whenEveryPrmLocationRefusesTheErrorNamesEachUrlAndStatus() {
-        routes.on("POST /t/mcp", challenge("Bearer realm=\"mcp\""))
+        // not a 401 (so no 2025-03-26 default endpoints) and not a 2xx (so not "unprotected")
+        routes.on("POST /t/mcp", new MockResponse.Builder().code(405).body("").build())
                 .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(403).build())
                 .on("GET /.well-known/oauth-protected-resource", new MockResponse.Builder().code(401).build());
 

@@ -1,0 +1,123 @@
+package dev.xaa4j.connector;
+
+import dev.xaa4j.connector.internal.DaemonThreads;
+import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.oauth.ServerGrants;
+import dev.xaa4j.connector.internal.token.FlowRouter;
+import dev.xaa4j.connector.internal.token.TokenFetcher;
+import dev.xaa4j.connector.internal.token.TokenManager;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-server half of a {@link Connector} (docs/architecture.md "Choosing the flow"): {@link Connector#signIn(String)}
+ * and {@link Connector#signOut(String)}, and each server's status with its flow. Not part of the API. Thread-safe:
+ * one sign-in per server at a time, on its own daemon thread ({@code xaa4j-server-sign-in}); concurrent calls for
+ * the same server share it.
+ */
+final class ServerSignIn {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
+
+    private final ServerTable servers;
+    private final FlowRouter router; // null when a test injected the whole fetcher
+    private final ServerGrants grants;
+    private final TokenManager tokens;
+    private final SessionControl control;
+    private final ConcurrentHashMap<String, CompletableFuture<ServerStatus>> inFlight = new ConcurrentHashMap<>();
+
+    ServerSignIn(ServerTable servers, FlowRouter router, ServerGrants grants, TokenManager tokens, SessionControl control) {
+        this.servers = servers;
+        this.router = router;
+        this.grants = grants;
+        this.tokens = tokens;
+        this.control = control;
+    }
+
+    /** {@link Connector#signIn(String)}. */
+    CompletableFuture<ServerStatus> signIn(String server) {
+        ServerConfig config = servers.get(server);
+        if (config == null) {
+            return CompletableFuture.failedFuture(unknown(server));
+        }
+        CompletableFuture<ServerStatus> mine = new CompletableFuture<>();
+        CompletableFuture<ServerStatus> running = inFlight.putIfAbsent(server, mine);
+        if (running != null) {
+            return running;
+        }
+        mine.whenComplete((done, error) -> inFlight.remove(server, mine));
+        DaemonThreads.start(() -> run(config, mine), "xaa4j-server-sign-in");
+        return mine;
+    }
+
+    private void run(ServerConfig config, CompletableFuture<ServerStatus> mine) {
+        String name = config.name();
+        try {
+            AuthMode mode = router == null ? AuthMode.EMA : router.decide(config).mode();
+            if (mode == AuthMode.OAUTH) {
+                ServerMetadata meta = router.metadata(config);
+                meta.plainOAuthProblem().ifPresent(problem -> {
+                    throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, name, problem, null, null);
+                });
+                TokenFetcher.Fetched fetched = grants.signIn(config, meta, Set.copyOf(config.scopes()));
+                if (!mine.isDone()) { // not cancelled meanwhile
+                    tokens.accept(name, fetched);
+                }
+                mine.complete(status(name));
+            } else if (mode == AuthMode.EMA && control.canSignIn() && control.load().isEmpty()) {
+                control.signIn(() -> null).whenComplete((s, error) -> {
+                    if (error != null) {
+                        mine.completeExceptionally(error);
+                    } else {
+                        mine.complete(status(name));
+                    }
+                });
+            } else { // EMA with a session (or a supplied ID token), or NONE: nothing to sign in to
+                tokens.clearFailures(name);
+                mine.complete(status(name));
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.debug("sign-in to {} failed: {}", name, e.toString());
+            mine.completeExceptionally(e);
+        }
+    }
+
+    /** {@link Connector#signOut(String)}. */
+    ServerStatus signOut(String server) {
+        ServerConfig config = servers.get(server);
+        if (config == null) {
+            throw unknown(server);
+        }
+        Optional<ServerMetadata> meta = Optional.empty();
+        if (router != null && router.decision(server).map(d -> d.mode() == AuthMode.OAUTH).orElse(false)) {
+            try {
+                meta = Optional.of(router.metadata(config));
+            } catch (RuntimeException e) { // revocation is best effort; the local grant goes regardless
+                LOG.debug("no metadata for revoking the grant of {}: {}", server, e.toString());
+            }
+        }
+        grants.signOut(config, meta);
+        tokens.forget(server);
+        return status(server);
+    }
+
+    /** The server's token status with its flow: the decided one, else the configured one, else AUTO. */
+    ServerStatus status(String server) {
+        ServerStatus s = tokens.status(server);
+        Optional<FlowRouter.Decision> decided = router == null ? Optional.empty() : router.decision(server);
+        if (decided.isPresent()) {
+            return s.withFlow(decided.get().mode(), Optional.of(decided.get().reason()));
+        }
+        ServerConfig config = servers.get(server);
+        if (config != null && config.auth() != AuthMode.AUTO) {
+            return s.withFlow(config.auth(), Optional.of("forced by configuration (--auth " + config.auth().word() + ")"));
+        }
+        return s;
+    }
+
+    private static ConnectorException unknown(String server) {
+        return new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No MCP server named '" + server + "' is configured");
+    }
+}
