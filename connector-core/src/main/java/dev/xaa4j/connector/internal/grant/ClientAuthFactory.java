@@ -44,6 +44,21 @@ public final class ClientAuthFactory {
     }
 
     /**
+     * As {@link #create(ClientAuthMethod, String, String, ClientCredentialsSource)}, but a {@code private_key_jwt}
+     * assertion's {@code aud} is {@code assertionAudience} (the AS issuer for plain MCP authorization, RFC 7523bis)
+     * instead of the token endpoint.
+     */
+    public static ClientAuth create(ClientAuthMethod method, String issuer, String clientId,
+                                    ClientCredentialsSource credentials, URI assertionAudience) {
+        ClientID id = new ClientID(clientId);
+        if (method == ClientAuthMethod.NONE) {
+            return (endpoint, grant) -> new TokenRequest.Builder(endpoint, id, grant);
+        }
+        return (endpoint, grant) -> new TokenRequest.Builder(endpoint,
+                authentication(method, issuer, clientId, credentials, assertionAudience), grant);
+    }
+
+    /**
      * One Nimbus client authentication for a request to {@code tokenEndpoint} ({@code null} for
      * {@link ClientAuthMethod#NONE}); a {@code private_key_jwt} assertion is freshly signed by each call.
      */

@@ -71,7 +71,8 @@ public final class JwtBearerGrant extends TokenGrant {
         return parse(server, outcome.json(), idJag.scopes(), sentAt);
     }
 
-    private static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
+    /** The access token of a successful token response (RFC 6749 §5.1); shared by the grants of this package. */
+    static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
         String value = TokenEndpoint.string(json, "access_token");
         if (value == null || value.isBlank()) {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned no access token");

@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Token;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +38,17 @@ public final class TokenRevocation {
      * @return empty when the IdP answered 200; otherwise why not, for a person (never the token value)
      */
     public Optional<String> revoke(URI endpoint, ClientAuthentication clientAuth, ClientID clientId, String refreshToken) {
-        RefreshToken token = new RefreshToken(refreshToken);
+        return revoke(endpoint, clientAuth, clientId, new RefreshToken(refreshToken), "the IdP");
+    }
+
+    /**
+     * Revokes {@code token} at {@code endpoint}; its type gives {@code token_type_hint} (a {@link RefreshToken} →
+     * {@code refresh_token}, an access token → {@code access_token}, RFC 7009 §2.1).
+     *
+     * @param party a lower-case noun phrase naming the revocation endpoint's owner, used inside the answer
+     * @return empty when the party answered 200; otherwise why not, for a person (never the token value)
+     */
+    public Optional<String> revoke(URI endpoint, ClientAuthentication clientAuth, ClientID clientId, Token token, String party) {
         TokenRevocationRequest request = clientAuth != null
                 ? new TokenRevocationRequest(endpoint, clientAuth, token)
                 : new TokenRevocationRequest(endpoint, clientId, token);
@@ -52,14 +63,14 @@ public final class TokenRevocation {
             return Optional.empty();
         }
         if (status >= 500 || status == 429) { // 503: RFC 7009 §2.2.1, try later
-            return Optional.of("the IdP is unavailable (HTTP " + status + ")");
+            return Optional.of(party + " is unavailable (HTTP " + status + ")");
         }
         try {
             ErrorObject error = ErrorObject.parse(response.getBodyAsJSONObject());
             String description = error.getDescription() == null ? "" : ": " + Redaction.scrub(error.getDescription());
-            return Optional.of("the IdP refused the revocation (HTTP " + status + ", " + error.getCode() + description + ")");
+            return Optional.of(party + " refused the revocation (HTTP " + status + ", " + error.getCode() + description + ")");
         } catch (ParseException notJson) {
-            return Optional.of("the IdP answered HTTP " + status + " without an OAuth error");
+            return Optional.of(party + " answered HTTP " + status + " without an OAuth error");
         }
     }
 }

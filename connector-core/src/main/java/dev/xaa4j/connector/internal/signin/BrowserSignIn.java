@@ -1,6 +1,5 @@
 package dev.xaa4j.connector.internal.signin;
 
-import dev.xaa4j.connector.internal.DaemonThreads;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -18,23 +17,18 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.grant.Redaction;
 import dev.xaa4j.connector.internal.http.Network;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,13 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +72,6 @@ public final class BrowserSignIn {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrowserSignIn.class);
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa4j-signin-timer"));
 
     private final Clock clock;
     private final Duration httpTimeout;
@@ -147,10 +132,7 @@ public final class BrowserSignIn {
         private final CodeVerifier verifier = new CodeVerifier();
         private final State state = new State();
         private final Nonce nonce = new Nonce();
-        private final CompletableFuture<SignInResult> result = new CompletableFuture<>();
-        private final AtomicBoolean answered = new AtomicBoolean();
-        private List<HttpServer> servers = List.of();
-        private ExecutorService executor;
+        private CompletableFuture<SignInResult> result;
         private URI redirectUri;
 
         Flow(OIDCProviderMetadata idp, String clientId, ClientAuthentication clientAuth, SignInOptions options, String host) {
@@ -161,40 +143,16 @@ public final class BrowserSignIn {
             this.host = host;
         }
 
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
         void open() {
-            servers = LoopbackListeners.bind(host.equals("localhost"));
-            executor = Executors.newSingleThreadExecutor(r -> DaemonThreads.newThread(r, "xaa4j-signin-callback-" + THREADS.incrementAndGet()));
-            for (HttpServer server : servers) {
-                server.setExecutor(executor);
-                server.createContext("/", this::handle);
-            }
-            redirectUri = URI.create("http://" + host + ":" + servers.get(0).getAddress().getPort() + "/callback");
-            servers.forEach(HttpServer::start);
-            result.whenComplete((r, e) -> close());
-            Duration timeout = options.timeout() == null ? Duration.ofMinutes(5) : options.timeout();
-            ScheduledFuture<?> timer = TIMERS.schedule(() -> {
-                close(); // before completing: a caller woken by the failure finds the port already free
-                result.completeExceptionally(new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, 
-                        "Sign-in was not completed within " + human(timeout) + ". Start it again when you are ready."));
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            result.whenComplete((r, e) -> timer.cancel(false));
+            // every callback is this flow's: a state mismatch fails the sign-in (complete)
+            LoopbackReceiver<SignInResult> receiver = LoopbackReceiver.open(host, options.timeout(), params -> true, this::complete);
+            redirectUri = receiver.redirectUri();
+            result = receiver.result();
             try {
-                openBrowser(authorizationRequest());
+                new SystemBrowser(options.browserCommand(), environment).open(authorizationRequest());
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        }
-
-        /** Closes the listening socket first (the port is free when this returns), then the connections. */
-        void close() {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
-            servers.forEach(server -> server.stop(0));
-            executor.shutdown();
-            LOG.debug("Closed the sign-in listener on port {}", redirectUri.getPort());
         }
 
         URI authorizationRequest() {
@@ -214,40 +172,6 @@ public final class BrowserSignIn {
                     .codeChallenge(verifier, CodeChallengeMethod.S256)
                     .build()
                     .toURI();
-        }
-
-        void handle(HttpExchange ex) throws IOException {
-            Runnable finish = null;
-            try (ex) {
-                if (!"GET".equals(ex.getRequestMethod()) || !"/callback".equals(ex.getRequestURI().getPath())) {
-                    respond(ex, 404, "Not found", "This address only receives the sign-in result.");
-                    return;
-                }
-                if (!answered.compareAndSet(false, true)) {
-                    respond(ex, 409, "Already handled", "This sign-in has already been completed. You can close this tab.");
-                    return;
-                }
-                Map<String, List<String>> params = URLUtils.parseParameters(ex.getRequestURI().getRawQuery());
-                try {
-                    SignInResult signedIn = complete(params);
-                    respond(ex, 200, "You are signed in", "You are signed in — you can close this tab and return to your application.");
-                    finish = () -> result.complete(signedIn);
-                } catch (ConnectorException failure) {
-                    respond(ex, 400, "Sign-in failed", failure.getMessage());
-                    finish = () -> result.completeExceptionally(failure);
-                } catch (RuntimeException bug) {
-                    respond(ex, 500, "Sign-in failed", "Something went wrong while finishing the sign-in. Please try again.");
-                    ConnectorException failure = new ConnectorException(ConnectorException.Kind.SIGN_IN_FAILED, "Finishing the sign-in failed unexpectedly: "
-                            + bug.getClass().getSimpleName(), bug);
-                    finish = () -> result.completeExceptionally(failure);
-                }
-            }
-            if (finish != null) {
-                // The page has been sent and the exchange closed: free the port before anyone waiting on the
-                // result wakes up, so "signed in" never coexists with a listening callback port.
-                close();
-                finish.run();
-            }
         }
 
         SignInResult complete(Map<String, List<String>> params) {
@@ -324,64 +248,6 @@ public final class BrowserSignIn {
             LOG.debug("Signed in to {} as {}", idp.getIssuer(), claims.getSubject()); // the caller reports the result
             return new SignInResult(idToken, claims, Optional.ofNullable(refresh).map(RefreshToken::getValue));
         }
-
-        void openBrowser(URI url) {
-            String command = options.browserCommand() != null ? options.browserCommand() : environment.get("BROWSER");
-            if (command != null && !command.isBlank()) {
-                List<String> argv = commandLine(command, url.toString());
-                try {
-                    ProcessBuilder browser = new ProcessBuilder(argv);
-                    browser.environment().clear();
-                    browser.environment().putAll(environment);
-                    browser
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD) // stdout may be a JSON-RPC channel
-                            .redirectError(ProcessBuilder.Redirect.INHERIT)
-                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File(nullDevice())))
-                            .start();
-                    LOG.debug("Opened the sign-in page with the browser command {}", argv.get(0));
-                    return;
-                } catch (IOException e) {
-                    LOG.warn("Cannot run the browser command '{}': {}", argv.get(0), e.getMessage());
-                }
-            } else if (desktopBrowse(url)) {
-                return;
-            }
-            System.err.println("To sign in, open this address in your browser: " + url);
-        }
-    }
-
-    static List<String> commandLine(String command, String url) {
-        List<String> argv = new ArrayList<>();
-        boolean substituted = false;
-        for (String part : command.trim().split("\\s+")) {
-            if (part.contains("%s")) {
-                argv.add(part.replace("%s", url));
-                substituted = true;
-            } else {
-                argv.add(part);
-            }
-        }
-        if (!substituted) {
-            argv.add(url);
-        }
-        return argv;
-    }
-
-    private static boolean desktopBrowse(URI url) {
-        try {
-            if (!java.awt.GraphicsEnvironment.isHeadless() && java.awt.Desktop.isDesktopSupported()
-                    && java.awt.Desktop.getDesktop().isSupported(java.awt.Desktop.Action.BROWSE)) {
-                java.awt.Desktop.getDesktop().browse(url);
-                return true;
-            }
-        } catch (Exception | LinkageError e) {
-            LOG.debug("No desktop browser: {}", e.toString());
-        }
-        return false;
-    }
-
-    private static String nullDevice() {
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows") ? "NUL" : "/dev/null";
     }
 
     private static String explain(String error, String description) {
@@ -401,28 +267,4 @@ public final class BrowserSignIn {
         List<String> v = params.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
-
-    private static void respond(HttpExchange ex, int status, String title, String message) throws IOException {
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
-                + "</title><style>body{font-family:system-ui,sans-serif;margin:4em auto;max-width:36em;color:#222}"
-                + "h1{font-size:1.4em}</style></head><body><h1>" + escape(title) + "</h1><p>" + escape(message)
-                + "</p></body></html>";
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String human(Duration d) {
-        return d.toMinutes() >= 1 && d.toSecondsPart() == 0 ? d.toMinutes() + " min" : d.toMillis() / 1000.0 + " s";
-    }
-
 }

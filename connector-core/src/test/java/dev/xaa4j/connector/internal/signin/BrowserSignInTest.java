@@ -309,8 +309,8 @@ class BrowserSignInTest {
 
     @Test
     void browserCommandsGetTheUrlAsLastArgumentOrInPlaceOfPercentS() {
-        assertThat(BrowserSignIn.commandLine("firefox --new-tab", "http://x/?a=b")).containsExactly("firefox", "--new-tab", "http://x/?a=b");
-        assertThat(BrowserSignIn.commandLine("open -u %s --bg", "http://x/")).containsExactly("open", "-u", "http://x/", "--bg");
+        assertThat(SystemBrowser.commandLine("firefox --new-tab", "http://x/?a=b")).containsExactly("firefox", "--new-tab", "http://x/?a=b");
+        assertThat(SystemBrowser.commandLine("open -u %s --bg", "http://x/")).containsExactly("open", "-u", "http://x/", "--bg");
     }
 
     /** A sign-in of {@code client-1} at {@code idp} with a 30 s limit. */
