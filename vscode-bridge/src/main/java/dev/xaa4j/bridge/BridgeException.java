@@ -128,10 +128,20 @@ public final class BridgeException extends RuntimeException {
         }
         String message = switch (c.kind()) {
             case SIGN_IN_REQUIRED -> SIGN_IN_MESSAGE;
+            case SERVER_SIGN_IN_REQUIRED -> c.server().map(BridgeException::serverSignInMessage).orElse(c.getMessage());
             case KEYRING_UNAVAILABLE -> withNoKeyringHint(c.getMessage()); // retrying never clears it
             default -> c.getMessage();
         };
         return new BridgeException(Reason.of(c.kind()), message, c);
+    }
+
+    /**
+     * What a client shows for a plain-OAuth server without a grant ({@link Reason#SERVER_SIGN_IN_REQUIRED}): the
+     * per-server sign-in a person runs, in the tray or a terminal (a bridge never opens a browser).
+     */
+    public static String serverSignInMessage(String server) {
+        return "Sign in to " + server + ": choose 'Sign in to " + server + "' in the xaa tray, or run `xaa login "
+                + server + "` in a terminal";
     }
 
     /** {@code message} followed by {@link #NO_KEYRING} (once). */

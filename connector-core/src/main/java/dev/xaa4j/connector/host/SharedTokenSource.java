@@ -4,6 +4,7 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ConnectorStatus;
+import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.host.broker.BrokerClient;
@@ -154,14 +155,35 @@ public final class SharedTokenSource implements TokenSource {
         });
     }
 
+    /**
+     * The per-server sign-in where the grants live: a running broker's host signs in with its browser (it keeps the
+     * server's grant and renews it; its bridges hear {@code token_issued} at once); an older broker or one that
+     * goes away hands it to the embedded connector, as does a keyring broker that does not serve {@code server}.
+     */
     @Override
-    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    public CompletableFuture<ServerStatus> signIn(String server) {
+        BrokerTokenSource b = current();
+        if (b == null) {
+            return embedded().signIn(server);
+        }
+        return b.signIn(server).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof UnknownServerException unknown) {
+                requireKeyringBroker(b, server, unknown);
+            } else if (cause instanceof BrokerException lostBroker) {
+                lost(b, lostBroker);
+            } else {
+                return CompletableFuture.failedFuture(cause);
+            }
+            return embedded().signIn(server);
+        });
     }
 
+    /** Ends {@code server}'s grant where it lives: the broker's while one serves it, else the embedded connector's. */
     @Override
-    public dev.xaa4j.connector.ServerStatus signOut(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    public ServerStatus signOut(String server) {
+        return route(server, b -> b.signOut(server), e -> e.signOut(server));
     }
 
     /**

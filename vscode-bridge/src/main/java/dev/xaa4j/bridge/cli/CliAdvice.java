@@ -84,6 +84,9 @@ final class CliAdvice {
         if (e instanceof BridgeException b && b.reason() == BridgeException.Reason.SIGN_IN_REQUIRED) {
             return new Advice(m, true);
         }
+        if (kind == ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED) { // a plain-OAuth server without a grant
+            return new Advice(BridgeException.serverSignInMessage(failure.get().server().or(() -> server).orElse("SERVER")), true);
+        }
         if (e instanceof ConnectorException c && c.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
             return new Advice(m + (m.endsWith(".") ? " To sign in, " : ": ") + LOGIN, true);
         }

@@ -1,5 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.connector.ServerStatus;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.connector.host.config.ConfigStore;
@@ -117,7 +119,8 @@ final class DoctorReport {
             if (servers.isEmpty()) {
                 out.println("  next  no MCP servers yet: add one with `xaa server add NAME URL`, then run `xaa doctor` again");
             }
-            servers.forEach((name, entry) -> checkServer(c::token, discovery, name, entry));
+            servers.forEach((name, entry) -> checkServer(c::token, n -> Optional.ofNullable(c.status().servers().get(n)),
+                    discovery, name, entry));
         }
         return exit;
     }
@@ -144,7 +147,8 @@ final class DoctorReport {
             } else {
                 fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` (the agent opens the browser)");
             }
-            servers.forEach((name, entry) -> checkServer(b::token, discovery, name, entry));
+            servers.forEach((name, entry) -> checkServer(b::token, n -> Optional.ofNullable(b.status().status().servers().get(n)),
+                    discovery, name, entry));
         }
         return exit;
     }
@@ -207,24 +211,47 @@ final class DoctorReport {
         return "the server must answer 401 with WWW-Authenticate resource_metadata (RFC 9728) and its AS must publish RFC 8414 metadata";
     }
 
-    private void checkServer(Function<String, AccessToken> token, Discovery discovery, String name, ServerEntry entry) {
+    /**
+     * One server: the configured flow, discovery (where its metadata came from), a token, then the flow the engine
+     * chose and why ({@link ServerStatus#flowReason()}), with the next step for a server that needs a sign-in.
+     */
+    private void checkServer(Function<String, AccessToken> token, Function<String, Optional<ServerStatus>> status,
+                             Discovery discovery, String name, ServerEntry entry) {
         out.println();
         out.println(name + " — " + entry.url());
-        try {
-            ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
-            ok("protected resource metadata: resource " + m.resource() + ", authorization server " + m.asIssuer());
-        } catch (RuntimeException e) {
-            fail(ExitCode.of(e), "discovery failed: " + e.getMessage(), serverHint(name, e));
-            return;
+        ok("configured flow: " + entry.authMode().word() + (entry.authMode() == AuthMode.AUTO
+                ? " (discovery decides: enterprise when its authorization server redeems ID-JAGs, else per-server sign-in)"
+                : " (`xaa server add " + name + " URL --auth auto` lets discovery decide)"));
+        if (entry.authMode() != AuthMode.NONE) {
+            try {
+                ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
+                ok(switch (m.source()) {
+                    case PRM -> "protected resource metadata: resource " + m.resource();
+                    case LEGACY_METADATA -> "no protected resource metadata: authorization server metadata at the server's "
+                            + "origin (MCP 2025-03-26)";
+                    case LEGACY_DEFAULTS -> "no protected resource metadata and no authorization server metadata: the "
+                            + "default endpoints at the server's origin (MCP 2025-03-26)";
+                } + ", authorization server " + m.asIssuer());
+            } catch (RuntimeException e) {
+                fail(ExitCode.of(e), "discovery failed: " + e.getMessage(), serverHint(name, e));
+                flow(status, name);
+                return;
+            }
         }
         try {
             AccessToken t = token.apply(name);
-            ok("token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes "
+            Optional<ServerStatus> st = status.apply(name);
+            ok((st.map(ServerStatus::flow).orElse(AuthMode.AUTO) == AuthMode.OAUTH
+                    ? "per-server token (from its sign-in, renewed with its refresh token) at the AS: scopes "
+                    : "token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes ")
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));
         } catch (ConnectorException e) {
             ExitCode code = ExitCode.of(e.kind());
             switch (e.kind()) {
+                case NOT_PROTECTED -> ok("takes no token: its requests go without Authorization (" + e.getMessage() + ")");
+                case SERVER_SIGN_IN_REQUIRED -> fail(code, "no per-server sign-in yet: " + e.getMessage(),
+                        "run `xaa login " + name + "` (or choose 'Sign in to " + name + "' in the xaa tray)");
                 case SIGN_IN_REQUIRED -> fail(code, "no token: " + e.getMessage(), CliAdvice.LOGIN);
                 case ACCESS_DENIED -> fail(code, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
                 case SERVER_NOT_ENABLED -> fail(code, "not enabled: " + e.getMessage(),
@@ -235,6 +262,20 @@ final class DoctorReport {
         } catch (RuntimeException e) {
             failWithAdvice(ExitCode.of(e), e, name);
         }
+        flow(status, name);
+    }
+
+    /** The flow the engine chose for {@code name} and why (nothing when it has not decided). */
+    private void flow(Function<String, Optional<ServerStatus>> status, String name) {
+        Optional<ServerStatus> st;
+        try {
+            st = status.apply(name);
+        } catch (RuntimeException e) {
+            return; // the failure above said what is wrong
+        }
+        st.filter(s -> s.flow() != AuthMode.AUTO).ifPresentOrElse(s -> ok("flow: " + ServerSignIn.describe(s.flow())
+                        + s.flowReason().map(r -> " — " + r).orElse("")),
+                () -> out.println("  note  flow: not decided yet (the server was not reached)"));
     }
 
     /** {@link CliAdvice}'s words for a token failure; the config file as the next step when they name no command. */

@@ -1,5 +1,6 @@
 package dev.xaa4j.bridge.cli;
 
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.internal.discovery.Urls;
@@ -34,8 +35,12 @@ final class ServerCommand implements Runnable {
         String pinnedAsIssuer;
         @Option(names = "--scope", paramLabel = "SCOPE", description = "a scope to request (repeatable)")
         List<String> scopes = new ArrayList<>();
-        @Option(names = "--as-client-id", paramLabel = "ID", description = "our client id at its authorization server")
+        @Option(names = {"--client-id", "--as-client-id"}, paramLabel = "ID", description = "our client id at its "
+                + "authorization server (for --auth oauth: a pre-registered client; its secret, if any, with `xaa secret set`)")
         String asClientId;
+        @Option(names = "--auth", paramLabel = "FLOW", description = "auto (default: discovery decides), ema (enterprise: "
+                + "tokens through the IdP), oauth (per-server sign-in in the browser: `xaa login NAME`), none (no token)")
+        String auth;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -50,9 +55,16 @@ final class ServerCommand implements Runnable {
                             + ": give the authorization server's issuer, e.g. https://as.example.com");
                 });
             }
+            AuthMode mode;
+            try {
+                mode = auth == null ? AuthMode.AUTO : AuthMode.of(auth);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--auth: " + e.getMessage());
+            }
             ConfigStore store = ConfigStore.forCurrentUser();
-            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId));
-            spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")");
+            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode));
+            spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")"
+                    + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : ""));
             return XaaCommand.OK;
         }
     }
@@ -87,7 +99,8 @@ final class ServerCommand implements Runnable {
             } else if (servers.isEmpty()) {
                 out.println("no servers; add one with `xaa server add NAME URL`");
             } else {
-                servers.forEach((n, s) -> out.println(n + "\t" + s.url()
+                servers.forEach((n, s) -> out.println(n + "\t" + s.url() + "\tauth=" + s.authMode().word()
+                        + (s.asClientId() == null ? "" : "\tclient-id=" + s.asClientId())
                         + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))));
             }
             return XaaCommand.OK;

@@ -8,6 +8,7 @@ import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ConnectorException;
@@ -94,8 +95,10 @@ final class SessionCommands {
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true,
-            description = "Sign in to the enterprise IdP in the browser ($BROWSER honoured; the URL is printed when no browser can be opened).")
+            description = "Sign in to the enterprise IdP in the browser ($BROWSER honoured; the URL is printed when no browser can be opened). "
+                    + "With SERVER: the per-server sign-in of a server that uses plain MCP OAuth (--auth oauth).")
     static final class Login implements Callable<Integer> {
+        @Parameters(paramLabel = "SERVER", arity = "0..1", description = "a configured server: sign in to it alone") String server;
         @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
                 description = "give up after SECONDS (default: ${DEFAULT-VALUE})") long timeoutSeconds;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -103,6 +106,9 @@ final class SessionCommands {
         @Override
         public Integer call() throws Exception {
             XaaConfig config = ConfigStore.forCurrentUser().load();
+            if (server != null) {
+                return ServerSignIn.login(config, server, timeoutSeconds, spec.commandLine().getOut());
+            }
             try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
                 Optional<BrokerClient> owner = session.broker();
                 boolean inMemory = owner.map(SessionOwner::inMemory).orElse(false);
@@ -133,12 +139,17 @@ final class SessionCommands {
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
-            description = "Sign out: end the session at the IdP (RFC 7009 revocation, when it offers it) and forget it and every token here.")
+            description = "Sign out: end the session at the IdP (RFC 7009 revocation, when it offers it) and forget it and every token here. "
+                    + "With SERVER: end that server's per-server sign-in only (revoked at its authorization server).")
     static final class Logout implements Callable<Integer> {
+        @Parameters(paramLabel = "SERVER", arity = "0..1", description = "a configured server: sign out of it alone") String server;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            if (server != null) {
+                return ServerSignIn.logout(ConfigStore.forCurrentUser().load(), server, spec.commandLine().getOut());
+            }
             SignOutResult result;
             // The agent's session (every bridge using it is signed out with it), then this machine's keyring one.
             try (SharedTokenSource session = tokenSource(ConfigStore.forCurrentUser().load(), Optional.empty(), null)) {
@@ -206,8 +217,10 @@ final class SessionCommands {
         /** Nobody signed in, and every configured server with no token yet. */
         private static ConnectorStatus notSignedIn(XaaConfig config) {
             Map<String, ServerStatus> servers = new LinkedHashMap<>();
-            config.servers().keySet().forEach(name -> servers.put(name, new ServerStatus(name,
-                    dev.xaa4j.connector.ServerState.IDLE, Optional.empty(), java.util.Set.of(), Optional.empty())));
+            config.servers().forEach((name, entry) -> servers.put(name, new ServerStatus(name,
+                    dev.xaa4j.connector.ServerState.IDLE, Optional.empty(), java.util.Set.of(), Optional.empty())
+                    .withFlow(entry.authMode(), entry.authMode() == AuthMode.AUTO ? Optional.empty()
+                            : Optional.of("set in the configuration (auth " + entry.authMode().word() + ")"))));
             return new ConnectorStatus(Optional.empty(), Optional.empty(), false, servers);
         }
 
@@ -257,6 +270,8 @@ final class SessionCommands {
                 out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
             }
             s.servers().forEach((name, st) -> out.println("  " + name + ": " + st.state().name().toLowerCase()
+                    + ", flow " + ServerSignIn.describe(st.flow())
+                    + (ServerSignIn.needsSignIn(st) ? ", " + ServerSignIn.signInHint(name) : "")
                     + st.expiresAt().map(t -> ", token until " + t).orElse("")
                     + (st.scopes().isEmpty() ? "" : ", scopes " + String.join(" ", st.scopes()))
                     + st.lastError().map(e -> ", last error: " + e).orElse("")));
@@ -274,6 +289,12 @@ final class SessionCommands {
             st.expiresAt().ifPresent(t -> m.put("expiresAt", t.toString()));
             m.put("scopes", st.scopes().stream().sorted().toList());
             st.lastError().ifPresent(e -> m.put("lastError", e));
+            m.put("flow", st.flow().word());
+            m.put("flowDescription", ServerSignIn.describe(st.flow()));
+            st.flowReason().ifPresent(r -> m.put("flowReason", r));
+            if (ServerSignIn.needsSignIn(st)) {
+                m.put("signIn", "xaa login " + st.server());
+            }
             return m;
         }
     }
@@ -293,11 +314,18 @@ final class SessionCommands {
                 throw new IllegalArgumentException("--format must be header or json");
             }
             XaaConfig config = ConfigStore.forCurrentUser().load();
-            ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp);
+            if (config.server(server).map(e -> e.authMode() == AuthMode.NONE).orElse(false)) {
+                throw ServerSignIn.noToken(server, "auth none in the configuration");
+            }
+            if (config.server(server).map(e -> e.authMode() == AuthMode.EMA).orElse(true)) {
+                ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp); // else the engine may serve it without one
+            }
             requireServer(config, server);
             AccessToken t;
             try (SharedTokenSource session = tokenSource(config, Optional.of(server), null)) {
                 t = session.token(server);
+            } catch (ConnectorException e) {
+                throw e.kind() == ConnectorException.Kind.NOT_PROTECTED ? ServerSignIn.noToken(server, e.getMessage()) : e;
             }
             PrintWriter out = spec.commandLine().getOut();
             if (format.equals("header")) {

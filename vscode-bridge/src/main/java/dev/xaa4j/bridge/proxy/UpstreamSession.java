@@ -192,8 +192,10 @@ final class UpstreamSession {
      * The failure half of {@link #settled}. Caller holds the lock. Only a failure that can clear by itself
      * ({@link BridgeException#retryable}: the server or the network) is retried on the backoff timer. The others
      * are logged once (again only when the reason changes) and wait for what can clear them: sign-in required —
-     * the session watch ({@link UpstreamAuth#onChange}); not set up — a quiet retry every {@link Backoff#MAX} (the
-     * engine is rebuilt once {@code xaa idp} has run); configuration, access denied, not enabled — the next request.
+     * the session watch ({@link UpstreamAuth#onChange}); a per-server sign-in — that watch (a broker pushes the new
+     * token) and a quiet retry every {@link Backoff#MAX} ({@code xaa login SERVER} in another process without a
+     * broker); not set up — the same quiet retry (the engine is rebuilt once {@code xaa idp} has run);
+     * configuration, access denied, not enabled — the next request.
      */
     private void offline(JsonNode response, Throwable failure) {
         state = State.OFFLINE;
@@ -207,12 +209,13 @@ final class UpstreamSession {
             if (news) {
                 LOG.warn("cannot connect to MCP server '{}': {}{}", settings.server(), offlineReason.getMessage(),
                         switch (offlineReason.reason()) {
-                            case SIGN_IN_REQUIRED -> "; reconnecting once signed in";
+                            case SIGN_IN_REQUIRED, SERVER_SIGN_IN_REQUIRED -> "; reconnecting once signed in";
                             case NOT_SET_UP -> "; reconnecting once xaa is set up";
                             default -> "; not retried until the next request";
                         });
             }
-            if (offlineReason.reason() == Reason.NOT_SET_UP && !retryPending) {
+            if ((offlineReason.reason() == Reason.NOT_SET_UP || offlineReason.reason() == Reason.SERVER_SIGN_IN_REQUIRED)
+                    && !retryPending) {
                 retryPending = true;
                 timer.schedule(this::retry, Backoff.MAX.toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The bridge's {@link UpstreamAuth} over a {@link TokenSource} (for {@code xaa bridge}: the {@link SharedTokenSource},
  * the broker while one runs, else the embedded connector). "Not signed in" is an empty header; every other failure
- * is the bridge's reason for it ({@link BridgeException#of}). With {@code interactive} and no broker, a missing
- * session opens the browser here, at most once at a time; with a broker, its host is told instead (never a browser
- * from a bridge). Thread-safe.
+ * is the bridge's reason for it ({@link BridgeException#of}): a plain-OAuth server without a grant is
+ * {@link BridgeException.Reason#SERVER_SIGN_IN_REQUIRED}, never a browser from here. A server that takes no token
+ * ({@link ConnectorException.Kind#NOT_PROTECTED}) is an empty header: requests go without {@code Authorization}.
+ * With {@code interactive} and no broker, a missing IdP session opens the browser here, at most once at a time;
+ * with a broker, its host is told instead (never a browser from a bridge). {@link #onChange} fires on sign-in,
+ * sign-out and every issued token (so a bridge waiting for a per-server sign-in connects at once). Thread-safe.
  */
 public final class TokenSourceAuth implements UpstreamAuth {
 
@@ -48,7 +51,10 @@ public final class TokenSourceAuth implements UpstreamAuth {
             return Optional.of(token.authorizationHeader());
         } catch (ConnectorException e) {
             lastToken.remove(server);
-            if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) {
+            if (e.kind() == ConnectorException.Kind.NOT_PROTECTED) {
+                return Optional.of(""); // sent without Authorization; a later 401 makes the engine decide again
+            }
+            if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) { // a per-server sign-in too: never a browser here
                 throw BridgeException.of(e);
             }
             if (interactive && !viaBroker()) {
@@ -100,7 +106,9 @@ public final class TokenSourceAuth implements UpstreamAuth {
     @Override
     public void onChange(Runnable listener) {
         source.addListener(event -> {
-            if (event instanceof ConnectorEvent.SignedIn || event instanceof ConnectorEvent.SignedOut) {
+            // TokenIssued: a per-server sign-in finished (here, or at the broker's host), or a token was renewed
+            if (event instanceof ConnectorEvent.SignedIn || event instanceof ConnectorEvent.SignedOut
+                    || event instanceof ConnectorEvent.TokenIssued) {
                 listener.run();
             }
         });

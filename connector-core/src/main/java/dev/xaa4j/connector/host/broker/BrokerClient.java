@@ -9,7 +9,6 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ConnectorMetrics;
 import dev.xaa4j.connector.ConnectorStatus;
-import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.host.config.SessionStorage;
@@ -210,6 +209,32 @@ public final class BrokerClient implements AutoCloseable {
         return status(call(request("signIn"), timeout));
     }
 
+    /**
+     * Asks the broker's host to run the per-server sign-in of {@code server} ({@code xaa login SERVER}, the tray's
+     * "Sign in to SERVER"): the host opens its browser (authorization code + PKCE over its loopback receiver); the
+     * answer comes once the server's token exists. Subscribers hear {@code token_issued} for it.
+     *
+     * @param timeout how long to wait for the person at the host's browser
+     * @return the server's status afterwards (its {@link ServerStatus#flow()} included)
+     * @throws dev.xaa4j.connector.ConnectorException the sign-in failed (its kind and message), or
+     *         {@link BrokerException} (an older broker without {@code serverSignIn}, no answer in time)
+     */
+    public ServerStatus signIn(String server, Duration timeout) {
+        JsonNode n = call(request("serverSignIn").put("server", server), timeout);
+        return malformedIsBrokerException("serverSignIn", () -> BrokerProtocol.serverStatus(server, n));
+    }
+
+    /**
+     * Ends {@code server}'s per-server grant at the broker (RFC 7009 revocation at its authorization server, then
+     * the keyring entry); the IdP session stays. Waits as long as {@link #signOut()}.
+     *
+     * @return the server's status afterwards
+     */
+    public ServerStatus signOut(String server) {
+        JsonNode n = call(request("serverSignOut").put("server", server), requestTimeout.plus(SIGN_OUT_EXTRA));
+        return malformedIsBrokerException("serverSignOut", () -> BrokerProtocol.serverStatus(server, n));
+    }
+
     public BrokerStatus status() {
         return status(call(request("status"), requestTimeout));
     }
@@ -234,13 +259,8 @@ public final class BrokerClient implements AutoCloseable {
 
     private static BrokerStatus parseStatus(JsonNode n) {
         Map<String, ServerStatus> servers = new LinkedHashMap<>();
-        n.path("servers").fields().forEachRemaining(e -> {
-            JsonNode s = e.getValue();
-            servers.put(e.getKey(), new ServerStatus(e.getKey(), ServerState.valueOf(s.path("state").asText()),
-                    BrokerProtocol.text(s, "expiresAt").map(Instant::parse), Set.copyOf(BrokerProtocol.strings(s.path("scopes"))),
-                    BrokerProtocol.text(s, "lastError"), BrokerProtocol.text(s, "lastErrorKind").flatMap(BrokerProtocol::kind),
-                    BrokerProtocol.text(s, "lastOAuthError")));
-        });
+        n.path("servers").fields().forEachRemaining(e -> servers.put(e.getKey(),
+                BrokerProtocol.serverStatus(e.getKey(), e.getValue())));
         ConnectorStatus status = new ConnectorStatus(BrokerProtocol.text(n, "user"), BrokerProtocol.text(n, "displayName"),
                 BrokerProtocol.text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
         JsonNode m = n.path("metrics");

@@ -92,6 +92,8 @@ final class BrokerConnection implements Runnable {
                 case "signOut" -> // `xaa logout` while a broker runs: everyone is signed out at once
                         send(result(id, BrokerProtocol.signOutResult(connector.signOut())));
                 case "signIn" -> signIn(id);
+                case "serverSignIn" -> serverSignIn(id, required(server, "server"));
+                case "serverSignOut" -> send(result(id, BrokerProtocol.serverStatus(connector.signOut(required(server, "server")))));
                 case "sessionChanged" -> send(result(id, broker.status(connector.reloadSession())));
                 case "subscribe" -> {
                     subscribed = true;
@@ -121,6 +123,12 @@ final class BrokerConnection implements Runnable {
     private void signIn(JsonNode id) {
         LOG.info("a client of the broker asks for a sign-in");
         answer(id, connector.signIn(), broker::status);
+    }
+
+    /** {@code xaa login SERVER} (or a tray's click) while this broker runs: the per-server sign-in runs here, in the host. */
+    private void serverSignIn(JsonNode id, String server) {
+        LOG.info("a client of the broker asks for a sign-in to MCP server '{}'", server);
+        answer(id, connector.signIn(server), BrokerProtocol::serverStatus);
     }
 
     /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */

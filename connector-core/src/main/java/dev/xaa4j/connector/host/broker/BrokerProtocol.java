@@ -12,6 +12,9 @@ import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.SignOutResult;
+import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.connector.ServerState;
+import dev.xaa4j.connector.ServerStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +40,13 @@ import java.util.Optional;
  * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
  * like {@code status}); {@code signIn} (the broker's host runs the browser sign-in itself, as {@code xaa login}
  * does, and answers like {@code status} once it completes: for a broker that keeps the session only in its
- * memory); {@code subscribe} (events {@code signed_in}, {@code signed_out},
- * {@code access_revoked}, {@code sign_in_required} are pushed on this connection from now on). Requests on one
+ * memory); {@code serverSignIn {server}} (the per-server sign-in of a plain-OAuth server, as
+ * {@code xaa login SERVER}, run by the broker's host with its browser; answers that server's status object, see
+ * {@link #serverStatus(ServerStatus)}, once its token exists); {@code serverSignOut {server}} (ends that server's
+ * grant, RFC 7009; answers its status object); {@code subscribe} (events {@code signed_in}, {@code signed_out},
+ * {@code access_revoked}, {@code sign_in_required} and {@code token_issued {server, scopes, expiresAt}}, never a
+ * value, are pushed on this connection from now on). Each server of {@code status} carries {@code flow} and
+ * {@code flowReason} (docs/architecture.md "Choosing the flow"). Requests on one
  * connection may be answered out of order; match them by {@code id}.
  *
  * <p>Error codes: a {@link ConnectorException.Kind} as {@link #code(ConnectorException.Kind)} names it, with the
@@ -149,16 +157,46 @@ public final class BrokerProtocol {
         s.displayName().ifPresent(d -> n.put("displayName", d));
         s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
         ObjectNode servers = n.putObject("servers");
-        s.servers().forEach((name, st) -> {
-            ObjectNode o = servers.putObject(name).put("state", st.state().name());
-            st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
-            o.set("scopes", array(st.scopes()));
-            st.lastError().ifPresent(e -> o.put("lastError", e));
-            st.lastErrorKind().ifPresent(k -> o.put("lastErrorKind", code(k)));
-            st.lastOAuthError().ifPresent(e -> o.put("lastOAuthError", e));
-        });
+        s.servers().forEach((name, st) -> servers.set(name, serverStatus(st)));
         n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
         return n;
+    }
+
+    /**
+     * One server's status object (in {@code status}, and the result of {@code serverSignIn}/{@code serverSignOut}):
+     * {@code state}, {@code expiresAt?}, {@code scopes}, {@code lastError?}, {@code lastErrorKind?},
+     * {@code lastOAuthError?}, {@code flow} ({@link AuthMode#word()}; {@code auto} = not decided yet),
+     * {@code flowReason?}. No token value.
+     */
+    static ObjectNode serverStatus(ServerStatus st) {
+        ObjectNode o = JSON.createObjectNode().put("state", st.state().name());
+        st.expiresAt().ifPresent(t -> o.put("expiresAt", t.toString()));
+        o.set("scopes", array(st.scopes()));
+        st.lastError().ifPresent(e -> o.put("lastError", e));
+        st.lastErrorKind().ifPresent(k -> o.put("lastErrorKind", code(k)));
+        st.lastOAuthError().ifPresent(e -> o.put("lastOAuthError", e));
+        o.put("flow", st.flow().word());
+        st.flowReason().ifPresent(r -> o.put("flowReason", r));
+        return o;
+    }
+
+    /**
+     * The status of {@code server} read from its {@link #serverStatus(ServerStatus)} object; a missing or unknown
+     * {@code flow} (an older or newer broker) is {@link AuthMode#AUTO}.
+     *
+     * @throws RuntimeException a malformed object (a missing state, an unparsable time)
+     */
+    static ServerStatus serverStatus(String server, JsonNode s) {
+        AuthMode flow;
+        try {
+            flow = AuthMode.of(s.path("flow").asText("auto"));
+        } catch (IllegalArgumentException newer) {
+            flow = AuthMode.AUTO;
+        }
+        return new ServerStatus(server, ServerState.valueOf(s.path("state").asText()),
+                text(s, "expiresAt").map(Instant::parse), java.util.Set.copyOf(strings(s.path("scopes"))),
+                text(s, "lastError"), text(s, "lastErrorKind").flatMap(BrokerProtocol::kind), text(s, "lastOAuthError"),
+                flow, flow == AuthMode.AUTO ? Optional.empty() : text(s, "flowReason"));
     }
 
     /** The {@code token} result. */
@@ -213,8 +251,11 @@ public final class BrokerProtocol {
         } else if (e instanceof ConnectorEvent.SignInRequired r) {
             r.server().ifPresent(s -> n.put("server", s));
             n.put("reason", r.reason());
+        } else if (e instanceof ConnectorEvent.TokenIssued t) {
+            // no value: tells a waiting bridge that the server's token now exists (a per-server sign-in finished)
+            n.put("server", t.server()).put("expiresAt", t.expiresAt().toString()).set("scopes", array(t.scopes()));
         } else {
-            return null; // token_issued, renewal_failed: local matters of the broker
+            return null; // renewal_failed: a local matter of the broker
         }
         return n;
     }
@@ -227,6 +268,8 @@ public final class BrokerProtocol {
             case "signed_out" -> new ConnectorEvent.SignedOut(at, text(n, "user"));
             case "access_revoked" -> new ConnectorEvent.AccessRevoked(at, server.orElse(""), n.path("reason").asText());
             case "sign_in_required" -> new ConnectorEvent.SignInRequired(at, server, n.path("reason").asText());
+            case "token_issued" -> new ConnectorEvent.TokenIssued(at, server.orElse(""),
+                    java.util.Set.copyOf(strings(n.path("scopes"))), Instant.parse(n.path("expiresAt").asText()));
             default -> null; // newer brokers may push more; older clients ignore them
         };
         return Optional.ofNullable(e);

@@ -5,6 +5,7 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ConnectorStatus;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.SignOutResult;
 import dev.xaa4j.connector.TokenSource;
 import java.time.Clock;
@@ -116,14 +117,24 @@ public final class BrokerTokenSource implements TokenSource {
         return CompletableFuture.supplyAsync(() -> broker.signIn(timeout).status());
     }
 
+    /**
+     * The broker's host runs the per-server sign-in with its browser ({@code serverSignIn}); completes with the
+     * server's status once its token exists, waiting at most {@link #SIGN_IN_WAIT} for the person.
+     */
     @Override
-    public java.util.concurrent.CompletableFuture<dev.xaa4j.connector.ServerStatus> signIn(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-in not wired yet"); // SKELETON
+    public CompletableFuture<ServerStatus> signIn(String server) {
+        return CompletableFuture.supplyAsync(() -> {
+            ServerStatus status = broker.signIn(server, SIGN_IN_WAIT);
+            cache.remove(server); // the next token() asks the broker for the new one
+            return status;
+        });
     }
 
+    /** Ends {@code server}'s grant at the broker ({@code serverSignOut}) and forgets its token here. */
     @Override
-    public dev.xaa4j.connector.ServerStatus signOut(String server) {
-        throw new UnsupportedOperationException("issue 11 skeleton: per-server sign-out not wired yet"); // SKELETON
+    public ServerStatus signOut(String server) {
+        cache.remove(server);
+        return broker.signOut(server);
     }
 
     @Override

@@ -29,7 +29,8 @@ import java.util.Map;
  * <p>Environment overrides (CI): {@code XAA_CONFIG} (the file), {@code XAA_IDP_ISSUER},
  * {@code XAA_IDP_CLIENT_ID}, {@code XAA_IDP_AUTH_METHOD}, {@code XAA_SESSION_STORAGE} ({@code keyring} or
  * {@code memory}, see {@link SessionStorage}), and {@code XAA_SERVER_<NAME>=<url>} (name lower-cased,
- * {@code _} → {@code -}), which adds or replaces a server's URL. Overrides apply to {@link #load()} only and
+ * {@code _} → {@code -}), which adds or replaces a server's URL, and {@code XAA_AUTH_<NAME>=auto|ema|oauth|none}
+ * (same name rule), which sets a configured server's flow. Overrides apply to {@link #load()} only and
  * are never written back.
  */
 public final class ConfigStore {
@@ -80,6 +81,19 @@ public final class ConfigStore {
                         : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth()));
             }
         });
+        env.forEach((k, v) -> { // XAA_AUTH_<NAME>=auto|ema|oauth|none: the flow of a configured server
+            if (k.startsWith("XAA_AUTH_") && k.length() > "XAA_AUTH_".length() && !v.isBlank()) {
+                String name = k.substring("XAA_AUTH_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                ServerEntry old = servers.get(name);
+                if (old != null) {
+                    try {
+                        servers.put(name, old.withAuth(dev.xaa4j.connector.AuthMode.of(v)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(k + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        });
         String storage = env.get("XAA_SESSION_STORAGE");
         return new XaaConfig(idp, servers, SessionStorage.parse(storage != null ? storage : text(root, "sessionStorage")));
     }
@@ -95,6 +109,7 @@ public final class ConfigStore {
     public void putServer(String name, ServerEntry entry) {
         validateName(name);
         validateUrl(entry.url());
+        entry.authMode(); // an unknown flow word is refused before anything is written
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
