@@ -5,20 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xaa4j.connector.internal.ConnectorInternals;
-import dev.xaa4j.connector.internal.discovery.ServerMetadata;
-import dev.xaa4j.connector.internal.oauth.ServerGrants;
-import dev.xaa4j.connector.internal.token.TokenFetcher;
-import dev.xaa4j.connector.internal.token.TokenKey;
+import dev.xaa4j.connector.testing.RecordingServerGrants;
 import dev.xaa4j.connector.testing.Routes;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connector for every MCP server (docs/architecture.md "Choosing the flow"): built without an IdP, per-server
- * sign-in and sign-out over {@link ServerGrants} (a recording double here; the plain flow has its own tests), the
+ * sign-in and sign-out over {@code ServerGrants} (a recording double here; the plain flow has its own tests), the
  * flow and its reason in the status, unprotected servers. Discovery runs for real against MockWebServer.
  */
 @Timeout(20)
@@ -42,7 +34,7 @@ class ConnectorFlowTest {
     @StartStop
     private final MockWebServer web = new MockWebServer();
     private final Routes routes = new Routes();
-    private final Grants grants = new Grants();
+    private final RecordingServerGrants grants = new RecordingServerGrants();
     @TempDir
     Path state;
     private Connector connector;
@@ -77,56 +69,6 @@ class ConnectorFlowTest {
         return connector;
     }
 
-    /** Records calls; holds a grant after signIn; {@code token} without a grant is SERVER_SIGN_IN_REQUIRED. */
-    static final class Grants implements ServerGrants {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        volatile boolean granted;
-        volatile CountDownLatch signInGate = new CountDownLatch(0);
-
-        @Override
-        public TokenFetcher.Fetched token(ServerConfig server, ServerMetadata meta, Set<String> extraScopes,
-                                          Set<String> stepUpScopes, boolean interactive) {
-            calls.add("token interactive=" + interactive);
-            if (!granted) {
-                throw new ConnectorException(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED, server.name(),
-                        "Sign in to '" + server.name() + "' first (xaa login " + server.name() + ")", null, null);
-            }
-            return fetched(server.name(), "refreshed");
-        }
-
-        @Override
-        public TokenFetcher.Fetched signIn(ServerConfig server, ServerMetadata meta, Set<String> scopes) {
-            calls.add("signIn " + meta.resource());
-            try {
-                signInGate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            granted = true;
-            return fetched(server.name(), "signed-in-secret-value");
-        }
-
-        @Override
-        public boolean hasGrant(String server) {
-            return granted;
-        }
-
-        @Override
-        public void signOut(ServerConfig server, Optional<ServerMetadata> meta) {
-            calls.add("signOut " + meta.map(ServerMetadata::asIssuer).orElse("-"));
-            granted = false;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        private static TokenFetcher.Fetched fetched(String server, String value) {
-            return new TokenFetcher.Fetched(new AccessToken(server, value, "Bearer", Instant.now().plusSeconds(600),
-                    Set.of("mcp:basic")), new TokenKey("", "as", "res", ""));
-        }
-    }
-
     @Test
     void withoutAnIdpTheConnectorBuildsAndRefusesEnterpriseSignInWithWhatToDo() {
         web.setDispatcher(routes);
@@ -158,9 +100,9 @@ class ConnectorFlowTest {
 
         assertThat(after.state()).isEqualTo(ServerState.READY);
         assertThat(after.flow()).isEqualTo(AuthMode.OAUTH);
-        assertThat(c.token("notes").value()).isEqualTo("signed-in-secret-value");
+        assertThat(c.token("notes").value()).isEqualTo(RecordingServerGrants.SIGNED_IN);
         assertThat(grants.calls).containsExactly("token interactive=false", "signIn " + base() + "/mcp");
-        assertThat(c.status().toString()).doesNotContain("signed-in-secret-value");
+        assertThat(c.status().toString()).doesNotContain(RecordingServerGrants.SIGNED_IN);
 
         ServerStatus out = c.signOut("notes");
 

@@ -128,7 +128,12 @@ final class BrokerConnection implements Runnable {
     /** {@code xaa login SERVER} (or a tray's click) while this broker runs: the per-server sign-in runs here, in the host. */
     private void serverSignIn(JsonNode id, String server) {
         LOG.info("a client of the broker asks for a sign-in to MCP server '{}'", server);
-        answer(id, connector.signIn(server), BrokerProtocol::serverStatus);
+        answer(id, connector.signIn(server).thenApply(status -> {
+            // every subscriber (the bridges waiting for this server) hears that its token now exists
+            status.expiresAt().ifPresent(until -> broker.forward(new dev.xaa4j.connector.ConnectorEvent.TokenIssued(
+                    connector.clock().instant(), server, status.scopes(), until)));
+            return status;
+        }), BrokerProtocol::serverStatus);
     }
 
     /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */

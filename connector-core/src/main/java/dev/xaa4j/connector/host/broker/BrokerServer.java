@@ -208,7 +208,8 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
-    private void forward(ConnectorEvent e) {
+    /** Pushes {@code e} to every subscribed client (on the event thread), if the wire carries its type. */
+    void forward(ConnectorEvent e) {
         ObjectNode event = BrokerProtocol.event(e);
         if (event == null || closed) {
             return;

@@ -94,6 +94,50 @@ class BrokerServerSignInTest extends SampleIssuerConnectors {
     }
 
     @Test
+    void aClientSignsInToAPlainOAuthServerThroughTheBrokerAndSignsOutAgain() throws Exception {
+        List<ConnectorEvent> pushed = new CopyOnWriteArrayList<>();
+        Connector.Builder b = SampleIssuerFixture.connector(issuer.idpIssuer(), issuer.servers(), new MemoryCredentialStore(),
+                tmp.resolve("state"));
+        b.server(dev.xaa4j.connector.ServerConfig.of("wiki", issuer.oauthServers().get("wiki"), SampleIssuerFixture.AS_CLIENT,
+                dev.xaa4j.connector.ClientAuthMethod.CLIENT_SECRET_BASIC));
+        dev.xaa4j.connector.internal.ConnectorInternals.browserLauncher(b,
+                uri -> { // the host's browser
+                    try {
+                        dev.xaa4j.connector.testing.TestBrowser.signIn(uri, "alice", "alice");
+                    } catch (Exception e) {
+                        throw new java.io.IOException(e);
+                    }
+                });
+        try (Connector connector = b.build();
+             BrokerServer server = BrokerServer.builder(connector).socket(socket()).start();
+             BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2));
+             BrokerTokenSource source = new BrokerTokenSource(BrokerClient.connect(socket(), Duration.ofSeconds(2)),
+                     java.time.Clock.systemUTC())) {
+            client.subscribe(pushed::add);
+            assertThatThrownBy(() -> client.token("wiki")).isInstanceOf(ConnectorException.class)
+                    .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED);
+            assertThat(client.status().status().servers().get("wiki").flow()).isEqualTo(AuthMode.OAUTH);
+
+            ServerStatus signedIn = source.signIn("wiki").get(90, TimeUnit.SECONDS);
+            assertThat(signedIn.flow()).isEqualTo(AuthMode.OAUTH);
+            assertThat(signedIn.flowReason()).isPresent();
+            assertThat(signedIn.expiresAt()).isPresent();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pushed).anySatisfy(e -> assertThat(e)
+                    .isInstanceOfSatisfying(ConnectorEvent.TokenIssued.class, i -> assertThat(i.server()).isEqualTo("wiki"))));
+            AccessToken t = source.token("wiki");
+            assertThat(t.value()).isEqualTo(connector.cachedToken("wiki").orElseThrow().value());
+            assertThat(pushed).allSatisfy(e -> assertThat(e.toString()).doesNotContain(t.value()));
+
+            ServerStatus signedOut = source.signOut("wiki");
+            assertThat(signedOut.flow()).isEqualTo(AuthMode.OAUTH);
+            assertThat(signedOut.expiresAt()).isEmpty();
+            assertThat(source.cachedToken("wiki")).isEmpty();
+            assertThatThrownBy(() -> source.token("wiki")).isInstanceOf(ConnectorException.class)
+                    .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED);
+        }
+    }
+
+    @Test
     void perServerOperationsForAServerTheBrokerDoesNotServeAreUnknownServer() throws Exception {
         try (Connector connector = signedIn();
              BrokerServer server = BrokerServer.builder(connector).socket(socket()).start();

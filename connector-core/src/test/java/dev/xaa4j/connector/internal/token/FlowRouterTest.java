@@ -7,7 +7,6 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
-import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ConnectorException;
@@ -15,9 +14,8 @@ import dev.xaa4j.connector.ConnectorException.Kind;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
-import dev.xaa4j.connector.internal.oauth.ServerGrants;
+import dev.xaa4j.connector.testing.RecordingServerGrants;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -46,7 +43,11 @@ class FlowRouterTest {
     volatile Supplier<ServerMetadata> metadata = () -> meta("https://as.example", true, true);
     final Deque<Supplier<RuntimeException>> emaFailures = new ArrayDeque<>();
     final AtomicInteger emaCalls = new AtomicInteger();
-    final RecordingGrants grants = new RecordingGrants();
+    final RecordingServerGrants grants = new RecordingServerGrants();
+
+    {
+        grants.granted = true;
+    }
 
     final TokenFetcher ema = (server, extra) -> {
         emaCalls.incrementAndGet();
@@ -71,8 +72,7 @@ class FlowRouterTest {
     }
 
     static TokenFetcher.Fetched fetched(String server, String value) {
-        return new TokenFetcher.Fetched(new AccessToken(server, value, "Bearer", Instant.now().plusSeconds(300), Set.of()),
-                new TokenKey("idp", "as", "res", ""));
+        return RecordingServerGrants.fetched(server, value);
     }
 
     static ServerMetadata meta(String issuer, boolean jwtBearer, boolean profile) {
@@ -87,50 +87,6 @@ class FlowRouterTest {
             as.setCustomParameter("authorization_grant_profiles_supported", List.of(PROFILE));
         }
         return new ServerMetadata(URL, URL.toString(), as, List.of(), Optional.empty(), URI.create(URL + "/prm"));
-    }
-
-    /** A {@link ServerGrants} that records calls; after {@link #forbid} any call fails the test. */
-    static final class RecordingGrants implements ServerGrants {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        volatile String forbidden;
-
-        void forbid(String why) {
-            forbidden = why;
-        }
-
-        private void record(String call) {
-            if (forbidden != null) {
-                throw new AssertionError("per-server OAuth used after " + forbidden + ": " + call);
-            }
-            calls.add(call);
-        }
-
-        @Override
-        public TokenFetcher.Fetched token(ServerConfig server, ServerMetadata meta, Set<String> extraScopes,
-                                          Set<String> stepUpScopes, boolean interactive) {
-            record("token " + server.name() + " interactive=" + interactive);
-            return fetched(server.name(), "oauth-token");
-        }
-
-        @Override
-        public TokenFetcher.Fetched signIn(ServerConfig server, ServerMetadata meta, Set<String> scopes) {
-            record("signIn " + server.name());
-            return fetched(server.name(), "oauth-sign-in");
-        }
-
-        @Override
-        public boolean hasGrant(String server) {
-            return false;
-        }
-
-        @Override
-        public void signOut(ServerConfig server, Optional<ServerMetadata> meta) {
-            calls.add("signOut " + server.name());
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     @Test
@@ -155,7 +111,7 @@ class FlowRouterTest {
         assertThat(r.fetch("notes", Set.of()).token().value()).isEqualTo("oauth-token");
         assertThat(r.decision("notes").orElseThrow().reason())
                 .isEqualTo("per-server sign-in: the authorization server https://as.example does not redeem ID-JAGs");
-        assertThat(grants.calls).containsExactly("token notes interactive=false");
+        assertThat(grants.calls).containsExactly("token interactive=false");
         assertThat(emaCalls).hasValue(0);
     }
 
