@@ -76,8 +76,10 @@ java -jar sample-issuer/target/sample-issuer.jar --port-base 0 --state-dir "$wor
 issuer_pid=$!
 for _ in $(seq 100); do [ -s "$work/ready.json" ] && break; sleep 0.2; done
 idp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["idp"])' "$work/ready.json")
-url=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["servers"]; print(s.get(sys.argv[2], ""))' "$work/ready.json" "$server")
-[ -n "$url" ] || { echo "bench: the sample issuer has no server '$server' (its servers: $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["servers"]))' "$work/ready.json"))" >&2; exit 2; }
+# EMA servers are under "servers", the plain-OAuth ones (wiki) under "oauthServers"
+servers_of='import json,sys; d=json.load(open(sys.argv[1])); s={**d["servers"], **d.get("oauthServers", {})}'
+url=$(python3 -c "$servers_of"'; print(s.get(sys.argv[2], ""))' "$work/ready.json" "$server")
+[ -n "$url" ] || { echo "bench: the sample issuer has no server '$server' (its servers: $(python3 -c "$servers_of"'; print(" ".join(s))' "$work/ready.json"))" >&2; exit 2; }
 
 export XAA_CONFIG="$work/config.json"
 xaa=${XAA:-vscode-bridge/target/xaa}
@@ -120,6 +122,9 @@ if [ "$mode" = ema ]; then
   echo xaa-desktop-mcp-demo-secret | $xaa secret set as-client-secret notes >/dev/null
   BROWSER="$work/browser.sh" $xaa login >/dev/null
 else
+  # an enterprise user's set-up: the IdP configured (never signed in to here), the wiki a per-server sign-in
+  # (the CLI builds no connector without an IdP yet)
+  $xaa idp "$idp" --client-id xaa-desktop --auth-method client_secret_basic >/dev/null
   $xaa server add "$server" "$url" --auth oauth >/dev/null
   BROWSER="$work/browser.sh" $xaa login "$server" >/dev/null
   # mcp-remote's own sign-in: the CLI client runs the flow once (DCR, code + PKCE, scripted browser) and exits
