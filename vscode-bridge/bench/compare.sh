@@ -139,7 +139,10 @@ fi
 # the plain-HTTP baseline's header: xaa's token for the server
 ( umask 077; $xaa token "$server" --format header | sed 's/^Authorization: //' >"$work/header" )
 if [ "$mode" = ema ]; then
-  remote_cmd=("${remote_env[@]}" "$remote" "$url" --allow-http --header "Authorization:$(cat "$work/header")")
+  # mcp-remote reads no header from a file; its ${VAR} placeholder keeps the token out of its argv (which every
+  # user can read) in its owner-only environment
+  remote_cmd=("${remote_env[@]}" XAA_BENCH_AUTHORIZATION="$(cat "$work/header")" "$remote" "$url" --allow-http
+    --header 'Authorization:${XAA_BENCH_AUTHORIZATION}')
 else
   remote_cmd=("${remote_env[@]}" BROWSER="$work/no-browser.sh" "$remote" "$url" --allow-http)
 fi
