@@ -36,7 +36,7 @@
 #
 # Which xaa: XAA=path/to/xaa (a launcher; default vscode-bridge/target/xaa, run with JAVA_HOME as usual), or
 # XAA_RUNTIME=path/to/runtime (a jlink runtime, as the distribution bundles): target/xaa and xaa.jar are copied
-# next to an AppCDS archive dumped with that runtime from target/cds-training/xaa.classlist (an archive fits
+# next to an AppCDS archive dumped with that runtime from target/xaa.classlist (an archive fits
 # only the JVM that dumped it), and run with JAVA_HOME=XAA_RUNTIME.
 # XAA_CLASSLIST=FILE: the first start also writes the classes it loads to FILE (-XX:DumpLoadedClassList); the
 # lines the packaging training run lacks are src/main/launcher/cds-first-start.classlist:
@@ -87,7 +87,7 @@ if [ -n "${XAA_RUNTIME:-}" ]; then
   mkdir "$work/dist"
   cp vscode-bridge/target/xaa vscode-bridge/target/xaa.jar "$work/dist/"
   "$XAA_RUNTIME/bin/java" -Xshare:dump -Xlog:disable -Xlog:cds=error -XX:SharedArchiveFile="$work/dist/xaa.jsa" \
-    -XX:SharedClassListFile=vscode-bridge/target/cds-training/xaa.classlist -cp "$work/dist/xaa.jar" >/dev/null
+    -XX:SharedClassListFile=vscode-bridge/target/xaa.classlist -cp "$work/dist/xaa.jar" >/dev/null
   export JAVA_HOME=$XAA_RUNTIME
   xaa=$work/dist/xaa
   echo "bench: xaa with the runtime $XAA_RUNTIME ($(du -sh "$XAA_RUNTIME" | cut -f1))" >&2
