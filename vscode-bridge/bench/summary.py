@@ -14,7 +14,8 @@ TARGETS = {
 }
 
 def main(mode, results, first_json):
-    rows = [json.loads(l) for l in open(results)]
+    with open(results) as f:
+        rows = [json.loads(l) for l in f]
     first = json.loads(first_json)
     def med(kind, key):
         return statistics.median(r["r"][key] for r in rows if r["kind"] == kind)
