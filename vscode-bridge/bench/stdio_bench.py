@@ -41,6 +41,16 @@ def program(cmd):
         rest = rest[2:] if rest[0] == "-u" else rest[1:]
     return os.path.basename(rest[0]) if rest else "?"
 
+def cpu_ms(pid):
+    """CPU time (user + system, all threads) process pid has used so far: unlike wall time, it hardly depends
+    on the load of a shared machine."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
 def stdio(cmd, calls, tool, args, timeout_s):
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -61,6 +71,7 @@ def stdio(cmd, calls, tool, args, timeout_s):
     send(INIT)
     init = answer(1)
     init_ms = (time.perf_counter() - t0) * 1000
+    init_cpu_ms = cpu_ms(p.pid)
     send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     deadline, n = time.time() + 30, 2
     while True:  # a bridge may have answered initialize before its upstream session was ready
@@ -85,7 +96,7 @@ def stdio(cmd, calls, tool, args, timeout_s):
         p.wait(timeout=15)
     except subprocess.TimeoutExpired:
         p.kill()
-    return {"initialize_ms": round(init_ms, 1), "p50_ms": round(statistics.median(lat), 3),
+    return {"initialize_ms": round(init_ms, 1), "initialize_cpu_ms": init_cpu_ms, "p50_ms": round(statistics.median(lat), 3),
             "p99_ms": round(pct(lat, 99), 3), "idle_rss_kb": rss, "errors": errors,
             "server": init.get("result", {}).get("serverInfo", {}).get("name")}
 
