@@ -23,10 +23,14 @@ def main(mode, results, first_json):
     print("%-12s p50 %.3f ms  p99 %.3f ms   (medians of %d rounds; %s)" % (
         "plain HTTP", d50, d99, len([r for r in rows if r["kind"] == "direct"]),
         "EMA" if mode == "ema" else "plain MCP OAuth, each bridge with its own stored grant"))
+    def cpu(kind):  # CPU time used until initialize was answered (hardly depends on the machine's load)
+        xs = [r["r"].get("initialize_cpu_ms") for r in rows if r["kind"] == kind]
+        return "" if None in xs or not xs else " (CPU %.0f ms)" % statistics.median(xs)
     for name, kind in (("xaa bridge", "ours"), ("mcp-remote", "remote")):
-        print("%-12s init %7.1f ms  p50 %7.3f ms (+%.3f)  p99 %7.3f ms (+%.3f)  idle RSS %6.1f MB  errors %d" % (
+        print("%-12s init %7.1f ms  p50 %7.3f ms (+%.3f)  p99 %7.3f ms (+%.3f)  idle RSS %6.1f MB  errors %d%s" % (
             name, med(kind, "initialize_ms"), med(kind, "p50_ms"), med(kind, "p50_ms") - d50, med(kind, "p99_ms"),
-            med(kind, "p99_ms") - d99, med(kind, "idle_rss_kb") / 1024, sum(r["r"]["errors"] for r in rows if r["kind"] == kind)))
+            med(kind, "p99_ms") - d99, med(kind, "idle_rss_kb") / 1024, sum(r["r"]["errors"] for r in rows if r["kind"] == kind),
+            cpu(kind)))
     firsts = [first["initialize_ms"]] + [r["r"]["initialize_ms"] for r in rows if r["kind"] == "first"]
     first_ms = statistics.median(firsts)
     print("%-12s init %7.1f ms  (first start, median of %d: nothing cached yet, the token before the server answers; %s)" % (
