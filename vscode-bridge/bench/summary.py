@@ -44,8 +44,11 @@ def main(mode, results, first_json):
         "p50": med("ours", "p50_ms") / med("remote", "p50_ms"),
         "rss": med("ours", "idle_rss_kb") / med("remote", "idle_rss_kb"),
     }
-    print("ratios ours/mcp-remote: startup %.2f  first start %.2f  added p50 %.2f  added p99 %.2f  p50 %.2f  idle RSS %.2f" % (
-        ratio["startup"], ratio["first"], ratio["added_p50"], ratio["added_p99"], ratio["p50"], ratio["rss"]))
+    cpus = {k: [r["r"].get("initialize_cpu_ms") for r in rows if r["kind"] == k] for k in ("ours", "remote")}
+    cpu_ratio = "" if any(None in v or not v for v in cpus.values()) or not statistics.median(cpus["remote"]) else \
+        " (CPU %.2f)" % (statistics.median(cpus["ours"]) / statistics.median(cpus["remote"]))
+    print("ratios ours/mcp-remote: startup %.2f%s  first start %.2f  added p50 %.2f  added p99 %.2f  p50 %.2f  idle RSS %.2f" % (
+        ratio["startup"], cpu_ratio, ratio["first"], ratio["added_p50"], ratio["added_p99"], ratio["p50"], ratio["rss"]))
     errors = sum(r["r"].get("errors", 0) for r in rows)
     missed = ["%s %.2f > %.2f" % (label, ratio[key], limit) for label, key, limit in TARGETS[mode] if ratio[key] > limit]
     if errors:
