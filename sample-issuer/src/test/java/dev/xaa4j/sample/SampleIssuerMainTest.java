@@ -157,6 +157,31 @@ class SampleIssuerMainTest {
                 .doesNotContain("AUTO-APPROVE");
     }
 
+    @Test
+    void externalAsServersAndThePlainOAuthSideAreInTheReadyLine() throws Exception {
+        Process p = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--external-as", "kc=http://127.0.0.1:1/realms/mcp", "--external-audience", "kc=xaa4j-mcp",
+                "--external-audience-claim", "kc=aud,azp");
+        JsonNode ready = readReadyLine(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(ready.get("oauth").asText()).isEqualTo(ready.get("as").asText() + "/oauth");
+        assertThat(ready.get("oauthServers").get("wiki").asText()).matches("http://127\\.0\\.0\\.1:\\d+/wiki/mcp");
+        assertThat(ready.get("oauthServers").get("kc").asText()).matches("http://127\\.0\\.0\\.1:\\d+/kc/mcp");
+        assertThat(ready.get("flows").toString()).isEqualTo(
+                "{\"notes\":\"ema\",\"tickets\":\"ema\",\"wiki\":\"oauth\",\"kc\":\"external\"}");
+        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("plain OAuth AS", "kc=external", "self-check passed");
+        assertThat(p.exitValue()).isZero();
+
+        Process bad = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--external-audience", "nope=x");
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isNotZero();
+        assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("[nope]", "--external-as NAME=ISSUER");
+    }
+
     private static Process launch(String... args) throws IOException {
         return new ProcessBuilder(command(args)).start();
     }

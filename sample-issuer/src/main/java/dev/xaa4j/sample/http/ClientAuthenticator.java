@@ -1,6 +1,11 @@
 package dev.xaa4j.sample.http;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import dev.xaa4j.sample.audit.AuditLog;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
@@ -88,6 +93,20 @@ public final class ClientAuthenticator {
             throw new InvalidClientException("client assertion could not be verified");
         }
         return auth.getClientID().getValue();
+    }
+
+    /**
+     * Answers a token or revocation request whose client authentication failed: audit-logs it as {@code event}
+     * with the client id claimed (never a secret) and writes {@code invalid_client} (401, RFC 6749 §5.2).
+     */
+    public static void refuse(AuditLog audit, HttpServletResponse resp, String event,
+                              AbstractOptionallyIdentifiedRequest request, InvalidClientException e) throws IOException {
+        String claimed = request.getClientAuthentication() != null
+                ? request.getClientAuthentication().getClientID().getValue()
+                : request.getClientID() == null ? null : request.getClientID().getValue();
+        audit.record(event, null, claimed, null, null, null, null, "deny",
+                "client authentication failed: " + e.getMessage());
+        Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
     }
 
     private final class Selector implements ClientCredentialsSelector<Void> {

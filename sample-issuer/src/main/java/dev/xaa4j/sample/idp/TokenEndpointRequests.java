@@ -75,11 +75,6 @@ record TokenEndpointRequests(ClientAuthenticator authenticator, Policy policy, A
     /** Audit-logs the failed client authentication as {@code event} (with the client id claimed) and answers {@code invalid_client}. */
     private void refuseClient(HttpServletResponse resp, String event, AbstractOptionallyIdentifiedRequest request,
                               InvalidClientException e) throws IOException {
-        String claimed = request.getClientAuthentication() != null
-                ? request.getClientAuthentication().getClientID().getValue()
-                : request.getClientID() == null ? null : request.getClientID().getValue();
-        audit.record(event, null, claimed, null, null, null, null, "deny",
-                "client authentication failed: " + e.getMessage());
-        Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+        ClientAuthenticator.refuse(audit, resp, event, request, e);
     }
 }

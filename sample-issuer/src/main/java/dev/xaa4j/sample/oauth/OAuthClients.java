@@ -1,5 +1,6 @@
 package dev.xaa4j.sample.oauth;
 
+import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
@@ -14,6 +15,7 @@ import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.idp.Secrets;
 import dev.xaa4j.sample.policy.Policy;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -138,6 +140,20 @@ final class OAuthClients {
         }
         authenticator.authenticate(auth);
         return c;
+    }
+
+    /**
+     * {@link #authenticate} for a token or revocation request; a failure is audit-logged as {@code event} (with
+     * the client id claimed) and answered {@code invalid_client} (401), and {@code null} returned.
+     */
+    RegisteredClient authenticateOrRefuse(AbstractOptionallyIdentifiedRequest request, HttpServletResponse resp,
+                                          String event) throws IOException {
+        try {
+            return authenticate(request.getClientAuthentication(), request.getClientID());
+        } catch (InvalidClientException e) {
+            ClientAuthenticator.refuse(audit, resp, event, request, e);
+            return null;
+        }
     }
 
     static boolean isMetadataDocumentUrl(String clientId) {

@@ -3,7 +3,6 @@ package dev.xaa4j.sample.oauth;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.Http;
@@ -44,15 +43,11 @@ final class PlainRevocationServlet extends HttpServlet {
             Http.tokenError(resp, OAuth2Error.INVALID_REQUEST, "not a revocation request: " + e.getMessage());
             return;
         }
-        String clientId;
-        try {
-            clientId = clients.authenticate(request.getClientAuthentication(), request.getClientID()).clientId();
-        } catch (InvalidClientException e) {
-            audit.record(EVENT, null, null, null, null, null, null, "deny", "client authentication failed: "
-                    + e.getMessage());
-            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+        RegisteredClient client = clients.authenticateOrRefuse(request, resp, EVENT);
+        if (client == null) {
             return;
         }
+        String clientId = client.clientId();
         Optional<RefreshTokenFamilies.Session> revoked;
         try {
             revoked = refreshTokens.revoke(request.getToken().getValue(), clientId);

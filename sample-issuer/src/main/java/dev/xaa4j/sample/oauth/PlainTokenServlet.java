@@ -8,7 +8,6 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -68,13 +67,8 @@ final class PlainTokenServlet extends HttpServlet {
             Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
             return;
         }
-        RegisteredClient client;
-        try {
-            client = clients.authenticate(request.getClientAuthentication(), request.getClientID());
-        } catch (InvalidClientException e) {
-            audit.record(EVENT, null, claimedClient(request), null, null, null, null, "deny",
-                    "client authentication failed: " + e.getMessage());
-            Http.tokenError(resp, OAuth2Error.INVALID_CLIENT, e.getMessage());
+        RegisteredClient client = clients.authenticateOrRefuse(request, resp, EVENT);
+        if (client == null) {
             return;
         }
         GrantType type = request.getAuthorizationGrant().getType();
@@ -181,10 +175,5 @@ final class PlainTokenServlet extends HttpServlet {
         audit.record(EVENT, user, client.clientId(), null, resource == null ? null : resource.toString(), null,
                 List.of(), "deny", reason);
         return new GrantRejected(error, reason);
-    }
-
-    private static String claimedClient(TokenRequest request) {
-        return request.getClientAuthentication() != null ? request.getClientAuthentication().getClientID().getValue()
-                : request.getClientID() == null ? null : request.getClientID().getValue();
     }
 }

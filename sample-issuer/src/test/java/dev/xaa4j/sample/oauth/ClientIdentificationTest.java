@@ -2,7 +2,12 @@ package dev.xaa4j.sample.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
@@ -109,10 +114,34 @@ class ClientIdentificationTest extends SampleIssuerPerClass {
                 issuer.server("wiki"));
 
         assertThat(info.getSecret()).isNotNull();
+        assertThat(Files.readString(issuer.auditFile())).doesNotContain(info.getSecret().getValue());
         assertThat(viaBasic.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_client");
         assertThat(viaPost.indicatesSuccess()).isTrue();
         assertThat(viaPost.toSuccessResponse().getTokens().getRefreshToken())
                 .as("no refresh_token grant registered").isNull();
+    }
+
+    @Test
+    void aPrivateKeyJwtClientAuthenticatesWithAnAssertionSignedByItsRegisteredKey() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("client-key").generate();
+        RSAKey other = new RSAKeyGenerator(2048).keyID("client-key").generate();
+        ClientMetadata md = metadata("private_key_jwt", Set.of(GrantType.AUTHORIZATION_CODE));
+        md.setJWKSet(new JWKSet(key.toPublicJWK()));
+        ClientInformation info = ClientRegistrationResponse.parse(register(md)).toSuccessResponse().getClientInformation();
+        PlainOAuthClient c = PlainOAuthClient.of(issuer);
+        URI tokenEndpoint = c.endpoint("/token");
+        List<TokenResponse> answers = new java.util.ArrayList<>();
+        for (RSAKey signer : List.of(other, key)) {
+            PlainOAuthClient.Flow f = c.flow(info.getID().getValue(), "wiki:read", issuer.server("wiki"));
+            AuthorizationCodeGrant g = new AuthorizationCodeGrant(c.authorize(f, "alice").toSuccessResponse()
+                    .getAuthorizationCode(), PlainOAuthClient.REDIRECT, f.verifier());
+            answers.add(c.token(new PrivateKeyJWT(info.getID(), tokenEndpoint, JWSAlgorithm.RS256,
+                    signer.toPrivateKey(), signer.getKeyID(), null), null, g, issuer.server("wiki")));
+        }
+
+        assertThat(info.getSecret()).isNull();
+        assertThat(answers.get(0).toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_client");
+        assertThat(answers.get(1).indicatesSuccess()).isTrue();
     }
 
     @Test
@@ -137,8 +166,11 @@ class ClientIdentificationTest extends SampleIssuerPerClass {
                 + "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"token_endpoint_auth_method\":\"none\"}");
 
         TokenResponse t = PlainOAuthClient.of(issuer).signIn(url, "alice", "wiki:read", issuer.server("wiki"));
+        served.remove("/client.json");
+        TokenResponse fromCache = PlainOAuthClient.of(issuer).signIn(url, "alice", "wiki:read", issuer.server("wiki"));
 
         assertThat(t.indicatesSuccess()).isTrue();
+        assertThat(fromCache.indicatesSuccess()).as("the document is cached").isTrue();
         assertThat(t.toSuccessResponse().getTokens().getRefreshToken()).isNotNull();
         assertThat(Files.readString(issuer.auditFile())).contains("\"event\":\"oauth-cimd\"");
     }

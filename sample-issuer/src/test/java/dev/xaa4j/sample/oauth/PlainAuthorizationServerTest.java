@@ -24,6 +24,13 @@ import dev.xaa4j.sample.SampleIssuerPerClass;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -162,6 +169,40 @@ class PlainAuthorizationServerTest extends SampleIssuerPerClass {
         assertThat(reuse.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
         assertThat(reuse.toErrorResponse().getErrorObject().getDescription()).contains("reuse");
         assertThat(afterReuse.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
+    /** Two redemptions of one code, and two refreshes of one refresh token, racing: at most one of each wins. */
+    @RepeatedTest(5)
+    void racingUsesOfOneCodeOrOneRefreshTokenLetAtMostOneWin() throws Exception {
+        PlainOAuthClient c = client();
+        PlainOAuthClient.Flow flow = c.flow(PUBLIC_CLIENT, "wiki:read", wiki());
+        AuthorizationSuccessResponse ok = c.authorize(flow, "alice").toSuccessResponse();
+        Callable<TokenResponse> redeem = () -> c.redeem(PUBLIC_CLIENT, ok.getAuthorizationCode(), flow.verifier(), wiki());
+        List<TokenResponse> redeemed = race(redeem);
+        RefreshToken rt = redeemed.stream().filter(TokenResponse::indicatesSuccess).findFirst().orElseThrow()
+                .toSuccessResponse().getTokens().getRefreshToken();
+
+        List<TokenResponse> refreshed = race(() -> c.refresh(PUBLIC_CLIENT, rt, wiki()));
+
+        assertThat(redeemed).filteredOn(TokenResponse::indicatesSuccess).hasSize(1);
+        assertThat(refreshed).filteredOn(TokenResponse::indicatesSuccess).hasSizeLessThanOrEqualTo(1);
+    }
+
+    private static <T> List<T> race(Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            Callable<T> gated = () -> {
+                go.await();
+                return call.call();
+            };
+            Future<T> a = pool.submit(gated);
+            Future<T> b = pool.submit(gated);
+            go.countDown();
+            return List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
