@@ -123,10 +123,15 @@ public final class Connector implements TokenSource {
 
     /**
      * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next
-     * {@link #token} renews. Used by the MCP adapter before replaying the request once.
+     * {@link #token} renews. Used by the MCP adapter before replaying the request once. For a server found
+     * unprotected ({@link AuthMode#NONE} by discovery; send any {@code rejectedValue}) the flow is chosen again.
      */
     @Override
     public boolean invalidate(String server, String rejectedValue) {
+        if (perServer.reprobe(server)) {
+            discovery.invalidate(servers.get(server).url());
+            return true;
+        }
         return tokens.invalidate(server, rejectedValue);
     }
 
@@ -138,8 +143,9 @@ public final class Connector implements TokenSource {
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
         servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
+        boolean oauth = perServer.flow(server) == AuthMode.OAUTH;
         boolean dropped = invalidate(server, rejectedValue);
-        if (dropped && router != null && router.decision(server).filter(d -> d.mode() == AuthMode.OAUTH).isPresent()) {
+        if (dropped && oauth) {
             discovery.invalidate(servers.get(server).url()); // MCP authorization: refetch PRM, the AS may have moved
         }
         return dropped;
@@ -212,25 +218,13 @@ public final class Connector implements TokenSource {
         return control.signOut();
     }
 
-    /**
-     * Signs in to one server (docs/architecture.md "Choosing the flow"): discovers it and chooses its flow; a
-     * plain-OAuth server gets a sign-in in the browser (one per server at a time, concurrent calls share it) whose
-     * token is cached at once ({@link ConnectorEvent.TokenIssued}); an enterprise server gets {@link #signIn()} when
-     * no IdP session exists; a server that takes no token completes at once. Completes with the server's status,
-     * or exceptionally with a {@link ConnectorException} (kind {@link ConnectorException.Kind#CONFIGURATION} for an
-     * unknown server).
-     */
+    /** {@inheritDoc} One sign-in per server at a time, on its own thread; concurrent calls share it. */
     @Override
     public CompletableFuture<ServerStatus> signIn(String server) {
         return perServer.signIn(server);
     }
 
-    /**
-     * Forgets one server's per-server grant (revoked at its authorization server when it can be, RFC 7009) and its
-     * cached token; the IdP session and the other servers are kept. Never throws for an AS problem.
-     *
-     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an unknown server
-     */
+    /** {@inheritDoc} @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an unknown server */
     @Override
     public ServerStatus signOut(String server) {
         return perServer.signOut(server);

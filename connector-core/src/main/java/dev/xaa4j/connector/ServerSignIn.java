@@ -103,6 +103,26 @@ final class ServerSignIn {
         return status(server);
     }
 
+    /**
+     * A server that discovery found unprotected answered 401 (MCP authorization: "a later 401 still starts"
+     * discovery): forget that decision and the cached answer, so the next token request chooses the flow again.
+     * Returns whether it was such a server (a forced {@code none} is not: it stays without a token).
+     */
+    boolean reprobe(String server) {
+        ServerConfig config = servers.get(server);
+        if (router == null || config == null || config.auth() == AuthMode.NONE || flow(server) != AuthMode.NONE) {
+            return false;
+        }
+        router.forget(server);
+        tokens.forget(server);
+        return true;
+    }
+
+    /** The decided flow of {@code server}, {@link AuthMode#AUTO} when none is decided. */
+    AuthMode flow(String server) {
+        return router == null ? AuthMode.AUTO : router.decision(server).map(FlowRouter.Decision::mode).orElse(AuthMode.AUTO);
+    }
+
     /** The server's token status with its flow: the decided one, else the configured one, else AUTO. */
     ServerStatus status(String server) {
         ServerStatus s = tokens.status(server);

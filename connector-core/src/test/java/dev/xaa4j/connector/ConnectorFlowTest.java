@@ -10,6 +10,7 @@ import dev.xaa4j.connector.testing.Routes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -138,6 +139,21 @@ class ConnectorFlowTest {
         assertThat(s.flow()).isEqualTo(AuthMode.NONE);
         assertThat(s.flowReason()).contains("no authorization: the server answered without a token");
         assertThat(grants.calls).isEmpty();
+    }
+
+    @Test
+    void anUnprotectedServerThatLaterAnswers401IsDiscoveredAgain() {
+        web.setDispatcher(routes);
+        routes.on("POST /mcp", json(200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"));
+        Connector c = build(AuthMode.AUTO);
+        assertThatThrownBy(() -> c.token("notes")).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
+
+        plainServer(); // the server now asks for a token
+        assertThat(c.invalidate("notes", "", Optional.empty())).as("worth a replay").isTrue();
+
+        assertThatThrownBy(() -> c.token("notes")).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED);
+        assertThat(c.status().servers().get("notes").flow()).isEqualTo(AuthMode.OAUTH);
+        assertThat(c.invalidate("notes", "", Optional.empty())).as("no token to drop any more").isFalse();
     }
 
     @Test

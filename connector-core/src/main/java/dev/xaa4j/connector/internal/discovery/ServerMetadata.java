@@ -53,7 +53,8 @@ public record ServerMetadata(URI serverUrl, String resource, AuthorizationServer
      * absent — {@code grant_types_supported} lists the jwt-bearer grant (MCP-AUTH flow choice, docs/architecture.md
      * "Choosing the flow").
      */
-    public Optional<String> emaProblem(URI server, boolean forcedEma) {
+    public Optional<String> emaProblem(boolean forcedEma) {
+        URI server = serverUrl;
         String issuer = asIssuer();
         List<GrantType> grants = authorizationServer.getGrantTypes();
         Object profiles = authorizationServer.getCustomParameter("authorization_grant_profiles_supported");

@@ -115,7 +115,7 @@ public final class OAuthServerGrants implements ServerGrants {
                 return stepUp(server, meta, stored, memory, extraScopes, stepUpScopes, interactive);
             }
             Held handedOver = signedIn.remove(server.name());
-            if (handedOver != null && handedOver == memory && !memory.token().isExpired(clock)
+            if (handedOver != null && handedOver == memory && stored.isEmpty() && !memory.token().isExpired(clock)
                     && memory.token().scopes().containsAll(extraScopes)) {
                 return fetched(meta, memory.token(), memory.requested()); // a sign-in's token, once (it may lack a refresh token)
             }
@@ -182,13 +182,15 @@ public final class OAuthServerGrants implements ServerGrants {
     private TokenFetcher.Fetched stepUp(ServerConfig server, ServerMetadata meta, Optional<Grant> stored, Held memory,
                                         Set<String> extraScopes, Set<String> stepUpScopes, boolean interactive) {
         Set<String> granted = new LinkedHashSet<>();
-        Set<String> requested = new LinkedHashSet<>(initialScopes(server, meta));
+        Set<String> requested = new LinkedHashSet<>();
         if (memory != null) {
             granted.addAll(memory.token().scopes());
             requested.addAll(memory.requested());
         } else if (stored.isPresent()) {
             granted.addAll(stored.get().granted());
             requested.addAll(stored.get().requested());
+        } else {
+            requested.addAll(initialScopes(server, meta)); // no token yet: what a first sign-in would ask for
         }
         requested.addAll(granted);
         requested.addAll(extraScopes);

@@ -157,7 +157,7 @@ public final class FlowRouter implements TokenFetcher {
         String as = meta.asIssuer();
         switch (config.auth()) {
             case EMA:
-                meta.emaProblem(meta.serverUrl(), true).ifPresent(problem -> {
+                meta.emaProblem(true).ifPresent(problem -> {
                     throw new ConnectorException(Kind.CONFIGURATION, config.name(), problem, null, null);
                 });
                 return new Decision(AuthMode.EMA, "enterprise: forced by configuration (--auth ema)", config, as, false);
@@ -171,7 +171,7 @@ public final class FlowRouter implements TokenFetcher {
             return new Decision(AuthMode.OAUTH, "per-server sign-in: no identity provider is configured", config, as,
                     false);
         }
-        Optional<String> problem = meta.emaProblem(meta.serverUrl(), false);
+        Optional<String> problem = meta.emaProblem(false);
         if (problem.isEmpty()) {
             return new Decision(AuthMode.EMA, "enterprise: the authorization server " + as
                     + " lists the ID-JAG grant profile and your IdP is configured", config, as, false);
@@ -192,6 +192,11 @@ public final class FlowRouter implements TokenFetcher {
     /** The remembered decision for {@code server}, if one was made. */
     public Optional<Decision> decision(String server) {
         return Optional.ofNullable(decisions.get(server));
+    }
+
+    /** Forgets the decision for {@code server}: the next fetch decides again. */
+    public void forget(String server) {
+        decisions.remove(server);
     }
 
     /** The metadata of {@code config} (cached by discovery). */

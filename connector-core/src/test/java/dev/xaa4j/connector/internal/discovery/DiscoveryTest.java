@@ -161,8 +161,8 @@ class DiscoveryTest {
 
         ServerMetadata md = discovery.server(mcp());
 
-        assertThat(md.emaProblem(mcp(), true)).hasValueSatisfying(p -> assertThat(p).contains("does not accept the JWT bearer grant"));
-        assertThat(md.emaProblem(mcp(), false)).isPresent();
+        assertThat(md.emaProblem(true)).hasValueSatisfying(p -> assertThat(p).contains("does not accept the JWT bearer grant"));
+        assertThat(md.emaProblem(false)).isPresent();
     }
 
     @Test
@@ -171,7 +171,7 @@ class DiscoveryTest {
         routes.on("GET /.well-known/openid-configuration/tenant1", json(200,
                 asMetadata(base + "/tenant1", JWT_BEARER, ",\"authorization_grant_profiles_supported\":[\"urn:example:other\"]")));
 
-        assertThat(discovery.server(mcp()).emaProblem(mcp(), true))
+        assertThat(discovery.server(mcp()).emaProblem(true))
                 .hasValueSatisfying(p -> assertThat(p).contains("urn:ietf:params:oauth:grant-profile:id-jag"));
     }
 
@@ -526,7 +526,7 @@ class DiscoveryTest {
         assertThat(md.authorizationServer().getRegistrationEndpointURI()).isEqualTo(URI.create(base + "/register"));
         assertThat(md.resource()).isEqualTo(base + "/mcp");
         assertThat(md.plainOAuthProblem()).as("no metadata, so no PKCE announcement to check").isEmpty();
-        assertThat(md.emaProblem(root(), true)).isPresent();
+        assertThat(md.emaProblem(true)).isPresent();
     }
 
     @Test
@@ -548,7 +548,7 @@ class DiscoveryTest {
         ServerMetadata md = discovery.server(root());
 
         assertThat(md.plainOAuthProblem()).hasValueSatisfying(p -> assertThat(p).contains("code_challenge_methods_supported"));
-        assertThat(md.emaProblem(root(), false)).isPresent();
+        assertThat(md.emaProblem(false)).isPresent();
     }
 
     @Test
@@ -559,12 +559,12 @@ class DiscoveryTest {
                 .on("GET /.well-known/oauth-authorization-server", json(200, plainAs(base, jwtBearer)));
 
         ServerMetadata jwtOnly = discovery.server(root());
-        assertThat(jwtOnly.emaProblem(root(), false)).hasValueSatisfying(p -> assertThat(p).contains("set its auth to ema"));
-        assertThat(jwtOnly.emaProblem(root(), true)).isEmpty();
+        assertThat(jwtOnly.emaProblem(false)).hasValueSatisfying(p -> assertThat(p).contains("set its auth to ema"));
+        assertThat(jwtOnly.emaProblem(true)).isEmpty();
 
         discovery.invalidate(root());
         routes.on("GET /.well-known/oauth-authorization-server", json(200, plainAs(base, jwtBearer
                 + ",\"authorization_grant_profiles_supported\":[\"urn:ietf:params:oauth:grant-profile:id-jag\"]")));
-        assertThat(discovery.server(root()).emaProblem(root(), false)).isEmpty();
+        assertThat(discovery.server(root()).emaProblem(false)).isEmpty();
     }
 }

@@ -38,6 +38,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -365,6 +366,83 @@ class OAuthServerGrantsTest {
         assertThat(as1.authorizations()).hasSize(1);
     }
 
+    @Test
+    void aTokenAnswerWithoutExpiryOrScopeGetsTheRequestedScopesAndAShortLifetime() {
+        as1.token = form -> json(200, "{\"access_token\":\"AT-SECRET-x\",\"token_type\":\"BeArEr\"}");
+        try (OAuthServerGrants g = grants()) {
+            TokenFetcher.Fetched f = g.token(server, as1.meta(resource, List.of("mcp:a"), Optional.empty()), Set.of(), Set.of(), true);
+            assertThat(f.token().tokenType()).isEqualTo("Bearer");
+            assertThat(f.token().scopes()).containsExactly("mcp:a");
+            assertThat(f.token().expiresAt()).isBefore(java.time.Instant.now().plus(Duration.ofMinutes(6)));
+            assertThat(g.hasGrant("notes")).isTrue(); // the access token of the sign-in, no refresh token
+            assertThat(new ServerGrantStore(store).grant("notes")).isEmpty();
+        }
+    }
+
+    // ---- hostile answers ---------------------------------------------------------------------------------
+
+    @Test
+    void aHugeIssuerWithControlCharactersIsRejectedWithABoundedMessage() {
+        as1.iss = FakeAuthorizationServer.Iss.WRONG;
+        as1.metadata.put("issuer", as1.issuer); // unchanged; the response names another
+        String evil = "https://evil.example.com/" + "x\u001b[2J".repeat(1000);
+        routes.on("GET /as1/authorize", r -> {
+            Map<String, String> q = FakeAuthorizationServer.query(r.getUrl().encodedQuery());
+            return new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", q.get("redirect_uri")
+                    + "?state=" + FakeAuthorizationServer.enc(q.get("state")) + "&code=CODE-SECRET-1&iss="
+                    + FakeAuthorizationServer.enc(evil)).build();
+        });
+        try (OAuthServerGrants g = grants()) {
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of(), Set.of(), true))
+                    .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                        assertThat(e.getMessage()).hasSizeLessThan(1000).doesNotContain("\u001b").doesNotContain("CODE-SECRET");
+                    });
+        }
+        assertThat(as1.requests("token")).isEmpty();
+    }
+
+    @Test
+    void aRegistrationAnswerThatIsNotJsonIsAClearError() {
+        as1.register = new mockwebserver3.MockResponse.Builder().code(200).addHeader("Content-Type", "text/html")
+                .body("<html>login</html>").build();
+        try (OAuthServerGrants g = grants()) {
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of(), Set.of(), true))
+                    .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ConnectorException.Kind.CONFIGURATION);
+                        assertThat(e.getMessage()).contains("refused to register", "HTTP 200");
+                    });
+        }
+        assertThat(as1.authorizations()).isEmpty();
+    }
+
+    @Test
+    void aTokenEndpointAnsweringHtmlFailsTheSignInWithoutEchoingTheCode() {
+        as1.token = form -> new mockwebserver3.MockResponse.Builder().code(200).addHeader("Content-Type", "text/html")
+                .body("<html>" + form.get("code") + "</html>").build();
+        try (OAuthServerGrants g = grants()) {
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of(), Set.of(), true))
+                    .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ConnectorException.Kind.UPSTREAM_UNAVAILABLE);
+                        assertThat(e.getMessage()).doesNotContain("CODE-SECRET");
+                    });
+        }
+        assertThat(browser.callbackStatus).containsExactly(400);
+        assertThat(new ServerGrantStore(store).grant("notes")).isEmpty();
+    }
+
+    @Test
+    void invalidClientAtTheTokenEndpointDropsTheDynamicRegistration() {
+        as1.token = form -> json(401, "{\"error\":\"invalid_client\"}");
+        try (OAuthServerGrants g = grants()) {
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of(), Set.of(), true))
+                    .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.oauthError()).contains("invalid_client"));
+            assertThat(new ServerGrantStore(store).registration(as1.issuer)).isEmpty();
+            as1.token = form -> json(200, as1.tokens(null));
+            g.token(server, meta(as1), Set.of(), Set.of(), true);
+        }
+        assertThat(as1.requests("register")).hasSize(2);
+    }
+
     // ---- storage, refresh, migration ---------------------------------------------------------------------
 
     @Test
@@ -500,6 +578,26 @@ class OAuthServerGrantsTest {
                     });
         }
         assertThat(as1.authorizations()).hasSize(1);
+    }
+
+    @RepeatedTest(5)
+    void concurrentRequestsForOneServerOpenOneBrowser() throws Exception {
+        try (OAuthServerGrants g = grants()) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<TokenFetcher.Fetched>> all = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    all.add(pool.submit(() -> g.token(server, meta(as1), Set.of(), Set.of(), true)));
+                }
+                for (var f : all) {
+                    assertThat(f.get(30, TimeUnit.SECONDS).token().value()).startsWith("AT-SECRET");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(as1.authorizations()).hasSize(1);
+        assertThat(as1.requests("register")).hasSize(1);
     }
 
     // ---- sign-out ----------------------------------------------------------------------------------------
