@@ -204,7 +204,18 @@ public final class OAuthServerGrants implements ServerGrants {
             throw signInRequired(server.name(), "needs you to sign in again in the browser to grant the scopes "
                     + String.join(" ", stepUpScopes));
         }
-        return authorize(server, meta, requested);
+        try {
+            return authorize(server, meta, requested);
+        } catch (ScopeDeniedException e) {
+            throw e;
+        } catch (ConnectorException e) {
+            if (!e.oauthError().filter("invalid_scope"::equals).isPresent()) {
+                throw e;
+            }
+            throw new ScopeDeniedException(server.name(), stepUpScopes, "The authorization server of '" + server.name()
+                    + "' refused the scopes " + String.join(" ", stepUpScopes) + " this call needs; you lack permission "
+                    + "for it. Ask the server's administrator.", "invalid_scope", e);
+        }
     }
 
     private TokenFetcher.Fetched authorize(ServerConfig server, ServerMetadata meta, Set<String> scopes) {

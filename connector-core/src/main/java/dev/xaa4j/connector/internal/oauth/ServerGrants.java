@@ -23,7 +23,9 @@ public interface ServerGrants extends AutoCloseable {
      * @param meta         the server's discovered metadata (PRM {@code resource}, the AS metadata)
      * @param extraScopes  scopes added by step-up (403 {@code insufficient_scope}) on top of the configured ones
      * @param stepUpScopes the subset of {@code extraScopes} challenged and not yet granted; a step-up needs a new
-     *                     authorization (browser); at most 3 authorization requests per server and scope set
+     *                     authorization (browser); at most 3 authorization requests per server and operation (the
+     *                     first included; a call with no step-up pending starts a new operation), else
+     *                     {@link dev.xaa4j.connector.ScopeDeniedException}
      */
     TokenFetcher.Fetched token(ServerConfig server, ServerMetadata meta, Set<String> extraScopes,
                                Set<String> stepUpScopes, boolean interactive);

@@ -476,6 +476,30 @@ class OAuthServerGrantsTest {
     }
 
     @Test
+    void aRefreshTokenRotatedAwayWhileRefreshingIsRetriedOnceWithTheStoredOne() {
+        ServerGrantStore rows = new ServerGrantStore(store);
+        try (OAuthServerGrants g = grants()) {
+            g.token(server, meta(as1), Set.of(), Set.of(), true);
+            ServerGrantStore.Grant before = rows.grant("notes").orElseThrow();
+            as1.token = form -> {
+                if (form.get("refresh_token").equals(before.refreshToken())) { // another process won the race
+                    rows.saveGrant("notes", new ServerGrantStore.Grant(before.issuer(), before.clientId(), before.resource(),
+                            "RT-SECRET-other-process", before.granted(), before.requested()));
+                    return json(400, "{\"error\":\"invalid_grant\"}");
+                }
+                return json(200, as1.tokens(null));
+            };
+            g.token(server, meta(as1), Set.of(), Set.of(), false);
+        }
+        assertThat(as1.tokenForms()).extracting(f -> f.get("refresh_token")).last().isEqualTo("RT-SECRET-other-process");
+        assertThat(rows.grant("notes").orElseThrow().refreshToken()).isNotIn(before(), "RT-SECRET-other-process");
+    }
+
+    private String before() {
+        return as1.tokenForms().get(1).get("refresh_token");
+    }
+
+    @Test
     void invalidGrantDeletesTheGrantAndAsksForASignIn() {
         try (OAuthServerGrants g = grants()) {
             g.token(server, meta(as1), Set.of(), Set.of(), true);
@@ -488,6 +512,19 @@ class OAuthServerGrantsTest {
                     });
             assertThat(new ServerGrantStore(store).grant("notes")).isEmpty();
         }
+    }
+
+    @Test
+    void invalidGrantWithABrowserAtHandSignsInAgain() {
+        try (OAuthServerGrants g = grants()) {
+            g.token(server, meta(as1), Set.of(), Set.of(), true);
+            as1.token = form -> form.get("grant_type").equals("refresh_token")
+                    ? json(400, "{\"error\":\"invalid_grant\"}") : json(200, as1.tokens(null));
+            assertThat(g.token(server, meta(as1), Set.of(), Set.of(), true).token().value()).startsWith("AT-SECRET");
+        }
+        assertThat(as1.authorizations()).hasSize(2);
+        assertThat(as1.tokenForms()).extracting(f -> f.get("grant_type"))
+                .containsExactly("authorization_code", "refresh_token", "authorization_code");
     }
 
     @Test
@@ -565,6 +602,20 @@ class OAuthServerGrantsTest {
                     .isInstanceOf(ScopeDeniedException.class);
         }
         assertThat(as1.authorizations()).hasSize(2);
+    }
+
+    @Test
+    void aStepUpTheServerRefusesWithInvalidScopeIsScopeDenied() {
+        try (OAuthServerGrants g = grants()) {
+            g.token(server, meta(as1), Set.of(), Set.of(), true);
+            as1.authorizeError = "invalid_scope";
+            assertThatThrownBy(() -> g.token(server, meta(as1), Set.of("mcp:admin"), Set.of("mcp:admin"), true))
+                    .isInstanceOfSatisfying(ScopeDeniedException.class, e -> {
+                        assertThat(e.scopes()).containsExactly("mcp:admin");
+                        assertThat(e.oauthError()).contains("invalid_scope");
+                    });
+        }
+        assertThat(as1.requests("token")).hasSize(1);
     }
 
     @Test
