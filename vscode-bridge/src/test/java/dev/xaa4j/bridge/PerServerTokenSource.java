@@ -60,8 +60,12 @@ final class PerServerTokenSource implements TokenSource {
         return new AccessToken(s, t, "Bearer", Instant.now().plusSeconds(3600), Set.of());
     }
 
+    /** The values {@link #invalidate} was given ({@code ""}: a request without a token was refused). */
+    final List<String> invalidated = new CopyOnWriteArrayList<>();
+
     @Override
     public boolean invalidate(String s, String rejectedValue) {
+        invalidated.add(rejectedValue);
         return false;
     }
 
@@ -75,9 +79,15 @@ final class PerServerTokenSource implements TokenSource {
         throw new UnsupportedOperationException("not in this double");
     }
 
+    /** The per-server sign-ins asked of this source, by server. */
+    final List<String> signIns = new CopyOnWriteArrayList<>();
+
+    /** As a finished browser sign-in: the grant exists afterwards. */
     @Override
     public CompletableFuture<ServerStatus> signIn(String s) {
-        throw new UnsupportedOperationException("a bridge never signs in to a server");
+        signIns.add(s);
+        grant(s + "-token");
+        return CompletableFuture.completedFuture(status().servers().get(server));
     }
 
     @Override

@@ -32,6 +32,8 @@ class ServerSignInBridgeTest extends TestMcpServerPerTest {
             b.send(initialize(1));
             JsonNode init = b.awaitResponse(1, WAIT);
             assertThat(init.path("result").path("serverInfo").path("name").asText()).as("answered locally").isEqualTo("xaa-bridge");
+            assertThat(init.path("result").path("instructions").asText()).as("the client can tell the person")
+                    .contains("Sign in to wiki", "`xaa login wiki`", "once you have signed in");
             b.send(BridgeHarness.initialized());
 
             b.send(request(2, "tools/list"));
@@ -67,6 +69,20 @@ class ServerSignInBridgeTest extends TestMcpServerPerTest {
             assertThat(StdioBridgeTest.text(b.awaitResponse(2, WAIT))).isEqualTo("echo: hi");
         }
         assertThat(server.seen).isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isNull());
-        assertThat(source.tokenCalls.get()).as("the engine was asked (it decides again after a 401)").isPositive();
+        assertThat(source.tokenCalls.get()).as("the engine was asked").isPositive();
+        assertThat(source.invalidated).as("no 401: nothing to decide again").isEmpty();
+    }
+
+    @Test
+    void aServerThatTakesNoTokenAndLaterAnswers401IsHandedBackToTheEngineToDecideAgain() throws Exception {
+        PerServerTokenSource source = new PerServerTokenSource("open", AuthMode.NONE);
+        try (BridgeHarness b = new BridgeHarness(BridgeHarness.fast("open", server.endpoint()), new TokenSourceAuth(source, true))) {
+            b.handshake();
+            server.validTokens.add("now-protected"); // from now on the server wants a token
+            b.send(call(2, "echo", "{\"text\":\"hi\"}"));
+            assertThat(b.awaitResponse(2, WAIT).has("error")).isTrue();
+        }
+        assertThat(source.invalidated).as("the refused request without a token was reported").contains("");
+        assertThat(source.tokenCalls.get()).as("and the engine asked again before the replay").isGreaterThan(1);
     }
 }

@@ -230,4 +230,28 @@ class SharedTokenSourceTest {
                 .until(() -> auth.authorization("notes").equals(Optional.of("Bearer engine-1")));
         assertThat(builds).hasValue(2);
     }
+
+    @Test
+    void aPerServerSignInGoesToTheEmbeddedConnectorWhenNoBrokerRunsOrTheBrokerDoesNotServeTheServer() throws Exception {
+        PerServerTokenSource wiki = new PerServerTokenSource("wiki", dev.xaa4j.connector.AuthMode.OAUTH);
+        try (SharedTokenSource alone = new SharedTokenSource(() -> {
+            throw new dev.xaa4j.connector.host.broker.BrokerNotRunningException("none");
+        }, () -> wiki, java.time.Clock.systemUTC())) {
+            assertThat(alone.signIn("wiki").get(10, TimeUnit.SECONDS).flow()).isEqualTo(dev.xaa4j.connector.AuthMode.OAUTH);
+            assertThat(wiki.signIns).containsExactly("wiki");
+            assertThat(alone.token("wiki").value()).isEqualTo("wiki-token");
+            assertThat(alone.signOut("wiki").state()).isEqualTo(dev.xaa4j.connector.ServerState.IDLE);
+        }
+        broker(new ArrayList<>()); // serves notes only, keeps the session in the keyring
+        PerServerTokenSource other = new PerServerTokenSource("wiki", dev.xaa4j.connector.AuthMode.OAUTH);
+        try (SharedTokenSource shared = new SharedTokenSource(() -> dev.xaa4j.connector.host.broker.BrokerClient.connect(socket(),
+                java.time.Duration.ofSeconds(2)), () -> other, java.time.Clock.systemUTC())) {
+            assertThat(shared.usingBroker()).isFalse();
+            shared.status(); // finds the broker
+            assertThat(shared.usingBroker()).isTrue();
+            assertThat(shared.signIn("wiki").get(10, TimeUnit.SECONDS).server()).isEqualTo("wiki");
+            assertThat(other.signIns).as("the broker does not serve wiki: signed in here").containsExactly("wiki");
+            assertThat(shared.usingBroker()).as("the broker stays in use for its servers").isTrue();
+        }
+    }
 }

@@ -128,6 +128,11 @@ final class InitializeHandshake implements UpstreamSession.Listener {
                     ? "; they appear (notifications/tools/list_changed) once xaa is set up."
                     : "; after the fix, restart this MCP server in the AI client."));
         }
+        BridgeException offline = session.state() == UpstreamSession.State.OFFLINE ? session.offlineReason() : null;
+        if (offline != null && offline.reason() == Reason.SERVER_SIGN_IN_REQUIRED) { // a person signs in; no restart
+            return LocalInitialize.result(request, settings.server(), version, true, offline.getMessage()
+                    + ". Its tools appear (notifications/tools/list_changed) once you have signed in.");
+        }
         return LocalInitialize.result(request, settings.server(), version, true, "Connecting to the MCP server '"
                 + settings.server() + "' through xaa. Its tools appear (notifications/tools/list_changed) once the "
                 + "connection is ready.");

@@ -52,7 +52,8 @@ public final class TokenSourceAuth implements UpstreamAuth {
         } catch (ConnectorException e) {
             lastToken.remove(server);
             if (e.kind() == ConnectorException.Kind.NOT_PROTECTED) {
-                return Optional.of(""); // sent without Authorization; a later 401 makes the engine decide again
+                lastToken.put(server, ""); // sent without Authorization; a 401 to it makes the engine decide again
+                return Optional.of("");
             }
             if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) { // a per-server sign-in too: never a browser here
                 throw BridgeException.of(e);
@@ -93,7 +94,9 @@ public final class TokenSourceAuth implements UpstreamAuth {
     public void unauthorized(String server) {
         String rejected = lastToken.remove(server);
         if (rejected != null) {
-            LOG.info("MCP server '{}' rejected the token: asking for a new one", server);
+            // "": a request sent without a token (a server decided NONE) was refused: the engine decides again
+            LOG.info(rejected.isEmpty() ? "MCP server '{}' now asks for a token: deciding its flow again"
+                    : "MCP server '{}' rejected the token: asking for a new one", server);
             source.invalidate(server, rejected);
         }
     }

@@ -22,16 +22,18 @@ class KindMappingTest {
     record Row(Reason reason, int jsonRpc, int exit) {
     }
 
-    static final Map<Kind, Row> TABLE = Map.of(
-            Kind.SIGN_IN_REQUIRED, new Row(Reason.SIGN_IN_REQUIRED, -32010, 3),
-            Kind.SIGN_IN_FAILED, new Row(Reason.INTERNAL, -32603, 1),
-            Kind.ACCESS_DENIED, new Row(Reason.ACCESS_DENIED, -32011, 4),
-            Kind.SERVER_NOT_ENABLED, new Row(Reason.SERVER_NOT_ENABLED, -32013, 4),
-            Kind.SUBJECT_TOKEN_REJECTED, new Row(Reason.CONFIGURATION, -32015, 1),
-            Kind.UPSTREAM_UNAVAILABLE, new Row(Reason.UPSTREAM_UNAVAILABLE, -32012, 5),
-            Kind.CONFIGURATION, new Row(Reason.CONFIGURATION, -32015, 1),
-            Kind.CREDENTIAL_STORE, new Row(Reason.INTERNAL, -32603, 1),
-            Kind.KEYRING_UNAVAILABLE, new Row(Reason.CONFIGURATION, -32015, 1));
+    static final Map<Kind, Row> TABLE = Map.ofEntries(
+            Map.entry(Kind.SIGN_IN_REQUIRED, new Row(Reason.SIGN_IN_REQUIRED, -32010, 3)),
+            Map.entry(Kind.SERVER_SIGN_IN_REQUIRED, new Row(Reason.SERVER_SIGN_IN_REQUIRED, -32016, 3)),
+            Map.entry(Kind.NOT_PROTECTED, new Row(Reason.CONFIGURATION, -32015, 1)),
+            Map.entry(Kind.SIGN_IN_FAILED, new Row(Reason.INTERNAL, -32603, 1)),
+            Map.entry(Kind.ACCESS_DENIED, new Row(Reason.ACCESS_DENIED, -32011, 4)),
+            Map.entry(Kind.SERVER_NOT_ENABLED, new Row(Reason.SERVER_NOT_ENABLED, -32013, 4)),
+            Map.entry(Kind.SUBJECT_TOKEN_REJECTED, new Row(Reason.CONFIGURATION, -32015, 1)),
+            Map.entry(Kind.UPSTREAM_UNAVAILABLE, new Row(Reason.UPSTREAM_UNAVAILABLE, -32012, 5)),
+            Map.entry(Kind.CONFIGURATION, new Row(Reason.CONFIGURATION, -32015, 1)),
+            Map.entry(Kind.CREDENTIAL_STORE, new Row(Reason.INTERNAL, -32603, 1)),
+            Map.entry(Kind.KEYRING_UNAVAILABLE, new Row(Reason.CONFIGURATION, -32015, 1)));
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -61,6 +63,8 @@ class KindMappingTest {
                 .isEqualTo("denied by policy");
         assertThat(BridgeException.of(new ConnectorException(Kind.SIGN_IN_REQUIRED, "no session")).getMessage())
                 .isEqualTo(BridgeException.SIGN_IN_MESSAGE);
+        assertThat(BridgeException.of(new ConnectorException(Kind.SERVER_SIGN_IN_REQUIRED, "wiki", "no grant", null, null))
+                .getMessage()).isEqualTo("Sign in to wiki: choose 'Sign in to wiki' in the xaa tray, or run `xaa login wiki` in a terminal");
         assertThat(BridgeException.of(new ConnectorException(Kind.KEYRING_UNAVAILABLE, "No keyring.")).getMessage())
                 .startsWith("No keyring.").contains(BridgeException.NO_KEYRING);
         assertThat(BridgeException.of(new IllegalStateException("bug")).reason()).isEqualTo(Reason.INTERNAL);

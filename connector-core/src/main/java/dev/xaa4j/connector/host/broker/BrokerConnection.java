@@ -80,7 +80,7 @@ final class BrokerConnection implements Runnable {
                         .set("versions", BrokerProtocol.JSON.createArrayNode().add(BrokerProtocol.VERSION))));
                 case "token" -> token(id, required(server, "server"), req.get("scopes"));
                 case "invalidate" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("invalidated",
-                        connector.invalidate(required(server, "server"), required(req.path("rejectedValue").asText(null), "rejectedValue")))));
+                        connector.invalidate(required(server, "server"), rejectedValue(req)))));
                 case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
                         connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
                 case "status" -> send(result(id, broker.status(connector.status())));
@@ -128,12 +128,8 @@ final class BrokerConnection implements Runnable {
     /** {@code xaa login SERVER} (or a tray's click) while this broker runs: the per-server sign-in runs here, in the host. */
     private void serverSignIn(JsonNode id, String server) {
         LOG.info("a client of the broker asks for a sign-in to MCP server '{}'", server);
-        answer(id, connector.signIn(server).thenApply(status -> {
-            // every subscriber (the bridges waiting for this server) hears that its token now exists
-            status.expiresAt().ifPresent(until -> broker.forward(new dev.xaa4j.connector.ConnectorEvent.TokenIssued(
-                    connector.clock().instant(), server, status.scopes(), until)));
-            return status;
-        }), BrokerProtocol::serverStatus);
+        // the engine emits token_issued for the new token: every subscriber (a waiting bridge) hears of it
+        answer(id, connector.signIn(server), BrokerProtocol::serverStatus);
     }
 
     /** Answers {@code id} when {@code work} completes: its result as {@code json}, or its typed error. */
@@ -186,6 +182,15 @@ final class BrokerConnection implements Runnable {
         m.set("id", id);
         m.set("error", BrokerProtocol.error(failure));
         return m;
+    }
+
+    /** {@code ""} is a request sent without a token that the server refused (a server decided NONE). */
+    private static String rejectedValue(JsonNode req) {
+        JsonNode v = req.get("rejectedValue");
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("'rejectedValue' is required");
+        }
+        return v.textValue();
     }
 
     private static String required(String value, String field) {

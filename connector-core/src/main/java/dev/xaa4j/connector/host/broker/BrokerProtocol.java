@@ -33,7 +33,8 @@ import java.util.Optional;
  * </pre>
  *
  * <p>Operations: {@code hello} → {@code {versions, pid, sessionStorage}} ({@code keyring} or {@code memory}); {@code token {server, scopes?}}; {@code invalidate
- * {server, rejectedValue}} → {@code {invalidated}}; {@code requestScopes {server, scopes}} → {@code {changed}};
+ * {server, rejectedValue}} → {@code {invalidated}} ({@code rejectedValue} {@code ""}: a request sent without a
+ * token was refused); {@code requestScopes {server, scopes}} → {@code {changed}};
  * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
  * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
  * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});

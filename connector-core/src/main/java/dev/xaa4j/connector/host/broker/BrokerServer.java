@@ -208,8 +208,7 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
-    /** Pushes {@code e} to every subscribed client (on the event thread), if the wire carries its type. */
-    void forward(ConnectorEvent e) {
+    private void forward(ConnectorEvent e) {
         ObjectNode event = BrokerProtocol.event(e);
         if (event == null || closed) {
             return;

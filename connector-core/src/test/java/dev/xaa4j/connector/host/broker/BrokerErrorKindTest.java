@@ -41,16 +41,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BrokerErrorKindTest {
 
     /** The wire names; version 1 of the protocol has always called configuration errors {@code config}. */
-    static final Map<Kind, String> CODES = Map.of(
-            Kind.SIGN_IN_REQUIRED, "sign_in_required",
-            Kind.SIGN_IN_FAILED, "sign_in_failed",
-            Kind.ACCESS_DENIED, "access_denied",
-            Kind.SERVER_NOT_ENABLED, "server_not_enabled",
-            Kind.SUBJECT_TOKEN_REJECTED, "subject_token_rejected",
-            Kind.UPSTREAM_UNAVAILABLE, "upstream_unavailable",
-            Kind.CONFIGURATION, "config",
-            Kind.CREDENTIAL_STORE, "credential_store",
-            Kind.KEYRING_UNAVAILABLE, "keyring_unavailable");
+    static final Map<Kind, String> CODES = Map.ofEntries(
+            Map.entry(Kind.SIGN_IN_REQUIRED, "sign_in_required"),
+            Map.entry(Kind.SERVER_SIGN_IN_REQUIRED, "server_sign_in_required"),
+            Map.entry(Kind.NOT_PROTECTED, "not_protected"),
+            Map.entry(Kind.SIGN_IN_FAILED, "sign_in_failed"),
+            Map.entry(Kind.ACCESS_DENIED, "access_denied"),
+            Map.entry(Kind.SERVER_NOT_ENABLED, "server_not_enabled"),
+            Map.entry(Kind.SUBJECT_TOKEN_REJECTED, "subject_token_rejected"),
+            Map.entry(Kind.UPSTREAM_UNAVAILABLE, "upstream_unavailable"),
+            Map.entry(Kind.CONFIGURATION, "config"),
+            Map.entry(Kind.CREDENTIAL_STORE, "credential_store"),
+            Map.entry(Kind.KEYRING_UNAVAILABLE, "keyring_unavailable"));
 
     @TempDir
     Path tmp;

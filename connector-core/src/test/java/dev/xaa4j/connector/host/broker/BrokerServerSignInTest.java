@@ -144,6 +144,8 @@ class BrokerServerSignInTest extends SampleIssuerConnectors {
              BrokerClient client = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
             assertThatThrownBy(() -> client.signIn("nope", Duration.ofSeconds(5))).isInstanceOf(UnknownServerException.class);
             assertThatThrownBy(() -> client.signOut("nope")).isInstanceOf(UnknownServerException.class);
+            assertThat(client.invalidate("notes", "")).as("a refused request without a token is a valid report").isFalse();
+            assertThat(client.isOpen()).isTrue();
         }
     }
 }

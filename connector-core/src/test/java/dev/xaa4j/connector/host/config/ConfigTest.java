@@ -137,6 +137,27 @@ class ConfigTest {
     }
 
     @Test
+    void theFlowOfAServerIsStoredValidatedAndOverriddenByXaaAuth() throws Exception {
+        Path file = dir.resolve("config.json");
+        ConfigStore store = new ConfigStore(file, Map.of());
+        store.putServer("wiki", new ServerEntry("https://wiki.example/mcp", null, List.of(), "pre-registered")
+                .withAuth(dev.xaa4j.connector.AuthMode.OAUTH));
+        assertThat(store.load().server("wiki").orElseThrow().authMode()).isEqualTo(dev.xaa4j.connector.AuthMode.OAUTH);
+        String before = Files.readString(file);
+        assertThatThrownBy(() -> store.putServer("bad", new ServerEntry("https://bad.example/mcp", null, List.of(), null, "saml")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, ema, oauth or none");
+        assertThat(Files.readString(file)).as("nothing written").isEqualTo(before);
+
+        XaaConfig ci = new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "none", "XAA_AUTH_NOWHERE", "ema")).load();
+        assertThat(ci.server("wiki").orElseThrow().authMode()).isEqualTo(dev.xaa4j.connector.AuthMode.NONE);
+        assertThat(ci.server("wiki").orElseThrow().asClientId()).isEqualTo("pre-registered");
+        assertThat(ci.server("nowhere")).as("only configured servers").isEmpty();
+        assertThatThrownBy(() -> new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "maybe")).load())
+                .hasMessageContaining("XAA_AUTH_WIKI").hasMessageContaining("auto, ema, oauth or none");
+        assertThat(Files.readString(file)).isEqualTo(before);
+    }
+
+    @Test
     void installsIntoEachClientsShapeWithoutClobberingOtherEntries() throws Exception {
         Path vscode = dir.resolve("mcp.json");
         Files.writeString(vscode, "{\"inputs\":[],\"servers\":{\"github\":{\"type\":\"http\",\"url\":\"https://api.githubcopilot.com/mcp/\"}}}");
