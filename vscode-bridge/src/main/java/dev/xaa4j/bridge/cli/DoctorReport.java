@@ -149,7 +149,7 @@ final class DoctorReport {
             if (st.status().signedIn()) {
                 ok("signed in as " + st.status().displayName().orElseThrow()
                         + st.status().sessionExpiresAt().map(t -> ", ID token until " + t).orElse(""));
-            } else {
+            } else if (ConnectorFactory.idp(config).isPresent()) { // without an IdP each server says what it needs
                 fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` (the agent opens the browser)");
             }
             servers.forEach((name, entry) -> checkServer(b::token, n -> Optional.ofNullable(b.status().status().servers().get(n)),

@@ -32,7 +32,9 @@ import java.util.function.Predicate;
  *       volatile read of an immutable {@link CachedToken}, one {@link Clock#millis()} read and two volatile
  *       reads; no lock, no CAS, no allocation. Only a caller with no usable token waits, for the renewal in
  *       flight, at most {@link RenewalPolicy#callerWait()} (default 30 s), then gets an
- *       {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait.
+ *       {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait (except
+ *       that a caller answered a held SERVER_SIGN_IN_REQUIRED makes the one credential-store read of the grant
+ *       re-check, at most every {@value #GRANT_RECHECK_MS} ms per server).
  *       {@link #invalidate}, {@link #stepUp}, {@link #clearFailures} and {@link #clear} hold one server's
  *       monitor for a few field writes, never across I/O. {@link #close()} waits up to 15 s for renewals in
  *       flight. A renewal itself runs on a renewal thread and may block there on HTTP (each request bounded by
