@@ -44,16 +44,16 @@ public final class ConnectorFactory {
      * configured), then {@code host}'s settings. The IdP alone is enough (sign-in, sign-out and status work before
      * any server is added), and so are servers alone: that connector has no IdP, serves plain-OAuth and unprotected
      * servers, and its {@code signIn()} fails with CONFIGURATION. Empty when neither is configured
-     * ({@link #servable}).
+     * ({@link #servable}), even with {@code adHocServer}.
      *
      * @throws ConfigurationException an IdP auth method or a URL the connector cannot use
      */
     public static Optional<Connector> build(XaaConfig config, Optional<String> adHocServer,
                                             UnaryOperator<Connector.Builder> host) {
-        Optional<String> adHoc = adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u));
-        if (!servable(config) && adHoc.isEmpty()) {
+        if (!servable(config)) { // an ad-hoc URL alone is not a set-up: `xaa server add` or `xaa idp` first
             return Optional.empty();
         }
+        Optional<String> adHoc = adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u));
         Optional<IdpSettings> idp = idp(config);
         Connector.Builder b = Connector.builder();
         idp.ifPresent(i -> b.idp(idpConfig(i)));

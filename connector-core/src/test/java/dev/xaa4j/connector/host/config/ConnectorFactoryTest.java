@@ -52,14 +52,14 @@ class ConnectorFactoryTest {
             assertThat(c.idp()).isNull();
             assertThat(c.servers()).containsOnlyKeys("notes", "wiki");
         }
-        try (dev.xaa4j.connector.Connector c = ConnectorFactory.build(new XaaConfig(null, Map.of()),
+        try (dev.xaa4j.connector.Connector c = ConnectorFactory.build(new XaaConfig(null, entries()),
                 Optional.of("https://adhoc.example/mcp"), b -> b.sessionInMemory(true)).orElseThrow()) {
-            assertThat(c.servers()).containsOnlyKeys("https://adhoc.example/mcp");
+            assertThat(c.servers()).containsOnlyKeys("notes", "wiki", "https://adhoc.example/mcp");
             assertThat(c.servers().get("https://adhoc.example/mcp").asClientId()).isEmpty();
         }
         assertThat(ConnectorFactory.servable(new XaaConfig(null, Map.of()))).isFalse();
         assertThat(ConnectorFactory.build(new XaaConfig(null, Map.of()), Optional.empty(), b -> b)).isEmpty();
-        assertThat(ConnectorFactory.build(new XaaConfig(null, Map.of()), Optional.of("notes"), b -> b))
-                .as("a name is not an ad-hoc server").isEmpty();
+        assertThat(ConnectorFactory.build(new XaaConfig(null, Map.of()), Optional.of("https://adhoc.example/mcp"), b -> b))
+                .as("an ad-hoc URL alone is not a set-up").isEmpty();
     }
 }
