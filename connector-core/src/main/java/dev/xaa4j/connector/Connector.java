@@ -7,11 +7,8 @@ import dev.xaa4j.connector.internal.oauth.ServerGrants;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
 import dev.xaa4j.connector.internal.signin.SignInOptions;
 import dev.xaa4j.connector.internal.store.CredentialStore;
-import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
-import dev.xaa4j.connector.internal.token.FlowRouter;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
-import dev.xaa4j.connector.internal.token.SessionEpoch;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenManager;
 import java.net.URI;
@@ -62,13 +59,10 @@ public final class Connector implements TokenSource {
     private final IdpConfig idp;
     private final ServerTable servers;
     private final Clock clock;
-    private final Discovery discovery;
-    private final SessionEpoch epoch;
+    private final ConnectorAssembly parts; // the engine's parts: discovery, epoch, grants, flow router
     private final TokenManager tokens;
     private final SessionControl control;
-    private final ServerGrants grants;
     private final ServerSignIn perServer;
-    private final FlowRouter router; // null when a test injected the whole fetcher
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
 
     private Connector(Builder b) {
@@ -80,14 +74,10 @@ public final class Connector implements TokenSource {
         if (b.journal) {
             listeners.add(new ActivityJournal(b.stateDir != null ? b.stateDir : ActivityJournal.defaultStateDir()));
         }
-        ConnectorAssembly parts = new ConnectorAssembly(b, servers, this::publish);
-        this.discovery = parts.discovery;
-        this.epoch = parts.epoch;
+        this.parts = new ConnectorAssembly(b, servers, event -> ConnectorAssembly.publish(listeners, event));
         this.tokens = parts.tokens;
         this.control = parts.control;
-        this.grants = parts.grants;
-        this.perServer = new ServerSignIn(servers, parts.router, grants, tokens, control);
-        this.router = parts.router;
+        this.perServer = new ServerSignIn(servers, parts.router, parts.grants, tokens, control, parts.discovery);
         parts.start();
     }
 
@@ -128,11 +118,7 @@ public final class Connector implements TokenSource {
      */
     @Override
     public boolean invalidate(String server, String rejectedValue) {
-        if (perServer.reprobe(server)) {
-            discovery.invalidate(servers.get(server).url());
-            return true;
-        }
-        return tokens.invalidate(server, rejectedValue);
+        return perServer.invalidate(server, rejectedValue);
     }
 
     /**
@@ -142,13 +128,7 @@ public final class Connector implements TokenSource {
      */
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
-        servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
-        boolean oauth = perServer.flow(server) == AuthMode.OAUTH;
-        boolean dropped = invalidate(server, rejectedValue);
-        if (dropped && oauth) {
-            discovery.invalidate(servers.get(server).url()); // MCP authorization: refetch PRM, the AS may have moved
-        }
-        return dropped;
+        return perServer.invalidate(server, rejectedValue, challengedResourceMetadata);
     }
 
     /**
@@ -233,13 +213,7 @@ public final class Connector implements TokenSource {
     /** Who is signed in, until when, and each server's token state. Never contains a token value. */
     @Override
     public ConnectorStatus status() {
-        Optional<IdpSession> s = control.load();
-        Map<String, ServerStatus> perServer = new LinkedHashMap<>();
-        for (String name : servers.snapshot().keySet()) {
-            perServer.put(name, this.perServer.status(name));
-        }
-        return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
-                s.map(IdpSession::canRenewIdToken).orElse(false), perServer);
+        return perServer.connectorStatus();
     }
 
     @Override
@@ -274,19 +248,9 @@ public final class Connector implements TokenSource {
     /** Stops background renewal. Cached tokens are discarded with the instance. */
     @Override
     public void close() {
-        epoch.close();
+        parts.epoch.close();
         tokens.close();
-        grants.close();
-    }
-
-    private void publish(ConnectorEvent event) {
-        for (ConnectorListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Connector.class).warn("listener failed on {}: {}", event.type(), e.toString());
-            }
-        }
+        parts.grants.close();
     }
 
     /**
@@ -389,7 +353,7 @@ public final class Connector implements TokenSource {
          * same error without a new request to the IdP or AS (no retry storm; default 60 s).
          */
         public Builder retryAfterRefusal(Duration wait) {
-            this.policy = policy.withDeniedRetryAfter(positive(wait, "retryAfterRefusal"));
+            this.policy = policy.withDeniedRetryAfter(ConnectorAssembly.positive(wait, "retryAfterRefusal"));
             return this;
         }
 
@@ -398,7 +362,7 @@ public final class Connector implements TokenSource {
          * {@code max} (default 60 s), jittered.
          */
         public Builder backoff(Duration first, Duration max) {
-            if (positive(max, "backoff max").compareTo(positive(first, "backoff first")) < 0) {
+            if (ConnectorAssembly.positive(max, "backoff max").compareTo(ConnectorAssembly.positive(first, "backoff first")) < 0) {
                 throw new IllegalArgumentException("backoff: max " + max + " is less than first " + first);
             }
             this.policy = policy.withBackoff(first, max);
@@ -407,33 +371,19 @@ public final class Connector implements TokenSource {
 
         /** How long {@link Connector#token} waits for a renewal when no valid token is cached (default 30 s). */
         public Builder tokenWait(Duration wait) {
-            this.policy = policy.withCallerWait(positive(wait, "tokenWait"));
+            this.policy = policy.withCallerWait(ConnectorAssembly.positive(wait, "tokenWait"));
             return this;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (notNegative(d, what).isZero()) {
-                throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
-            }
-            return d;
-        }
-
-        private static Duration notNegative(Duration d, String what) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be a positive duration or zero, not " + d);
-            }
-            return d;
         }
 
         /** Connect and read timeout of each token request (default 10 s). @throws IllegalArgumentException null, zero or negative */
         public Builder httpTimeout(Duration timeout) {
-            this.httpTimeout = positive(timeout, "httpTimeout");
+            this.httpTimeout = ConnectorAssembly.positive(timeout, "httpTimeout");
             return this;
         }
 
         /** Clock skew tolerated when validating ID tokens (default 60 s). @throws IllegalArgumentException null or negative */
         public Builder clockSkew(Duration skew) {
-            this.clockSkew = notNegative(skew, "clockSkew");
+            this.clockSkew = ConnectorAssembly.notNegative(skew, "clockSkew");
             return this;
         }
 
@@ -442,7 +392,7 @@ public final class Connector implements TokenSource {
          * @throws IllegalArgumentException null or negative
          */
         public Builder idTokenMargin(Duration margin) {
-            this.idTokenMargin = notNegative(margin, "idTokenMargin");
+            this.idTokenMargin = ConnectorAssembly.notNegative(margin, "idTokenMargin");
             return this;
         }
 

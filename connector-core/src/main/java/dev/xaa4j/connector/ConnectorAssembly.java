@@ -30,6 +30,7 @@ import dev.xaa4j.connector.internal.token.TokenManager;
 import dev.xaa4j.connector.internal.token.XaaTokenFetcher;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -96,7 +97,7 @@ final class ConnectorAssembly {
         // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
         this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand);
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
-        this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current);
+        this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current, grants::hasGrant);
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
                 b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
                 b.httpTimeout, publish);
@@ -150,5 +151,32 @@ final class ConnectorAssembly {
         public void serverGrants(Connector.Builder b, ServerGrants grants) {
             b.grants = grants;
         }
+    }
+
+    /** Delivers {@code event} to each of {@code listeners}; one that throws is logged and the others still get it. */
+    static void publish(java.util.List<ConnectorListener> listeners, ConnectorEvent event) {
+        for (ConnectorListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Connector.class).warn("listener failed on {}: {}", event.type(), e.toString());
+            }
+        }
+    }
+
+    /** {@code d} for a {@link Connector.Builder} setting named {@code what}. @throws IllegalArgumentException null, zero or negative */
+    static Duration positive(Duration d, String what) {
+        if (notNegative(d, what).isZero()) {
+            throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
+        }
+        return d;
+    }
+
+    /** {@code d} for a {@link Connector.Builder} setting named {@code what}. @throws IllegalArgumentException null or negative */
+    static Duration notNegative(Duration d, String what) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be a positive duration or zero, not " + d);
+        }
+        return d;
     }
 }

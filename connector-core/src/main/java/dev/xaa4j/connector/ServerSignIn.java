@@ -1,11 +1,16 @@
 package dev.xaa4j.connector;
 
 import dev.xaa4j.connector.internal.DaemonThreads;
+import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.oauth.ServerGrants;
+import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.connector.internal.token.FlowRouter;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenManager;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +31,12 @@ final class ServerSignIn {
     private final ServerGrants grants;
     private final TokenManager tokens;
     private final SessionControl control;
+    private final Discovery discovery;
     private final ConcurrentHashMap<String, CompletableFuture<ServerStatus>> inFlight = new ConcurrentHashMap<>();
 
-    ServerSignIn(ServerTable servers, FlowRouter router, ServerGrants grants, TokenManager tokens, SessionControl control) {
+    ServerSignIn(ServerTable servers, FlowRouter router, ServerGrants grants, TokenManager tokens, SessionControl control,
+                 Discovery discovery) {
+        this.discovery = discovery;
         this.servers = servers;
         this.router = router;
         this.grants = grants;
@@ -108,6 +116,37 @@ final class ServerSignIn {
      * discovery): forget that decision and the cached answer, so the next token request chooses the flow again.
      * Returns whether it was such a server (a forced {@code none} is not: it stays without a token).
      */
+    /** {@link Connector#invalidate(String, String)}: a NONE decision is dropped (flow chosen again), else the token. */
+    boolean invalidate(String server, String rejectedValue) {
+        if (reprobe(server)) {
+            discovery.invalidate(servers.get(server).url());
+            return true;
+        }
+        return tokens.invalidate(server, rejectedValue);
+    }
+
+    /** {@link Connector#invalidate(String, String, Optional)}: also re-discovers after a moved PRM or an OAUTH 401. */
+    boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
+        servers.staleDiscovery(server, challengedResourceMetadata).ifPresent(discovery::invalidate);
+        boolean oauth = flow(server) == AuthMode.OAUTH;
+        boolean dropped = invalidate(server, rejectedValue);
+        if (dropped && oauth) {
+            discovery.invalidate(servers.get(server).url()); // MCP authorization: refetch PRM, the AS may have moved
+        }
+        return dropped;
+    }
+
+    /** {@link Connector#status()}: the IdP session (none without an IdP) and every server's status. */
+    ConnectorStatus connectorStatus() {
+        Optional<IdpSession> s = control.load();
+        Map<String, ServerStatus> each = new LinkedHashMap<>();
+        for (String name : servers.snapshot().keySet()) {
+            each.put(name, status(name));
+        }
+        return new ConnectorStatus(s.map(IdpSession::subject), s.map(IdpSession::displayName), s.map(IdpSession::idTokenExpiresAt),
+                s.map(IdpSession::canRenewIdToken).orElse(false), each);
+    }
+
     boolean reprobe(String server) {
         ServerConfig config = servers.get(server);
         if (router == null || config == null || config.auth() == AuthMode.NONE || flow(server) != AuthMode.NONE) {

@@ -105,7 +105,10 @@ public final class TraySession implements AutoCloseable {
         host.addListener(listener);
     }
 
-    /** Reads the config file and applies it; empty when no IdP is configured yet (servers may come later). */
+    /**
+     * Reads the config file and applies it; empty while neither an IdP nor a server is configured (servers alone
+     * are served by a connector without an IdP).
+     */
     public Optional<Connector> reload() {
         return host.reload();
     }

@@ -105,6 +105,15 @@ class ServerSignInModelTest {
         assertThat(out.toString()).doesNotContain("eyJ");
     }
 
+    @Test
+    void theTrayServesPlainOAuthServersWithoutAnIdp() throws Exception {
+        open();
+        dev.xaa4j.connector.Connector c = session.reload().orElseThrow(() -> new AssertionError("servers alone are a set-up"));
+        assertThat(c.idp()).isNull();
+        assertThat(c.servers()).containsOnlyKeys("wiki");
+        assertThat(session.connector()).containsSame(c);
+    }
+
     @RepeatedTest(20)
     void clicksFromManyThreadsAtOnceStartOneSignIn() throws Exception {
         open();

@@ -239,19 +239,23 @@ class BridgeProcessTest extends TestMcpServerPerTest {
         assertThat(s.err).doesNotContain("retrying in").doesNotContain("internal error").doesNotContain("offline:");
     }
 
-    /** No IdP configured: every request says to run `xaa idp` (not "offline", no empty tool list, no 1-2-4 s log). */
+    /**
+     * No IdP configured, and the server forced to the enterprise flow: every request says to configure the IdP with
+     * `xaa idp` (a set-up mistake: not "offline", no empty tool list, no 1-2-4 s log). A server on `auto` needs no
+     * IdP (NoIdpWikiProcessTest).
+     */
     @Test
-    void aBridgeWithoutAnIdpSaysToRunXaaIdpOnEveryRequest() throws Exception {
-        assertThat(run("server", "add", "notes", server.endpoint().toString()).exit).isZero();
+    void aBridgeToAnEnterpriseServerWithoutAnIdpSaysToRunXaaIdpOnEveryRequest() throws Exception {
+        assertThat(run("server", "add", "notes", server.endpoint().toString(), "--auth", "ema").exit).isZero();
         Session s = session("bridge", "notes", "--no-initialize-cache");
         assertThat(s.exit).isZero();
         assertThat(s.out).hasSize(3);
         assertThat(s.out.get(0).path("result").path("instructions").asText())
                 .contains("xaa idp").doesNotContain("once the connection is ready");
         for (JsonNode e : s.out.subList(1, 3)) {
-            assertThat(e.path("error").path("code").asInt()).as(e.toString()).isEqualTo(-32014);
-            assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("not_set_up");
-            assertThat(e.path("error").path("message").asText()).contains("xaa idp ISSUER --client-id ID", "xaa login");
+            assertThat(e.path("error").path("code").asInt()).as(e.toString()).isEqualTo(-32015);
+            assertThat(e.path("error").path("data").path("reason").asText()).isEqualTo("configuration");
+            assertThat(e.path("error").path("message").asText()).contains("xaa idp ISSUER --client-id ID");
         }
         assertThat(s.err).doesNotContain("retrying in").doesNotContain("offline:");
     }

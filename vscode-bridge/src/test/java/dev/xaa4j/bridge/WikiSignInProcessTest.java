@@ -127,11 +127,11 @@ class WikiSignInProcessTest extends KeyringIssuer {
         }
     }
 
-    private static boolean listChanged(String line) {
+    static boolean listChanged(String line) {
         return line.contains("\"method\":\"notifications/tools/list_changed\"");
     }
 
-    private static JsonNode response(List<String> lines, int id) {
+    static JsonNode response(List<String> lines, int id) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().map(WikiSignInProcessTest::parse)
                 .filter(m -> m.path("id").asInt(-1) == id && !m.has("method")).findFirst().orElse(null), m -> m != null);
     }
@@ -144,7 +144,7 @@ class WikiSignInProcessTest extends KeyringIssuer {
         }
     }
 
-    private static void send(OutputStream in, String line) throws IOException {
+    static void send(OutputStream in, String line) throws IOException {
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }

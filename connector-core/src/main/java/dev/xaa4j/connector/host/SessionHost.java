@@ -104,7 +104,7 @@ public final class SessionHost implements AutoCloseable {
 
     /**
      * Reads the configuration file and applies it (see the class comment). Returns the current connector; empty
-     * while no IdP is configured.
+     * while neither an IdP nor a server is configured.
      *
      * @throws RuntimeException the file cannot be read or parsed, or its IdP cannot be used
      *                          ({@link dev.xaa4j.connector.ConfigurationException}); the running connector stays
@@ -120,8 +120,8 @@ public final class SessionHost implements AutoCloseable {
             throw new IllegalStateException("the session host is closed");
         }
         XaaConfig before = config;
-        if (before != null && connector == null && ConnectorFactory.idp(next).isEmpty()) {
-            config = next; // still no IdP: nothing to serve
+        if (before != null && connector == null && !ConnectorFactory.servable(next)) {
+            config = next; // still neither an IdP nor a server: nothing to serve
             return new Applied(next, Optional.empty(), false, List.of(), List.of());
         }
         if (before != null && connector != null && sameIdp(before, next)) {

@@ -124,6 +124,24 @@ class SessionHostTest extends SampleIssuerPerClass {
     }
 
     @Test
+    void serversWithoutAnIdpAreServedAndAnIdpAddedLaterBuildsTheEnterpriseConnector() throws Exception {
+        ConfigStore store = new ConfigStore(tmp.resolve("config.json"), Map.of());
+        store.putServer("notes", entry("notes"));
+        try (SessionHost host = host(store)) {
+            Connector plain = host.reload().orElseThrow(() -> new AssertionError("servers alone are a set-up"));
+            assertThat(plain.idp()).isNull();
+            assertThat(plain.servers()).containsOnlyKeys("notes");
+            assertThat(host.serving()).isTrue();
+
+            store.putIdp(new IdpSettings(issuer.idpIssuer().toString(), SampleIssuerFixture.IDP_CLIENT, "client_secret_basic"));
+            Connector enterprise = host.reload().orElseThrow();
+            assertThat(enterprise).isNotSameAs(plain);
+            assertThat(enterprise.idp().clientId()).isEqualTo(SampleIssuerFixture.IDP_CLIENT);
+            assertThat(enterprise.servers()).containsOnlyKeys("notes");
+        }
+    }
+
+    @Test
     void aSecondHostOnTheSameSocketSaysWhyItCannotServe() throws Exception {
         ConfigStore store = config("notes");
         try (SessionHost serving = host(store); SessionHost second = host(store)) {

@@ -81,7 +81,7 @@ final class AgentCommand implements Callable<Integer> {
         Optional<SessionOwner.Memory> inMemory = SessionOwner.memoryMode(memory, secretsFd);
         SessionHost host = host(socket, inMemory);
         try {
-            host.reload().orElseThrow(SessionCommands::notSetUp); // nothing to serve without an IdP
+            host.reload().orElseThrow(SessionCommands::notSetUp); // nothing to serve without an IdP or a server
         } catch (RuntimeException e) {
             host.close();
             throw e;

@@ -67,13 +67,13 @@ final class DoctorReport {
         Optional<IdpSettings> idp = ConnectorFactory.idp(config);
         if (fileExists) {
             ok("config file " + store.file() + " parsed");
-        } else if (idp.isEmpty()) {
+        } else if (!ConnectorFactory.servable(config)) {
             return fail(ExitCode.SIGN_IN_REQUIRED, "xaa is not set up: there is no config file " + store.file(),
                     "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
         } else {
             ok("no config file " + store.file() + "; the IdP comes from the XAA_IDP_* environment variables");
         }
-        if (idp.isEmpty()) {
+        if (idp.isEmpty() && config.servers().isEmpty()) {
             return fail(ExitCode.SIGN_IN_REQUIRED, "no IdP in the config file " + store.file(),
                     "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
         }
@@ -86,11 +86,16 @@ final class DoctorReport {
         this.config = config;
         Discovery discovery = new Discovery();
         boolean memory = memory(config);
+        if (idp.isEmpty()) { // plain MCP OAuth and unprotected servers need none
+            ok("no IdP: no company sign-in; each server signs in on its own (`xaa login SERVER`) or takes no token");
+        }
         try {
-            OIDCProviderMetadata md = discovery.idp(URI.create(idp.get().issuer()));
-            ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
-                    + " (" + CliAdvice.method(idp.get()) + ")");
-            if (!memory) { // a memory agent's secrets are in its memory, not in the keyring
+            OIDCProviderMetadata md = idp.isEmpty() ? null : discovery.idp(URI.create(idp.get().issuer()));
+            if (md != null) {
+                ok("IdP " + idp.get().issuer() + " publishes OpenID metadata; client id " + idp.get().clientId()
+                        + " (" + CliAdvice.method(idp.get()) + ")");
+            }
+            if (md != null && !memory) { // a memory agent's secrets are in its memory, not in the keyring
                 checkIdpClient(idp.get(), md);
             }
         } catch (RuntimeException e) {
@@ -110,10 +115,10 @@ final class DoctorReport {
                 return fail(ExitCode.of(e), "session: cannot be read from the OS keyring: " + e.getMessage(),
                         dev.xaa4j.bridge.BridgeException.NO_KEYRING);
             }
-            if (status.signedIn()) {
+            if (idp.isPresent() && status.signedIn()) { // without an IdP each server below says what it needs
                 ok("signed in as " + status.displayName().orElseThrow() + status.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")
                         + (status.canRefresh() ? " (renewable)" : " (not renewable: sign in again when it ends)"));
-            } else {
+            } else if (idp.isPresent()) {
                 fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` or sign in with the tray app");
             }
             if (servers.isEmpty()) {
@@ -144,7 +149,7 @@ final class DoctorReport {
             if (st.status().signedIn()) {
                 ok("signed in as " + st.status().displayName().orElseThrow()
                         + st.status().sessionExpiresAt().map(t -> ", ID token until " + t).orElse(""));
-            } else {
+            } else if (ConnectorFactory.idp(config).isPresent()) { // without an IdP each server says what it needs
                 fail(ExitCode.SIGN_IN_REQUIRED, "not signed in", "run `xaa login` (the agent opens the browser)");
             }
             servers.forEach((name, entry) -> checkServer(b::token, n -> Optional.ofNullable(b.status().status().servers().get(n)),

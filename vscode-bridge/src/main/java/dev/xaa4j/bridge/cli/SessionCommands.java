@@ -60,9 +60,10 @@ final class SessionCommands {
 
     /**
      * This process's own connector for {@code config} (with {@code adHocServer} when it is an unconfigured URL). Needs
-     * only the IdP: sign-in, sign-out and the status work before any server is added.
+     * only the IdP (sign-in, sign-out and the status work before any server is added) or only servers (plain MCP
+     * OAuth and unprotected ones need no IdP; then {@code signIn()} says there is no identity provider).
      *
-     * @throws BridgeException {@link Reason#NOT_SET_UP} when no IdP is configured
+     * @throws BridgeException {@link Reason#NOT_SET_UP} when neither an IdP nor a server is configured
      */
     static Connector connector(XaaConfig config, Optional<String> adHocServer, KeyringCredentialStore keyring) {
         return ConnectorFactory.build(config, adHocServer, b -> keyring == null ? b : ConnectorInternals.credentialStore(b, keyring))
@@ -170,8 +171,10 @@ final class SessionCommands {
         @Option(names = "--json", description = "print JSON") boolean json;
         @Option(names = "--check", description = "also fetch a token for every server (status then shows live states)") boolean check;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        /** Whether an IdP is configured (here, or in the running agent). */
+        /** Whether there is anything to serve: an IdP or a server (here, or in the running agent). */
         private boolean configured;
+        /** Whether an IdP is configured: without one there is no company session, only per-server sign-ins. */
+        private boolean companySignIn;
 
         @Override
         public Integer call() {
@@ -179,7 +182,8 @@ final class SessionCommands {
             PrintWriter out = spec.commandLine().getOut();
             try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
                 Optional<BrokerClient> broker = session.broker();
-                configured = broker.isPresent() || ConnectorFactory.idp(config).isPresent();
+                configured = broker.isPresent() || ConnectorFactory.servable(config);
+                companySignIn = ConnectorFactory.idp(config).isPresent();
                 if (broker.isEmpty() && (!configured || config.sessionStorage() == SessionStorage.MEMORY)) {
                     // nothing to read: not set up, or the session would live in an agent and none runs
                     print(notSignedIn(config), Optional.empty(), out);
@@ -239,6 +243,7 @@ final class SessionCommands {
                 doc.put("sessionStorage", storage(agent).wireName());
                 sessionProblem.ifPresent(p -> doc.put("sessionProblem", p));
                 doc.put("configured", configured);
+                doc.put("idpConfigured", companySignIn);
                 doc.put("signedIn", s.signedIn());
                 s.user().ifPresent(u -> doc.put("user", u));
                 s.displayName().ifPresent(u -> doc.put("displayName", u));
@@ -260,6 +265,8 @@ final class SessionCommands {
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
             if (!configured) {
                 out.println(ConnectorFactory.NOT_SET_UP);
+            } else if (!companySignIn) {
+                out.println("company sign-in: none (no identity provider configured; `xaa idp ISSUER --client-id ID` adds one)");
             } else if (sessionProblem.isEmpty()) {
                 out.println(s.signedIn() ? "signed in as " + s.displayName().orElseThrow()
                         + s.sessionExpiresAt().map(t -> ", ID token until " + t).orElse("")

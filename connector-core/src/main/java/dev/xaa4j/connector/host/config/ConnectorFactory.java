@@ -20,9 +20,10 @@ import java.util.function.UnaryOperator;
  * machine"). A server's AS client id and method default to the IdP's (one registration for both legs is the
  * common enterprise set-up). A SERVER given as a URL that is not configured becomes an ad-hoc server named by its
  * URL. What differs between hosts (where the session lives, client secrets, browser, timing) is the {@code host}
- * customizer of the builder. Errors are the same for every host: no IdP is an empty result
+ * customizer of the builder. Errors are the same for every host: neither an IdP nor a server is an empty result
  * ({@link #NOT_SET_UP} says what to do), a value the connector cannot use is a {@link ConfigurationException}
- * naming it. Stateless.
+ * naming it. Servers without an IdP get a connector without one (plain MCP authorization and unprotected servers
+ * need none; docs/architecture.md "Choosing the flow"). Stateless.
  */
 public final class ConnectorFactory {
 
@@ -40,23 +41,31 @@ public final class ConnectorFactory {
 
     /**
      * The connector for {@code config}: its IdP and servers (plus {@code adHocServer} when it is a URL that is not
-     * configured), then {@code host}'s settings. Needs only the IdP: sign-in, sign-out and status work before any
-     * server is added. Empty when no IdP is configured.
+     * configured), then {@code host}'s settings. The IdP alone is enough (sign-in, sign-out and status work before
+     * any server is added), and so are servers alone: that connector has no IdP, serves plain-OAuth and unprotected
+     * servers, and its {@code signIn()} fails with CONFIGURATION. Empty when neither is configured
+     * ({@link #servable}), even with {@code adHocServer}.
      *
      * @throws ConfigurationException an IdP auth method or a URL the connector cannot use
      */
     public static Optional<Connector> build(XaaConfig config, Optional<String> adHocServer,
                                             UnaryOperator<Connector.Builder> host) {
-        Optional<IdpSettings> idp = idp(config);
-        if (idp.isEmpty()) {
+        if (!servable(config)) { // an ad-hoc URL alone is not a set-up: `xaa server add` or `xaa idp` first
             return Optional.empty();
         }
-        Connector.Builder b = Connector.builder().idp(idpConfig(idp.get()));
+        Optional<String> adHoc = adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u));
+        Optional<IdpSettings> idp = idp(config);
+        Connector.Builder b = Connector.builder();
+        idp.ifPresent(i -> b.idp(idpConfig(i)));
         servers(config).values().forEach(b::server);
-        adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u))
-                .ifPresent(u -> b.server(ServerConfig.of(u, uri(u, "server URL"), idp.get().clientId(),
-                        method(idp.get().authMethod()))));
+        adHoc.ifPresent(u -> b.server(ServerConfig.of(u, uri(u, "server URL"), idp.map(IdpSettings::clientId).orElse(""),
+                method(idp.map(IdpSettings::authMethod).orElse(null)))));
         return Optional.of(host.apply(b).build());
+    }
+
+    /** Whether {@code config} has anything a connector could serve: an IdP ({@link #idp}) or at least one server. */
+    public static boolean servable(XaaConfig config) {
+        return idp(config).isPresent() || !config.servers().isEmpty();
     }
 
     /** The IdP of {@code settings} as the connector takes it. */

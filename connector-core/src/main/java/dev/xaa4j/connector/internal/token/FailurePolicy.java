@@ -20,7 +20,8 @@ import java.util.concurrent.ExecutionException;
  *   <li>denial ({@link Kind#ACCESS_DENIED}, {@link Kind#SERVER_NOT_ENABLED}): drop the token and answer from
  *       memory for {@link RenewalPolicy#deniedRetryAfter()};</li>
  *   <li>{@link Kind#SIGN_IN_REQUIRED}, {@link Kind#SERVER_SIGN_IN_REQUIRED}: answer from memory until a sign-in
- *       ({@link TokenSlot#clearFailures}, or a per-server sign-in's token, {@link TokenSlot#accept});</li>
+ *       ({@link TokenSlot#clearFailures}, or a per-server sign-in's token, {@link TokenSlot#accept}; for
+ *       SERVER_SIGN_IN_REQUIRED also a grant another process stored, which {@link TokenManager} looks for);</li>
  *   <li>{@link Kind#NOT_PROTECTED}: not a failure (the server takes no token): answered from memory for
  *       {@link RenewalPolicy#deniedRetryAfter()}, no back-off, no event ({@link Outcome#event()} {@code null});</li>
  *   <li>{@link ScopeDeniedException}: only the step-up was refused; forget it, hold nothing against later calls;</li>

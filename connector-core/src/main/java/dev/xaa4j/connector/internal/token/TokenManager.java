@@ -32,7 +32,9 @@ import java.util.function.Predicate;
  *       volatile read of an immutable {@link CachedToken}, one {@link Clock#millis()} read and two volatile
  *       reads; no lock, no CAS, no allocation. Only a caller with no usable token waits, for the renewal in
  *       flight, at most {@link RenewalPolicy#callerWait()} (default 30 s), then gets an
- *       {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait.
+ *       {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}. {@link #tokenAsync}, {@link #peek} and {@link #status} never wait (except
+ *       that a caller answered a held SERVER_SIGN_IN_REQUIRED makes the one credential-store read of the grant
+ *       re-check, at most every {@value #GRANT_RECHECK_MS} ms per server).
  *       {@link #invalidate}, {@link #stepUp}, {@link #clearFailures} and {@link #clear} hold one server's
  *       monitor for a few field writes, never across I/O. {@link #close()} waits up to 15 s for renewals in
  *       flight. A renewal itself runs on a renewal thread and may block there on HTTP (each request bounded by
@@ -65,7 +67,8 @@ import java.util.function.Predicate;
  *       {@link ConnectorException.Kind#SERVER_NOT_ENABLED}) drop the token, emit {@link ConnectorEvent.AccessRevoked} and are
  *       answered from memory for {@link RenewalPolicy#deniedRetryAfter()} (no retry storm).
  *       {@link ConnectorException.Kind#SIGN_IN_REQUIRED} emits {@link ConnectorEvent.SignInRequired} and stops renewal until
- *       {@link #clearFailures()} (after a sign-in); nothing here ever opens a browser. A refused step-up
+ *       {@link #clearFailures()} (after a sign-in); {@link ConnectorException.Kind#SERVER_SIGN_IN_REQUIRED} also until a
+ *       caller finds a grant stored meanwhile (rate-limited, see the 7-argument constructor); nothing here ever opens a browser. A refused step-up
  *       ({@link ScopeDeniedException}) fails only the callers of that renewal and undoes the step-up, so the
  *       scopes granted before stay obtainable. Each caller gets its own copy of a shared failure, same type,
  *       kind and OAuth error.</li>
@@ -80,12 +83,15 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private static final long TOUCH_GRANULARITY_MS = 1_000;
+    /** How often, per server, a held SERVER_SIGN_IN_REQUIRED looks for a grant another process stored. */
+    static final long GRANT_RECHECK_MS = 5_000;
     static final int MAX_STEP_UPS = 2;
 
     private final Clock clock;
     private final RenewalPolicy policy;
     private final Predicate<String> knownServer;
     private final LongSupplier sessionEpoch;
+    private final Predicate<String> grantStored;
     private final ConcurrentHashMap<String, TokenSlot> slots = new ConcurrentHashMap<>();
     private final RenewalScheduler scheduler;
     private final LongAdder blocked = new LongAdder();
@@ -104,6 +110,20 @@ public final class TokenManager implements AutoCloseable {
      */
     public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
                         Predicate<String> knownServer, LongSupplier sessionEpoch) {
+        this(fetcher, clock, policy, events, knownServer, sessionEpoch, server -> false);
+    }
+
+    /**
+     * Like the constructor above, with {@code grantStored}: whether a per-server grant is stored for a server
+     * (one credential-store read, e.g. {@code ServerGrants.hasGrant}). A held
+     * {@link ConnectorException.Kind#SERVER_SIGN_IN_REQUIRED} asks it at most every {@value #GRANT_RECHECK_MS} ms per
+     * server, when a caller wants a token; a grant that appeared since (a sign-in in another process) clears the
+     * failure and the caller's renewal uses it (docs/architecture.md "One session owner per machine"). It may
+     * throw; that counts as "no change".
+     */
+    public TokenManager(TokenFetcher fetcher, Clock clock, RenewalPolicy policy, Consumer<ConnectorEvent> events,
+                        Predicate<String> knownServer, LongSupplier sessionEpoch, Predicate<String> grantStored) {
+        this.grantStored = grantStored;
         this.sessionEpoch = sessionEpoch;
         this.clock = clock;
         this.policy = policy;
@@ -151,7 +171,7 @@ public final class TokenManager implements AutoCloseable {
         }
         long now = clock.millis();
         s.lastUsed = now;
-        ConnectorException failed = s.failureToAnswer(now);
+        ConnectorException failed = heldFailure(s, now);
         if (failed != null) {
             return CompletableFuture.failedFuture(FailurePolicy.copy(failed));
         }
@@ -260,6 +280,29 @@ public final class TokenManager implements AutoCloseable {
         scheduler.close();
     }
 
+    /**
+     * The failure {@code s} answers callers with at {@code now}, or {@code null} to renew. A held
+     * SERVER_SIGN_IN_REQUIRED is dropped when a grant has appeared in the store since the last look (rate-limited).
+     */
+    private ConnectorException heldFailure(TokenSlot s, long now) {
+        ConnectorException failed = s.failureToAnswer(now);
+        if (failed == null || failed.kind() != ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED
+                || !s.claimGrantCheck(now, GRANT_RECHECK_MS)) {
+            return failed;
+        }
+        boolean stored;
+        try {
+            stored = grantStored.test(s.server);
+        } catch (RuntimeException e) {
+            return failed; // the store cannot be read now: keep answering the failure, look again later
+        }
+        if (s.grantAppeared(stored)) {
+            s.clearFailures();
+            return s.failureToAnswer(now);
+        }
+        return failed;
+    }
+
     private AccessToken slowPath(String server) {
         TokenSlot s = slot(server);
         for (int attempt = 0; ; attempt++) {
@@ -269,7 +312,7 @@ public final class TokenManager implements AutoCloseable {
             if (e != null && now < e.usableUntil) {
                 return e.token;
             }
-            ConnectorException failed = s.failureToAnswer(now);
+            ConnectorException failed = heldFailure(s, now);
             if (failed != null) {
                 throw FailurePolicy.copy(failed);
             }

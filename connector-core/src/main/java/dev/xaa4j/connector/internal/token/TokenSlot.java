@@ -60,10 +60,35 @@ final class TokenSlot {
     Round round; // written and read only by the renewal in flight
     private int stepUps; // guarded by this
     private long generation; // guarded by this
+    private long grantCheckDue; // guarded by this
+    private boolean grantSeen; // guarded by this: a stored grant was found at the last look
 
     TokenSlot(String server, LongSupplier sessionEpoch) {
         this.server = server;
         this.sessionEpoch = sessionEpoch;
+    }
+
+    /**
+     * Claims the look for a stored per-server grant due at {@code now} (at most one per {@code intervalMillis});
+     * {@code false}: another caller looked recently.
+     */
+    synchronized boolean claimGrantCheck(long now, long intervalMillis) {
+        if (now < grantCheckDue) {
+            return false;
+        }
+        grantCheckDue = now + intervalMillis;
+        return true;
+    }
+
+    /**
+     * Records whether a grant is stored now; {@code true} when one appeared since the last look (or at the first
+     * look), so a held SERVER_SIGN_IN_REQUIRED is worth one more renewal. A grant that stays (one too narrow for a
+     * step-up) is not retried again and again.
+     */
+    synchronized boolean grantAppeared(boolean stored) {
+        boolean appeared = stored && !grantSeen;
+        grantSeen = stored;
+        return appeared;
     }
 
     /** The recorded failure to answer a caller with at {@code now}, or {@code null} to try a renewal. */

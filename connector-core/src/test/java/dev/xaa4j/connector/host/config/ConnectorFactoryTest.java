@@ -43,6 +43,23 @@ class ConnectorFactoryTest {
         assertThat(servers.get("notes").asClientId()).isEqualTo("xaa-desktop");
         assertThat(servers.get("notes").asAuthMethod()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_BASIC);
         assertThat(servers.get("wiki").asClientId()).isEqualTo("wiki-client");
-        assertThat(ConnectorFactory.build(new XaaConfig(null, entries()), Optional.empty(), b -> b)).isEmpty();
+    }
+
+    @Test
+    void serversWithoutAnIdpAreAConnectorWithoutOneAndNothingAtAllIsNotSetUp() {
+        try (dev.xaa4j.connector.Connector c = ConnectorFactory.build(new XaaConfig(null, entries()), Optional.empty(),
+                b -> b.sessionInMemory(true)).orElseThrow()) {
+            assertThat(c.idp()).isNull();
+            assertThat(c.servers()).containsOnlyKeys("notes", "wiki");
+        }
+        try (dev.xaa4j.connector.Connector c = ConnectorFactory.build(new XaaConfig(null, entries()),
+                Optional.of("https://adhoc.example/mcp"), b -> b.sessionInMemory(true)).orElseThrow()) {
+            assertThat(c.servers()).containsOnlyKeys("notes", "wiki", "https://adhoc.example/mcp");
+            assertThat(c.servers().get("https://adhoc.example/mcp").asClientId()).isEmpty();
+        }
+        assertThat(ConnectorFactory.servable(new XaaConfig(null, Map.of()))).isFalse();
+        assertThat(ConnectorFactory.build(new XaaConfig(null, Map.of()), Optional.empty(), b -> b)).isEmpty();
+        assertThat(ConnectorFactory.build(new XaaConfig(null, Map.of()), Optional.of("https://adhoc.example/mcp"), b -> b))
+                .as("an ad-hoc URL alone is not a set-up").isEmpty();
     }
 }

@@ -60,6 +60,55 @@ class TokenManagerFlowTest {
     }
 
     @Test
+    void aGrantStoredByAnotherProcessEndsAHeldServerSignInRequiredAtTheNextLookOnlyOncePerInterval() {
+        java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        try (TokenManager other = new TokenManager(fetcher, clock, RenewalPolicy.defaults(), events::add,
+                name -> name.equals("notes"), () -> 0L, name -> {
+                    looks.incrementAndGet();
+                    return stored.get();
+                })) {
+            fetcher.failures.add(() -> new ConnectorException(Kind.SERVER_SIGN_IN_REQUIRED, "notes",
+                    "Sign in to notes: xaa login notes", null, null));
+            assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            for (int i = 0; i < 5; i++) { // the first look finds nothing; the next ones are not due yet
+                assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            }
+            assertThat(looks).as("one store read per interval").hasValue(1);
+
+            stored.set(true); // `xaa login notes` in another process stored a grant
+            clock.advance(Duration.ofMillis(TokenManager.GRANT_RECHECK_MS - 1));
+            assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            assertThat(looks).hasValue(1);
+            clock.advance(Duration.ofMillis(1));
+
+            assertThat(other.token("notes").value()).isNotBlank();
+            assertThat(fetcher.calls).as("one renewal after the grant appeared").hasValue(2);
+            assertThat(other.status("notes").state()).isEqualTo(ServerState.READY);
+        }
+    }
+
+    @Test
+    void aGrantThatWasAlreadyStoredWhenSignInWasRequiredIsTriedOnceNotAgainAndAgain() {
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        try (TokenManager other = new TokenManager(fetcher, clock, RenewalPolicy.defaults(), events::add,
+                name -> name.equals("notes"), () -> 0L, name -> looks.incrementAndGet() > 0)) {
+            for (int i = 0; i < 3; i++) { // e.g. a step-up the stored grant cannot satisfy without a browser
+                fetcher.failures.add(() -> new ConnectorException(Kind.SERVER_SIGN_IN_REQUIRED, "notes",
+                        "Sign in to notes for scope admin: xaa login notes", null, null));
+            }
+            assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            for (int i = 0; i < 4; i++) {
+                clock.advance(Duration.ofMillis(TokenManager.GRANT_RECHECK_MS));
+                assertThatThrownBy(() -> other.token("notes")).hasFieldOrPropertyWithValue("kind", Kind.SERVER_SIGN_IN_REQUIRED);
+            }
+            assertThat(fetcher.calls).as("the first failure, then one retry when the grant was first seen").hasValue(2);
+            assertThat(looks).hasValue(5);
+        }
+    }
+
+    @Test
     void aServerThatTakesNoTokenIsNotAFailure() {
         fetcher.failures.add(() -> new ConnectorException(Kind.NOT_PROTECTED, "notes", "takes no token", null, null));
 
