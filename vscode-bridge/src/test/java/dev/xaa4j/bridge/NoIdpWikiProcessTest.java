@@ -100,6 +100,43 @@ class NoIdpWikiProcessTest extends KeyringIssuer {
         }
     }
 
+    /**
+     * A client pre-registered at the plain authorization server (a confidential one: basic auth with a secret) is
+     * set up without any IdP: its secret goes to the keyring with {@code xaa secret set as-client-secret SERVER}, and
+     * {@code xaa login SERVER} uses that client: no dynamic registration reaches the authorization server.
+     */
+    @Test
+    void aPreRegisteredConfidentialClientsSecretIsStoredAndUsedWithoutAnIdp() throws Exception {
+        Path home = dir.resolve("no-idp-confidential");
+        XaaProcess xaa = XaaProcess.in(home);
+        String url = issuer.oauthServers().get("wiki").toString();
+        CommandRun noClient = xaa.run("server", "add", "wikiauto", url);
+        ok(noClient);
+        CommandRun refused = xaa.run("xaa-wiki-demo-secret\n", Map.of(), "secret", "set", "as-client-secret", "wikiauto");
+        assertThat(refused.exit()).as(refused.out()).isNotZero();
+        assertThat(refused.out()).contains("no pre-registered client id", "--client-id");
+
+        ok(xaa.run("server", "add", "wikic", url, "--auth", "oauth", "--client-id", "xaa-wiki-confidential"));
+        CommandRun secret = xaa.run("xaa-wiki-demo-secret\n", Map.of(), "secret", "set", "as-client-secret", "wikic");
+        ok(secret);
+        assertThat(secret.out()).contains("stored as-client-secret").doesNotContain("xaa-wiki-demo-secret");
+        long registrationsBefore = registrations();
+        CommandRun login = xaa.run("", Map.of("BROWSER", XaaProcess.browserScript(home, "alice").toString()),
+                "login", "wikic", "--timeout", "90");
+        ok(login);
+        assertThat(login.out()).contains("signed in to 'wikic'").doesNotContain("xaa-wiki-demo-secret");
+        ok(xaa.run("token", "wikic", "--format", "header"));
+        assertThat(registrations()).as("the pre-registered client, no dynamic registration").isEqualTo(registrationsBefore);
+        xaa.run("logout", "wikic");
+    }
+
+    /** Dynamic client registrations the sample issuer's plain authorization servers answered so far. */
+    private long registrations() throws IOException {
+        try (var lines = Files.lines(issuer.auditFile())) {
+            return lines.filter(l -> l.contains("\"oauth-register\"")).count();
+        }
+    }
+
     /** The bridge's stdout lines as they arrive. */
     private static List<String> stdout(Process bridge) {
         List<String> lines = new CopyOnWriteArrayList<>();

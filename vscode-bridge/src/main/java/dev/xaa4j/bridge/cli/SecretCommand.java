@@ -2,6 +2,7 @@ package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.bridge.session.MemorySecrets;
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
@@ -41,7 +42,7 @@ final class SecretCommand implements Callable<Integer> {
             throw new IllegalArgumentException("only `xaa secret set NAME` exists");
         }
         XaaConfig config = ConfigStore.forCurrentUser().load();
-        IdpSettings idp = ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp);
+        Optional<IdpSettings> configuredIdp = ConnectorFactory.idp(config);
         boolean memory = config.sessionStorage() == SessionStorage.MEMORY
                 || SessionCommands.broker().map(b -> { try (b) { return SessionOwner.inMemory(b); } }).orElse(false);
         if (memory) {
@@ -49,9 +50,25 @@ final class SecretCommand implements Callable<Integer> {
         }
         String key;
         if ("idp-client-secret".equals(name)) {
+            IdpSettings idp = configuredIdp.orElseThrow(SessionCommands::notSetUp);
             key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
         } else if ("as-client-secret".equals(name) && server != null) {
             SessionCommands.requireServer(config, server);
+            var oauthEntry = config.server(server).filter(e -> e.authMode() == AuthMode.OAUTH || configuredIdp.isEmpty());
+            if (oauthEntry.isPresent()) {
+                // a plain-OAuth server: the secret of its pre-registered client (--client-id), sent with the method
+                // its authorization server advertises (client_secret_basic, else client_secret_post)
+                if (oauthEntry.get().asClientId() == null) {
+                    throw new IllegalArgumentException("'" + server + "' has no pre-registered client id, so there is "
+                            + "no secret to store (xaa registers a client itself): if your administrator gave you a "
+                            + "client id and secret, `xaa server add " + server + " " + oauthEntry.get().url()
+                            + " --auth oauth --client-id ID` first");
+                }
+                key = ClientCredentialsSource.secretKey(ConnectorFactory.asIssuer(oauthEntry.get()),
+                        oauthEntry.get().asClientId());
+                return store(key);
+            }
+            IdpSettings idp = configuredIdp.orElseThrow(SessionCommands::notSetUp);
             if (CliAdvice.method(idp).equals("none")) {
                 // The AS client uses the IdP client's method: with none, a stored AS secret would never be sent.
                 throw new IllegalArgumentException("the authorization server client authenticates with the IdP "
@@ -66,13 +83,9 @@ final class SecretCommand implements Callable<Integer> {
         } else {
             throw new IllegalArgumentException("NAME is idp-client-secret or as-client-secret SERVER");
         }
-        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("no secret on stdin");
-        }
-        new KeyringCredentialStore(SessionCommands.KEYRING_SERVICE).write(key, secret.strip());
+        store(key);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("stored " + name + " in the OS keyring");
+        IdpSettings idp = configuredIdp.orElseThrow(SessionCommands::notSetUp);
         if ("idp-client-secret".equals(name) && CliAdvice.method(idp).equals("none")) {
             // A public client never sends a secret: storing one means the client is confidential.
             if (System.getenv("XAA_IDP_ISSUER") != null) {
@@ -85,6 +98,17 @@ final class SecretCommand implements Callable<Integer> {
                         + " if your IdP wants the secret in the request body instead");
             }
         }
+        return XaaCommand.OK;
+    }
+
+    /** Reads one line from stdin into the keyring under {@code key}. */
+    private int store(String key) throws IOException {
+        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("no secret on stdin");
+        }
+        new KeyringCredentialStore(SessionCommands.KEYRING_SERVICE).write(key, secret.strip());
+        spec.commandLine().getOut().println("stored " + name + " in the OS keyring");
         return XaaCommand.OK;
     }
 }
