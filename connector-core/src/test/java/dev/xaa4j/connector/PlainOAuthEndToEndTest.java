@@ -170,7 +170,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         assertThatThrownBy(() -> c.signIn("wiki").get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOfSatisfying(ConnectorException.class, e ->
-                        assertThat(e.getMessage()).contains("issuer"));
+                        assertThat(e.getMessage()).contains("https://attacker.example.com", issuer.oauthIssuer().toString()));
 
         assertThat(events("oauth-fault")).anySatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo("issuer-mismatch"));
         assertThat(events("oauth-register", "oauth-sign-in", "oauth-token", "oauth-cimd")).isEmpty();
