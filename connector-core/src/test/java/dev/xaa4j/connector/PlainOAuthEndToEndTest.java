@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.xaa4j.connector.internal.ConnectorInternals;
+import dev.xaa4j.connector.internal.oauth.HeadlessBrowser;
 import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
@@ -25,6 +26,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +47,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every rule of plain MCP authorization (issue 11 item 2) end to end through the public API ({@link Connector},
  * {@link McpTransports}) against the sample issuer's plain AS ({@code {as}/oauth}) and its {@code wiki} server over
- * real HTTP, the person's browser played by {@link PlainOAuthBrowser} against the dev-only auto-approve mode. Each
+ * real HTTP, the person's browser played by {@link HeadlessBrowser} against the dev-only auto-approve mode. Each
  * test asserts what reached the AS (the sample issuer's audit log, entries since the test began) and the MCP
  * result; after each test the captured stderr (the connector's log) holds no access token, refresh token, code or
  * client secret.
@@ -62,7 +67,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
     static final String CONFIDENTIAL_SECRET = "xaa-wiki-demo-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final PlainOAuthBrowser browser = new PlainOAuthBrowser();
+    final HeadlessBrowser browser = new HeadlessBrowser();
     final CredentialStore store = new MemoryCredentialStore();
     private final List<Connector> connectors = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>(List.of(CONFIDENTIAL_SECRET));
@@ -147,32 +152,21 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         assertThat(callTool(c, "whoami", Map.of()).isError()).isNotEqualTo(Boolean.TRUE);
     }
 
-    @Test
-    void aResourceMismatchIsRefusedBeforeAnyRegistrationOrAuthorization() throws Exception {
-        issuer.oauthFaults().set("resource-mismatch");
+    /** RFC 9728 §3.3 (PRM {@code resource}) and RFC 8414 §3.3 ({@code issuer}): refused before any browser. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resource-mismatch", "issuer-mismatch"})
+    void aMetadataMismatchIsRefusedBeforeAnyRegistrationOrAuthorization(String fault) throws Exception {
+        issuer.oauthFaults().set(fault);
         Connector c = connector(b -> b, wiki(AuthMode.OAUTH));
+        List<String> named = fault.equals("resource-mismatch")
+                ? List.of(issuer.server("wiki").toString(), "resource")
+                : List.of("https://attacker.example.com", issuer.oauthIssuer().toString());
 
         assertThatThrownBy(() -> c.signIn("wiki").get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOfSatisfying(ConnectorException.class, e ->
-                        assertThat(e.getMessage()).contains(issuer.server("wiki").toString()).contains("resource"));
+                .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.getMessage()).contains(named));
 
-        assertThat(events("oauth-fault")).anySatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo("resource-mismatch"));
-        assertThat(events("oauth-register", "oauth-sign-in", "oauth-token", "oauth-cimd")).isEmpty();
-        assertThat(browser.opened).isEmpty();
-    }
-
-    @Test
-    void anIssuerMismatchIsRefusedBeforeAnyRegistrationOrAuthorization() throws Exception {
-        issuer.oauthFaults().set("issuer-mismatch");
-        Connector c = connector(b -> b, wiki(AuthMode.OAUTH));
-
-        assertThatThrownBy(() -> c.signIn("wiki").get(60, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOfSatisfying(ConnectorException.class, e ->
-                        assertThat(e.getMessage()).contains("https://attacker.example.com", issuer.oauthIssuer().toString()));
-
-        assertThat(events("oauth-fault")).anySatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo("issuer-mismatch"));
+        assertThat(events("oauth-fault")).anySatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo(fault));
         assertThat(events("oauth-register", "oauth-sign-in", "oauth-token", "oauth-cimd")).isEmpty();
         assertThat(browser.opened).isEmpty();
     }
@@ -185,7 +179,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
 
         c.signIn("wiki").get(60, TimeUnit.SECONDS);
 
-        assertThat(PlainOAuthBrowser.query(browser.opened.get(0))).containsEntry("client_id", PUBLIC_CLIENT);
+        assertThat(query(browser.opened.get(0))).containsEntry("client_id", PUBLIC_CLIENT);
         assertThat(events("oauth-register", "oauth-cimd")).isEmpty();
         assertThat(events("oauth-token")).singleElement().satisfies(e -> {
             assertThat(e.path("client").asText()).isEqualTo(PUBLIC_CLIENT);
@@ -230,7 +224,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
 
             c.signIn("wiki").get(60, TimeUnit.SECONDS);
 
-            assertThat(PlainOAuthBrowser.query(browser.opened.get(0))).containsEntry("client_id", url.toString());
+            assertThat(query(browser.opened.get(0))).containsEntry("client_id", url.toString());
             assertThat(events("oauth-register")).isEmpty();
             assertThat(events("oauth-cimd")).isNotEmpty().allSatisfy(e -> {
                 assertThat(e.path("client").asText()).isEqualTo(url.toString());
@@ -255,7 +249,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         assertThat(registration.path("reason").asText()).contains("(none,", "grant_types [authorization_code, refresh_token]",
                 "application_type native");
         String clientId = registration.path("client").asText();
-        assertThat(PlainOAuthBrowser.query(browser.opened.get(0))).containsEntry("client_id", clientId);
+        assertThat(query(browser.opened.get(0))).containsEntry("client_id", clientId);
         assertThat(single("oauth-token").path("client").asText()).isEqualTo(clientId);
         assertThat(callTool(c, "list_pages", Map.of()).isError()).isNotEqualTo(Boolean.TRUE);
     }
@@ -268,7 +262,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
 
         c.signIn("wiki").get(60, TimeUnit.SECONDS);
 
-        Map<String, String> q = PlainOAuthBrowser.query(browser.opened.get(0));
+        Map<String, String> q = query(browser.opened.get(0));
         assertThat(q).containsEntry("response_type", "code").containsEntry("code_challenge_method", "S256")
                 .containsEntry("resource", issuer.server("wiki").toString()).doesNotContainKey("prompt");
         assertThat(q.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
@@ -309,7 +303,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         ServerStatus s = c.signIn("wiki").get(60, TimeUnit.SECONDS);
 
         // The wiki's 401 says scope="wiki:read"; its scopes_supported would add wiki:write; the AS lists offline_access.
-        assertThat(PlainOAuthBrowser.query(browser.opened.get(0)).get("scope").split(" "))
+        assertThat(query(browser.opened.get(0)).get("scope").split(" "))
                 .containsExactlyInAnyOrder("wiki:read", "offline_access");
         assertThat(single("oauth-sign-in").path("scopesGranted")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("wiki:read", "offline_access");
@@ -523,6 +517,19 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         List<JsonNode> found = events(event);
         assertThat(found).as(event).hasSize(1);
         return found.get(0);
+    }
+
+    /** The decoded query parameters of {@code uri} (first value of each). */
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : Optional.ofNullable(uri.getRawQuery()).orElse("").split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     private static String origin(URI u) {
