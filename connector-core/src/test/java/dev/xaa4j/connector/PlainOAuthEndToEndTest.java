@@ -73,6 +73,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
     private final List<String> secrets = new ArrayList<>(List.of(CONFIDENTIAL_SECRET));
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private PrintStream originalErr;
+    private PrintStream originalOut;
     private int auditMark;
 
     @BeforeAll
@@ -84,20 +85,9 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
     void capture() throws Exception {
         auditMark = Files.readAllLines(issuer.auditFile()).size();
         originalErr = System.err;
-        PrintStream tee = originalErr;
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public synchronized void write(int b) {
-                tee.write(b);
-                log.write(b);
-            }
-
-            @Override
-            public synchronized void write(byte[] b, int off, int len) {
-                tee.write(b, off, len);
-                log.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8));
+        originalOut = System.out;
+        System.setErr(tee(originalErr));
+        System.setOut(tee(originalOut));
         admin("dev-auto-approve", "{\"user\":\"alice\"}"); // its warning shows the capture sees the log
     }
 
@@ -115,6 +105,7 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
             }
         } finally {
             System.setErr(originalErr);
+            System.setOut(originalOut);
             issuer.oauthFaults().set("reset");
         }
         String text = log.toString(StandardCharsets.UTF_8);
@@ -123,6 +114,27 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         for (String secret : secrets) {
             assertThat(text).as("the captured log holds a secret").doesNotContain(secret);
         }
+    }
+
+    /** {@code to}, its bytes also kept in {@link #log}. */
+    private PrintStream tee(PrintStream to) {
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (log) {
+                    to.write(b);
+                    log.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (log) {
+                    to.write(b, off, len);
+                    log.write(b, off, len);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     // ---- discovery -------------------------------------------------------------------------------------------
@@ -424,28 +436,54 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
 
     // ---- the flow choice -------------------------------------------------------------------------------------
 
-    @Test
-    void autoChoosesPlainOAuthForTheWikiAndEnterpriseForNotesAndAnEmaDenialNeverFallsBack() throws Exception {
-        admin("dev-auto-approve", "{\"user\":\"carol\"}");
-        Connector c = connector(b -> SampleIssuerFixture.withTestBrowser(
-                        b.idp(new IdpConfig(issuer.idpIssuer(), SampleIssuerFixture.IDP_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC))
-                                .clientCredentials(ClientCredentialsSource.ofSecrets(Map.of(
-                                        SampleIssuerFixture.IDP_CLIENT, SampleIssuerFixture.IDP_SECRET,
-                                        SampleIssuerFixture.AS_CLIENT, SampleIssuerFixture.AS_SECRET))), tmp, "carol"),
-                wiki(AuthMode.AUTO),
-                ServerConfig.of("notes", issuer.server("notes"), SampleIssuerFixture.AS_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC));
+    /**
+     * Carol has no profile for {@code notes}; bob's is revoked by the administrator. The connector may open the browser
+     * on demand, so a fallback to per-server OAuth would show up in the audit as an authorization at {@code /oauth}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"carol", "bob"})
+    void autoChoosesPlainOAuthForTheWikiAndEnterpriseForNotesAndAnEmaDenialNeverFallsBack(String user) throws Exception {
+        admin("dev-auto-approve", "{\"user\":\"" + user + "\"}");
+        if (user.equals("bob")) {
+            admin("revoke", "{\"user\":\"bob\",\"server\":\"notes\"}");
+        }
+        try {
+            Connector c = connector(b -> SampleIssuerFixture.withTestBrowser(b.serverSignInOnDemand(true)
+                            .idp(new IdpConfig(issuer.idpIssuer(), SampleIssuerFixture.IDP_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC))
+                            .clientCredentials(SampleIssuerFixture.secrets()), tmp, user),
+                    wiki(AuthMode.AUTO),
+                    ServerConfig.of("notes", issuer.server("notes"), SampleIssuerFixture.AS_CLIENT, ClientAuthMethod.CLIENT_SECRET_BASIC));
 
-        c.signIn().get(60, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> c.token("notes")).isInstanceOfSatisfying(ConnectorException.class,
-                e -> assertThat(e.kind()).isIn(ConnectorException.Kind.ACCESS_DENIED, ConnectorException.Kind.SERVER_NOT_ENABLED));
-        assertThatThrownBy(() -> c.token("wiki")).isInstanceOfSatisfying(ConnectorException.class,
-                e -> assertThat(e.kind()).isEqualTo(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED));
+            c.signIn().get(60, TimeUnit.SECONDS);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> c.token("notes")).isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.kind())
+                        .isIn(ConnectorException.Kind.ACCESS_DENIED, ConnectorException.Kind.SERVER_NOT_ENABLED));
+            }
 
-        assertThat(c.status().servers().get("notes").flow()).isEqualTo(AuthMode.EMA);
-        assertThat(c.status().servers().get("wiki").flow()).isEqualTo(AuthMode.OAUTH);
-        assertThat(events("token-exchange")).isNotEmpty().allSatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo("deny"));
-        assertThat(events("oauth-sign-in", "oauth-register", "oauth-token", "oauth-cimd")).isEmpty();
-        assertThat(browser.opened).isEmpty();
+            assertThat(c.status().servers().get("notes").flow()).isEqualTo(AuthMode.EMA);
+            assertThat(c.status().servers().get("notes").lastErrorKind()).isPresent();
+            assertThat(events("token-exchange")).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.path("user").asText()).isEqualTo(user);
+                assertThat(e.path("decision").asText()).isEqualTo("deny");
+            });
+            assertThat(events("oauth-sign-in", "oauth-register", "oauth-token", "oauth-cimd")).isEmpty();
+            assertThat(browser.opened).isEmpty();
+
+            try {
+                c.token("wiki"); // bob may read the wiki; carol is refused at /oauth
+            } catch (ConnectorException expectedForCarol) {
+                assertThat(user).isEqualTo("carol");
+            }
+            assertThat(c.status().servers().get("wiki").flow()).isEqualTo(AuthMode.OAUTH);
+            assertThat(browser.opened).singleElement().satisfies(u ->
+                    assertThat(query(u)).containsEntry("resource", issuer.server("wiki").toString()));
+            assertThat(events("oauth-sign-in")).singleElement().satisfies(e ->
+                    assertThat(e.path("resource").asText()).isEqualTo(issuer.server("wiki").toString()));
+        } finally {
+            if (user.equals("bob")) {
+                admin("restore", "{\"user\":\"bob\",\"server\":\"notes\"}");
+            }
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
