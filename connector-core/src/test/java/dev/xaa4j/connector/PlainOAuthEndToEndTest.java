@@ -419,19 +419,25 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
     }
 
     @Test
-    void anInsufficientScopeLoopStopsAfterAtMostThreeAuthorizationRequestsWithATypedError() throws Exception {
+    void anInsufficientScopeLoopStopsAfterAtMostThreeAuthorizationRequests() throws Exception {
         Connector c = connector(b -> b.serverSignInOnDemand(true), wiki(AuthMode.OAUTH).withOAuthClientId(PUBLIC_CLIENT));
-        c.signIn("wiki").get(60, TimeUnit.SECONDS);
-        issuer.oauthFaults().set("insufficient-scope-loop");
 
-        List<Throwable> failures = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            failures.add(callToolFailure(c, "list_pages", Map.of()));
-        }
+        List<Throwable> failures = insufficientScopeLoop(c, 4);
 
         assertThat(failures).doesNotContainNull();
         assertThat(events("oauth-fault")).anySatisfy(e -> assertThat(e.path("decision").asText()).isEqualTo("insufficient-scope-loop"));
         assertThat(events("oauth-sign-in")).hasSizeBetween(1, 3);
+    }
+
+    /** Signs in (scope {@code wiki:read}), turns the fault on and makes {@code calls} MCP calls; their failures. */
+    private List<Throwable> insufficientScopeLoop(Connector c, int calls) throws Exception {
+        c.signIn("wiki").get(60, TimeUnit.SECONDS);
+        issuer.oauthFaults().set("insufficient-scope-loop");
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            failures.add(callToolFailure(c, "list_pages", Map.of()));
+        }
+        return failures;
     }
 
     // ---- the flow choice -------------------------------------------------------------------------------------
