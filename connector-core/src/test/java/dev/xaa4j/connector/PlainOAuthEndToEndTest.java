@@ -377,6 +377,12 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
                 .singleElement().satisfies(e -> assertThat(e.path("client").asText()).isNotEqualTo(oldClient));
         assertThat(after).filteredOn(e -> e.path("event").asText().startsWith("oauth-") && !e.path("event").asText().equals("oauth-fault"))
                 .isNotEmpty().allSatisfy(e -> assertThat(e.path("client").asText()).isNotEqualTo(oldClient));
+        // No refresh token of /oauth was presented at /oauth2 (it would be refused there: an oauth-token deny).
+        assertThat(after).filteredOn(e -> e.path("event").asText().equals("oauth-token"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.path("decision").asText()).isEqualTo("allow");
+                    assertThat(e.path("reason").asText()).startsWith("code redeemed");
+                });
         ServerGrantStore.Grant grant = new ServerGrantStore(store).grant("wiki").orElseThrow();
         assertThat(grant.issuer()).isEqualTo(issuer.secondOAuthIssuer().toString());
         assertThat(grant.clientId()).isNotEqualTo(oldClient);
