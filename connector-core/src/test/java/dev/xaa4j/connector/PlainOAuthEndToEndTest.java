@@ -446,6 +446,29 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         return failures;
     }
 
+    /**
+     * Issue 11 item 8: a 403 loop is "rejected with a clear message". Fails on the merged tree (see the commit): the
+     * MCP caller gets only the SDK's "Authorization error when sending message" and the status stays READY.
+     */
+    @Test
+    void anInsufficientScopeLoopEndsInATypedErrorThatNamesTheScopes() throws Exception {
+        Connector c = connector(b -> b.serverSignInOnDemand(true), wiki(AuthMode.OAUTH).withOAuthClientId(PUBLIC_CLIENT));
+
+        List<Throwable> failures = insufficientScopeLoop(c, 3);
+
+        assertThat(failures).doesNotContainNull();
+        Optional<ScopeDeniedException> typed = failures.stream().flatMap(PlainOAuthEndToEndTest::causes)
+                .filter(ScopeDeniedException.class::isInstance).map(ScopeDeniedException.class::cast).findFirst();
+        ServerStatus wiki = c.status().servers().get("wiki");
+        assertThat(typed.map(Throwable::getMessage).or(wiki::lastError))
+                .as("the caller's error or the server's status says which scopes were refused")
+                .hasValueSatisfying(m -> assertThat(m).contains("wiki:write"));
+    }
+
+    private static java.util.stream.Stream<Throwable> causes(Throwable t) {
+        return java.util.stream.Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause);
+    }
+
     // ---- the flow choice -------------------------------------------------------------------------------------
 
     /**
