@@ -13,12 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A headless "system browser" (the seam of MCP-conformance harnesses): GETs the authorization request without
  * following redirects, reads the authorization server's 302 {@code Location} and GETs that loopback URL. Records
- * each authorization request and the loopback page's status.
+ * each authorization request, the {@code code} it carried back (a test greps its log for it) and the loopback
+ * page's status.
  */
-final class HeadlessBrowser implements BrowserLauncher {
+public final class HeadlessBrowser implements BrowserLauncher {
 
-    final List<URI> opened = new CopyOnWriteArrayList<>();
-    final List<Integer> callbackStatus = new CopyOnWriteArrayList<>();
+    public final List<URI> opened = new CopyOnWriteArrayList<>();
+    public final List<String> codes = new CopyOnWriteArrayList<>();
+    public final List<Integer> callbackStatus = new CopyOnWriteArrayList<>();
     /** When set, a callback with this (foreign) state is sent first, as an old tab would. */
     volatile String strayState;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -32,6 +34,10 @@ final class HeadlessBrowser implements BrowserLauncher {
                     HttpResponse.BodyHandlers.ofString());
             String location = page.headers().firstValue("Location").orElseThrow(() ->
                     new IOException("no redirect from the authorization endpoint (HTTP " + page.statusCode() + ")"));
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("[?&]code=([^&]*)").matcher(location);
+            if (code.find()) {
+                codes.add(java.net.URLDecoder.decode(code.group(1), java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (strayState != null) {
                 String stray = location.replaceFirst("state=[^&]*", "state=" + strayState);
                 callbackStatus.add(get(stray));
