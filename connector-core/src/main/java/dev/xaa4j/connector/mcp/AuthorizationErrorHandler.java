@@ -1,5 +1,7 @@
 package dev.xaa4j.connector.mcp;
 
+import dev.xaa4j.connector.ScopeDeniedException;
+import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Challenge;
@@ -9,6 +11,8 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -47,16 +51,39 @@ public final class AuthorizationErrorHandler extends ServerTokenHook
                     })
                     .subscribeOn(Schedulers.boundedElastic()) // may re-run discovery: keep it off the reactor thread
                     .then(renewed())
-                    .onErrorReturn(false);
+                    .onErrorResume(AuthorizationErrorHandler::typedOrFalse);
         }
         if (status == 403) {
             List<String> scopes = bearer(response).filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                     .map(Challenge::scopes).orElse(List.of());
-            if (!scopes.isEmpty() && source.requestScopes(server, scopes)) {
-                return renewed().onErrorReturn(false);
+            if (scopes.isEmpty()) {
+                return Mono.just(false);
             }
+            if (source.requestScopes(server, scopes)) {
+                return renewed().onErrorResume(AuthorizationErrorHandler::typedOrFalse);
+            }
+            // RFC 6750 §3.1: the server still wants scopes a new authorization cannot add (the token already asked
+            // for them, or the step-up limit is reached): the caller gets the typed refusal, not a bare 403
+            Set<String> refused = new TreeSet<>(scopes);
+            return Mono.error(new ScopeDeniedException(server, refused, "The MCP server '" + server + "' refuses "
+                    + "this request for lack of scope " + String.join(" ", refused) + " (403 insufficient_scope), and "
+                    + "asking for it again cannot change that: your access does not include it. Ask the server's "
+                    + "administrator to grant it if you need it"));
         }
         return Mono.just(false);
+    }
+
+    /**
+     * A failed renewal: a {@link ConnectorException} (sign-in required, access denied, a scope refused) reaches the
+     * caller typed, with its message; anything else ends the retry as before ({@code false}: the SDK reports the
+     * original HTTP error).
+     */
+    private static Mono<Boolean> typedOrFalse(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof ConnectorException typed ? Mono.error(typed) : Mono.just(false);
     }
 
     /** True once a new token is there (obtained off the reactor thread): the SDK then replays the request. */
