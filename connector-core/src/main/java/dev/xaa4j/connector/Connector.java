@@ -152,6 +152,20 @@ public final class Connector implements TokenSource {
     }
 
     /**
+     * As {@link #invalidate(String, String, Optional)}; discovery restarts from the 401's challenge (docs/architecture.md
+     * "Conformance": a server first taken for {@link AuthMode#NONE} may ask for a token later).
+     */
+    @Override
+    public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
+                              Collection<String> challengedScopes) {
+        ServerConfig config = servers.get(server);
+        if (config != null) {
+            discovery.challenged(config.url(), challengedResourceMetadata, challengedScopes);
+        }
+        return invalidate(server, rejectedValue, challengedResourceMetadata);
+    }
+
+    /**
      * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (docs/protocol.md §5): request the
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further
      * step-up is allowed or nothing new is asked.

@@ -80,6 +80,8 @@ public final class Discovery {
     private final WireClient http;
     private final ConcurrentHashMap<String, Cached<OIDCProviderMetadata>> idps = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Cached<ServerMetadata>> servers = new ConcurrentHashMap<>();
+    /** The 401 challenges {@link #challenged} recorded, per canonical server URL, until the next discovery. */
+    private final ConcurrentHashMap<String, Probe> challenges = new ConcurrentHashMap<>();
 
     /** System clock, {@link #DEFAULT_TTL}, {@link #DEFAULT_HTTP_TIMEOUT}. */
     public Discovery() {
@@ -141,6 +143,24 @@ public final class Discovery {
         ServerMetadata md = discoverServer(url, pinnedAsIssuer);
         servers.put(key, new Cached<>(md, clock.instant().plus(ttl)));
         return md;
+    }
+
+    /**
+     * A request to the server at {@code serverUrl} was answered 401 with a challenge naming
+     * {@code resourceMetadata} and {@code scopes} (either may be empty): forgets its cached metadata, and its next
+     * discovery starts from this challenge instead of probing (MCP authorization: "restart at protected resource
+     * metadata discovery"; a server whose {@code initialize} needs no token may still ask for one later, with the
+     * scope of that operation). Thread-safe; a later challenge replaces an unused one.
+     */
+    public void challenged(URI serverUrl, Optional<URI> resourceMetadata, java.util.Collection<String> scopes) {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        resourceMetadata.ifPresent(rm -> params.put(ProtocolNames.RESOURCE_METADATA, rm.toString()));
+        if (!scopes.isEmpty()) {
+            params.put(ProtocolNames.SCOPE, String.join(" ", scopes));
+        }
+        URI url = Urls.canonical(serverUrl);
+        invalidate(url);
+        challenges.put(url.toString(), new Probe(401, Optional.of(new Challenge(ProtocolNames.BEARER, params, null))));
     }
 
     /** Forgets cached metadata of one server (e.g. after a 401 with a different resource_metadata). */
@@ -220,7 +240,15 @@ public final class Discovery {
             throw new ConfiguredUrlException("The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
-        Probe probe = probe(url);
+        Probe challenged = challenges.remove(url.toString());
+        Probe probe = challenged != null ? challenged : probe(url);
+        if (probe.status() != 401 && probe.status() != 403) {
+            // MCP authorization: a server that does not ask for a token takes none (a later 401 starts discovery
+            // again, from its challenge: #challenged); a 4xx other than 401/403 is a refused initialize (e.g. a
+            // 2026-07-28 stateless server), not a request for a token. No well-known GETs: some such servers
+            // never answer them
+            throw notProtected(url, probe);
+        }
         Optional<Challenge> challenge = probe.challenge();
         Optional<String> challengedScope = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE));
 
@@ -280,11 +308,6 @@ public final class Discovery {
      * the canonical server URL.
      */
     private ServerMetadata withoutPrm(URI url, Probe probe, Optional<String> challengedScope, List<String> tried) {
-        if (probe.status() >= 200 && probe.status() < 300) {
-            throw new ConnectorException(ConnectorException.Kind.NOT_PROTECTED, "The MCP server " + url + " answered without"
-                    + " a token (HTTP " + probe.status() + ") and publishes no protected resource metadata: it takes no"
-                    + " authorization, so requests go to it without a token.");
-        }
         String origin = Urls.origin(url);
         URI legacy = URI.create(origin + Urls.AUTHORIZATION_SERVER);
         WireClient.Lookup found = http.lookup(legacy, "the authorization server");
@@ -309,6 +332,12 @@ public final class Discovery {
         LOG.debug("MCP server {} publishes no metadata; using the 2025-03-26 default endpoints at {}", url, origin);
         return new ServerMetadata(url, url.toString(), defaults, List.of(), challengedScope, null,
                 ServerMetadata.Source.LEGACY_DEFAULTS);
+    }
+
+    private static ConnectorException notProtected(URI url, Probe probe) {
+        return new ConnectorException(ConnectorException.Kind.NOT_PROTECTED, "The MCP server " + url + " answered an"
+                + " unauthenticated initialize with HTTP " + probe.status() + " and asked for no token: it takes no"
+                + " authorization, so requests go to it without a token (until it answers 401).");
     }
 
     /** The status of the unauthenticated initialize and its challenge, if it asked for a token. */
