@@ -71,9 +71,20 @@ public final class Discovery {
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The revision the probe's {@code initialize} names, in its body and in its {@code MCP-Protocol-Version} header. */
+    static final String PROBE_PROTOCOL_VERSION = "2025-11-25";
+    /**
+     * The probe: a 2025-11-25 {@code initialize} that a 2026-07-28 (stateless) server can read as well — the
+     * {@code _meta} of every 2026-07-28 request ({@code io.modelcontextprotocol/protocolVersion},
+     * {@code clientCapabilities}, {@code clientInfo}) and, with it, the {@code MCP-Protocol-Version} and
+     * {@code Mcp-Method} headers (SEP-2575, SEP-2243); servers of older revisions ignore both.
+     */
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-            + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-            + "\"clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"}}}";
+            + "\"protocolVersion\":\"" + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"},"
+            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + PROBE_PROTOCOL_VERSION + "\","
+            + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"}}}}";
 
     private final Clock clock;
     private final Duration ttl;
@@ -353,6 +364,8 @@ public final class Discovery {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.POST, url);
         req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
         req.setAccept("application/json, text/event-stream");
+        req.setHeader("MCP-Protocol-Version", PROBE_PROTOCOL_VERSION);
+        req.setHeader("Mcp-Method", "initialize");
         req.setBody(INITIALIZE);
         HTTPResponse resp = http.send(req, "the MCP server");
         int status = resp.getStatusCode();

@@ -96,6 +96,15 @@ class DiscoveryTest {
         assertThat(initialize.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(initialize.getHeaders().get("Authorization")).isNull();
         assertThat(initialize.getBody().utf8()).contains("\"method\":\"initialize\"").contains("\"jsonrpc\":\"2.0\"");
+        // readable by a 2026-07-28 server too (SEP-2575 _meta and version header, SEP-2243 Mcp-Method): they agree
+        assertThat(initialize.getHeaders().get("MCP-Protocol-Version")).isEqualTo("2025-11-25");
+        assertThat(initialize.getHeaders().get("Mcp-Method")).isEqualTo("initialize");
+        com.fasterxml.jackson.databind.JsonNode params = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(initialize.getBody().utf8()).path("params");
+        assertThat(params.path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/clientCapabilities").isObject()).isTrue();
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/clientInfo").path("name").asText()).isEqualTo("xaa4j-discovery");
     }
 
     @Test
