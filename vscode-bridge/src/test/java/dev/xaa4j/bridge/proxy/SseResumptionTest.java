@@ -46,6 +46,7 @@ class SseResumptionTest {
 
     /** Runs initialize then the call; returns what reached the client (answer and others). */
     private List<JsonNode> call() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).build()); // the DELETE that ends the session
         List<JsonNode> heard = new CopyOnWriteArrayList<>();
         try (UpstreamHttp http = new UpstreamHttp("s", server.url("/mcp").uri(), UpstreamAuth.none(), WAIT, mapper);
              StreamableHttpUpstream mcp = new StreamableHttpUpstream(http, new ResponseRelay(mapper, http), WAIT, heard::add)) {
