@@ -151,17 +151,12 @@ public final class Connector implements TokenSource {
         return dropped;
     }
 
-    /**
-     * As {@link #invalidate(String, String, Optional)}; discovery restarts from the 401's challenge (docs/architecture.md
-     * "Conformance": a server first taken for {@link AuthMode#NONE} may ask for a token later).
-     */
+    /** As {@link #invalidate(String, String, Optional)}; the next discovery starts from the 401's challenge. */
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
                               Collection<String> challengedScopes) {
-        ServerConfig config = servers.get(server);
-        if (config != null) {
-            discovery.challenged(config.url(), challengedResourceMetadata, challengedScopes);
-        }
+        Optional.ofNullable(servers.get(server))
+                .ifPresent(c -> discovery.challenged(c.url(), challengedResourceMetadata, challengedScopes));
         return invalidate(server, rejectedValue, challengedResourceMetadata);
     }
 
