@@ -12,10 +12,12 @@
 # Without arguments, one suite run per scenario, each with --expected-failures expected-failures.yml (empty):
 #   - every auth/* client scenario of requirements/2025-11-25.yaml, at --spec-version 2025-11-25 (stateful wire),
 #   - every auth/* client scenario of requirements/2026-07-28.yaml, at --spec-version 2026-07-28 (stateless wire),
+#   - the scored non-auth scenarios the bridge and the harness own: initialize, tools_call, sse-retry at 2025-11-25;
+#     tools_call, request-metadata, http-standard-headers, json-schema-ref-no-deref at 2026-07-28,
 #   - --suite backcompat's scenarios (2025-03-26 servers),
 #   - alpha.12's auth/enterprise-managed-authorization and 0.1.16's auth/cross-app-access-complete-flow (EMA).
-# The requirement sets' non-auth scenarios (elicitation defaults, SSE retry, custom headers, …) run with
-# `run.sh --requirements REV`; which of them the bridge owns: docs/architecture.md "Conformance".
+# The requirement sets' other scenarios (elicitation defaults, custom headers, …) run with
+# `run.sh --requirements REV`; whose they are: docs/architecture.md "Conformance".
 # Logs: connector-core/conformance/target/<run>/<scenario>.log. XAA_SKIP_BUILD=1 reuses the last build;
 # XAA_CONFORMANCE_JOBS (default 2) scenario runs at a time.
 set -euo pipefail
@@ -69,6 +71,9 @@ runs="$here/target/runs.txt"
 {
   for s in $(auth_of 2025-11-25); do echo "alpha.12 2025-11-25 $s"; done
   for s in $(auth_of 2026-07-28); do echo "alpha.12 2026-07-28 $s"; done
+  # the scored non-auth client scenarios the bridge and the harness own (docs/architecture.md "Conformance")
+  for s in initialize tools_call sse-retry; do echo "alpha.12 2025-11-25 $s"; done
+  for s in tools_call request-metadata http-standard-headers json-schema-ref-no-deref; do echo "alpha.12 2026-07-28 $s"; done
   echo "alpha.12 - auth/2025-03-26-oauth-metadata-backcompat"
   echo "alpha.12 - auth/2025-03-26-oauth-endpoint-fallback"
   echo "alpha.12 - auth/enterprise-managed-authorization"

@@ -131,6 +131,15 @@ public final class Connector implements TokenSource {
         return perServer.invalidate(server, rejectedValue, challengedResourceMetadata);
     }
 
+    /** As {@link #invalidate(String, String, Optional)}; the next discovery starts from the 401's challenge. */
+    @Override
+    public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
+                              Collection<String> challengedScopes) {
+        Optional.ofNullable(servers.get(server))
+                .ifPresent(c -> discovery.challenged(c.url(), challengedResourceMetadata, challengedScopes));
+        return invalidate(server, rejectedValue, challengedResourceMetadata);
+    }
+
     /**
      * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (docs/protocol.md §5): request the
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further

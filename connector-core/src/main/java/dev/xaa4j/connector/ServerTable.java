@@ -61,9 +61,17 @@ final class ServerTable {
         return true;
     }
 
-    /** Records which resource metadata discovery used for {@code server}; returns {@code found}. */
+    /**
+     * Records which resource metadata discovery used for {@code server} (none for a 2025-03-26 server discovered
+     * without RFC 9728 metadata: {@link ServerMetadata.Source#LEGACY_METADATA}/{@code LEGACY_DEFAULTS}); returns
+     * {@code found}.
+     */
     ServerMetadata discovered(ServerConfig server, ServerMetadata found) {
-        resourceMetadataUsed.put(server.name(), found.resourceMetadataUrl());
+        if (found.resourceMetadataUrl() == null) {
+            resourceMetadataUsed.remove(server.name());
+        } else {
+            resourceMetadataUsed.put(server.name(), found.resourceMetadataUrl());
+        }
         return found;
     }
 

@@ -53,6 +53,17 @@ public interface TokenSource extends AutoCloseable {
     }
 
     /**
+     * As {@link #invalidate(String, String, Optional)}, with the challenge's {@code scope} (RFC 6750 §3, split on
+     * spaces; empty when it named none): a source that discovers servers starts MCP authorization again from this
+     * challenge — fresh protected resource metadata, and the challenged scope for the next authorization (MCP
+     * authorization "Scope Selection Strategy"). Default: the scope is ignored.
+     */
+    default boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
+                               Collection<String> challengedScopes) {
+        return invalidate(server, rejectedValue, challengedResourceMetadata);
+    }
+
+    /**
      * The MCP server answered 403 {@code insufficient_scope} (RFC 6750 §3.1): the next {@link #token} asks for
      * {@code scopes} as well. Returns whether that changes what is asked (so a replay is worth it).
      */

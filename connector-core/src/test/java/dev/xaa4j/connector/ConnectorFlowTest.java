@@ -9,6 +9,7 @@ import dev.xaa4j.connector.testing.RecordingServerGrants;
 import dev.xaa4j.connector.testing.Routes;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -154,6 +155,29 @@ class ConnectorFlowTest {
         assertThatThrownBy(() -> c.token("notes")).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED);
         assertThat(c.status().servers().get("notes").flow()).isEqualTo(AuthMode.OAUTH);
         assertThat(c.invalidate("notes", "", Optional.empty())).as("no token to drop any more").isFalse();
+    }
+
+    /**
+     * A server whose initialize needs no token but whose tool calls do (conformance auth/scope-step-up): NONE first;
+     * the 401's challenge (resource_metadata, scope) starts discovery, and the plain flow gets the challenged scope.
+     */
+    @Test
+    void aServerWithAPublicInitializeIsDiscoveredFromThe401sChallengeWithItsScope() {
+        plainServer();
+        routes.on("POST /mcp", json(200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")) // initialize stays public
+                .on("GET /meta/prm", json(200, "{\"resource\":\"" + base() + "/mcp\",\"authorization_servers\":[\""
+                        + base() + "\"],\"scopes_supported\":[\"mcp:profile\"]}"));
+        Connector c = build(AuthMode.AUTO);
+        assertThatThrownBy(() -> c.token("notes")).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
+
+        assertThat(c.invalidate("notes", "", Optional.of(URI.create(base() + "/meta/prm")), List.of("mcp:basic")))
+                .as("worth a replay").isTrue();
+
+        assertThatThrownBy(() -> c.token("notes")).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED);
+        assertThat(c.status().servers().get("notes").flow()).isEqualTo(AuthMode.OAUTH);
+        assertThat(grants.lastMeta.challengedScope()).contains("mcp:basic");
+        assertThat(grants.lastMeta.resourceMetadataUrl()).isEqualTo(URI.create(base() + "/meta/prm"));
+        assertThat(routes.seen()).filteredOn("POST /mcp"::equals).as("the challenge replaced a second probe").hasSize(1);
     }
 
     @Test

@@ -62,6 +62,15 @@ final class PerServerTokenSource implements TokenSource {
 
     /** The values {@link #invalidate} was given ({@code ""}: a request without a token was refused). */
     final List<String> invalidated = new CopyOnWriteArrayList<>();
+    /** The 401 challenges' {@code resource_metadata} and {@code scope} the 4-argument invalidate was given. */
+    final List<String> challenges = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean invalidate(String s, String rejectedValue, java.util.Optional<java.net.URI> resourceMetadata,
+                              Collection<String> scopes) {
+        challenges.add(resourceMetadata.map(Object::toString).orElse("-") + " " + String.join(",", scopes));
+        return invalidate(s, rejectedValue);
+    }
 
     @Override
     public boolean invalidate(String s, String rejectedValue) {

@@ -85,4 +85,32 @@ class ServerSignInBridgeTest extends TestMcpServerPerTest {
         assertThat(source.invalidated).as("the refused request without a token was reported").contains("");
         assertThat(source.tokenCalls.get()).as("and the engine asked again before the replay").isGreaterThan(1);
     }
+
+    /** MCP authorization: a 401's challenge restarts discovery from its resource_metadata, with its scope. */
+    @Test
+    void the401sResourceMetadataAndScopeReachTheEngine() throws Exception {
+        PerServerTokenSource source = callAfterThe401Challenges(
+                "Basic realm=\"x\", Bearer scope=\"mcp:basic  mcp:read\", resource_metadata=\"https://mcp.example/prm\"");
+        assertThat(source.challenges).first().isEqualTo("https://mcp.example/prm mcp:basic,mcp:read");
+    }
+
+    @Test
+    void a401WithoutAChallengeStillReachesTheEngine() throws Exception {
+        PerServerTokenSource source = callAfterThe401Challenges("Bearer resource_metadata=\"not a uri\"");
+        assertThat(source.challenges).first().as("a malformed URL is dropped, not thrown").isEqualTo("- ");
+        assertThat(source.invalidated).contains("");
+    }
+
+    /** A server taken for unprotected answers a tool call 401 with {@code challenge}: what reached the engine. */
+    private PerServerTokenSource callAfterThe401Challenges(String challenge) throws Exception {
+        PerServerTokenSource source = new PerServerTokenSource("open", AuthMode.NONE);
+        try (BridgeHarness b = new BridgeHarness(BridgeHarness.fast("open", server.endpoint()), new TokenSourceAuth(source, true))) {
+            b.handshake();
+            server.validTokens.add("now-protected");
+            server.challenge401 = challenge;
+            b.send(call(2, "echo", "{\"text\":\"hi\"}"));
+            b.awaitResponse(2, WAIT);
+        }
+        return source;
+    }
 }

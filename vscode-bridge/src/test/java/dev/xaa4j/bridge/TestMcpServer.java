@@ -40,6 +40,8 @@ final class TestMcpServer implements AutoCloseable {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     /** Tokens accepted; empty = no authorization required. */
     final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+    /** The {@code WWW-Authenticate} of a 401. */
+    volatile String challenge401 = "Bearer error=\"invalid_token\"";
     /** Tokens that are valid but lack scope {@code notes:write}: 403 insufficient_scope. */
     final Set<String> readOnlyTokens = ConcurrentHashMap.newKeySet();
     /** When set, a 403 carries a {@code Basic} challenge in a first header field and the Bearer one, unquoted, in a second. */
@@ -150,7 +152,7 @@ final class TestMcpServer implements AutoCloseable {
             return false;
         }
         if (!validTokens.contains(token)) {
-            res.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            res.setHeader("WWW-Authenticate", challenge401);
             res.sendError(401);
             return false;
         }

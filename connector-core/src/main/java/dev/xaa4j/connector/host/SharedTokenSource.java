@@ -122,6 +122,13 @@ public final class SharedTokenSource implements TokenSource {
     }
 
     @Override
+    public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
+                              Collection<String> challengedScopes) { // the broker protocol carries no challenge
+        return route(server, b -> b.invalidate(server, rejectedValue),
+                e -> e.invalidate(server, rejectedValue, challengedResourceMetadata, challengedScopes));
+    }
+
+    @Override
     public boolean requestScopes(String server, Collection<String> scopes) {
         return route(server, b -> b.requestScopes(server, scopes), e -> e.requestScopes(server, scopes));
     }

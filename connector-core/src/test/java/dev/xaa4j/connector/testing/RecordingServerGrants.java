@@ -29,6 +29,8 @@ public final class RecordingServerGrants implements ServerGrants {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public volatile boolean granted;
     public volatile CountDownLatch signInGate = new CountDownLatch(0);
+    /** The metadata the last {@link #token} call was given. */
+    public volatile ServerMetadata lastMeta;
     private volatile String forbidden;
 
     public void forbid(String why) {
@@ -46,6 +48,7 @@ public final class RecordingServerGrants implements ServerGrants {
     public TokenFetcher.Fetched token(ServerConfig server, ServerMetadata meta, Set<String> extraScopes,
                                       Set<String> stepUpScopes, boolean interactive) {
         record("token interactive=" + interactive);
+        lastMeta = meta;
         if (!granted) {
             throw new ConnectorException(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED, server.name(),
                     "Sign in to '" + server.name() + "' first (xaa login " + server.name() + ")", null, null);

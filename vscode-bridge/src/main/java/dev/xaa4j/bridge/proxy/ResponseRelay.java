@@ -16,10 +16,25 @@ import org.slf4j.LoggerFactory;
  * Messages to the Server). Every message that is not the awaited response (server-to-client requests such
  * as sampling, elicitation, roots; progress and log notifications) goes to {@code others} as it arrives, so
  * the client can answer a server request while the original request is still open.
+ *
+ * <p>A POST's event stream that ends (or breaks) before the answer, after the server gave its events ids, is
+ * resumed (Streamable HTTP §Resumability and Redelivery): after the server's {@code retry:} delay
+ * ({@value #DEFAULT_RETRY_MILLIS} ms when it set none, at most {@value #MAX_RETRY_MILLIS} ms) a GET with
+ * {@code Last-Event-ID} ({@link Resumption}), at most {@value #MAX_RESUMPTIONS} times in a row without a new event.
  */
 final class ResponseRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
+
+    static final long DEFAULT_RETRY_MILLIS = 1000;
+    static final long MAX_RETRY_MILLIS = 30_000;
+    static final int MAX_RESUMPTIONS = 5;
+
+    /** Opens the stream that goes on after {@code lastEventId}: a GET with {@code Last-Event-ID}. */
+    @FunctionalInterface
+    interface Resumption {
+        UpstreamResponse after(String lastEventId) throws SessionLostException;
+    }
 
     private final ObjectMapper mapper;
     private final UpstreamHttp upstream;
@@ -46,6 +61,16 @@ final class ResponseRelay {
      * whether an answer came; see {@link #awaitResponse} for errors.
      */
     boolean relay(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others) {
+        try {
+            return relay(r, id, answer, others, null);
+        } catch (SessionLostException impossible) {
+            throw new IllegalStateException(impossible); // only a resumption loses the session
+        }
+    }
+
+    /** As {@link #relay(UpstreamResponse, JsonNode, Consumer, Consumer)}, resuming an event stream with {@code resumption} (null: never). */
+    boolean relay(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others,
+                  Resumption resumption) throws SessionLostException {
         int status = r.status();
         String type = r.contentType();
         if (status == 202 || status == 204) {
@@ -53,7 +78,7 @@ final class ResponseRelay {
             return false;
         }
         if (status / 100 == 2 && type.equals(ProtocolNames.EVENT_STREAM)) {
-            return readEventStream(r, id, answer, others);
+            return readEventStream(r, id, answer, others, resumption);
         }
         if (type.contains("json")) {
             JsonNode body = readJson(r);
@@ -97,43 +122,97 @@ final class ResponseRelay {
         }
     }
 
-    private boolean readEventStream(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others) {
-        boolean[] found = new boolean[1];
-        boolean tooLarge = false;
+    /** What the event streams of one request have given so far. */
+    private static final class StreamState {
+        boolean found;
+        boolean tooLarge;
+        boolean newEvent;
+        String lastEventId;
+        long retryMillis = -1;
+    }
+
+    private boolean readEventStream(UpstreamResponse first, JsonNode id, Consumer<JsonNode> answer,
+                                    Consumer<JsonNode> others, Resumption resumption) throws SessionLostException {
+        StreamState state = new StreamState();
+        UpstreamResponse r = first;
+        int resumptions = 0;
+        while (true) {
+            // the POST stream is read to its end (returns the connection); a resumed GET stream never ends by itself
+            IOException broke = read(r, id, answer, others, state, r != first);
+            if (state.found) {
+                return true;
+            }
+            resumptions = state.newEvent ? 1 : resumptions + 1;
+            state.newEvent = false;
+            if (resumption == null || state.lastEventId == null || resumptions > MAX_RESUMPTIONS) {
+                if (broke != null) {
+                    throw upstream.unavailable("the event stream broke before the answer (" + broke.getMessage() + ")", broke);
+                }
+                break;
+            }
+            long delay = state.retryMillis < 0 ? DEFAULT_RETRY_MILLIS : Math.min(state.retryMillis, MAX_RETRY_MILLIS);
+            LOG.debug("event stream ended before the answer: resuming after event {} in {} ms", state.lastEventId, delay);
+            try {
+                Thread.sleep(delay); // the server's reconnection time (SSE "retry"): not a poll
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            r = resumption.after(state.lastEventId);
+            if (r.status() != 200 || !r.contentType().equals(ProtocolNames.EVENT_STREAM)) {
+                LOG.debug("resuming the event stream: HTTP {} {}", r.status(), r.contentType());
+                r.discard();
+                break;
+            }
+        }
+        if (state.tooLarge) {
+            throw new BridgeException(Reason.INTERNAL, MessageLimit.tooLarge("the answer of the MCP server at " + upstream.endpoint()));
+        }
+        return false;
+    }
+
+    /** Reads one event stream into {@code state}; returns the failure that broke it, null at its end. */
+    private IOException read(UpstreamResponse r, JsonNode id, Consumer<JsonNode> answer, Consumer<JsonNode> others,
+                             StreamState state, boolean stopAtAnswer) {
+        SseReader sse = null;
         try {
-            SseReader sse = new SseReader(r.body());
-            SseReader.Event e;
-            // after the answer the server ends the stream (Streamable HTTP: it SHOULD close it); reading on to
-            // that end returns the connection to the pool instead of dropping it
+            sse = new SseReader(r.body());
             while (true) {
+                SseReader.Event e;
                 try {
                     e = sse.next();
                 } catch (MessageTooLargeException big) {
-                    tooLarge = true; // the answer, unless it comes later
+                    state.tooLarge = true; // the answer, unless it comes later
                     continue;
                 }
                 if (e == null) {
-                    break;
+                    return null;
+                }
+                if (e.id() != null) {
+                    state.lastEventId = e.id();
+                    state.newEvent = true;
                 }
                 forEachMessage(e.data(), m -> {
-                    if (!found[0] && JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
-                        found[0] = true;
+                    if (!state.found && JsonRpc.isResponse(m) && JsonRpc.sameId(m.get("id"), id)) {
+                        state.found = true;
                         answer.accept(m);
                     } else {
                         others.accept(m);
                     }
                 });
+                if (stopAtAnswer && state.found) {
+                    r.abort();
+                    return null;
+                }
             }
         } catch (IOException e) {
             r.abort();
-            if (!found[0]) {
-                throw upstream.unavailable("the event stream broke before the answer (" + e.getMessage() + ")", e);
+            return e;
+        } finally {
+            if (sse != null && sse.retryMillis() >= 0) {
+                state.retryMillis = sse.retryMillis();
             }
         }
-        if (!found[0] && tooLarge) {
-            throw new BridgeException(Reason.INTERNAL, MessageLimit.tooLarge("the answer of the MCP server at " + upstream.endpoint()));
-        }
-        return found[0];
     }
 
     private void forEachMessage(String data, Consumer<JsonNode> sink) {

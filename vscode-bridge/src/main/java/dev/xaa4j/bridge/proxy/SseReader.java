@@ -8,7 +8,8 @@ import java.io.InputStream;
  * {@code data:} lines joined with newlines, {@code id:}, {@code event:}; a blank line dispatches; comments
  * ({@code :keep-alive}) are skipped. Lines end with CRLF, LF or CR (§9.2.5). An event whose data is over
  * {@link MessageLimit} is read to its end without being kept and reported by {@link MessageTooLargeException};
- * the stream goes on with the next event. Not thread-safe.
+ * the stream goes on with the next event. The last {@code retry:} (the server's reconnection time in
+ * milliseconds, §9.2.6; digits only) is kept for {@link #retryMillis}. Not thread-safe.
  */
 final class SseReader implements AutoCloseable {
 
@@ -19,6 +20,7 @@ final class SseReader implements AutoCloseable {
     private final InputStream body;
     private final LineReader in;
     private final int max;
+    private long retryMillis = -1;
 
     SseReader(InputStream body) {
         this(body, MessageLimit.MAX_BYTES);
@@ -84,8 +86,13 @@ final class SseReader implements AutoCloseable {
                 }
                 case "id" -> id = value;
                 case "event" -> event = value;
+                case "retry" -> {
+                    if (!value.isEmpty() && value.length() < 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                        retryMillis = Long.parseLong(value);
+                    }
+                }
                 default -> {
-                    // "retry" and unknown fields: nothing for a proxy to do.
+                    // unknown fields are ignored (§9.2.6)
                 }
             }
         }
@@ -93,6 +100,11 @@ final class SseReader implements AutoCloseable {
             throw new MessageTooLargeException("an event from the MCP server");
         }
         return first == null ? null : new Event(id, event, data(first, more));
+    }
+
+    /** The reconnection time the server set with {@code retry:} (milliseconds), or -1 when it set none. */
+    long retryMillis() {
+        return retryMillis;
     }
 
     private static String data(String first, StringBuilder more) {

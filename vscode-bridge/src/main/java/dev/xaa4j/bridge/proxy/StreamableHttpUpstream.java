@@ -95,7 +95,8 @@ final class StreamableHttpUpstream implements UpstreamChannel {
         byte[] body = http.serialize(request);
         UpstreamResponse r = exchange(() -> http.newPost(http.endpoint(), body, null, onSent), "POST", timeToStart);
         onTaken.run();
-        return relay.relay(r, request.get("id"), toClient, toClient);
+        return relay.relay(r, request.get("id"), toClient, toClient,
+                lastEventId -> exchange(() -> http.newEventStreamGet(http.endpoint(), lastEventId), "GET", timeToStart));
     }
 
     @Override

@@ -19,6 +19,15 @@ public interface UpstreamAuth {
     void unauthorized(String server);
 
     /**
+     * As {@link #unauthorized(String)}, with the 401's {@code Bearer}/{@code DPoP} challenge (RFC 6750 §3, RFC 9728
+     * §5.1): its {@code resource_metadata} and {@code scope} start MCP authorization again from fresh metadata
+     * (docs/architecture.md "Plain MCP authorization"). Default: the challenge is ignored.
+     */
+    default void unauthorized(String server, Optional<dev.xaa4j.connector.internal.http.Challenge> challenge) {
+        unauthorized(server);
+    }
+
+    /**
      * The server answered 403 {@code insufficient_scope} asking for {@code scope}: obtain a token that also
      * carries it. Returns whether the next {@link #authorization} is worth a replay.
      */

@@ -201,6 +201,7 @@ final class UpstreamHttp implements AutoCloseable {
             UpstreamResponse r = timeToStart == null ? send(request) : sendWithin(request, timeToStart);
             int status = r.status();
             if (status == 401) {
+                Optional<Challenge> challenge = Challenge.bearer(r.headers(ProtocolNames.WWW_AUTHENTICATE));
                 r.discard();
                 if (renewed) {
                     throw new BridgeException(Reason.ACCESS_DENIED, "MCP server '" + server
@@ -208,7 +209,7 @@ final class UpstreamHttp implements AutoCloseable {
                             + " run `xaa doctor " + server + "` for details");
                 }
                 LOG.info("{} {}: HTTP 401, renewing the access token and replaying once", verb, server);
-                auth.unauthorized(server);
+                auth.unauthorized(server, challenge);
                 renewed = true;
                 continue;
             }

@@ -7,7 +7,12 @@ import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.host.SharedTokenSource;
+import dev.xaa4j.connector.internal.ProtocolNames;
+import dev.xaa4j.connector.internal.http.Challenge;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,12 +97,29 @@ public final class TokenSourceAuth implements UpstreamAuth {
 
     @Override
     public void unauthorized(String server) {
+        unauthorized(server, Optional.empty());
+    }
+
+    @Override
+    public void unauthorized(String server, Optional<Challenge> challenge) {
         String rejected = lastToken.remove(server);
         if (rejected != null) {
             // "": a request sent without a token (a server decided NONE) was refused: the engine decides again
             LOG.info(rejected.isEmpty() ? "MCP server '{}' now asks for a token: deciding its flow again"
                     : "MCP server '{}' rejected the token: asking for a new one", server);
-            source.invalidate(server, rejected);
+            Optional<URI> resourceMetadata = challenge.flatMap(c -> c.param(ProtocolNames.RESOURCE_METADATA))
+                    .flatMap(TokenSourceAuth::uri);
+            List<String> scopes = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE)).filter(s -> !s.isBlank())
+                    .map(s -> Arrays.asList(s.trim().split("\\s+"))).orElse(List.of());
+            source.invalidate(server, rejected, resourceMetadata, scopes);
+        }
+    }
+
+    private static Optional<URI> uri(String value) {
+        try {
+            return Optional.of(new URI(value));
+        } catch (URISyntaxException e) {
+            return Optional.empty(); // a malformed resource_metadata: discovery falls back to the well-known URLs
         }
     }
 

@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  *       the bridge's {@link StreamableHttpUpstream} (initialize → initialized → tools/list → tools/call). Wire
  *       2026-07-28: {@link StatelessMcp} (no initialize).</li>
  * </ul>
- * Then {@code tools/list} and, when listed, {@code tools/call test-tool {}} (the auth scenarios) or
- * {@code add_numbers} (the {@code tools_call} scenario). Exit 0 when every call answered without a JSON-RPC error,
+ * Then {@code tools/list} and, when listed, {@code tools/call test-tool {}} (the auth scenarios),
+ * {@code add_numbers} (the {@code tools_call} scenario) or {@code test_reconnection} ({@code sse-retry}). Exit 0 when every call answered without a JSON-RPC error,
  * else 1 with a one-line reason on stderr (no token, code or secret in it; {@code XAA_CONFORMANCE_TRACE=1} adds the
  * stack trace); 2 for a bad invocation.
  */
@@ -128,7 +128,7 @@ public final class ConformanceClient {
         }
     }
 
-    /** tools/list, then the scenario's tool: test-tool (auth mocks) or add_numbers (tools_call). */
+    /** tools/list, then the scenario's tool: test-tool (auth mocks), add_numbers (tools_call) or test_reconnection (sse-retry). */
     private void tools(Call mcp) {
         JsonNode listed = requireResult("tools/list", mcp.call("tools/list", null));
         for (JsonNode tool : listed.path("result").path("tools")) {
@@ -136,7 +136,7 @@ public final class ConformanceClient {
             ObjectNode arguments = mapper.createObjectNode();
             if (name.equals("add_numbers")) {
                 arguments.put("a", 2).put("b", 3);
-            } else if (!name.equals("test-tool")) {
+            } else if (!name.equals("test-tool") && !name.equals("test_reconnection")) { // sse-retry: test_reconnection
                 continue;
             }
             ObjectNode params = mapper.createObjectNode().put("name", name);

@@ -71,15 +71,28 @@ public final class Discovery {
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The revision the probe's {@code initialize} names, in its body and in its {@code MCP-Protocol-Version} header. */
+    static final String PROBE_PROTOCOL_VERSION = "2025-11-25";
+    /**
+     * The probe: a 2025-11-25 {@code initialize} that a 2026-07-28 (stateless) server can read as well — the
+     * {@code _meta} of every 2026-07-28 request ({@code io.modelcontextprotocol/protocolVersion},
+     * {@code clientCapabilities}, {@code clientInfo}) and, with it, the {@code MCP-Protocol-Version} and
+     * {@code Mcp-Method} headers (SEP-2575, SEP-2243); servers of older revisions ignore both.
+     */
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-            + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-            + "\"clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"}}}";
+            + "\"protocolVersion\":\"" + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"},"
+            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + PROBE_PROTOCOL_VERSION + "\","
+            + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"xaa4j-discovery\",\"version\":\"0.1.0\"}}}}";
 
     private final Clock clock;
     private final Duration ttl;
     private final WireClient http;
     private final ConcurrentHashMap<String, Cached<OIDCProviderMetadata>> idps = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Cached<ServerMetadata>> servers = new ConcurrentHashMap<>();
+    /** The 401 challenges {@link #challenged} recorded, per canonical server URL, until the next discovery. */
+    private final ConcurrentHashMap<String, Probe> challenges = new ConcurrentHashMap<>();
 
     /** System clock, {@link #DEFAULT_TTL}, {@link #DEFAULT_HTTP_TIMEOUT}. */
     public Discovery() {
@@ -141,6 +154,24 @@ public final class Discovery {
         ServerMetadata md = discoverServer(url, pinnedAsIssuer);
         servers.put(key, new Cached<>(md, clock.instant().plus(ttl)));
         return md;
+    }
+
+    /**
+     * A request to the server at {@code serverUrl} was answered 401 with a challenge naming
+     * {@code resourceMetadata} and {@code scopes} (either may be empty): forgets its cached metadata, and its next
+     * discovery starts from this challenge instead of probing (MCP authorization: "restart at protected resource
+     * metadata discovery"; a server whose {@code initialize} needs no token may still ask for one later, with the
+     * scope of that operation). Thread-safe; a later challenge replaces an unused one.
+     */
+    public void challenged(URI serverUrl, Optional<URI> resourceMetadata, java.util.Collection<String> scopes) {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        resourceMetadata.ifPresent(rm -> params.put(ProtocolNames.RESOURCE_METADATA, rm.toString()));
+        if (!scopes.isEmpty()) {
+            params.put(ProtocolNames.SCOPE, String.join(" ", scopes));
+        }
+        URI url = Urls.canonical(serverUrl);
+        invalidate(url);
+        challenges.put(url.toString(), new Probe(401, Optional.of(new Challenge(ProtocolNames.BEARER, params, null))));
     }
 
     /** Forgets cached metadata of one server (e.g. after a 401 with a different resource_metadata). */
@@ -220,7 +251,15 @@ public final class Discovery {
             throw new ConfiguredUrlException("The MCP server URL in your configuration is not usable: " + problem + ".");
         });
         Urls.requireSecure(url, "the MCP server URL");
-        Probe probe = probe(url);
+        Probe challenged = challenges.remove(url.toString());
+        Probe probe = challenged != null ? challenged : probe(url);
+        if (probe.status() != 401 && probe.status() != 403) {
+            // MCP authorization: a server that does not ask for a token takes none (a later 401 starts discovery
+            // again, from its challenge: #challenged); a 4xx other than 401/403 is a refused initialize (e.g. a
+            // 2026-07-28 stateless server), not a request for a token. No well-known GETs: some such servers
+            // never answer them
+            throw notProtected(url, probe);
+        }
         Optional<Challenge> challenge = probe.challenge();
         Optional<String> challengedScope = challenge.flatMap(c -> c.param(ProtocolNames.SCOPE));
 
@@ -280,11 +319,6 @@ public final class Discovery {
      * the canonical server URL.
      */
     private ServerMetadata withoutPrm(URI url, Probe probe, Optional<String> challengedScope, List<String> tried) {
-        if (probe.status() >= 200 && probe.status() < 300) {
-            throw new ConnectorException(ConnectorException.Kind.NOT_PROTECTED, "The MCP server " + url + " answered without"
-                    + " a token (HTTP " + probe.status() + ") and publishes no protected resource metadata: it takes no"
-                    + " authorization, so requests go to it without a token.");
-        }
         String origin = Urls.origin(url);
         URI legacy = URI.create(origin + Urls.AUTHORIZATION_SERVER);
         WireClient.Lookup found = http.lookup(legacy, "the authorization server");
@@ -311,6 +345,12 @@ public final class Discovery {
                 ServerMetadata.Source.LEGACY_DEFAULTS);
     }
 
+    private static ConnectorException notProtected(URI url, Probe probe) {
+        return new ConnectorException(ConnectorException.Kind.NOT_PROTECTED, "The MCP server " + url + " answered an"
+                + " unauthenticated initialize with HTTP " + probe.status() + " and asked for no token: it takes no"
+                + " authorization, so requests go to it without a token (until it answers 401).");
+    }
+
     /** The status of the unauthenticated initialize and its challenge, if it asked for a token. */
     private record Probe(int status, Optional<Challenge> challenge) {
     }
@@ -324,6 +364,8 @@ public final class Discovery {
         HTTPRequest req = new HTTPRequest(HTTPRequest.Method.POST, url);
         req.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
         req.setAccept("application/json, text/event-stream");
+        req.setHeader("MCP-Protocol-Version", PROBE_PROTOCOL_VERSION);
+        req.setHeader("Mcp-Method", "initialize");
         req.setBody(INITIALIZE);
         HTTPResponse resp = http.send(req, "the MCP server");
         int status = resp.getStatusCode();

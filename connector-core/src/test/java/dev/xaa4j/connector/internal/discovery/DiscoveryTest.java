@@ -20,6 +20,8 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Wire-exact discovery tests (docs/protocol.md §6) against MockWebServer. */
 @org.junit.jupiter.api.Timeout(30)
@@ -94,6 +96,15 @@ class DiscoveryTest {
         assertThat(initialize.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(initialize.getHeaders().get("Authorization")).isNull();
         assertThat(initialize.getBody().utf8()).contains("\"method\":\"initialize\"").contains("\"jsonrpc\":\"2.0\"");
+        // readable by a 2026-07-28 server too (SEP-2575 _meta and version header, SEP-2243 Mcp-Method): they agree
+        assertThat(initialize.getHeaders().get("MCP-Protocol-Version")).isEqualTo("2025-11-25");
+        assertThat(initialize.getHeaders().get("Mcp-Method")).isEqualTo("initialize");
+        com.fasterxml.jackson.databind.JsonNode params = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(initialize.getBody().utf8()).path("params");
+        assertThat(params.path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/clientCapabilities").isObject()).isTrue();
+        assertThat(params.path("_meta").path("io.modelcontextprotocol/clientInfo").path("name").asText()).isEqualTo("xaa4j-discovery");
     }
 
     @Test
@@ -331,8 +342,8 @@ class DiscoveryTest {
 
     @Test
     void whenEveryPrmLocationRefusesTheErrorNamesEachUrlAndStatus() {
-        // not a 401 (so no 2025-03-26 default endpoints) and not a 2xx (so not "unprotected")
-        routes.on("POST /t/mcp", new MockResponse.Builder().code(405).body("").build())
+        // a 403 without a challenge: asks for a token, but not a 401 (so no 2025-03-26 default endpoints)
+        routes.on("POST /t/mcp", new MockResponse.Builder().code(403).body("").build())
                 .on("GET /.well-known/oauth-protected-resource/t/mcp", new MockResponse.Builder().code(403).build())
                 .on("GET /.well-known/oauth-protected-resource", new MockResponse.Builder().code(401).build());
 
@@ -490,7 +501,7 @@ class DiscoveryTest {
 
     @Test
     void withoutPrmTheAuthorizationServerMetadataAtTheOriginIsUsed20250326() {
-        routes.on("POST /mcp", unauthorizedWith("Bearer realm=\"mcp\""))
+        routes.on("POST /mcp/", unauthorizedWith("Bearer realm=\"mcp\""))
                 .on("GET /.well-known/oauth-authorization-server", json(200, plainAs(base, S256)));
 
         ServerMetadata md = discovery.server(URI.create(base + "/mcp/"));
@@ -535,8 +546,66 @@ class DiscoveryTest {
 
         assertThatThrownBy(() -> discovery.server(root())).isInstanceOf(ConnectorException.class)
                 .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
-        assertThat(routes.seen()).containsExactly("POST /mcp", "GET /.well-known/oauth-protected-resource/mcp",
-                "GET /.well-known/oauth-protected-resource");
+        assertThat(routes.seen()).as("no well-known GETs: some unprotected servers never answer them")
+                .containsExactly("POST /mcp");
+    }
+
+    @Test
+    void aServerWhoseInitializeNeedsNoTokenIsNotProtectedEvenWithPrm() {
+        // MCP authorization: a 2xx without a token is "none"; a later 401 starts discovery (conformance auth/scope-step-up)
+        routes.on("POST /mcp", json(200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"))
+                .on("GET /.well-known/oauth-protected-resource/mcp", json(200, prmFor(base + "/mcp", base)));
+
+        assertThatThrownBy(() -> discovery.server(root())).isInstanceOf(ConnectorException.class)
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
+        assertThat(routes.seen()).containsExactly("POST /mcp");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 404, 405, 406})
+    void aRefusedInitializeWithoutChallengeIsNotProtectedAndCostsNoMetadataGets(int status) {
+        // e.g. a 2026-07-28 stateless server refusing the 2025 initialize; its well-known URLs may never answer
+        routes.on("POST /mcp", new MockResponse.Builder().code(status).body("{}").build())
+                .on("GET /.well-known/oauth-protected-resource/mcp", json(200, prmFor(base + "/mcp", base)));
+
+        assertThatThrownBy(() -> discovery.server(root())).isInstanceOf(ConnectorException.class)
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED)
+                .hasMessageContaining("HTTP " + status);
+        assertThat(routes.seen()).containsExactly("POST /mcp");
+    }
+
+    @Test
+    void aLaterChallengeRestartsDiscoveryFromItsResourceMetadataAndScope() {
+        routes.on("POST /mcp", json(200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"))
+                .on("GET /meta/prm", json(200, prmFor(base + "/mcp", base)))
+                .on("GET /.well-known/oauth-authorization-server", json(200, plainAs(base, S256)));
+        assertThatThrownBy(() -> discovery.server(root())).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
+
+        discovery.challenged(root(), Optional.of(URI.create(base + "/meta/prm")), List.of("mcp:basic", "mcp:read"));
+        ServerMetadata md = discovery.server(root());
+
+        assertThat(md.resourceMetadataUrl()).isEqualTo(URI.create(base + "/meta/prm"));
+        assertThat(md.challengedScope()).contains("mcp:basic mcp:read");
+        assertThat(routes.seen()).containsExactly("POST /mcp", "GET /meta/prm", "GET /.well-known/oauth-authorization-server");
+        discovery.invalidate(root());
+        assertThatThrownBy(() -> discovery.server(root())).as("the challenge is used once; then the probe again")
+                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.NOT_PROTECTED);
+    }
+
+    @Test
+    void aChallengeWithoutResourceMetadataStillRediscoversFromTheWellKnownUrls() {
+        routes.on("POST /mcp", unauthorizedWith("Bearer realm=\"mcp\""))
+                .on("GET /.well-known/oauth-protected-resource/mcp", json(200, prmFor(base + "/mcp", base)))
+                .on("GET /.well-known/oauth-authorization-server", json(200, plainAs(base, S256)));
+        discovery.server(root());
+
+        discovery.challenged(root(), Optional.empty(), List.of("mcp:write"));
+        ServerMetadata md = discovery.server(root());
+
+        assertThat(md.challengedScope()).contains("mcp:write");
+        assertThat(routes.seen()).filteredOn("POST /mcp"::equals).as("the cached probe result is not reused, the challenge"
+                + " replaces a new probe").hasSize(1);
+        assertThat(routes.seen()).filteredOn("GET /.well-known/oauth-protected-resource/mcp"::equals).hasSize(2);
     }
 
     @Test
