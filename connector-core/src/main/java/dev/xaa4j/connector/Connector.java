@@ -44,8 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * never opens a browser: when the IdP session is gone it emits {@link ConnectorEvent.SignInRequired} and
  * {@link #token} throws a {@link ConnectorException} of kind {@link ConnectorException.Kind#SIGN_IN_REQUIRED}.
  * Every failure is a {@link ConnectorException}; act on its {@link ConnectorException#kind()} (docs/protocol.md §5).
- * Servers can be added and removed while it runs ({@link #addServer}, {@link #removeServer}); the other servers'
- * tokens are kept.
+ * Servers can be added and removed while it runs ({@link #addServer}, {@link #removeServer}); the others' tokens stay.
  *
  * <p>Only the IdP session is persisted (in the OS keyring by default, or only in memory, see
  * {@link Builder#sessionInMemory}); access tokens stay in memory. Secrets come from a
@@ -66,8 +65,7 @@ public final class Connector implements TokenSource {
     private final List<ConnectorListener> listeners = new CopyOnWriteArrayList<>();
 
     private Connector(Builder b) {
-        this.idp = b.idp; // none: plain-OAuth and unprotected servers only
-        // No server is fine: signing in, out and the status need only the IdP.
+        this.idp = b.idp; // none: plain-OAuth and unprotected servers only; no server is fine too
         this.servers = new ServerTable(b.servers);
         this.clock = b.clock;
         listeners.addAll(b.listeners);
@@ -112,32 +110,25 @@ public final class Connector implements TokenSource {
     }
 
     /**
-     * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next
-     * {@link #token} renews. Used by the MCP adapter before replaying the request once. For a server found
-     * unprotected ({@link AuthMode#NONE} by discovery; send any {@code rejectedValue}) the flow is chosen again.
+     * The MCP server answered 401 to {@code rejectedValue} (docs/protocol.md §5 "RS 401"): forget it so the next {@link #token}
+     * renews. For a server found unprotected ({@link AuthMode#NONE}; any {@code rejectedValue}) the flow is chosen again.
      */
     @Override
     public boolean invalidate(String server, String rejectedValue) {
         return perServer.invalidate(server, rejectedValue);
     }
 
-    /**
-     * As {@link #invalidate(String, String)}, and re-runs discovery before the next renewal when the 401
-     * challenge names a different {@code resource_metadata} than the one discovery used (docs/protocol.md §6
-     * step 10).
-     */
+    /** Also re-discovers before the next renewal when the challenge names another {@code resource_metadata} (docs/protocol.md §6 step 10). */
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata) {
         return perServer.invalidate(server, rejectedValue, challengedResourceMetadata);
     }
 
-    /** As {@link #invalidate(String, String, Optional)}; the next discovery starts from the 401's challenge. */
+    /** The next discovery starts from the 401's challenge ({@code resource_metadata}, {@code scope}). */
     @Override
     public boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
                               Collection<String> challengedScopes) {
-        Optional.ofNullable(servers.get(server))
-                .ifPresent(c -> discovery.challenged(c.url(), challengedResourceMetadata, challengedScopes));
-        return invalidate(server, rejectedValue, challengedResourceMetadata);
+        return perServer.invalidate(server, rejectedValue, challengedResourceMetadata, challengedScopes);
     }
 
     /**

@@ -136,6 +136,14 @@ final class ServerSignIn {
         return dropped;
     }
 
+    /** {@link Connector#invalidate(String, String, Optional, Collection)}: the next discovery starts from the challenge. */
+    boolean invalidate(String server, String rejectedValue, Optional<URI> challengedResourceMetadata,
+                       java.util.Collection<String> challengedScopes) {
+        Optional.ofNullable(servers.get(server))
+                .ifPresent(c -> discovery.challenged(c.url(), challengedResourceMetadata, challengedScopes));
+        return invalidate(server, rejectedValue, challengedResourceMetadata);
+    }
+
     /** {@link Connector#status()}: the IdP session (none without an IdP) and every server's status. */
     ConnectorStatus connectorStatus() {
         Optional<IdpSession> s = control.load();
