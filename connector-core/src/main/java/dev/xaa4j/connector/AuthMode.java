@@ -11,8 +11,8 @@ package dev.xaa4j.connector;
 public enum AuthMode {
     /**
      * Decide from discovery: an IdP is configured and the server's authorization server redeems ID-JAGs →
-     * {@link #EMA}; a server that answers without a token and publishes no protected resource metadata →
-     * {@link #NONE}; otherwise → {@link #OAUTH}. After the IdP <em>denied</em> an EMA exchange the decision stays
+     * {@link #EMA}; a server that answers the first, unauthenticated request without asking for a token (no 401 or
+     * 403) → {@link #NONE} (a later 401 decides again); otherwise → {@link #OAUTH}. After the IdP <em>denied</em> an EMA exchange the decision stays
      * {@link #EMA}: the administrator's refusal is shown, never bypassed by a per-server sign-in.
      */
     AUTO,

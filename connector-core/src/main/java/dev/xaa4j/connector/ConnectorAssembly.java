@@ -97,7 +97,7 @@ final class ConnectorAssembly {
         // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
         this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand);
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
-        this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current, grants::hasGrant);
+        this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current, grants::grantReady);
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
                 b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
                 b.httpTimeout, publish);

@@ -99,7 +99,10 @@ final class ServerSignIn {
             throw unknown(server);
         }
         Optional<ServerMetadata> meta = Optional.empty();
-        if (router != null && router.decision(server).map(d -> d.mode() == AuthMode.OAUTH).orElse(false)) {
+        // a fresh process (`xaa logout SERVER`) has decided nothing yet: a stored grant is reason enough to discover
+        // the AS, for its revocation endpoint (RFC 7009)
+        if (router != null && router.decision(server).map(d -> d.mode() == AuthMode.OAUTH)
+                .orElseGet(() -> grants.hasGrant(server))) {
             try {
                 meta = Optional.of(router.metadata(config));
             } catch (RuntimeException e) { // revocation is best effort; the local grant goes regardless
@@ -181,7 +184,18 @@ final class ServerSignIn {
         if (config != null && config.auth() != AuthMode.AUTO) {
             return s.withFlow(config.auth(), Optional.of("forced by configuration (--auth " + config.auth().word() + ")"));
         }
-        return s;
+        return storedGrant(server) ? s.withFlow(AuthMode.OAUTH, Optional.of("per-server sign-in: a grant from an earlier "
+                + "sign-in to it is kept in the credential store")) : s;
+    }
+
+    /** Whether a plain-OAuth grant of {@code server} is stored (a keyring read); false when the store cannot say. */
+    private boolean storedGrant(String server) {
+        try {
+            return grants != null && grants.hasGrant(server);
+        } catch (RuntimeException e) { // a locked keyring: the status then says "not decided yet"
+            LOG.debug("cannot tell whether {} has a stored grant: {}", server, e.toString());
+            return false;
+        }
     }
 
     private static ConnectorException unknown(String server) {

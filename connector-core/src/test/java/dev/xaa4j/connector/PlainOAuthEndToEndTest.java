@@ -1,6 +1,7 @@
 package dev.xaa4j.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -405,6 +406,54 @@ class PlainOAuthEndToEndTest extends SampleIssuerPerClass {
         assertThat(signIns.get(1).path("scopesRequested")).extracting(JsonNode::asText).contains("wiki:read", "wiki:write");
         assertThat(signIns.get(1).path("scopesGranted")).extracting(JsonNode::asText).contains("wiki:read", "wiki:write");
         assertThat(c.status().servers().get("wiki").scopes()).contains("wiki:write");
+    }
+
+    /**
+     * A bridge's connector (no browser) meets the 403 step-up: it records the scopes it needs, and the person's next
+     * sign-in in another process ({@code xaa login wiki}: a second connector) asks for them too, so the bridge's
+     * next call works with the new grant instead of failing again (found by the newcomer trial: a dead end).
+     */
+    @Test
+    void aStepUpABridgeCouldNotMakeIsAskedForByTheNextSignInElsewhere() throws Exception {
+        Connector login = connector(b -> b, wiki(AuthMode.OAUTH).withOAuthClientId(PUBLIC_CLIENT));
+        login.signIn("wiki").get(60, TimeUnit.SECONDS);
+        Connector bridge = connector(b -> b, wiki(AuthMode.OAUTH).withOAuthClientId(PUBLIC_CLIENT));
+
+        Throwable refused = callToolFailure(bridge, "edit_page", Map.of("title", "Step-up", "text", "later"));
+        assertThat(refused).isNotNull();
+        assertThat(causes(refused)).anySatisfy(t -> assertThat(t).isInstanceOfSatisfying(ConnectorException.class,
+                e -> assertThat(e.kind()).isEqualTo(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED)));
+        assertThat(new ServerGrantStore(store).wantedScopes("wiki")).contains("wiki:write");
+
+        login.signIn("wiki").get(60, TimeUnit.SECONDS);
+        List<JsonNode> signIns = events("oauth-sign-in");
+        assertThat(signIns.get(signIns.size() - 1).path("scopesRequested")).extracting(JsonNode::asText)
+                .contains("wiki:read", "wiki:write");
+        assertThat(new ServerGrantStore(store).wantedScopes("wiki")).isEmpty();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                callToolFailure(bridge, "edit_page", Map.of("title", "Step-up", "text", "now"))).isNull());
+    }
+
+    /**
+     * {@code xaa logout wiki} and {@code xaa status} run in a fresh process that has decided no flow yet: a stored grant
+     * is enough to show the server as per-server sign-in and to revoke it at its AS (RFC 7009) on sign-out.
+     */
+    @Test
+    void aFreshConnectorShowsAStoredGrantsFlowAndRevokesItOnSignOut() throws Exception {
+        Connector first = connector(b -> b, wiki(AuthMode.AUTO).withOAuthClientId(PUBLIC_CLIENT));
+        first.signIn("wiki").get(60, TimeUnit.SECONDS);
+        secrets.add(new ServerGrantStore(store).grant("wiki").orElseThrow().refreshToken());
+        first.close();
+
+        Connector fresh = connector(b -> b, wiki(AuthMode.AUTO).withOAuthClientId(PUBLIC_CLIENT));
+        assertThat(fresh.status().servers().get("wiki").flow()).isEqualTo(AuthMode.OAUTH);
+        assertThat(fresh.status().servers().get("wiki").flowReason()).hasValueSatisfying(r -> assertThat(r).contains("earlier sign-in"));
+        fresh.signOut("wiki");
+
+        assertThat(events("oauth-revocation")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.path("decision").asText()).isNotEqualTo("deny"));
+        assertThat(new ServerGrantStore(store).grant("wiki")).isEmpty();
+        assertThat(fresh.status().servers().get("wiki").flow()).isEqualTo(AuthMode.AUTO);
     }
 
     @Test

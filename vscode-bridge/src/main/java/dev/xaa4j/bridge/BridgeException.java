@@ -128,7 +128,8 @@ public final class BridgeException extends RuntimeException {
         }
         String message = switch (c.kind()) {
             case SIGN_IN_REQUIRED -> SIGN_IN_MESSAGE;
-            case SERVER_SIGN_IN_REQUIRED -> c.server().map(BridgeException::serverSignInMessage).orElse(c.getMessage());
+            case SERVER_SIGN_IN_REQUIRED -> c.server().map(s -> serverSignInMessage(s) + stepUpScopes(c.getMessage()))
+                    .orElse(c.getMessage());
             case KEYRING_UNAVAILABLE -> withNoKeyringHint(c.getMessage()); // retrying never clears it
             default -> c.getMessage();
         };
@@ -139,6 +140,14 @@ public final class BridgeException extends RuntimeException {
      * What a client shows for a plain-OAuth server without a grant ({@link Reason#SERVER_SIGN_IN_REQUIRED}): the
      * per-server sign-in a person runs, in the tray or a terminal (a bridge never opens a browser).
      */
+    /** " (to grant the scopes …)" when the engine needs a new sign-in for a step-up (RFC 6750 §3.1), else "". */
+    private static String stepUpScopes(String engineMessage) {
+        java.util.regex.Matcher m = STEP_UP.matcher(engineMessage == null ? "" : engineMessage);
+        return m.find() ? " (to grant the scopes " + m.group(1) + " this call needs)" : "";
+    }
+
+    private static final java.util.regex.Pattern STEP_UP = java.util.regex.Pattern.compile("grant the scopes (.+?):(?: |$)");
+
     public static String serverSignInMessage(String server) {
         return "Sign in to " + server + ": choose 'Sign in to " + server + "' in the xaa tray, or run `xaa login "
                 + server + "` in a terminal";

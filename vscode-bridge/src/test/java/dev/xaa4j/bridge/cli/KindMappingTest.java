@@ -65,6 +65,10 @@ class KindMappingTest {
                 .isEqualTo(BridgeException.SIGN_IN_MESSAGE);
         assertThat(BridgeException.of(new ConnectorException(Kind.SERVER_SIGN_IN_REQUIRED, "wiki", "no grant", null, null))
                 .getMessage()).isEqualTo("Sign in to wiki: choose 'Sign in to wiki' in the xaa tray, or run `xaa login wiki` in a terminal");
+        assertThat(BridgeException.of(new ConnectorException(Kind.SERVER_SIGN_IN_REQUIRED, "wiki", "'wiki' needs you to sign "
+                + "in again in the browser to grant the scopes wiki:read wiki:write: run `xaa login wiki` or …", null, null))
+                .getMessage()).isEqualTo("Sign in to wiki: choose 'Sign in to wiki' in the xaa tray, or run `xaa login wiki` "
+                        + "in a terminal (to grant the scopes wiki:read wiki:write this call needs)");
         assertThat(BridgeException.of(new ConnectorException(Kind.KEYRING_UNAVAILABLE, "No keyring.")).getMessage())
                 .startsWith("No keyring.").contains(BridgeException.NO_KEYRING);
         assertThat(BridgeException.of(new IllegalStateException("bug")).reason()).isEqualTo(Reason.INTERNAL);

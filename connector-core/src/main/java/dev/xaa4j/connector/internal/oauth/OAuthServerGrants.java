@@ -138,13 +138,23 @@ public final class OAuthServerGrants implements ServerGrants {
     public TokenFetcher.Fetched signIn(ServerConfig server, ServerMetadata meta, Set<String> scopes) {
         return locked(server.name(), () -> {
             authorizations.remove(server.name());
-            current(server.name(), meta);
+            Optional<Grant> stored = current(server.name(), meta);
             Set<String> requested = new LinkedHashSet<>(initialScopes(server, meta));
+            stored.ifPresent(g -> requested.addAll(g.granted())); // signing in again never loses a scope
+            requested.addAll(rows.wantedScopes(server.name())); // a step-up a bridge could not make (no browser)
             requested.addAll(scopes);
+            requested.remove(OFFLINE_ACCESS); // authorize adds it when the server advertises it
             TokenFetcher.Fetched fetched = authorize(server, meta, requested);
+            rows.wantScopes(server.name(), Set.of());
             signedIn.put(server.name(), held.get(server.name()));
             return fetched;
         });
+    }
+
+    /** A stored grant and no step-up waiting for a sign-in ({@link ServerGrantStore#wantedScopes}). */
+    @Override
+    public boolean grantReady(String server) {
+        return hasGrant(server) && rows.wantedScopes(server).isEmpty();
     }
 
     @Override
@@ -168,6 +178,7 @@ public final class OAuthServerGrants implements ServerGrants {
                 LOG.warn("Could not revoke the sign-in of '{}' at its authorization server: {}", server.name(), e.getMessage());
             } finally {
                 rows.deleteGrant(server.name());
+                rows.wantScopes(server.name(), Set.of());
             }
             return null;
         });
@@ -195,12 +206,20 @@ public final class OAuthServerGrants implements ServerGrants {
         requested.addAll(granted);
         requested.addAll(extraScopes);
         requested.addAll(stepUpScopes);
+        if (stored.isPresent() && stored.get().granted().containsAll(requested) && !granted.containsAll(requested)) {
+            // a sign-in elsewhere (xaa login, the tray) stored a grant with these scopes: use it, no browser
+            Optional<TokenFetcher.Fetched> refreshed = refresh(server, meta, stored.get(), true);
+            if (refreshed.isPresent()) {
+                return refreshed.get();
+            }
+        }
         if ((memory != null || stored.isPresent()) && granted.containsAll(requested)) {
             throw new ScopeDeniedException(server.name(), stepUpScopes, "'" + server.name() + "' still refuses the call "
                     + "although its token carries the scopes " + String.join(" ", stepUpScopes) + " it asked for; "
                     + "you lack permission for it. Ask the server's administrator.");
         }
         if (!interactive) {
+            rows.wantScopes(server.name(), requested); // the next sign-in (another process, the tray) asks for them
             throw signInRequired(server.name(), "needs you to sign in again in the browser to grant the scopes "
                     + String.join(" ", stepUpScopes));
         }

@@ -37,6 +37,15 @@ public interface ServerGrants extends AutoCloseable {
     boolean hasGrant(String server);
 
     /**
+     * Whether a grant is held that a renewal can use without a person: {@link #hasGrant} and no step-up waiting for a
+     * sign-in. A connector holding "sign in to SERVER" re-checks this (one credential-store read, rate-limited), so a
+     * sign-in in another process reaches it.
+     */
+    default boolean grantReady(String server) {
+        return hasGrant(server);
+    }
+
+    /**
      * Revokes {@code server}'s refresh token at its AS (RFC 7009) when {@code meta} names a revocation endpoint, and
      * deletes its grant; never throws for an AS problem (logged, the local grant is deleted regardless).
      */

@@ -116,6 +116,25 @@ public final class ServerGrantStore {
         store.delete(registrationKey(issuer));
     }
 
+    /**
+     * Scopes a step-up of {@code server} needed while no browser could be opened (a bridge): the next interactive
+     * sign-in to it (another process: {@code xaa login SERVER}, the tray) asks for them too. Not a secret.
+     */
+    public java.util.Set<String> wantedScopes(String server) {
+        return store.read(wantedKey(server)).map(v -> java.util.Set.of(v.trim().split("\\s+")))
+                .map(s -> s.stream().filter(x -> !x.isEmpty()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)))
+                .map(java.util.Set.class::cast).orElse(java.util.Set.of());
+    }
+
+    /** Records (or, with an empty set, clears) {@link #wantedScopes}. */
+    public void wantScopes(String server, java.util.Set<String> scopes) {
+        if (scopes.isEmpty()) {
+            store.delete(wantedKey(server));
+        } else {
+            store.write(wantedKey(server), String.join(" ", new java.util.TreeSet<>(scopes)));
+        }
+    }
+
     /** The AS issuer the pre-registered {@code clientId} of {@code server} was first used at, if any. */
     public Optional<String> boundIssuer(String server, String clientId) {
         return store.read(boundKey(server, clientId));
@@ -131,6 +150,10 @@ public final class ServerGrantStore {
 
     static String registrationKey(String issuer) {
         return "oauth-client|" + issuer;
+    }
+
+    static String wantedKey(String server) {
+        return "oauth-wanted|" + server;
     }
 
     static String boundKey(String server, String clientId) {
