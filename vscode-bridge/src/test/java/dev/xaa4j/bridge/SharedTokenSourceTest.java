@@ -164,11 +164,18 @@ class SharedTokenSourceTest {
     void whenTheBrokerGoesAwayTheEmbeddedConnectorAnswersAtOnceAndListenersHear() throws Exception {
         BrokerServer server = broker(new CopyOnWriteArrayList<>());
         TokenSourceAuth auth = auth();
-        CountDownLatch told = new CountDownLatch(1);
-        auth.onChange(told::countDown);
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        auth.onChange(told::incrementAndGet);
         assertThat(auth.authorization("notes")).contains("Bearer broker-1");
+        // the broker's token_issued for broker-1 may reach the listener late: wait for the switch itself, and a
+        // notification after it (not merely any notification)
+        SharedTokenSource shared = (SharedTokenSource) auth.source();
+        CountDownLatch switched = new CountDownLatch(1);
+        shared.onSwitch(switched::countDown);
+        int before = told.get();
         server.close();
-        assertThat(told.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(switched.await(5, TimeUnit.SECONDS)).as("the switch to the embedded connector").isTrue();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> told.get() > before);
         assertThat(auth.authorization("notes")).contains("Bearer engine-1");
         assertThat(((SharedTokenSource) auth.source()).usingBroker()).isFalse();
     }
