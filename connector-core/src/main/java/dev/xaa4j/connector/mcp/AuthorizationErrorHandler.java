@@ -79,11 +79,7 @@ public final class AuthorizationErrorHandler extends ServerTokenHook
      * original HTTP error).
      */
     private static Mono<Boolean> typedOrFalse(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause instanceof ConnectorException typed ? Mono.error(typed) : Mono.just(false);
+        return ConnectorException.in(failure).<Mono<Boolean>>map(Mono::error).orElseGet(() -> Mono.just(false));
     }
 
     /** True once a new token is there (obtained off the reactor thread): the SDK then replays the request. */
