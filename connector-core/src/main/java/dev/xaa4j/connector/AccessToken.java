@@ -31,6 +31,15 @@ public record AccessToken(String server, String value, String tokenType, Instant
         return tokenType + " " + value;
     }
 
+    /**
+     * Whether the token is sender-constrained with DPoP (RFC 9449 §5: {@code token_type} {@code DPoP},
+     * case-insensitive): every request with it needs a fresh proof ({@link TokenSource#dpopProof}) next to
+     * {@code Authorization: DPoP …}.
+     */
+    public boolean dpopBound() {
+        return "DPoP".equalsIgnoreCase(tokenType);
+    }
+
     public boolean isExpired(Clock clock) {
         return !clock.instant().isBefore(expiresAt);
     }

@@ -24,11 +24,24 @@ public enum AuthMode {
      */
     OAUTH,
     /** The server takes no token: requests are sent without {@code Authorization}. */
-    NONE;
+    NONE,
+    /**
+     * A headless agent with no person: the OAuth client credentials grant (RFC 6749 §4.4; MCP extension
+     * {@code io.modelcontextprotocol/oauth-client-credentials}, SEP-1046) with a pre-registered client
+     * ({@link ServerConfig#oauthClientId()}) authenticated by {@code client_secret_basic} or {@code private_key_jwt}.
+     * Never chosen by {@link #AUTO}.
+     */
+    CLIENT_CREDENTIALS,
+    /**
+     * A headless workload: the jwt-bearer grant (RFC 7523 §2.1; SEP-1933 workload identity federation) with a
+     * platform-issued JWT ({@link ServerConfig#workloadToken()}); no registration, no browser. Never chosen by
+     * {@link #AUTO}.
+     */
+    WORKLOAD;
 
-    /** The configuration word: {@code auto}, {@code ema}, {@code oauth}, {@code none}. */
+    /** The configuration word: {@code auto}, {@code ema}, {@code oauth}, {@code none}, {@code client-credentials}, {@code workload}. */
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -38,10 +51,10 @@ public enum AuthMode {
      */
     public static AuthMode of(String word) {
         for (AuthMode m : values()) {
-            if (m.word().equalsIgnoreCase(word == null ? "" : word.trim())) {
+            if (m.word().equalsIgnoreCase(word == null ? "" : word.trim().replace('_', '-'))) {
                 return m;
             }
         }
-        throw new IllegalArgumentException("Unknown auth mode '" + word + "': use auto, ema, oauth or none");
+        throw new IllegalArgumentException("Unknown auth mode '" + word + "': use auto, ema, oauth, none, client-credentials or workload");
     }
 }

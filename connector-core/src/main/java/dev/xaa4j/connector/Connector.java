@@ -286,6 +286,8 @@ public final class Connector implements TokenSource {
         dev.xaa4j.connector.internal.signin.BrowserLauncher browserLauncher;
         ServerGrants grants;
         Duration sessionWatchInterval = Duration.ofSeconds(2);
+        boolean dpop = true;
+        final Map<String, java.util.function.Supplier<String>> workloadTokens = new LinkedHashMap<>();
         final List<ConnectorListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -440,6 +442,25 @@ public final class Connector implements TokenSource {
          */
         public Builder sessionWatchInterval(Duration interval) {
             this.sessionWatchInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /**
+         * Whether tokens are DPoP-bound (RFC 9449) where the authorization server advertises ES256 in
+         * {@code dpop_signing_alg_values_supported} (default true; the per-install P-256 key lives in the OS keyring,
+         * or in memory with {@link #sessionInMemory}). False: always Bearer.
+         */
+        public Builder dpop(boolean enabled) {
+            this.dpop = enabled;
+            return this;
+        }
+
+        /**
+         * Where the workload JWT of one {@link AuthMode#WORKLOAD} server comes from, called for every token request
+         * (a platform token rotates); overrides {@link ServerConfig#workloadToken()}. The value is never stored or logged.
+         */
+        public Builder workloadToken(String server, java.util.function.Supplier<String> jwt) {
+            this.workloadTokens.put(Objects.requireNonNull(server, "server"), Objects.requireNonNull(jwt, "jwt"));
             return this;
         }
 

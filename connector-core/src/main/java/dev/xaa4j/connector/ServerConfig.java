@@ -18,12 +18,21 @@ import java.util.Optional;
  * @param auth           which flow to use ({@link AuthMode#AUTO}: decided by discovery)
  * @param oauthClientId  a client id pre-registered at the server's authorization server for the plain MCP OAuth flow
  *                       (its secret, if any, comes from the {@link ClientCredentialsSource}); empty = use a Client ID
- *                       Metadata Document or dynamic client registration (MCP authorization "Client Registration")
+ *                       Metadata Document or dynamic client registration (MCP authorization "Client Registration");
+ *                       the client of {@link AuthMode#CLIENT_CREDENTIALS} (and, when set, of {@link AuthMode#WORKLOAD})
+ * @param jwtBearerScope what the EMA jwt-bearer request sends as {@code scope} ({@link JwtBearerScope#INHERIT} by default)
+ * @param workloadToken  where an {@link AuthMode#WORKLOAD} server's workload JWT comes from, read fresh for every
+ *                       token request and never stored: {@code file:PATH} (e.g. a Kubernetes projected service
+ *                       account token) or {@code command:COMMAND ARGS…} (its standard output); empty otherwise.
+ *                       Not a secret itself: it names where the secret is
  */
 public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
                            String asClientId, ClientAuthMethod asAuthMethod, AuthMode auth,
-                           Optional<String> oauthClientId) {
+                           Optional<String> oauthClientId, JwtBearerScope jwtBearerScope,
+                           Optional<String> workloadToken) {
     public ServerConfig {
+        Objects.requireNonNull(jwtBearerScope, "jwtBearerScope");
+        Objects.requireNonNull(workloadToken, "workloadToken");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(oauthClientId, "oauthClientId");
         Objects.requireNonNull(name, "name");
@@ -32,6 +41,13 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
         scopes = List.copyOf(scopes);
         Objects.requireNonNull(asClientId, "asClientId");
         Objects.requireNonNull(asAuthMethod, "asAuthMethod");
+    }
+
+    /** A server with the default jwt-bearer {@code scope} ({@link JwtBearerScope#INHERIT}) and no workload token. */
+    public ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
+                        String asClientId, ClientAuthMethod asAuthMethod, AuthMode auth, Optional<String> oauthClientId) {
+        this(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId, JwtBearerScope.INHERIT,
+                Optional.empty());
     }
 
     /** A server decided by discovery ({@link AuthMode#AUTO}) with no pre-registered plain-OAuth client. */
@@ -46,21 +62,39 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
     }
 
     public ServerConfig withScopes(List<String> newScopes) {
-        return new ServerConfig(name, url, pinnedAsIssuer, newScopes, asClientId, asAuthMethod, auth, oauthClientId);
+        return new ServerConfig(name, url, pinnedAsIssuer, newScopes, asClientId, asAuthMethod, auth, oauthClientId, jwtBearerScope,
+                workloadToken);
     }
 
     public ServerConfig withPinnedAsIssuer(String issuer) {
-        return new ServerConfig(name, url, Optional.of(issuer), scopes, asClientId, asAuthMethod, auth, oauthClientId);
+        return new ServerConfig(name, url, Optional.of(issuer), scopes, asClientId, asAuthMethod, auth, oauthClientId, jwtBearerScope,
+                workloadToken);
     }
 
     /** This server with its flow forced (or {@link AuthMode#AUTO}). */
     public ServerConfig withAuth(AuthMode mode) {
-        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, mode, oauthClientId);
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, mode, oauthClientId, jwtBearerScope,
+                workloadToken);
     }
 
     /** This server with a client id pre-registered for the plain MCP OAuth flow. */
     public ServerConfig withOAuthClientId(String clientId) {
         return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth,
-                Optional.of(clientId));
+                Optional.of(clientId), jwtBearerScope, workloadToken);
+    }
+
+    /** This server with what its jwt-bearer request sends as {@code scope}. */
+    public ServerConfig withJwtBearerScope(JwtBearerScope choice) {
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId,
+                choice, workloadToken);
+    }
+
+    /**
+     * This server with where its workload JWT comes from ({@code file:PATH} or {@code command:COMMAND ARGS…}; see
+     * {@link AuthMode#WORKLOAD}).
+     */
+    public ServerConfig withWorkloadToken(String source) {
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId,
+                jwtBearerScope, Optional.of(source));
     }
 }

@@ -64,6 +64,23 @@ public interface TokenSource extends AutoCloseable {
     }
 
     /**
+     * A fresh DPoP proof JWT (RFC 9449 §4.2) for one HTTP request made with {@code token}: header {@code typ}
+     * {@code dpop+jwt}, {@code alg} ES256 and the public {@code jwk} of the key the token is bound to; claims
+     * {@code jti} (new on every call), {@code htm}, {@code htu} ({@code httpUri} without query and fragment),
+     * {@code iat}, {@code ath} (base64url SHA-256 of the token value) and {@code nonce} when given (the server's
+     * latest {@code DPoP-Nonce}, RFC 9449 §8/§9). Send it as the {@code DPoP} header next to
+     * {@link AccessToken#authorizationHeader()}. Made by whoever holds the private key (this process, or the
+     * session owner over the broker socket); the key never leaves it.
+     *
+     * @return empty when {@code token} is not DPoP-bound ({@link AccessToken#dpopBound()} false): send it as Bearer
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} when the key the token is bound to is
+     *         gone (signed out, key deleted): drop the token and get a new one
+     */
+    default Optional<String> dpopProof(AccessToken token, String httpMethod, URI httpUri, Optional<String> nonce) {
+        return Optional.empty();
+    }
+
+    /**
      * The MCP server answered 403 {@code insufficient_scope} (RFC 6750 §3.1): the next {@link #token} asks for
      * {@code scopes} as well. Returns whether that changes what is asked (so a replay is worth it).
      */

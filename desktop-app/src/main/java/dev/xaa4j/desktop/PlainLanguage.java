@@ -53,6 +53,7 @@ public final class PlainLanguage {
             case EMA -> "Company sign-in";
             case OAUTH -> "Signs in separately";
             case NONE -> "No sign-in needed";
+            case CLIENT_CREDENTIALS, WORKLOAD -> "Signs in as this machine";
         };
     }
 
@@ -63,6 +64,8 @@ public final class PlainLanguage {
             case EMA -> "Company sign-in";
             case OAUTH -> "Sign in separately";
             case NONE -> "None";
+            case CLIENT_CREDENTIALS -> "As this machine (client credentials)";
+            case WORKLOAD -> "As this workload (workload identity)";
         };
     }
 

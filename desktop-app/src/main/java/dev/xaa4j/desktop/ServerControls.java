@@ -29,7 +29,8 @@ final class ServerControls {
 
     /** Automatic / Company sign-in / Sign in separately / None ({@link PlainLanguage#authChoice}), Automatic chosen. */
     static ChoiceBox<AuthMode> authChoice() {
-        ChoiceBox<AuthMode> box = new ChoiceBox<>(FXCollections.observableArrayList(AuthMode.values()));
+        ChoiceBox<AuthMode> box = new ChoiceBox<>(FXCollections.observableArrayList( // the headless modes are for agents without a person
+                AuthMode.AUTO, AuthMode.EMA, AuthMode.OAUTH, AuthMode.NONE));
         box.setValue(AuthMode.AUTO);
         box.setConverter(new StringConverter<>() {
             @Override

@@ -31,7 +31,7 @@ class PerServerCliTest {
         XaaProcess xaa = XaaProcess.in(dir);
         CommandRun bad = xaa.run("server", "add", "wiki", "https://mcp.example.com/wiki/mcp", "--auth", "saml");
         assertThat(bad.exit()).as(bad.out()).isEqualTo(2);
-        assertThat(bad.out()).contains("--auth", "saml", "auto, ema, oauth or none");
+        assertThat(bad.out()).contains("--auth", "saml", "auto, ema, oauth, none, client-credentials or workload");
         assertThat(Files.exists(xaa.config())).as("nothing written").isFalse();
     }
 
@@ -57,7 +57,7 @@ class PerServerCliTest {
         assertThat(overridden.out()).contains("notes\thttps://mcp.example.com/notes/mcp\tauth=ema");
         CommandRun badEnv = xaa.run("", Map.of("XAA_AUTH_NOTES", "sometimes"), "server", "list");
         assertThat(badEnv.exit()).isNotZero();
-        assertThat(badEnv.out()).contains("XAA_AUTH_NOTES", "auto, ema, oauth or none");
+        assertThat(badEnv.out()).contains("XAA_AUTH_NOTES", "auto, ema, oauth, none, client-credentials or workload");
 
         CommandRun status = xaa.run("status");
         assertThat(status.out()).contains("wiki: idle, flow per-server sign-in", "open: idle, flow none",

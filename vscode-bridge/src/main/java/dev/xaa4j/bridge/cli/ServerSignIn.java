@@ -31,6 +31,8 @@ final class ServerSignIn {
             case EMA -> "enterprise";
             case OAUTH -> "per-server sign-in";
             case NONE -> "none";
+            case CLIENT_CREDENTIALS -> "client credentials (no person)";
+            case WORKLOAD -> "workload identity (no person)";
             case AUTO -> "not decided yet";
         };
     }

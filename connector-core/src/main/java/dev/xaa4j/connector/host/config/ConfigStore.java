@@ -78,7 +78,8 @@ public final class ConfigStore {
                 String name = k.substring("XAA_SERVER_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
                 ServerEntry old = servers.get(name);
                 servers.put(name, old == null ? new ServerEntry(v, null, List.of(), null)
-                        : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth()));
+                        : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth(),
+                                old.jwtBearerScope(), old.workloadToken()));
             }
         });
         env.forEach((k, v) -> { // XAA_AUTH_<NAME>=auto|ema|oauth|none: the flow of a configured server
@@ -110,6 +111,7 @@ public final class ConfigStore {
         validateName(name);
         validateUrl(entry.url());
         entry.authMode(); // an unknown flow word is refused before anything is written
+        entry.jwtBearerScopeChoice();
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
@@ -118,6 +120,8 @@ public final class ConfigStore {
         setOrRemove(node, "pinnedAsIssuer", entry.pinnedAsIssuer());
         setOrRemove(node, "asClientId", entry.asClientId());
         setOrRemove(node, "auth", entry.auth());
+        setOrRemove(node, "jwtBearerScope", entry.jwtBearerScope());
+        setOrRemove(node, "workloadToken", entry.workloadToken());
         if (entry.scopes().isEmpty()) {
             node.remove("scopes");
         } else {
@@ -214,7 +218,8 @@ public final class ConfigStore {
     private static ServerEntry server(JsonNode n) {
         List<String> scopes = new ArrayList<>();
         n.path("scopes").forEach(s -> scopes.add(s.asText()));
-        return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"), text(n, "auth"));
+        return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"), text(n, "auth"),
+                text(n, "jwtBearerScope"), text(n, "workloadToken"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -90,7 +90,8 @@ public final class ConnectorFactory {
         return new ServerConfig(name, uri(s.url(), "URL of server '" + name + "'"), Optional.ofNullable(s.pinnedAsIssuer()),
                 s.scopes() == null ? List.of() : s.scopes(), emaClientId,
                 idp.map(i -> method(i.authMethod())).orElse(ClientAuthMethod.NONE),
-                s.authMode(), Optional.ofNullable(s.asClientId()));
+                s.authMode(), Optional.ofNullable(s.asClientId()), s.jwtBearerScopeChoice(),
+                Optional.ofNullable(s.workloadToken()));
     }
 
     /** The client id at {@code entry}'s authorization server: its own when configured, else the IdP client's. */

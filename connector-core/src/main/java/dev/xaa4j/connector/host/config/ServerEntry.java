@@ -11,11 +11,21 @@ import java.util.List;
  * @param asClientId     our client id at its authorization server; may be null (then the IdP client id for EMA, and
  *                       a Client ID Metadata Document or dynamic registration for plain OAuth). When set it is also the
  *                       pre-registered client of the plain OAuth flow
- * @param auth           the flow ({@code "auto"}, {@code "ema"}, {@code "oauth"}, {@code "none"}); null = auto
+ * @param auth           the flow ({@code "auto"}, {@code "ema"}, {@code "oauth"}, {@code "none"},
+ *                       {@code "client-credentials"}, {@code "workload"}); null = auto
+ * @param jwtBearerScope what the EMA jwt-bearer request sends as {@code scope} ({@code "inherit"}, {@code "send"},
+ *                       {@code "omit"}); null = inherit
+ * @param workloadToken  where a {@code workload} server's JWT comes from ({@code file:PATH} or {@code command:…}); may be null
  */
-public record ServerEntry(String url, String pinnedAsIssuer, List<String> scopes, String asClientId, String auth) {
+public record ServerEntry(String url, String pinnedAsIssuer, List<String> scopes, String asClientId, String auth,
+                          String jwtBearerScope, String workloadToken) {
     public ServerEntry {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    }
+
+    /** An entry with the default jwt-bearer scope and no workload token. */
+    public ServerEntry(String url, String pinnedAsIssuer, List<String> scopes, String asClientId, String auth) {
+        this(url, pinnedAsIssuer, scopes, asClientId, auth, null, null);
     }
 
     /** An entry whose flow is decided by discovery ({@code auto}). */
@@ -31,6 +41,23 @@ public record ServerEntry(String url, String pinnedAsIssuer, List<String> scopes
     /** This entry with {@code mode} ({@link dev.xaa4j.connector.AuthMode#AUTO} is stored as absent). */
     public ServerEntry withAuth(dev.xaa4j.connector.AuthMode mode) {
         return new ServerEntry(url, pinnedAsIssuer, scopes, asClientId,
-                mode == dev.xaa4j.connector.AuthMode.AUTO ? null : mode.word());
+                mode == dev.xaa4j.connector.AuthMode.AUTO ? null : mode.word(), jwtBearerScope, workloadToken);
+    }
+
+    /** The configured jwt-bearer {@code scope} choice ({@link dev.xaa4j.connector.JwtBearerScope#INHERIT} when unset). */
+    public dev.xaa4j.connector.JwtBearerScope jwtBearerScopeChoice() {
+        return jwtBearerScope == null ? dev.xaa4j.connector.JwtBearerScope.INHERIT
+                : dev.xaa4j.connector.JwtBearerScope.of(jwtBearerScope);
+    }
+
+    /** This entry with {@code choice} ({@link dev.xaa4j.connector.JwtBearerScope#INHERIT} is stored as absent). */
+    public ServerEntry withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope choice) {
+        return new ServerEntry(url, pinnedAsIssuer, scopes, asClientId, auth,
+                choice == dev.xaa4j.connector.JwtBearerScope.INHERIT ? null : choice.word(), workloadToken);
+    }
+
+    /** This entry with where its workload JWT comes from (null removes it). */
+    public ServerEntry withWorkloadToken(String source) {
+        return new ServerEntry(url, pinnedAsIssuer, scopes, asClientId, auth, jwtBearerScope, source);
     }
 }

@@ -145,7 +145,7 @@ class ConfigTest {
         assertThat(store.load().server("wiki").orElseThrow().authMode()).isEqualTo(dev.xaa4j.connector.AuthMode.OAUTH);
         String before = Files.readString(file);
         assertThatThrownBy(() -> store.putServer("bad", new ServerEntry("https://bad.example/mcp", null, List.of(), null, "saml")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, ema, oauth or none");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, ema, oauth, none, client-credentials or workload");
         assertThat(Files.readString(file)).as("nothing written").isEqualTo(before);
 
         XaaConfig ci = new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "none", "XAA_AUTH_NOWHERE", "ema")).load();
@@ -153,7 +153,7 @@ class ConfigTest {
         assertThat(ci.server("wiki").orElseThrow().asClientId()).isEqualTo("pre-registered");
         assertThat(ci.server("nowhere")).as("only configured servers").isEmpty();
         assertThatThrownBy(() -> new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "maybe")).load())
-                .hasMessageContaining("XAA_AUTH_WIKI").hasMessageContaining("auto, ema, oauth or none");
+                .hasMessageContaining("XAA_AUTH_WIKI").hasMessageContaining("auto, ema, oauth, none, client-credentials or workload");
         assertThat(Files.readString(file)).isEqualTo(before);
     }
 
