@@ -101,7 +101,7 @@ final class SessionControl {
         try {
             OIDCProviderMetadata meta = idpMetadata();
             ClientAuthentication auth = ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(),
-                    idp.clientId(), credentials, meta.getTokenEndpointURI());
+                    idp.clientId(), credentials);
             CompletableFuture<SignInResult> browser = browserSignIn.start(meta, idp.clientId(), auth, signInOptions);
             mine.whenComplete((done, error) -> {
                 if (mine.isCancelled()) {
@@ -184,7 +184,7 @@ final class SessionControl {
                 return new SignOutResult(user, SignOutResult.Revocation.NOT_SUPPORTED, Optional.empty());
             }
             ClientAuthentication auth = ClientAuthFactory.authentication(idp.authMethod(), idp.issuer().toString(),
-                    idp.clientId(), credentials, meta.getTokenEndpointURI());
+                    idp.clientId(), credentials);
             Optional<String> problem = new TokenRevocation(httpTimeout).revoke(endpoint, auth,
                     new ClientID(idp.clientId()), refreshToken);
             if (problem.isPresent()) { // the result carries it and the caller reports it: debug, not a second line

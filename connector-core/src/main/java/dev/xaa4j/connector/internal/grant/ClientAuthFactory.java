@@ -21,9 +21,12 @@ import java.security.PrivateKey;
 /**
  * Builds {@link ClientAuth} for the four methods the connector supports (docs/protocol.md §1 step 3, §7):
  * none, {@code client_secret_basic} (Nimbus url-encodes id and secret before base64, RFC 6749 §2.3.1),
- * {@code client_secret_post} and {@code private_key_jwt} (RFC 7523 §2.2; {@code aud} = the token endpoint,
- * RS256 for RSA keys, ES256 for EC keys). Secrets and keys are fetched from the
- * {@link ClientCredentialsSource} for every request and never kept in fields.
+ * {@code client_secret_post} and {@code private_key_jwt} (RFC 7523 §2.2, RS256 for RSA keys, ES256 for EC keys).
+ * A client assertion's {@code aud} is the issuer identifier of the server it goes to (the IdP issuer on the IdP's
+ * endpoints, the AS issuer at the AS), as draft-ietf-oauth-rfc7523bis §4 requires, for every endpoint of that
+ * server (token, revocation); RFC 7523 servers that take the token endpoint also take the issuer (RFC 7523 §3
+ * "MAY"), see docs/protocol.md §7. Secrets and keys are fetched from the {@link ClientCredentialsSource} for
+ * every request and never kept in fields.
  */
 public final class ClientAuthFactory {
 
@@ -31,7 +34,8 @@ public final class ClientAuthFactory {
     }
 
     /**
-     * @param issuer issuer of the party owning the token endpoint (IdP or AS); the credentials-source lookup key
+     * @param issuer issuer of the party owning the token endpoint (IdP or AS), exactly as in its metadata: the
+     *               credentials-source lookup key and a {@code private_key_jwt} assertion's {@code aud}
      */
     public static ClientAuth create(ClientAuthMethod method, String issuer, String clientId,
                                     ClientCredentialsSource credentials) {
@@ -40,36 +44,24 @@ public final class ClientAuthFactory {
             return (endpoint, grant) -> new TokenRequest.Builder(endpoint, id, grant);
         }
         return (endpoint, grant) ->
-                new TokenRequest.Builder(endpoint, authentication(method, issuer, clientId, credentials, endpoint), grant);
+                new TokenRequest.Builder(endpoint, authentication(method, issuer, clientId, credentials), grant);
     }
 
     /**
-     * As {@link #create(ClientAuthMethod, String, String, ClientCredentialsSource)}, but a {@code private_key_jwt}
-     * assertion's {@code aud} is {@code assertionAudience} (the AS issuer for plain MCP authorization, RFC 7523bis)
-     * instead of the token endpoint.
-     */
-    public static ClientAuth create(ClientAuthMethod method, String issuer, String clientId,
-                                    ClientCredentialsSource credentials, URI assertionAudience) {
-        ClientID id = new ClientID(clientId);
-        if (method == ClientAuthMethod.NONE) {
-            return (endpoint, grant) -> new TokenRequest.Builder(endpoint, id, grant);
-        }
-        return (endpoint, grant) -> new TokenRequest.Builder(endpoint,
-                authentication(method, issuer, clientId, credentials, assertionAudience), grant);
-    }
-
-    /**
-     * One Nimbus client authentication for a request to {@code tokenEndpoint} ({@code null} for
-     * {@link ClientAuthMethod#NONE}); a {@code private_key_jwt} assertion is freshly signed by each call.
+     * One Nimbus client authentication for a request to any endpoint of the server whose issuer is {@code issuer}
+     * ({@code null} for {@link ClientAuthMethod#NONE}); a {@code private_key_jwt} assertion is freshly signed by
+     * each call, with {@code aud} = {@code issuer}.
+     *
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} when the secret or key is missing
      */
     public static ClientAuthentication authentication(ClientAuthMethod method, String issuer, String clientId,
-                                                      ClientCredentialsSource credentials, URI tokenEndpoint) {
+                                                      ClientCredentialsSource credentials) {
         ClientID id = new ClientID(clientId);
         return switch (method) {
             case NONE -> null;
             case CLIENT_SECRET_BASIC -> new ClientSecretBasic(id, secret(credentials, issuer, clientId));
             case CLIENT_SECRET_POST -> new ClientSecretPost(id, secret(credentials, issuer, clientId));
-            case PRIVATE_KEY_JWT -> privateKeyJwt(credentials, issuer, id, tokenEndpoint);
+            case PRIVATE_KEY_JWT -> privateKeyJwt(credentials, issuer, id, URI.create(issuer));
         };
     }
 
@@ -79,10 +71,11 @@ public final class ClientAuthFactory {
     }
 
     private static ClientAuthentication privateKeyJwt(ClientCredentialsSource credentials, String issuer,
-                                                      ClientID id, URI endpoint) {
+                                                      ClientID id, URI audience) {
         String json = credentials.signingKey(issuer, id.getValue()).orElseThrow(() ->
                 new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No private key for client " + id + " at " + issuer
-                        + ": store it in the keyring or provide it through a ClientCredentialsSource"));
+                        + " (private_key_jwt): run `xaa key create` and register the public key with your IdP"
+                        + " administrator (or provide a key through a ClientCredentialsSource)"));
         JWK jwk;
         try {
             jwk = JWK.parse(json);
@@ -102,7 +95,7 @@ public final class ClientAuthFactory {
             } else {
                 throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The key of client " + id + " is not a private RSA or EC key");
             }
-            return new PrivateKeyJWT(id, endpoint, alg, key, jwk.getKeyID(), null);
+            return new PrivateKeyJWT(id, audience, alg, key, jwk.getKeyID(), null);
         } catch (JOSEException e) {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "Could not sign the client assertion of client " + id, e);
         }

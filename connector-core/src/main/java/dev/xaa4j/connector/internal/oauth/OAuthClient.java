@@ -5,7 +5,6 @@ import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
-import java.net.URI;
 
 /**
  * The client this connector is at one authorization server (MCP authorization "Client Registration"): its
@@ -32,11 +31,11 @@ record OAuthClient(String issuer, String clientId, ClientAuthMethod method, Kind
 
     /** Client authentication at the token endpoint; a {@code private_key_jwt} assertion's {@code aud} is the issuer. */
     ClientAuth clientAuth() {
-        return ClientAuthFactory.create(method, issuer, clientId, credentials, URI.create(issuer));
+        return ClientAuthFactory.create(method, issuer, clientId, credentials);
     }
 
     /** The same authentication for one other endpoint of this AS (revocation, RFC 7009 §2.1); null for none. */
     ClientAuthentication authentication() {
-        return ClientAuthFactory.authentication(method, issuer, clientId, credentials, URI.create(issuer));
+        return ClientAuthFactory.authentication(method, issuer, clientId, credentials);
     }
 }

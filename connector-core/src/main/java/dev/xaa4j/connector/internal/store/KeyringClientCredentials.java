@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The default {@link ClientCredentialsSource}: client secrets and private JWKs in a {@link CredentialStore}
  * under {@code client-secret|<issuer>|<clientId>} ({@link ClientCredentialsSource#secretKey}) and
- * {@code client-key|<issuer>|<clientId>}. Thread-safe as the store is.
+ * {@code client-key|<issuer>|<clientId>}; a {@code private_key_jwt} client without a key of its own uses the
+ * per-install key ({@link InstallClientKey#ENTRY}, made by {@code xaa key create}). Thread-safe as the store is.
  */
 public final class KeyringClientCredentials implements ClientCredentialsSource {
 
@@ -23,6 +24,6 @@ public final class KeyringClientCredentials implements ClientCredentialsSource {
 
     @Override
     public Optional<String> signingKey(String issuer, String clientId) {
-        return store.read("client-key|" + issuer + "|" + clientId);
+        return store.read("client-key|" + issuer + "|" + clientId).or(() -> store.read(InstallClientKey.ENTRY));
     }
 }

@@ -3,7 +3,12 @@ package dev.xaa4j.connector.internal.grant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
@@ -297,8 +302,47 @@ class GrantWireTest {
         assertThat(assertion.getHeader().getKeyID()).isEqualTo("k1");
         assertThat(assertion.getJWTClaimsSet().getIssuer()).isEqualTo("xaa4j-agent");
         assertThat(assertion.getJWTClaimsSet().getSubject()).isEqualTo("xaa4j-agent");
-        assertThat(assertion.getJWTClaimsSet().getAudience()).containsExactly(endpoint().toString());
+        // draft-ietf-oauth-rfc7523bis §4: aud is the AS issuer (one value), not the token endpoint
+        assertThat(assertion.getJWTClaimsSet().getAudience()).containsExactly(AS_ISSUER);
         assertThat(second.get("client_assertion")).isNotEqualTo(first.get("client_assertion"));
+    }
+
+    @Test
+    void tokenExchangeAssertionIsAddressedToTheIdpIssuer() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("install").generate();
+        ClientCredentialsSource keys = ClientCredentialsSourceKeys.of(key);
+        ClientAuth pkj = ClientAuthFactory.create(ClientAuthMethod.PRIVATE_KEY_JWT, "https://idp.test/tenant/", "idp-client", keys);
+        json(200, idJagJson("opaque-jag"));
+        exchange.exchange("notes", endpoint(), pkj, "id-token", AS_ISSUER, RESOURCE, Set.of());
+
+        SignedJWT assertion = SignedJWT.parse(form(server.takeRequest()).get("client_assertion"));
+        assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        assertThat(assertion.verify(new ECDSAVerifier(key.toPublicJWK()))).isTrue();
+        assertThat(assertion.getJWTClaimsSet().getAudience()).containsExactly("https://idp.test/tenant/");
+    }
+
+    @Test
+    void privateKeyJwtWithoutAnyKeySaysToCreateOne() {
+        ClientAuth pkj = ClientAuthFactory.create(ClientAuthMethod.PRIVATE_KEY_JWT, AS_ISSUER, "xaa4j-agent", secrets);
+        assertThatThrownBy(() -> jwtBearer.redeem("notes", endpoint(), pkj, new IdJag("x", clock.instant(), Set.of()), RESOURCE))
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
+                .hasMessageContaining("run `xaa key create` and register the public key with your IdP administrator");
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    /** A source with one private key for every client. */
+    static final class ClientCredentialsSourceKeys {
+        static ClientCredentialsSource of(com.nimbusds.jose.jwk.JWK key) {
+            return new ClientCredentialsSource() {
+                public Optional<String> clientSecret(String issuer, String clientId) {
+                    return Optional.empty();
+                }
+
+                public Optional<String> signingKey(String issuer, String clientId) {
+                    return Optional.of(key.toJSONString());
+                }
+            };
+        }
     }
 
     @Test
