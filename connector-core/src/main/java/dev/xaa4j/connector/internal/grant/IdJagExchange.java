@@ -25,7 +25,8 @@ import net.minidev.json.JSONObject;
  *
  * <p>Always sends {@code audience} = the AS issuer exactly as in its metadata, {@code resource} = the PRM
  * resource, {@code scope} when there is one, {@code requested_token_type} id-jag and
- * {@code subject_token_type} id_token, with the client authentication given. Response checks:
+ * {@code subject_token_type} id_token (or refresh_token, {@link #exchangeRefreshToken}), with the client
+ * authentication given. Response checks:
  * {@code issued_token_type} must be the id-jag URN and {@code access_token} non-empty; {@code token_type}
  * {@code N_A} is compared case-insensitively and only logged when different. Expiry: {@code expires_in}, else
  * the JWT {@code exp}, else {@link #DEFAULT_LIFETIME} — never longer than the JWT says.
@@ -59,18 +60,70 @@ public final class IdJagExchange extends TokenGrant {
      */
     public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
                           String asIssuer, String resource, Set<String> scopes) {
-        TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessAccessToken(idToken), TokenTypeURI.ID_TOKEN,
+        Instant sentAt = clock.instant();
+        TokenEndpoint.Outcome outcome = post(idpTokenEndpoint, clientAuth, idToken, TokenTypeURI.ID_TOKEN, asIssuer,
+                resource, scopes);
+        if (!outcome.ok()) {
+            throw map(server, outcome.error());
+        }
+        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+    }
+
+    /**
+     * The same exchange with the IdP refresh token as {@code subject_token} ({@code subject_token_type}
+     * {@code urn:ietf:params:oauth:token-type:refresh_token}, ID-JAG draft -04 §4.3.2, docs/protocol.md §4), the
+     * request otherwise as {@link #exchange}. An IdP may answer with a rotated {@code refresh_token}, returned
+     * for the caller to persist.
+     *
+     * @throws RefreshSubjectUnsupportedException {@code invalid_request}, {@code unsupported_token_type} or
+     *         {@code unsupported_grant_type}: the IdP does not take refresh tokens as subject (use the ID token)
+     * @throws ConnectorException {@link ConnectorException.Kind#SIGN_IN_REQUIRED} on {@code invalid_grant} (the
+     *         refresh token is dead); other errors as {@link #exchange}
+     */
+    public ViaRefreshToken exchangeRefreshToken(String server, URI idpTokenEndpoint, ClientAuth clientAuth,
+                                                String refreshToken, String asIssuer, String resource,
+                                                Set<String> scopes) {
+        Instant sentAt = clock.instant();
+        TokenEndpoint.Outcome outcome = post(idpTokenEndpoint, clientAuth, refreshToken, TokenTypeURI.REFRESH_TOKEN,
+                asIssuer, resource, scopes);
+        if (!outcome.ok()) {
+            String code = outcome.error().getCode();
+            String detail = TokenEndpoint.describe(outcome.error());
+            if (RefreshSubjectUnsupportedException.CODES.contains(code)) {
+                throw new RefreshSubjectUnsupportedException(code, detail);
+            }
+            if (OAuth2Error.INVALID_GRANT_CODE.equals(code)) {
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended: the"
+                        + " IdP refused its refresh token in the token exchange for '" + server + "' (" + detail
+                        + "); sign in again", code, null);
+            }
+            throw map(server, outcome.error());
+        }
+        String rotated = TokenEndpoint.string(outcome.json(), "refresh_token");
+        return new ViaRefreshToken(parse(server, outcome.json(), scopes, sentAt, asIssuer, resource),
+                rotated == null || rotated.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(rotated));
+    }
+
+    /**
+     * An ID-JAG obtained with a refresh-token subject, and the refresh token the IdP rotated to, if it did.
+     * {@link #toString()} prints neither token.
+     */
+    public record ViaRefreshToken(IdJag idJag, java.util.Optional<String> rotatedRefreshToken) {
+        @Override
+        public String toString() {
+            return "ViaRefreshToken[" + idJag + ", rotated=" + rotatedRefreshToken.isPresent() + "]";
+        }
+    }
+
+    private TokenEndpoint.Outcome post(URI idpTokenEndpoint, ClientAuth clientAuth, String subjectToken,
+                                       TokenTypeURI subjectType, String asIssuer, String resource, Set<String> scopes) {
+        TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessAccessToken(subjectToken), subjectType,
                 null, null, IdJag.TOKEN_TYPE, List.of(new Audience(asIssuer)));
         TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
         if (!scopes.isEmpty()) {
             builder.scope(new Scope(scopes.toArray(String[]::new)));
         }
-        Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout, "the IdP");
-        if (!outcome.ok()) {
-            throw map(server, outcome.error());
-        }
-        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        return TokenEndpoint.post(builder.build(), timeout, "the IdP");
     }
 
     private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt, String asIssuer,

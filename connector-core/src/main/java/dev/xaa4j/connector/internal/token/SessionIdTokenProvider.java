@@ -2,11 +2,15 @@ package dev.xaa4j.connector.internal.token;
 
 import com.nimbusds.jwt.JWTParser;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.internal.grant.IdJag;
+import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -59,19 +63,62 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
 
     @Override
     public String idToken() {
-        long e = epoch.getAsLong();
-        Cached c = cached;
-        IdpSession s;
-        if (c != null && c.epoch() == e) {
-            s = c.session();
-        } else {
-            s = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
-            cached = new Cached(e, s);
-        }
+        IdpSession s = current();
         if (fresh(s)) {
             return s.idToken();
         }
         return refreshUnderLock(null);
+    }
+
+    private IdpSession current() {
+        long e = epoch.getAsLong();
+        Cached c = cached;
+        if (c != null && c.epoch() == e) {
+            return c.session();
+        }
+        IdpSession s = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
+        cached = new Cached(e, s);
+        return s;
+    }
+
+    @Override
+    public boolean hasRefreshToken() {
+        return current().refreshToken().isPresent();
+    }
+
+    /**
+     * Under the session lock, with the session re-read (another process may have rotated the refresh token
+     * meanwhile): a rotated refresh token is saved before the lock is released, so the spent one is never
+     * presented again; {@code invalid_grant} ({@link ConnectorException.Kind#SIGN_IN_REQUIRED}) deletes the session.
+     */
+    @Override
+    public Optional<IdJag> withRefreshToken(Function<String, IdJagExchange.ViaRefreshToken> exchange) {
+        return underLock(() -> {
+            long e = epoch.getAsLong();
+            IdpSession current = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
+            if (current.refreshToken().isEmpty()) {
+                cached = new Cached(e, current);
+                return Optional.empty();
+            }
+            IdJagExchange.ViaRefreshToken result;
+            try {
+                result = exchange.apply(current.refreshToken().get());
+            } catch (ConnectorException dead) {
+                if (dead.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
+                    sessions.delete();
+                }
+                throw dead;
+            }
+            IdpSession next = current;
+            if (result.rotatedRefreshToken().isPresent() && !result.rotatedRefreshToken().equals(current.refreshToken())) {
+                next = new IdpSession(current.issuer(), current.clientId(), current.subject(), current.idToken(),
+                        current.idTokenExpiresAt(), result.rotatedRefreshToken(), current.authTime(),
+                        current.idTokenRenewable());
+                sessions.save(next);
+            }
+            cached = new Cached(e, next);
+            return Optional.of(result.idJag());
+        });
     }
 
     @Override
@@ -85,21 +132,26 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     }
 
     private String refreshUnderLock(String rejected) {
+        return underLock(() -> {
+            long e = epoch.getAsLong();
+            IdpSession current = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
+            if (fresh(current) && !current.idToken().equals(rejected)) {
+                cached = new Cached(e, current); // someone else refreshed while we waited for the lock
+                return current.idToken();
+            }
+            IdpSession next = refresher.apply(current);
+            cached = new Cached(e, next);
+            if (!fresh(next)) {
+                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP issued an ID token that expires too soon; sign in again");
+            }
+            return next.idToken();
+        });
+    }
+
+    /** {@code action} under {@link SessionAccess#withLock}, its failures as {@link ConnectorException}s. */
+    private <T> T underLock(java.util.concurrent.Callable<T> action) {
         try {
-            return sessions.withLock(() -> {
-                long e = epoch.getAsLong();
-                IdpSession current = sessions.load().orElseThrow(SessionIdTokenProvider::notSignedIn);
-                if (fresh(current) && !current.idToken().equals(rejected)) {
-                    cached = new Cached(e, current); // someone else refreshed while we waited for the lock
-                    return current.idToken();
-                }
-                IdpSession next = refresher.apply(current);
-                cached = new Cached(e, next);
-                if (!fresh(next)) {
-                    throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "The IdP issued an ID token that expires too soon; sign in again");
-                }
-                return next.idToken();
-            });
+            return sessions.withLock(action);
         } catch (ConnectorException e) {
             if (e.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
                 cached = null;

@@ -13,10 +13,12 @@ import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
 import dev.xaa4j.connector.internal.grant.IdJag;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
+import dev.xaa4j.connector.internal.grant.RefreshSubjectUnsupportedException;
 import dev.xaa4j.connector.internal.grant.ScopeRejectedException;
 import dev.xaa4j.connector.internal.grant.SubjectTokenRejectedException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +29,13 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → ID token from the
- * {@link IdTokenProvider} → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS
- * ({@link JwtBearerGrant}) with a fresh ID-JAG every time. With discovery cached and a valid ID token this
- * is exactly two HTTP round trips.
+ * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → the subject token
+ * → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS ({@link JwtBearerGrant}) with a fresh
+ * ID-JAG every time. The subject is the IdP refresh token when the session has one (ID-JAG draft -04 §4.3.2, first
+ * choice: no ID-token refresh needed, and the IdP re-evaluates the user's current state); an IdP that answers it
+ * with {@code invalid_request}/{@code unsupported_*} is remembered as taking none, and the ID token from the
+ * {@link IdTokenProvider} is used (renewed by the IdP refresh grant as before); {@code invalid_grant} ends the session.
+ * With discovery cached this is exactly two HTTP round trips.
  *
  * <p>The IdP side of the chain (the ID token, usually a keyring read, and the IdP's token endpoint from its
  * discovery) does not depend on the server's metadata, so it runs on {@code idpSide} while the server is
@@ -46,6 +51,8 @@ import java.util.function.Supplier;
  * except for step-up scopes → {@link ScopeDeniedException} naming them and the party that refused them.
  */
 public final class XaaTokenFetcher implements TokenFetcher {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(XaaTokenFetcher.class);
 
     /**
      * The OAuth error code carried by the {@link ConnectorException.Kind#CONFIGURATION} error "your IdP does not issue
@@ -63,6 +70,11 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private final IdJagExchange exchange;
     private final JwtBearerGrant jwtBearer;
     private final Executor idpSide;
+    /**
+     * The IdP refused a refresh-token subject once ({@link RefreshSubjectUnsupportedException}): remembered for
+     * this fetcher's lifetime (one IdP per connector, so per connector and process; not persisted).
+     */
+    private volatile boolean noRefreshTokenSubject;
 
     /** As the full constructor, with the IdP side on a new daemon thread per renewal. */
     public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
@@ -105,7 +117,9 @@ public final class XaaTokenFetcher implements TokenFetcher {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "No MCP server named '" + server + "' is configured");
         }
         CompletableFuture<Void> idp = CompletableFuture.runAsync(() -> {
-            idTokens.idToken();
+            if (noRefreshTokenSubject || !idTokens.hasRefreshToken()) {
+                idTokens.idToken(); // with a refresh-token subject the ID token is not needed (nor refreshed)
+            }
             idpTokenEndpoint.get();
         }, idpSide);
         ServerMetadata meta = discovery.apply(config);
@@ -199,8 +213,21 @@ public final class XaaTokenFetcher implements TokenFetcher {
     }
 
     private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
-        String idToken = idTokens.idToken();
         URI endpoint = idpTokenEndpoint.get();
+        if (!noRefreshTokenSubject) {
+            try {
+                Optional<IdJag> viaRefreshToken = idTokens.withRefreshToken(refreshToken -> exchange.exchangeRefreshToken(
+                        server, endpoint, idpAuth, refreshToken, meta.asIssuer(), meta.resource(), scopes));
+                if (viaRefreshToken.isPresent()) {
+                    return viaRefreshToken.get();
+                }
+            } catch (RefreshSubjectUnsupportedException unsupported) {
+                noRefreshTokenSubject = true;
+                LOG.info("The IdP {} does not take refresh tokens as subject_token ({}); this connector uses ID tokens"
+                        + " for its token exchanges from now on", idpIssuer, unsupported.detail());
+            }
+        }
+        String idToken = idTokens.idToken();
         try {
             return exchange.exchange(server, endpoint, idpAuth, idToken, meta.asIssuer(), meta.resource(), scopes);
         } catch (SubjectTokenRejectedException first) {
