@@ -98,6 +98,9 @@ final class DoctorReport {
             if (md != null && !memory) { // a memory agent's secrets are in its memory, not in the keyring
                 checkIdpClient(idp.get(), md);
             }
+            if (!memory) {
+                clientKey(idp);
+            }
         } catch (RuntimeException e) {
             return fail(ExitCode.of(e), "IdP " + idp.get().issuer() + " discovery failed: " + e.getMessage(), idpHint(e));
         }
@@ -185,6 +188,26 @@ final class DoctorReport {
                 && secretStored.isPresent() && !secretStored.get()) {
             fail(ExitCode.FAILURE, "the IdP client " + idp.clientId() + " uses " + method
                     + " but no client secret is stored in the keyring", "run `xaa secret set idp-client-secret` (reads stdin)");
+        }
+    }
+
+    /**
+     * The per-install client key (`xaa key create`): its kid and alg when present; a FAIL when the IdP client
+     * uses private_key_jwt and neither it nor a client-specific key is in the keyring.
+     */
+    private void clientKey(Optional<IdpSettings> idp) {
+        try {
+            var key = KeyCommand.keys().publicKey();
+            key.ifPresent(k -> ok("client key for private_key_jwt: " + k.getAlgorithm() + ", kid " + k.getKeyID()
+                    + " (public JWKS: `xaa key show`)"));
+            if (key.isEmpty() && idp.isPresent() && CliAdvice.method(idp.get()).equals("private_key_jwt")
+                    && new dev.xaa4j.connector.internal.store.KeyringClientCredentials(new KeyringCredentialStore(
+                    SessionCommands.KEYRING_SERVICE)).signingKey(idp.get().issuer(), idp.get().clientId()).isEmpty()) {
+                fail(ExitCode.FAILURE, "the IdP client " + idp.get().clientId() + " uses private_key_jwt but there is no"
+                        + " client key in the keyring", "run `xaa key create` and register the public key with your IdP administrator");
+            }
+        } catch (RuntimeException e) {
+            // no keyring to ask (reported by the session check below) or an unreadable key (sign-in names it)
         }
     }
 

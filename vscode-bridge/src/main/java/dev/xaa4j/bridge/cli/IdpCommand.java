@@ -21,7 +21,7 @@ final class IdpCommand implements Callable<Integer> {
     @Option(names = "--client-id", required = true, paramLabel = "ID") String clientId;
 
     @Option(names = "--auth-method", defaultValue = "none", paramLabel = "METHOD",
-            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE}; `xaa secret set idp-client-secret` switches none to client_secret_basic)")
+            description = "none, client_secret_basic, client_secret_post or private_key_jwt (default: ${DEFAULT-VALUE}; `xaa secret set idp-client-secret` switches none to client_secret_basic; private_key_jwt uses the key of `xaa key create`, no secret)")
     String authMethod;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,6 +38,19 @@ final class IdpCommand implements Callable<Integer> {
         ConfigStore store = ConfigStore.forCurrentUser();
         store.putIdp(new IdpSettings(issuer, clientId, authMethod));
         spec.commandLine().getOut().println("IdP set to " + issuer + " (" + store.file() + ")");
+        if (authMethod.equals("private_key_jwt")) { // no secret: the per-install key signs the client assertions
+            java.util.Optional<String> kid;
+            try {
+                kid = KeyCommand.keys().publicKey().map(com.nimbusds.jose.jwk.JWK::getKeyID);
+            } catch (RuntimeException noKeyring) { // the keyring is needed at sign-in anyway, which says so
+                kid = java.util.Optional.empty();
+            }
+            spec.commandLine().getOut().println(kid
+                    .map(k -> "the client authenticates with the client key (kid " + k + "); your administrator"
+                            + " registers its JWKS (`xaa key show`) for client " + clientId + " at the IdP")
+                    .orElse("no client secret needed: run `xaa key create` and register the printed JWKS for client "
+                            + clientId + " with your IdP administrator"));
+        }
         return XaaCommand.OK;
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ServerCommand.class,
                 IdpCommand.class,
                 SecretCommand.class,
+                KeyCommand.class,
                 AgentCommand.class,
                 ConfigCommand.class,
                 CommandLine.HelpCommand.class

@@ -47,7 +47,7 @@ public final class InstallClientKey {
     }
 
     /** There is a key already and rotation was not asked for. */
-    public static final class KeyExistsException extends IllegalStateException {
+    public static final class KeyExistsException extends IllegalArgumentException {
         KeyExistsException(String kid) {
             super("a client key exists already (kid " + kid + "); `xaa key create --rotate` replaces it (the old"
                     + " public key stays in the printed JWKS until `xaa key delete --retired`)");
