@@ -7,6 +7,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.ClientAuthSelection;
+import dev.xaa4j.connector.internal.store.KeyringClientCredentials;
 import dev.xaa4j.connector.internal.store.ServerGrantStore;
 import dev.xaa4j.connector.internal.store.ServerGrantStore.Registration;
 import java.net.URI;
@@ -105,8 +106,10 @@ final class ClientIdentification {
         if (bound.isEmpty()) {
             rows.bind(server.name(), clientId, issuer);
         }
-        boolean hasKey = credentials.signingKey(issuer, clientId).isPresent();
         boolean hasSecret = credentials.clientSecret(issuer, clientId).isPresent();
+        // the per-install key (`xaa key create`) does not outrank a secret stored for this very client
+        boolean hasKey = credentials.signingKey(issuer, clientId)
+                .filter(key -> !hasSecret || !KeyringClientCredentials.isInstallKey(credentials, key)).isPresent();
         ClientAuthMethod method = ClientAuthSelection.choose(as.getTokenEndpointAuthMethods(), Optional.empty(), hasKey, hasSecret);
         return new OAuthClient(issuer, clientId, method, OAuthClient.Kind.PRE_REGISTERED, credentials);
     }

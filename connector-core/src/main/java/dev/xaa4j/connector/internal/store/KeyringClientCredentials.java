@@ -26,4 +26,9 @@ public final class KeyringClientCredentials implements ClientCredentialsSource {
     public Optional<String> signingKey(String issuer, String clientId) {
         return store.read("client-key|" + issuer + "|" + clientId).or(() -> store.read(InstallClientKey.ENTRY));
     }
+
+    /** Whether {@code key} (a {@link #signingKey} answer of {@code source}) is this source's per-install key. */
+    public static boolean isInstallKey(ClientCredentialsSource source, String key) {
+        return source instanceof KeyringClientCredentials k && k.store.read(InstallClientKey.ENTRY).map(key::equals).orElse(false);
+    }
 }

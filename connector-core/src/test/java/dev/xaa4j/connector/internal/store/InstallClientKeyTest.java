@@ -78,5 +78,8 @@ class InstallClientKeyTest {
         store.write("client-key|https://idp.test|own-client", "{\"own\":true}");
         assertThat(credentials.signingKey("https://idp.test", "own-client")).contains("{\"own\":true}");
         assertThat(credentials.clientSecret("https://idp.test", "any-client")).isEmpty();
+        // a pre-registered plain-OAuth client's stored secret outranks the install key (ClientIdentification)
+        assertThat(KeyringClientCredentials.isInstallKey(credentials, install)).isTrue();
+        assertThat(KeyringClientCredentials.isInstallKey(credentials, "{\"own\":true}")).isFalse();
     }
 }
