@@ -352,6 +352,7 @@ public final class MainWindow {
         });
         HBox box = new HBox(8, l, textScale, startInTray);
         startAtLogin().ifPresent(box.getChildren()::add);
+        box.getChildren().add(ClientKeyPane.button(ClientKeySettings.inKeyring()));
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
     }
