@@ -2,6 +2,8 @@ package dev.xaa4j.connector.internal.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.xaa4j.connector.internal.token.XaaTokenFetcherTest.form;
+import static dev.xaa4j.connector.internal.token.XaaTokenFetcherTest.json;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -17,12 +19,9 @@ import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
 import dev.xaa4j.connector.internal.store.IdpSession;
 import dev.xaa4j.testing.MutableClock;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -187,21 +186,5 @@ class RefreshTokenSubjectTest {
         fetcher.fetch("notes", Set.of());
 
         assertThat(exchanges).extracting(f -> f.get("subject_token_type")).containsExactly(ID_TOKEN_URN);
-    }
-
-    static MockResponse json(int code, String body) {
-        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
-    }
-
-    static Map<String, String> form(String body) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int i = pair.indexOf('=');
-            if (i > 0) {
-                m.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return m;
     }
 }
