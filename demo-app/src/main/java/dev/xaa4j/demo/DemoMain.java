@@ -195,6 +195,8 @@ public final class DemoMain implements Callable<Integer> {
             "  2. xaa idp https://login.example.com --client-id ID          # your company's IdP, from your administrator",
             "  3. xaa server add NAME https://mcp.example.com/mcp --as-client-id ID   # each MCP server you use",
             "     echo SECRET | xaa secret set idp-client-secret             # only if your administrator gave you a client secret",
+            "     no secret at all: xaa key create, your administrator registers the printed JWKS for your client, then",
+            "     xaa idp ... --auth-method private_key_jwt                   # the key stays in the OS keyring (vscode-bridge/README.md)",
             "  4. xaa login                                                  # once: your browser opens the IdP's sign-in",
             "  5. xaa install vscode|claude|cursor NAME                      # adds `xaa bridge NAME` to that AI client",
             "  No OS keyring (SSH, containers)? Keep `xaa agent --memory` running, with any client secret in its environment",
