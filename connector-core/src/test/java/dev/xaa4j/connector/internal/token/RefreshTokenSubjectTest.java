@@ -142,6 +142,24 @@ class RefreshTokenSubjectTest {
         assertThat(exchanges).extracting(f -> f.get("subject_token")).containsExactly("rt-1", "rt-2");
     }
 
+    /** Two renewals at once (two servers' worth): the second waits for the lock and presents the rotated token. */
+    @org.junit.jupiter.api.RepeatedTest(10)
+    void concurrentRenewalsNeverPresentASpentRefreshToken() throws Exception {
+        rtAnswers.add("rotate:rt-2");
+        rtAnswers.add("rotate:rt-3");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> fetcher.fetch("notes", Set.of()));
+            var b = pool.submit(() -> fetcher.fetch("notes", Set.of()));
+            a.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            b.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(exchanges).extracting(f -> f.get("subject_token")).containsExactly("rt-1", "rt-2");
+        assertThat(sessions.load().orElseThrow().refreshToken()).contains("rt-3");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"invalid_request", "unsupported_token_type"})
     void anIdpThatRefusesTheRefreshTokenSubjectGetsTheIdTokenNowAndFromThenOn(String code) {
