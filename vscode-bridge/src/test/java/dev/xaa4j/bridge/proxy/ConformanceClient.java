@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  *       browser. {@code auth/pre-registration}: the context's client id and secret as the pre-registered plain
  *       OAuth client. The EMA scenarios ({@code auth/enterprise-managed-authorization},
  *       {@code auth/cross-app-access-complete-flow}): {@link AuthMode#EMA} with the context's ID token through the
- *       caller-supplied ID token seam.</li>
+ *       caller-supplied ID token seam. {@code auth/client-credentials-basic}/{@code -jwt}:
+ *       {@link AuthMode#CLIENT_CREDENTIALS} with the context's {@code client_id} and {@code client_secret} or
+ *       {@code private_key_pem} (PKCS#8, as a JWK). {@code auth/wif-jwt-bearer}: {@link AuthMode#WORKLOAD} with the
+ *       context's {@code valid_jwt}.</li>
  *   <li>the MCP leg: the bridge's {@link UpstreamHttp} over {@link TokenSourceAuth} (the classes {@code xaa bridge}
  *       uses: 401 → renew + replay, 403 {@code insufficient_scope} → step up + replay). Wire 2025-11-25 and older:
  *       the bridge's {@link StreamableHttpUpstream} (initialize → initialized → tools/list → tools/call). Wire
@@ -165,6 +168,28 @@ public final class ConformanceClient {
                     .build();
         }
         ServerConfig server = ServerConfig.of(SERVER, url, "", ClientAuthMethod.NONE);
+        if (scenario.startsWith("auth/client-credentials-")) { // SEP-1046: basic with the secret, or the PEM key
+            String pem = ctx.path("private_key_pem").asText("");
+            if (!pem.isEmpty()) {
+                String jwk = com.nimbusds.jose.jwk.JWK.parseFromPEMEncodedObjects(pem).toJSONString();
+                b.clientCredentials(new ClientCredentialsSource() {
+                    @Override
+                    public java.util.Optional<String> clientSecret(String issuer, String id) {
+                        return java.util.Optional.empty();
+                    }
+
+                    @Override
+                    public java.util.Optional<String> signingKey(String issuer, String id) {
+                        return id.equals(clientId) ? java.util.Optional.of(jwk) : java.util.Optional.empty();
+                    }
+                });
+            }
+            return b.server(server.withAuth(AuthMode.CLIENT_CREDENTIALS).withOAuthClientId(clientId)).build();
+        }
+        if (scenario.equals("auth/wif-jwt-bearer")) { // SEP-1933: the context's valid workload JWT, no client auth
+            String jwt = ctx.path("valid_jwt").asText();
+            return b.server(server.withAuth(AuthMode.WORKLOAD)).workloadToken(SERVER, () -> jwt).build();
+        }
         if (scenario.equals("auth/pre-registration")) {
             server = server.withOAuthClientId(clientId);
         }
