@@ -171,7 +171,7 @@ public final class ConformanceClient {
         if (scenario.startsWith("auth/client-credentials-")) { // SEP-1046: basic with the secret, or the PEM key
             String pem = ctx.path("private_key_pem").asText("");
             if (!pem.isEmpty()) {
-                String jwk = com.nimbusds.jose.jwk.JWK.parseFromPEMEncodedObjects(pem).toJSONString();
+                String jwk = ecJwk(pem);
                 b.clientCredentials(new ClientCredentialsSource() {
                     @Override
                     public java.util.Optional<String> clientSecret(String issuer, String id) {
@@ -196,6 +196,25 @@ public final class ConformanceClient {
         b.server(server).serverSignInOnDemand(true).clientIdMetadataDocument(URI.create(CIMD));
         ConnectorInternals.browserLauncher(b, new HeadlessBrowser());
         return b.build();
+    }
+
+    /**
+     * The suite's PKCS#8 P-256 key as a private JWK, with the JDK alone (Nimbus's PEM parser needs BouncyCastle):
+     * the public point is the {@code publicKey [1]} the PKCS#8 {@code ECPrivateKey} carries (RFC 5915 §3), its last
+     * 65 bytes {@code 04 || X || Y}.
+     */
+    static String ecJwk(String pem) throws Exception {
+        byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        int at = der.length - 65;
+        if (at < 3 || der[at] != 4 || der[at - 1] != 0 || der[at - 2] != 0x42 || der[at - 3] != 0x03) {
+            throw new IllegalArgumentException("private_key_pem is not a PKCS#8 P-256 key with its public key");
+        }
+        var key = (java.security.interfaces.ECPrivateKey) java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        return new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256,
+                com.nimbusds.jose.util.Base64URL.encode(java.util.Arrays.copyOfRange(der, at + 1, at + 33)),
+                com.nimbusds.jose.util.Base64URL.encode(java.util.Arrays.copyOfRange(der, at + 33, at + 65)))
+                .privateKey(key).build().toJSONString();
     }
 
     private ObjectNode request(String method, ObjectNode params) {
