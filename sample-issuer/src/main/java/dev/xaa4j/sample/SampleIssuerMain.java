@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
 @Command(name = "sample-issuer", mixinStandardHelpOptions = true, version = "xaa4j sample issuer 0.1",
         description = {
                 "Sample enterprise IdP + MCP authorization server + MCP servers (notes, tickets), on 127.0.0.1.",
-                "When ready, prints one JSON line to stdout: {\"idp\":URL,\"as\":URL,\"servers\":{...},...}"})
+                "When ready, prints one JSON line to stdout: {\"idp\":URL,\"as\":URL,\"servers\":{...},...}",
+                "Headless grants at the AS: client_credentials (demo client xaa-agent-ci) and jwt-bearer with a "
+                        + "workload JWT of {idp}/workload (mint one: POST /admin/workload-token {\"sub\":\"ci-job-1\"}).",
+                "IdP token exchange takes an ID token or an IdP refresh token as subject_token "
+                        + "(POST /admin/idp-features {\"refreshTokenSubject\":false} turns the latter off)."})
 public final class SampleIssuerMain implements Callable<Integer> {
 
     @Option(names = "--port-base", paramLabel = "N", defaultValue = "9400",
@@ -73,6 +77,12 @@ public final class SampleIssuerMain implements Callable<Integer> {
             description = "comma-separated claims one of which must name the audience: aud (default), azp, resource")
     java.util.Map<String, String> externalAudienceClaim = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--client-jwks", paramLabel = "CLIENT_ID=FILE",
+            description = "register the public JWK or JWK Set in FILE (e.g. what `xaa key create` printed) for the "
+                    + "private_key_jwt client CLIENT_ID of the IdP and/or the MCP AS; replaces that client's policy "
+                    + "keys (its secret stays usable); repeatable. At run time: POST /admin/clients/CLIENT_ID/jwks")
+    java.util.Map<String, Path> clientJwks = new java.util.LinkedHashMap<>();
+
     @Option(names = "--exit-when-ready",
             description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
                     + "used for smoke tests and to record the launcher's AppCDS archive")
@@ -95,6 +105,12 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl, Optional.ofNullable(devAutoApprove),
                     externalServers());
             issuer = SampleIssuer.start(settings);
+            try {
+                clientJwks.forEach(issuer::registerClientKeys);
+            } catch (IllegalArgumentException e) {
+                issuer.close();
+                throw e;
+            }
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());
             removeIfOwn(dir, ownDir);

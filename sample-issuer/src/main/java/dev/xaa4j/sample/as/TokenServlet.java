@@ -48,9 +48,11 @@ final class TokenServlet extends HttpServlet {
     private final IdJagValidator validator;
     private final AccessTokenMinter minter;
     private final AuditLog audit;
+    private final HeadlessGrants headless;
 
     TokenServlet(URI issuer, ClientAuthenticator clients, IdJagValidator validator, AccessTokenMinter minter,
-                 AuditLog audit) {
+                 AuditLog audit, HeadlessGrants headless) {
+        this.headless = headless;
         this.issuer = issuer;
         this.clients = clients;
         this.validator = validator;
@@ -61,6 +63,9 @@ final class TokenServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HTTPRequest http = JakartaServletUtils.createHTTPRequest(req);
+        if (headless.answer(http, resp)) { // client_credentials, workload jwt-bearer
+            return;
+        }
         String client = null;
         IdJag idJag = null;
         List<String> requested = null;
@@ -106,7 +111,8 @@ final class TokenServlet extends HttpServlet {
         }
         if (!GrantType.JWT_BEARER.getValue().equals(grantType.get(0))) {
             throw new GrantRejected(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "grant_type '" + grantType.get(0)
-                    + "' is not supported; this authorization server accepts only " + GrantType.JWT_BEARER);
+                    + "' is not supported; this authorization server accepts " + GrantType.JWT_BEARER + " and "
+                    + GrantType.CLIENT_CREDENTIALS);
         }
         List<String> assertion = params.getOrDefault("assertion", List.of());
         if (assertion.size() != 1 || assertion.get(0).isBlank()) {

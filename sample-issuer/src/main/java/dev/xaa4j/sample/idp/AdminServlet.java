@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       dev-only auto-approve mode} signs in from now on; 409 when the issuer was not started in that mode;</li>
  *   <li>{@code POST /admin/oauth-faults} with {@code {"fault":…}} (a word of
  *       {@link dev.xaa4j.sample.oauth.OAuthFaults.Fault}, or {@code reset}) — the hostile behaviour the plain OAuth
- *       side shows from now on; {@code GET /admin/oauth-faults} — the current one.</li>
+ *       side shows from now on; {@code GET /admin/oauth-faults} — the current one;</li>
+ *   <li>the headless-grant and key operations of {@link GrantsAdmin} ({@code idp-features},
+ *       {@code clients/{id}/jwks}, {@code workload-token}).</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -47,9 +49,12 @@ final class AdminServlet extends HttpServlet {
     private final AuditLog audit;
     private final DevAutoApprove devAutoApprove;
     private final dev.xaa4j.sample.oauth.OAuthFaults oauthFaults;
+    private final GrantsAdmin grants;
 
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
-                 AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults) {
+                 AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
+                 GrantsAdmin grants) {
+        this.grants = grants;
         this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
@@ -81,7 +86,11 @@ final class AdminServlet extends HttpServlet {
             case "POST /dev-auto-approve" -> switchAutoApprovedUser(req, resp);
             case "POST /oauth-faults" -> switchOAuthFault(req, resp);
             case "GET /oauth-faults" -> Http.json(resp, 200, oauthFaults.describe());
-            default -> error(resp, 404, "not_found", "no admin operation " + op);
+            default -> {
+                if (!grants.handle(op, req, resp)) {
+                    error(resp, 404, "not_found", "no admin operation " + op);
+                }
+            }
         }
     }
 
@@ -173,7 +182,7 @@ final class AdminServlet extends HttpServlet {
     }
 
     /** The request's JSON body (a missing node when empty), or {@code null} once a 400 naming {@code example} is sent. */
-    private static JsonNode jsonBody(HttpServletRequest req, HttpServletResponse resp, String example) throws IOException {
+    static JsonNode jsonBody(HttpServletRequest req, HttpServletResponse resp, String example) throws IOException {
         try {
             JsonNode body = Http.JSON.readTree(req.getInputStream());
             return body == null ? MissingNode.getInstance() : body;
@@ -183,7 +192,7 @@ final class AdminServlet extends HttpServlet {
         }
     }
 
-    private static void error(HttpServletResponse resp, int status, String code, String description) throws IOException {
+    static void error(HttpServletResponse resp, int status, String code, String description) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", description);
