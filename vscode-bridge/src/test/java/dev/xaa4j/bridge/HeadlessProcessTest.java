@@ -36,13 +36,13 @@ class HeadlessProcessTest extends KeyringIssuer {
 
     private static final String CI_CLIENT = "xaa-agent-ci";
     private static final String CI_SECRET = "xaa-agent-ci-demo-secret";
+    private static final String OPENED = "browser-opened";
 
     @Test
     void clientCredentialsServerGetsTokensAndServesMcpWithoutAnIdpOrBrowser() throws Exception {
         Path home = dir.resolve("cc");
         XaaProcess xaa = XaaProcess.in(home);
-        Path opened = home.resolve("browser-opened");
-        Map<String, String> browser = Map.of("BROWSER", browserTrap(home, opened).toString());
+        Map<String, String> browser = browserTrap(home);
         CommandRun noClient = xaa.run("server", "add", "notes", issuer.server("notes").toString(), "--auth", "client-credentials");
         assertThat(noClient.exit()).isEqualTo(2);
         assertThat(noClient.out()).contains("--client-id");
@@ -60,7 +60,7 @@ class HeadlessProcessTest extends KeyringIssuer {
                 "client credentials (no person) grant at the AS succeeded");
         List<String> bridged = toolsThroughBridge(xaa, home, browser, "notes");
 
-        assertThat(Files.exists(opened)).as("no browser").isFalse();
+        assertThat(Files.exists(home.resolve(OPENED))).as("no browser").isFalse();
         for (String output : List.of(added.out(), doctor.out(), String.join("\n", bridged), Files.readString(xaa.config()))) {
             assertThat(output).doesNotContain(CI_SECRET).doesNotContain("eyJ");
         }
@@ -70,8 +70,7 @@ class HeadlessProcessTest extends KeyringIssuer {
     void workloadServerAndAPerRunWorkloadGetTokensFromAFreshJwtWithoutTouchingTheConfig() throws Exception {
         Path home = dir.resolve("wl");
         XaaProcess xaa = XaaProcess.in(home);
-        Path opened = home.resolve("browser-opened");
-        Map<String, String> browser = Map.of("BROWSER", browserTrap(home, opened).toString());
+        Map<String, String> browser = browserTrap(home);
         Path jwtFile = home.resolve("workload-token");
         String jwt = issuer.workloadIssuer().mint("ci-job-1", issuer.asIssuer().toString(), Duration.ofMinutes(10));
         Files.writeString(jwtFile, jwt + "\n");
@@ -101,7 +100,7 @@ class HeadlessProcessTest extends KeyringIssuer {
         String config = Files.readString(xaa.config());
         assertThat(config).contains("\"workloadToken\" : \"file:" + jwtFile + "\"");
         assertThat(config.split("workloadToken", -1)).as("the per-run --workload is not written").hasSize(2);
-        assertThat(Files.exists(opened)).as("no browser").isFalse();
+        assertThat(Files.exists(home.resolve(OPENED))).as("no browser").isFalse();
         for (String output : List.of(token.out(), perRun.out(), doctor.out(), refused.out(), String.join("\n", bridged),
                 String.join("\n", perRunBridge), config)) {
             assertThat(output).doesNotContain(jwt).doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1));
@@ -138,12 +137,12 @@ class HeadlessProcessTest extends KeyringIssuer {
         }
     }
 
-    /** A {@code BROWSER} that only records that it was started. */
-    private static Path browserTrap(Path dir, Path marker) throws IOException {
+    /** {@code BROWSER} = a script that only creates {@code dir/}{@link #OPENED}. */
+    private static Map<String, String> browserTrap(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path script = dir.resolve("browser-trap.sh");
-        Files.writeString(script, "#!/bin/sh\ntouch '" + marker + "'\n");
+        Files.writeString(script, "#!/bin/sh\ntouch '" + dir.resolve(OPENED) + "'\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
+        return Map.of("BROWSER", script.toString());
     }
 }

@@ -1,4 +1,4 @@
-package dev.xaa4j.connector.internal.headless;
+package dev.xaa4j.connector.internal.grant;
 
 import static dev.xaa4j.connector.testing.Routes.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,11 +17,11 @@ import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.ServerStatus;
+import dev.xaa4j.connector.internal.headless.HeadlessFlows;
 import dev.xaa4j.connector.testing.Routes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,16 +123,6 @@ class HeadlessGrantsWireTest {
         return routes.requests().stream().filter(r -> r.getUrl().encodedPath().equals("/token")).toList();
     }
 
-    private static Map<String, String> form(RecordedRequest r) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String pair : r.getBody().utf8().split("&")) {
-            int i = pair.indexOf('=');
-            m.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
-        }
-        return m;
-    }
-
     private void assertNoInteractiveOrOtherGrant() {
         assertThat(routes.seen()).noneMatch(s -> s.contains("/authorize") || s.contains("/register"));
     }
@@ -149,7 +138,7 @@ class HeadlessGrantsWireTest {
         RecordedRequest r = tokenRequests().get(0);
         assertThat(r.getHeaders().get("Authorization")).isEqualTo("Basic "
                 + Base64.getEncoder().encodeToString(("agent-1:" + SECRET).getBytes(StandardCharsets.UTF_8)));
-        assertThat(form(r)).containsEntry("grant_type", "client_credentials").containsEntry("resource", base() + "/mcp")
+        assertThat(GrantWireTest.form(r)).containsEntry("grant_type", "client_credentials").containsEntry("resource", base() + "/mcp")
                 .containsEntry("scope", "notes:read").doesNotContainKeys("client_id", "client_secret", "assertion");
         ServerStatus status = c.status().servers().get("svc");
         assertThat(status.flow()).isEqualTo(AuthMode.CLIENT_CREDENTIALS);
@@ -166,7 +155,7 @@ class HeadlessGrantsWireTest {
 
         c.token("svc");
 
-        Map<String, String> form = form(tokenRequests().get(0));
+        Map<String, String> form = GrantWireTest.form(tokenRequests().get(0));
         assertThat(form).containsEntry("client_id", "agent-1").containsEntry("client_secret", SECRET)
                 .containsEntry("grant_type", "client_credentials").doesNotContainKey("scope");
         assertThat(tokenRequests().get(0).getHeaders().get("Authorization")).isNull();
@@ -191,7 +180,7 @@ class HeadlessGrantsWireTest {
 
         c.token("svc");
 
-        Map<String, String> form = form(tokenRequests().get(0));
+        Map<String, String> form = GrantWireTest.form(tokenRequests().get(0));
         assertThat(form).containsEntry("grant_type", "client_credentials")
                 .containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
                 .doesNotContainKey("client_id");
@@ -229,7 +218,7 @@ class HeadlessGrantsWireTest {
         flows.fetch(cfg, meta, Set.of());
         flows.fetch(cfg, meta, Set.of());
 
-        List<Map<String, String>> forms = tokenRequests().stream().map(HeadlessGrantsWireTest::form).toList();
+        List<Map<String, String>> forms = tokenRequests().stream().map(GrantWireTest::form).toList();
         assertThat(forms).extracting(f -> f.get("assertion")).containsExactly(JWT_A, JWT_A, JWT_B);
         assertThat(forms.get(0)).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
                 .containsEntry("resource", base() + "/mcp").doesNotContainKeys("client_id", "client_assertion", "scope");
@@ -252,7 +241,7 @@ class HeadlessGrantsWireTest {
         Files.writeString(file, JWT_B);
         flows.fetch(cfg, meta, Set.of());
 
-        List<Map<String, String>> forms = tokenRequests().stream().map(HeadlessGrantsWireTest::form).toList();
+        List<Map<String, String>> forms = tokenRequests().stream().map(GrantWireTest::form).toList();
         assertThat(forms).extracting(f -> f.get("assertion")).containsExactly(JWT_A, JWT_B);
         assertThat(forms).allSatisfy(f -> assertThat(f).containsEntry("client_id", "wl-client"));
     }
@@ -272,7 +261,7 @@ class HeadlessGrantsWireTest {
 
         flows.fetch(cfg.withWorkloadToken(("command:cat " + file)), meta, Set.of());
 
-        assertThat(form(tokenRequests().get(0))).containsEntry("assertion", JWT_A);
+        assertThat(GrantWireTest.form(tokenRequests().get(0))).containsEntry("assertion", JWT_A);
         assertThatThrownBy(() -> flows.fetch(cfg.withWorkloadToken(("command:" + failing)), meta, Set.of()))
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
                 .hasMessageContaining("exited with status 3").hasMessageNotContaining("WL-SECRET");
@@ -298,7 +287,7 @@ class HeadlessGrantsWireTest {
         assertThat(first.getMessage()).contains("workload's administrator").doesNotContain("WL-SECRET");
         assertThat(second.kind()).isEqualTo(first.kind());
         assertThat(tokenRequests()).as("exactly one jwt-bearer request, then the denial is held").hasSize(1);
-        assertThat(form(tokenRequests().get(0))).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+        assertThat(GrantWireTest.form(tokenRequests().get(0))).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
         assertNoInteractiveOrOtherGrant();
         assertThat(c.status().servers().get("svc").flow()).isEqualTo(AuthMode.WORKLOAD);
         assertThat(c.status().toString()).doesNotContain("WL-SECRET");
