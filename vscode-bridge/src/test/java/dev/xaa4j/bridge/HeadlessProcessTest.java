@@ -72,8 +72,7 @@ class HeadlessProcessTest extends KeyringIssuer {
         XaaProcess xaa = XaaProcess.in(home);
         Map<String, String> browser = browserTrap(home);
         Path jwtFile = home.resolve("workload-token");
-        String jwt = issuer.workloadIssuer().mint("ci-job-1", issuer.asIssuer().toString(), Duration.ofMinutes(10));
-        Files.writeString(jwtFile, jwt + "\n");
+        List<String> jwts = new ArrayList<>(); // the sample AS takes each workload JWT once (jti): one per token request
         String notes = issuer.server("notes").toString();
         CommandRun bad = xaa.run("server", "add", "ci", notes, "--auth", "workload", "--workload-token", "env:TOKEN");
         assertThat(bad.exit()).isEqualTo(2);
@@ -81,30 +80,41 @@ class HeadlessProcessTest extends KeyringIssuer {
         ok(xaa.run("server", "add", "ci", notes, "--auth", "workload", "--workload-token", "file:" + jwtFile));
         ok(xaa.run("server", "add", "notes", notes)); // auto: would need an IdP
 
+        freshJwt(jwtFile, jwts);
         CommandRun token = xaa.run("", browser, "token", "ci", "--format", "json");
         ok(token);
         assertThat(token.out()).contains("\"Authorization\" : \"Bearer ");
-        CommandRun perRun = xaa.run("", browser, "token", "notes", "--workload", "file:" + jwtFile);
+        CommandRun reused = xaa.run("", browser, "token", "ci");
+        assertThat(reused.exit()).as("the file is read again: the used JWT is presented, and refused").isNotZero();
+        assertThat(reused.out()).contains("refused the workload token", "workload's administrator");
+        freshJwt(jwtFile, jwts);
+        CommandRun perRun = xaa.run("", browser, "token", "notes", "--workload", "command:cat " + jwtFile);
         ok(perRun);
         assertThat(perRun.out()).startsWith("Authorization: Bearer ");
         CommandRun doctor = xaa.run("", browser, "doctor", "ci");
         assertThat(doctor.out()).contains("workload jwt-bearer grant", "read from the file " + jwtFile);
+        freshJwt(jwtFile, jwts);
         List<String> bridged = toolsThroughBridge(xaa, home, browser, "ci");
+        freshJwt(jwtFile, jwts);
         List<String> perRunBridge = toolsThroughBridge(xaa, home, browser, "notes", "--workload", "file:" + jwtFile);
-
-        Files.writeString(jwtFile, "not-a-jwt"); // read afresh: a new process now presents the new content
-        CommandRun refused = xaa.run("", browser, "token", "ci");
-        assertThat(refused.exit()).isNotZero();
-        assertThat(refused.out()).contains("workload's administrator");
 
         String config = Files.readString(xaa.config());
         assertThat(config).contains("\"workloadToken\" : \"file:" + jwtFile + "\"");
         assertThat(config.split("workloadToken", -1)).as("the per-run --workload is not written").hasSize(2);
         assertThat(Files.exists(home.resolve(OPENED))).as("no browser").isFalse();
-        for (String output : List.of(token.out(), perRun.out(), doctor.out(), refused.out(), String.join("\n", bridged),
+        for (String output : List.of(token.out(), reused.out(), perRun.out(), doctor.out(), String.join("\n", bridged),
                 String.join("\n", perRunBridge), config)) {
-            assertThat(output).doesNotContain(jwt).doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1));
+            for (String jwt : jwts) {
+                assertThat(output).doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1));
+            }
         }
+    }
+
+    /** A new workload JWT for the sample AS in {@code file}, as a platform rotates it. */
+    private static void freshJwt(Path file, List<String> minted) throws IOException {
+        String jwt = issuer.workloadIssuer().mint("ci-job-1", issuer.asIssuer().toString(), Duration.ofMinutes(10));
+        minted.add(jwt);
+        Files.writeString(file, jwt + "\n");
     }
 
     /** initialize, initialized, tools/list through {@code xaa bridge SERVER ARGS}; every stdout and stderr line. */
