@@ -91,6 +91,11 @@ class HeadlessProcessTest extends KeyringIssuer {
         CommandRun perRun = xaa.run("", browser, "token", "notes", "--workload", "command:cat " + jwtFile);
         ok(perRun);
         assertThat(perRun.out()).startsWith("Authorization: Bearer ");
+        CommandRun login = xaa.run("", browser, "login", "ci");
+        ok(login);
+        assertThat(login.out()).contains("'ci' needs no sign-in", "workload identity");
+        CommandRun env = xaa.run("", Map.of("XAA_AUTH_NOTES", "client-credentials"), "server", "list");
+        assertThat(env.out()).contains("notes\t" + notes + "\tauth=client-credentials");
         CommandRun doctor = xaa.run("", browser, "doctor", "ci");
         assertThat(doctor.out()).contains("workload jwt-bearer grant", "read from the file " + jwtFile);
         freshJwt(jwtFile, jwts);
@@ -102,7 +107,7 @@ class HeadlessProcessTest extends KeyringIssuer {
         assertThat(config).contains("\"workloadToken\" : \"file:" + jwtFile + "\"");
         assertThat(config.split("workloadToken", -1)).as("the per-run --workload is not written").hasSize(2);
         assertThat(Files.exists(home.resolve(OPENED))).as("no browser").isFalse();
-        for (String output : List.of(token.out(), reused.out(), perRun.out(), doctor.out(), String.join("\n", bridged),
+        for (String output : List.of(token.out(), reused.out(), perRun.out(), login.out(), doctor.out(), String.join("\n", bridged),
                 String.join("\n", perRunBridge), config)) {
             for (String jwt : jwts) {
                 assertThat(output).doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1));
