@@ -15,7 +15,8 @@
 #   - the scored non-auth scenarios the bridge and the harness own: initialize, tools_call, sse-retry at 2025-11-25;
 #     tools_call, request-metadata, http-standard-headers, json-schema-ref-no-deref at 2026-07-28,
 #   - --suite backcompat's scenarios (2025-03-26 servers),
-#   - alpha.12's auth/enterprise-managed-authorization and 0.1.16's auth/cross-app-access-complete-flow (EMA).
+#   - alpha.12's auth/enterprise-managed-authorization and 0.1.16's auth/cross-app-access-complete-flow (EMA),
+#   - alpha.12's headless extensions auth/client-credentials-basic, auth/client-credentials-jwt, auth/wif-jwt-bearer.
 # The requirement sets' other scenarios (elicitation defaults, custom headers, …) run with
 # `run.sh --requirements REV`; whose they are: docs/architecture.md "Conformance".
 # Logs: connector-core/conformance/target/<run>/<scenario>.log. XAA_SKIP_BUILD=1 reuses the last build;
@@ -77,6 +78,7 @@ runs="$here/target/runs.txt"
   echo "alpha.12 - auth/2025-03-26-oauth-metadata-backcompat"
   echo "alpha.12 - auth/2025-03-26-oauth-endpoint-fallback"
   echo "alpha.12 - auth/enterprise-managed-authorization"
+  for s in auth/client-credentials-basic auth/client-credentials-jwt auth/wif-jwt-bearer; do echo "alpha.12 - $s"; done
   echo "0.1.16 - auth/cross-app-access-complete-flow"
 } > "$runs"
 [ "$(grep -c . "$runs")" -ge 40 ] || { echo "conformance: the requirement sets list fewer scenarios than expected" >&2; exit 1; }

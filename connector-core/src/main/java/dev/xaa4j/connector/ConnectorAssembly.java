@@ -9,6 +9,7 @@ import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.IdpRefresh;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.headless.HeadlessFlows;
 import dev.xaa4j.connector.internal.oauth.OAuthServerGrants;
 import dev.xaa4j.connector.internal.oauth.ServerGrants;
 import dev.xaa4j.connector.internal.signin.BrowserSignIn;
@@ -95,7 +96,8 @@ final class ConnectorAssembly {
                 idpAuth, servers.live(), discover, credentials, idTokens,
                 new IdJagExchange(b.clock, b.httpTimeout), new JwtBearerGrant(b.clock, b.httpTimeout));
         // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
-        this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand);
+        this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand,
+                new HeadlessFlows(b.clock, b.httpTimeout, credentials, b.workloadTokens));
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
         this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current, grants::grantReady);
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,

@@ -138,7 +138,7 @@ class NoIdpWikiProcessTest extends KeyringIssuer {
     }
 
     /** The bridge's stdout lines as they arrive. */
-    private static List<String> stdout(Process bridge) {
+    static List<String> stdout(Process bridge) {
         List<String> lines = new CopyOnWriteArrayList<>();
         DaemonThreads.start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(bridge.getInputStream(), StandardCharsets.UTF_8))) {

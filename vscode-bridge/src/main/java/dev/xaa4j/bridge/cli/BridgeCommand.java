@@ -38,7 +38,8 @@ final class BridgeCommand implements Callable<Integer> {
     static final String NO_AUTH = "--no-auth";
     static final String INTERACTIVE = "--interactive";
     /** The options that take a value: {@link #serverArgument} steps over their values. */
-    static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of(INITIALIZE_BUDGET, REQUEST_TIMEOUT);
+    static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of(INITIALIZE_BUDGET, REQUEST_TIMEOUT,
+            HeadlessOptions.WORKLOAD);
 
     /** Started before the command line is parsed (null: none). */
     private final EarlyInitialize early;
@@ -60,6 +61,9 @@ final class BridgeCommand implements Callable<Integer> {
     @Option(names = INTERACTIVE, description = "may open a browser to sign in when there is no session "
             + "(default: never; tool calls report 'not signed in' instead)")
     boolean interactive;
+
+    @Option(names = HeadlessOptions.WORKLOAD, paramLabel = "SOURCE", description = HeadlessOptions.WORKLOAD_DESCRIPTION)
+    String workload;
 
     @Option(names = NO_AUTH, description = "send no Authorization header (local development servers only)")
     boolean noAuth;
@@ -86,7 +90,8 @@ final class BridgeCommand implements Callable<Integer> {
         // Claim the real stdout for JSON-RPC; anything printed through System.out by mistake lands on stderr.
         OutputStream stdout = early != null ? early.stdout() : standardOutput();
         System.setOut(System.err);
-        Optional<EarlyTokenFetch.Prepared> prepared = earlyToken == null || noAuth || interactive ? Optional.empty()
+        Optional<EarlyTokenFetch.Prepared> prepared = earlyToken == null || noAuth || interactive || workload != null
+                ? Optional.empty()
                 : earlyToken.take(server);
         XaaConfig config;
         ConfigStore store = null;
@@ -102,6 +107,13 @@ final class BridgeCommand implements Callable<Integer> {
                     + firstLine(e.getMessage()) + "): fix it, or move it away and run `xaa idp` and `xaa server add "
                     + "NAME URL` again", stdout);
         }
+        if (workload != null) {
+            try {
+                config = HeadlessOptions.workload(config, server, workload);
+            } catch (IllegalArgumentException e) {
+                return unconfigured(e.getMessage(), stdout);
+            }
+        }
         Optional<URI> resolved = config.resolve(server);
         if (resolved.isEmpty()) {
             return unconfigured(unknownServer(server, config), stdout);
@@ -110,8 +122,10 @@ final class BridgeCommand implements Callable<Integer> {
         BridgeSettings settings = BridgeSettings.defaults(server, endpoint)
                 .withInitializeBudget(Duration.ofMillis(initializeBudgetMs))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
-        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : prepared.map(EarlyTokenFetch.Prepared::auth)
-                .orElseGet(() -> standardAuth(config, server, null, interactive));
+        XaaConfig chosen = config;
+        UpstreamAuth auth = noAuth ? UpstreamAuth.none() : workload != null
+                ? new dev.xaa4j.bridge.session.TokenSourceAuth(HeadlessOptions.workloadConnector(chosen), false)
+                : prepared.map(EarlyTokenFetch.Prepared::auth).orElseGet(() -> standardAuth(chosen, server, null, interactive));
         InitializeCache cache = early != null ? early.cache() : noInitializeCache ? InitializeCache.disabled()
                 : InitializeCache.in(ConfigPaths.cacheDir().resolve("initialize"));
         return new StdioBridge(settings, auth, cache, stdout, Main.version()).run(System.in, early);
@@ -198,7 +212,7 @@ final class BridgeCommand implements Callable<Integer> {
             if (a.equals("--")) {
                 break;
             }
-            if (a.startsWith(NO_AUTH) || a.startsWith(INTERACTIVE)) {
+            if (a.startsWith(NO_AUTH) || a.startsWith(INTERACTIVE) || a.startsWith(HeadlessOptions.WORKLOAD)) {
                 return null;
             }
         }

@@ -250,6 +250,7 @@ final class DoctorReport {
         ok("configured flow: " + entry.authMode().word() + (entry.authMode() == AuthMode.AUTO
                 ? " (discovery decides: enterprise when its authorization server redeems ID-JAGs, else per-server sign-in)"
                 : " (`xaa server add " + name + " URL --auth auto` lets discovery decide)"));
+        HeadlessOptions.explain(entry).ifPresent(this::ok);
         if (entry.authMode() != AuthMode.NONE) {
             try {
                 ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));
@@ -269,8 +270,10 @@ final class DoctorReport {
         try {
             AccessToken t = token.apply(name);
             Optional<ServerStatus> st = status.apply(name);
-            ok((st.map(ServerStatus::flow).orElse(AuthMode.AUTO) == AuthMode.OAUTH
-                    ? "per-server token (from its sign-in, renewed with its refresh token) at the AS: scopes "
+            AuthMode flow = st.map(ServerStatus::flow).orElse(AuthMode.AUTO);
+            ok((flow == AuthMode.OAUTH ? "per-server token (from its sign-in, renewed with its refresh token) at the AS: scopes "
+                    : flow == AuthMode.CLIENT_CREDENTIALS || flow == AuthMode.WORKLOAD
+                    ? ServerSignIn.describe(flow) + " grant at the AS succeeded (run again before expiry): scopes "
                     : "token exchange at the IdP and jwt-bearer grant at the AS succeeded: scopes ")
                     + String.join(" ", t.scopes()) + ", valid until " + t.expiresAt());
             claims(t.value()).ifPresent(cl -> ok("access token claims (redacted): " + cl));

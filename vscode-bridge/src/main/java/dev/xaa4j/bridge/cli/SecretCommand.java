@@ -54,7 +54,8 @@ final class SecretCommand implements Callable<Integer> {
             key = ClientCredentialsSource.secretKey(idp.issuer(), idp.clientId());
         } else if ("as-client-secret".equals(name) && server != null) {
             SessionCommands.requireServer(config, server);
-            var oauthEntry = config.server(server).filter(e -> e.authMode() == AuthMode.OAUTH || configuredIdp.isEmpty());
+            var oauthEntry = config.server(server).filter(e -> e.authMode() == AuthMode.OAUTH
+                    || e.authMode() == AuthMode.CLIENT_CREDENTIALS || configuredIdp.isEmpty());
             if (oauthEntry.isPresent()) {
                 // a plain-OAuth server: the secret of its pre-registered client (--client-id), sent with the method
                 // its authorization server advertises (client_secret_basic, else client_secret_post)

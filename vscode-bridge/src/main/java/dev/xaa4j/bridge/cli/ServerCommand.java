@@ -39,8 +39,12 @@ final class ServerCommand implements Runnable {
                 + "authorization server (for --auth oauth: a pre-registered client; its secret, if any, with `xaa secret set`)")
         String asClientId;
         @Option(names = "--auth", paramLabel = "FLOW", description = "auto (default: discovery decides), ema (enterprise: "
-                + "tokens through the IdP), oauth (per-server sign-in in the browser: `xaa login NAME`), none (no token)")
+                + "tokens through the IdP), oauth (per-server sign-in in the browser: `xaa login NAME`), none (no token), "
+                + "client-credentials (headless: --client-id and its secret or key), workload (headless: --workload-token)")
         String auth;
+        @Option(names = "--workload-token", paramLabel = "SOURCE", description = "for --auth workload: where the "
+                + "workload JWT comes from, file:PATH or command:COMMAND ARGS… (read for every token request, never stored)")
+        String workloadToken;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -61,10 +65,13 @@ final class ServerCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--auth: " + e.getMessage());
             }
+            HeadlessOptions.check(spec, name, mode, asClientId, workloadToken);
             ConfigStore store = ConfigStore.forCurrentUser();
-            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode));
+            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode)
+                    .withWorkloadToken(workloadToken));
             spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")"
-                    + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : ""));
+                    + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : "")
+                    + HeadlessOptions.nextStep(name, mode));
             return XaaCommand.OK;
         }
     }

@@ -66,6 +66,8 @@ final class ServerSignIn {
             out.println(switch (st.flow()) {
                 case NONE -> "'" + server + "' needs no sign-in (it takes no token)";
                 case EMA -> "'" + server + "' uses the enterprise sign-in: you are signed in at the IdP" + until(st);
+                case CLIENT_CREDENTIALS, WORKLOAD -> "'" + server + "' needs no sign-in: it gets its tokens by a headless "
+                        + "grant, " + describe(st.flow()) + " (`xaa doctor " + server + "` shows it)";
                 default -> "signed in to '" + server + "'" + until(st)
                         + "; bridges and the tray use its token from now on";
             });
@@ -90,6 +92,8 @@ final class ServerSignIn {
             out.println(switch (st.flow()) {
                 case EMA -> "forgot the access token of '" + server + "'; it uses the enterprise sign-in: `xaa logout` ends that";
                 case NONE -> "'" + server + "' takes no token: nothing to sign out of";
+                case CLIENT_CREDENTIALS, WORKLOAD -> "forgot the access token of '" + server + "'; it needs no sign-in "
+                        + "(" + describe(st.flow()) + ")";
                 default -> "signed out of '" + server + "'" + st.lastError().map(e -> " (warning: " + e + ")").orElse("")
                         + "; `xaa login " + server + "` signs in again";
             });

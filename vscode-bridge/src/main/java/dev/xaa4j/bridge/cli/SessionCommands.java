@@ -313,14 +313,19 @@ final class SessionCommands {
         @Option(names = "--format", defaultValue = "header", paramLabel = "FORMAT",
                 description = "header (Authorization: Bearer …), json ({\"Authorization\": …} plus expiry and scopes) "
                         + "(default: ${DEFAULT-VALUE})") String format;
+        @Option(names = HeadlessOptions.WORKLOAD, paramLabel = "SOURCE", description = HeadlessOptions.WORKLOAD_DESCRIPTION)
+        String workload;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             if (!format.equals("header") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format must be header or json");
             }
             XaaConfig config = ConfigStore.forCurrentUser().load();
+            if (workload != null) { // a workload for this run: no IdP, broker or keyring involved
+                config = HeadlessOptions.workload(config, server, workload);
+            }
             if (config.server(server).map(e -> e.authMode() == AuthMode.NONE).orElse(false)) {
                 throw ServerSignIn.noToken(server, "auth none in the configuration");
             }
@@ -329,7 +334,8 @@ final class SessionCommands {
             }
             requireServer(config, server);
             AccessToken t;
-            try (SharedTokenSource session = tokenSource(config, Optional.of(server), null)) {
+            try (dev.xaa4j.connector.TokenSource session = workload != null ? HeadlessOptions.workloadConnector(config)
+                    : tokenSource(config, Optional.of(server), null)) {
                 t = session.token(server);
             } catch (ConnectorException e) {
                 throw e.kind() == ConnectorException.Kind.NOT_PROTECTED ? ServerSignIn.noToken(server, e.getMessage()) : e;

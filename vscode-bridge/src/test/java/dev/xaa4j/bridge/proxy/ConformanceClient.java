@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  *       browser. {@code auth/pre-registration}: the context's client id and secret as the pre-registered plain
  *       OAuth client. The EMA scenarios ({@code auth/enterprise-managed-authorization},
  *       {@code auth/cross-app-access-complete-flow}): {@link AuthMode#EMA} with the context's ID token through the
- *       caller-supplied ID token seam.</li>
+ *       caller-supplied ID token seam. {@code auth/client-credentials-basic}/{@code -jwt}:
+ *       {@link AuthMode#CLIENT_CREDENTIALS} with the context's {@code client_id} and {@code client_secret} or
+ *       {@code private_key_pem} (PKCS#8, as a JWK). {@code auth/wif-jwt-bearer}: {@link AuthMode#WORKLOAD} with the
+ *       context's {@code valid_jwt}.</li>
  *   <li>the MCP leg: the bridge's {@link UpstreamHttp} over {@link TokenSourceAuth} (the classes {@code xaa bridge}
  *       uses: 401 → renew + replay, 403 {@code insufficient_scope} → step up + replay). Wire 2025-11-25 and older:
  *       the bridge's {@link StreamableHttpUpstream} (initialize → initialized → tools/list → tools/call). Wire
@@ -165,12 +168,53 @@ public final class ConformanceClient {
                     .build();
         }
         ServerConfig server = ServerConfig.of(SERVER, url, "", ClientAuthMethod.NONE);
+        if (scenario.startsWith("auth/client-credentials-")) { // SEP-1046: basic with the secret, or the PEM key
+            String pem = ctx.path("private_key_pem").asText("");
+            if (!pem.isEmpty()) {
+                String jwk = ecJwk(pem);
+                b.clientCredentials(new ClientCredentialsSource() {
+                    @Override
+                    public java.util.Optional<String> clientSecret(String issuer, String id) {
+                        return java.util.Optional.empty();
+                    }
+
+                    @Override
+                    public java.util.Optional<String> signingKey(String issuer, String id) {
+                        return id.equals(clientId) ? java.util.Optional.of(jwk) : java.util.Optional.empty();
+                    }
+                });
+            }
+            return b.server(server.withAuth(AuthMode.CLIENT_CREDENTIALS).withOAuthClientId(clientId)).build();
+        }
+        if (scenario.equals("auth/wif-jwt-bearer")) { // SEP-1933: the context's valid workload JWT, no client auth
+            String jwt = ctx.path("valid_jwt").asText();
+            return b.server(server.withAuth(AuthMode.WORKLOAD)).workloadToken(SERVER, () -> jwt).build();
+        }
         if (scenario.equals("auth/pre-registration")) {
             server = server.withOAuthClientId(clientId);
         }
         b.server(server).serverSignInOnDemand(true).clientIdMetadataDocument(URI.create(CIMD));
         ConnectorInternals.browserLauncher(b, new HeadlessBrowser());
         return b.build();
+    }
+
+    /**
+     * The suite's PKCS#8 P-256 key as a private JWK, with the JDK alone (Nimbus's PEM parser needs BouncyCastle):
+     * the public point is the {@code publicKey [1]} the PKCS#8 {@code ECPrivateKey} carries (RFC 5915 §3), its last
+     * 65 bytes {@code 04 || X || Y}.
+     */
+    static String ecJwk(String pem) throws Exception {
+        byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        int at = der.length - 65;
+        if (at < 3 || der[at] != 4 || der[at - 1] != 0 || der[at - 2] != 0x42 || der[at - 3] != 0x03) {
+            throw new IllegalArgumentException("private_key_pem is not a PKCS#8 P-256 key with its public key");
+        }
+        var key = (java.security.interfaces.ECPrivateKey) java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        return new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256,
+                com.nimbusds.jose.util.Base64URL.encode(java.util.Arrays.copyOfRange(der, at + 1, at + 33)),
+                com.nimbusds.jose.util.Base64URL.encode(java.util.Arrays.copyOfRange(der, at + 33, at + 65)))
+                .privateKey(key).build().toJSONString();
     }
 
     private ObjectNode request(String method, ObjectNode params) {

@@ -133,7 +133,7 @@ public final class JwtBearerGrant extends TokenGrant {
     }
 
     /** Nimbus's grant for a JWS or JWE ID-JAG; anything else is passed through as an opaque assertion. */
-    private static AuthorizationGrant grant(String value) {
+    static AuthorizationGrant grant(String value) {
         try {
             JWT jwt = JWTParser.parse(value);
             if (jwt instanceof SignedJWT signed) {

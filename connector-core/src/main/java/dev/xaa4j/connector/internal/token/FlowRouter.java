@@ -7,6 +7,7 @@ import dev.xaa4j.connector.ConnectorException.Kind;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
+import dev.xaa4j.connector.internal.headless.HeadlessFlows;
 import dev.xaa4j.connector.internal.oauth.ServerGrants;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The {@link TokenFetcher} of a connector: chooses the flow of each server (docs/architecture.md "Choosing the
  * flow") and routes the fetch to it — {@link AuthMode#EMA} to the enterprise chain ({@link XaaTokenFetcher}),
  * {@link AuthMode#OAUTH} to {@link ServerGrants#token} (plain MCP authorization), {@link AuthMode#NONE} to a
- * {@link Kind#NOT_PROTECTED} answer (send without a token).
+ * {@link Kind#NOT_PROTECTED} answer (send without a token), {@link AuthMode#CLIENT_CREDENTIALS} and
+ * {@link AuthMode#WORKLOAD} to the headless grants ({@link HeadlessFlows}; only when configured, never chosen by AUTO,
+ * never falling back to another flow).
  *
  * <p>Choice, per server: a forced {@link ServerConfig#auth()} wins (EMA without an IdP is a
  * {@link Kind#CONFIGURATION} error); {@link AuthMode#AUTO}: discovery says not protected → NONE; an IdP is
@@ -60,6 +63,7 @@ public final class FlowRouter implements TokenFetcher {
     private final TokenFetcher ema; // null without an IdP
     private final ServerGrants grants;
     private final boolean interactive;
+    private final HeadlessFlows headless; // null: headless modes are a configuration error
     private final ConcurrentHashMap<String, Decision> decisions = new ConcurrentHashMap<>();
 
     /**
@@ -72,6 +76,13 @@ public final class FlowRouter implements TokenFetcher {
      */
     public FlowRouter(Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
                       TokenFetcher ema, ServerGrants grants, boolean interactive) {
+        this(servers, discovery, ema, grants, interactive, null);
+    }
+
+    /** @param headless the client credentials and workload grants ({@code null}: those modes are refused) */
+    public FlowRouter(Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
+                      TokenFetcher ema, ServerGrants grants, boolean interactive, HeadlessFlows headless) {
+        this.headless = headless;
         this.servers = Objects.requireNonNull(servers, "servers");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.ema = ema;
@@ -93,6 +104,8 @@ public final class FlowRouter implements TokenFetcher {
                 throw notProtected(server);
             case OAUTH:
                 return plain(config, extraScopes, stepUpScopes, interactive);
+            case CLIENT_CREDENTIALS, WORKLOAD: // a refusal stands: no second attempt, no other grant
+                return headless.fetch(config, discovery.apply(config), union(extraScopes, stepUpScopes));
             default:
                 break;
         }
@@ -136,6 +149,10 @@ public final class FlowRouter implements TokenFetcher {
                     + "' is set to enterprise sign-in (auth ema), but no identity provider is configured. Configure"
                     + " your IdP (xaa idp ISSUER --client-id ID), or set the server's auth to oauth or auto", null, null);
         }
+        if ((config.auth() == AuthMode.CLIENT_CREDENTIALS || config.auth() == AuthMode.WORKLOAD) && headless == null) {
+            throw new ConnectorException(Kind.CONFIGURATION, config.name(), "The MCP server '" + config.name()
+                    + "' is set to auth " + config.auth().word() + ", which this connector cannot run", null, null);
+        }
         ServerMetadata meta;
         try {
             meta = discovery.apply(config);
@@ -164,6 +181,11 @@ public final class FlowRouter implements TokenFetcher {
             case OAUTH:
                 return new Decision(AuthMode.OAUTH, "per-server sign-in: forced by configuration (--auth oauth)", config,
                         as, false);
+            case CLIENT_CREDENTIALS:
+                return new Decision(AuthMode.CLIENT_CREDENTIALS, "headless: client credentials grant as client "
+                        + config.oauthClientId().orElse("(none configured)") + " at " + as, config, as, false);
+            case WORKLOAD:
+                return new Decision(AuthMode.WORKLOAD, "headless: workload jwt-bearer grant at " + as, config, as, false);
             default:
                 break;
         }
@@ -215,6 +237,15 @@ public final class FlowRouter implements TokenFetcher {
             throw new ConnectorException(Kind.CONFIGURATION, config.name(), problem, null, null);
         });
         return grants.token(config, meta, extraScopes, stepUpScopes, browser);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<String> all = new java.util.LinkedHashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private ServerConfig config(String server) {
