@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.connector.AccessToken;
@@ -20,9 +19,7 @@ import dev.xaa4j.connector.internal.token.TokenKey;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,17 +107,13 @@ class McpDPoPAdapterTest {
         });
     }
 
-    static String ath(String token) throws Exception {
-        return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII))).toString();
-    }
-
     /** The proof of {@code r}, checked against the connector's key, the request and the token it came with. */
     static JWTClaimsSet proofOf(RecordedRequest r, String jkt, String htu) throws Exception {
         String auth = r.getHeaders().get("Authorization");
         assertThat(auth).startsWith("DPoP dpop-token-");
         assertThat(r.getHeaders().values("DPoP")).hasSize(1);
         JWTClaimsSet claims = DPoPTesting.verify(r.getHeaders().get("DPoP"), r.getMethod(), htu, jkt);
-        assertThat(claims.getStringClaim("ath")).isEqualTo(ath(auth.substring("DPoP ".length())));
+        assertThat(claims.getStringClaim("ath")).isEqualTo(DPoPTesting.ath(auth.substring("DPoP ".length())));
         return claims;
     }
 
@@ -129,21 +122,29 @@ class McpDPoPAdapterTest {
         return SignedJWT.parse(proof).getHeader().getJWK().computeThumbprint().toString();
     }
 
+    /** The SDK's sync client over {@link McpTransports#streamableHttp(Connector, String)}, initialized. */
+    McpSyncClient client(Connector connector) {
+        script();
+        McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
+                .requestTimeout(Duration.ofSeconds(10)).build();
+        client.initialize();
+        return client;
+    }
+
+    String htu() {
+        return server.url("/notes/mcp").toString();
+    }
+
     @Test
     void everyRequestCarriesTheDPoPSchemeAndAFreshProofForItsMethodAndEndpoint() throws Exception {
-        script();
-        String htu = server.url("/notes/mcp").toString();
-        try (Connector connector = connector();
-             McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
-                     .requestTimeout(Duration.ofSeconds(10)).build()) {
-            client.initialize();
+        try (Connector connector = connector(); McpSyncClient client = client(connector)) {
             client.listTools();
             String jkt = jkt(connector);
             List<RecordedRequest> posts = requests.stream().filter(r -> r.getMethod().equals("POST")).toList();
             assertThat(posts).hasSizeGreaterThanOrEqualTo(3);
             Set<String> jtis = new java.util.HashSet<>();
             for (RecordedRequest r : posts) {
-                jtis.add(proofOf(r, jkt, htu).getJWTID());
+                jtis.add(proofOf(r, jkt, htu()).getJWTID());
             }
             assertThat(jtis).hasSize(posts.size());
         }
@@ -152,12 +153,7 @@ class McpDPoPAdapterTest {
 
     @Test
     void aUseDPoPNonceChallengeIsReplayedOnceWithTheNonceAndTheSameToken() throws Exception {
-        script();
-        String htu = server.url("/notes/mcp").toString();
-        try (Connector connector = connector();
-             McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
-                     .requestTimeout(Duration.ofSeconds(10)).build()) {
-            client.initialize();
+        try (Connector connector = connector(); McpSyncClient client = client(connector)) {
             askNonceOnce.set(true);
             int before = requests.size();
             client.listTools();
@@ -165,8 +161,8 @@ class McpDPoPAdapterTest {
             List<RecordedRequest> lists = requests.subList(before, requests.size()).stream()
                     .filter(r -> r.getBody().utf8().contains("tools/list")).toList();
             assertThat(lists).hasSize(2);
-            assertThat(proofOf(lists.get(0), jkt, htu).getClaim("nonce")).isNull();
-            assertThat(proofOf(lists.get(1), jkt, htu).getStringClaim("nonce")).isEqualTo("rs-nonce-1");
+            assertThat(proofOf(lists.get(0), jkt, htu()).getClaim("nonce")).isNull();
+            assertThat(proofOf(lists.get(1), jkt, htu()).getStringClaim("nonce")).isEqualTo("rs-nonce-1");
             assertThat(lists.get(1).getHeaders().get("Authorization")).isEqualTo(lists.get(0).getHeaders().get("Authorization"));
         }
         assertThat(fetches).hasValue(1); // not a re-authorization
@@ -174,11 +170,7 @@ class McpDPoPAdapterTest {
 
     @Test
     void aDPoPInvalidTokenChallengeRenewsTheToken() throws Exception {
-        script();
-        try (Connector connector = connector();
-             McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
-                     .requestTimeout(Duration.ofSeconds(10)).build()) {
-            client.initialize();
+        try (Connector connector = connector(); McpSyncClient client = client(connector)) {
             rejectTokenOnce.set(true);
             client.listTools();
         }

@@ -2,7 +2,6 @@ package dev.xaa4j.connector.host.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.connector.AccessToken;
@@ -16,9 +15,7 @@ import dev.xaa4j.connector.internal.dpop.DPoPTesting;
 import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenKey;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,10 +49,6 @@ class BrokerDPoPTest {
                 .idTokenSource(() -> "unused").stateDir(tmp.resolve("state")), fetcher).build();
     }
 
-    static String ath(String token) throws Exception {
-        return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII))).toString();
-    }
-
     static String jkt(String proof) throws Exception {
         return SignedJWT.parse(proof).getHeader().getJWK().computeThumbprint().toString();
     }
@@ -76,7 +69,7 @@ class BrokerDPoPTest {
 
             String ownersKey = jkt(local);
             JWTClaimsSet claims = DPoPTesting.verify(viaBroker, "POST", "https://mcp.test/mcp", ownersKey);
-            assertThat(claims.getStringClaim("ath")).isEqualTo(ath(token.value()));
+            assertThat(claims.getStringClaim("ath")).isEqualTo(DPoPTesting.ath(token.value()));
             assertThat(claims.getStringClaim("nonce")).isEqualTo("rs-nonce");
             assertThat(DPoPTesting.verify(again, "POST", "https://mcp.test/mcp", ownersKey).getJWTID()).isNotEqualTo(claims.getJWTID());
             assertThat(DPoPTesting.verify(local, "POST", "https://mcp.test/mcp", ownersKey).getClaim("nonce")).isNull();

@@ -51,6 +51,12 @@ public final class DPoPTesting {
         return claims;
     }
 
+    /** RFC 9449 §4.2 {@code ath}: base64url SHA-256 of the access token's ASCII bytes. */
+    public static String ath(String accessToken) throws Exception {
+        return com.nimbusds.jose.util.Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(accessToken.getBytes(StandardCharsets.US_ASCII))).toString();
+    }
+
     /** An ID-JAG-shaped JWT (HS256, opaque to the client) with {@code cnf.jkt} when {@code jkt} is not null. */
     public static String idJag(String aud, String resource, String jkt) throws Exception {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("https://idp.test").subject("alice").audience(aud)
