@@ -146,7 +146,7 @@ final class IdJagValidator {
         }
         JWKThumbprintConfirmation bound = JWKThumbprintConfirmation.parse(claims);
         if (bound == null) {
-            throw invalid("ID-JAG cnf has no jkt; only DPoP binding (cnf.jkt, RFC 9449 §6.1) is supported");
+            throw invalid("ID-JAG cnf has no jkt; only DPoP binding (cnf.jkt, RFC 9449 section 6.1) is supported");
         }
         if (proofKey.isEmpty()) {
             throw invalid("ID-JAG is DPoP-bound (cnf.jkt) but the token request carries no DPoP proof; send a "

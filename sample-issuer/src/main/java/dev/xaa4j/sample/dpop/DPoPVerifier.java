@@ -83,7 +83,7 @@ public final class DPoPVerifier {
         if (proof.isEmpty()) {
             if (side == DPoPModes.Side.AS && modes.requireDpop()) {
                 throw DPoPRejected.invalidProof("this authorization server requires DPoP: send a DPoP proof "
-                        + "(RFC 9449 §4) with the token request");
+                        + "(RFC 9449 section 4) with the token request");
             }
             return Optional.empty();
         }
@@ -109,7 +109,7 @@ public final class DPoPVerifier {
     public void atResource(HttpServletRequest req, String accessToken, JWKThumbprintConfirmation cnf)
             throws DPoPRejected {
         SignedJWT proof = proof(req).orElseThrow(() -> DPoPRejected.invalidProof("this access token is DPoP-bound "
-                + "(cnf.jkt): send it as 'Authorization: DPoP <token>' with a DPoP proof header (RFC 9449 §7.1)"));
+                + "(cnf.jkt): send it as 'Authorization: DPoP <token>' with a DPoP proof header (RFC 9449 section 7.1)"));
         Set<Nonce> nonces = nonces(proof, DPoPModes.Side.RS);
         URI htu = URI.create(req.getRequestURL().toString());
         try {
@@ -131,7 +131,7 @@ public final class DPoPVerifier {
             return Optional.empty();
         }
         if (values.size() > 1) {
-            throw DPoPRejected.invalidProof("exactly one DPoP header is allowed (RFC 9449 §4.3)");
+            throw DPoPRejected.invalidProof("exactly one DPoP header is allowed (RFC 9449 section 4.3)");
         }
         try {
             return Optional.of(SignedJWT.parse(values.get(0).trim()));
@@ -173,6 +173,13 @@ public final class DPoPVerifier {
      */
     public static void answerTokenRequest(HttpServletResponse resp, DPoPRejected e) throws IOException {
         e.nonce().ifPresent(n -> resp.setHeader("DPoP-Nonce", n));
-        Http.tokenError(resp, new com.nimbusds.oauth2.sdk.ErrorObject(e.error()), e.getMessage());
+        Http.tokenError(resp, new com.nimbusds.oauth2.sdk.ErrorObject(e.error()), printable(e.getMessage()));
+    }
+
+    /** RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in {@code error_description}; others become {@code '}. */
+    static String printable(String description) {
+        StringBuilder b = new StringBuilder(description.length());
+        description.chars().forEach(c -> b.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? (char) c : '\''));
+        return b.toString();
     }
 }

@@ -162,7 +162,7 @@ final class BearerTokenFilter extends HttpFilter {
         if (cnf != null && !dpopScheme) {
             throw DPoPRejected.invalidToken("this access token is DPoP-bound (cnf.jkt) and "
                     + "cannot be used as a bearer token; send 'Authorization: DPoP <token>' with a DPoP proof "
-                    + "(RFC 9449 §7.1)");
+                    + "(RFC 9449 section 7.1)");
         }
         if (cnf != null) {
             dpop.atResource(req, token, cnf);
