@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.dpop.DPoPProofs;
+import dev.xaa4j.sample.dpop.DPoPTokens;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,19 +48,8 @@ class AsDPoPTest extends SampleIssuerPerClass {
         return TestIdJag.of(issuer, "alice", "notes", "notes.read").sign();
     }
 
-    /** jwt-bearer as the demo client with {@code proof} (none when {@code null}); status, body and headers. */
     static HttpResponse<String> redeem(String idJag, String proof) throws Exception {
-        String form = "grant_type=" + URLEncoder.encode(TokenEndpoint.JWT_BEARER, StandardCharsets.UTF_8)
-                + "&assertion=" + idJag;
-        HttpRequest.Builder b = HttpRequest.newBuilder(token())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (TestIdJag.CLIENT + ":" + TestIdJag.CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(form));
-        if (proof != null) {
-            b.header("DPoP", proof);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return DPoPTokens.redeem(issuer, idJag, proof);
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
