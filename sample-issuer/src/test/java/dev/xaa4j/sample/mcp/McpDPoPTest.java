@@ -116,6 +116,31 @@ class McpDPoPTest extends SampleIssuerPerClass {
         assertThat(mcp(notes, "DPoP " + token, proof(), TOOLS_LIST).statusCode()).as("still usable").isNotEqualTo(401);
     }
 
+    /** The replay cache's check-and-mark is atomic: one proof sent 8 times at once is accepted exactly once. */
+    @Test
+    void oneProofSentConcurrentlyIsAcceptedOnce() throws Exception {
+        String proof = proof();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return mcp(notes, "DPoP " + token, proof, TOOLS_LIST).statusCode();
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (var f : statuses) {
+                accepted += f.get() == 401 ? 0 : 1;
+            }
+            assertThat(accepted).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anUnboundTokenIsBearerOnly() throws Exception {
         String bearer = TokenEndpoint.accessToken(issuer, "alice", "notes", "notes.read");
