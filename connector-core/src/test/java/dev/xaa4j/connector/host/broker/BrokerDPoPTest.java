@@ -88,4 +88,28 @@ class BrokerDPoPTest {
             assertThat(owner.dpopProof(token, "POST", URI.create("https://mcp.test/mcp"), Optional.empty())).isEmpty();
         }
     }
+
+    @Test
+    void theSharedSourceAsksTheBrokerWhileItRunsAndTheEmbeddedConnectorAfterwards() throws Exception {
+        Path socket = tmp.resolve("run").resolve("broker.sock");
+        URI mcp = URI.create("https://mcp.test/mcp");
+        try (Connector owner = connector("DPoP");
+             Connector embedded = connector("DPoP");
+             dev.xaa4j.connector.host.SharedTokenSource shared = new dev.xaa4j.connector.host.SharedTokenSource(
+                     () -> BrokerClient.connect(socket, Duration.ofSeconds(2)), () -> embedded, Clock.systemUTC())) {
+            String ownersKey = jkt(owner.dpopProof(owner.token("notes"), "POST", mcp, Optional.empty()).orElseThrow());
+            String embeddedKey = jkt(embedded.dpopProof(embedded.token("notes"), "POST", mcp, Optional.empty()).orElseThrow());
+            assertThat(embeddedKey).as("in-memory sessions: a key each").isNotEqualTo(ownersKey);
+            try (BrokerServer server = BrokerServer.builder(owner).socket(socket).start()) {
+                AccessToken fromBroker = shared.token("notes");
+                DPoPTesting.verify(shared.dpopProof(fromBroker, "POST", mcp, Optional.empty()).orElseThrow(), "POST",
+                        mcp.toString(), ownersKey);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                AccessToken t = shared.token("notes");
+                DPoPTesting.verify(shared.dpopProof(t, "POST", mcp, Optional.empty()).orElseThrow(), "POST",
+                        mcp.toString(), embeddedKey);
+            });
+        }
+    }
 }
