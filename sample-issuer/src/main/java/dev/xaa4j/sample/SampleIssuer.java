@@ -3,6 +3,8 @@ package dev.xaa4j.sample;
 import dev.xaa4j.sample.as.AuthorizationServer;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientKeys;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.idp.IdentityProvider;
 import dev.xaa4j.sample.idp.IdpFeatures;
 import dev.xaa4j.sample.keys.SigningKeys;
@@ -63,6 +65,7 @@ public final class SampleIssuer implements AutoCloseable {
     /** Issue 12's parts: keys registered for private_key_jwt clients, the workload issuer, the IdP's switches. */
     private record Headless(ClientKeys clientKeys, WorkloadIssuer workloads, IdpFeatures idpFeatures) {
     }
+    private DPoPModes dpop;
 
     /** The plain-OAuth side: both plain AS issuers, the servers not reached by EMA, every server's flow, the faults. */
     private record Plain(URI issuer, URI secondIssuer, Map<String, URI> servers, Map<String, String> flows,
@@ -155,19 +158,20 @@ public final class SampleIssuer implements AutoCloseable {
         OAuthFaults faults = new OAuthFaults(audit);
         ClientKeys clientKeys = new ClientKeys();
         WorkloadIssuer workloads = new WorkloadIssuer(idpIssuer, clock);
+        DPoPVerifier dpop = new DPoPVerifier(new DPoPModes(audit));
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
-                adminToken, asIssuer, servers, faults, clientKeys, workloads);
+                adminToken, asIssuer, servers, faults, clientKeys, workloads, dpop);
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
-                idpIssuer, idp.jwksUri(), servers, clientKeys, Map.of(workloads.issuer(), workloads.jwksUri()));
+                idpIssuer, idp.jwksUri(), servers, clientKeys, Map.of(workloads.issuer(), workloads.jwksUri()), dpop);
         PlainAuthorizationServer oauth = new PlainAuthorizationServer(URI.create(asIssuer + PLAIN_AS_PATH), settings,
                 policyDoc, plainResources, policyDoc.plainOAuth().clients(), audit, asKeys, clock, idp.devAutoApprove(),
-                faults);
+                faults, dpop);
         PlainAuthorizationServer oauth2 = new PlainAuthorizationServer(URI.create(asIssuer + SECOND_PLAIN_AS_PATH),
-                settings, policyDoc, plainResources, List.of(), audit, asKeys, clock, idp.devAutoApprove(), faults);
+                settings, policyDoc, plainResources, List.of(), audit, asKeys, clock, idp.devAutoApprove(), faults, dpop);
         mcpWarm.join();
         McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock,
                 new McpServers.PlainAs(oauth.issuer(), oauth.jwksUri(), oauth2.issuer(), oauth2.jwksUri(), faults),
-                settings.externalAuthorizationServers());
+                settings.externalAuthorizationServers(), dpop, audit);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context("idp", idp::install));
@@ -186,6 +190,7 @@ public final class SampleIssuer implements AutoCloseable {
         issuer.headless = new Headless(clientKeys, workloads, idp.features());
         issuer.plain = new Plain(oauth.issuer(), oauth2.issuer(), Collections.unmodifiableMap(otherServers),
                 mcp.flows(), faults);
+        issuer.dpop = dpop.modes();
         return issuer;
     }
 
@@ -273,6 +278,11 @@ public final class SampleIssuer implements AutoCloseable {
         return plain.faults();
     }
 
+    /** The DPoP switches: nonces, {@code requireDpop} (also {@code POST /admin/dpop}). */
+    public DPoPModes dpopModes() {
+        return dpop;
+    }
+
     /**
      * The EMA MCP server URLs by name ({@code notes}, {@code tickets}); each is also the server's resource id. The
      * servers of other flows are in {@link #oauthServers()}, so EMA-only callers keep working.
@@ -354,6 +364,11 @@ public final class SampleIssuer implements AutoCloseable {
         doc.put("oauthServers", o);
         doc.put("flows", plain.flows());
         doc.put("workloadIssuer", headless.workloads().issuer().toString());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("algs", DPoPVerifier.ALGORITHMS);
+        d.put("switches", dpop.describe());
+        d.put("admin", idpIssuer + "/admin/dpop");
+        doc.put("dpop", d);
         doc.put("admin", idpIssuer + "/admin");
         doc.put("adminTokenFile", adminTokenFile.toString());
         doc.put("audit", audit.file().toString());

@@ -82,6 +82,13 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     + "private_key_jwt client CLIENT_ID of the IdP and/or the MCP AS; replaces that client's policy "
                     + "keys (its secret stays usable); repeatable. At run time: POST /admin/clients/CLIENT_ID/jwks")
     java.util.Map<String, Path> clientJwks = new java.util.LinkedHashMap<>();
+    @Option(names = "--dpop", paramLabel = "SWITCH", split = ",",
+            description = "start with DPoP switches on (also POST /admin/dpop at run time): idpNonce, asNonce "
+                    + "(token endpoints answer use_dpop_nonce until a proof carries the DPoP-Nonce), rsNonce (the same "
+                    + "at the MCP servers), requireDpop (the MCP authorization servers refuse token requests without "
+                    + "a proof); comma-separated or repeated (default: none; DPoP proofs are always accepted, "
+                    + "ES256)")
+    List<String> dpop = new java.util.ArrayList<>();
 
     @Option(names = "--exit-when-ready",
             description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
@@ -110,6 +117,14 @@ public final class SampleIssuerMain implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 issuer.close();
                 throw e;
+            }
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
+                dpop.forEach(name -> switches.put(name.trim(), true));
+                issuer.dpopModes().set(switches);
+            } catch (IllegalArgumentException e) {
+                issuer.close();
+                throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
             }
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());

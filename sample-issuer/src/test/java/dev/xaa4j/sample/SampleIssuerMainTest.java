@@ -182,6 +182,27 @@ class SampleIssuerMainTest {
                 .contains("[nope]", "--external-as NAME=ISSUER");
     }
 
+    @Test
+    void dpopSwitchesGivenAtStartAreInTheReadyLineAndAnUnknownOneIsRefused() throws Exception {
+        Process p = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--dpop", "asNonce,rsNonce");
+        JsonNode ready = readReadyLine(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(ready.get("dpop").get("algs").toString()).isEqualTo("[\"ES256\"]");
+        assertThat(ready.get("dpop").get("switches").toString()).isEqualTo(
+                "{\"idpNonce\":false,\"asNonce\":true,\"rsNonce\":true,\"requireDpop\":false}");
+        assertThat(ready.get("dpop").get("admin").asText()).isEqualTo(ready.get("idp").asText() + "/admin/dpop");
+        assertThat(p.exitValue()).isZero();
+
+        Process bad = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--dpop", "nonces");
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isNotZero();
+        assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("--dpop", "'nonces'", "asNonce", "requireDpop");
+    }
+
     private static Process launch(String... args) throws IOException {
         return new ProcessBuilder(command(args)).start();
     }

@@ -2,6 +2,7 @@ package dev.xaa4j.sample.as;
 
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.ClientKeys;
 import dev.xaa4j.sample.keys.JwksServlet;
@@ -32,7 +33,7 @@ public final class AuthorizationServer {
     public AuthorizationServer(URI issuer, IssuerSettings settings, Policy policy, AuditLog audit,
                                SigningKeys keys, Clock clock, URI trustedIdpIssuer, URI trustedIdpJwksUri,
                                Map<String, URI> resourcesByName, ClientKeys clientKeys,
-                               Map<URI, URI> trustedWorkloadIssuers) {
+                               Map<URI, URI> trustedWorkloadIssuers, DPoPVerifier dpop) {
         this.issuer = issuer;
         this.keys = keys;
         Map<URI, Policy.Resource> resources = new LinkedHashMap<>();
@@ -49,7 +50,7 @@ public final class AuthorizationServer {
         AccessTokenMinter minter = new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock);
         HeadlessGrants headless = new HeadlessGrants(issuer, clients, new WorkloadJwtValidator(issuer,
                 trustedWorkloadIssuers, policy.headless(), clock), policy.headless(), resources, minter, audit);
-        this.token = new TokenServlet(issuer, clients, validator, minter, audit, headless);
+        this.token = new TokenServlet(issuer, clients, validator, minter, audit, headless, dpop);
     }
 
     public URI jwksUri() {

@@ -15,6 +15,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPRejected;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.policy.Policy;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,17 +77,24 @@ final class HeadlessGrants {
         String client;
         String resource;
         List<String> requested;
+        Optional<com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation> cnf = Optional.empty();
 
         Decision(String event) {
             this.event = event;
         }
     }
 
+    /** The request's DPoP proof checked at the token endpoint (RFC 9449 §5): its key's thumbprint, or empty for Bearer. */
+    interface ProofCheck {
+        Optional<com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation> check() throws DPoPRejected;
+    }
+
     /**
      * Answers {@code http} if it is one of these grants and returns {@code true}; {@code false} leaves it to the
-     * ID-JAG path (every other request, including malformed ones).
+     * ID-JAG path (every other request, including malformed ones). A valid DPoP proof ({@code proof}) binds the
+     * token ({@code cnf.jkt}, {@code token_type DPoP}); an invalid one is {@code invalid_dpop_proof}.
      */
-    boolean answer(HTTPRequest http, HttpServletResponse resp) throws IOException {
+    boolean answer(HTTPRequest http, HttpServletResponse resp, ProofCheck proof) throws IOException {
         Map<String, List<String>> params;
         try {
             params = http.getBodyAsFormParameters();
@@ -96,13 +106,13 @@ final class HeadlessGrants {
             return false;
         }
         if (GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType.get(0))) {
-            respond(resp, new Decision("client-credentials"), d -> clientCredentials(http, d));
+            respond(resp, new Decision("client-credentials"), proof, d -> clientCredentials(http, d));
             return true;
         }
         List<String> assertion = params.getOrDefault("assertion", List.of());
         if (GrantType.JWT_BEARER.getValue().equals(grantType.get(0)) && assertion.size() == 1
                 && parsed(assertion.get(0)) instanceof SignedJWT jwt && workloads.claimsToBeWorkloadJwt(jwt)) {
-            respond(resp, new Decision("workload-jwt-bearer"), d -> workload(http, jwt, d));
+            respond(resp, new Decision("workload-jwt-bearer"), proof, d -> workload(http, jwt, d));
             return true;
         }
         return false;
@@ -112,14 +122,22 @@ final class HeadlessGrants {
         AccessTokenMinter.Minted mint(Decision d) throws GrantRejected;
     }
 
-    private void respond(HttpServletResponse resp, Decision d, Grant grant) throws IOException {
+    private void respond(HttpServletResponse resp, Decision d, ProofCheck proof, Grant grant) throws IOException {
         try {
+            d.cnf = proof.check();
             AccessTokenMinter.Minted at = grant.mint(d);
+            String jkt = d.cnf.map(c -> c.getValue().toString()).orElse(null);
             audit.record(d.event, d.subject, d.client, issuer.toString(), d.resource, d.requested, at.scopes(),
-                    "allow", "access token issued");
-            BearerAccessToken bearer = new BearerAccessToken(at.value(), at.lifetime().toSeconds(),
-                    new Scope(at.scopes().toArray(String[]::new)));
-            Http.nimbus(resp, new AccessTokenResponse(new Tokens(bearer, null)).toHTTPResponse());
+                    "allow", "access token issued", d.cnf.isPresent(), jkt);
+            Scope scope = new Scope(at.scopes().toArray(String[]::new));
+            com.nimbusds.oauth2.sdk.token.AccessToken token = d.cnf.isPresent()
+                    ? new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(at.value(), at.lifetime().toSeconds(), scope)
+                    : new BearerAccessToken(at.value(), at.lifetime().toSeconds(), scope);
+            Http.nimbus(resp, new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse());
+        } catch (DPoPRejected e) {
+            audit.record(d.event, null, null, issuer.toString(), null, null, null, "deny", e.reason());
+            LOG.info("{} denied: {}", d.event, e.reason());
+            DPoPVerifier.answerTokenRequest(resp, e);
         } catch (GrantRejected e) {
             audit.record(d.event, d.subject, d.client, issuer.toString(), d.resource, d.requested, null, "deny",
                     e.error().getCode() + ": " + e.getMessage());
@@ -140,7 +158,7 @@ final class HeadlessGrants {
                 OAuth2Error.UNAUTHORIZED_CLIENT, "client '" + d.client + "' may not use client_credentials here; "
                 + "ask the administrator to list it under headless.clients"));
         URI resource = resource(request, d);
-        return minter.mint(d.client, d.client, resource, granted(allowed.scopes(), resource, request.getScope()));
+        return minter.mint(d.client, d.client, resource, granted(allowed.scopes(), resource, request.getScope()), d.cnf);
     }
 
     private AccessTokenMinter.Minted workload(HTTPRequest http, SignedJWT jwt, Decision d) throws GrantRejected {
@@ -158,7 +176,7 @@ final class HeadlessGrants {
         }
         URI resource = resource(request, d);
         return minter.mint(workload.subject(), named != null ? named : workload.subject(), resource,
-                granted(workload.scopes(), resource, request.getScope()));
+                granted(workload.scopes(), resource, request.getScope()), d.cnf);
     }
 
     private static TokenRequest parse(HTTPRequest http, Decision d) throws GrantRejected {

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *       side shows from now on; {@code GET /admin/oauth-faults} — the current one;</li>
  *   <li>the headless-grant and key operations of {@link GrantsAdmin} ({@code idp-features},
  *       {@code clients/{id}/jwks}, {@code workload-token}).</li>
+ *   <li>{@code POST /admin/dpop} with {@code {"asNonce":true,…}} (see {@link dev.xaa4j.sample.dpop.DPoPModes}) —
+ *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches.</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -51,10 +53,13 @@ final class AdminServlet extends HttpServlet {
     private final dev.xaa4j.sample.oauth.OAuthFaults oauthFaults;
     private final GrantsAdmin grants;
 
+    private final dev.xaa4j.sample.dpop.DPoPModes dpop;
+
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
                  AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
-                 GrantsAdmin grants) {
+                 GrantsAdmin grants, dev.xaa4j.sample.dpop.DPoPModes dpop) {
         this.grants = grants;
+        this.dpop = dpop;
         this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
@@ -86,6 +91,8 @@ final class AdminServlet extends HttpServlet {
             case "POST /dev-auto-approve" -> switchAutoApprovedUser(req, resp);
             case "POST /oauth-faults" -> switchOAuthFault(req, resp);
             case "GET /oauth-faults" -> Http.json(resp, 200, oauthFaults.describe());
+            case "POST /dpop" -> switchDpop(req, resp);
+            case "GET /dpop" -> Http.json(resp, 200, dpop.describe());
             default -> {
                 if (!grants.handle(op, req, resp)) {
                     error(resp, 404, "not_found", "no admin operation " + op);
@@ -152,6 +159,20 @@ final class AdminServlet extends HttpServlet {
             return;
         }
         Http.json(resp, 200, oauthFaults.describe());
+    }
+
+    private void switchDpop(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        JsonNode body = jsonBody(req, resp, "{\"asNonce\":true}");
+        if (body == null) {
+            return;
+        }
+        try {
+            dpop.set(body);
+        } catch (IllegalArgumentException bad) {
+            error(resp, 400, "invalid_request", bad.getMessage());
+            return;
+        }
+        Http.json(resp, 200, dpop.describe());
     }
 
     private void rotateKeys(HttpServletResponse resp) throws IOException {

@@ -45,7 +45,8 @@ public final class IdentityProvider {
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
                             Map<String, URI> resourcesByName, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
-                            ClientKeys clientKeys, WorkloadIssuer workloads) {
+                            ClientKeys clientKeys, WorkloadIssuer workloads,
+                            dev.xaa4j.sample.dpop.DPoPVerifier dpop) {
         this.issuer = issuer;
         this.workloads = workloads;
         this.keys = keys;
@@ -71,10 +72,11 @@ public final class IdentityProvider {
         TokenEndpointRequests requests = new TokenEndpointRequests(
                 clientAuthenticator(issuer, policy.policy(), clientKeys),
                 policy.policy(), audit);
-        this.token = new TokenServlet(requests, handlers);
+        this.token = new TokenServlet(requests, handlers, dpop, URI.create(issuer + TOKEN_PATH));
         this.revocation = new RevocationServlet(requests, refreshTokens);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove,
-                oauthFaults, new GrantsAdmin(features, clientKeys, policy.policy(), workloads, asIssuer, audit));
+                oauthFaults, new GrantsAdmin(features, clientKeys, policy.policy(), workloads, asIssuer, audit),
+                dpop.modes());
     }
 
     private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy, ClientKeys clientKeys) {

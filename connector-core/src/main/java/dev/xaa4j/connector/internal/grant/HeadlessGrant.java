@@ -46,11 +46,12 @@ public final class HeadlessGrant extends TokenGrant {
      *
      * @param clientAuth the pre-registered client's authentication; must not be {@code none}
      * @param scopes     requested scopes, omitted from the request when empty
+     * @param dpop       DPoP proofs for the request (RFC 9449 §5), or null for a Bearer token
      */
     public AccessToken clientCredentials(String server, URI tokenEndpoint, ClientAuth clientAuth, String resource,
-                                         Set<String> scopes) {
-        TokenRequest.Builder request = clientAuth.newRequest(tokenEndpoint, new ClientCredentialsGrant());
-        return post(server, request, resource, scopes, false);
+                                         Set<String> scopes, dev.xaa4j.connector.internal.dpop.DPoPProofs dpop) {
+        return post(server, () -> clientAuth.newRequest(tokenEndpoint, new ClientCredentialsGrant()), resource, scopes,
+                false, dpop);
     }
 
     /**
@@ -59,27 +60,33 @@ public final class HeadlessGrant extends TokenGrant {
      * @param clientId the configured {@code client_id}, if any (sent as a parameter; no client authentication)
      */
     public AccessToken workload(String server, URI tokenEndpoint, String jwt, Optional<String> clientId,
-                                String resource, Set<String> scopes) {
+                                String resource, Set<String> scopes, dev.xaa4j.connector.internal.dpop.DPoPProofs dpop) {
         var grant = JwtBearerGrant.grant(jwt);
-        TokenRequest.Builder request = clientId.isPresent()
+        return post(server, () -> clientId.isPresent()
                 ? new TokenRequest.Builder(tokenEndpoint, new ClientID(clientId.get()), grant)
-                : new TokenRequest.Builder(tokenEndpoint, grant);
-        return post(server, request, resource, scopes, true);
+                : new TokenRequest.Builder(tokenEndpoint, grant), resource, scopes, true, dpop);
     }
 
-    private AccessToken post(String server, TokenRequest.Builder request, String resource, Set<String> scopes,
-                             boolean workload) {
-        request.resources(URI.create(resource));
-        if (!scopes.isEmpty()) {
-            request.scope(new Scope(scopes.toArray(String[]::new)));
-        }
+    /**
+     * One token request; with {@code dpop} a {@code use_dpop_nonce} answer is retried once by {@link TokenEndpoint}
+     * (RFC 9449 §8: the same grant — a workload JWT is presented again only there, after the AS asked for a nonce,
+     * never after a refusal).
+     */
+    private AccessToken post(String server, java.util.function.Supplier<TokenRequest.Builder> newRequest,
+                             String resource, Set<String> scopes, boolean workload,
+                             dev.xaa4j.connector.internal.dpop.DPoPProofs dpop) {
         Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(request.build(), timeout,
-                "the authorization server of '" + server + "'");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> {
+            TokenRequest.Builder request = newRequest.get().resources(URI.create(resource));
+            if (!scopes.isEmpty()) {
+                request.scope(new Scope(scopes.toArray(String[]::new)));
+            }
+            return request.build();
+        }, timeout, "the authorization server of '" + server + "'", dpop);
         if (!outcome.ok()) {
             throw workload ? mapWorkload(server, outcome.error()) : mapClient(server, outcome.error());
         }
-        return JwtBearerGrant.parse(server, outcome.json(), scopes, sentAt);
+        return JwtBearerGrant.parse(server, outcome.json(), scopes, sentAt, dpop != null);
     }
 
     static ConnectorException mapWorkload(String server, ErrorObject error) {

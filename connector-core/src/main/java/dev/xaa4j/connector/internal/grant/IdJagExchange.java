@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,20 +61,37 @@ public final class IdJagExchange extends TokenGrant {
      */
     public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
                           String asIssuer, String resource, Set<String> scopes) {
+        return exchange(server, idpTokenEndpoint, clientAuth, idToken, asIssuer, resource, scopes, null, false);
+    }
+
+    /**
+     * As above, binding the ID-JAG to this installation's DPoP key (ID-JAG draft "Sender Constraining Tokens",
+     * docs/architecture.md "DPoP"): with {@code sendProof} the request carries a proof ({@code htu} = the IdP token
+     * endpoint), and a returned ID-JAG with {@code cnf.jkt} must name {@code dpop}'s key.
+     *
+     * @param dpop      the installation's proofs, or null when DPoP is off
+     * @param sendProof whether the IdP advertises ES256 (then {@code dpop} is not null)
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an ID-JAG bound to another key (or
+     *         bound while DPoP is off): it is refused and never presented to the authorization server
+     */
+    public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
+                          String asIssuer, String resource, Set<String> scopes, DPoPProofs dpop, boolean sendProof) {
         Instant sentAt = clock.instant();
         TokenEndpoint.Outcome outcome = post(idpTokenEndpoint, clientAuth, idToken, TokenTypeURI.ID_TOKEN, asIssuer,
-                resource, scopes);
+                resource, scopes, sendProof ? dpop : null);
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }
-        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        IdJag idJag = parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        checkConfirmation(server, idJag, dpop);
+        return idJag;
     }
 
     /**
      * The same exchange with the IdP refresh token as {@code subject_token} ({@code subject_token_type}
      * {@code urn:ietf:params:oauth:token-type:refresh_token}, ID-JAG draft -04 §4.3.2, docs/protocol.md §4), the
-     * request otherwise as {@link #exchange}. An IdP may answer with a rotated {@code refresh_token}, returned
-     * for the caller to persist.
+     * request otherwise as {@link #exchange(String, URI, ClientAuth, String, String, String, Set, DPoPProofs, boolean)}
+     * (DPoP binding included). An IdP may answer with a rotated {@code refresh_token}, returned for the caller to persist.
      *
      * @throws RefreshSubjectUnsupportedException {@code invalid_request}, {@code unsupported_token_type} or
      *         {@code unsupported_grant_type}: the IdP does not take refresh tokens as subject (use the ID token)
@@ -82,10 +100,10 @@ public final class IdJagExchange extends TokenGrant {
      */
     public ViaRefreshToken exchangeRefreshToken(String server, URI idpTokenEndpoint, ClientAuth clientAuth,
                                                 String refreshToken, String asIssuer, String resource,
-                                                Set<String> scopes) {
+                                                Set<String> scopes, DPoPProofs dpop, boolean sendProof) {
         Instant sentAt = clock.instant();
         TokenEndpoint.Outcome outcome = post(idpTokenEndpoint, clientAuth, refreshToken, TokenTypeURI.REFRESH_TOKEN,
-                asIssuer, resource, scopes);
+                asIssuer, resource, scopes, sendProof ? dpop : null);
         if (!outcome.ok()) {
             String code = outcome.error().getCode();
             String detail = TokenEndpoint.describe(outcome.error());
@@ -99,8 +117,10 @@ public final class IdJagExchange extends TokenGrant {
             }
             throw map(server, outcome.error());
         }
+        IdJag idJag = parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        checkConfirmation(server, idJag, dpop);
         String rotated = TokenEndpoint.string(outcome.json(), "refresh_token");
-        return new ViaRefreshToken(parse(server, outcome.json(), scopes, sentAt, asIssuer, resource),
+        return new ViaRefreshToken(idJag,
                 rotated == null || rotated.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(rotated));
     }
 
@@ -116,14 +136,35 @@ public final class IdJagExchange extends TokenGrant {
     }
 
     private TokenEndpoint.Outcome post(URI idpTokenEndpoint, ClientAuth clientAuth, String subjectToken,
-                                       TokenTypeURI subjectType, String asIssuer, String resource, Set<String> scopes) {
+                                       TokenTypeURI subjectType, String asIssuer, String resource, Set<String> scopes,
+                                       DPoPProofs proofs) {
         TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessAccessToken(subjectToken), subjectType,
                 null, null, IdJag.TOKEN_TYPE, List.of(new Audience(asIssuer)));
-        TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
-        if (!scopes.isEmpty()) {
-            builder.scope(new Scope(scopes.toArray(String[]::new)));
+        return TokenEndpoint.post(() -> {
+            TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
+            if (!scopes.isEmpty()) {
+                builder.scope(new Scope(scopes.toArray(String[]::new)));
+            }
+            return builder.build();
+        }, timeout, "the IdP", proofs);
+    }
+
+    /** Refuses an ID-JAG whose {@code cnf.jkt} is not our key's thumbprint (downgrade or mix-up detection). */
+    private static void checkConfirmation(String server, IdJag idJag, DPoPProofs dpop) {
+        java.util.Optional<String> jkt = idJag.confirmationThumbprint();
+        if (jkt.isEmpty()) {
+            return;
         }
-        return TokenEndpoint.post(builder.build(), timeout, "the IdP");
+        if (dpop == null) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP bound the ID-JAG for '"
+                    + server + "' to a DPoP key (cnf.jkt) while DPoP is turned off here; it was not used. Turn DPoP on"
+                    + " (\"dpop\": true in the configuration) or ask your administrator", null, null);
+        }
+        if (!jkt.get().equals(dpop.thumbprint())) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP returned an ID-JAG for '"
+                    + server + "' bound to another DPoP key than this installation's (cnf.jkt mismatch); it was refused and"
+                    + " not sent to the authorization server. Ask your administrator to check the IdP", null, null);
+        }
     }
 
     private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt, String asIssuer,

@@ -48,10 +48,13 @@ public final class HeadlessFlows {
     private final HeadlessGrant grant;
     private final ClientCredentialsSource credentials;
     private final Map<String, Supplier<String>> workloadTokens;
+    private final dev.xaa4j.connector.internal.dpop.DPoPProofs dpop; // null: DPoP off
 
     /** @param workloadTokens per server name, the caller's workload JWT suppliers (copied) */
     public HeadlessFlows(Clock clock, Duration httpTimeout, ClientCredentialsSource credentials,
-                         Map<String, Supplier<String>> workloadTokens) {
+                         Map<String, Supplier<String>> workloadTokens,
+                         dev.xaa4j.connector.internal.dpop.DPoPProofs dpop) {
+        this.dpop = dpop;
         this.grant = new HeadlessGrant(clock, httpTimeout);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.workloadTokens = Map.copyOf(workloadTokens);
@@ -103,8 +106,8 @@ public final class HeadlessFlows {
         LOG.debug("Client credentials grant for '{}' at {} as {} ({})", server, issuer, clientId,
                 ClientAuthSelection.wireName(method));
         return grant.clientCredentials(server, meta.asTokenEndpoint(),
-                ClientAuthFactory.create(method, issuer, clientId, credentials, URI.create(issuer)),
-                meta.resource(), scopes);
+                ClientAuthFactory.create(method, issuer, clientId, credentials),
+                meta.resource(), scopes, proofs(meta));
     }
 
     private AccessToken workload(ServerConfig config, ServerMetadata meta, Set<String> scopes) {
@@ -130,7 +133,13 @@ public final class HeadlessFlows {
                     + "' gave no token", null, null);
         }
         LOG.debug("Workload jwt-bearer grant for '{}' at {}", server, meta.asIssuer());
-        return grant.workload(server, meta.asTokenEndpoint(), jwt.strip(), config.oauthClientId(), meta.resource(), scopes);
+        return grant.workload(server, meta.asTokenEndpoint(), jwt.strip(), config.oauthClientId(), meta.resource(), scopes,
+                proofs(meta));
+    }
+
+    /** The installation's DPoP proofs where the authorization server advertises ES256 (docs/architecture.md "DPoP"), else null. */
+    private dev.xaa4j.connector.internal.dpop.DPoPProofs proofs(ServerMetadata meta) {
+        return dpop == null ? null : dpop.ifAdvertised(meta.authorizationServer());
     }
 
     private static Set<String> scopes(ServerConfig config, ServerMetadata meta, Set<String> extra) {

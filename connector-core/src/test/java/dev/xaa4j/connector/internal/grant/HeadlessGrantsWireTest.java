@@ -209,7 +209,7 @@ class HeadlessGrantsWireTest {
         List<String> jwts = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(JWT_A, JWT_B));
         ServerConfig cfg = config(AuthMode.WORKLOAD, null);
         HeadlessFlows flows = new HeadlessFlows(Clock.systemUTC(), Duration.ofSeconds(5), ClientCredentialsSource.none(),
-                Map.of("svc", () -> jwts.remove(0)));
+                Map.of("svc", () -> jwts.remove(0)), null);
         Connector c = build(cfg, ClientCredentialsSource.none(), Map.of("svc", () -> JWT_A));
 
         c.token("svc");
@@ -233,7 +233,7 @@ class HeadlessGrantsWireTest {
         Path file = tmp.resolve("token");
         Files.writeString(file, JWT_A + "\n");
         ServerConfig cfg = config(AuthMode.WORKLOAD, "wl-client").withWorkloadToken(("file:" + file));
-        HeadlessFlows flows = new HeadlessFlows(Clock.systemUTC(), Duration.ofSeconds(5), ClientCredentialsSource.none(), Map.of());
+        HeadlessFlows flows = new HeadlessFlows(Clock.systemUTC(), Duration.ofSeconds(5), ClientCredentialsSource.none(), Map.of(), null);
         var meta = new dev.xaa4j.connector.internal.discovery.Discovery(Clock.systemUTC(), Duration.ZERO, Duration.ofSeconds(5))
                 .server(cfg.url(), Optional.empty());
 
@@ -255,7 +255,7 @@ class HeadlessGrantsWireTest {
         Files.writeString(failing, "#!/bin/sh\necho WL-SECRET-stderr >&2\nexit 3\n");
         Files.setPosixFilePermissions(failing, PosixFilePermissions.fromString("rwx------"));
         ServerConfig cfg = config(AuthMode.WORKLOAD, null);
-        HeadlessFlows flows = new HeadlessFlows(Clock.systemUTC(), Duration.ofSeconds(5), ClientCredentialsSource.none(), Map.of());
+        HeadlessFlows flows = new HeadlessFlows(Clock.systemUTC(), Duration.ofSeconds(5), ClientCredentialsSource.none(), Map.of(), null);
         var meta = new dev.xaa4j.connector.internal.discovery.Discovery(Clock.systemUTC(), Duration.ZERO, Duration.ofSeconds(5))
                 .server(cfg.url(), Optional.empty());
 
