@@ -22,7 +22,7 @@ public final class AuditLog implements AutoCloseable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String time, String event, String user, String client, String audience, String resource,
                         List<String> scopesRequested, List<String> scopesGranted, String decision,
-                        String reason) {
+                        String reason, String subjectTokenType) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,8 +56,18 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason) {
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null);
+    }
+
+    /**
+     * As {@link #record(String, String, String, String, String, List, List, String, String)}, for a token
+     * exchange also naming the kind of {@code subject_token} presented ({@code id_token}, {@code refresh_token}).
+     */
+    public void record(String event, String user, String client, String audience, String resource,
+                       List<String> scopesRequested, List<String> scopesGranted, String decision,
+                       String reason, String subjectTokenType) {
         Entry e = new Entry(clock.instant().toString(), event, user, client, audience, resource,
-                scopesRequested, scopesGranted, decision, reason);
+                scopesRequested, scopesGranted, decision, reason, subjectTokenType);
         try {
             String line = JSON.writeValueAsString(e);
             synchronized (this) {
