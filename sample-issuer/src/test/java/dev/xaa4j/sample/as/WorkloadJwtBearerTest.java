@@ -80,6 +80,20 @@ class WorkloadJwtBearerTest extends SampleIssuerPerClass {
     }
 
     @Test
+    void aClientAuthenticationThatIsSentMustVerify() throws Exception {
+        String jwt = Headless.workloadToken(issuer, "ci-job-1", null, 300);
+        TokenEndpoint.Reply wrong = TokenEndpoint.post(TokenEndpoint.tokenUri(issuer), workloadGrant(jwt, notes(),
+                null), Headless.CI_CLIENT, "not-the-secret");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.error()).isEqualTo("invalid_client");
+        TokenEndpoint.Reply right = TokenEndpoint.post(TokenEndpoint.tokenUri(issuer), workloadGrant(jwt, notes(),
+                null), Headless.CI_CLIENT, Headless.CI_SECRET);
+        assertThat(right.status()).as("%s", right.json()).isEqualTo(200);
+        assertThat(SignedJWT.parse((String) right.json().get("access_token")).getJWTClaimsSet()
+                .getStringClaim("client_id")).isEqualTo(Headless.CI_CLIENT);
+    }
+
+    @Test
     void anExpiredWorkloadJwtIsInvalidGrant() throws Exception {
         String jwt = Headless.workloadToken(issuer, "ci-job-1", null, 30);
         clock.advance(Duration.ofSeconds(30).plus(IdJagValidator.SKEW).plusSeconds(2));
