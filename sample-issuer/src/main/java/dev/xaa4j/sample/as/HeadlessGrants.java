@@ -10,7 +10,6 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
@@ -147,11 +146,7 @@ final class HeadlessGrants {
     }
 
     private AccessTokenMinter.Minted clientCredentials(HTTPRequest http, Decision d) throws GrantRejected {
-        try {
-            d.client = authenticate(ClientAuthentication.parse(http), true);
-        } catch (ParseException e) {
-            throw new GrantRejected(OAuth2Error.INVALID_CLIENT, "malformed client authentication: " + e.getMessage());
-        }
+        d.client = TokenServlet.authenticateClient(clients, http);
         d.subject = d.client;
         TokenRequest request = parse(http, d);
         Policy.ServiceClient allowed = policy.client(d.client).orElseThrow(() -> new GrantRejected(
@@ -163,8 +158,7 @@ final class HeadlessGrants {
 
     private AccessTokenMinter.Minted workload(HTTPRequest http, SignedJWT jwt, Decision d) throws GrantRejected {
         TokenRequest request = parse(http, d);
-        String authenticated = request.getClientAuthentication() == null ? null
-                : authenticate(request.getClientAuthentication(), false);
+        String authenticated = authenticates(http) ? TokenServlet.authenticateClient(clients, http) : null;
         String named = authenticated != null ? authenticated
                 : request.getClientID() == null ? null : request.getClientID().getValue();
         d.client = named;
@@ -190,15 +184,12 @@ final class HeadlessGrants {
         }
     }
 
-    private String authenticate(ClientAuthentication auth, boolean required) throws GrantRejected {
-        if (auth == null && required) {
-            throw new GrantRejected(OAuth2Error.INVALID_CLIENT, "client authentication is required "
-                    + "(client_secret_basic, client_secret_post or private_key_jwt)");
-        }
+    /** Whether {@code http} carries a client authentication (a malformed one counts: it must fail). */
+    private static boolean authenticates(HTTPRequest http) {
         try {
-            return clients.authenticate(auth);
-        } catch (InvalidClientException e) {
-            throw new GrantRejected(OAuth2Error.INVALID_CLIENT, "client authentication failed");
+            return ClientAuthentication.parse(http) != null;
+        } catch (ParseException e) {
+            return true;
         }
     }
 

@@ -88,7 +88,7 @@ final class TokenServlet extends HttpServlet {
         try {
             JWT assertion = checkGrantShape(http);
             cnf = dpop.atTokenEndpoint(req, URI.create(issuer + "/token"), DPoPModes.Side.AS);
-            client = authenticateClient(http);
+            client = authenticateClient(clients, http);
             IdJagValidator.requireSigned(assertion); // before Nimbus, which calls an unsigned assertion invalid_request
             TokenRequest tokenRequest = parse(http);
             requested = tokenRequest.getScope() == null ? null : tokenRequest.getScope().toStringList();
@@ -153,7 +153,8 @@ final class TokenServlet extends HttpServlet {
         }
     }
 
-    private String authenticateClient(HTTPRequest http) throws GrantRejected {
+    /** The client {@code http} authenticates as with {@code clients}; {@code invalid_client} when none or failed. */
+    static String authenticateClient(ClientAuthenticator clients, HTTPRequest http) throws GrantRejected {
         ClientAuthentication auth;
         try {
             auth = ClientAuthentication.parse(http);

@@ -26,7 +26,7 @@ public final class AuditLog implements AutoCloseable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String time, String event, String user, String client, String audience, String resource,
                         List<String> scopesRequested, List<String> scopesGranted, String decision,
-                        String reason, Boolean dpop, String jkt) {
+                        String reason, Boolean dpop, String jkt, String subjectTokenType) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +64,17 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * As {@link #record(String, String, String, String, String, List, List, String, String)}, for a token
+     * exchange also naming the kind of {@code subject_token} presented ({@code id_token}, {@code refresh_token}).
+     */
+    public void record(String event, String user, String client, String audience, String resource,
+                       List<String> scopesRequested, List<String> scopesGranted, String decision,
+                       String reason, String subjectTokenType) {
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, null,
+                subjectTokenType);
+    }
+
+    /**
      * Records one decision about a request DPoP applies to (a token request or an MCP request).
      *
      * @param dpop whether the request was DPoP-bound (a valid proof); {@code null} when not known (refused before)
@@ -72,8 +83,16 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason, Boolean dpop, String jkt) {
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, dpop, jkt,
+                null);
+    }
+
+    /** The most general form: DPoP binding and, for a token exchange, the kind of {@code subject_token}. */
+    public void record(String event, String user, String client, String audience, String resource,
+                       List<String> scopesRequested, List<String> scopesGranted, String decision,
+                       String reason, Boolean dpop, String jkt, String subjectTokenType) {
         Entry e = new Entry(clock.instant().toString(), event, user, client, audience, resource,
-                scopesRequested, scopesGranted, decision, reason, dpop, jkt);
+                scopesRequested, scopesGranted, decision, reason, dpop, jkt, subjectTokenType);
         try {
             String line = JSON.writeValueAsString(e);
             synchronized (this) {

@@ -66,7 +66,7 @@ final class TokenExchangeHandler implements GrantHandler {
         final String client;
         final List<String> requested;
         String user;
-        String subjectType = "unknown";
+        String subjectType;
         String audience;
         String resource;
 
@@ -107,8 +107,8 @@ final class TokenExchangeHandler implements GrantHandler {
         var idJag = idJags.mint(user, d.audience, client.asClientId(), d.resource, decision.granted(),
                 subject.authTime(), proofKey);
         audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, decision.granted(), "allow",
-                decision.reason() + "; subject_token_type " + d.subjectType, proofKey.isPresent(),
-                proofKey.map(k -> k.getValue().toString()).orElse(null));
+                decision.reason(), proofKey.isPresent(), proofKey.map(k -> k.getValue().toString()).orElse(null),
+                d.subjectType);
         NAAccessToken token = new NAAccessToken(idJag.serialize(), idJags.lifetime().toSeconds(),
                 new Scope(decision.granted().toArray(String[]::new)), ID_JAG);
         return new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse();
@@ -180,7 +180,7 @@ final class TokenExchangeHandler implements GrantHandler {
 
     private GrantRejected deny(Decision d, ErrorObject error, String reason) {
         audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, List.of(), "deny",
-                reason + "; subject_token_type " + d.subjectType);
+                reason, d.subjectType);
         return new GrantRejected(error, reason);
     }
 
