@@ -5,6 +5,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ScopeDeniedException;
+import dev.xaa4j.connector.JwtBearerScope;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.AssertionRejectedException;
@@ -119,7 +120,8 @@ public final class XaaTokenFetcher implements TokenFetcher {
         IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
         AccessToken token;
         try {
-            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
+            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource(),
+                    jwtBearerScope(config, idJag, scopes));
         } catch (ScopeRejectedException scopeRejected) {
             if (!stepUpScopes.isEmpty()) {
                 throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
@@ -127,16 +129,17 @@ public final class XaaTokenFetcher implements TokenFetcher {
                         + " (" + scopeRejected.detail() + "), though your IdP did; the MCP server requires it for"
                         + " this request. Ask your administrator to check the server's scope configuration");
             }
-            if (idJag.scopes().isEmpty()) {
-                throw scopeRejected;
+            if (jwtBearerScope(config, idJag, scopes).isEmpty()) {
+                throw scopeRejected; // no scope was sent: nothing to leave out
             }
             // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
             token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth,
-                    exchange(server, meta, scopes, stepUpScopes), meta.resource(), false);
+                    exchange(server, meta, scopes, stepUpScopes), meta.resource(), Set.of());
         } catch (AssertionRejectedException first) {
             IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
             try {
-                token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource());
+                token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource(),
+                        jwtBearerScope(config, again, scopes));
             } catch (AssertionRejectedException second) {
                 throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, second.getMessage()
                         + "; it did so twice, so access is denied (ask your administrator to check the server's"
@@ -144,6 +147,18 @@ public final class XaaTokenFetcher implements TokenFetcher {
             }
         }
         return new Fetched(token, key);
+    }
+
+    /**
+     * The jwt-bearer request's {@code scope} per the server's {@link JwtBearerScope}: the ID-JAG's granted scope
+     * (INHERIT), the requested scopes = configured ∪ step-up (SEND), or none (OMIT; empty = no parameter).
+     */
+    private static Set<String> jwtBearerScope(ServerConfig config, IdJag idJag, Set<String> requested) {
+        return switch (config.jwtBearerScope()) {
+            case INHERIT -> idJag.scopes();
+            case SEND -> requested;
+            case OMIT -> Set.of();
+        };
     }
 
     /**
