@@ -13,12 +13,21 @@ import java.util.Optional;
  */
 final class AudienceResourcePairs {
 
-    private final Map<String, Map<String, String>> resourceNamesByAudience = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> resourceNamesByAudience = new java.util.concurrent.ConcurrentHashMap<>();
 
     AudienceResourcePairs(URI asIssuer, Map<String, URI> resourcesByName) {
         Map<String, String> byResource = new LinkedHashMap<>();
         resourcesByName.forEach((name, uri) -> byResource.put(uri.toString(), name));
         resourceNamesByAudience.put(asIssuer.toString(), Map.copyOf(byResource));
+    }
+
+    /** Adds the pair ({@code audience}, {@code resource}): an MCP server another AS protects (e.g. Keycloak). */
+    void pair(String audience, String resource, String name) {
+        resourceNamesByAudience.merge(audience, Map.of(resource, name), (a, b) -> {
+            Map<String, String> both = new LinkedHashMap<>(a);
+            both.putAll(b);
+            return Map.copyOf(both);
+        });
     }
 
     boolean isKnownAudience(String audience) {

@@ -37,6 +37,7 @@ public final class IdentityProvider {
     private final RevocationServlet revocation;
     private final AdminServlet admin;
     private final DevAutoApprove devAutoApprove;
+    private final AudienceResourcePairs pairs;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
@@ -59,7 +60,7 @@ public final class IdentityProvider {
                 new AuthorizationCodeGrantHandler(codes, refreshTokens, idTokens, policy, audit),
                 GrantType.REFRESH_TOKEN, new RefreshTokenGrantHandler(refreshTokens, idTokens, policy, audit),
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
-                        new AudienceResourcePairs(asIssuer, resourcesByName),
+                        this.pairs = new AudienceResourcePairs(asIssuer, resourcesByName),
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
         TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
                 policy.policy(), audit);
@@ -72,6 +73,14 @@ public final class IdentityProvider {
     private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {
         return ClientAuthenticator.atTokenEndpoint(issuer, URI.create(issuer + TOKEN_PATH), policy.idpClients(),
                 c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()));
+    }
+
+    /**
+     * Issues ID-JAGs with {@code aud} = {@code asIssuer} (another party's AS, e.g. Keycloak redeeming them) for the
+     * MCP server {@code resource}, named {@code name} in the policy ({@link PolicyEngine#addExternalResource}).
+     */
+    public void issueIdJagsFor(URI asIssuer, URI resource, String name) {
+        pairs.pair(asIssuer.toString(), resource.toString(), name);
     }
 
     /** The dev-only auto-approve mode, shared with the plain OAuth AS's authorization endpoint. */

@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.connector.JwtBearerScope;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.internal.discovery.Urls;
@@ -41,6 +42,10 @@ final class ServerCommand implements Runnable {
         @Option(names = "--auth", paramLabel = "FLOW", description = "auto (default: discovery decides), ema (enterprise: "
                 + "tokens through the IdP), oauth (per-server sign-in in the browser: `xaa login NAME`), none (no token)")
         String auth;
+        @Option(names = "--jwt-bearer-scope", paramLabel = "CHOICE", description = "EMA: the scope of the jwt-bearer "
+                + "request at its authorization server: inherit (default: the scope the IdP granted), send (the scopes "
+                + "asked for; e.g. Keycloak), omit (none; e.g. authorization servers rejecting it)")
+        String jwtBearerScope;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -61,8 +66,15 @@ final class ServerCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--auth: " + e.getMessage());
             }
+            JwtBearerScope bearerScope;
+            try {
+                bearerScope = jwtBearerScope == null ? JwtBearerScope.INHERIT : JwtBearerScope.of(jwtBearerScope);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--jwt-bearer-scope: " + e.getMessage());
+            }
             ConfigStore store = ConfigStore.forCurrentUser();
-            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode));
+            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode)
+                    .withJwtBearerScope(bearerScope));
             spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")"
                     + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : ""));
             return XaaCommand.OK;
@@ -101,7 +113,8 @@ final class ServerCommand implements Runnable {
             } else {
                 servers.forEach((n, s) -> out.println(n + "\t" + s.url() + "\tauth=" + s.authMode().word()
                         + (s.asClientId() == null ? "" : "\tclient-id=" + s.asClientId())
-                        + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))));
+                        + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))
+                        + (s.jwtBearerScope() == null ? "" : "\tjwt-bearer-scope=" + s.jwtBearerScope())));
             }
             return XaaCommand.OK;
         }

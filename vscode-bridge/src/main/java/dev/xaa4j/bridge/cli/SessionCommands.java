@@ -5,6 +5,7 @@ import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.connector.AccessToken;
@@ -175,10 +176,13 @@ final class SessionCommands {
         private boolean configured;
         /** Whether an IdP is configured: without one there is no company session, only per-server sign-ins. */
         private boolean companySignIn;
+        /** The configured servers (their settings that no token status carries, e.g. the jwt-bearer scope). */
+        private Map<String, ServerEntry> entries = Map.of();
 
         @Override
         public Integer call() {
             XaaConfig config = ConfigStore.forCurrentUser().load();
+            entries = config.servers();
             PrintWriter out = spec.commandLine().getOut();
             try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
                 Optional<BrokerClient> broker = session.broker();
@@ -250,7 +254,11 @@ final class SessionCommands {
                 s.sessionExpiresAt().ifPresent(t -> doc.put("sessionExpiresAt", t.toString()));
                 doc.put("canRefresh", s.canRefresh());
                 Map<String, Object> servers = new LinkedHashMap<>();
-                s.servers().forEach((name, st) -> servers.put(name, server(st)));
+                s.servers().forEach((name, st) -> {
+                    Map<String, Object> m = server(st);
+                    Optional.ofNullable(entries.get(name)).ifPresent(e -> m.put("jwtBearerScope", e.jwtBearerScopeChoice().word()));
+                    servers.put(name, m);
+                });
                 doc.put("servers", servers);
                 out.println(ConfigStore.toJson(doc));
                 return;
