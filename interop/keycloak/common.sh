@@ -106,6 +106,17 @@ kc_start() {
   rm -f "$realm_file"
 }
 
+# The jars the scripts run: built here (./mvnw package) unless XAA_SKIP_BUILD=1 (.ci/run: ./test built them).
+issuer_jar="$root/sample-issuer/target/sample-issuer.jar"
+xaa_jar="$root/vscode-bridge/target/xaa.jar"
+jars() {
+  if [ "${XAA_SKIP_BUILD:-}" != 1 ]; then
+    step "building xaa and the sample issuer (./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am)"
+    (cd "$root" && ./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am) || die "build failed"
+  fi
+  [ -f "$issuer_jar" ] && [ -f "$xaa_jar" ] || die "missing $issuer_jar or $xaa_jar (build first, or drop XAA_SKIP_BUILD)"
+}
+
 # start_issuer ARGS...: the sample issuer (--port-base 0, state under $work) with ARGS; sets issuer_out to its
 # ready line's file once printed.
 start_issuer() {
@@ -120,6 +131,17 @@ start_issuer() {
 
 # The MCP server NAME's URL, or the IdP's (idp), from the sample issuer's ready line.
 issuer_url() { sed -n "s/.*\"$1\":\"\(http[^\"]*\)\".*/\1/p" "$work/issuer.out" | head -n 1; }
+
+# keyring_retry COMMAND...: COMMAND, run again (at most twice more, 2 s apart) while it fails for want of the OS
+# keyring: on a loaded machine the throwaway gnome-keyring of .ci/with-keyring can miss java-keyring's D-Bus probe.
+keyring_retry() {
+  local attempt out
+  for attempt in 1 2 3; do
+    if out="$("$@" 2>&1)"; then printf '%s\n' "$out"; return 0; fi
+    case "$out" in *"No OS keyring is available"*) [ "$attempt" = 3 ] || { step "no OS keyring yet (attempt $attempt): again in 2 s"; sleep 2; continue; } ;; esac
+    printf '%s\n' "$out"; return 1
+  done
+}
 
 # no_token_in FILE...: fails the run if a JWT (base64url of '{"' = eyJ), a bearer value or a code/token/assertion
 # parameter appears in any of them.

@@ -3,11 +3,12 @@
 # the sample issuer's enterprise IdP — the chain sample IdP → ID-JAG → Keycloak → access token → MCP server, with
 # `xaa bridge` end to end. Self-contained on a fresh machine with a JDK 17+ (pieces shared with run.sh: common.sh):
 #   1. Keycloak (downloaded and unpacked as for run.sh) starts with
-#      --features=jwt-authorization-grant,identity-assertion-jwt,resource-indicators and realm-ema.json (realm ras):
+#      --features=jwt-authorization-grant,identity-assertion-jwt (not resource-indicators: see kc_start below;
+#      XAA_KC_FEATURES overrides) and realm-ema.json (realm ras):
 #      an OIDC identity provider idjag trusting the sample IdP's issuer and JWKS for JWT authorization grants
 #      (RS256, the sample IdP's alg), a confidential client xaa4j-ras (secret made up per run) allowed that grant
-#      for idjag, optional client scopes kc:read/kc:write with an audience mapper for the MCP server's URL, a
-#      client named by that URL with resource_url (RFC 8707), and alice linked to the ID-JAG's sub (alice);
+#      for idjag, optional client scopes kc:read/kc:write with an audience mapper for the MCP server's URL, and
+#      alice linked to the ID-JAG's sub (alice);
 #   2. the sample issuer: policy-ema.json (the demo policy, plus alice's kc:read/kc:write grant and xaa4j-ras as
 #      the IdP client's id at the AS, so the ID-JAG's client_id names Keycloak's client), --external-as
 #      kc=KEYCLOAK (its MCP server kc trusts Keycloak's tokens; its IdP issues ID-JAGs with aud = Keycloak's realm
@@ -28,11 +29,6 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 kc_version=26.7.3
-
-# --- a throwaway OS keyring and HOME (.ci/with-keyring), unless already inside one ------------------------------
-if [ -z "${XAA_REAL_HOME:-}" ]; then
-  exec "$root/.ci/with-keyring" "$0" "$@"
-fi
 step_prefix=keycloak-ema
 . "$here/common.sh"
 
@@ -42,13 +38,7 @@ kc_issuer="http://127.0.0.1:$kc_port/realms/ras"
 head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n' > "$work/ras-secret" && chmod 600 "$work/ras-secret"
 
 # --- 2. the sample issuer: IdP issuing ID-JAGs for Keycloak, MCP server kc trusting Keycloak's tokens --------------
-issuer_jar="$root/sample-issuer/target/sample-issuer.jar"
-xaa_jar="$root/vscode-bridge/target/xaa.jar"
-if [ "${XAA_SKIP_BUILD:-}" != 1 ]; then
-  step "building xaa and the sample issuer (./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am)"
-  (cd "$root" && ./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am) || die "build failed"
-fi
-[ -f "$issuer_jar" ] && [ -f "$xaa_jar" ] || die "missing $issuer_jar or $xaa_jar (build first, or drop XAA_SKIP_BUILD)"
+jars
 step "starting the sample issuer (policy-ema.json, --external-as kc=$kc_issuer, --dev-auto-approve alice)"
 start_issuer --policy "$here/policy-ema.json" --external-as "kc=$kc_issuer" --dev-auto-approve alice
 mcp_url="$(issuer_url kc)"
@@ -56,14 +46,7 @@ idp_url="$(issuer_url idp)"
 [ -n "$mcp_url" ] && [ -n "$idp_url" ] || die "the sample issuer printed no IdP or MCP server URL: $(cat "$work/issuer.out")"
 step "IdP $idp_url, MCP server $mcp_url"
 
-sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm-ema.json" \
-  > "$kc_data/import/realm-ema.json"
-# the client secret goes into the import file only (mode 600 in a 700 directory, deleted once imported)
-chmod 600 "$kc_data/import/realm-ema.json"
-sed -i "s#@RAS_SECRET@#$(cat "$work/ras-secret")#" "$kc_data/import/realm-ema.json"
-kc_start "$kc_data/import/realm-ema.json" ras --features=jwt-authorization-grant,identity-assertion-jwt,resource-indicators
-
-# --- 3. xaa: a throwaway config; IdP, server kc (ema, send), secrets on stdin, sign-in ------------------------------
+# --- 3. xaa: a throwaway config; IdP, server kc (ema, send), secrets on stdin (before Keycloak's busy start) ---------
 export XAA_CONFIG="$work/xaa/config.json" XAA_CACHE_DIR="$work/xaa/cache" XAA_RUNTIME_DIR="$work/xaa/run"
 mkdir -p "$work/xaa"
 xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
@@ -73,10 +56,22 @@ step "xaa idp $idp_url --client-id xaa-desktop; xaa server add kc $mcp_url --aut
   xaa server add kc "$mcp_url" --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --scope kc:read
 } > "$work/setup.out" 2>&1 || die "xaa set-up failed: $(cat "$work/setup.out")"
 step "xaa secret set idp-client-secret; xaa secret set as-client-secret kc (both on stdin)"
-{
+secrets() {
   printf '%s' xaa-desktop-demo-secret | xaa secret set idp-client-secret # the demo policy's, public
   xaa secret set as-client-secret kc < "$work/ras-secret"
-} > "$work/secrets.out" 2>&1 || die "xaa secret set failed: $(cat "$work/secrets.out")"
+}
+keyring_retry secrets > "$work/secrets.out" 2>&1 || die "xaa secret set failed: $(cat "$work/secrets.out")"
+
+sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm-ema.json" \
+  > "$kc_data/import/realm-ema.json"
+# the client secret goes into the import file only (mode 600 in a 700 directory, deleted once imported)
+chmod 600 "$kc_data/import/realm-ema.json"
+sed -i "s#@RAS_SECRET@#$(cat "$work/ras-secret")#" "$kc_data/import/realm-ema.json"
+# Not resource-indicators (the issue's third feature): in 26.7.3 it fails every jwt-bearer request that carries
+# `resource` (which MCP clients must send) with invalid_grant "Cannot invoke RefreshToken.getOtherClaims() …": its
+# ResourceIndicatorsPostProcessor stores the resource in a refresh token that this grant never issues.
+# XAA_KC_FEATURES replaces the list (e.g. to see that failure, or once Keycloak fixes it).
+kc_start "$kc_data/import/realm-ema.json" ras --features="${XAA_KC_FEATURES:-jwt-authorization-grant,identity-assertion-jwt}"
 
 cat > "$work/browser.sh" <<BROWSER
 #!/bin/sh
@@ -84,10 +79,11 @@ exec java "$here/KeycloakBrowser.java" "\$@"
 BROWSER
 chmod 700 "$work/browser.sh"
 step "xaa login (the sample IdP signs alice in at once: --dev-auto-approve)"
-BROWSER="$work/browser.sh" xaa login > "$work/login.out" 2>&1 || die "xaa login failed: $(cat "$work/login.out")"
+login() { BROWSER="$work/browser.sh" xaa login; }
+keyring_retry login > "$work/login.out" 2>&1 || die "xaa login failed: $(cat "$work/login.out")"
 sed 's/^/  | /' "$work/login.out" >&2
 
-# --- 4. the bridge, driven by the MCP SDK client ---------------------------------------------------------------------
+# --- 4. Keycloak up: sign in at the sample IdP; the bridge, driven by the MCP SDK client ---------------------------------------------------------------------
 cat > "$work/bridge.sh" <<BRIDGE
 #!/bin/sh
 # xaa bridge kc as an AI client starts it; its stdout (the MCP messages) and stderr (its log, -v) kept for step 6

@@ -28,11 +28,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 kc_version=26.7.3
 
-# --- a throwaway OS keyring and HOME (.ci/with-keyring), unless already inside one ------------------------------
-if [ -z "${XAA_REAL_HOME:-}" ]; then
-  exec "$root/.ci/with-keyring" "$0" "$@"
-fi
-
 . "$here/common.sh"
 
 # --- 1. Keycloak: download, unpack ---------------------------------------------------------------------------------
@@ -42,13 +37,7 @@ alice_password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 printf '%s' "$alice_password" > "$work/alice-password" && chmod 600 "$work/alice-password"
 
 # --- 2. the sample issuer's MCP server, trusting Keycloak's tokens -------------------------------------------------
-issuer_jar="$root/sample-issuer/target/sample-issuer.jar"
-xaa_jar="$root/vscode-bridge/target/xaa.jar"
-if [ "${XAA_SKIP_BUILD:-}" != 1 ]; then
-  step "building xaa and the sample issuer (./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am)"
-  (cd "$root" && ./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am) || die "build failed"
-fi
-[ -f "$issuer_jar" ] && [ -f "$xaa_jar" ] || die "missing $issuer_jar or $xaa_jar (build first, or drop XAA_SKIP_BUILD)"
+jars
 step "starting the sample issuer, its MCP server trusting $kc_issuer"
 start_issuer --external-as "kc=$kc_issuer"
 mcp_url="$(issuer_url kc)"
