@@ -1,8 +1,14 @@
 # Shared by run.sh (plain MCP OAuth) and run-ema.sh (EMA: ID-JAGs redeemed): sourced after `here`, `root` and
-# `kc_version` are set, inside .ci/with-keyring. Gives: step/die, $work (a temp dir) and pids+=() cleaned up at exit
-# (with XAA_KC_LOGS copying the logs), free_port, http_status, kc_java_home/best (a JDK for Keycloak),
-# kc_unpack (the Keycloak distribution under target/), kc_start REALM_FILE REALM [KC_ARGS...] (start-dev with the
-# realm imported, waiting until ready), kc_events (Keycloak's log).
+# `kc_version` are set. First re-runs the sourcing script inside .ci/with-keyring (a throwaway OS keyring and HOME)
+# unless already there. Gives: step/die, $work (a temp dir) and pids+=() cleaned up at exit (with XAA_KC_LOGS
+# copying the logs), free_port, http_status, kc_java_home/best (a JDK for Keycloak), kc_unpack (the Keycloak
+# distribution under target/), kc_start REALM_FILE REALM [KC_ARGS...] (start-dev with the realm imported, waiting
+# until ready), jars (xaa and the sample issuer, built unless XAA_SKIP_BUILD=1), start_issuer, issuer_url,
+# no_token_in.
+if [ -z "${XAA_REAL_HOME:-}" ]; then
+  exec "$root/.ci/with-keyring" "$0" "$@"
+fi
+
 started=$(date +%s)
 step() { echo "${step_prefix:-keycloak-interop} [$(( $(date +%s) - started ))s]: $*" >&2; }
 die() { step "FAILED: $*"; exit 1; }
@@ -131,17 +137,6 @@ start_issuer() {
 
 # The MCP server NAME's URL, or the IdP's (idp), from the sample issuer's ready line.
 issuer_url() { sed -n "s/.*\"$1\":\"\(http[^\"]*\)\".*/\1/p" "$work/issuer.out" | head -n 1; }
-
-# keyring_retry COMMAND...: COMMAND, run again (at most twice more, 2 s apart) while it fails for want of the OS
-# keyring: on a loaded machine the throwaway gnome-keyring of .ci/with-keyring can miss java-keyring's D-Bus probe.
-keyring_retry() {
-  local attempt out
-  for attempt in 1 2 3; do
-    if out="$("$@" 2>&1)"; then printf '%s\n' "$out"; return 0; fi
-    case "$out" in *"No OS keyring is available"*) [ "$attempt" = 3 ] || { step "no OS keyring yet (attempt $attempt): again in 2 s"; sleep 2; continue; } ;; esac
-    printf '%s\n' "$out"; return 1
-  done
-}
 
 # no_token_in FILE...: fails the run if a JWT (base64url of '{"' = eyJ), a bearer value or a code/token/assertion
 # parameter appears in any of them.

@@ -46,7 +46,7 @@ idp_url="$(issuer_url idp)"
 [ -n "$mcp_url" ] && [ -n "$idp_url" ] || die "the sample issuer printed no IdP or MCP server URL: $(cat "$work/issuer.out")"
 step "IdP $idp_url, MCP server $mcp_url"
 
-# --- 3. xaa: a throwaway config; IdP, server kc (ema, send), secrets on stdin (before Keycloak's busy start) ---------
+# --- 3. xaa: a throwaway config; IdP and server kc (ema, send); after Keycloak's start the secrets and sign-in ----
 export XAA_CONFIG="$work/xaa/config.json" XAA_CACHE_DIR="$work/xaa/cache" XAA_RUNTIME_DIR="$work/xaa/run"
 mkdir -p "$work/xaa"
 xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
@@ -55,12 +55,6 @@ step "xaa idp $idp_url --client-id xaa-desktop; xaa server add kc $mcp_url --aut
   xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic
   xaa server add kc "$mcp_url" --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --scope kc:read
 } > "$work/setup.out" 2>&1 || die "xaa set-up failed: $(cat "$work/setup.out")"
-step "xaa secret set idp-client-secret; xaa secret set as-client-secret kc (both on stdin)"
-secrets() {
-  printf '%s' xaa-desktop-demo-secret | xaa secret set idp-client-secret # the demo policy's, public
-  xaa secret set as-client-secret kc < "$work/ras-secret"
-}
-keyring_retry secrets > "$work/secrets.out" 2>&1 || die "xaa secret set failed: $(cat "$work/secrets.out")"
 
 sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm-ema.json" \
   > "$kc_data/import/realm-ema.json"
@@ -73,17 +67,24 @@ sed -i "s#@RAS_SECRET@#$(cat "$work/ras-secret")#" "$kc_data/import/realm-ema.js
 # XAA_KC_FEATURES replaces the list (e.g. to see that failure, or once Keycloak fixes it).
 kc_start "$kc_data/import/realm-ema.json" ras --features="${XAA_KC_FEATURES:-jwt-authorization-grant,identity-assertion-jwt}"
 
+# `xaa secret set as-client-secret kc` discovers kc's authorization server: after Keycloak is up
+step "xaa secret set idp-client-secret; xaa secret set as-client-secret kc (both on stdin)"
+secrets() {
+  printf '%s' xaa-desktop-demo-secret | xaa secret set idp-client-secret # the demo policy's, public
+  xaa secret set as-client-secret kc < "$work/ras-secret"
+}
+secrets > "$work/secrets.out" 2>&1 || die "xaa secret set failed: $(cat "$work/secrets.out")"
+
 cat > "$work/browser.sh" <<BROWSER
 #!/bin/sh
 exec java "$here/KeycloakBrowser.java" "\$@"
 BROWSER
 chmod 700 "$work/browser.sh"
 step "xaa login (the sample IdP signs alice in at once: --dev-auto-approve)"
-login() { BROWSER="$work/browser.sh" xaa login; }
-keyring_retry login > "$work/login.out" 2>&1 || die "xaa login failed: $(cat "$work/login.out")"
+BROWSER="$work/browser.sh" xaa login > "$work/login.out" 2>&1 || die "xaa login failed: $(cat "$work/login.out")"
 sed 's/^/  | /' "$work/login.out" >&2
 
-# --- 4. Keycloak up: sign in at the sample IdP; the bridge, driven by the MCP SDK client ---------------------------------------------------------------------
+# --- 4. the bridge, driven by the MCP SDK client ----------------------------------------------------------------------
 cat > "$work/bridge.sh" <<BRIDGE
 #!/bin/sh
 # xaa bridge kc as an AI client starts it; its stdout (the MCP messages) and stderr (its log, -v) kept for step 6
