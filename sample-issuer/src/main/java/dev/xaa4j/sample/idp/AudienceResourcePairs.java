@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The table of (audience, resource) pairs the IdP will issue ID-JAGs for (docs/protocol.md §3.2 step 4, §3.5):
  * each audience is a known MCP authorization server's exact issuer, each resource an MCP server that AS
- * protects. The sample issuer has one AS and pairs every MCP server with it. Identifiers are compared
+ * protects. The sample issuer has one AS and pairs every MCP server with it; each {@code --external-as} AS is paired
+ * with its own server ({@link #pair}). Identifiers are compared
  * byte for byte, never normalised.
  */
 final class AudienceResourcePairs {
