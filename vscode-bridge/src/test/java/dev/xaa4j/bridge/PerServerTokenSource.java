@@ -57,7 +57,26 @@ final class PerServerTokenSource implements TokenSource {
             throw new ConnectorException(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED, s,
                     "no grant for '" + s + "' yet", null, null);
         }
-        return new AccessToken(s, t, "Bearer", Instant.now().plusSeconds(3600), Set.of());
+        return new AccessToken(s, t, dpopKey == null ? "Bearer" : "DPoP", Instant.now().plusSeconds(3600), Set.of());
+    }
+
+    /** When set, tokens are DPoP-bound to this key and {@link #dpopProof} makes real proofs with it (Nimbus). */
+    volatile com.nimbusds.jose.jwk.ECKey dpopKey;
+
+    @Override
+    public Optional<String> dpopProof(AccessToken token, String method, java.net.URI uri, Optional<String> nonce) {
+        if (!token.dpopBound()) {
+            return Optional.empty();
+        }
+        try {
+            java.net.URI htu = new java.net.URI(uri.getScheme(), uri.getRawAuthority(), uri.getPath(), null, null);
+            return Optional.of(new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(dpopKey,
+                    com.nimbusds.jose.JWSAlgorithm.ES256).createDPoPJWT(method, htu,
+                    new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(token.value()),
+                    nonce.map(com.nimbusds.openid.connect.sdk.Nonce::new).orElse(null)).serialize());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The values {@link #invalidate} was given ({@code ""}: a request without a token was refused). */
