@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public interface UpstreamAuth {
 
+    /** The SEP-2133 extension identifier of Enterprise-Managed Authorization ({@link #extensions}). */
+    String ENTERPRISE_MANAGED_AUTHORIZATION = dev.xaa4j.connector.mcp.McpTransports.EMA_EXTENSION;
+
     /** A fresh header value such as {@code Bearer eyJ…} for {@code server}; empty = not signed in yet. */
     Optional<String> authorization(String server);
 
@@ -63,6 +66,16 @@ public interface UpstreamAuth {
      * so an offline bridge reconnects at once instead of at its next retry. Default: no events.
      */
     default void onChange(Runnable listener) {
+    }
+
+    /**
+     * The MCP extension identifiers the client declares to {@code server} in its {@code initialize} (SEP-2133
+     * capability advertisement): {@code io.modelcontextprotocol/enterprise-managed-authorization} for a server
+     * whose tokens come through Enterprise-Managed Authorization. Asked once per upstream {@code initialize}; may
+     * decide the server's flow first (docs/architecture.md "Choosing the flow"). Default: none.
+     */
+    default java.util.Set<String> extensions(String server) {
+        return java.util.Set.of();
     }
 
     /** For servers that need no authorization at all (local development, tests). */

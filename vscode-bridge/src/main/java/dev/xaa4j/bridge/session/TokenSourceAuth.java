@@ -3,6 +3,8 @@ package dev.xaa4j.bridge.session;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.mcp.McpTransports;
+import java.util.Set;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TokenSource;
@@ -79,6 +81,13 @@ public final class TokenSourceAuth implements UpstreamAuth {
                 throw BridgeException.of(e);
             }
         }
+    }
+
+    /** SEP-2133: Enterprise-Managed Authorization for a server whose flow is EMA, else none. */
+    @Override
+    public Set<String> extensions(String server) {
+        return McpTransports.usesEnterpriseManagedAuthorization(source, server)
+                ? Set.of(ENTERPRISE_MANAGED_AUTHORIZATION) : Set.of();
     }
 
     /** The {@code Authorization} value: {@code DPoP} for a DPoP-bound token (RFC 9449 §7.1), else as issued; "" for none. */
