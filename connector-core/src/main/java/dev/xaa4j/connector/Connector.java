@@ -131,6 +131,12 @@ public final class Connector implements TokenSource {
         return perServer.invalidate(server, rejectedValue, challengedResourceMetadata, challengedScopes);
     }
 
+    /** A DPoP proof with this installation's key (docs/architecture.md "DPoP"); see {@link TokenSource#dpopProof}. */
+    @Override
+    public Optional<String> dpopProof(AccessToken token, String httpMethod, URI httpUri, Optional<String> nonce) {
+        return parts.dpopProof(token, httpMethod, httpUri, nonce);
+    }
+
     /**
      * The MCP server answered {@code 403 insufficient_scope} with {@code scopes} (docs/protocol.md §5): request the
      * union of these and the current scopes from now on. Bounded; returns {@code false} when no further

@@ -2,6 +2,8 @@ package dev.xaa4j.connector;
 
 import dev.xaa4j.connector.internal.ActivityJournal;
 import dev.xaa4j.connector.internal.ConnectorInternals;
+import dev.xaa4j.connector.internal.DaemonThreads;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import dev.xaa4j.connector.internal.discovery.Discovery;
 import dev.xaa4j.connector.internal.grant.ClientAuth;
 import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
@@ -54,6 +56,8 @@ final class ConnectorAssembly {
     final ServerGrants grants;
     /** The flow choice per server; {@code null} when a test injected the whole fetcher. */
     final FlowRouter router;
+    /** The installation's DPoP proofs (docs/architecture.md "DPoP"); {@code null} when {@link Connector.Builder#dpop} is off. */
+    final DPoPProofs dpop;
     private final SessionAccess session; // none with a caller-supplied IdTokenSource
     private final Connector.Builder settings;
 
@@ -84,16 +88,19 @@ final class ConnectorAssembly {
                     idToken -> control().verifier().verify(idToken, null),
                     stored::save, stored::delete), b.clock, b.idTokenMargin, epoch::current);
         }
-        this.grants = b.grants != null ? b.grants : new OAuthServerGrants(b.clock, b.httpTimeout,
-                store != null ? store : new MemoryCredentialStore(), credentials,
-                Optional.ofNullable(b.clientIdMetadataDocument), b.browserLauncher, System.getenv());
+        CredentialStore grantStore = store != null ? store : new MemoryCredentialStore();
+        this.dpop = b.dpop ? DPoPProofs.of(grantStore) : null; // the key is read (or made) on the first proof
+        this.grants = b.grants != null ? b.grants : new OAuthServerGrants(b.clock, b.httpTimeout, grantStore, credentials,
+                Optional.ofNullable(b.clientIdMetadataDocument), b.browserLauncher, System.getenv(), dpop);
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         Function<ServerConfig, ServerMetadata> discover =
                 cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer()));
         TokenFetcher ema = idp == null ? null : new XaaTokenFetcher(issuer,
                 () -> pinnedTokenEndpoint != null ? pinnedTokenEndpoint : control().idpMetadata().getTokenEndpointURI(),
                 idpAuth, servers.live(), discover, credentials, idTokens,
-                new IdJagExchange(b.clock, b.httpTimeout), new JwtBearerGrant(b.clock, b.httpTimeout));
+                new IdJagExchange(b.clock, b.httpTimeout), new JwtBearerGrant(b.clock, b.httpTimeout),
+                task -> DaemonThreads.start(task, "xaa4j-renewal-idp"), dpop,
+                () -> pinnedTokenEndpoint == null && DPoPProofs.advertised(control().idpMetadata()));
         // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
         this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand);
         TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
@@ -101,6 +108,18 @@ final class ConnectorAssembly {
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
                 b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
                 b.httpTimeout, publish);
+    }
+
+    /** {@link TokenSource#dpopProof}: a proof with this installation's key for a DPoP-bound token, else empty. */
+    Optional<String> dpopProof(AccessToken token, String httpMethod, URI httpUri, Optional<String> nonce) {
+        if (!token.dpopBound()) {
+            return Optional.empty();
+        }
+        if (dpop == null) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, token.server(), "The token for '"
+                    + token.server() + "' is DPoP-bound but DPoP is turned off in this connector; get a new token", null, null);
+        }
+        return Optional.of(dpop.forResource(token.value(), httpMethod, httpUri, nonce));
     }
 
     private SessionControl control() { // for the lambdas above, which run after the constructor

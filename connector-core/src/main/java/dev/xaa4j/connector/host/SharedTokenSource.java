@@ -128,6 +128,21 @@ public final class SharedTokenSource implements TokenSource {
                 e -> e.invalidate(server, rejectedValue, challengedResourceMetadata, challengedScopes));
     }
 
+    /**
+     * Made where the token comes from: the broker's host while a broker serves {@code token.server()} (its key never
+     * leaves it), else the embedded connector. A broker keeping its session in the keyring and the embedded connector
+     * share the keyring's key, so a token from a broker that went away still gets a valid proof; one from a broker
+     * that keeps its session in memory does not, and the server's 401 renews the token here.
+     */
+    @Override
+    public Optional<String> dpopProof(AccessToken token, String httpMethod, URI httpUri, Optional<String> nonce) {
+        if (!token.dpopBound()) {
+            return Optional.empty();
+        }
+        return route(token.server(), b -> b.dpopProof(token, httpMethod, httpUri, nonce),
+                e -> e.dpopProof(token, httpMethod, httpUri, nonce));
+    }
+
     @Override
     public boolean requestScopes(String server, Collection<String> scopes) {
         return route(server, b -> b.requestScopes(server, scopes), e -> e.requestScopes(server, scopes));

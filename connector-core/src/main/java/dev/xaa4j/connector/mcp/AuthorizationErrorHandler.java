@@ -5,6 +5,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Challenge;
+import dev.xaa4j.connector.internal.dpop.DPoPNonces;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -21,9 +22,11 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Reacts to the MCP server's authorization errors (docs/protocol.md §5, rows "RS 401" and "RS 403
  * insufficient_scope"): on {@code 401} the token that was sent is dropped and a new one obtained, and the SDK
- * replays the request once; on {@code 403} with {@code error="insufficient_scope"} the challenged
+ * replays the request once — except a {@code 401} with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a
+ * {@code DPoP-Nonce} (RFC 9449 §9), which only records the nonce and replays once with a new proof carrying it, the
+ * token kept (a {@code DPoP-Nonce} on any answer seen here is recorded per origin); on {@code 403} with {@code error="insufficient_scope"} the challenged
  * {@code scope} is added (step-up, bounded by the connector) and the request replayed once. Anything else is
- * not retried. The Bearer challenge is read from every {@code WWW-Authenticate} field (a {@code Basic} one may
+ * not retried. The Bearer (or DPoP) challenge is read from every {@code WWW-Authenticate} field (a {@code Basic} one may
  * come first; values may be tokens or quoted-strings: RFC 9110 §11.6.1). The renewal runs off the reactor
  * thread and never opens a browser. Works with any {@link TokenSource} (a connector, or the shared session of
  * the tray app or {@code xaa agent}). Thread-safe.
@@ -40,6 +43,13 @@ public final class AuthorizationErrorHandler extends ServerTokenHook
     public Publisher<Boolean> handle(HttpRequestSnapshot request, HttpResponse.ResponseInfo response,
                                      McpTransportContext context) {
         int status = response.statusCode();
+        Optional<String> nonce = response.headers().firstValue(DPoPNonces.HEADER);
+        nonce.ifPresent(n -> DPoPNonces.shared().record(request.requestUri(), n));
+        if (status == 401 && nonce.isPresent() && request.headers().firstValue(DPOP_HEADER).isPresent()
+                && bearer(response).filter(c -> c.is("DPoP"))
+                        .flatMap(Challenge::error).filter(DPoPNonces.USE_DPOP_NONCE::equals).isPresent()) {
+            return Mono.just(true); // RFC 9449 §9: not a re-authorization; the replay's proof carries the nonce
+        }
         if (status == 401) {
             Optional<URI> resourceMetadata = bearer(response)
                     .flatMap(c -> c.param(ProtocolNames.RESOURCE_METADATA)).map(AuthorizationErrorHandler::uri);
@@ -100,8 +110,12 @@ public final class AuthorizationErrorHandler extends ServerTokenHook
         }
     }
 
-    /** The Bearer challenge among all {@code WWW-Authenticate} fields (RFC 9110 §11.6.1, RFC 6750 §3). */
+    /**
+     * The Bearer or DPoP challenge among all {@code WWW-Authenticate} fields (RFC 9110 §11.6.1, RFC 6750 §3,
+     * RFC 9449 §7.1: the DPoP scheme has the same parameters).
+     */
     private static Optional<Challenge> bearer(HttpResponse.ResponseInfo response) {
-        return Challenge.bearer(response.headers().allValues(ProtocolNames.WWW_AUTHENTICATE));
+        return Challenge.parse(response.headers().allValues(ProtocolNames.WWW_AUTHENTICATE)).stream()
+                .filter(c -> c.is(ProtocolNames.BEARER) || c.is("DPoP")).findFirst();
     }
 }

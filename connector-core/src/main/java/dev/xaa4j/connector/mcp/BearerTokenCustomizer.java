@@ -3,6 +3,7 @@ package dev.xaa4j.connector.mcp;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.TokenSource;
+import dev.xaa4j.connector.internal.dpop.DPoPNonces;
 import io.modelcontextprotocol.client.transport.customizer.McpAsyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.net.URI;
@@ -10,14 +11,18 @@ import java.net.http.HttpRequest;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Sets {@code Authorization: Bearer <token>} from {@link TokenSource#token(String)} on every HTTP request of an
- * MCP session (docs/protocol.md §1 step 4), so tokens are swapped between requests, never mid-request. The source
+ * Sets {@code Authorization} from {@link TokenSource#token(String)} on every HTTP request of an MCP session
+ * (docs/protocol.md §1 step 4), so tokens are swapped between requests, never mid-request: {@code Bearer <token>},
+ * or for a DPoP-bound token {@code DPoP <token>} plus a {@code DPoP} header with a fresh proof (RFC 9449 §7.1) for
+ * the request's method and endpoint, made by {@link TokenSource#dpopProof} with the origin's latest
+ * {@code DPoP-Nonce} (docs/architecture.md "DPoP"). The source
  * is a {@link dev.xaa4j.connector.Connector} in this process, or {@link TokenSource#shared} (the tray's or
- * {@code xaa agent}'s session while one runs). A warm token ({@link TokenSource#cachedToken}) is applied
- * synchronously (no thread hop); otherwise the token is obtained on a bounded-elastic thread, never blocking a
- * reactor thread. Thread-safe.
+ * {@code xaa agent}'s session while one runs). A warm Bearer token ({@link TokenSource#cachedToken}) is applied
+ * synchronously (no thread hop); otherwise the token (and a proof, which may be a round trip to the session owner)
+ * is obtained on a bounded-elastic thread, never blocking a reactor thread. Thread-safe.
  */
 public final class BearerTokenCustomizer extends ServerTokenHook implements McpAsyncHttpClientRequestCustomizer {
 
@@ -30,9 +35,19 @@ public final class BearerTokenCustomizer extends ServerTokenHook implements McpA
     public Publisher<HttpRequest.Builder> customize(HttpRequest.Builder builder, String method, URI endpoint,
                                                     String body, McpTransportContext context) {
         Optional<AccessToken> cached = source.cachedToken(server);
-        if (cached.isPresent()) {
+        if (cached.isPresent() && !cached.get().dpopBound()) {
             return Mono.just(builder.setHeader(ProtocolNames.AUTHORIZATION, cached.get().authorizationHeader()));
         }
-        return tokenOffReactor().map(token -> builder.setHeader(ProtocolNames.AUTHORIZATION, token.authorizationHeader()));
+        Mono<AccessToken> token = cached.map(Mono::just).orElseGet(this::tokenOffReactor);
+        return token.flatMap(t -> !t.dpopBound()
+                ? Mono.just(builder.setHeader(ProtocolNames.AUTHORIZATION, t.authorizationHeader()))
+                : Mono.fromCallable(() -> withProof(builder, t, method, endpoint)).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    private HttpRequest.Builder withProof(HttpRequest.Builder builder, AccessToken token, String method, URI endpoint) {
+        builder.setHeader(ProtocolNames.AUTHORIZATION, token.authorizationHeader());
+        source.dpopProof(token, method, endpoint, DPoPNonces.shared().get(endpoint))
+                .ifPresent(proof -> builder.setHeader(DPOP_HEADER, proof));
+        return builder;
     }
 }

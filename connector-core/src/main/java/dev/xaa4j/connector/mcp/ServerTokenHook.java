@@ -13,6 +13,9 @@ import reactor.core.scheduler.Schedulers;
  */
 abstract class ServerTokenHook {
 
+    /** The request header carrying a DPoP proof (RFC 9449 §4.1). */
+    static final String DPOP_HEADER = "DPoP";
+
     final TokenSource source;
     final String server;
 

@@ -164,6 +164,11 @@ public final class BrokerClient implements AutoCloseable {
                 .path("invalidated").asBoolean();
     }
 
+    /** A DPoP proof (RFC 9449 §4.2) made by the broker's host with its key, for a request with the bound {@code token}. */
+    public String dpopProof(AccessToken token, String httpMethod, java.net.URI httpUri, Optional<String> nonce) {
+        return BrokerProtocol.proof(call(BrokerProtocol.dpopProofRequest(token, httpMethod, httpUri, nonce), requestTimeout));
+    }
+
     /** A 403 {@code insufficient_scope}: ask the broker to request these scopes too from now on. */
     public boolean requestScopes(String server, Collection<String> scopes) {
         ObjectNode req = request("requestScopes").put("server", server);

@@ -2,8 +2,11 @@ package dev.xaa4j.connector.host.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.Connector;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -83,6 +86,11 @@ final class BrokerConnection implements Runnable {
                         connector.invalidate(required(server, "server"), rejectedValue(req)))));
                 case "requestScopes" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("changed",
                         connector.requestScopes(required(server, "server"), BrokerProtocol.strings(req.path("scopes"))))));
+                case "dpopProof" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("proof", connector.dpopProof(
+                        new AccessToken(required(server, "server"), required(req.path("token").asText(null), "token"), "DPoP",
+                                Instant.MAX, java.util.Set.of()), required(req.path("htm").asText(null), "htm"),
+                        java.net.URI.create(required(req.path("htu").asText(null), "htu")),
+                        Optional.ofNullable(req.path("nonce").asText(null))).orElseThrow())));
                 case "status" -> send(result(id, broker.status(connector.status())));
                 case "signInNeeded" -> {
                     SignInNeeded n = new SignInNeeded(required(server, "server"), connector.clock().instant());

@@ -34,7 +34,10 @@ import java.util.Optional;
  *
  * <p>Operations: {@code hello} → {@code {versions, pid, sessionStorage}} ({@code keyring} or {@code memory}); {@code token {server, scopes?}}; {@code invalidate
  * {server, rejectedValue}} → {@code {invalidated}} ({@code rejectedValue} {@code ""}: a request sent without a
- * token was refused); {@code requestScopes {server, scopes}} → {@code {changed}};
+ * token was refused); {@code requestScopes {server, scopes}} → {@code {changed}}; {@code dpopProof {server, token,
+ * htm, htu, nonce?}} → {@code {proof}} (a DPoP proof, RFC 9449 §4.2, made by the broker's host with its key for a
+ * request with that DPoP-bound token: the private key never leaves the host; an older broker answers
+ * {@code bad_request} "unknown op", and never issued DPoP-bound tokens);
  * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
  * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
  * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
@@ -55,8 +58,9 @@ import java.util.Optional;
  * {@link ScopeDeniedException}), rebuilt by {@link BrokerClient} as the same kind and data; {@code unknown_server}
  * (the broker's configuration has no such server: serve it yourself), and {@code bad_request},
  * {@code unsupported_version}, {@code busy}, {@code internal}.
- * A token value crosses the socket only in a {@code token} result and an {@code invalidate} request; neither
- * side logs either.
+ * A token value crosses the socket only in a {@code token} result and an {@code invalidate} or {@code dpopProof}
+ * request, a proof only in a {@code dpopProof} result; neither side logs any of them. Adding an operation keeps the
+ * version; changing the meaning of one bumps it.
  */
 public final class BrokerProtocol {
 
@@ -208,6 +212,22 @@ public final class BrokerProtocol {
                 .put("expiresAt", t.expiresAt().toString());
         n.set("scopes", array(t.scopes()));
         return n;
+    }
+
+    /** A {@code dpopProof} request: the DPoP-bound token and the HTTP request the proof is for. */
+    static ObjectNode dpopProofRequest(AccessToken t, String htm, java.net.URI htu, Optional<String> nonce) {
+        return message().put("op", "dpopProof").put("server", t.server()).put("token", t.value()).put("htm", htm)
+                .put("htu", htu.toString()).put("nonce", nonce.orElse(null));
+    }
+
+    /** The {@code proof} of a {@code dpopProof} result. @throws BrokerException it has none */
+    static String proof(JsonNode result) {
+        JsonNode proof = result.get("proof");
+        if (proof == null || !proof.isTextual()) {
+            throw new BrokerException("the broker's answer to 'dpopProof' has no proof; restart the broker (xaa agent)"
+                    + " with this version of xaa");
+        }
+        return proof.textValue();
     }
 
     /** A {@code sessionStorage} field; absent (an older broker) is {@link SessionStorage#KEYRING}. */

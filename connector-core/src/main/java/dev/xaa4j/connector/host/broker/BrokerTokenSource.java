@@ -97,6 +97,12 @@ public final class BrokerTokenSource implements TokenSource {
         return broker.invalidate(server, rejectedValue);
     }
 
+    /** Made by the broker's host (op {@code dpopProof}): the DPoP key never leaves the session owner. */
+    @Override
+    public Optional<String> dpopProof(AccessToken token, String httpMethod, java.net.URI httpUri, Optional<String> nonce) {
+        return token.dpopBound() ? Optional.of(broker.dpopProof(token, httpMethod, httpUri, nonce)) : Optional.empty();
+    }
+
     @Override
     public boolean requestScopes(String server, Collection<String> scopes) {
         boolean changed = broker.requestScopes(server, scopes);

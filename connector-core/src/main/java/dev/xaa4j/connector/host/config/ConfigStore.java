@@ -96,7 +96,12 @@ public final class ConfigStore {
             }
         });
         String storage = env.get("XAA_SESSION_STORAGE");
-        return new XaaConfig(idp, servers, SessionStorage.parse(storage != null ? storage : text(root, "sessionStorage")));
+        JsonNode dpop = root.path("dpop");
+        if (!dpop.isMissingNode() && !dpop.isNull() && !dpop.isBoolean()) {
+            throw new IllegalArgumentException(file + ": \"dpop\" must be true or false, not " + dpop);
+        }
+        return new XaaConfig(idp, servers, SessionStorage.parse(storage != null ? storage : text(root, "sessionStorage")),
+                dpop.asBoolean(true));
     }
 
     /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */

@@ -55,7 +55,7 @@ public final class ConnectorFactory {
         }
         Optional<String> adHoc = adHocServer.filter(XaaConfig::isUrl).filter(u -> !config.servers().containsKey(u));
         Optional<IdpSettings> idp = idp(config);
-        Connector.Builder b = Connector.builder();
+        Connector.Builder b = Connector.builder().dpop(config.dpop());
         idp.ifPresent(i -> b.idp(idpConfig(i)));
         servers(config).values().forEach(b::server);
         adHoc.ifPresent(u -> b.server(ServerConfig.of(u, uri(u, "server URL"), idp.map(IdpSettings::clientId).orElse(""),

@@ -10,12 +10,19 @@ import java.util.Optional;
  * @param idp            the IdP, or null when not configured yet
  * @param servers        named MCP servers, in file order
  * @param sessionStorage where the session owner keeps the session ({@link SessionStorage#KEYRING} when null)
+ * @param dpop           {@code "dpop"}: whether tokens are DPoP-bound where the authorization server advertises ES256
+ *                       (default true; false for a Bearer-only resource server: docs/architecture.md "DPoP")
  */
-public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage) {
+public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage, boolean dpop) {
 
     public XaaConfig {
         servers = servers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
         sessionStorage = sessionStorage == null ? SessionStorage.KEYRING : sessionStorage;
+    }
+
+    /** A configuration with DPoP on (the default). */
+    public XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage) {
+        this(idp, servers, sessionStorage, true);
     }
 
     /** A configuration that keeps the session in the OS keyring. */

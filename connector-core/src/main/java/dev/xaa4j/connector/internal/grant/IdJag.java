@@ -43,6 +43,15 @@ public record IdJag(String value, Instant expiresAt, Set<String> scopes) {
         }
     }
 
+    /**
+     * The {@code cnf.jkt} of a readable ID-JAG (bound by the IdP to the DPoP key of the exchange, ID-JAG draft "Sender
+     * Constraining Tokens"), read without verifying; empty when unbound or unreadable (JWE). The jwt-bearer request
+     * presenting a bound ID-JAG carries a proof from that key.
+     */
+    public java.util.Optional<String> confirmationThumbprint() {
+        return dev.xaa4j.connector.internal.dpop.DPoPProofs.confirmationThumbprint(value);
+    }
+
     @Override
     public String toString() {
         return "IdJag[expiresAt=" + expiresAt + ", scopes=" + scopes + ", value=<redacted>]";

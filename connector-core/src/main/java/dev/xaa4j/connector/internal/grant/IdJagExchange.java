@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,18 +60,55 @@ public final class IdJagExchange extends TokenGrant {
      */
     public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
                           String asIssuer, String resource, Set<String> scopes) {
+        return exchange(server, idpTokenEndpoint, clientAuth, idToken, asIssuer, resource, scopes, null, false);
+    }
+
+    /**
+     * As above, binding the ID-JAG to this installation's DPoP key (ID-JAG draft "Sender Constraining Tokens",
+     * docs/architecture.md "DPoP"): with {@code sendProof} the request carries a proof ({@code htu} = the IdP token
+     * endpoint), and a returned ID-JAG with {@code cnf.jkt} must name {@code dpop}'s key.
+     *
+     * @param dpop      the installation's proofs, or null when DPoP is off
+     * @param sendProof whether the IdP advertises ES256 (then {@code dpop} is not null)
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} for an ID-JAG bound to another key (or
+     *         bound while DPoP is off): it is refused and never presented to the authorization server
+     */
+    public IdJag exchange(String server, URI idpTokenEndpoint, ClientAuth clientAuth, String idToken,
+                          String asIssuer, String resource, Set<String> scopes, DPoPProofs dpop, boolean sendProof) {
         TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessAccessToken(idToken), TokenTypeURI.ID_TOKEN,
                 null, null, IdJag.TOKEN_TYPE, List.of(new Audience(asIssuer)));
-        TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
-        if (!scopes.isEmpty()) {
-            builder.scope(new Scope(scopes.toArray(String[]::new)));
-        }
         Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout, "the IdP");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> {
+            TokenRequest.Builder builder = clientAuth.newRequest(idpTokenEndpoint, grant).resources(URI.create(resource));
+            if (!scopes.isEmpty()) {
+                builder.scope(new Scope(scopes.toArray(String[]::new)));
+            }
+            return builder.build();
+        }, timeout, "the IdP", sendProof ? dpop : null);
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }
-        return parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        IdJag idJag = parse(server, outcome.json(), scopes, sentAt, asIssuer, resource);
+        checkConfirmation(server, idJag, dpop);
+        return idJag;
+    }
+
+    /** Refuses an ID-JAG whose {@code cnf.jkt} is not our key's thumbprint (downgrade or mix-up detection). */
+    private static void checkConfirmation(String server, IdJag idJag, DPoPProofs dpop) {
+        java.util.Optional<String> jkt = idJag.confirmationThumbprint();
+        if (jkt.isEmpty()) {
+            return;
+        }
+        if (dpop == null) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP bound the ID-JAG for '"
+                    + server + "' to a DPoP key (cnf.jkt) while DPoP is turned off here; it was not used. Turn DPoP on"
+                    + " (\"dpop\": true in the configuration) or ask your administrator", null, null);
+        }
+        if (!jkt.get().equals(dpop.thumbprint())) {
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The IdP returned an ID-JAG for '"
+                    + server + "' bound to another DPoP key than this installation's (cnf.jkt mismatch); it was refused and"
+                    + " not sent to the authorization server. Ask your administrator to check the IdP", null, null);
+        }
     }
 
     private IdJag parse(String server, JSONObject json, Set<String> requested, Instant sentAt, String asIssuer,

@@ -14,6 +14,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import net.minidev.json.JSONObject;
  * rejection).
  *
  * <p>Response: non-empty {@code access_token}; {@code token_type} Bearer/DPoP case-insensitively (absent →
- * Bearer); {@code expires_in} turned into an absolute time measured from when the request was sent; a
+ * Bearer; DPoP only after a proof, docs/architecture.md "DPoP"); {@code expires_in} turned into an absolute time measured from when the request was sent; a
  * returned {@code scope} is recorded. A refresh token from the AS is ignored (§4). Errors:
  * {@code invalid_grant} → {@link AssertionRejectedException} (caller retries once with a new ID-JAG);
  * {@code access_denied} → {@link ConnectorException.Kind#ACCESS_DENIED}; {@code invalid_target} →
@@ -45,34 +46,59 @@ public final class JwtBearerGrant extends TokenGrant {
     /** Lifetime assumed when the AS sends no {@code expires_in} (conservative: renew soon). */
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
+    /** The {@code token_type} of a DPoP-bound access token (RFC 9449 §5). */
+    static final String DPOP = "DPoP";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwtBearerGrant.class);
+    /** The servers whose AS answered a proof with a Bearer token (warned once per process). */
+    private static final Set<String> UNBOUND_WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public JwtBearerGrant(Clock clock, Duration timeout) {
         super(clock, timeout);
     }
 
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
                               String resource) {
-        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, true);
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, true, null);
     }
 
     /** @param sendScope whether to send the granted scope (a retry after {@code invalid_scope} does not) */
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
                               String resource, boolean sendScope) {
-        TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
-                .resources(URI.create(resource));
-        if (sendScope && !idJag.scopes().isEmpty()) {
-            builder.scope(new Scope(idJag.scopes().toArray(String[]::new)));
-        }
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, sendScope, null);
+    }
+
+    /**
+     * @param dpop proofs for this request (RFC 9449 §5; the AS advertises ES256, or the ID-JAG is bound to our key),
+     *             or null for none
+     */
+    public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
+                              String resource, boolean sendScope, DPoPProofs dpop) {
         Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(builder.build(), timeout,
-                "the authorization server of '" + server + "'");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> {
+            TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
+                    .resources(URI.create(resource));
+            if (sendScope && !idJag.scopes().isEmpty()) {
+                builder.scope(new Scope(idJag.scopes().toArray(String[]::new)));
+            }
+            return builder.build();
+        }, timeout, "the authorization server of '" + server + "'", dpop);
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }
-        return parse(server, outcome.json(), idJag.scopes(), sentAt);
+        return parse(server, outcome.json(), idJag.scopes(), sentAt, dpop != null);
     }
 
-    /** The access token of a successful token response (RFC 6749 §5.1); shared by the grants of this package. */
+    /** As {@link #parse(String, JSONObject, Set, Instant, boolean)} for a request sent without a DPoP proof. */
     static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt) {
+        return parse(server, json, requested, sentAt, false);
+    }
+
+    /**
+     * The access token of a successful token response (RFC 6749 §5.1); shared by the grants of this package.
+     * {@code token_type} DPoP is accepted only when a proof was sent (RFC 9449 §5); Bearer after a proof means the
+     * AS did not bind the token: it is used as Bearer and a warning is logged once per server.
+     */
+    static AccessToken parse(String server, JSONObject json, Set<String> requested, Instant sentAt, boolean proofSent) {
         String value = TokenEndpoint.string(json, "access_token");
         if (value == null || value.isBlank()) {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned no access token");
@@ -81,11 +107,19 @@ public final class JwtBearerGrant extends TokenGrant {
         String tokenType;
         if (type == null || type.equalsIgnoreCase(ProtocolNames.BEARER)) {
             tokenType = ProtocolNames.BEARER;
-        } else if (type.equalsIgnoreCase("DPoP")) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server
-                    + "' issued a DPoP-bound token, which this connector does not support yet");
+            if (proofSent && UNBOUND_WARNED.add(server)) {
+                LOG.warn("The authorization server of '{}' answered a DPoP token request with a Bearer token: the token"
+                        + " is not sender-constrained and is used as Bearer", server);
+            }
+        } else if (type.equalsIgnoreCase(DPOP)) {
+            if (!proofSent) {
+                throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server
+                        + "' issued a DPoP-bound token for a request without a DPoP proof; turn DPoP on (\"dpop\": true)"
+                        + " or ask the server's administrator to list ES256 in dpop_signing_alg_values_supported");
+            }
+            tokenType = DPOP;
         } else {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned token_type " + type);
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' returned token_type " + Redaction.echo(type));
         }
         Long expiresIn = TokenEndpoint.expiresIn(json);
         Instant expiresAt = sentAt.plus(expiresIn != null && expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_LIFETIME);

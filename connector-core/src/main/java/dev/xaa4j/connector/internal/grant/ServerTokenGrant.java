@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import java.util.Set;
  * The two token requests of plain MCP authorization at an MCP server's authorization server (MCP authorization
  * "Token Requests"): the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636 §4.5) and the refresh token
  * grant (RFC 6749 §6), both with {@code resource} (RFC 8707 §2) and the client authentication given. The answer is
- * read as {@link JwtBearerGrant} reads it ({@code token_type} Bearer case-insensitively, optional
+ * read as {@link JwtBearerGrant} reads it ({@code token_type} Bearer, or DPoP after a proof, optional
  * {@code expires_in}, absent {@code scope} ⇒ the requested set) plus the {@code refresh_token}, if any.
  *
  * <p>Errors: I/O, 5xx, 429, {@code temporarily_unavailable} → {@link ConnectorException.Kind#UPSTREAM_UNAVAILABLE}
@@ -38,27 +39,43 @@ public final class ServerTokenGrant extends TokenGrant {
     /** Redeems {@code code} (RFC 6749 §4.1.3) with its PKCE {@code verifier} and the same {@code redirectUri}. */
     public OAuthTokens redeemCode(String server, URI tokenEndpoint, ClientAuth clientAuth, AuthorizationCode code,
                                   URI redirectUri, CodeVerifier verifier, String resource, Set<String> requested) {
+        return redeemCode(server, tokenEndpoint, clientAuth, code, redirectUri, verifier, resource, requested, null);
+    }
+
+    /** As above, with a DPoP proof (RFC 9449 §5) when {@code dpop} is not null. */
+    public OAuthTokens redeemCode(String server, URI tokenEndpoint, ClientAuth clientAuth, AuthorizationCode code,
+                                  URI redirectUri, CodeVerifier verifier, String resource, Set<String> requested,
+                                  DPoPProofs dpop) {
         return post(server, tokenEndpoint, clientAuth, new AuthorizationCodeGrant(code, redirectUri, verifier),
-                resource, requested, false);
+                resource, requested, false, dpop);
     }
 
     /** Refreshes (RFC 6749 §6) without {@code scope}: the AS grants what the refresh token carries. */
     public OAuthTokens refresh(String server, URI tokenEndpoint, ClientAuth clientAuth, String refreshToken,
                                String resource, Set<String> granted) {
+        return refresh(server, tokenEndpoint, clientAuth, refreshToken, resource, granted, null);
+    }
+
+    /**
+     * As above, with a DPoP proof when {@code dpop} is not null (RFC 9449 §5: a public client's refresh token is
+     * bound to the key of the request that obtained it).
+     */
+    public OAuthTokens refresh(String server, URI tokenEndpoint, ClientAuth clientAuth, String refreshToken,
+                               String resource, Set<String> granted, DPoPProofs dpop) {
         return post(server, tokenEndpoint, clientAuth, new RefreshTokenGrant(new RefreshToken(refreshToken)),
-                resource, granted, true);
+                resource, granted, true, dpop);
     }
 
     private OAuthTokens post(String server, URI tokenEndpoint, ClientAuth clientAuth, AuthorizationGrant grant,
-                             String resource, Set<String> requested, boolean refresh) {
+                             String resource, Set<String> requested, boolean refresh, DPoPProofs dpop) {
         Instant sentAt = clock.instant();
-        TokenEndpoint.Outcome outcome = TokenEndpoint.post(clientAuth.newRequest(tokenEndpoint, grant)
-                .resources(URI.create(resource)).build(), timeout, "the authorization server of '" + server + "'");
+        TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> clientAuth.newRequest(tokenEndpoint, grant)
+                .resources(URI.create(resource)).build(), timeout, "the authorization server of '" + server + "'", dpop);
         if (!outcome.ok()) {
             throw map(server, outcome.error(), refresh);
         }
         String rt = TokenEndpoint.string(outcome.json(), "refresh_token");
-        return new OAuthTokens(JwtBearerGrant.parse(server, outcome.json(), requested, sentAt),
+        return new OAuthTokens(JwtBearerGrant.parse(server, outcome.json(), requested, sentAt, dpop != null),
                 Optional.ofNullable(rt).filter(s -> !s.isBlank()));
     }
 

@@ -4,7 +4,12 @@ import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import dev.xaa4j.connector.internal.ProtocolNames;
+import dev.xaa4j.connector.internal.dpop.DPoPNonces;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
+import java.net.URI;
 import dev.xaa4j.connector.internal.Sentences;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.internal.http.NimbusHttp;
@@ -31,13 +36,58 @@ final class TokenEndpoint {
 
     /** @param party a lower-case noun phrase naming the token endpoint's owner ("the IdP"), used inside sentences */
     static Outcome post(TokenRequest request, Duration timeout, String party) {
+        return post(() -> request, timeout, party, null);
+    }
+
+    /**
+     * As {@link #post(TokenRequest, Duration, String)}, with a DPoP proof (RFC 9449 §5: {@code htm} POST, {@code htu}
+     * the token endpoint, the origin's latest nonce) when {@code dpop} is not null. An answer
+     * {@code 400 use_dpop_nonce} with a {@code DPoP-Nonce} (§8) is retried exactly once with a new proof carrying that
+     * nonce; a {@code DPoP-Nonce} on any answer is kept for the next request to that origin.
+     *
+     * @param request builds the request; called again for the retry (a client assertion's {@code jti} is single-use)
+     * @param dpop    the proofs, or null to send none
+     */
+    static Outcome post(java.util.function.Supplier<TokenRequest> request, Duration timeout, String party,
+                        DPoPProofs dpop) {
+        HTTPResponse response = send(request.get(), timeout, party, dpop);
+        if (dpop != null && askedForNonce(response)) {
+            response = send(request.get(), timeout, party, dpop);
+        }
+        return sort(response, party);
+    }
+
+    private static HTTPResponse send(TokenRequest request, Duration timeout, String party, DPoPProofs dpop) {
+        HTTPRequest http = request.toHTTPRequest();
+        http.setAccept(ProtocolNames.APPLICATION_JSON);
+        URI endpoint = request.getEndpointURI();
+        if (dpop != null) {
+            http.setHeader("DPoP", dpop.forTokenRequest(endpoint, dpop.nonces().get(endpoint)));
+        }
         HTTPResponse response;
         try {
-            response = NimbusHttp.sendForJson(request, timeout);
+            response = NimbusHttp.send(http, timeout);
         } catch (IOException e) {
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " could not be reached (" + e.getClass().getSimpleName()
                     + "); try again later", e);
         }
+        (dpop != null ? dpop.nonces() : DPoPNonces.shared()).record(endpoint, response.getHeaderValue(DPoPNonces.HEADER));
+        return response;
+    }
+
+    /** RFC 9449 §8: {@code 400 {"error":"use_dpop_nonce"}} with a {@code DPoP-Nonce} header. */
+    private static boolean askedForNonce(HTTPResponse response) {
+        if (response.getStatusCode() != 400 || response.getHeaderValue(DPoPNonces.HEADER) == null) {
+            return false;
+        }
+        try {
+            return DPoPNonces.USE_DPOP_NONCE.equals(response.getBodyAsJSONObject().get("error"));
+        } catch (ParseException e) {
+            return false;
+        }
+    }
+
+    private static Outcome sort(HTTPResponse response, String party) {
         int status = response.getStatusCode();
         if (status >= 500 || status == 429) {
             throw new ConnectorException(ConnectorException.Kind.UPSTREAM_UNAVAILABLE, Sentences.start(party) + " is unavailable (HTTP " + status + "); try again later");

@@ -15,6 +15,7 @@ import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.ClientRejectedException;
 import dev.xaa4j.connector.internal.grant.OAuthTokens;
 import dev.xaa4j.connector.internal.grant.ServerTokenGrant;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import dev.xaa4j.connector.internal.signin.BrowserLauncher;
 import dev.xaa4j.connector.internal.signin.LoopbackReceiver;
 import java.io.IOException;
@@ -45,8 +46,12 @@ final class AuthorizationFlow {
     private final ServerTokenGrant grant;
     private final BrowserLauncher launcher;
     private final Duration timeout;
+    private final DPoPProofs dpop; // null: DPoP off
 
-    AuthorizationFlow(ClientIdentification clients, ServerTokenGrant grant, BrowserLauncher launcher, Duration timeout) {
+    /** @param dpop the installation's DPoP proofs, used where the AS advertises ES256; null when DPoP is off */
+    AuthorizationFlow(ClientIdentification clients, ServerTokenGrant grant, BrowserLauncher launcher, Duration timeout,
+                      DPoPProofs dpop) {
+        this.dpop = dpop;
         this.clients = clients;
         this.grant = grant;
         this.launcher = launcher;
@@ -67,7 +72,7 @@ final class AuthorizationFlow {
                 params -> {
                     AuthorizationCode code = AuthorizationResponse.code(server.name(), params, meta.asIssuer(), issRequired);
                     return grant.redeemCode(server.name(), as.getTokenEndpointURI(), client.get().clientAuth(), code,
-                            redirect.get(), verifier, meta.resource(), scopes);
+                            redirect.get(), verifier, meta.resource(), scopes, dpop == null ? null : dpop.ifAdvertised(as));
                 });
         try {
             redirect.set(receiver.redirectUri());

@@ -13,6 +13,7 @@ import dev.xaa4j.connector.internal.grant.ClientRejectedException;
 import dev.xaa4j.connector.internal.grant.OAuthTokens;
 import dev.xaa4j.connector.internal.grant.RefreshRejectedException;
 import dev.xaa4j.connector.internal.grant.ServerTokenGrant;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import dev.xaa4j.connector.internal.grant.TokenRevocation;
 import dev.xaa4j.connector.internal.signin.BrowserLauncher;
 import dev.xaa4j.connector.internal.signin.SystemBrowser;
@@ -67,6 +68,7 @@ public final class OAuthServerGrants implements ServerGrants {
     private final ServerTokenGrant grant;
     private final AuthorizationFlow flow;
     private final TokenRevocation revocation;
+    private final DPoPProofs dpop; // null: DPoP off
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** The token of an explicit sign-in, handed out once by {@link #token} (a token a server refused is never re-served). */
@@ -85,20 +87,37 @@ public final class OAuthServerGrants implements ServerGrants {
     public OAuthServerGrants(Clock clock, Duration httpTimeout, CredentialStore store,
                              ClientCredentialsSource credentials, Optional<URI> clientIdMetadataDocument,
                              BrowserLauncher launcher, Map<String, String> environment) {
-        this(clock, httpTimeout, store, credentials, clientIdMetadataDocument, launcher, environment, Duration.ofMinutes(5));
+        this(clock, httpTimeout, store, credentials, clientIdMetadataDocument, launcher, environment, (DPoPProofs) null);
+    }
+
+    /**
+     * @param dpop the installation's DPoP proofs (docs/architecture.md "DPoP"): code and refresh requests to an AS
+     *             that advertises ES256 carry a proof; null when DPoP is off
+     */
+    public OAuthServerGrants(Clock clock, Duration httpTimeout, CredentialStore store,
+                             ClientCredentialsSource credentials, Optional<URI> clientIdMetadataDocument,
+                             BrowserLauncher launcher, Map<String, String> environment, DPoPProofs dpop) {
+        this(clock, httpTimeout, store, credentials, clientIdMetadataDocument, launcher, environment, Duration.ofMinutes(5), dpop);
     }
 
     /** @param signInTimeout how long an authorization request waits for the browser to come back */
     OAuthServerGrants(Clock clock, Duration httpTimeout, CredentialStore store, ClientCredentialsSource credentials,
                       Optional<URI> clientIdMetadataDocument, BrowserLauncher launcher, Map<String, String> environment,
                       Duration signInTimeout) {
+        this(clock, httpTimeout, store, credentials, clientIdMetadataDocument, launcher, environment, signInTimeout, null);
+    }
+
+    private OAuthServerGrants(Clock clock, Duration httpTimeout, CredentialStore store, ClientCredentialsSource credentials,
+                              Optional<URI> clientIdMetadataDocument, BrowserLauncher launcher, Map<String, String> environment,
+                              Duration signInTimeout, DPoPProofs dpop) {
+        this.dpop = dpop;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rows = new ServerGrantStore(store);
         this.clients = new ClientIdentification(rows, Objects.requireNonNull(credentials, "credentials"),
                 clientIdMetadataDocument, new DynamicRegistration(httpTimeout), clock);
         this.grant = new ServerTokenGrant(clock, httpTimeout);
         this.flow = new AuthorizationFlow(clients, grant,
-                launcher != null ? launcher : new SystemBrowser(null, environment), signInTimeout);
+                launcher != null ? launcher : new SystemBrowser(null, environment), signInTimeout, dpop);
         this.revocation = new TokenRevocation(httpTimeout);
     }
 
@@ -266,7 +285,8 @@ public final class OAuthServerGrants implements ServerGrants {
         }
         try {
             OAuthTokens tokens = grant.refresh(server.name(), meta.asTokenEndpoint(), client.get().clientAuth(),
-                    stored.refreshToken(), stored.resource(), Set.copyOf(stored.granted()));
+                    stored.refreshToken(), stored.resource(), Set.copyOf(stored.granted()),
+                    dpop == null ? null : dpop.ifAdvertised(meta.authorizationServer()));
             Set<String> requested = new LinkedHashSet<>(stored.requested());
             keep(server.name(), meta, client.get(), tokens.refreshToken().isPresent() ? tokens
                     : new OAuthTokens(tokens.accessToken(), Optional.of(stored.refreshToken())), requested);

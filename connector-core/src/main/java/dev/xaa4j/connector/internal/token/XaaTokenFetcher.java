@@ -24,7 +24,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 
 /**
  * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → ID token from the
@@ -63,6 +65,8 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private final IdJagExchange exchange;
     private final JwtBearerGrant jwtBearer;
     private final Executor idpSide;
+    private final DPoPProofs dpop; // null: DPoP off
+    private final BooleanSupplier idpAdvertisesDpop;
 
     /** As the full constructor, with the IdP side on a new daemon thread per renewal. */
     public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
@@ -81,6 +85,21 @@ public final class XaaTokenFetcher implements TokenFetcher {
                            Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
                            ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
                            JwtBearerGrant jwtBearer, Executor idpSide) {
+        this(idpIssuer, idpTokenEndpoint, idpAuth, servers, discovery, credentials, idTokens, exchange, jwtBearer,
+                idpSide, null, () -> false);
+    }
+
+    /**
+     * @param dpop              the installation's DPoP proofs (docs/architecture.md "DPoP"), or null when DPoP is off
+     * @param idpAdvertisesDpop whether the IdP's metadata lists ES256 in {@code dpop_signing_alg_values_supported}:
+     *                          then the exchange carries a proof and the ID-JAG may come back bound ({@code cnf.jkt})
+     */
+    public XaaTokenFetcher(String idpIssuer, Supplier<URI> idpTokenEndpoint, ClientAuth idpAuth,
+                           Map<String, ServerConfig> servers, Function<ServerConfig, ServerMetadata> discovery,
+                           ClientCredentialsSource credentials, IdTokenProvider idTokens, IdJagExchange exchange,
+                           JwtBearerGrant jwtBearer, Executor idpSide, DPoPProofs dpop, BooleanSupplier idpAdvertisesDpop) {
+        this.dpop = dpop;
+        this.idpAdvertisesDpop = idpAdvertisesDpop;
         this.idpSide = idpSide;
         this.idpIssuer = idpIssuer;
         this.idpTokenEndpoint = idpTokenEndpoint;
@@ -119,7 +138,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
         IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
         AccessToken token;
         try {
-            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource());
+            token = redeem(server, meta, asAuth, idJag, true);
         } catch (ScopeRejectedException scopeRejected) {
             if (!stepUpScopes.isEmpty()) {
                 throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
@@ -131,12 +150,11 @@ public final class XaaTokenFetcher implements TokenFetcher {
                 throw scopeRejected;
             }
             // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
-            token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth,
-                    exchange(server, meta, scopes, stepUpScopes), meta.resource(), false);
+            token = redeem(server, meta, asAuth, exchange(server, meta, scopes, stepUpScopes), false);
         } catch (AssertionRejectedException first) {
             IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
             try {
-                token = jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, again, meta.resource());
+                token = redeem(server, meta, asAuth, again, true);
             } catch (AssertionRejectedException second) {
                 throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, second.getMessage()
                         + "; it did so twice, so access is denied (ask your administrator to check the server's"
@@ -144,6 +162,16 @@ public final class XaaTokenFetcher implements TokenFetcher {
             }
         }
         return new Fetched(token, key);
+    }
+
+    /**
+     * The jwt-bearer request, with a DPoP proof when the AS advertises ES256 or the ID-JAG is bound to our key
+     * (ID-JAG draft "Sender Constraining Tokens": the AS then requires a proof from that key).
+     */
+    private AccessToken redeem(String server, ServerMetadata meta, ClientAuth asAuth, IdJag idJag, boolean sendScope) {
+        DPoPProofs proofs = dpop == null ? null
+                : idJag.confirmationThumbprint().isPresent() ? dpop : dpop.ifAdvertised(meta.authorizationServer());
+        return jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource(), sendScope, proofs);
     }
 
     /**
@@ -201,12 +229,14 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
         String idToken = idTokens.idToken();
         URI endpoint = idpTokenEndpoint.get();
+        boolean proof = dpop != null && idpAdvertisesDpop.getAsBoolean();
         try {
-            return exchange.exchange(server, endpoint, idpAuth, idToken, meta.asIssuer(), meta.resource(), scopes);
+            return exchange.exchange(server, endpoint, idpAuth, idToken, meta.asIssuer(), meta.resource(), scopes, dpop, proof);
         } catch (SubjectTokenRejectedException first) {
             String renewed = idTokens.renewAfterRejection(idToken);
             try {
-                return exchange.exchange(server, endpoint, idpAuth, renewed, meta.asIssuer(), meta.resource(), scopes);
+                return exchange.exchange(server, endpoint, idpAuth, renewed, meta.asIssuer(), meta.resource(), scopes,
+                        dpop, proof);
             } catch (SubjectTokenRejectedException second) {
                 throw rejectedTwice(server, second);
             }
