@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.proxy;
 
 import dev.xaa4j.connector.internal.DaemonThreads;
+import dev.xaa4j.connector.internal.dpop.DPoPNonces;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,10 +76,8 @@ final class UpstreamHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp.class);
     /** Cancels requests whose response has not started in time ({@link #exchange} with a time to start); one daemon thread. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-request-timeout"));
-    /** RFC 9449: the proof header and authorization scheme, the nonce header, the nonce error (§7.1, §8, §9). */
+    /** RFC 9449 §7.1: the proof header and the authorization scheme. */
     static final String DPOP = "DPoP";
-    static final String DPOP_NONCE = "DPoP-Nonce";
-    static final String USE_DPOP_NONCE = "use_dpop_nonce";
     /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
     private static final int MAX_CONNECTIONS = 64;
 
@@ -88,8 +87,8 @@ final class UpstreamHttp implements AutoCloseable {
     /** Built on a thread of its own: TLS set-up takes ~0.1 s, off the path to the first answer. */
     private final CompletableFuture<CloseableHttpClient> http = new CompletableFuture<>();
     private final ObjectMapper mapper;
-    /** The latest {@code DPoP-Nonce} per origin, from any response (RFC 9449 §9). */
-    private final DpopNonces nonces = new DpopNonces();
+    /** The latest {@code DPoP-Nonce} per origin, from any response (RFC 9449 §9): the process-wide cache. */
+    private final DPoPNonces nonces = DPoPNonces.shared();
 
     UpstreamHttp(String server, URI endpoint, UpstreamAuth auth, Duration connectTimeout, ObjectMapper mapper) {
         this.server = server;
@@ -217,8 +216,8 @@ final class UpstreamHttp implements AutoCloseable {
                 List<Challenge> challenges = Challenge.parse(r.headers(ProtocolNames.WWW_AUTHENTICATE));
                 Optional<Challenge> challenge = challenges.stream().filter(c -> c.is("Bearer") || c.is(DPOP)).findFirst();
                 r.discard();
-                if (dpop && !nonceRetried && r.header(DPOP_NONCE).isPresent() && challenges.stream()
-                        .anyMatch(c -> c.is(DPOP) && c.error().filter(USE_DPOP_NONCE::equals).isPresent())) {
+                if (dpop && !nonceRetried && r.header(DPoPNonces.HEADER).isPresent() && challenges.stream()
+                        .anyMatch(c -> c.is(DPOP) && c.error().filter(DPoPNonces.USE_DPOP_NONCE::equals).isPresent())) {
                     LOG.info("{} {}: HTTP 401 use_dpop_nonce, replaying once with the server's DPoP nonce", verb, server);
                     nonceRetried = true; // RFC 9449 §9: a new proof with the nonce, not a new token
                     continue;
@@ -264,7 +263,7 @@ final class UpstreamHttp implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new BridgeException(Reason.INTERNAL, "not a valid request URL for MCP server '" + server + "'", e);
         }
-        UpstreamAuth.Credentials credentials = auth.credentials(server, request.getMethod(), uri, nonces.forUri(uri))
+        UpstreamAuth.Credentials credentials = auth.credentials(server, request.getMethod(), uri, nonces.get(uri))
                 .orElseThrow(BridgeException::signInRequired);
         if (!credentials.authorization().isEmpty()) {
             request.setHeader(ProtocolNames.AUTHORIZATION, credentials.authorization());
@@ -298,7 +297,7 @@ final class UpstreamHttp implements AutoCloseable {
     private UpstreamResponse send(HttpUriRequestBase request) {
         try {
             UpstreamResponse r = new UpstreamResponse(request, http.join().executeOpen(null, request, null));
-            nonces.remember(request.getUri(), r.header(DPOP_NONCE)); // any response may bring the next nonce
+            nonces.record(request.getUri(), r.header(DPoPNonces.HEADER).orElse(null)); // any response may bring the next nonce
             return r;
         } catch (URISyntaxException e) {
             throw new BridgeException(Reason.INTERNAL, "not a valid request URL for MCP server '" + server + "'", e);
