@@ -2,6 +2,8 @@ package dev.xaa4j.sample;
 
 import dev.xaa4j.sample.as.AuthorizationServer;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.idp.IdentityProvider;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.mcp.McpServers;
@@ -55,6 +57,7 @@ public final class SampleIssuer implements AutoCloseable {
     private final String adminToken;
     private McpServers mcp;
     private Plain plain;
+    private DPoPModes dpop;
 
     /** The plain-OAuth side: both plain AS issuers, the servers not reached by EMA, every server's flow, the faults. */
     private record Plain(URI issuer, URI secondIssuer, Map<String, URI> servers, Map<String, String> flows,
@@ -145,19 +148,20 @@ public final class SampleIssuer implements AutoCloseable {
         SigningKeys asKeys = asKeysFuture.join();
 
         OAuthFaults faults = new OAuthFaults(audit);
+        DPoPVerifier dpop = new DPoPVerifier(new DPoPModes(audit));
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
-                adminToken, asIssuer, servers, faults);
+                adminToken, asIssuer, servers, faults, dpop);
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
-                idpIssuer, idp.jwksUri(), servers);
+                idpIssuer, idp.jwksUri(), servers, dpop);
         PlainAuthorizationServer oauth = new PlainAuthorizationServer(URI.create(asIssuer + PLAIN_AS_PATH), settings,
                 policyDoc, plainResources, policyDoc.plainOAuth().clients(), audit, asKeys, clock, idp.devAutoApprove(),
-                faults);
+                faults, dpop);
         PlainAuthorizationServer oauth2 = new PlainAuthorizationServer(URI.create(asIssuer + SECOND_PLAIN_AS_PATH),
-                settings, policyDoc, plainResources, List.of(), audit, asKeys, clock, idp.devAutoApprove(), faults);
+                settings, policyDoc, plainResources, List.of(), audit, asKeys, clock, idp.devAutoApprove(), faults, dpop);
         mcpWarm.join();
         McpServers mcp = new McpServers(mcpBase, asIssuer, as.jwksUri(), policyDoc, clock,
                 new McpServers.PlainAs(oauth.issuer(), oauth.jwksUri(), oauth2.issuer(), oauth2.jwksUri(), faults),
-                settings.externalAuthorizationServers());
+                settings.externalAuthorizationServers(), dpop, audit);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context("idp", idp::install));
@@ -175,6 +179,7 @@ public final class SampleIssuer implements AutoCloseable {
         issuer.mcp = mcp;
         issuer.plain = new Plain(oauth.issuer(), oauth2.issuer(), Collections.unmodifiableMap(otherServers),
                 mcp.flows(), faults);
+        issuer.dpop = dpop.modes();
         return issuer;
     }
 
@@ -260,6 +265,11 @@ public final class SampleIssuer implements AutoCloseable {
     /** The plain-OAuth fault switch (also {@code POST /admin/oauth-faults}). */
     public OAuthFaults oauthFaults() {
         return plain.faults();
+    }
+
+    /** The DPoP switches: nonces, {@code requireDpop} (also {@code POST /admin/dpop}). */
+    public DPoPModes dpopModes() {
+        return dpop;
     }
 
     /**

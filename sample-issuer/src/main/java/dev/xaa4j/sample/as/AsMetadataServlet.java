@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.id.Issuer;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.Http;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,8 @@ import java.util.List;
 
 /**
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414) for the MCP authorization server. Advertises
- * the jwt-bearer grant with the ID-JAG profile (draft -03+) and the client authentication methods; it does
+ * the jwt-bearer grant with the ID-JAG profile (draft -03+), the client authentication methods and DPoP
+ * ({@code dpop_signing_alg_values_supported}, RFC 9449 §5.1); it does
  * not say which IdPs are trusted (MCP EMA profile: MUST NOT).
  */
 final class AsMetadataServlet extends HttpServlet {
@@ -37,6 +39,7 @@ final class AsMetadataServlet extends HttpServlet {
         md.setResponseTypes(List.of());
         md.setCustomParameter("authorization_grant_profiles_supported", List.of(ID_JAG_PROFILE));
         md.setCustomParameter("client_id_metadata_document_supported", false);
+        md.setDPoPJWSAlgs(DPoPVerifier.JWS_ALGORITHMS);
         this.json = md.toJSONObject().toJSONString();
     }
 

@@ -2,6 +2,7 @@ package dev.xaa4j.sample.as;
 
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.keys.JwksServlet;
 import dev.xaa4j.sample.keys.SigningKeys;
@@ -29,7 +30,7 @@ public final class AuthorizationServer {
 
     public AuthorizationServer(URI issuer, IssuerSettings settings, Policy policy, AuditLog audit,
                                SigningKeys keys, Clock clock, URI trustedIdpIssuer, URI trustedIdpJwksUri,
-                               Map<String, URI> resourcesByName) {
+                               Map<String, URI> resourcesByName, DPoPVerifier dpop) {
         this.issuer = issuer;
         this.keys = keys;
         Map<URI, Policy.Resource> resources = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ public final class AuthorizationServer {
         IdJagValidator validator = new IdJagValidator(issuer, Map.of(trustedIdpIssuer, trustedIdpJwksUri),
                 resources, clock);
         AccessTokenMinter minter = new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock);
-        this.token = new TokenServlet(issuer, clients, validator, minter, audit);
+        this.token = new TokenServlet(issuer, clients, validator, minter, audit, dpop);
     }
 
     public URI jwksUri() {

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import dev.xaa4j.sample.policy.Policy;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -29,13 +30,15 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Verifies an ID-JAG presented in a jwt-bearer grant, in the order of docs/protocol.md §3.3 (RFC 7523 §3, draft
  * -04 §4.4.1, MCP EMA profile §7): explicit {@code typ}, algorithm allow-list, trusted issuer, signature with
  * that issuer's JWKS (fetched over HTTP, cached, refetched on an unknown {@code kid}), {@code aud},
- * {@code client_id}, {@code exp}/{@code iat}/{@code nbf} with {@link #SKEW}, single use of {@code jti},
+ * {@code client_id}, {@code exp}/{@code iat}/{@code nbf} with {@link #SKEW}, the DPoP binding ({@code cnf.jkt}),
+ * single use of {@code jti},
  * {@code resource} and {@code scope}. Every failure is {@code invalid_grant} with a precise description.
  */
 final class IdJagValidator {
@@ -86,6 +89,15 @@ final class IdJagValidator {
      * @throws GrantRejected {@code invalid_grant} (or {@code server_error} when the IdP's keys cannot be fetched)
      */
     IdJag validate(JWT assertion, String authenticatedClient) throws GrantRejected {
+        return validate(assertion, authenticatedClient, Optional.empty());
+    }
+
+    /**
+     * As {@link #validate(JWT, String)}, with the thumbprint of the request's verified DPoP proof key, if any: an
+     * ID-JAG carrying {@code cnf.jkt} is accepted only with a proof of that key (docs/protocol.md §3.3 item 11).
+     */
+    IdJag validate(JWT assertion, String authenticatedClient, Optional<JWKThumbprintConfirmation> proofKey)
+            throws GrantRejected {
         SignedJWT jwt = requireSigned(assertion);
         JWSHeader header = jwt.getHeader();
         if (!ID_JAG_TYPE.equals(header.getType())) {
@@ -116,9 +128,7 @@ final class IdJagValidator {
         String sub = stringClaim(claims, "sub");
         Instant exp = checkTimes(claims);
         String jti = stringClaim(claims, "jti");
-        if (claims.getClaim("cnf") != null) {
-            throw invalid("ID-JAG is sender-constrained (cnf) but this authorization server does not support DPoP");
-        }
+        checkBinding(claims, proofKey);
         if (!replayCache.firstUse(iss, jti, exp)) {
             throw invalid("ID-JAG jti has already been used; request a new ID-JAG from the IdP");
         }
@@ -126,6 +136,26 @@ final class IdJagValidator {
         Policy.Resource spec = resources.get(resource);
         List<String> scopes = scopes(claims, resource, spec);
         return new IdJag(iss, sub, clientId, jti, exp, resource, spec, scopes);
+    }
+
+    /** An ID-JAG with {@code cnf} must name a {@code jkt}, and the request's DPoP proof must be of that key. */
+    private static void checkBinding(JWTClaimsSet claims, Optional<JWKThumbprintConfirmation> proofKey)
+            throws GrantRejected {
+        if (claims.getClaim("cnf") == null) {
+            return;
+        }
+        JWKThumbprintConfirmation bound = JWKThumbprintConfirmation.parse(claims);
+        if (bound == null) {
+            throw invalid("ID-JAG cnf has no jkt; only DPoP binding (cnf.jkt, RFC 9449 section 6.1) is supported");
+        }
+        if (proofKey.isEmpty()) {
+            throw invalid("ID-JAG is DPoP-bound (cnf.jkt) but the token request carries no DPoP proof; send a "
+                    + "proof signed with the key the ID-JAG was bound to");
+        }
+        if (!bound.equals(proofKey.get())) {
+            throw invalid("ID-JAG is DPoP-bound to another key: the DPoP proof's key thumbprint does not match "
+                    + "cnf.jkt");
+        }
     }
 
     static SignedJWT requireSigned(JWT assertion) throws GrantRejected {

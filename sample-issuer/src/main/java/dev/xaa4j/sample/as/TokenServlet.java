@@ -13,11 +13,17 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPRejected;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.ClientAuthenticator;
 import dev.xaa4j.sample.http.Http;
 import jakarta.servlet.http.HttpServlet;
@@ -27,6 +33,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Granted scope = ID-JAG {@code scope} ∩ requested {@code scope} (a request without {@code scope} asks for
  * all of the ID-JAG's scope); an empty result is {@code invalid_scope}. No refresh token is issued.
+ *
+ * <p>DPoP (RFC 9449 §5; docs/protocol.md §3.3 item 11): a valid proof ({@code htu} = this endpoint) binds the
+ * access token ({@code cnf.jkt}, {@code token_type DPoP}); a bad one is {@code invalid_dpop_proof}; an ID-JAG with
+ * {@code cnf.jkt} needs a proof with that key ({@code invalid_grant}). The proof is checked before the client's
+ * authentication and the ID-JAG, so a {@code use_dpop_nonce} retry spends neither.
  */
 final class TokenServlet extends HttpServlet {
 
@@ -48,9 +60,11 @@ final class TokenServlet extends HttpServlet {
     private final IdJagValidator validator;
     private final AccessTokenMinter minter;
     private final AuditLog audit;
+    private final DPoPVerifier dpop;
 
     TokenServlet(URI issuer, ClientAuthenticator clients, IdJagValidator validator, AccessTokenMinter minter,
-                 AuditLog audit) {
+                 AuditLog audit, DPoPVerifier dpop) {
+        this.dpop = dpop;
         this.issuer = issuer;
         this.clients = clients;
         this.validator = validator;
@@ -64,28 +78,40 @@ final class TokenServlet extends HttpServlet {
         String client = null;
         IdJag idJag = null;
         List<String> requested = null;
+        Optional<JWKThumbprintConfirmation> cnf = Optional.empty();
         try {
             JWT assertion = checkGrantShape(http);
+            cnf = dpop.atTokenEndpoint(req, URI.create(issuer + "/token"), DPoPModes.Side.AS);
             client = authenticateClient(http);
             IdJagValidator.requireSigned(assertion); // before Nimbus, which calls an unsigned assertion invalid_request
             TokenRequest tokenRequest = parse(http);
             requested = tokenRequest.getScope() == null ? null : tokenRequest.getScope().toStringList();
-            idJag = validator.validate(assertion, client);
+            idJag = validator.validate(assertion, client, cnf);
             checkRequestedResource(tokenRequest.getResources(), idJag);
             List<String> granted = grantedScopes(idJag, tokenRequest.getScope());
-            AccessTokenMinter.Minted at = minter.mint(idJag.subject(), client, idJag.resource(), granted);
+            AccessTokenMinter.Minted at = minter.mint(idJag.subject(), client, idJag.resource(), granted, cnf);
             audit.record(EVENT, idJag.subject(), client, issuer.toString(), idJag.resource().toString(),
-                    requested, granted, "allow", "access token issued");
-            BearerAccessToken bearer = new BearerAccessToken(at.value(), at.lifetime().toSeconds(),
-                    new Scope(granted.toArray(String[]::new)));
-            Http.nimbus(resp, new AccessTokenResponse(new Tokens(bearer, null)).toHTTPResponse());
+                    requested, granted, "allow", "access token issued", cnf.isPresent(), jkt(cnf));
+            Scope scope = new Scope(granted.toArray(String[]::new));
+            AccessToken token = cnf.isPresent()
+                    ? new DPoPAccessToken(at.value(), at.lifetime().toSeconds(), scope)
+                    : new BearerAccessToken(at.value(), at.lifetime().toSeconds(), scope);
+            Http.nimbus(resp, new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse());
+        } catch (DPoPRejected e) {
+            audit.record(EVENT, null, null, issuer.toString(), null, null, null, "deny", e.reason());
+            LOG.info("jwt-bearer denied: {}", e.reason());
+            DPoPVerifier.answerTokenRequest(resp, e);
         } catch (GrantRejected e) {
             audit.record(EVENT, idJag == null ? null : idJag.subject(), client, issuer.toString(),
                     idJag == null ? null : idJag.resource().toString(), requested, null, "deny",
-                    e.error().getCode() + ": " + e.getMessage());
+                    e.error().getCode() + ": " + e.getMessage(), cnf.isPresent(), jkt(cnf));
             LOG.info("jwt-bearer denied for client {}: {} ({})", client, e.error().getCode(), e.getMessage());
             Http.tokenError(resp, e.error(), e.getMessage());
         }
+    }
+
+    private static String jkt(Optional<JWKThumbprintConfirmation> cnf) {
+        return cnf.map(c -> c.getValue().toString()).orElse(null);
     }
 
     /** RFC 7521 §4.1: {@code grant_type} jwt-bearer and exactly one {@code assertion}, which must be a JWT. */

@@ -18,11 +18,15 @@ import java.util.List;
  */
 public final class AuditLog implements AutoCloseable {
 
-    /** One audited decision. {@code null} fields are omitted from the line. */
+    /**
+     * One audited decision. {@code null} fields are omitted from the line. {@code dpop} says whether the token
+     * request or MCP request was DPoP-bound (RFC 9449) and {@code jkt} is then the proof key's RFC 7638 thumbprint
+     * (public; never the proof or the token); both are absent where DPoP does not apply.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String time, String event, String user, String client, String audience, String resource,
                         List<String> scopesRequested, List<String> scopesGranted, String decision,
-                        String reason) {
+                        String reason, Boolean dpop, String jkt) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,8 +60,20 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason) {
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, null);
+    }
+
+    /**
+     * Records one decision about a request DPoP applies to (a token request or an MCP request).
+     *
+     * @param dpop whether the request was DPoP-bound (a valid proof); {@code null} when not known (refused before)
+     * @param jkt  the proof key's RFC 7638 thumbprint when {@code dpop}, else {@code null}
+     */
+    public void record(String event, String user, String client, String audience, String resource,
+                       List<String> scopesRequested, List<String> scopesGranted, String decision,
+                       String reason, Boolean dpop, String jkt) {
         Entry e = new Entry(clock.instant().toString(), event, user, client, audience, resource,
-                scopesRequested, scopesGranted, decision, reason);
+                scopesRequested, scopesGranted, decision, reason, dpop, jkt);
         try {
             String line = JSON.writeValueAsString(e);
             synchronized (this) {

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       dev-only auto-approve mode} signs in from now on; 409 when the issuer was not started in that mode;</li>
  *   <li>{@code POST /admin/oauth-faults} with {@code {"fault":…}} (a word of
  *       {@link dev.xaa4j.sample.oauth.OAuthFaults.Fault}, or {@code reset}) — the hostile behaviour the plain OAuth
- *       side shows from now on; {@code GET /admin/oauth-faults} — the current one.</li>
+ *       side shows from now on; {@code GET /admin/oauth-faults} — the current one;</li>
+ *   <li>{@code POST /admin/dpop} with {@code {"asNonce":true,…}} (see {@link dev.xaa4j.sample.dpop.DPoPModes}) —
+ *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches.</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -48,8 +50,12 @@ final class AdminServlet extends HttpServlet {
     private final DevAutoApprove devAutoApprove;
     private final dev.xaa4j.sample.oauth.OAuthFaults oauthFaults;
 
+    private final dev.xaa4j.sample.dpop.DPoPModes dpop;
+
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
-                 AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults) {
+                 AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
+                 dev.xaa4j.sample.dpop.DPoPModes dpop) {
+        this.dpop = dpop;
         this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
@@ -81,6 +87,8 @@ final class AdminServlet extends HttpServlet {
             case "POST /dev-auto-approve" -> switchAutoApprovedUser(req, resp);
             case "POST /oauth-faults" -> switchOAuthFault(req, resp);
             case "GET /oauth-faults" -> Http.json(resp, 200, oauthFaults.describe());
+            case "POST /dpop" -> switchDpop(req, resp);
+            case "GET /dpop" -> Http.json(resp, 200, dpop.describe());
             default -> error(resp, 404, "not_found", "no admin operation " + op);
         }
     }
@@ -143,6 +151,20 @@ final class AdminServlet extends HttpServlet {
             return;
         }
         Http.json(resp, 200, oauthFaults.describe());
+    }
+
+    private void switchDpop(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        JsonNode body = jsonBody(req, resp, "{\"asNonce\":true}");
+        if (body == null) {
+            return;
+        }
+        try {
+            dpop.set(body);
+        } catch (IllegalArgumentException bad) {
+            error(resp, 400, "invalid_request", bad.getMessage());
+            return;
+        }
+        Http.json(resp, 200, dpop.describe());
     }
 
     private void rotateKeys(HttpServletResponse resp) throws IOException {

@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.openid.connect.sdk.SubjectType;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.Http;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,8 @@ import java.util.List;
  * RFC 7009 {@code revocation_endpoint}), PKCE S256
  * only, the three client authentication methods, RFC 9207 {@code iss} support, token exchange in
  * {@code grant_types_supported} and {@code identity_chaining_requested_token_types_supported} listing the
- * id-jag token type (docs/protocol.md §3.2 "Metadata", §6 step 9).
+ * id-jag token type (docs/protocol.md §3.2 "Metadata", §6 step 9), and {@code dpop_signing_alg_values_supported}
+ * (a DPoP proof on the token exchange binds the ID-JAG, RFC 9449 §5.1).
  */
 final class DiscoveryServlet extends HttpServlet {
 
@@ -49,6 +51,7 @@ final class DiscoveryServlet extends HttpServlet {
                 "email_verified", "name", "preferred_username"));
         m.setCustomParameter("identity_chaining_requested_token_types_supported",
                 List.of(TokenExchangeHandler.ID_JAG.getURI().toString()));
+        m.setDPoPJWSAlgs(DPoPVerifier.JWS_ALGORITHMS);
         this.json = m.toJSONObject().toJSONString();
     }
 

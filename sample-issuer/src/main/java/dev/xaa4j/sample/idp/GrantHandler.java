@@ -12,4 +12,14 @@ interface GrantHandler {
      * @throws GrantRejected with the RFC 6749 §5.2 error to send
      */
     HTTPResponse handle(TokenRequest request, Policy.IdpClient client) throws GrantRejected;
+
+    /**
+     * As {@link #handle(TokenRequest, Policy.IdpClient)} for a request that carried a valid DPoP proof (RFC 9449),
+     * {@code proofKey} its key's thumbprint. Grants that bind nothing ignore it (the default).
+     */
+    default HTTPResponse handle(TokenRequest request, Policy.IdpClient client,
+                                java.util.Optional<com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation> proofKey)
+            throws GrantRejected {
+        return handle(request, client);
+    }
 }

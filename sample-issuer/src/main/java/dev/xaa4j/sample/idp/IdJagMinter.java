@@ -3,6 +3,7 @@ package dev.xaa4j.sample.idp;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import dev.xaa4j.sample.keys.JwtMinter;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,7 +20,7 @@ import java.util.UUID;
  * {@code typ: oauth-id-jag+jwt} (explicit typing, RFC 8725 §3.11), RS256, {@code kid}; claims {@code iss},
  * {@code sub}, {@code aud} = the AS issuer as a single string, {@code client_id} = the client's id at the AS,
  * a fresh {@code jti}, {@code iat}, a short {@code exp}, {@code resource}, {@code scope} (granted, space
- * separated), {@code email} and {@code auth_time}.
+ * separated), {@code email} and {@code auth_time}; {@code cnf.jkt} when the exchange carried a DPoP proof.
  */
 final class IdJagMinter {
 
@@ -34,8 +36,9 @@ final class IdJagMinter {
         return jwt.lifetime();
     }
 
+    /** @param proofKey the thumbprint of the token exchange's DPoP proof key, bound as {@code cnf.jkt} when present */
     SignedJWT mint(Policy.User user, String audience, String asClientId, String resource, List<String> scopes,
-                   Instant authTime) {
+                   Instant authTime, Optional<JWKThumbprintConfirmation> proofKey) {
         JWTClaimsSet.Builder claims = jwt.claims(user.username())
                 .audience(audience)
                 .claim("client_id", asClientId)
@@ -43,6 +46,7 @@ final class IdJagMinter {
                 .claim("resource", resource)
                 .claim("scope", String.join(" ", scopes))
                 .claim("auth_time", authTime.getEpochSecond());
+        proofKey.ifPresent(k -> claims.claim(k.toJWTClaim().getKey(), k.toJWTClaim().getValue()));
         if (user.email() != null) {
             claims.claim("email", user.email());
         }

@@ -40,7 +40,8 @@ public final class IdentityProvider {
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
-                            Map<String, URI> resourcesByName, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults) {
+                            Map<String, URI> resourcesByName, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
+                            dev.xaa4j.sample.dpop.DPoPVerifier dpop) {
         this.issuer = issuer;
         this.keys = keys;
         AuthorizationCodes codes = new AuthorizationCodes(clock, settings.authorizationCodeTtl());
@@ -63,10 +64,10 @@ public final class IdentityProvider {
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
         TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
                 policy.policy(), audit);
-        this.token = new TokenServlet(requests, handlers);
+        this.token = new TokenServlet(requests, handlers, dpop, URI.create(issuer + TOKEN_PATH));
         this.revocation = new RevocationServlet(requests, refreshTokens);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove,
-                oauthFaults);
+                oauthFaults, dpop.modes());
     }
 
     private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {

@@ -91,6 +91,15 @@ public final class RefreshTokenFamilies {
     }
 
     /**
+     * The family {@code token} belongs to, whatever its state, or empty when it is unknown; lets a caller check a
+     * binding of the family (e.g. to a DPoP key) before {@link #rotate} spends the token.
+     */
+    public java.util.Optional<String> familyOf(String token) {
+        Entry e = tokens.get(Secrets.digest(token));
+        return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.familyId);
+    }
+
+    /**
      * The session behind a current (unused, unexpired, unrevoked) refresh token without rotating it; used
      * when a refresh token is the subject of a token exchange (docs/protocol.md §3.2 step 3).
      */

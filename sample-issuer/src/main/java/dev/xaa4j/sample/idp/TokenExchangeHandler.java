@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.NAAccessToken;
@@ -17,6 +18,7 @@ import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Token exchange issuing ID-JAGs (RFC 8693 profiled by draft-ietf-oauth-identity-assertion-authz-grant;
@@ -71,6 +73,13 @@ final class TokenExchangeHandler implements GrantHandler {
 
     @Override
     public HTTPResponse handle(TokenRequest request, Policy.IdpClient client) throws GrantRejected {
+        return handle(request, client, Optional.empty());
+    }
+
+    /** With a DPoP proof's key, the ID-JAG carries {@code cnf.jkt} (docs/protocol.md §3.2 item 7). */
+    @Override
+    public HTTPResponse handle(TokenRequest request, Policy.IdpClient client,
+                               Optional<JWKThumbprintConfirmation> proofKey) throws GrantRejected {
         TokenExchangeGrant grant = (TokenExchangeGrant) request.getAuthorizationGrant();
         Decision d = new Decision(client.clientId(), request.getScope());
         d.audience = single(grant.getAudience());
@@ -91,9 +100,9 @@ final class TokenExchangeHandler implements GrantHandler {
                     "user '" + user.username() + "' may not use '" + resourceName + "': " + decision.reason());
         }
         var idJag = idJags.mint(user, d.audience, client.asClientId(), d.resource, decision.granted(),
-                subject.authTime());
+                subject.authTime(), proofKey);
         audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, decision.granted(), "allow",
-                decision.reason());
+                decision.reason(), proofKey.isPresent(), proofKey.map(k -> k.getValue().toString()).orElse(null));
         NAAccessToken token = new NAAccessToken(idJag.serialize(), idJags.lifetime().toSeconds(),
                 new Scope(decision.granted().toArray(String[]::new)), ID_JAG);
         return new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse();

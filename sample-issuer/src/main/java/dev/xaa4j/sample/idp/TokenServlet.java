@@ -3,12 +3,17 @@ package dev.xaa4j.sample.idp;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPRejected;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.policy.Policy;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /token} (RFC 6749 §3.2): parses the request with Nimbus, requires client authentication for
  * every grant (all clients of the sample IdP are confidential; docs/protocol.md §3.2 step 1), and dispatches to
  * the handler for the grant type. Unauthenticated → {@code invalid_client} (401); unknown grant type →
- * {@code unsupported_grant_type}.
+ * {@code unsupported_grant_type}. A DPoP proof (RFC 9449), if sent, is checked first (a bad one is
+ * {@code invalid_dpop_proof}, audit event {@code dpop}); token exchange binds the ID-JAG to its key.
  */
 final class TokenServlet extends HttpServlet {
 
@@ -26,14 +32,29 @@ final class TokenServlet extends HttpServlet {
 
     private final TokenEndpointRequests requests;
     private final Map<GrantType, GrantHandler> handlers;
+    private final DPoPVerifier dpop;
+    private final URI endpoint;
 
-    TokenServlet(TokenEndpointRequests requests, Map<GrantType, GrantHandler> handlers) {
+    /** @param dpop checks a DPoP proof ({@code htu} = {@code endpoint}) before anything else, so a nonce retry spends nothing */
+    TokenServlet(TokenEndpointRequests requests, Map<GrantType, GrantHandler> handlers, DPoPVerifier dpop,
+                 URI endpoint) {
+        this.dpop = dpop;
+        this.endpoint = endpoint;
         this.requests = requests;
         this.handlers = Map.copyOf(handlers);
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Optional<JWKThumbprintConfirmation> proofKey;
+        try {
+            proofKey = dpop.atTokenEndpoint(req, endpoint, DPoPModes.Side.IDP);
+        } catch (DPoPRejected e) {
+            requests.audit().record("dpop", null, null, null, null, null, null, "deny", e.reason());
+            LOG.info("token request rejected: {}", e.reason());
+            DPoPVerifier.answerTokenRequest(resp, e);
+            return;
+        }
         Optional<TokenEndpointRequests.Accepted<TokenRequest>> accepted = requests.accept(req, resp,
                 TokenRequest::parse, r -> event(r.getAuthorizationGrant().getType()));
         if (accepted.isEmpty()) {
@@ -49,7 +70,7 @@ final class TokenServlet extends HttpServlet {
             return;
         }
         try {
-            Http.nimbus(resp, handler.handle(request, client));
+            Http.nimbus(resp, handler.handle(request, client, proofKey));
         } catch (GrantRejected e) {
             LOG.info("token request ({}) from client {} rejected: {} ({})", grantType, client.clientId(),
                     e.error().getCode(), e.description());

@@ -1,6 +1,9 @@
 package dev.xaa4j.sample.mcp;
 
 import dev.xaa4j.sample.IssuerSettings;
+import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.oauth.OAuthFaults;
 import dev.xaa4j.sample.policy.Policy;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -41,17 +44,23 @@ public final class McpServers implements AutoCloseable {
 
     private final List<Guarded> guarded = new ArrayList<>();
     private final List<McpSyncServer> running = new ArrayList<>();
+    private final DPoPVerifier dpop;
+    private final AuditLog audit;
 
     public McpServers(URI base, URI asIssuer, URI asJwksUri, Policy policy, Clock clock) {
-        this(base, asIssuer, asJwksUri, policy, clock, null, List.of());
+        this(base, asIssuer, asJwksUri, policy, clock, null, List.of(), new DPoPVerifier(new DPoPModes(null)), null);
     }
 
     /**
      * @param plain     our plain AS, protecting the policy's plain-OAuth resources; {@code null} = none of those
      * @param externals servers trusting other authorization servers
+     * @param dpop      checks the DPoP proofs of requests with DPoP-bound tokens (RFC 9449 §7), on every server
+     * @param audit     where every MCP request's decision is recorded, or {@code null}
      */
     public McpServers(URI base, URI asIssuer, URI asJwksUri, Policy policy, Clock clock, PlainAs plain,
-                      List<IssuerSettings.ExternalAs> externals) {
+                      List<IssuerSettings.ExternalAs> externals, DPoPVerifier dpop, AuditLog audit) {
+        this.dpop = dpop;
+        this.audit = audit;
         AccessTokenVerifier verifier = new AccessTokenVerifier(asIssuer, asJwksUri, clock);
         for (Policy.Resource r : policy.resources()) {
             guarded.add(new Guarded(McpResource.of(base, r, Tools.forResource(r, resourceUri(base, r.name()), clock)),
@@ -131,7 +140,7 @@ public final class McpServers implements AutoCloseable {
             ServletHolder mcp = new ServletHolder(r.name() + "-mcp", transport);
             mcp.setAsyncSupported(true);
             context.addServlet(mcp, path);
-            FilterHolder guard = new FilterHolder(new BearerTokenFilter(r, g.verifier(), g.faults()));
+            FilterHolder guard = new FilterHolder(new BearerTokenFilter(r, g.verifier(), g.faults(), dpop, audit));
             guard.setName(r.name() + "-bearer");
             guard.setAsyncSupported(true);
             context.addFilter(guard, path, EnumSet.of(DispatcherType.REQUEST));

@@ -60,6 +60,8 @@ final class ProtectedResourceMetadataServlet extends HttpServlet {
         md.put("scopes_supported", server.scopes());
         md.put("bearer_methods_supported", List.of("header"));
         md.put("resource_name", server.title());
+        md.put(dev.xaa4j.sample.dpop.DPoPVerifier.METADATA_PARAMETER, dev.xaa4j.sample.dpop.DPoPVerifier.ALGORITHMS);
+        md.put("dpop_bound_access_tokens_required", false);
         Http.json(resp, 200, md);
     }
 }

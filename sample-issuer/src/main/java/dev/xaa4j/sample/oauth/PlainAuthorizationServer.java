@@ -11,6 +11,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.as.AccessTokenMinter;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.idp.AuthorizationCodes;
 import dev.xaa4j.sample.idp.DevAutoApprove;
@@ -63,7 +64,7 @@ public final class PlainAuthorizationServer {
      */
     public PlainAuthorizationServer(URI issuer, IssuerSettings settings, Policy policy, Map<URI, Policy.Resource> resources,
                                     List<Policy.OAuthClient> preRegistered, AuditLog audit, SigningKeys keys, Clock clock,
-                                    DevAutoApprove devAutoApprove, OAuthFaults faults) {
+                                    DevAutoApprove devAutoApprove, OAuthFaults faults, DPoPVerifier dpop) {
         if (issuer.getRawPath() == null || issuer.getRawPath().length() < 2) {
             throw new IllegalArgumentException("a plain OAuth AS needs a path issuer, got " + issuer);
         }
@@ -77,7 +78,7 @@ public final class PlainAuthorizationServer {
         this.authorize = new PlainAuthorizeServlet(issuer, clients, resources, policy, codes, devAutoApprove, faults,
                 audit, clock);
         this.token = new PlainTokenServlet(clients, codes, refreshTokens,
-                new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock), audit);
+                new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock), audit, dpop, endpoint(TOKEN));
         this.registration = new RegistrationServlet(clients, audit, clock);
         this.revocation = new PlainRevocationServlet(clients, refreshTokens, audit);
     }
@@ -121,6 +122,7 @@ public final class PlainAuthorizationServer {
         md.setScopes(new Scope(scopes.toArray(String[]::new)));
         md.setSupportsAuthorizationResponseIssuerParam(true);
         md.setCustomParameter("client_id_metadata_document_supported", true);
+        md.setDPoPJWSAlgs(DPoPVerifier.JWS_ALGORITHMS);
         return md.toJSONObject();
     }
 

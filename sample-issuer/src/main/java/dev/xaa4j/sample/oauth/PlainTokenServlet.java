@@ -8,14 +8,20 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.xaa4j.sample.as.AccessTokenMinter;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPModes;
+import dev.xaa4j.sample.dpop.DPoPRejected;
+import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.Http;
 import dev.xaa4j.sample.idp.AuthorizationCodes;
 import dev.xaa4j.sample.idp.GrantRejected;
@@ -27,6 +33,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The plain AS's token endpoint (RFC 6749 §4.1.3, §6; RFC 7636 §4.6; RFC 8707 §2.2; RFC 9700 §4.14.2). The client
@@ -36,6 +45,11 @@ import java.util.List;
  * may only narrow, {@code resource} if sent must be the family's. Answers an RFC 9068 JWT access token
  * ({@code aud} = resource, {@code scope}, {@code sub}, {@code client_id}, {@code exp}) and, for a client that
  * registered the {@code refresh_token} grant, a rotating refresh token. Audit event {@code oauth-token}.
+ *
+ * <p>DPoP (RFC 9449 §5): a valid proof ({@code htu} = this endpoint; checked before the client's authentication and
+ * the grant, so a {@code use_dpop_nonce} retry spends neither) makes the access token DPoP-bound ({@code cnf.jkt},
+ * {@code token_type DPoP}) and binds a refresh-token family started with it to the proof's key: refreshing it then
+ * needs a proof of that key ({@code invalid_grant} otherwise; checked before the refresh token is rotated).
  */
 final class PlainTokenServlet extends HttpServlet {
 
@@ -46,9 +60,15 @@ final class PlainTokenServlet extends HttpServlet {
     private final RefreshTokenFamilies refreshTokens;
     private final AccessTokenMinter minter;
     private final AuditLog audit;
+    private final DPoPVerifier dpop;
+    private final URI tokenEndpoint;
+    /** Refresh-token family id → the RFC 7638 thumbprint of the DPoP key it is bound to. */
+    private final Map<String, JWKThumbprintConfirmation> boundFamilies = new ConcurrentHashMap<>();
 
     PlainTokenServlet(OAuthClients clients, AuthorizationCodes codes, RefreshTokenFamilies refreshTokens,
-                      AccessTokenMinter minter, AuditLog audit) {
+                      AccessTokenMinter minter, AuditLog audit, DPoPVerifier dpop, URI tokenEndpoint) {
+        this.dpop = dpop;
+        this.tokenEndpoint = tokenEndpoint;
         this.clients = clients;
         this.codes = codes;
         this.refreshTokens = refreshTokens;
@@ -67,6 +87,15 @@ final class PlainTokenServlet extends HttpServlet {
             Http.tokenError(resp, error, error.getDescription() == null ? e.getMessage() : error.getDescription());
             return;
         }
+        Optional<JWKThumbprintConfirmation> cnf;
+        try {
+            cnf = dpop.atTokenEndpoint(req, tokenEndpoint, DPoPModes.Side.AS);
+        } catch (DPoPRejected e) {
+            audit.record(EVENT, null, request.getClientID() == null ? null : request.getClientID().getValue(), null,
+                    null, null, null, "deny", e.reason());
+            DPoPVerifier.answerTokenRequest(resp, e);
+            return;
+        }
         RegisteredClient client = clients.authenticateOrRefuse(request, resp, EVENT);
         if (client == null) {
             return;
@@ -77,8 +106,8 @@ final class PlainTokenServlet extends HttpServlet {
                 throw deny(null, client, null, OAuth2Error.UNAUTHORIZED_CLIENT,
                         "client " + client.clientId() + " did not register the grant type " + type);
             }
-            Tokens tokens = type.equals(GrantType.AUTHORIZATION_CODE) ? redeemCode(request, client)
-                    : type.equals(GrantType.REFRESH_TOKEN) ? refresh(request, client)
+            Tokens tokens = type.equals(GrantType.AUTHORIZATION_CODE) ? redeemCode(request, client, cnf)
+                    : type.equals(GrantType.REFRESH_TOKEN) ? refresh(request, client, cnf)
                     : null;
             if (tokens == null) {
                 throw deny(null, client, null, OAuth2Error.UNSUPPORTED_GRANT_TYPE, "unsupported grant type " + type);
@@ -89,7 +118,8 @@ final class PlainTokenServlet extends HttpServlet {
         }
     }
 
-    private Tokens redeemCode(TokenRequest request, RegisteredClient client) throws GrantRejected {
+    private Tokens redeemCode(TokenRequest request, RegisteredClient client, Optional<JWKThumbprintConfirmation> cnf)
+            throws GrantRejected {
         AuthorizationCodeGrant grant = (AuthorizationCodeGrant) request.getAuthorizationGrant();
         AuthorizationCodes.Redemption r = codes.redeem(grant.getAuthorizationCode().getValue());
         if (r instanceof AuthorizationCodes.Redemption.Reused reused) {
@@ -123,13 +153,16 @@ final class PlainTokenServlet extends HttpServlet {
                 throw invalidGrant(user, client, "authorization code was used twice at the same time; tokens "
                         + "issued from it have been revoked");
             }
+            cnf.ifPresent(key -> boundFamilies.put(issued.familyId(), key));
             refreshToken = new RefreshToken(issued.token());
         }
-        return tokens(user, client, code.resource(), code.scope(), refreshToken, "code redeemed");
+        return tokens(user, client, code.resource(), code.scope(), refreshToken, "code redeemed", cnf);
     }
 
-    private Tokens refresh(TokenRequest request, RegisteredClient client) throws GrantRejected {
+    private Tokens refresh(TokenRequest request, RegisteredClient client, Optional<JWKThumbprintConfirmation> cnf)
+            throws GrantRejected {
         RefreshTokenGrant grant = (RefreshTokenGrant) request.getAuthorizationGrant();
+        requireBoundKey(grant.getRefreshToken().getValue(), client, cnf);
         RefreshTokenFamilies.Issued issued;
         try {
             issued = refreshTokens.rotate(grant.getRefreshToken().getValue(), client.clientId(), request.getScope());
@@ -139,7 +172,25 @@ final class PlainTokenServlet extends HttpServlet {
         RefreshTokenFamilies.Session s = issued.session();
         requireResource(request, s.resource(), s.username(), client);
         Scope scope = request.getScope() == null ? s.scope() : request.getScope();
-        return tokens(s.username(), client, s.resource(), scope, new RefreshToken(issued.token()), "refresh token rotated");
+        return tokens(s.username(), client, s.resource(), scope, new RefreshToken(issued.token()), "refresh token rotated",
+                cnf);
+    }
+
+    /** RFC 9449 §5: a refresh token of a DPoP-bound family is refreshed only with a proof of the same key. */
+    private void requireBoundKey(String refreshToken, RegisteredClient client, Optional<JWKThumbprintConfirmation> cnf)
+            throws GrantRejected {
+        JWKThumbprintConfirmation bound = refreshTokens.familyOf(refreshToken).map(boundFamilies::get).orElse(null);
+        if (bound == null) {
+            return;
+        }
+        if (cnf.isEmpty()) {
+            throw deny(null, client, null, OAuth2Error.INVALID_GRANT, "refresh token is DPoP-bound; send a DPoP proof "
+                    + "signed with the key it was issued to");
+        }
+        if (!bound.equals(cnf.get())) {
+            throw deny(null, client, null, OAuth2Error.INVALID_GRANT, "refresh token is DPoP-bound to another key: "
+                    + "the DPoP proof's key thumbprint does not match");
+        }
     }
 
     /** RFC 8707 §2.2: the token request names the resource the grant was made for. */
@@ -157,13 +208,16 @@ final class PlainTokenServlet extends HttpServlet {
     }
 
     private Tokens tokens(String user, RegisteredClient client, URI resource, Scope scope, RefreshToken refreshToken,
-                          String reason) {
+                          String reason, Optional<JWKThumbprintConfirmation> cnf) {
         List<String> accessScopes = scope.toStringList().stream().filter(s -> !s.equals("offline_access")).toList();
-        AccessTokenMinter.Minted at = minter.mint(user, client.clientId(), resource, accessScopes);
+        AccessTokenMinter.Minted at = minter.mint(user, client.clientId(), resource, accessScopes, cnf);
         audit.record(EVENT, user, client.clientId(), null, resource.toString(), scope.toStringList(), accessScopes,
-                "allow", reason + (refreshToken == null ? "" : "; refresh token issued"));
-        return new Tokens(new BearerAccessToken(at.value(), at.lifetime().toSeconds(), new Scope(
-                accessScopes.toArray(String[]::new))), refreshToken);
+                "allow", reason + (refreshToken == null ? "" : "; refresh token issued"), cnf.isPresent(),
+                cnf.map(c -> c.getValue().toString()).orElse(null));
+        Scope granted = new Scope(accessScopes.toArray(String[]::new));
+        AccessToken token = cnf.isPresent() ? new DPoPAccessToken(at.value(), at.lifetime().toSeconds(), granted)
+                : new BearerAccessToken(at.value(), at.lifetime().toSeconds(), granted);
+        return new Tokens(token, refreshToken);
     }
 
     private GrantRejected invalidGrant(String user, RegisteredClient client, String reason) {

@@ -68,8 +68,8 @@ class AsRejectionsTest extends SampleIssuerPerClass {
                 broken("no resource", i -> alice().claim("resource", null).sign(), "has no resource claim"),
                 broken("scope of another server", i -> alice().claim("scope", "notes.read tickets.read").sign(),
                         "scope 'tickets.read' is not registered"),
-                broken("DPoP-bound (cnf) without DPoP support", i -> alice().claim("cnf", Map.of("jkt", "abc")).sign(),
-                        "does not support DPoP"),
+                broken("DPoP-bound (cnf.jkt) without a DPoP proof", i -> alice().claim("cnf", Map.of("jkt", "abc")).sign(),
+                        "carries no DPoP proof"),
                 broken("not a JWT", i -> "not-a-jwt", "assertion is not a JWT"));
     }
 
