@@ -217,7 +217,8 @@ class MemoryAgentTest {
         assertThat(recipe.path("token_type").asText()).isEqualTo("DPoP");
         String jkt = recipe.path("jkt").asText();
         assertThat(Files.readAllLines(issuer.auditFile()).stream().map(MemoryAgentTest::json)
-                .filter(e -> "mcp-request".equals(e.path("event").asText()) && "allow".equals(e.path("decision").asText())))
+                .filter(e -> "mcp-request".equals(e.path("event").asText()) && "allow".equals(e.path("decision").asText())
+                        && !Instant.parse(e.path("time").asText()).isBefore(started))) // this test's requests only
                 .as("the bridge's MCP requests, as the sample server saw them").hasSizeGreaterThanOrEqualTo(3)
                 .allSatisfy(e -> {
                     assertThat(e.path("dpop").asBoolean()).isTrue();
