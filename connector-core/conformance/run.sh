@@ -12,6 +12,7 @@
 # Without arguments, one suite run per scenario, each with --expected-failures expected-failures.yml (empty):
 #   - every auth/* client scenario of requirements/2025-11-25.yaml, at --spec-version 2025-11-25 (stateful wire),
 #   - every auth/* client scenario of requirements/2026-07-28.yaml, at --spec-version 2026-07-28 (stateless wire),
+#   - alpha.12's DPoP extensions auth/dpop and auth/dpop-nonce (SEP-1932),
 #   - the scored non-auth scenarios the bridge and the harness own: initialize, tools_call, sse-retry at 2025-11-25;
 #     tools_call, request-metadata, http-standard-headers, json-schema-ref-no-deref at 2026-07-28,
 #   - --suite backcompat's scenarios (2025-03-26 servers),
@@ -75,6 +76,7 @@ runs="$here/target/runs.txt"
   # the scored non-auth client scenarios the bridge and the harness own (docs/architecture.md "Conformance")
   for s in initialize tools_call sse-retry; do echo "alpha.12 2025-11-25 $s"; done
   for s in tools_call request-metadata http-standard-headers json-schema-ref-no-deref; do echo "alpha.12 2026-07-28 $s"; done
+  for s in auth/dpop auth/dpop-nonce; do echo "alpha.12 - $s"; done
   echo "alpha.12 - auth/2025-03-26-oauth-metadata-backcompat"
   echo "alpha.12 - auth/2025-03-26-oauth-endpoint-fallback"
   echo "alpha.12 - auth/enterprise-managed-authorization"

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * <p>Run with the JDK's source launcher: {@code java KeycloakBrowser.java --user NAME --password-file FILE URL}. The
  * password is read from FILE (never argv or env). Prints only HTTP statuses and hosts, never the URL's query (the
  * authorization response carries the code). Exit 0 when the loopback answered 200, else 1 with the reason on stderr.
+ *
+ * <p>Without {@code --user} it signs nobody in: it follows the redirects of an authorization server that answers at
+ * once (interop/keycloak/run-ema.sh: the sample IdP in its dev auto-approve mode) to the loopback.
  */
 public final class KeycloakBrowser {
     /** Cookies of the authorization server's origin (name to value); the only origin that sets any here. */
@@ -42,12 +45,15 @@ public final class KeycloakBrowser {
                 default -> url = args[i];
             }
         }
-        if (user == null || passwordFile == null || url == null) {
-            System.err.println("usage: java KeycloakBrowser.java --user NAME --password-file FILE AUTHORIZE_URL");
+        if ((user == null) != (passwordFile == null) || url == null) {
+            System.err.println("usage: java KeycloakBrowser.java [--user NAME --password-file FILE] AUTHORIZE_URL");
             System.exit(2);
         }
         try {
-            int status = signIn(URI.create(url), user, Files.readString(passwordFile).strip());
+            HttpClient direct = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            int status = user == null ? follow(direct, get(direct, URI.create(url))).statusCode()
+                    : signIn(URI.create(url), user, Files.readString(passwordFile).strip());
             System.err.println("browser: loopback answered HTTP " + status);
             System.exit(status == 200 ? 0 : 1);
         } catch (IllegalStateException e) {
@@ -77,6 +83,15 @@ public final class KeycloakBrowser {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         System.err.println("browser: form posted as " + user + ", HTTP " + r.statusCode());
+        r = follow(http, r);
+        if (r.statusCode() == 200 && FORM.matcher(r.body()).find()) {
+            throw new IllegalStateException("Keycloak showed the login form again" + reason(r));
+        }
+        return r.statusCode();
+    }
+
+    /** Follows the redirects of {@code r} (at most 10) and returns the last response's status. */
+    private static HttpResponse<String> follow(HttpClient http, HttpResponse<String> r) throws Exception {
         for (int hops = 0; r.statusCode() / 100 == 3; hops++) {
             if (hops == 10) {
                 throw new IllegalStateException("more than 10 redirects");
@@ -85,10 +100,7 @@ public final class KeycloakBrowser {
             System.err.println("browser: redirected to " + next.getHost() + ":" + next.getPort() + next.getPath());
             r = get(http, next);
         }
-        if (r.statusCode() == 200 && FORM.matcher(r.body()).find()) {
-            throw new IllegalStateException("Keycloak showed the login form again" + reason(r));
-        }
-        return r.statusCode();
+        return r;
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

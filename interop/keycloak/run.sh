@@ -28,109 +28,19 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 kc_version=26.7.3
 
-# --- a throwaway OS keyring and HOME (.ci/with-keyring), unless already inside one ------------------------------
-if [ -z "${XAA_REAL_HOME:-}" ]; then
-  exec "$root/.ci/with-keyring" "$0" "$@"
-fi
+. "$here/common.sh"
 
-started=$(date +%s)
-step() { echo "keycloak-interop [$(( $(date +%s) - started ))s]: $*" >&2; }
-die() { step "FAILED: $*"; exit 1; }
-
-work="$(mktemp -d /tmp/xaa4j-keycloak.XXXXXX)"
-pids=() # background processes: the sample issuer, Keycloak
-cleanup() {
-  local status=$?
-  # each was started by setsid as its own process group leader: the group goes (kc.sh's java child too)
-  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "${XAA_KC_LOGS:-}" ] && [ -d "$work" ]; then
-    mkdir -p "$XAA_KC_LOGS" && (cd "$work" && cp -- *.out *.err keycloak.log "$XAA_KC_LOGS"/ 2>/dev/null || true)
-  fi
-  if [ "$status" -ne 0 ] && [ -d "$work" ]; then
-    for log in keycloak.log issuer.err login.out bridge.err; do
-      if [ -s "$work/$log" ]; then echo "--- last lines of $log:" >&2; tail -n 25 "$work/$log" >&2; fi
-    done
-  fi
-  rm -rf "$work" "${kc_data:-$work}"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A TCP port on 127.0.0.1 nobody listens on (bash's /dev/tcp: a refused connection means free).
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  die "no free port found"
-}
-
-# The HTTP status of GET http://127.0.0.1:PORT/PATH, or nothing (bash's /dev/tcp: curl is not on every machine).
-http_status() {
-  local line
-  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$2" "$1" >&3 \
-    && IFS=' ' read -r _ line _ <&3 && echo "$line") 2>/dev/null || true
-}
-
-# A JDK for Keycloak: the newest of KC_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/*, java on PATH — 21 or later where
-# there is one (what Keycloak 26 documents; Temurin 25 here), else 17 (Keycloak 26.7.3 also starts on it).
-java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
-kc_java_home=""
-best=0
-for candidate in ${KC_JAVA_HOME:-} ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  [ -x "$candidate/bin/java" ] || continue
-  major="$(java_major "$candidate")"
-  if [ -n "$major" ] && [ "$major" -gt "$best" ]; then best=$major; kc_java_home=$candidate; fi
-done
-if [ -z "$kc_java_home" ] && command -v java >/dev/null; then
-  kc_java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"; best="$(java_major "$kc_java_home")"
-fi
-[ -n "$kc_java_home" ] && [ "${best:-0}" -ge 17 ] || die "no JDK 17+ found for Keycloak (set KC_JAVA_HOME)"
-
-# --- 1. Keycloak: download, unpack, import the realm, start ------------------------------------------------------
-dist="$here/target/keycloak-$kc_version"
-if [ ! -x "$dist/bin/kc.sh" ]; then
-  step "downloading org.keycloak:keycloak-quarkus-dist:$kc_version (zip, ~170 MB, Maven Central via ./mvnw)"
-  mkdir -p "$here/target"
-  (cd "$root" && ./mvnw -B -q -N dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$kc_version:zip" \
-      -DoutputDirectory="$here/target") || die "could not download Keycloak $kc_version"
-  step "unpacking Keycloak"
-  rm -rf "$dist.partial" && mkdir -p "$dist.partial"
-  # the JDK's jar tool (unzip is not on every fresh machine); it keeps no file modes, so the scripts get theirs back
-  (cd "$dist.partial" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$here/target/keycloak-quarkus-dist-$kc_version.zip")
-  chmod +x "$dist.partial/keycloak-$kc_version"/bin/*.sh
-  mv "$dist.partial/keycloak-$kc_version" "$dist" && rm -rf "$dist.partial"
-fi
-# Keycloak reads the realm import and keeps its dev database under its home's data/; each run starts from an empty
-# one (so one run at a time per checkout) and removes it at exit: the realm file holds alice's password.
-kc_data="$dist/data"
-rm -rf "$kc_data" && mkdir -p "$kc_data/import" && chmod 700 "$kc_data"
-kc_port=$(free_port)
+# --- 1. Keycloak: download, unpack ---------------------------------------------------------------------------------
+kc_unpack
 kc_issuer="http://127.0.0.1:$kc_port/realms/mcp"
 alice_password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 printf '%s' "$alice_password" > "$work/alice-password" && chmod 600 "$work/alice-password"
 
 # --- 2. the sample issuer's MCP server, trusting Keycloak's tokens -------------------------------------------------
-issuer_jar="$root/sample-issuer/target/sample-issuer.jar"
-xaa_jar="$root/vscode-bridge/target/xaa.jar"
-if [ "${XAA_SKIP_BUILD:-}" != 1 ]; then
-  step "building xaa and the sample issuer (./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am)"
-  (cd "$root" && ./mvnw -B -q -DskipTests package -pl vscode-bridge,sample-issuer -am) || die "build failed"
-fi
-[ -f "$issuer_jar" ] && [ -f "$xaa_jar" ] || die "missing $issuer_jar or $xaa_jar (build first, or drop XAA_SKIP_BUILD)"
+jars
 step "starting the sample issuer, its MCP server trusting $kc_issuer"
-setsid java -jar "$issuer_jar" --port-base 0 --state-dir "$work/issuer" --external-as "kc=$kc_issuer" \
-  > "$work/issuer.out" 2> "$work/issuer.err" &
-pids+=($!)
-for _ in $(seq 1 900); do # up to 90 s (it took 9-12 s on a busy 2-core machine)
-  [ -s "$work/issuer.out" ] && break
-  kill -0 "${pids[-1]}" 2>/dev/null || die "the sample issuer exited"
-  sleep 0.1
-done
-mcp_url="$(sed -n 's/.*"kc":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
+start_issuer --external-as "kc=$kc_issuer"
+mcp_url="$(issuer_url kc)"
 [ -n "$mcp_url" ] || die "the sample issuer printed no MCP server URL: $(cat "$work/issuer.out")"
 step "MCP server $mcp_url"
 
@@ -139,22 +49,7 @@ sed -e "s#@MCP_RESOURCE@#$mcp_url#" -e "s#\"accessTokenLifespan\": [0-9]*#\"acce
 # alice's password goes into the import file only (mode 600 in a 700 directory, deleted once imported), never into
 # argv or env
 sed -i "s#@ALICE_PASSWORD@#$alice_password#" "$kc_data/import/realm-mcp.json"
-chmod 600 "$kc_data/import/realm-mcp.json"
-step "starting Keycloak $kc_version on 127.0.0.1:$kc_port with Java $best ($kc_java_home)"
-JAVA_HOME="$kc_java_home" JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
-  setsid "$dist/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$kc_port" --import-realm \
-    --spi-events-listener--jboss-logging--success-level=info \
-  > "$work/keycloak.log" 2>&1 &
-pids+=($!)
-budget="${XAA_KC_START_BUDGET:-240}"
-kc_started=$(date +%s)
-until [ "$(http_status "$kc_port" /realms/mcp/.well-known/openid-configuration)" = 200 ]; do
-  kill -0 "${pids[-1]}" 2>/dev/null || die "Keycloak exited"
-  [ $(( $(date +%s) - kc_started )) -lt "$budget" ] || die "Keycloak not ready within ${budget}s (XAA_KC_START_BUDGET)"
-  sleep 1
-done
-step "Keycloak ready after $(( $(date +%s) - kc_started ))s: $kc_issuer"
-rm -f "$kc_data/import/realm-mcp.json"
+kc_start "$kc_data/import/realm-mcp.json" mcp
 # the first URL of the MCP spec's AS metadata order for an issuer with a path (RFC 8414 §3.1, path inserted)
 [ "$(http_status "$kc_port" /.well-known/oauth-authorization-server/realms/mcp)" = 200 ] \
   || die "no RFC 8414 metadata at Keycloak"
@@ -166,7 +61,7 @@ xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
 # An enterprise IdP is configured too (the sample issuer's; nobody signs in there): flow auto must still pick plain
 # OAuth for kc, since Keycloak's metadata names no ID-JAG grant profile and no admin marked kc enterprise-managed.
 if [ "${XAA_KC_IDP:-sample}" != none ]; then
-  idp_url="$(sed -n 's/.*"idp":"\(http[^"]*\)".*/\1/p' "$work/issuer.out" | head -n 1)"
+  idp_url="$(issuer_url idp)"
   step "xaa idp $idp_url --client-id xaa-desktop (an enterprise IdP kc must not be routed to)"
   xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic > "$work/idp.out" 2>&1 \
     || die "xaa idp failed: $(cat "$work/idp.out")"
@@ -225,11 +120,6 @@ grep -q "kc:read" "$work/mcp.out" || die "whoami shows no kc:read scope (list_pa
 # --- 5. no token byte in what xaa printed ---------------------------------------------------------------------------
 # Keycloak's access, refresh and ID tokens are JWTs (base64url of '{"' = eyJ); its authorization codes are
 # UUID.SESSION.UUID, sent to the loopback as code=…; PKCE verifiers are 43+ base64url characters after a parameter.
-for f in login.out doctor.out bridge.out bridge.err mcp.out mcp.err server-add.out idp.out; do
-  if grep -q 'eyJ' "$work/$f" 2>/dev/null || grep -qi 'bearer [A-Za-z0-9._-]\{20,\}' "$work/$f" 2>/dev/null \
-     || grep -Eq '(code|code_verifier|refresh_token|access_token)=[A-Za-z0-9._~-]{8,}' "$work/$f" 2>/dev/null; then
-    die "a token or code appears in $f"
-  fi
-done
+no_token_in login.out doctor.out bridge.out bridge.err mcp.out mcp.err server-add.out idp.out
 [ -s "$work/bridge.err" ] || die "the bridge logged nothing (expected its -v log)"
 step "PASSED: sign-in at Keycloak, tools/list and tools/call through xaa bridge, renewal without a browser, no token in output"

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -104,7 +105,8 @@ public final class SampleIssuer implements AutoCloseable {
         CompletableFuture<SigningKeys> asKeysFuture = onOwnThread("as-keys", () -> new SigningKeys("as"));
         CompletableFuture<Boolean> mcpWarm = onOwnThread("mcp-warm-up", McpServers::warmUp);
         Policy policyDoc = settings.policyFile().isPresent()
-                ? Policy.load(settings.policyFile().get())
+                ? Policy.load(settings.policyFile().get(), settings.externalAuthorizationServers().stream()
+                        .flatMap(ext -> McpServers.externalResource(ext).scopes().stream()).collect(Collectors.toSet()))
                 : Policy.demo();
         Files.createDirectories(settings.stateDir());
 
@@ -161,6 +163,11 @@ public final class SampleIssuer implements AutoCloseable {
         DPoPVerifier dpop = new DPoPVerifier(new DPoPModes(audit));
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
                 adminToken, asIssuer, servers, faults, clientKeys, workloads, dpop);
+        for (IssuerSettings.ExternalAs ext : settings.externalAuthorizationServers()) {
+            // the external AS may trust this IdP for ID-JAGs (interop/keycloak/run-ema.sh); the policy decides who gets them
+            engine.addExternalResource(McpServers.externalResource(ext));
+            idp.issueIdJagsFor(ext.issuer(), McpServers.resourceUri(mcpBase, ext.server()), ext.server());
+        }
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
                 idpIssuer, idp.jwksUri(), servers, clientKeys, Map.of(workloads.issuer(), workloads.jwksUri()), dpop);
         PlainAuthorizationServer oauth = new PlainAuthorizationServer(URI.create(asIssuer + PLAIN_AS_PATH), settings,

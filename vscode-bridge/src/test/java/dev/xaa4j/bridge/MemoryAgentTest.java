@@ -114,8 +114,8 @@ class MemoryAgentTest {
 
         CommandRun token = xaa("", "token", "notes");
         ok(token);
-        assertThat(token.out()).startsWith("Authorization: Bearer ");
-        String accessToken = token.out().strip().substring("Authorization: Bearer ".length());
+        assertThat(token.out()).startsWith("Authorization: "); // DPoP (the sample issuer binds tokens), else Bearer
+        String accessToken = token.out().lines().findFirst().orElseThrow().split(" ")[2];
 
         CommandRun secretSet = xaa(IDP_SECRET + "\n", "secret", "set", "idp-client-secret");
         assertThat(secretSet.exit()).as(secretSet.out()).isEqualTo(2);
@@ -163,7 +163,7 @@ class MemoryAgentTest {
         ok(xaa("", "login", "--timeout", "60"));
         CommandRun token = xaa("", "token", "notes", "--format", "json");
         ok(token);
-        String accessToken = JSON.readTree(token.out()).path("Authorization").asText().substring("Bearer ".length());
+        String accessToken = JSON.readTree(token.out()).path("Authorization").asText().split(" ")[1];
         assertThat(xaa("", "agent", "--status").out()).contains("session in the memory of xaa agent (pid " + agent.process().pid());
         CommandRun logout = xaa("", "logout");
         ok(logout);
@@ -187,6 +187,81 @@ class MemoryAgentTest {
         }
         assertThat(answer).as("the bridge names the agent, never falls back to a keyring").contains("xaa agent --memory");
         assertNothingSecretOnDisk(List.of(IDP_SECRET, AS_SECRET, accessToken, "eyJ", "refreshToken"));
+    }
+
+    /**
+     * Issue 12 points 1 and 7 against the sample issuer's DPoP (its AS and MCP servers, nonces on): the bridge's
+     * tools/list and tools/call go with DPoP-bound tokens and proofs (the server's audit says so, with the key's
+     * thumbprint), {@code xaa token --format json} prints the proof recipe, its proof is taken once and refused when
+     * replayed, {@code --dpop-proof} makes the next at the agent (where the key lives), and no token, proof or key
+     * byte is in the bridge's or the agent's log.
+     */
+    @Test
+    void dpopBoundTokensThroughTheBridgeAndTheProofRecipeOfXaaToken() throws Exception {
+        Agent agent = startAgent(List.of("agent", "--memory"), Map.of("XAA_IDP_CLIENT_SECRET", IDP_SECRET,
+                "XAA_AS_CLIENT_SECRET_NOTES", AS_SECRET, "BROWSER", browserScript(dir.resolve("browser-env-3.txt")).toString()), null);
+        agent.banner();
+        ok(xaa("", "login", "--timeout", "60"));
+        issuer.dpopModes().set(JSON.readTree("{\"asNonce\":true,\"rsNonce\":true}"));
+        try {
+            McpSyncClient bridge = bridge();
+            assertThat(bridge.listTools().tools()).extracting(McpSchema.Tool::name).contains("whoami");
+            assertThat(text(bridge.callTool(new McpSchema.CallToolRequest("whoami", Map.of())))).contains("\"sub\":\"alice\"");
+        } finally {
+            issuer.dpopModes().set(JSON.readTree("{\"reset\":true}"));
+        }
+
+        CommandRun token = xaa("", "token", "notes", "--format", "json");
+        ok(token);
+        JsonNode recipe = JSON.readTree(token.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertThat(recipe.path("token_type").asText()).isEqualTo("DPoP");
+        String jkt = recipe.path("jkt").asText();
+        assertThat(Files.readAllLines(issuer.auditFile()).stream().map(MemoryAgentTest::json)
+                .filter(e -> "mcp-request".equals(e.path("event").asText()) && "allow".equals(e.path("decision").asText())
+                        && !Instant.parse(e.path("time").asText()).isBefore(started))) // this test's requests only
+                .as("the bridge's MCP requests, as the sample server saw them").hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(e -> {
+                    assertThat(e.path("dpop").asBoolean()).isTrue();
+                    assertThat(e.path("jkt").asText()).isEqualTo(jkt);
+                });
+
+        java.net.URI notes = issuer.server("notes");
+        String accessToken = recipe.path("access_token").asText();
+        String proof = recipe.path("proof").path("DPoP").asText();
+        assertThat(recipe.path("proof").path("htu").asText()).isEqualTo(notes.toString());
+        assertThat(post(notes, accessToken, proof).statusCode()).as("the recipe's proof, used once").isNotEqualTo(401);
+        java.net.http.HttpResponse<String> replay = post(notes, accessToken, proof);
+        assertThat(replay.statusCode()).as("the same proof again").isEqualTo(401);
+        assertThat(replay.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("DPoP");
+        CommandRun next = xaa("", "token", "notes", "--dpop-proof", "POST", notes.toString());
+        ok(next);
+        String nextProof = next.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(post(notes, accessToken, nextProof).statusCode()).as("the next proof, from the agent").isNotEqualTo(401);
+
+        stop(agent);
+        assertThat(String.join("\n", bridgeLog) + read(agent.stderr()))
+                .doesNotContain(accessToken, proof, nextProof, "eyJ", IDP_SECRET, AS_SECRET);
+    }
+
+    /** An MCP initialize POSTed to {@code url} with {@code Authorization: DPoP token} and {@code proof}. */
+    private static java.net.http.HttpResponse<String> post(java.net.URI url, String token, String proof) throws Exception {
+        String initialize = BridgeHarness.initialize(1);
+        {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url).header("Authorization", "DPoP " + token)
+                    .header("DPoP", proof).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(initialize)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

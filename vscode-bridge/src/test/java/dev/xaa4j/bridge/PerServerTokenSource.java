@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SERVER} would), which issues the token and tells listeners ({@link ConnectorEvent.TokenIssued}, off the caller's
  * thread); a {@link AuthMode#NONE} server answers {@link ConnectorException.Kind#NOT_PROTECTED}.
  */
-final class PerServerTokenSource implements TokenSource {
+public final class PerServerTokenSource implements TokenSource {
 
     private final String server;
     private final AuthMode flow;
@@ -34,13 +34,13 @@ final class PerServerTokenSource implements TokenSource {
     final AtomicInteger tokenCalls = new AtomicInteger();
     private volatile String token;
 
-    PerServerTokenSource(String server, AuthMode flow) {
+    public PerServerTokenSource(String server, AuthMode flow) {
         this.server = server;
         this.flow = flow;
     }
 
     /** The server's grant now exists: {@code value} is its token, and listeners hear {@code token_issued}. */
-    void grant(String value) {
+    public void grant(String value) {
         token = value;
         ConnectorEvent e = new ConnectorEvent.TokenIssued(Instant.now(), server, Set.of(), Instant.now().plusSeconds(3600));
         CompletableFuture.runAsync(() -> listeners.forEach(l -> l.onEvent(e)));
@@ -57,7 +57,26 @@ final class PerServerTokenSource implements TokenSource {
             throw new ConnectorException(ConnectorException.Kind.SERVER_SIGN_IN_REQUIRED, s,
                     "no grant for '" + s + "' yet", null, null);
         }
-        return new AccessToken(s, t, "Bearer", Instant.now().plusSeconds(3600), Set.of());
+        return new AccessToken(s, t, dpopKey == null ? "Bearer" : "DPoP", Instant.now().plusSeconds(3600), Set.of());
+    }
+
+    /** When set, tokens are DPoP-bound to this key and {@link #dpopProof} makes real proofs with it (Nimbus). */
+    public volatile com.nimbusds.jose.jwk.ECKey dpopKey;
+
+    @Override
+    public Optional<String> dpopProof(AccessToken token, String method, java.net.URI uri, Optional<String> nonce) {
+        if (!token.dpopBound()) {
+            return Optional.empty();
+        }
+        try {
+            java.net.URI htu = new java.net.URI(uri.getScheme(), uri.getRawAuthority(), uri.getPath(), null, null);
+            return Optional.of(new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(dpopKey,
+                    com.nimbusds.jose.JWSAlgorithm.ES256).createDPoPJWT(method, htu,
+                    new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(token.value()),
+                    nonce.map(com.nimbusds.openid.connect.sdk.Nonce::new).orElse(null)).serialize());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The values {@link #invalidate} was given ({@code ""}: a request without a token was refused). */

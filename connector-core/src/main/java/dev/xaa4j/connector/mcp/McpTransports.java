@@ -1,13 +1,18 @@
 package dev.xaa4j.connector.mcp;
 
+import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.ServerStatus;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.http.Network;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +38,9 @@ import java.util.function.Consumer;
  * {@code XAA_CA_BUNDLE}; docs/architecture.md "connector-core packages").
  */
 public final class McpTransports {
+
+    /** The SEP-2133 extension identifier of Enterprise-Managed Authorization ({@link #clientCapabilities}). */
+    public static final String EMA_EXTENSION = "io.modelcontextprotocol/enterprise-managed-authorization";
 
     private McpTransports() {
     }
@@ -83,6 +91,60 @@ public final class McpTransports {
      */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(TokenSource source, String server, URI url) {
         return builder(source, server, url, Network.system()::configure);
+    }
+
+    /**
+     * The client capabilities to initialize {@code server} with (SEP-2133 capability advertisement):
+     * {@code declared} with {@code extensions["io.modelcontextprotocol/enterprise-managed-authorization"] = {}}
+     * added when {@code source} gets {@code server}'s tokens through Enterprise-Managed Authorization, else
+     * {@code declared} unchanged. Every capability and extension the application declared is kept (its own value
+     * for that identifier too). A flow not decided yet is decided first by asking {@code source} for the token the
+     * {@code initialize} needs anyway (it may sign in); a failure there leaves {@code declared} unchanged.
+     *
+     * <pre>{@code
+     * McpClient.sync(McpTransports.streamableHttp(connector, "notes"))
+     *         .capabilities(McpTransports.clientCapabilities(connector, "notes", McpSchema.ClientCapabilities.builder().build()))
+     *         .build();
+     * }</pre>
+     *
+     * @param source   where {@code server}'s tokens come from (a {@link Connector}, {@link TokenSource#shared})
+     * @param server   the name {@code source} knows the server by
+     * @param declared the application's own capabilities
+     * @return new capabilities; {@code declared} itself is not changed. Thread-safe.
+     */
+    public static McpSchema.ClientCapabilities clientCapabilities(TokenSource source, String server,
+                                                                  McpSchema.ClientCapabilities declared) {
+        if (!usesEnterpriseManagedAuthorization(source, server) || (declared.extensions() != null && declared.extensions().containsKey(EMA_EXTENSION))) {
+            return declared;
+        }
+        Map<String, Map<String, Object>> extensions = new LinkedHashMap<>();
+        if (declared.extensions() != null) {
+            extensions.putAll(declared.extensions());
+        }
+        extensions.put(EMA_EXTENSION, Map.of());
+        return new McpSchema.ClientCapabilities(declared.experimental(), declared.roots(), declared.sampling(),
+                declared.elicitation(), Map.copyOf(extensions));
+    }
+
+    /**
+     * Whether {@code source} gets {@code server}'s tokens through Enterprise-Managed Authorization (its flow is
+     * {@link AuthMode#EMA}, configured or decided by discovery), which SEP-2133 has clients declare. An undecided
+     * flow is decided first by asking for a token (it may sign in); any failure there answers false. Thread-safe.
+     */
+    public static boolean usesEnterpriseManagedAuthorization(TokenSource source, String server) {
+        try {
+            if (flow(source, server) == AuthMode.AUTO) {
+                source.token(server); // decides the flow; the initialize needs this token anyway
+            }
+            return flow(source, server) == AuthMode.EMA;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static AuthMode flow(TokenSource source, String server) {
+        ServerStatus status = source.status().servers().get(server);
+        return status == null ? AuthMode.AUTO : status.flow();
     }
 
     private static HttpClientStreamableHttpTransport.Builder builder(TokenSource source, String server, URI url,

@@ -41,6 +41,7 @@ public final class IdentityProvider {
     private final DevAutoApprove devAutoApprove;
     private final IdpFeatures features = new IdpFeatures();
     private final WorkloadIssuer workloads;
+    private final AudienceResourcePairs pairs;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
@@ -66,7 +67,7 @@ public final class IdentityProvider {
                 new AuthorizationCodeGrantHandler(codes, refreshTokens, idTokens, policy, audit),
                 GrantType.REFRESH_TOKEN, new RefreshTokenGrantHandler(refreshTokens, idTokens, policy, audit),
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
-                        new AudienceResourcePairs(asIssuer, resourcesByName),
+                        this.pairs = new AudienceResourcePairs(asIssuer, resourcesByName),
                         new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit,
                         features));
         TokenEndpointRequests requests = new TokenEndpointRequests(
@@ -87,6 +88,14 @@ public final class IdentityProvider {
     /** The IdP's switchable features (also {@code /admin/idp-features}). */
     public IdpFeatures features() {
         return features;
+    }
+
+    /**
+     * Issues ID-JAGs with {@code aud} = {@code asIssuer} (another party's AS, e.g. Keycloak redeeming them) for the
+     * MCP server {@code resource}, named {@code name} in the policy ({@link PolicyEngine#addExternalResource}).
+     */
+    public void issueIdJagsFor(URI asIssuer, URI resource, String name) {
+        pairs.pair(asIssuer.toString(), resource.toString(), name);
     }
 
     /** The dev-only auto-approve mode, shared with the plain OAuth AS's authorization endpoint. */

@@ -81,13 +81,18 @@ public final class McpServers implements AutoCloseable {
             }
         }
         for (IssuerSettings.ExternalAs ext : externals) {
-            Policy.Resource r = new Policy.Resource(ext.server(), ext.server() + " (trusts " + ext.issuer() + ")",
-                    List.of(ext.server() + ":read", ext.server() + ":write"));
+            Policy.Resource r = externalResource(ext);
             List<ScopedTool> tools = new ArrayList<>(Tools.forResource(r, resourceUri(base, r.name()), clock));
             tools.addAll(Tools.wiki(r, clock));
             guarded.add(new Guarded(McpResource.of(base, r, tools, "external"), ext::issuer,
                     new ExternalAsVerifier(ext, clock), null, null));
         }
+    }
+
+    /** The MCP server trusting {@code ext} as a policy resource: scopes {@code NAME:read}, {@code NAME:write}. */
+    public static Policy.Resource externalResource(IssuerSettings.ExternalAs ext) {
+        return new Policy.Resource(ext.server(), ext.server() + " (trusts " + ext.issuer() + ")",
+                List.of(ext.server() + ":read", ext.server() + ":write"));
     }
 
     /** Each server's name and flow ({@code ema}, {@code oauth}, {@code external}), in start-up order. */

@@ -195,8 +195,16 @@ public record Policy(
     }
 
     public static Policy load(Path file) throws IOException {
+        return load(file, Set.of());
+    }
+
+    /**
+     * The policy in {@code file}, whose grants and profiles may also name {@code externalScopes}: the scopes of MCP
+     * servers another AS protects ({@code --external-as}; {@link PolicyEngine#addExternalResource}).
+     */
+    public static Policy load(Path file, Set<String> externalScopes) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(in).validated();
+            return parse(in).validated(externalScopes);
         }
     }
 
@@ -205,7 +213,7 @@ public record Policy(
             if (in == null) {
                 throw new IllegalStateException("demo-policy.json is missing from the sample issuer jar");
             }
-            return parse(in).validated();
+            return parse(in).validated(Set.of());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the built-in demo policy", e);
         }
@@ -251,8 +259,8 @@ public record Policy(
     }
 
     /** Fails with a message naming the first inconsistency (unknown profile, scope, user...). */
-    Policy validated() {
-        Set<String> allScopes = new HashSet<>();
+    Policy validated(Set<String> externalScopes) {
+        Set<String> allScopes = new HashSet<>(externalScopes);
         Set<String> names = new HashSet<>();
         for (Resource r : resources) {
             if (!names.add(r.name())) {

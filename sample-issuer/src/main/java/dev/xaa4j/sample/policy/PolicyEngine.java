@@ -25,6 +25,8 @@ public final class PolicyEngine {
 
     private final Policy policy;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet(); // "user\0resource"
+    /** MCP servers of an external AS this IdP issues ID-JAGs for ({@link #addExternalResource}), by name. */
+    private final java.util.Map<String, Policy.Resource> external = new ConcurrentHashMap<>();
 
     public PolicyEngine(Policy policy) {
         this.policy = policy;
@@ -35,11 +37,21 @@ public final class PolicyEngine {
     }
 
     /**
+     * Makes {@code resource} (an MCP server whose AS is another party, e.g. Keycloak) subject to this policy: users
+     * are entitled to those of its scopes their grants name (directly or through profiles), as for the policy's own
+     * resources. With the demo policy nobody is.
+     */
+    public void addExternalResource(Policy.Resource resource) {
+        external.put(resource.name(), resource);
+    }
+
+    /**
      * The scopes of {@code resourceName} the user is entitled to, in the resource's declared order; empty
      * when the user has no grant or the grant was revoked.
      */
     public List<String> entitledScopes(String username, String resourceName) {
-        Optional<Policy.Resource> resource = policy.resource(resourceName);
+        Optional<Policy.Resource> resource = policy.resource(resourceName)
+                .or(() -> Optional.ofNullable(external.get(resourceName)));
         if (resource.isEmpty() || revoked.contains(key(username, resourceName))) {
             return List.of();
         }

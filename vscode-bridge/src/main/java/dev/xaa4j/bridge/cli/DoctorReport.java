@@ -251,6 +251,13 @@ final class DoctorReport {
                 ? " (discovery decides: enterprise when its authorization server redeems ID-JAGs, else per-server sign-in)"
                 : " (`xaa server add " + name + " URL --auth auto` lets discovery decide)"));
         HeadlessOptions.explain(entry).ifPresent(this::ok);
+        if (entry.authMode() == AuthMode.AUTO || entry.authMode() == AuthMode.EMA) {
+            ok("jwt-bearer scope (enterprise flow): " + entry.jwtBearerScopeChoice().word() + switch (entry.jwtBearerScopeChoice()) {
+                case INHERIT -> " (the scope your IdP granted)";
+                case SEND -> " (the scopes asked for)";
+                case OMIT -> " (none: the authorization server takes the ID-JAG's)";
+            });
+        }
         if (entry.authMode() != AuthMode.NONE) {
             try {
                 ServerMetadata m = discovery.server(URI.create(entry.url()), Optional.ofNullable(entry.pinnedAsIssuer()));

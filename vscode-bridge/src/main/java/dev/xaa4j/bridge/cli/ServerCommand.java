@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.AuthMode;
+import dev.xaa4j.connector.JwtBearerScope;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.internal.discovery.Urls;
@@ -45,6 +46,10 @@ final class ServerCommand implements Runnable {
         @Option(names = "--workload-token", paramLabel = "SOURCE", description = "for --auth workload: where the "
                 + "workload JWT comes from, file:PATH or command:COMMAND ARGS… (read for every token request, never stored)")
         String workloadToken;
+        @Option(names = "--jwt-bearer-scope", paramLabel = "CHOICE", description = "EMA: the scope of the jwt-bearer "
+                + "request at its authorization server: inherit (default: the scope the IdP granted), send (the scopes "
+                + "asked for; e.g. Keycloak), omit (none; e.g. authorization servers rejecting it)")
+        String jwtBearerScope;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -66,9 +71,15 @@ final class ServerCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--auth: " + e.getMessage());
             }
             HeadlessOptions.check(spec, name, mode, asClientId, workloadToken);
+            JwtBearerScope bearerScope;
+            try {
+                bearerScope = jwtBearerScope == null ? JwtBearerScope.INHERIT : JwtBearerScope.of(jwtBearerScope);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--jwt-bearer-scope: " + e.getMessage());
+            }
             ConfigStore store = ConfigStore.forCurrentUser();
             store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode)
-                    .withWorkloadToken(workloadToken));
+                    .withWorkloadToken(workloadToken).withJwtBearerScope(bearerScope));
             spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")"
                     + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : "")
                     + HeadlessOptions.nextStep(name, mode));
@@ -108,7 +119,8 @@ final class ServerCommand implements Runnable {
             } else {
                 servers.forEach((n, s) -> out.println(n + "\t" + s.url() + "\tauth=" + s.authMode().word()
                         + (s.asClientId() == null ? "" : "\tclient-id=" + s.asClientId())
-                        + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))));
+                        + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))
+                        + (s.jwtBearerScope() == null ? "" : "\tjwt-bearer-scope=" + s.jwtBearerScope())));
             }
             return XaaCommand.OK;
         }

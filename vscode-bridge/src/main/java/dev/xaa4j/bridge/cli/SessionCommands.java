@@ -1,10 +1,10 @@
 package dev.xaa4j.bridge.cli;
 
 import dev.xaa4j.connector.internal.ConnectorInternals;
-import dev.xaa4j.connector.internal.ProtocolNames;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import dev.xaa4j.connector.AccessToken;
@@ -20,6 +20,8 @@ import dev.xaa4j.connector.host.broker.BrokerStatus;
 import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -175,10 +177,13 @@ final class SessionCommands {
         private boolean configured;
         /** Whether an IdP is configured: without one there is no company session, only per-server sign-ins. */
         private boolean companySignIn;
+        /** The configured servers (their settings that no token status carries, e.g. the jwt-bearer scope). */
+        private Map<String, ServerEntry> entries = Map.of();
 
         @Override
         public Integer call() {
             XaaConfig config = ConfigStore.forCurrentUser().load();
+            entries = config.servers();
             PrintWriter out = spec.commandLine().getOut();
             try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
                 Optional<BrokerClient> broker = session.broker();
@@ -250,7 +255,11 @@ final class SessionCommands {
                 s.sessionExpiresAt().ifPresent(t -> doc.put("sessionExpiresAt", t.toString()));
                 doc.put("canRefresh", s.canRefresh());
                 Map<String, Object> servers = new LinkedHashMap<>();
-                s.servers().forEach((name, st) -> servers.put(name, server(st)));
+                s.servers().forEach((name, st) -> {
+                    Map<String, Object> m = server(st);
+                    Optional.ofNullable(entries.get(name)).ifPresent(e -> m.put("jwtBearerScope", e.jwtBearerScopeChoice().word()));
+                    servers.put(name, m);
+                });
                 doc.put("servers", servers);
                 out.println(ConfigStore.toJson(doc));
                 return;
@@ -307,14 +316,23 @@ final class SessionCommands {
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true,
-            description = "Print a fresh access token for SERVER (for Claude Code's headersHelper, curl).")
+            description = "Print a fresh access token for SERVER (for Claude Code's headersHelper, curl). A DPoP-bound "
+                    + "token comes with a proof for one request and how to get the next (--dpop-proof).")
     static final class Token implements Callable<Integer> {
         @Parameters(paramLabel = "SERVER", description = "a configured server name or its URL") String server;
         @Option(names = "--format", defaultValue = "header", paramLabel = "FORMAT",
-                description = "header (Authorization: Bearer …), json ({\"Authorization\": …} plus expiry and scopes) "
-                        + "(default: ${DEFAULT-VALUE})") String format;
+                description = "header (Authorization: Bearer …), json ({\"Authorization\": …} plus expiry and scopes; "
+                        + "for a DPoP-bound token the proof recipe) (default: ${DEFAULT-VALUE})") String format;
         @Option(names = HeadlessOptions.WORKLOAD, paramLabel = "SOURCE", description = HeadlessOptions.WORKLOAD_DESCRIPTION)
         String workload;
+        @Option(names = "--method", defaultValue = "POST", paramLabel = "METHOD",
+                description = "a DPoP-bound token's proof is for this HTTP method (default: ${DEFAULT-VALUE})") String method;
+        @Option(names = "--url", paramLabel = "URL",
+                description = "... and this URL (default: the server's URL)") URI url;
+        @Option(names = "--dpop-proof", arity = "2", paramLabel = "METHOD URL",
+                description = "print just a fresh DPoP proof for one METHOD request to URL (a proof is used once)") List<String> dpopProof;
+        @Option(names = "--nonce", paramLabel = "NONCE",
+                description = "with --dpop-proof: the server's latest DPoP-Nonce") String nonce;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -322,6 +340,7 @@ final class SessionCommands {
             if (!format.equals("header") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format must be header or json");
             }
+            URI proofUrl = dpopProof == null ? null : absolute(dpopProof.get(1));
             XaaConfig config = ConfigStore.forCurrentUser().load();
             if (workload != null) { // a workload for this run: no IdP, broker or keyring involved
                 config = HeadlessOptions.workload(config, server, workload);
@@ -333,24 +352,28 @@ final class SessionCommands {
                 ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp); // else the engine may serve it without one
             }
             requireServer(config, server);
-            AccessToken t;
+            PrintWriter out = spec.commandLine().getOut();
             try (dev.xaa4j.connector.TokenSource session = workload != null ? HeadlessOptions.workloadConnector(config)
                     : tokenSource(config, Optional.of(server), null)) {
-                t = session.token(server);
+                AccessToken t = session.token(server);
+                if (proofUrl != null) {
+                    out.println(TokenRecipe.proof(session, server, t, dpopProof.get(0), proofUrl, Optional.ofNullable(nonce)));
+                } else {
+                    URI target = url != null ? absolute(url.toString()) : config.resolve(server).orElseThrow();
+                    TokenRecipe.print(out, spec.commandLine().getErr(), session, server, t, format, method, target);
+                }
             } catch (ConnectorException e) {
                 throw e.kind() == ConnectorException.Kind.NOT_PROTECTED ? ServerSignIn.noToken(server, e.getMessage()) : e;
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (format.equals("header")) {
-                out.println("Authorization: " + t.authorizationHeader());
-            } else {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put(ProtocolNames.AUTHORIZATION, t.authorizationHeader());
-                doc.put("expiresAt", t.expiresAt().toString());
-                doc.put("scopes", t.scopes().stream().sorted().toList());
-                out.println(ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " "));
-            }
             return XaaCommand.OK;
+        }
+
+        private static URI absolute(String url) {
+            if (!XaaConfig.isUrl(url)) {
+                throw new IllegalArgumentException("'" + url + "' is not an http(s) URL: a DPoP proof is for one request to"
+                        + " an absolute URL such as https://mcp.example.com/mcp");
+            }
+            return URI.create(url);
         }
     }
 

@@ -88,7 +88,8 @@ public final class StdioBridge {
         this.mapper = MessageLimit.mapper();
         this.out = new JsonRpcWriter(stdout, mapper);
         this.auth = auth;
-        this.session = new UpstreamSession(settings, NegotiatedChannel.to(settings, auth, mapper, out::write), workers);
+        this.session = new UpstreamSession(settings, NegotiatedChannel.to(settings, auth, mapper, out::write), workers,
+                auth::extensions);
         this.handshake = new InitializeHandshake(session, settings, initializeCache, out, version);
         this.offline = new OfflineResponder(session, handshake, out, settings.server());
         session.listener(handshake);

@@ -1,6 +1,7 @@
 package dev.xaa4j.bridge.proxy;
 
 import dev.xaa4j.connector.internal.DaemonThreads;
+import dev.xaa4j.connector.internal.dpop.DPoPNonces;
 import dev.xaa4j.connector.internal.ProtocolNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@link LegacySseChannel}). Owns the authorization rules of docs/protocol.md §1 step 4 and §5:
  * <ul>
  *   <li>every request carries a fresh {@code Authorization} from {@link UpstreamAuth};</li>
+ *   <li>a DPoP-bound token goes as {@code Authorization: DPoP …} with a fresh {@code DPoP} proof for each request
+ *       sent, carrying the origin's latest {@code DPoP-Nonce} (RFC 9449 §7.1, §9);</li>
+ *   <li>401 {@code DPoP error="use_dpop_nonce"} with a {@code DPoP-Nonce} → one replay with a proof carrying
+ *       it (not a renewal);</li>
  *   <li>401 → {@link UpstreamAuth#unauthorized} and one replay;</li>
  *   <li>403 {@code insufficient_scope} → {@link UpstreamAuth#stepUp} with the challenged scope and one replay.</li>
  * </ul>
@@ -69,6 +76,8 @@ final class UpstreamHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp.class);
     /** Cancels requests whose response has not started in time ({@link #exchange} with a time to start); one daemon thread. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa-request-timeout"));
+    /** RFC 9449 §7.1: the proof header and the authorization scheme. */
+    static final String DPOP = "DPoP";
     /** Concurrent requests per server (a client may run many tool calls at once, plus the GET stream). */
     private static final int MAX_CONNECTIONS = 64;
 
@@ -78,6 +87,8 @@ final class UpstreamHttp implements AutoCloseable {
     /** Built on a thread of its own: TLS set-up takes ~0.1 s, off the path to the first answer. */
     private final CompletableFuture<CloseableHttpClient> http = new CompletableFuture<>();
     private final ObjectMapper mapper;
+    /** The latest {@code DPoP-Nonce} per origin, from any response (RFC 9449 §9): the process-wide cache. */
+    private final DPoPNonces nonces = DPoPNonces.shared();
 
     UpstreamHttp(String server, URI endpoint, UpstreamAuth auth, Duration connectTimeout, ObjectMapper mapper) {
         this.server = server;
@@ -195,14 +206,22 @@ final class UpstreamHttp implements AutoCloseable {
     UpstreamResponse exchange(Supplier<HttpUriRequestBase> factory, String verb, Duration timeToStart) {
         boolean renewed = false;
         boolean steppedUp = false;
+        boolean nonceRetried = false;
         while (true) {
             HttpUriRequestBase request = factory.get();
-            authorize(request);
+            boolean dpop = authorize(request);
             UpstreamResponse r = timeToStart == null ? send(request) : sendWithin(request, timeToStart);
             int status = r.status();
             if (status == 401) {
-                Optional<Challenge> challenge = Challenge.bearer(r.headers(ProtocolNames.WWW_AUTHENTICATE));
+                List<Challenge> challenges = Challenge.parse(r.headers(ProtocolNames.WWW_AUTHENTICATE));
+                Optional<Challenge> challenge = challenges.stream().filter(c -> c.is("Bearer") || c.is(DPOP)).findFirst();
                 r.discard();
+                if (dpop && !nonceRetried && r.header(DPoPNonces.HEADER).isPresent() && challenges.stream()
+                        .anyMatch(c -> c.is(DPOP) && c.error().filter(DPoPNonces.USE_DPOP_NONCE::equals).isPresent())) {
+                    LOG.info("{} {}: HTTP 401 use_dpop_nonce, replaying once with the server's DPoP nonce", verb, server);
+                    nonceRetried = true; // RFC 9449 §9: a new proof with the nonce, not a new token
+                    continue;
+                }
                 if (renewed) {
                     throw new BridgeException(Reason.ACCESS_DENIED, "MCP server '" + server
                             + "' rejected a freshly renewed access token (HTTP 401). Your access may have been revoked;"
@@ -233,12 +252,24 @@ final class UpstreamHttp implements AutoCloseable {
         }
     }
 
-    /** Adds a fresh {@code Authorization} (none for {@link UpstreamAuth#none()}). */
-    private void authorize(HttpUriRequestBase request) {
-        String authorization = auth.authorization(server).orElseThrow(BridgeException::signInRequired);
-        if (!authorization.isEmpty()) {
-            request.setHeader(ProtocolNames.AUTHORIZATION, authorization);
+    /**
+     * Adds a fresh {@code Authorization} (none for {@link UpstreamAuth#none()}) and, for a DPoP-bound token, a
+     * proof for this request with the origin's latest nonce; returns whether a proof was added.
+     */
+    private boolean authorize(HttpUriRequestBase request) {
+        URI uri;
+        try {
+            uri = request.getUri();
+        } catch (URISyntaxException e) {
+            throw new BridgeException(Reason.INTERNAL, "not a valid request URL for MCP server '" + server + "'", e);
         }
+        UpstreamAuth.Credentials credentials = auth.credentials(server, request.getMethod(), uri, nonces.get(uri))
+                .orElseThrow(BridgeException::signInRequired);
+        if (!credentials.authorization().isEmpty()) {
+            request.setHeader(ProtocolNames.AUTHORIZATION, credentials.authorization());
+        }
+        credentials.dpopProof().ifPresent(proof -> request.setHeader(DPOP, proof));
+        return credentials.dpopProof().isPresent();
     }
 
     /** Sends, and cancels the exchange when its response has not started within {@code timeToStart}. */
@@ -265,7 +296,11 @@ final class UpstreamHttp implements AutoCloseable {
 
     private UpstreamResponse send(HttpUriRequestBase request) {
         try {
-            return new UpstreamResponse(request, http.join().executeOpen(null, request, null));
+            UpstreamResponse r = new UpstreamResponse(request, http.join().executeOpen(null, request, null));
+            nonces.record(request.getUri(), r.header(DPoPNonces.HEADER).orElse(null)); // any response may bring the next nonce
+            return r;
+        } catch (URISyntaxException e) {
+            throw new BridgeException(Reason.INTERNAL, "not a valid request URL for MCP server '" + server + "'", e);
         } catch (java.util.concurrent.CompletionException e) {
             // the HTTP client could not be built: an unusable HTTPS_PROXY or XAA_CA_BUNDLE is a configuration error
             throw BridgeException.of(e);

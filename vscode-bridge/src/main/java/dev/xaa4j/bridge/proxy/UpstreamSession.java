@@ -68,6 +68,7 @@ final class UpstreamSession {
     private final Executor workers;
     private final ScheduledExecutorService timer;
     private final AtomicInteger bridgeIds = new AtomicInteger();
+    private final java.util.function.Function<String, java.util.Set<String>> extensions;
     /** Null until {@link #listener(Listener)}: nobody to tell. */
     private volatile Listener listener;
 
@@ -83,6 +84,13 @@ final class UpstreamSession {
 
     /** {@code workers}: runs connection attempts and the server-initiated stream (one thread each). */
     UpstreamSession(BridgeSettings settings, UpstreamChannel channel, Executor workers) {
+        this(settings, channel, workers, server -> java.util.Set.of());
+    }
+
+    /** The same; {@code extensions}: the extensions to add to the client's initialize ({@link UpstreamAuth#extensions}). */
+    UpstreamSession(BridgeSettings settings, UpstreamChannel channel, Executor workers,
+                    java.util.function.Function<String, java.util.Set<String>> extensions) {
+        this.extensions = extensions;
         this.settings = settings;
         this.channel = channel;
         this.workers = workers;
@@ -146,6 +154,7 @@ final class UpstreamSession {
     private JsonNode initializeUpstream() {
         ObjectNode init = clientInitialize().deepCopy();
         init.put("id", "xaa-bridge-initialize-" + bridgeIds.incrementAndGet());
+        ClientExtensions.declare(init, extensions.apply(settings.server())); // SEP-2133: the client's own ones kept
         Duration timeout = settings.requestTimeout().compareTo(INITIALIZE_TIMEOUT) < 0
                 ? settings.requestTimeout() : INITIALIZE_TIMEOUT;
         try {

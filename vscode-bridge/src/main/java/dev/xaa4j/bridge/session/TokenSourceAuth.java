@@ -3,6 +3,8 @@ package dev.xaa4j.bridge.session;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.proxy.UpstreamAuth;
 import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.mcp.McpTransports;
+import java.util.Set;
 import dev.xaa4j.connector.ConnectorEvent;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.TokenSource;
@@ -50,15 +52,63 @@ public final class TokenSourceAuth implements UpstreamAuth {
 
     @Override
     public Optional<String> authorization(String server) {
+        return token(server).map(TokenSourceAuth::header);
+    }
+
+    /**
+     * For a DPoP-bound token, {@code Authorization: DPoP …} and a fresh proof from {@link TokenSource#dpopProof} for
+     * this very request (RFC 9449 §7.1); a Bearer token as {@link #authorization}. A token whose key is gone
+     * (signed out meanwhile) is dropped and renewed once.
+     */
+    @Override
+    public Optional<Credentials> credentials(String server, String method, URI uri, Optional<String> nonce) {
+        for (int attempt = 0; ; attempt++) {
+            Optional<AccessToken> token = token(server);
+            if (token.isEmpty() || !token.get().dpopBound()) {
+                return token.map(t -> new Credentials(header(t), Optional.empty()));
+            }
+            try {
+                Optional<String> proof = source.dpopProof(token.get(), method, uri, nonce);
+                return Optional.of(new Credentials(header(token.get()), proof));
+            } catch (ConnectorException e) {
+                if (e.kind() != ConnectorException.Kind.CONFIGURATION || attempt > 0) {
+                    throw BridgeException.of(e);
+                }
+                LOG.info("the DPoP key of MCP server '{}''s token is gone: asking for a new token", server);
+                lastToken.remove(server);
+                source.invalidate(server, token.get().value());
+            } catch (RuntimeException e) {
+                throw BridgeException.of(e);
+            }
+        }
+    }
+
+    /** SEP-2133: Enterprise-Managed Authorization for a server whose flow is EMA, else none. */
+    @Override
+    public Set<String> extensions(String server) {
+        return McpTransports.usesEnterpriseManagedAuthorization(source, server)
+                ? Set.of(ENTERPRISE_MANAGED_AUTHORIZATION) : Set.of();
+    }
+
+    /** The {@code Authorization} value: {@code DPoP} for a DPoP-bound token (RFC 9449 §7.1), else as issued; "" for none. */
+    private static String header(AccessToken token) {
+        if (token.value().isEmpty()) {
+            return "";
+        }
+        return token.dpopBound() ? "DPoP " + token.value() : token.authorizationHeader();
+    }
+
+    /** The current token; an empty value = send no {@code Authorization}; empty = not signed in. */
+    private Optional<AccessToken> token(String server) {
         try {
             AccessToken token = source.token(server);
             lastToken.put(server, token.value());
-            return Optional.of(token.authorizationHeader());
+            return Optional.of(token);
         } catch (ConnectorException e) {
             lastToken.remove(server);
             if (e.kind() == ConnectorException.Kind.NOT_PROTECTED) {
                 lastToken.put(server, ""); // sent without Authorization; a 401 to it makes the engine decide again
-                return Optional.of("");
+                return Optional.of(new AccessToken(server, "", "Bearer", java.time.Instant.MAX, java.util.Set.of()));
             }
             if (e.kind() != ConnectorException.Kind.SIGN_IN_REQUIRED) { // a per-server sign-in too: never a browser here
                 throw BridgeException.of(e);

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  *       {@code private_key_pem} (PKCS#8, as a JWK). {@code auth/wif-jwt-bearer}: {@link AuthMode#WORKLOAD} with the
  *       context's {@code valid_jwt}.</li>
  *   <li>the MCP leg: the bridge's {@link UpstreamHttp} over {@link TokenSourceAuth} (the classes {@code xaa bridge}
- *       uses: 401 → renew + replay, 403 {@code insufficient_scope} → step up + replay). Wire 2025-11-25 and older:
+ *       uses: 401 → renew + replay, 403 {@code insufficient_scope} → step up + replay; a DPoP-bound token as
+ *       {@code Authorization: DPoP} with a fresh proof per request and the {@code use_dpop_nonce} replay, which is all
+ *       {@code auth/dpop} and {@code auth/dpop-nonce} need: the engine proves at the token endpoint by default). Wire 2025-11-25 and older:
  *       the bridge's {@link StreamableHttpUpstream} (initialize → initialized → tools/list → tools/call). Wire
  *       2026-07-28: {@link StatelessMcp} (no initialize).</li>
  * </ul>

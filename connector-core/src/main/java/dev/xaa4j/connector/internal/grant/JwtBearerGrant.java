@@ -27,8 +27,9 @@ import net.minidev.json.JSONObject;
 
 /**
  * RFC 7523 JWT-bearer grant at the MCP server's authorization server: ID-JAG → access token (docs/protocol.md §1
- * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} = the scope granted in the
- * exchange, {@code resource}, and the client authentication registered at the AS. Each ID-JAG is presented
+ * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} as the caller chose it (by
+ * default the scope granted in the exchange; see {@link dev.xaa4j.connector.JwtBearerScope}), {@code resource},
+ * and the client authentication registered at the AS. Each ID-JAG is presented
  * exactly once: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
  * rejection).
  *
@@ -56,15 +57,27 @@ public final class JwtBearerGrant extends TokenGrant {
         super(clock, timeout);
     }
 
+    /** Redeems with {@code scope} = the ID-JAG's granted scope ({@link dev.xaa4j.connector.JwtBearerScope#INHERIT}). */
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
                               String resource) {
-        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, true, null);
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, idJag.scopes(), null);
     }
 
-    /** @param sendScope whether to send the granted scope (a retry after {@code invalid_scope} does not) */
+    /**
+     * @param scope the {@code scope} parameter's values (RFC 6749 §3.3), chosen by the caller from the server's
+     *              {@link dev.xaa4j.connector.JwtBearerScope}; empty = no {@code scope} parameter (the AS then
+     *              takes the ID-JAG's). Also the granted scope assumed when the response names none (RFC 6749
+     *              §5.1), or the ID-JAG's when empty.
+     */
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
-                              String resource, boolean sendScope) {
-        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, sendScope, null);
+                              String resource, Set<String> scope) {
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, scope, null);
+    }
+
+    /** As below with {@code scope} = the ID-JAG's granted scope when {@code sendScope}, else none. */
+    public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
+                              String resource, boolean sendScope, DPoPProofs dpop) {
+        return redeem(server, asTokenEndpoint, clientAuth, idJag, resource, sendScope ? idJag.scopes() : Set.of(), dpop);
     }
 
     /**
@@ -72,20 +85,20 @@ public final class JwtBearerGrant extends TokenGrant {
      *             or null for none
      */
     public AccessToken redeem(String server, URI asTokenEndpoint, ClientAuth clientAuth, IdJag idJag,
-                              String resource, boolean sendScope, DPoPProofs dpop) {
+                              String resource, Set<String> scope, DPoPProofs dpop) {
         Instant sentAt = clock.instant();
         TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> {
             TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
                     .resources(URI.create(resource));
-            if (sendScope && !idJag.scopes().isEmpty()) {
-                builder.scope(new Scope(idJag.scopes().toArray(String[]::new)));
+            if (!scope.isEmpty()) {
+                builder.scope(new Scope(scope.toArray(String[]::new)));
             }
             return builder.build();
         }, timeout, "the authorization server of '" + server + "'", dpop);
         if (!outcome.ok()) {
             throw map(server, outcome.error());
         }
-        return parse(server, outcome.json(), idJag.scopes(), sentAt, dpop != null);
+        return parse(server, outcome.json(), scope.isEmpty() ? idJag.scopes() : scope, sentAt, dpop != null);
     }
 
     /** As {@link #parse(String, JSONObject, Set, Instant, boolean)} for a request sent without a DPoP proof. */

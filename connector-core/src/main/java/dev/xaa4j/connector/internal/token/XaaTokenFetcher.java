@@ -5,6 +5,7 @@ import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ScopeDeniedException;
+import dev.xaa4j.connector.JwtBearerScope;
 import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.internal.discovery.ServerMetadata;
 import dev.xaa4j.connector.internal.grant.AssertionRejectedException;
@@ -152,7 +153,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
         IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
         AccessToken token;
         try {
-            token = redeem(server, meta, asAuth, idJag, true);
+            token = redeem(server, meta, asAuth, idJag, jwtBearerScope(config, idJag, scopes));
         } catch (ScopeRejectedException scopeRejected) {
             if (!stepUpScopes.isEmpty()) {
                 throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
@@ -160,15 +161,15 @@ public final class XaaTokenFetcher implements TokenFetcher {
                         + " (" + scopeRejected.detail() + "), though your IdP did; the MCP server requires it for"
                         + " this request. Ask your administrator to check the server's scope configuration");
             }
-            if (idJag.scopes().isEmpty()) {
-                throw scopeRejected;
+            if (jwtBearerScope(config, idJag, scopes).isEmpty()) {
+                throw scopeRejected; // no scope was sent: nothing to leave out
             }
             // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
-            token = redeem(server, meta, asAuth, exchange(server, meta, scopes, stepUpScopes), false);
+            token = redeem(server, meta, asAuth, exchange(server, meta, scopes, stepUpScopes), Set.of());
         } catch (AssertionRejectedException first) {
             IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
             try {
-                token = redeem(server, meta, asAuth, again, true);
+                token = redeem(server, meta, asAuth, again, jwtBearerScope(config, again, scopes));
             } catch (AssertionRejectedException second) {
                 throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, second.getMessage()
                         + "; it did so twice, so access is denied (ask your administrator to check the server's"
@@ -179,13 +180,25 @@ public final class XaaTokenFetcher implements TokenFetcher {
     }
 
     /**
+     * The jwt-bearer request's {@code scope} per the server's {@link JwtBearerScope}: the ID-JAG's granted scope
+     * (INHERIT), the requested scopes = configured ∪ step-up (SEND), or none (OMIT; empty = no parameter).
+     */
+    private static Set<String> jwtBearerScope(ServerConfig config, IdJag idJag, Set<String> requested) {
+        return switch (config.jwtBearerScope()) {
+            case INHERIT -> idJag.scopes();
+            case SEND -> requested;
+            case OMIT -> Set.of();
+        };
+    }
+
+    /**
      * The jwt-bearer request, with a DPoP proof when the AS advertises ES256 or the ID-JAG is bound to our key
      * (ID-JAG draft "Sender Constraining Tokens": the AS then requires a proof from that key).
      */
-    private AccessToken redeem(String server, ServerMetadata meta, ClientAuth asAuth, IdJag idJag, boolean sendScope) {
+    private AccessToken redeem(String server, ServerMetadata meta, ClientAuth asAuth, IdJag idJag, Set<String> scope) {
         DPoPProofs proofs = dpop == null ? null
                 : idJag.confirmationThumbprint().isPresent() ? dpop : dpop.ifAdvertised(meta.authorizationServer());
-        return jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource(), sendScope, proofs);
+        return jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource(), scope, proofs);
     }
 
     /**

@@ -85,6 +85,32 @@ class ConfigTest {
     }
 
     @Test
+    void theJwtBearerScopeRoundTripsThroughTheFileAndReachesTheServerConfig() throws Exception {
+        Path file = dir.resolve("config.json");
+        ConfigStore store = new ConfigStore(file, Map.of());
+        ServerEntry kc = new ServerEntry("https://kc.example/mcp", null, List.of("kc:read"), "xaa4j-ras")
+                .withAuth(dev.xaa4j.connector.AuthMode.EMA);
+        store.putServer("kc", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.SEND));
+        store.putServer("okta", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.OMIT));
+        store.putServer("notes", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.INHERIT));
+
+        var servers = JSON.readTree(file.toFile()).path("servers");
+        assertThat(servers.path("kc").path("jwtBearerScope").asText()).isEqualTo("send");
+        assertThat(servers.path("okta").path("jwtBearerScope").asText()).isEqualTo("omit");
+        assertThat(servers.path("notes").has("jwtBearerScope")).as("inherit, the default, is not written").isFalse();
+        XaaConfig config = store.load();
+        assertThat(config.server("kc").orElseThrow().jwtBearerScopeChoice()).isEqualTo(dev.xaa4j.connector.JwtBearerScope.SEND);
+        assertThat(ConnectorFactory.servers(config)).hasEntrySatisfying("kc",
+                        c -> assertThat(c.jwtBearerScope()).isEqualTo(dev.xaa4j.connector.JwtBearerScope.SEND))
+                .hasEntrySatisfying("okta", c -> assertThat(c.jwtBearerScope()).isEqualTo(dev.xaa4j.connector.JwtBearerScope.OMIT))
+                .hasEntrySatisfying("notes", c -> assertThat(c.jwtBearerScope()).isEqualTo(dev.xaa4j.connector.JwtBearerScope.INHERIT));
+
+        Files.writeString(file, "{\"servers\":{\"kc\":{\"url\":\"https://kc.example/mcp\",\"jwtBearerScope\":\"sometimes\"}}}");
+        assertThatThrownBy(() -> ConnectorFactory.servers(store.load())).hasMessageContaining("sometimes")
+                .hasMessageContaining("inherit, send or omit");
+    }
+
+    @Test
     void addsAndRemovesServersKeepingKeysItDoesNotKnow() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"future\":{\"x\":1},\"servers\":{\"old\":{\"url\":\"https://old.example/mcp\",\"color\":\"red\"}}}");

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
+import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.ConnectorException;
+import dev.xaa4j.connector.JwtBearerScope;
 import dev.xaa4j.connector.ClientAuthMethod;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.ScopeDeniedException;
@@ -181,6 +183,91 @@ class XaaTokenFetcherTest {
         assertThat(bearers.get(1)).containsKey("scope");
         assertThat(bearers.get(2)).doesNotContainKey("scope");
         assertThat(bearers.get(2).get("assertion")).isNotEqualTo(bearers.get(1).get("assertion"));
+    }
+
+    @Test
+    void jwtBearerScopeInheritSendsTheIdJagsGrantedScope() {
+        idpGrants = "notes.read";
+        TokenFetcher.Fetched f = withScope(JwtBearerScope.INHERIT).fetch("notes", Set.of());
+        assertThat(exchanges.get(0)).containsEntry("scope", "notes.read notes.write");
+        assertThat(bearers.get(0)).containsEntry("scope", "notes.read");
+        assertThat(f.token().scopes()).containsExactly("notes.read");
+    }
+
+    @Test
+    void jwtBearerScopeSendSendsTheRequestedScopesStepUpIncluded() {
+        idpGrants = "notes.read";
+        TokenFetcher.Fetched f = withScope(JwtBearerScope.SEND).fetch("notes", Set.of());
+        assertThat(bearers.get(0)).containsEntry("scope", "notes.read notes.write")
+                .containsEntry("resource", "https://mcp.test/notes/mcp");
+        assertThat(f.token().scopes()).as("no scope in the response: the requested ones (RFC 6749 §5.1)")
+                .containsExactlyInAnyOrder("notes.read", "notes.write");
+
+        idpGrants = "notes.read notes.write notes.admin";
+        withScope(JwtBearerScope.SEND).fetch("notes", Set.of("notes.admin"), Set.of("notes.admin"));
+        assertThat(bearers.get(1)).containsEntry("scope", "notes.admin notes.read notes.write");
+    }
+
+    @Test
+    void jwtBearerScopeOmitSendsNoScopeParameter() {
+        idpGrants = "notes.read";
+        TokenFetcher.Fetched f = withScope(JwtBearerScope.OMIT).fetch("notes", Set.of());
+        assertThat(exchanges.get(0)).containsEntry("scope", "notes.read notes.write");
+        assertThat(bearers.get(0)).doesNotContainKey("scope").containsKeys("assertion", "resource");
+        assertThat(f.token().scopes()).as("the AS takes the ID-JAG's").containsExactly("notes.read");
+    }
+
+    @Test
+    void invalidScopeAfterSendIsRetriedOnceWithoutScopeWithAFreshIdJag() {
+        bearerErrors.add("invalid_scope");
+        withScope(JwtBearerScope.SEND).fetch("notes", Set.of());
+        assertThat(bearers).hasSize(2);
+        assertThat(bearers.get(0)).containsEntry("scope", "notes.read notes.write");
+        assertThat(bearers.get(1)).doesNotContainKey("scope");
+        assertThat(bearers.get(1).get("assertion")).isNotEqualTo(bearers.get(0).get("assertion"));
+        assertThat(exchanges).hasSize(2);
+    }
+
+    @Test
+    void invalidScopeAfterOmitIsReportedWithoutARetry() {
+        bearerErrors.add("invalid_scope");
+        assertThatThrownBy(() -> withScope(JwtBearerScope.OMIT).fetch("notes", Set.of()))
+                .isInstanceOf(ConnectorException.class).hasMessageContaining("does not accept the requested scopes");
+        assertThat(bearers).hasSize(1);
+        assertThat(exchanges).hasSize(1);
+    }
+
+    /**
+     * Single-use ID-JAGs (the MCP profile's {@code jti} replay rejection, which Keycloak enforces): every token the
+     * token cache fetches — the first, the renewal after expiry, the one after the MCP server rejected a token —
+     * comes from a new exchange at the IdP and presents an ID-JAG with its own {@code jti}.
+     */
+    @Test
+    @Timeout(10)
+    void expiryAndInvalidationEachRedeemAFreshIdJagWithItsOwnJti() throws Exception {
+        try (TokenManager tokens = new TokenManager(fetcher, clock, RenewalPolicy.defaults(), e -> { },
+                "notes"::equals)) {
+            AccessToken first = tokens.token("notes");
+            clock.advance(Duration.ofSeconds(6)); // past expires_in 5
+            AccessToken renewed = tokens.token("notes");
+            assertThat(renewed.value()).isNotEqualTo(first.value());
+            assertThat(tokens.invalidate("notes", renewed.value())).isTrue(); // the MCP server answered 401
+            AccessToken afterRejection = tokens.token("notes");
+            assertThat(afterRejection.value()).isNotIn(first.value(), renewed.value());
+        }
+        assertThat(exchanges).hasSize(3);
+        assertThat(bearers).hasSize(3);
+        List<String> jtis = new ArrayList<>();
+        for (Map<String, String> b : bearers) {
+            jtis.add(com.nimbusds.jwt.SignedJWT.parse(b.get("assertion")).getJWTClaimsSet().getJWTID());
+        }
+        assertThat(jtis).doesNotContainNull().doesNotHaveDuplicates();
+    }
+
+    /** The fetcher for {@link #notes} with {@code notes.read notes.write} configured and the given jwt-bearer scope. */
+    private XaaTokenFetcher withScope(JwtBearerScope choice) {
+        notes = notes.withScopes(List.of("notes.read", "notes.write")).withJwtBearerScope(choice);
+        return fetcher(cfg -> meta, () -> "id-token-1");
     }
 
     @Test

@@ -1,0 +1,106 @@
+package dev.xaa4j.bridge.cli;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jwt.SignedJWT;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.TokenSource;
+import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.internal.ProtocolNames;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code xaa token} prints. A Bearer token: the {@code Authorization} header (or its JSON). A DPoP-bound token
+ * (RFC 9449) is useless without a proof made with a key that never leaves the process holding it (this one, or the
+ * session owner behind the broker), so the output is the recipe instead: {@code Authorization: DPoP …}, one proof
+ * for one request ({@code htm}/{@code htu}), the key's RFC 7638 thumbprint ({@code jkt}), and the command that
+ * makes the next proof ({@code xaa token SERVER --dpop-proof METHOD URL}): a proof is good for one request only.
+ */
+final class TokenRecipe {
+
+    static final String DPOP = "DPoP";
+
+    private TokenRecipe() {
+    }
+
+    /**
+     * Prints {@code token} for {@code server} in {@code format} ({@code header} or {@code json}); a DPoP-bound token
+     * with a proof for {@code method} {@code url}. Explanations for people go to {@code err}, never a secret.
+     */
+    static void print(PrintWriter out, PrintWriter err, TokenSource source, String server, AccessToken token,
+                      String format, String method, URI url) {
+        if (!token.dpopBound()) {
+            if (format.equals("header")) {
+                out.println("Authorization: " + token.authorizationHeader());
+            } else {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put(ProtocolNames.AUTHORIZATION, token.authorizationHeader());
+                doc.put("expiresAt", token.expiresAt().toString());
+                doc.put("scopes", token.scopes().stream().sorted().toList());
+                out.println(json(doc));
+            }
+            return;
+        }
+        String htm = method.toUpperCase(Locale.ROOT);
+        String proof = proof(source, server, token, htm, url, Optional.empty());
+        String next = "xaa token " + server + " --dpop-proof METHOD URL";
+        if (format.equals("header")) {
+            out.println("Authorization: DPoP " + token.value());
+            out.println("DPoP: " + proof);
+            err.println("The token for '" + server + "' is DPoP-bound (RFC 9449): each request needs a fresh proof for"
+                    + " its method and URL. The DPoP line above is good for one " + htm + " to " + htu(url)
+                    + " only; get the next with `" + next + "` (add --nonce NONCE when the server sent a DPoP-Nonce).");
+            return;
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("token_type", DPOP);
+        doc.put("access_token", token.value());
+        doc.put("expires_at", token.expiresAt().toString());
+        doc.put("scopes", token.scopes().stream().sorted().toList());
+        doc.put("jkt", thumbprint(proof));
+        doc.put(ProtocolNames.AUTHORIZATION, "DPoP " + token.value());
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("htm", htm);
+        one.put("htu", htu(url));
+        one.put(DPOP, proof);
+        doc.put("proof", one);
+        doc.put("next_proof", next);
+        doc.put("note", "send Authorization and a DPoP proof made for that very request (method, URL); a proof is"
+                + " used once. The proof above is for one " + htm + " to " + htu(url) + ".");
+        out.println(json(doc));
+    }
+
+    /**
+     * A proof for {@code method} {@code url} with {@code token}, made where its key lives.
+     *
+     * @throws IllegalArgumentException when the token is a Bearer token (it takes no proof)
+     */
+    static String proof(TokenSource source, String server, AccessToken token, String method, URI url, Optional<String> nonce) {
+        return source.dpopProof(token, method.toUpperCase(Locale.ROOT), url, nonce)
+                .orElseThrow(() -> new IllegalArgumentException("the token for '" + server + "' is a Bearer token: it needs"
+                        + " no DPoP proof (`xaa token " + server + "` prints its Authorization header)"));
+    }
+
+    /** The URL as a proof's {@code htu}: without query and fragment (RFC 9449 §4.2). */
+    static String htu(URI url) {
+        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
+    /** The RFC 7638 thumbprint of the public key in the proof's header: the token's {@code cnf.jkt}. */
+    private static String thumbprint(String proof) {
+        try {
+            return SignedJWT.parse(proof).getHeader().getJWK().computeThumbprint().toString();
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            throw new IllegalStateException("the DPoP proof made for this token is malformed", e);
+        }
+    }
+
+    private static String json(Map<String, Object> doc) {
+        return ConfigStore.toJson(doc).replaceAll("\\s*\\n\\s*", " ");
+    }
+}
