@@ -163,7 +163,7 @@ public final class DPoPVerifier {
     }
 
     private static String describe(InvalidDPoPProofException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
+        String m = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^Invalid DPoP proof: ", "");
         return "the DPoP proof is not valid" + (m.isEmpty() ? "" : ": " + m);
     }
 
