@@ -4,13 +4,16 @@ import dev.xaa4j.sample.as.AuthorizationServer;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.dpop.DPoPModes;
 import dev.xaa4j.sample.dpop.DPoPVerifier;
+import dev.xaa4j.sample.http.ClientKeys;
 import dev.xaa4j.sample.idp.IdentityProvider;
+import dev.xaa4j.sample.idp.IdpFeatures;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.mcp.McpServers;
 import dev.xaa4j.sample.oauth.OAuthFaults;
 import dev.xaa4j.sample.oauth.PlainAuthorizationServer;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
+import dev.xaa4j.sample.workload.WorkloadIssuer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -58,6 +61,11 @@ public final class SampleIssuer implements AutoCloseable {
     private McpServers mcp;
     private Plain plain;
     private DPoPModes dpop;
+    private Headless headless;
+
+    /** Issue 12's parts: keys registered for private_key_jwt clients, the workload issuer, the IdP's switches. */
+    private record Headless(ClientKeys clientKeys, WorkloadIssuer workloads, IdpFeatures idpFeatures) {
+    }
 
     /** The plain-OAuth side: both plain AS issuers, the servers not reached by EMA, every server's flow, the faults. */
     private record Plain(URI issuer, URI secondIssuer, Map<String, URI> servers, Map<String, String> flows,
@@ -149,10 +157,12 @@ public final class SampleIssuer implements AutoCloseable {
 
         OAuthFaults faults = new OAuthFaults(audit);
         DPoPVerifier dpop = new DPoPVerifier(new DPoPModes(audit));
+        ClientKeys clientKeys = new ClientKeys();
+        WorkloadIssuer workloads = new WorkloadIssuer(idpIssuer, clock);
         IdentityProvider idp = new IdentityProvider(idpIssuer, settings, engine, audit, idpKeys, clock,
-                adminToken, asIssuer, servers, faults, dpop);
+                adminToken, asIssuer, servers, faults, clientKeys, workloads, dpop);
         AuthorizationServer as = new AuthorizationServer(asIssuer, settings, policyDoc, audit, asKeys, clock,
-                idpIssuer, idp.jwksUri(), servers, dpop);
+                idpIssuer, idp.jwksUri(), servers, clientKeys, Map.of(workloads.issuer(), workloads.jwksUri()), dpop);
         PlainAuthorizationServer oauth = new PlainAuthorizationServer(URI.create(asIssuer + PLAIN_AS_PATH), settings,
                 policyDoc, plainResources, policyDoc.plainOAuth().clients(), audit, asKeys, clock, idp.devAutoApprove(),
                 faults, dpop);
@@ -177,6 +187,7 @@ public final class SampleIssuer implements AutoCloseable {
         SampleIssuer issuer = new SampleIssuer(server, idpIssuer, asIssuer,
                 java.util.Collections.unmodifiableMap(servers), engine, audit, idpKeys, adminTokenFile, adminToken);
         issuer.mcp = mcp;
+        issuer.headless = new Headless(clientKeys, workloads, idp.features());
         issuer.plain = new Plain(oauth.issuer(), oauth2.issuer(), Collections.unmodifiableMap(otherServers),
                 mcp.flows(), faults);
         issuer.dpop = dpop.modes();
@@ -288,6 +299,35 @@ public final class SampleIssuer implements AutoCloseable {
         return u;
     }
 
+    /** The sample's workload identity issuer ({@code {idp}/workload}), trusted by the MCP AS for jwt-bearer. */
+    public WorkloadIssuer workloadIssuer() {
+        return headless.workloads();
+    }
+
+    /** The IdP's switchable features (also {@code POST /admin/idp-features}). */
+    public IdpFeatures idpFeatures() {
+        return headless.idpFeatures();
+    }
+
+    /**
+     * Registers the public keys in {@code jwksFile} (a JWK or JWK Set) for the private_key_jwt client
+     * {@code clientId} of the IdP and/or the MCP AS, as {@code --client-jwks} and {@code POST
+     * /admin/clients/{id}/jwks} do.
+     *
+     * @throws IllegalArgumentException unknown client, unreadable file, not public asymmetric keys
+     */
+    public void registerClientKeys(String clientId, Path jwksFile) {
+        List<String> where = policy.policy().clientRegistrations(clientId);
+        if (where.isEmpty()) {
+            throw new IllegalArgumentException("--client-jwks " + clientId + ": no such client at the IdP or the MCP "
+                    + "AS; known: " + policy.policy().clientIds());
+        }
+        headless.clientKeys().register(clientId, ClientKeys.readPublic(jwksFile));
+        audit.record("client-keys", null, clientId, null, null, null, null, "allow",
+                "private_key_jwt keys registered at " + where + " from " + jwksFile + ": kid "
+                        + headless.clientKeys().keyIds(clientId));
+    }
+
     public PolicyEngine policy() {
         return policy;
     }
@@ -323,6 +363,7 @@ public final class SampleIssuer implements AutoCloseable {
         plain.servers().forEach((k, v) -> o.put(k, v.toString()));
         doc.put("oauthServers", o);
         doc.put("flows", plain.flows());
+        doc.put("workloadIssuer", headless.workloads().issuer().toString());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("algs", DPoPVerifier.ALGORITHMS);
         d.put("switches", dpop.describe());

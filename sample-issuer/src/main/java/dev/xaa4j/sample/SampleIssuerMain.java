@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
 @Command(name = "sample-issuer", mixinStandardHelpOptions = true, version = "xaa4j sample issuer 0.1",
         description = {
                 "Sample enterprise IdP + MCP authorization server + MCP servers (notes, tickets), on 127.0.0.1.",
-                "When ready, prints one JSON line to stdout: {\"idp\":URL,\"as\":URL,\"servers\":{...},...}"})
+                "When ready, prints one JSON line to stdout: {\"idp\":URL,\"as\":URL,\"servers\":{...},...}",
+                "Headless grants at the AS: client_credentials (demo client xaa-agent-ci) and jwt-bearer with a "
+                        + "workload JWT of {idp}/workload (mint one: POST /admin/workload-token {\"sub\":\"ci-job-1\"}).",
+                "IdP token exchange takes an ID token or an IdP refresh token as subject_token "
+                        + "(POST /admin/idp-features {\"refreshTokenSubject\":false} turns the latter off)."})
 public final class SampleIssuerMain implements Callable<Integer> {
 
     @Option(names = "--port-base", paramLabel = "N", defaultValue = "9400",
@@ -73,6 +77,12 @@ public final class SampleIssuerMain implements Callable<Integer> {
             description = "comma-separated claims one of which must name the audience: aud (default), azp, resource")
     java.util.Map<String, String> externalAudienceClaim = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--client-jwks", paramLabel = "CLIENT_ID=FILE",
+            description = "register the public JWK or JWK Set in FILE (e.g. what `xaa key create` printed) for the "
+                    + "private_key_jwt client CLIENT_ID of the IdP and/or the MCP AS; replaces that client's policy "
+                    + "keys (its secret stays usable); repeatable. At run time: POST /admin/clients/CLIENT_ID/jwks")
+    java.util.Map<String, Path> clientJwks = new java.util.LinkedHashMap<>();
+
     @Option(names = "--dpop", paramLabel = "SWITCH", split = ",",
             description = "start with DPoP switches on (also POST /admin/dpop at run time): idpNonce, asNonce "
                     + "(token endpoints answer use_dpop_nonce until a proof carries the DPoP-Nonce), rsNonce (the same "
@@ -104,12 +114,17 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     externalServers());
             issuer = SampleIssuer.start(settings);
             try {
+                clientJwks.forEach(issuer::registerClientKeys);
                 com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
                 dpop.forEach(name -> switches.put(name.trim(), true));
-                issuer.dpopModes().set(switches);
+                try {
+                    issuer.dpopModes().set(switches);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+                }
             } catch (IllegalArgumentException e) {
                 issuer.close();
-                throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+                throw e;
             }
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());

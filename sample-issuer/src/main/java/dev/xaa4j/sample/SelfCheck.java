@@ -28,7 +28,8 @@ final class SelfCheck {
                 new Probe("GET", URI.create(issuer.idpIssuer() + "/jwks"), 200),
                 new Probe("POST", URI.create(issuer.idpIssuer() + "/token"), 401),
                 new Probe("GET", URI.create(issuer.asIssuer() + "/.well-known/oauth-authorization-server"), 200),
-                new Probe("POST", URI.create(issuer.asIssuer() + "/token"), 400),
+                new Probe("POST", URI.create(issuer.asIssuer() + "/token"), 401), // client_credentials, no client
+                new Probe("GET", issuer.workloadIssuer().jwksUri(), 200),
                 new Probe("GET", URI.create(mcpOrigin + "/.well-known/oauth-protected-resource" + notes.getPath()), 200),
                 new Probe("POST", notes, 401));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

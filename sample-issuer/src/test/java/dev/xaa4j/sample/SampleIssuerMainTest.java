@@ -204,6 +204,34 @@ class SampleIssuerMainTest {
         return new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
+    @Test
+    void clientJwksRegistersAPublicKeyAtStartAndTheReadyLineNamesTheWorkloadIssuer() throws Exception {
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("install-1").generate();
+        Path jwks = stateDir.resolve("xaa-agent-ci.jwks.json");
+        Files.writeString(jwks, new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString());
+        Process p = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--client-jwks", "xaa-agent-ci=" + jwks);
+        JsonNode ready = readReadyLine(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(ready.get("workloadIssuer").asText()).isEqualTo(ready.get("idp").asText() + "/workload");
+        assertThat(Files.readString(stateDir.resolve("audit.jsonl"))).contains("\"event\":\"client-keys\"",
+                "install-1");
+
+        Path privateKey = stateDir.resolve("private.jwk.json");
+        Files.writeString(privateKey, key.toJSONString());
+        for (String[] bad : List.of(new String[] {"nobody=" + jwks, "no such client"},
+                new String[] {"xaa-agent-ci=" + privateKey, "private key"})) {
+            Process refused = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                    "--client-jwks", bad[0]);
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).isNotZero();
+            assertThat(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains(bad[1])
+                    .doesNotContain(key.getD().toString());
+        }
+    }
+
     private static Process launch(String... args) throws IOException {
         return new ProcessBuilder(command(args)).start();
     }

@@ -31,7 +31,7 @@ final class AsMetadataServlet extends HttpServlet {
         AuthorizationServerMetadata md = new AuthorizationServerMetadata(new Issuer(issuer.toString()));
         md.setTokenEndpointURI(tokenEndpoint);
         md.setJWKSetURI(jwksUri);
-        md.setGrantTypes(List.of(GrantType.JWT_BEARER));
+        md.setGrantTypes(List.of(GrantType.JWT_BEARER, GrantType.CLIENT_CREDENTIALS));
         md.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT));
         md.setTokenEndpointJWSAlgs(List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256));

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.EncryptedJWT;
@@ -65,10 +66,13 @@ final class IdJagValidator {
         this.resources = Map.copyOf(resources);
         this.clock = clock;
         this.replayCache = new JtiReplayCache(clock, SKEW);
-        trustedIdps.forEach((iss, jwks) -> trustedIssuers.put(iss.toString(), processorFor(jwks)));
+        trustedIdps.forEach((iss, jwks) -> trustedIssuers.put(iss.toString(),
+                processorFor(jwks, new DefaultJOSEObjectTypeVerifier<>(ID_JAG_TYPE))));
     }
 
-    private static DefaultJWTProcessor<SecurityContext> processorFor(URI jwksUri) {
+    /** Verifies {@code typ} and the signature (an allowed alg, a key of {@code jwksUri}); claims are the caller's. */
+    static DefaultJWTProcessor<SecurityContext> processorFor(URI jwksUri,
+                                                             JOSEObjectTypeVerifier<SecurityContext> typ) {
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.create(jwksUri.toURL()).build();
@@ -76,7 +80,7 @@ final class IdJagValidator {
             throw new IllegalArgumentException("trusted IdP JWKS URI is not a URL: " + jwksUri, e);
         }
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
-        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(ID_JAG_TYPE));
+        p.setJWSTypeVerifier(typ);
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGS, keys));
         // Claims are checked below with our Clock and precise messages; the processor only verifies typ + signature.
         p.setJWTClaimsSetVerifier((claims, ctx) -> { });

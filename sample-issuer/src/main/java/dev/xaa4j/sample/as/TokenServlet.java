@@ -60,10 +60,12 @@ final class TokenServlet extends HttpServlet {
     private final IdJagValidator validator;
     private final AccessTokenMinter minter;
     private final AuditLog audit;
+    private final HeadlessGrants headless;
     private final DPoPVerifier dpop;
 
     TokenServlet(URI issuer, ClientAuthenticator clients, IdJagValidator validator, AccessTokenMinter minter,
-                 AuditLog audit, DPoPVerifier dpop) {
+                 AuditLog audit, HeadlessGrants headless, DPoPVerifier dpop) {
+        this.headless = headless;
         this.dpop = dpop;
         this.issuer = issuer;
         this.clients = clients;
@@ -75,6 +77,9 @@ final class TokenServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HTTPRequest http = JakartaServletUtils.createHTTPRequest(req);
+        if (headless.answer(http, resp)) { // client_credentials, workload jwt-bearer
+            return;
+        }
         String client = null;
         IdJag idJag = null;
         List<String> requested = null;
@@ -82,7 +87,7 @@ final class TokenServlet extends HttpServlet {
         try {
             JWT assertion = checkGrantShape(http);
             cnf = dpop.atTokenEndpoint(req, URI.create(issuer + "/token"), DPoPModes.Side.AS);
-            client = authenticateClient(http);
+            client = authenticateClient(clients, http);
             IdJagValidator.requireSigned(assertion); // before Nimbus, which calls an unsigned assertion invalid_request
             TokenRequest tokenRequest = parse(http);
             requested = tokenRequest.getScope() == null ? null : tokenRequest.getScope().toStringList();
@@ -132,7 +137,8 @@ final class TokenServlet extends HttpServlet {
         }
         if (!GrantType.JWT_BEARER.getValue().equals(grantType.get(0))) {
             throw new GrantRejected(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "grant_type '" + grantType.get(0)
-                    + "' is not supported; this authorization server accepts only " + GrantType.JWT_BEARER);
+                    + "' is not supported; this authorization server accepts " + GrantType.JWT_BEARER + " and "
+                    + GrantType.CLIENT_CREDENTIALS);
         }
         List<String> assertion = params.getOrDefault("assertion", List.of());
         if (assertion.size() != 1 || assertion.get(0).isBlank()) {
@@ -146,7 +152,8 @@ final class TokenServlet extends HttpServlet {
         }
     }
 
-    private String authenticateClient(HTTPRequest http) throws GrantRejected {
+    /** The client {@code http} authenticates as with {@code clients}; {@code invalid_client} when none or failed. */
+    static String authenticateClient(ClientAuthenticator clients, HTTPRequest http) throws GrantRejected {
         ClientAuthentication auth;
         try {
             auth = ClientAuthentication.parse(http);

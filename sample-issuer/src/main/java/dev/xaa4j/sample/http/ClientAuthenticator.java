@@ -60,6 +60,18 @@ public final class ClientAuthenticator {
                 Set.of(new Audience(tokenEndpoint.toString()), new Audience(issuer.toString())));
     }
 
+    /**
+     * As {@link #atTokenEndpoint(URI, URI, List, Function)}, the keys of {@code keys} (registered at run time)
+     * replacing a client's policy keys.
+     */
+    public static <C> ClientAuthenticator atTokenEndpoint(URI issuer, URI tokenEndpoint, List<C> clients,
+                                                          Function<C, Registration> registration, ClientKeys keys) {
+        Map<String, Registration> byId = new ConcurrentHashMap<>();
+        clients.stream().map(registration).forEach(r -> byId.put(r.clientId(), r));
+        return new ClientAuthenticator(id -> keys.applyTo(byId.get(id)),
+                Set.of(new Audience(tokenEndpoint.toString()), new Audience(issuer.toString())));
+    }
+
     public ClientAuthenticator(List<Registration> registrations, Set<Audience> acceptedAudiences) {
         Map<String, Registration> byId = new ConcurrentHashMap<>();
         for (Registration r : registrations) {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       {@link dev.xaa4j.sample.oauth.OAuthFaults.Fault}, or {@code reset}) — the hostile behaviour the plain OAuth
  *       side shows from now on; {@code GET /admin/oauth-faults} — the current one;</li>
  *   <li>{@code POST /admin/dpop} with {@code {"asNonce":true,…}} (see {@link dev.xaa4j.sample.dpop.DPoPModes}) —
- *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches.</li>
+ *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches;</li>
+ *   <li>the headless-grant and key operations of {@link GrantsAdmin} ({@code idp-features},
+ *       {@code clients/{id}/jwks}, {@code workload-token}).</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -49,13 +51,15 @@ final class AdminServlet extends HttpServlet {
     private final AuditLog audit;
     private final DevAutoApprove devAutoApprove;
     private final dev.xaa4j.sample.oauth.OAuthFaults oauthFaults;
+    private final GrantsAdmin grants;
 
     private final dev.xaa4j.sample.dpop.DPoPModes dpop;
 
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
                  AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
-                 dev.xaa4j.sample.dpop.DPoPModes dpop) {
+                 GrantsAdmin grants, dev.xaa4j.sample.dpop.DPoPModes dpop) {
         this.dpop = dpop;
+        this.grants = grants;
         this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;
@@ -89,7 +93,11 @@ final class AdminServlet extends HttpServlet {
             case "GET /oauth-faults" -> Http.json(resp, 200, oauthFaults.describe());
             case "POST /dpop" -> switchDpop(req, resp);
             case "GET /dpop" -> Http.json(resp, 200, dpop.describe());
-            default -> error(resp, 404, "not_found", "no admin operation " + op);
+            default -> {
+                if (!grants.handle(op, req, resp)) {
+                    error(resp, 404, "not_found", "no admin operation " + op);
+                }
+            }
         }
     }
 
@@ -195,7 +203,7 @@ final class AdminServlet extends HttpServlet {
     }
 
     /** The request's JSON body (a missing node when empty), or {@code null} once a 400 naming {@code example} is sent. */
-    private static JsonNode jsonBody(HttpServletRequest req, HttpServletResponse resp, String example) throws IOException {
+    static JsonNode jsonBody(HttpServletRequest req, HttpServletResponse resp, String example) throws IOException {
         try {
             JsonNode body = Http.JSON.readTree(req.getInputStream());
             return body == null ? MissingNode.getInstance() : body;
@@ -205,7 +213,7 @@ final class AdminServlet extends HttpServlet {
         }
     }
 
-    private static void error(HttpServletResponse resp, int status, String code, String description) throws IOException {
+    static void error(HttpServletResponse resp, int status, String code, String description) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", description);

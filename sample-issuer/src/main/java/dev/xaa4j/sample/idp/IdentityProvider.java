@@ -4,10 +4,12 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import dev.xaa4j.sample.IssuerSettings;
 import dev.xaa4j.sample.audit.AuditLog;
 import dev.xaa4j.sample.http.ClientAuthenticator;
+import dev.xaa4j.sample.http.ClientKeys;
 import dev.xaa4j.sample.keys.JwksServlet;
 import dev.xaa4j.sample.keys.SigningKeys;
 import dev.xaa4j.sample.policy.Policy;
 import dev.xaa4j.sample.policy.PolicyEngine;
+import dev.xaa4j.sample.workload.WorkloadIssuer;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -37,12 +39,16 @@ public final class IdentityProvider {
     private final RevocationServlet revocation;
     private final AdminServlet admin;
     private final DevAutoApprove devAutoApprove;
+    private final IdpFeatures features = new IdpFeatures();
+    private final WorkloadIssuer workloads;
 
     public IdentityProvider(URI issuer, IssuerSettings settings, PolicyEngine policy, AuditLog audit,
                             SigningKeys keys, Clock clock, String adminToken, URI asIssuer,
                             Map<String, URI> resourcesByName, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
+                            ClientKeys clientKeys, WorkloadIssuer workloads,
                             dev.xaa4j.sample.dpop.DPoPVerifier dpop) {
         this.issuer = issuer;
+        this.workloads = workloads;
         this.keys = keys;
         AuthorizationCodes codes = new AuthorizationCodes(clock, settings.authorizationCodeTtl());
         RefreshTokenFamilies refreshTokens = new RefreshTokenFamilies(clock, settings.refreshTokenTtl());
@@ -61,18 +67,26 @@ public final class IdentityProvider {
                 GrantType.REFRESH_TOKEN, new RefreshTokenGrantHandler(refreshTokens, idTokens, policy, audit),
                 GrantType.TOKEN_EXCHANGE, new TokenExchangeHandler(asIssuer,
                         new AudienceResourcePairs(asIssuer, resourcesByName),
-                        new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit));
-        TokenEndpointRequests requests = new TokenEndpointRequests(clientAuthenticator(issuer, policy.policy()),
+                        new SubjectTokenValidator(issuer, keys, clock), refreshTokens, idJags, policy, audit,
+                        features));
+        TokenEndpointRequests requests = new TokenEndpointRequests(
+                clientAuthenticator(issuer, policy.policy(), clientKeys),
                 policy.policy(), audit);
         this.token = new TokenServlet(requests, handlers, dpop, URI.create(issuer + TOKEN_PATH));
         this.revocation = new RevocationServlet(requests, refreshTokens);
         this.admin = new AdminServlet(adminToken, policy, resourcesByName, keys, audit, devAutoApprove,
-                oauthFaults, dpop.modes());
+                oauthFaults, new GrantsAdmin(features, clientKeys, policy.policy(), workloads, asIssuer, audit),
+                dpop.modes());
     }
 
-    private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy) {
+    private static ClientAuthenticator clientAuthenticator(URI issuer, Policy policy, ClientKeys clientKeys) {
         return ClientAuthenticator.atTokenEndpoint(issuer, URI.create(issuer + TOKEN_PATH), policy.idpClients(),
-                c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()));
+                c -> new ClientAuthenticator.Registration(c.clientId(), c.clientSecret(), c.jwks()), clientKeys);
+    }
+
+    /** The IdP's switchable features (also {@code /admin/idp-features}). */
+    public IdpFeatures features() {
+        return features;
     }
 
     /** The dev-only auto-approve mode, shared with the plain OAuth AS's authorization endpoint. */
@@ -91,5 +105,6 @@ public final class IdentityProvider {
         context.addServlet(new ServletHolder(token), TOKEN_PATH);
         context.addServlet(new ServletHolder(revocation), REVOCATION_PATH);
         context.addServlet(new ServletHolder(admin), "/admin/*");
+        workloads.install(context);
     }
 }

@@ -23,12 +23,14 @@ import java.util.Optional;
 /**
  * Token exchange issuing ID-JAGs (RFC 8693 profiled by draft-ietf-oauth-identity-assertion-authz-grant;
  * docs/protocol.md §1 step 2 and §3.2), in the order of §3.2: requested and subject token types, subject token
- * (an ID token issued to this client, or one of its current refresh tokens), {@code audience} = a known AS
+ * (an ID token issued to this client, or one of its current refresh tokens unless {@link IdpFeatures} switched
+ * that off), {@code audience} = a known AS
  * issuer, {@code resource} paired with that audience, the policy decision, then the ID-JAG. Every decision
  * after client authentication is audited with the scopes requested and granted.
  *
  * <p>Error codes: malformed request or unacceptable subject token → {@code invalid_request} (RFC 8693
- * §2.2.2); unknown audience or resource not paired with it → {@code invalid_target}; not entitled or grant
+ * §2.2.2), except a dead refresh token subject → {@code invalid_grant} (MCP clients read that as "sign in
+ * again" and {@code invalid_request} as "no refresh-token subject here"); unknown audience or resource not paired with it → {@code invalid_target}; not entitled or grant
  * revoked → {@code access_denied} (docs/protocol.md §5).
  */
 final class TokenExchangeHandler implements GrantHandler {
@@ -44,10 +46,12 @@ final class TokenExchangeHandler implements GrantHandler {
     private final IdJagMinter idJags;
     private final PolicyEngine policy;
     private final AuditLog audit;
+    private final IdpFeatures features;
 
     TokenExchangeHandler(URI asIssuer, AudienceResourcePairs pairs, SubjectTokenValidator idTokens,
                          RefreshTokenFamilies refreshTokens, IdJagMinter idJags, PolicyEngine policy,
-                         AuditLog audit) {
+                         AuditLog audit, IdpFeatures features) {
+        this.features = features;
         this.asIssuer = asIssuer;
         this.pairs = pairs;
         this.idTokens = idTokens;
@@ -62,6 +66,7 @@ final class TokenExchangeHandler implements GrantHandler {
         final String client;
         final List<String> requested;
         String user;
+        String subjectType;
         String audience;
         String resource;
 
@@ -102,7 +107,8 @@ final class TokenExchangeHandler implements GrantHandler {
         var idJag = idJags.mint(user, d.audience, client.asClientId(), d.resource, decision.granted(),
                 subject.authTime(), proofKey);
         audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, decision.granted(), "allow",
-                decision.reason(), proofKey.isPresent(), proofKey.map(k -> k.getValue().toString()).orElse(null));
+                decision.reason(), d.subjectType, proofKey.isPresent(),
+                proofKey.map(k -> k.getValue().toString()).orElse(null));
         NAAccessToken token = new NAAccessToken(idJag.serialize(), idJags.lifetime().toSeconds(),
                 new Scope(decision.granted().toArray(String[]::new)), ID_JAG);
         return new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse();
@@ -112,13 +118,14 @@ final class TokenExchangeHandler implements GrantHandler {
             throws GrantRejected {
         TokenTypeURI type = grant.getSubjectTokenType();
         String token = grant.getSubjectToken().getValue();
+        d.subjectType = TokenTypeURI.ID_TOKEN.equals(type) ? "id_token"
+                : TokenTypeURI.REFRESH_TOKEN.equals(type) ? "refresh_token" : String.valueOf(type);
+        if (TokenTypeURI.REFRESH_TOKEN.equals(type)) {
+            return refreshTokenSubject(token, clientId, d);
+        }
         try {
             if (TokenTypeURI.ID_TOKEN.equals(type)) {
                 return idTokens.validateIdToken(token, clientId);
-            }
-            if (TokenTypeURI.REFRESH_TOKEN.equals(type)) {
-                RefreshTokenFamilies.Session s = refreshTokens.current(token, clientId);
-                return new SubjectTokenValidator.Subject(s.username(), s.authTime());
             }
         } catch (GrantRejected e) {
             // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request.
@@ -127,6 +134,26 @@ final class TokenExchangeHandler implements GrantHandler {
         }
         throw deny(d, OAuth2Error.INVALID_REQUEST, "subject_token_type must be " + TokenTypeURI.ID_TOKEN
                 + " or " + TokenTypeURI.REFRESH_TOKEN);
+    }
+
+    /**
+     * An IdP refresh token as the subject (ID-JAG draft -04 §4.3.2): checked as for a refresh grant but not rotated.
+     * Switched off ({@link IdpFeatures}): {@code invalid_request}, as from an IdP without that support (RFC 8693
+     * §2.2.2). Revoked, expired, used or another client's: {@code invalid_grant}, so a client knows the refresh
+     * token itself is dead rather than unsupported. The user's entitlements are read afresh by the caller.
+     */
+    private SubjectTokenValidator.Subject refreshTokenSubject(String token, String clientId, Decision d)
+            throws GrantRejected {
+        if (!features.refreshTokenSubject()) {
+            throw deny(d, OAuth2Error.INVALID_REQUEST, "subject_token_type " + TokenTypeURI.REFRESH_TOKEN
+                    + " is not supported by this IdP; present an ID token (" + TokenTypeURI.ID_TOKEN + ")");
+        }
+        try {
+            RefreshTokenFamilies.Session s = refreshTokens.current(token, clientId);
+            return new SubjectTokenValidator.Subject(s.username(), s.authTime());
+        } catch (GrantRejected e) {
+            throw deny(d, e.error(), "subject_token: " + e.description());
+        }
     }
 
     /** Checks audience and resource against the pair table; returns the resource's policy name. */
@@ -152,7 +179,8 @@ final class TokenExchangeHandler implements GrantHandler {
     }
 
     private GrantRejected deny(Decision d, ErrorObject error, String reason) {
-        audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, List.of(), "deny", reason);
+        audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, List.of(), "deny",
+                reason, d.subjectType);
         return new GrantRejected(error, reason);
     }
 

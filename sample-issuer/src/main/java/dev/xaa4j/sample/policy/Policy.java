@@ -29,7 +29,8 @@ public record Policy(
         List<Grant> grants,
         List<IdpClient> idpClients,
         List<AsClient> asClients,
-        PlainOAuth plainOAuth) {
+        PlainOAuth plainOAuth,
+        Headless headless) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -42,12 +43,60 @@ public record Policy(
         idpClients = List.copyOf(Objects.requireNonNull(idpClients, "idpClients"));
         asClients = List.copyOf(Objects.requireNonNull(asClients, "asClients"));
         plainOAuth = plainOAuth == null ? PlainOAuth.NONE : plainOAuth;
+        headless = headless == null ? Headless.NONE : headless;
+    }
+
+    /** A policy without headless grants (the shape before issue 12). */
+    public Policy(List<User> users, List<Resource> resources, List<Profile> profiles, List<Grant> grants,
+                  List<IdpClient> idpClients, List<AsClient> asClients, PlainOAuth plainOAuth) {
+        this(users, resources, profiles, grants, idpClients, asClients, plainOAuth, Headless.NONE);
     }
 
     /** A policy without plain-OAuth servers (the shape before issue 11). */
     public Policy(List<User> users, List<Resource> resources, List<Profile> profiles, List<Grant> grants,
                   List<IdpClient> idpClients, List<AsClient> asClients) {
-        this(users, resources, profiles, grants, idpClients, asClients, PlainOAuth.NONE);
+        this(users, resources, profiles, grants, idpClients, asClients, PlainOAuth.NONE, Headless.NONE);
+    }
+
+    /**
+     * Who may get MCP access tokens without a person (issue 12): AS clients allowed the {@code client_credentials}
+     * grant (SEP-1046) and workloads allowed the jwt-bearer grant with a workload JWT (SEP-1933), each with the
+     * enterprise scopes it may be granted. The token's {@code sub} is the client id or the workload's subject.
+     */
+    public record Headless(List<ServiceClient> clients, List<Workload> workloads) {
+        public static final Headless NONE = new Headless(List.of(), List.of());
+
+        public Headless {
+            clients = clients == null ? List.of() : List.copyOf(clients);
+            workloads = workloads == null ? List.of() : List.copyOf(workloads);
+        }
+
+        public Optional<ServiceClient> client(String clientId) {
+            return clients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+        }
+
+        public Optional<Workload> workload(String subject) {
+            return workloads.stream().filter(w -> w.subject().equals(subject)).findFirst();
+        }
+    }
+
+    /** An AS client (of {@code asClients}) allowed {@code client_credentials}, and the scopes it may get. */
+    public record ServiceClient(String clientId, List<String> scopes) {
+        public ServiceClient {
+            Objects.requireNonNull(clientId, "headless.client.clientId");
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
+    }
+
+    /**
+     * A workload ({@code sub} of a workload JWT from a trusted workload issuer) allowed the jwt-bearer grant, the
+     * scopes it may get, and optionally the only {@code client_id} it may name (else any or none).
+     */
+    public record Workload(String subject, List<String> scopes, String clientId) {
+        public Workload {
+            Objects.requireNonNull(subject, "headless.workload.subject");
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
     }
 
     /**
@@ -182,6 +231,25 @@ public record Policy(
         return asClients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
     }
 
+    /**
+     * Where {@code clientId} is registered: {@code "idp"} (an IdP client) and/or {@code "as"} (an MCP AS client);
+     * empty when it is neither.
+     */
+    public List<String> clientRegistrations(String clientId) {
+        List<String> where = new java.util.ArrayList<>(2);
+        idpClient(clientId).ifPresent(c -> where.add("idp"));
+        asClient(clientId).ifPresent(c -> where.add("as"));
+        return where;
+    }
+
+    /** Every client id of the IdP and of the MCP AS (for error messages). */
+    public Set<String> clientIds() {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        idpClients.forEach(c -> ids.add(c.clientId()));
+        asClients.forEach(c -> ids.add(c.clientId()));
+        return ids;
+    }
+
     /** Fails with a message naming the first inconsistency (unknown profile, scope, user...). */
     Policy validated() {
         Set<String> allScopes = new HashSet<>();
@@ -226,6 +294,16 @@ public record Policy(
             }
         }
         validatePlainOAuth(names);
+        for (ServiceClient c : headless.clients()) {
+            if (asClient(c.clientId()).isEmpty()) {
+                throw new IllegalArgumentException("policy: headless client '" + c.clientId()
+                        + "' is not one of asClients; register it there with a secret or keys");
+            }
+            c.scopes().forEach(s -> requireScope(allScopes, s, "headless client '" + c.clientId() + "'"));
+        }
+        for (Workload w : headless.workloads()) {
+            w.scopes().forEach(s -> requireScope(allScopes, s, "headless workload '" + w.subject() + "'"));
+        }
         return this;
     }
 

@@ -30,7 +30,8 @@ class AsMetadataTest extends SampleIssuerPerClass {
         assertThat(md).containsEntry("issuer", as)
                 .containsEntry("token_endpoint", as + "/token")
                 .containsEntry("jwks_uri", as + "/jwks")
-                .containsEntry("grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:jwt-bearer"))
+                .containsEntry("grant_types_supported",
+                        List.of("urn:ietf:params:oauth:grant-type:jwt-bearer", "client_credentials"))
                 .containsEntry("authorization_grant_profiles_supported",
                         List.of("urn:ietf:params:oauth:grant-profile:id-jag"))
                 .containsEntry("token_endpoint_auth_methods_supported",
