@@ -158,6 +158,25 @@ class AsDPoPTest extends SampleIssuerDPoPTest {
     }
 
     @Test
+    void theHeadlessGrantsAreBoundByAProofToo() throws Exception {
+        URI notes = issuer.server("notes");
+        HttpResponse<String> cc = DPoPTokens.post(token(), Headless.clientCredentials(notes, null, List.of()),
+                Headless.CI_CLIENT, Headless.CI_SECRET, key.forTokenRequest(token()));
+        HttpResponse<String> workload = DPoPTokens.post(token(), Headless.workloadGrant(
+                Headless.workloadToken(issuer, "ci-job-1", issuer.asIssuer().toString(), 300), notes, null),
+                null, null, key.forTokenRequest(token()));
+        HttpResponse<String> badProof = DPoPTokens.post(token(), Headless.clientCredentials(notes, null, List.of()),
+                Headless.CI_CLIENT, Headless.CI_SECRET, key.forTokenRequest(URI.create(issuer.asIssuer() + "/other")));
+
+        for (HttpResponse<String> r : List.of(cc, workload)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).path("token_type").asText()).isEqualTo("DPoP");
+            assertThat(jktOf(json(r).path("access_token").asText())).isEqualTo(key.jkt());
+        }
+        assertThat(json(badProof).path("error").asText()).isEqualTo("invalid_dpop_proof");
+    }
+
+    @Test
     void theAuditRecordsBindingAndJktButNoTokenOrProof() throws Exception {
         String proof = key.forTokenRequest(token());
         HttpResponse<String> r = redeem(idJag(), proof);
