@@ -2,9 +2,9 @@ package dev.xaa4j.sample;
 
 import dev.xaa4j.sample.as.AuthorizationServer;
 import dev.xaa4j.sample.audit.AuditLog;
-import dev.xaa4j.sample.http.ClientKeys;
 import dev.xaa4j.sample.dpop.DPoPModes;
 import dev.xaa4j.sample.dpop.DPoPVerifier;
+import dev.xaa4j.sample.http.ClientKeys;
 import dev.xaa4j.sample.idp.IdentityProvider;
 import dev.xaa4j.sample.idp.IdpFeatures;
 import dev.xaa4j.sample.keys.SigningKeys;
@@ -61,12 +61,12 @@ public final class SampleIssuer implements AutoCloseable {
     private final String adminToken;
     private McpServers mcp;
     private Plain plain;
+    private DPoPModes dpop;
     private Headless headless;
 
     /** Issue 12's parts: keys registered for private_key_jwt clients, the workload issuer, the IdP's switches. */
     private record Headless(ClientKeys clientKeys, WorkloadIssuer workloads, IdpFeatures idpFeatures) {
     }
-    private DPoPModes dpop;
 
     /** The plain-OAuth side: both plain AS issuers, the servers not reached by EMA, every server's flow, the faults. */
     private record Plain(URI issuer, URI secondIssuer, Map<String, URI> servers, Map<String, String> flows,

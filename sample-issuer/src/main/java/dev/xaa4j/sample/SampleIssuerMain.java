@@ -82,6 +82,7 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     + "private_key_jwt client CLIENT_ID of the IdP and/or the MCP AS; replaces that client's policy "
                     + "keys (its secret stays usable); repeatable. At run time: POST /admin/clients/CLIENT_ID/jwks")
     java.util.Map<String, Path> clientJwks = new java.util.LinkedHashMap<>();
+
     @Option(names = "--dpop", paramLabel = "SWITCH", split = ",",
             description = "start with DPoP switches on (also POST /admin/dpop at run time): idpNonce, asNonce "
                     + "(token endpoints answer use_dpop_nonce until a proof carries the DPoP-Nonce), rsNonce (the same "
@@ -114,17 +115,16 @@ public final class SampleIssuerMain implements Callable<Integer> {
             issuer = SampleIssuer.start(settings);
             try {
                 clientJwks.forEach(issuer::registerClientKeys);
+                com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
+                dpop.forEach(name -> switches.put(name.trim(), true));
+                try {
+                    issuer.dpopModes().set(switches);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+                }
             } catch (IllegalArgumentException e) {
                 issuer.close();
                 throw e;
-            }
-            try {
-                com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
-                dpop.forEach(name -> switches.put(name.trim(), true));
-                issuer.dpopModes().set(switches);
-            } catch (IllegalArgumentException e) {
-                issuer.close();
-                throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
             }
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());

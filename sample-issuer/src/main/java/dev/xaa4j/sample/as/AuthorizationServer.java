@@ -49,7 +49,7 @@ public final class AuthorizationServer {
                 resources, clock);
         AccessTokenMinter minter = new AccessTokenMinter(issuer, keys, settings.accessTokenTtl(), clock);
         HeadlessGrants headless = new HeadlessGrants(issuer, clients, new WorkloadJwtValidator(issuer,
-                trustedWorkloadIssuers, policy.headless(), clock), policy.headless(), resources, minter, audit);
+                trustedWorkloadIssuers, policy.headless(), clock), policy.headless(), resources, minter, audit, dpop);
         this.token = new TokenServlet(issuer, clients, validator, minter, audit, headless, dpop);
     }
 

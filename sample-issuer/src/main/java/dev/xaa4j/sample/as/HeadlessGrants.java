@@ -11,9 +11,13 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.xaa4j.sample.audit.AuditLog;
+import dev.xaa4j.sample.dpop.DPoPModes;
 import dev.xaa4j.sample.dpop.DPoPRejected;
 import dev.xaa4j.sample.dpop.DPoPVerifier;
 import dev.xaa4j.sample.http.ClientAuthenticator;
@@ -44,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * Both take exactly one {@code resource} (an MCP server of this AS, else {@code invalid_target}) and an optional
  * {@code scope}: granted = requested ∩ the scopes the policy gives the client or workload for that server (all of
  * them without {@code scope}); none → {@code invalid_scope}. Not allowed the grant → {@code unauthorized_client}.
- * No refresh token. Thread-safe.
+ * No refresh token. A DPoP proof (RFC 9449, checked first by {@link DPoPVerifier}) binds the token as at the
+ * ID-JAG path. Thread-safe.
  */
 final class HeadlessGrants {
 
@@ -57,9 +62,12 @@ final class HeadlessGrants {
     private final Map<URI, Policy.Resource> resources;
     private final AccessTokenMinter minter;
     private final AuditLog audit;
+    private final DPoPVerifier dpop;
 
+    /** @param dpop checks a DPoP proof first; a valid one binds the token ({@code cnf.jkt}, {@code token_type DPoP}) */
     HeadlessGrants(URI issuer, ClientAuthenticator clients, WorkloadJwtValidator workloads, Policy.Headless policy,
-                   Map<URI, Policy.Resource> resources, AccessTokenMinter minter, AuditLog audit) {
+                   Map<URI, Policy.Resource> resources, AccessTokenMinter minter, AuditLog audit, DPoPVerifier dpop) {
+        this.dpop = dpop;
         this.issuer = issuer;
         this.clients = clients;
         this.workloads = workloads;
@@ -76,24 +84,18 @@ final class HeadlessGrants {
         String client;
         String resource;
         List<String> requested;
-        Optional<com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation> cnf = Optional.empty();
+        Optional<JWKThumbprintConfirmation> cnf = Optional.empty();
 
         Decision(String event) {
             this.event = event;
         }
     }
 
-    /** The request's DPoP proof checked at the token endpoint (RFC 9449 §5): its key's thumbprint, or empty for Bearer. */
-    interface ProofCheck {
-        Optional<com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation> check() throws DPoPRejected;
-    }
-
     /**
      * Answers {@code http} if it is one of these grants and returns {@code true}; {@code false} leaves it to the
-     * ID-JAG path (every other request, including malformed ones). A valid DPoP proof ({@code proof}) binds the
-     * token ({@code cnf.jkt}, {@code token_type DPoP}); an invalid one is {@code invalid_dpop_proof}.
+     * ID-JAG path (every other request, including malformed ones).
      */
-    boolean answer(HTTPRequest http, HttpServletResponse resp, ProofCheck proof) throws IOException {
+    boolean answer(HTTPRequest http, HttpServletResponse resp) throws IOException {
         Map<String, List<String>> params;
         try {
             params = http.getBodyAsFormParameters();
@@ -105,13 +107,13 @@ final class HeadlessGrants {
             return false;
         }
         if (GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType.get(0))) {
-            respond(resp, new Decision("client-credentials"), proof, d -> clientCredentials(http, d));
+            respond(http, resp, new Decision("client-credentials"), d -> clientCredentials(http, d));
             return true;
         }
         List<String> assertion = params.getOrDefault("assertion", List.of());
         if (GrantType.JWT_BEARER.getValue().equals(grantType.get(0)) && assertion.size() == 1
                 && parsed(assertion.get(0)) instanceof SignedJWT jwt && workloads.claimsToBeWorkloadJwt(jwt)) {
-            respond(resp, new Decision("workload-jwt-bearer"), proof, d -> workload(http, jwt, d));
+            respond(http, resp, new Decision("workload-jwt-bearer"), d -> workload(http, jwt, d));
             return true;
         }
         return false;
@@ -121,22 +123,24 @@ final class HeadlessGrants {
         AccessTokenMinter.Minted mint(Decision d) throws GrantRejected;
     }
 
-    private void respond(HttpServletResponse resp, Decision d, ProofCheck proof, Grant grant) throws IOException {
+    private void respond(HTTPRequest http, HttpServletResponse resp, Decision d, Grant grant) throws IOException {
         try {
-            d.cnf = proof.check();
+            d.cnf = dpop.atTokenEndpoint(http, URI.create(issuer + "/token"), DPoPModes.Side.AS);
+        } catch (DPoPRejected e) {
+            audit.record(d.event, null, null, issuer.toString(), null, null, null, "deny", e.reason());
+            DPoPVerifier.answerTokenRequest(resp, e);
+            return;
+        }
+        try {
             AccessTokenMinter.Minted at = grant.mint(d);
             String jkt = d.cnf.map(c -> c.getValue().toString()).orElse(null);
             audit.record(d.event, d.subject, d.client, issuer.toString(), d.resource, d.requested, at.scopes(),
                     "allow", "access token issued", d.cnf.isPresent(), jkt);
             Scope scope = new Scope(at.scopes().toArray(String[]::new));
-            com.nimbusds.oauth2.sdk.token.AccessToken token = d.cnf.isPresent()
-                    ? new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(at.value(), at.lifetime().toSeconds(), scope)
+            AccessToken token = d.cnf.isPresent()
+                    ? new DPoPAccessToken(at.value(), at.lifetime().toSeconds(), scope)
                     : new BearerAccessToken(at.value(), at.lifetime().toSeconds(), scope);
             Http.nimbus(resp, new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse());
-        } catch (DPoPRejected e) {
-            audit.record(d.event, null, null, issuer.toString(), null, null, null, "deny", e.reason());
-            LOG.info("{} denied: {}", d.event, e.reason());
-            DPoPVerifier.answerTokenRequest(resp, e);
         } catch (GrantRejected e) {
             audit.record(d.event, d.subject, d.client, issuer.toString(), d.resource, d.requested, null, "deny",
                     e.error().getCode() + ": " + e.getMessage());

@@ -77,8 +77,7 @@ final class TokenServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HTTPRequest http = JakartaServletUtils.createHTTPRequest(req);
-        if (headless.answer(http, resp, () -> dpop.atTokenEndpoint(req, URI.create(issuer + "/token"),
-                DPoPModes.Side.AS))) { // client_credentials, workload jwt-bearer
+        if (headless.answer(http, resp)) { // client_credentials, workload jwt-bearer
             return;
         }
         String client = null;

@@ -26,7 +26,7 @@ public final class AuditLog implements AutoCloseable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String time, String event, String user, String client, String audience, String resource,
                         List<String> scopesRequested, List<String> scopesGranted, String decision,
-                        String reason, Boolean dpop, String jkt, String subjectTokenType) {
+                        String reason, String subjectTokenType, Boolean dpop, String jkt) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +60,8 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason) {
-        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, null);
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, null,
+                null);
     }
 
     /**
@@ -70,8 +71,8 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason, String subjectTokenType) {
-        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, null,
-                subjectTokenType);
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason,
+                subjectTokenType, null, null);
     }
 
     /**
@@ -83,16 +84,16 @@ public final class AuditLog implements AutoCloseable {
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
                        String reason, Boolean dpop, String jkt) {
-        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, dpop, jkt,
-                null);
+        record(event, user, client, audience, resource, scopesRequested, scopesGranted, decision, reason, null, dpop,
+                jkt);
     }
 
-    /** The most general form: DPoP binding and, for a token exchange, the kind of {@code subject_token}. */
+    /** The whole entry: {@code subjectTokenType}, {@code dpop} and {@code jkt} may each be {@code null} (left out). */
     public void record(String event, String user, String client, String audience, String resource,
                        List<String> scopesRequested, List<String> scopesGranted, String decision,
-                       String reason, Boolean dpop, String jkt, String subjectTokenType) {
+                       String reason, String subjectTokenType, Boolean dpop, String jkt) {
         Entry e = new Entry(clock.instant().toString(), event, user, client, audience, resource,
-                scopesRequested, scopesGranted, decision, reason, dpop, jkt, subjectTokenType);
+                scopesRequested, scopesGranted, decision, reason, subjectTokenType, dpop, jkt);
         try {
             String line = JSON.writeValueAsString(e);
             synchronized (this) {

@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPIssuer;
 import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPProtectedResourceRequestVerifier;
 import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPTokenRequestVerifier;
 import com.nimbusds.oauth2.sdk.dpop.verifiers.InvalidDPoPProofException;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import dev.xaa4j.sample.http.Http;
@@ -79,7 +80,19 @@ public final class DPoPVerifier {
      */
     public Optional<JWKThumbprintConfirmation> atTokenEndpoint(HttpServletRequest req, URI tokenEndpoint,
                                                                 DPoPModes.Side side) throws DPoPRejected {
-        Optional<SignedJWT> proof = proof(req);
+        return atTokenEndpoint(Collections.list(req.getHeaders("DPoP")), tokenEndpoint, side);
+    }
+
+    /** As {@link #atTokenEndpoint(HttpServletRequest, URI, DPoPModes.Side)} for a request Nimbus has parsed. */
+    public Optional<JWKThumbprintConfirmation> atTokenEndpoint(HTTPRequest http, URI tokenEndpoint,
+                                                                DPoPModes.Side side) throws DPoPRejected {
+        List<String> values = http.getHeaderValues("DPoP");
+        return atTokenEndpoint(values == null ? List.of() : values, tokenEndpoint, side);
+    }
+
+    private Optional<JWKThumbprintConfirmation> atTokenEndpoint(List<String> dpopHeaders, URI tokenEndpoint,
+                                                                 DPoPModes.Side side) throws DPoPRejected {
+        Optional<SignedJWT> proof = proof(dpopHeaders);
         if (proof.isEmpty()) {
             if (side == DPoPModes.Side.AS && modes.requireDpop()) {
                 throw DPoPRejected.invalidProof("this authorization server requires DPoP: send a DPoP proof "
@@ -108,7 +121,7 @@ public final class DPoPVerifier {
      */
     public void atResource(HttpServletRequest req, String accessToken, JWKThumbprintConfirmation cnf)
             throws DPoPRejected {
-        SignedJWT proof = proof(req).orElseThrow(() -> DPoPRejected.invalidProof("this access token is DPoP-bound "
+        SignedJWT proof = proof(Collections.list(req.getHeaders("DPoP"))).orElseThrow(() -> DPoPRejected.invalidProof("this access token is DPoP-bound "
                 + "(cnf.jkt): send it as 'Authorization: DPoP <token>' with a DPoP proof header (RFC 9449 section 7.1)"));
         Set<Nonce> nonces = nonces(proof, DPoPModes.Side.RS);
         URI htu = URI.create(req.getRequestURL().toString());
@@ -125,8 +138,7 @@ public final class DPoPVerifier {
     }
 
     /** The single {@code DPoP} header as a signed JWT, or empty when there is none. */
-    private static Optional<SignedJWT> proof(HttpServletRequest req) throws DPoPRejected {
-        List<String> values = Collections.list(req.getHeaders("DPoP"));
+    private static Optional<SignedJWT> proof(List<String> values) throws DPoPRejected {
         if (values.isEmpty()) {
             return Optional.empty();
         }
@@ -163,7 +175,7 @@ public final class DPoPVerifier {
     }
 
     private static String describe(InvalidDPoPProofException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
+        String m = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^Invalid DPoP proof: ", "");
         return "the DPoP proof is not valid" + (m.isEmpty() ? "" : ": " + m);
     }
 

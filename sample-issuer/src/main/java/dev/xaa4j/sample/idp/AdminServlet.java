@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/oauth-faults} with {@code {"fault":…}} (a word of
  *       {@link dev.xaa4j.sample.oauth.OAuthFaults.Fault}, or {@code reset}) — the hostile behaviour the plain OAuth
  *       side shows from now on; {@code GET /admin/oauth-faults} — the current one;</li>
+ *   <li>{@code POST /admin/dpop} with {@code {"asNonce":true,…}} (see {@link dev.xaa4j.sample.dpop.DPoPModes}) —
+ *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches;</li>
  *   <li>the headless-grant and key operations of {@link GrantsAdmin} ({@code idp-features},
  *       {@code clients/{id}/jwks}, {@code workload-token}).</li>
- *   <li>{@code POST /admin/dpop} with {@code {"asNonce":true,…}} (see {@link dev.xaa4j.sample.dpop.DPoPModes}) —
- *       DPoP nonces and {@code requireDpop}; {@code GET /admin/dpop} — the current switches.</li>
  * </ul>
  * Errors are JSON {@code {"error","error_description"}}: 401 without a valid admin token, 400 for unknown
  * users or servers, 404 for unknown paths.
@@ -58,8 +58,8 @@ final class AdminServlet extends HttpServlet {
     AdminServlet(String adminToken, PolicyEngine policy, Map<String, URI> resourcesByName, SigningKeys keys,
                  AuditLog audit, DevAutoApprove devAutoApprove, dev.xaa4j.sample.oauth.OAuthFaults oauthFaults,
                  GrantsAdmin grants, dev.xaa4j.sample.dpop.DPoPModes dpop) {
-        this.grants = grants;
         this.dpop = dpop;
+        this.grants = grants;
         this.oauthFaults = oauthFaults;
         this.devAutoApprove = devAutoApprove;
         this.adminToken = adminToken;

@@ -107,8 +107,8 @@ final class TokenExchangeHandler implements GrantHandler {
         var idJag = idJags.mint(user, d.audience, client.asClientId(), d.resource, decision.granted(),
                 subject.authTime(), proofKey);
         audit.record(EVENT, d.user, d.client, d.audience, d.resource, d.requested, decision.granted(), "allow",
-                decision.reason(), proofKey.isPresent(), proofKey.map(k -> k.getValue().toString()).orElse(null),
-                d.subjectType);
+                decision.reason(), d.subjectType, proofKey.isPresent(),
+                proofKey.map(k -> k.getValue().toString()).orElse(null));
         NAAccessToken token = new NAAccessToken(idJag.serialize(), idJags.lifetime().toSeconds(),
                 new Scope(decision.granted().toArray(String[]::new)), ID_JAG);
         return new AccessTokenResponse(new Tokens(token, null)).toHTTPResponse();

@@ -25,13 +25,23 @@ public final class DPoPTokens {
 
     /** jwt-bearer of {@code idJag} at the EMA AS as the demo client, with {@code proof} (none when {@code null}). */
     public static HttpResponse<String> redeem(SampleIssuer issuer, String idJag, String proof) throws Exception {
-        String form = "grant_type=" + URLEncoder.encode(TokenEndpoint.JWT_BEARER, StandardCharsets.UTF_8)
-                + "&assertion=" + idJag;
-        HttpRequest.Builder b = HttpRequest.newBuilder(TokenEndpoint.tokenUri(issuer))
+        return post(TokenEndpoint.tokenUri(issuer), java.util.List.of(new String[] {"grant_type", TokenEndpoint.JWT_BEARER},
+                new String[] {"assertion", idJag}), TestIdJag.CLIENT, TestIdJag.CLIENT_SECRET, proof);
+    }
+
+    /** POSTs {@code form} to {@code uri} with Basic credentials (none when {@code user} is null) and {@code proof}. */
+    public static HttpResponse<String> post(URI uri, java.util.List<String[]> form, String user, String password,
+                                            String proof) throws Exception {
+        java.util.List<String> pairs = new java.util.ArrayList<>();
+        form.forEach(p -> pairs.add(URLEncoder.encode(p[0], StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(p[1], StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (TestIdJag.CLIENT + ":" + TestIdJag.CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(form));
+                .POST(HttpRequest.BodyPublishers.ofString(String.join("&", pairs)));
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         if (proof != null) {
             b.header("DPoP", proof);
         }
@@ -47,6 +57,19 @@ public final class DPoPTokens {
             throw new IllegalStateException("token request failed: " + r.body());
         }
         return JSON.readTree(r.body()).path("access_token").asText();
+    }
+
+    /** The issuer's audit entries of {@code event}, in file order. */
+    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> audit(SampleIssuer issuer, String event)
+            throws java.io.IOException {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(issuer.auditFile())) {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+            if (n.path("event").asText().equals(event)) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /** POST {@code body} to {@code server} with {@code authorization} and {@code proof} (each left out when null). */

@@ -4,16 +4,14 @@ import static dev.xaa4j.sample.idp.IdpTestClient.demoBasic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import dev.xaa4j.sample.dpop.DPoPProofs;
+import dev.xaa4j.sample.dpop.SampleIssuerDPoPTest;
 import dev.xaa4j.sample.dpop.DPoPTokens;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,11 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * AS then redeems it only with a proof of that key (§3.3 item 11); the IdP's nonce switch; the admin API.
  */
 @Timeout(60)
-class IdpDPoPTest extends SampleIssuerPerClass {
+class IdpDPoPTest extends SampleIssuerDPoPTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    final DPoPProofs key = DPoPProofs.newKey();
     IdpTestClient client;
     String idToken;
 
@@ -37,10 +32,6 @@ class IdpDPoPTest extends SampleIssuerPerClass {
         idToken = client.idToken("alice");
     }
 
-    @AfterEach
-    void switchesOff() {
-        issuer.dpopModes().set(JSON.createObjectNode().put("reset", true));
-    }
 
     /** The exchange as the demo client, with {@code proof} when not {@code null}. */
     HttpResponse<String> exchange(String proof) {

@@ -3,7 +3,6 @@ package dev.xaa4j.sample.oauth;
 import static dev.xaa4j.sample.oauth.PlainOAuthClient.PUBLIC_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
@@ -15,12 +14,11 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.oauth2.sdk.token.Tokens;
-import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.dpop.DPoPProofs;
+import dev.xaa4j.sample.dpop.SampleIssuerDPoPTest;
 import dev.xaa4j.sample.dpop.DPoPTokens;
 import java.net.URI;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,14 +28,9 @@ import org.junit.jupiter.api.Timeout;
  * wiki server.
  */
 @Timeout(60)
-class PlainDPoPTest extends SampleIssuerPerClass {
+class PlainDPoPTest extends SampleIssuerDPoPTest {
 
-    final DPoPProofs key = DPoPProofs.newKey();
 
-    @AfterEach
-    void switchesOff() {
-        issuer.dpopModes().set(new ObjectMapper().createObjectNode().put("reset", true));
-    }
 
     PlainOAuthClient client() {
         return PlainOAuthClient.of(issuer);
@@ -107,7 +100,7 @@ class PlainDPoPTest extends SampleIssuerPerClass {
         assertThat(t.getAccessToken().getType()).isEqualTo(AccessTokenType.BEARER);
         assertThat(token(new RefreshTokenGrant(t.getRefreshToken()), null).indicatesSuccess()).isTrue();
 
-        issuer.dpopModes().set(new ObjectMapper().readTree("{\"requireDpop\":true}"));
+        dpop("{\"requireDpop\":true}");
         PlainOAuthClient c = client();
         PlainOAuthClient.Flow f = c.flow(PUBLIC_CLIENT, "wiki:read", wiki());
         AuthorizationResponse r = c.authorize(f, "alice");
