@@ -323,6 +323,11 @@ public final class SampleIssuer implements AutoCloseable {
         plain.servers().forEach((k, v) -> o.put(k, v.toString()));
         doc.put("oauthServers", o);
         doc.put("flows", plain.flows());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("algs", DPoPVerifier.ALGORITHMS);
+        d.put("switches", dpop.describe());
+        d.put("admin", idpIssuer + "/admin/dpop");
+        doc.put("dpop", d);
         doc.put("admin", idpIssuer + "/admin");
         doc.put("adminTokenFile", adminTokenFile.toString());
         doc.put("audit", audit.file().toString());

@@ -73,6 +73,14 @@ public final class SampleIssuerMain implements Callable<Integer> {
             description = "comma-separated claims one of which must name the audience: aud (default), azp, resource")
     java.util.Map<String, String> externalAudienceClaim = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--dpop", paramLabel = "SWITCH", split = ",",
+            description = "start with DPoP switches on (also POST /admin/dpop at run time): idpNonce, asNonce "
+                    + "(token endpoints answer use_dpop_nonce until a proof carries the DPoP-Nonce), rsNonce (the same "
+                    + "at the MCP servers), requireDpop (the MCP authorization servers refuse token requests without "
+                    + "a proof); comma-separated or repeated (default: none; DPoP proofs are always accepted, "
+                    + "ES256)")
+    List<String> dpop = new java.util.ArrayList<>();
+
     @Option(names = "--exit-when-ready",
             description = "start, call each kind of endpoint once (a self-check), print the ready line and exit; "
                     + "used for smoke tests and to record the launcher's AppCDS archive")
@@ -95,6 +103,14 @@ public final class SampleIssuerMain implements Callable<Integer> {
                     refreshTokenTtl, idJagTtl, accessTokenTtl, codeTtl, Optional.ofNullable(devAutoApprove),
                     externalServers());
             issuer = SampleIssuer.start(settings);
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
+                dpop.forEach(name -> switches.put(name.trim(), true));
+                issuer.dpopModes().set(switches);
+            } catch (IllegalArgumentException e) {
+                issuer.close();
+                throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+            }
         } catch (Exception e) {
             System.err.println("sample-issuer: " + e.getMessage());
             removeIfOwn(dir, ownDir);

@@ -174,12 +174,34 @@ class SampleIssuerMainTest {
                 .contains("plain OAuth AS", "kc=external", "self-check passed");
         assertThat(p.exitValue()).isZero();
 
-        Process bad = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
-                "--external-audience", "nope=x");
+        assertThat(refusedStart("--external-audience", "nope=x")).contains("[nope]", "--external-as NAME=ISSUER");
+    }
+
+    @Test
+    void dpopSwitchesGivenAtStartAreInTheReadyLineAndAnUnknownOneIsRefused() throws Exception {
+        Process p = launch("--port-base", "0", "--state-dir", stateDir.toString(), "--exit-when-ready",
+                "--dpop", "asNonce,rsNonce");
+        JsonNode ready = readReadyLine(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(ready.get("dpop").get("algs").toString()).isEqualTo("[\"ES256\"]");
+        assertThat(ready.get("dpop").get("switches").toString()).isEqualTo(
+                "{\"idpNonce\":false,\"asNonce\":true,\"rsNonce\":true,\"requireDpop\":false}");
+        assertThat(ready.get("dpop").get("admin").asText()).isEqualTo(ready.get("idp").asText() + "/admin/dpop");
+        assertThat(p.exitValue()).isZero();
+
+        assertThat(refusedStart("--dpop", "nonces")).contains("--dpop", "'nonces'", "asNonce", "requireDpop");
+    }
+
+    /** Starts with {@code args} on free ports, expects a non-zero exit; its stderr. */
+    private String refusedStart(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port-base", "0", "--state-dir", stateDir.toString(),
+                "--exit-when-ready"));
+        all.addAll(List.of(args));
+        Process bad = launch(all.toArray(String[]::new));
         assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isNotZero();
-        assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-                .contains("[nope]", "--external-as NAME=ISSUER");
+        return new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     private static Process launch(String... args) throws IOException {

@@ -3,35 +3,31 @@ package dev.xaa4j.sample.dpop;
 import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPProofUse;
 import com.nimbusds.oauth2.sdk.util.singleuse.AlreadyUsedException;
 import com.nimbusds.oauth2.sdk.util.singleuse.SingleUseChecker;
+import dev.xaa4j.sample.as.JtiReplayCache;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers each DPoP proof's {@code jti} per checking endpoint for as long as the proof could still be accepted
- * (its maximum age plus the clock skew), so a proof is used at most once (RFC 9449 §11.1). Thread-safe: the check
- * and the marking are one atomic {@code putIfAbsent}. Only the SHA-256 digest Nimbus hands over would matter; the
- * {@code jti} is a random identifier, not a secret.
+ * Nimbus' single-use check of DPoP proofs over the issuer's {@link JtiReplayCache}: each proof's {@code jti} is
+ * remembered per checking endpoint (the {@code DPoPIssuer} the verifier passes) for as long as the proof could still
+ * be accepted, so a proof is used at most once (RFC 9449 §11.1). Thread-safe: the check and the marking are one
+ * atomic step. The {@code jti} is a random identifier, not a secret.
  */
 final class DPoPReplayCache implements SingleUseChecker<DPoPProofUse> {
 
     private final Clock clock;
     private final Duration keep;
-    private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+    private final JtiReplayCache seen;
 
     DPoPReplayCache(Clock clock, Duration keep) {
         this.clock = clock;
         this.keep = keep;
+        this.seen = new JtiReplayCache(clock, Duration.ZERO);
     }
 
     @Override
     public void markAsUsed(DPoPProofUse use) throws AlreadyUsedException {
-        Instant now = clock.instant();
-        seen.values().removeIf(forgetAfter -> forgetAfter.isBefore(now));
-        String key = use.getIssuer().getValue() + '\0' + use.getJWTID().getValue();
-        if (seen.putIfAbsent(key, now.plus(keep)) != null) {
+        if (!seen.firstUse(use.getIssuer().getValue(), use.getJWTID().getValue(), clock.instant().plus(keep))) {
             throw new AlreadyUsedException("the DPoP proof (jti) was already used; make a new proof per request");
         }
     }

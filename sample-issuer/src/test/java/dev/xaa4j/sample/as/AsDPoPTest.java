@@ -3,10 +3,9 @@ package dev.xaa4j.sample.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.dpop.DPoPProofs;
+import dev.xaa4j.sample.dpop.SampleIssuerDPoPTest;
 import dev.xaa4j.sample.dpop.DPoPTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,17 +26,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code requireDpop} switches, and the audit.
  */
 @Timeout(60)
-class AsDPoPTest extends SampleIssuerPerClass {
+class AsDPoPTest extends SampleIssuerDPoPTest {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    final DPoPProofs client = DPoPProofs.newKey();
-
-    @AfterEach
-    void switchesOff() {
-        issuer.dpopModes().set(JSON.createObjectNode().put("reset", true));
-    }
 
     static URI token() {
         return TokenEndpoint.tokenUri(issuer);
@@ -71,11 +61,11 @@ class AsDPoPTest extends SampleIssuerPerClass {
 
     @Test
     void aValidProofGetsADPoPTokenBoundToTheProofKey() throws Exception {
-        HttpResponse<String> r = redeem(idJag(), client.forTokenRequest(token()));
+        HttpResponse<String> r = redeem(idJag(), key.forTokenRequest(token()));
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).path("token_type").asText()).isEqualTo("DPoP");
-        assertThat(jktOf(json(r).path("access_token").asText())).isEqualTo(client.jkt());
+        assertThat(jktOf(json(r).path("access_token").asText())).isEqualTo(key.jkt());
     }
 
     @Test
@@ -89,7 +79,7 @@ class AsDPoPTest extends SampleIssuerPerClass {
 
     @Test
     void aReplayedProofIsRefused() throws Exception {
-        String proof = client.forTokenRequest(token());
+        String proof = key.forTokenRequest(token());
         assertThat(redeem(idJag(), proof).statusCode()).isEqualTo(200);
 
         HttpResponse<String> again = redeem(idJag(), proof);
@@ -102,11 +92,11 @@ class AsDPoPTest extends SampleIssuerPerClass {
     void brokenProofsAreInvalidDpopProof() throws Exception {
         DPoPProofs other = DPoPProofs.newKey();
         Map<String, String> broken = Map.of(
-                "wrong htu", client.forTokenRequest(URI.create(issuer.asIssuer() + "/oauth/token")),
-                "wrong htm", client.with(UUID.randomUUID().toString(), Duration.ZERO, "GET", token(), null),
-                "stale iat", client.with(UUID.randomUUID().toString(), Duration.ofMinutes(-5), "POST", token(), null),
-                "future iat", client.with(UUID.randomUUID().toString(), Duration.ofMinutes(5), "POST", token(), null),
-                "signed by another key than its jwk", client.signedBy(other, token()),
+                "wrong htu", key.forTokenRequest(URI.create(issuer.asIssuer() + "/oauth/token")),
+                "wrong htm", key.with(UUID.randomUUID().toString(), Duration.ZERO, "GET", token(), null),
+                "stale iat", key.with(UUID.randomUUID().toString(), Duration.ofMinutes(-5), "POST", token(), null),
+                "future iat", key.with(UUID.randomUUID().toString(), Duration.ofMinutes(5), "POST", token(), null),
+                "signed by another key than its jwk", key.signedBy(other, token()),
                 "not a JWT", "not-a-proof");
         for (var e : broken.entrySet()) {
             String idJag = idJag();
@@ -121,11 +111,11 @@ class AsDPoPTest extends SampleIssuerPerClass {
     @Test
     void aBoundIdJagNeedsAProofOfItsKey() throws Exception {
         DPoPProofs other = DPoPProofs.newKey();
-        String bound = TestIdJag.of(issuer, "alice", "notes", "notes.read").claim("cnf", Map.of("jkt", client.jkt())).sign();
+        String bound = TestIdJag.of(issuer, "alice", "notes", "notes.read").claim("cnf", Map.of("jkt", key.jkt())).sign();
 
         HttpResponse<String> none = redeem(bound, null);
         HttpResponse<String> wrongKey = redeem(bound, other.forTokenRequest(token()));
-        HttpResponse<String> right = redeem(bound, client.forTokenRequest(token()));
+        HttpResponse<String> right = redeem(bound, key.forTokenRequest(token()));
 
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(json(none).path("error").asText()).isEqualTo("invalid_grant");
@@ -133,18 +123,18 @@ class AsDPoPTest extends SampleIssuerPerClass {
         assertThat(json(wrongKey).path("error").asText()).isEqualTo("invalid_grant");
         assertThat(json(wrongKey).path("error_description").asText()).contains("does not match cnf.jkt");
         assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
-        assertThat(jktOf(json(right).path("access_token").asText())).isEqualTo(client.jkt());
+        assertThat(jktOf(json(right).path("access_token").asText())).isEqualTo(key.jkt());
     }
 
     @Test
     void inNonceModeTheAsDemandsTheNonceThenAcceptsIt() throws Exception {
-        issuer.dpopModes().set(JSON.readTree("{\"asNonce\":true}"));
+        dpop("{\"asNonce\":true}");
         String idJag = idJag();
 
-        HttpResponse<String> first = redeem(idJag, client.forTokenRequest(token()));
+        HttpResponse<String> first = redeem(idJag, key.forTokenRequest(token()));
         String nonce = first.headers().firstValue("DPoP-Nonce").orElseThrow();
-        HttpResponse<String> wrong = redeem(idJag, client.forTokenRequest(token(), "not-the-nonce"));
-        HttpResponse<String> retry = redeem(idJag, client.forTokenRequest(token(), nonce));
+        HttpResponse<String> wrong = redeem(idJag, key.forTokenRequest(token(), "not-the-nonce"));
+        HttpResponse<String> retry = redeem(idJag, key.forTokenRequest(token(), nonce));
 
         assertThat(first.statusCode()).isEqualTo(400);
         assertThat(json(first).path("error").asText()).isEqualTo("use_dpop_nonce");
@@ -156,10 +146,10 @@ class AsDPoPTest extends SampleIssuerPerClass {
 
     @Test
     void requireDpopRefusesTokenRequestsWithoutAProof() throws Exception {
-        issuer.dpopModes().set(JSON.readTree("{\"requireDpop\":true}"));
+        dpop("{\"requireDpop\":true}");
 
         HttpResponse<String> none = redeem(idJag(), null);
-        HttpResponse<String> proved = redeem(idJag(), client.forTokenRequest(token()));
+        HttpResponse<String> proved = redeem(idJag(), key.forTokenRequest(token()));
 
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(json(none).path("error").asText()).isEqualTo("invalid_dpop_proof");
@@ -169,23 +159,17 @@ class AsDPoPTest extends SampleIssuerPerClass {
 
     @Test
     void theAuditRecordsBindingAndJktButNoTokenOrProof() throws Exception {
-        String proof = client.forTokenRequest(token());
+        String proof = key.forTokenRequest(token());
         HttpResponse<String> r = redeem(idJag(), proof);
         redeem(idJag(), proof); // replayed: refused
         String at = json(r).path("access_token").asText();
 
-        List<JsonNode> lines = Files.readAllLines(issuer.auditFile()).stream().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).filter(n -> n.path("event").asText().equals("jwt-bearer")).toList();
+        List<JsonNode> lines = DPoPTokens.audit(issuer, "jwt-bearer");
 
         assertThat(lines).anySatisfy(n -> {
             assertThat(n.path("decision").asText()).isEqualTo("allow");
             assertThat(n.path("dpop").asBoolean()).isTrue();
-            assertThat(n.path("jkt").asText()).isEqualTo(client.jkt());
+            assertThat(n.path("jkt").asText()).isEqualTo(key.jkt());
         });
         assertThat(lines).anySatisfy(n -> {
             assertThat(n.path("decision").asText()).isEqualTo("deny");

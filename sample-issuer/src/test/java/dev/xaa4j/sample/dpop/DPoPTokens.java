@@ -49,6 +49,19 @@ public final class DPoPTokens {
         return JSON.readTree(r.body()).path("access_token").asText();
     }
 
+    /** The issuer's audit entries of {@code event}, in file order. */
+    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> audit(SampleIssuer issuer, String event)
+            throws java.io.IOException {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(issuer.auditFile())) {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+            if (n.path("event").asText().equals(event)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
     /** POST {@code body} to {@code server} with {@code authorization} and {@code proof} (each left out when null). */
     public static HttpResponse<String> mcp(URI server, String authorization, String proof, String body)
             throws Exception {

@@ -154,6 +154,32 @@ class ExternalAsTest extends SampleIssuerPerClass {
         assertThat(post("kc2", urlInAud).statusCode()).as("kc2 wants xaa4j-mcp, not its URL").isEqualTo(401);
     }
 
+    /** An external AS's DPoP-bound token (Keycloak sets {@code cnf.jkt} when the client sent a proof). */
+    @Test
+    void aBoundTokenOfTheExternalAsNeedsADPoPProofOfItsKey() throws Exception {
+        var key = dev.xaa4j.sample.dpop.DPoPProofs.newKey();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(externalIssuer.toString()).subject("kc-user-1")
+                .audience(issuer.server("kc").toString()).issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("scope", "kc:read")
+                .claim("cnf", Map.of("jkt", key.jkt())).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
+                .keyID(KEY.get().getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(KEY.get()));
+        String bound = jwt.serialize();
+        URI kc = issuer.server("kc");
+
+        HttpResponse<String> asBearer = post("kc", bound);
+        HttpResponse<String> otherKey = dev.xaa4j.sample.dpop.DPoPTokens.mcp(kc, "DPoP " + bound,
+                dev.xaa4j.sample.dpop.DPoPProofs.newKey().forResource("POST", kc, bound, null), McpProtectionTest.TOOLS_LIST);
+        HttpResponse<String> proved = dev.xaa4j.sample.dpop.DPoPTokens.mcp(kc, "DPoP " + bound,
+                key.forResource("POST", kc, bound, null), McpProtectionTest.TOOLS_LIST);
+
+        assertThat(asBearer.statusCode()).isEqualTo(401);
+        assertThat(asBearer.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("DPoP error=\"invalid_token\"");
+        assertThat(otherKey.statusCode()).isEqualTo(401);
+        assertThat(proved.statusCode()).as(proved.body()).isNotEqualTo(401);
+    }
+
     @Test
     void anUnknownKidRefetchesTheKeys() throws Exception {
         assertThat(post("kc", good("kc")).statusCode()).isNotEqualTo(401);

@@ -5,10 +5,9 @@ import static dev.xaa4j.sample.dpop.DPoPTokens.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xaa4j.sample.SampleIssuerPerClass;
 import dev.xaa4j.sample.as.TokenEndpoint;
 import dev.xaa4j.sample.dpop.DPoPProofs;
+import dev.xaa4j.sample.dpop.SampleIssuerDPoPTest;
 import dev.xaa4j.sample.dpop.DPoPTokens;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,11 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * that still names the {@code resource_metadata}; the nonce switch; the audit of MCP requests.
  */
 @Timeout(60)
-class McpDPoPTest extends SampleIssuerPerClass {
+class McpDPoPTest extends SampleIssuerDPoPTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    final DPoPProofs key = DPoPProofs.newKey();
     URI notes;
     String token;
 
@@ -43,10 +38,6 @@ class McpDPoPTest extends SampleIssuerPerClass {
         token = DPoPTokens.boundAccessToken(issuer, key, "alice", "notes", "notes.read notes.write");
     }
 
-    @AfterEach
-    void switchesOff() {
-        issuer.dpopModes().set(JSON.createObjectNode().put("reset", true));
-    }
 
     String proof() {
         return key.forResource("POST", notes, token, null);
@@ -116,6 +107,31 @@ class McpDPoPTest extends SampleIssuerPerClass {
         assertThat(mcp(notes, "DPoP " + token, proof(), TOOLS_LIST).statusCode()).as("still usable").isNotEqualTo(401);
     }
 
+    /** The replay cache's check-and-mark is atomic: one proof sent 8 times at once is accepted exactly once. */
+    @Test
+    void oneProofSentConcurrentlyIsAcceptedOnce() throws Exception {
+        String proof = proof();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return mcp(notes, "DPoP " + token, proof, TOOLS_LIST).statusCode();
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (var f : statuses) {
+                accepted += f.get() == 401 ? 0 : 1;
+            }
+            assertThat(accepted).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anUnboundTokenIsBearerOnly() throws Exception {
         String bearer = TokenEndpoint.accessToken(issuer, "alice", "notes", "notes.read");
@@ -140,7 +156,7 @@ class McpDPoPTest extends SampleIssuerPerClass {
 
     @Test
     void inNonceModeTheServerDemandsTheNonceThenAcceptsIt() throws Exception {
-        issuer.dpopModes().set(JSON.readTree("{\"rsNonce\":true}"));
+        dpop("{\"rsNonce\":true}");
 
         HttpResponse<String> first = mcp(notes, "DPoP " + token, proof(), TOOLS_LIST);
         String nonce = first.headers().firstValue("DPoP-Nonce").orElseThrow();
@@ -158,13 +174,7 @@ class McpDPoPTest extends SampleIssuerPerClass {
         mcp(notes, "DPoP " + token, proof, TOOLS_LIST);
         mcp(notes, "Bearer " + token, null, TOOLS_LIST);
 
-        List<JsonNode> lines = Files.readAllLines(issuer.auditFile()).stream().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).filter(n -> n.path("event").asText().equals("mcp-request")).toList();
+        List<JsonNode> lines = DPoPTokens.audit(issuer, "mcp-request");
 
         assertThat(lines).anySatisfy(n -> {
             assertThat(n.path("decision").asText()).isEqualTo("allow");
