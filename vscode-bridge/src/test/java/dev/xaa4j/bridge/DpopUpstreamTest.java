@@ -124,6 +124,23 @@ class DpopUpstreamTest {
     }
 
     @Test
+    void aDpopInsufficientScopeChallengeAsksForTheScope() throws Exception {
+        server.setDispatcher(new ScriptedMcpDispatcher(m -> m.equals("tools/call")
+                ? new MockResponse.Builder().code(403).addHeader("WWW-Authenticate",
+                "DPoP error=\"insufficient_scope\", scope=\"notes.write\", algs=\"ES256\"").build() : null,
+                (method, body) -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                        .body("{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id") + ",\"result\":{\"protocolVersion\":\"2025-06-18\","
+                                + "\"capabilities\":{},\"serverInfo\":{\"name\":\"mock\",\"version\":\"1\"}}}").build(), r -> { }));
+        PerServerTokenSource tokens = dpopTokens(new ECKeyGenerator(Curve.P_256).generate());
+        try (BridgeHarness b = bridge(tokens)) {
+            b.handshake();
+            b.send(call(2, "x", "{}"));
+            assertThat(b.awaitResponse(2, WAIT).path("error").path("message").asText()).contains("notes.write");
+        }
+        assertThat(tokens.scopeRequests).containsExactly("notes.write");
+    }
+
+    @Test
     void aBearerTokenGoesAsBeforeWithoutAProof() throws Exception {
         script(new AtomicBoolean());
         PerServerTokenSource tokens = new PerServerTokenSource("notes", AuthMode.EMA);

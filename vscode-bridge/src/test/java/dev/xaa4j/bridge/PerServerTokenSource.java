@@ -97,8 +97,12 @@ public final class PerServerTokenSource implements TokenSource {
         return false;
     }
 
+    /** The scopes {@link #requestScopes} was asked for (a step-up), one entry per call. */
+    final List<String> scopeRequests = new CopyOnWriteArrayList<>();
+
     @Override
     public boolean requestScopes(String s, Collection<String> scopes) {
+        scopeRequests.add(String.join(" ", scopes));
         return false;
     }
 

@@ -214,7 +214,7 @@ final class UpstreamHttp implements AutoCloseable {
             int status = r.status();
             if (status == 401) {
                 List<Challenge> challenges = Challenge.parse(r.headers(ProtocolNames.WWW_AUTHENTICATE));
-                Optional<Challenge> challenge = challenges.stream().filter(c -> c.is("Bearer") || c.is(DPOP)).findFirst();
+                Optional<Challenge> challenge = authorizationChallenge(challenges);
                 r.discard();
                 if (dpop && !nonceRetried && r.header(DPoPNonces.HEADER).isPresent() && challenges.stream()
                         .anyMatch(c -> c.is(DPOP) && c.error().filter(DPoPNonces.USE_DPOP_NONCE::equals).isPresent())) {
@@ -233,7 +233,7 @@ final class UpstreamHttp implements AutoCloseable {
                 continue;
             }
             if (status == 403) {
-                Optional<Challenge> challenge = Challenge.bearer(r.headers(ProtocolNames.WWW_AUTHENTICATE));
+                Optional<Challenge> challenge = authorizationChallenge(Challenge.parse(r.headers(ProtocolNames.WWW_AUTHENTICATE)));
                 r.discard();
                 Optional<String> scope = challenge.filter(c -> c.error().filter(ProtocolNames.INSUFFICIENT_SCOPE::equals).isPresent())
                         .map(Challenge::scopes).filter(s -> !s.isEmpty()).map(s -> String.join(" ", s));
@@ -250,6 +250,11 @@ final class UpstreamHttp implements AutoCloseable {
             }
             return r;
         }
+    }
+
+    /** The first {@code Bearer} (RFC 6750 §3) or {@code DPoP} (RFC 9449 §7.1) challenge: the token's scheme. */
+    private static Optional<Challenge> authorizationChallenge(List<Challenge> challenges) {
+        return challenges.stream().filter(c -> c.is("Bearer") || c.is(DPOP)).findFirst();
     }
 
     /**
