@@ -2,14 +2,8 @@ package dev.xaa4j.connector;
 
 import dev.xaa4j.connector.internal.ActivityJournal;
 import dev.xaa4j.connector.internal.ConnectorInternals;
-import dev.xaa4j.connector.internal.discovery.Discovery;
-import dev.xaa4j.connector.internal.oauth.ServerGrants;
-import dev.xaa4j.connector.internal.signin.BrowserSignIn;
-import dev.xaa4j.connector.internal.signin.SignInOptions;
-import dev.xaa4j.connector.internal.store.CredentialStore;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import dev.xaa4j.connector.internal.token.RenewalPolicy;
-import dev.xaa4j.connector.internal.token.TokenFetcher;
 import dev.xaa4j.connector.internal.token.TokenManager;
 import java.net.URI;
 import java.nio.file.Path;
@@ -160,11 +154,7 @@ public final class Connector implements TokenSource {
      * {@link ConfigurationException}; every other server's state is kept. Returns whether it was configured.
      */
     public boolean removeServer(String server) {
-        if (!servers.remove(server)) {
-            return false;
-        }
-        tokens.forget(server);
-        return true;
+        return perServer.remove(server);
     }
 
     /**
@@ -180,11 +170,10 @@ public final class Connector implements TokenSource {
     }
 
     /**
-     * Re-reads the stored session after another process changed it (e.g. {@code xaa login} while a broker
-     * hosts this connector): drops cached ID and access tokens and any sign-in-required or denial state, and
-     * emits {@link ConnectorEvent.SignedIn} when a session is now present, {@link ConnectorEvent.SignedOut}
-     * otherwise. The connector also notices such changes by itself within
-     * {@link Builder#sessionWatchInterval(Duration)}.
+     * Re-reads the stored session after another process changed it (e.g. {@code xaa login} while a broker hosts this
+     * connector): drops cached ID and access tokens and any sign-in-required or denial state, and emits
+     * {@link ConnectorEvent.SignedIn} when a session is now present, {@link ConnectorEvent.SignedOut} otherwise. The
+     * connector also notices such changes by itself within {@link Builder#sessionWatchInterval(Duration)}.
      */
     public ConnectorStatus reloadSession() {
         control.reload();
@@ -192,12 +181,11 @@ public final class Connector implements TokenSource {
     }
 
     /**
-     * Ends the IdP session: deletes it from the store (under the refresh lock, so a refresh in flight cannot
-     * store it again), drops every cached token, emits {@link ConnectorEvent.SignedOut}, then revokes the
-     * refresh token at the IdP's {@code revocation_endpoint} (RFC 7009) when it advertises one. The session is
-     * forgotten on this machine even when the IdP cannot be reached; the result says which happened (and a
-     * warning is logged, without the token). Blocks for at most twice the HTTP timeout (IdP discovery, then the
-     * revocation request). Never throws for an IdP problem.
+     * Ends the IdP session: deletes it from the store (under the refresh lock, so a refresh in flight cannot store it
+     * again), drops every cached token, emits {@link ConnectorEvent.SignedOut}, then revokes the refresh token at the
+     * IdP's {@code revocation_endpoint} (RFC 7009) when it advertises one. The session is forgotten on this machine
+     * even when the IdP cannot be reached; the result says which happened (and a warning is logged, without the
+     * token). Blocks for at most twice the HTTP timeout (IdP discovery, then revocation). Never throws for an IdP problem.
      */
     @Override
     public SignOutResult signOut() {
@@ -247,8 +235,7 @@ public final class Connector implements TokenSource {
     }
 
     public ConnectorMetrics metrics() {
-        TokenManager.Stats s = tokens.stats();
-        return new ConnectorMetrics(s.renewals(), s.blockedCalls(), s.failures());
+        return parts.metrics();
     }
 
     /** Stops background renewal. Cached tokens are discarded with the instance. */
@@ -273,7 +260,6 @@ public final class Connector implements TokenSource {
         IdpConfig idp;
         final Map<String, ServerConfig> servers = new LinkedHashMap<>();
         Clock clock = Clock.systemUTC();
-        CredentialStore store;
         ClientCredentialsSource credentials;
         IdTokenSource idTokenSource;
         Path stateDir;
@@ -282,19 +268,14 @@ public final class Connector implements TokenSource {
         Duration httpTimeout = Duration.ofSeconds(10);
         Duration clockSkew = Duration.ofSeconds(60);
         Duration idTokenMargin = Duration.ofSeconds(60);
-        Discovery discovery;
-        BrowserSignIn browserSignIn;
-        SignInOptions signInOptions = SignInOptions.defaults();
-        TokenFetcher fetcher;
         URI idpTokenEndpoint;
         URI clientIdMetadataDocument;
         boolean serverSignInOnDemand;
-        dev.xaa4j.connector.internal.signin.BrowserLauncher browserLauncher;
-        ServerGrants grants;
         Duration sessionWatchInterval = Duration.ofSeconds(2);
         boolean dpop = true;
         final Map<String, java.util.function.Supplier<String>> workloadTokens = new LinkedHashMap<>();
         final List<ConnectorListener> listeners = new ArrayList<>();
+        final EngineParts engine = new EngineParts();
 
         private Builder() {
         }
@@ -317,13 +298,12 @@ public final class Connector implements TokenSource {
         }
 
         /**
-         * Where the IdP session is kept: {@code false} (the default) the OS keyring, service
-         * {@link #KEYRING_SERVICE}, shared by every process of the user; {@code true} only this connector's
-         * memory: nothing is written anywhere, the session ends with the process, and client secrets must come
-         * from {@link #clientCredentials}.
+         * Where the IdP session is kept: {@code false} (the default) the OS keyring, service {@link #KEYRING_SERVICE},
+         * shared by every process of the user; {@code true} only this connector's memory: nothing is written
+         * anywhere, the session ends with the process, and client secrets must come from {@link #clientCredentials}.
          */
         public Builder sessionInMemory(boolean inMemory) {
-            this.store = inMemory ? new MemoryCredentialStore() : null;
+            this.engine.store = inMemory ? new MemoryCredentialStore() : null;
             return this;
         }
 
@@ -343,8 +323,7 @@ public final class Connector implements TokenSource {
         }
 
         /** The per-user state directory (activity journal, lock files). Default: {@code $XDG_STATE_HOME/xaa4j} (else
-         * {@code ~/.local/state/xaa4j}) on Linux, {@code ~/Library/Application Support/xaa4j} on macOS,
-         * {@code %LOCALAPPDATA%\xaa4j} on Windows. */
+         * {@code ~/.local/state/xaa4j}) on Linux, {@code ~/Library/Application Support/xaa4j} on macOS, {@code %LOCALAPPDATA%\xaa4j} on Windows. */
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
             return this;
@@ -356,24 +335,17 @@ public final class Connector implements TokenSource {
             return this;
         }
 
-        /**
-         * After a refusal (access denied, server not enabled, a configuration error), how long callers get the
-         * same error without a new request to the IdP or AS (no retry storm; default 60 s).
-         */
+        /** After a refusal (access denied, server not enabled, a configuration error), how long callers get the same
+         * error without a new request to the IdP or AS (no retry storm; default 60 s). */
         public Builder retryAfterRefusal(Duration wait) {
             this.policy = policy.withDeniedRetryAfter(ConnectorAssembly.positive(wait, "retryAfterRefusal"));
             return this;
         }
 
-        /**
-         * Back-off after a transient failure (IdP or AS unreachable): the first wait (default 1 s), doubling up to
-         * {@code max} (default 60 s), jittered.
-         */
+        /** Back-off after a transient failure (IdP or AS unreachable): the first wait (default 1 s), doubling up to
+         * {@code max} (default 60 s), jittered. */
         public Builder backoff(Duration first, Duration max) {
-            if (ConnectorAssembly.positive(max, "backoff max").compareTo(ConnectorAssembly.positive(first, "backoff first")) < 0) {
-                throw new IllegalArgumentException("backoff: max " + max + " is less than first " + first);
-            }
-            this.policy = policy.withBackoff(first, max);
+            this.policy = ConnectorAssembly.backoff(policy, first, max);
             return this;
         }
 
@@ -395,10 +367,8 @@ public final class Connector implements TokenSource {
             return this;
         }
 
-        /**
-         * An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s).
-         * @throws IllegalArgumentException null or negative
-         */
+        /** An ID token is refreshed when it has less than this left (capped at 25 % of its lifetime; default 60 s).
+         * @throws IllegalArgumentException null or negative */
         public Builder idTokenMargin(Duration margin) {
             this.idTokenMargin = ConnectorAssembly.notNegative(margin, "idTokenMargin");
             return this;
@@ -452,9 +422,9 @@ public final class Connector implements TokenSource {
         }
 
         /**
-         * Whether tokens are DPoP-bound (RFC 9449) where the authorization server advertises ES256 in
-         * {@code dpop_signing_alg_values_supported} (default true; the per-install P-256 key lives in the OS keyring,
-         * or in memory with {@link #sessionInMemory}). False: always Bearer.
+         * Whether tokens are DPoP-bound (RFC 9449) where the authorization server advertises ES256 in {@code
+         * dpop_signing_alg_values_supported} (default true; the per-install P-256 key lives in the OS keyring, or in
+         * memory with {@link #sessionInMemory}). False: always Bearer.
          */
         public Builder dpop(boolean enabled) {
             this.dpop = enabled;

@@ -65,8 +65,8 @@ final class ConnectorAssembly {
     ConnectorAssembly(Connector.Builder b, ServerTable servers, Consumer<ConnectorEvent> publish) {
         this.settings = b;
         IdpConfig idp = b.idp; // null: plain-OAuth and unprotected servers only
-        this.discovery = b.discovery != null ? b.discovery : new Discovery(b.clock, Discovery.DEFAULT_TTL, b.httpTimeout);
-        CredentialStore store = b.store;
+        this.discovery = b.engine.discovery != null ? b.engine.discovery : new Discovery(b.clock, Discovery.DEFAULT_TTL, b.httpTimeout);
+        CredentialStore store = b.engine.store;
         if (store == null && (b.idTokenSource == null || b.credentials == null)) {
             store = new KeyringCredentialStore(Connector.KEYRING_SERVICE);
         }
@@ -91,8 +91,8 @@ final class ConnectorAssembly {
         }
         CredentialStore grantStore = store != null ? store : new MemoryCredentialStore();
         this.dpop = b.dpop ? DPoPProofs.of(grantStore) : null; // the key is read (or made) on the first proof
-        this.grants = b.grants != null ? b.grants : new OAuthServerGrants(b.clock, b.httpTimeout, grantStore, credentials,
-                Optional.ofNullable(b.clientIdMetadataDocument), b.browserLauncher, System.getenv(), dpop);
+        this.grants = b.engine.grants != null ? b.engine.grants : new OAuthServerGrants(b.clock, b.httpTimeout, grantStore, credentials,
+                Optional.ofNullable(b.clientIdMetadataDocument), b.engine.browserLauncher, System.getenv(), dpop);
         URI pinnedTokenEndpoint = b.idpTokenEndpoint;
         Function<ServerConfig, ServerMetadata> discover =
                 cfg -> servers.discovered(cfg, discovery.server(cfg.url(), cfg.pinnedAsIssuer()));
@@ -103,12 +103,12 @@ final class ConnectorAssembly {
                 task -> DaemonThreads.start(task, "xaa4j-renewal-idp"), dpop,
                 () -> pinnedTokenEndpoint == null && DPoPProofs.advertised(control().idpMetadata()));
         // An injected fetcher (tests, benchmarks) replaces the whole chain, flow choice included.
-        this.router = b.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand,
+        this.router = b.engine.fetcher != null ? null : new FlowRouter(servers.live(), discover, ema, grants, b.serverSignInOnDemand,
                 new HeadlessFlows(b.clock, b.httpTimeout, credentials, b.workloadTokens, dpop));
-        TokenFetcher fetcher = b.fetcher != null ? b.fetcher : router;
+        TokenFetcher fetcher = b.engine.fetcher != null ? b.engine.fetcher : router;
         this.tokens = new TokenManager(fetcher, b.clock, b.policy, publish, servers::contains, epoch::current, grants::grantReady);
         this.control = new SessionControl(idp, b.clock, discovery, credentials, session, epoch, () -> idTokens, () -> tokens,
-                b.browserSignIn != null ? b.browserSignIn : new BrowserSignIn(), b.signInOptions, b.clockSkew,
+                b.engine.browserSignIn != null ? b.engine.browserSignIn : new BrowserSignIn(), b.engine.signInOptions, b.clockSkew,
                 b.httpTimeout, publish);
     }
 
@@ -139,7 +139,7 @@ final class ConnectorAssembly {
     static final class InternalSetters implements ConnectorInternals.Setters {
         @Override
         public void credentialStore(Connector.Builder b, CredentialStore store) {
-            b.store = store;
+            b.engine.store = store;
         }
 
         @Override
@@ -149,29 +149,43 @@ final class ConnectorAssembly {
 
         @Override
         public void discovery(Connector.Builder b, Discovery discovery) {
-            b.discovery = discovery;
+            b.engine.discovery = discovery;
         }
 
         @Override
         public void browserSignIn(Connector.Builder b, BrowserSignIn signIn, SignInOptions options) {
-            b.browserSignIn = signIn;
-            b.signInOptions = options;
+            b.engine.browserSignIn = signIn;
+            b.engine.signInOptions = options;
         }
 
         @Override
         public void tokenFetcher(Connector.Builder b, TokenFetcher fetcher) {
-            b.fetcher = fetcher;
+            b.engine.fetcher = fetcher;
         }
 
         @Override
         public void browserLauncher(Connector.Builder b, dev.xaa4j.connector.internal.signin.BrowserLauncher launcher) {
-            b.browserLauncher = launcher; // per-server sign-ins; the IdP's BrowserSignIn opens its own browser
+            b.engine.browserLauncher = launcher; // per-server sign-ins; the IdP's BrowserSignIn opens its own browser
         }
 
         @Override
         public void serverGrants(Connector.Builder b, ServerGrants grants) {
-            b.grants = grants;
+            b.engine.grants = grants;
         }
+    }
+
+    /** {@link Connector#metrics()}: the token manager's counters. */
+    ConnectorMetrics metrics() {
+        TokenManager.Stats s = tokens.stats();
+        return new ConnectorMetrics(s.renewals(), s.blockedCalls(), s.failures());
+    }
+
+    /** {@link Connector.Builder#backoff}: {@code first} and {@code max} positive, {@code max} at least {@code first}. */
+    static RenewalPolicy backoff(RenewalPolicy policy, Duration first, Duration max) {
+        if (positive(max, "backoff max").compareTo(positive(first, "backoff first")) < 0) {
+            throw new IllegalArgumentException("backoff: max " + max + " is less than first " + first);
+        }
+        return policy.withBackoff(first, max);
     }
 
     /** Delivers {@code event} to each of {@code listeners}; one that throws is logged and the others still get it. */

@@ -120,6 +120,15 @@ final class ServerSignIn {
      * Returns whether it was such a server (a forced {@code none} is not: it stays without a token).
      */
     /** {@link Connector#invalidate(String, String)}: a NONE decision is dropped (flow chosen again), else the token. */
+    /** {@link Connector#removeServer}: forgets {@code server} and its token; false when it was not configured. */
+    boolean remove(String server) {
+        if (!servers.remove(server)) {
+            return false;
+        }
+        tokens.forget(server);
+        return true;
+    }
+
     boolean invalidate(String server, String rejectedValue) {
         if (reprobe(server)) {
             discovery.invalidate(servers.get(server).url());
