@@ -48,6 +48,9 @@ class CrossProcessTest {
         Path stateDir = tmp.resolve("state");
         try (SampleIssuer issuer = SampleIssuers.start(tmp.resolve("issuer"),
                 s -> s.withLifetimes(Duration.ofSeconds(4), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(2)))) {
+            // the rotating ID-token refresh across JVMs is what is tested here: with the refresh token as subject_token
+            // (the default where the IdP takes it) an exchange needs no ID token, so that path is switched off
+            issuer.idpFeatures().refreshTokenSubject(false);
             KeyringCredentialStore store = new KeyringCredentialStore(service);
             SessionStore sessions = new SessionStore(store, stateDir.resolve("locks"));
             try {
