@@ -67,6 +67,35 @@ class PerServerCliTest {
     }
 
     @Test
+    void theJwtBearerResourceIsValidatedStoredListedAndShownByStatusAndDoctor() throws Exception {
+        XaaProcess xaa = XaaProcess.in(dir);
+        CommandRun bad = xaa.run("server", "add", "kc", "https://mcp.example.com/kc/mcp", "--jwt-bearer-resource", "never");
+        assertThat(bad.exit()).as(bad.out()).isEqualTo(2);
+        assertThat(bad.out()).contains("--jwt-bearer-resource", "'never'", "send (the default) or omit");
+        assertThat(Files.exists(xaa.config())).as("nothing written").isFalse();
+
+        ok(xaa.run("server", "add", "kc", "https://mcp.example.com/kc/mcp", "--auth", "ema", "--client-id", "xaa4j-ras",
+                "--jwt-bearer-scope", "send", "--jwt-bearer-resource", "OMIT"));
+        ok(xaa.run("server", "add", "notes", "https://mcp.example.com/notes/mcp", "--jwt-bearer-resource", "send"));
+        JsonNode stored = BridgeHarness.JSON.readTree(Files.readString(xaa.config())).path("servers");
+        assertThat(stored.path("kc").path("jwtBearerResource").asText()).isEqualTo("omit");
+        assertThat(stored.path("kc").path("jwtBearerScope").asText()).isEqualTo("send");
+        assertThat(stored.path("notes").has("jwtBearerResource")).as("send is the default, not written").isFalse();
+
+        CommandRun list = xaa.run("server", "list");
+        ok(list);
+        assertThat(list.out()).contains("kc\thttps://mcp.example.com/kc/mcp\tauth=ema\tclient-id=xaa4j-ras"
+                + "\tjwt-bearer-scope=send\tjwt-bearer-resource=omit");
+        assertThat(list.out()).doesNotContain("jwt-bearer-resource=send");
+        CommandRun json = xaa.run("status", "--json");
+        JsonNode servers = BridgeHarness.JSON.readTree(json.out().substring(json.out().indexOf('{'))).path("servers");
+        assertThat(servers.path("kc").path("jwtBearerResource").asText()).isEqualTo("omit");
+        assertThat(servers.path("notes").path("jwtBearerResource").asText()).isEqualTo("send");
+        assertThat(xaa.run("doctor", "kc").out()).contains("jwt-bearer resource (enterprise flow): omit");
+        assertThat(xaa.run("doctor", "notes").out()).contains("jwt-bearer resource (enterprise flow): send");
+    }
+
+    @Test
     void theFlowIsStoredListedOverriddenAndShownByStatus() throws Exception {
         XaaProcess xaa = XaaProcess.in(dir);
         CommandRun added = xaa.run("server", "add", "wiki", "https://mcp.example.com/wiki/mcp", "--auth", "OAuth",
