@@ -118,11 +118,11 @@ step "Keycloak's events: $bridge_grants JWT authorization grant(s) for xaa4j-ras
 [ "$(refused)" = 0 ] || die "Keycloak refused an ID-JAG of the bridge: $(grep 'JWT_AUTHORIZATION_GRANT_ERROR' "$work/keycloak.log" | tail -n 1)"
 
 # --- 5. at the wire: single-use ID-JAGs, and scope omitted ---------------------------------------------------------
-step "one ID-JAG redeemed twice, one without scope (IdJagRedemptions.java)"
+step "one ID-JAG redeemed twice, one without scope$($resource_indicators && echo ", one with resource") (IdJagRedemptions.java)"
 java -cp "$xaa_jar" "$here/IdJagRedemptions.java" "$idp_url" "$kc_issuer" "$mcp_url" "$work/ras-secret" \
   "$resource_indicators" > "$work/idjag.out" 2> "$work/idjag.err" || { cat "$work/idjag.out" "$work/idjag.err" >&2; die "the ID-JAG checks failed"; }
 sed 's/^/  | /' "$work/idjag.out" >&2
-step "Keycloak's events: $(( $(grants) - bridge_grants )) more JWT authorization grant(s), $(refused) refused (the replay)"
+step "Keycloak's events: $(( $(grants) - bridge_grants )) more JWT authorization grant(s), $(refused) refused (the replay$($resource_indicators && echo ", the one with resource"))"
 [ "$(refused)" -ge 1 ] || die "Keycloak logged no refused JWT authorization grant for the replayed ID-JAG"
 
 # --- 6. the setting shown; no token byte in what xaa and the checks printed ------------------------------------------
