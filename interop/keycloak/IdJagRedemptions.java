@@ -33,15 +33,23 @@ import net.minidev.json.JSONObject;
  * The single-use and scope checks of interop/keycloak/run-ema.sh, at the wire, with Nimbus: signs alice in at the
  * sample IdP (its dev auto-approve mode: the authorization endpoint answers with the code at once), gets an ID-JAG
  * for Keycloak's realm (RFC 8693 token exchange, docs/protocol.md §1 step 2), then at Keycloak's token endpoint
- * (RFC 7523 jwt-bearer, step 3):
+ * (RFC 7523 jwt-bearer, step 3), without {@code resource} as {@code xaa} does for this server
+ * ({@code --jwt-bearer-resource omit}):
  * <ol>
- *   <li>redeems it with {@code scope=kc:read} → an access token whose {@code scope} has {@code kc:read};</li>
+ *   <li>redeems it with {@code scope=kc:read} → an access token whose {@code scope} has {@code kc:read} and whose
+ *       {@code aud} names the MCP server (the realm's audience mapper);</li>
  *   <li>redeems the same ID-JAG again → refused ({@code invalid_grant}: its {@code jti} was used);</li>
  *   <li>redeems a fresh ID-JAG without {@code scope} → an access token without {@code kc:read}: Keycloak grants an
  *       optional client scope only when it is asked for, which is why the server is added with
- *       {@code --jwt-bearer-scope send}.</li>
+ *       {@code --jwt-bearer-scope send};</li>
+ *   <li>with {@code resource-indicators} on (fifth argument {@code true}): redeems a fresh ID-JAG <em>with</em>
+ *       {@code resource} → Keycloak 26.7.3 refuses it ({@code invalid_grant} "Cannot invoke
+ *       RefreshToken.getOtherClaims()…": the feature records the resource in a refresh token this grant never
+ *       issues), which is why the server is added with {@code --jwt-bearer-resource omit}. A Keycloak that grants
+ *       it is reported (omit then no longer needed), anything else fails the check.</li>
  * </ol>
- * Run: {@code java -cp xaa.jar IdJagRedemptions.java IDP_ISSUER KC_ISSUER MCP_RESOURCE AS_SECRET_FILE}. Prints the
+ * Run: {@code java -cp xaa.jar IdJagRedemptions.java IDP_ISSUER KC_ISSUER MCP_RESOURCE AS_SECRET_FILE
+ * RESOURCE_INDICATORS}. Prints the
  * checks, HTTP statuses, granted scopes and error codes, never a token; exit 0 when all held, else 1.
  */
 public final class IdJagRedemptions {
@@ -49,8 +57,9 @@ public final class IdJagRedemptions {
     static final TokenTypeURI ID_JAG = idJagType();
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: java -cp xaa.jar IdJagRedemptions.java IDP_ISSUER KC_ISSUER MCP_RESOURCE AS_SECRET_FILE");
+        if (args.length != 5) {
+            System.err.println("usage: java -cp xaa.jar IdJagRedemptions.java IDP_ISSUER KC_ISSUER MCP_RESOURCE"
+                    + " AS_SECRET_FILE true|false");
             System.exit(2);
         }
         URI idp = URI.create(args[0]);
@@ -71,23 +80,45 @@ public final class IdJagRedemptions {
                 + parsed.getJWTClaimsSet().getStringClaim("client_id") + ", sub " + parsed.getJWTClaimsSet().getSubject()
                 + ", scope " + parsed.getJWTClaimsSet().getStringClaim("scope"));
 
-        JSONObject first = redeem(kcToken, asClient, idJag, resource, "kc:read");
+        JSONObject first = redeem(kcToken, asClient, idJag, null, "kc:read");
         String scope = String.valueOf(first.get("scope"));
-        step("first redemption: HTTP 200, token_type " + first.get("token_type") + ", scope '" + scope + "'");
+        List<String> aud = SignedJWT.parse((String) first.get("access_token")).getJWTClaimsSet().getAudience();
+        step("first redemption (no resource): HTTP 200, token_type " + first.get("token_type") + ", scope '" + scope
+                + "', access token aud " + aud);
         check(List.of(scope.split(" ")).contains("kc:read"), "Keycloak did not grant kc:read though it was sent");
+        check(aud.contains(resource.toString()), "the access token's aud does not name the MCP server " + resource
+                + " (the realm's audience mapper on kc:read)");
 
-        HTTPResponse again = post(kcToken, asClient, idJag, resource, "kc:read");
+        HTTPResponse again = post(kcToken, asClient, idJag, null, "kc:read");
         JSONObject error = again.getContentAsJSONObject();
         step("second redemption of the same ID-JAG: HTTP " + again.getStatusCode() + ", error " + error.get("error")
                 + " (" + error.get("error_description") + ")");
         check(again.getStatusCode() == 400 && "invalid_grant".equals(error.get("error")),
                 "Keycloak accepted an ID-JAG twice (its jti must be single-use)");
 
-        JSONObject omitted = redeem(kcToken, asClient, idJag(idp, idpClient, idToken, kc, resource), resource, null);
+        JSONObject omitted = redeem(kcToken, asClient, idJag(idp, idpClient, idToken, kc, resource), null, null);
         String omittedScope = String.valueOf(omitted.get("scope"));
         step("a fresh ID-JAG without scope: HTTP 200, scope '" + omittedScope + "'");
         check(!List.of(omittedScope.split(" ")).contains("kc:read"),
                 "Keycloak granted kc:read without being asked (then --jwt-bearer-scope send would not be needed)");
+
+        if (Boolean.parseBoolean(args[4])) {
+            HTTPResponse withResource = post(kcToken, asClient, idJag(idp, idpClient, idToken, kc, resource), resource,
+                    "kc:read");
+            JSONObject body = withResource.getContentAsJSONObject();
+            if (withResource.getStatusCode() == 200) {
+                step("a fresh ID-JAG with resource: HTTP 200, aud " + SignedJWT.parse((String) body.get("access_token"))
+                        .getJWTClaimsSet().getAudience() + " — this Keycloak redeems it with resource-indicators on:"
+                        + " --jwt-bearer-resource omit is no longer needed");
+            } else {
+                step("a fresh ID-JAG with resource: HTTP " + withResource.getStatusCode() + ", error " + body.get("error")
+                        + " (" + body.get("error_description") + ") — the resource-indicators failure that"
+                        + " --jwt-bearer-resource omit avoids");
+                check(withResource.getStatusCode() == 400 && "invalid_grant".equals(body.get("error"))
+                                && String.valueOf(body.get("error_description")).contains("RefreshToken"),
+                        "Keycloak refused the request with resource otherwise than the known resource-indicators failure");
+            }
+        }
         step("PASSED");
     }
 
@@ -127,6 +158,7 @@ public final class IdJagRedemptions {
         return (String) r.getContentAsJSONObject().get("access_token");
     }
 
+    /** {@code resource} and {@code scope}: null = no such parameter. */
     static JSONObject redeem(URI token, ClientSecretBasic client, String idJag, URI resource, String scope) throws Exception {
         HTTPResponse r = post(token, client, idJag, resource, scope);
         JSONObject json = r.getContentAsJSONObject();
@@ -137,7 +169,10 @@ public final class IdJagRedemptions {
 
     static HTTPResponse post(URI token, ClientSecretBasic client, String idJag, URI resource, String scope) throws Exception {
         TokenRequest.Builder b = new TokenRequest.Builder(token, client,
-                new com.nimbusds.oauth2.sdk.JWTBearerGrant(SignedJWT.parse(idJag))).resources(resource);
+                new com.nimbusds.oauth2.sdk.JWTBearerGrant(SignedJWT.parse(idJag)));
+        if (resource != null) {
+            b.resources(resource);
+        }
         if (scope != null) {
             b.scope(new Scope(scope));
         }

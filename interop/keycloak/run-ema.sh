@@ -3,8 +3,8 @@
 # the sample issuer's enterprise IdP — the chain sample IdP → ID-JAG → Keycloak → access token → MCP server, with
 # `xaa bridge` end to end. Self-contained on a fresh machine with a JDK 17+ (pieces shared with run.sh: common.sh):
 #   1. Keycloak (downloaded and unpacked as for run.sh) starts with
-#      --features=jwt-authorization-grant,identity-assertion-jwt (not resource-indicators: see kc_start below;
-#      XAA_KC_FEATURES overrides) and realm-ema.json (realm ras):
+#      --features=jwt-authorization-grant,identity-assertion-jwt,resource-indicators (XAA_KC_FEATURES overrides)
+#      and realm-ema.json (realm ras):
 #      an OIDC identity provider idjag trusting the sample IdP's issuer and JWKS for JWT authorization grants
 #      (RS256, the sample IdP's alg), a confidential client xaa4j-ras (secret made up per run) allowed that grant
 #      for idjag, optional client scopes kc:read/kc:write with an audience mapper for the MCP server's URL, and
@@ -14,13 +14,17 @@
 #      kc=KEYCLOAK (its MCP server kc trusts Keycloak's tokens; its IdP issues ID-JAGs with aud = Keycloak's realm
 #      issuer), --dev-auto-approve alice (the IdP signs alice in without a form);
 #   3. in a throwaway config and keyring (.ci/with-keyring, re-run by this script): `xaa idp`, `xaa server add kc
-#      URL --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --scope kc:read` (Keycloak's metadata names no
-#      ID-JAG profile, hence ema; it grants an optional scope only when asked, hence send), the secrets through
+#      URL --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --jwt-bearer-resource omit --scope kc:read`
+#      (Keycloak's metadata names no ID-JAG profile, hence ema; it grants an optional scope only when asked, hence
+#      send; with resource-indicators on it fails this grant when `resource` is sent, hence omit: see kc_start
+#      below), the secrets through
 #      `xaa secret set` (stdin), `xaa login` with a scripted browser;
 #   4. drives `xaa bridge kc` with the MCP Java SDK client (McpSession.java): initialize, tools/list, tools/call
-#      whoami and list_pages; checks Keycloak's event log for the JWT authorization grant(s) of xaa4j-ras;
+#      whoami (its aud must be the MCP server's URL) and list_pages; checks Keycloak's event log for the JWT
+#      authorization grant(s) of xaa4j-ras;
 #   5. IdJagRedemptions.java at the wire: one ID-JAG redeemed twice (the second is refused: single-use jti), and
-#      one without scope (Keycloak then grants no kc:read: why send is needed);
+#      one without scope (Keycloak then grants no kc:read: why send is needed), and (resource-indicators on) one
+#      with resource (Keycloak 26.7.3 refuses it: why omit is needed);
 #   6. xaa doctor/status show the setting; no token byte in any output of xaa or of the checks.
 # Prints each step; exit 0 when all passed, else non-zero with the failing step. Ctrl-C or any exit stops every
 # process it started and removes its temp dir. Environment: XAA_SKIP_BUILD=1, XAA_KC_START_BUDGET=N and
@@ -50,10 +54,10 @@ step "IdP $idp_url, MCP server $mcp_url"
 export XAA_CONFIG="$work/xaa/config.json" XAA_CACHE_DIR="$work/xaa/cache" XAA_RUNTIME_DIR="$work/xaa/run"
 mkdir -p "$work/xaa"
 xaa() { java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$xaa_jar" "$@"; }
-step "xaa idp $idp_url --client-id xaa-desktop; xaa server add kc $mcp_url --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --scope kc:read"
+step "xaa idp $idp_url --client-id xaa-desktop; xaa server add kc $mcp_url --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --jwt-bearer-resource omit --scope kc:read"
 {
   xaa idp "$idp_url" --client-id xaa-desktop --auth-method client_secret_basic
-  xaa server add kc "$mcp_url" --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --scope kc:read
+  xaa server add kc "$mcp_url" --auth ema --client-id xaa4j-ras --jwt-bearer-scope send --jwt-bearer-resource omit --scope kc:read
 } > "$work/setup.out" 2>&1 || die "xaa set-up failed: $(cat "$work/setup.out")"
 
 sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm-ema.json" \
@@ -61,11 +65,14 @@ sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm
 # the client secret goes into the import file only (mode 600 in a 700 directory, deleted once imported)
 chmod 600 "$kc_data/import/realm-ema.json"
 sed -i "s#@RAS_SECRET@#$(cat "$work/ras-secret")#" "$kc_data/import/realm-ema.json"
-# Not resource-indicators (the issue's third feature): in 26.7.3 it fails every jwt-bearer request that carries
-# `resource` (which MCP clients must send) with invalid_grant "Cannot invoke RefreshToken.getOtherClaims() …": its
-# ResourceIndicatorsPostProcessor stores the resource in a refresh token that this grant never issues.
-# XAA_KC_FEATURES replaces the list (e.g. to see that failure, or once Keycloak fixes it).
-kc_start "$kc_data/import/realm-ema.json" ras --features="${XAA_KC_FEATURES:-jwt-authorization-grant,identity-assertion-jwt}"
+# resource-indicators (RFC 8707 at Keycloak): in 26.7.3 it fails every jwt-bearer request that carries `resource`
+# with invalid_grant "Cannot invoke RefreshToken.getOtherClaims() …" (its ResourceIndicatorsPostProcessor stores the
+# resource in a refresh token that this grant never issues; no realm or client setting avoids it), hence
+# --jwt-bearer-resource omit above: the ID-JAG still names the resource, the realm's audience mapper sets `aud`.
+# XAA_KC_FEATURES replaces the list.
+kc_features="${XAA_KC_FEATURES:-jwt-authorization-grant,identity-assertion-jwt,resource-indicators}"
+case ",$kc_features," in *,resource-indicators,*) resource_indicators=true ;; *) resource_indicators=false ;; esac
+kc_start "$kc_data/import/realm-ema.json" ras --features="$kc_features"
 
 # `xaa secret set as-client-secret kc` discovers kc's authorization server: after Keycloak is up
 step "xaa secret set idp-client-secret; xaa secret set as-client-secret kc (both on stdin)"
@@ -99,6 +106,10 @@ sed 's/^/  | /' "$work/mcp.out" >&2
 grep -q "a11ce000-0000-4000-8000-00000000e3a0" "$work/mcp.out" || die "whoami did not name alice's Keycloak user id"
 grep -q "xaa4j-ras" "$work/mcp.out" || die "whoami did not name the client xaa4j-ras"
 grep -q "kc:read" "$work/mcp.out" || die "whoami shows no kc:read scope (list_pages needs it)"
+# the MCP server accepted the token (whoami answered) and shows its aud: the server's URL, from the audience mapper
+aud="$(grep -o '"aud" *: *[^]]*]\?' "$work/mcp.out" | head -n 1 || true)"
+step "the access token's aud (whoami): ${aud:-none}"
+case "$aud" in *"$mcp_url"*) ;; *) die "whoami shows no aud naming $mcp_url" ;; esac
 grants() { grep 'type="JWT_AUTHORIZATION_GRANT"' "$work/keycloak.log" | grep -c 'clientId="xaa4j-ras"' || true; }
 refused() { grep -c 'type="JWT_AUTHORIZATION_GRANT_ERROR"' "$work/keycloak.log" || true; }
 bridge_grants=$(grants)
@@ -107,21 +118,23 @@ step "Keycloak's events: $bridge_grants JWT authorization grant(s) for xaa4j-ras
 [ "$(refused)" = 0 ] || die "Keycloak refused an ID-JAG of the bridge: $(grep 'JWT_AUTHORIZATION_GRANT_ERROR' "$work/keycloak.log" | tail -n 1)"
 
 # --- 5. at the wire: single-use ID-JAGs, and scope omitted ---------------------------------------------------------
-step "one ID-JAG redeemed twice, one without scope (IdJagRedemptions.java)"
+step "one ID-JAG redeemed twice, one without scope$($resource_indicators && echo ", one with resource") (IdJagRedemptions.java)"
 java -cp "$xaa_jar" "$here/IdJagRedemptions.java" "$idp_url" "$kc_issuer" "$mcp_url" "$work/ras-secret" \
-  > "$work/idjag.out" 2> "$work/idjag.err" || { cat "$work/idjag.out" "$work/idjag.err" >&2; die "the ID-JAG checks failed"; }
+  "$resource_indicators" > "$work/idjag.out" 2> "$work/idjag.err" || { cat "$work/idjag.out" "$work/idjag.err" >&2; die "the ID-JAG checks failed"; }
 sed 's/^/  | /' "$work/idjag.out" >&2
-step "Keycloak's events: $(( $(grants) - bridge_grants )) more JWT authorization grant(s), $(refused) refused (the replay)"
+step "Keycloak's events: $(( $(grants) - bridge_grants )) more JWT authorization grant(s), $(refused) refused (the replay$($resource_indicators && echo ", the one with resource"))"
 [ "$(refused)" -ge 1 ] || die "Keycloak logged no refused JWT authorization grant for the replayed ID-JAG"
 
 # --- 6. the setting shown; no token byte in what xaa and the checks printed ------------------------------------------
 xaa doctor kc > "$work/doctor.out" 2>&1 || true # its exit code also covers checks outside this run
 grep -q "jwt-bearer scope (enterprise flow): send" "$work/doctor.out" || { cat "$work/doctor.out" >&2; die "xaa doctor kc does not show the jwt-bearer scope"; }
+grep -q "jwt-bearer resource (enterprise flow): omit" "$work/doctor.out" || { cat "$work/doctor.out" >&2; die "xaa doctor kc does not show the jwt-bearer resource"; }
 grep -q "flow: enterprise" "$work/doctor.out" || grep -q "configured flow: ema" "$work/doctor.out" || die "xaa doctor kc names no enterprise flow"
 xaa status --json > "$work/status.out" 2>&1 || die "xaa status --json failed: $(cat "$work/status.out")"
 grep -q '"jwtBearerScope" *: *"send"' "$work/status.out" || die "xaa status --json has no jwtBearerScope send for kc"
+grep -q '"jwtBearerResource" *: *"omit"' "$work/status.out" || die "xaa status --json has no jwtBearerResource omit for kc"
 sed -n '/^kc /,$p' "$work/doctor.out" | sed 's/^/  | /' >&2
 no_token_in setup.out secrets.out login.out bridge.out bridge.err mcp.out mcp.err idjag.out idjag.err doctor.out status.out
 grep -q "$(cat "$work/ras-secret")" "$work"/*.out "$work"/*.err 2>/dev/null && die "the client secret appears in an output"
 [ -s "$work/bridge.err" ] || die "the bridge logged nothing (expected its -v log)"
-step "PASSED: sample IdP → ID-JAG → Keycloak → access token → MCP server through xaa bridge; ID-JAG single-use; scope sent; no token in output"
+step "PASSED: sample IdP → ID-JAG → Keycloak → access token → MCP server through xaa bridge; ID-JAG single-use; scope sent, resource left off (Keycloak features: $kc_features); no token in output"

@@ -25,11 +25,14 @@ import java.util.Optional;
  *                       token request and never stored: {@code file:PATH} (e.g. a Kubernetes projected service
  *                       account token) or {@code command:COMMAND ARGS…} (its standard output); empty otherwise.
  *                       Not a secret itself: it names where the secret is
+ * @param jwtBearerResource whether the EMA jwt-bearer request carries {@code resource} = the server's URL (RFC 8707
+ *                       §2; true by default, as MCP asks of clients). False leaves it off for an authorization server
+ *                       that fails the request with it; the ID-JAG still names the resource (docs/protocol.md §1 step 3)
  */
 public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
                            String asClientId, ClientAuthMethod asAuthMethod, AuthMode auth,
                            Optional<String> oauthClientId, JwtBearerScope jwtBearerScope,
-                           Optional<String> workloadToken) {
+                           Optional<String> workloadToken, boolean jwtBearerResource) {
     public ServerConfig {
         Objects.requireNonNull(jwtBearerScope, "jwtBearerScope");
         Objects.requireNonNull(workloadToken, "workloadToken");
@@ -41,6 +44,14 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
         scopes = List.copyOf(scopes);
         Objects.requireNonNull(asClientId, "asClientId");
         Objects.requireNonNull(asAuthMethod, "asAuthMethod");
+    }
+
+    /** A server whose jwt-bearer request carries {@code resource} (the default). */
+    public ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer, List<String> scopes,
+                        String asClientId, ClientAuthMethod asAuthMethod, AuthMode auth,
+                        Optional<String> oauthClientId, JwtBearerScope jwtBearerScope, Optional<String> workloadToken) {
+        this(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId, jwtBearerScope,
+                workloadToken, true);
     }
 
     /** A server with the default jwt-bearer {@code scope} ({@link JwtBearerScope#INHERIT}) and no workload token. */
@@ -63,30 +74,30 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
 
     public ServerConfig withScopes(List<String> newScopes) {
         return new ServerConfig(name, url, pinnedAsIssuer, newScopes, asClientId, asAuthMethod, auth, oauthClientId, jwtBearerScope,
-                workloadToken);
+                workloadToken, jwtBearerResource);
     }
 
     public ServerConfig withPinnedAsIssuer(String issuer) {
         return new ServerConfig(name, url, Optional.of(issuer), scopes, asClientId, asAuthMethod, auth, oauthClientId, jwtBearerScope,
-                workloadToken);
+                workloadToken, jwtBearerResource);
     }
 
     /** This server with its flow forced (or {@link AuthMode#AUTO}). */
     public ServerConfig withAuth(AuthMode mode) {
         return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, mode, oauthClientId, jwtBearerScope,
-                workloadToken);
+                workloadToken, jwtBearerResource);
     }
 
     /** This server with a client id pre-registered for the plain MCP OAuth flow. */
     public ServerConfig withOAuthClientId(String clientId) {
         return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth,
-                Optional.of(clientId), jwtBearerScope, workloadToken);
+                Optional.of(clientId), jwtBearerScope, workloadToken, jwtBearerResource);
     }
 
     /** This server with what its jwt-bearer request sends as {@code scope}. */
     public ServerConfig withJwtBearerScope(JwtBearerScope choice) {
         return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId,
-                choice, workloadToken);
+                choice, workloadToken, jwtBearerResource);
     }
 
     /**
@@ -95,6 +106,15 @@ public record ServerConfig(String name, URI url, Optional<String> pinnedAsIssuer
      */
     public ServerConfig withWorkloadToken(String source) {
         return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId,
-                jwtBearerScope, Optional.of(source));
+                jwtBearerScope, Optional.of(source), jwtBearerResource);
+    }
+
+    /**
+     * This server with whether its EMA jwt-bearer request carries {@code resource} (RFC 8707 §2): false for an
+     * authorization server that refuses the request with it.
+     */
+    public ServerConfig withJwtBearerResource(boolean send) {
+        return new ServerConfig(name, url, pinnedAsIssuer, scopes, asClientId, asAuthMethod, auth, oauthClientId,
+                jwtBearerScope, workloadToken, send);
     }
 }

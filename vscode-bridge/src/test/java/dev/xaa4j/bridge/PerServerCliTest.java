@@ -36,34 +36,44 @@ class PerServerCliTest {
     }
 
     @Test
-    void theJwtBearerScopeIsValidatedStoredListedAndShownByStatusAndDoctor() throws Exception {
+    void theJwtBearerScopeAndResourceAreValidatedStoredListedAndShownByStatusAndDoctor() throws Exception {
         XaaProcess xaa = XaaProcess.in(dir);
         CommandRun bad = xaa.run("server", "add", "kc", "https://mcp.example.com/kc/mcp", "--jwt-bearer-scope", "all");
         assertThat(bad.exit()).as(bad.out()).isEqualTo(2);
         assertThat(bad.out()).contains("--jwt-bearer-scope", "'all'", "inherit, send or omit");
+        CommandRun badResource = xaa.run("server", "add", "kc", "https://mcp.example.com/kc/mcp", "--jwt-bearer-resource",
+                "never");
+        assertThat(badResource.exit()).as(badResource.out()).isEqualTo(2);
+        assertThat(badResource.out()).contains("--jwt-bearer-resource", "'never'", "send (the default) or omit");
         assertThat(Files.exists(xaa.config())).as("nothing written").isFalse();
 
         ok(xaa.run("server", "add", "kc", "https://mcp.example.com/kc/mcp", "--auth", "ema", "--client-id", "xaa4j-ras",
-                "--jwt-bearer-scope", "SEND", "--scope", "kc:read"));
+                "--jwt-bearer-scope", "SEND", "--scope", "kc:read", "--jwt-bearer-resource", "OMIT"));
         ok(xaa.run("server", "add", "okta", "https://mcp.example.com/okta/mcp", "--jwt-bearer-scope", "omit"));
         ok(xaa.run("server", "add", "notes", "https://mcp.example.com/notes/mcp", "--jwt-bearer-scope", "inherit"));
         JsonNode stored = BridgeHarness.JSON.readTree(Files.readString(xaa.config())).path("servers");
         assertThat(stored.path("kc").path("jwtBearerScope").asText()).isEqualTo("send");
         assertThat(stored.path("okta").path("jwtBearerScope").asText()).isEqualTo("omit");
         assertThat(stored.path("notes").has("jwtBearerScope")).as("inherit is the default, not written").isFalse();
+        assertThat(stored.path("kc").path("jwtBearerResource").asText()).isEqualTo("omit");
+        assertThat(stored.path("okta").has("jwtBearerResource")).as("send is the default, not written").isFalse();
 
         CommandRun list = xaa.run("server", "list");
         ok(list);
         assertThat(list.out()).contains("kc\thttps://mcp.example.com/kc/mcp\tauth=ema\tclient-id=xaa4j-ras\tscopes=kc:read"
-                + "\tjwt-bearer-scope=send", "okta\thttps://mcp.example.com/okta/mcp\tauth=auto\tjwt-bearer-scope=omit");
-        assertThat(list.out()).doesNotContain("jwt-bearer-scope=inherit");
+                + "\tjwt-bearer-scope=send\tjwt-bearer-resource=omit", "okta\thttps://mcp.example.com/okta/mcp\tauth=auto\tjwt-bearer-scope=omit");
+        assertThat(list.out()).doesNotContain("jwt-bearer-scope=inherit", "jwt-bearer-resource=send");
         CommandRun json = xaa.run("status", "--json");
         JsonNode servers = BridgeHarness.JSON.readTree(json.out().substring(json.out().indexOf('{'))).path("servers");
         assertThat(servers.path("kc").path("jwtBearerScope").asText()).isEqualTo("send");
         assertThat(servers.path("okta").path("jwtBearerScope").asText()).isEqualTo("omit");
         assertThat(servers.path("notes").path("jwtBearerScope").asText()).isEqualTo("inherit");
+        assertThat(servers.path("kc").path("jwtBearerResource").asText()).isEqualTo("omit");
+        assertThat(servers.path("notes").path("jwtBearerResource").asText()).isEqualTo("send");
         CommandRun doctor = xaa.run("doctor", "kc");
-        assertThat(doctor.out()).contains("jwt-bearer scope (enterprise flow): send (the scopes asked for)");
+        assertThat(doctor.out()).contains("jwt-bearer scope (enterprise flow): send (the scopes asked for)",
+                "jwt-bearer resource (enterprise flow): omit");
+        assertThat(xaa.run("doctor", "okta").out()).contains("jwt-bearer resource (enterprise flow): send");
     }
 
     @Test

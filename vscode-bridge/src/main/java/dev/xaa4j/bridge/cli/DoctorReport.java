@@ -257,6 +257,8 @@ final class DoctorReport {
                 case SEND -> " (the scopes asked for)";
                 case OMIT -> " (none: the authorization server takes the ID-JAG's)";
             });
+            ok("jwt-bearer resource (enterprise flow): " + (entry.jwtBearerResourceSent()
+                    ? "send (the server's URL, RFC 8707)" : "omit (the ID-JAG names the server)"));
         }
         if (entry.authMode() != AuthMode.NONE) {
             try {

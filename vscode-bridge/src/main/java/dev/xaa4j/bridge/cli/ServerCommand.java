@@ -50,6 +50,10 @@ final class ServerCommand implements Runnable {
                 + "request at its authorization server: inherit (default: the scope the IdP granted), send (the scopes "
                 + "asked for; e.g. Keycloak), omit (none; e.g. authorization servers rejecting it)")
         String jwtBearerScope;
+        @Option(names = "--jwt-bearer-resource", paramLabel = "CHOICE", description = "EMA: whether the jwt-bearer "
+                + "request at its authorization server carries resource (the server's URL): send (default), omit (for "
+                + "an authorization server that fails the request with it, e.g. Keycloak with resource-indicators)")
+        String jwtBearerResource;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -77,9 +81,17 @@ final class ServerCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--jwt-bearer-scope: " + e.getMessage());
             }
+            ServerEntry entry = new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode)
+                    .withWorkloadToken(workloadToken).withJwtBearerScope(bearerScope);
+            if (jwtBearerResource != null) {
+                try {
+                    entry = entry.withJwtBearerResource(ServerEntry.sendsResource(jwtBearerResource));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--jwt-bearer-resource: " + e.getMessage());
+                }
+            }
             ConfigStore store = ConfigStore.forCurrentUser();
-            store.putServer(name, new ServerEntry(url, pinnedAsIssuer, scopes, asClientId).withAuth(mode)
-                    .withWorkloadToken(workloadToken).withJwtBearerScope(bearerScope));
+            store.putServer(name, entry);
             spec.commandLine().getOut().println("added '" + name + "' → " + url + " (" + store.file() + ")"
                     + (mode == AuthMode.OAUTH ? "; sign in to it with `xaa login " + name + "`" : "")
                     + HeadlessOptions.nextStep(name, mode));
@@ -120,7 +132,8 @@ final class ServerCommand implements Runnable {
                 servers.forEach((n, s) -> out.println(n + "\t" + s.url() + "\tauth=" + s.authMode().word()
                         + (s.asClientId() == null ? "" : "\tclient-id=" + s.asClientId())
                         + (s.scopes().isEmpty() ? "" : "\tscopes=" + String.join(" ", s.scopes()))
-                        + (s.jwtBearerScope() == null ? "" : "\tjwt-bearer-scope=" + s.jwtBearerScope())));
+                        + (s.jwtBearerScope() == null ? "" : "\tjwt-bearer-scope=" + s.jwtBearerScope())
+                        + (s.jwtBearerResource() == null ? "" : "\tjwt-bearer-resource=" + s.jwtBearerResource())));
             }
             return XaaCommand.OK;
         }

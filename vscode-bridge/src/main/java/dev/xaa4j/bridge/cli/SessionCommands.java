@@ -257,7 +257,10 @@ final class SessionCommands {
                 Map<String, Object> servers = new LinkedHashMap<>();
                 s.servers().forEach((name, st) -> {
                     Map<String, Object> m = server(st);
-                    Optional.ofNullable(entries.get(name)).ifPresent(e -> m.put("jwtBearerScope", e.jwtBearerScopeChoice().word()));
+                    Optional.ofNullable(entries.get(name)).ifPresent(e -> {
+                        m.put("jwtBearerScope", e.jwtBearerScopeChoice().word());
+                        m.put("jwtBearerResource", e.jwtBearerResourceSent() ? ServerEntry.SEND : ServerEntry.OMIT);
+                    });
                     servers.put(name, m);
                 });
                 doc.put("servers", servers);

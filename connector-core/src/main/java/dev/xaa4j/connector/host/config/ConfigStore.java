@@ -79,7 +79,7 @@ public final class ConfigStore {
                 ServerEntry old = servers.get(name);
                 servers.put(name, old == null ? new ServerEntry(v, null, List.of(), null)
                         : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth(),
-                                old.jwtBearerScope(), old.workloadToken()));
+                                old.jwtBearerScope(), old.workloadToken(), old.jwtBearerResource()));
             }
         });
         env.forEach((k, v) -> { // XAA_AUTH_<NAME>=auto|ema|oauth|none: the flow of a configured server
@@ -117,6 +117,7 @@ public final class ConfigStore {
         validateUrl(entry.url());
         entry.authMode(); // an unknown flow word is refused before anything is written
         entry.jwtBearerScopeChoice();
+        entry.jwtBearerResourceSent();
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
@@ -127,6 +128,7 @@ public final class ConfigStore {
         setOrRemove(node, "auth", entry.auth());
         setOrRemove(node, "jwtBearerScope", entry.jwtBearerScope());
         setOrRemove(node, "workloadToken", entry.workloadToken());
+        setOrRemove(node, "jwtBearerResource", entry.jwtBearerResource());
         if (entry.scopes().isEmpty()) {
             node.remove("scopes");
         } else {
@@ -224,7 +226,7 @@ public final class ConfigStore {
         List<String> scopes = new ArrayList<>();
         n.path("scopes").forEach(s -> scopes.add(s.asText()));
         return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"), text(n, "auth"),
-                text(n, "jwtBearerScope"), text(n, "workloadToken"));
+                text(n, "jwtBearerScope"), text(n, "workloadToken"), text(n, "jwtBearerResource"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -91,7 +91,7 @@ public final class ConnectorFactory {
                 s.scopes() == null ? List.of() : s.scopes(), emaClientId,
                 idp.map(i -> method(i.authMethod())).orElse(ClientAuthMethod.NONE),
                 s.authMode(), Optional.ofNullable(s.asClientId()), s.jwtBearerScopeChoice(),
-                Optional.ofNullable(s.workloadToken()));
+                Optional.ofNullable(s.workloadToken()), s.jwtBearerResourceSent());
     }
 
     /** The client id at {@code entry}'s authorization server: its own when configured, else the IdP client's. */

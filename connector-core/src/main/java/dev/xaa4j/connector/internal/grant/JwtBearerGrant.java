@@ -28,7 +28,8 @@ import net.minidev.json.JSONObject;
 /**
  * RFC 7523 JWT-bearer grant at the MCP server's authorization server: ID-JAG → access token (docs/protocol.md §1
  * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} as the caller chose it (by
- * default the scope granted in the exchange; see {@link dev.xaa4j.connector.JwtBearerScope}), {@code resource},
+ * default the scope granted in the exchange; see {@link dev.xaa4j.connector.JwtBearerScope}), {@code resource}
+ * (RFC 8707 §2; unless the server is configured to leave it off: {@code resource} null below),
  * and the client authentication registered at the AS. Each ID-JAG is presented
  * exactly once: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
  * rejection).
@@ -81,6 +82,8 @@ public final class JwtBearerGrant extends TokenGrant {
     }
 
     /**
+     * @param resource the {@code resource} parameter (RFC 8707 §2), or null for none (the ID-JAG's {@code resource}
+     *                 claim still names the server)
      * @param dpop proofs for this request (RFC 9449 §5; the AS advertises ES256, or the ID-JAG is bound to our key),
      *             or null for none
      */
@@ -88,8 +91,10 @@ public final class JwtBearerGrant extends TokenGrant {
                               String resource, Set<String> scope, DPoPProofs dpop) {
         Instant sentAt = clock.instant();
         TokenEndpoint.Outcome outcome = TokenEndpoint.post(() -> {
-            TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()))
-                    .resources(URI.create(resource));
+            TokenRequest.Builder builder = clientAuth.newRequest(asTokenEndpoint, grant(idJag.value()));
+            if (resource != null) {
+                builder.resources(URI.create(resource));
+            }
             if (!scope.isEmpty()) {
                 builder.scope(new Scope(scope.toArray(String[]::new)));
             }

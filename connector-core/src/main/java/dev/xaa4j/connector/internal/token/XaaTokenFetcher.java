@@ -153,7 +153,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
         IdJag idJag = exchange(server, meta, scopes, stepUpScopes);
         AccessToken token;
         try {
-            token = redeem(server, meta, asAuth, idJag, jwtBearerScope(config, idJag, scopes));
+            token = redeem(server, config, meta, asAuth, idJag, jwtBearerScope(config, idJag, scopes));
         } catch (ScopeRejectedException scopeRejected) {
             if (!stepUpScopes.isEmpty()) {
                 throw new ScopeDeniedException(server, stepUpScopes, "The authorization server of '" + server
@@ -165,11 +165,11 @@ public final class XaaTokenFetcher implements TokenFetcher {
                 throw scopeRejected; // no scope was sent: nothing to leave out
             }
             // §5: retry once without scope (the AS then grants the ID-JAG's scope), with a fresh ID-JAG
-            token = redeem(server, meta, asAuth, exchange(server, meta, scopes, stepUpScopes), Set.of());
+            token = redeem(server, config, meta, asAuth, exchange(server, meta, scopes, stepUpScopes), Set.of());
         } catch (AssertionRejectedException first) {
             IdJag again = exchange(server, meta, scopes, stepUpScopes); // never re-present an ID-JAG
             try {
-                token = redeem(server, meta, asAuth, again, jwtBearerScope(config, again, scopes));
+                token = redeem(server, config, meta, asAuth, again, jwtBearerScope(config, again, scopes));
             } catch (AssertionRejectedException second) {
                 throw new ConnectorException(ConnectorException.Kind.ACCESS_DENIED,server, second.getMessage()
                         + "; it did so twice, so access is denied (ask your administrator to check the server's"
@@ -193,12 +193,15 @@ public final class XaaTokenFetcher implements TokenFetcher {
 
     /**
      * The jwt-bearer request, with a DPoP proof when the AS advertises ES256 or the ID-JAG is bound to our key
-     * (ID-JAG draft "Sender Constraining Tokens": the AS then requires a proof from that key).
+     * (ID-JAG draft "Sender Constraining Tokens": the AS then requires a proof from that key), and {@code resource}
+     * unless the server leaves it off ({@link ServerConfig#jwtBearerResource()}).
      */
-    private AccessToken redeem(String server, ServerMetadata meta, ClientAuth asAuth, IdJag idJag, Set<String> scope) {
+    private AccessToken redeem(String server, ServerConfig config, ServerMetadata meta, ClientAuth asAuth, IdJag idJag,
+                              Set<String> scope) {
         DPoPProofs proofs = dpop == null ? null
                 : idJag.confirmationThumbprint().isPresent() ? dpop : dpop.ifAdvertised(meta.authorizationServer());
-        return jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag, meta.resource(), scope, proofs);
+        return jwtBearer.redeem(server, meta.asTokenEndpoint(), asAuth, idJag,
+                config.jwtBearerResource() ? meta.resource() : null, scope, proofs);
     }
 
     /**

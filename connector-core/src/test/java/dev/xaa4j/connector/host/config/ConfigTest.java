@@ -111,6 +111,34 @@ class ConfigTest {
     }
 
     @Test
+    void jwtBearerResourceRoundTripsThroughTheFileToServerConfig() throws Exception {
+        Path file = dir.resolve("config.json");
+        ConfigStore store = new ConfigStore(file, Map.of());
+        ServerEntry kc = new ServerEntry("https://kc.example/mcp", null, List.of(), "xaa4j-ras", "ema");
+        store.putServer("kc", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.SEND).withJwtBearerResource(false));
+        store.putServer("notes", kc.withJwtBearerResource(true));
+
+        var servers = JSON.readTree(file.toFile()).path("servers");
+        assertThat(servers.path("kc").path("jwtBearerResource").asText()).isEqualTo("omit");
+        assertThat(servers.path("kc").path("jwtBearerScope").asText()).as("the other choice kept").isEqualTo("send");
+        assertThat(servers.path("notes").has("jwtBearerResource")).as("send, the default, is not written").isFalse();
+        XaaConfig config = store.load();
+        assertThat(config.server("kc").orElseThrow().jwtBearerResourceSent()).isFalse();
+        assertThat(config.server("kc").orElseThrow().withAuth(dev.xaa4j.connector.AuthMode.AUTO).jwtBearerResource())
+                .as("withers keep it").isEqualTo("omit");
+        assertThat(ConnectorFactory.servers(config))
+                .hasEntrySatisfying("kc", c -> assertThat(c.jwtBearerResource()).isFalse())
+                .hasEntrySatisfying("notes", c -> assertThat(c.jwtBearerResource()).isTrue());
+
+        Files.writeString(file, "{\"servers\":{\"kc\":{\"url\":\"https://kc.example/mcp\",\"jwtBearerResource\":\"never\"}}}");
+        assertThatThrownBy(() -> ConnectorFactory.servers(store.load())).hasMessageContaining("'never'")
+                .hasMessageContaining("send (the default) or omit");
+        assertThatThrownBy(() -> store.putServer("kc", new ServerEntry("https://kc.example/mcp", null, List.of(), null,
+                null, null, null, "never"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.load().server("kc").orElseThrow().jwtBearerResource()).as("nothing written").isEqualTo("never");
+    }
+
+    @Test
     void addsAndRemovesServersKeepingKeysItDoesNotKnow() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"future\":{\"x\":1},\"servers\":{\"old\":{\"url\":\"https://old.example/mcp\",\"color\":\"red\"}}}");

@@ -218,6 +218,30 @@ class XaaTokenFetcherTest {
     }
 
     @Test
+    void jwtBearerResourceIsSentByDefault() {
+        assertThat(notes.jwtBearerResource()).isTrue();
+        fetcher.fetch("notes", Set.of());
+        assertThat(bearers.get(0)).containsEntry("resource", "https://mcp.test/notes/mcp");
+        assertThat(exchanges.get(0)).as("the exchange names the resource either way")
+                .containsEntry("resource", "https://mcp.test/notes/mcp");
+    }
+
+    @Test
+    void jwtBearerResourceOmitLeavesItOffEveryRedemptionRetriesIncluded() {
+        notes = notes.withJwtBearerResource(false);
+        bearerErrors.add("invalid_grant");
+        TokenFetcher.Fetched f = fetcher(cfg -> meta, () -> "id-token-1").fetch("notes", Set.of());
+        assertThat(bearers).hasSize(2);
+        assertThat(bearers).allSatisfy(b -> assertThat(b).doesNotContainKey("resource")
+                .containsKeys("assertion", "grant_type", "scope"));
+        assertThat(exchanges).hasSize(2).allSatisfy(e -> assertThat(e)
+                .as("the ID-JAG still names the resource").containsEntry("resource", "https://mcp.test/notes/mcp"));
+        assertThat(f.token().value()).isEqualTo("at-2");
+        assertThat(f.key().resource()).as("the token is still keyed by its resource")
+                .isEqualTo("https://mcp.test/notes/mcp");
+    }
+
+    @Test
     void invalidScopeAfterSendIsRetriedOnceWithoutScopeWithAFreshIdJag() {
         bearerErrors.add("invalid_scope");
         withScope(JwtBearerScope.SEND).fetch("notes", Set.of());
