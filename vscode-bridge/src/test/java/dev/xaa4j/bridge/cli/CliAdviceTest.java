@@ -70,4 +70,12 @@ class CliAdviceTest {
         ConnectorException other = new ConnectorException(Kind.CONFIGURATION, "publishes no OpenID configuration");
         assertThat(DoctorReport.idpHint(other)).startsWith("check the issuer URL");
     }
+
+    @Test
+    void doctorsAccessDeniedHintAsksForAGrantOnlyWhereAPersonHasOne() {
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.EMA)).isEqualTo("ask your administrator to grant you this server");
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.WORKLOAD))
+                .as("a refused workload token: the message names what to fix; no 'grant you this server'").isNull();
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.CLIENT_CREDENTIALS)).isNull();
+    }
 }
