@@ -96,7 +96,7 @@ public final class HeadlessGrant extends TokenGrant {
         String admin = "; this is not retried. Ask the workload's administrator to ";
         return switch (code) {
             case OAuth2Error.INVALID_GRANT_CODE -> new ConnectorException(Kind.ACCESS_DENIED, server, as
-                    + " refused the workload token (" + detail + "); this is not retried. Give it a fresh workload token"
+                    + " refused the workload token (" + detail + "); this is not retried. The token source must give a fresh one"
                     + " (the AS refuses an expired one, and may take each token only once), or ask the workload's"
                     + " administrator to check that the AS trusts the token's issuer and that its audience and lifetime"
                     + " are right", code, null);

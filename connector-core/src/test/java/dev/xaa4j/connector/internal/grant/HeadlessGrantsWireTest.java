@@ -302,7 +302,7 @@ class HeadlessGrantsWireTest {
 
         assertThat(e.kind()).isEqualTo(ConnectorException.Kind.ACCESS_DENIED);
         assertThat(e.getMessage()).contains("jti has already been used").contains("this is not retried")
-                .contains("Give it a fresh workload token").contains("may take each token only once")
+                .contains("The token source must give a fresh one").contains("may take each token only once")
                 .contains("workload's administrator");
     }
 
