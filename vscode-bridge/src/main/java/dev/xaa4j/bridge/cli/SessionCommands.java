@@ -345,6 +345,9 @@ final class SessionCommands {
             if (workload != null) { // a workload for this run: no IdP, broker or keyring involved
                 config = HeadlessOptions.workload(config, server, workload);
             }
+            if (!config.servers().isEmpty()) { // a mistyped name is not "not set up yet" when servers are configured
+                requireServer(config, server);
+            }
             if (config.server(server).map(e -> e.authMode() == AuthMode.NONE).orElse(false)) {
                 throw ServerSignIn.noToken(server, "auth none in the configuration");
             }
