@@ -55,7 +55,8 @@ final class KeyCommand implements Runnable {
         }
         return new dev.xaa4j.connector.ConnectorException(dev.xaa4j.connector.ConnectorException.Kind.CONFIGURATION,
                 "the client key cannot be created: its private key is kept only in the OS keyring, and there is none here ("
-                        + e.getMessage() + "). Run `xaa key create` where a Secret Service runs (a desktop session), or, on a"
+                        + e.getMessage().replaceAll("\\.$", "") + "). Run `xaa key create` where a Secret Service runs"
+                        + " (a desktop session), or, on a"
                         + " machine without any keyring, ask your administrator for a client secret instead and give it to"
                         + " `xaa agent --memory` in its environment (XAA_IDP_CLIENT_SECRET; vscode-bridge/README.md, \"No OS"
                         + " keyring\")", e);
