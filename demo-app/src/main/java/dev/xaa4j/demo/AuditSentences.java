@@ -75,6 +75,16 @@ final class AuditSentences {
                     : "A sign-out reached the IdP but was refused: " + reason + ".";
             case "revoke" -> "An administrator took away " + whose + " access to " + server + ".";
             case "restore" -> "An administrator gave " + whose + " access to " + server + " back.";
+            case "mcp-request" -> allow
+                    ? "The " + server + " server answered " + whose + " AI client" + (e.path("dpop").asBoolean(false)
+                            ? ", which showed its short-lived key with proof that it holds this machine's private key"
+                                    + " (DPoP): a copied key is useless elsewhere."
+                            : ".")
+                    : "no access token".equals(reason)
+                    ? "The " + server + " server turned away a request that came without a key; its answer tells the AI"
+                            + " client where to get one."
+                    : "The " + server + " server turned away " + whose + " AI client: " + reason + ".";
+            case "dpop" -> "The issuer's DPoP test switches (nonces, proofs required) were set: " + reason + ".";
             default -> "The issuer recorded '" + event + "' for " + who + ": " + (allow ? "allowed" : "refused, " + reason) + ".";
         };
     }

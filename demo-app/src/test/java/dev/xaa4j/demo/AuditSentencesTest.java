@@ -43,7 +43,15 @@ class AuditSentencesTest {
                 "{\"event\":\"revocation\",\"user\":\"bob\",\"decision\":\"allow\"}",
                 "When bob signed out, the IdP ended the session: this machine can get no new access for him.",
                 "{\"event\":\"revoke\",\"user\":\"alice\",\"decision\":\"allow\"}",
-                "An administrator took away alice's access to notes."};
+                "An administrator took away alice's access to notes.",
+                // issue 12's entries, as ./demo shows them (they read "for a user: refused, {…}" before)
+                "{\"event\":\"mcp-request\",\"user\":\"alice\",\"decision\":\"allow\",\"reason\":\"POST with a DPoP-bound token\",\"dpop\":true}",
+                "The notes server answered alice's AI client, which showed its short-lived key with proof that it holds this"
+                        + " machine's private key (DPoP): a copied key is useless elsewhere.",
+                "{\"event\":\"mcp-request\",\"decision\":\"deny\",\"reason\":\"no access token\"}",
+                "The notes server turned away a request that came without a key; its answer tells the AI client where to get one.",
+                "{\"event\":\"dpop\",\"decision\":\"switch\",\"reason\":\"{idpNonce=false} -> {idpNonce=true}\"}",
+                "The issuer's DPoP test switches (nonces, proofs required) were set: {idpNonce=false} -> {idpNonce=true}."};
         for (int i = 0; i < expected.length; i += 2) {
             String sentence = AuditSentences.sentence(entry(expected[i]), "notes");
             assertThat(sentence).as(expected[i]).isEqualTo(expected[i + 1]);

@@ -117,10 +117,12 @@ public final class SampleIssuerMain implements Callable<Integer> {
                 clientJwks.forEach(issuer::registerClientKeys);
                 com.fasterxml.jackson.databind.node.ObjectNode switches = new ObjectMapper().createObjectNode();
                 dpop.forEach(name -> switches.put(name.trim(), true));
-                try {
-                    issuer.dpopModes().set(switches);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+                if (!dpop.isEmpty()) { // else no audit entry "switch: all off -> all off" heads every audit log
+                    try {
+                        issuer.dpopModes().set(switches);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--dpop: " + e.getMessage(), e);
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 issuer.close();

@@ -173,6 +173,8 @@ class SampleIssuerMainTest {
         assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
                 .contains("plain OAuth AS", "kc=external", "self-check passed");
         assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(stateDir.resolve("audit.jsonl"))).as("no --dpop: no DPoP switch entry")
+                .doesNotContain("\"event\":\"dpop\"");
 
         assertThat(refusedStart("--external-audience", "nope=x")).contains("[nope]", "--external-as NAME=ISSUER");
     }
@@ -189,6 +191,7 @@ class SampleIssuerMainTest {
                 "{\"idpNonce\":false,\"asNonce\":true,\"rsNonce\":true,\"requireDpop\":false}");
         assertThat(ready.get("dpop").get("admin").asText()).isEqualTo(ready.get("idp").asText() + "/admin/dpop");
         assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(stateDir.resolve("audit.jsonl"))).contains("\"event\":\"dpop\"");
 
         assertThat(refusedStart("--dpop", "nonces")).contains("--dpop", "'nonces'", "asNonce", "requireDpop");
     }

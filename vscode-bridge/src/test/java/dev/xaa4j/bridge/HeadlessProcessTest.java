@@ -54,7 +54,7 @@ class HeadlessProcessTest extends KeyringIssuer {
 
         CommandRun token = xaa.run("", browser, "token", "notes");
         ok(token);
-        assertThat(token.out()).startsWith("Authorization: Bearer ");
+        assertThat(token.out()).startsWith("Authorization: DPoP "); // the sample AS binds headless tokens (DPoP)
         CommandRun doctor = xaa.run("", browser, "doctor", "notes");
         assertThat(doctor.out()).contains("client credentials grant", "as client " + CI_CLIENT,
                 "client credentials (no person) grant at the AS succeeded");
@@ -83,14 +83,14 @@ class HeadlessProcessTest extends KeyringIssuer {
         freshJwt(jwtFile, jwts);
         CommandRun token = xaa.run("", browser, "token", "ci", "--format", "json");
         ok(token);
-        assertThat(token.out()).contains("\"Authorization\" : \"Bearer ");
+        assertThat(token.out()).contains("\"token_type\" : \"DPoP\"", "\"Authorization\" : \"DPoP ");
         CommandRun reused = xaa.run("", browser, "token", "ci");
         assertThat(reused.exit()).as("the file is read again: the used JWT is presented, and refused").isNotZero();
         assertThat(reused.out()).contains("refused the workload token", "workload's administrator");
         freshJwt(jwtFile, jwts);
         CommandRun perRun = xaa.run("", browser, "token", "notes", "--workload", "command:cat " + jwtFile);
         ok(perRun);
-        assertThat(perRun.out()).startsWith("Authorization: Bearer ");
+        assertThat(perRun.out()).startsWith("Authorization: DPoP ");
         CommandRun login = xaa.run("", browser, "login", "ci");
         ok(login);
         assertThat(login.out()).contains("'ci' needs no sign-in", "workload identity");

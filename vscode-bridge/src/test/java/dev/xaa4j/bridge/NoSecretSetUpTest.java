@@ -60,7 +60,7 @@ class NoSecretSetUpTest extends KeyringIssuer {
     }
 
     private static List<String> exchangesInAudit() throws Exception {
-        return Files.readAllLines(issuer.auditFile()).stream().filter(l -> l.contains("subject_token_type")).toList();
+        return Files.readAllLines(issuer.auditFile()).stream().filter(l -> l.contains("\"subjectTokenType\"")).toList();
     }
 
     @Test
@@ -94,7 +94,7 @@ class NoSecretSetUpTest extends KeyringIssuer {
         assertThat(token.out()).startsWith("Authorization: ");
 
         // the refresh token was the subject of that exchange (ID-JAG draft -04 §4.3.2)
-        assertThat(exchangesInAudit()).anyMatch(l -> l.contains("\"allow\"") && l.contains("subject_token_type refresh_token"));
+        assertThat(exchangesInAudit()).anyMatch(l -> l.contains("\"allow\"") && l.contains("\"subjectTokenType\":\"refresh_token\""));
 
         // the IdP's switch off: invalid_request, then the ID token in the same renewal
         switchRefreshTokenSubject(false);
@@ -105,8 +105,8 @@ class NoSecretSetUpTest extends KeyringIssuer {
             ok(fallback);
             List<String> after = exchangesInAudit().subList(before, exchangesInAudit().size());
             assertThat(after).hasSize(2);
-            assertThat(after.get(0)).contains("\"deny\"", "subject_token_type refresh_token");
-            assertThat(after.get(1)).contains("\"allow\"", "subject_token_type id_token");
+            assertThat(after.get(0)).contains("\"deny\"", "\"subjectTokenType\":\"refresh_token\"");
+            assertThat(after.get(1)).contains("\"allow\"", "\"subjectTokenType\":\"id_token\"");
         } finally {
             switchRefreshTokenSubject(true);
         }

@@ -120,5 +120,8 @@ class PerServerCliTest {
         CommandRun unknown = xaa.run("login", "nowhere");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.out()).contains("unknown server 'nowhere'");
+        CommandRun unknownToken = xaa.run("token", "nowhere"); // no IdP here: it said "not set up yet: run `xaa idp …`"
+        assertThat(unknownToken.exit()).as(unknownToken.out()).isEqualTo(2);
+        assertThat(unknownToken.out()).contains("unknown server 'nowhere'").doesNotContain("not set up");
     }
 }

@@ -141,6 +141,11 @@ final class CliAdvice {
                 + entry.map(ServerEntry::url).orElse("URL") + " --as-client-id ID` (see `xaa server add --help`)";
     }
 
+    /** The AS client id of configured server {@code name}: its --as-client-id, else the IdP client's. */
+    private static String asClientId(XaaConfig config, String name, IdpSettings idp) {
+        return config.server(name).map(ServerEntry::asClientId).orElse(idp.clientId());
+    }
+
     /** The one configured server whose AS client is {@code e}'s, if exactly one is. */
     private static Optional<String> onlyServerOf(MissingClientSecretException e, IdpSettings idp, XaaConfig config) {
         List<String> names = config.servers().entrySet().stream()
@@ -153,6 +158,15 @@ final class CliAdvice {
     /** @param e an {@code invalid_client} refusal: from a server's AS when it names the server, else from the IdP */
     private static String invalidClient(ConnectorException e, IdpSettings idp, XaaConfig config, Optional<String> server) {
         String method = method(idp);
+        if (method.equals("private_key_jwt")) { // no secret to store again: the key is not (or no longer) registered
+            String at = e.server().map(s -> "the AS client of '" + s + "' (" + asClientId(config, s, idp) + ") at its authorization server")
+                    .orElse("the IdP client " + idp.clientId() + " at the IdP");
+            return "this install signs its client assertions with its client key (private_key_jwt), which "
+                    + (e.server().isPresent() ? "the authorization server" : "the IdP") + " does not accept: ask your "
+                    + "administrator to register its public JWKS (`xaa key show --jwks-out jwks.json`) for " + at
+                    + ", or change the method with " + idpCommand(idp, "METHOD")
+                    + " (none, client_secret_basic, client_secret_post, private_key_jwt)";
+        }
         if (e.server().isPresent()) {
             String cmdName = server.or(e::server).orElse("SERVER");
             return "the AS client authenticates with the IdP client's method (" + method + ")"

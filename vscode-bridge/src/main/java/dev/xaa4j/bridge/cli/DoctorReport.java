@@ -240,6 +240,15 @@ final class DoctorReport {
     }
 
     /**
+     * The next step after an access denial: a person asks for the server; a headless grant's refusal already says
+     * what the workload's or client's administrator must fix (no person has a grant to ask for).
+     */
+    static String deniedHint(AuthMode flow) {
+        return flow == AuthMode.CLIENT_CREDENTIALS || flow == AuthMode.WORKLOAD
+                ? null : "ask your administrator to grant you this server";
+    }
+
+    /**
      * One server: the configured flow, discovery (where its metadata came from), a token, then the flow the engine
      * chose and why ({@link ServerStatus#flowReason()}), with the next step for a server that needs a sign-in.
      */
@@ -293,7 +302,7 @@ final class DoctorReport {
                 case SERVER_SIGN_IN_REQUIRED -> fail(code, "no per-server sign-in yet: " + e.getMessage(),
                         "run `xaa login " + name + "` (or choose 'Sign in to " + name + "' in the xaa tray)");
                 case SIGN_IN_REQUIRED -> fail(code, "no token: " + e.getMessage(), CliAdvice.LOGIN);
-                case ACCESS_DENIED -> fail(code, "access denied: " + e.getMessage(), "ask your administrator to grant you this server");
+                case ACCESS_DENIED -> fail(code, "access denied: " + e.getMessage(), deniedHint(entry.authMode()));
                 case SERVER_NOT_ENABLED -> fail(code, "not enabled: " + e.getMessage(),
                         "your administrator has to enable this server for enterprise-managed access");
                 case UPSTREAM_UNAVAILABLE -> fail(code, "unavailable: " + e.getMessage(), "try again later; tokens already issued are kept");

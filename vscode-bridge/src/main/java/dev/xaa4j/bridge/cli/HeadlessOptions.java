@@ -64,6 +64,12 @@ final class HeadlessOptions {
             throw new IllegalArgumentException(WORKLOAD + " must be file:PATH or command:COMMAND ARGS…, e.g. "
                     + "--workload file:/var/run/secrets/tokens/mcp-token");
         }
+        if (config.server(server).isEmpty() && !server.startsWith("http://") && !server.startsWith("https://")) {
+            // a typo of a configured name reads as "not an absolute http(s) URL" further down: say what it is
+            String known = config.servers().isEmpty() ? "none configured yet" : "known: " + String.join(", ", config.servers().keySet());
+            throw new IllegalArgumentException("xaa has no MCP server named '" + server + "'; run `xaa server add " + server
+                    + " URL` (" + known + "), or give the server's http(s) URL");
+        }
         Map<String, ServerEntry> servers = new LinkedHashMap<>(config.servers());
         ServerEntry entry = config.server(server).orElseGet(() -> new ServerEntry(server, null, java.util.List.of(), null));
         servers.put(server, entry.withAuth(AuthMode.WORKLOAD).withWorkloadToken(source));

@@ -45,6 +45,23 @@ final class KeyCommand implements Runnable {
         return new InstallClientKey(new KeyringCredentialStore(SessionCommands.KEYRING_SERVICE));
     }
 
+    /**
+     * {@code xaa key create} without an OS keyring: the generic advice ({@code xaa agent --memory} with client secrets
+     * in its environment) has no place for a key, so say that the key needs the keyring and what to use instead.
+     */
+    static dev.xaa4j.connector.ConnectorException withoutKeyring(dev.xaa4j.connector.ConnectorException e) {
+        if (e.kind() != dev.xaa4j.connector.ConnectorException.Kind.KEYRING_UNAVAILABLE) {
+            return e;
+        }
+        return new dev.xaa4j.connector.ConnectorException(dev.xaa4j.connector.ConnectorException.Kind.CONFIGURATION,
+                "the client key cannot be created: its private key is kept only in the OS keyring, and there is none here ("
+                        + e.getMessage().replaceAll("\\.$", "") + "). Run `xaa key create` where a Secret Service runs"
+                        + " (a desktop session), or, on a"
+                        + " machine without any keyring, ask your administrator for a client secret instead and give it to"
+                        + " `xaa agent --memory` in its environment (XAA_IDP_CLIENT_SECRET; vscode-bridge/README.md, \"No OS"
+                        + " keyring\")", e);
+    }
+
     /** Output options shared by create and show. */
     static final class Output {
         @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json")
@@ -98,7 +115,12 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             InstallClientKey keys = keys();
-            JWK created = keys.create(InstallClientKey.Alg.of(alg), rotate);
+            JWK created;
+            try {
+                created = keys.create(InstallClientKey.Alg.of(alg), rotate);
+            } catch (dev.xaa4j.connector.ConnectorException e) {
+                throw withoutKeyring(e);
+            }
             output.print(spec.commandLine().getOut(), (rotate ? "rotated" : "created") + " the client key "
                     + created.getAlgorithm() + ", kid " + created.getKeyID() + " (the private key is in the OS keyring only)",
                     created, keys);

@@ -348,6 +348,9 @@ final class SessionCommands {
             if (workload != null) { // a workload for this run: no IdP, broker or keyring involved
                 config = HeadlessOptions.workload(config, server, workload);
             }
+            if (!config.servers().isEmpty()) { // a mistyped name is not "not set up yet" when servers are configured
+                requireServer(config, server);
+            }
             if (config.server(server).map(e -> e.authMode() == AuthMode.NONE).orElse(false)) {
                 throw ServerSignIn.noToken(server, "auth none in the configuration");
             }
@@ -355,15 +358,24 @@ final class SessionCommands {
                 ConnectorFactory.idp(config).orElseThrow(SessionCommands::notSetUp); // else the engine may serve it without one
             }
             requireServer(config, server);
+            if (workload != null && dpopProof != null) { // before the grant: it would spend a workload JWT for nothing
+                throw TokenRecipe.proofWouldNotFit(server, "xaa token " + server + " --workload " + workload + " --format json", true);
+            }
             PrintWriter out = spec.commandLine().getOut();
             try (dev.xaa4j.connector.TokenSource session = workload != null ? HeadlessOptions.workloadConnector(config)
                     : tokenSource(config, Optional.of(server), null)) {
                 AccessToken t = session.token(server);
+                // a token no session owner keeps is this process's own: a later --dpop-proof would not fit it
+                boolean shared = session instanceof SharedTokenSource s && s.usingBroker();
+                Optional<String> again = TokenRecipe.again(server, t, shared, Optional.ofNullable(workload));
                 if (proofUrl != null) {
+                    if (again.isPresent()) {
+                        throw TokenRecipe.proofWouldNotFit(server, again.get(), workload != null);
+                    }
                     out.println(TokenRecipe.proof(session, server, t, dpopProof.get(0), proofUrl, Optional.ofNullable(nonce)));
                 } else {
                     URI target = url != null ? absolute(url.toString()) : config.resolve(server).orElseThrow();
-                    TokenRecipe.print(out, spec.commandLine().getErr(), session, server, t, format, method, target);
+                    TokenRecipe.print(out, spec.commandLine().getErr(), session, server, t, format, method, target, again);
                 }
             } catch (ConnectorException e) {
                 throw e.kind() == ConnectorException.Kind.NOT_PROTECTED ? ServerSignIn.noToken(server, e.getMessage()) : e;

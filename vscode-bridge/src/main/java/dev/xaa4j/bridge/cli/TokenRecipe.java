@@ -34,6 +34,16 @@ final class TokenRecipe {
      */
     static void print(PrintWriter out, PrintWriter err, TokenSource source, String server, AccessToken token,
                       String format, String method, URI url) {
+        print(out, err, source, server, token, format, method, url, Optional.empty());
+    }
+
+    /**
+     * As {@link #print(PrintWriter, PrintWriter, TokenSource, String, AccessToken, String, String, URI)}; {@code again}
+     * is the command that gives the next token with its proof when {@code --dpop-proof} cannot fit this token (it was
+     * this process's own: no session owner keeps it, or a {@code --workload} run whose key dies with the process).
+     */
+    static void print(PrintWriter out, PrintWriter err, TokenSource source, String server, AccessToken token,
+                      String format, String method, URI url, Optional<String> again) {
         if (!token.dpopBound()) {
             if (format.equals("header")) {
                 out.println("Authorization: " + token.authorizationHeader());
@@ -48,13 +58,15 @@ final class TokenRecipe {
         }
         String htm = method.toUpperCase(Locale.ROOT);
         String proof = proof(source, server, token, htm, url, Optional.empty());
-        String next = "xaa token " + server + " --dpop-proof METHOD URL";
+        String next = again.orElse("xaa token " + server + " --dpop-proof METHOD URL");
         if (format.equals("header")) {
             out.println("Authorization: DPoP " + token.value());
             out.println("DPoP: " + proof);
             err.println("The token for '" + server + "' is DPoP-bound (RFC 9449): each request needs a fresh proof for"
                     + " its method and URL. The DPoP line above is good for one " + htm + " to " + htu(url)
-                    + " only; get the next with `" + next + "` (add --nonce NONCE when the server sent a DPoP-Nonce).");
+                    + " only; " + (again.isPresent() ? "for the next request take a new token with its proof: `" + next
+                    + "` (" + OWN_TOKEN + ")." : "get the next with `" + next
+                    + "` (add --nonce NONCE when the server sent a DPoP-Nonce)."));
             return;
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -71,8 +83,40 @@ final class TokenRecipe {
         doc.put("proof", one);
         doc.put("next_proof", next);
         doc.put("note", "send Authorization and a DPoP proof made for that very request (method, URL); a proof is"
-                + " used once. The proof above is for one " + htm + " to " + htu(url) + ".");
+                + " used once. The proof above is for one " + htm + " to " + htu(url) + "."
+                + (again.isPresent() ? " next_proof gives a new token with its proof (" + OWN_TOKEN + ")." : ""));
         out.println(json(doc));
+    }
+
+    /** Why a proof of another {@code xaa token} process would not fit a token this process got on its own. */
+    static final String OWN_TOKEN = "this token is this process's own, and a proof names its token (ath): `--dpop-proof`"
+            + " fits only a token that `xaa agent` or the tray app keeps for every process";
+
+    /**
+     * The command that gives a token with its proof, when a proof made by {@code xaa token --dpop-proof} in another
+     * process would not fit {@code token}: a {@code --workload} run (its key lives in that process only), or no
+     * session owner keeping the token ({@code tokenShared} false: each process gets a token of its own).
+     */
+    static Optional<String> again(String server, AccessToken token, boolean tokenShared, Optional<String> workload) {
+        if (!token.dpopBound() || (tokenShared && workload.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of("xaa token " + server + workload.map(w -> " --workload " + w).orElse("") + " --format json");
+    }
+
+    /**
+     * {@code xaa token --dpop-proof} for {@code token} got by this process on its own: refused, since the proof would
+     * name a token the person does not hold (the server answers 401 {@code invalid_token}).
+     */
+    static IllegalArgumentException proofWouldNotFit(String server, String again, boolean workload) {
+        return new IllegalArgumentException((workload
+                ? "a --workload run keeps its DPoP key in its own process only, so a proof made by another `xaa token`"
+                        + " fits no token you hold"
+                : "no `xaa agent` or tray app runs, so this `xaa token` got a token of its own and a proof made for it"
+                        + " would not fit the token you hold (a proof names its token: ath)")
+                + ". Take a token with its proof for each request: `" + again + "`"
+                + (workload ? "" : ", or start `xaa agent` first: then every `xaa token` gets the agent's token and"
+                        + " `--dpop-proof` fits it"));
     }
 
     /**

@@ -43,6 +43,21 @@ class CliAdviceTest {
     }
 
     @Test
+    void invalidClientUnderPrivateKeyJwtAsksToRegisterTheKeyNotToStoreASecret() {
+        // found with `xaa key create` + `--auth-method private_key_jwt`, the JWKS registered at the IdP but not the AS
+        XaaConfig keyed = new XaaConfig(new IdpSettings("https://idp.example", "xaa-desktop", "private_key_jwt"),
+                Map.of("notes", new dev.xaa4j.connector.host.config.ServerEntry("https://notes.example/mcp", null,
+                        java.util.List.of(), "xaa-desktop-mcp")));
+        String atAs = CliAdvice.advice(new ConnectorException(Kind.CONFIGURATION, "notes", "The AS of 'notes' refused.",
+                "invalid_client", null), keyed, Optional.of("notes")).message();
+        assertThat(atAs).contains("register its public JWKS (`xaa key show --jwks-out jwks.json`) for the AS client of "
+                + "'notes' (xaa-desktop-mcp) at its authorization server").doesNotContain("secret set");
+        String atIdp = CliAdvice.advice(new ConnectorException(Kind.CONFIGURATION, "The IdP refused the client.",
+                "invalid_client", null), keyed, Optional.empty()).message();
+        assertThat(atIdp).contains("for the IdP client xaa-desktop at the IdP").doesNotContain("secret set");
+    }
+
+    @Test
     void invalidClientIsDecidedByTheOAuthErrorCode() {
         CliAdvice.Advice a = advice(new ConnectorException(Kind.CONFIGURATION, "The IdP refused the client.", "invalid_client", null));
         assertThat(a.message()).startsWith("The IdP refused the client. — the IdP client xaa4j-cli authenticates with client_secret_basic");
@@ -69,5 +84,13 @@ class CliAdviceTest {
 
         ConnectorException other = new ConnectorException(Kind.CONFIGURATION, "publishes no OpenID configuration");
         assertThat(DoctorReport.idpHint(other)).startsWith("check the issuer URL");
+    }
+
+    @Test
+    void doctorsAccessDeniedHintAsksForAGrantOnlyWhereAPersonHasOne() {
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.EMA)).isEqualTo("ask your administrator to grant you this server");
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.WORKLOAD))
+                .as("a refused workload token: the message names what to fix; no 'grant you this server'").isNull();
+        assertThat(DoctorReport.deniedHint(dev.xaa4j.connector.AuthMode.CLIENT_CREDENTIALS)).isNull();
     }
 }

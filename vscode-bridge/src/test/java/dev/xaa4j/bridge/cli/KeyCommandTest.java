@@ -56,6 +56,21 @@ class KeyCommandTest {
     }
 
     @Test
+    void createWithoutAnyKeyringSaysTheKeyNeedsOneAndWhatToUseInstead() {
+        // found in a container: the generic "start `xaa agent --memory` (client secrets in its environment)" has no key
+        dev.xaa4j.connector.ConnectorException none = new dev.xaa4j.connector.ConnectorException(
+                dev.xaa4j.connector.ConnectorException.Kind.KEYRING_UNAVAILABLE, "No OS keyring is available");
+        dev.xaa4j.connector.ConnectorException said = KeyCommand.withoutKeyring(none);
+        assertThat(said.kind()).isEqualTo(dev.xaa4j.connector.ConnectorException.Kind.CONFIGURATION);
+        assertThat(said.getMessage()).contains("private key is kept only in the OS keyring", "No OS keyring is available",
+                "ask your administrator for a client secret instead", "`xaa agent --memory`");
+        assertThat(XaaCommand.errorLine(said)).doesNotContain("keep the session in memory");
+        dev.xaa4j.connector.ConnectorException other = new dev.xaa4j.connector.ConnectorException(
+                dev.xaa4j.connector.ConnectorException.Kind.CREDENTIAL_STORE, "locked");
+        assertThat(KeyCommand.withoutKeyring(other)).isSameAs(other);
+    }
+
+    @Test
     void createPrintsThePublicJwkAndJwksAndKeepsThePrivateKeyInTheKeyringOnly(@TempDir Path dir) throws Exception {
         Path jwksFile = dir.resolve("jwks.json");
         Run created = xaa("key", "create", "--jwks-out", jwksFile.toString());

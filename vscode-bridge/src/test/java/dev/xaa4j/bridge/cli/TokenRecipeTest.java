@@ -77,6 +77,35 @@ class TokenRecipeTest {
     }
 
     @Test
+    void aTokenThisProcessGotOnItsOwnPointsToAnotherTokenWithItsProofNotToDpopProof() throws Exception {
+        // found without a running agent: `xaa token notes --dpop-proof POST URL` signed for a new token of its own,
+        // and the MCP server refused it with the printed token (401 invalid_token, ath mismatch)
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        PerServerTokenSource s = source(key, "at-dpop");
+        Optional<String> again = TokenRecipe.again("notes", s.token("notes"), false, Optional.empty());
+        assertThat(again).contains("xaa token notes --format json");
+        assertThat(TokenRecipe.again("notes", s.token("notes"), true, Optional.empty())).as("an agent keeps the token").isEmpty();
+        assertThat(TokenRecipe.again("wl", s.token("notes"), true, Optional.of("file:/run/wl.jwt")))
+                .contains("xaa token wl --workload file:/run/wl.jwt --format json");
+
+        TokenRecipe.print(new PrintWriter(out, true), new PrintWriter(err, true), s, "notes", s.token("notes"), "json",
+                "POST", URL, again);
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        assertThat(doc.path("next_proof").asText()).isEqualTo("xaa token notes --format json");
+        assertThat(doc.path("note").asText()).contains("`--dpop-proof` fits only a token that `xaa agent`");
+        out.getBuffer().setLength(0);
+        TokenRecipe.print(new PrintWriter(out, true), new PrintWriter(err, true), s, "notes", s.token("notes"), "header",
+                "POST", URL, again);
+        assertThat(err.toString()).contains("take a new token with its proof: `xaa token notes --format json`")
+                .doesNotContain("--dpop-proof METHOD URL");
+
+        assertThat(TokenRecipe.proofWouldNotFit("notes", again.get(), false).getMessage())
+                .contains("no `xaa agent` or tray app runs", "`xaa token notes --format json`", "start `xaa agent` first");
+        assertThat(TokenRecipe.proofWouldNotFit("wl", "xaa token wl --workload file:x --format json", true).getMessage())
+                .contains("--workload run keeps its DPoP key in its own process").doesNotContain("xaa agent");
+    }
+
+    @Test
     void eachProofIsFreshAndCarriesTheNonceGiven() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).generate();
         PerServerTokenSource s = source(key, "at-dpop");

@@ -96,8 +96,10 @@ public final class HeadlessGrant extends TokenGrant {
         String admin = "; this is not retried. Ask the workload's administrator to ";
         return switch (code) {
             case OAuth2Error.INVALID_GRANT_CODE -> new ConnectorException(Kind.ACCESS_DENIED, server, as
-                    + " refused the workload token (" + detail + ")" + admin + "check that the AS trusts the token's "
-                    + "issuer and that its audience and lifetime are right", code, null);
+                    + " refused the workload token (" + detail + "); this is not retried. The token source must give a fresh one"
+                    + " (the AS refuses an expired one, and may take each token only once), or ask the workload's"
+                    + " administrator to check that the AS trusts the token's issuer and that its audience and lifetime"
+                    + " are right", code, null);
             case OAuth2Error.INVALID_SCOPE_CODE -> new ConnectorException(Kind.CONFIGURATION, server, as
                     + " does not grant the requested scopes to this workload (" + detail + ")" + admin
                     + "grant the scopes to the workload or change the server's configured scopes", code, null);

@@ -177,7 +177,7 @@ public final class JwtBearerGrant extends TokenGrant {
             case OAuth2Error.INVALID_SCOPE_CODE -> new ScopeRejectedException(detail, "The authorization server of '" + server
                     + "' does not accept the requested scopes (" + detail + ")");
             case OAuth2Error.INVALID_CLIENT_CODE, OAuth2Error.UNAUTHORIZED_CLIENT_CODE, OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE ->
-                    new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The authorization server of '" + server + "' does not accept this"
+                    new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The authorization server of '" + server + "' does not accept this"
                             + " client or grant (" + detail + "); ask your administrator to check the registration", code, null);
             default -> new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "The authorization server of '" + server
                     + "' refused the token (" + detail + "); ask your administrator", code, null);

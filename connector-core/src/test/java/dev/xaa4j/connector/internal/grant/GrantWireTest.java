@@ -354,7 +354,9 @@ class GrantWireTest {
                 .isInstanceOf(AssertionRejectedException.class).hasMessageContaining("jti replayed");
         json(401, "{\"error\":\"invalid_client\"}");
         assertThatThrownBy(() -> jwtBearer.redeem("notes", endpoint(), basic, jag, RESOURCE))
-                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION);
+                .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.CONFIGURATION)
+                // the server names the AS's refusal: without it `xaa` advised the IdP client's secret for an AS invalid_client
+                .hasFieldOrPropertyWithValue("server", "notes");
         server.enqueue(new MockResponse.Builder().code(502).addHeader("Content-Type", "text/html").body("<h1>Bad gateway</h1>").build());
         assertThatThrownBy(() -> jwtBearer.redeem("notes", endpoint(), basic, jag, RESOURCE))
                 .isInstanceOf(ConnectorException.class).hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.UPSTREAM_UNAVAILABLE);

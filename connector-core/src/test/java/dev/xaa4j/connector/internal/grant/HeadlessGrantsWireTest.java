@@ -294,6 +294,19 @@ class HeadlessGrantsWireTest {
     }
 
     @Test
+    void aWorkloadTokenRefusedAsReplayedOrExpiredTellsToGetAFreshOne() {
+        // An AS may take each workload JWT only once (RFC 7523 §3 jti); the advice must not send the user to check the
+        // issuer trust only (found trying `xaa token` then `xaa bridge` with one minted JWT against the sample issuer).
+        ConnectorException e = HeadlessGrant.mapWorkload("svc", new com.nimbusds.oauth2.sdk.ErrorObject("invalid_grant",
+                "workload JWT jti has already been used; get a fresh token from the workload platform"));
+
+        assertThat(e.kind()).isEqualTo(ConnectorException.Kind.ACCESS_DENIED);
+        assertThat(e.getMessage()).contains("jti has already been used").contains("this is not retried")
+                .contains("The token source must give a fresh one").contains("may take each token only once")
+                .contains("workload's administrator");
+    }
+
+    @Test
     void aMissingWorkloadSourceIsAConfigurationErrorThatSaysHowToSetOne() {
         server("\"none\"");
         Connector c = build(config(AuthMode.WORKLOAD, null), ClientCredentialsSource.none(), Map.of());
