@@ -39,8 +39,11 @@ class ServerFlowTest {
         assertThat(PlainLanguage.flow(AuthMode.OAUTH)).isEqualTo("Signs in separately");
         assertThat(PlainLanguage.flow(AuthMode.NONE)).isEqualTo("No sign-in needed");
         assertThat(PlainLanguage.flow(AuthMode.AUTO)).as("nothing while undecided").isEmpty();
-        assertThat(List.of(AuthMode.values())).extracting(PlainLanguage::authChoice)
+        assertThat(List.of(AuthMode.AUTO, AuthMode.EMA, AuthMode.OAUTH, AuthMode.NONE)).extracting(PlainLanguage::authChoice)
                 .containsExactly("Automatic", "Company sign-in", "Sign in separately", "None");
+        // the headless modes (agents without a person) are shown, never offered in "Add server"
+        assertThat(PlainLanguage.flow(AuthMode.CLIENT_CREDENTIALS)).isEqualTo("Signs in as this machine");
+        assertThat(PlainLanguage.flow(AuthMode.WORKLOAD)).isEqualTo("Signs in as this machine");
         assertThat(PlainLanguage.serverAction(ServerAction.SIGN_IN, "wiki")).isEqualTo("Sign in to wiki");
         assertThat(PlainLanguage.serverAction(ServerAction.SIGN_OUT, "wiki")).isEqualTo("Sign out of wiki");
         assertThat(PlainLanguage.serverAction(ServerAction.NONE, "wiki")).isEmpty();
