@@ -93,10 +93,10 @@ public final class IdJagExchange extends TokenGrant {
      * request otherwise as {@link #exchange(String, URI, ClientAuth, String, String, String, Set, DPoPProofs, boolean)}
      * (DPoP binding included). An IdP may answer with a rotated {@code refresh_token}, returned for the caller to persist.
      *
-     * @throws RefreshSubjectUnsupportedException {@code invalid_request}, {@code unsupported_token_type} or
-     *         {@code unsupported_grant_type}: the IdP does not take refresh tokens as subject (use the ID token)
-     * @throws ConnectorException {@link ConnectorException.Kind#SIGN_IN_REQUIRED} on {@code invalid_grant} (the
-     *         refresh token is dead); other errors as {@link #exchange}
+     * @throws RefreshSubjectRefusedException {@code invalid_request}, {@code invalid_grant},
+     *         {@code unsupported_token_type} or {@code unsupported_grant_type}: use the ID token for this exchange
+     *         (what is remembered: {@link RefreshSubjectRefusedException})
+     * @throws ConnectorException other errors as {@link #exchange}
      */
     public ViaRefreshToken exchangeRefreshToken(String server, URI idpTokenEndpoint, ClientAuth clientAuth,
                                                 String refreshToken, String asIssuer, String resource,
@@ -107,13 +107,8 @@ public final class IdJagExchange extends TokenGrant {
         if (!outcome.ok()) {
             String code = outcome.error().getCode();
             String detail = TokenEndpoint.describe(outcome.error());
-            if (RefreshSubjectUnsupportedException.CODES.contains(code)) {
-                throw new RefreshSubjectUnsupportedException(code, detail);
-            }
-            if (OAuth2Error.INVALID_GRANT_CODE.equals(code)) {
-                throw new ConnectorException(ConnectorException.Kind.SIGN_IN_REQUIRED, "Your IdP session has ended: the"
-                        + " IdP refused its refresh token in the token exchange for '" + server + "' (" + detail
-                        + "); sign in again", code, null);
+            if (RefreshSubjectRefusedException.CODES.contains(code)) {
+                throw new RefreshSubjectRefusedException(code, detail);
             }
             throw map(server, outcome.error());
         }

@@ -89,7 +89,8 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
     /**
      * Under the session lock, with the session re-read (another process may have rotated the refresh token
      * meanwhile): a rotated refresh token is saved before the lock is released, so the spent one is never
-     * presented again; {@code invalid_grant} ({@link ConnectorException.Kind#SIGN_IN_REQUIRED}) deletes the session.
+     * presented again. A refusal never deletes the session here: the ID-token path decides (its refresh grant fails
+     * with {@code invalid_grant} when the refresh token is dead).
      */
     @Override
     public Optional<IdJag> withRefreshToken(Function<String, IdJagExchange.ViaRefreshToken> exchange) {
@@ -100,15 +101,7 @@ public final class SessionIdTokenProvider implements IdTokenProvider {
                 cached = new Cached(e, current);
                 return Optional.empty();
             }
-            IdJagExchange.ViaRefreshToken result;
-            try {
-                result = exchange.apply(current.refreshToken().get());
-            } catch (ConnectorException dead) {
-                if (dead.kind() == ConnectorException.Kind.SIGN_IN_REQUIRED) {
-                    sessions.delete();
-                }
-                throw dead;
-            }
+            IdJagExchange.ViaRefreshToken result = exchange.apply(current.refreshToken().get());
             IdpSession next = current;
             if (result.rotatedRefreshToken().isPresent() && !result.rotatedRefreshToken().equals(current.refreshToken())) {
                 next = new IdpSession(current.issuer(), current.clientId(), current.subject(), current.idToken(),

@@ -14,7 +14,7 @@ import dev.xaa4j.connector.internal.grant.ClientAuthFactory;
 import dev.xaa4j.connector.internal.grant.IdJag;
 import dev.xaa4j.connector.internal.grant.IdJagExchange;
 import dev.xaa4j.connector.internal.grant.JwtBearerGrant;
-import dev.xaa4j.connector.internal.grant.RefreshSubjectUnsupportedException;
+import dev.xaa4j.connector.internal.grant.RefreshSubjectRefusedException;
 import dev.xaa4j.connector.internal.grant.ScopeRejectedException;
 import dev.xaa4j.connector.internal.grant.SubjectTokenRejectedException;
 import java.net.URI;
@@ -35,9 +35,10 @@ import dev.xaa4j.connector.internal.dpop.DPoPProofs;
  * The renewal chain of docs/protocol.md §4 for one server: discovery (cached by the resolver) → the subject token
  * → token exchange at the IdP ({@link IdJagExchange}) → jwt-bearer at the AS ({@link JwtBearerGrant}) with a fresh
  * ID-JAG every time. The subject is the IdP refresh token when the session has one (ID-JAG draft -04 §4.3.2, first
- * choice: no ID-token refresh needed, and the IdP re-evaluates the user's current state); an IdP that answers it
- * with {@code invalid_request}/{@code unsupported_*} is remembered as taking none, and the ID token from the
- * {@link IdTokenProvider} is used (renewed by the IdP refresh grant as before); {@code invalid_grant} ends the session.
+ * choice: no ID-token refresh needed, and the IdP re-evaluates the user's current state); a refusal of it makes that
+ * exchange use the ID token from the {@link IdTokenProvider} (renewed by the IdP refresh grant as before, which ends the
+ * session when the refresh token is dead), and an IdP that does not take refresh tokens as subject
+ * ({@code unsupported_*}, or {@code invalid_request} where the ID token then worked) is remembered as taking none.
  * With discovery cached this is exactly two HTTP round trips.
  *
  * <p>The IdP side of the chain (the ID token, usually a keyring read, and the IdP's token endpoint from its
@@ -74,8 +75,9 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private final JwtBearerGrant jwtBearer;
     private final Executor idpSide;
     /**
-     * The IdP refused a refresh-token subject once ({@link RefreshSubjectUnsupportedException}): remembered for
-     * this fetcher's lifetime (one IdP per connector, so per connector and process; not persisted).
+     * The IdP does not take refresh tokens as subject ({@link RefreshSubjectRefusedException}: an {@code unsupported_*}
+     * answer, or {@code invalid_request} where the ID token then worked): remembered for this fetcher's lifetime (one
+     * IdP per connector, so per connector and process; not persisted).
      */
     private volatile boolean noRefreshTokenSubject;
     private final DPoPProofs dpop; // null: DPoP off
@@ -259,6 +261,7 @@ public final class XaaTokenFetcher implements TokenFetcher {
     private IdJag exchangeOnce(String server, ServerMetadata meta, Set<String> scopes) {
         URI endpoint = idpTokenEndpoint.get();
         boolean proof = dpop != null && idpAdvertisesDpop.getAsBoolean();
+        RefreshSubjectRefusedException refused = null;
         if (!noRefreshTokenSubject) {
             try {
                 Optional<IdJag> viaRefreshToken = idTokens.withRefreshToken(refreshToken -> exchange.exchangeRefreshToken(
@@ -266,12 +269,31 @@ public final class XaaTokenFetcher implements TokenFetcher {
                 if (viaRefreshToken.isPresent()) {
                     return viaRefreshToken.get();
                 }
-            } catch (RefreshSubjectUnsupportedException unsupported) {
-                noRefreshTokenSubject = true;
-                LOG.info("The IdP {} does not take refresh tokens as subject_token ({}); this connector uses ID tokens"
-                        + " for its token exchanges from now on", idpIssuer, unsupported.detail());
+            } catch (RefreshSubjectRefusedException e) {
+                refused = e;
+                if (e.unsupported()) {
+                    rememberNoRefreshTokenSubject(e);
+                } else {
+                    LOG.info("The IdP {} refused the refresh token as subject_token for '{}' ({}); this exchange uses the"
+                            + " ID token", idpIssuer, server, e.detail());
+                }
             }
         }
+        IdJag idJag = exchangeIdToken(server, endpoint, meta, scopes, proof);
+        if (refused != null && refused.invalidRequest()) {
+            rememberNoRefreshTokenSubject(refused); // the same request with the ID token was fine: it was the subject
+        }
+        return idJag;
+    }
+
+    private void rememberNoRefreshTokenSubject(RefreshSubjectRefusedException refused) {
+        noRefreshTokenSubject = true;
+        LOG.info("The IdP {} does not take refresh tokens as subject_token ({}); this connector uses ID tokens for its"
+                + " token exchanges from now on", idpIssuer, refused.detail());
+    }
+
+    /** The exchange with the ID token; a rejected one is renewed and tried once more (docs/protocol.md §5). */
+    private IdJag exchangeIdToken(String server, URI endpoint, ServerMetadata meta, Set<String> scopes, boolean proof) {
         String idToken = idTokens.idToken();
         try {
             return exchange.exchange(server, endpoint, idpAuth, idToken, meta.asIssuer(), meta.resource(), scopes, dpop, proof);

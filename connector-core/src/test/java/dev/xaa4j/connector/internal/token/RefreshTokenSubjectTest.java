@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The IdP refresh token as {@code subject_token} (ID-JAG draft -04 §4.3.2, docs/protocol.md §4): first choice,
- * the fallback to the ID token remembered per IdP, rotation persisted, {@code invalid_grant} ends the session. Wire
+ * the fallback to the ID token remembered per IdP when it does not take them, rotation persisted, the session never
+ * deleted by a refused exchange. Wire
  * exact against a fake IdP + AS on one MockWebServer; the session is a real {@link SessionIdTokenProvider}.
  */
 @Timeout(30)
@@ -186,15 +187,22 @@ class RefreshTokenSubjectTest {
         assertThat(exchanges).extracting(f -> f.get("subject_token_type")).containsExactly(RT_URN, ID_TOKEN_URN, ID_TOKEN_URN);
     }
 
+    /**
+     * {@code invalid_grant} to the refresh-token subject may be a dead refresh token or the IdP refusing this one
+     * exchange: the exchange goes on with the ID token, the session stays (the ID token's own renewal decides whether
+     * it ended), and the refresh token is tried again next time (nothing remembered).
+     */
     @Test
-    void invalidGrantOnTheRefreshTokenEndsTheSession() {
+    void invalidGrantOnTheRefreshTokenSubjectUsesTheIdTokenForThisExchangeAndKeepsTheSession() {
         rtAnswers.add("invalid_grant");
+        String idToken = sessions.load().orElseThrow().idToken();
 
-        assertThatThrownBy(() -> fetcher.fetch("notes", Set.of())).isInstanceOf(ConnectorException.class)
-                .hasFieldOrPropertyWithValue("kind", ConnectorException.Kind.SIGN_IN_REQUIRED)
-                .hasMessageContaining("sign in again").hasMessageNotContaining("rt-1");
-        assertThat(sessions.load()).isEmpty();
-        assertThat(exchanges).hasSize(1); // no ID-token attempt with a session that has ended
+        fetcher.fetch("notes", Set.of());
+        fetcher.fetch("notes", Set.of());
+
+        assertThat(exchanges).extracting(f -> f.get("subject_token_type")).containsExactly(RT_URN, ID_TOKEN_URN, RT_URN);
+        assertThat(exchanges.get(1)).containsEntry("subject_token", idToken);
+        assertThat(sessions.load()).isPresent().get().extracting(s -> s.refreshToken().orElseThrow()).isEqualTo("rt-1");
     }
 
     @Test
