@@ -80,7 +80,7 @@ final class KeyCommand implements Runnable {
             check();
             JWKSet jwks = keys.jwks(); // public keys only
             Optional<JWK> retired = keys.retiredKey();
-            String jwksText = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(jwks.toString(true)));
+            String jwksText = keys.jwksJson();
             if (jwksOut != null) {
                 Files.writeString(jwksOut, jwksText + System.lineSeparator());
             }
