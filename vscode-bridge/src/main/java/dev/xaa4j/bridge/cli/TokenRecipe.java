@@ -85,7 +85,10 @@ final class TokenRecipe {
         doc.put("next_proof", next);
         doc.put("note", "send Authorization and a DPoP proof made for that very request (method, URL); a proof is"
                 + " used once. The proof above is for one " + htm + " to " + DPoPProofs.htu(url) + "."
-                + (again.isPresent() ? " next_proof gives a new token with its proof (" + OWN_TOKEN + ")." : ""));
+                + (again.isPresent() ? " next_proof gives a new token with its proof (" + OWN_TOKEN + ")."
+                        : " next_proof makes the proof for the next request; when the server's answer carried a"
+                        + " DPoP-Nonce header (RFC 9449 §9, error use_dpop_nonce), add --nonce NONCE with its value and send"
+                        + " the request again with that proof."));
         out.println(json(doc));
     }
 
