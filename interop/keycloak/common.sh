@@ -138,6 +138,14 @@ start_issuer() {
 # The MCP server NAME's URL, or the IdP's (idp), from the sample issuer's ready line.
 issuer_url() { sed -n "s/.*\"$1\":\"\(http[^\"]*\)\".*/\1/p" "$work/issuer.out" | head -n 1; }
 
+# fill_secret PLACEHOLDER SECRET_FILE FILE: replaces every PLACEHOLDER in FILE by SECRET_FILE's content (first line);
+# the value never goes through argv or the environment (readable in /proc), only SECRET_FILE's path does.
+fill_secret() {
+  PLACEHOLDER="$1" SECRET_FILE="$2" perl -pi -e 'BEGIN { open(my $f, "<", $ENV{SECRET_FILE})
+    or die "$ENV{SECRET_FILE}: $!\n"; $s = <$f>; defined $s or die "$ENV{SECRET_FILE}: empty\n"; chomp $s;
+    $p = $ENV{PLACEHOLDER} } s/\Q$p\E/$s/g' "$3"
+}
+
 # no_token_in FILE...: fails the run if a JWT (base64url of '{"' = eyJ), a bearer value or a code/token/assertion
 # parameter appears in any of them.
 no_token_in() {

@@ -64,7 +64,7 @@ sed -e "s#@MCP_RESOURCE@#$mcp_url#g" -e "s#@IDP_ISSUER@#$idp_url#g" "$here/realm
   > "$kc_data/import/realm-ema.json"
 # the client secret goes into the import file only (mode 600 in a 700 directory, deleted once imported)
 chmod 600 "$kc_data/import/realm-ema.json"
-sed -i "s#@RAS_SECRET@#$(cat "$work/ras-secret")#" "$kc_data/import/realm-ema.json"
+fill_secret @RAS_SECRET@ "$work/ras-secret" "$kc_data/import/realm-ema.json"
 # resource-indicators (RFC 8707 at Keycloak): in 26.7.3 it fails every jwt-bearer request that carries `resource`
 # with invalid_grant "Cannot invoke RefreshToken.getOtherClaims() …" (its ResourceIndicatorsPostProcessor stores the
 # resource in a refresh token that this grant never issues; no realm or client setting avoids it), hence
@@ -135,6 +135,6 @@ grep -q '"jwtBearerScope" *: *"send"' "$work/status.out" || die "xaa status --js
 grep -q '"jwtBearerResource" *: *"omit"' "$work/status.out" || die "xaa status --json has no jwtBearerResource omit for kc"
 sed -n '/^kc /,$p' "$work/doctor.out" | sed 's/^/  | /' >&2
 no_token_in setup.out secrets.out login.out bridge.out bridge.err mcp.out mcp.err idjag.out idjag.err doctor.out status.out
-grep -q "$(cat "$work/ras-secret")" "$work"/*.out "$work"/*.err 2>/dev/null && die "the client secret appears in an output"
+grep -qF -f "$work/ras-secret" "$work"/*.out "$work"/*.err 2>/dev/null && die "the client secret appears in an output"
 [ -s "$work/bridge.err" ] || die "the bridge logged nothing (expected its -v log)"
 step "PASSED: sample IdP → ID-JAG → Keycloak → access token → MCP server through xaa bridge; ID-JAG single-use; scope sent, resource left off (Keycloak features: $kc_features); no token in output"

@@ -33,8 +33,7 @@ kc_version=26.7.3
 # --- 1. Keycloak: download, unpack ---------------------------------------------------------------------------------
 kc_unpack
 kc_issuer="http://127.0.0.1:$kc_port/realms/mcp"
-alice_password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-printf '%s' "$alice_password" > "$work/alice-password" && chmod 600 "$work/alice-password"
+(umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n' > "$work/alice-password")
 
 # --- 2. the sample issuer's MCP server, trusting Keycloak's tokens -------------------------------------------------
 jars
@@ -48,7 +47,7 @@ sed -e "s#@MCP_RESOURCE@#$mcp_url#" -e "s#\"accessTokenLifespan\": [0-9]*#\"acce
     "$here/realm-mcp.json" > "$kc_data/import/realm-mcp.json"
 # alice's password goes into the import file only (mode 600 in a 700 directory, deleted once imported), never into
 # argv or env
-sed -i "s#@ALICE_PASSWORD@#$alice_password#" "$kc_data/import/realm-mcp.json"
+fill_secret @ALICE_PASSWORD@ "$work/alice-password" "$kc_data/import/realm-mcp.json"
 kc_start "$kc_data/import/realm-mcp.json" mcp
 # the first URL of the MCP spec's AS metadata order for an issuer with a path (RFC 8414 §3.1, path inserted)
 [ "$(http_status "$kc_port" /.well-known/oauth-authorization-server/realms/mcp)" = 200 ] \

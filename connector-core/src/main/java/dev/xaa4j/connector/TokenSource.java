@@ -73,8 +73,12 @@ public interface TokenSource extends AutoCloseable {
      * session owner over the broker socket); the key never leaves it.
      *
      * @return empty when {@code token} is not DPoP-bound ({@link AccessToken#dpopBound()} false): send it as Bearer
-     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} when the key the token is bound to is
-     *         gone (signed out, key deleted): drop the token and get a new one
+     * @throws ConnectorException {@link ConnectorException.Kind#CONFIGURATION} when {@code token} is DPoP-bound but
+     *         this source makes no proofs (a connector built with {@code dpop(false)} reading a token another process
+     *         stored with DPoP on): drop the token and get a new one, which is then Bearer; the store's error
+     *         ({@link ConnectorException.Kind#CREDENTIAL_STORE}, {@link ConnectorException.Kind#KEYRING_UNAVAILABLE})
+     *         when the key cannot be read. Signing out keeps the key; a key that was replaced meanwhile still signs
+     *         a proof, which the server refuses (401): invalidate the token then, as for any refused token
      */
     default Optional<String> dpopProof(AccessToken token, String httpMethod, URI httpUri, Optional<String> nonce) {
         return Optional.empty();

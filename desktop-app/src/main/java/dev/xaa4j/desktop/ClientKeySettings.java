@@ -1,6 +1,5 @@
 package dev.xaa4j.desktop;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.internal.store.CredentialStore;
@@ -17,8 +16,6 @@ import java.util.Optional;
  * saves only public keys; the private key stays in the keyring. Any thread (each call reads the keyring).
  */
 final class ClientKeySettings {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the settings show: the key's kid and alg, the JWKS to register (pretty JSON), or none. */
     record View(Optional<String> kid, Optional<String> alg, String jwks, String text) {
@@ -45,9 +42,9 @@ final class ClientKeySettings {
                     + " asked you to sign in with a key instead of a client secret (private_key_jwt).");
         }
         String alg = key.get().getAlgorithm() == null ? "?" : key.get().getAlgorithm().getName();
-        return new View(Optional.of(key.get().getKeyID()), Optional.of(alg), jwks(), "Client key " + alg + ", kid "
-                + key.get().getKeyID() + ". Give the public key set below to your administrator, who registers it for"
-                + " your client at the company sign-in (IdP). The private key stays in your system keyring.");
+        return new View(Optional.of(key.get().getKeyID()), Optional.of(alg), keys.jwksJson(), "Client key " + alg
+                + ", kid " + key.get().getKeyID() + ". Give the public key set below to your administrator, who"
+                + " registers it for your client at the company sign-in (IdP). The private key stays in your system keyring.");
     }
 
     /** Creates the key when there is none; an existing key is kept (rotation is `xaa key create --rotate`). */
@@ -63,14 +60,6 @@ final class ClientKeySettings {
         if (keys.publicKey().isEmpty()) {
             throw new IllegalStateException("there is no client key to save: create one first");
         }
-        Files.writeString(file, jwks() + System.lineSeparator());
-    }
-
-    private String jwks() {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(keys.jwks().toString(true)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Files.writeString(file, keys.jwksJson() + System.lineSeparator());
     }
 }

@@ -69,13 +69,18 @@ final class KeyCommand implements Runnable {
         @Option(names = "--jwks-out", paramLabel = "FILE", description = "also write the public JWKS to FILE")
         Path jwksOut;
 
-        void print(PrintWriter out, String headline, JWK current, InstallClientKey keys) throws IOException {
+        /** Refuses an unknown --format: called before the command changes anything (a rotation, say). */
+        void check() {
             if (!format.equals("text") && !format.equals("json")) {
                 throw new IllegalArgumentException("--format is text or json, not '" + format + "'");
             }
+        }
+
+        void print(PrintWriter out, String headline, JWK current, InstallClientKey keys) throws IOException {
+            check();
             JWKSet jwks = keys.jwks(); // public keys only
             Optional<JWK> retired = keys.retiredKey();
-            String jwksText = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(jwks.toString(true)));
+            String jwksText = keys.jwksJson();
             if (jwksOut != null) {
                 Files.writeString(jwksOut, jwksText + System.lineSeparator());
             }
@@ -114,6 +119,7 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            output.check();
             InstallClientKey keys = keys();
             JWK created;
             try {
@@ -139,6 +145,7 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            output.check();
             InstallClientKey keys = keys();
             JWK current = keys.publicKey().orElseThrow(() -> new IllegalArgumentException(
                     "there is no client key on this machine: `xaa key create` makes one"));

@@ -6,6 +6,7 @@ import dev.xaa4j.connector.AccessToken;
 import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.internal.ProtocolNames;
+import dev.xaa4j.connector.internal.dpop.DPoPProofs;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.text.ParseException;
@@ -63,7 +64,7 @@ final class TokenRecipe {
             out.println("Authorization: DPoP " + token.value());
             out.println("DPoP: " + proof);
             err.println("The token for '" + server + "' is DPoP-bound (RFC 9449): each request needs a fresh proof for"
-                    + " its method and URL. The DPoP line above is good for one " + htm + " to " + htu(url)
+                    + " its method and URL. The DPoP line above is good for one " + htm + " to " + DPoPProofs.htu(url)
                     + " only; " + (again.isPresent() ? "for the next request take a new token with its proof: `" + next
                     + "` (" + OWN_TOKEN + ")." : "get the next with `" + next
                     + "` (add --nonce NONCE when the server sent a DPoP-Nonce)."));
@@ -78,13 +79,16 @@ final class TokenRecipe {
         doc.put(ProtocolNames.AUTHORIZATION, "DPoP " + token.value());
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("htm", htm);
-        one.put("htu", htu(url));
+        one.put("htu", DPoPProofs.htu(url).toString());
         one.put(DPOP, proof);
         doc.put("proof", one);
         doc.put("next_proof", next);
         doc.put("note", "send Authorization and a DPoP proof made for that very request (method, URL); a proof is"
-                + " used once. The proof above is for one " + htm + " to " + htu(url) + "."
-                + (again.isPresent() ? " next_proof gives a new token with its proof (" + OWN_TOKEN + ")." : ""));
+                + " used once. The proof above is for one " + htm + " to " + DPoPProofs.htu(url) + "."
+                + (again.isPresent() ? " next_proof gives a new token with its proof (" + OWN_TOKEN + ")."
+                        : " next_proof makes the proof for the next request; when the server's answer carried a"
+                        + " DPoP-Nonce header (RFC 9449 §9, error use_dpop_nonce), add --nonce NONCE with its value and send"
+                        + " the request again with that proof."));
         out.println(json(doc));
     }
 
@@ -128,11 +132,6 @@ final class TokenRecipe {
         return source.dpopProof(token, method.toUpperCase(Locale.ROOT), url, nonce)
                 .orElseThrow(() -> new IllegalArgumentException("the token for '" + server + "' is a Bearer token: it needs"
                         + " no DPoP proof (`xaa token " + server + "` prints its Authorization header)"));
-    }
-
-    /** The URL as a proof's {@code htu}: without query and fragment (RFC 9449 §4.2). */
-    static String htu(URI url) {
-        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     /** The RFC 7638 thumbprint of the public key in the proof's header: the token's {@code cnf.jkt}. */

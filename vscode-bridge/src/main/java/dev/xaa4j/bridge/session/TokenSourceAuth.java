@@ -57,8 +57,9 @@ public final class TokenSourceAuth implements UpstreamAuth {
 
     /**
      * For a DPoP-bound token, {@code Authorization: DPoP …} and a fresh proof from {@link TokenSource#dpopProof} for
-     * this very request (RFC 9449 §7.1); a Bearer token as {@link #authorization}. A token whose key is gone
-     * (signed out meanwhile) is dropped and renewed once.
+     * this very request (RFC 9449 §7.1); a Bearer token as {@link #authorization}. A DPoP-bound token that the source
+     * cannot prove (its {@code CONFIGURATION}: DPoP is off in this connector and the token was stored by a process
+     * with it on) is dropped and renewed once, as Bearer; any other error of the proof is the caller's.
      */
     @Override
     public Optional<Credentials> credentials(String server, String method, URI uri, Optional<String> nonce) {
@@ -74,7 +75,7 @@ public final class TokenSourceAuth implements UpstreamAuth {
                 if (e.kind() != ConnectorException.Kind.CONFIGURATION || attempt > 0) {
                     throw BridgeException.of(e);
                 }
-                LOG.info("the DPoP key of MCP server '{}''s token is gone: asking for a new token", server);
+                LOG.info("MCP server '{}''s token is DPoP-bound but DPoP is off here: asking for a new token", server);
                 lastToken.remove(server);
                 source.invalidate(server, token.get().value());
             } catch (RuntimeException e) {

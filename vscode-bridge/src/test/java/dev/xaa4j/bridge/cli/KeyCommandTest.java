@@ -122,6 +122,26 @@ class KeyCommandTest {
     }
 
     @Test
+    void anUnknownFormatIsRefusedBeforeTheKeyChanges() throws Exception {
+        Run badCreate = xaa("key", "create", "--format", "yaml");
+        assertThat(badCreate.exit()).isEqualTo(XaaCommand.USAGE);
+        assertThat(badCreate.err()).contains("--format is text or json, not 'yaml'");
+        assertThat(keyring.read(InstallClientKey.ENTRY)).isEmpty();
+
+        assertThat(xaa("key", "create").exit()).isZero();
+        String before = keyring.read(InstallClientKey.ENTRY).orElseThrow();
+        Run badRotate = xaa("key", "create", "--rotate", "--format", "yaml");
+        assertThat(badRotate.exit()).isEqualTo(XaaCommand.USAGE);
+        assertThat(badRotate.err()).contains("--format is text or json, not 'yaml'");
+        assertThat(keyring.read(InstallClientKey.ENTRY)).contains(before);
+        assertThat(new InstallClientKey(keyring).retiredKey()).isEmpty();
+
+        Run badShow = xaa("key", "show", "--format", "yaml");
+        assertThat(badShow.exit()).isEqualTo(XaaCommand.USAGE);
+        assertThat(badShow.out()).isEmpty();
+    }
+
+    @Test
     void unknownAlgorithmIsAUsageErrorNamingTheChoices() {
         Run bad = xaa("key", "create", "--alg", "HS256");
         assertThat(bad.exit()).isEqualTo(XaaCommand.USAGE);

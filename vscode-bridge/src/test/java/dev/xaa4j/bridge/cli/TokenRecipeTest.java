@@ -61,6 +61,8 @@ class TokenRecipeTest {
         assertThat(claims.getStringClaim("htm")).isEqualTo("GET");
         assertThat(claims.getStringClaim("htu")).isEqualTo("https://notes.example/mcp");
         assertThat(doc.path("next_proof").asText()).isEqualTo("xaa token notes --dpop-proof METHOD URL");
+        assertThat(doc.path("note").asText()).as("how to answer a DPoP-Nonce, as the header format's hint says")
+                .contains("DPoP-Nonce", "add --nonce NONCE");
         assertThat(out.toString()).doesNotContain(key.getD().toString());
     }
 

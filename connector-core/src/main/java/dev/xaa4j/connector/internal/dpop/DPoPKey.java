@@ -19,8 +19,11 @@ import java.util.Optional;
  *
  * <p>A keyring that is locked or missing is the store's typed error ({@link ConnectorException.Kind#CREDENTIAL_STORE},
  * {@link ConnectorException.Kind#KEYRING_UNAVAILABLE}), as for the IdP session; there is no fallback key. Two
- * processes creating the key at the same moment both read back what the store kept last and use that.
- * Immutable and thread-safe.
+ * processes creating the key at the same moment may each end up with their own: each reads the row back after its
+ * write, but one may read before the other writes, so nothing makes them agree. Each process then binds its tokens
+ * (and ID-JAGs) to the key it uses and proves them with that key, so both work; only a token stored by one and read by
+ * the other gets a proof the server refuses (401), and is renewed there. A broker's tokens are proved by the broker
+ * with the broker's key. Immutable and thread-safe.
  */
 public final class DPoPKey {
 
@@ -73,11 +76,6 @@ public final class DPoPKey {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The public JWK (no {@code d}), as the {@code jwk} header of a proof carries it. */
-    public ECKey publicJwk() {
-        return key.toPublicJWK();
     }
 
     ECKey privateJwk() {

@@ -113,8 +113,8 @@ public final class DPoPProofs {
         }
     }
 
-    /** RFC 9449 §4.2: {@code htu} is the target URI without query and fragment. */
-    static URI htu(URI uri) {
+    /** RFC 9449 §4.2: {@code htu} is the target URI without query and fragment (also what {@code xaa token} shows). */
+    public static URI htu(URI uri) {
         String s = uri.toString();
         int q = s.indexOf('?');
         int f = s.indexOf('#');

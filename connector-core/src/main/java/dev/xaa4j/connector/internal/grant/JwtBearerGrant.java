@@ -30,9 +30,10 @@ import net.minidev.json.JSONObject;
  * step 3, checks of §3.1, errors of §5). Sends {@code assertion}, {@code scope} as the caller chose it (by
  * default the scope granted in the exchange; see {@link dev.xaa4j.connector.JwtBearerScope}), {@code resource}
  * (RFC 8707 §2; unless the server is configured to leave it off: {@code resource} null below),
- * and the client authentication registered at the AS. Each ID-JAG is presented
- * exactly once: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
- * rejection).
+ * and the client authentication registered at the AS. Each ID-JAG goes into
+ * one call: the caller must mint a fresh one for every call (the MCP profile mandates {@code jti} replay
+ * rejection). Within the call it is presented once, or twice when the AS refused the first request only for its
+ * DPoP nonce ({@code use_dpop_nonce}, RFC 9449 §8, {@code TokenEndpoint.post}): the AS did not redeem it then.
  *
  * <p>Response: non-empty {@code access_token}; {@code token_type} Bearer/DPoP case-insensitively (absent →
  * Bearer; DPoP only after a proof, docs/architecture.md "DPoP"); {@code expires_in} turned into an absolute time measured from when the request was sent; a

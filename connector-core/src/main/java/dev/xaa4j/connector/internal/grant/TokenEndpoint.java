@@ -43,9 +43,13 @@ final class TokenEndpoint {
      * As {@link #post(TokenRequest, Duration, String)}, with a DPoP proof (RFC 9449 §5: {@code htm} POST, {@code htu}
      * the token endpoint, the origin's latest nonce) when {@code dpop} is not null. An answer
      * {@code 400 use_dpop_nonce} with a {@code DPoP-Nonce} (§8) is retried exactly once with a new proof carrying that
-     * nonce; a {@code DPoP-Nonce} on any answer is kept for the next request to that origin.
+     * nonce; a {@code DPoP-Nonce} on any answer is kept for the next request to that origin. The retry presents the
+     * same grant once more (ID-JAG, refresh token, workload JWT, authorization code): the AS refused the first request
+     * for the nonce alone, before redeeming the grant (§8), so this second presentation is the grant's only
+     * redemption; an AS that did redeem it answers {@code invalid_grant}, sorted as usual.
      *
-     * @param request builds the request; called again for the retry (a client assertion's {@code jti} is single-use)
+     * @param request builds the request; called again for the retry with the same grant (only a client assertion,
+     *                whose {@code jti} is single-use, is signed anew)
      * @param dpop    the proofs, or null to send none
      */
     static Outcome post(java.util.function.Supplier<TokenRequest> request, Duration timeout, String party,

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * client id), and the AS's {@code token_endpoint_auth_methods_supported} chooses the method
  * ({@link ClientAuthSelection}); a {@code private_key_jwt} assertion's {@code aud} is the AS issuer (RFC 7523bis).
  * Workload: the JWT from {@code Connector.Builder.workloadToken}, else {@link ServerConfig#workloadToken()}
- * ({@link WorkloadJwtSource}), read for every request and presented once; a refusal is final for that fetch (no
+ * ({@link WorkloadJwtSource}), read for every request and presented once (once more only after a {@code use_dpop_nonce}
+ * refusal, RFC 9449 §8: {@code TokenEndpoint.post}); a refusal is final for that fetch (no
  * second attempt, no other grant). Scopes: configured, else the challenge's {@code scope}; plus step-up scopes.
  * Thread-safe (stateless apart from the immutable suppliers map).
  */

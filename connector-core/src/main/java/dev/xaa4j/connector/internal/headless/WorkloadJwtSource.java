@@ -20,10 +20,10 @@ import java.util.function.Supplier;
  * Where a workload's platform JWT comes from (SEP-1933; docs/architecture.md "Choosing the flow"): a source
  * string {@code file:PATH} (the file's content, trimmed: a Kubernetes projected token, a CI OIDC token written to
  * disk) or {@code command:COMMAND ARGS…} (the command run without a shell, arguments split at whitespace, its
- * standard output trimmed; at most {@link #COMMAND_TIMEOUT}; its standard error is discarded because it could echo
- * the token). Read afresh by every {@link Supplier#get()} — platform tokens rotate — and never cached, logged or put
- * into an exception message. Errors are {@link Kind#CONFIGURATION} with a sentence saying what to fix. Stateless and
- * thread-safe.
+ * standard output trimmed; at most {@link #COMMAND_TIMEOUT}; at most 64 KiB of output, a command printing more is
+ * killed; its standard error is discarded because it could echo the token). Read afresh by every
+ * {@link Supplier#get()} — platform tokens rotate — and never cached, logged or put into an exception message. Errors
+ * are {@link Kind#CONFIGURATION} with a sentence saying what to fix. Stateless and thread-safe.
  */
 public final class WorkloadJwtSource {
 
@@ -94,35 +94,51 @@ public final class WorkloadJwtSource {
         } catch (IOException e) {
             throw problem(server, what + " of its workload token source cannot be started (" + e.getClass().getSimpleName() + ")");
         }
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p));
         try {
             if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                kill(p);
                 throw problem(server, what + " of its workload token source did not finish within "
                         + COMMAND_TIMEOUT.toSeconds() + " s");
             }
             byte[] bytes = out.get(5, TimeUnit.SECONDS);
+            if (bytes.length > MAX_BYTES) { // stopped by readAll; its output is not shown: it could hold the token
+                throw problem(server, what + " of its workload token source printed more than " + MAX_BYTES
+                        + " bytes, which is no JWT; make it print the token only");
+            }
             if (p.exitValue() != 0) {
                 throw problem(server, what + " of its workload token source exited with status " + p.exitValue());
             }
             return nonEmpty(server, new String(bytes, StandardCharsets.UTF_8).strip(), what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.destroyForcibly();
+            kill(p);
             throw problem(server, "reading its workload token was interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            p.destroyForcibly();
+            kill(p);
             throw problem(server, "the output of " + what + " of its workload token source could not be read");
         }
     }
 
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            return in.readNBytes(MAX_BYTES);
+    /**
+     * The command's standard output, up to {@link #MAX_BYTES} + 1 bytes: at one byte more the command is killed
+     * (it would otherwise block on the full pipe until the timeout) and the caller says the output is too large.
+     */
+    private static byte[] readAll(Process p) {
+        try (InputStream in = p.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                kill(p);
+            }
+            return bytes;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     private static String nullDevice() {

@@ -78,6 +78,16 @@ public final class InstallClientKey {
         return new JWKSet(keys);
     }
 
+    /** {@link #jwks()} as the pretty-printed JSON document people register and save (public keys only). */
+    public String jwksJson() {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(jwks().toString(true)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the JWKS is not JSON", e);
+        }
+    }
+
     /**
      * Generates and stores a new key; returns its public JWK.
      *
