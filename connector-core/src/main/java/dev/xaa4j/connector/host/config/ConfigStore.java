@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The per-user config file ({@link ConfigPaths}), e.g.
@@ -35,15 +35,24 @@ import java.util.Map;
  */
 public final class ConfigStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private final Path file;
     private final Map<String, String> env;
+    private final Path policyFile;
 
+    /** The store of {@code file} with the policy file of {@link ManagedPolicy#location} for {@code env} and this OS. */
     public ConfigStore(Path file, Map<String, String> env) {
+        this(file, env, ManagedPolicy.location(env, System.getProperty("os.name", "")));
+    }
+
+    /** The store of {@code file} with the machine-wide policy {@code policyFile} (which need not exist). */
+    public ConfigStore(Path file, Map<String, String> env, Path policyFile) {
         this.file = file;
         this.env = Map.copyOf(env);
+        this.policyFile = policyFile;
     }
 
     /** The current user's store, honouring {@code XAA_CONFIG} and the other overrides. */
@@ -55,57 +64,50 @@ public final class ConfigStore {
         return file;
     }
 
-    /** The file merged with environment overrides; a missing file is an empty configuration. */
+    /**
+     * The user's file merged with the machine-wide policy ({@link ManagedPolicy}) and environment overrides by the
+     * rules of docs/admin.md; a missing file is an empty configuration.
+     *
+     * @throws IllegalArgumentException the policy file exists but is malformed (fail closed: nothing is built
+     *                                  from a configuration whose locks cannot be known; the message names the
+     *                                  file and the fault), or a value of the user's file or environment is
+     * @throws IllegalStateException    the user's file cannot be read or is not a JSON object
+     */
     public XaaConfig load() {
+        EffectiveConfig effective = effective();
+        effective.policyError().ifPresent(e -> {
+            throw new IllegalArgumentException(e);
+        });
+        effective.warnings().forEach(w -> LOG.warn("{}", w));
+        return effective.config();
+    }
+
+    /**
+     * {@link #load()} with where each setting came from. A malformed policy file does not throw here: the result
+     * is then the user's own configuration with {@link EffectiveConfig#policyError()} set, for {@code xaa status}
+     * and {@code xaa doctor} to show.
+     */
+    public EffectiveConfig effective() {
         ObjectNode root = readTree();
-        JsonNode idpNode = root.path("idp");
-        IdpSettings idp = idpNode.isObject()
-                ? new IdpSettings(text(idpNode, "issuer"), text(idpNode, "clientId"), text(idpNode, "authMethod"))
-                : null;
-        String issuer = env.get("XAA_IDP_ISSUER");
-        String clientId = env.get("XAA_IDP_CLIENT_ID");
-        String method = env.get("XAA_IDP_AUTH_METHOD");
-        if (issuer != null || clientId != null || method != null) {
-            idp = new IdpSettings(
-                    issuer != null ? issuer : idp == null ? null : idp.issuer(),
-                    clientId != null ? clientId : idp == null ? null : idp.clientId(),
-                    method != null ? method : idp == null ? null : idp.authMethod());
+        Optional<ManagedPolicy> policy;
+        Optional<String> policyError = Optional.empty();
+        try {
+            policy = ManagedPolicy.read(policyFile);
+        } catch (IllegalArgumentException e) {
+            policy = Optional.empty();
+            policyError = Optional.of(e.getMessage());
         }
-        Map<String, ServerEntry> servers = new LinkedHashMap<>();
-        root.path("servers").fields().forEachRemaining(e -> servers.put(e.getKey(), server(e.getValue())));
-        env.forEach((k, v) -> {
-            if (k.startsWith("XAA_SERVER_") && k.length() > "XAA_SERVER_".length() && !v.isBlank()) {
-                String name = k.substring("XAA_SERVER_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-                ServerEntry old = servers.get(name);
-                servers.put(name, old == null ? new ServerEntry(v, null, List.of(), null)
-                        : new ServerEntry(v, old.pinnedAsIssuer(), old.scopes(), old.asClientId(), old.auth(),
-                                old.jwtBearerScope(), old.workloadToken(), old.jwtBearerResource()));
-            }
-        });
-        env.forEach((k, v) -> { // XAA_AUTH_<NAME>=auto|ema|oauth|none: the flow of a configured server
-            if (k.startsWith("XAA_AUTH_") && k.length() > "XAA_AUTH_".length() && !v.isBlank()) {
-                String name = k.substring("XAA_AUTH_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-                ServerEntry old = servers.get(name);
-                if (old != null) {
-                    try {
-                        servers.put(name, old.withAuth(dev.xaa4j.connector.AuthMode.of(v)));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(k + ": " + e.getMessage(), e);
-                    }
-                }
-            }
-        });
-        String storage = env.get("XAA_SESSION_STORAGE");
-        JsonNode dpop = root.path("dpop");
-        if (!dpop.isMissingNode() && !dpop.isNull() && !dpop.isBoolean()) {
-            throw new IllegalArgumentException(file + ": \"dpop\" must be true or false, not " + dpop);
-        }
-        return new XaaConfig(idp, servers, SessionStorage.parse(storage != null ? storage : text(root, "sessionStorage")),
-                dpop.asBoolean(true));
+        return ConfigMerge.merge(file, root, env, policy, policyFile, policyError);
+    }
+
+    /** The policy file this store reads ({@link ManagedPolicy#location}); it need not exist. */
+    public Path policyFile() {
+        return policyFile;
     }
 
     /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
     public void putSessionStorage(SessionStorage storage) {
+        refuseLocked("sessionStorage", "the session storage");
         ObjectNode root = readTree();
         setOrRemove(root, "sessionStorage", storage == SessionStorage.KEYRING ? null : storage.wireName());
         write(root);
@@ -113,11 +115,8 @@ public final class ConfigStore {
 
     /** Adds or replaces {@code name}; keeps every other key of the file. */
     public void putServer(String name, ServerEntry entry) {
-        validateName(name);
-        validateUrl(entry.url());
-        entry.authMode(); // an unknown flow word is refused before anything is written
-        entry.jwtBearerScopeChoice();
-        entry.jwtBearerResourceSent();
+        validate(name, entry);
+        refuseLockedServer(name);
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
@@ -141,9 +140,14 @@ public final class ConfigStore {
 
     /** Removes {@code name}; returns whether it existed. */
     public boolean removeServer(String name) {
+        refuseLockedServer(name);
         ObjectNode root = readTree();
         JsonNode servers = root.path("servers");
         if (!servers.isObject() || !servers.has(name)) {
+            Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
+            if (policy.isPresent() && policy.get().servers().containsKey(name)) {
+                throw managed("the server '" + name + "'", policy.get());
+            }
             return false;
         }
         ((ObjectNode) servers).remove(name);
@@ -155,6 +159,15 @@ public final class ConfigStore {
     public void putIdp(IdpSettings idp) {
         if (idp.issuer() != null) {
             validateUrl(idp.issuer());
+        }
+        if (idp.issuer() != null) {
+            refuseLocked("idp.issuer", "the IdP issuer");
+        }
+        if (idp.clientId() != null) {
+            refuseLocked("idp.clientId", "the IdP client id");
+        }
+        if (idp.authMethod() != null) {
+            refuseLocked("idp.authMethod", "the IdP auth method");
         }
         ObjectNode root = readTree();
         ObjectNode node = root.has("idp") && root.get("idp").isObject() ? (ObjectNode) root.get("idp") : root.putObject("idp");
@@ -168,6 +181,40 @@ public final class ConfigStore {
             node.put("authMethod", idp.authMethod());
         }
         write(root);
+    }
+
+    /**
+     * Refuses a write of {@code key} the policy locks. A malformed policy refuses every write (fail closed).
+     *
+     * @throws ManagedSettingException the key is locked, naming the policy file
+     * @throws IllegalArgumentException the policy file is malformed
+     */
+    private void refuseLocked(String key, String what) {
+        Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
+        if (policy.isPresent() && policy.get().locks(key)) {
+            throw managed(what, policy.get());
+        }
+    }
+
+    private void refuseLockedServer(String name) {
+        Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
+        if (policy.isPresent() && policy.get().servers().containsKey(name) && policy.get().locks("servers." + name)) {
+            throw managed("the server '" + name + "'", policy.get());
+        }
+    }
+
+    private static ManagedSettingException managed(String what, ManagedPolicy policy) {
+        return new ManagedSettingException(what + " is managed by your organization (policy file " + policy.file()
+                + "): ask your IT department to change it");
+    }
+
+    /** Refuses a server entry before anything is written: bad name, URL, flow or jwt-bearer words. */
+    static void validate(String name, ServerEntry entry) {
+        validateName(name);
+        validateUrl(entry.url());
+        entry.authMode(); // an unknown flow word is refused before anything is written
+        entry.jwtBearerScopeChoice();
+        entry.jwtBearerResourceSent();
     }
 
     static void validateName(String name) {
@@ -222,7 +269,13 @@ public final class ConfigStore {
         }
     }
 
-    private static ServerEntry server(JsonNode n) {
+    /** The IdP of a config or policy file's {@code "idp"} object. */
+    static IdpSettings idp(JsonNode n) {
+        return new IdpSettings(text(n, "issuer"), text(n, "clientId"), text(n, "authMethod"));
+    }
+
+    /** One entry of a config or policy file's {@code "servers"} object. */
+    static ServerEntry server(JsonNode n) {
         List<String> scopes = new ArrayList<>();
         n.path("scopes").forEach(s -> scopes.add(s.asText()));
         return new ServerEntry(text(n, "url"), text(n, "pinnedAsIssuer"), scopes, text(n, "asClientId"), text(n, "auth"),

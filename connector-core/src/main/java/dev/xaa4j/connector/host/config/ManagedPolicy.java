@@ -1,0 +1,183 @@
+package dev.xaa4j.connector.host.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The machine-wide policy file an organization's device management installs (docs/admin.md): the IdP, servers
+ * and top-level settings in the shapes of the user's config file ({@link ConfigStore}), plus {@code "locked"}, the
+ * keys the user cannot override. No field takes a secret: a confidential IdP client authenticates with the
+ * per-install client key ({@code private_key_jwt}) or a secret device management put into the OS keyring.
+ *
+ * <p>Parsing is strict, unlike the user's file: an unknown key, a key of the wrong type, an unknown auth method
+ * or flow, a malformed URL or a lock of a key the policy does not set is an {@link IllegalArgumentException}
+ * naming the file and the fault (a typo in {@code "locked"} must not silently unlock a setting). Immutable.
+ *
+ * @param file           the file read
+ * @param idp            the IdP, or null when the policy sets none
+ * @param servers        the policy's servers, in file order
+ * @param dpop           {@code "dpop"}, or null when not set
+ * @param sessionStorage {@code "sessionStorage"}, or null when not set
+ * @param locked         the locked keys, each one of {@link #LOCKABLE} or {@code servers.NAME}
+ */
+public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry> servers, Boolean dpop,
+                            SessionStorage sessionStorage, Set<String> locked) {
+
+    /** The keys {@code "locked"} may name besides {@code servers.NAME}; {@code idp} and {@code servers} lock all their fields. */
+    public static final List<String> LOCKABLE = List.of("idp", "idp.issuer", "idp.clientId", "idp.authMethod", "servers",
+            "dpop", "sessionStorage");
+
+    /** The Linux (and other Unix) location: {@code /etc/xaa4j/policy.json}. */
+    public static final Path LINUX_FILE = Path.of("/etc/xaa4j/policy.json");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> TOP_LEVEL = Set.of("idp", "servers", "locked", "dpop", "sessionStorage");
+    private static final Set<String> IDP_KEYS = Set.of("issuer", "clientId", "authMethod");
+    private static final Set<String> SERVER_KEYS = Set.of("url", "pinnedAsIssuer", "scopes", "asClientId", "auth",
+            "jwtBearerScope", "workloadToken", "jwtBearerResource");
+
+    public ManagedPolicy {
+        servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+        locked = Set.copyOf(locked);
+    }
+
+    /**
+     * The policy file to read: {@code $XAA_POLICY} when set (tests, packaging), else the platform's location:
+     * {@link #LINUX_FILE} on Linux and other Unix, {@code /Library/Application Support/xaa4j/policy.json} on
+     * macOS and {@code %ProgramData%\xaa4j\policy.json} on Windows. The Windows registry
+     * ({@code HKLM\Software\Policies\xaa4j}) and macOS managed preferences
+     * ({@code /Library/Managed Preferences/dev.xaa4j.plist}) are documented in docs/admin.md and not read yet: this
+     * method is the seam where a reader of either would go. A pure function of its arguments.
+     */
+    public static Path location(Map<String, String> env, String osName) {
+        String explicit = env.get("XAA_POLICY");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            String programData = env.getOrDefault("ProgramData", env.getOrDefault("PROGRAMDATA", "C:\\ProgramData"));
+            return Path.of(programData, ConfigPaths.APP, "policy.json");
+        }
+        if (os.startsWith("mac")) {
+            return Path.of("/Library/Application Support", ConfigPaths.APP, "policy.json");
+        }
+        return LINUX_FILE;
+    }
+
+    /**
+     * Reads {@code file}; empty when it does not exist (no policy: every setting is the user's).
+     *
+     * @throws IllegalArgumentException the file cannot be read or is malformed; the message names the file and the fault
+     */
+    public static Optional<ManagedPolicy> read(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw fault(file, "not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")");
+        } catch (IOException e) {
+            throw fault(file, "cannot be read (" + e.getMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw fault(file, "must hold a JSON object");
+        }
+        try {
+            return Optional.of(parse(file, root));
+        } catch (IllegalArgumentException | dev.xaa4j.connector.ConnectorException e) {
+            throw fault(file, e.getMessage());
+        }
+    }
+
+    private static ManagedPolicy parse(Path file, JsonNode root) {
+        known(root, TOP_LEVEL, "");
+        IdpSettings idp = null;
+        if (root.has("idp")) {
+            JsonNode n = object(root.get("idp"), "idp");
+            known(n, IDP_KEYS, "idp.");
+            idp = ConfigStore.idp(n);
+            if (idp.issuer() != null) {
+                ConfigStore.validateUrl(idp.issuer());
+            }
+            ConnectorFactory.method(idp.authMethod());
+        }
+        Map<String, ServerEntry> servers = new LinkedHashMap<>();
+        if (root.has("servers")) {
+            object(root.get("servers"), "servers").fields().forEachRemaining(e -> {
+                JsonNode n = object(e.getValue(), "servers." + e.getKey());
+                known(n, SERVER_KEYS, "servers." + e.getKey() + ".");
+                ServerEntry entry = ConfigStore.server(n);
+                if (entry.url() == null) {
+                    throw new IllegalArgumentException("server '" + e.getKey() + "' has no \"url\"");
+                }
+                ConfigStore.validate(e.getKey(), entry);
+                servers.put(e.getKey(), entry);
+            });
+        }
+        JsonNode dpop = root.get("dpop");
+        if (dpop != null && !dpop.isBoolean()) {
+            throw new IllegalArgumentException("\"dpop\" must be true or false, not " + dpop);
+        }
+        SessionStorage storage = root.has("sessionStorage") ? SessionStorage.parse(root.get("sessionStorage").asText()) : null;
+        Set<String> locked = new LinkedHashSet<>();
+        JsonNode lockedNode = root.path("locked");
+        if (!lockedNode.isMissingNode() && !lockedNode.isArray()) {
+            throw new IllegalArgumentException("\"locked\" must be an array of keys, e.g. [\"idp\", \"servers\"]");
+        }
+        for (JsonNode k : lockedNode) {
+            String key = k.asText();
+            boolean server = key.startsWith("servers.") && servers.containsKey(key.substring("servers.".length()));
+            if (!LOCKABLE.contains(key) && !server) {
+                throw new IllegalArgumentException("\"locked\" names '" + key + "', which is not one of " + LOCKABLE
+                        + " or servers.NAME of a server this policy defines");
+            }
+            locked.add(key);
+        }
+        return new ManagedPolicy(file, idp, servers, dpop == null ? null : dpop.asBoolean(), storage, locked);
+    }
+
+    /** Whether {@code key} ({@code idp.issuer}, {@code servers.NAME}, {@code dpop}, …) is locked by {@code locked}. */
+    public static boolean locks(Set<String> locked, String key) {
+        int dot = key.indexOf('.');
+        return locked.contains(key) || dot > 0 && locked.contains(key.substring(0, dot));
+    }
+
+    /** {@link #locks(Set, String)} for this policy. */
+    public boolean locks(String key) {
+        return locks(locked, key);
+    }
+
+    private static void known(JsonNode node, Set<String> keys, String prefix) {
+        node.fieldNames().forEachRemaining(k -> {
+            if (!keys.contains(k)) {
+                throw new IllegalArgumentException("unknown key \"" + prefix + k + "\" (known: " + new java.util.TreeSet<>(keys) + ")");
+            }
+        });
+    }
+
+    private static JsonNode object(JsonNode node, String what) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("\"" + what + "\" must be a JSON object");
+        }
+        return node;
+    }
+
+    private static IllegalArgumentException fault(Path file, String fault) {
+        return new IllegalArgumentException("policy file " + file + ": " + fault
+                + "; xaa will not start with it: ask your IT department to fix it");
+    }
+}
