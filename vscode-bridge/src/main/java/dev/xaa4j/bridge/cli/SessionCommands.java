@@ -4,6 +4,7 @@ import dev.xaa4j.connector.internal.ConnectorInternals;
 import dev.xaa4j.bridge.BridgeException;
 import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.EffectiveConfig;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
@@ -180,11 +181,23 @@ final class SessionCommands {
         /** The configured servers (their settings that no token status carries, e.g. the jwt-bearer scope). */
         private Map<String, ServerEntry> entries = Map.of();
 
+        /** The effective configuration with where each setting came from (docs/admin.md "Provenance"). */
+        private EffectiveConfig effective;
+
         @Override
         public Integer call() {
-            XaaConfig config = ConfigStore.forCurrentUser().load();
+            effective = ConfigStore.forCurrentUser().effective();
+            XaaConfig config = effective.config();
             entries = config.servers();
             PrintWriter out = spec.commandLine().getOut();
+            effective.warnings().forEach(w -> spec.commandLine().getErr().println("xaa: warning: " + w));
+            if (effective.policyError().isPresent()) { // fail closed: the user's config is shown, nothing is built from it
+                sessionProblem = effective.policyError();
+                configured = ConnectorFactory.servable(config);
+                companySignIn = ConnectorFactory.idp(config).isPresent();
+                print(notSignedIn(config), Optional.empty(), out);
+                return ExitCode.USAGE.code();
+            }
             try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
                 Optional<BrokerClient> broker = session.broker();
                 configured = broker.isPresent() || ConnectorFactory.servable(config);
@@ -264,6 +277,7 @@ final class SessionCommands {
                     servers.put(name, m);
                 });
                 doc.put("servers", servers);
+                Provenance.addTo(doc, effective);
                 out.println(ConfigStore.toJson(doc));
                 return;
             }
@@ -275,7 +289,10 @@ final class SessionCommands {
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
                     ? "none (memory mode: it lives only in the memory of a running xaa agent)"
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
-            if (!configured) {
+            Provenance.describe(effective).forEach(out::println);
+            if (effective.policyError().isPresent()) {
+                out.println("policy: " + effective.policyError().get());
+            } else if (!configured) {
                 out.println(ConnectorFactory.NOT_SET_UP);
             } else if (!companySignIn) {
                 out.println("company sign-in: none (no identity provider configured; `xaa idp ISSUER --client-id ID` adds one)");

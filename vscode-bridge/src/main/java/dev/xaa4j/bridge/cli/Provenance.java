@@ -1,0 +1,88 @@
+package dev.xaa4j.bridge.cli;
+
+import dev.xaa4j.connector.host.config.EffectiveConfig;
+import dev.xaa4j.connector.host.config.IdpSettings;
+import dev.xaa4j.connector.host.config.SettingSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where each setting came from, as {@code xaa status} prints it (docs/admin.md "Provenance"): per IdP field and
+ * per server a {@code "source"} ({@code policy}, {@code user}, {@code env} or {@code default}) and whether the
+ * organization's policy locks it. No value printed here is a secret (the config holds none). Stateless.
+ */
+final class Provenance {
+
+    private Provenance() {
+    }
+
+    /** Adds {@code "idp"}, {@code "settings"} and {@code "policy"} to {@code doc}, and source and lock to each of its servers. */
+    @SuppressWarnings("unchecked")
+    static void addTo(Map<String, Object> doc, EffectiveConfig e) {
+        IdpSettings idp = e.config().idp();
+        Map<String, Function<IdpSettings, String>> fields = new LinkedHashMap<>();
+        fields.put("issuer", IdpSettings::issuer);
+        fields.put("clientId", IdpSettings::clientId);
+        fields.put("authMethod", IdpSettings::authMethod);
+        Map<String, Object> idpDoc = new LinkedHashMap<>();
+        fields.forEach((f, get) -> idpDoc.put(f, setting(idp == null ? null : get.apply(idp), e.idpSources().get(f),
+                e.isLocked("idp." + f))));
+        doc.put("idp", idpDoc);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("dpop", setting(e.config().dpop(), e.sources().get("dpop"), e.isLocked("dpop")));
+        settings.put("sessionStorage", setting(e.config().sessionStorage().wireName(), e.sources().get("sessionStorage"),
+                e.isLocked("sessionStorage")));
+        doc.put("settings", settings);
+        Object servers = doc.get("servers");
+        if (servers instanceof Map<?, ?> m) {
+            ((Map<String, Object>) m).forEach((name, v) -> {
+                if (v instanceof Map<?, ?> server) {
+                    SettingSource source = e.serverSources().getOrDefault(name, SettingSource.DEFAULT);
+                    ((Map<String, Object>) server).put("source", source.word());
+                    ((Map<String, Object>) server).put("locked", locked(e, name));
+                }
+            });
+        }
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("present", e.policyFile().isPresent());
+        e.policyFile().ifPresent(f -> policy.put("file", f.toString()));
+        policy.put("locked", e.locked().stream().sorted().toList());
+        policy.put("warnings", e.warnings());
+        e.policyError().ifPresent(err -> policy.put("error", err));
+        doc.put("policy", policy);
+    }
+
+    /** The lines {@code xaa status} prints about the policy: none without one. */
+    static List<String> describe(EffectiveConfig e) {
+        List<String> lines = new ArrayList<>();
+        if (e.policyFile().isEmpty() || e.policyError().isPresent()) {
+            return lines;
+        }
+        lines.add("policy: " + e.policyFile().get() + (e.locked().isEmpty() ? " (defaults from your organization)"
+                : " (managed by your organization: " + String.join(", ", e.locked().stream().sorted().toList())
+                + " cannot be changed here)"));
+        e.serverSources().forEach((name, source) -> {
+            if (source == SettingSource.POLICY) {
+                lines.add("  " + name + ": from your organization" + (locked(e, name) ? ", managed by your organization" : ""));
+            }
+        });
+        return lines;
+    }
+
+    private static boolean locked(EffectiveConfig e, String server) {
+        return e.serverSources().get(server) == SettingSource.POLICY && e.isLocked("servers." + server);
+    }
+
+    private static Map<String, Object> setting(Object value, SettingSource source, boolean locked) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (value != null) {
+            m.put("value", value);
+        }
+        m.put("source", (source == null ? SettingSource.DEFAULT : source).word());
+        m.put("locked", locked);
+        return m;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.xaa4j.bridge;
+
+import static dev.xaa4j.bridge.XaaProcess.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.ClientCredentialsSource;
+import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
+import dev.xaa4j.sample.SampleIssuers;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 13 point 1 as a person meets it, against the sample issuer over real HTTP and the OS keyring of
+ * {@code .ci/with-keyring}: a policy file in a temporary directory ({@code XAA_POLICY}, never /etc) sets the IdP
+ * and a locked server, device management put the client secrets into the keyring, and the user types none:
+ * {@code xaa login} and {@code xaa token notes} work from the policy alone. {@code xaa status --json} shows
+ * where each setting came from; changes of locked keys are refused as "managed by your organization"; an extra
+ * server of the user's is allowed; a malformed policy file stops every command with the file and the fault.
+ */
+@Tag("slow")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ManagedPolicyProcessTest extends KeyringIssuer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final KeyringCredentialStore KEYRING = new KeyringCredentialStore("xaa4j");
+
+    @AfterAll
+    static void forgetTheSecrets() throws Exception {
+        if (issuer != null) {
+            KEYRING.delete(idpSecretKey());
+            KEYRING.delete(asSecretKey());
+        }
+    }
+
+    private static String idpSecretKey() {
+        return ClientCredentialsSource.secretKey(issuer.idpIssuer().toString(), SampleIssuers.IDP_CLIENT);
+    }
+
+    private static String asSecretKey() {
+        return ClientCredentialsSource.secretKey(issuer.asIssuer().toString(), SampleIssuers.AS_CLIENT);
+    }
+
+    private static Path policy(String name, String json) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, json);
+        return p;
+    }
+
+    private static CommandRun run(XaaProcess xaa, Path policy, Map<String, String> env, String... args) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("XAA_POLICY", policy.toString());
+        return xaa.run("", all, args);
+    }
+
+    @Test
+    void fromThePolicyAloneSignInAndATokenWithProvenanceLocksAndAnExtraServerOfTheUsers() throws Exception {
+        Path policy = policy("policy.json", """
+                { "idp": { "issuer": "%s", "clientId": "%s", "authMethod": "client_secret_basic" },
+                  "servers": { "notes": { "url": "%s", "asClientId": "%s", "auth": "ema" } },
+                  "locked": ["idp", "servers.notes"] }
+                """.formatted(issuer.idpIssuer(), SampleIssuers.IDP_CLIENT, issuer.server("notes"), SampleIssuers.AS_CLIENT));
+        // what device management does: the secrets straight into the keyring, none typed by the person
+        await("the keyring accepts the writes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    KEYRING.write(idpSecretKey(), SampleIssuers.IDP_SECRET);
+                    KEYRING.write(asSecretKey(), SampleIssuers.AS_SECRET);
+                    return true;
+                });
+        XaaProcess xaa = XaaProcess.in(dir.resolve("managed"));
+
+        JsonNode status = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
+        assertThat(status.path("configured").asBoolean()).isTrue();
+        assertThat(status.at("/idp/issuer/value").asText()).isEqualTo(issuer.idpIssuer().toString());
+        for (String f : new String[] {"issuer", "clientId", "authMethod"}) {
+            assertThat(status.at("/idp/" + f + "/source").asText()).as(f).isEqualTo("policy");
+            assertThat(status.at("/idp/" + f + "/locked").asBoolean()).as(f).isTrue();
+        }
+        assertThat(status.at("/servers/notes/source").asText()).isEqualTo("policy");
+        assertThat(status.at("/servers/notes/locked").asBoolean()).isTrue();
+        assertThat(status.at("/settings/dpop/source").asText()).isEqualTo("default");
+        assertThat(status.at("/policy/file").asText()).isEqualTo(policy.toString());
+
+        CommandRun idp = run(xaa, policy, Map.of(), "idp", "https://other-idp.example", "--client-id", "mine");
+        assertThat(idp.exit()).as(idp.out()).isEqualTo(2);
+        assertThat(idp.out()).contains("xaa: the IdP issuer is managed by your organization (policy file " + policy
+                + "): ask your IT department to change it");
+        for (String[] change : new String[][] {{"server", "add", "notes", "https://elsewhere.example/mcp"}, {"server", "remove", "notes"}}) {
+            CommandRun r = run(xaa, policy, Map.of(), change);
+            assertThat(r.exit()).as(r.out()).isEqualTo(2);
+            assertThat(r.out()).contains("the server 'notes' is managed by your organization");
+        }
+        assertThat(Files.exists(xaa.config())).as("nothing written by the refused changes").isFalse();
+
+        ok(run(xaa, policy, Map.of(), "server", "add", "tickets", issuer.server("notes").toString()));
+        JsonNode withExtra = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
+        assertThat(withExtra.at("/servers/tickets/source").asText()).isEqualTo("user");
+        assertThat(withExtra.at("/servers/tickets/locked").asBoolean()).isFalse();
+        assertThat(withExtra.at("/servers/notes/source").asText()).isEqualTo("policy");
+
+        CommandRun envIgnored = run(xaa, policy, Map.of("XAA_IDP_ISSUER", "https://env-idp.example"), "status", "--json");
+        assertThat(JSON.readTree(envIgnored.out().substring(envIgnored.out().indexOf('{'))).at("/idp/issuer/value").asText()).isEqualTo(issuer.idpIssuer().toString());
+        assertThat(envIgnored.out()).contains("XAA_IDP_ISSUER is ignored: managed by your organization");
+
+        Path browser = XaaProcess.browserScript(dir, "alice");
+        CommandRun login = run(xaa, policy, Map.of("BROWSER", browser.toString()), "login", "--timeout", "60");
+        ok(login);
+        CommandRun token = run(xaa, policy, Map.of(), "token", "notes");
+        ok(token);
+        assertThat(token.out()).startsWith("Authorization: ");
+        ok(run(xaa, policy, Map.of(), "logout"));
+
+        String config = Files.readString(xaa.config());
+        assertThat(config).as("the policy's settings are not copied into the user's file").doesNotContain("\"idp\"", "notes");
+        for (CommandRun r : new CommandRun[] {idp, login, envIgnored}) {
+            assertThat(r.out()).doesNotContain(SampleIssuers.IDP_SECRET, SampleIssuers.AS_SECRET);
+        }
+        assertThat(config).doesNotContain(SampleIssuers.IDP_SECRET, SampleIssuers.AS_SECRET);
+    }
+
+    @Test
+    void aMalformedPolicyStopsEveryCommandWithTheFileAndTheFaultAndStatusStillShowsTheUsersConfig() throws Exception {
+        Path policy = policy("broken-policy.json", "{ \"idp\": { \"issuer\": \"https://idp.example\", \"clientID\": \"x\" } }");
+        XaaProcess xaa = XaaProcess.in(dir.resolve("broken"));
+        ok(xaa.run("server", "add", "mine", issuer.server("notes").toString()));
+
+        String fault = "policy file " + policy + ": unknown key \"idp.clientID\"";
+        CommandRun token = run(xaa, policy, Map.of(), "token", "mine");
+        assertThat(token.exit()).as(token.out()).isEqualTo(2);
+        assertThat(token.out()).contains("xaa: " + fault, "ask your IT department to fix it");
+
+        CommandRun status = run(xaa, policy, Map.of(), "status", "--json");
+        assertThat(status.exit()).as(status.out()).isEqualTo(2);
+        JsonNode json = JSON.readTree(status.out());
+        assertThat(json.at("/policy/error").asText()).startsWith(fault);
+        assertThat(json.at("/servers/mine/source").asText()).as("the user's config still loads").isEqualTo("user");
+        assertThat(run(xaa, policy, Map.of(), "status").out()).contains("policy: " + fault);
+    }
+}
