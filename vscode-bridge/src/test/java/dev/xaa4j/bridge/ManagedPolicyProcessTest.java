@@ -121,7 +121,7 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         ok(run(xaa, policy, Map.of(), "logout"));
 
         String config = Files.readString(xaa.config());
-        assertThat(config).as("the policy's settings are not copied into the user's file").doesNotContain("\"idp\"", "notes");
+        assertThat(config).as("the policy's settings are not copied into the user's file").doesNotContain("\"idp\"", "\"notes\"");
         for (CommandRun r : new CommandRun[] {idp, login, envIgnored}) {
             assertThat(r.out()).doesNotContain(SampleIssuers.IDP_SECRET, SampleIssuers.AS_SECRET);
         }

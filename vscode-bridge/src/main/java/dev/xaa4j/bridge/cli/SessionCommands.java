@@ -314,9 +314,8 @@ final class SessionCommands {
         }
 
         /** Where the session lives: the running broker's storage, else the configured one. */
-        private static SessionStorage storage(Optional<BrokerStatus> agent) {
-            return agent.map(BrokerStatus::sessionStorage).orElseGet(() -> SessionOwner.memoryConfigured()
-                    ? SessionStorage.MEMORY : SessionStorage.KEYRING);
+        private SessionStorage storage(Optional<BrokerStatus> agent) {
+            return agent.map(BrokerStatus::sessionStorage).orElse(effective.config().sessionStorage());
         }
 
         private static Map<String, Object> server(ServerStatus st) {
