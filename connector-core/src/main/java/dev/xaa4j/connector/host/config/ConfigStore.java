@@ -32,6 +32,12 @@ import java.util.Optional;
  * {@code _} → {@code -}), which adds or replaces a server's URL, and {@code XAA_AUTH_<NAME>=auto|ema|oauth|none}
  * (same name rule), which sets a configured server's flow. Overrides apply to {@link #load()} only and
  * are never written back.
+ *
+ * <p>The organization's machine-wide policy file ({@link ManagedPolicy}, docs/admin.md) is merged in by
+ * {@link #load()} and {@link #effective()}: its servers come first, its locked keys win over the file and the
+ * environment, its unlocked values are defaults. Writes of a locked key throw {@link ManagedSettingException} and
+ * write nothing. Policy values are never copied into this file. Instances are immutable; each call reads the
+ * files anew, and concurrent writers are last-writer-wins (each write is atomic).
  */
 public final class ConfigStore {
 
