@@ -13,7 +13,11 @@ import dev.xaa4j.connector.SampleIssuerConnectors;
 import dev.xaa4j.connector.SampleIssuerFixture;
 import dev.xaa4j.connector.ScopeDeniedException;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.internal.dpop.DPoPTesting;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @Tag("slow")
 @Timeout(180)
 class LangChain4jMcpClientTest extends SampleIssuerConnectors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AfterEach
+    void dpopModesOff() throws Exception {
+        issuer.dpopModes().set(JSON.readTree("{\"reset\":true}"));
+    }
 
     private Connector signedIn(String user) throws Exception {
         Connector c = SampleIssuerFixture.withTestBrowser(issuerConnector(new MemoryCredentialStore()), tmp, user).build();
@@ -60,6 +71,23 @@ class LangChain4jMcpClientTest extends SampleIssuerConnectors {
             assertThat(((ScopeDeniedException) typed).scopes()).containsExactly("notes.write");
             assertThat(typed.server()).contains("notes");
             assertThat(String.valueOf(refused)).doesNotContain("eyJ").doesNotContain(bob.token("notes").value());
+        }
+    }
+
+    /**
+     * A DPoP-bound token with the MCP server demanding its own nonce (RFC 9449 §9): the first request's
+     * {@code 401 use_dpop_nonce} is probed, the nonce recorded, the call replayed with a proof carrying it. Neither
+     * the token nor a proof reaches the log.
+     */
+    @Test
+    void aDPoPBoundTokenWorksWithTheServersNonce() throws Exception {
+        issuer.dpopModes().set(JSON.readTree("{\"rsNonce\":true}"));
+        try (DPoPTesting.Stderr log = new DPoPTesting.Stderr();
+             Connector alice = signedIn("alice"); McpClient client = XaaMcp.client(alice, "notes")) {
+            assertThat(client.executeTool(call("whoami", "{}")).resultText()).contains("\"sub\":\"alice\"");
+            AccessToken token = alice.cachedToken("notes").orElseThrow();
+            assertThat(token.dpopBound()).isTrue();
+            assertThat(log.text()).doesNotContain(token.value()).doesNotContain("eyJ");
         }
     }
 }

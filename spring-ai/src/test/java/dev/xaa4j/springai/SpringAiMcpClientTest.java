@@ -12,7 +12,11 @@ import dev.xaa4j.connector.TokenSource;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.AccessToken;
+import dev.xaa4j.connector.internal.dpop.DPoPTesting;
 import java.net.URI;
+import org.junit.jupiter.api.AfterEach;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,13 @@ class SpringAiMcpClientTest extends SampleIssuerConnectors {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AfterEach
+    void dpopModesOff() throws Exception {
+        issuer.dpopModes().set(JSON.readTree("{\"reset\":true}"));
     }
 
     private Connector signedIn(String user) throws Exception {
@@ -100,6 +111,23 @@ class SpringAiMcpClientTest extends SampleIssuerConnectors {
             assertThat(typed.server()).contains("notes");
             assertThat(typed.getMessage()).contains("notes.write");
             assertThat(String.valueOf(refused)).doesNotContain("eyJ").doesNotContain(bob.token("notes").value());
+        }
+    }
+
+    /**
+     * A DPoP-bound token with the MCP server demanding its own nonce (RFC 9449 §9): the customizer sends
+     * {@code Authorization: DPoP} with a fresh proof per request, the handler answers {@code use_dpop_nonce}. Neither
+     * the token nor a proof reaches the log.
+     */
+    @Test
+    void aDPoPBoundTokenWorksWithTheServersNonce() throws Exception {
+        issuer.dpopModes().set(JSON.readTree("{\"rsNonce\":true}"));
+        try (DPoPTesting.Stderr log = new DPoPTesting.Stderr();
+             Connector alice = signedIn("alice"); ConfigurableApplicationContext ctx = app(alice)) {
+            assertThat(text(client(ctx).callTool(new McpSchema.CallToolRequest("whoami", Map.of())))).contains("\"sub\":\"alice\"");
+            AccessToken token = alice.cachedToken("notes").orElseThrow();
+            assertThat(token.dpopBound()).isTrue();
+            assertThat(log.text()).doesNotContain(token.value()).doesNotContain("eyJ");
         }
     }
 }
