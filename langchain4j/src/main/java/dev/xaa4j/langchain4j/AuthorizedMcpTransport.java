@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,8 +66,12 @@ public final class AuthorizedMcpTransport implements McpTransport {
     private final StreamableHttpMcpTransport delegate;
     private final AuthorizationErrorHandler challenges;
     private final HttpClient probes;
-    /** The token each message in flight was sent with, by message identity (for the probe and the 401 drop). */
-    private final Map<McpClientMessage, AccessToken> sent = Collections.synchronizedMap(new IdentityHashMap<>());
+    /**
+     * The token each operation in flight was last sent with, by message identity (for the probe); only operations
+     * this transport runs are tracked (empty until the request is made), so notifications and LangChain4j's own
+     * pings leave nothing behind.
+     */
+    private final Map<McpClientMessage, Optional<AccessToken>> sent = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param source  where tokens come from ({@link TokenSource#forCurrentUser}, a {@code Connector})
@@ -93,7 +96,7 @@ public final class AuthorizedMcpTransport implements McpTransport {
     private Map<String, String> headers(McpCallContext context) {
         AccessToken token = source.token(server);
         if (context != null && context.message() != null) {
-            sent.put(context.message(), token);
+            sent.replace(context.message(), Optional.of(token));
         }
         return authorization(token);
     }
@@ -155,22 +158,31 @@ public final class AuthorizedMcpTransport implements McpTransport {
     /** Runs {@code operation}; on a 401/403 lets the server's challenge decide whether to replay it once. */
     private CompletableFuture<JsonNode> withChallenges(McpClientMessage message,
                                                       java.util.function.Supplier<CompletableFuture<JsonNode>> operation) {
-        return operation.get().handle((result, failure) -> {
-            AccessToken token = sent.remove(message);
+        sent.put(message, Optional.empty());
+        CompletableFuture<JsonNode> first;
+        try {
+            first = operation.get();
+        } catch (RuntimeException e) {
+            sent.remove(message);
+            throw e;
+        }
+        return first.handle((result, failure) -> {
+            AccessToken token = sent.getOrDefault(message, Optional.empty()).orElse(null);
             if (failure == null) {
+                sent.remove(message);
                 return CompletableFuture.completedFuture(result);
             }
             Optional<Integer> status = status(failure);
             if (token == null || status.isEmpty() || (status.get() != 401 && status.get() != 403)) {
+                sent.remove(message);
                 return CompletableFuture.<JsonNode>failedFuture(failure);
             }
             return Mono.fromCallable(() -> probe(message, token))
                     .flatMap(response -> Mono.from(challenges.handle(response.snapshot(), response.info(), McpTransportContext.EMPTY)))
                     .defaultIfEmpty(false)
                     .toFuture()
-                    .thenCompose(replay -> replay
-                            ? operation.get().whenComplete((r, e) -> sent.remove(message))
-                            : CompletableFuture.<JsonNode>failedFuture(failure));
+                    .thenCompose(replay -> replay ? operation.get() : CompletableFuture.<JsonNode>failedFuture(failure))
+                    .whenComplete((r, e) -> sent.remove(message));
         }).thenCompose(Function.identity());
     }
 
@@ -226,12 +238,5 @@ public final class AuthorizedMcpTransport implements McpTransport {
             }
         }
         return Optional.empty();
-    }
-
-    /** For tests: no message's token is held after its operation ended. */
-    List<McpClientMessage> inFlight() {
-        synchronized (sent) {
-            return List.copyOf(sent.keySet());
-        }
     }
 }
