@@ -33,9 +33,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * LangChain4j's Streamable HTTP MCP transport ({@link StreamableHttpMcpTransport}) authorized by a {@link TokenSource}
@@ -157,7 +159,7 @@ public final class AuthorizedMcpTransport implements McpTransport {
 
     /** Runs {@code operation}; on a 401/403 lets the server's challenge decide whether to replay it once. */
     private CompletableFuture<JsonNode> withChallenges(McpClientMessage message,
-                                                      java.util.function.Supplier<CompletableFuture<JsonNode>> operation) {
+                                                      Supplier<CompletableFuture<JsonNode>> operation) {
         sent.put(message, Optional.empty());
         CompletableFuture<JsonNode> first;
         try {
@@ -178,6 +180,7 @@ public final class AuthorizedMcpTransport implements McpTransport {
                 return CompletableFuture.<JsonNode>failedFuture(failure);
             }
             return Mono.fromCallable(() -> probe(message, token))
+                    .subscribeOn(Schedulers.boundedElastic()) // a blocking round trip: never on an HTTP client thread
                     .flatMap(response -> Mono.from(challenges.handle(response.snapshot(), response.info(), McpTransportContext.EMPTY)))
                     .defaultIfEmpty(false)
                     .toFuture()
