@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xaa4j.connector.host.SharedTokenSource;
+import dev.xaa4j.connector.host.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.internal.dpop.DPoPTesting;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +25,9 @@ import org.junit.jupiter.api.Timeout;
  * xaa4j-langchain4j), against the sample issuer's notes server over real HTTP, as a signed-in connector: as alice,
  * tools/list and tool calls succeed; bob, who may only read notes, is refused {@code add_note} with a
  * {@link ScopeDeniedException} naming {@code notes.write}; a DPoP-bound token works with the server's own nonce
- * (RFC 9449 §9), and neither the token nor a proof reaches the log. A module's test implements {@link #open}.
+ * (RFC 9449 §9), and neither the token nor a proof reaches the log; with a session owner running, the framework's
+ * client is served by its broker (the shared token source builds no connector of its own). A module's test
+ * implements {@link #open}.
  */
 @Tag("slow")
 @Timeout(180)
@@ -83,6 +91,21 @@ public abstract class FrameworkClientContract extends SampleIssuerConnectors {
             AccessToken token = alice.cachedToken("notes").orElseThrow();
             assertThat(token.dpopBound()).isTrue();
             assertThat(log.text()).doesNotContain(token.value()).doesNotContain("eyJ");
+        }
+    }
+
+    @Test
+    void withASessionOwnerRunningTheBrokerServesTheFrameworksClient() throws Exception {
+        Path socket = tmp.resolve("run").resolve("broker.sock");
+        try (Connector owner = signedIn("alice");
+             BrokerServer broker = BrokerServer.builder(owner).socket(socket).start();
+             SharedTokenSource tokens = new SharedTokenSource(() -> BrokerClient.connect(socket, Duration.ofSeconds(2)), () -> {
+                 throw new AssertionError("the embedded connector must not be built while the broker serves");
+             }, Clock.systemUTC());
+             FrameworkClient client = open(tokens)) {
+            assertThat(client.call("whoami", Map.of())).contains("\"sub\":\"alice\"");
+            assertThat(tokens.usingBroker()).isTrue();
+            assertThat(owner.metrics().renewals()).as("the owner's one exchange served the framework").isEqualTo(1);
         }
     }
 }
