@@ -30,6 +30,17 @@ public interface TokenSource extends AutoCloseable {
         return dev.xaa4j.connector.host.SharedTokenSource.standard(embedded);
     }
 
+    /**
+     * The current user's session ({@link #shared}): the broker of the tray app or {@code xaa agent} while one runs,
+     * else a connector of this process built on first use from the user's {@code xaa} configuration (session and
+     * client secrets in the OS keyring). What the framework modules use by default. Nothing is read before the
+     * first call; a missing set-up is a {@link ConnectorException} of kind {@code CONFIGURATION} from that call.
+     */
+    static TokenSource forCurrentUser() {
+        return dev.xaa4j.connector.host.config.UserSession.tokenSource(
+                dev.xaa4j.connector.host.config.ConfigStore.forCurrentUser());
+    }
+
     /** A valid access token for {@code server}; blocks while one is obtained. Never opens a browser. */
     AccessToken token(String server);
 

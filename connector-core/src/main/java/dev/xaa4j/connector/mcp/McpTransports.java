@@ -154,8 +154,29 @@ public final class McpTransports {
         if (url.getRawQuery() != null) {
             endpoint += "?" + url.getRawQuery();
         }
-        return HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint)
+        return authorize(HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint), source, server, httpClient);
+    }
+
+    /**
+     * Makes a Streamable HTTP transport builder someone else made (a framework's auto-configuration, e.g. Spring
+     * AI's MCP client) authorized for {@code server}: adds a {@link BearerTokenCustomizer} (its own request
+     * customizers are kept), sets the {@link AuthorizationErrorHandler} and has its JDK HTTP client use the
+     * product's proxy and TLS trust ({@code HTTPS_PROXY}, {@code NO_PROXY}, {@code XAA_CA_BUNDLE}).
+     *
+     * @param builder the transport builder, already given its URL; changed and returned
+     * @param source  where tokens come from ({@link TokenSource#shared}, a {@link Connector})
+     * @param server  the name {@code source} knows the server by
+     * @return {@code builder}. Not thread-safe (a builder is not).
+     */
+    public static HttpClientStreamableHttpTransport.Builder authorize(HttpClientStreamableHttpTransport.Builder builder,
+                                                                      TokenSource source, String server) {
+        return authorize(builder, source, server, Network.system()::configure);
+    }
+
+    private static HttpClientStreamableHttpTransport.Builder authorize(HttpClientStreamableHttpTransport.Builder builder,
+                                                                       TokenSource source, String server,
+                                                                       Consumer<HttpClient.Builder> httpClient) {
+        return builder
                 .customizeClient(httpClient) // proxy and CA bundle, like every other client
                 .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(source, server))
                 .authorizationErrorHandler(new AuthorizationErrorHandler(source, server));
