@@ -56,7 +56,7 @@ public final class DesktopShell {
         this.settings = Settings.load(settingsFile);
         this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
         this.notices = new AttentionNotices(NOTICE_WINDOW, this::later,
-                n -> Platform.runLater(() -> tray.ifPresent(t -> t.notify(n.title(), n.text()))));
+                n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
         this.model = new DesktopModel(session, v -> {
             notices.observe(v); // on the model's thread, in view order
             Platform.runLater(() -> render(v));

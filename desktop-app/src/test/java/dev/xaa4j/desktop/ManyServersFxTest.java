@@ -4,28 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
-import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import dev.xaa4j.desktop.ServerOrder.Sort;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The window with 50 servers, used like a person would (TestFX on headless Monocle, a token source double): the
@@ -49,8 +41,7 @@ class ManyServersFxTest {
     Path dir;
     final FxRobot robot = new FxRobot();
     final FakeTokenSource engine = new FakeTokenSource();
-    TraySession session;
-    DesktopModel model;
+    FakeDesktop desktop;
 
     @BeforeAll
     static void registerStage() throws Exception {
@@ -59,11 +50,8 @@ class ManyServersFxTest {
 
     @AfterEach
     void closeWindow() throws Exception {
-        if (model != null) {
-            model.close();
-        }
-        if (session != null) {
-            session.close();
+        if (desktop != null) {
+            desktop.close();
         }
         FxToolkit.cleanupStages();
     }
@@ -80,26 +68,11 @@ class ManyServersFxTest {
         engine.servers.put("srv33", ManyServersTest.status("srv33", ServerState.DENIED, ConnectorException.Kind.ACCESS_DENIED));
         Path config = dir.resolve("config.json");
         Files.writeString(config, json.append("}}").toString());
-        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
-        MainWindow[] window = new MainWindow[1];
-        model = new DesktopModel(session, () -> Optional.of(engine), v -> Platform.runLater(() -> window[0].render(v)),
-                Clock.systemUTC(), Duration.ofHours(1));
-        FxToolkit.setupStage(s -> {
-            window[0] = new MainWindow(model, AiClients.forCurrentUser(), Settings.defaults(), x -> { });
-            window[0].installShortcuts(new Scene(window[0].root(), 1400, 800));
-            s.setScene(window[0].root().getScene());
-            s.show();
-        });
-        model.start(Duration.ofMillis(50));
-        WaitForAsyncUtils.waitForFxEvents();
+        desktop = FakeDesktop.window(dir, config, engine, Duration.ofMillis(50));
     }
 
     <T> T onFx(java.util.concurrent.Callable<T> read) {
-        try {
-            return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("reading the window on the FX thread failed", e);
-        }
+        return FakeDesktop.onFx(read);
     }
 
     @SuppressWarnings("unchecked")
@@ -120,10 +93,7 @@ class ManyServersFxTest {
     }
 
     void await(String what, Supplier<Boolean> condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return condition.get();
-        });
+        FakeDesktop.await(what, condition);
     }
 
     @Test

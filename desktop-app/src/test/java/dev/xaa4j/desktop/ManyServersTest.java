@@ -6,7 +6,6 @@ import dev.xaa4j.connector.AuthMode;
 import dev.xaa4j.connector.ConnectorException;
 import dev.xaa4j.connector.ServerState;
 import dev.xaa4j.connector.ServerStatus;
-import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.desktop.AttentionNotices.Notice;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
@@ -14,7 +13,6 @@ import dev.xaa4j.desktop.DesktopModel.View;
 import dev.xaa4j.desktop.ServerOrder.Sort;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,25 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The tray with 50 servers, without a display: search by name and address, "needs you first" order, and one
  * notification for a burst of changes a person must act on (revoked, sign-in needed, a server added elsewhere),
- * both with the window run by hand and through the real {@link DesktopModel} and its scheduler.
+ * both with the window run by hand and through the real {@link DesktopModel} and a real scheduler.
  */
 @Timeout(60)
 class ManyServersTest {
 
     @TempDir
     Path dir;
-    TraySession session;
-    DesktopModel model;
-
-    @AfterEach
-    void close() {
-        if (model != null) {
-            model.close();
-        }
-        if (session != null) {
-            session.close();
-        }
-    }
 
     static String name(int i) {
         return String.format("srv%02d", i);
@@ -110,6 +97,16 @@ class ManyServersTest {
                 .as("every word, in name or address").containsExactly("srv13", "srv18");
         assertThat(ServerOrder.arrange(rows, "nothing-like-this", Sort.NAME)).isEmpty();
         assertThat(rows.get(0).name()).as("the input is left alone").isEqualTo("srv49");
+    }
+
+    @Test
+    void theTrayMenuListsTenServersNeedsYouFirstAndCountsTheRest() {
+        List<String> lines = TrayController.menuLines(view(rows(Map.of("srv30", ServerState.DENIED,
+                "srv07", ServerState.SIGN_IN_REQUIRED))));
+        assertThat(lines).hasSize(11);
+        assertThat(lines.subList(0, 3)).containsExactly("srv30: Access revoked", "srv07: Sign-in needed", "srv00: Working");
+        assertThat(lines.get(10)).isEqualTo("and 40 more servers (Open)");
+        assertThat(TrayController.menuLines(view(rows(Map.of()).subList(0, 2)))).hasSize(2);
     }
 
     @Test
@@ -183,17 +180,22 @@ class ManyServersTest {
         }
         Path config = dir.resolve("config.json");
         Files.writeString(config, json.append("}}").toString());
-        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
         List<Notice> shown = new CopyOnWriteArrayList<>();
-        AttentionNotices[] notices = new AttentionNotices[1];
         List<View> views = new CopyOnWriteArrayList<>();
-        model = new DesktopModel(session, () -> Optional.of(engine), v -> {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        AttentionNotices notices = new AttentionNotices(Duration.ofMillis(300),
+                (d, task) -> timer.schedule(task, d.toMillis(), TimeUnit.MILLISECONDS), shown::add);
+        try (FakeDesktop desktop = FakeDesktop.model(dir, config, engine, v -> {
             views.add(v);
-            notices[0].observe(v);
-        }, Clock.systemUTC(), Duration.ofHours(1));
-        notices[0] = new AttentionNotices(Duration.ofMillis(300),
-                (d, task) -> model.backgroundExecutor().schedule(task, d.toMillis(), TimeUnit.MILLISECONDS), shown::add);
-        model.start(Duration.ofMillis(20));
+            notices.observe(v);
+        }, Duration.ofMillis(20))) {
+            fiftyServersRefusedThenOne(engine, views, shown);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private static void fiftyServersRefusedThenOne(FakeTokenSource engine, List<View> views, List<Notice> shown) {
         Awaitility.await("50 working rows").atMost(Duration.ofSeconds(20))
                 .until(() -> !views.isEmpty() && views.get(views.size() - 1).servers().stream()
                         .filter(r -> r.state() == ServerState.READY).count() == 50);
