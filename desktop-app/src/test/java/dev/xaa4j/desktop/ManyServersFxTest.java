@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javafx.scene.Node;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
@@ -19,14 +18,9 @@ import javafx.scene.control.Labeled;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 /**
  * The window with 50 servers, used like a person would (TestFX on headless Monocle, a token source double): the
@@ -35,26 +29,7 @@ import org.testfx.api.FxToolkit;
  */
 @Tag("slow")
 @Timeout(120)
-class ManyServersFxTest {
-
-    @TempDir
-    Path dir;
-    final FxRobot robot = new FxRobot();
-    final FakeTokenSource engine = new FakeTokenSource();
-    FakeDesktop desktop;
-
-    @BeforeAll
-    static void registerStage() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
-
-    @AfterEach
-    void closeWindow() throws Exception {
-        if (desktop != null) {
-            desktop.close();
-        }
-        FxToolkit.cleanupStages();
-    }
+class ManyServersFxTest extends FakeDesktopFxTest {
 
     void open() throws Exception {
         StringBuilder json = new StringBuilder("{\"servers\":{");
@@ -69,10 +44,6 @@ class ManyServersFxTest {
         Path config = dir.resolve("config.json");
         Files.writeString(config, json.append("}}").toString());
         desktop = FakeDesktop.window(dir, config, engine, Duration.ofMillis(50));
-    }
-
-    <T> T onFx(java.util.concurrent.Callable<T> read) {
-        return FakeDesktop.onFx(read);
     }
 
     @SuppressWarnings("unchecked")
@@ -90,10 +61,6 @@ class ManyServersFxTest {
 
     String count() {
         return onFx(() -> robot.lookup("#serverCount").<Label>query().getText());
-    }
-
-    void await(String what, Supplier<Boolean> condition) {
-        FakeDesktop.await(what, condition);
     }
 
     @Test

@@ -41,6 +41,10 @@ class ManyServersTest {
 
     @TempDir
     Path dir;
+    /** The gathering windows opened, run by hand (no waiting), and the notifications shown. */
+    final List<Runnable> timers = new ArrayList<>();
+    final List<Notice> shown = new ArrayList<>();
+    final AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, task) -> timers.add(task), shown::add);
 
     static String name(int i) {
         return String.format("srv%02d", i);
@@ -111,9 +115,6 @@ class ManyServersTest {
 
     @Test
     void aBurstOfChangesAcrossManyViewsIsOneNotificationNamingTwoAndCountingTheRest() {
-        List<Runnable> timers = new ArrayList<>();
-        List<Notice> shown = new ArrayList<>();
-        AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, task) -> timers.add(task), shown::add);
         notices.observe(view(rows(Map.of())));
         notices.observe(view(rows(Map.of())));
         assertThat(timers).as("50 working servers: nothing to say").isEmpty();
@@ -145,9 +146,6 @@ class ManyServersTest {
 
     @Test
     void aServerFineAgainBeforeTheWindowClosesOrAddedInThisWindowIsNotMentioned() {
-        List<Runnable> timers = new ArrayList<>();
-        List<Notice> shown = new ArrayList<>();
-        AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, task) -> timers.add(task), shown::add);
         notices.observe(view(rows(Map.of())));
         notices.observe(view(rows(Map.of("srv05", ServerState.SIGN_IN_REQUIRED, "srv06", ServerState.DENIED))));
         notices.observe(view(rows(Map.of("srv06", ServerState.DENIED)))); // srv05 signed in again meanwhile
@@ -180,16 +178,16 @@ class ManyServersTest {
         }
         Path config = dir.resolve("config.json");
         Files.writeString(config, json.append("}}").toString());
-        List<Notice> shown = new CopyOnWriteArrayList<>();
+        List<Notice> notified = new CopyOnWriteArrayList<>();
         List<View> views = new CopyOnWriteArrayList<>();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        AttentionNotices notices = new AttentionNotices(Duration.ofMillis(300),
-                (d, task) -> timer.schedule(task, d.toMillis(), TimeUnit.MILLISECONDS), shown::add);
+        AttentionNotices gathered = new AttentionNotices(Duration.ofMillis(300),
+                (d, task) -> timer.schedule(task, d.toMillis(), TimeUnit.MILLISECONDS), notified::add);
         try (FakeDesktop desktop = FakeDesktop.model(dir, config, engine, v -> {
             views.add(v);
-            notices.observe(v);
+            gathered.observe(v);
         }, Duration.ofMillis(20))) {
-            fiftyServersRefusedThenOne(engine, views, shown);
+            fiftyServersRefusedThenOne(engine, views, notified);
         } finally {
             timer.shutdownNow();
         }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
@@ -19,14 +18,9 @@ import javafx.scene.control.Labeled;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 /**
  * The window's per-server sign-in, clicked like a person would (TestFX on headless Monocle), over a token source
@@ -35,27 +29,9 @@ import org.testfx.api.FxToolkit;
  */
 @Tag("slow")
 @Timeout(120)
-class ServerSignInFxTest {
+class ServerSignInFxTest extends FakeDesktopFxTest {
 
-    @TempDir
-    Path dir;
-    final FxRobot robot = new FxRobot();
-    final FakeTokenSource engine = new FakeTokenSource();
-    FakeDesktop desktop;
     Path config;
-
-    @BeforeAll
-    static void registerStage() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
-
-    @AfterEach
-    void closeWindow() throws Exception {
-        if (desktop != null) {
-            desktop.close();
-        }
-        FxToolkit.cleanupStages();
-    }
 
     void open() throws Exception {
         config = dir.resolve("config.json");
@@ -67,10 +43,6 @@ class ServerSignInFxTest {
         desktop = FakeDesktop.window(dir, config, engine, Duration.ofMillis(100));
     }
 
-    <T> T onFx(java.util.concurrent.Callable<T> read) {
-        return FakeDesktop.onFx(read);
-    }
-
     @SuppressWarnings("unchecked")
     ServerRow row(String name) {
         return onFx(() -> ((TableView<ServerRow>) robot.lookup("#servers").query()).getItems().stream()
@@ -79,10 +51,6 @@ class ServerSignInFxTest {
 
     Optional<Button> button(String id) {
         return onFx(() -> robot.lookup(id).tryQuery().filter(Node::isVisible).map(n -> (Button) n));
-    }
-
-    void await(String what, Supplier<Boolean> condition) {
-        FakeDesktop.await(what, condition);
     }
 
     void screenshot(String name) throws Exception {
