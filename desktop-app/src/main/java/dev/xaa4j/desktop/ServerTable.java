@@ -29,8 +29,8 @@ import javafx.util.StringConverter;
 /**
  * The window's servers table for many servers: a search field over name and address (Alt+F; Down moves into the
  * table, Escape clears it), the order ({@link ServerOrder}: needs you first, or by name; Alt+B), "12 of 50
- * servers", and a selection that stays on the same server while rows update, move or get filtered (the rows are
- * replaced, never the person's choice). FX thread only.
+ * servers", and a selection that stays on the same server while rows update and move, and comes back to it when a
+ * search that hid it is cleared (the rows are replaced, never the person's choice). FX thread only.
  */
 final class ServerTable {
 
@@ -42,6 +42,9 @@ final class ServerTable {
     private final Label placeholder = new Label();
     private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
     private List<ServerRow> all = List.of();
+    /** The server the person selected last, even while a search hides it; null when they cleared it. */
+    private String chosen;
+    private boolean replacing;
 
     /** @param runAction the per-server sign-in / sign-out button of a row was pressed */
     ServerTable(Consumer<ServerRow> runAction) {
@@ -68,6 +71,11 @@ final class ServerTable {
                 super.updateItem(item, empty);
                 setAccessibleText(item == null || empty ? null : item.name() + ": " + item.stateText()
                         + (item.lastError().isEmpty() ? "" : ". " + item.lastError()));
+            }
+        });
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (!replacing) {
+                chosen = b == null ? null : b.name();
             }
         });
         // arriving by keyboard selects the first row, so the row actions apply at once
@@ -159,13 +167,17 @@ final class ServerTable {
         if (rows.equals(shown)) {
             return;
         }
-        String selected = selected().map(ServerRow::name).orElse(null);
-        rows.setAll(shown);
-        for (int i = 0; selected != null && i < rows.size(); i++) {
-            if (rows.get(i).name().equals(selected)) {
-                table.getSelectionModel().select(i);
-                table.getFocusModel().focus(i);
+        replacing = true;
+        try {
+            rows.setAll(shown);
+            for (int i = 0; chosen != null && i < rows.size(); i++) {
+                if (rows.get(i).name().equals(chosen)) {
+                    table.getSelectionModel().select(i);
+                    table.getFocusModel().focus(i);
+                }
             }
+        } finally {
+            replacing = false;
         }
     }
 }

@@ -40,4 +40,12 @@ abstract class FakeDesktopFxTest {
     void await(String what, Supplier<Boolean> condition) {
         FakeDesktop.await(what, condition);
     }
+
+    /** Writes the window to {@code target/screenshots/NAME} (checked by eye). */
+    void screenshot(String name) throws Exception {
+        Path file = Path.of("target", "screenshots", name);
+        java.nio.file.Files.createDirectories(file.getParent());
+        var image = onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+    }
 }

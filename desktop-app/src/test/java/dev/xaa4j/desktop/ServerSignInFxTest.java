@@ -53,13 +53,6 @@ class ServerSignInFxTest extends FakeDesktopFxTest {
         return onFx(() -> robot.lookup(id).tryQuery().filter(Node::isVisible).map(n -> (Button) n));
     }
 
-    void screenshot(String name) throws Exception {
-        Path file = Path.of("target", "screenshots", name);
-        Files.createDirectories(file.getParent());
-        var image = onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
-    }
-
     List<String> cellTexts() {
         return onFx(() -> robot.lookup("#servers .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
                 .map(c -> c.getText() == null ? "" : c.getText()).toList());
