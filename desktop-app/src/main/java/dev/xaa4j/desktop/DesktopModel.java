@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -330,7 +329,7 @@ public final class DesktopModel implements AutoCloseable {
         background.execute(task);
     }
 
-    public Executor backgroundExecutor() {
+    public ScheduledExecutorService backgroundExecutor() {
         return background;
     }
 

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -33,7 +34,11 @@ public final class DesktopShell {
 
     private final Stage stage;
     private final TraySession session;
+    /** How long server changes are gathered into one notification ({@link AttentionNotices}). */
+    static final Duration NOTICE_WINDOW = Duration.ofSeconds(3);
+
     private final DesktopModel model;
+    private final AttentionNotices notices;
     private final MainWindow window;
     private final Path settingsFile;
     private final BrokerHost broker;
@@ -50,8 +55,14 @@ public final class DesktopShell {
         this.firstRun = !java.nio.file.Files.exists(settingsFile);
         this.settings = Settings.load(settingsFile);
         this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
-        this.model = new DesktopModel(session, v -> Platform.runLater(() -> render(v)), Clock.systemUTC(), options.keepWarm());
+        this.notices = new AttentionNotices(NOTICE_WINDOW, this::later,
+                n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
+        this.model = new DesktopModel(session, v -> {
+            notices.observe(v); // on the model's thread, in view order
+            Platform.runLater(() -> render(v));
+        }, Clock.systemUTC(), options.keepWarm());
         this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
+        window.onAdded(notices::addedHere);
         session.addListener(this::notifyIfNeeded);
         this.broker = options.broker() == null ? null : BrokerHost.attach(session, options.broker(),
                 n -> {
@@ -59,6 +70,11 @@ public final class DesktopShell {
                     Platform.runLater(() -> signInNotification(p));
                 },
                 text -> Platform.runLater(() -> window.setNotice("broker", text)));
+    }
+
+    /** Runs {@code task} once after {@code delay} on the model's thread (the notifications' gathering window). */
+    private void later(Duration delay, Runnable task) {
+        model.backgroundExecutor().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

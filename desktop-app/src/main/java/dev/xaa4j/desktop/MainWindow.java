@@ -10,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.AccessibleRole;
@@ -21,7 +20,6 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
-import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
@@ -61,8 +59,9 @@ public final class MainWindow {
     private final Button cancel = new Button("_Cancel sign-in");
     private final ProgressIndicator progress = new ProgressIndicator();
     private final Label progressText = new Label("Finish signing in in your browser window…");
-    private final TableView<ServerRow> table = new TableView<>();
-    private final ObservableList<ServerRow> rows = FXCollections.observableArrayList();
+    private final ServerTable servers = new ServerTable(this::runServerAction);
+    private final TableView<ServerRow> table = servers.table();
+    private java.util.function.Consumer<String> onAdded = name -> { };
     private final Button copyVscode = new Button("Copy _VS Code config");
     private final Button addClaude = new Button("Add to C_laude Desktop");
     private final Button remove = new Button("_Remove server");
@@ -76,8 +75,6 @@ public final class MainWindow {
     private final ChoiceBox<Double> textScale = new ChoiceBox<>(FXCollections.observableArrayList(1.0, 1.5, 2.0));
     private final CheckBox startInTray = new CheckBox("Start in the _tray");
     private final CheckBox startAtLogin = new CheckBox("Start at lo_gin");
-    private final javafx.beans.property.ObjectProperty<java.time.Instant> now =
-            new javafx.beans.property.SimpleObjectProperty<>(java.time.Instant.now());
 
     public MainWindow(DesktopModel model, AiClients aiClients, Settings settings, Consumer<Settings> onSettings) {
         this.model = model;
@@ -136,17 +133,7 @@ public final class MainWindow {
         problem.setVisible(v.problem().isPresent());
         problem.setManaged(v.problem().isPresent());
 
-        if (!rows.equals(v.servers())) {
-            String selected = table.getSelectionModel().getSelectedItem() == null ? null
-                    : table.getSelectionModel().getSelectedItem().name();
-            rows.setAll(v.servers());
-            for (int i = 0; selected != null && i < rows.size(); i++) {
-                if (rows.get(i).name().equals(selected)) {
-                    table.getSelectionModel().select(i);
-                }
-            }
-        }
-        now.set(v.at());
+        servers.render(v.servers(), v.at());
         feedback.setText(v.addFeedback());
         var lines = v.activity().stream().map(x -> TIME.format(x.at().atZone(ZoneId.systemDefault())) + "  " + x.text()).toList();
         if (!lines.equals(activity.getItems())) {
@@ -157,9 +144,7 @@ public final class MainWindow {
 
     public void applyTextScale(double scale) {
         root.setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", 13 * scale));
-        for (var c : table.getColumns()) {
-            c.setPrefWidth((Double) c.getUserData() * 13 * scale);
-        }
+        servers.applyTextScale(scale);
     }
 
     private Label problemBanner() {
@@ -214,45 +199,7 @@ public final class MainWindow {
     }
 
     private Parent serversPane() {
-        table.setId("servers");
-        table.setItems(rows);
-        table.setAccessibleText("MCP servers and their state");
-        table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        table.setPlaceholder(new Label("No servers yet: add one by its address below."));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(ServerControls.column("Name", 7, ServerRow::name));
-        table.getColumns().add(ServerControls.column("Address", 17, ServerRow::url));
-        table.getColumns().add(ServerControls.column("Flow", 11, ServerRow::flowText));
-        table.getColumns().add(ServerControls.column("State", 10, ServerRow::stateText));
-        table.getColumns().add(ServerControls.actionColumn("Sign-in", 11, this::runServerAction));
-        table.getColumns().add(ServerControls.column("Scopes", 12, r -> String.join(" ", r.scopes())));
-        // the countdown follows `now` (set from each view), so rows need not be replaced every second
-        table.getColumns().add(ServerControls.observableColumn("Expires", 6, r -> javafx.beans.binding.Bindings.createStringBinding(() -> r.expiresAt()
-                .map(t -> PlainLanguage.countdown(Duration.between(now.get(), t))).orElse("—"), now)));
-        table.getColumns().add(ServerControls.column("Problem", 20, ServerRow::lastError));
-        table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
-            @Override
-            protected void updateItem(ServerRow item, boolean empty) {
-                super.updateItem(item, empty);
-                setAccessibleText(item == null || empty ? null : item.name() + ": " + item.stateText()
-                        + (item.lastError().isEmpty() ? "" : ". " + item.lastError()));
-            }
-        });
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> updateRowButtons());
-        // arriving by keyboard selects the first row, so the row actions apply at once
-        table.focusedProperty().addListener((o, was, now) -> {
-            if (now && table.getSelectionModel().isEmpty() && !rows.isEmpty()) {
-                table.getSelectionModel().select(0);
-                table.getFocusModel().focus(0);
-            }
-        });
-        VBox.setVgrow(table, Priority.ALWAYS);
-
-        Label serversLabel = new Label("S_ervers");
-        serversLabel.setMnemonicParsing(true);
-        serversLabel.setLabelFor(table);
-        serversLabel.setStyle("-fx-font-weight: bold;");
-
         copyVscode.setId("copyVscode");
         addClaude.setId("addClaude");
         remove.setId("removeServer");
@@ -304,7 +251,7 @@ public final class MainWindow {
         addAuth.setAccessibleText("How the server to add signs in");
         HBox addRow = new HBox(8, addLabel, addUrl, authLabel, addAuth, add);
         addRow.setAlignment(Pos.CENTER_LEFT);
-        return new VBox(6, serversLabel, table, rowActions, actionResult, addRow, feedback);
+        return new VBox(6, servers.node(), rowActions, actionResult, addRow, feedback);
     }
 
     private Parent activityPane() {
@@ -395,6 +342,7 @@ public final class MainWindow {
         model.addServer(url, addAuth.getValue()).whenComplete((name, error) -> javafx.application.Platform.runLater(() -> {
             add.setDisable(false);
             if (error == null) {
+                onAdded.accept(name);
                 addUrl.clear();
             }
         }));
@@ -423,7 +371,12 @@ public final class MainWindow {
     }
 
     private java.util.Optional<ServerRow> selected() {
-        return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem());
+        return servers.selected();
+    }
+
+    /** Receives the name of each server this window's Add stored (FX thread). */
+    void onAdded(java.util.function.Consumer<String> listener) {
+        onAdded = listener;
     }
 
     private static Label bold(String text) {

@@ -17,7 +17,8 @@ import javafx.stage.Stage;
 /**
  * The system-tray icon (FXTrayIcon over AWT {@code SystemTray}): its picture shows the state (grey: signed
  * out, green: signed in, orange with "!": needs attention) and its menu has Sign in, Sign out, Open, one line
- * per server with its state, "Sign in to SERVER" for each server waiting for its own sign-in, Quit. The menu is rebuilt only when its text changes.
+ * per server with its state (those that need the person first, at most ten: {@link #menuLines}), "Sign in to
+ * SERVER" for each server waiting for its own sign-in, Quit. The menu is rebuilt only when its text changes.
  */
 public final class TrayController {
 
@@ -88,13 +89,32 @@ public final class TrayController {
                 case ATTENTION -> "xaa4j: needs your attention";
             });
         }
-        List<String> lines = v.servers().isEmpty() ? List.of("No servers set up")
-                : v.servers().stream().map(r -> r.name() + ": " + r.stateText()).toList();
+        List<String> lines = menuLines(v);
         List<String> signIns = pendingSignIns(v);
         if (!lines.equals(shownMenu) || !signIns.equals(shownSignIns) || v.account().signedIn() != signedInShown) {
             shownSignIns = signIns;
             rebuildMenu(lines, v.account().signedIn());
         }
+    }
+
+    /** At most this many server lines in the menu; the window has the rest. */
+    static final int MENU_SERVERS = 10;
+
+    /**
+     * The menu's server lines ("notes: Access revoked"): the ones that need the person first (the window's
+     * "needs you first" order), at most {@value #MENU_SERVERS}, then "and N more servers" when there are more.
+     */
+    static List<String> menuLines(View v) {
+        if (v.servers().isEmpty()) {
+            return List.of("No servers set up");
+        }
+        List<DesktopModel.ServerRow> rows = ServerOrder.arrange(v.servers(), "", ServerOrder.Sort.NEEDS_YOU_FIRST);
+        List<String> lines = new java.util.ArrayList<>(rows.stream().limit(MENU_SERVERS)
+                .map(r -> r.name() + ": " + r.stateText()).toList());
+        if (rows.size() > MENU_SERVERS) {
+            lines.add("and " + (rows.size() - MENU_SERVERS) + " more servers (Open)");
+        }
+        return List.copyOf(lines);
     }
 
     /** The servers waiting for their own sign-in ("Sign in to SERVER" items of the menu). */

@@ -7,31 +7,20 @@ import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.desktop.DesktopModel.ServerRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The window's per-server sign-in, clicked like a person would (TestFX on headless Monocle), over a token source
@@ -40,31 +29,9 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @Tag("slow")
 @Timeout(120)
-class ServerSignInFxTest {
+class ServerSignInFxTest extends FakeDesktopFxTest {
 
-    @TempDir
-    Path dir;
-    final FxRobot robot = new FxRobot();
-    final FakeTokenSource engine = new FakeTokenSource();
-    TraySession session;
-    DesktopModel model;
     Path config;
-
-    @BeforeAll
-    static void registerStage() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
-
-    @AfterEach
-    void closeWindow() throws Exception {
-        if (model != null) {
-            model.close();
-        }
-        if (session != null) {
-            session.close();
-        }
-        FxToolkit.cleanupStages();
-    }
 
     void open() throws Exception {
         config = dir.resolve("config.json");
@@ -73,26 +40,7 @@ class ServerSignInFxTest {
         engine.user = Optional.of("alice");
         engine.servers.put("notes", FakeTokenSource.working("notes", AuthMode.EMA));
         engine.servers.put("wiki", FakeTokenSource.needsOwnSignIn("wiki"));
-        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
-        MainWindow[] window = new MainWindow[1];
-        model = new DesktopModel(session, () -> Optional.of(engine), v -> Platform.runLater(() -> window[0].render(v)),
-                Clock.systemUTC(), Duration.ofHours(1));
-        FxToolkit.setupStage(s -> {
-            window[0] = new MainWindow(model, AiClients.forCurrentUser(), Settings.defaults(), x -> { });
-            window[0].installShortcuts(new Scene(window[0].root(), 1400, 800));
-            s.setScene(window[0].root().getScene());
-            s.show();
-        });
-        model.start(Duration.ofMillis(100));
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    <T> T onFx(java.util.concurrent.Callable<T> read) {
-        try {
-            return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("reading the window on the FX thread failed", e);
-        }
+        desktop = FakeDesktop.window(dir, config, engine, Duration.ofMillis(100));
     }
 
     @SuppressWarnings("unchecked")
@@ -103,20 +51,6 @@ class ServerSignInFxTest {
 
     Optional<Button> button(String id) {
         return onFx(() -> robot.lookup(id).tryQuery().filter(Node::isVisible).map(n -> (Button) n));
-    }
-
-    void await(String what, Supplier<Boolean> condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return condition.get();
-        });
-    }
-
-    void screenshot(String name) throws Exception {
-        Path file = Path.of("target", "screenshots", name);
-        Files.createDirectories(file.getParent());
-        var image = onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
     }
 
     List<String> cellTexts() {
