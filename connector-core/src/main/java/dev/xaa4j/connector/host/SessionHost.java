@@ -8,6 +8,7 @@ import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.host.broker.SignInNeeded;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ConnectorFactory;
+import dev.xaa4j.connector.host.config.EffectiveConfig;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.host.config.XaaConfig;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * tray app: the {@link Connector} of the per-user configuration ({@link ConnectorFactory}) and, optionally, the
  * {@link BrokerServer} that serves it to bridges.
  *
- * <p>It follows the configuration ({@link #reload()}, or {@link #follow} polling the file): a server added,
+ * <p>It follows the configuration ({@link #reload()}, or {@link #follow} polling the file and the policy): a server added,
  * changed or removed is applied to the running connector ({@link Connector#addServer}, {@link Connector#removeServer}),
  * so the other servers' cached tokens are kept and bridges stay connected to the broker; only another IdP (issuer,
  * client id, auth method) builds a new connector, and the broker is restarted on it (bridges fall back to their
@@ -52,9 +54,36 @@ public final class SessionHost implements AutoCloseable {
         }
     }
 
-    /** What a {@link #reload()} did. */
+    /**
+     * What a {@link #reload()} did.
+     *
+     * @param config    the configuration now applied
+     * @param connector the connector serving it; empty while nothing is configured
+     * @param rebuilt   whether a new connector was built (another IdP, or the first one)
+     * @param added     the servers added or changed, in configuration order
+     * @param removed   the servers removed or changed
+     * @param managed   the servers of {@code config} that the organization's policy provides (docs/admin.md),
+     *                  whatever changed; empty for {@link #apply(XaaConfig)}
+     */
     public record Applied(XaaConfig config, Optional<Connector> connector, boolean rebuilt, List<String> added,
-                          List<String> removed) {
+                          List<String> removed, Set<String> managed) {
+
+        public Applied {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            managed = Set.copyOf(managed);
+        }
+
+        /** An {@code Applied} that names no policy servers. */
+        public Applied(XaaConfig config, Optional<Connector> connector, boolean rebuilt, List<String> added,
+                       List<String> removed) {
+            this(config, connector, rebuilt, added, removed, Set.of());
+        }
+
+        /** The servers of {@link #added()} the policy provides: the tray's "managed server added" notice. */
+        public List<String> managedAdded() {
+            return added.stream().filter(managed::contains).toList();
+        }
     }
 
     private final ConfigStore store;
@@ -110,22 +139,27 @@ public final class SessionHost implements AutoCloseable {
      *                          ({@link dev.xaa4j.connector.ConfigurationException}); the running connector stays
      */
     public synchronized Optional<Connector> reload() {
-        loadedFingerprint = fingerprint(store.file()); // before reading: a write in between is seen by the next poll
-        return apply(store.load()).connector();
+        loadedFingerprint = fingerprint(); // before reading: a write in between is seen by the next poll
+        EffectiveConfig effective = store.loadEffective();
+        return apply(effective.config(), Set.copyOf(effective.policyServers())).connector();
     }
 
-    /** Applies {@code next} as {@link #reload()} does; the {@link Applied} says what changed. */
+    /** Applies {@code next} as {@link #reload()} does; the {@link Applied} says what changed (and names no policy servers). */
     public synchronized Applied apply(XaaConfig next) {
+        return apply(next, Set.of());
+    }
+
+    private Applied apply(XaaConfig next, Set<String> managed) {
         if (closed) {
             throw new IllegalStateException("the session host is closed");
         }
         XaaConfig before = config;
         if (before != null && connector == null && !ConnectorFactory.servable(next)) {
             config = next; // still neither an IdP nor a server: nothing to serve
-            return new Applied(next, Optional.empty(), false, List.of(), List.of());
+            return new Applied(next, Optional.empty(), false, List.of(), List.of(), managed);
         }
         if (before != null && connector != null && sameIdp(before, next)) {
-            Applied applied = diff(before, next);
+            Applied applied = diff(before, next, managed);
             config = next;
             if (!applied.added().isEmpty() || !applied.removed().isEmpty()) {
                 appliedHooks.forEach(h -> h.accept(applied));
@@ -147,12 +181,12 @@ public final class SessionHost implements AutoCloseable {
             }
         });
         Applied applied = new Applied(next, built, true, built.map(c -> List.copyOf(c.servers().keySet())).orElse(List.of()),
-                List.of());
+                List.of(), managed);
         appliedHooks.forEach(h -> h.accept(applied));
         return applied;
     }
 
-    private Applied diff(XaaConfig before, XaaConfig next) {
+    private Applied diff(XaaConfig before, XaaConfig next, Set<String> managed) {
         Map<String, ServerConfig> was = ConnectorFactory.servers(before);
         Map<String, ServerConfig> now = ConnectorFactory.servers(next);
         List<String> removed = new ArrayList<>();
@@ -172,7 +206,7 @@ public final class SessionHost implements AutoCloseable {
             LOG.info("configuration changed: added {}, removed {}; other servers keep their tokens", added, removed);
         }
         warm(connector, added);
-        return new Applied(next, Optional.of(connector), false, List.copyOf(added), List.copyOf(removed));
+        return new Applied(next, Optional.of(connector), false, added, removed, managed);
     }
 
     private static boolean sameIdp(XaaConfig a, XaaConfig b) {
@@ -259,9 +293,12 @@ public final class SessionHost implements AutoCloseable {
     }
 
     /**
-     * Follows the configuration file from now on: every {@code poll} its modification time and size are compared with
-     * those of the last {@link #reload()} and on a change it is {@linkplain #reload() applied} (thread {@code xaa-session-host-config}). A change that
-     * cannot be applied goes to {@code problem}, and the running configuration stays.
+     * Follows the configuration from now on: every {@code poll} the modification time and size of the user's file and
+     * the policy's {@link dev.xaa4j.connector.host.config.PolicyStore#fingerprint() fingerprint} are compared with
+     * those of the last {@link #reload()} and on a change it is {@linkplain #reload() applied} (thread
+     * {@code xaa-session-host-config}): a server the organization's policy adds is served without a restart, one it
+     * removes stops being served. A change that cannot be applied (a malformed policy too) goes to {@code problem},
+     * and the running configuration stays.
      */
     public synchronized void follow(Duration poll, Consumer<RuntimeException> problem) {
         if (follower != null) {
@@ -277,7 +314,7 @@ public final class SessionHost implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (fingerprint(store.file()).equals(loadedFingerprint)) {
+            if (fingerprint().equals(loadedFingerprint)) {
                 continue;
             }
             try {
@@ -292,13 +329,15 @@ public final class SessionHost implements AutoCloseable {
         }
     }
 
-    /** Modification time and size of the config file ("" when it is missing). */
-    private static String fingerprint(Path file) {
+    /** Modification time and size of the config file ("" when it is missing), and the policy's fingerprint. */
+    private String fingerprint() {
+        String user;
         try {
-            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+            user = Files.getLastModifiedTime(store.file()).toMillis() + ":" + Files.size(store.file());
         } catch (IOException e) {
-            return "";
+            user = "";
         }
+        return user + "|" + store.policy().fingerprint();
     }
 
     /** Stops following, stops the broker (bridges fall back) and closes the connector. Idempotent. */

@@ -27,10 +27,10 @@ final class ConfigMerge {
     }
 
     static EffectiveConfig merge(Path userFile, JsonNode root, Map<String, String> env, Optional<ManagedPolicy> policy,
-                                 Path policyFile, Optional<String> policyError) {
+                                 Optional<MalformedPolicyException> policyError) {
         List<String> warnings = new ArrayList<>();
         Set<String> locked = policy.map(ManagedPolicy::locked).orElse(Set.of());
-        String managed = policy.map(p -> ": managed by your organization (policy file " + p.file() + ")").orElse("");
+        String managed = policy.map(p -> ": managed by your organization (" + p.origin() + ")").orElse("");
 
         IdpSettings userIdp = root.path("idp").isObject() ? ConfigStore.idp(root.get("idp")) : null;
         IdpSettings policyIdp = policy.map(ManagedPolicy::idp).orElse(null);
@@ -136,7 +136,8 @@ final class ConfigMerge {
                     : policyStorage != null ? SettingSource.POLICY : SettingSource.DEFAULT);
         }
         return new EffectiveConfig(new XaaConfig(idp, servers, storage, dpop), idpSources, serverSources, sources,
-                locked, warnings, policy.map(ManagedPolicy::file).or(() -> policyError.map(e -> policyFile)), policyError);
+                locked, warnings, policy.map(ManagedPolicy::origin).or(() -> policyError.map(MalformedPolicyException::where)),
+                policyError.map(MalformedPolicyException::getMessage));
     }
 
     /** A value the policy locks, set otherwise: a warning (a value equal to the policy's changes nothing). */

@@ -47,18 +47,27 @@ public final class ConfigStore {
 
     private final Path file;
     private final Map<String, String> env;
-    private final Path policyFile;
+    private final PolicyStore policy;
 
-    /** The store of {@code file} with the policy file of {@link ManagedPolicy#location} for {@code env} and this OS. */
+    /**
+     * The store of {@code file} with the policy of this platform ({@link PolicyStore#forPlatform}: {@code XAA_POLICY},
+     * else the Windows registry or macOS managed preferences, else the platform's policy file).
+     */
     public ConfigStore(Path file, Map<String, String> env) {
-        this(file, env, ManagedPolicy.location(env, System.getProperty("os.name", "")));
+        this(file, env, PolicyStore.forPlatform(env, System.getProperty("os.name", ""), System.getProperty("user.name", ""),
+                PlatformTool.system()));
     }
 
-    /** The store of {@code file} with the machine-wide policy {@code policyFile} (which need not exist). */
+    /** The store of {@code file} with the machine-wide policy file {@code policyFile} (which need not exist). */
     public ConfigStore(Path file, Map<String, String> env, Path policyFile) {
+        this(file, env, PolicyStore.file(policyFile));
+    }
+
+    /** The store of {@code file} with the machine-wide policy of {@code policy}. */
+    public ConfigStore(Path file, Map<String, String> env, PolicyStore policy) {
         this.file = file;
         this.env = Map.copyOf(env);
-        this.policyFile = policyFile;
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** The current user's store, honouring {@code XAA_CONFIG} and the other overrides. */
@@ -80,12 +89,23 @@ public final class ConfigStore {
      * @throws IllegalStateException    the user's file cannot be read or is not a JSON object
      */
     public XaaConfig load() {
+        return loadEffective().config();
+    }
+
+    /**
+     * {@link #load()} with where each setting came from: what a session owner applies, so it can tell which servers
+     * the policy provides ({@link EffectiveConfig#policyServers()}).
+     *
+     * @throws IllegalArgumentException as {@link #load()}
+     * @throws IllegalStateException    as {@link #load()}
+     */
+    public EffectiveConfig loadEffective() {
         EffectiveConfig effective = effective();
         effective.policyError().ifPresent(e -> {
             throw new IllegalArgumentException(e);
         });
         effective.warnings().forEach(w -> LOG.warn("{}", w));
-        return effective.config();
+        return effective;
     }
 
     /**
@@ -95,20 +115,20 @@ public final class ConfigStore {
      */
     public EffectiveConfig effective() {
         ObjectNode root = readTree();
-        Optional<ManagedPolicy> policy;
-        Optional<String> policyError = Optional.empty();
+        Optional<ManagedPolicy> read;
+        Optional<MalformedPolicyException> policyError = Optional.empty();
         try {
-            policy = ManagedPolicy.read(policyFile);
-        } catch (IllegalArgumentException e) {
-            policy = Optional.empty();
-            policyError = Optional.of(e.getMessage());
+            read = policy.read();
+        } catch (MalformedPolicyException e) {
+            read = Optional.empty();
+            policyError = Optional.of(e);
         }
-        return ConfigMerge.merge(file, root, env, policy, policyFile, policyError);
+        return ConfigMerge.merge(file, root, env, read, policyError);
     }
 
-    /** The policy file this store reads ({@link ManagedPolicy#location}); it need not exist. */
-    public Path policyFile() {
-        return policyFile;
+    /** Where this store reads the policy ({@link PolicyStore#forPlatform}); it need not hold one. */
+    public PolicyStore policy() {
+        return policy;
     }
 
     /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
@@ -150,9 +170,9 @@ public final class ConfigStore {
         ObjectNode root = readTree();
         JsonNode servers = root.path("servers");
         if (!servers.isObject() || !servers.has(name)) {
-            Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
-            if (policy.isPresent() && policy.get().servers().containsKey(name)) {
-                throw managed("the server '" + name + "'", policy.get());
+                Optional<ManagedPolicy> managedBy = policy.read();
+            if (managedBy.isPresent() && managedBy.get().servers().containsKey(name)) {
+                throw managed("the server '" + name + "'", managedBy.get());
             }
             return false;
         }
@@ -193,24 +213,24 @@ public final class ConfigStore {
      * Refuses a write of {@code key} the policy locks. A malformed policy refuses every write (fail closed).
      *
      * @throws ManagedSettingException the key is locked, naming the policy file
-     * @throws IllegalArgumentException the policy file is malformed
+     * @throws MalformedPolicyException the policy is malformed
      */
     private void refuseLocked(String key, String what) {
-        Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
-        if (policy.isPresent() && policy.get().locks(key)) {
-            throw managed(what, policy.get());
+        Optional<ManagedPolicy> managedBy = policy.read();
+        if (managedBy.isPresent() && managedBy.get().locks(key)) {
+            throw managed(what, managedBy.get());
         }
     }
 
     private void refuseLockedServer(String name) {
-        Optional<ManagedPolicy> policy = ManagedPolicy.read(policyFile);
-        if (policy.isPresent() && policy.get().servers().containsKey(name) && policy.get().locks("servers." + name)) {
-            throw managed("the server '" + name + "'", policy.get());
+        Optional<ManagedPolicy> managedBy = policy.read();
+        if (managedBy.isPresent() && managedBy.get().servers().containsKey(name) && managedBy.get().locks("servers." + name)) {
+            throw managed("the server '" + name + "'", managedBy.get());
         }
     }
 
     private static ManagedSettingException managed(String what, ManagedPolicy policy) {
-        return new ManagedSettingException(what + " is managed by your organization (policy file " + policy.file()
+        return new ManagedSettingException(what + " is managed by your organization (" + policy.origin()
                 + "): ask your IT department to change it");
     }
 

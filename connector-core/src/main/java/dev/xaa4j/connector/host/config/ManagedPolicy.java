@@ -1,10 +1,6 @@
 package dev.xaa4j.connector.host.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,23 +11,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The machine-wide policy file an organization's device management installs (docs/admin.md): the IdP, servers
+ * The machine-wide policy an organization's device management installs (docs/admin.md): a JSON file, the Windows
+ * registry or macOS managed preferences ({@link PolicyStore}), each giving the same JSON tree: the IdP, servers
  * and top-level settings in the shapes of the user's config file ({@link ConfigStore}), plus {@code "locked"}, the
  * keys the user cannot override. No field takes a secret: a confidential IdP client authenticates with the
  * per-install client key ({@code private_key_jwt}) or a secret device management put into the OS keyring.
  *
  * <p>Parsing is strict, unlike the user's file: an unknown key, a key of the wrong type, an unknown auth method
- * or flow, a malformed URL or a lock of a key the policy does not set is an {@link IllegalArgumentException}
- * naming the file and the fault (a typo in {@code "locked"} must not silently unlock a setting). Immutable.
+ * or flow, a malformed URL or a lock of a key the policy does not set is a {@link MalformedPolicyException}
+ * naming the place and the fault (a typo in {@code "locked"} must not silently unlock a setting). Immutable.
  *
- * @param file           the file read
+ * @param origin         where it was read, as {@link PolicyStore#where()} words it, e.g. {@code policy file /etc/xaa4j/policy.json}
  * @param idp            the IdP, or null when the policy sets none
  * @param servers        the policy's servers, in file order
  * @param dpop           {@code "dpop"}, or null when not set
  * @param sessionStorage {@code "sessionStorage"}, or null when not set
  * @param locked         the locked keys, each one of {@link #LOCKABLE} or {@code servers.NAME}
  */
-public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry> servers, Boolean dpop,
+public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEntry> servers, Boolean dpop,
                             SessionStorage sessionStorage, Set<String> locked) {
 
     /** The keys {@code "locked"} may name besides {@code servers.NAME}; {@code idp} and {@code servers} lock all their fields. */
@@ -41,7 +38,6 @@ public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry>
     /** The Linux (and other Unix) location: {@code /etc/xaa4j/policy.json}. */
     public static final Path LINUX_FILE = Path.of("/etc/xaa4j/policy.json");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("idp", "servers", "locked", "dpop", "sessionStorage");
     private static final Set<String> IDP_KEYS = Set.of("issuer", "clientId", "authMethod");
     private static final Set<String> SERVER_KEYS = Set.of("url", "pinnedAsIssuer", "scopes", "asClientId", "auth",
@@ -55,10 +51,8 @@ public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry>
     /**
      * The policy file to read: {@code $XAA_POLICY} when set (tests, packaging), else the platform's location:
      * {@link #LINUX_FILE} on Linux and other Unix, {@code /Library/Application Support/xaa4j/policy.json} on
-     * macOS and {@code %ProgramData%\xaa4j\policy.json} on Windows. The Windows registry
-     * ({@code HKLM\Software\Policies\xaa4j}) and macOS managed preferences
-     * ({@code /Library/Managed Preferences/dev.xaa4j.plist}) are documented in docs/admin.md and not read yet: this
-     * method is the seam where a reader of either would go. A pure function of its arguments.
+     * macOS and {@code %ProgramData%\xaa4j\policy.json} on Windows. The registry and managed preferences come
+     * before the file on their platforms ({@link PolicyStore#forPlatform}). A pure function of its arguments.
      */
     public static Path location(Map<String, String> env, String osName) {
         String explicit = env.get("XAA_POLICY");
@@ -77,33 +71,33 @@ public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry>
     }
 
     /**
-     * Reads {@code file}; empty when it does not exist (no policy: every setting is the user's).
+     * Reads the JSON policy file {@code file}; empty when it does not exist (no policy: every setting is the user's).
      *
-     * @throws IllegalArgumentException the file cannot be read or is malformed; the message names the file and the fault
+     * @throws MalformedPolicyException the file cannot be read or is malformed; the message names the file and the fault
      */
     public static Optional<ManagedPolicy> read(Path file) {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw fault(file, "not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")");
-        } catch (IOException e) {
-            throw fault(file, "cannot be read (" + e.getMessage() + ")");
-        }
+        return PolicyStore.file(file).read();
+    }
+
+    /**
+     * Parses the JSON tree of a policy read from {@code where}.
+     *
+     * @throws MalformedPolicyException it is not an object or breaks a rule of docs/admin.md "Keys"
+     */
+    static ManagedPolicy parse(String where, JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw fault(file, "must hold a JSON object");
+            throw new MalformedPolicyException(where, "must hold a JSON object");
         }
         try {
-            return Optional.of(parse(file, root));
+            return parseObject(where, root);
+        } catch (MalformedPolicyException e) {
+            throw e;
         } catch (IllegalArgumentException | dev.xaa4j.connector.ConnectorException e) {
-            throw fault(file, e.getMessage());
+            throw new MalformedPolicyException(where, e.getMessage());
         }
     }
 
-    private static ManagedPolicy parse(Path file, JsonNode root) {
+    private static ManagedPolicy parseObject(String where, JsonNode root) {
         known(root, TOP_LEVEL, "");
         IdpSettings idp = null;
         if (root.has("idp")) {
@@ -147,7 +141,7 @@ public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry>
             }
             locked.add(key);
         }
-        return new ManagedPolicy(file, idp, servers, dpop == null ? null : dpop.asBoolean(), storage, locked);
+        return new ManagedPolicy(where, idp, servers, dpop == null ? null : dpop.asBoolean(), storage, locked);
     }
 
     /** Whether {@code key} ({@code idp.issuer}, {@code servers.NAME}, {@code dpop}, …) is locked by {@code locked}. */
@@ -174,10 +168,5 @@ public record ManagedPolicy(Path file, IdpSettings idp, Map<String, ServerEntry>
             throw new IllegalArgumentException("\"" + what + "\" must be a JSON object");
         }
         return node;
-    }
-
-    private static IllegalArgumentException fault(Path file, String fault) {
-        return new IllegalArgumentException("policy file " + file + ": " + fault
-                + "; xaa will not start with it: ask your IT department to fix it");
     }
 }
