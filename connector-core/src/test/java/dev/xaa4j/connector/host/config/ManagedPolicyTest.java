@@ -56,8 +56,8 @@ class ManagedPolicyTest {
         assertThat(ManagedPolicy.location(Map.of(), "Mac OS X"))
                 .isEqualTo(Path.of("/Library/Application Support/xaa4j/policy.json"));
         assertThat(ManagedPolicy.location(Map.of("ProgramData", "/pd"), "Windows 11")).isEqualTo(Path.of("/pd/xaa4j/policy.json"));
-        assertThat(new ConfigStore(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policyFile())
-                .isEqualTo(Path.of("/tmp/p.json"));
+        assertThat(new ConfigStore(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policy().where())
+                .isEqualTo("policy file " + Path.of("/tmp/p.json"));
     }
 
     @Test
@@ -73,7 +73,7 @@ class ManagedPolicyTest {
         assertThat(e.serverSources()).containsOnly(Map.entry("notes", SettingSource.POLICY), Map.entry("wiki", SettingSource.POLICY));
         assertThat(e.sources()).containsEntry("dpop", SettingSource.POLICY).containsEntry("sessionStorage", SettingSource.DEFAULT);
         assertThat(e.warnings()).isEmpty();
-        assertThat(e.policyFile()).contains(dir.resolve("policy.json"));
+        assertThat(e.policyOrigin()).contains("policy file " + dir.resolve("policy.json"));
         assertThat(ConnectorFactory.servable(c)).isTrue();
     }
 
@@ -81,7 +81,7 @@ class ManagedPolicyTest {
     void withoutAPolicyEverySettingIsTheUsersOrTheDefault() throws Exception {
         user("{\"idp\": {\"issuer\": \"https://idp.example\", \"clientId\": \"me\"}, \"servers\": {\"a\": {\"url\": \"https://a.example/mcp\"}}}");
         EffectiveConfig e = store(Map.of()).effective();
-        assertThat(e.policyFile()).isEmpty();
+        assertThat(e.policyOrigin()).isEmpty();
         assertThat(e.locked()).isEmpty();
         assertThat(e.idpSources()).containsEntry("issuer", SettingSource.USER).containsEntry("authMethod", SettingSource.DEFAULT);
         assertThat(e.serverSources()).containsOnly(Map.entry("a", SettingSource.USER));
@@ -203,7 +203,7 @@ class ManagedPolicyTest {
                     .hasMessageEndingWith("xaa will not start with it: ask your IT department to fix it");
             EffectiveConfig e = store.effective();
             assertThat(e.policyError()).as(f.getKey()).hasValueSatisfying(m -> assertThat(m).contains(f.getValue()));
-            assertThat(e.policyFile()).contains(p);
+            assertThat(e.policyOrigin()).contains("policy file " + p);
             assertThat(e.config().servers()).as("the user's config still loads for status").containsOnlyKeys("mine");
             assertThatThrownBy(() -> store.putServer("x", new ServerEntry("https://x.example/mcp", null, List.of(), null)))
                     .as("fail closed: no write while the locks cannot be known").hasMessageStartingWith("policy file " + p);
