@@ -152,4 +152,54 @@ class SessionHostTest extends SampleIssuerPerClass {
             assertThat(second.brokerProblem()).containsInstanceOf(BrokerAlreadyRunningException.class);
         }
     }
+
+    /** The policy's JSON with {@code servers} (name → sample-issuer server), locking each. */
+    private String policy(String... servers) {
+        StringBuilder json = new StringBuilder("{\"servers\": {");
+        for (int i = 0; i < servers.length; i++) {
+            json.append(i == 0 ? "" : ", ").append('"').append(servers[i]).append("\": {\"url\": \"")
+                    .append(issuer.server(servers[i])).append("\", \"asClientId\": \"").append(SampleIssuerFixture.AS_CLIENT)
+                    .append("\"}");
+        }
+        json.append("}, \"locked\": [\"servers\"]}");
+        return json.toString();
+    }
+
+    @Test
+    void itFollowsThePolicyAServerTheAdminAddsIsServedAndOneRemovedStopsBeingServed() throws Exception {
+        Path policyFile = tmp.resolve("policy.json");
+        config("notes");
+        ConfigStore store = new ConfigStore(tmp.resolve("config.json"), Map.of(), policyFile);
+        List<SessionHost.Applied> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<RuntimeException> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SessionHost host = host(store)) {
+            host.onApplied(applied::add);
+            Connector connector = host.reload().orElseThrow();
+            connector.signIn().get(90, TimeUnit.SECONDS);
+            host.follow(Duration.ofMillis(100), problems::add);
+            try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                AccessToken notes = bridge.token("notes");
+
+                java.nio.file.Files.writeString(policyFile, policy("tickets"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> applied.stream().anyMatch(a -> a.added().contains("tickets")));
+                SessionHost.Applied added = applied.get(applied.size() - 1);
+                assertThat(added.managedAdded()).as("the tray's \"managed server added\"").containsExactly("tickets");
+                assertThat(added.managed()).containsExactly("tickets");
+                assertThat(added.rebuilt()).isFalse();
+                assertThat(bridge.token("tickets").scopes()).as("served without a restart").contains("tickets.read");
+
+                java.nio.file.Files.writeString(policyFile, "{ \"idp\": [ ] }"); // malformed: the running one stays
+                await().atMost(Duration.ofSeconds(10)).until(() -> !problems.isEmpty());
+                assertThat(problems.get(0)).hasMessageStartingWith("policy file " + policyFile + ": ")
+                        .hasMessageContaining("ask your IT department");
+                assertThat(bridge.token("tickets").scopes()).contains("tickets.read");
+
+                java.nio.file.Files.writeString(policyFile, "{\"servers\": {}}");
+                await().atMost(Duration.ofSeconds(10)).until(() -> applied.stream().anyMatch(a -> a.removed().contains("tickets")));
+                assertThatThrownBy(() -> bridge.token("tickets")).as("no longer served").isInstanceOf(UnknownServerException.class);
+                assertThat(bridge.token("notes").value()).as("the user's server keeps its token").isEqualTo(notes.value());
+                assertThat(host.connector()).containsSame(connector);
+            }
+        }
+    }
 }
