@@ -89,7 +89,7 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         assertThat(status.at("/servers/notes/source").asText()).isEqualTo("policy");
         assertThat(status.at("/servers/notes/locked").asBoolean()).isTrue();
         assertThat(status.at("/settings/dpop/source").asText()).isEqualTo("default");
-        assertThat(status.at("/policy/file").asText()).isEqualTo(policy.toString());
+        assertThat(status.at("/policy/from").asText()).isEqualTo("policy file " + policy);
 
         CommandRun idp = run(xaa, policy, Map.of(), "idp", "https://other-idp.example", "--client-id", "mine");
         assertThat(idp.exit()).as(idp.out()).isEqualTo(2);
@@ -107,6 +107,21 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         assertThat(withExtra.at("/servers/tickets/source").asText()).isEqualTo("user");
         assertThat(withExtra.at("/servers/tickets/locked").asBoolean()).isFalse();
         assertThat(withExtra.at("/servers/notes/source").asText()).isEqualTo("policy");
+        String human = run(xaa, policy, Map.of(), "status").out();
+        assertThat(human).contains("policy: from policy file " + policy + " (your organization's settings; locked: idp, servers.notes)",
+                "  IdP issuer: " + issuer.idpIssuer() + " (managed by your organization)",
+                "  IdP client id: " + SampleIssuers.IDP_CLIENT + " (managed by your organization)");
+        assertThat(human.lines().filter(l -> l.startsWith("  notes: "))).singleElement().asString()
+                .contains(", managed by your organization");
+        assertThat(human.lines().filter(l -> l.startsWith("  tickets: "))).singleElement().asString()
+                .doesNotContain("organization");
+
+        CommandRun doctor = run(xaa, policy, Map.of("XAA_IDP_ISSUER", "https://env-idp.example"), "doctor");
+        assertThat(doctor.out()).as("the doctor's policy section").contains(
+                "  ok    policy: read from policy file " + policy + "; managed by your organization (locked): idp, servers.notes",
+                "  note  XAA_IDP_ISSUER is ignored: managed by your organization (policy file " + policy + ")",
+                "        → remove it from your config file or environment: it has no effect");
+        assertThat(doctor.out()).doesNotContain(SampleIssuers.IDP_SECRET, SampleIssuers.AS_SECRET);
 
         CommandRun envIgnored = run(xaa, policy, Map.of("XAA_IDP_ISSUER", "https://env-idp.example"), "status", "--json");
         assertThat(JSON.readTree(envIgnored.out().substring(envIgnored.out().indexOf('{'))).at("/idp/issuer/value").asText()).isEqualTo(issuer.idpIssuer().toString());
@@ -145,5 +160,10 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         assertThat(json.at("/policy/error").asText()).startsWith(fault);
         assertThat(json.at("/servers/mine/source").asText()).as("the user's config still loads").isEqualTo("user");
         assertThat(run(xaa, policy, Map.of(), "status").out()).contains("policy: " + fault);
+
+        CommandRun doctor = run(xaa, policy, Map.of(), "doctor");
+        assertThat(doctor.exit()).as(doctor.out()).isEqualTo(2);
+        assertThat(doctor.out()).contains("  FAIL  policy: " + fault, "        → send this line to your IT department")
+                .as("nothing else is checked").doesNotContain("  ok    ");
     }
 }

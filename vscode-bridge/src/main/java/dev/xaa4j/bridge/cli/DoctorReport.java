@@ -5,6 +5,8 @@ import dev.xaa4j.connector.ServerStatus;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.xaa4j.connector.host.config.ConfigStore;
+import dev.xaa4j.connector.host.config.EffectiveConfig;
+import dev.xaa4j.connector.host.config.PolicyStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
@@ -52,6 +54,9 @@ final class DoctorReport {
     int run(Optional<String> only) {
         ConfigStore store = ConfigStore.forCurrentUser();
         boolean fileExists = Files.isRegularFile(store.file());
+        if (!policy(store)) {
+            return exit;
+        }
         XaaConfig config;
         try {
             config = store.load();
@@ -347,6 +352,50 @@ final class DoctorReport {
             return Optional.of(shown.toString());
         } catch (java.text.ParseException e) {
             return Optional.empty(); // an opaque token: nothing to show
+        }
+    }
+
+    /**
+     * The policy section (docs/admin.md): where the organization's policy was read, or the places looked at; its
+     * locked keys; a policy of lower precedence that is present but not read; each user or environment value the
+     * policy makes ineffective, and why. A malformed policy is a FAIL with the fix; then nothing else is checked
+     * (returns false), as no command would start.
+     */
+    private boolean policy(ConfigStore store) {
+        EffectiveConfig e = store.effective();
+        if (e.policyError().isPresent()) {
+            fail(ExitCode.USAGE, "policy: " + e.policyError().get(), "send this line to your IT department; until the"
+                    + " policy is fixed no xaa command starts (`xaa status` shows your own settings and this fault)");
+            return false;
+        }
+        if (e.policyOrigin().isEmpty()) {
+            ok("policy: none (looked at " + store.policy().where() + "); every setting is yours");
+            return true;
+        }
+        ok("policy: read from " + e.policyOrigin().get() + "; " + (e.locked().isEmpty()
+                ? "nothing locked: its values are defaults you may change"
+                : "managed by your organization (locked): " + String.join(", ", e.locked().stream().sorted().toList())));
+        boolean used = false;
+        for (PolicyStore s : store.policy().stores()) {
+            try {
+                boolean present = s.read().isPresent();
+                if (present && used) {
+                    note("also found " + s.where() + ": not read, because " + e.policyOrigin().get() + " comes first", null);
+                }
+                used |= present;
+            } catch (RuntimeException ignored) {
+                // a malformed store below the one read is never consulted
+            }
+        }
+        e.warnings().forEach(w -> note(w, "remove it from your config file or environment: it has no effect"));
+        return true;
+    }
+
+    /** A note: something to know that is no fault, and optionally what to do. */
+    private void note(String what, String todo) {
+        out.println("  note  " + what);
+        if (todo != null) {
+            out.println("        → " + todo);
         }
     }
 

@@ -47,29 +47,52 @@ final class Provenance {
             });
         }
         Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("present", e.policyFile().isPresent());
-        e.policyFile().ifPresent(f -> policy.put("file", f.toString()));
+        policy.put("present", e.policyOrigin().isPresent());
+        e.policyOrigin().ifPresent(where -> policy.put("from", where));
         policy.put("locked", e.locked().stream().sorted().toList());
         policy.put("warnings", e.warnings());
         e.policyError().ifPresent(err -> policy.put("error", err));
         doc.put("policy", policy);
     }
 
-    /** The lines {@code xaa status} prints about the policy: none without one. */
+    /**
+     * The lines {@code xaa status} prints about the policy: where it was read and each setting it provides, marked
+     * "managed by your organization" when locked; none without one. The servers are marked by {@link #note}.
+     */
     static List<String> describe(EffectiveConfig e) {
         List<String> lines = new ArrayList<>();
-        if (e.policyFile().isEmpty() || e.policyError().isPresent()) {
+        if (e.policyOrigin().isEmpty() || e.policyError().isPresent()) {
             return lines;
         }
-        lines.add("policy: " + e.policyFile().get() + (e.locked().isEmpty() ? " (defaults from your organization)"
-                : " (managed by your organization: " + String.join(", ", e.locked().stream().sorted().toList())
-                + " cannot be changed here)"));
-        e.serverSources().forEach((name, source) -> {
-            if (source == SettingSource.POLICY) {
-                lines.add("  " + name + ": from your organization" + (locked(e, name) ? ", managed by your organization" : ""));
+        lines.add("policy: from " + e.policyOrigin().get() + (e.locked().isEmpty() ? " (defaults from your organization)"
+                : " (your organization's settings; locked: " + String.join(", ", e.locked().stream().sorted().toList()) + ")"));
+        IdpSettings idp = e.config().idp();
+        Map<String, String> idpWords = Map.of("issuer", "IdP issuer", "clientId", "IdP client id", "authMethod", "IdP auth method");
+        for (String f : List.of("issuer", "clientId", "authMethod")) {
+            String value = idp == null ? null : f.equals("issuer") ? idp.issuer() : f.equals("clientId") ? idp.clientId() : idp.authMethod();
+            if (value != null && e.idpSources().get(f) == SettingSource.POLICY) {
+                lines.add("  " + idpWords.get(f) + ": " + value + mark(e.isLocked("idp." + f)));
             }
-        });
+        }
+        if (e.sources().get("dpop") == SettingSource.POLICY) {
+            lines.add("  DPoP: " + (e.config().dpop() ? "on" : "off") + mark(e.isLocked("dpop")));
+        }
+        if (e.sources().get("sessionStorage") == SettingSource.POLICY) {
+            lines.add("  session storage: " + e.config().sessionStorage().wireName() + mark(e.isLocked("sessionStorage")));
+        }
         return lines;
+    }
+
+    /** What {@code xaa status} appends to a server's line: whether the organization provides and manages it. */
+    static String note(EffectiveConfig e, String server) {
+        if (e.serverSources().get(server) != SettingSource.POLICY) {
+            return "";
+        }
+        return locked(e, server) ? ", managed by your organization" : ", from your organization";
+    }
+
+    private static String mark(boolean locked) {
+        return locked ? " (managed by your organization)" : " (from your organization; you may change it)";
     }
 
     private static boolean locked(EffectiveConfig e, String server) {

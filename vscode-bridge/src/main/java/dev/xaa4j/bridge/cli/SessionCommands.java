@@ -306,6 +306,7 @@ final class SessionCommands {
                 out.println("no MCP servers yet: add one with `xaa server add NAME URL`");
             }
             s.servers().forEach((name, st) -> out.println("  " + name + ": " + st.state().name().toLowerCase()
+                    + Provenance.note(effective, name)
                     + ", flow " + ServerSignIn.describe(st.flow())
                     + (ServerSignIn.needsSignIn(st) ? ", " + ServerSignIn.signInHint(name) : "")
                     + st.expiresAt().map(t -> ", token until " + t).orElse("")
