@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  * {@code xaa agent}: the headless session owner (docs/architecture.md "One session owner per machine"). Hosts the
  * connector of the per-user config and serves the broker on the per-user socket ({@link SessionHost}) until
  * SIGTERM/SIGINT (or stdin closes, with {@code --until-stdin-closes}); bridges started meanwhile take their tokens
- * from it. It follows the config file: a server added or removed is applied to the running connector.
+ * from it. It follows the config file and the organization's policy: a server added or removed is applied to the
+ * running connector.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Hold the sign-in headless and serve tokens to bridges over a per-user Unix domain socket.",
@@ -114,7 +115,9 @@ final class AgentCommand implements Callable<Integer> {
                 stop.countDown();
             } else if (applied.rebuilt() || !applied.added().isEmpty() || !applied.removed().isEmpty()) {
                 System.err.println("xaa agent: configuration changed; serving " + String.join(", ",
-                        applied.connector().map(c -> c.servers().keySet()).orElse(java.util.Set.of())));
+                        applied.connector().map(c -> c.servers().keySet()).orElse(java.util.Set.of()))
+                        + (applied.managedAdded().isEmpty() ? ""
+                        : "; added by your organization: " + String.join(", ", applied.managedAdded())));
             }
         });
         host.onBroker(problem -> problem.ifPresent(e -> {
