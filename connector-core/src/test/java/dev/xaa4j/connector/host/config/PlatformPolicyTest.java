@@ -197,4 +197,22 @@ class PlatformPolicyTest {
         assertThat(store.fingerprint()).isEqualTo(first);
         assertThat(ran).as("one reg process for both").hasSize(1);
     }
+
+    /** The shipped Group Policy template (docs/windows) writes what {@link WindowsPolicyRegistry} reads. */
+    @Test
+    void theAdmxTemplateWritesThePolicyValueTheRegistryReaderReads() throws Exception {
+        Path docs = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("windows");
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        org.w3c.dom.Document admx = f.newDocumentBuilder().parse(docs.resolve("xaa4j.admx").toFile());
+        org.w3c.dom.Element policy = (org.w3c.dom.Element) admx.getElementsByTagNameNS("*", "policy").item(0);
+        assertThat("HKLM\\" + policy.getAttribute("key")).isEqualTo(WindowsPolicyRegistry.KEY);
+        assertThat(policy.getAttribute("class")).isEqualTo("Machine");
+        org.w3c.dom.Element text = (org.w3c.dom.Element) policy.getElementsByTagNameNS("*", "multiText").item(0);
+        assertThat(text.getAttribute("valueName")).isEqualTo("Policy");
+        org.w3c.dom.Document adml = f.newDocumentBuilder().parse(docs.resolve("en-US/xaa4j.adml").toFile());
+        assertThat(adml.getElementsByTagNameNS("*", "multiTextBox").item(0).getAttributes().getNamedItem("refId")
+                .getNodeValue()).isEqualTo(text.getAttribute("id"));
+    }
 }
