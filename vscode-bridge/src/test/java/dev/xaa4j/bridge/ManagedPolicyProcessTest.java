@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xaa4j.connector.ClientCredentialsSource;
 import dev.xaa4j.connector.internal.store.KeyringCredentialStore;
 import dev.xaa4j.sample.SampleIssuers;
+import dev.xaa4j.testing.Closer;
+import dev.xaa4j.testing.Processes;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -57,6 +59,70 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         return p;
     }
 
+    /** What device management does: the secrets straight into the keyring, none typed by the person. */
+    private static void deviceManagementWritesTheSecrets() {
+        await("the keyring accepts the writes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    KEYRING.write(idpSecretKey(), SampleIssuers.IDP_SECRET);
+                    KEYRING.write(asSecretKey(), SampleIssuers.AS_SECRET);
+                    return true;
+                });
+    }
+
+    /** A policy with the sample issuer's IdP and {@code servers}, all locked. */
+    private static String policyWith(String... servers) {
+        StringBuilder entries = new StringBuilder();
+        for (String name : servers) {
+            entries.append(entries.isEmpty() ? "" : ", ").append("\"%s\": { \"url\": \"%s\", \"asClientId\": \"%s\" }"
+                    .formatted(name, issuer.server(name), SampleIssuers.AS_CLIENT));
+        }
+        return """
+                { "idp": { "issuer": "%s", "clientId": "%s", "authMethod": "client_secret_basic" },
+                  "servers": { %s }, "locked": ["idp", "servers"] }
+                """.formatted(issuer.idpIssuer(), SampleIssuers.IDP_CLIENT, entries);
+    }
+
+    @Test
+    void aRunningAgentServesAServerThePolicyAddsAndDropsOneItRemoves() throws Exception {
+        Path policy = policy("followed-policy.json", policyWith("notes"));
+        deviceManagementWritesTheSecrets();
+        XaaProcess xaa = XaaProcess.in(dir.resolve("followed"));
+        ok(run(xaa, policy, Map.of("BROWSER", XaaProcess.browserScript(dir, "alice").toString()), "login", "--timeout", "60"));
+        Path stderr = Files.createTempFile(dir, "agent", ".err");
+        Map<String, String> env = xaa.env();
+        env.put("XAA_POLICY", policy.toString());
+        ProcessBuilder pb = new ProcessBuilder(xaa.command("agent")).redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        try (Closer cleanup = new Closer()) {
+            Process agent = Processes.start(pb);
+            cleanup.add(() -> Processes.stop(agent));
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            assertThat(ready).as(Files.readString(stderr)).startsWith("xaa agent: serving on");
+
+            Files.writeString(policy, policyWith("notes", "tickets"));
+            await("the agent took the policy's new server").atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(stderr).contains("serving notes, tickets; added by your organization: tickets"));
+            CommandRun token = run(xaa, policy, Map.of(), "token", "tickets");
+            ok(token);
+            JsonNode status = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
+            assertThat(status.at("/agent/pid").asLong()).as("served by the same agent, not restarted").isEqualTo(agent.pid());
+            assertThat(status.at("/servers/tickets/state").asText()).isEqualTo("ready");
+
+            Files.writeString(policy, policyWith("notes"));
+            await("the agent dropped the server the policy removed").atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(stderr).contains("configuration changed; serving notes\n"));
+            assertThat(agent.isAlive()).isTrue();
+            String header = token.out().lines().filter(l -> l.startsWith("Authorization: ")).findFirst().orElseThrow();
+            String value = header.substring(header.lastIndexOf(' ') + 1);
+            assertThat(value).hasSizeGreaterThan(20);
+            assertThat(Files.readString(stderr)).as("no token or secret in the agent's log").doesNotContain(value,
+                    SampleIssuers.IDP_SECRET, SampleIssuers.AS_SECRET);
+        } finally {
+            run(xaa, policy, Map.of(), "logout");
+        }
+    }
+
     private static CommandRun run(XaaProcess xaa, Path policy, Map<String, String> env, String... args) throws Exception {
         Map<String, String> all = new HashMap<>(env);
         all.put("XAA_POLICY", policy.toString());
@@ -70,13 +136,7 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
                   "servers": { "notes": { "url": "%s", "asClientId": "%s", "auth": "ema" } },
                   "locked": ["idp", "servers.notes"] }
                 """.formatted(issuer.idpIssuer(), SampleIssuers.IDP_CLIENT, issuer.server("notes"), SampleIssuers.AS_CLIENT));
-        // what device management does: the secrets straight into the keyring, none typed by the person
-        await("the keyring accepts the writes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> {
-                    KEYRING.write(idpSecretKey(), SampleIssuers.IDP_SECRET);
-                    KEYRING.write(asSecretKey(), SampleIssuers.AS_SECRET);
-                    return true;
-                });
+        deviceManagementWritesTheSecrets();
         XaaProcess xaa = XaaProcess.in(dir.resolve("managed"));
 
         JsonNode status = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
