@@ -171,7 +171,12 @@ final class WindowsPolicyRegistry implements PolicyStore {
                 return a;
             }
             case "REG_DWORD": {
-                long v = Long.decode(data.strip());
+                long v;
+                try {
+                    v = Long.decode(data.strip());
+                } catch (NumberFormatException e) {
+                    throw new MalformedPolicyException(where(), "the value " + name + " is REG_DWORD '" + data + "', not a number");
+                }
                 if (v == 0 || v == 1) {
                     return MAPPER.getNodeFactory().booleanNode(v == 1);
                 }
