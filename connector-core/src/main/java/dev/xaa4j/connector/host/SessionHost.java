@@ -135,8 +135,9 @@ public final class SessionHost implements AutoCloseable {
      * Reads the configuration file and applies it (see the class comment). Returns the current connector; empty
      * while neither an IdP nor a server is configured.
      *
-     * @throws RuntimeException the file cannot be read or parsed, or its IdP cannot be used
-     *                          ({@link dev.xaa4j.connector.ConfigurationException}); the running connector stays
+     * @throws RuntimeException the file cannot be read or parsed, the organization's policy is malformed, or the
+     *                          IdP cannot be used ({@link dev.xaa4j.connector.ConfigurationException}); the running
+     *                          connector stays
      */
     public synchronized Optional<Connector> reload() {
         loadedFingerprint = fingerprint(); // before reading: a write in between is seen by the next poll
