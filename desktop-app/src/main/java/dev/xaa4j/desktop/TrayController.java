@@ -123,6 +123,13 @@ public final class TrayController {
     }
 
     private boolean signedInShown;
+    private Runnable addToAiClients;
+
+    /** Adds "Add to AI clients…" to the menu, running {@code action} (FX thread). */
+    void onAddToAiClients(Runnable action) {
+        addToAiClients = action;
+        rebuildMenu(shownMenu, signedInShown);
+    }
     private List<String> shownSignIns = List.of();
 
     private void rebuildMenu(List<String> serverLines, boolean signedIn) {
@@ -149,6 +156,11 @@ public final class TrayController {
             MenuItem m = new MenuItem(PlainLanguage.serverAction(DesktopModel.ServerAction.SIGN_IN, server));
             m.setOnAction(e -> model.signIn(server)); // the browser opens from this process
             icon.addMenuItem(m);
+        }
+        if (addToAiClients != null) {
+            MenuItem ai = new MenuItem("Add to AI clients…");
+            ai.setOnAction(e -> addToAiClients.run());
+            icon.addMenuItem(ai);
         }
         icon.addSeparator();
         MenuItem quitItem = new MenuItem("Quit");
