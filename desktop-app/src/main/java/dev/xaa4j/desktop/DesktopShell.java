@@ -60,7 +60,7 @@ public final class DesktopShell {
                 n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
         this.model = new DesktopModel(session, v -> {
             notices.observe(v); // on the model's thread, in view order
-            managedFirstRun.observe(v);
+            this.managedFirstRun.observe(v); // assigned below, before the model starts
             Platform.runLater(() -> render(v));
         }, Clock.systemUTC(), options.keepWarm());
         AiClients aiClients = AiClients.forEnv(options.env());
