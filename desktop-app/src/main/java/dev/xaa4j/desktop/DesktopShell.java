@@ -58,13 +58,7 @@ public final class DesktopShell {
         this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
         this.notices = new AttentionNotices(NOTICE_WINDOW, this::later,
                 n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
-        this.model = new DesktopModel(session, v -> {
-            notices.observe(v); // on the model's thread, in view order
-            this.managedFirstRun.observe(v); // assigned below, before the model starts
-            Platform.runLater(() -> render(v));
-        }, Clock.systemUTC(), options.keepWarm());
         AiClients aiClients = AiClients.forEnv(options.env());
-        this.window = new MainWindow(model, aiClients, settings, this::saveSettings);
         this.managedFirstRun = new FirstRun(session, new AiClientOffer(aiClients, AiClientOffer.fileBeside(options.configFile())),
                 notices, new FirstRun.Out() {
                     @Override
@@ -82,6 +76,12 @@ public final class DesktopShell {
                         Platform.runLater(() -> window.showOffer(offer));
                     }
                 });
+        this.model = new DesktopModel(session, v -> {
+            notices.observe(v); // on the model's thread, in view order
+            managedFirstRun.observe(v);
+            Platform.runLater(() -> render(v));
+        }, Clock.systemUTC(), options.keepWarm());
+        this.window = new MainWindow(model, aiClients, settings, this::saveSettings);
         window.use(managedFirstRun);
         window.onAdded(notices::addedHere);
         session.addListener(this::notifyIfNeeded);
