@@ -1,10 +1,8 @@
 package dev.xaa4j.desktop;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xaa4j.connector.host.config.ClientInstaller;
 import dev.xaa4j.connector.host.config.ClientInstaller.Client;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +17,8 @@ import java.util.Optional;
 
 /**
  * "Add 2 servers to VS Code and Cursor": offers the organization's servers to the AI clients found on this machine
- * ({@link AiClients#found()}), writes their {@code xaa bridge NAME} entries on one confirm, and remembers the answer
+ * ({@link AiClients#found()}), writes their {@code xaa bridge NAME} entries on one confirm ({@link
+ * dev.xaa4j.connector.host.config.ClientInstaller}), and remembers the answer
  * per server in {@code ai-clients.json} beside the config file ({@code {"answered": {"notes": "added"}}}), so a
  * server is offered once; a server the policy adds later is offered again. No secret is part of an entry or of
  * that file. No JavaFX; thread-safe (its methods are synchronized; the files are read and written on the caller's
@@ -172,7 +171,7 @@ final class AiClientOffer {
         return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
-    /** For {@link JsonNode}-free callers: the remembered answer of {@code server}, if any. */
+    /** The remembered answer for {@code server} ({@code added} or {@code declined}), if any. */
     synchronized Optional<String> answer(String server) {
         return Optional.ofNullable(answers().get(server));
     }

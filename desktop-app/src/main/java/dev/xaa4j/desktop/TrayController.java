@@ -18,7 +18,8 @@ import javafx.stage.Stage;
  * The system-tray icon (FXTrayIcon over AWT {@code SystemTray}): its picture shows the state (grey: signed
  * out, green: signed in, orange with "!": needs attention) and its menu has Sign in, Sign out, Open, one line
  * per server with its state (those that need the person first, at most ten: {@link #menuLines}), "Sign in to
- * SERVER" for each server waiting for its own sign-in, Quit. The menu is rebuilt only when its text changes.
+ * SERVER" for each server waiting for its own sign-in, "Add to AI clients…" (when the app wired it: {@link
+ * #onAddToAiClients}), Quit. The menu is rebuilt only when its text changes.
  */
 public final class TrayController {
 
