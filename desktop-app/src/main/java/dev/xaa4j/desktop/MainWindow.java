@@ -90,8 +90,10 @@ public final class MainWindow {
         notice.setVisible(false);
         notice.setManaged(false);
         root.setTop(new VBox(8, notice, problemBanner(), accountPane(), managed.offer()));
-        root.setCenter(serversPane());
-        root.setBottom(new VBox(8, activityPane(), settingsPane(settings, onSettings)));
+        Parent serversPane = serversPane();
+        VBox.setVgrow(serversPane, Priority.ALWAYS);
+        root.setCenter(new VBox(8, serversPane, activityPane())); // when short of room, the activity list gives way
+        root.setBottom(settingsPane(settings, onSettings));
         BorderPane.setMargin(root.getCenter(), new Insets(8, 0, 8, 0));
         applyTextScale(settings.textScale());
     }
@@ -281,6 +283,7 @@ public final class MainWindow {
     private Parent activityPane() {
         activity.setId("activity");
         activity.setPrefHeight(130);
+        activity.setMinHeight(40);
         activity.setAccessibleText("Recent activity");
         Label l = new Label("Activit_y");
         l.setMnemonicParsing(true);

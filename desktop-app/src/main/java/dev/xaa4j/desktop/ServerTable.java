@@ -162,6 +162,7 @@ final class ServerTable {
     }
 
     void applyTextScale(double scale) {
+        table.setMinHeight(8 * 13 * scale); // the header and about three rows, whatever else the window shows
         for (var c : table.getColumns()) {
             c.setPrefWidth((Double) c.getUserData() * 13 * scale);
         }

@@ -193,6 +193,7 @@ class ManagedFirstRunFxTest extends DesktopIssuerPerClass {
         await("the AI-client offer", () -> visible("#aiClientOffer"));
         assertThat(text("#aiClientOfferText")).contains("notes and tickets", "VS Code and Cursor").doesNotContain("Claude");
         assertThat(text("#aiClientOfferConfirm")).isEqualTo("Add 2 servers to VS Code and Cursor");
+        screenshot("main-window-managed-offer.png"); // checked by eye
         robot.clickOn("#aiClientOfferConfirm");
         await("the result", () -> visible("#aiClientResult") && !text("#aiClientResult").isEmpty());
         assertThat(text("#aiClientResult")).startsWith("Added notes and tickets to VS Code and Cursor.");
@@ -250,12 +251,20 @@ class ManagedFirstRunFxTest extends DesktopIssuerPerClass {
         assertThat(disabled("#removeServer")).as("a locked server cannot be removed").isTrue();
         assertThat(visible("#serverManaged")).isTrue();
         assertThat(text("#serverManaged")).startsWith(Managed.LABEL).contains("\"notes\"");
+        screenshot("main-window-managed-locked.png"); // checked by eye
         select("tickets");
         assertThat(disabled("#removeServer")).as("the organization's list: comes back, so not removable here").isTrue();
         select("mine");
         assertThat(disabled("#removeServer")).as("a server the user added can still be removed").isFalse();
         assertThat(visible("#serverManaged")).isFalse();
         assertThat(DesktopWindowFxTest.onFx(() -> robot.lookup("#copyVscode").<Button>query().isDisabled())).isFalse();
+    }
+
+    void screenshot(String name) throws Exception {
+        Path file = Path.of("target", "screenshots", name);
+        Files.createDirectories(file.getParent());
+        var image = DesktopWindowFxTest.onFx(() -> robot.lookup("#root").query().getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
     }
 
     static List<String> args(JsonNode entry) {
