@@ -48,8 +48,19 @@ final class FirstRun {
         this.out = out;
     }
 
-    /** Follows a new view of the model (on the model's thread, in order). */
+    /**
+     * Follows a new view of the model (on the model's thread, in order). Never throws: a configuration that cannot
+     * be read (the model shows why) only skips this view's check.
+     */
     void observe(View v) {
+        try {
+            check(v);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(FirstRun.class).debug("first-run check skipped: {}", e.toString());
+        }
+    }
+
+    private void check(View v) {
         Offer offer = null;
         synchronized (this) {
             XaaConfig cfg = session.config();

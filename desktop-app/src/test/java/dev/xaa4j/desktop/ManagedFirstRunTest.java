@@ -222,6 +222,37 @@ class ManagedFirstRunTest {
     }
 
     @Test
+    void aMalformedPolicyOrUserFileNeitherThrowsNorOffers() throws Exception {
+        installVsCodeAndCursor();
+        Files.writeString(policy, "{\"idp\": {\"clientID\": \"typo\"}}");
+        List<Offer> offered = new ArrayList<>();
+        List<Managed> managed = new ArrayList<>();
+        FirstRun.Out out = new FirstRun.Out() {
+            @Override
+            public void managed(Managed m) {
+                managed.add(m);
+            }
+
+            @Override
+            public void setUp(Optional<String> problem) {
+            }
+
+            @Override
+            public void offer(Offer offer) {
+                offered.add(offer);
+            }
+        };
+        AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, t) -> { }, n -> { });
+        try (TraySession session = new TraySession(store(), new TraySession.Options(new MemoryCredentialStore(), null,
+                dir.resolve("state"), null, null))) {
+            FirstRun run = new FirstRun(session, new AiClientOffer(clients(), AiClientOffer.fileBeside(config)), notices, out);
+            run.observe(view(true)); // the model says "Cannot read the configuration …"; this check only steps aside
+            assertThat(offered).isEmpty();
+            assertThat(run.managed().present()).isFalse();
+        }
+    }
+
+    @Test
     void aMissingInstallKeyOrSecretSaysWhatToDoAndWhoDoesIt() {
         MemoryCredentialStore store = new MemoryCredentialStore();
         IdpSettings keyed = new IdpSettings("https://login.corp.example", "xaa-corp", "private_key_jwt");
