@@ -40,6 +40,7 @@ final class FirstRun {
     private XaaConfig seen;
     private Managed managed = Managed.none();
     private boolean offerOpen;
+    private boolean setUpShown;
 
     FirstRun(TraySession session, AiClientOffer offers, AttentionNotices notices, Out out) {
         this.session = session;
@@ -64,12 +65,17 @@ final class FirstRun {
         Offer offer = null;
         synchronized (this) {
             XaaConfig cfg = session.config();
-            if (cfg != seen) {
+            if (!cfg.equals(seen)) {
                 seen = cfg;
                 managed = Managed.of(session.effective());
                 out.managed(managed);
-                out.setUp(managed.present() ? setUpProblem(cfg.idp(), session.credentialStore(), session.suppliedCredentials())
-                        : Optional.empty());
+                Optional<String> problem = managed.present() && !v.account().signedIn()
+                        ? setUpProblem(cfg.idp(), session.credentialStore(), session.suppliedCredentials()) : Optional.empty();
+                setUpShown = problem.isPresent();
+                out.setUp(problem);
+            } else if (setUpShown && v.account().signedIn()) {
+                setUpShown = false; // signed in after all (a key made elsewhere, e.g. `xaa key create`)
+                out.setUp(Optional.empty());
             }
             if (managed.present() && v.account().signedIn() && !offerOpen) {
                 Optional<Offer> due = offers.due(managed.organizationServers());
@@ -85,6 +91,11 @@ final class FirstRun {
         if (offer != null) {
             out.offer(offer);
         }
+    }
+
+    /** Works out what the policy fixes and the set-up notice again with the next view (e.g. a key was just made). */
+    synchronized void recheck() {
+        seen = null;
     }
 
     /** What the policy fixes, as last worked out. */

@@ -326,7 +326,7 @@ public final class MainWindow {
         });
         HBox box = new HBox(8, l, textScale, startInTray);
         startAtLogin().ifPresent(box.getChildren()::add);
-        box.getChildren().add(ClientKeyPane.button(ClientKeySettings.inKeyring()));
+        box.getChildren().add(ClientKeyPane.button(ClientKeySettings.inKeyring(), managed::keyCreated));
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
     }

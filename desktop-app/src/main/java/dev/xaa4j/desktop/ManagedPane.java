@@ -120,6 +120,14 @@ final class ManagedPane {
         show(result, false);
     }
 
+    /** "Client key…" made a key: the set-up notice is worked out again. */
+    void keyCreated() {
+        FirstRun f = firstRun;
+        if (f != null) {
+            f.recheck();
+        }
+    }
+
     /** "Add to AI clients…" (the window's button and the tray menu's item). */
     void offerOnDemand() {
         FirstRun f = firstRun;

@@ -253,6 +253,46 @@ class ManagedFirstRunTest {
     }
 
     @Test
+    void theSetUpNoticeGoesWhenTheKeyIsMadeHereOrTheSignInWorks() throws Exception {
+        List<Optional<String>> setUp = new ArrayList<>();
+        FirstRun.Out out = new FirstRun.Out() {
+            @Override
+            public void managed(Managed m) {
+            }
+
+            @Override
+            public void setUp(Optional<String> problem) {
+                setUp.add(problem);
+            }
+
+            @Override
+            public void offer(Offer offer) {
+            }
+        };
+        MemoryCredentialStore keys = new MemoryCredentialStore();
+        AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, t) -> { }, n -> { });
+        try (TraySession session = new TraySession(store(), new TraySession.Options(keys, null, dir.resolve("state"), null, null))) {
+            FirstRun run = new FirstRun(session, new AiClientOffer(clients(), AiClientOffer.fileBeside(config)), notices, out);
+            run.observe(view(false));
+            assertThat(setUp).singleElement().satisfies(p -> assertThat(p.orElseThrow()).contains("register this install's JWKS"));
+            run.observe(view(false));
+            assertThat(setUp).as("worked out once per configuration, not per view").hasSize(1);
+
+            new InstallClientKey(keys).create(InstallClientKey.Alg.ES256, false); // "Client key…" → Create key
+            run.recheck();
+            run.observe(view(false));
+            assertThat(setUp).hasSize(2).last().isEqualTo(Optional.empty());
+
+            new InstallClientKey(keys).delete();
+            run.recheck();
+            run.observe(view(false));
+            assertThat(setUp.get(2)).isPresent();
+            run.observe(view(true)); // signed in after all: the key was made by `xaa key create` elsewhere
+            assertThat(setUp).hasSize(4).last().isEqualTo(Optional.empty());
+        }
+    }
+
+    @Test
     void aMissingInstallKeyOrSecretSaysWhatToDoAndWhoDoesIt() {
         MemoryCredentialStore store = new MemoryCredentialStore();
         IdpSettings keyed = new IdpSettings("https://login.corp.example", "xaa-corp", "private_key_jwt");
