@@ -24,7 +24,7 @@ final class ManagedPane {
     private final Label row = new Label();
     private final Label offerText = new Label();
     private final Button confirm = new Button();
-    private final Button decline = new Button("Not _now");
+    private final Button decline = new Button("Not no_w");
     private final VBox offerBox;
     private final Label result = new Label();
     private final Button onDemand = new Button("Add to AI clients…");
@@ -44,7 +44,6 @@ final class ManagedPane {
         offerText.setId("aiClientOfferText");
         offerText.setWrapText(true);
         confirm.setId("aiClientOfferConfirm");
-        confirm.setDefaultButton(false);
         confirm.setOnAction(e -> answer(true));
         decline.setId("aiClientOfferDecline");
         decline.setMnemonicParsing(true);
@@ -115,7 +114,7 @@ final class ManagedPane {
         confirm.setText(o.action());
         confirm.setAccessibleText(o.action());
         show(confirm, !o.clients().isEmpty());
-        decline.setText(o.clients().isEmpty() ? "_Close" : "Not _now");
+        decline.setText(o.clients().isEmpty() ? "Close" : "Not no_w"); // Alt+W: Alt+N is a row's sign-in
         show(offerBox, true);
         show(result, false);
     }
