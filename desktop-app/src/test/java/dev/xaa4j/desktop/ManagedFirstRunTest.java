@@ -159,25 +159,10 @@ class ManagedFirstRunTest {
         List<Runnable> timers = new ArrayList<>();
         List<Notice> shown = new ArrayList<>();
         AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, t) -> timers.add(t), shown::add);
-        List<Offer> offered = new ArrayList<>();
-        List<Managed> managed = new ArrayList<>();
-        List<Optional<String>> setUp = new ArrayList<>();
-        FirstRun.Out out = new FirstRun.Out() {
-            @Override
-            public void managed(Managed m) {
-                managed.add(m);
-            }
-
-            @Override
-            public void setUp(Optional<String> problem) {
-                setUp.add(problem);
-            }
-
-            @Override
-            public void offer(Offer offer) {
-                offered.add(offer);
-            }
-        };
+        Recorder out = new Recorder();
+        List<Offer> offered = out.offered;
+        List<Managed> managed = out.managed;
+        List<Optional<String>> setUp = out.setUp;
         MemoryCredentialStore keys = new MemoryCredentialStore();
         new InstallClientKey(keys).create(InstallClientKey.Alg.ES256, false);
         TraySession.Options options = new TraySession.Options(keys, null, dir.resolve("state"), null, null);
@@ -225,23 +210,8 @@ class ManagedFirstRunTest {
     void aMalformedPolicyOrUserFileNeitherThrowsNorOffers() throws Exception {
         installVsCodeAndCursor();
         Files.writeString(policy, "{\"idp\": {\"clientID\": \"typo\"}}");
-        List<Offer> offered = new ArrayList<>();
-        List<Managed> managed = new ArrayList<>();
-        FirstRun.Out out = new FirstRun.Out() {
-            @Override
-            public void managed(Managed m) {
-                managed.add(m);
-            }
-
-            @Override
-            public void setUp(Optional<String> problem) {
-            }
-
-            @Override
-            public void offer(Offer offer) {
-                offered.add(offer);
-            }
-        };
+        Recorder out = new Recorder();
+        List<Offer> offered = out.offered;
         AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, t) -> { }, n -> { });
         try (TraySession session = new TraySession(store(), new TraySession.Options(new MemoryCredentialStore(), null,
                 dir.resolve("state"), null, null))) {
@@ -254,21 +224,8 @@ class ManagedFirstRunTest {
 
     @Test
     void theSetUpNoticeGoesWhenTheKeyIsMadeHereOrTheSignInWorks() throws Exception {
-        List<Optional<String>> setUp = new ArrayList<>();
-        FirstRun.Out out = new FirstRun.Out() {
-            @Override
-            public void managed(Managed m) {
-            }
-
-            @Override
-            public void setUp(Optional<String> problem) {
-                setUp.add(problem);
-            }
-
-            @Override
-            public void offer(Offer offer) {
-            }
-        };
+        Recorder out = new Recorder();
+        List<Optional<String>> setUp = out.setUp;
         MemoryCredentialStore keys = new MemoryCredentialStore();
         AttentionNotices notices = new AttentionNotices(Duration.ofSeconds(3), (d, t) -> { }, n -> { });
         try (TraySession session = new TraySession(store(), new TraySession.Options(keys, null, dir.resolve("state"), null, null))) {
@@ -308,6 +265,28 @@ class ManagedFirstRunTest {
         store.write(dev.xaa4j.connector.ClientCredentialsSource.secretKey("https://login.corp.example", "xaa-corp"), "s3cr3t");
         assertThat(FirstRun.setUpProblem(secret, store, false)).isEmpty();
         assertThat(FirstRun.setUpProblem(new IdpSettings("https://login.corp.example", "xaa-corp", "none"), store, false)).isEmpty();
+    }
+
+    /** What {@link FirstRun} reported, in order. */
+    static final class Recorder implements FirstRun.Out {
+        final List<Managed> managed = new ArrayList<>();
+        final List<Optional<String>> setUp = new ArrayList<>();
+        final List<Offer> offered = new ArrayList<>();
+
+        @Override
+        public void managed(Managed m) {
+            managed.add(m);
+        }
+
+        @Override
+        public void setUp(Optional<String> problem) {
+            setUp.add(problem);
+        }
+
+        @Override
+        public void offer(Offer offer) {
+            offered.add(offer);
+        }
     }
 
     static View view(boolean signedIn) {
