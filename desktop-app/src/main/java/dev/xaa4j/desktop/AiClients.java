@@ -51,12 +51,19 @@ public final class AiClients {
 
     /** Finds the {@code xaa} launcher, else runs the bridge from this process's classpath. */
     public static AiClients forCurrentUser() {
-        Map<String, String> env = System.getenv();
+        return forEnv(System.getenv());
+    }
+
+    /**
+     * {@link #forCurrentUser()} for the environment {@code env}: its {@code PATH} is searched for {@code xaa}, and
+     * its {@code HOME} and XDG variables locate the AI clients' files ({@link ConfigPaths#home(Map, String, String)}).
+     */
+    public static AiClients forEnv(Map<String, String> env) {
         String launcher = System.getProperty("xaa.launcher");
         if (launcher == null) {
             launcher = onPath("xaa", env.getOrDefault("PATH", "")).map(Path::toString).orElse(null);
         }
-        Path home = ConfigPaths.home();
+        Path home = ConfigPaths.home(env, System.getProperty("os.name", ""), System.getProperty("user.home"));
         if (launcher != null) {
             return new AiClients(Path.of(launcher).toAbsolutePath().toString(), List.of(), env, home);
         }
@@ -84,14 +91,52 @@ public final class AiClients {
 
     /** Claude Desktop's config file on this platform. */
     public Path claudeConfigFile() {
-        return ClientInstaller.configFile(Client.CLAUDE, null, env, System.getProperty("os.name", ""), home);
+        return configFile(Client.CLAUDE);
+    }
+
+    /** The client's user-level MCP config file on this platform ({@link ClientInstaller#configFile}). */
+    public Path configFile(Client client) {
+        return ClientInstaller.configFile(client, null, env, System.getProperty("os.name", ""), home);
+    }
+
+    /**
+     * The AI clients installed for this user, in {@link Client} order: those whose own configuration folder exists
+     * (VS Code: {@code <config root>/Code}, Claude Desktop: {@code <config root>/Claude}, Cursor: {@code ~/.cursor}).
+     * Reads the file system; any thread.
+     */
+    public List<Client> found() {
+        return java.util.Arrays.stream(Client.values()).filter(c -> Files.isDirectory(configDir(c))).toList();
+    }
+
+    private Path configDir(Client client) {
+        Path file = configFile(client);
+        return client == Client.VSCODE ? file.getParent().getParent() : file.getParent();
+    }
+
+    /** The client's name for people: "VS Code", "Claude Desktop", "Cursor". */
+    public static String displayName(Client client) {
+        return switch (client) {
+            case VSCODE -> "VS Code";
+            case CLAUDE -> "Claude Desktop";
+            case CURSOR -> "Cursor";
+        };
+    }
+
+    /**
+     * Writes the entry running {@code xaa bridge server} into the client's config file, keeping every other entry.
+     *
+     * @param replace whether a different entry of that name is replaced
+     * @throws IllegalStateException the file is not a JSON object, or holds a different entry and not {@code replace}
+     */
+    public ClientInstaller.Outcome install(Client client, String server, boolean replace) {
+        return ClientInstaller.install(client, configFile(client), server,
+                ClientInstaller.entry(client, command, commandArgs, server), replace);
     }
 
     /** Adds (or replaces) the entry in Claude Desktop's config, keeping every other entry. */
     public String addToClaude(String server) {
         Path file = claudeConfigFile();
-        ClientInstaller.Outcome outcome = ClientInstaller.install(Client.CLAUDE, file, server,
-                ClientInstaller.entry(Client.CLAUDE, command, commandArgs, server), true);
+        ClientInstaller.Outcome outcome = install(Client.CLAUDE, server, true);
         return switch (outcome) {
             case ADDED -> "Added \"" + server + "\" to Claude Desktop (" + file + "). Restart Claude Desktop to use it.";
             case REPLACED -> "Updated \"" + server + "\" in Claude Desktop (" + file + "). Restart Claude Desktop to use it.";

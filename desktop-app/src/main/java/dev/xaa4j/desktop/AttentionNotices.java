@@ -29,6 +29,8 @@ final class AttentionNotices {
     }
 
     static final String ADDED = "New server";
+    /** The reason of a server the organization's policy added that is offered to the AI clients ({@link #addedByOrganization}). */
+    static final String ORGANIZATION = "Added by your organization";
 
     private final Duration window;
     private final BiConsumer<Duration, Runnable> timer;
@@ -63,6 +65,22 @@ final class AttentionNotices {
         }
     }
 
+    /**
+     * Servers the organization's policy added since the person last answered the AI-client offer ({@link AiClientOffer}):
+     * they join the current burst (or start one) as "Added by your organization". Any thread.
+     */
+    synchronized void addedByOrganization(java.util.Collection<String> names) {
+        names.forEach(n -> pending.put(n, ORGANIZATION));
+        if (!pending.isEmpty() && !scheduled) {
+            scheduled = true;
+            timer.accept(window, this::flush);
+        }
+    }
+
+    private static boolean added(String reason) {
+        return ADDED.equals(reason) || ORGANIZATION.equals(reason);
+    }
+
     /** Follows a new view: notes what changed for the worse; the first change of a burst starts the window. */
     synchronized void observe(View v) {
         Map<String, String> now = new HashMap<>();
@@ -71,9 +89,9 @@ final class AttentionNotices {
             boolean isNew = known != null && !known.contains(r.name()) && !addedHere.contains(r.name());
             if (reason != null && !reason.equals(reasons.get(r.name()))) {
                 pending.put(r.name(), reason);
-            } else if (reason == null && isNew) {
+            } else if (reason == null && isNew && !added(pending.get(r.name()))) {
                 pending.put(r.name(), ADDED);
-            } else if (reason == null && !ADDED.equals(pending.get(r.name()))) {
+            } else if (reason == null && !added(pending.get(r.name()))) {
                 pending.remove(r.name()); // it is fine again before anybody was told
             }
             if (reason != null) {
@@ -110,7 +128,7 @@ final class AttentionNotices {
     static Notice notice(Map<String, String> servers) {
         List<String> names = new ArrayList<>(servers.keySet());
         // revoked / sign-in first, new servers last; by name within each
-        names.sort(java.util.Comparator.comparing((String x) -> ADDED.equals(servers.get(x))).thenComparing(x -> x));
+        names.sort(java.util.Comparator.comparing((String x) -> added(servers.get(x))).thenComparing(x -> x));
         String next = " Open xaa4j to see what to do.";
         if (names.size() == 1) {
             String name = names.get(0);

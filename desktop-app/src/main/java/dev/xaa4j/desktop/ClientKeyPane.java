@@ -22,14 +22,19 @@ final class ClientKeyPane {
     }
 
     static Button button(ClientKeySettings settings) {
+        return button(settings, () -> { });
+    }
+
+    /** @param created runs (FX thread) after "Create key" made a key */
+    static Button button(ClientKeySettings settings, Runnable created) {
         Button open = new Button("Client _key…");
         open.setId("clientKey");
         open.setMnemonicParsing(true);
-        open.setOnAction(e -> show(settings, open));
+        open.setOnAction(e -> show(settings, open, created));
         return open;
     }
 
-    private static void show(ClientKeySettings settings, Button owner) {
+    private static void show(ClientKeySettings settings, Button owner, Runnable created) {
         Label text = new Label();
         text.setId("clientKeyText");
         text.setWrapText(true);
@@ -65,6 +70,7 @@ final class ClientKeyPane {
                 return;
             }
             show.run();
+            created.run();
         });
         copy.setOnAction(e -> {
             ClipboardContent c = new ClipboardContent();

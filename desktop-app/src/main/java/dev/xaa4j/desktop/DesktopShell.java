@@ -40,6 +40,7 @@ public final class DesktopShell {
     private final DesktopModel model;
     private final AttentionNotices notices;
     private final MainWindow window;
+    private final FirstRun managedFirstRun;
     private final Path settingsFile;
     private final BrokerHost broker;
     private String noticeText = "";
@@ -57,11 +58,31 @@ public final class DesktopShell {
         this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
         this.notices = new AttentionNotices(NOTICE_WINDOW, this::later,
                 n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
+        AiClients aiClients = AiClients.forEnv(options.env());
+        this.managedFirstRun = new FirstRun(session, new AiClientOffer(aiClients, AiClientOffer.fileBeside(options.configFile())),
+                notices, new FirstRun.Out() {
+                    @Override
+                    public void managed(Managed m) {
+                        Platform.runLater(() -> window.render(m));
+                    }
+
+                    @Override
+                    public void setUp(Optional<String> problem) {
+                        Platform.runLater(() -> window.setNotice("setup", problem.orElse(null)));
+                    }
+
+                    @Override
+                    public void offer(AiClientOffer.Offer offer) {
+                        Platform.runLater(() -> window.showOffer(offer));
+                    }
+                });
         this.model = new DesktopModel(session, v -> {
             notices.observe(v); // on the model's thread, in view order
+            managedFirstRun.observe(v);
             Platform.runLater(() -> render(v));
         }, Clock.systemUTC(), options.keepWarm());
-        this.window = new MainWindow(model, AiClients.forCurrentUser(), settings, this::saveSettings);
+        this.window = new MainWindow(model, aiClients, settings, this::saveSettings);
+        window.use(managedFirstRun);
         window.onAdded(notices::addedHere);
         session.addListener(this::notifyIfNeeded);
         this.broker = options.broker() == null ? null : BrokerHost.attach(session, options.broker(),
@@ -133,6 +154,10 @@ public final class DesktopShell {
         if (options.tray()) {
             TrayController.Result r = TrayController.create(stage, model, this::openWindow, this::quit);
             tray = r.tray();
+            tray.ifPresent(t -> t.onAddToAiClients(() -> {
+                openWindow();
+                window.offerOnDemand();
+            }));
             if (tray.isEmpty()) {
                 showNotice(r.whyNot());
             }

@@ -75,10 +75,12 @@ public final class MainWindow {
     private final ChoiceBox<Double> textScale = new ChoiceBox<>(FXCollections.observableArrayList(1.0, 1.5, 2.0));
     private final CheckBox startInTray = new CheckBox("Start in the _tray");
     private final CheckBox startAtLogin = new CheckBox("Start at lo_gin");
+    private final ManagedPane managed;
 
     public MainWindow(DesktopModel model, AiClients aiClients, Settings settings, Consumer<Settings> onSettings) {
         this.model = model;
         this.aiClients = aiClients;
+        this.managed = new ManagedPane(model::runInBackground);
         root.setId("root");
         root.setPadding(new Insets(12));
         notice.setId("notice");
@@ -87,9 +89,11 @@ public final class MainWindow {
         notice.setStyle("-fx-padding: 0.5em 1em; -fx-background-color: #e8f0fe;");
         notice.setVisible(false);
         notice.setManaged(false);
-        root.setTop(new VBox(8, notice, problemBanner(), accountPane()));
-        root.setCenter(serversPane());
-        root.setBottom(new VBox(8, activityPane(), settingsPane(settings, onSettings)));
+        root.setTop(new VBox(8, notice, problemBanner(), accountPane(), managed.offer()));
+        Parent serversPane = serversPane();
+        VBox.setVgrow(serversPane, Priority.ALWAYS);
+        root.setCenter(new VBox(8, serversPane, activityPane())); // when short of room, the activity list gives way
+        root.setBottom(settingsPane(settings, onSettings));
         BorderPane.setMargin(root.getCenter(), new Insets(8, 0, 8, 0));
         applyTextScale(settings.textScale());
     }
@@ -108,6 +112,28 @@ public final class MainWindow {
         notice.setText(String.join("\n", notices.values()));
         notice.setVisible(!notices.isEmpty());
         notice.setManaged(!notices.isEmpty());
+    }
+
+    /** What the organization's policy fixes: the labels, the "From" column, which servers Remove applies to. FX thread. */
+    void render(Managed m) {
+        managed.render(m);
+        servers.origins(managed::origin);
+        updateRowButtons();
+    }
+
+    /** The first run's AI-client offer, with one confirm. FX thread. */
+    void showOffer(AiClientOffer.Offer offer) {
+        managed.showOffer(offer);
+    }
+
+    /** Where the offer's answers and "Add to AI clients…" go. */
+    void use(FirstRun firstRun) {
+        managed.use(firstRun);
+    }
+
+    /** "Add to AI clients…" from the tray menu. FX thread. */
+    void offerOnDemand() {
+        managed.offerOnDemand();
     }
 
     /** Copies a view into the controls. FX thread only. */
@@ -168,7 +194,7 @@ public final class MainWindow {
         idp.setId("idp");
         session.setId("session");
         g.addRow(0, bold("Signed in as"), user);
-        g.addRow(1, bold("Sign-in service"), idp);
+        g.addRow(1, bold("Sign-in service"), new HBox(8, idp, managed.idpLabel()));
         g.addRow(2, bold("Session until"), session);
         storage.setId("sessionStorage");
         g.addRow(3, bold("Session kept"), storage);
@@ -230,7 +256,7 @@ public final class MainWindow {
         serverAction.setManaged(false);
         actionResult.setId("actionResult");
         actionResult.setWrapText(true);
-        FlowPane rowActions = new FlowPane(8, 8, serverAction, copyVscode, addClaude, remove);
+        FlowPane rowActions = new FlowPane(8, 8, serverAction, copyVscode, addClaude, remove, managed.onDemandButton());
 
         Label addLabel = new Label("A_dd a server by address:");
         addLabel.setMnemonicParsing(true);
@@ -251,12 +277,13 @@ public final class MainWindow {
         addAuth.setAccessibleText("How the server to add signs in");
         HBox addRow = new HBox(8, addLabel, addUrl, authLabel, addAuth, add);
         addRow.setAlignment(Pos.CENTER_LEFT);
-        return new VBox(6, servers.node(), rowActions, actionResult, addRow, feedback);
+        return new VBox(6, servers.node(), rowActions, managed.rowLabel(), actionResult, addRow, feedback);
     }
 
     private Parent activityPane() {
         activity.setId("activity");
         activity.setPrefHeight(130);
+        activity.setMinHeight(40);
         activity.setAccessibleText("Recent activity");
         Label l = new Label("Activit_y");
         l.setMnemonicParsing(true);
@@ -299,7 +326,7 @@ public final class MainWindow {
         });
         HBox box = new HBox(8, l, textScale, startInTray);
         startAtLogin().ifPresent(box.getChildren()::add);
-        box.getChildren().add(ClientKeyPane.button(ClientKeySettings.inKeyring()));
+        box.getChildren().add(ClientKeyPane.button(ClientKeySettings.inKeyring(), managed::keyCreated));
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
     }
@@ -352,7 +379,8 @@ public final class MainWindow {
         boolean none = table.getSelectionModel().getSelectedItem() == null;
         copyVscode.setDisable(none);
         addClaude.setDisable(none);
-        remove.setDisable(none);
+        remove.setDisable(none || !managed.removable(selected().get().name())); // the organization's list stays
+        managed.selected(selected().map(ServerRow::name));
         // the selected row's "Sign in to SERVER" / "Sign out of SERVER" (Alt+N), for the keyboard
         ServerAction action = none ? ServerAction.NONE : selected().get().action();
         String label = PlainLanguage.serverAction(action, none ? "" : selected().get().name());

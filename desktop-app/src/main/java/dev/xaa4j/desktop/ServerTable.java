@@ -45,6 +45,8 @@ final class ServerTable {
     /** The server the person selected last, even while a search hides it; null when they cleared it. */
     private String chosen;
     private boolean replacing;
+    /** Where a server came from ("Your organization", "You"), by name: {@link #origins}. */
+    private java.util.function.Function<String, String> origin = name -> "";
 
     /** @param runAction the per-server sign-in / sign-out button of a row was pressed */
     ServerTable(Consumer<ServerRow> runAction) {
@@ -56,6 +58,7 @@ final class ServerTable {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(ServerControls.column("Name", 7, ServerRow::name));
         table.getColumns().add(ServerControls.column("Address", 17, ServerRow::url));
+        table.getColumns().add(ServerControls.column("From", 9, r -> origin.apply(r.name())));
         table.getColumns().add(ServerControls.column("Flow", 11, ServerRow::flowText));
         table.getColumns().add(ServerControls.column("State", 10, ServerRow::stateText));
         table.getColumns().add(ServerControls.actionColumn("Sign-in", 11, runAction));
@@ -148,11 +151,18 @@ final class ServerTable {
         show();
     }
 
+    /** Where each server came from (the "From" column), by name. */
+    void origins(java.util.function.Function<String, String> byName) {
+        origin = byName;
+        table.refresh();
+    }
+
     Optional<ServerRow> selected() {
         return Optional.ofNullable(table.getSelectionModel().getSelectedItem());
     }
 
     void applyTextScale(double scale) {
+        table.setMinHeight(8 * 13 * scale); // the header and about three rows, whatever else the window shows
         for (var c : table.getColumns()) {
             c.setPrefWidth((Double) c.getUserData() * 13 * scale);
         }

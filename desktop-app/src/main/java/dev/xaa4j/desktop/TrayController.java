@@ -18,7 +18,8 @@ import javafx.stage.Stage;
  * The system-tray icon (FXTrayIcon over AWT {@code SystemTray}): its picture shows the state (grey: signed
  * out, green: signed in, orange with "!": needs attention) and its menu has Sign in, Sign out, Open, one line
  * per server with its state (those that need the person first, at most ten: {@link #menuLines}), "Sign in to
- * SERVER" for each server waiting for its own sign-in, Quit. The menu is rebuilt only when its text changes.
+ * SERVER" for each server waiting for its own sign-in, "Add to AI clients…" (when the app wired it: {@link
+ * #onAddToAiClients}), Quit. The menu is rebuilt only when its text changes.
  */
 public final class TrayController {
 
@@ -123,6 +124,13 @@ public final class TrayController {
     }
 
     private boolean signedInShown;
+    private Runnable addToAiClients;
+
+    /** Adds "Add to AI clients…" to the menu, running {@code action} (FX thread). */
+    void onAddToAiClients(Runnable action) {
+        addToAiClients = action;
+        rebuildMenu(shownMenu, signedInShown);
+    }
     private List<String> shownSignIns = List.of();
 
     private void rebuildMenu(List<String> serverLines, boolean signedIn) {
@@ -149,6 +157,11 @@ public final class TrayController {
             MenuItem m = new MenuItem(PlainLanguage.serverAction(DesktopModel.ServerAction.SIGN_IN, server));
             m.setOnAction(e -> model.signIn(server)); // the browser opens from this process
             icon.addMenuItem(m);
+        }
+        if (addToAiClients != null) {
+            MenuItem ai = new MenuItem("Add to AI clients…");
+            ai.setOnAction(e -> addToAiClients.run());
+            icon.addMenuItem(ai);
         }
         icon.addSeparator();
         MenuItem quitItem = new MenuItem("Quit");

@@ -130,6 +130,21 @@ public final class TraySession implements AutoCloseable {
         return config.file();
     }
 
+    /** The configuration with where each setting came from (the policy file, the user's file, the environment). */
+    public dev.xaa4j.connector.host.config.EffectiveConfig effective() {
+        return config.effective();
+    }
+
+    /** Where the session, the per-install client key and (by default) client secrets live. */
+    CredentialStore credentialStore() {
+        return store;
+    }
+
+    /** Whether client secrets come from the caller ({@link Options#credentials()}) rather than {@link #credentialStore()}. */
+    boolean suppliedCredentials() {
+        return options.credentials() != null;
+    }
+
     /** RFC 9728 / 8414 discovery of an MCP server URL (cached); throws the connector's typed exceptions. */
     public ServerMetadata discover(URI url) {
         return discovery.server(url);
