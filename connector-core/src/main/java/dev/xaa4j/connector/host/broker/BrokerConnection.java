@@ -55,6 +55,7 @@ final class BrokerConnection implements Runnable {
     }
 
     private void handle(String raw) {
+        broker.touch();
         JsonNode req;
         try {
             req = BrokerProtocol.JSON.readTree(raw);

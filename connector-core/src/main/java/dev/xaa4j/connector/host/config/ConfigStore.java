@@ -119,6 +119,23 @@ public final class ConfigStore {
         write(root);
     }
 
+    /**
+     * Sets the top-level {@code "agent"}: whether commands start {@code xaa agent} on demand ({@code true}, the
+     * default, removes the key).
+     *
+     * @throws ManagedSettingException the policy locks {@code agent}; nothing is written
+     */
+    public void putAgent(boolean onDemand) {
+        refuseLocked("agent", "starting the agent on demand");
+        ObjectNode root = readTree();
+        if (onDemand) {
+            root.remove("agent");
+        } else {
+            root.put("agent", false);
+        }
+        write(root);
+    }
+
     /** Adds or replaces {@code name}; keeps every other key of the file. */
     public void putServer(String name, ServerEntry entry) {
         validate(name, entry);
