@@ -120,19 +120,15 @@ public final class ConfigStore {
     }
 
     /**
-     * Sets the top-level {@code "agent"}: whether commands start {@code xaa agent} on demand ({@code true}, the
-     * default, removes the key).
+     * Sets the top-level {@code "agent"}: whether commands start {@code xaa agent} on demand (written either way: an
+     * unlocked policy value is only a default, which the user's {@code true} overrides).
      *
      * @throws ManagedSettingException the policy locks {@code agent}; nothing is written
      */
     public void putAgent(boolean onDemand) {
         refuseLocked("agent", "starting the agent on demand");
         ObjectNode root = readTree();
-        if (onDemand) {
-            root.remove("agent");
-        } else {
-            root.put("agent", false);
-        }
+        root.put("agent", onDemand);
         write(root);
     }
 
