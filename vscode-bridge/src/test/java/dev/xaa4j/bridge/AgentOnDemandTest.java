@@ -114,49 +114,43 @@ class AgentOnDemandTest extends KeyringIssuer {
     }
 
     @Test
-    void sixCommandsStartedAtOnceEndWithOneAgent() throws Exception {
+    void threeBridgesAndThreeTokenCommandsStartedAtOnceEndWithOneAgent() throws Exception {
         Map<String, Long> before = audit();
-        List<CompletableFuture<CommandRun>> runs = new ArrayList<>();
+        List<CompletableFuture<String>> runs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
+            boolean bridge = i % 2 == 0;
             runs.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return xaa("", Map.of(), "token", "notes");
+                    if (bridge) {
+                        BridgeSession b = bridgeSession();
+                        assertThat(b.lastMessage()).as(b.err()).contains("\\\"sub\\\":\\\"alice\\\"");
+                        return b.err();
+                    }
+                    CommandRun token = xaa("", Map.of(), "token", "notes");
+                    XaaProcess.ok(token);
+                    return token.out();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }));
         }
-        for (CompletableFuture<CommandRun> r : runs) {
-            XaaProcess.ok(r.get(120, TimeUnit.SECONDS));
+        StringBuilder outputs = new StringBuilder();
+        for (CompletableFuture<String> r : runs) {
+            outputs.append(r.get(120, TimeUnit.SECONDS)).append('\n');
         }
-        assertThat(agents()).as("exactly one agent process").hasSize(1);
+        assertThat(agents()).as("exactly one agent process\n" + outputs).hasSize(1);
         assertThat(Files.readAllLines(agentLog())).as("started once").filteredOn(l -> l.contains("started on demand by pid"))
                 .hasSize(1);
+        assertThat(outputs.toString()).doesNotContain("could not start the xaa agent");
         assertThat(delta(before, audit()).get("token-exchange")).as("one exchange for six commands").isEqualTo(1);
     }
 
     @Test
     void theBridgeStartsTheAgentAndItsStdoutCarriesOnlyJsonRpc() throws Exception {
-        Path err = Files.createTempFile(dir, "bridge", ".err");
-        ProcessBuilder pb = new ProcessBuilder(CommandRun.xaaCommand("bridge", "-v", "notes", "--no-initialize-cache"))
-                .redirectError(err.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env(runtimeDir, stateDir, Map.of()));
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
-                    + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        // read to the end: only the bridge holds its stdout (an agent holding it would keep this read open)
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        List<JsonNode> messages = new ArrayList<>();
-        for (String line : out.lines().toList()) {
-            messages.add(BridgeHarness.JSON.readTree(line)); // each line one JSON-RPC message, nothing else
-        }
-        assertThat(messages).extracting(m -> m.path("jsonrpc").asText()).containsOnly("2.0");
-        assertThat(messages.get(messages.size() - 1).toString()).as(Files.readString(err)).contains("\\\"sub\\\":\\\"alice\\\"");
-        assertThat(Files.readString(err)).contains("using the xaa broker");
+        BridgeSession b = bridgeSession();
+        assertThat(b.messages()).extracting(m -> m.path("jsonrpc").asText()).containsOnly("2.0");
+        assertThat(b.lastMessage()).as(b.err()).contains("\\\"sub\\\":\\\"alice\\\"");
+        assertThat(b.err()).contains("using the xaa broker");
         assertThat(agents()).as("the agent outlives the bridge").hasSize(1);
         assertThat(Files.readString(agentLog())).doesNotContain("eyJ");
     }
@@ -210,6 +204,42 @@ class AgentOnDemandTest extends KeyringIssuer {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** What an AI client saw of one bridge: its stdout messages (each line parsed as JSON) and its stderr. */
+    private record BridgeSession(List<JsonNode> messages, String err) {
+        String lastMessage() {
+            return messages.isEmpty() ? "(no message)" : messages.get(messages.size() - 1).toString();
+        }
+    }
+
+    /**
+     * {@code xaa bridge -v notes} as an AI client runs it: initialize, initialized, whoami, then end of stdin; its
+     * stdout read to the end (only the bridge may hold it: an agent holding a copy would keep this read open) and
+     * every line parsed as one JSON-RPC message.
+     */
+    private BridgeSession bridgeSession() throws Exception {
+        Path err = Files.createTempFile(dir, "bridge", ".err");
+        ProcessBuilder pb = new ProcessBuilder(CommandRun.xaaCommand("bridge", "-v", "notes", "--no-initialize-cache"))
+                .redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env(runtimeDir, stateDir, Map.of()));
+        Process p = pb.start();
+        try {
+            try (OutputStream in = p.getOutputStream()) {
+                in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
+                        + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            List<JsonNode> messages = new ArrayList<>();
+            for (String line : out.lines().toList()) {
+                messages.add(BridgeHarness.JSON.readTree(line)); // each line one JSON-RPC message, nothing else
+            }
+            return new BridgeSession(messages, Files.readString(err));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 
     /** The live agents of this test: processes started with --on-demand whose socket directory is this test's. */
     private List<ProcessHandle> agents() {
