@@ -156,6 +156,25 @@ class AgentOnDemandTest extends KeyringIssuer {
     }
 
     @Test
+    void theLauncherStartsTheAgentThroughItselfWithItsJvmOptions() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("launcher-" + RUN.get()));
+        Path launcher = bin.resolve("xaa");
+        Files.copy(Path.of("src/main/launcher/xaa"), launcher);
+        launcher.toFile().setExecutable(true, true);
+        LauncherTest.writeManifestJar(bin.resolve("xaa.jar"));
+        Map<String, String> env = env(runtimeDir, stateDir, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        CommandRun token = CommandRun.runWithExactly(List.of(launcher.toString(), "token", "notes"), "", env);
+        XaaProcess.ok(token);
+        List<ProcessHandle> agents = agents();
+        assertThat(agents).as(token.out() + read(agentLog())).hasSize(1);
+        List<String> args = proc(agents.get(0), "cmdline").lines().toList();
+        assertThat(args).as("the launcher's JVM options and jar").contains("-Dxaa.launcher=" + launcher,
+                "-Dxaa.stdout.fd=3", "-XX:+UseSerialGC", "-jar", bin.resolve("xaa.jar").toString());
+        assertThat(String.join(" ", args)).endsWith("agent --on-demand --idle-exit 600000ms");
+        assertThat(read(agentLog())).contains("xaa agent: serving on").doesNotContain("eyJ");
+    }
+
+    @Test
     void anIdleAgentExitsAndRemovesItsSocket() throws Exception {
         XaaProcess.ok(xaa("", Map.of("XAA_AGENT_IDLE_EXIT", "2s"), "token", "notes"));
         List<ProcessHandle> agents = agents();
