@@ -4,6 +4,7 @@ import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.host.broker.AgentLauncher;
 import dev.xaa4j.connector.host.broker.AgentLifetime;
 import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.host.broker.IdleWatch;
@@ -260,6 +261,32 @@ public final class SessionHost implements AutoCloseable {
 
     public ConfigStore store() {
         return store;
+    }
+
+    /**
+     * When the broker could not start because another one serves the socket, takes the socket over if that one is
+     * an agent started on demand ({@link AgentLauncher#takeOver}: it stands down, this host serves); for the tray
+     * app, started by a person. Blocks up to {@link AgentLauncher#START_WAIT}; call it off the UI thread.
+     *
+     * @return whether this host serves now
+     */
+    public boolean takeOver() {
+        Path socket;
+        synchronized (this) {
+            if (broker != null || brokerOptions.isEmpty() || connector == null
+                    || !(brokerProblem instanceof dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException)) {
+                return broker != null;
+            }
+            socket = brokerOptions.get().socket();
+        }
+        return AgentLauncher.takeOver(socket, AgentLauncher.START_WAIT, () -> {
+            synchronized (this) {
+                if (broker == null && connector != null && brokerOptions.isPresent() && !closed) {
+                    serve(connector);
+                }
+                return broker != null;
+            }
+        });
     }
 
     /** Whether the broker serves right now. */

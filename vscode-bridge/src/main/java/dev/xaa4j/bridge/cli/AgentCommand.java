@@ -100,8 +100,8 @@ final class AgentCommand implements Callable<Integer> {
                     + "yourself with " + SessionOwner.START_AGENT);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Optional<IdleWatch> idle = lifetime.idleExit().map(d -> new IdleWatch(d, () -> {
-            System.err.println("xaa agent: no bridge and no request for " + AgentLifetime.words(d) + ": stopping");
+        Optional<IdleWatch> idle = lifetime.idleExit().map(d -> new IdleWatch(d, why -> {
+            System.err.println("xaa agent: " + why + ": stopping");
             stop.countDown();
         }));
         SessionHost host = host(socket, inMemory, lifetime, idle);

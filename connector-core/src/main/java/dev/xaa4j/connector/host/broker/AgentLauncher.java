@@ -123,6 +123,55 @@ public final class AgentLauncher {
         }
     }
 
+    /**
+     * Takes the socket over from an agent started on demand, for a session owner a person started (the tray app):
+     * holding the spawn lock (so no command starts another agent meanwhile), asks the running broker to stand down
+     * ({@link BrokerClient#standDown()}), waits for its socket to go and runs {@code serve} until it returns true.
+     * Bounded by {@code wait}, polling every 50 ms.
+     *
+     * @param serve starts serving the socket; true when it serves
+     * @return whether {@code serve} succeeded: false when the broker is not one started on demand, or time ran out
+     */
+    public static boolean takeOver(Path socket, Duration wait, java.util.function.BooleanSupplier serve) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        BrokerSocket.prepareDirectory(socket);
+        try (FileChannel channel = FileChannel.open(socket.resolveSibling(SPAWN_LOCK_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock;
+            while ((lock = tryLock(channel)) == null) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+            try (FileLock held = lock) {
+                try (BrokerClient running = BrokerClient.connect(socket, BrokerClient.DEFAULT_CONNECT_TIMEOUT)) {
+                    if (!running.standDown()) {
+                        return false;
+                    }
+                    LOG.info("the xaa agent started on demand (pid {}) hands {} over", running.brokerPid(), socket);
+                } catch (BrokerNotRunningException gone) {
+                    // nobody serves it any more: serve it
+                }
+                while (true) {
+                    if (!Files.exists(socket) && serve.getAsBoolean()) {
+                        return true;
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        return false;
+                    }
+                    Thread.sleep(POLL.toMillis());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot take {} over: {}", socket, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();

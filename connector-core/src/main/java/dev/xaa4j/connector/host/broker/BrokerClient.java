@@ -240,6 +240,18 @@ public final class BrokerClient implements AutoCloseable {
         return malformedIsBrokerException("serverSignOut", () -> BrokerProtocol.serverStatus(server, n));
     }
 
+    /**
+     * Asks the host to stop for another session owner: true when it agreed (an agent started on demand closes the
+     * socket at once), false when it keeps serving (started by a person, or a version without the op).
+     */
+    public boolean standDown() {
+        try {
+            return call(request("standDown"), requestTimeout).path("stopping").asBoolean();
+        } catch (BrokerException older) {
+            return false;
+        }
+    }
+
     public BrokerStatus status() {
         return status(call(request("status"), requestTimeout));
     }

@@ -41,7 +41,8 @@ import java.util.Optional;
  * request with that DPoP-bound token: the private key never leaves the host; an older broker answers
  * {@code bad_request} "unknown op", and never issued DPoP-bound tokens);
  * {@code status} → {@link BrokerStatus} (with {@code onDemand} and, for a host that exits when idle,
- * {@code idleExitMillis}: {@link AgentLifetime}); {@code signInNeeded {server}} (the host shows a notification; the
+ * {@code idleExitMillis}: {@link AgentLifetime}); {@code standDown} → {@code {stopping}} (another session owner
+ * takes over: an agent started on demand stops, any other host refuses); {@code signInNeeded {server}} (the host shows a notification; the
  * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
  * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
  * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer

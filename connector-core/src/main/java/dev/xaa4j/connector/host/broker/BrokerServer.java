@@ -250,6 +250,14 @@ public final class BrokerServer implements AutoCloseable {
         touch();
     }
 
+    /**
+     * Op {@code standDown}: another session owner wants this socket. Only a host started on demand with an idle
+     * watch agrees (it stops as if idle); one started by a person keeps serving.
+     */
+    boolean standDown() {
+        return idleWatch != null && lifetime.onDemand() && idleWatch.handOver();
+    }
+
     /** A request arrived: the idle period (if any) starts again. */
     void touch() {
         if (idleWatch != null) {

@@ -16,12 +16,13 @@ import java.util.function.IntSupplier;
  * the period spans the rebuild.
  *
  * <p>Thread-safe. One daemon thread ({@code xaa4j-idle-watch}) looks every {@code idle / 4} (at most every 5 s, at
- * least every 50 ms) and runs {@code onIdle} once, on that thread, then stops looking.
+ * least every 50 ms) and runs {@code onStop} once, on that thread, then stops looking. {@link #handOver()} (another
+ * session owner takes over: the tray app) runs it at once instead, on a thread of its own.
  */
 public final class IdleWatch implements AutoCloseable {
 
     private final Duration idle;
-    private final Runnable onIdle;
+    private final java.util.function.Consumer<String> onStop;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean fired = new AtomicBoolean();
     private volatile IntSupplier clients = () -> 0;
@@ -30,15 +31,16 @@ public final class IdleWatch implements AutoCloseable {
     /**
      * Starts watching.
      *
-     * @param idle   how long without clients and requests before {@code onIdle} runs (positive)
-     * @param onIdle what to do then (stop the owner); runs once
+     * @param idle   how long without clients and requests before {@code onStop} runs (positive)
+     * @param onStop what to do then (stop the owner), given why for a person ("no bridge and no request for 10 min",
+     *               "another session owner takes over"); runs once
      */
-    public IdleWatch(Duration idle, Runnable onIdle) {
+    public IdleWatch(Duration idle, java.util.function.Consumer<String> onStop) {
         if (idle.isNegative() || idle.isZero()) {
             throw new IllegalArgumentException("the idle period must be positive, not " + idle);
         }
         this.idle = idle;
-        this.onIdle = Objects.requireNonNull(onIdle);
+        this.onStop = Objects.requireNonNull(onStop);
         long every = Math.max(50, Math.min(5_000, idle.toMillis() / 4));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.newThread(r, "xaa4j-idle-watch"));
         timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
@@ -67,11 +69,24 @@ public final class IdleWatch implements AutoCloseable {
         }
         if (System.nanoTime() - lastActivityNanos >= idle.toNanos() && fired.compareAndSet(false, true)) {
             timer.shutdown();
-            onIdle.run();
+            onStop.accept("no bridge and no request for " + AgentLifetime.words(idle));
         }
     }
 
-    /** Stops watching; {@code onIdle} does not run after this returns unless it is running already. */
+    /**
+     * Another session owner takes over (the tray app started while this on-demand agent runs): {@code onStop} runs
+     * now, on a new thread. False when it ran already (or this watch is closed).
+     */
+    public boolean handOver() {
+        if (!fired.compareAndSet(false, true)) {
+            return false;
+        }
+        timer.shutdown();
+        DaemonThreads.start(() -> onStop.accept("another session owner takes over"), "xaa4j-hand-over");
+        return true;
+    }
+
+    /** Stops watching; {@code onStop} does not run after this returns unless it is running already. */
     @Override
     public void close() {
         fired.set(true);

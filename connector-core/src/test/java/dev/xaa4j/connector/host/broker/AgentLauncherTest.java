@@ -74,7 +74,7 @@ class AgentLauncherTest {
     void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
         AtomicBoolean idle = new AtomicBoolean();
         int[] clients = {1};
-        try (IdleWatch watch = new IdleWatch(Duration.ofMillis(300), () -> idle.set(true))) {
+        try (IdleWatch watch = new IdleWatch(Duration.ofMillis(300), why -> idle.set(true))) {
             watch.watch(() -> clients[0]);
             Awaitility.await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5)).until(() -> true);
             assertThat(idle).as("a client is connected").isFalse();
