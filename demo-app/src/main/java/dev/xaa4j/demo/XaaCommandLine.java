@@ -50,6 +50,8 @@ final class XaaCommandLine {
         // (the demo's bridges must never reach an `xaa agent` or tray app you run)
         e.put("XAA_CACHE_DIR", workDir.resolve("cache").toString());
         e.put("XAA_RUNTIME_DIR", workDir.resolve("run").toString());
+        // and none of its bridges starts an agent on demand: it would outlive the demo and its directory
+        e.put("XAA_AGENT", "off");
         // The bridge's client may launch it with a trimmed environment: keep what xaa needs.
         for (String name : List.of("DBUS_SESSION_BUS_ADDRESS", "JAVA_HOME", "XAA_JAVA_OPTS", "HOME", "PATH")) {
             String v = System.getenv(name);

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * is the {@link SessionHost}'s (the same class {@code xaa agent} uses); this class attaches it and says in plain
  * words when it cannot serve.
  *
- * <p>When another broker already serves the socket (an {@code xaa agent}), this app leaves it alone and says so.
+ * <p>When another broker already serves the socket: an {@code xaa agent} a command started on demand hands it over
+ * ({@link SessionHost#takeOver()}, off the UI thread); one a person started is left alone, and this app says so.
  *
  * @param host   the tray's session host
  * @param socket where it serves
@@ -28,7 +29,19 @@ public record BrokerHost(SessionHost host, Path socket) implements AutoCloseable
     public static BrokerHost attach(TraySession session, Path socket, Consumer<SignInNeeded> onSignInNeeded,
                                     Consumer<String> onStatus) {
         SessionHost host = session.host();
-        host.onBroker(problem -> onStatus.accept(problem.map(BrokerHost::sentence).orElse("")));
+        java.util.concurrent.atomic.AtomicBoolean takingOver = new java.util.concurrent.atomic.AtomicBoolean();
+        host.onBroker(problem -> {
+            onStatus.accept(problem.map(BrokerHost::sentence).orElse(""));
+            if (problem.filter(BrokerAlreadyRunningException.class::isInstance).isPresent() && takingOver.compareAndSet(false, true)) {
+                dev.xaa4j.connector.internal.DaemonThreads.start(() -> {
+                    try {
+                        host.takeOver(); // an agent started on demand stands down; "" reaches onStatus once this serves
+                    } finally {
+                        takingOver.set(false);
+                    }
+                }, "xaa4j-take-over");
+            }
+        });
         // The storage is told to bridges and `xaa status`: a memory session is only here.
         host.serve(new SessionHost.Broker(socket, session.sessionStorage(), onSignInNeeded));
         return new BrokerHost(host, socket);

@@ -95,4 +95,35 @@ class BrokerHostTest extends DesktopIssuerPerClass {
             assertThat(status).singleElement().asString().startsWith("Another xaa4j agent already serves your AI tools");
         }
     }
+
+    @Test
+    void takesTheSocketOverFromAnAgentACommandStartedOnDemand() throws Exception {
+        Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
+        List<String> status = new CopyOnWriteArrayList<>();
+        List<String> agentStopped = new CopyOnWriteArrayList<>();
+        try (TraySession agentEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             dev.xaa4j.connector.host.broker.IdleWatch watch = new dev.xaa4j.connector.host.broker.IdleWatch(
+                     Duration.ofMinutes(10), why -> {
+                         agentStopped.add(why);
+                         agentEngine.host().stopServing();
+                     })) {
+            agentEngine.host().serve(new dev.xaa4j.connector.host.SessionHost.Broker(socket(),
+                    dev.xaa4j.connector.host.config.SessionStorage.KEYRING, n -> { },
+                    new dev.xaa4j.connector.host.broker.AgentLifetime(true, java.util.Optional.of(Duration.ofMinutes(10))),
+                    java.util.Optional.of(watch)));
+            agentEngine.reload();
+            assertThat(agentEngine.host().serving()).isTrue();
+            try (TraySession appEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+                 BrokerHost app = BrokerHost.attach(appEngine, socket(), n -> { }, status::add)) {
+                appEngine.reload();
+                await("the app serves in the agent's place").atMost(Duration.ofSeconds(20)).until(app::serving);
+                assertThat(agentStopped).containsExactly("another session owner takes over");
+                assertThat(agentEngine.host().serving()).isFalse();
+                assertThat(status).last().isEqualTo("");
+                try (BrokerClient bridge = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                    assertThat(bridge.status().lifetime().onDemand()).as("the app's broker").isFalse();
+                }
+            }
+        }
+    }
 }

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code secret set} and {@code login} (the scripted browser signs alice in at the sample IdP over real HTTP),
  * then an AI client (the MCP Java SDK over stdio) starts the unpacked {@code bin/xaa bridge notes} through
  * {@code env -i} with only a home and the D-Bus address, and calls the sample {@code notes} server's tools.
- * Secrets in the OS keyring: inside {@code .ci/with-keyring} only.
+ * The bridge finds no agent and starts one on demand through the unpacked launcher (its runtime, JVM options and
+ * jar), which serves it and is stopped after the test. Secrets in the OS keyring: inside {@code .ci/with-keyring}
+ * only.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class UnpackedBridgeSessionTest {
@@ -42,6 +44,8 @@ class UnpackedBridgeSessionTest {
     static Distribution dist;
     static SampleIssuer issuer;
     static Map<String, String> env;
+    /** The agent the bridge started on demand, stopped at the end. */
+    static ProcessHandle agent;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,6 +62,10 @@ class UnpackedBridgeSessionTest {
         try {
             if (dist != null) {
                 xaa("", Map.of(), "logout");
+            }
+            if (agent != null) {
+                agent.destroy();
+                agent.onExit().get(15, TimeUnit.SECONDS);
             }
         } finally {
             if (issuer != null) {
@@ -98,6 +106,16 @@ class UnpackedBridgeSessionTest {
             client.closeGracefully();
         }
         assertThat(Files.readString(issuer.auditFile())).contains("alice");
+        Processes.Result status = xaa("", Map.of(), "agent", "--status");
+        ok(status);
+        assertThat(status.out()).as("the bridge started the agent").contains("started on demand, exits after 10 min idle");
+        agent = ProcessHandle.of(Long.parseLong(status.out().replaceFirst("(?s).*agent running \\(pid (\\d+).*", "$1")))
+                .orElseThrow();
+        assertThat(new String(Files.readAllBytes(Path.of("/proc", Long.toString(agent.pid()), "cmdline"))).replace('\0', ' '))
+                .as("started through the unpacked launcher").contains(dist.app().resolve("runtime/bin/java").toString(),
+                        "-Dxaa.launcher=" + dist.bin("xaa"), "-jar " + dist.lib("xaa.jar"), "agent --on-demand");
+        assertThat(Files.readString(root.resolve("home/.local/state/xaa4j/agent.log"))).contains("xaa agent: serving on")
+                .doesNotContain("eyJ", "demo-secret");
         assertThat(Files.readString(root.resolve("home/.config/xaa4j/config.json"))).as("secrets stay in the keyring")
                 .contains("xaa-desktop-mcp").doesNotContain("demo-secret");
     }

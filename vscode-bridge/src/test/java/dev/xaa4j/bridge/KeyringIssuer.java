@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xaa4j.sample.SampleIssuer;
 import dev.xaa4j.sample.SampleIssuers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run concurrently (this module runs them one by one). The static methods serve classes with another order.
  */
 abstract class KeyringIssuer {
+
+    private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -70,6 +77,25 @@ abstract class KeyringIssuer {
         XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.IDP_SECRET + "\n", "secret", "set", "idp-client-secret")));
         XaaProcess.ok(KeyringWrites.retry(() -> xaa.run(SampleIssuers.AS_SECRET + "\n", "secret", "set", "as-client-secret",
                 "notes")));
+    }
+
+    /** {@link #issuer}'s audit: lines per event, allowed decisions only. */
+    static Map<String, Long> audit() throws Exception {
+        Map<String, Long> counts = new HashMap<>();
+        for (String line : Files.readAllLines(issuer.auditFile())) {
+            JsonNode n = AUDIT_JSON.readTree(line);
+            if (!"deny".equals(n.path("decision").asText())) {
+                counts.merge(n.path("event").asText(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** {@code after - before}, per event. */
+    static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
     }
 
     static void close(SampleIssuer issuer) throws Exception {

@@ -109,7 +109,7 @@ class LauncherTest {
     }
 
     /** A jar with only a manifest: Main-Class and the test class path. */
-    private static void writeManifestJar(Path jar) throws Exception {
+    static void writeManifestJar(Path jar) throws Exception {
         Manifest manifest = new Manifest();
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");

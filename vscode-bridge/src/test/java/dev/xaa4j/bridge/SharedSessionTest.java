@@ -267,24 +267,6 @@ class SharedSessionTest extends KeyringIssuer {
         return r;
     }
 
-    /** Audit lines per event (allowed decisions only). */
-    private static Map<String, Long> audit() throws Exception {
-        Map<String, Long> counts = new HashMap<>();
-        for (String line : Files.readAllLines(issuer.auditFile())) {
-            JsonNode n = JSON.readTree(line);
-            if (!"deny".equals(n.path("decision").asText())) {
-                counts.merge(n.path("event").asText(), 1L, Long::sum);
-            }
-        }
-        return counts;
-    }
-
-    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> d = new HashMap<>();
-        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
-        return d;
-    }
-
     private static void await(BooleanSupplier condition, String what) {
         Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }

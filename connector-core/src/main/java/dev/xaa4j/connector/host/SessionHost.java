@@ -4,7 +4,10 @@ import dev.xaa4j.connector.internal.DaemonThreads;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorListener;
 import dev.xaa4j.connector.ServerConfig;
+import dev.xaa4j.connector.host.broker.AgentLauncher;
+import dev.xaa4j.connector.host.broker.AgentLifetime;
 import dev.xaa4j.connector.host.broker.BrokerServer;
+import dev.xaa4j.connector.host.broker.IdleWatch;
 import dev.xaa4j.connector.host.broker.SignInNeeded;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ConnectorFactory;
@@ -45,12 +48,24 @@ public final class SessionHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionHost.class);
 
-    /** What the broker of this host is: its socket, where the session lives (told to clients), the host's notice. */
-    public record Broker(Path socket, SessionStorage storage, Consumer<SignInNeeded> onSignInNeeded) {
+    /**
+     * What the broker of this host is: its socket, where the session lives (told to clients), the host's notice,
+     * and how the host lives ({@link AgentLifetime}; with an idle exit, the {@link IdleWatch} every broker of this
+     * host reports to, so the period spans a rebuild).
+     */
+    public record Broker(Path socket, SessionStorage storage, Consumer<SignInNeeded> onSignInNeeded,
+                         AgentLifetime lifetime, Optional<IdleWatch> idleWatch) {
         public Broker {
             Objects.requireNonNull(socket, "socket");
             Objects.requireNonNull(storage, "storage");
             Objects.requireNonNull(onSignInNeeded, "onSignInNeeded");
+            Objects.requireNonNull(lifetime, "lifetime");
+            Objects.requireNonNull(idleWatch, "idleWatch");
+        }
+
+        /** A broker of a host started by hand that runs until stopped. */
+        public Broker(Path socket, SessionStorage storage, Consumer<SignInNeeded> onSignInNeeded) {
+            this(socket, storage, onSignInNeeded, AgentLifetime.UNTIL_STOPPED, Optional.empty());
         }
     }
 
@@ -246,7 +261,7 @@ public final class SessionHost implements AutoCloseable {
         Broker b = brokerOptions.get();
         try {
             broker = BrokerServer.builder(c).socket(b.socket()).sessionStorage(b.storage())
-                    .onSignInNeeded(b.onSignInNeeded()).start();
+                    .onSignInNeeded(b.onSignInNeeded()).lifetime(b.lifetime(), b.idleWatch()).start();
             brokerProblem = null;
             LOG.info("serving tokens to local bridges on {}", b.socket());
         } catch (RuntimeException e) {
@@ -281,6 +296,32 @@ public final class SessionHost implements AutoCloseable {
 
     public ConfigStore store() {
         return store;
+    }
+
+    /**
+     * When the broker could not start because another one serves the socket, takes the socket over if that one is
+     * an agent started on demand ({@link AgentLauncher#takeOver}: it stands down, this host serves); for the tray
+     * app, started by a person. Blocks up to {@link AgentLauncher#START_WAIT}; call it off the UI thread.
+     *
+     * @return whether this host serves now
+     */
+    public boolean takeOver() {
+        Path socket;
+        synchronized (this) {
+            if (broker != null || brokerOptions.isEmpty() || connector == null
+                    || !(brokerProblem instanceof dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException)) {
+                return broker != null;
+            }
+            socket = brokerOptions.get().socket();
+        }
+        return AgentLauncher.takeOver(socket, AgentLauncher.START_WAIT, () -> {
+            synchronized (this) {
+                if (broker == null && connector != null && brokerOptions.isPresent() && !closed) {
+                    serve(connector);
+                }
+                return broker != null;
+            }
+        });
     }
 
     /** Whether the broker serves right now. */

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * in progress is answered by the embedded connector at once and the {@link #onSwitch} callbacks run (an offline
  * bridge reconnects). While on the embedded connector, the broker is looked for again at most every
  * {@link #PROBE_INTERVAL} (a missing socket costs one {@code stat}), so a tray app started later takes over.
- * Callers arriving while a probe runs wait for its outcome (bounded by the connect timeout).
+ * Callers arriving while a probe runs wait for its outcome (bounded by the connect timeout, or, when
+ * {@code connect} starts the agent on demand, by its start wait: docs/architecture.md "One session owner per
+ * machine").
  *
  * <p>The embedded connector is built on first use (reading the OS keyring can be slow or fail); a failure to build
  * is thrown on every call and the build tried again after {@link #RETRY_BUILD}, so a bridge started before
@@ -65,7 +67,8 @@ public final class SharedTokenSource implements TokenSource {
     private volatile boolean closed;
 
     /**
-     * @param connect  connects to the broker; throws {@link BrokerNotRunningException} when none runs
+     * @param connect  connects to the broker (or starts one: {@link dev.xaa4j.connector.host.broker.AgentLauncher});
+     *                 throws {@link BrokerNotRunningException} when none runs
      * @param embedded builds the embedded connector, on first use (may throw: reported on each call)
      */
     public SharedTokenSource(Supplier<BrokerClient> connect, Supplier<? extends TokenSource> embedded, Clock clock) {

@@ -17,7 +17,10 @@ import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
+import dev.xaa4j.connector.host.broker.AgentLifetime;
+import dev.xaa4j.connector.host.broker.IdleWatch;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +58,10 @@ class SessionHostTest extends SampleIssuerPerClass {
     }
 
     private SessionHost host(ConfigStore store) throws Exception {
+        return host(store, new SessionHost.Broker(socket(), SessionStorage.MEMORY, n -> { }));
+    }
+
+    private SessionHost host(ConfigStore store, SessionHost.Broker broker) throws Exception {
         Path browser = tmp.resolve("browser");
         java.nio.file.Files.createDirectories(browser);
         UnaryOperator<Connector.Builder> settings = b -> {
@@ -66,8 +73,39 @@ class SessionHostTest extends SampleIssuerPerClass {
             }
         };
         SessionHost host = new SessionHost(store, settings, false);
-        host.serve(new SessionHost.Broker(socket(), SessionStorage.MEMORY, n -> { }));
+        host.serve(broker);
         return host;
+    }
+
+    @Test
+    void aHostStartedByAPersonTakesTheSocketOverFromAnAgentStartedOnDemandOnly() throws Exception {
+        ConfigStore store = config("notes");
+        SessionHost[] onDemand = new SessionHost[1];
+        IdleWatch watch = new IdleWatch(Duration.ofMinutes(10), why -> onDemand[0].close());
+        onDemand[0] = host(store, new SessionHost.Broker(socket(), SessionStorage.KEYRING, n -> { },
+                new AgentLifetime(true, Optional.of(Duration.ofMinutes(10))), Optional.of(watch)));
+        try (SessionHost agent = onDemand[0]; SessionHost tray = host(store)) {
+            agent.reload();
+            try (BrokerClient c = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(c.status().lifetime().describe()).isEqualTo(", started on demand, exits after 10 min idle");
+            }
+            tray.reload();
+            assertThat(tray.serving()).isFalse();
+            assertThat(tray.brokerProblem()).containsInstanceOf(BrokerAlreadyRunningException.class);
+            assertThat(tray.takeOver()).isTrue();
+            assertThat(tray.serving()).isTrue();
+            assertThat(agent.serving()).as("the agent stood down").isFalse();
+            try (BrokerClient c = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(c.status().lifetime()).isEqualTo(AgentLifetime.UNTIL_STOPPED);
+                assertThat(c.standDown()).as("the tray keeps serving").isFalse();
+            }
+        }
+        try (SessionHost byHand = host(store); SessionHost tray = host(store)) {
+            byHand.reload();
+            tray.reload();
+            assertThat(tray.takeOver()).as("an agent a person started keeps the socket").isFalse();
+            assertThat(byHand.serving()).isTrue();
+        }
     }
 
     @Test

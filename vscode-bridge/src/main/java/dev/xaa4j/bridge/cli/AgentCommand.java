@@ -6,11 +6,13 @@ import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.SessionHost;
+import dev.xaa4j.connector.host.broker.AgentLifetime;
 import dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.host.broker.BrokerSocket;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
+import dev.xaa4j.connector.host.broker.IdleWatch;
 import dev.xaa4j.connector.host.config.ConfigStore;
 import dev.xaa4j.connector.host.config.ConnectorFactory;
 import dev.xaa4j.connector.host.config.SessionStorage;
@@ -45,7 +47,11 @@ import picocli.CommandLine.Option;
                         + "machines without an OS keyring (SSH, containers, CI): sign in with `xaa login` while it runs; "
                         + "it ends when the agent stops. Client secrets then come from its environment ("
                         + MemorySecrets.IDP_ENV + ", " + MemorySecrets.AS_ENV_PREFIX + "<SERVER>) or from --secrets-fd, "
-                        + "never from the command line."})
+                        + "never from the command line.",
+                "",
+                "When no agent or tray app runs, the first bridge or `xaa token` that needs a token starts one "
+                        + "(--on-demand; it exits after 10 min without a bridge or a request; output to agent.log in the "
+                        + "state directory). Switch that off with `xaa config agent off`, or XAA_AGENT=off for one process."})
 final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--status", description = "tell whether an agent runs (exit 0) or not (exit 1), then exit")
@@ -64,6 +70,14 @@ final class AgentCommand implements Callable<Integer> {
             + "(e.g. `xaa agent --memory --secrets-fd 3 3<secrets.txt`)")
     Integer secretsFd;
 
+    @Option(names = "--on-demand", description = "started by a command that needed a token (see `xaa config agent`): "
+            + "exits after --idle-exit (default 10 min) idle, and quietly when another agent already runs")
+    boolean onDemand;
+
+    @Option(names = "--idle-exit", paramLabel = "DURATION", description = "exit after DURATION without a connected bridge "
+            + "or a request (e.g. 30s, 10m, 1h; default: never, or 10 min with --on-demand)")
+    String idleExit;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,37 +87,54 @@ final class AgentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (status) {
             Optional<BrokerStatus> running = runningAgent(socket);
-            out.println(running.map(s -> "agent running (pid " + s.pid() + ") on " + socket
+            out.println(running.map(s -> "agent running (pid " + s.pid() + s.lifetime().describe() + ") on " + socket
                     + s.status().displayName().map(u -> ", signed in as " + u).orElse(", not signed in")
                     + ", session " + SessionOwner.where(s)).orElse("no agent running"));
             out.flush();
             return running.isPresent() ? XaaCommand.OK : XaaCommand.FAILURE;
         }
+        AgentLifetime lifetime = new AgentLifetime(onDemand, idleExit != null ? Optional.of(AgentLifetime.parse(idleExit))
+                : onDemand ? Optional.of(AgentAutostart.DEFAULT_IDLE_EXIT) : Optional.empty());
         Optional<SessionOwner.Memory> inMemory = SessionOwner.memoryMode(memory, secretsFd);
-        SessionHost host = host(socket, inMemory);
+        if (onDemand && inMemory.isPresent()) {
+            throw new IllegalArgumentException("an agent started on demand never keeps the session in memory: start it "
+                    + "yourself with " + SessionOwner.START_AGENT);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Optional<IdleWatch> idle = lifetime.idleExit().map(d -> new IdleWatch(d, why -> {
+            System.err.println("xaa agent: " + why + ": stopping");
+            stop.countDown();
+        }));
+        SessionHost host = host(socket, inMemory, lifetime, idle);
         try {
             host.reload().orElseThrow(SessionCommands::notSetUp); // nothing to serve without an IdP or a server
         } catch (RuntimeException e) {
             host.close();
+            idle.ifPresent(IdleWatch::close);
             throw e;
         }
         if (host.brokerProblem().isPresent()) {
             host.close();
+            idle.ifPresent(IdleWatch::close);
             RuntimeException problem = host.brokerProblem().get();
             if (!(problem instanceof BrokerAlreadyRunningException)) {
                 throw problem;
+            }
+            if (onDemand) { // another command's agent (or the tray app) won the race: it serves everyone
+                System.err.println("xaa agent: another agent or the tray app already serves " + socket + "; exiting");
+                return XaaCommand.OK;
             }
             String who = runningAgent(socket).map(s -> " (pid " + s.pid() + ")").orElse("");
             throw new BridgeException(Reason.INTERNAL, "an agent or the xaa4j tray app is already running" + who
                     + " on " + socket + ": bridges already share its session");
         }
-        CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            idle.ifPresent(IdleWatch::close);
             host.close();
             stop.countDown();
         }, "xaa-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("xaa agent: serving on " + socket + " (pid " + ProcessHandle.current().pid() + ")");
+        out.println("xaa agent: serving on " + socket + " (pid " + ProcessHandle.current().pid() + lifetime.describe() + ")");
         inMemory.ifPresent(m -> out.println("xaa agent: the session lives only in the memory of this process (pid "
                 + ProcessHandle.current().pid() + ") and ends with it; nothing is stored in the OS keyring or on disk ("
                 + m.secrets().count() + " client secret(s) from the environment/--secrets-fd)"));
@@ -152,7 +183,8 @@ final class AgentCommand implements Callable<Integer> {
      * and it lacks: warned, not refused, since the secret may only be needed later (a sign-in, one server), or by
      * no later configuration at all.
      */
-    private static SessionHost host(Path socket, Optional<SessionOwner.Memory> inMemory) {
+    private static SessionHost host(Path socket, Optional<SessionOwner.Memory> inMemory, AgentLifetime lifetime,
+                                    Optional<IdleWatch> idle) {
         ConfigStore store = ConfigStore.forCurrentUser();
         SessionHost[] self = new SessionHost[1];
         java.util.function.UnaryOperator<Connector.Builder> settings = inMemory
@@ -160,7 +192,8 @@ final class AgentCommand implements Callable<Integer> {
                 .orElse(b -> b);
         SessionHost host = new SessionHost(store, settings, true);
         host.serve(new SessionHost.Broker(socket, inMemory.isPresent() ? SessionStorage.MEMORY : SessionStorage.KEYRING,
-                n -> System.err.println("xaa agent: a bridge for '" + n.server() + "' needs a sign-in: run `xaa login`")));
+                n -> System.err.println("xaa agent: a bridge for '" + n.server() + "' needs a sign-in: run `xaa login`"),
+                lifetime, idle));
         self[0] = host;
         inMemory.ifPresent(m -> host.onApplied(applied -> m.secrets().missingFor(applied.config())
                 .forEach(w -> System.err.println("xaa agent: warning: " + w))));

@@ -194,11 +194,11 @@ final class BridgeCommand implements Callable<Integer> {
     }
 
     /**
-     * The bridge's auth: the session's token source ({@link SessionCommands#tokenSource}: the broker if one runs,
-     * else a connector of its own with the session in {@code keyring}, {@code null}: a store of its own).
+     * The bridge's auth: the session's token source ({@link SessionCommands#tokenSource}: the broker if one runs or
+     * can be started on demand ({@link AgentAutostart}), else a connector of its own with the session in {@code keyring}, {@code null}: a store of its own).
      */
     static UpstreamAuth standardAuth(XaaConfig config, String server, KeyringCredentialStore keyring, boolean interactive) {
-        return new TokenSourceAuth(SessionCommands.tokenSource(config, Optional.of(server), keyring), interactive);
+        return new TokenSourceAuth(SessionCommands.tokenSource(config, Optional.of(server), keyring, true), interactive);
     }
 
     /**

@@ -35,6 +35,7 @@ final class Provenance {
         settings.put("dpop", setting(e.config().dpop(), e.sources().get("dpop"), e.isLocked("dpop")));
         settings.put("sessionStorage", setting(e.config().sessionStorage().wireName(), e.sources().get("sessionStorage"),
                 e.isLocked("sessionStorage")));
+        settings.put("agent", setting(e.config().agent() ? "on" : "off", e.sources().get("agent"), e.isLocked("agent")));
         doc.put("settings", settings);
         Object servers = doc.get("servers");
         if (servers instanceof Map<?, ?> m) {

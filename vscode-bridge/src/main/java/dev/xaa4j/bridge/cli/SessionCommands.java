@@ -56,9 +56,15 @@ final class SessionCommands {
      * own to fall back on: without a broker, every call says to start {@code xaa agent --memory}.
      */
     static SharedTokenSource tokenSource(XaaConfig config, Optional<String> adHocServer, KeyringCredentialStore keyring) {
-        return SharedTokenSource.standard(config.sessionStorage() == SessionStorage.MEMORY
-                ? () -> { throw SessionOwner.noAgent(); }
-                : () -> connector(config, adHocServer, keyring));
+        return tokenSource(config, adHocServer, keyring, false);
+    }
+
+    /** As above; with {@code startAgent}, an agent is started when none runs ({@link AgentAutostart}). */
+    static SharedTokenSource tokenSource(XaaConfig config, Optional<String> adHocServer, KeyringCredentialStore keyring,
+                                         boolean startAgent) {
+        return new SharedTokenSource(startAgent ? AgentAutostart.connect(config) : BrokerClient::connect,
+                config.sessionStorage() == SessionStorage.MEMORY ? () -> { throw SessionOwner.noAgent(); }
+                        : () -> connector(config, adHocServer, keyring), java.time.Clock.systemUTC());
     }
 
     /**
@@ -198,7 +204,7 @@ final class SessionCommands {
                 print(notSignedIn(config), Optional.empty(), out);
                 return ExitCode.USAGE.code();
             }
-            try (SharedTokenSource session = tokenSource(config, Optional.empty(), null)) {
+            try (SharedTokenSource session = tokenSource(config, Optional.empty(), null, check)) {
                 Optional<BrokerClient> broker = session.broker();
                 configured = broker.isPresent() || ConnectorFactory.servable(config);
                 companySignIn = ConnectorFactory.idp(config).isPresent();
@@ -256,6 +262,8 @@ final class SessionCommands {
                     a.put("startedAt", st.startedAt().toString());
                     a.put("clients", st.clients() - 1);
                     a.put("renewals", st.metrics().renewals());
+                    a.put("onDemand", st.lifetime().onDemand());
+                    st.lifetime().idleExit().ifPresent(d -> a.put("idleExitSeconds", d.toSeconds()));
                 });
                 doc.put("agent", a);
                 doc.put("sessionStorage", storage(agent).wireName());
@@ -281,11 +289,13 @@ final class SessionCommands {
                 out.println(ConfigStore.toJson(doc));
                 return;
             }
-            out.println(agent.map(st -> "agent: running (pid " + st.pid() + ", since " + st.startedAt() + ", "
+            out.println(agent.map(st -> "agent: running (pid " + st.pid() + st.lifetime().describe() + ", since " + st.startedAt() + ", "
                     + (st.clients() - 1) + " bridge(s) connected, " + st.metrics().renewals() + " token(s) obtained)")
                     .orElse(storage(agent) == SessionStorage.MEMORY ? "agent: not running (the session lives only in its "
                             + "memory: start it with " + SessionOwner.START_AGENT + ")"
-                            : "agent: not running (bridges use a connector of their own)"));
+                            : "agent: not running (" + AgentAutostart.off(effective.config(), System.getenv())
+                                    .map(why -> "not started on demand: " + why + "; bridges use a connector of their own")
+                                    .orElse("the next bridge or `xaa token` starts it") + ")"));
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
                     ? "none (memory mode: it lives only in the memory of a running xaa agent)"
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
@@ -380,7 +390,7 @@ final class SessionCommands {
             }
             PrintWriter out = spec.commandLine().getOut();
             try (dev.xaa4j.connector.TokenSource session = workload != null ? HeadlessOptions.workloadConnector(config)
-                    : tokenSource(config, Optional.of(server), null)) {
+                    : tokenSource(config, Optional.of(server), null, true)) {
                 AccessToken t = session.token(server);
                 // a token no session owner keeps is this process's own: a later --dpop-proof would not fit it
                 boolean shared = session instanceof SharedTokenSource s && s.usingBroker();

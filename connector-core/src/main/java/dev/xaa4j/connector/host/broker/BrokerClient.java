@@ -240,12 +240,24 @@ public final class BrokerClient implements AutoCloseable {
         return malformedIsBrokerException("serverSignOut", () -> BrokerProtocol.serverStatus(server, n));
     }
 
+    /**
+     * Asks the host to stop for another session owner: true when it agreed (an agent started on demand closes the
+     * socket at once), false when it keeps serving (started by a person, or a version without the op).
+     */
+    public boolean standDown() {
+        try {
+            return call(request("standDown"), requestTimeout).path("stopping").asBoolean();
+        } catch (BrokerException older) {
+            return false;
+        }
+    }
+
     public BrokerStatus status() {
         return status(call(request("status"), requestTimeout));
     }
 
     private static BrokerStatus status(JsonNode n) {
-        return malformedIsBrokerException("status", () -> parseStatus(n));
+        return malformedIsBrokerException("status", () -> BrokerProtocol.brokerStatus(n));
     }
 
     /**
@@ -260,18 +272,6 @@ public final class BrokerClient implements AutoCloseable {
             throw new BrokerException("the broker's answer to '" + op + "' is malformed ("
                     + malformed.getClass().getSimpleName() + "); restart the broker (xaa agent) with this version of xaa");
         }
-    }
-
-    private static BrokerStatus parseStatus(JsonNode n) {
-        Map<String, ServerStatus> servers = new LinkedHashMap<>();
-        n.path("servers").fields().forEachRemaining(e -> servers.put(e.getKey(),
-                BrokerProtocol.serverStatus(e.getKey(), e.getValue())));
-        ConnectorStatus status = new ConnectorStatus(BrokerProtocol.text(n, "user"), BrokerProtocol.text(n, "displayName"),
-                BrokerProtocol.text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
-        JsonNode m = n.path("metrics");
-        return new BrokerStatus(n.path("pid").asLong(), Instant.parse(n.path("startedAt").asText()), n.path("clients").asInt(),
-                status, new ConnectorMetrics(m.path("renewals").asLong(), m.path("blockedCalls").asLong(), m.path("failures").asLong()),
-                BrokerProtocol.sessionStorage(n));
     }
 
     /**

@@ -55,6 +55,7 @@ final class BrokerConnection implements Runnable {
     }
 
     private void handle(String raw) {
+        broker.touch();
         JsonNode req;
         try {
             req = BrokerProtocol.JSON.readTree(raw);
@@ -92,6 +93,7 @@ final class BrokerConnection implements Runnable {
                         java.net.URI.create(required(req.path("htu").asText(null), "htu")),
                         Optional.ofNullable(req.path("nonce").asText(null))).orElseThrow())));
                 case "status" -> send(result(id, broker.status(connector.status())));
+                case "standDown" -> send(result(id, BrokerProtocol.JSON.createObjectNode().put("stopping", broker.standDown())));
                 case "signInNeeded" -> {
                     SignInNeeded n = new SignInNeeded(required(server, "server"), connector.clock().instant());
                     broker.notifyHost(n);

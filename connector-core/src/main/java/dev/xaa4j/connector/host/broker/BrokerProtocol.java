@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,7 +40,9 @@ import java.util.Optional;
  * htm, htu, nonce?}} → {@code {proof}} (a DPoP proof, RFC 9449 §4.2, made by the broker's host with its key for a
  * request with that DPoP-bound token: the private key never leaves the host; an older broker answers
  * {@code bad_request} "unknown op", and never issued DPoP-bound tokens);
- * {@code status} → {@link BrokerStatus}; {@code signInNeeded {server}} (the host shows a notification; the
+ * {@code status} → {@link BrokerStatus} (with {@code onDemand} and, for a host that exits when idle,
+ * {@code idleExitMillis}: {@link AgentLifetime}); {@code standDown} → {@code {stopping}} (another session owner
+ * takes over: an agent started on demand stops, any other host refuses); {@code signInNeeded {server}} (the host shows a notification; the
  * broker never opens a browser for a client); {@code signOut} (ends the session as {@code xaa logout}: revokes the
  * refresh token at the IdP and deletes it; answers {@code {revocation, problem?, user?}}, see {@link SignOutResult});
  * {@code sessionChanged} (another process signed in, as {@code xaa login}: re-read the stored session, answer
@@ -151,13 +155,16 @@ public final class BrokerProtocol {
     }
 
     /** The {@code status} result: the engine's state and counters, no token values. */
-    static ObjectNode status(ConnectorStatus s, ConnectorMetrics m, Instant startedAt, int clients, SessionStorage storage) {
+    static ObjectNode status(ConnectorStatus s, ConnectorMetrics m, Instant startedAt, int clients, SessionStorage storage,
+                             AgentLifetime lifetime) {
         ObjectNode n = JSON.createObjectNode()
                 .put("pid", ProcessHandle.current().pid())
                 .put("startedAt", startedAt.toString())
                 .put("clients", clients)
                 .put("sessionStorage", storage.wireName())
+                .put("onDemand", lifetime.onDemand())
                 .put("canRefresh", s.canRefresh());
+        lifetime.idleExit().ifPresent(d -> n.put("idleExitMillis", d.toMillis()));
         s.user().ifPresent(u -> n.put("user", u));
         s.displayName().ifPresent(d -> n.put("displayName", d));
         s.sessionExpiresAt().ifPresent(t -> n.put("sessionExpiresAt", t.toString()));
@@ -165,6 +172,20 @@ public final class BrokerProtocol {
         s.servers().forEach((name, st) -> servers.set(name, serverStatus(st)));
         n.putObject("metrics").put("renewals", m.renewals()).put("blockedCalls", m.blockedCalls()).put("failures", m.failures());
         return n;
+    }
+
+    /** A {@code status} result read back ({@link #status}); a malformed one throws a runtime exception. */
+    static BrokerStatus brokerStatus(JsonNode n) {
+        Map<String, ServerStatus> servers = new LinkedHashMap<>();
+        n.path("servers").fields().forEachRemaining(e -> servers.put(e.getKey(),
+                serverStatus(e.getKey(), e.getValue())));
+        ConnectorStatus status = new ConnectorStatus(text(n, "user"), text(n, "displayName"),
+                text(n, "sessionExpiresAt").map(Instant::parse), n.path("canRefresh").asBoolean(), servers);
+        JsonNode m = n.path("metrics");
+        return new BrokerStatus(n.path("pid").asLong(), Instant.parse(n.path("startedAt").asText()), n.path("clients").asInt(),
+                status, new ConnectorMetrics(m.path("renewals").asLong(), m.path("blockedCalls").asLong(), m.path("failures").asLong()),
+                sessionStorage(n), new AgentLifetime(n.path("onDemand").asBoolean(), n.has("idleExitMillis")
+                        ? Optional.of(java.time.Duration.ofMillis(n.path("idleExitMillis").asLong())) : Optional.empty()));
     }
 
     /**

@@ -96,6 +96,8 @@ public final class BrokerServer implements AutoCloseable {
     private final Set<BrokerConnection> open = ConcurrentHashMap.newKeySet();
     private final ConnectorListener forward = this::forward;
     private final Instant startedAt;
+    private final AgentLifetime lifetime;
+    private final IdleWatch idleWatch; // null: runs until closed
     private volatile boolean closed;
 
     private BrokerServer(Builder b) throws IOException {
@@ -103,6 +105,8 @@ public final class BrokerServer implements AutoCloseable {
         this.socket = b.socket.toAbsolutePath();
         this.signInNeeded = b.signInNeeded;
         this.sessionStorage = b.sessionStorage;
+        this.lifetime = b.lifetime;
+        this.idleWatch = b.idleWatch;
         BrokerSocket.prepareDirectory(socket);
         Path lockFile = socket.resolveSibling(BrokerSocket.LOCK_NAME);
         this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -133,6 +137,9 @@ public final class BrokerServer implements AutoCloseable {
         this.events = Executors.newSingleThreadExecutor(r -> DaemonThreads.newThread(r, "xaa4j-broker-events"));
         this.startedAt = connector.clock().instant();
         connector.addListener(forward);
+        if (idleWatch != null) {
+            idleWatch.watch(open::size);
+        }
         DaemonThreads.start(this::acceptLoop, "xaa4j-broker-accept");
         LOG.info("broker serving on {}", socket);
     }
@@ -235,10 +242,27 @@ public final class BrokerServer implements AutoCloseable {
 
     void opened(BrokerConnection c) {
         open.add(c);
+        touch();
     }
 
     void dropped(BrokerConnection c) {
         open.remove(c);
+        touch();
+    }
+
+    /**
+     * Op {@code standDown}: another session owner wants this socket. Only a host started on demand with an idle
+     * watch agrees (it stops as if idle); one started by a person keeps serving.
+     */
+    boolean standDown() {
+        return idleWatch != null && lifetime.onDemand() && idleWatch.handOver();
+    }
+
+    /** A request arrived: the idle period (if any) starts again. */
+    void touch() {
+        if (idleWatch != null) {
+            idleWatch.touch();
+        }
     }
 
     /** Runs the host's sign-in-needed handler on the event thread (never on a connection's reader). */
@@ -256,7 +280,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     ObjectNode status(ConnectorStatus s) {
-        return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage);
+        return BrokerProtocol.status(s, connector.metrics(), startedAt, open.size(), sessionStorage, lifetime);
     }
 
     /** Configures and starts a {@link BrokerServer}. */
@@ -266,6 +290,8 @@ public final class BrokerServer implements AutoCloseable {
         private int maxClients = 64;
         private Consumer<SignInNeeded> signInNeeded = n -> { };
         private SessionStorage sessionStorage = SessionStorage.KEYRING;
+        private AgentLifetime lifetime = AgentLifetime.UNTIL_STOPPED;
+        private IdleWatch idleWatch;
 
         private Builder(Connector connector) {
             this.connector = Objects.requireNonNull(connector);
@@ -301,6 +327,17 @@ public final class BrokerServer implements AutoCloseable {
          */
         public Builder sessionStorage(SessionStorage storage) {
             this.sessionStorage = Objects.requireNonNull(storage);
+            return this;
+        }
+
+        /**
+         * How the host lives (default {@link AgentLifetime#UNTIL_STOPPED}), told to clients in {@code status}; with
+         * an idle exit, {@code watch} is told of every connection and request (the broker does not close itself:
+         * the watch's {@code onIdle} stops the host).
+         */
+        public Builder lifetime(AgentLifetime lifetime, java.util.Optional<IdleWatch> watch) {
+            this.lifetime = Objects.requireNonNull(lifetime);
+            this.idleWatch = watch.orElse(null);
             return this;
         }
 

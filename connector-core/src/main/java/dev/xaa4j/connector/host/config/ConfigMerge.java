@@ -105,22 +105,10 @@ final class ConfigMerge {
         });
 
         Map<String, SettingSource> sources = new LinkedHashMap<>();
-        JsonNode dpopNode = root.path("dpop");
-        if (!dpopNode.isMissingNode() && !dpopNode.isNull() && !dpopNode.isBoolean()) {
-            throw new IllegalArgumentException(userFile + ": \"dpop\" must be true or false, not " + dpopNode);
-        }
-        Boolean userDpop = dpopNode.isBoolean() ? dpopNode.asBoolean() : null;
-        Boolean policyDpop = policy.map(ManagedPolicy::dpop).orElse(null);
-        boolean dpop;
-        if (ManagedPolicy.locks(locked, "dpop")) {
-            ignored(userDpop, policyDpop, "the config file's dpop" + managed, warnings);
-            dpop = policyDpop == null || policyDpop;
-            sources.put("dpop", SettingSource.POLICY);
-        } else {
-            dpop = userDpop != null ? userDpop : policyDpop == null || policyDpop;
-            sources.put("dpop", userDpop != null ? SettingSource.USER : policyDpop != null ? SettingSource.POLICY
-                    : SettingSource.DEFAULT);
-        }
+        boolean dpop = flag("dpop", userFile, root, policy.map(ManagedPolicy::dpop).orElse(null), locked, managed,
+                warnings, sources);
+        boolean agent = flag("agent", userFile, root, policy.map(ManagedPolicy::agent).orElse(null), locked, managed,
+                warnings, sources);
         SessionStorage envStorage = parseStorage(env.get("XAA_SESSION_STORAGE"));
         SessionStorage userStorage = parseStorage(root.path("sessionStorage").isTextual() ? root.get("sessionStorage").asText() : null);
         SessionStorage policyStorage = policy.map(ManagedPolicy::sessionStorage).orElse(null);
@@ -135,12 +123,33 @@ final class ConfigMerge {
             sources.put("sessionStorage", envStorage != null ? SettingSource.ENV : userStorage != null ? SettingSource.USER
                     : policyStorage != null ? SettingSource.POLICY : SettingSource.DEFAULT);
         }
-        return new EffectiveConfig(new XaaConfig(idp, servers, storage, dpop), idpSources, serverSources, sources,
+        return new EffectiveConfig(new XaaConfig(idp, servers, storage, dpop, agent), idpSources, serverSources, sources,
                 locked, warnings, policy.map(ManagedPolicy::origin).or(() -> policyError.map(MalformedPolicyException::where)),
                 policyError.map(MalformedPolicyException::getMessage));
     }
 
     /** A value the policy locks, set otherwise: a warning (a value equal to the policy's changes nothing). */
+    /**
+     * The top-level boolean {@code key} (default true): the policy's when it locks it, else the user's file's, else
+     * the policy's; its source goes to {@code sources}.
+     */
+    private static boolean flag(String key, Path userFile, JsonNode root, Boolean policyValue, Set<String> locked,
+                                String managed, List<String> warnings, Map<String, SettingSource> sources) {
+        JsonNode node = root.path(key);
+        if (!node.isMissingNode() && !node.isNull() && !node.isBoolean()) {
+            throw new IllegalArgumentException(userFile + ": \"" + key + "\" must be true or false, not " + node);
+        }
+        Boolean userValue = node.isBoolean() ? node.asBoolean() : null;
+        if (ManagedPolicy.locks(locked, key)) {
+            ignored(userValue, policyValue, "the config file's " + key + managed, warnings);
+            sources.put(key, SettingSource.POLICY);
+            return policyValue == null || policyValue;
+        }
+        sources.put(key, userValue != null ? SettingSource.USER : policyValue != null ? SettingSource.POLICY
+                : SettingSource.DEFAULT);
+        return userValue != null ? userValue : policyValue == null || policyValue;
+    }
+
     private static void ignored(Object value, Object policyValue, String what, List<String> warnings) {
         if (value != null && !value.equals(policyValue)) {
             warnings.add(what.replaceFirst(": managed", " is ignored: managed"));

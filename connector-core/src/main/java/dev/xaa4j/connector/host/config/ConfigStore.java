@@ -139,6 +139,19 @@ public final class ConfigStore {
         write(root);
     }
 
+    /**
+     * Sets the top-level {@code "agent"}: whether commands start {@code xaa agent} on demand (written either way: an
+     * unlocked policy value is only a default, which the user's {@code true} overrides).
+     *
+     * @throws ManagedSettingException the policy locks {@code agent}; nothing is written
+     */
+    public void putAgent(boolean onDemand) {
+        refuseLocked("agent", "starting the agent on demand");
+        ObjectNode root = readTree();
+        root.put("agent", onDemand);
+        write(root);
+    }
+
     /** Adds or replaces {@code name}; keeps every other key of the file. */
     public void putServer(String name, ServerEntry entry) {
         validate(name, entry);

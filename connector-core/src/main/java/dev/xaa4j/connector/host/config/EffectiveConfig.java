@@ -13,7 +13,7 @@ import java.util.Set;
  *                    configuration without the policy (shown by {@code xaa status}, never used to build a connector)
  * @param idpSources  the source of each IdP field: keys {@code issuer}, {@code clientId}, {@code authMethod}
  * @param serverSources the source of each server of {@code config}, by name
- * @param sources     the source of the top-level settings {@code dpop} and {@code sessionStorage}
+ * @param sources     the source of the top-level settings {@code dpop}, {@code sessionStorage} and {@code agent}
  * @param locked      the locked keys of the policy ({@link ManagedPolicy#LOCKABLE}); empty without a policy
  * @param warnings    one sentence per user or environment value ignored because the policy locks it
  * @param policyOrigin where the policy was read ({@link PolicyStore#where()}: {@code policy file …},

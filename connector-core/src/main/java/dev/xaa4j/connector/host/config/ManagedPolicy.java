@@ -26,19 +26,20 @@ import java.util.Set;
  * @param servers        the policy's servers, in file order
  * @param dpop           {@code "dpop"}, or null when not set
  * @param sessionStorage {@code "sessionStorage"}, or null when not set
+ * @param agent          {@code "agent"} (start the session owner on demand), or null when not set
  * @param locked         the locked keys, each one of {@link #LOCKABLE} or {@code servers.NAME}
  */
 public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEntry> servers, Boolean dpop,
-                            SessionStorage sessionStorage, Set<String> locked) {
+                            SessionStorage sessionStorage, Boolean agent, Set<String> locked) {
 
     /** The keys {@code "locked"} may name besides {@code servers.NAME}; {@code idp} and {@code servers} lock all their fields. */
     public static final List<String> LOCKABLE = List.of("idp", "idp.issuer", "idp.clientId", "idp.authMethod", "servers",
-            "dpop", "sessionStorage");
+            "dpop", "sessionStorage", "agent");
 
     /** The Linux (and other Unix) location: {@code /etc/xaa4j/policy.json}. */
     public static final Path LINUX_FILE = Path.of("/etc/xaa4j/policy.json");
 
-    private static final Set<String> TOP_LEVEL = Set.of("idp", "servers", "locked", "dpop", "sessionStorage");
+    private static final Set<String> TOP_LEVEL = Set.of("idp", "servers", "locked", "dpop", "sessionStorage", "agent");
     private static final Set<String> IDP_KEYS = Set.of("issuer", "clientId", "authMethod");
     private static final Set<String> SERVER_KEYS = Set.of("url", "pinnedAsIssuer", "scopes", "asClientId", "auth",
             "jwtBearerScope", "workloadToken", "jwtBearerResource");
@@ -122,10 +123,8 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
                 servers.put(e.getKey(), entry);
             });
         }
-        JsonNode dpop = root.get("dpop");
-        if (dpop != null && !dpop.isBoolean()) {
-            throw new IllegalArgumentException("\"dpop\" must be true or false, not " + dpop);
-        }
+        Boolean dpop = flag(root, "dpop");
+        Boolean agent = flag(root, "agent");
         SessionStorage storage = root.has("sessionStorage") ? SessionStorage.parse(root.get("sessionStorage").asText()) : null;
         Set<String> locked = new LinkedHashSet<>();
         JsonNode lockedNode = root.path("locked");
@@ -141,7 +140,16 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
             }
             locked.add(key);
         }
-        return new ManagedPolicy(where, idp, servers, dpop == null ? null : dpop.asBoolean(), storage, locked);
+        return new ManagedPolicy(where, idp, servers, dpop, storage, agent, locked);
+    }
+
+    /** The boolean top-level {@code key}, or null when absent. */
+    private static Boolean flag(JsonNode root, String key) {
+        JsonNode n = root.get(key);
+        if (n != null && !n.isBoolean()) {
+            throw new IllegalArgumentException("\"" + key + "\" must be true or false, not " + n);
+        }
+        return n == null ? null : n.asBoolean();
     }
 
     /** Whether {@code key} ({@code idp.issuer}, {@code servers.NAME}, {@code dpop}, …) is locked by {@code locked}. */

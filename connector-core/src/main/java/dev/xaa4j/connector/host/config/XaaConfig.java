@@ -12,12 +12,21 @@ import java.util.Optional;
  * @param sessionStorage where the session owner keeps the session ({@link SessionStorage#KEYRING} when null)
  * @param dpop           {@code "dpop"}: whether tokens are DPoP-bound where the authorization server advertises ES256
  *                       (default true; false for a Bearer-only resource server: docs/architecture.md "DPoP")
+ * @param agent          {@code "agent"}: whether a bridge or {@code xaa} command that needs a token starts
+ *                       {@code xaa agent} on demand when no session owner runs (default true: docs/architecture.md
+ *                       "One session owner per machine")
  */
-public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage, boolean dpop) {
+public record XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage, boolean dpop,
+                        boolean agent) {
 
     public XaaConfig {
         servers = servers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
         sessionStorage = sessionStorage == null ? SessionStorage.KEYRING : sessionStorage;
+    }
+
+    /** A configuration that starts the agent on demand (the default). */
+    public XaaConfig(IdpSettings idp, Map<String, ServerEntry> servers, SessionStorage sessionStorage, boolean dpop) {
+        this(idp, servers, sessionStorage, dpop, true);
     }
 
     /** A configuration with DPoP on (the default). */

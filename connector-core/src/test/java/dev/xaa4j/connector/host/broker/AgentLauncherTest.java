@@ -1,0 +1,100 @@
+package dev.xaa4j.connector.host.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The parts of the on-demand agent that need no real agent: a start that fails is one clear {@link
+ * BrokerNotRunningException} naming the log (and not tried again), a start that never answers is bounded, the
+ * agent's output goes to the log (rotated), and the idle watch fires only without clients. The real agent:
+ * vscode-bridge's AgentOnDemandTest.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AgentLauncherTest {
+
+    @TempDir
+    Path dir;
+
+    private Path socket() {
+        return dir.resolve("run").resolve("broker.sock");
+    }
+
+    @Test
+    void anAgentThatExitsIsOneFailureNamingItsLogAndIsNotStartedAgain() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        Path log = dir.resolve("state").resolve("agent.log");
+        Path starts = dir.resolve("starts");
+        AgentLauncher launcher = new AgentLauncher(socket(), List.of("/bin/sh", "-c",
+                "echo started >> '" + starts + "'; echo 'xaa agent: cannot serve: no keyring' >&2; exit 3"),
+                log, Duration.ofSeconds(20), name -> false);
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class)
+                .hasMessageContaining("could not start the xaa agent: it exited with code 3").hasMessageContaining(log.toString());
+        assertThat(launcher.failure()).isPresent();
+        assertThat(Files.readString(log)).contains("started on demand by pid " + ProcessHandle.current().pid(),
+                "xaa agent: cannot serve: no keyring");
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class);
+        assertThat(Files.readAllLines(starts)).as("not started again").hasSize(1);
+    }
+
+    @Test
+    void anAgentThatNeverAnswersIsGivenUpAfterTheWait() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        AgentLauncher launcher = new AgentLauncher(socket(), List.of("/bin/sh", "-c", "sleep 5"),
+                dir.resolve("agent.log"), Duration.ofMillis(500), name -> false);
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class)
+                .hasMessageContaining("did not answer within");
+    }
+
+    @Test
+    void aLargeLogIsMovedAsideBeforeTheNextStartAndSecretVariablesAreNotPassedOn() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        Path log = dir.resolve("agent.log");
+        Files.write(log, new byte[(int) AgentLauncher.LOG_LIMIT_BYTES + 1]);
+        AgentLauncher launcher = new AgentLauncher(socket(), List.of("/bin/sh", "-c", "echo \"home=${HOME:-dropped}\"; exit 1"),
+                log, Duration.ofSeconds(20), "HOME"::equals);
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class);
+        assertThat(Files.size(log.resolveSibling("agent.log.1"))).isEqualTo(AgentLauncher.LOG_LIMIT_BYTES + 1);
+        assertThat(Files.readString(log)).as("a variable named is not passed on").contains("home=dropped\n");
+    }
+
+    @Test
+    void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
+        AtomicBoolean idle = new AtomicBoolean();
+        int[] clients = {1};
+        try (IdleWatch watch = new IdleWatch(Duration.ofMillis(300), why -> idle.set(true))) {
+            watch.watch(() -> clients[0]);
+            Awaitility.await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(idle).as("a client is connected").isFalse();
+            clients[0] = 0;
+            watch.touch();
+            Awaitility.await("idle after the last client left").atMost(Duration.ofSeconds(10)).untilTrue(idle);
+        }
+    }
+
+    @Test
+    void lifetimesReadAndSayTheirPeriod() {
+        assertThat(AgentLifetime.parse("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(AgentLifetime.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(AgentLifetime.parse("1500ms")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(AgentLifetime.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> AgentLifetime.parse("soon")).hasMessageContaining("e.g. 30s, 10m or 1h");
+        assertThatThrownBy(() -> AgentLifetime.parse("0s")).hasMessageContaining("must be positive");
+        assertThat(new AgentLifetime(true, Optional.of(Duration.ofMinutes(10))).describe())
+                .isEqualTo(", started on demand, exits after 10 min idle");
+        assertThat(new AgentLifetime(false, Optional.of(Duration.ofSeconds(90))).describe()).isEqualTo(", exits after 90 s idle");
+        assertThat(AgentLifetime.UNTIL_STOPPED.describe()).isEmpty();
+    }
+}
