@@ -4,8 +4,8 @@
 # tool every few seconds, in up to three scenarios, then one table of the token exchanges (IdP) and jwt-bearer
 # grants (AS) the sample issuer's audit shows against servers × renewals:
 #   tray   the desktop app (tray) is the session owner, hosting the broker (under Xvfb when there is no DISPLAY)
-#   agent  no tray: `xaa agent` started by this script (--agent explicit, the default), or the agent the first
-#          bridge starts on demand (--agent on-demand, XAA_LOAD_AGENT=on-demand: needs the on-demand agent)
+#   agent  no tray: the agent the first bridge starts on demand (--agent on-demand, the default), or `xaa agent`
+#          started by this script (--agent explicit, XAA_LOAD_AGENT=explicit)
 #   none   baseline: no session owner (XAA_AGENT=off): each bridge renews with its own embedded connector
 # Exit 0 when every tool call was answered and tray/agent stayed at most 1.5 × expected; 1 otherwise; 2 on bad usage
 # or missing jars. It builds nothing: it says what to build.
@@ -20,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-duration=300 scenarios=tray,agent,none agent_mode="${XAA_LOAD_AGENT:-explicit}" bridges=10 interval=3 ttl=30 logs=""
+duration=300 scenarios=tray,agent,none agent_mode="${XAA_LOAD_AGENT:-on-demand}" bridges=10 interval=3 ttl=30 logs=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --duration) duration="${2:?}"; shift 2 ;;
@@ -228,7 +228,7 @@ run_scenario() {
   [ "$driver_status" -eq 0 ] || { cat "$dir/driver.err" >&2; step "$label: the driver reported errors"; }
 
   if [ "$label" = on-demand ]; then
-    "$xaa" agent --status >"$dir/owner-status.out" 2>&1 || die "$label: no agent runs after the bridges: was it started on demand? (needs the on-demand agent; else use --agent explicit)"
+    "$xaa" agent --status >"$dir/owner-status.out" 2>&1 || die "$label: no agent runs after the bridges: was it started on demand? (the on-demand agent: is it switched off by the policy or XAA_AGENT?)"
     ondemand_pid=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' "$dir/owner-status.out")
     step "$label: $(cat "$dir/owner-status.out")"
     [ -n "$ondemand_pid" ] && cpu_extra=$(process_cpu "$ondemand_pid")
