@@ -28,7 +28,7 @@ final class MacManagedPreferences implements PolicyStore {
     /** The preference domain, and the plist's name without {@code .plist}. */
     static final String DOMAIN = "dev.xaa4j";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ManagedPolicy.JSON;
 
     private final Path computer;
     private final Path user;

@@ -34,7 +34,7 @@ final class WindowsPolicyRegistry implements PolicyStore {
     /** How often {@link #fingerprint()} asks {@code reg} again (a process each time; policies change rarely). */
     static final Duration REQUERY = Duration.ofSeconds(30);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ManagedPolicy.JSON;
     /** A value line of {@code reg query}: four spaces, name, four spaces, type, four spaces, data (absent when empty). */
     private static final Pattern VALUE = Pattern.compile("^ {4}(.*?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$");
 

@@ -184,17 +184,35 @@ class ManagedPolicyTest {
     void aMalformedPolicyNamesTheFileAndTheFaultRefusesToLoadButTheUsersConfigIsStillShown() throws Exception {
         user("{\"servers\": {\"mine\": {\"url\": \"https://mine.example/mcp\"}}}");
         Path p = dir.resolve("policy.json");
-        Map<String, String> faults = Map.of(
-                "{ \"idp\": ", "not valid JSON",
-                "[1]", "must hold a JSON object",
-                "{\"idp\": {\"issuer\": \"https://i.example\", \"authMethod\": \"telepathy\"}}", "unknown IdP authMethod 'telepathy'",
-                "{\"servers\": {\"notes\": {\"url\": \"ftp://x\"}}}", "'ftp://x' is not an http(s) URL",
-                "{\"servers\": {\"notes\": {}}}", "server 'notes' has no \"url\"",
-                "{\"lockd\": [\"idp\"]}", "unknown key \"lockd\"",
-                "{\"idp\": {\"issuer\": \"https://i.example\", \"clientID\": \"x\"}}", "unknown key \"idp.clientID\"",
-                "{\"locked\": [\"servers.nope\"]}", "\"locked\" names 'servers.nope'",
-                "{\"locked\": \"idp\"}", "\"locked\" must be an array",
-                "{\"dpop\": \"yes\"}", "\"dpop\" must be true or false");
+        Map<String, String> faults = Map.ofEntries(
+                // a duplicate key or a second object must not drop a lock; a mistyped value must not widen anything
+                Map.entry("{\"locked\": [\"dpop\"], \"dpop\": true, \"locked\": []}", "Duplicate field 'locked'"),
+                Map.entry("{\"dpop\": true} {\"locked\": [\"dpop\"]}", "Trailing token"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"https://n.example/mcp\", \"scopes\": \"notes:read\"}}}",
+                        "\"servers.notes.scopes\" must be an array of strings"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"https://n.example/mcp\", \"scopes\": [{\"x\": 1}]}}}",
+                        "\"servers.notes.scopes\" must be an array of strings"),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"clientId\": true}}", "\"idp.clientId\" must be a string"),
+                Map.entry("{\"sessionStorage\": 1}", "\"sessionStorage\" must be a string"),
+                Map.entry("{\"dpop\": true, \"locked\": [true]}", "\"locked\" must hold key names as strings"),
+                // a lock of a key the policy does not set (finding 5): it would strand the person with nothing
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\"}, \"locked\": [\"idp.clientId\"]}",
+                        "\"locked\" names 'idp.clientId', which this policy does not set"),
+                Map.entry("{\"locked\": [\"idp\"]}", "\"locked\" names 'idp', which this policy does not set"),
+                Map.entry("{\"locked\": [\"dpop\"]}", "\"locked\" names 'dpop', which this policy does not set"),
+                Map.entry("{\"locked\": [\"sessionStorage\"]}", "\"locked\" names 'sessionStorage', which this policy does not set"),
+                Map.entry("{\"locked\": [\"servers\"]}", "\"locked\" names 'servers', which this policy does not set"),
+
+                Map.entry("{ \"idp\": ", "not valid JSON"),
+                Map.entry("[1]", "must hold a JSON object"),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"authMethod\": \"telepathy\"}}", "unknown IdP authMethod 'telepathy'"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"ftp://x\"}}}", "'ftp://x' is not an http(s) URL"),
+                Map.entry("{\"servers\": {\"notes\": {}}}", "server 'notes' has no \"url\""),
+                Map.entry("{\"lockd\": [\"idp\"]}", "unknown key \"lockd\""),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"clientID\": \"x\"}}", "unknown key \"idp.clientID\""),
+                Map.entry("{\"locked\": [\"servers.nope\"]}", "\"locked\" names 'servers.nope'"),
+                Map.entry("{\"locked\": \"idp\"}", "\"locked\" must be an array"),
+                Map.entry("{\"dpop\": \"yes\"}", "\"dpop\" must be true or false"));
         for (Map.Entry<String, String> f : faults.entrySet()) {
             Files.writeString(p, f.getKey());
             ConfigStore store = store(Map.of());
