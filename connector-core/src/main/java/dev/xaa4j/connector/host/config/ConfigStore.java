@@ -133,7 +133,7 @@ public final class ConfigStore {
 
     /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
     public void putSessionStorage(SessionStorage storage) {
-        refuseLocked("sessionStorage", "the session storage");
+        requireSessionStorage(storage);
         ObjectNode root = readTree();
         setOrRemove(root, "sessionStorage", storage == SessionStorage.KEYRING ? null : storage.wireName());
         write(root);
@@ -187,13 +187,13 @@ public final class ConfigStore {
             validateUrl(idp.issuer());
         }
         if (idp.issuer() != null) {
-            refuseLocked("idp.issuer", "the IdP issuer");
+            refuseLocked("idp.issuer", "the IdP issuer", idp.issuer());
         }
         if (idp.clientId() != null) {
-            refuseLocked("idp.clientId", "the IdP client id");
+            refuseLocked("idp.clientId", "the IdP client id", idp.clientId());
         }
         if (idp.authMethod() != null) {
-            refuseLocked("idp.authMethod", "the IdP auth method");
+            refuseLocked("idp.authMethod", "the IdP auth method", idp.authMethod());
         }
         ObjectNode root = readTree();
         ObjectNode node = root.has("idp") && root.get("idp").isObject() ? (ObjectNode) root.get("idp") : root.putObject("idp");
@@ -210,15 +210,41 @@ public final class ConfigStore {
     }
 
     /**
-     * Refuses a write of {@code key} the policy locks. A malformed policy refuses every write (fail closed).
+     * Refuses a session storage a command-line flag asks for ({@code xaa agent --memory},
+     * {@code xaa-desktop --memory-session}) when the policy locks another one: flags may not override a locked key
+     * either (docs/admin.md "Merge rules").
      *
-     * @throws ManagedSettingException the key is locked, naming the policy file
+     * @throws ManagedSettingException the policy locks {@code sessionStorage} to another value, naming the policy
      * @throws MalformedPolicyException the policy is malformed
      */
-    private void refuseLocked(String key, String what) {
+    public void requireSessionStorage(SessionStorage wanted) {
+        Optional<ManagedPolicy> managedBy = policy.read();
+        if (managedBy.isPresent() && managedBy.get().locks("sessionStorage") && managedBy.get().sessionStorage() != wanted) {
+            throw managed("the session storage", managedBy.get());
+        }
+    }
+
+    /**
+     * Refuses a write of {@code key} the policy locks, unless {@code value} is the policy's own (so
+     * {@code xaa idp} may repeat a locked issuer while it changes an unlocked field). A malformed policy refuses
+     * every write (fail closed).
+     *
+     * @throws ManagedSettingException the key is locked to another value, naming the policy file
+     * @throws MalformedPolicyException the policy is malformed
+     */
+    private void refuseLocked(String key, String what, String value) {
         Optional<ManagedPolicy> managedBy = policy.read();
         if (managedBy.isPresent() && managedBy.get().locks(key)) {
-            throw managed(what, managedBy.get());
+            IdpSettings theirs = managedBy.get().idp();
+            String policyValue = theirs == null ? null : switch (key) {
+                case "idp.issuer" -> theirs.issuer();
+                case "idp.clientId" -> theirs.clientId();
+                case "idp.authMethod" -> theirs.authMethod();
+                default -> null;
+            };
+            if (value == null || !value.equals(policyValue)) {
+                throw managed(what, managedBy.get());
+            }
         }
     }
 

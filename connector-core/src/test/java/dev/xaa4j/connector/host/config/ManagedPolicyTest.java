@@ -156,6 +156,28 @@ class ManagedPolicyTest {
     }
 
     @Test
+    void anUnlockedIdpFieldCanBeChangedWhileTheLockedOneIsRepeatedUnchanged() throws Exception {
+        policy("{\"idp\": {\"issuer\": \"https://idp.corp.example\"}, \"locked\": [\"idp.issuer\"]}");
+        ConfigStore store = store(Map.of());
+        store.putIdp(new IdpSettings("https://idp.corp.example", "mine", "none"));
+        assertThat(store.load().idp()).isEqualTo(new IdpSettings("https://idp.corp.example", "mine", "none"));
+        assertThatThrownBy(() -> store.putIdp(new IdpSettings("https://other.example", "mine", "none")))
+                .isInstanceOf(ManagedSettingException.class).hasMessageStartingWith("the IdP issuer is managed by your organization");
+    }
+
+    @Test
+    void aCommandLineFlagCannotOverrideALockedSessionStorage() throws Exception {
+        policy("{\"sessionStorage\": \"keyring\", \"locked\": [\"sessionStorage\"]}");
+        assertThatThrownBy(() -> store(Map.of()).requireSessionStorage(SessionStorage.MEMORY))
+                .isInstanceOf(ManagedSettingException.class)
+                .hasMessage("the session storage is managed by your organization (policy file " + dir.resolve("policy.json")
+                        + "): ask your IT department to change it");
+        store(Map.of()).requireSessionStorage(SessionStorage.KEYRING);
+        policy("{\"sessionStorage\": \"keyring\"}");
+        store(Map.of()).requireSessionStorage(SessionStorage.MEMORY); // unlocked: the flag wins
+    }
+
+    @Test
     void writesOfLockedKeysAreRefusedAsManagedByYourOrganizationAndWriteNothing() throws Exception {
         policy(POLICY);
         ConfigStore store = store(Map.of());
