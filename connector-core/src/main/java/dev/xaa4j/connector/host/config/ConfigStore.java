@@ -96,13 +96,14 @@ public final class ConfigStore {
      * {@link #load()} with where each setting came from: what a session owner applies, so it can tell which servers
      * the policy provides ({@link EffectiveConfig#policyServers()}).
      *
+     * @throws MalformedPolicyException the policy exists but is malformed (an {@link IllegalArgumentException})
      * @throws IllegalArgumentException as {@link #load()}
      * @throws IllegalStateException    as {@link #load()}
      */
     public EffectiveConfig loadEffective() {
         EffectiveConfig effective = effective();
         effective.policyError().ifPresent(e -> {
-            throw new IllegalArgumentException(e);
+            throw MalformedPolicyException.again(effective.policyOrigin().orElse(policy.where()), e);
         });
         effective.warnings().forEach(w -> LOG.warn("{}", w));
         return effective;
