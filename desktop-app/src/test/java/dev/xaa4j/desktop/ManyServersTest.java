@@ -213,4 +213,20 @@ class ManyServersTest {
         assertThat(shown.get(1).servers()).as("only what changed since").containsExactly("srv40");
         assertThat(shown.get(1).text()).isEqualTo("srv40 needs you: Sign-in needed. Open xaa4j to see what to do.");
     }
+
+    @Test
+    void aServerThePolicyAddedWhileRunningIsOneOrganizationNoticeEvenWhenItsRowComesInALaterView() {
+        List<ServerRow> before = rows(Map.of());
+        notices.observe(view(before));
+        notices.addedByOrganization(List.of("wiki")); // SessionHost.Applied.managedAdded, before the view shows it
+        notices.observe(view(before)); // a view of the old configuration still
+        List<ServerRow> after = new ArrayList<>(before);
+        after.add(renamed(before.get(0), "wiki"));
+        notices.observe(view(after));
+        timers.forEach(Runnable::run);
+        assertThat(shown).singleElement().satisfies(n -> {
+            assertThat(n.servers()).containsExactly("wiki");
+            assertThat(n.text()).contains(AttentionNotices.ORGANIZATION);
+        });
+    }
 }
