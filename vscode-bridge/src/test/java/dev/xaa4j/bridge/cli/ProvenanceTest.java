@@ -28,7 +28,7 @@ class ProvenanceTest {
     void aServerOnlyTheAgentServesAndTheAgentsSessionStorageAreMarkedAsTheAgents() throws Exception {
         Path config = dir.resolve("config.json");
         Files.writeString(config, "{\"servers\": {\"notes\": {\"url\": \"https://notes.example/mcp\"}}}");
-        EffectiveConfig effective = new ConfigStore(config, Map.of("XAA_POLICY", dir.resolve("no-policy.json").toString())).effective();
+        EffectiveConfig effective = dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of("XAA_POLICY", dir.resolve("no-policy.json").toString())).effective();
         Map<String, Object> servers = new LinkedHashMap<>();
         servers.put("notes", new LinkedHashMap<String, Object>());
         servers.put("from-the-agents-env", new LinkedHashMap<String, Object>());

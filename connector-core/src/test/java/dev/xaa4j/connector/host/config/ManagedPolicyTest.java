@@ -46,7 +46,7 @@ class ManagedPolicyTest {
     private ConfigStore store(Map<String, String> env) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("XAA_POLICY", dir.resolve("policy.json").toString());
-        return new ConfigStore(dir.resolve("config.json"), all);
+        return dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("config.json"), all);
     }
 
     @Test
@@ -56,8 +56,16 @@ class ManagedPolicyTest {
         assertThat(ManagedPolicy.location(Map.of(), "Mac OS X"))
                 .isEqualTo(Path.of("/Library/Application Support/xaa4j/policy.json"));
         assertThat(ManagedPolicy.location(Map.of("ProgramData", "/pd"), "Windows 11")).isEqualTo(Path.of("/pd/xaa4j/policy.json"));
-        assertThat(new ConfigStore(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policy().where())
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policy().where())
                 .isEqualTo("policy file " + Path.of("/tmp/p.json"));
+    }
+
+    @Test
+    void testsNeverReadTheMachinesPolicy() {
+        assertThat(System.getenv("XAA_POLICY")).as("set for every test fork and the processes it starts (pom.xml)")
+                .isNotBlank().doesNotStartWith("/etc/");
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("c.json"), Map.of()).policy().where())
+                .isEqualTo("policy file " + dir.resolve("no-policy-for-tests.json"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class UserSessionTest {
     private ConfigStore store(String json) throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, json);
-        return new ConfigStore(file, Map.of());
+        return dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
     }
 
     @Test
