@@ -132,7 +132,12 @@ public final class ConfigStore {
         return policy;
     }
 
-    /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
+    /**
+     * Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default).
+     *
+     * @throws ManagedSettingException  the organization's policy locks it (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     */
     public void putSessionStorage(SessionStorage storage) {
         requireSessionStorage(storage);
         ObjectNode root = readTree();
@@ -140,7 +145,13 @@ public final class ConfigStore {
         write(root);
     }
 
-    /** Adds or replaces {@code name}; keeps every other key of the file. */
+    /**
+     * Adds or replaces {@code name}; keeps every other key of the file.
+     *
+     * @throws ManagedSettingException  the organization's policy locks the server {@code name} (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     * @throws IllegalArgumentException a bad name, URL, flow or jwt-bearer word
+     */
     public void putServer(String name, ServerEntry entry) {
         validate(name, entry);
         refuseLockedServer(name);
@@ -165,7 +176,12 @@ public final class ConfigStore {
         write(root);
     }
 
-    /** Removes {@code name}; returns whether it existed. */
+    /**
+     * Removes {@code name}; returns whether it existed.
+     *
+     * @throws ManagedSettingException  the organization's policy locks the server {@code name} (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     */
     public boolean removeServer(String name) {
         refuseLockedServer(name);
         ObjectNode root = readTree();
@@ -182,7 +198,13 @@ public final class ConfigStore {
         return true;
     }
 
-    /** Sets the IdP; null fields leave the current value. */
+    /**
+     * Sets the IdP; null fields leave the current value. A locked field may be given with the policy's own value.
+     *
+     * @throws ManagedSettingException  the organization's policy locks a field given with another value (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     * @throws IllegalArgumentException the issuer is not an http(s) URL
+     */
     public void putIdp(IdpSettings idp) {
         if (idp.issuer() != null) {
             validateUrl(idp.issuer());
