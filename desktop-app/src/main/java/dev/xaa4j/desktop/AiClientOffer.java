@@ -39,6 +39,11 @@ final class AiClientOffer {
             servers = List.copyOf(servers);
         }
 
+        /** Whether this offer may take the place of {@code shown} (null: none shown): an on-demand one never replaces one that is not. */
+        boolean replaces(Offer shown) {
+            return shown == null || !onDemand || shown.onDemand;
+        }
+
         /** The confirm button: "Add 2 servers to VS Code and Cursor", "Add notes to Claude Desktop". */
         String action() {
             String what = servers.size() == 1 ? servers.get(0) : servers.size() + " servers";

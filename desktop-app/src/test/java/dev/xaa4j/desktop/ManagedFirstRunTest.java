@@ -177,6 +177,16 @@ class ManagedFirstRunTest {
     }
 
     @Test
+    void anOnDemandOfferDoesNotReplaceAFirstRunOfferStillShown() {
+        Offer firstRun = new Offer(List.of(Client.VSCODE), List.of("notes"), false);
+        Offer onDemand = new Offer(List.of(Client.VSCODE), List.of("notes", "mine"), true);
+        assertThat(onDemand.replaces(firstRun)).as("the first-run answer must still be recorded").isFalse();
+        assertThat(onDemand.replaces(null)).isTrue();
+        assertThat(onDemand.replaces(onDemand)).isTrue();
+        assertThat(firstRun.replaces(onDemand)).isTrue();
+    }
+
+    @Test
     void anOfferNoClientCouldTakeIsNotRememberedAsAdded() throws Exception {
         Files.createDirectories(home.resolve(".cursor"));
         Files.writeString(home.resolve(".cursor/mcp.json"), "// comments, as editors allow\n{\"mcpServers\": {}}");

@@ -229,4 +229,17 @@ class ManyServersTest {
             assertThat(n.text()).contains(AttentionNotices.ORGANIZATION);
         });
     }
+
+    @Test
+    void fiftyServersWaitingForTheirOwnSignInAreFiveMenuItemsAndOneForTheRest() {
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            pending.add(name(i));
+        }
+        List<String> items = TrayController.signInItems(pending);
+        assertThat(items).hasSize(TrayController.MENU_SIGN_INS + 1);
+        assertThat(items.get(0)).contains("srv00");
+        assertThat(items.get(items.size() - 1)).isEqualTo("Open to sign in to 45 more");
+        assertThat(TrayController.signInItems(pending.subList(0, 2))).hasSize(2);
+    }
 }
