@@ -172,7 +172,7 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         }
         assertThat(Files.exists(xaa.config())).as("nothing written by the refused changes").isFalse();
 
-        ok(run(xaa, policy, Map.of(), "server", "add", "tickets", issuer.server("notes").toString()));
+        ok(run(xaa, policy, Map.of(), "server", "add", "tickets", issuer.server("tickets").toString()));
         JsonNode withExtra = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
         assertThat(withExtra.at("/servers/tickets/source").asText()).isEqualTo("user");
         assertThat(withExtra.at("/servers/tickets/locked").asBoolean()).isFalse();

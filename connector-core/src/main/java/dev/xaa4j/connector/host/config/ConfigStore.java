@@ -154,7 +154,7 @@ public final class ConfigStore {
      */
     public void putServer(String name, ServerEntry entry) {
         validate(name, entry);
-        refuseLockedServer(name);
+        refuseLockedServer(name, entry.url()); // nor a locked server again under another name, without its pinning
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
@@ -187,7 +187,7 @@ public final class ConfigStore {
         ObjectNode root = readTree();
         JsonNode servers = root.path("servers");
         if (!servers.isObject() || !servers.has(name)) {
-                Optional<ManagedPolicy> managedBy = policy.read();
+            Optional<ManagedPolicy> managedBy = policy.read();
             if (managedBy.isPresent() && managedBy.get().servers().containsKey(name)) {
                 throw managed("the server '" + name + "'", managedBy.get());
             }
@@ -272,10 +272,24 @@ public final class ConfigStore {
     }
 
     private void refuseLockedServer(String name) {
+        refuseLockedServer(name, null);
+    }
+
+    /** Also refuses {@code url} (when given) under another name than a locked policy server's with that URL. */
+    private void refuseLockedServer(String name, String url) {
         Optional<ManagedPolicy> managedBy = policy.read();
         if (managedBy.isPresent() && managedBy.get().servers().containsKey(name) && managedBy.get().locks("servers." + name)) {
             throw managed("the server '" + name + "'", managedBy.get());
         }
+        managedBy.ifPresent(p -> p.servers().forEach((theirs, entry) -> {
+            if (url != null && !theirs.equals(name) && p.locks("servers." + theirs) && sameUrl(url, entry.url())) {
+                throw managed("the server at " + url + " (your organization's '" + theirs + "', which you can use as it is)", p);
+            }
+        }));
+    }
+
+    private static boolean sameUrl(String a, String b) {
+        return a.replaceAll("/+$", "").equalsIgnoreCase(b.replaceAll("/+$", ""));
     }
 
     private static ManagedSettingException managed(String what, ManagedPolicy policy) {

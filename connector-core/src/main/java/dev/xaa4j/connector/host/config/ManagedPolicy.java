@@ -135,6 +135,10 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
                     throw new IllegalArgumentException("server '" + e.getKey() + "' has no \"url\"");
                 }
                 ConfigStore.validate(e.getKey(), entry);
+                if (!e.getKey().equals(e.getKey().toLowerCase(Locale.ROOT))) { // XAA_SERVER_NAME is lower-cased: one name
+                    throw new IllegalArgumentException("server name '" + e.getKey() + "' must be lower-case, as the names of"
+                            + " XAA_SERVER_* variables are: use '" + e.getKey().toLowerCase(Locale.ROOT) + "'");
+                }
                 servers.put(e.getKey(), entry);
             });
         }

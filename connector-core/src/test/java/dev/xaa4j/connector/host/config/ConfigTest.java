@@ -258,4 +258,21 @@ class ConfigTest {
         assertThat(ClientInstaller.configFile(Client.CURSOR, null, Map.of(), "Linux", home))
                 .isEqualTo(Path.of("/home/u/.cursor/mcp.json"));
     }
+
+    @Test
+    void anAiClientsSymlinkedConfigIsWrittenThroughAndKeepsItsMode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = dotfiles.resolve("mcp.json");
+        Files.writeString(real, "{\"mcpServers\": {}}");
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("home/.cursor")).resolve("mcp.json"), real);
+
+        var entry = ClientInstaller.entry(Client.CURSOR, "/opt/xaa/xaa", List.of(), "notes");
+        assertThat(ClientInstaller.install(Client.CURSOR, link, "notes", entry, false)).isEqualTo(Outcome.ADDED);
+
+        assertThat(Files.isSymbolicLink(link)).as("the dotfiles link stays").isTrue();
+        assertThat(Files.readString(real)).contains("notes");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real))).isEqualTo("rw-r--r--");
+    }
 }

@@ -174,6 +174,18 @@ class ManagedPolicyTest {
     }
 
     @Test
+    void aLockedServerCannotBeAddedAgainUnderAnotherNameWithoutItsSettings() throws Exception {
+        policy(POLICY);
+        ConfigStore store = store(Map.of());
+        assertThatThrownBy(() -> store.putServer("my-notes", new ServerEntry("https://mcp.corp.example/notes/mcp/", null, List.of(), null)))
+                .isInstanceOf(ManagedSettingException.class)
+                .hasMessageStartingWith("the server at https://mcp.corp.example/notes/mcp/ (your organization's 'notes'")
+                .hasMessageContaining("managed by your organization");
+        store.putServer("my-wiki", new ServerEntry("https://mcp.corp.example/wiki/mcp", null, List.of(), null)); // wiki is not locked
+        assertThat(store.load().servers()).containsKey("my-wiki").doesNotContainKey("my-notes");
+    }
+
+    @Test
     void aCommandLineFlagCannotOverrideALockedSessionStorage() throws Exception {
         policy("{\"sessionStorage\": \"keyring\", \"locked\": [\"sessionStorage\"]}");
         assertThatThrownBy(() -> store(Map.of()).requireSessionStorage(SessionStorage.MEMORY))
@@ -232,6 +244,7 @@ class ManagedPolicyTest {
                 Map.entry("{\"locked\": [\"dpop\"]}", "\"locked\" names 'dpop', which this policy does not set"),
                 Map.entry("{\"locked\": [\"sessionStorage\"]}", "\"locked\" names 'sessionStorage', which this policy does not set"),
                 Map.entry("{\"locked\": [\"servers\"]}", "\"locked\" names 'servers', which this policy does not set"),
+                Map.entry("{\"servers\": {\"Notes\": {\"url\": \"https://n.example/mcp\"}}}", "server name 'Notes' must be lower-case"),
 
                 Map.entry("{ \"idp\": ", "not valid JSON"),
                 Map.entry("[1]", "must hold a JSON object"),
