@@ -127,6 +127,31 @@ public final class ConfigStore {
         return ConfigMerge.merge(file, root, env, read, policyError);
     }
 
+    /**
+     * When {@code XAA_POLICY} names the policy, where this machine's own policy is if one is there (it is then not
+     * read: {@code XAA_POLICY} is for tests and packaging, not a security boundary; docs/admin.md), for
+     * {@code xaa doctor} to say so; else empty. Reads the platform's places (a process on Windows and macOS).
+     */
+    public Optional<String> machinePolicyNotRead() {
+        String explicit = env.get("XAA_POLICY");
+        if (explicit == null || explicit.isBlank()) {
+            return Optional.empty();
+        }
+        Map<String, String> without = new java.util.HashMap<>(env);
+        without.remove("XAA_POLICY");
+        return machinePolicy(PolicyStore.forPlatform(without, System.getProperty("os.name", ""),
+                System.getProperty("user.name", ""), PlatformTool.system()));
+    }
+
+    /** Where {@code machine} holds a policy (a malformed one too), if it does. */
+    static Optional<String> machinePolicy(PolicyStore machine) {
+        try {
+            return machine.read().map(ManagedPolicy::origin);
+        } catch (MalformedPolicyException e) {
+            return Optional.of(e.where());
+        }
+    }
+
     /** Where this store reads the policy ({@link PolicyStore#forPlatform}); it need not hold one. */
     public PolicyStore policy() {
         return policy;

@@ -186,6 +186,16 @@ class ManagedPolicyTest {
     }
 
     @Test
+    void xaaPolicyOverAMachinePolicyIsSaidWhereTheMachinesPolicyIs() throws Exception {
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(dir.resolve("none.json")))).isEmpty();
+        Path machine = policy(POLICY);
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(machine))).contains("policy file " + machine);
+        Files.writeString(machine, "{\"lockd\": []}");
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(machine))).as("a malformed one is there too").contains("policy file " + machine);
+        assertThat(new ConfigStore(dir.resolve("config.json"), Map.of()).machinePolicyNotRead()).as("no XAA_POLICY: nothing read").isEmpty();
+    }
+
+    @Test
     void aCommandLineFlagCannotOverrideALockedSessionStorage() throws Exception {
         policy("{\"sessionStorage\": \"keyring\", \"locked\": [\"sessionStorage\"]}");
         assertThatThrownBy(() -> store(Map.of()).requireSessionStorage(SessionStorage.MEMORY))
