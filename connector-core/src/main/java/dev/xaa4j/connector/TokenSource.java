@@ -34,7 +34,8 @@ public interface TokenSource extends AutoCloseable {
      * The current user's session ({@link #shared}): the broker of the tray app or {@code xaa agent} while one runs,
      * else a connector of this process built on first use from the user's {@code xaa} configuration (session and
      * client secrets in the OS keyring). What the framework modules use by default. Nothing is read before the
-     * first call; a missing set-up is a {@link ConnectorException} of kind {@code CONFIGURATION} from that call.
+     * first call; a missing set-up, or an organization's policy that is malformed (docs/admin.md), is a
+     * {@link ConnectorException} of kind {@code CONFIGURATION} from that call.
      */
     static TokenSource forCurrentUser() {
         return dev.xaa4j.connector.host.config.UserSession.tokenSource(

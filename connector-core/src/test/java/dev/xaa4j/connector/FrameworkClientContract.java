@@ -8,7 +8,12 @@ import dev.xaa4j.connector.host.SharedTokenSource;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerServer;
 import dev.xaa4j.connector.internal.dpop.DPoPTesting;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import dev.xaa4j.connector.internal.store.MemoryCredentialStore;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * tools/list and tool calls succeed; bob, who may only read notes, is refused {@code add_note} with a
  * {@link ScopeDeniedException} naming {@code notes.write}; a DPoP-bound token works with the server's own nonce
  * (RFC 9449 §9), and neither the token nor a proof reaches the log; with a session owner running, the framework's
- * client is served by its broker (the shared token source builds no connector of its own). A module's test
- * implements {@link #open}.
+ * client is served by its broker (the shared token source builds no connector of its own); a connection whose URL
+ * is not the configured server's is refused with a {@code CONFIGURATION} error naming both URLs, and that URL never
+ * sees a token. A module's test implements {@link #open}.
  */
 @Tag("slow")
 @Timeout(180)
@@ -43,7 +49,13 @@ public abstract class FrameworkClientContract extends SampleIssuerConnectors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    protected abstract FrameworkClient open(TokenSource tokens) throws Exception;
+    /** The framework's client for the server "notes" at {@code url}, its tokens from {@code tokens}. */
+    protected abstract FrameworkClient open(TokenSource tokens, URI url) throws Exception;
+
+    /** {@link #open(TokenSource, URI)} at the notes server's own URL. */
+    protected FrameworkClient open(TokenSource tokens) throws Exception {
+        return open(tokens, issuer.servers().get("notes"));
+    }
 
     @AfterEach
     void dpopModesOff() throws Exception {
@@ -95,9 +107,39 @@ public abstract class FrameworkClientContract extends SampleIssuerConnectors {
     }
 
     @Test
+    void aConnectionToAnotherUrlThanTheServersIsRefusedAndThatUrlGetsNoToken() throws Exception {
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        elsewhere.start();
+        URI staging = URI.create("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/mcp");
+        try (Connector alice = signedIn("alice")) {
+            Throwable refused = catchThrowable(() -> {
+                try (FrameworkClient client = open(alice, staging)) {
+                    client.toolNames();
+                }
+            });
+
+            ConnectorException typed = ConnectorException.in(refused).orElseThrow(() -> new AssertionError("untyped", refused));
+            assertThat(typed.kind()).isEqualTo(ConnectorException.Kind.CONFIGURATION);
+            assertThat(typed.getMessage()).contains(staging.toString()).contains(issuer.servers().get("notes").toString());
+            assertThat(authorizations).as("Authorization headers the other URL got (the refusal comes before any request)")
+                    .allMatch("null"::equals);
+            assertThat(String.valueOf(refused)).doesNotContain(alice.token("notes").value());
+        } finally {
+            elsewhere.stop(0);
+        }
+    }
+
+    @Test
     void withASessionOwnerRunningTheBrokerServesTheFrameworksClient() throws Exception {
         Path socket = tmp.resolve("run").resolve("broker.sock");
-        try (Connector owner = signedIn("alice");
+        try (CurrentUserConfig config = CurrentUserConfig.withServers(Map.of("notes", issuer.servers().get("notes")));
+             Connector owner = signedIn("alice");
              BrokerServer broker = BrokerServer.builder(owner).socket(socket).start();
              SharedTokenSource tokens = new SharedTokenSource(() -> BrokerClient.connect(socket, Duration.ofSeconds(2)), () -> {
                  throw new AssertionError("the embedded connector must not be built while the broker serves");

@@ -39,6 +39,11 @@ final class AiClientOffer {
             servers = List.copyOf(servers);
         }
 
+        /** Whether this offer may take the place of {@code shown} (null: none shown): an on-demand one never replaces one that is not. */
+        boolean replaces(Offer shown) {
+            return shown == null || !onDemand || shown.onDemand;
+        }
+
         /** The confirm button: "Add 2 servers to VS Code and Cursor", "Add notes to Claude Desktop". */
         String action() {
             String what = servers.size() == 1 ? servers.get(0) : servers.size() + " servers";
@@ -98,21 +103,24 @@ final class AiClientOffer {
 
     /**
      * Writes every server's entry into every client's config file (other entries kept; a different entry of the
-     * same name is left alone and named in the result) and remembers the servers as answered.
+     * same name is left alone and named in the result) and remembers as answered ("added") the servers written to
+     * at least one client; a server no client took is offered again at the next start.
      *
      * @return what was done, in words, one sentence per problem
      */
     synchronized String accept(Offer offer) {
         List<String> problems = new ArrayList<>();
         List<String> done = new ArrayList<>();
+        java.util.Set<String> written = new java.util.LinkedHashSet<>();
         for (Client c : offer.clients()) {
             int ok = 0;
             for (String s : offer.servers()) {
                 try {
                     clients.install(c, s, false);
                     ok++;
+                    written.add(s);
                 } catch (RuntimeException e) {
-                    problems.add(AiClients.displayName(c) + ": " + e.getMessage().replace("; rerun with --force to replace it,"
+                    problems.add(AiClients.displayName(c) + ": " + String.valueOf(e.getMessage()).replace("; rerun with --force to replace it,"
                             + " or pick another --name", "; left as it is") + ".");
                 }
             }
@@ -120,7 +128,7 @@ final class AiClientOffer {
                 done.add(AiClients.displayName(c));
             }
         }
-        remember(offer.servers(), "added");
+        remember(written, "added");
         String head = done.isEmpty() ? "Nothing was added."
                 : "Added " + and(offer.servers()) + " to " + and(done) + ". Restart " + (done.size() == 1 ? "it" : "them")
                 + " to use " + (offer.servers().size() == 1 ? "it." : "them.");
@@ -148,7 +156,7 @@ final class AiClientOffer {
         return answered;
     }
 
-    private void remember(List<String> servers, String answer) {
+    private void remember(Collection<String> servers, String answer) {
         servers.forEach(s -> answers().put(s, answer));
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode a = root.putObject("answered");

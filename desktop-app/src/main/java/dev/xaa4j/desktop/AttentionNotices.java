@@ -29,7 +29,7 @@ final class AttentionNotices {
     }
 
     static final String ADDED = "New server";
-    /** The reason of a server the organization's policy added that is offered to the AI clients ({@link #addedByOrganization}). */
+    /** The reason of a server the organization's policy added while the app runs ({@link #addedByOrganization}). */
     static final String ORGANIZATION = "Added by your organization";
 
     private final Duration window;
@@ -38,6 +38,7 @@ final class AttentionNotices {
     private final Map<String, String> reasons = new HashMap<>();
     private final Map<String, String> pending = new LinkedHashMap<>();
     private final Set<String> addedHere = new HashSet<>();
+    private final Set<String> byOrganization = new HashSet<>();
     private Set<String> known;
     private boolean scheduled;
 
@@ -66,10 +67,12 @@ final class AttentionNotices {
     }
 
     /**
-     * Servers the organization's policy added since the person last answered the AI-client offer ({@link AiClientOffer}):
-     * they join the current burst (or start one) as "Added by your organization". Any thread.
+     * Servers the organization's policy added (the session owner applied them: {@code SessionHost.Applied.managedAdded},
+     * or the AI-client offer names them): they join the current burst (or start one) as "Added by your
+     * organization", also when their row appears only in a later view. Any thread.
      */
     synchronized void addedByOrganization(java.util.Collection<String> names) {
+        byOrganization.addAll(names);
         names.forEach(n -> pending.put(n, ORGANIZATION));
         if (!pending.isEmpty() && !scheduled) {
             scheduled = true;
@@ -90,7 +93,7 @@ final class AttentionNotices {
             if (reason != null && !reason.equals(reasons.get(r.name()))) {
                 pending.put(r.name(), reason);
             } else if (reason == null && isNew && !added(pending.get(r.name()))) {
-                pending.put(r.name(), ADDED);
+                pending.put(r.name(), byOrganization.contains(r.name()) ? ORGANIZATION : ADDED);
             } else if (reason == null && !added(pending.get(r.name()))) {
                 pending.remove(r.name()); // it is fine again before anybody was told
             }

@@ -97,6 +97,15 @@ public final class DesktopLauncher {
                 throw e;
             }
         }
+        if (memorySession) {
+            try {
+                new dev.xaa4j.connector.host.config.ConfigStore(config, System.getenv())
+                        .requireSessionStorage(dev.xaa4j.connector.host.config.SessionStorage.MEMORY); // a locked key beats a flag
+            } catch (IllegalArgumentException managedOrMalformed) {
+                System.err.println("xaa-desktop: --memory-session: " + managedOrMalformed.getMessage());
+                System.exit(2);
+            }
+        }
         memorySession |= memoryConfigured(config); // `xaa config session-storage memory`: off by default
         ClientCredentialsSource credentials = secretsFromStdin ? readSecrets() : null;
         TraySession.Options session = new TraySession.Options(memorySession ? new MemoryCredentialStore() : null, credentials,

@@ -134,13 +134,10 @@ public final class DesktopModel implements AutoCloseable {
         background.execute(() -> {
             try {
                 session.reload();
-                session.follow(e -> org.slf4j.LoggerFactory.getLogger(DesktopModel.class)
-                        .warn("ignoring the changed configuration: {}", e.getMessage()));
             } catch (RuntimeException e) {
-                synchronized (this) {
-                    actionProblem = new Problem("Cannot read the configuration " + session.configFile() + ": " + e.getMessage(),
-                            "Fix or delete the file, then restart the app.");
-                }
+                configurationProblem(e);
+            } finally { // a policy fixed, or gone bad, while the app runs is picked up and shown
+                session.follow(this::configurationProblem);
             }
             warm();
             refresh();
@@ -307,6 +304,10 @@ public final class DesktopModel implements AutoCloseable {
 
     public CompletableFuture<Boolean> removeServer(String name) {
         return serverList.remove(name);
+    }
+
+    private synchronized void configurationProblem(RuntimeException e) {
+        actionProblem = PlainLanguage.configuration(session.configFile(), e);
     }
 
     /**

@@ -48,7 +48,7 @@ public final class DesktopShell {
     private Settings settings;
     private Optional<TrayController> tray = Optional.empty();
     private volatile boolean quitting;
-    private long lastNotification = System.nanoTime() - Duration.ofMinutes(1).toNanos();
+    private final Balloons balloons = new Balloons();
 
     private DesktopShell(Stage stage, Options options) {
         this.stage = stage;
@@ -57,7 +57,12 @@ public final class DesktopShell {
         this.settings = Settings.load(settingsFile);
         this.session = new TraySession(new ConfigStore(options.configFile(), options.env()), options.session());
         this.notices = new AttentionNotices(NOTICE_WINDOW, this::later,
-                n -> Platform.runLater(() -> notifyOnce(n.title(), n.text()))); // the sign-in one may have said it
+                n -> Platform.runLater(() -> notifyOnce(n.title() + "\n" + n.text(), n.title(), n.text()))); // one per burst already
+        session.host().onApplied(a -> { // a server the policy added while running (not the first build): one notice
+            if (!a.rebuilt()) {
+                notices.addedByOrganization(a.managedAdded().stream().filter(n -> !a.removed().contains(n)).toList());
+            }
+        });
         AiClients aiClients = AiClients.forEnv(options.env());
         this.managedFirstRun = new FirstRun(session, new AiClientOffer(aiClients, AiClientOffer.fileBeside(options.configFile())),
                 notices, new FirstRun.Out() {
@@ -104,7 +109,7 @@ public final class DesktopShell {
      */
     private void signInNotification(PlainLanguage.Problem p) {
         if (tray.isPresent()) {
-            notifyOnce("Sign-in needed", p.what() + " " + p.next().replaceFirst("\\.$", "") + " from the xaa4j icon.");
+            notifyOnce("Sign-in needed", "Sign-in needed", p.what() + " " + p.next().replaceFirst("\\.$", "") + " from the xaa4j icon.");
         } else {
             openWindow();
         }
@@ -196,16 +201,14 @@ public final class DesktopShell {
     /** A bridge (or the renewal timer) found the session gone: say so in the tray instead of opening a browser. */
     private void notifyIfNeeded(ConnectorEvent event) {
         if (event instanceof ConnectorEvent.SignInRequired) {
-            Platform.runLater(() -> tray.ifPresent(t -> notifyOnce("Sign-in needed",
+            Platform.runLater(() -> tray.ifPresent(t -> notifyOnce("Sign-in needed", "Sign-in needed",
                     "Your AI tools need you to sign in. Choose Sign in from the xaa4j icon.")));
         }
     }
 
-    /** At most one balloon per half minute: several bridges noticing the same thing is one message. FX thread. */
-    private void notifyOnce(String title, String text) {
-        long now = System.nanoTime();
-        if (tray.isPresent() && now - lastNotification > Duration.ofSeconds(30).toNanos()) {
-            lastNotification = now;
+    /** At most one balloon per {@code subject} per half minute ({@link Balloons}): several bridges, one message. FX thread. */
+    private void notifyOnce(String subject, String title, String text) {
+        if (tray.isPresent() && balloons.admit(subject, System.nanoTime())) {
             tray.get().notify(title, text);
         }
     }

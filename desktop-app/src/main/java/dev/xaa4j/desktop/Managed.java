@@ -64,7 +64,8 @@ record Managed(Optional<String> policyOrigin, boolean idpLocked, Map<String, Set
         return switch (s) {
             case POLICY -> lockedServers.contains(server) ? "Your organization (locked)" : "Your organization";
             case USER -> "You";
-            case ENV, DEFAULT -> "Environment";
+            case ENV -> "Environment";
+            case DEFAULT -> ""; // no server comes from a built-in default
         };
     }
 

@@ -107,8 +107,15 @@ final class ManagedPane {
         return managed.origin(server);
     }
 
-    /** Shows {@code o} with its one confirm; a later offer replaces an earlier one still shown. */
+    /**
+     * Shows {@code o} with its one confirm; a later offer replaces an earlier one still shown, except that "Add to AI
+     * clients…" does not replace the first-run (or policy-added) offer: that one is answered first, so its answer is
+     * kept and later offers can come ({@link AiClientOffer.Offer#replaces}).
+     */
     void showOffer(Offer o) {
+        if (!o.replaces(shown)) {
+            return;
+        }
         shown = o;
         offerText.setText(o.text());
         confirm.setText(o.action());

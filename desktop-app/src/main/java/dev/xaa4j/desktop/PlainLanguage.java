@@ -36,6 +36,18 @@ public final class PlainLanguage {
     private PlainLanguage() {
     }
 
+    /**
+     * The configuration could not be read or applied: the organization's policy (which the person cannot fix; the
+     * message names its place and fault) or the person's own file.
+     */
+    public static Problem configuration(java.nio.file.Path userFile, RuntimeException e) {
+        return e instanceof dev.xaa4j.connector.host.config.MalformedPolicyException
+                ? new Problem("Your organization's settings cannot be used: " + e.getMessage() + ".",
+                        "Send this message to your IT department; the app picks up the fixed settings by itself.")
+                : new Problem("Cannot read the configuration " + userFile + ": " + e.getMessage(),
+                        "Fix or delete the file, then restart the app.");
+    }
+
     /** Sign-out done here, but the IdP could not end the session (its reason never holds a token). */
     public static Problem signOutWarning(SignOutResult r) {
         return new Problem("Signed out on this machine; your company's sign-in service could not be reached: "

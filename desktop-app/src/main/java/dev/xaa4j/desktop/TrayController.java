@@ -118,9 +118,22 @@ public final class TrayController {
         return List.copyOf(lines);
     }
 
-    /** The servers waiting for their own sign-in ("Sign in to SERVER" items of the menu). */
+    /** At most this many "Sign in to SERVER" items; "Open to sign in to N more" stands for the rest. */
+    static final int MENU_SIGN_INS = 5;
+
+    /** The servers waiting for their own sign-in ("Sign in to SERVER" items of the menu), all of them. */
     static List<String> pendingSignIns(View v) {
         return v.servers().stream().filter(r -> r.action() == DesktopModel.ServerAction.SIGN_IN).map(DesktopModel.ServerRow::name).toList();
+    }
+
+    /** The menu's sign-in items: at most {@value #MENU_SIGN_INS} servers, then how many more the window has. */
+    static List<String> signInItems(List<String> pending) {
+        List<String> items = new java.util.ArrayList<>(pending.stream().limit(MENU_SIGN_INS)
+                .map(s -> PlainLanguage.serverAction(DesktopModel.ServerAction.SIGN_IN, s)).toList());
+        if (pending.size() > MENU_SIGN_INS) {
+            items.add("Open to sign in to " + (pending.size() - MENU_SIGN_INS) + " more");
+        }
+        return items;
     }
 
     private boolean signedInShown;
@@ -153,9 +166,17 @@ public final class TrayController {
             m.setOnAction(e -> open.run());
             icon.addMenuItem(m);
         }
-        for (String server : shownSignIns) {
-            MenuItem m = new MenuItem(PlainLanguage.serverAction(DesktopModel.ServerAction.SIGN_IN, server));
-            m.setOnAction(e -> model.signIn(server)); // the browser opens from this process
+        List<String> items = signInItems(shownSignIns);
+        for (int i = 0; i < items.size(); i++) {
+            MenuItem m = new MenuItem(items.get(i));
+            String server = i < MENU_SIGN_INS ? shownSignIns.get(i) : null;
+            m.setOnAction(e -> {
+                if (server != null) {
+                    model.signIn(server); // the browser opens from this process
+                } else {
+                    open.run();
+                }
+            });
             icon.addMenuItem(m);
         }
         if (addToAiClients != null) {

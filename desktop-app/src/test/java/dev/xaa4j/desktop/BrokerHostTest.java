@@ -39,7 +39,7 @@ class BrokerHostTest extends DesktopIssuerPerClass {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes", "tickets"));
         List<String> needed = new CopyOnWriteArrayList<>();
         List<String> status = new CopyOnWriteArrayList<>();
-        try (TraySession engine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+        try (TraySession engine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost host = BrokerHost.attach(engine, socket(), n -> needed.add(n.server()), status::add)) {
             engine.reload();
             assertThat(host.serving()).isTrue();
@@ -84,9 +84,9 @@ class BrokerHostTest extends DesktopIssuerPerClass {
     void stepsAsideWhenAnAgentAlreadyServesTheSocket() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
         List<String> status = new CopyOnWriteArrayList<>();
-        try (TraySession agentEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+        try (TraySession agentEngine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost agent = BrokerHost.attach(agentEngine, socket(), n -> { }, s -> { });
-             TraySession appEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+             TraySession appEngine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              BrokerHost app = BrokerHost.attach(appEngine, socket(), n -> { }, status::add)) {
             agentEngine.reload();
             appEngine.reload();

@@ -48,7 +48,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     }
 
     void open(Path config, TraySession.Options options) {
-        engine = new TraySession(new ConfigStore(config, Map.of()), options);
+        engine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), options);
         model = new DesktopModel(engine, last::set, Clock.systemUTC(), Duration.ofSeconds(2));
         model.start(Duration.ofMillis(200));
     }
@@ -110,7 +110,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
     void signInToThePlainOAuthWikiOpensTheBrowserFromTheTrayAndSignOutOfWikiKeepsTheCompanySignIn() throws Exception {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
         // the sample issuer's plain-OAuth server: its own AS ({asBase}/oauth), dynamic registration, no pre-registered client
-        new ConfigStore(config, Map.of()).putServer("wiki", new dev.xaa4j.connector.host.config.ServerEntry(
+        dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()).putServer("wiki", new dev.xaa4j.connector.host.config.ServerEntry(
                 issuer.server("wiki").toString(), null, List.of(), null));
         open(config, DesktopFixture.engine(dir, "alice", null));
         model.signIn();
@@ -144,7 +144,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         assertThat(v.account().storage()).isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.MEMORY);
         assertThat(PlainLanguage.storage(v.account().storage())).contains("only in this app's memory", "ends when you quit");
         assertThat(PlainLanguage.storage(dev.xaa4j.connector.host.config.SessionStorage.KEYRING)).contains("keyring");
-        try (TraySession keyring = new TraySession(new ConfigStore(dir.resolve("other.json"), Map.of()), TraySession.Options.defaults())) {
+        try (TraySession keyring = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("other.json"), Map.of()), TraySession.Options.defaults())) {
             assertThat(keyring.sessionStorage()).as("the default").isEqualTo(dev.xaa4j.connector.host.config.SessionStorage.KEYRING);
         }
     }
@@ -194,7 +194,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         View added = await("tickets added", v -> v.servers().size() == 2);
         assertThat(added.addFeedback()).startsWith("Added \"tickets\": signs in separately through " + issuer.asIssuer());
         assertThat(row(added, "tickets").flowText()).isEqualTo("Signs in separately");
-        var stored = new ConfigStore(config, Map.of()).load().servers();
+        var stored = dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()).load().servers();
         assertThat(stored.get("tickets").auth()).isEqualTo("oauth");
         assertThat(stored.get("tickets").asClientId()).as("the company sign-in's client is no plain OAuth client").isNull();
         assertThat(stored.get("notes").auth()).as("Automatic is stored as absent").isNull();
@@ -202,7 +202,7 @@ class DesktopModelTest extends DesktopIssuerPerClass {
         assertThat(model.removeServer("tickets").get(30, TimeUnit.SECONDS)).isTrue();
         assertThat(model.addServer(issuer.server("tickets").toString(), dev.xaa4j.connector.AuthMode.EMA)
                 .get(30, TimeUnit.SECONDS)).isEqualTo("tickets");
-        stored = new ConfigStore(config, Map.of()).load().servers();
+        stored = dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()).load().servers();
         assertThat(stored.get("tickets").auth()).isEqualTo("ema");
         assertThat(stored.get("tickets").asClientId()).isEqualTo(SampleIssuerFixture.AS_CLIENT);
     }

@@ -28,7 +28,7 @@ final class FakeDesktop implements AutoCloseable {
     final DesktopModel model;
 
     private FakeDesktop(Path dir, Path config, FakeTokenSource engine, Consumer<View> views) throws Exception {
-        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
+        session = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
         model = new DesktopModel(session, () -> Optional.of(engine), views, Clock.systemUTC(), Duration.ofHours(1));
     }
 

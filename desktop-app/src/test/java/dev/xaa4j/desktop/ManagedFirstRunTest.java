@@ -154,6 +154,54 @@ class ManagedFirstRunTest {
     }
 
     @Test
+    void aMalformedPolicyIsShownAsTheOrganizationsAndAFixedOneIsPickedUpWhileTheAppRuns() throws Exception {
+        Files.writeString(policy, "{\"idp\": {\"clientID\": \"typo\"}}");
+        java.util.concurrent.atomic.AtomicReference<DesktopModel.View> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try (TraySession engine = new TraySession(store(), new TraySession.Options(
+                new dev.xaa4j.connector.internal.store.MemoryCredentialStore(), null, null, null, null))) {
+            DesktopModel model = new DesktopModel(engine, last::set, java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30));
+            try {
+                model.start(java.time.Duration.ofMillis(100));
+                DesktopModel.View broken = org.awaitility.Awaitility.await("the policy's fault shown")
+                        .until(last::get, v -> v != null && v.problem().isPresent());
+                assertThat(broken.problem().orElseThrow().text()).startsWith("Your organization's settings cannot be used: policy file "
+                        + policy).contains("unknown key \"idp.clientID\"", "IT department").doesNotContain("delete", config.toString());
+
+                Files.writeString(policy, "{\"servers\": {\"wiki\": {\"url\": \"https://wiki.corp.example/mcp\"}}}");
+                org.awaitility.Awaitility.await("the fixed policy followed without a restart").atMost(java.time.Duration.ofSeconds(20))
+                        .until(last::get, v -> v.servers().stream().anyMatch(r -> r.name().equals("wiki")));
+            } finally {
+                model.close();
+            }
+        }
+    }
+
+    @Test
+    void anOnDemandOfferDoesNotReplaceAFirstRunOfferStillShown() {
+        Offer firstRun = new Offer(List.of(Client.VSCODE), List.of("notes"), false);
+        Offer onDemand = new Offer(List.of(Client.VSCODE), List.of("notes", "mine"), true);
+        assertThat(onDemand.replaces(firstRun)).as("the first-run answer must still be recorded").isFalse();
+        assertThat(onDemand.replaces(null)).isTrue();
+        assertThat(onDemand.replaces(onDemand)).isTrue();
+        assertThat(firstRun.replaces(onDemand)).isTrue();
+    }
+
+    @Test
+    void anOfferNoClientCouldTakeIsNotRememberedAsAdded() throws Exception {
+        Files.createDirectories(home.resolve(".cursor"));
+        Files.writeString(home.resolve(".cursor/mcp.json"), "// comments, as editors allow\n{\"mcpServers\": {}}");
+        AiClientOffer offers = new AiClientOffer(clients(), AiClientOffer.fileBeside(config));
+
+        String result = offers.accept(offers.due(List.of("notes")).orElseThrow());
+
+        assertThat(result).startsWith("Nothing was added.").contains("Cursor: ");
+        assertThat(offers.answer("notes")).as("nothing written: not an answer").isEmpty();
+        assertThat(new AiClientOffer(clients(), AiClientOffer.fileBeside(config)).due(List.of("notes")))
+                .as("offered again at the next start").isPresent();
+        assertThat(Files.readString(home.resolve(".cursor/mcp.json"))).startsWith("// comments");
+    }
+
+    @Test
     void aServerThePolicyAddsLaterIsOfferedAgainWithOneGroupedNotice() throws Exception {
         installVsCodeAndCursor();
         List<Runnable> timers = new ArrayList<>();

@@ -213,4 +213,33 @@ class ManyServersTest {
         assertThat(shown.get(1).servers()).as("only what changed since").containsExactly("srv40");
         assertThat(shown.get(1).text()).isEqualTo("srv40 needs you: Sign-in needed. Open xaa4j to see what to do.");
     }
+
+    @Test
+    void aServerThePolicyAddedWhileRunningIsOneOrganizationNoticeEvenWhenItsRowComesInALaterView() {
+        List<ServerRow> before = rows(Map.of());
+        notices.observe(view(before));
+        notices.addedByOrganization(List.of("wiki")); // SessionHost.Applied.managedAdded, before the view shows it
+        notices.observe(view(before)); // a view of the old configuration still
+        List<ServerRow> after = new ArrayList<>(before);
+        after.add(renamed(before.get(0), "wiki"));
+        notices.observe(view(after));
+        timers.forEach(Runnable::run);
+        assertThat(shown).singleElement().satisfies(n -> {
+            assertThat(n.servers()).containsExactly("wiki");
+            assertThat(n.text()).contains(AttentionNotices.ORGANIZATION);
+        });
+    }
+
+    @Test
+    void fiftyServersWaitingForTheirOwnSignInAreFiveMenuItemsAndOneForTheRest() {
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            pending.add(name(i));
+        }
+        List<String> items = TrayController.signInItems(pending);
+        assertThat(items).hasSize(TrayController.MENU_SIGN_INS + 1);
+        assertThat(items.get(0)).contains("srv00");
+        assertThat(items.get(items.size() - 1)).isEqualTo("Open to sign in to 45 more");
+        assertThat(TrayController.signInItems(pending.subList(0, 2))).hasSize(2);
+    }
 }

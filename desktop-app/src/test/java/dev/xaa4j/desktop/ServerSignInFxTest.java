@@ -114,6 +114,6 @@ class ServerSignInFxTest extends FakeDesktopFxTest {
         robot.clickOn("#addServer");
         await("added", () -> row("public") != null);
         assertThat(row("public").flowText()).isEqualTo("No sign-in needed");
-        assertThat(new ConfigStore(config, Map.of()).load().servers().get("public").auth()).isEqualTo("none");
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()).load().servers().get("public").auth()).isEqualTo("none");
     }
 }

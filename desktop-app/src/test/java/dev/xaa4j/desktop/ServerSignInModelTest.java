@@ -46,7 +46,7 @@ class ServerSignInModelTest {
         Path config = dir.resolve("config.json");
         // no IdP: a plain-OAuth server works without the company sign-in (the address is never contacted here)
         Files.writeString(config, "{\"servers\":{\"wiki\":{\"url\":\"http://127.0.0.1:9/wiki/mcp\",\"auth\":\"oauth\"}}}");
-        session = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
+        session = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", "true"));
         model = new DesktopModel(session, () -> Optional.of(engine), last::set, Clock.systemUTC(), Duration.ofHours(1));
         engine.servers.put("wiki", FakeTokenSource.needsOwnSignIn("wiki"));
         model.start(Duration.ofMillis(100));
@@ -194,7 +194,7 @@ class ServerSignInModelTest {
         View v = await("added", x -> x.servers().size() == 2);
         assertThat(v.addFeedback()).isEqualTo("Added \"public\": no sign-in needed");
         assertThat(v.servers().get(1).flowText()).isEqualTo("No sign-in needed");
-        var stored = new ConfigStore(dir.resolve("config.json"), Map.of()).load().servers();
+        var stored = dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("config.json"), Map.of()).load().servers();
         assertThat(stored.get("public").auth()).isEqualTo("none");
         assertThat(stored.get("wiki").auth()).as("the other entries untouched").isEqualTo("oauth");
     }

@@ -46,13 +46,17 @@ import reactor.core.scheduler.Schedulers;
  * {@code POST} and the endpoint (RFC 9449 §7.1), with the origin's latest {@code DPoP-Nonce}.
  *
  * <p>LangChain4j's transport reports a refused request only as "Unexpected status code: N", without the server's
- * challenge. On a {@code 401} or {@code 403} this transport therefore sends the same JSON-RPC message once more with
- * the <em>same rejected token</em> (a fresh proof for a DPoP one), which the server refuses again and, this time,
- * with its {@code WWW-Authenticate} challenge readable; the connector's {@link AuthorizationErrorHandler} judges it
- * exactly as for the MCP Java SDK (docs/protocol.md §5): {@code 401} → the token is dropped and renewed, a
+ * challenge. On a {@code 401} or {@code 403} this transport therefore asks the server once more with the <em>same
+ * rejected token</em> (a fresh proof for a DPoP one), which the server refuses again and, this time, with its
+ * {@code WWW-Authenticate} challenge readable; the connector's {@link AuthorizationErrorHandler} judges it exactly as
+ * for the MCP Java SDK (docs/protocol.md §5): {@code 401} → the token is dropped and renewed, a
  * {@code use_dpop_nonce} is recorded; {@code 403 insufficient_scope} → step-up; then the operation is replayed once.
  * A step-up the IdP refuses fails the operation with the connector's {@code ScopeDeniedException}, naming the scope.
- * The probe carries no {@code Mcp-Session-Id} and a token the server just refused, so it cannot run a tool.
+ * After a {@code 401} the probe is a JSON-RPC {@code ping} (no side effect, even if a fresh DPoP nonce makes the
+ * server accept it: the refused operation did not run, so it is then simply replayed once). After a {@code 403} the
+ * probe is the refused message itself, because the scope a server asks for depends on the operation: the same token
+ * has the same scopes, so the server refuses it again (a gateway that lets a once-refused token through would run
+ * it: the probe carries no {@code Mcp-Session-Id}, which a stateful server needs).
  *
  * <p>Thread-safe. Closing closes the LangChain4j transport, not the token source.
  */
@@ -179,9 +183,11 @@ public final class AuthorizedMcpTransport implements McpTransport {
                 sent.remove(message);
                 return CompletableFuture.<JsonNode>failedFuture(failure);
             }
-            return Mono.fromCallable(() -> probe(message, token))
+            return Mono.fromCallable(() -> probe(probeBody(message, status.get()), token))
                     .subscribeOn(Schedulers.boundedElastic()) // a blocking round trip: never on an HTTP client thread
-                    .flatMap(response -> Mono.from(challenges.handle(response.snapshot(), response.info(), McpTransportContext.EMPTY)))
+                    .flatMap(response -> refused(response.info().statusCode())
+                            ? Mono.from(challenges.handle(response.snapshot(), response.info(), McpTransportContext.EMPTY))
+                            : Mono.just(true)) // accepted now (e.g. a fresh DPoP nonce): the refused operation did not run
                     .defaultIfEmpty(false)
                     .toFuture()
                     .thenCompose(replay -> replay ? operation.get() : CompletableFuture.<JsonNode>failedFuture(failure))
@@ -192,12 +198,24 @@ public final class AuthorizedMcpTransport implements McpTransport {
     private record Probe(HttpRequestSnapshot snapshot, HttpResponse.ResponseInfo info) {
     }
 
-    /** {@code message} once more with the token the server refused: its answer carries the challenge. */
-    private Probe probe(McpClientMessage message, AccessToken refused) throws IOException, InterruptedException {
+    private static boolean refused(int status) {
+        return status == 401 || status == 403;
+    }
+
+    /**
+     * What the probe sends after {@code status}: a JSON-RPC {@code ping} after a {@code 401} (nothing runs, whatever
+     * the server answers), the refused {@code message} itself after a {@code 403} (its scope depends on it).
+     */
+    static String probeBody(McpClientMessage message, int status) {
+        return status == 401 ? "{\"jsonrpc\":\"2.0\",\"id\":\"xaa4j-challenge-probe\",\"method\":\"ping\"}" : json(message);
+    }
+
+    /** {@code body} with the token the server refused: its answer carries the challenge. */
+    private Probe probe(String body, AccessToken refused) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(json(message)));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         authorization(refused).forEach(request::header);
         HttpRequest built = request.build();
         HttpResponse<Void> response = probes.send(built, HttpResponse.BodyHandlers.discarding());

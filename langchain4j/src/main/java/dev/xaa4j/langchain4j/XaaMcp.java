@@ -4,10 +4,8 @@ import dev.langchain4j.mcp.client.DefaultMcpClient;
 import dev.langchain4j.mcp.client.McpClient;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.ConnectorException;
-import dev.xaa4j.connector.ServerConfig;
 import dev.xaa4j.connector.TokenSource;
-import dev.xaa4j.connector.host.config.ConfigStore;
-import dev.xaa4j.connector.host.config.ServerEntry;
+import dev.xaa4j.connector.mcp.McpTransports;
 import java.net.URI;
 import java.time.Duration;
 
@@ -35,23 +33,33 @@ public final class XaaMcp {
      * A client for the server {@code server} of the current user's {@code xaa} configuration, its tokens from
      * {@link TokenSource#forCurrentUser()}, one shared by every client of this method for the process's life.
      *
-     * @throws ConnectorException of kind {@code CONFIGURATION} when the configuration has no server of that name
+     * @throws ConnectorException of kind {@code CONFIGURATION} when the configuration has no server of that name, or
+     *                            it (or the organization's policy) cannot be read
      */
     public static McpClient client(String server) {
         return client(CurrentUser.TOKENS, server, configuredUrl(server));
     }
 
-    /** A client for {@code server} of {@code connector}, at the URL the connector has for it. */
+    /**
+     * A client for {@code server} of {@code connector}, at the URL the connector has for it.
+     *
+     * @throws ConnectorException of kind {@code CONFIGURATION} when {@code connector} has no server of that name
+     */
     public static McpClient client(Connector connector, String server) {
-        ServerConfig config = connector.servers().get(server);
-        if (config == null) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server,
-                    "No MCP server named '" + server + "' is configured", null, null);
-        }
-        return client(connector, server, config.url());
+        return client(connector, server, McpTransports.serverUrl(connector, server));
     }
 
-    /** A client for the MCP server at {@code url} that {@code source} knows as {@code server}. */
+    /**
+     * A client for the MCP server at {@code url} that {@code source} knows as {@code server}. Connects on first use.
+     * Thread-safe, like the client it returns.
+     *
+     * @param url the server's Streamable HTTP endpoint: the URL {@code server}'s tokens are for
+     *            ({@link McpTransports#serverUrl}; for an ad-hoc server, a name that is a URL, that name)
+     * @throws ConnectorException of kind {@code CONFIGURATION} when {@code url} is another URL (the message names
+     *                            both and the fix; a token for one server is sent to no other), when
+     *                            {@code server} is not configured, or when the configuration or the organization's
+     *                            policy cannot be read
+     */
     public static McpClient client(TokenSource source, String server, URI url) {
         return new DefaultMcpClient.Builder()
                 .key(server)
@@ -64,18 +72,15 @@ public final class XaaMcp {
      * The authorized transport alone, for a {@link DefaultMcpClient.Builder} with further options.
      *
      * @param timeout LangChain4j's per-request timeout
+     * @throws ConnectorException as {@link #client(TokenSource, String, URI)}
      */
     public static AuthorizedMcpTransport transport(TokenSource source, String server, URI url, Duration timeout) {
+        McpTransports.requireServerUrl(server, McpTransports.serverUrl(source, server), url);
         return new AuthorizedMcpTransport(source, server, url, timeout);
     }
 
     private static URI configuredUrl(String server) {
-        ServerEntry entry = ConfigStore.forCurrentUser().load().servers().get(server);
-        if (entry == null || entry.url() == null) {
-            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, server, "No MCP server named '" + server
-                    + "' is in your xaa configuration: add it with `xaa server add " + server + " URL`", null, null);
-        }
-        return URI.create(entry.url());
+        return McpTransports.serverUrl(CurrentUser.TOKENS, server);
     }
 
     /** The current user's token source, made on first use and shared by the clients of {@link #client(String)}. */

@@ -9,6 +9,7 @@ import dev.langchain4j.mcp.client.McpClient;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.xaa4j.connector.FrameworkClientContract;
 import dev.xaa4j.connector.TokenSource;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,8 @@ class LangChain4jMcpClientTest extends FrameworkClientContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    protected FrameworkClient open(TokenSource tokens) {
-        McpClient client = XaaMcp.client(tokens, "notes", issuer.servers().get("notes"));
+    protected FrameworkClient open(TokenSource tokens, URI url) {
+        McpClient client = XaaMcp.client(tokens, "notes", url);
         return new FrameworkClient() {
             @Override
             public List<String> toolNames() {

@@ -1,11 +1,9 @@
 package dev.xaa4j.springai;
 
 import dev.xaa4j.connector.TokenSource;
-import dev.xaa4j.connector.mcp.McpTransports;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import java.util.Set;
-import org.springframework.ai.mcp.client.httpclient.autoconfigure.StreamableHttpHttpClientTransportAutoConfiguration;
 import org.springframework.ai.mcp.customizer.McpClientCustomizer;
+import org.springframework.ai.mcp.client.httpclient.autoconfigure.StreamableHttpHttpClientTransportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,7 +16,8 @@ import org.springframework.context.annotation.Bean;
  * a request customizer that sets {@code Authorization} (and, for a DPoP-bound token, a fresh {@code DPoP} proof,
  * RFC 9449 §7.1) on every request, and the handler of the server's {@code 401} (renew, replay once) and
  * {@code 403 insufficient_scope} (step-up once, else a {@code ScopeDeniedException} naming the scope) — the same
- * parts as {@link McpTransports} (docs/protocol.md §1 step 4, §5).
+ * parts as {@code McpTransports} (docs/protocol.md §1 step 4, §5). A request to another URL than the server's is
+ * refused, and a name without a Streamable HTTP connection fails start-up (docs/architecture.md "Framework modules").
  *
  * <p>The token source is a {@link TokenSource} bean when the application defines one, else
  * {@link TokenSource#forCurrentUser()}: the tray app's or {@code xaa agent}'s session while one runs, else a
@@ -36,15 +35,12 @@ public class XaaMcpClientAutoConfiguration {
         return TokenSource.forCurrentUser();
     }
 
-    /** Adds xaa4j's authorization to the transports of the connections named in {@code xaa4j.servers}. */
+    /**
+     * Adds xaa4j's authorization to the transports of the connections named in {@code xaa4j.servers}; start-up fails
+     * for a name without a Streamable HTTP connection ({@link ConnectionAuthorization}).
+     */
     @Bean
-    public McpClientCustomizer<HttpClientStreamableHttpTransport.Builder> xaa4jStreamableHttpAuthorization(
-            TokenSource tokenSource, XaaMcpClientProperties properties) {
-        Set<String> servers = Set.copyOf(properties.getServers());
-        return (name, builder) -> {
-            if (servers.contains(name)) {
-                McpTransports.authorize(builder, tokenSource, name);
-            }
-        };
+    public ConnectionAuthorization xaa4jStreamableHttpAuthorization(TokenSource tokenSource, XaaMcpClientProperties properties) {
+        return new ConnectionAuthorization(tokenSource, properties.getServers());
     }
 }

@@ -29,8 +29,7 @@ class SpringAiMcpClientTest extends FrameworkClientContract {
 
     @Override
     @SuppressWarnings("unchecked")
-    protected FrameworkClient open(TokenSource tokens) {
-        URI notes = issuer.servers().get("notes");
+    protected FrameworkClient open(TokenSource tokens, URI notes) {
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)

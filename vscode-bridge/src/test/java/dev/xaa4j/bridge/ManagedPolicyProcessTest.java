@@ -123,6 +123,16 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         }
     }
 
+    @Test
+    void aLockedSessionStorageIsNotOverriddenByTheAgentsMemoryFlag() throws Exception {
+        Path policy = policy("storage-policy.json", "{\"sessionStorage\": \"keyring\", \"locked\": [\"sessionStorage\"]}");
+        XaaProcess xaa = XaaProcess.in(dir.resolve("storage"));
+        CommandRun agent = run(xaa, policy, Map.of(), "agent", "--memory");
+        assertThat(agent.exit()).as(agent.out()).isEqualTo(2);
+        assertThat(agent.out()).contains("the session storage is managed by your organization (policy file " + policy
+                + "): ask your IT department to change it");
+    }
+
     private static CommandRun run(XaaProcess xaa, Path policy, Map<String, String> env, String... args) throws Exception {
         Map<String, String> all = new HashMap<>(env);
         all.put("XAA_POLICY", policy.toString());
@@ -162,7 +172,7 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         }
         assertThat(Files.exists(xaa.config())).as("nothing written by the refused changes").isFalse();
 
-        ok(run(xaa, policy, Map.of(), "server", "add", "tickets", issuer.server("notes").toString()));
+        ok(run(xaa, policy, Map.of(), "server", "add", "tickets", issuer.server("tickets").toString()));
         JsonNode withExtra = JSON.readTree(run(xaa, policy, Map.of(), "status", "--json").out());
         assertThat(withExtra.at("/servers/tickets/source").asText()).isEqualTo("user");
         assertThat(withExtra.at("/servers/tickets/locked").asBoolean()).isFalse();

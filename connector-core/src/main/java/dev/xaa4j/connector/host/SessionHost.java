@@ -284,10 +284,13 @@ public final class SessionHost implements AutoCloseable {
         return Optional.ofNullable(connector);
     }
 
-    /** The configuration applied last (read from the file when nothing was applied yet). */
+    /**
+     * The configuration applied last; when nothing was applied yet, read from the files (with a malformed policy,
+     * the user's own configuration, as {@link ConfigStore#effective()} gives it).
+     */
     public XaaConfig config() {
         XaaConfig c = config;
-        return c != null ? c : store.load();
+        return c != null ? c : store.effective().config(); // a malformed policy: the user's own, for the window to show
     }
 
     public Path configFile() {

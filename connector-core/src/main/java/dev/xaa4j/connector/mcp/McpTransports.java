@@ -77,7 +77,12 @@ public final class McpTransports {
         return builder(connector, server, config.url(), httpClient);
     }
 
-    /** A Streamable HTTP transport to {@code url}, the MCP server {@code source} knows as {@code server}. */
+    /**
+     * A Streamable HTTP transport to {@code url}, the MCP server {@code source} knows as {@code server}.
+     *
+     * @throws ConnectorException of kind {@code CONFIGURATION} when {@code url} is not the URL {@code server}'s
+     *                            tokens are for ({@link #serverUrl}, {@link #requireServerUrl})
+     */
     public static HttpClientStreamableHttpTransport streamableHttp(TokenSource source, String server, URI url) {
         return streamableHttpBuilder(source, server, url).build();
     }
@@ -87,9 +92,13 @@ public final class McpTransports {
      *
      * @param source where tokens come from ({@link TokenSource#shared}, a {@link Connector})
      * @param server the name {@code source} knows the server by
-     * @param url    the server's Streamable HTTP endpoint
+     * @param url    the server's Streamable HTTP endpoint: the configured server's URL, or for an ad-hoc server (a
+     *               name that is a URL) that name
+     * @throws ConnectorException of kind {@code CONFIGURATION} when {@code url} is not the URL {@code server}'s
+     *                            tokens are for ({@link #serverUrl}, {@link #requireServerUrl})
      */
     public static HttpClientStreamableHttpTransport.Builder streamableHttpBuilder(TokenSource source, String server, URI url) {
+        ServerUrls.requireSame(server, ServerUrls.configured(source, server), url);
         return builder(source, server, url, Network.system()::configure);
     }
 
@@ -142,6 +151,32 @@ public final class McpTransports {
         }
     }
 
+    /**
+     * The URL {@code source}'s tokens for {@code server} are for: the connector's server when {@code source} is a
+     * {@link Connector}; the name itself for an ad-hoc server (a name that is an {@code http(s)} URL); else the
+     * server of the current user's {@code xaa} configuration (user file, the organization's policy and
+     * {@code XAA_SERVER_*}: what the tray app's and {@code xaa agent}'s session serve). Reads the file on each call.
+     * Thread-safe.
+     *
+     * @throws ConnectorException of kind {@code CONFIGURATION}, naming {@code server}, when no such server is
+     *                            configured or the configuration (or the organization's policy) cannot be read
+     */
+    public static URI serverUrl(TokenSource source, String server) {
+        return ServerUrls.configured(source, server);
+    }
+
+    /**
+     * Refuses {@code url} unless it is {@code serverUrl} (same scheme, host and port and the same path once
+     * normalised: case of scheme and host, default port, {@code .}/{@code ..} segments and a trailing {@code /} do
+     * not count; query and fragment are ignored), so a token is sent only to the server it is for (MCP
+     * authorization "Token Audience Binding and Validation"). Thread-safe.
+     *
+     * @throws ConnectorException of kind {@code CONFIGURATION} naming {@code server}, both URLs and the fix
+     */
+    public static void requireServerUrl(String server, URI serverUrl, URI url) {
+        ServerUrls.requireSame(server, serverUrl, url);
+    }
+
     private static AuthMode flow(TokenSource source, String server) {
         ServerStatus status = source.status().servers().get(server);
         return status == null ? AuthMode.AUTO : status.flow();
@@ -154,14 +189,18 @@ public final class McpTransports {
         if (url.getRawQuery() != null) {
             endpoint += "?" + url.getRawQuery();
         }
-        return authorize(HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint), source, server, httpClient);
+        return authorize(HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint), source, server, httpClient,
+                new BearerTokenCustomizer(source, server));
     }
 
     /**
      * Makes a Streamable HTTP transport builder someone else made (a framework's auto-configuration, e.g. Spring
      * AI's MCP client) authorized for {@code server}: adds a {@link BearerTokenCustomizer} (its own request
      * customizers are kept), sets the {@link AuthorizationErrorHandler} and has its JDK HTTP client use the
-     * product's proxy and TLS trust ({@code HTTPS_PROXY}, {@code NO_PROXY}, {@code XAA_CA_BUNDLE}).
+     * product's proxy and TLS trust ({@code HTTPS_PROXY}, {@code NO_PROXY}, {@code XAA_CA_BUNDLE}). The builder's
+     * URL is not readable, so each request is checked instead: one to another URL than {@code server}'s
+     * ({@link #serverUrl}, looked up on the first request) fails with a {@code CONFIGURATION}
+     * {@link ConnectorException} naming both URLs, and carries no token.
      *
      * @param builder the transport builder, already given its URL; changed and returned
      * @param source  where tokens come from ({@link TokenSource#shared}, a {@link Connector})
@@ -170,15 +209,17 @@ public final class McpTransports {
      */
     public static HttpClientStreamableHttpTransport.Builder authorize(HttpClientStreamableHttpTransport.Builder builder,
                                                                       TokenSource source, String server) {
-        return authorize(builder, source, server, Network.system()::configure);
+        return authorize(builder, source, server, Network.system()::configure,
+                new BearerTokenCustomizer(source, server, () -> ServerUrls.configured(source, server)));
     }
 
     private static HttpClientStreamableHttpTransport.Builder authorize(HttpClientStreamableHttpTransport.Builder builder,
                                                                        TokenSource source, String server,
-                                                                       Consumer<HttpClient.Builder> httpClient) {
+                                                                       Consumer<HttpClient.Builder> httpClient,
+                                                                       BearerTokenCustomizer tokens) {
         return builder
                 .customizeClient(httpClient) // proxy and CA bundle, like every other client
-                .addAsyncHttpRequestCustomizer(new BearerTokenCustomizer(source, server))
+                .addAsyncHttpRequestCustomizer(tokens)
                 .authorizationErrorHandler(new AuthorizationErrorHandler(source, server));
     }
 }

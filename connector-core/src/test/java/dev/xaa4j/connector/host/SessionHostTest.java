@@ -45,7 +45,7 @@ class SessionHostTest extends SampleIssuerPerClass {
     }
 
     private ConfigStore config(String... servers) {
-        ConfigStore store = new ConfigStore(tmp.resolve("config.json"), Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(tmp.resolve("config.json"), Map.of());
         store.putIdp(new IdpSettings(issuer.idpIssuer().toString(), SampleIssuerFixture.IDP_CLIENT, "client_secret_basic"));
         for (String s : servers) {
             store.putServer(s, entry(s));
@@ -163,7 +163,7 @@ class SessionHostTest extends SampleIssuerPerClass {
 
     @Test
     void serversWithoutAnIdpAreServedAndAnIdpAddedLaterBuildsTheEnterpriseConnector() throws Exception {
-        ConfigStore store = new ConfigStore(tmp.resolve("config.json"), Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(tmp.resolve("config.json"), Map.of());
         store.putServer("notes", entry("notes"));
         try (SessionHost host = host(store)) {
             Connector plain = host.reload().orElseThrow(() -> new AssertionError("servers alone are a set-up"));

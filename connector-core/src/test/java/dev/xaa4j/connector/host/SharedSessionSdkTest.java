@@ -13,6 +13,8 @@ import dev.xaa4j.connector.mcp.McpTransports;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
+import dev.xaa4j.connector.CurrentUserConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,8 +47,9 @@ class SharedSessionSdkTest extends SampleIssuerPerClass {
     }
 
     /** The code a Java agent writes: the shared source, an SDK client to notes, one tool call. */
-    private String whoamiThroughTheSdk(TokenSource tokens) {
-        try (McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(tokens, "notes", issuer.servers().get("notes")))
+    private String whoamiThroughTheSdk(TokenSource tokens) throws IOException {
+        try (CurrentUserConfig config = CurrentUserConfig.withServers(Map.of("notes", issuer.servers().get("notes")));
+             McpSyncClient client = McpClient.sync(McpTransports.streamableHttp(tokens, "notes", issuer.servers().get("notes")))
                 .requestTimeout(Duration.ofSeconds(30)).build()) {
             client.initialize();
             McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));

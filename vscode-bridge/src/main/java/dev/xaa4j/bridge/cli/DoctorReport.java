@@ -362,6 +362,8 @@ final class DoctorReport {
      * (returns false), as no command would start.
      */
     private boolean policy(ConfigStore store) {
+        store.machinePolicyNotRead().ifPresent(machine -> note("XAA_POLICY is set, so your organization's policy ("
+                + machine + ") is not read", "unset XAA_POLICY unless your IT department set it"));
         EffectiveConfig e = store.effective();
         if (e.policyError().isPresent()) {
             fail(ExitCode.USAGE, "policy: " + e.policyError().get(), "send this line to your IT department; until the"

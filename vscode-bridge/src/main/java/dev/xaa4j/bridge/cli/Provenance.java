@@ -19,9 +19,17 @@ final class Provenance {
     private Provenance() {
     }
 
-    /** Adds {@code "idp"}, {@code "settings"} and {@code "policy"} to {@code doc}, and source and lock to each of its servers. */
+    /** The source of what only the running session owner knows (a server from its environment, its session storage). */
+    static final String AGENT = "agent";
+
+    /**
+     * Adds {@code "idp"}, {@code "settings"} and {@code "policy"} to {@code doc}, and source and lock to each of its
+     * servers. {@code sessionStorage} is the storage in force (the running session owner's, else this configuration's):
+     * when it is not this configuration's, its source is {@value #AGENT}, as for a server this configuration does not
+     * name (the agent was started with other {@code XAA_SERVER_*}, or has not followed a change yet).
+     */
     @SuppressWarnings("unchecked")
-    static void addTo(Map<String, Object> doc, EffectiveConfig e) {
+    static void addTo(Map<String, Object> doc, EffectiveConfig e, String sessionStorage) {
         IdpSettings idp = e.config().idp();
         Map<String, Function<IdpSettings, String>> fields = new LinkedHashMap<>();
         fields.put("issuer", IdpSettings::issuer);
@@ -33,16 +41,19 @@ final class Provenance {
         doc.put("idp", idpDoc);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("dpop", setting(e.config().dpop(), e.sources().get("dpop"), e.isLocked("dpop")));
-        settings.put("sessionStorage", setting(e.config().sessionStorage().wireName(), e.sources().get("sessionStorage"),
-                e.isLocked("sessionStorage")));
+        Map<String, Object> storage = setting(sessionStorage, e.sources().get("sessionStorage"), e.isLocked("sessionStorage"));
+        if (!sessionStorage.equals(e.config().sessionStorage().wireName())) {
+            storage.put("source", AGENT);
+        }
+        settings.put("sessionStorage", storage);
         settings.put("agent", setting(e.config().agent() ? "on" : "off", e.sources().get("agent"), e.isLocked("agent")));
         doc.put("settings", settings);
         Object servers = doc.get("servers");
         if (servers instanceof Map<?, ?> m) {
             ((Map<String, Object>) m).forEach((name, v) -> {
                 if (v instanceof Map<?, ?> server) {
-                    SettingSource source = e.serverSources().getOrDefault(name, SettingSource.DEFAULT);
-                    ((Map<String, Object>) server).put("source", source.word());
+                    SettingSource source = e.serverSources().get(name);
+                    ((Map<String, Object>) server).put("source", source == null ? AGENT : source.word());
                     ((Map<String, Object>) server).put("locked", locked(e, name));
                 }
             });

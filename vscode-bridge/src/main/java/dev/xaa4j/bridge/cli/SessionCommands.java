@@ -285,7 +285,7 @@ final class SessionCommands {
                     servers.put(name, m);
                 });
                 doc.put("servers", servers);
-                Provenance.addTo(doc, effective);
+                Provenance.addTo(doc, effective, storage(agent).wireName());
                 out.println(ConfigStore.toJson(doc));
                 return;
             }

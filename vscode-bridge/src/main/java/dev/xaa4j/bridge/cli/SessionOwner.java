@@ -67,9 +67,14 @@ final class SessionOwner {
      * The memory mode of {@code xaa agent}, when {@code --memory} is given or the config says so; client secrets
      * from this process's environment and {@code secretsFd}.
      *
-     * @throws IllegalArgumentException {@code --secrets-fd} without the memory mode, or an unreadable descriptor
+     * @throws IllegalArgumentException {@code --secrets-fd} without the memory mode, or an unreadable descriptor;
+     *                                  a {@code ManagedSettingException} for {@code --memory} when the policy
+     *                                  locks the session storage to the keyring
      */
     static Optional<Memory> memoryMode(boolean flag, Integer secretsFd) {
+        if (flag) {
+            ConfigStore.forCurrentUser().requireSessionStorage(SessionStorage.MEMORY); // a locked key beats a flag
+        }
         if (!flag && !memoryConfigured()) {
             if (secretsFd != null) {
                 throw new IllegalArgumentException("--secrets-fd is for the memory mode: `xaa agent --memory --secrets-fd "

@@ -130,13 +130,18 @@ public final class ClientInstaller {
         }
     }
 
+    /** Replaces the file atomically; a symlink (dotfiles) is written through, and the file keeps its permissions. */
     private static void write(Path file, ObjectNode root) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
+            Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+            Path dir = target.getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             Files.write(tmp, MAPPER.writeValueAsBytes(root));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -96,13 +96,14 @@ public final class ConfigStore {
      * {@link #load()} with where each setting came from: what a session owner applies, so it can tell which servers
      * the policy provides ({@link EffectiveConfig#policyServers()}).
      *
+     * @throws MalformedPolicyException the policy exists but is malformed (an {@link IllegalArgumentException})
      * @throws IllegalArgumentException as {@link #load()}
      * @throws IllegalStateException    as {@link #load()}
      */
     public EffectiveConfig loadEffective() {
         EffectiveConfig effective = effective();
         effective.policyError().ifPresent(e -> {
-            throw new IllegalArgumentException(e);
+            throw MalformedPolicyException.again(effective.policyOrigin().orElse(policy.where()), e);
         });
         effective.warnings().forEach(w -> LOG.warn("{}", w));
         return effective;
@@ -126,14 +127,44 @@ public final class ConfigStore {
         return ConfigMerge.merge(file, root, env, read, policyError);
     }
 
+    /**
+     * When {@code XAA_POLICY} names the policy, where this machine's own policy is if one is there (it is then not
+     * read: {@code XAA_POLICY} is for tests and packaging, not a security boundary; docs/admin.md), for
+     * {@code xaa doctor} to say so; else empty. Reads the platform's places (a process on Windows and macOS).
+     */
+    public Optional<String> machinePolicyNotRead() {
+        String explicit = env.get("XAA_POLICY");
+        if (explicit == null || explicit.isBlank()) {
+            return Optional.empty();
+        }
+        Map<String, String> without = new java.util.HashMap<>(env);
+        without.remove("XAA_POLICY");
+        return machinePolicy(PolicyStore.forPlatform(without, System.getProperty("os.name", ""),
+                System.getProperty("user.name", ""), PlatformTool.system()));
+    }
+
+    /** Where {@code machine} holds a policy (a malformed one too), if it does. */
+    static Optional<String> machinePolicy(PolicyStore machine) {
+        try {
+            return machine.read().map(ManagedPolicy::origin);
+        } catch (MalformedPolicyException e) {
+            return Optional.of(e.where());
+        }
+    }
+
     /** Where this store reads the policy ({@link PolicyStore#forPlatform}); it need not hold one. */
     public PolicyStore policy() {
         return policy;
     }
 
-    /** Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default). */
+    /**
+     * Sets the top-level {@code "sessionStorage"} ({@link SessionStorage#KEYRING} removes it: the default).
+     *
+     * @throws ManagedSettingException  the organization's policy locks it (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     */
     public void putSessionStorage(SessionStorage storage) {
-        refuseLocked("sessionStorage", "the session storage");
+        requireSessionStorage(storage);
         ObjectNode root = readTree();
         setOrRemove(root, "sessionStorage", storage == SessionStorage.KEYRING ? null : storage.wireName());
         write(root);
@@ -152,10 +183,16 @@ public final class ConfigStore {
         write(root);
     }
 
-    /** Adds or replaces {@code name}; keeps every other key of the file. */
+    /**
+     * Adds or replaces {@code name}; keeps every other key of the file.
+     *
+     * @throws ManagedSettingException  the organization's policy locks the server {@code name} (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     * @throws IllegalArgumentException a bad name, URL, flow or jwt-bearer word
+     */
     public void putServer(String name, ServerEntry entry) {
         validate(name, entry);
-        refuseLockedServer(name);
+        refuseLockedServer(name, entry.url()); // nor a locked server again under another name, without its pinning
         ObjectNode root = readTree();
         ObjectNode servers = root.has("servers") && root.get("servers").isObject()
                 ? (ObjectNode) root.get("servers") : root.putObject("servers");
@@ -177,13 +214,18 @@ public final class ConfigStore {
         write(root);
     }
 
-    /** Removes {@code name}; returns whether it existed. */
+    /**
+     * Removes {@code name}; returns whether it existed.
+     *
+     * @throws ManagedSettingException  the organization's policy locks the server {@code name} (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     */
     public boolean removeServer(String name) {
         refuseLockedServer(name);
         ObjectNode root = readTree();
         JsonNode servers = root.path("servers");
         if (!servers.isObject() || !servers.has(name)) {
-                Optional<ManagedPolicy> managedBy = policy.read();
+            Optional<ManagedPolicy> managedBy = policy.read();
             if (managedBy.isPresent() && managedBy.get().servers().containsKey(name)) {
                 throw managed("the server '" + name + "'", managedBy.get());
             }
@@ -194,19 +236,25 @@ public final class ConfigStore {
         return true;
     }
 
-    /** Sets the IdP; null fields leave the current value. */
+    /**
+     * Sets the IdP; null fields leave the current value. A locked field may be given with the policy's own value.
+     *
+     * @throws ManagedSettingException  the organization's policy locks a field given with another value (docs/admin.md "Merge rules"); nothing is written
+     * @throws MalformedPolicyException the policy is malformed: no write at all (fail closed)
+     * @throws IllegalArgumentException the issuer is not an http(s) URL
+     */
     public void putIdp(IdpSettings idp) {
         if (idp.issuer() != null) {
             validateUrl(idp.issuer());
         }
         if (idp.issuer() != null) {
-            refuseLocked("idp.issuer", "the IdP issuer");
+            refuseLocked("idp.issuer", "the IdP issuer", idp.issuer());
         }
         if (idp.clientId() != null) {
-            refuseLocked("idp.clientId", "the IdP client id");
+            refuseLocked("idp.clientId", "the IdP client id", idp.clientId());
         }
         if (idp.authMethod() != null) {
-            refuseLocked("idp.authMethod", "the IdP auth method");
+            refuseLocked("idp.authMethod", "the IdP auth method", idp.authMethod());
         }
         ObjectNode root = readTree();
         ObjectNode node = root.has("idp") && root.get("idp").isObject() ? (ObjectNode) root.get("idp") : root.putObject("idp");
@@ -223,23 +271,63 @@ public final class ConfigStore {
     }
 
     /**
-     * Refuses a write of {@code key} the policy locks. A malformed policy refuses every write (fail closed).
+     * Refuses a session storage a command-line flag asks for ({@code xaa agent --memory},
+     * {@code xaa-desktop --memory-session}) when the policy locks another one: flags may not override a locked key
+     * either (docs/admin.md "Merge rules").
      *
-     * @throws ManagedSettingException the key is locked, naming the policy file
+     * @throws ManagedSettingException the policy locks {@code sessionStorage} to another value, naming the policy
      * @throws MalformedPolicyException the policy is malformed
      */
-    private void refuseLocked(String key, String what) {
+    public void requireSessionStorage(SessionStorage wanted) {
+        Optional<ManagedPolicy> managedBy = policy.read();
+        if (managedBy.isPresent() && managedBy.get().locks("sessionStorage") && managedBy.get().sessionStorage() != wanted) {
+            throw managed("the session storage", managedBy.get());
+        }
+    }
+
+    /**
+     * Refuses a write of {@code key} the policy locks, unless {@code value} is the policy's own (so
+     * {@code xaa idp} may repeat a locked issuer while it changes an unlocked field). A malformed policy refuses
+     * every write (fail closed).
+     *
+     * @throws ManagedSettingException the key is locked to another value, naming the policy file
+     * @throws MalformedPolicyException the policy is malformed
+     */
+    private void refuseLocked(String key, String what, String value) {
         Optional<ManagedPolicy> managedBy = policy.read();
         if (managedBy.isPresent() && managedBy.get().locks(key)) {
-            throw managed(what, managedBy.get());
+            IdpSettings theirs = managedBy.get().idp();
+            String policyValue = theirs == null ? null : switch (key) {
+                case "idp.issuer" -> theirs.issuer();
+                case "idp.clientId" -> theirs.clientId();
+                case "idp.authMethod" -> theirs.authMethod();
+                default -> null;
+            };
+            if (value == null || !value.equals(policyValue)) {
+                throw managed(what, managedBy.get());
+            }
         }
     }
 
     private void refuseLockedServer(String name) {
+        refuseLockedServer(name, null);
+    }
+
+    /** Also refuses {@code url} (when given) under another name than a locked policy server's with that URL. */
+    private void refuseLockedServer(String name, String url) {
         Optional<ManagedPolicy> managedBy = policy.read();
         if (managedBy.isPresent() && managedBy.get().servers().containsKey(name) && managedBy.get().locks("servers." + name)) {
             throw managed("the server '" + name + "'", managedBy.get());
         }
+        managedBy.ifPresent(p -> p.servers().forEach((theirs, entry) -> {
+            if (url != null && !theirs.equals(name) && p.locks("servers." + theirs) && sameUrl(url, entry.url())) {
+                throw managed("the server at " + url + " (your organization's '" + theirs + "', which you can use as it is)", p);
+            }
+        }));
+    }
+
+    private static boolean sameUrl(String a, String b) {
+        return a.replaceAll("/+$", "").equalsIgnoreCase(b.replaceAll("/+$", ""));
     }
 
     private static ManagedSettingException managed(String what, ManagedPolicy policy) {

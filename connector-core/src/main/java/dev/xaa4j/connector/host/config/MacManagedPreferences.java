@@ -28,7 +28,9 @@ final class MacManagedPreferences implements PolicyStore {
     /** The preference domain, and the plist's name without {@code .plist}. */
     static final String DOMAIN = "dev.xaa4j";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ManagedPolicy.JSON;
+    /** Run by its absolute path: a {@code plutil} earlier on {@code PATH} must not replace the policy. */
+    static final String PLUTIL = "/usr/bin/plutil";
 
     private final Path computer;
     private final Path user;
@@ -69,27 +71,25 @@ final class MacManagedPreferences implements PolicyStore {
         ObjectNode merged = MAPPER.createObjectNode();
         for (int i = present.size() - 1; i >= 0; i--) { // the computer's first, then the user's keys over them
             Path file = present.get(i);
-            Optional<JsonNode> tree = convert(file, where);
-            if (tree.isEmpty()) {
-                return Optional.empty(); // no plutil: this is not a Mac
-            }
-            if (!tree.get().isObject()) {
+            JsonNode tree = convert(file, where);
+            if (!tree.isObject()) {
                 throw new MalformedPolicyException(where, file + " must hold a dictionary");
             }
-            tree.get().fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            tree.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
         }
         return Optional.of(ManagedPolicy.parse(where, merged));
     }
 
-    private Optional<JsonNode> convert(Path file, String where) {
+    /** The plist's JSON; a plist that exists but cannot be converted (no {@link #PLUTIL} too) fails closed. */
+    private JsonNode convert(Path file, String where) {
         Optional<PlatformTool.Output> out;
         try {
-            out = tool.run(List.of("plutil", "-convert", "json", "-o", "-", file.toString()));
+            out = tool.run(List.of(PLUTIL, "-convert", "json", "-o", "-", file.toString()));
         } catch (UncheckedIOException e) {
             throw new MalformedPolicyException(where, file + " cannot be read (" + e.getCause().getMessage() + ")");
         }
         if (out.isEmpty()) {
-            return Optional.empty();
+            throw new MalformedPolicyException(where, file + " cannot be read: " + PLUTIL + " cannot be started");
         }
         if (out.get().exitCode() != 0) {
             throw new MalformedPolicyException(where, "plutil cannot convert " + file + " to JSON ("
@@ -97,7 +97,7 @@ final class MacManagedPreferences implements PolicyStore {
                     + "); it may hold only dictionaries, arrays, strings and booleans");
         }
         try {
-            return Optional.of(MAPPER.readTree(out.get().stdout()));
+            return MAPPER.readTree(out.get().stdout());
         } catch (JsonProcessingException e) {
             throw new MalformedPolicyException(where, "plutil printed no JSON for " + file + " (" + e.getOriginalMessage() + ")");
         }

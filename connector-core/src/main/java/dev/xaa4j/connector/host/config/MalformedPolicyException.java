@@ -11,8 +11,17 @@ public final class MalformedPolicyException extends IllegalArgumentException {
     private final String where;
 
     MalformedPolicyException(String where, String fault) {
-        super(where + ": " + fault + "; xaa will not start with it: ask your IT department to fix it");
+        this(where, where + ": " + fault + "; xaa will not start with it: ask your IT department to fix it", true);
+    }
+
+    private MalformedPolicyException(String where, String message, boolean whole) {
+        super(message);
         this.where = where;
+    }
+
+    /** The exception again from its place and whole {@code message} (as {@link EffectiveConfig#policyError()} keeps it). */
+    static MalformedPolicyException again(String where, String message) {
+        return new MalformedPolicyException(where, message, true);
     }
 
     /** The place of the policy, as {@link PolicyStore#where()} words it. */

@@ -1,6 +1,10 @@
 package dev.xaa4j.connector.host.config;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,8 +21,9 @@ import java.util.Set;
  * keys the user cannot override. No field takes a secret: a confidential IdP client authenticates with the
  * per-install client key ({@code private_key_jwt}) or a secret device management put into the OS keyring.
  *
- * <p>Parsing is strict, unlike the user's file: an unknown key, a key of the wrong type, an unknown auth method
- * or flow, a malformed URL or a lock of a key the policy does not set is a {@link MalformedPolicyException}
+ * <p>Parsing is strict, unlike the user's file: an unknown key, a key given twice, content after the object, a key
+ * of the wrong type, an unknown auth method or flow, a malformed URL or a lock of a key the policy does not set is
+ * a {@link MalformedPolicyException}
  * naming the place and the fault (a typo in {@code "locked"} must not silently unlock a setting). Immutable.
  *
  * @param origin         where it was read, as {@link PolicyStore#where()} words it, e.g. {@code policy file /etc/xaa4j/policy.json}
@@ -43,6 +48,15 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
     private static final Set<String> IDP_KEYS = Set.of("issuer", "clientId", "authMethod");
     private static final Set<String> SERVER_KEYS = Set.of("url", "pinnedAsIssuer", "scopes", "asClientId", "auth",
             "jwtBearerScope", "workloadToken", "jwtBearerResource");
+
+    /**
+     * The JSON reader of every policy place: a key given twice (Jackson would keep the last: {@code "locked"} twice
+     * could unlock) and anything after the object are faults, not silently dropped.
+     */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     public ManagedPolicy {
         servers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(servers));
@@ -104,6 +118,7 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
         if (root.has("idp")) {
             JsonNode n = object(root.get("idp"), "idp");
             known(n, IDP_KEYS, "idp.");
+            strings(n, "idp.");
             idp = ConfigStore.idp(n);
             if (idp.issuer() != null) {
                 ConfigStore.validateUrl(idp.issuer());
@@ -115,16 +130,24 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
             object(root.get("servers"), "servers").fields().forEachRemaining(e -> {
                 JsonNode n = object(e.getValue(), "servers." + e.getKey());
                 known(n, SERVER_KEYS, "servers." + e.getKey() + ".");
+                strings(n, "servers." + e.getKey() + ".");
                 ServerEntry entry = ConfigStore.server(n);
                 if (entry.url() == null) {
                     throw new IllegalArgumentException("server '" + e.getKey() + "' has no \"url\"");
                 }
                 ConfigStore.validate(e.getKey(), entry);
+                if (!e.getKey().equals(e.getKey().toLowerCase(Locale.ROOT))) { // XAA_SERVER_NAME is lower-cased: one name
+                    throw new IllegalArgumentException("server name '" + e.getKey() + "' must be lower-case, as the names of"
+                            + " XAA_SERVER_* variables are: use '" + e.getKey().toLowerCase(Locale.ROOT) + "'");
+                }
                 servers.put(e.getKey(), entry);
             });
         }
         Boolean dpop = flag(root, "dpop");
         Boolean agent = flag(root, "agent");
+        if (root.has("sessionStorage") && !root.get("sessionStorage").isTextual()) {
+            throw new IllegalArgumentException("\"sessionStorage\" must be a string, not " + root.get("sessionStorage"));
+        }
         SessionStorage storage = root.has("sessionStorage") ? SessionStorage.parse(root.get("sessionStorage").asText()) : null;
         Set<String> locked = new LinkedHashSet<>();
         JsonNode lockedNode = root.path("locked");
@@ -132,11 +155,18 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
             throw new IllegalArgumentException("\"locked\" must be an array of keys, e.g. [\"idp\", \"servers\"]");
         }
         for (JsonNode k : lockedNode) {
+            if (!k.isTextual()) {
+                throw new IllegalArgumentException("\"locked\" must hold key names as strings, not " + k);
+            }
             String key = k.asText();
             boolean server = key.startsWith("servers.") && servers.containsKey(key.substring("servers.".length()));
             if (!LOCKABLE.contains(key) && !server) {
                 throw new IllegalArgumentException("\"locked\" names '" + key + "', which is not one of " + LOCKABLE
                         + " or servers.NAME of a server this policy defines");
+            }
+            if (!server && !defines(key, idp, servers, dpop, storage, agent)) {
+                throw new IllegalArgumentException("\"locked\" names '" + key + "', which this policy does not set: set it"
+                        + " too (a lock of nothing would leave the person unable to set it)");
             }
             locked.add(key);
         }
@@ -150,6 +180,36 @@ public record ManagedPolicy(String origin, IdpSettings idp, Map<String, ServerEn
             throw new IllegalArgumentException("\"" + key + "\" must be true or false, not " + n);
         }
         return n == null ? null : n.asBoolean();
+    }
+
+    /** Whether the policy gives a value for the lockable {@code key}: {@code idp} needs at least one IdP field. */
+    private static boolean defines(String key, IdpSettings idp, Map<String, ServerEntry> servers, Boolean dpop,
+                                   SessionStorage storage, Boolean agent) {
+        return switch (key) {
+            case "idp" -> idp != null && (idp.issuer() != null || idp.clientId() != null || idp.authMethod() != null);
+            case "idp.issuer" -> idp != null && idp.issuer() != null;
+            case "idp.clientId" -> idp != null && idp.clientId() != null;
+            case "idp.authMethod" -> idp != null && idp.authMethod() != null;
+            case "servers" -> !servers.isEmpty();
+            case "dpop" -> dpop != null;
+            case "sessionStorage" -> storage != null;
+            case "agent" -> agent != null;
+            default -> true; // a key added to LOCKABLE later: its own check goes here
+        };
+    }
+
+    /** Every key of {@code node} holds a string, but {@code scopes}: an array of strings. */
+    private static void strings(JsonNode node, String prefix) {
+        node.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            boolean ok = "scopes".equals(e.getKey())
+                    ? v.isArray() && java.util.stream.StreamSupport.stream(v.spliterator(), false).allMatch(JsonNode::isTextual)
+                    : v.isTextual();
+            if (!ok) {
+                throw new IllegalArgumentException("\"" + prefix + e.getKey() + "\" must be "
+                        + ("scopes".equals(e.getKey()) ? "an array of strings, e.g. [\"notes:read\"]" : "a string") + ", not " + v);
+            }
+        });
     }
 
     /** Whether {@code key} ({@code idp.issuer}, {@code servers.NAME}, {@code dpop}, …) is locked by {@code locked}. */

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a platform tool that reads a policy store ({@code reg query}, {@code plutil -convert json}): the seam through
- * which tests on any OS feed captured outputs. No secret passes through it (policies hold none).
+ * which tests on any OS feed captured outputs. No secret passes through it (policies hold none). Implementations
+ * must be thread-safe ({@link #system()} is: one process per call); readers call it from any thread.
  */
 @FunctionalInterface
 public interface PlatformTool {

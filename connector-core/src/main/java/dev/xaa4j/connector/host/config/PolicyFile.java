@@ -11,7 +11,7 @@ import java.util.Optional;
 /** A JSON policy file ({@code /etc/xaa4j/policy.json}, {@code $XAA_POLICY}, …); a missing file is no policy. */
 record PolicyFile(Path file) implements PolicyStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ManagedPolicy.JSON;
 
     @Override
     public String where() {

@@ -68,7 +68,7 @@ public interface PolicyStore {
         }
         String os = osName.toLowerCase(java.util.Locale.ROOT);
         if (os.startsWith("windows")) {
-            return firstOf(List.of(new WindowsPolicyRegistry(WindowsPolicyRegistry.KEY, tool), file(file)));
+            return firstOf(List.of(new WindowsPolicyRegistry(WindowsPolicyRegistry.KEY, WindowsPolicyRegistry.regExe(env), tool), file(file)));
         }
         if (os.startsWith("mac")) {
             return firstOf(List.of(new MacManagedPreferences(MacManagedPreferences.ROOT, user, tool), file(file)));

@@ -29,7 +29,12 @@ public final class UserSession {
      *                            only in a memory agent's process ({@code sessionStorage memory}) and none runs
      */
     static Connector embedded(ConfigStore store) {
-        XaaConfig config = store.load();
+        XaaConfig config;
+        try {
+            config = store.load();
+        } catch (MalformedPolicyException e) { // TokenSource's contract: a set-up problem is a CONFIGURATION error
+            throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, e.getMessage(), e);
+        }
         if (config.sessionStorage() == SessionStorage.MEMORY) {
             throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "The session is kept only in the "
                     + "memory of `xaa agent --memory` (sessionStorage memory), and no agent runs: start "

@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  *       REG_EXPAND_SZ are strings, REG_MULTI_SZ arrays ({@code locked}, {@code scopes}), REG_DWORD 0/1 booleans
  *       ({@code dpop}).</li>
  * </ul>
- * Both produce the policy file's JSON tree for {@link ManagedPolicy}'s strict parser. A key that does not exist,
- * an empty key or no {@code reg} tool is no policy; any other value type is a fault. Re-queried for
+ * Both produce the policy file's JSON tree for {@link ManagedPolicy}'s strict parser. A key that does not exist
+ * ({@code reg} exits 1) or an empty key is no policy; any other value type is a fault. {@code reg.exe} is run by
+ * its absolute path ({@code %SystemRoot%\System32\reg.exe}), never looked up on {@code PATH}, and when it cannot
+ * be started the policy cannot be known: a {@link MalformedPolicyException} (fail closed). Re-queried for
  * {@link #fingerprint()} at most every {@link #REQUERY}. Thread-safe.
  */
 final class WindowsPolicyRegistry implements PolicyStore {
@@ -34,7 +36,7 @@ final class WindowsPolicyRegistry implements PolicyStore {
     /** How often {@link #fingerprint()} asks {@code reg} again (a process each time; policies change rarely). */
     static final Duration REQUERY = Duration.ofSeconds(30);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ManagedPolicy.JSON;
     /** A value line of {@code reg query}: four spaces, name, four spaces, type, four spaces, data (absent when empty). */
     private static final Pattern VALUE = Pattern.compile("^ {4}(.*?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$");
 
@@ -44,9 +46,19 @@ final class WindowsPolicyRegistry implements PolicyStore {
     private long lastQuery = Long.MIN_VALUE; // guarded by lock; System.nanoTime of the last fingerprint query
     private String lastFingerprint = "";    // guarded by lock
 
-    WindowsPolicyRegistry(String key, PlatformTool tool) {
+    private final String regExe;
+
+    /** @param regExe the absolute path of {@code reg.exe} ({@link #regExe(Map)}) */
+    WindowsPolicyRegistry(String key, String regExe, PlatformTool tool) {
         this.key = key;
+        this.regExe = regExe;
         this.tool = tool;
+    }
+
+    /** {@code %SystemRoot%\System32\reg.exe}, {@code C:\Windows} when {@code SystemRoot} is not set. */
+    static String regExe(java.util.Map<String, String> env) {
+        String root = env.getOrDefault("SystemRoot", env.getOrDefault("SYSTEMROOT", "C:\\Windows"));
+        return root + "\\System32\\reg.exe";
     }
 
     @Override
@@ -81,9 +93,16 @@ final class WindowsPolicyRegistry implements PolicyStore {
         }
     }
 
-    /** The output of {@code reg query KEY /s}; empty when the key or the tool does not exist. */
+    /**
+     * The output of {@code reg query KEY /s}; empty when the key does not exist.
+     *
+     * @throws UncheckedIOException {@code reg.exe} cannot be started or did not finish
+     */
     private Optional<String> query() {
-        Optional<PlatformTool.Output> out = tool.run(List.of("reg", "query", key, "/s"));
+        Optional<PlatformTool.Output> out = tool.run(List.of(regExe, "query", key, "/s"));
+        if (out.isEmpty()) {
+            throw new UncheckedIOException(new java.io.IOException(regExe + " cannot be started"));
+        }
         // a missing key is exit 1 with a (localized) message on stderr and nothing on stdout
         return out.filter(o -> o.exitCode() == 0 && !o.stdout().isBlank()).map(PlatformTool.Output::stdout);
     }

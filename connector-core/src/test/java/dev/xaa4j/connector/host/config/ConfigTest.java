@@ -87,7 +87,7 @@ class ConfigTest {
     @Test
     void theJwtBearerScopeRoundTripsThroughTheFileAndReachesTheServerConfig() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         ServerEntry kc = new ServerEntry("https://kc.example/mcp", null, List.of("kc:read"), "xaa4j-ras")
                 .withAuth(dev.xaa4j.connector.AuthMode.EMA);
         store.putServer("kc", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.SEND));
@@ -113,7 +113,7 @@ class ConfigTest {
     @Test
     void jwtBearerResourceRoundTripsThroughTheFileToServerConfig() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         ServerEntry kc = new ServerEntry("https://kc.example/mcp", null, List.of(), "xaa4j-ras", "ema");
         store.putServer("kc", kc.withJwtBearerScope(dev.xaa4j.connector.JwtBearerScope.SEND).withJwtBearerResource(false));
         store.putServer("notes", kc.withJwtBearerResource(true));
@@ -142,7 +142,7 @@ class ConfigTest {
     void addsAndRemovesServersKeepingKeysItDoesNotKnow() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"future\":{\"x\":1},\"servers\":{\"old\":{\"url\":\"https://old.example/mcp\",\"color\":\"red\"}}}");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         store.putServer("notes", new ServerEntry("https://notes.example/mcp", "https://as.example", List.of("notes:read"), "xaa"));
         store.putServer("old", new ServerEntry("https://old.example/v2/mcp", null, List.of(), null));
 
@@ -163,7 +163,7 @@ class ConfigTest {
 
     @Test
     void refusesUrlsThatAreNotHttpOrCarryCredentials() {
-        ConfigStore store = new ConfigStore(dir.resolve("c.json"), Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("c.json"), Map.of());
         assertThatThrownBy(() -> store.putServer("a", new ServerEntry("ftp://x/mcp", null, null, null)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.putServer("a", new ServerEntry("https://u:p@x/mcp", null, null, null)))
@@ -176,12 +176,12 @@ class ConfigTest {
     @Test
     void environmentOverridesTheFileWithoutWritingIt() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore plain = new ConfigStore(file, Map.of());
+        ConfigStore plain = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         plain.putIdp(new IdpSettings("https://idp.example", "xaa", "none"));
         plain.putServer("notes", new ServerEntry("https://notes.example/mcp", null, List.of("notes:read"), null));
         String before = Files.readString(file);
 
-        XaaConfig ci = new ConfigStore(file, Map.of("XAA_IDP_ISSUER", "http://127.0.0.1:9400",
+        XaaConfig ci = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of("XAA_IDP_ISSUER", "http://127.0.0.1:9400",
                 "XAA_SERVER_NOTES", "http://127.0.0.1:9402/notes/mcp", "XAA_SERVER_MY_TICKETS", "http://127.0.0.1:9402/tickets/mcp")).load();
         assertThat(ci.idp()).isEqualTo(new IdpSettings("http://127.0.0.1:9400", "xaa", "none"));
         assertThat(ci.server("notes").orElseThrow().url()).isEqualTo("http://127.0.0.1:9402/notes/mcp");
@@ -193,7 +193,7 @@ class ConfigTest {
     @Test
     void theFlowOfAServerIsStoredValidatedAndOverriddenByXaaAuth() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         store.putServer("wiki", new ServerEntry("https://wiki.example/mcp", null, List.of(), "pre-registered")
                 .withAuth(dev.xaa4j.connector.AuthMode.OAUTH));
         assertThat(store.load().server("wiki").orElseThrow().authMode()).isEqualTo(dev.xaa4j.connector.AuthMode.OAUTH);
@@ -202,11 +202,11 @@ class ConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, ema, oauth, none, client-credentials or workload");
         assertThat(Files.readString(file)).as("nothing written").isEqualTo(before);
 
-        XaaConfig ci = new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "none", "XAA_AUTH_NOWHERE", "ema")).load();
+        XaaConfig ci = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of("XAA_AUTH_WIKI", "none", "XAA_AUTH_NOWHERE", "ema")).load();
         assertThat(ci.server("wiki").orElseThrow().authMode()).isEqualTo(dev.xaa4j.connector.AuthMode.NONE);
         assertThat(ci.server("wiki").orElseThrow().asClientId()).isEqualTo("pre-registered");
         assertThat(ci.server("nowhere")).as("only configured servers").isEmpty();
-        assertThatThrownBy(() -> new ConfigStore(file, Map.of("XAA_AUTH_WIKI", "maybe")).load())
+        assertThatThrownBy(() -> dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of("XAA_AUTH_WIKI", "maybe")).load())
                 .hasMessageContaining("XAA_AUTH_WIKI").hasMessageContaining("auto, ema, oauth, none, client-credentials or workload");
         assertThat(Files.readString(file)).isEqualTo(before);
     }
@@ -257,5 +257,22 @@ class ConfigTest {
                 .isEqualTo(Path.of("/home/u/Library/Application Support/Claude/claude_desktop_config.json"));
         assertThat(ClientInstaller.configFile(Client.CURSOR, null, Map.of(), "Linux", home))
                 .isEqualTo(Path.of("/home/u/.cursor/mcp.json"));
+    }
+
+    @Test
+    void anAiClientsSymlinkedConfigIsWrittenThroughAndKeepsItsMode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = dotfiles.resolve("mcp.json");
+        Files.writeString(real, "{\"mcpServers\": {}}");
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("home/.cursor")).resolve("mcp.json"), real);
+
+        var entry = ClientInstaller.entry(Client.CURSOR, "/opt/xaa/xaa", List.of(), "notes");
+        assertThat(ClientInstaller.install(Client.CURSOR, link, "notes", entry, false)).isEqualTo(Outcome.ADDED);
+
+        assertThat(Files.isSymbolicLink(link)).as("the dotfiles link stays").isTrue();
+        assertThat(Files.readString(real)).contains("notes");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real))).isEqualTo("rw-r--r--");
     }
 }

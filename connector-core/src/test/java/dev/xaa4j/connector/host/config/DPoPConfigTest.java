@@ -40,7 +40,7 @@ class DPoPConfigTest {
     @Test
     void dpopIsOnUnlessTheFileSaysFalse() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         store.putServer("notes", new ServerEntry("https://mcp.test/mcp", null, List.of(), "xaa4j-agent"));
         assertThat(store.load().dpop()).isTrue();
         try (Connector on = build(store.load())) {
@@ -64,7 +64,7 @@ class DPoPConfigTest {
     void aValueThatIsNotABooleanIsNamed() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"dpop\": \"no\"}");
-        assertThatThrownBy(() -> new ConfigStore(file, Map.of()).load()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of()).load()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"dpop\" must be true or false");
     }
 }

@@ -46,7 +46,7 @@ class ManagedPolicyTest {
     private ConfigStore store(Map<String, String> env) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("XAA_POLICY", dir.resolve("policy.json").toString());
-        return new ConfigStore(dir.resolve("config.json"), all);
+        return dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("config.json"), all);
     }
 
     @Test
@@ -56,8 +56,16 @@ class ManagedPolicyTest {
         assertThat(ManagedPolicy.location(Map.of(), "Mac OS X"))
                 .isEqualTo(Path.of("/Library/Application Support/xaa4j/policy.json"));
         assertThat(ManagedPolicy.location(Map.of("ProgramData", "/pd"), "Windows 11")).isEqualTo(Path.of("/pd/xaa4j/policy.json"));
-        assertThat(new ConfigStore(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policy().where())
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("c.json"), Map.of("XAA_POLICY", "/tmp/p.json")).policy().where())
                 .isEqualTo("policy file " + Path.of("/tmp/p.json"));
+    }
+
+    @Test
+    void testsNeverReadTheMachinesPolicy() {
+        assertThat(System.getenv("XAA_POLICY")).as("set for every test fork and the processes it starts (pom.xml)")
+                .isNotBlank().doesNotStartWith("/etc/");
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(dir.resolve("c.json"), Map.of()).policy().where())
+                .isEqualTo("policy file " + dir.resolve("no-policy-for-tests.json"));
     }
 
     @Test
@@ -156,6 +164,50 @@ class ManagedPolicyTest {
     }
 
     @Test
+    void anUnlockedIdpFieldCanBeChangedWhileTheLockedOneIsRepeatedUnchanged() throws Exception {
+        policy("{\"idp\": {\"issuer\": \"https://idp.corp.example\"}, \"locked\": [\"idp.issuer\"]}");
+        ConfigStore store = store(Map.of());
+        store.putIdp(new IdpSettings("https://idp.corp.example", "mine", "none"));
+        assertThat(store.load().idp()).isEqualTo(new IdpSettings("https://idp.corp.example", "mine", "none"));
+        assertThatThrownBy(() -> store.putIdp(new IdpSettings("https://other.example", "mine", "none")))
+                .isInstanceOf(ManagedSettingException.class).hasMessageStartingWith("the IdP issuer is managed by your organization");
+    }
+
+    @Test
+    void aLockedServerCannotBeAddedAgainUnderAnotherNameWithoutItsSettings() throws Exception {
+        policy(POLICY);
+        ConfigStore store = store(Map.of());
+        assertThatThrownBy(() -> store.putServer("my-notes", new ServerEntry("https://mcp.corp.example/notes/mcp/", null, List.of(), null)))
+                .isInstanceOf(ManagedSettingException.class)
+                .hasMessageStartingWith("the server at https://mcp.corp.example/notes/mcp/ (your organization's 'notes'")
+                .hasMessageContaining("managed by your organization");
+        store.putServer("my-wiki", new ServerEntry("https://mcp.corp.example/wiki/mcp", null, List.of(), null)); // wiki is not locked
+        assertThat(store.load().servers()).containsKey("my-wiki").doesNotContainKey("my-notes");
+    }
+
+    @Test
+    void xaaPolicyOverAMachinePolicyIsSaidWhereTheMachinesPolicyIs() throws Exception {
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(dir.resolve("none.json")))).isEmpty();
+        Path machine = policy(POLICY);
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(machine))).contains("policy file " + machine);
+        Files.writeString(machine, "{\"lockd\": []}");
+        assertThat(ConfigStore.machinePolicy(PolicyStore.file(machine))).as("a malformed one is there too").contains("policy file " + machine);
+        assertThat(new ConfigStore(dir.resolve("config.json"), Map.of()).machinePolicyNotRead()).as("no XAA_POLICY: nothing read").isEmpty();
+    }
+
+    @Test
+    void aCommandLineFlagCannotOverrideALockedSessionStorage() throws Exception {
+        policy("{\"sessionStorage\": \"keyring\", \"locked\": [\"sessionStorage\"]}");
+        assertThatThrownBy(() -> store(Map.of()).requireSessionStorage(SessionStorage.MEMORY))
+                .isInstanceOf(ManagedSettingException.class)
+                .hasMessage("the session storage is managed by your organization (policy file " + dir.resolve("policy.json")
+                        + "): ask your IT department to change it");
+        store(Map.of()).requireSessionStorage(SessionStorage.KEYRING);
+        policy("{\"sessionStorage\": \"keyring\"}");
+        store(Map.of()).requireSessionStorage(SessionStorage.MEMORY); // unlocked: the flag wins
+    }
+
+    @Test
     void writesOfLockedKeysAreRefusedAsManagedByYourOrganizationAndWriteNothing() throws Exception {
         policy(POLICY);
         ConfigStore store = store(Map.of());
@@ -184,17 +236,36 @@ class ManagedPolicyTest {
     void aMalformedPolicyNamesTheFileAndTheFaultRefusesToLoadButTheUsersConfigIsStillShown() throws Exception {
         user("{\"servers\": {\"mine\": {\"url\": \"https://mine.example/mcp\"}}}");
         Path p = dir.resolve("policy.json");
-        Map<String, String> faults = Map.of(
-                "{ \"idp\": ", "not valid JSON",
-                "[1]", "must hold a JSON object",
-                "{\"idp\": {\"issuer\": \"https://i.example\", \"authMethod\": \"telepathy\"}}", "unknown IdP authMethod 'telepathy'",
-                "{\"servers\": {\"notes\": {\"url\": \"ftp://x\"}}}", "'ftp://x' is not an http(s) URL",
-                "{\"servers\": {\"notes\": {}}}", "server 'notes' has no \"url\"",
-                "{\"lockd\": [\"idp\"]}", "unknown key \"lockd\"",
-                "{\"idp\": {\"issuer\": \"https://i.example\", \"clientID\": \"x\"}}", "unknown key \"idp.clientID\"",
-                "{\"locked\": [\"servers.nope\"]}", "\"locked\" names 'servers.nope'",
-                "{\"locked\": \"idp\"}", "\"locked\" must be an array",
-                "{\"dpop\": \"yes\"}", "\"dpop\" must be true or false");
+        Map<String, String> faults = Map.ofEntries(
+                // a duplicate key or a second object must not drop a lock; a mistyped value must not widen anything
+                Map.entry("{\"locked\": [\"dpop\"], \"dpop\": true, \"locked\": []}", "Duplicate field 'locked'"),
+                Map.entry("{\"dpop\": true} {\"locked\": [\"dpop\"]}", "Trailing token"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"https://n.example/mcp\", \"scopes\": \"notes:read\"}}}",
+                        "\"servers.notes.scopes\" must be an array of strings"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"https://n.example/mcp\", \"scopes\": [{\"x\": 1}]}}}",
+                        "\"servers.notes.scopes\" must be an array of strings"),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"clientId\": true}}", "\"idp.clientId\" must be a string"),
+                Map.entry("{\"sessionStorage\": 1}", "\"sessionStorage\" must be a string"),
+                Map.entry("{\"dpop\": true, \"locked\": [true]}", "\"locked\" must hold key names as strings"),
+                // a lock of a key the policy does not set (finding 5): it would strand the person with nothing
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\"}, \"locked\": [\"idp.clientId\"]}",
+                        "\"locked\" names 'idp.clientId', which this policy does not set"),
+                Map.entry("{\"locked\": [\"idp\"]}", "\"locked\" names 'idp', which this policy does not set"),
+                Map.entry("{\"locked\": [\"dpop\"]}", "\"locked\" names 'dpop', which this policy does not set"),
+                Map.entry("{\"locked\": [\"sessionStorage\"]}", "\"locked\" names 'sessionStorage', which this policy does not set"),
+                Map.entry("{\"locked\": [\"servers\"]}", "\"locked\" names 'servers', which this policy does not set"),
+                Map.entry("{\"servers\": {\"Notes\": {\"url\": \"https://n.example/mcp\"}}}", "server name 'Notes' must be lower-case"),
+
+                Map.entry("{ \"idp\": ", "not valid JSON"),
+                Map.entry("[1]", "must hold a JSON object"),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"authMethod\": \"telepathy\"}}", "unknown IdP authMethod 'telepathy'"),
+                Map.entry("{\"servers\": {\"notes\": {\"url\": \"ftp://x\"}}}", "'ftp://x' is not an http(s) URL"),
+                Map.entry("{\"servers\": {\"notes\": {}}}", "server 'notes' has no \"url\""),
+                Map.entry("{\"lockd\": [\"idp\"]}", "unknown key \"lockd\""),
+                Map.entry("{\"idp\": {\"issuer\": \"https://i.example\", \"clientID\": \"x\"}}", "unknown key \"idp.clientID\""),
+                Map.entry("{\"locked\": [\"servers.nope\"]}", "\"locked\" names 'servers.nope'"),
+                Map.entry("{\"locked\": \"idp\"}", "\"locked\" must be an array"),
+                Map.entry("{\"dpop\": \"yes\"}", "\"dpop\" must be true or false"));
         for (Map.Entry<String, String> f : faults.entrySet()) {
             Files.writeString(p, f.getKey());
             ConfigStore store = store(Map.of());

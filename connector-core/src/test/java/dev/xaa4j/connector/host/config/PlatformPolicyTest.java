@@ -54,13 +54,16 @@ class PlatformPolicyTest {
     private PlatformTool reg(String output) {
         return argv -> {
             ran.add(argv);
-            assertThat(argv).containsExactly("reg", "query", WindowsPolicyRegistry.KEY, "/s");
+            assertThat(argv).containsExactly(REG_EXE, "query", WindowsPolicyRegistry.KEY, "/s");
             return Optional.of(new PlatformTool.Output(0, output, ""));
         };
     }
 
+    /** reg.exe by its absolute path, never the first {@code reg} on PATH. */
+    private static final String REG_EXE = "C:\\Windows\\System32\\reg.exe";
+
     private PolicyStore registry(PlatformTool tool) {
-        return new WindowsPolicyRegistry(WindowsPolicyRegistry.KEY, tool);
+        return new WindowsPolicyRegistry(WindowsPolicyRegistry.KEY, WindowsPolicyRegistry.regExe(Map.of()), tool);
     }
 
     @Test
@@ -75,10 +78,12 @@ class PlatformPolicyTest {
     }
 
     @Test
-    void aMissingKeyAnEmptyKeyOrNoRegToolIsNoPolicy() {
+    void aMissingKeyOrAnEmptyKeyIsNoPolicyButNoRegToolFailsClosed() {
         assertThat(registry(argv -> Optional.of(new PlatformTool.Output(1, "", REG_MISSING))).read()).isEmpty();
         assertThat(registry(reg(fixture("reg-query-empty-key.txt"))).read()).isEmpty();
-        assertThat(registry(argv -> Optional.empty()).read()).as("no reg.exe").isEmpty();
+        assertThatThrownBy(() -> registry(argv -> Optional.empty()).read()).as("no reg.exe: the policy cannot be known")
+                .isInstanceOf(MalformedPolicyException.class).hasMessageContaining(REG_EXE + " cannot be started");
+        assertThat(WindowsPolicyRegistry.regExe(Map.of("SystemRoot", "D:\\WIN"))).isEqualTo("D:\\WIN\\System32\\reg.exe");
     }
 
     @Test
@@ -110,7 +115,7 @@ class PlatformPolicyTest {
     private PlatformTool plutil(Map<Path, String> outputs) {
         return argv -> {
             ran.add(argv);
-            assertThat(argv.subList(0, 5)).containsExactly("plutil", "-convert", "json", "-o", "-");
+            assertThat(argv.subList(0, 5)).containsExactly("/usr/bin/plutil", "-convert", "json", "-o", "-");
             Path file = Path.of(argv.get(5));
             assertThat(file).exists();
             return Optional.of(outputs.containsKey(file) ? new PlatformTool.Output(0, outputs.get(file), "")
@@ -150,11 +155,13 @@ class PlatformPolicyTest {
     }
 
     @Test
-    void noPlistOrNoPlutilIsNoPolicyAndAnUnconvertiblePlistFailsClosed() throws Exception {
+    void noPlistIsNoPolicyButAPlistThatPlutilCannotConvertOrNoPlutilFailsClosed() throws Exception {
         assertThat(new MacManagedPreferences(dir.resolve("mp"), "alice", plutil(Map.of())).read()).isEmpty();
         assertThat(ran).as("no plist: plutil is not run").isEmpty();
         Path computer = plist(dir.resolve("mp/dev.xaa4j.plist"), "dev.xaa4j.plist");
-        assertThat(new MacManagedPreferences(dir.resolve("mp"), "alice", argv -> Optional.empty()).read()).isEmpty();
+        assertThatThrownBy(() -> new MacManagedPreferences(dir.resolve("mp"), "alice", argv -> Optional.empty()).read())
+                .as("the plist proves a policy exists: no plutil must not drop it").isInstanceOf(MalformedPolicyException.class)
+                .hasMessageContaining(computer + " cannot be read: /usr/bin/plutil cannot be started");
         assertThatThrownBy(() -> new MacManagedPreferences(dir.resolve("mp"), "alice", plutil(Map.of())).read())
                 .isInstanceOf(MalformedPolicyException.class)
                 .hasMessageStartingWith("managed preferences " + computer + ": plutil cannot convert")

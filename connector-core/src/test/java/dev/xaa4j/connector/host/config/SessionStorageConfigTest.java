@@ -20,7 +20,7 @@ class SessionStorageConfigTest {
     @Test
     void theSessionLivesInTheKeyringUnlessTheFileOrTheEnvironmentSaysMemory() throws Exception {
         Path file = dir.resolve("config.json");
-        ConfigStore store = new ConfigStore(file, Map.of());
+        ConfigStore store = dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
         assertThat(store.load().sessionStorage()).isEqualTo(SessionStorage.KEYRING);
 
         store.putIdp(new IdpSettings("https://idp.example", "xaa", "none"));
@@ -28,12 +28,12 @@ class SessionStorageConfigTest {
         assertThat(Files.readString(file)).contains("\"sessionStorage\" : \"memory\"").contains("\"issuer\"");
         assertThat(store.load().sessionStorage()).isEqualTo(SessionStorage.MEMORY);
         assertThat(store.load().idp().issuer()).as("other keys survive").isEqualTo("https://idp.example");
-        assertThat(new ConfigStore(file, Map.of("XAA_SESSION_STORAGE", "keyring")).load().sessionStorage())
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of("XAA_SESSION_STORAGE", "keyring")).load().sessionStorage())
                 .isEqualTo(SessionStorage.KEYRING);
 
         store.putSessionStorage(SessionStorage.KEYRING);
         assertThat(Files.readString(file)).as("the default is not written").doesNotContain("sessionStorage");
-        assertThat(new ConfigStore(file, Map.of("XAA_SESSION_STORAGE", "MEMORY")).load().sessionStorage())
+        assertThat(dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of("XAA_SESSION_STORAGE", "MEMORY")).load().sessionStorage())
                 .isEqualTo(SessionStorage.MEMORY);
     }
 
@@ -41,7 +41,7 @@ class SessionStorageConfigTest {
     void anUnknownStorageIsRefusedWithTheAcceptedValues() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"sessionStorage\": \"plaintext-file\"}");
-        assertThatThrownBy(() -> new ConfigStore(file, Map.of()).load())
+        assertThatThrownBy(() -> dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of()).load())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plaintext-file").hasMessageContaining("keyring or memory");
     }

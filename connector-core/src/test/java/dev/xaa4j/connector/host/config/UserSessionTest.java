@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded half of the framework modules' default token source: built from the user's config, or a clear error. */
+@org.junit.jupiter.api.Timeout(30)
 class UserSessionTest {
 
     @TempDir
@@ -20,7 +21,17 @@ class UserSessionTest {
     private ConfigStore store(String json) throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, json);
-        return new ConfigStore(file, Map.of());
+        return dev.xaa4j.connector.testing.TestConfigStores.of(file, Map.of());
+    }
+
+    @Test
+    void aMalformedPolicyIsAConfigurationErrorNamingThePolicy() throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"idp\": {\"clientID\": \"typo\"}}");
+        ConfigStore store = new ConfigStore(dir.resolve("config.json"), Map.of("XAA_POLICY", policy.toString()));
+        assertThatThrownBy(() -> UserSession.embedded(store))
+                .isInstanceOfSatisfying(ConnectorException.class, e -> assertThat(e.kind()).isEqualTo(ConnectorException.Kind.CONFIGURATION))
+                .hasMessageStartingWith("policy file " + policy).hasMessageContaining("IT department");
     }
 
     @Test
