@@ -101,7 +101,7 @@ class BrokerHostTest extends DesktopIssuerPerClass {
         Path config = DesktopFixture.writeConfig(dir, issuer, List.of("notes"));
         List<String> status = new CopyOnWriteArrayList<>();
         List<String> agentStopped = new CopyOnWriteArrayList<>();
-        try (TraySession agentEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+        try (TraySession agentEngine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
              dev.xaa4j.connector.host.broker.IdleWatch watch = new dev.xaa4j.connector.host.broker.IdleWatch(
                      Duration.ofMinutes(10), why -> {
                          agentStopped.add(why);
@@ -113,7 +113,7 @@ class BrokerHostTest extends DesktopIssuerPerClass {
                     java.util.Optional.of(watch)));
             agentEngine.reload();
             assertThat(agentEngine.host().serving()).isTrue();
-            try (TraySession appEngine = new TraySession(new ConfigStore(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
+            try (TraySession appEngine = new TraySession(dev.xaa4j.connector.testing.TestConfigStores.of(config, Map.of()), DesktopFixture.engine(dir, "alice", null));
                  BrokerHost app = BrokerHost.attach(appEngine, socket(), n -> { }, status::add)) {
                 appEngine.reload();
                 await("the app serves in the agent's place").atMost(Duration.ofSeconds(20)).until(app::serving);
