@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *       file, and nothing else under the key; or</li>
  *   <li>one value per key of the policy file: subkeys are objects ({@code idp}, {@code servers\NAME}), REG_SZ and
  *       REG_EXPAND_SZ are strings, REG_MULTI_SZ arrays ({@code locked}, {@code scopes}), REG_DWORD 0/1 booleans
- *       ({@code dpop}).</li>
+ *       ({@code dpop}, {@code agent}).</li>
  * </ul>
  * Both produce the policy file's JSON tree for {@link ManagedPolicy}'s strict parser. A key that does not exist
  * ({@code reg} exits 1) or an empty key is no policy; any other value type is a fault. {@code reg.exe} is run by
