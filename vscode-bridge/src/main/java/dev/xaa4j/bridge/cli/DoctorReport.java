@@ -10,6 +10,7 @@ import dev.xaa4j.connector.host.config.PolicyStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.host.config.SettingSource;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
 import java.util.function.Function;
@@ -76,7 +77,7 @@ final class DoctorReport {
             return fail(ExitCode.SIGN_IN_REQUIRED, "xaa is not set up: there is no config file " + store.file(),
                     "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
         } else {
-            ok("no config file " + store.file() + "; the IdP comes from the XAA_IDP_* environment variables");
+            ok("no config file " + store.file() + "; " + withoutConfigFile(store.effective()));
         }
         if (idp.isEmpty() && config.servers().isEmpty()) {
             return fail(ExitCode.SIGN_IN_REQUIRED, "no IdP in the config file " + store.file(),
@@ -361,6 +362,19 @@ final class DoctorReport {
      * policy makes ineffective, and why. A malformed policy is a FAIL with the fix; then nothing else is checked
      * (returns false), as no command would start.
      */
+    /** Where the IdP (or, without one, the servers) comes from when the user has no config file: policy or environment. */
+    private static String withoutConfigFile(EffectiveConfig e) {
+        SettingSource issuer = e.idpSources().get("issuer");
+        if (issuer == SettingSource.POLICY) {
+            return "the IdP comes from your organization's policy";
+        }
+        if (issuer == SettingSource.ENV) {
+            return "the IdP comes from the XAA_IDP_* environment variables";
+        }
+        return e.policyOrigin().isPresent() ? "the servers come from your organization's policy"
+                : "the servers come from the XAA_SERVER_* environment variables";
+    }
+
     private boolean policy(ConfigStore store) {
         store.machinePolicyNotRead().ifPresent(machine -> note("XAA_POLICY is set, so your organization's policy ("
                 + machine + ") is not read", "unset XAA_POLICY unless your IT department set it"));
