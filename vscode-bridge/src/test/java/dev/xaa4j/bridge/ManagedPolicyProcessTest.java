@@ -161,7 +161,8 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         assertThat(status.at("/settings/dpop/source").asText()).isEqualTo("default");
         assertThat(status.at("/policy/from").asText()).isEqualTo("policy file " + policy);
         assertThat(run(xaa, policy, Map.of(), "doctor").out()).as("no config file yet: the doctor names the policy as the IdP's source")
-                .contains("; the IdP comes from your organization's policy").doesNotContain("XAA_IDP_* environment variables");
+                .contains("; the IdP comes from your organization's policy", "  ok    configured flow: ema (set by your organization's policy)")
+                .doesNotContain("XAA_IDP_* environment variables", "--auth auto` lets discovery decide");
 
         CommandRun idp = run(xaa, policy, Map.of(), "idp", "https://other-idp.example", "--client-id", "mine");
         assertThat(idp.exit()).as(idp.out()).isEqualTo(2);

@@ -47,6 +47,8 @@ final class DoctorReport {
     private final PrintWriter out;
     private XaaConfig config = new XaaConfig(null, Map.of());
     private int exit = XaaCommand.OK;
+    /** Where each setting came from (docs/admin.md "Provenance"); null until the policy was read. */
+    private EffectiveConfig managed;
 
     DoctorReport(PrintWriter out) {
         this.out = out;
@@ -264,6 +266,7 @@ final class DoctorReport {
         out.println(name + " — " + entry.url());
         ok("configured flow: " + entry.authMode().word() + (entry.authMode() == AuthMode.AUTO
                 ? " (discovery decides: enterprise when its authorization server redeems ID-JAGs, else per-server sign-in)"
+                : managed != null && managed.serverSources().get(name) == SettingSource.POLICY ? " (set by your organization's policy)"
                 : " (`xaa server add " + name + " URL --auth auto` lets discovery decide)"));
         HeadlessOptions.explain(entry).ifPresent(this::ok);
         if (entry.authMode() == AuthMode.AUTO || entry.authMode() == AuthMode.EMA) {
@@ -379,6 +382,7 @@ final class DoctorReport {
         store.machinePolicyNotRead().ifPresent(machine -> note("XAA_POLICY is set, so your organization's policy ("
                 + machine + ") is not read", "unset XAA_POLICY unless your IT department set it"));
         EffectiveConfig e = store.effective();
+        managed = e;
         if (e.policyError().isPresent()) {
             fail(ExitCode.USAGE, "policy: " + e.policyError().get(), "send this line to your IT department; until the"
                     + " policy is fixed no xaa command starts (`xaa status` shows your own settings and this fault)");
