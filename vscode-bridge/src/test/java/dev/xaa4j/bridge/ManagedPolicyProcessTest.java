@@ -160,6 +160,9 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         assertThat(status.at("/servers/notes/locked").asBoolean()).isTrue();
         assertThat(status.at("/settings/dpop/source").asText()).isEqualTo("default");
         assertThat(status.at("/policy/from").asText()).isEqualTo("policy file " + policy);
+        assertThat(run(xaa, policy, Map.of(), "doctor").out()).as("no config file yet: the doctor names the policy as the IdP's source")
+                .contains("; the IdP comes from your organization's policy", "  ok    configured flow: ema (set by your organization's policy)")
+                .doesNotContain("XAA_IDP_* environment variables", "--auth auto` lets discovery decide");
 
         CommandRun idp = run(xaa, policy, Map.of(), "idp", "https://other-idp.example", "--client-id", "mine");
         assertThat(idp.exit()).as(idp.out()).isEqualTo(2);
@@ -229,7 +232,9 @@ class ManagedPolicyProcessTest extends KeyringIssuer {
         JsonNode json = JSON.readTree(status.out());
         assertThat(json.at("/policy/error").asText()).startsWith(fault);
         assertThat(json.at("/servers/mine/source").asText()).as("the user's config still loads").isEqualTo("user");
-        assertThat(run(xaa, policy, Map.of(), "status").out()).contains("policy: " + fault);
+        assertThat(run(xaa, policy, Map.of(), "status").out()).contains("policy: " + fault,
+                "session: not read (your organization's policy cannot be used: below)")
+                .as("the policy's fault is not blamed on the keyring").doesNotContain("cannot be read from the OS keyring");
 
         CommandRun doctor = run(xaa, policy, Map.of(), "doctor");
         assertThat(doctor.exit()).as(doctor.out()).isEqualTo(2);

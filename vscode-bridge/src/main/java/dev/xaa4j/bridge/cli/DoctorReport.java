@@ -10,6 +10,7 @@ import dev.xaa4j.connector.host.config.PolicyStore;
 import dev.xaa4j.connector.host.config.IdpSettings;
 import dev.xaa4j.connector.host.config.ServerEntry;
 import dev.xaa4j.connector.host.config.SessionStorage;
+import dev.xaa4j.connector.host.config.SettingSource;
 import dev.xaa4j.connector.host.broker.BrokerClient;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
 import java.util.function.Function;
@@ -46,6 +47,8 @@ final class DoctorReport {
     private final PrintWriter out;
     private XaaConfig config = new XaaConfig(null, Map.of());
     private int exit = XaaCommand.OK;
+    /** Where each setting came from (docs/admin.md "Provenance"); null until the policy was read. */
+    private EffectiveConfig managed;
 
     DoctorReport(PrintWriter out) {
         this.out = out;
@@ -76,7 +79,7 @@ final class DoctorReport {
             return fail(ExitCode.SIGN_IN_REQUIRED, "xaa is not set up: there is no config file " + store.file(),
                     "run `xaa idp ISSUER --client-id ID` with the values from your administrator, then `xaa login`");
         } else {
-            ok("no config file " + store.file() + "; the IdP comes from the XAA_IDP_* environment variables");
+            ok("no config file " + store.file() + "; " + withoutConfigFile(store.effective()));
         }
         if (idp.isEmpty() && config.servers().isEmpty()) {
             return fail(ExitCode.SIGN_IN_REQUIRED, "no IdP in the config file " + store.file(),
@@ -263,6 +266,7 @@ final class DoctorReport {
         out.println(name + " — " + entry.url());
         ok("configured flow: " + entry.authMode().word() + (entry.authMode() == AuthMode.AUTO
                 ? " (discovery decides: enterprise when its authorization server redeems ID-JAGs, else per-server sign-in)"
+                : managed != null && managed.serverSources().get(name) == SettingSource.POLICY ? " (set by your organization's policy)"
                 : " (`xaa server add " + name + " URL --auth auto` lets discovery decide)"));
         HeadlessOptions.explain(entry).ifPresent(this::ok);
         if (entry.authMode() == AuthMode.AUTO || entry.authMode() == AuthMode.EMA) {
@@ -361,10 +365,24 @@ final class DoctorReport {
      * policy makes ineffective, and why. A malformed policy is a FAIL with the fix; then nothing else is checked
      * (returns false), as no command would start.
      */
+    /** Where the IdP (or, without one, the servers) comes from when the user has no config file: policy or environment. */
+    private static String withoutConfigFile(EffectiveConfig e) {
+        SettingSource issuer = e.idpSources().get("issuer");
+        if (issuer == SettingSource.POLICY) {
+            return "the IdP comes from your organization's policy";
+        }
+        if (issuer == SettingSource.ENV) {
+            return "the IdP comes from the XAA_IDP_* environment variables";
+        }
+        return e.policyOrigin().isPresent() ? "the servers come from your organization's policy"
+                : "the servers come from the XAA_SERVER_* environment variables";
+    }
+
     private boolean policy(ConfigStore store) {
         store.machinePolicyNotRead().ifPresent(machine -> note("XAA_POLICY is set, so your organization's policy ("
                 + machine + ") is not read", "unset XAA_POLICY unless your IT department set it"));
         EffectiveConfig e = store.effective();
+        managed = e;
         if (e.policyError().isPresent()) {
             fail(ExitCode.USAGE, "policy: " + e.policyError().get(), "send this line to your IT department; until the"
                     + " policy is fixed no xaa command starts (`xaa status` shows your own settings and this fault)");

@@ -298,6 +298,7 @@ final class SessionCommands {
                                     .orElse("the next bridge or `xaa token` starts it") + ")"));
             out.println("session: " + agent.map(SessionOwner::where).orElse(storage(agent) == SessionStorage.MEMORY
                     ? "none (memory mode: it lives only in the memory of a running xaa agent)"
+                    : effective.policyError().isPresent() ? "not read (your organization's policy cannot be used: below)"
                     : sessionProblem.map(p -> "cannot be read from the OS keyring: " + p).orElse("in the OS keyring")));
             Provenance.describe(effective).forEach(out::println);
             if (effective.policyError().isPresent()) {

@@ -177,7 +177,7 @@ public final class ConfigStore {
      * @throws ManagedSettingException the policy locks {@code agent}; nothing is written
      */
     public void putAgent(boolean onDemand) {
-        refuseLocked("agent", "starting the agent on demand", null);
+        refuseLocked("agent", "starting the agent on demand", null); // locked: refused either way
         ObjectNode root = readTree();
         root.put("agent", onDemand);
         write(root);
