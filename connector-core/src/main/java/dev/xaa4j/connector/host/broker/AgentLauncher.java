@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The agent gets no stdin (a pipe closed at once), and its stdout and stderr go to {@code logFile} (appended;
  * moved to {@code logFile.1} once larger than {@value #LOG_LIMIT_BYTES} bytes), never to this process's own: a
- * bridge's stdout is its JSON-RPC channel. Where {@code setsid} exists it runs in a session of its own, so it
+ * bridge's stdout is its JSON-RPC channel. The log is created {@code rw-------} (POSIX), and a symbolic link at its
+ * name is refused (a failed start). Where {@code setsid} exists it runs in a session of its own, so it
  * outlives the starter and its terminal. Environment variables {@code dropVariable} names (client secrets) are not
  * passed on.
  *
@@ -41,6 +47,7 @@ public final class AgentLauncher {
     static final String SPAWN_LOCK_NAME = "agent-spawn.lock";
     static final long LOG_LIMIT_BYTES = 1 << 20;
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path socket;
     private final List<String> command;
@@ -181,12 +188,9 @@ public final class AgentLauncher {
     }
 
     private Process spawn() throws IOException {
-        Files.createDirectories(logFile.getParent());
-        if (Files.exists(logFile) && Files.size(logFile) > LOG_LIMIT_BYTES) {
-            Files.move(logFile, logFile.resolveSibling(logFile.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        prepareLog();
         Files.writeString(logFile, "--- " + Instant.now() + ": started on demand by pid " + ProcessHandle.current().pid()
-                + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                + "\n", StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
         ProcessBuilder pb = new ProcessBuilder(sessionOfItsOwn(command)).directory(logFile.getParent().toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).redirectErrorStream(true);
         pb.environment().keySet().removeIf(dropVariable);
@@ -194,6 +198,40 @@ public final class AgentLauncher {
         p.getOutputStream().close(); // no stdin: end of file at once
         LOG.info("started the xaa agent on demand (pid {}); its log: {}", p.pid(), logFile);
         return p;
+    }
+
+    /**
+     * The log holds the signed-in user's name and the servers' URLs: a regular file, {@code rw-------} where the file
+     * system is POSIX (like the activity journal), never a symbolic link (which would send it elsewhere).
+     */
+    private void prepareLog() throws IOException {
+        Files.createDirectories(logFile.getParent());
+        if (Files.isSymbolicLink(logFile)) {
+            throw new IOException(logFile + " is a symbolic link; remove it (the agent writes its log only to a regular file)");
+        }
+        boolean posix = logFile.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (Files.exists(logFile, LinkOption.NOFOLLOW_LINKS) && Files.size(logFile) > LOG_LIMIT_BYTES) {
+            Path old = logFile.resolveSibling(logFile.getFileName() + ".1");
+            Files.move(logFile, old, StandardCopyOption.REPLACE_EXISTING); // replaces a link at .1, never follows it
+            if (posix) {
+                Files.setPosixFilePermissions(old, OWNER_ONLY);
+            }
+        }
+        if (Files.exists(logFile, LinkOption.NOFOLLOW_LINKS)) {
+            if (posix) {
+                Files.setPosixFilePermissions(logFile, OWNER_ONLY);
+            }
+        } else {
+            try {
+                if (posix) {
+                    Files.createFile(logFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } else {
+                    Files.createFile(logFile);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                prepareLog(); // another starter created it meanwhile: check it again
+            }
+        }
     }
 
     /** {@code setsid COMMAND} where setsid exists (Linux), so the agent is no part of the starter's session. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,34 @@ class AgentLauncherTest {
         assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class);
         assertThat(Files.size(log.resolveSibling("agent.log.1"))).isEqualTo(AgentLauncher.LOG_LIMIT_BYTES + 1);
         assertThat(Files.readString(log)).as("a variable named is not passed on").contains("home=dropped\n");
+    }
+
+    @Test
+    void theLogAndItsRotatedCopyAreOwnerOnlyAndASymbolicLinkIsRefused() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path log = dir.resolve("agent.log");
+        Files.write(log, new byte[(int) AgentLauncher.LOG_LIMIT_BYTES + 1]);
+        Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-r--r--"));
+        AgentLauncher launcher = new AgentLauncher(socket(), List.of("/bin/sh", "-c", "echo ran; exit 1"), log,
+                Duration.ofSeconds(20), name -> false);
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log.resolveSibling("agent.log.1"))))
+                .isEqualTo("rw-------");
+        Path fresh = dir.resolve("fresh").resolve("agent.log");
+        assertThatThrownBy(new AgentLauncher(dir.resolve("run2").resolve("broker.sock"), List.of("/bin/sh", "-c", "exit 1"),
+                fresh, Duration.ofSeconds(20), name -> false)::connect).isInstanceOf(BrokerNotRunningException.class);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-------");
+
+        Path elsewhere = dir.resolve("elsewhere");
+        Path linked = dir.resolve("linked").resolve("agent.log");
+        Files.createDirectories(linked.getParent());
+        Files.createSymbolicLink(linked, elsewhere);
+        assertThatThrownBy(new AgentLauncher(dir.resolve("run3").resolve("broker.sock"), List.of("/bin/sh", "-c",
+                "echo ran; exit 1"), linked, Duration.ofSeconds(20), name -> false)::connect)
+                .isInstanceOf(BrokerNotRunningException.class).hasMessageContaining("is a symbolic link");
+        assertThat(elsewhere).as("nothing written through the link").doesNotExist();
     }
 
     @Test
