@@ -134,7 +134,7 @@ public final class AgentLauncher {
      * Takes the socket over from an agent started on demand, for a session owner a person started (the tray app):
      * holding the spawn lock (so no command starts another agent meanwhile), asks the running broker to stand down
      * ({@link BrokerClient#standDown()}), waits for its socket to go and runs {@code serve} until it returns true.
-     * Bounded by {@code wait}, polling every 50 ms.
+     * Bounded by {@code wait} (the stand-down request included), polling every 50 ms; never throws.
      *
      * @param serve starts serving the socket; true when it serves
      * @return whether {@code serve} succeeded: false when the broker is not one started on demand, or time ran out
@@ -152,13 +152,22 @@ public final class AgentLauncher {
                 Thread.sleep(POLL.toMillis());
             }
             try (FileLock held = lock) {
-                try (BrokerClient running = BrokerClient.connect(socket, BrokerClient.DEFAULT_CONNECT_TIMEOUT)) {
+                Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+                if (remaining.isNegative() || remaining.isZero()) {
+                    return false;
+                }
+                Duration connectWait = remaining.compareTo(BrokerClient.DEFAULT_CONNECT_TIMEOUT) < 0 ? remaining
+                        : BrokerClient.DEFAULT_CONNECT_TIMEOUT;
+                try (BrokerClient running = BrokerClient.connect(socket, connectWait, remaining)) {
                     if (!running.standDown()) {
                         return false;
                     }
                     LOG.info("the xaa agent started on demand (pid {}) hands {} over", running.brokerPid(), socket);
                 } catch (BrokerNotRunningException gone) {
                     // nobody serves it any more: serve it
+                } catch (BrokerException noAnswer) {
+                    LOG.warn("cannot take {} over: the broker there did not answer ({})", socket, noAnswer.getMessage());
+                    return false;
                 }
                 while (true) {
                     if (!Files.exists(socket) && serve.getAsBoolean()) {

@@ -100,6 +100,23 @@ class AgentLauncherTest {
     }
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.SECONDS)
+    void aTakeOverFromABrokerThatNeverAnswersIsFalseNotAnExceptionWithinTheWait() throws Exception {
+        Path socket = socket();
+        BrokerSocket.prepareDirectory(socket);
+        try (java.nio.channels.ServerSocketChannel silent = java.nio.channels.ServerSocketChannel
+                .open(java.net.StandardProtocolFamily.UNIX)) {
+            silent.bind(java.net.UnixDomainSocketAddress.of(socket)); // accepts (backlog), never says hello
+            AtomicBoolean served = new AtomicBoolean();
+            assertThat(AgentLauncher.takeOver(socket, Duration.ofSeconds(1), () -> {
+                served.set(true);
+                return true;
+            })).isFalse();
+            assertThat(served).as("nothing served over a broker that may still run").isFalse();
+        }
+    }
+
+    @Test
     void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
         AtomicBoolean idle = new AtomicBoolean();
         int[] clients = {1};
