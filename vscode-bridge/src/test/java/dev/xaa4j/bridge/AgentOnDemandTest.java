@@ -186,6 +186,30 @@ class AgentOnDemandTest extends KeyringIssuer {
     }
 
     @Test
+    void anAgentFindingTheBrokerLockHeldByOneThatIsStoppingServesOnceItIsGone() throws Exception {
+        Files.createDirectories(runtimeDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path err = Files.createTempFile(dir, "agent", ".err");
+        Process agent;
+        // the lock of a broker that has already removed its socket (closing its connections, say): no answer
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(runtimeDir.resolve("broker.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            ProcessBuilder pb = new ProcessBuilder(CommandRun.xaaCommand("agent", "--on-demand")).redirectError(err.toFile());
+            pb.environment().clear();
+            pb.environment().putAll(env(runtimeDir, stateDir, Map.of()));
+            agent = pb.start();
+            Awaitility.await("the agent waits for the lock's holder").atMost(Duration.ofSeconds(30))
+                    .until(() -> read(err).contains("is stopping; waiting for it to go") || !agent.isAlive());
+            assertThat(agent.isAlive()).as("still trying, not exited\n" + read(err)).isTrue();
+        }
+        Awaitility.await("the agent serves once the lock is free").atMost(Duration.ofSeconds(30))
+                .until(() -> xaa("", Map.of(), "agent", "--status").exit() == 0 || !agent.isAlive());
+        assertThat(xaa("", Map.of(), "agent", "--status").out()).as(read(err))
+                .contains("agent running (pid " + agent.pid() + ", started on demand");
+    }
+
+    @Test
     void noAgentIsStartedWhenSwitchedOffByEnvironmentOrConfig() throws Exception {
         Map<String, Long> before = audit();
         XaaProcess.ok(xaa("", Map.of("XAA_AGENT", "off"), "token", "notes"));

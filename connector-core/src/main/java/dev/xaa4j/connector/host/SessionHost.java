@@ -317,14 +317,20 @@ public final class SessionHost implements AutoCloseable {
             }
             socket = brokerOptions.get().socket();
         }
-        return AgentLauncher.takeOver(socket, AgentLauncher.START_WAIT, () -> {
-            synchronized (this) {
-                if (broker == null && connector != null && brokerOptions.isPresent() && !closed) {
-                    serve(connector);
-                }
-                return broker != null;
-            }
-        });
+        return AgentLauncher.takeOver(socket, AgentLauncher.START_WAIT, this::serveAgain);
+    }
+
+    /**
+     * Tries once more to serve the socket of the last {@link #serve(Broker)}, when another broker held it then (for
+     * an agent whose broker lock was held by one that is closing). Returns at once.
+     *
+     * @return whether this host serves now
+     */
+    public synchronized boolean serveAgain() {
+        if (broker == null && connector != null && brokerOptions.isPresent() && !closed) {
+            serve(connector);
+        }
+        return broker != null;
     }
 
     /** Whether the broker serves right now. */

@@ -6,9 +6,11 @@ import dev.xaa4j.bridge.BridgeException.Reason;
 import dev.xaa4j.bridge.session.MemorySecrets;
 import dev.xaa4j.connector.Connector;
 import dev.xaa4j.connector.host.SessionHost;
+import dev.xaa4j.connector.host.broker.AgentLauncher;
 import dev.xaa4j.connector.host.broker.AgentLifetime;
 import dev.xaa4j.connector.host.broker.BrokerAlreadyRunningException;
 import dev.xaa4j.connector.host.broker.BrokerClient;
+import dev.xaa4j.connector.host.broker.BrokerException;
 import dev.xaa4j.connector.host.broker.BrokerNotRunningException;
 import dev.xaa4j.connector.host.broker.BrokerSocket;
 import dev.xaa4j.connector.host.broker.BrokerStatus;
@@ -113,16 +115,19 @@ final class AgentCommand implements Callable<Integer> {
             idle.ifPresent(IdleWatch::close);
             throw e;
         }
+        if (onDemand && host.brokerProblem().orElse(null) instanceof BrokerAlreadyRunningException
+                && !serveOnceTheHolderIsGone(host, socket)) {
+            host.close();
+            idle.ifPresent(IdleWatch::close);
+            System.err.println("xaa agent: another agent or the tray app already serves " + socket + "; exiting");
+            return XaaCommand.OK;
+        }
         if (host.brokerProblem().isPresent()) {
             host.close();
             idle.ifPresent(IdleWatch::close);
             RuntimeException problem = host.brokerProblem().get();
             if (!(problem instanceof BrokerAlreadyRunningException)) {
                 throw problem;
-            }
-            if (onDemand) { // another command's agent (or the tray app) won the race: it serves everyone
-                System.err.println("xaa agent: another agent or the tray app already serves " + socket + "; exiting");
-                return XaaCommand.OK;
             }
             String who = runningAgent(socket).map(s -> " (pid " + s.pid() + ")").orElse("");
             throw new BridgeException(Reason.INTERNAL, "an agent or the xaa4j tray app is already running" + who
@@ -198,6 +203,36 @@ final class AgentCommand implements Callable<Integer> {
         inMemory.ifPresent(m -> host.onApplied(applied -> m.secrets().missingFor(applied.config())
                 .forEach(w -> System.err.println("xaa agent: warning: " + w))));
         return host;
+    }
+
+    /**
+     * An agent started on demand that finds the broker lock held: when a broker answers on {@code socket}, it serves
+     * everyone (false: this agent exits). Otherwise the holder is closing (an idle exit, a stand-down: the socket
+     * goes before the lock), so this agent tries again every 100 ms for up to {@link AgentLauncher#START_WAIT}, the
+     * time its starter waits (true: it serves now).
+     */
+    static boolean serveOnceTheHolderIsGone(SessionHost host, Path socket) throws InterruptedException {
+        long deadline = System.nanoTime() + AgentLauncher.START_WAIT.toNanos();
+        boolean told = false;
+        while (!answers(socket) && System.nanoTime() - deadline < 0) {
+            if (!told) {
+                System.err.println("xaa agent: the broker on " + socket + " is stopping; waiting for it to go");
+                told = true;
+            }
+            Thread.sleep(100);
+            if (host.serveAgain()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean answers(Path socket) {
+        try {
+            return runningAgent(socket).isPresent();
+        } catch (BrokerException noAnswer) {
+            return false;
+        }
     }
 
     /** The running agent's status, if one answers on {@code socket}. */
