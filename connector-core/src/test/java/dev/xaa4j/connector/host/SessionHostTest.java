@@ -109,6 +109,26 @@ class SessionHostTest extends SampleIssuerPerClass {
     }
 
     @Test
+    void anAgentAlreadyStoppingWhenIdleAgreesToStandDownSoTheTrayTakesOver() throws Exception {
+        ConfigStore store = config("notes");
+        java.util.concurrent.CountDownLatch idle = new java.util.concurrent.CountDownLatch(1);
+        IdleWatch watch = new IdleWatch(Duration.ofMillis(1), why -> idle.countDown()); // stopping, not yet closed
+        try (SessionHost agent = host(store, new SessionHost.Broker(socket(), SessionStorage.KEYRING, n -> { },
+                new AgentLifetime(true, Optional.of(Duration.ofMillis(1))), Optional.of(watch)))) {
+            agent.reload();
+            assertThat(idle.await(30, TimeUnit.SECONDS)).as("the idle watch fired").isTrue();
+            try (BrokerClient c = BrokerClient.connect(socket(), Duration.ofSeconds(2))) {
+                assertThat(c.standDown()).as("it is going anyway: the tray should wait for it, not give up").isTrue();
+            }
+            agent.close(); // what its idle exit does
+            try (SessionHost tray = host(store)) {
+                tray.reload();
+                assertThat(tray.takeOver() || tray.serving()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aBridgeKeepsItsConnectionAndTheOtherServersTokenWhileAServerIsAddedAndRemoved() throws Exception {
         ConfigStore store = config("notes");
         try (SessionHost host = host(store)) {

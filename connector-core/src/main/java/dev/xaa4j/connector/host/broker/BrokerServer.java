@@ -255,7 +255,8 @@ public final class BrokerServer implements AutoCloseable {
      * watch agrees (it stops as if idle); one started by a person keeps serving.
      */
     boolean standDown() {
-        return idleWatch != null && lifetime.onDemand() && idleWatch.handOver();
+        // an agent already stopping (idle exit) is going anyway: yes, so the other owner waits for the socket to go
+        return idleWatch != null && lifetime.onDemand() && (idleWatch.handOver() || idleWatch.fired());
     }
 
     /** A request arrived: the idle period (if any) starts again. */

@@ -86,6 +86,11 @@ public final class IdleWatch implements AutoCloseable {
         return true;
     }
 
+    /** Whether {@code onStop} ran or runs now (idle, {@link #handOver()}) or the watch is closed: the agent is stopping. */
+    public boolean fired() {
+        return fired.get();
+    }
+
     /** Stops watching; {@code onStop} does not run after this returns unless it is running already. */
     @Override
     public void close() {
