@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * outlives the starter and its terminal. Environment variables {@code dropVariable} names (client secrets) are not
  * passed on.
  *
- * <p>Thread-safe; a start is bounded by {@code wait} (polling the socket every 50 ms). One failed start (the agent
- * exited, or did not answer in time) is reported once and not tried again by this launcher: {@link #connect()}
- * then only connects, so an agent that answers later is still found.
+ * <p>Thread-safe; a start is bounded by {@code wait} from the call of {@link #connect()} (polling the socket every
+ * 50 ms, each connection attempt cut to the time left). One failed start (the agent exited, did not answer in time,
+ * the socket directory could not be made) is recorded once and not tried again by this launcher, by any caller:
+ * {@link #connect()} then only connects, so an agent that answers later is still found.
  */
 public final class AgentLauncher {
 
@@ -92,11 +93,23 @@ public final class AgentLauncher {
                 throw none;
             }
         }
-        return start();
+        return start(System.nanoTime() + wait.toNanos()); // the deadline counts the wait for another caller too
     }
 
-    private synchronized BrokerClient start() {
-        long deadline = System.nanoTime() + wait.toNanos();
+    private synchronized BrokerClient start(long deadline) {
+        if (failure != null) { // another caller's start failed meanwhile
+            throw new BrokerNotRunningException(failure);
+        }
+        try {
+            return startOrWait(deadline);
+        } catch (BrokerNotRunningException e) {
+            throw e; // failed(...) recorded it already; or interrupted
+        } catch (RuntimeException e) { // an unsafe socket directory, say: one failure like any other
+            throw failed(e.getMessage());
+        }
+    }
+
+    private BrokerClient startOrWait(long deadline) {
         BrokerSocket.prepareDirectory(socket);
         Path lockFile = socket.resolveSibling(SPAWN_LOCK_NAME);
         Process agent = null;
@@ -104,9 +117,9 @@ public final class AgentLauncher {
             FileLock lock = null;
             while (true) {
                 try {
-                    return BrokerClient.connect(socket, BrokerClient.DEFAULT_CONNECT_TIMEOUT);
-                } catch (BrokerNotRunningException notYet) {
-                    // starting: look again
+                    return BrokerClient.connect(socket, connectWait(deadline));
+                } catch (BrokerException notYet) {
+                    // starting (no socket yet), or accepted and not answering yet: look again until the deadline
                 }
                 if (lock == null && (lock = tryLock(channel)) != null) {
                     continue; // connect once more: the previous holder may have just finished starting it
@@ -156,9 +169,7 @@ public final class AgentLauncher {
                 if (remaining.isNegative() || remaining.isZero()) {
                     return false;
                 }
-                Duration connectWait = remaining.compareTo(BrokerClient.DEFAULT_CONNECT_TIMEOUT) < 0 ? remaining
-                        : BrokerClient.DEFAULT_CONNECT_TIMEOUT;
-                try (BrokerClient running = BrokerClient.connect(socket, connectWait, remaining)) {
+                try (BrokerClient running = BrokerClient.connect(socket, connectWait(deadline), remaining)) {
                     if (!running.standDown()) {
                         return false;
                     }
@@ -186,6 +197,12 @@ public final class AgentLauncher {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** At most {@link BrokerClient#DEFAULT_CONNECT_TIMEOUT}, and never past {@code deadline} (at least 1 ms). */
+    private static Duration connectWait(long deadline) {
+        Duration remaining = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+        return remaining.compareTo(BrokerClient.DEFAULT_CONNECT_TIMEOUT) < 0 ? remaining : BrokerClient.DEFAULT_CONNECT_TIMEOUT;
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {

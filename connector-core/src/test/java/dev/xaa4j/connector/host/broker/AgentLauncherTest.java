@@ -117,6 +117,36 @@ class AgentLauncherTest {
     }
 
     @Test
+    void aSocketDirectoryThatCannotBeMadeIsOneRecordedFailureNotAnotherException() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        AgentLauncher launcher = new AgentLauncher(file.resolve("run").resolve("broker.sock"), List.of("/bin/sh", "-c",
+                "exit 0"), dir.resolve("agent.log"), Duration.ofSeconds(20), name -> false);
+        assertThatThrownBy(launcher::connect).isInstanceOf(BrokerNotRunningException.class)
+                .hasMessageContaining("could not start the xaa agent: cannot").hasMessageContaining("broker directory " + file.resolve("run"));
+        assertThat(launcher.failure()).isPresent();
+        assertThat(dir.resolve("agent.log")).as("not started").doesNotExist();
+    }
+
+    @Test
+    void anAgentThatAcceptsButNeverSaysHelloIsAFailureWithinTheWait() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        Path started = dir.resolve("started");
+        Path socket = socket();
+        AgentLauncher launcher = new AgentLauncher(socket, List.of("/bin/sh", "-c", "touch '" + started + "'; sleep 20"),
+                dir.resolve("agent.log"), Duration.ofSeconds(4), name -> false);
+        java.util.concurrent.CompletableFuture<BrokerClient> connecting =
+                java.util.concurrent.CompletableFuture.supplyAsync(launcher::connect);
+        Awaitility.await("the agent was spawned").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+        try (java.nio.channels.ServerSocketChannel silent = java.nio.channels.ServerSocketChannel
+                .open(java.net.StandardProtocolFamily.UNIX)) {
+            silent.bind(java.net.UnixDomainSocketAddress.of(socket)); // accepts (backlog), never says hello
+            assertThatThrownBy(() -> connecting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BrokerNotRunningException.class)
+                    .hasMessageContaining("did not answer within 4 s");
+        }
+        assertThat(launcher.failure()).as("recorded: told once, not started again").isPresent();
+    }
+
+    @Test
     void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
         AtomicBoolean idle = new AtomicBoolean();
         int[] clients = {1};
