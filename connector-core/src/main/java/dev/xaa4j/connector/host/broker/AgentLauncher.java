@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * moved to {@code logFile.1} once larger than {@value #LOG_LIMIT_BYTES} bytes), never to this process's own: a
  * bridge's stdout is its JSON-RPC channel. The log is created {@code rw-------} (POSIX), and a symbolic link at its
  * name is refused (a failed start). Where {@code setsid} exists it runs in a session of its own, so it
- * outlives the starter and its terminal. Environment variables {@code dropVariable} names (client secrets) are not
+ * outlives the starter and its terminal; elsewhere it ignores SIGINT and SIGHUP (nohup-style). Environment
+ * variables {@code dropVariable} names (client secrets) are not
  * passed on.
  *
  * <p>Thread-safe; a start is bounded by {@code wait} from the call of {@link #connect()} (polling the socket every
@@ -217,7 +218,7 @@ public final class AgentLauncher {
         prepareLog();
         Files.writeString(logFile, "--- " + Instant.now() + ": started on demand by pid " + ProcessHandle.current().pid()
                 + "\n", StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
-        ProcessBuilder pb = new ProcessBuilder(sessionOfItsOwn(command)).directory(logFile.getParent().toFile())
+        ProcessBuilder pb = new ProcessBuilder(sessionOfItsOwn(command, List.of("/usr/bin", "/bin"))).directory(logFile.getParent().toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).redirectErrorStream(true);
         pb.environment().keySet().removeIf(dropVariable);
         Process p = pb.start();
@@ -260,13 +261,21 @@ public final class AgentLauncher {
         }
     }
 
-    /** {@code setsid COMMAND} where setsid exists (Linux), so the agent is no part of the starter's session. */
-    private static List<String> sessionOfItsOwn(List<String> command) {
-        for (String dir : List.of("/usr/bin", "/bin")) {
+    /**
+     * {@code setsid COMMAND} where setsid exists (Linux), so the agent is no part of the starter's session; elsewhere
+     * (macOS) {@code COMMAND} under {@code /bin/sh} with SIGINT and SIGHUP ignored (as {@code nohup} does; the JVM
+     * keeps an ignored shutdown signal ignored), so Ctrl-C on the starter or closing its terminal does not end it.
+     */
+    static List<String> sessionOfItsOwn(List<String> command, List<String> setsidDirs) {
+        for (String dir : setsidDirs) {
             Path setsid = Path.of(dir, "setsid");
             if (Files.isExecutable(setsid)) {
                 return java.util.stream.Stream.concat(java.util.stream.Stream.of(setsid.toString()), command.stream()).toList();
             }
+        }
+        if (Files.isExecutable(Path.of("/bin/sh"))) {
+            return java.util.stream.Stream.concat(java.util.stream.Stream.of("/bin/sh", "-c",
+                    "trap '' INT HUP; exec \"$0\" \"$@\""), command.stream()).toList();
         }
         return command;
     }

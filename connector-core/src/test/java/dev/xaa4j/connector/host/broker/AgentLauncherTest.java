@@ -147,6 +147,19 @@ class AgentLauncherTest {
     }
 
     @Test
+    void withoutSetsidTheAgentIgnoresTheTerminalsInterruptAndHangUp() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        List<String> wrapped = AgentLauncher.sessionOfItsOwn(List.of("/bin/sh", "-c", "kill -INT $$; kill -HUP $$; echo survived"),
+                List.of(dir.toString())); // no setsid there
+        Process p = new ProcessBuilder(wrapped).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("Ctrl-C or a closed terminal does not end it").contains("survived");
+        assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
     void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
         AtomicBoolean idle = new AtomicBoolean();
         int[] clients = {1};
