@@ -31,16 +31,20 @@ public record BrokerHost(SessionHost host, Path socket) implements AutoCloseable
         SessionHost host = session.host();
         java.util.concurrent.atomic.AtomicBoolean takingOver = new java.util.concurrent.atomic.AtomicBoolean();
         host.onBroker(problem -> {
-            onStatus.accept(problem.map(BrokerHost::sentence).orElse(""));
-            if (problem.filter(BrokerAlreadyRunningException.class::isInstance).isPresent() && takingOver.compareAndSet(false, true)) {
+            if (problem.filter(BrokerAlreadyRunningException.class::isInstance).isEmpty()) {
+                onStatus.accept(problem.map(BrokerHost::sentence).orElse(""));
+            } else if (takingOver.compareAndSet(false, true)) { // told only if the other one keeps the socket
+                RuntimeException already = problem.get();
                 dev.xaa4j.connector.internal.DaemonThreads.start(() -> {
                     try {
-                        host.takeOver(); // an agent started on demand stands down; "" reaches onStatus once this serves
+                        if (!host.takeOver()) { // an agent started on demand stands down; "" reaches onStatus then
+                            onStatus.accept(sentence(already));
+                        }
                     } finally {
                         takingOver.set(false);
                     }
                 }, "xaa4j-take-over");
-            }
+            } // else: a serve attempt during the take-over (the agent's socket goes before its lock): no flicker
         });
         // The storage is told to bridges and `xaa status`: a memory session is only here.
         host.serve(new SessionHost.Broker(socket, session.sessionStorage(), onSignInNeeded));
