@@ -210,6 +210,40 @@ class AgentOnDemandTest extends KeyringIssuer {
     }
 
     @Test
+    void anAgentWithAConnectedBridgeStaysPastItsIdleExitAndExitsOnceTheBridgeIsGone() throws Exception {
+        Path err = Files.createTempFile(dir, "bridge", ".err");
+        ProcessBuilder pb = new ProcessBuilder(CommandRun.xaaCommand("bridge", "-v", "notes", "--no-initialize-cache"))
+                .redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env(runtimeDir, stateDir, Map.of("XAA_AGENT_IDLE_EXIT", "2s")));
+        Process bridge = pb.start();
+        try {
+            OutputStream in = bridge.getOutputStream();
+            in.write((BridgeHarness.initialize(1) + "\n" + BridgeHarness.initialized() + "\n"
+                    + BridgeHarness.call(2, "whoami", "{}") + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(bridge.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+                assertThat(line).as("the bridge answers whoami\n" + read(err)).isNotNull();
+            } while (!line.contains("\"id\":2"));
+            List<ProcessHandle> agents = agents();
+            assertThat(agents).as(read(err)).hasSize(1);
+            Awaitility.await("three idle periods with the bridge connected and silent").pollDelay(Duration.ofSeconds(6))
+                    .atMost(Duration.ofSeconds(30)).until(() -> true);
+            assertThat(agents.get(0).isAlive()).as("a connected bridge keeps it\n" + read(agentLog())).isTrue();
+            in.close(); // the AI client goes: the bridge exits, its connection closes
+            assertThat(bridge.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await("the agent exits once idle").atMost(Duration.ofSeconds(30)).until(() -> !agents.get(0).isAlive());
+            assertThat(runtimeDir.resolve("broker.sock")).doesNotExist();
+        } finally {
+            bridge.destroyForcibly();
+        }
+    }
+
+    @Test
     void noAgentIsStartedWhenSwitchedOffByEnvironmentOrConfig() throws Exception {
         Map<String, Long> before = audit();
         XaaProcess.ok(xaa("", Map.of("XAA_AGENT", "off"), "token", "notes"));
