@@ -160,6 +160,49 @@ class AgentLauncherTest {
     }
 
     @Test
+    void aSpawnLockHeldByAProcessThatStartsNothingIsGivenUpAndFreedWhenThatProcessIsKilled() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+        Path socket = socket();
+        BrokerSocket.prepareDirectory(socket);
+        Path hold = Files.writeString(dir.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        c.lock();
+                        System.out.println("held");
+                        System.out.flush();
+                        Thread.sleep(120_000);
+                    }
+                }
+                """);
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                hold.toString(), socket.resolveSibling(AgentLauncher.SPAWN_LOCK_NAME).toString()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("held");
+            Path starts = dir.resolve("starts");
+            List<String> agent = List.of("/bin/sh", "-c", "echo started >> '" + starts + "'; exit 3");
+            assertThatThrownBy(new AgentLauncher(socket, agent, dir.resolve("agent.log"), Duration.ofSeconds(1),
+                    name -> false)::connect).isInstanceOf(BrokerNotRunningException.class)
+                    .hasMessageContaining("another process was starting it and it did not answer within");
+            assertThat(starts).as("the lock's holder starts it, not this one").doesNotExist();
+
+            holder.destroyForcibly(); // SIGKILL: the kernel drops its lock
+            assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(new AgentLauncher(socket, agent, dir.resolve("agent.log"), Duration.ofSeconds(20),
+                    name -> false)::connect).isInstanceOf(BrokerNotRunningException.class)
+                    .hasMessageContaining("it exited with code 3");
+            assertThat(Files.readAllLines(starts)).as("the next starter takes the lock and starts it").hasSize(1);
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
     void theIdleWatchFiresOnlyWithoutClientsAndAfterTheLastActivity() {
         AtomicBoolean idle = new AtomicBoolean();
         int[] clients = {1};
