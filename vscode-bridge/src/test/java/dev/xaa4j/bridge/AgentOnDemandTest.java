@@ -105,6 +105,10 @@ class AgentOnDemandTest extends KeyringIssuer {
         assertThat(agent.path("idleExitSeconds").asLong()).isEqualTo(600);
 
         String log = Files.readString(agentLog());
+        if (agentLog().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(agentLog())))
+                    .as("the log names the user and the servers: the user's only").isEqualTo("rw-------");
+        }
         assertThat(log).contains("started on demand by pid", "xaa agent: serving on " + runtimeDir.resolve("broker.sock"));
         assertThat(log).as("no secret in the agent's log").doesNotContain("eyJ", SampleIssuers.IDP_SECRET,
                 SampleIssuers.AS_SECRET, first.out().lines().filter(l -> l.startsWith("Authorization: ")).findFirst()
