@@ -166,20 +166,28 @@ public final class AgentLauncher {
                 Thread.sleep(POLL.toMillis());
             }
             try (FileLock held = lock) {
-                Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
-                if (remaining.isNegative() || remaining.isZero()) {
-                    return false;
-                }
-                try (BrokerClient running = BrokerClient.connect(socket, connectWait(deadline), remaining)) {
-                    if (!running.standDown()) {
+                while (true) {
+                    Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+                    if (remaining.isNegative() || remaining.isZero()) {
                         return false;
                     }
-                    LOG.info("the xaa agent started on demand (pid {}) hands {} over", running.brokerPid(), socket);
-                } catch (BrokerNotRunningException gone) {
-                    // nobody serves it any more: serve it
-                } catch (BrokerException noAnswer) {
-                    LOG.warn("cannot take {} over: the broker there did not answer ({})", socket, noAnswer.getMessage());
-                    return false;
+                    try (BrokerClient running = BrokerClient.connect(socket, connectWait(deadline), remaining)) {
+                        if (!running.standDown()) {
+                            return false;
+                        }
+                        LOG.info("the xaa agent started on demand (pid {}) hands {} over", running.brokerPid(), socket);
+                        break;
+                    } catch (BrokerNotRunningException gone) {
+                        break; // nobody serves it any more: serve it
+                    } catch (BrokerException noAnswer) {
+                        // A broker that refuses the connection while it closes or restarts ("busy") may be gone in a
+                        // moment: ask again until the wait is over.
+                        if (System.nanoTime() - deadline >= 0) {
+                            LOG.warn("cannot take {} over: the broker there did not answer ({})", socket, noAnswer.getMessage());
+                            return false;
+                        }
+                        Thread.sleep(POLL.toMillis());
+                    }
                 }
                 while (true) {
                     if (!Files.exists(socket) && serve.getAsBoolean()) {

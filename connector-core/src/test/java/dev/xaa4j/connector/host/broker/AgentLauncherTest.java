@@ -117,6 +117,38 @@ class AgentLauncherTest {
     }
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.SECONDS)
+    void aTakeOverAsksAgainWhenTheBrokerRefusesWhileItClosesAndServesOnceItIsGone() throws Exception {
+        Path socket = socket();
+        BrokerSocket.prepareDirectory(socket);
+        java.nio.channels.ServerSocketChannel closing = java.nio.channels.ServerSocketChannel
+                .open(java.net.StandardProtocolFamily.UNIX);
+        closing.bind(java.net.UnixDomainSocketAddress.of(socket));
+        Thread broker = new Thread(() -> { // a broker shutting down: it refuses the one connection "busy", then goes
+            try (closing; java.nio.channels.SocketChannel c = closing.accept()) {
+                c.write(java.nio.ByteBuffer.wrap((BrokerConnection.error(null, "busy",
+                        "too many clients are connected to the broker") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                try {
+                    Files.deleteIfExists(socket);
+                } catch (java.io.IOException ignored) {
+                    // the assertion below reports it
+                }
+            }
+        }, "closing-broker");
+        broker.start();
+        AtomicBoolean served = new AtomicBoolean();
+        assertThat(AgentLauncher.takeOver(socket, Duration.ofSeconds(5), () -> {
+            served.set(true);
+            return true;
+        })).as("the socket is taken over once the refusing broker is gone").isTrue();
+        assertThat(served).isTrue();
+        broker.join();
+    }
+
+    @Test
     void aSocketDirectoryThatCannotBeMadeIsOneRecordedFailureNotAnotherException() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         AgentLauncher launcher = new AgentLauncher(file.resolve("run").resolve("broker.sock"), List.of("/bin/sh", "-c",
